@@ -1,0 +1,43 @@
+# WorkFuse: `make run` serves the app (embedded mode); `make test` runs the whole suite.
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: run test setup migrate lint format lock bench clean
+
+run: setup
+	$(PY) manage.py serve
+
+test: setup
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		echo "Running the whole suite against $$DATABASE_URL and $$REDIS_URL"; \
+		$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
+	else \
+		echo "DATABASE_URL/REDIS_URL not set: running without the integration tests (.ci/run sets both)"; \
+		$(PY) -m pytest -n 2 --dist loadgroup -m "not integration" $(PYTEST_ARGS); \
+	fi
+
+setup: $(STAMP) migrate
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+lint: $(STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: $(STAMP)
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+# Regenerate the lock file after changing dependencies in pyproject.toml.
+lock:
+	$(PY) -m pip install --quiet uv
+	.venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
+
+clean:
+	rm -rf .venv staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,188 @@
+"""/api/workflows: CRUD, versions, activation, export and import (DESIGN §8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NoReturn
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from editor.graph import GraphIssue
+from editor.models import Workflow, WorkflowVersion
+from editor.transfer import ImportRefused, export_workflow, read_import
+from editor.validation import validate_graph
+from workfuse.api import ApiError
+
+router = Router(tags=["workflows"])
+
+
+class WorkflowIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    graph: dict[str, Any] | None = Field(
+        None, description="DESIGN §3 graph; defaults to a manual trigger."
+    )
+
+
+class WorkflowPut(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    graph: dict[str, Any]
+
+
+class WorkflowPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    graph: dict[str, Any] | None = None
+
+
+class WorkflowSummary(Schema):
+    id: int
+    name: str
+    description: str
+    version: int
+    is_active: bool
+    webhook_url: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_webhook_url(obj: Workflow, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(obj.webhook_path)
+
+
+class WorkflowOut(WorkflowSummary):
+    graph: dict[str, Any]
+
+
+class VersionOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+    graph: dict[str, Any]
+
+
+def _own(request: HttpRequest, workflow_id: int) -> Workflow:
+    return get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+
+
+def _check_graph(graph: Any) -> None:
+    issues = validate_graph(graph)
+    if issues:
+        raise_graph_issues(issues)
+
+
+def raise_graph_issues(issues: list[GraphIssue], code: str = "invalid_graph") -> NoReturn:
+    count = f"{len(issues)} problem{'s' if len(issues) != 1 else ''}"
+    raise ApiError(
+        400,
+        code,
+        f"The workflow graph has {count}: {issues[0].message}",
+        [i.as_dict() for i in issues],
+    )
+
+
+@router.get("", response=list[WorkflowSummary], summary="List my workflows")
+@paginate(LimitOffsetPagination)
+def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]:
+    qs = Workflow.objects.filter(owner=request.auth).defer("graph")
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs
+
+
+@router.post("", response={201: WorkflowOut}, summary="Create a workflow")
+def create_workflow(request: HttpRequest, payload: WorkflowIn) -> tuple[int, Workflow]:
+    if payload.graph is not None:
+        _check_graph(payload.graph)
+    return 201, Workflow.create(request.auth, payload.name, payload.description, payload.graph)
+
+
+@router.post("/import", response={201: WorkflowOut}, summary="Import a WorkFuse export")
+def import_workflow(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, Workflow]:
+    """The body is the exported file as it is."""
+    try:
+        imported = read_import(payload)
+    except ImportRefused as exc:
+        raise_graph_issues(exc.issues, code="invalid_import")
+    _check_graph(imported.graph)
+    return 201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
+
+
+@router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")
+def get_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+    return _own(request, workflow_id)
+
+
+def _update(request: HttpRequest, workflow: Workflow, fields: dict[str, Any]) -> Workflow:
+    if "graph" in fields:
+        _check_graph(fields["graph"])
+        workflow.save_graph(fields["graph"], user=request.auth, note="Saved via API")
+    changed = [f for f in ("name", "description") if f in fields]
+    for f in changed:
+        setattr(workflow, f, fields[f])
+    if changed:
+        workflow.save(update_fields=[*changed, "updated_at"])
+    return workflow
+
+
+@router.put("/{workflow_id}", response=WorkflowOut, summary="Replace a workflow")
+def replace_workflow(request: HttpRequest, workflow_id: int, payload: WorkflowPut) -> Workflow:
+    return _update(request, _own(request, workflow_id), payload.dict())
+
+
+@router.patch("/{workflow_id}", response=WorkflowOut, summary="Update some fields of a workflow")
+def update_workflow(request: HttpRequest, workflow_id: int, payload: WorkflowPatch) -> Workflow:
+    return _update(request, _own(request, workflow_id), payload.dict(exclude_unset=True))
+
+
+@router.delete("/{workflow_id}", response={204: None}, summary="Delete a workflow")
+def delete_workflow(request: HttpRequest, workflow_id: int) -> tuple[int, None]:
+    _own(request, workflow_id).delete()
+    return 204, None
+
+
+@router.post("/{workflow_id}/activate", response=WorkflowOut, summary="Activate (validates first)")
+def activate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+    workflow = _own(request, workflow_id)
+    issues = validate_graph(workflow.graph)
+    if issues:
+        raise_graph_issues(issues, code="cannot_activate")
+    workflow.is_active = True
+    workflow.save(update_fields=["is_active", "updated_at"])
+    return workflow
+
+
+@router.post("/{workflow_id}/deactivate", response=WorkflowOut, summary="Deactivate")
+def deactivate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+    workflow = _own(request, workflow_id)
+    workflow.is_active = False
+    workflow.save(update_fields=["is_active", "updated_at"])
+    return workflow
+
+
+@router.get("/{workflow_id}/versions", response=list[VersionOut], summary="List saved versions")
+@paginate(LimitOffsetPagination)
+def list_versions(request: HttpRequest, workflow_id: int) -> QuerySet[WorkflowVersion]:
+    return _own(request, workflow_id).versions.all()
+
+
+@router.post(
+    "/{workflow_id}/versions/{number}/restore",
+    response=WorkflowOut,
+    summary="Restore an old version (saved as a new version)",
+)
+def restore_version(request: HttpRequest, workflow_id: int, number: int) -> Workflow:
+    workflow = _own(request, workflow_id)
+    get_object_or_404(WorkflowVersion, workflow=workflow, number=number)
+    workflow.restore(number, user=request.auth)
+    return workflow
+
+
+@router.get("/{workflow_id}/export", summary="Export as WorkFuse JSON")
+def export(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
+    return export_workflow(_own(request, workflow_id))

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from editor.graph import GraphIssue
+from editor.models import Workflow
+from editor.validation import validate_graph
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class WorkflowForm(forms.ModelForm):
+    class Meta:
+        model = Workflow
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class GraphForm(forms.Form):
+    """The graph as JSON text (the canvas editor posts the same shape)."""
+
+    graph = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.issues: list[GraphIssue] = []
+
+    def clean_graph(self) -> dict[str, Any]:
+        try:
+            graph = json.loads(self.cleaned_data["graph"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            ) from exc
+        self.issues = validate_graph(graph)
+        if self.issues:
+            raise forms.ValidationError(
+                f"The graph has {len(self.issues)} problem(s); see the list below."
+            )
+        return graph
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="A .json file exported from WorkFuse.")
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="…or paste the JSON here.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), cleaned.get("text")
+        if upload:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise forms.ValidationError("The file is larger than 2 MB.")
+            raw = upload.read().decode("utf-8", errors="replace")
+        elif text:
+            raw = text
+        else:
+            raise forms.ValidationError("Choose a file or paste the exported JSON.")
+        try:
+            cleaned["data"] = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc.msg} at line {exc.lineno}.") from exc
+        return cleaned

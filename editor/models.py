@@ -1,0 +1,117 @@
+"""Workflows and their saved versions."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+
+from editor.graph import starter_graph
+
+
+def new_webhook_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Workflow(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workflows"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    graph = models.JSONField(default=starter_graph)
+    version = models.PositiveIntegerField(default=1)
+    is_active = models.BooleanField(default=False)
+    webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at", "-id"], name="workflow_owner_recent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("editor:workflow", args=[self.pk])
+
+    @property
+    def webhook_path(self) -> str:
+        return f"/hooks/{self.webhook_token}"
+
+    @classmethod
+    @transaction.atomic
+    def create(
+        cls, owner: Any, name: str, description: str = "", graph: dict | None = None
+    ) -> Workflow:
+        """A new workflow with its first version (v1)."""
+        workflow = cls.objects.create(
+            owner=owner,
+            name=name,
+            description=description,
+            graph=graph if graph is not None else starter_graph(),
+        )
+        WorkflowVersion.objects.create(
+            workflow=workflow, number=1, graph=workflow.graph, created_by=owner, note="Created"
+        )
+        return workflow
+
+    @transaction.atomic
+    def save_graph(self, graph: dict, *, user: Any, note: str = "") -> WorkflowVersion | None:
+        """Store a new graph as the next version; a save that changes nothing makes no version."""
+        locked = Workflow.objects.select_for_update().get(pk=self.pk)
+        if locked.graph == graph:
+            return None
+        locked.graph = graph
+        locked.version += 1
+        locked.save(update_fields=["graph", "version", "updated_at"])
+        self.graph, self.version, self.updated_at = locked.graph, locked.version, locked.updated_at
+        return WorkflowVersion.objects.create(
+            workflow=self, number=locked.version, graph=graph, created_by=user, note=note
+        )
+
+    def restore(self, number: int, *, user: Any) -> WorkflowVersion | None:
+        """Restoring makes a new version with the old graph, so history is never rewritten."""
+        old = self.versions.get(number=number)
+        return self.save_graph(copy.deepcopy(old.graph), user=user, note=f"Restored from v{number}")
+
+    def duplicate(self, *, user: Any) -> Workflow:
+        return Workflow.create(
+            user,
+            name=f"{self.name} (copy)"[:200],
+            description=self.description,
+            graph=copy.deepcopy(self.graph),
+        )
+
+    def regenerate_webhook_token(self) -> None:
+        self.webhook_token = new_webhook_token()
+        self.save(update_fields=["webhook_token", "updated_at"])
+
+
+class WorkflowVersion(models.Model):
+    """An immutable snapshot of a workflow's graph, one per save."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    graph = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} v{self.number}"

@@ -1,0 +1,78 @@
+"""Export and import of workflows as JSON files (credential ids only, never values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from editor.graph import GraphIssue
+from editor.models import Workflow
+
+FORMAT = "workfuse"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Imported:
+    name: str
+    description: str
+    graph: dict[str, Any]
+
+
+class ImportRefused(Exception):
+    def __init__(self, issues: list[GraphIssue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+def export_workflow(workflow: Workflow) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "name": workflow.name,
+        "description": workflow.description,
+        "version": workflow.version,
+        "graph": workflow.graph,
+    }
+
+
+def read_import(data: Any) -> Imported:
+    """Accept a WorkFuse export (or a bare graph); refuse anything else with a reason."""
+    if not isinstance(data, dict):
+        raise ImportRefused([GraphIssue(None, "file", "The file must hold a JSON object.")])
+    if data.get("format") == FORMAT:
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ImportRefused(
+                [
+                    GraphIssue(
+                        None,
+                        "format_version",
+                        f"Unsupported format_version {data.get('format_version')!r}; "
+                        f"this WorkFuse reads version {FORMAT_VERSION}.",
+                    )
+                ]
+            )
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ImportRefused([GraphIssue(None, "name", "The export has no workflow name.")])
+        graph = data.get("graph")
+        if not isinstance(graph, dict):
+            raise ImportRefused([GraphIssue(None, "graph", "The export has no graph object.")])
+        description = data.get("description") or ""
+        return Imported(name=name.strip()[:200], description=str(description), graph=graph)
+    if "nodes" in data and "edges" in data:
+        return Imported(
+            name=str(data.get("name") or "Imported workflow")[:200], description="", graph=data
+        )
+    raise ImportRefused(
+        [
+            GraphIssue(
+                None,
+                "format",
+                'Not a WorkFuse export: expected "format": "workfuse" with a name and a graph.',
+            )
+        ]
+    )

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from editor.forms import GraphForm, ImportForm, WorkflowForm
+from editor.models import Workflow
+from editor.transfer import ImportRefused, export_workflow, read_import
+from editor.validation import validate_graph
+
+PAGE_SIZE = 25
+
+
+def _get_workflow_for_user(request: HttpRequest, pk: int) -> Workflow:
+    return get_object_or_404(Workflow, pk=pk, owner=request.user)
+
+
+@login_not_required
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("editor:dashboard")
+    return render(request, "landing.html")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The list of my workflows; POSTs carry one action on one workflow and get the list back."""
+    form = WorkflowForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            form = WorkflowForm(request.POST)
+            if form.is_valid():
+                workflow = Workflow.create(
+                    request.user, form.cleaned_data["name"], form.cleaned_data["description"]
+                )
+                return redirect(workflow)
+        elif action in ("rename", "duplicate", "delete"):
+            workflow = _get_workflow_for_user(request, int(request.POST.get("id", 0) or 0))
+            if action == "rename":
+                name = request.POST.get("name", "").strip()
+                if name and len(name) <= 200:
+                    workflow.name = name
+                    workflow.save(update_fields=["name", "updated_at"])
+                    messages.success(request, f"Renamed to “{name}”.")
+                else:
+                    messages.error(request, "A name is required (at most 200 characters).")
+            elif action == "duplicate":
+                copy = workflow.duplicate(user=request.user)
+                messages.success(request, f"Created “{copy.name}”.")
+            else:
+                workflow.delete()
+                messages.success(request, f"Deleted “{workflow.name}”.")
+            if not request.htmx:
+                return redirect("editor:dashboard")
+
+    search = request.GET.get("q", "").strip()
+    workflows = Workflow.objects.filter(owner=request.user).defer("graph")
+    if search:
+        workflows = workflows.filter(name__icontains=search)
+    page = Paginator(workflows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "search": search, "form": form, "import_form": ImportForm()}
+    template = (
+        "editor/dashboard.html#workflow-list"
+        if request.htmx and form.is_bound is False
+        else "editor/dashboard.html"
+    )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def import_workflow(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    issues = []
+    if form.is_valid():
+        try:
+            imported = read_import(form.cleaned_data["data"])
+            issues = validate_graph(imported.graph)
+        except ImportRefused as exc:
+            issues = exc.issues
+        if not issues:
+            workflow = Workflow.create(
+                request.user, imported.name, imported.description, imported.graph
+            )
+            messages.success(request, f"Imported “{workflow.name}”.")
+            return redirect(workflow)
+    page = Paginator(
+        Workflow.objects.filter(owner=request.user).defer("graph"), PAGE_SIZE
+    ).get_page(1)
+    return render(
+        request,
+        "editor/dashboard.html",
+        {
+            "page": page,
+            "search": "",
+            "form": WorkflowForm(),
+            "import_form": form,
+            "import_issues": issues,
+            "show_import": True,
+        },
+        status=400,
+    )
+
+
+def workflow(request: HttpRequest, pk: int) -> HttpResponse:
+    """One workflow: its details, its graph and its version history."""
+    workflow = _get_workflow_for_user(request, pk)
+    details_form = WorkflowForm(instance=workflow)
+    graph_form = GraphForm(initial={"graph": json.dumps(workflow.graph, indent=2)})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "details":
+            details_form = WorkflowForm(request.POST, instance=workflow)
+            if details_form.is_valid():
+                details_form.save()
+                messages.success(request, "Details saved.")
+                return redirect(workflow)
+            status = 400
+        elif action == "graph":
+            graph_form = GraphForm(request.POST)
+            if graph_form.is_valid():
+                version = workflow.save_graph(
+                    graph_form.cleaned_data["graph"],
+                    user=request.user,
+                    note=request.POST.get("note", "")[:200],
+                )
+                messages.success(
+                    request, f"Saved as v{version.number}." if version else "No changes to save."
+                )
+                return redirect(workflow)
+            status = 400
+        elif action == "restore":
+            with transaction.atomic():
+                number = int(request.POST.get("number", 0) or 0)
+                get_object_or_404(workflow.versions, number=number)
+                version = workflow.restore(number, user=request.user)
+            messages.success(
+                request,
+                f"Restored v{number} as v{version.number}."
+                if version
+                else f"v{number} is the current graph already.",
+            )
+            return redirect(workflow)
+        elif action == "delete":
+            workflow.delete()
+            messages.success(request, f"Deleted “{workflow.name}”.")
+            return redirect("editor:dashboard")
+    context = {
+        "workflow": workflow,
+        "details_form": details_form,
+        "graph_form": graph_form,
+        "versions": workflow.versions.all()[:50],
+        "webhook_url": request.build_absolute_uri(workflow.webhook_path),
+    }
+    return render(request, "editor/workflow.html", context, status=status)
+
+
+def export(request: HttpRequest, pk: int) -> JsonResponse:
+    workflow = _get_workflow_for_user(request, pk)
+    response = JsonResponse(export_workflow(workflow), json_dumps_params={"indent": 2})
+    filename = slugify(workflow.name) or f"workflow-{workflow.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.workfuse.json"'
+    return response

@@ -1,0 +1,104 @@
+"""The JSON API (DESIGN §8): authentication, error shape and the routers of each app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.models import ApiToken
+
+
+class ApiError(Exception):
+    """An error answered as `{code, message, details}` with the given HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str, details: Any = None):
+        self.status, self.code, self.message, self.details = status, code, message, details
+        super().__init__(message)
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="WorkFuse API",
+    version="1.0",
+    description="Workflows, executions and credentials. Authenticate with `Authorization: Bearer <token>` "
+    "(create one on the Settings page) or a browser session with CSRF.",
+    auth=[BearerAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details}, status=status
+    )
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
+        details.append({"field": ".".join(loc), "message": err.get("msg", "Invalid value.")})
+    return error_response(request, 400, "invalid", "The request has invalid fields.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        401,
+        "unauthorized",
+        "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(
+        request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), str(exc)
+    )
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+api.add_router("/workflows", "editor.api.router")

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from editor import views as editor_views
+from workfuse.api import api
+
+urlpatterns = [
+    path("", editor_views.landing, name="landing"),
+    # Accounts (allauth) and the user's settings
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("accounts.urls")),
+    # Workflows
+    path("workflows/", include("editor.urls")),
+    # JSON API and operators' admin
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "workfuse.views.not_found"
+handler500 = "workfuse.views.server_error"
