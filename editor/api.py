@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from editor.graph import GraphIssue
@@ -96,21 +96,21 @@ def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]
 
 
 @router.post("", response={201: WorkflowOut}, summary="Create a workflow")
-def create_workflow(request: HttpRequest, payload: WorkflowIn) -> tuple[int, Workflow]:
+def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status[Workflow]:
     if payload.graph is not None:
         _check_graph(payload.graph)
-    return 201, Workflow.create(request.auth, payload.name, payload.description, payload.graph)
+    return Status(201, Workflow.create(request.auth, payload.name, payload.description, payload.graph))
 
 
 @router.post("/import", response={201: WorkflowOut}, summary="Import a WorkFuse export")
-def import_workflow(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, Workflow]:
+def import_workflow(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> Status[Workflow]:
     """The body is the exported file as it is."""
     try:
         imported = read_import(payload)
     except ImportRefused as exc:
         raise_graph_issues(exc.issues, code="invalid_import")
     _check_graph(imported.graph)
-    return 201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
+    return Status(201, Workflow.create(request.auth, imported.name, imported.description, imported.graph))
 
 
 @router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")
@@ -141,9 +141,9 @@ def update_workflow(request: HttpRequest, workflow_id: int, payload: WorkflowPat
 
 
 @router.delete("/{workflow_id}", response={204: None}, summary="Delete a workflow")
-def delete_workflow(request: HttpRequest, workflow_id: int) -> tuple[int, None]:
+def delete_workflow(request: HttpRequest, workflow_id: int) -> Status[None]:
     _own(request, workflow_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{workflow_id}/activate", response=WorkflowOut, summary="Activate (validates first)")

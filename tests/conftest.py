@@ -1,0 +1,100 @@
+"""Shared fixtures: an owner (alice), a teammate-to-be (bob) and an outsider (charlie)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from accounts.models import ApiToken
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings: Any) -> None:
+    # Rate limits live in the cache; a private cache per test keeps them from leaking between tests.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+
+
+def make_user(email: str) -> Any:
+    return get_user_model().objects.create_user(username=email.split("@")[0], email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def alice(db: Any) -> Any:
+    return make_user("alice@example.com")
+
+
+@pytest.fixture
+def bob(db: Any) -> Any:
+    return make_user("bob@example.com")
+
+
+@pytest.fixture
+def charlie(db: Any) -> Any:
+    return make_user("charlie@example.com")
+
+
+@pytest.fixture
+def alice_client(alice: Any) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_client(charlie: Any) -> Client:
+    client = Client()
+    client.force_login(charlie)
+    return client
+
+
+class ApiClient:
+    """A JSON API client authenticated with a bearer token, as a script would be."""
+
+    def __init__(self, user: Any):
+        _, self.token = ApiToken.issue(user, "tests")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def _send(self, method: str, path: str, body: Any = None) -> Any:
+        kwargs: dict[str, Any] = {}
+        if body is not None:
+            kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._send("post", path, body if body is not None else {})
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._send("put", path, body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path)
+
+
+@pytest.fixture
+def alice_api(alice: Any) -> ApiClient:
+    return ApiClient(alice)
+
+
+@pytest.fixture
+def charlie_api(charlie: Any) -> ApiClient:
+    return ApiClient(charlie)

@@ -1,0 +1,124 @@
+"""The workflows dashboard: list, search, pagination, create, rename, duplicate, delete, import."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from editor.models import Workflow
+from tests.test_graph import DESIGN_EXAMPLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_empty_state_invites_to_create(alice_client):
+    response = alice_client.get("/workflows/")
+    assert b"No workflows yet" in response.content
+    assert b"Create your first workflow" in response.content
+
+
+def test_create_opens_the_new_workflow(alice_client, alice):
+    response = alice_client.post("/workflows/", {"action": "create", "name": "Invoices", "description": "Daily"})
+    workflow = Workflow.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert response["Location"] == f"/workflows/{workflow.pk}/"
+    assert (workflow.name, workflow.version, workflow.versions.count()) == ("Invoices", 1, 1)
+
+
+def test_create_without_a_name_shows_the_error(alice_client, alice):
+    response = alice_client.post("/workflows/", {"action": "create", "name": ""})
+    assert response.status_code == 400
+    assert b"This field is required" in response.content
+    assert not Workflow.objects.exists()
+
+
+def test_search_and_pagination(alice_client, alice):
+    for i in range(30):
+        Workflow.create(alice, f"Report {i:02d}" if i % 2 else f"Sync {i:02d}")
+    first = alice_client.get("/workflows/")
+    assert b"Page 1 of 2" in first.content
+    assert b"30 workflows" in first.content
+    found = alice_client.get("/workflows/?q=sync", HTTP_HX_REQUEST="true")
+    assert found.content.lstrip().startswith(b'<div id="workflow-list">')  # the partial, not the page
+    assert found.content.count(b'class="rowtitle"') == 15
+    assert b"Report" not in found.content
+    nothing = alice_client.get("/workflows/?q=zzz")
+    assert "No workflows match “zzz”".encode() in nothing.content
+
+
+def test_list_shows_only_my_workflows(alice_client, alice, charlie):
+    Workflow.create(alice, "Mine")
+    Workflow.create(charlie, "Not mine")
+    content = alice_client.get("/workflows/").content
+    assert b"Mine" in content
+    assert b"Not mine" not in content
+
+
+def test_rename_duplicate_and_delete_with_htmx_return_the_list(alice_client, alice):
+    workflow = Workflow.create(alice, "Original", graph=DESIGN_EXAMPLE)
+    renamed = alice_client.post(
+        "/workflows/", {"action": "rename", "id": workflow.pk, "name": "Renamed"}, HTTP_HX_REQUEST="true"
+    )
+    assert b"Renamed" in renamed.content
+    assert "Renamed to “Renamed”".encode() in renamed.content
+    workflow.refresh_from_db()
+    assert workflow.name == "Renamed"
+
+    alice_client.post("/workflows/", {"action": "duplicate", "id": workflow.pk}, HTTP_HX_REQUEST="true")
+    copy = Workflow.objects.get(name="Renamed (copy)")
+    assert copy.graph == workflow.graph
+    assert copy.webhook_token != workflow.webhook_token
+
+    deleted = alice_client.post("/workflows/", {"action": "delete", "id": workflow.pk}, HTTP_HX_REQUEST="true")
+    assert deleted.status_code == 200
+    assert not Workflow.objects.filter(pk=workflow.pk).exists()
+    assert b"Renamed (copy)" in deleted.content
+
+
+def test_delete_asks_for_confirmation(alice_client, alice):
+    Workflow.create(alice, "Precious")
+    assert b'hx-confirm="Delete' in alice_client.get("/workflows/").content
+
+
+def test_blank_rename_is_refused(alice_client, alice):
+    workflow = Workflow.create(alice, "Keep")
+    response = alice_client.post("/workflows/", {"action": "rename", "id": workflow.pk, "name": "  "}, HTTP_HX_REQUEST="true")
+    assert b"A name is required" in response.content
+    workflow.refresh_from_db()
+    assert workflow.name == "Keep"
+
+
+def test_actions_on_other_users_workflows_answer_404(charlie_client, alice):
+    workflow = Workflow.create(alice, "Alice's")
+    for action in ("rename", "duplicate", "delete"):
+        response = charlie_client.post("/workflows/", {"action": action, "id": workflow.pk, "name": "pwned"})
+        assert response.status_code == 404
+    workflow.refresh_from_db()
+    assert workflow.name == "Alice's"
+    assert Workflow.objects.count() == 1
+
+
+def test_import_of_an_exported_file_recreates_the_workflow(alice_client, alice):
+    original = Workflow.create(alice, "Exported", graph=DESIGN_EXAMPLE)
+    exported = alice_client.get(f"/workflows/{original.pk}/export/")
+    assert exported["Content-Disposition"] == 'attachment; filename="exported.workfuse.json"'
+    upload = SimpleUploadedFile("x.json", exported.content, content_type="application/json")
+    response = alice_client.post("/workflows/import/", {"file": upload})
+    imported = Workflow.objects.exclude(pk=original.pk).get()
+    assert response["Location"] == f"/workflows/{imported.pk}/"
+    assert imported.graph == DESIGN_EXAMPLE
+    assert imported.name == "Exported"
+
+
+def test_import_of_a_broken_file_explains_why(alice_client):
+    response = alice_client.post("/workflows/import/", {"text": "{not json"})
+    assert response.status_code == 400
+    assert b"Not valid JSON" in response.content
+    cyclic = {"format": "workfuse", "format_version": 1, "name": "c", "graph": {
+        "nodes": [{"id": "t", "type": "trigger.manual"}, {"id": "a", "type": "x"}, {"id": "b", "type": "x"}],
+        "edges": [{"source": "t", "target": "a"}, {"source": "a", "target": "b"}, {"source": "b", "target": "a"}]}}
+    response = alice_client.post("/workflows/import/", {"text": json.dumps(cyclic)})
+    assert "a → b → a".encode() in response.content
+    assert not Workflow.objects.exists()

@@ -1,0 +1,80 @@
+"""One workflow's page: details, graph JSON saved as versions, restore, delete, export."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from editor.models import Workflow
+from tests.test_graph import DESIGN_EXAMPLE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workflow(alice):
+    return Workflow.create(alice, "Orders", graph=DESIGN_EXAMPLE)
+
+
+def test_page_shows_graph_versions_and_webhook_url(alice_client, workflow):
+    content = alice_client.get(f"/workflows/{workflow.pk}/").content.decode()
+    assert "get_user" in content
+    assert f"http://testserver/hooks/{workflow.webhook_token}" in content
+    assert "v1" in content
+
+
+def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client, workflow):
+    changed = copy.deepcopy(DESIGN_EXAMPLE)
+    changed["nodes"][3]["label"] = "Tell the team"
+    url = f"/workflows/{workflow.pk}/"
+    alice_client.post(url, {"action": "graph", "graph": json.dumps(changed), "note": "label"})
+    workflow.refresh_from_db()
+    assert workflow.version == 2
+    assert workflow.versions.get(number=2).note == "label"
+    response = alice_client.post(url, {"action": "restore", "number": 1}, follow=True)
+    assert b"Restored v1 as v3" in response.content
+    workflow.refresh_from_db()
+    assert (workflow.version, workflow.graph) == (3, DESIGN_EXAMPLE)
+
+
+def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflow):
+    bad = copy.deepcopy(DESIGN_EXAMPLE)
+    bad["nodes"].append({"id": "hook", "type": "trigger.manual"})
+    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": json.dumps(bad)})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Node id &#x27;hook&#x27; is used more than once." in content
+    assert "Only one trigger is allowed" in content
+    workflow.refresh_from_db()
+    assert workflow.version == 1
+
+
+def test_malformed_json_points_at_the_line(alice_client, workflow):
+    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": '{\n "nodes": [,]}'})
+    assert response.status_code == 400
+    assert b"line 2" in response.content
+
+
+def test_details_and_delete(alice_client, workflow):
+    url = f"/workflows/{workflow.pk}/"
+    alice_client.post(url, {"action": "details", "name": "Orders 2", "description": "New text"})
+    workflow.refresh_from_db()
+    assert (workflow.name, workflow.description) == ("Orders 2", "New text")
+    response = alice_client.post(url, {"action": "delete"})
+    assert response["Location"] == "/workflows/"
+    assert not Workflow.objects.exists()
+
+
+def test_other_users_get_404(charlie_client, workflow):
+    assert charlie_client.get(f"/workflows/{workflow.pk}/").status_code == 404
+    assert charlie_client.get(f"/workflows/{workflow.pk}/export/").status_code == 404
+    assert charlie_client.post(f"/workflows/{workflow.pk}/", {"action": "delete"}).status_code == 404
+    assert Workflow.objects.filter(pk=workflow.pk).exists()
+
+
+def test_404_page_is_readable(alice_client):
+    response = alice_client.get("/workflows/999999/")
+    assert response.status_code == 404
+    assert b"belongs to someone else" in response.content
