@@ -19,6 +19,17 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address, read through the number of trusted proxies configured."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")
+
+
 class ApiToken(models.Model):
     """A bearer token for the HTTP API. Only the hash is stored; the raw token is shown once."""
 
@@ -90,7 +101,7 @@ class SecurityEvent(models.Model):
     def record(
         cls, kind: str, *, user: Any = None, request: HttpRequest | None = None, **detail: Any
     ) -> SecurityEvent:
-        ip = request.META.get("REMOTE_ADDR") if request is not None else None
+        ip = client_ip(request) if request is not None else None
         if user is not None and not getattr(user, "pk", None):
             user = None
         return cls.objects.create(kind=kind, user=user, ip=ip or None, detail=detail)

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -35,7 +35,7 @@ from editor.models import Workflow, WorkflowVersion  # noqa: E402
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -51,8 +51,15 @@ def main() -> None:
         user = get_user_model().objects.create_user("bench", "bench@example.com", "x")
         graph = starter_graph()
         Workflow.objects.bulk_create(
-            [Workflow(owner=user, name=f"Workflow {i:05d} {'invoices' if i % 7 == 0 else 'sync'}", graph=graph,
-                      webhook_token=f"bench-{i}") for i in range(args.workflows)],
+            [
+                Workflow(
+                    owner=user,
+                    name=f"Workflow {i:05d} {'invoices' if i % 7 == 0 else 'sync'}",
+                    graph=graph,
+                    webhook_token=f"bench-{i}",
+                )
+                for i in range(args.workflows)
+            ],
             batch_size=2000,
         )
         first = Workflow.objects.filter(owner=user).first()
@@ -63,11 +70,15 @@ def main() -> None:
         browser.force_login(user)
         cases = {
             "GET /api/workflows": lambda: api.get("/api/workflows"),
-            "GET /api/workflows?offset=9000": lambda: api.get("/api/workflows?offset=9000&limit=50"),
+            "GET /api/workflows?offset=9000": lambda: api.get(
+                "/api/workflows?offset=9000&limit=50"
+            ),
             "GET /api/workflows?search=invoices": lambda: api.get("/api/workflows?search=invoices"),
             "GET /api/workflows/{id}": lambda: api.get(f"/api/workflows/{first.pk}"),
             "GET /workflows/ (dashboard)": lambda: browser.get("/workflows/"),
-            "GET /workflows/?q=invoices (htmx)": lambda: browser.get("/workflows/?q=invoices", HTTP_HX_REQUEST="true"),
+            "GET /workflows/?q=invoices (htmx)": lambda: browser.get(
+                "/workflows/?q=invoices", HTTP_HX_REQUEST="true"
+            ),
         }
         print(f"{args.workflows} workflows, {args.requests} requests each, DB: {connection.vendor}")
         print(f"{'request':40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -79,7 +90,9 @@ def main() -> None:
                 response = call()
                 times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, (name, response.status_code)
-            print(f"{name:40} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {max(times):8.1f}")
+            print(
+                f"{name:40} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {max(times):8.1f}"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

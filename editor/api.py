@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -99,18 +99,24 @@ def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]
 def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status[Workflow]:
     if payload.graph is not None:
         _check_graph(payload.graph)
-    return Status(201, Workflow.create(request.auth, payload.name, payload.description, payload.graph))
+    return Status(
+        201, Workflow.create(request.auth, payload.name, payload.description, payload.graph)
+    )
 
 
 @router.post("/import", response={201: WorkflowOut}, summary="Import a WorkFuse export")
-def import_workflow(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> Status[Workflow]:
+def import_workflow(
+    request: HttpRequest, payload: Annotated[dict[str, Any], Body()]
+) -> Status[Workflow]:
     """The body is the exported file as it is."""
     try:
         imported = read_import(payload)
     except ImportRefused as exc:
         raise_graph_issues(exc.issues, code="invalid_import")
     _check_graph(imported.graph)
-    return Status(201, Workflow.create(request.auth, imported.name, imported.description, imported.graph))
+    return Status(
+        201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
+    )
 
 
 @router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")

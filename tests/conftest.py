@@ -24,12 +24,17 @@ def _fast_password_hashing(settings: Any) -> None:
 def _isolated_cache(settings: Any) -> None:
     # Rate limits live in the cache; a private cache per test keeps them from leaking between tests.
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
     }
 
 
 def make_user(email: str) -> Any:
-    return get_user_model().objects.create_user(username=email.split("@")[0], email=email, password=PASSWORD)
+    return get_user_model().objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD
+    )
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ def test_create_read_update_restore_export_import_round_trip(alice_api):
     changed = copy.deepcopy(DESIGN_EXAMPLE)
     changed["nodes"][1]["label"] = "Fetch the user"
     updated = alice_api.put(
-        f"/api/workflows/{created['id']}", {"name": "Orders v2", "description": "d", "graph": changed}
+        f"/api/workflows/{created['id']}",
+        {"name": "Orders v2", "description": "d", "graph": changed},
     )
     assert updated.status_code == 200
     assert updated.json()["version"] == 2
@@ -59,7 +60,9 @@ def test_an_update_without_graph_changes_keeps_the_version(alice_api):
     patched = alice_api.patch(f"/api/workflows/{created['id']}", {"name": "Renamed"}).json()
     assert patched["name"] == "Renamed"
     assert patched["version"] == 1
-    same_graph = alice_api.patch(f"/api/workflows/{created['id']}", {"graph": DESIGN_EXAMPLE}).json()
+    same_graph = alice_api.patch(
+        f"/api/workflows/{created['id']}", {"graph": DESIGN_EXAMPLE}
+    ).json()
     assert same_graph["version"] == 1
 
 
@@ -87,7 +90,11 @@ def test_invalid_update_is_refused_and_changes_nothing(alice_api):
     response = alice_api.put(f"/api/workflows/{created['id']}", {"name": "x", "graph": bad})
     assert response.status_code == 400
     assert response.json()["details"] == [
-        {"node_id": None, "field": "edges[3].target", "message": "Edge target 'ghost' is not a node in this workflow."}
+        {
+            "node_id": None,
+            "field": "edges[3].target",
+            "message": "Edge target 'ghost' is not a node in this workflow.",
+        }
     ]
     workflow = Workflow.objects.get(pk=created["id"])
     assert (workflow.version, workflow.name) == (1, "Orders")
@@ -149,7 +156,9 @@ def test_import_refuses_files_that_are_not_exports(alice_api):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_import"
     assert response.json()["details"][0]["field"] == "format"
-    wrong_version = alice_api.post("/api/workflows/import", {"format": "workfuse", "format_version": 99})
+    wrong_version = alice_api.post(
+        "/api/workflows/import", {"format": "workfuse", "format_version": 99}
+    )
     assert "format_version" in wrong_version.json()["message"]
 
 

@@ -20,7 +20,9 @@ def test_empty_state_invites_to_create(alice_client):
 
 
 def test_create_opens_the_new_workflow(alice_client, alice):
-    response = alice_client.post("/workflows/", {"action": "create", "name": "Invoices", "description": "Daily"})
+    response = alice_client.post(
+        "/workflows/", {"action": "create", "name": "Invoices", "description": "Daily"}
+    )
     workflow = Workflow.objects.get(owner=alice)
     assert response.status_code == 302
     assert response["Location"] == f"/workflows/{workflow.pk}/"
@@ -41,7 +43,9 @@ def test_search_and_pagination(alice_client, alice):
     assert b"Page 1 of 2" in first.content
     assert b"30 workflows" in first.content
     found = alice_client.get("/workflows/?q=sync", HTTP_HX_REQUEST="true")
-    assert found.content.lstrip().startswith(b'<div id="workflow-list">')  # the partial, not the page
+    assert found.content.lstrip().startswith(
+        b'<div id="workflow-list">'
+    )  # the partial, not the page
     assert found.content.count(b'class="rowtitle"') == 15
     assert b"Report" not in found.content
     nothing = alice_client.get("/workflows/?q=zzz")
@@ -59,19 +63,25 @@ def test_list_shows_only_my_workflows(alice_client, alice, charlie):
 def test_rename_duplicate_and_delete_with_htmx_return_the_list(alice_client, alice):
     workflow = Workflow.create(alice, "Original", graph=DESIGN_EXAMPLE)
     renamed = alice_client.post(
-        "/workflows/", {"action": "rename", "id": workflow.pk, "name": "Renamed"}, HTTP_HX_REQUEST="true"
+        "/workflows/",
+        {"action": "rename", "id": workflow.pk, "name": "Renamed"},
+        HTTP_HX_REQUEST="true",
     )
     assert b"Renamed" in renamed.content
     assert "Renamed to “Renamed”".encode() in renamed.content
     workflow.refresh_from_db()
     assert workflow.name == "Renamed"
 
-    alice_client.post("/workflows/", {"action": "duplicate", "id": workflow.pk}, HTTP_HX_REQUEST="true")
+    alice_client.post(
+        "/workflows/", {"action": "duplicate", "id": workflow.pk}, HTTP_HX_REQUEST="true"
+    )
     copy = Workflow.objects.get(name="Renamed (copy)")
     assert copy.graph == workflow.graph
     assert copy.webhook_token != workflow.webhook_token
 
-    deleted = alice_client.post("/workflows/", {"action": "delete", "id": workflow.pk}, HTTP_HX_REQUEST="true")
+    deleted = alice_client.post(
+        "/workflows/", {"action": "delete", "id": workflow.pk}, HTTP_HX_REQUEST="true"
+    )
     assert deleted.status_code == 200
     assert not Workflow.objects.filter(pk=workflow.pk).exists()
     assert b"Renamed (copy)" in deleted.content
@@ -84,7 +94,9 @@ def test_delete_asks_for_confirmation(alice_client, alice):
 
 def test_blank_rename_is_refused(alice_client, alice):
     workflow = Workflow.create(alice, "Keep")
-    response = alice_client.post("/workflows/", {"action": "rename", "id": workflow.pk, "name": "  "}, HTTP_HX_REQUEST="true")
+    response = alice_client.post(
+        "/workflows/", {"action": "rename", "id": workflow.pk, "name": "  "}, HTTP_HX_REQUEST="true"
+    )
     assert b"A name is required" in response.content
     workflow.refresh_from_db()
     assert workflow.name == "Keep"
@@ -93,7 +105,9 @@ def test_blank_rename_is_refused(alice_client, alice):
 def test_actions_on_other_users_workflows_answer_404(charlie_client, alice):
     workflow = Workflow.create(alice, "Alice's")
     for action in ("rename", "duplicate", "delete"):
-        response = charlie_client.post("/workflows/", {"action": action, "id": workflow.pk, "name": "pwned"})
+        response = charlie_client.post(
+            "/workflows/", {"action": action, "id": workflow.pk, "name": "pwned"}
+        )
         assert response.status_code == 404
     workflow.refresh_from_db()
     assert workflow.name == "Alice's"
@@ -116,9 +130,23 @@ def test_import_of_a_broken_file_explains_why(alice_client):
     response = alice_client.post("/workflows/import/", {"text": "{not json"})
     assert response.status_code == 400
     assert b"Not valid JSON" in response.content
-    cyclic = {"format": "workfuse", "format_version": 1, "name": "c", "graph": {
-        "nodes": [{"id": "t", "type": "trigger.manual"}, {"id": "a", "type": "x"}, {"id": "b", "type": "x"}],
-        "edges": [{"source": "t", "target": "a"}, {"source": "a", "target": "b"}, {"source": "b", "target": "a"}]}}
+    cyclic = {
+        "format": "workfuse",
+        "format_version": 1,
+        "name": "c",
+        "graph": {
+            "nodes": [
+                {"id": "t", "type": "trigger.manual"},
+                {"id": "a", "type": "x"},
+                {"id": "b", "type": "x"},
+            ],
+            "edges": [
+                {"source": "t", "target": "a"},
+                {"source": "a", "target": "b"},
+                {"source": "b", "target": "a"},
+            ],
+        },
+    }
     response = alice_client.post("/workflows/import/", {"text": json.dumps(cyclic)})
     assert "a → b → a".encode() in response.content
     assert not Workflow.objects.exists()

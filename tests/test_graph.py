@@ -19,7 +19,13 @@ from editor.graph import (
 
 DESIGN_EXAMPLE = {
     "nodes": [
-        {"id": "hook", "type": "trigger.webhook", "label": "Order webhook", "position": {"x": 0, "y": 0}, "config": {}},
+        {
+            "id": "hook",
+            "type": "trigger.webhook",
+            "label": "Order webhook",
+            "position": {"x": 0, "y": 0},
+            "config": {},
+        },
         {
             "id": "get_user",
             "type": "action.http",
@@ -30,17 +36,28 @@ DESIGN_EXAMPLE = {
                 "url": "https://api.example.com/users/{{ trigger.body.user_id }}",
                 "credential": 12,
             },
-            "retry": {"max_attempts": 3, "initial_delay_ms": 1000, "multiplier": 2, "max_delay_ms": 60000},
+            "retry": {
+                "max_attempts": 3,
+                "initial_delay_ms": 1000,
+                "multiplier": 2,
+                "max_delay_ms": 60000,
+            },
         },
         {
             "id": "big",
             "type": "logic.condition",
             "config": {
                 "combinator": "and",
-                "rules": [{"left": "{{ nodes.get_user.body.orders }}", "operator": "gt", "right": 10}],
+                "rules": [
+                    {"left": "{{ nodes.get_user.body.orders }}", "operator": "gt", "right": 10}
+                ],
             },
         },
-        {"id": "notify", "type": "action.http", "config": {"method": "POST", "url": "https://example.com"}},
+        {
+            "id": "notify",
+            "type": "action.http",
+            "config": {"method": "POST", "url": "https://example.com"},
+        },
     ],
     "edges": [
         {"source": "hook", "target": "get_user"},
@@ -79,7 +96,9 @@ def test_cycle_is_named_in_the_message():
 
 
 def test_missing_trigger_and_duplicate_trigger_are_reported():
-    assert "exactly one trigger" in validate_structure({"nodes": [node("a")], "edges": []})[0].message
+    assert (
+        "exactly one trigger" in validate_structure({"nodes": [node("a")], "edges": []})[0].message
+    )
     two = {"nodes": [node("t1", "trigger.manual"), node("t2", "trigger.webhook")], "edges": []}
     (issue,) = validate_structure(two)
     assert issue.node_id == "t2" and issue.field == "type"
@@ -96,14 +115,26 @@ def test_edges_must_join_existing_nodes_and_never_enter_a_trigger():
 
 
 def test_bad_node_ids_and_duplicates_are_reported_on_the_node():
-    graph = {"nodes": [node("start", "trigger.manual"), node("Bad-Id"), node("x"), node("x")], "edges": []}
+    graph = {
+        "nodes": [node("start", "trigger.manual"), node("Bad-Id"), node("x"), node("x")],
+        "edges": [],
+    }
     issues = [(i.node_id, i.field) for i in validate_structure(graph)]
     assert ("Bad-Id", "id") in issues
     assert ("x", "id") in issues
 
 
 def test_shape_errors_name_the_node_and_field():
-    graph = {"nodes": [{"id": "start", "type": "trigger.manual", "sourceHandle": "x", "position": {"x": "left"}}]}
+    graph = {
+        "nodes": [
+            {
+                "id": "start",
+                "type": "trigger.manual",
+                "sourceHandle": "x",
+                "position": {"x": "left"},
+            }
+        ]
+    }
     issues = {(i.node_id, i.field): i.message for i in validate_structure(graph)}
     assert issues[("start", "sourceHandle")] == "Unknown field 'sourceHandle'."
     assert ("start", "position.x") in issues
@@ -113,20 +144,26 @@ def test_shape_errors_name_the_node_and_field():
 
 # --- properties ---------------------------------------------------------------------------
 
-node_names = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=9, unique=True)
+node_names = st.lists(
+    st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=9, unique=True
+)
 
 
 @st.composite
 def digraphs(draw, acyclic: bool = False):
     names = draw(node_names)
-    pairs = [(a, b) for a, b in itertools.product(range(len(names)), repeat=2) if (a < b if acyclic else True)]
+    pairs = [
+        (a, b)
+        for a, b in itertools.product(range(len(names)), repeat=2)
+        if (a < b if acyclic else True)
+    ]
     chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=20)) if pairs else []
     return names, [(names[a], names[b]) for a, b in chosen]
 
 
 def brute_force_has_cycle(names: list[str], edges: list[tuple[str, str]]) -> bool:
     reach = {(a, b) for a, b in edges}
-    for k in names:  # Floyd–Warshall transitive closure
+    for k in names:  # Floyd-Warshall transitive closure
         for i in names:
             for j in names:
                 if (i, k) in reach and (k, j) in reach:
@@ -201,7 +238,9 @@ def test_deleting_a_node_removes_its_edges_and_keeps_the_graph_valid(graph, data
     before = as_graph(*graph)
     victim = data.draw(st.sampled_from([n["id"] for n in before["nodes"] if n["id"] != "start"]))
     after = remove_node(before, victim)
-    assert [n["id"] for n in after["nodes"]] == [n["id"] for n in before["nodes"] if n["id"] != victim]
+    assert [n["id"] for n in after["nodes"]] == [
+        n["id"] for n in before["nodes"] if n["id"] != victim
+    ]
     assert all(victim not in (e["source"], e["target"]) for e in after["edges"])
     kept = [e for e in before["edges"] if victim not in (e["source"], e["target"])]
     assert after["edges"] == kept
@@ -219,7 +258,9 @@ def test_save_and_load_round_trip_preserves_the_graph(django_db_setup, django_db
         from django.db import transaction
 
         with transaction.atomic():
-            user = get_user_model().objects.create(username="roundtrip", email="roundtrip@example.com")
+            user = get_user_model().objects.create(
+                username="roundtrip", email="roundtrip@example.com"
+            )
             original = as_graph(*graph)
             workflow = Workflow.create(user, "round trip", graph=original)
             assert Workflow.objects.get(pk=workflow.pk).graph == original

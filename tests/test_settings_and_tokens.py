@@ -41,7 +41,10 @@ def test_revoked_token_stops_working(alice_client, alice):
 
 def test_cannot_revoke_someone_elses_token(charlie_client, alice):
     token, _ = ApiToken.issue(alice, "alice's")
-    assert charlie_client.post("/settings/", {"action": "revoke_token", "id": token.pk}).status_code == 404
+    assert (
+        charlie_client.post("/settings/", {"action": "revoke_token", "id": token.pk}).status_code
+        == 404
+    )
     assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
@@ -68,21 +71,38 @@ def test_admin_is_for_staff_only(alice_client, alice):
     assert alice_client.get("/admin/").status_code == 302
     alice.is_staff = alice.is_superuser = True
     alice.save()
-    for url in ("/admin/editor/workflow/", "/admin/editor/workflowversion/", "/admin/accounts/apitoken/",
-                "/admin/accounts/securityevent/"):
+    for url in (
+        "/admin/editor/workflow/",
+        "/admin/editor/workflowversion/",
+        "/admin/accounts/apitoken/",
+        "/admin/accounts/securityevent/",
+    ):
         assert alice_client.get(url).status_code == 200, url
 
 
 def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    result = _run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
-                         SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="workfuse.example.com",
-                         WORKFUSE_DATA_DIR=str(tmp_path))
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="workfuse.example.com",
+        WORKFUSE_DATA_DIR=str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
@@ -92,3 +112,14 @@ def test_embedded_install_keeps_a_private_secret_key(tmp_path):
     key_file = tmp_path / "secret_key"
     assert len(key_file.read_text()) >= 50
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_security_log_reads_the_client_ip_through_trusted_proxies(rf, settings):
+    from accounts.models import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"  # no trusted proxy: a forged header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"

@@ -42,7 +42,9 @@ def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client,
 def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflow):
     bad = copy.deepcopy(DESIGN_EXAMPLE)
     bad["nodes"].append({"id": "hook", "type": "trigger.manual"})
-    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": json.dumps(bad)})
+    response = alice_client.post(
+        f"/workflows/{workflow.pk}/", {"action": "graph", "graph": json.dumps(bad)}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Node id &#x27;hook&#x27; is used more than once." in content
@@ -52,7 +54,9 @@ def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflo
 
 
 def test_malformed_json_points_at_the_line(alice_client, workflow):
-    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": '{\n "nodes": [,]}'})
+    response = alice_client.post(
+        f"/workflows/{workflow.pk}/", {"action": "graph", "graph": '{\n "nodes": [,]}'}
+    )
     assert response.status_code == 400
     assert b"line 2" in response.content
 
@@ -70,7 +74,9 @@ def test_details_and_delete(alice_client, workflow):
 def test_other_users_get_404(charlie_client, workflow):
     assert charlie_client.get(f"/workflows/{workflow.pk}/").status_code == 404
     assert charlie_client.get(f"/workflows/{workflow.pk}/export/").status_code == 404
-    assert charlie_client.post(f"/workflows/{workflow.pk}/", {"action": "delete"}).status_code == 404
+    assert (
+        charlie_client.post(f"/workflows/{workflow.pk}/", {"action": "delete"}).status_code == 404
+    )
     assert Workflow.objects.filter(pk=workflow.pk).exists()
 
 
