@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
+from editor.nodes import catalog
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
 from workfuse.api import ApiError
@@ -192,3 +193,24 @@ def restore_version(request: HttpRequest, workflow_id: int, number: int) -> Work
 @router.get("/{workflow_id}/export", summary="Export as WorkFuse JSON")
 def export(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
     return export_workflow(_own(request, workflow_id))
+
+
+node_types_router = Router(tags=["node types"])
+
+
+class NodeTypeOut(Schema):
+    type: str
+    label: str
+    category: str
+    description: str
+    handles: list[str]
+    dynamic_handles: bool
+    credential_kinds: list[str]
+    schema_: dict[str, Any] = Field(..., alias="schema")
+
+
+@node_types_router.get(
+    "", response=list[NodeTypeOut], by_alias=True, summary="The node catalog with JSON Schemas"
+)
+def list_node_types(request: HttpRequest) -> list[dict[str, Any]]:
+    return catalog()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from editor import n8n
 from editor.graph import GraphIssue
 from editor.models import Workflow
 
@@ -40,7 +41,7 @@ def export_workflow(workflow: Workflow) -> dict[str, Any]:
 
 
 def read_import(data: Any) -> Imported:
-    """Accept a WorkFuse export (or a bare graph); refuse anything else with a reason."""
+    """Accept a WorkFuse export, an n8n export or a bare graph; refuse anything else, saying why."""
     if not isinstance(data, dict):
         raise ImportRefused([GraphIssue(None, "file", "The file must hold a JSON object.")])
     if data.get("format") == FORMAT:
@@ -63,6 +64,9 @@ def read_import(data: Any) -> Imported:
             raise ImportRefused([GraphIssue(None, "graph", "The export has no graph object.")])
         description = data.get("description") or ""
         return Imported(name=name.strip()[:200], description=str(description), graph=graph)
+    if n8n.looks_like_n8n(data):
+        name = str(data.get("name") or "").strip() or "Imported n8n workflow"
+        return Imported(name[:200], description="Imported from n8n", graph=n8n.convert(data))
     if "nodes" in data and "edges" in data:
         return Imported(
             name=str(data.get("name") or "Imported workflow")[:200], description="", graph=data

@@ -1,11 +1,147 @@
-"""Whole-graph validation: the one entry point pages, the API, import and the engine call."""
+"""Whole-graph validation (DESIGN §3): the one entry point pages, the API, import and the engine call.
+
+Structure first (shape, ids, one trigger, edges, cycles), then each node against its type:
+known type, config valid for the type's schema, edges leaving by real handles, and templates
+that parse and read only the trigger, upstream nodes, or loop variables inside a loop body.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from editor.graph import GraphIssue, validate_structure
+from pydantic import ValidationError
+
+from editor import templating
+from editor.graph import Graph, GraphIssue, ancestors, find_cycle, parse, structural_issues
+from editor.nodes import NODE_TYPES
 
 
 def validate_graph(graph: Any) -> list[GraphIssue]:
-    return validate_structure(graph)
+    parsed, issues = parse(graph)
+    if parsed is None:
+        return issues
+    issues = structural_issues(parsed)
+    configs: dict[str, Any] = {}
+    for node in parsed.nodes:
+        node_type = NODE_TYPES.get(node.type)
+        if node_type is None:
+            issues.append(GraphIssue(node.id, "type", f"Unknown node type '{node.type}'."))
+            continue
+        try:
+            configs[node.id] = node_type.Config.model_validate(node.config)
+        except ValidationError as exc:
+            issues.extend(config_issues(node.id, exc))
+    issues.extend(_handle_issues(parsed, configs))
+    pairs = [(e.source, e.target) for e in parsed.edges]
+    ids = [n.id for n in parsed.nodes]
+    if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
+        issues.extend(_template_issues(parsed, pairs))
+    return issues
+
+
+def config_issues(node_id: str, exc: ValidationError) -> list[GraphIssue]:
+    """Pydantic errors as issues on `config.<field>`."""
+    issues = []
+    for err in exc.errors():
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = f"Unknown setting '{err['loc'][-1]}'."
+        issues.append(GraphIssue(node_id, f"config{loc}", message))
+    return issues
+
+
+def _handle_issues(graph: Graph, configs: dict[str, Any]) -> list[GraphIssue]:
+    nodes = {n.id: n for n in graph.nodes}
+    issues = []
+    for i, edge in enumerate(graph.edges):
+        source = nodes.get(edge.source)
+        if source is None or source.id not in configs:
+            continue
+        handles = NODE_TYPES[source.type].output_handles(configs[source.id])
+        if source.on_error == "route":
+            handles = [*handles, "error"]
+        if edge.source_handle not in handles:
+            issues.append(
+                GraphIssue(
+                    source.id,
+                    f"edges[{i}].source_handle",
+                    f"'{edge.source_handle}' is not an output of '{source.id}'; its outputs are: "
+                    f"{', '.join(handles) or 'none'}.",
+                )
+            )
+        if edge.target_handle not in (None, "main"):
+            issues.append(
+                GraphIssue(
+                    edge.target,
+                    f"edges[{i}].target_handle",
+                    f"'{edge.target_handle}' is not an input; nodes have one input, 'main'.",
+                )
+            )
+    return issues
+
+
+def loop_bodies(graph: Graph) -> dict[str, set[str]]:
+    """For each node, the loops whose `each` output reaches it."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        children[edge.source].append(edge.target)
+    inside: dict[str, set[str]] = defaultdict(set)
+    for loop in (n for n in graph.nodes if n.type == "logic.loop"):
+        todo = [e.target for e in graph.edges if e.source == loop.id and e.source_handle == "each"]
+        while todo:
+            current = todo.pop()
+            if current != loop.id and loop.id not in inside[current]:
+                inside[current].add(loop.id)
+                todo.extend(children[current])
+    return inside
+
+
+def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIssue]:
+    inside_loops = loop_bodies(graph)
+    issues = []
+    for node in graph.nodes:
+        upstream = ancestors(node.id, pairs)
+        roots = set(templating.CONTEXT_ROOTS) | set(templating.ENV.globals)
+        if inside_loops.get(node.id):
+            roots |= set(templating.LOOP_ROOTS)
+        node_type = NODE_TYPES.get(node.type)
+        if node_type is None:
+            continue
+        for field, text in templating.template_strings(node_type.template_config(node.config)):
+            where = f"config.{field}"
+            try:
+                tree = templating.parse(text)
+            except templating.TemplateError as exc:
+                issues.append(GraphIssue(node.id, where, exc.message))
+                continue
+            for path in templating.referenced_paths(tree):
+                problem = _reference_problem(path, roots, upstream, node.id)
+                if problem:
+                    issues.append(GraphIssue(node.id, where, problem))
+    return issues
+
+
+def _reference_problem(
+    path: tuple[Any, ...], roots: set[str], upstream: set[str], node_id: str
+) -> str | None:
+    root = path[0]
+    if root not in roots:
+        if root in templating.LOOP_ROOTS:
+            return f"'{root}' exists only inside a loop body (after a Loop node's 'each' output)."
+        return (
+            f"Unknown variable '{root}'. Templates can read trigger, nodes.<id>, execution, "
+            "and item/index inside a loop."
+        )
+    if root == "nodes" and len(path) > 1:
+        other = path[1]
+        if other == node_id:
+            return f"'{node_id}' cannot read its own output."
+        if other not in upstream:
+            available = ", ".join(sorted(upstream)) or "none"
+            return (
+                f"'nodes.{other}' is not upstream of '{node_id}': only nodes that run before it can be "
+                f"read (upstream: {available})."
+            )
+    return None

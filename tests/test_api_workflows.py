@@ -86,7 +86,7 @@ def test_cyclic_graph_is_refused_with_field_level_details(alice_api):
 def test_invalid_update_is_refused_and_changes_nothing(alice_api):
     created = create(alice_api)
     bad = copy.deepcopy(DESIGN_EXAMPLE)
-    bad["edges"].append({"source": "big", "target": "ghost"})
+    bad["edges"].append({"source": "big", "source_handle": "true", "target": "ghost"})
     response = alice_api.put(f"/api/workflows/{created['id']}", {"name": "x", "graph": bad})
     assert response.status_code == 400
     assert response.json()["details"] == [

@@ -102,3 +102,4 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/workflows", "editor.api.router")
+api.add_router("/node-types", "editor.api.node_types_router")

@@ -260,6 +260,9 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# HTTP nodes refuse private, loopback and link-local targets unless this is set (DESIGN §10).
+WORKFUSE_HTTP_ALLOW_PRIVATE = envbool("WORKFUSE_HTTP_ALLOW_PRIVATE", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

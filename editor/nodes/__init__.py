@@ -1,0 +1,53 @@
+"""The node catalog: every node type WorkFuse knows, registered in one place.
+
+Adding a node type = adding a module with a `Config` and a `NODE`, and listing it here.
+"""
+
+from __future__ import annotations
+
+from editor.nodes import (
+    action_ai,
+    action_code,
+    action_http,
+    logic_condition,
+    logic_loop,
+    logic_switch,
+    trigger_manual,
+    trigger_schedule,
+    trigger_webhook,
+    utility_delay,
+    utility_merge,
+    utility_transform,
+)
+from editor.nodes.base import CATEGORIES, NodeType
+
+NODE_TYPES: dict[str, NodeType] = {
+    module.NODE.type: module.NODE
+    for module in (
+        trigger_manual,
+        trigger_webhook,
+        trigger_schedule,
+        action_http,
+        action_ai,
+        action_code,
+        utility_transform,
+        logic_condition,
+        logic_switch,
+        logic_loop,
+        utility_delay,
+        utility_merge,
+    )
+}
+
+
+def get_node_type(type_name: str) -> NodeType | None:
+    return NODE_TYPES.get(type_name)
+
+
+def catalog() -> list[dict]:
+    """Node types grouped by category order, for the palette and `GET /api/node-types`."""
+    order = list(CATEGORIES)
+    return [
+        n.catalog_entry()
+        for n in sorted(NODE_TYPES.values(), key=lambda n: order.index(n.category))
+    ]

@@ -1,0 +1,664 @@
+"""action.http: call any HTTP API and hand its response to the next node.
+
+The node never reaches private networks by accident (DESIGN §10). The guard sits where the
+socket is opened: `GuardedBackend` resolves the host itself, judges every resolved address
+and connects to that very address, so a name that resolves to 127.0.0.1, a DNS answer that
+changes between check and use, and every redirect hop (each new host is a new connection)
+all pass the same gate. TLS still verifies the host name from the URL, because httpcore does
+the handshake with the request's host over the socket we return.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import email.utils
+import functools
+import http
+import ipaddress
+import json
+import math
+import os
+import socket
+import ssl
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, Self
+from urllib.parse import quote, quote_plus, urlsplit
+
+import httpcore
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
+
+from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 10
+USER_AGENT = "WorkFuse (action.http)"
+MESSAGE_SNIPPET = 300
+DETAIL_SNIPPET = 2000
+TEXT_TYPES = {"application/xml", "application/x-www-form-urlencoded"}
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> Any:
+    # A value that is exactly one template keeps its native type, so `{{ nodes.a.body.id }}`
+    # may arrive as a number; a header or query value is text on the wire anyway.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+HeaderName = Annotated[str, StringConstraints(pattern=HEADER_NAME_PATTERN)]
+
+
+class Config(NodeConfig):
+    method: Annotated[Method, BeforeValidator(_upper)] = Field(
+        "GET", description="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS."
+    )
+    url: str = Field(
+        min_length=1,
+        description="Full http:// or https:// address to call; may use templates, e.g. "
+        "https://api.example.com/users/{{ trigger.body.user_id }}.",
+    )
+    query: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Query string parameters added to the URL, as name: value pairs.",
+    )
+    headers: dict[HeaderName, Text] = Field(
+        default_factory=dict,
+        description="Request headers as name: value pairs, e.g. Content-Type or Accept. "
+        "An Idempotency-Key header is added unless you set one.",
+    )
+    body_type: Literal["json", "form", "raw"] = Field(
+        "json",
+        description="How the body is encoded: json (sent as application/json), form (an object of "
+        "fields sent as application/x-www-form-urlencoded) or raw (text sent as is; set "
+        "Content-Type in headers, text/plain otherwise).",
+    )
+    body: Any = Field(
+        None,
+        description="Request body: any JSON value for json, an object of fields for form, text for "
+        "raw. Leave empty to send no body.",
+    )
+    credential: int | None = Field(
+        None, ge=1, description="Credential whose secret authenticates the request (see auth)."
+    )
+    auth: Literal["bearer", "basic", "header", "query"] | None = Field(
+        None,
+        description="How the credential is sent: bearer (Authorization: Bearer <secret>), basic "
+        "(HTTP basic with the credential's username and password), header (the secret in the "
+        "header named by auth_header_name) or query (the secret in the query parameter named by "
+        "auth_query_param). Empty: no authentication, or with a credential, the way its kind "
+        "implies (bearer and basic as such, api_key and header in auth_header_name).",
+    )
+    auth_header_name: HeaderName = Field(
+        "X-API-Key", description="For auth=header: the header that carries the secret."
+    )
+    auth_query_param: str = Field(
+        "api_key",
+        min_length=1,
+        description="For auth=query: the query parameter that carries the secret.",
+    )
+    timeout_ms: int = Field(
+        30000,
+        ge=100,
+        le=600000,
+        description="Time limit for the whole request in milliseconds (connecting, redirects and "
+        "reading the response), from 100 to 600000.",
+    )
+    follow_redirects: bool = Field(
+        True,
+        description="Follow 3xx redirects (up to 10). Off: the redirect response itself is the output.",
+    )
+    fail_on_status: bool = Field(
+        True,
+        description="Fail the step on a 4xx or 5xx status (429 and 5xx are retried). Off: any "
+        "response is the output, whatever its status.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        url = url.strip()
+        if "{{" in url:
+            return url  # checked again once rendered, before run()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "must be an http:// or https:// URL with a host, e.g. https://api.example.com/users"
+            )
+        return url
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.auth and self.credential is None:
+            raise ValueError(
+                f"auth '{self.auth}' needs a credential: choose one, or clear auth to send the "
+                "request without authentication"
+            )
+        is_template = isinstance(self.body, str) and "{{" in self.body
+        if self.body_type == "form" and not (
+            self.body is None or is_template or isinstance(self.body, dict)
+        ):
+            raise ValueError("body_type 'form' needs the body to be an object of field: value")
+        return self
+
+
+# --- the SSRF guard -------------------------------------------------------------------------
+
+
+def private_targets_allowed() -> bool:
+    """WORKFUSE_HTTP_ALLOW_PRIVATE, read per connection so a changed setting applies at once."""
+    try:
+        value = getattr(settings, "WORKFUSE_HTTP_ALLOW_PRIVATE", None)
+    except ImproperlyConfigured:  # used outside a Django process
+        value = None
+    if value is None:
+        value = os.environ.get("WORKFUSE_HTTP_ALLOW_PRIVATE", "")
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def blocked_reason(address: IPAddress) -> str | None:
+    """Why `address` is not a public internet target ("loopback address", ...), or None."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return blocked_reason(embedded)
+    checks = (
+        ("unspecified", address.is_unspecified),
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("reserved", address.is_reserved),
+        ("private", address.is_private),
+        ("non-public", not address.is_global),
+    )
+    return next((f"{name} address" for name, hit in checks if hit), None)
+
+
+def _resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"could not resolve host {host}: {exc}") from exc
+    addresses: list[IPAddress] = []
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections only to addresses the SSRF policy allows.
+
+    Every resolved address must pass, not just one: a name that mixes public and private
+    records is how DNS rebinding attacks are staged. The socket then goes to the checked
+    address itself, so nothing resolves the name a second time."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = _resolve(host, port)
+        if not private_targets_allowed():
+            for address in addresses:
+                reason = blocked_reason(address)
+                if reason:
+                    raise NodeError(
+                        f"Refused to connect to {address} ({reason}) for host {host}; set "
+                        "WORKFUSE_HTTP_ALLOW_PRIVATE=1 to allow private targets.",
+                        detail={"host": host, "address": str(address), "reason": reason},
+                    )
+        error: Exception = httpcore.ConnectError(f"no address found for host {host}")
+        for address in addresses:
+            try:
+                return super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes ~20 ms; one verifying context serves every request.
+    return httpx.create_ssl_context()
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport, with `GuardedBackend` opening its connections.
+
+    httpx 0.28 offers no public way to hand httpcore a network backend. Rather than a
+    hand-written `BaseTransport` (which would copy httpx's request/response conversion and
+    its private exception mapping), this builds the stock transport and swaps its connection
+    pool for one with the same settings plus the guard. If a future httpx renamed `_pool`, the
+    SSRF tests fail loudly instead of the guard silently vanishing. No proxy is ever used: a
+    proxy opens the connection on our behalf, out of the guard's sight."""
+
+    def __init__(self) -> None:
+        super().__init__(verify=_ssl_context())
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(),
+        )
+
+
+# --- building the request -------------------------------------------------------------------
+
+
+def _single_value(secret: Secret, auth: str) -> str:
+    if isinstance(secret.value, str) and secret.value.strip():
+        return secret.value.strip()
+    parts = ", ".join(sorted(secret.value)) if isinstance(secret.value, dict) else "no text"
+    raise NodeError(
+        f"auth '{auth}' needs a credential holding one secret value, but this {secret.kind} "
+        f"credential holds {parts}; choose a bearer, api_key or header credential."
+    )
+
+
+def _basic_token(secret: Secret) -> str:
+    value = secret.value
+    if isinstance(value, str) and ":" in value:
+        username, password = value.split(":", 1)
+    elif isinstance(value, dict) and {"username", "password"} <= set(value):
+        username, password = str(value["username"]), str(value["password"])
+    else:
+        raise NodeError(
+            f"auth 'basic' needs a credential with a username and password, but this "
+            f"{secret.kind} credential has none; choose a basic credential."
+        )
+    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+KIND_AUTH = {"bearer": "bearer", "basic": "basic", "api_key": "header", "header": "header"}
+
+
+def _with_auth(config: Config, secret: Secret | None) -> Config:
+    """The config with `auth` filled in from the credential's kind when the user left it empty
+    (DESIGN §3 shows a credential without auth)."""
+    if config.auth or config.credential is None or secret is None:
+        return config
+    if secret.kind not in KIND_AUTH:
+        raise NodeError(
+            f"Credential {config.credential} is a {secret.kind} credential, which this node "
+            "cannot send by itself; set auth to bearer, basic, header or query."
+        )
+    return config.model_copy(update={"auth": KIND_AUTH[secret.kind]})
+
+
+def _apply_auth(
+    config: Config, secret: Secret | None, headers: httpx.Headers, params: dict[str, str]
+) -> None:
+    if config.auth is None and config.credential is None:
+        return
+    if secret is None:
+        raise NodeError(
+            f"Credential {config.credential} could not be resolved, so the request was not sent; "
+            "check that the credential still exists and that you may use it."
+        )
+    if config.auth == "bearer":
+        headers["Authorization"] = f"Bearer {_single_value(secret, 'bearer')}"
+    elif config.auth == "basic":
+        headers["Authorization"] = f"Basic {_basic_token(secret)}"
+    elif config.auth == "header":
+        headers[config.auth_header_name] = _single_value(secret, "header")
+    else:
+        params[config.auth_query_param] = _single_value(secret, "query")
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_form_value(item) for item in value]
+    if isinstance(value, dict):
+        return json.dumps(value)
+    if value is None:
+        return ""
+    return _as_text(value)
+
+
+def _body_arguments(config: Config) -> dict[str, Any]:
+    body = config.body
+    if body is None:
+        return {}
+    if config.body_type == "json":
+        return {"json": body}
+    if config.body_type == "form":
+        return {"data": {str(key): _form_value(value) for key, value in body.items()}}
+    return {"content": body if isinstance(body, str) else json.dumps(body)}
+
+
+def _build_request(client: httpx.Client, config: Config, ctx: RunContext) -> httpx.Request:
+    headers = httpx.Headers(config.headers)
+    headers.setdefault("User-Agent", USER_AGENT)
+    headers.setdefault("Idempotency-Key", ctx.idempotency_key)
+    if config.body_type == "raw" and config.body is not None:
+        headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+    params = dict(config.query)
+    _apply_auth(config, ctx.secret, headers, params)
+    try:
+        # httpx 0.28 replaces a URL's own query with `params=`; the user expects both.
+        url = httpx.URL(config.url).copy_merge_params(params)
+        return client.build_request(config.method, url, headers=headers, **_body_arguments(config))
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise NodeError(f"Could not build the request to {config.url}: {exc}") from exc
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def _where(request: httpx.Request, config: Config) -> str:
+    url = request.url
+    if config.auth == "query" and config.auth_query_param in url.params:
+        url = url.copy_set_param(config.auth_query_param, "REDACTED")
+    return f"{request.method} {url}"
+
+
+def _transport_error(exc: httpx.HTTPError, request: httpx.Request, config: Config) -> NodeError:
+    where = _where(request, config)
+    origin = (
+        f"{request.url.host}:{request.url.port or (443 if request.url.scheme == 'https' else 80)}"
+    )
+    limit = f"Timed out after {config.timeout_ms} ms"
+    retryable = True
+    if isinstance(exc, httpx.ConnectTimeout):
+        message = f"{limit} connecting to {origin} ({where})."
+    elif isinstance(exc, httpx.WriteTimeout):
+        message = f"{limit} sending the request {where}."
+    elif isinstance(exc, httpx.TimeoutException):
+        message = f"{limit} waiting for the response to {where}."
+    elif isinstance(exc, httpx.ConnectError):
+        message = f"Could not connect to {origin} for {where}: {exc}"
+    elif isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        message = f"The connection failed during {where}: {exc}"
+    elif isinstance(exc, httpx.UnsupportedProtocol):
+        message, retryable = f"Cannot send {where}: only http and https URLs are supported.", False
+    elif isinstance(exc, httpx.LocalProtocolError):
+        message, retryable = f"Could not send {where}; check header names and values: {exc}", False
+    else:
+        message, retryable = f"{where} failed: {exc}", False
+    return NodeError(message, retryable=retryable, detail={"error": type(exc).__name__})
+
+
+def _timed_out(request: httpx.Request, config: Config) -> NodeError:
+    return NodeError(
+        f"Timed out after {config.timeout_ms} ms waiting for the response to {_where(request, config)}.",
+        retryable=True,
+        detail={"error": "Timeout"},
+    )
+
+
+def _send_once(
+    client: httpx.Client, request: httpx.Request, config: Config, deadline: float
+) -> httpx.Response:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _timed_out(request, config)
+    request.extensions["timeout"] = httpx.Timeout(remaining).as_dict()
+    try:
+        return client.send(request, stream=True)
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc, request, config) from exc
+
+
+def _keeps_credentials(old: httpx.URL, new: httpx.URL) -> bool:
+    """Same rule as httpx for Authorization: same origin, or an http -> https upgrade."""
+    if old.host != new.host:
+        return False
+    if old.scheme == new.scheme:
+        return old.port == new.port
+    upgrade = old.scheme == "http" and new.scheme == "https"
+    return upgrade and old.port in (None, 80) and new.port in (None, 443)
+
+
+def _follow(
+    client: httpx.Client, request: httpx.Request, config: Config, deadline: float
+) -> tuple[httpx.Request, httpx.Response]:
+    # Followed here, not by httpx, so the total time limit spans every hop and a credential
+    # in a custom header does not travel to another host.
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = _send_once(client, request, config, deadline)
+        if not (config.follow_redirects and response.next_request is not None):
+            return request, response
+        response.close()
+        following = response.next_request
+        if not _keeps_credentials(request.url, following.url):
+            following.headers.pop("Authorization", None)
+            if config.auth == "header":
+                following.headers.pop(config.auth_header_name, None)
+        request = following
+    raise NodeError(
+        f"Stopped after {MAX_REDIRECTS} redirects starting from {config.method} {config.url}; "
+        f"the last one pointed to {request.url}."
+    )
+
+
+def _read_body(
+    response: httpx.Response, request: httpx.Request, config: Config, deadline: float
+) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if request.method != "HEAD" and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(f"is {int(declared)} bytes", request, config)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _too_large(f"passed {size} bytes before reading stopped", request, config)
+            if time.monotonic() > deadline:
+                raise _timed_out(request, config)
+            chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc, request, config) from exc
+    return b"".join(chunks)
+
+
+def _too_large(size: str, request: httpx.Request, config: Config) -> NodeError:
+    return NodeError(
+        f"The response to {_where(request, config)} {size}, over the {MAX_BODY_BYTES // 2**20} MB "
+        f"limit ({MAX_BODY_BYTES} bytes)."
+    )
+
+
+# --- the response -------------------------------------------------------------------------
+
+
+def _text(content: bytes, response: httpx.Response) -> str:
+    return content.decode(response.encoding or "utf-8", errors="replace")
+
+
+def parse_body(content: bytes, response: httpx.Response) -> tuple[Any, str | None]:
+    """The body by content type, and its encoding when it is not text ("base64")."""
+    if not content:
+        return "", None
+    mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime == "application/json" or mime.endswith("+json"):
+        text = _text(content, response)
+        try:
+            return json.loads(text), None
+        except ValueError:
+            return text, None
+    if mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml"):
+        return _text(content, response), None
+    return base64.b64encode(content).decode("ascii"), "base64"
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """`Retry-After` as seconds from now: it is either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _status_error(
+    response: httpx.Response,
+    request: httpx.Request,
+    config: Config,
+    content: bytes,
+    encoding: str | None,
+) -> NodeError:
+    status = response.status_code
+    try:
+        reason = response.reason_phrase or http.HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    if encoding:
+        snippet = f"<{len(content)} bytes of {response.headers.get('content-type', 'binary data')}>"
+    else:
+        snippet = _text(content, response).strip()
+    message = f"HTTP {status} {reason}".rstrip() + f" from {_where(request, config)}"
+    if snippet:
+        message += f": {snippet[:MESSAGE_SNIPPET]}"
+    retryable = status == 429 or status >= 500
+    return NodeError(
+        message,
+        retryable=retryable,
+        retry_after=retry_after_seconds(response.headers.get("retry-after")) if retryable else None,
+        detail={
+            "status": status,
+            "headers": dict(response.headers.items()),
+            "body": snippet[:DETAIL_SNIPPET],
+        },
+    )
+
+
+# --- keeping secrets out of errors ----------------------------------------------------------
+
+
+def _secret_forms(secret: Secret) -> list[str]:
+    """Every way the secret may show up in text: as is, URL-encoded, or inside a basic token."""
+    value = secret.value
+    if isinstance(value, dict):
+        texts = [str(v) for k, v in value.items() if k != "username"]
+    else:
+        texts = [str(value), str(value).strip(), str(value).partition(":")[2]]
+    with contextlib.suppress(NodeError):
+        texts.append(_basic_token(secret))
+    forms = {
+        form
+        for text in texts
+        if text
+        for form in (
+            text,
+            quote(text, safe=""),
+            quote_plus(text),
+            str(httpx.QueryParams(k=text))[2:],
+        )
+    }
+    return sorted(forms, key=len, reverse=True)
+
+
+def _scrub(value: Any, forms: list[str]) -> Any:
+    if isinstance(value, str):
+        for form in forms:
+            value = value.replace(form, "<redacted>")
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, forms) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, forms) for item in value]
+    return value
+
+
+def _redacted(error: NodeError, secret: Secret) -> NodeError:
+    forms = _secret_forms(secret)
+    return NodeError(
+        _scrub(error.message, forms),
+        retryable=error.retryable,
+        retry_after=error.retry_after,
+        detail=_scrub(error.detail, forms),
+    )
+
+
+# --- the node -------------------------------------------------------------------------------
+
+
+def _call(config: Config, ctx: RunContext) -> dict[str, Any]:
+    config = _with_auth(config, ctx.secret)
+    started = time.monotonic()
+    deadline = started + config.timeout_ms / 1000
+    with httpx.Client(transport=GuardedTransport(), trust_env=False) as client:
+        request = _build_request(client, config, ctx)
+        request, response = _follow(client, request, config, deadline)
+        try:
+            content = _read_body(response, request, config, deadline)
+        finally:
+            response.close()
+    duration_ms = round((time.monotonic() - started) * 1000)
+    body, encoding = parse_body(content, response)
+    if config.fail_on_status and response.status_code >= 400:
+        raise _status_error(response, request, config, content, encoding)
+    output: dict[str, Any] = {
+        "status": response.status_code,
+        "headers": dict(response.headers.items()),
+        "body": body,
+        "duration_ms": duration_ms,
+    }
+    if encoding:
+        output["body_encoding"] = encoding
+    return output
+
+
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """Send the request; the output is {status, headers, body, duration_ms}, plus
+    `body_encoding: "base64"` when the body is binary."""
+    try:
+        return _call(config, ctx)
+    except NodeError as error:
+        if ctx.secret is None:
+            raise
+        # The original error's cause may carry the secret (a URL, an echoed header).
+        raise _redacted(error, ctx.secret) from None
+
+
+NODE = NodeType(
+    type="action.http",
+    label="HTTP Request",
+    category="action",
+    description="Calls an HTTP API (any method, headers, query, JSON/form/raw body, optional "
+    "credential) and outputs the response's status, headers and parsed body.",
+    Config=Config,
+    run=run,
+    credential_kinds=("api_key", "bearer", "basic", "header"),
+)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any, Literal, Self
+
+from pydantic import Field, model_validator
+
+from editor.nodes.base import NodeConfig, NodeType, RunContext
+
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class Config(NodeConfig):
+    methods: list[Method] = Field(
+        default_factory=lambda: ["POST"],
+        min_length=1,
+        description="HTTP methods the webhook URL accepts.",
+    )
+    auth: Literal["none", "header", "hmac"] = Field(
+        "none",
+        description="How callers prove who they are: nothing, a secret header value, or an HMAC signature "
+        "of the body.",
+    )
+    hmac_preset: Literal["github", "stripe", "slack", "standard", "custom"] = Field(
+        "github",
+        description="Signature scheme for auth=hmac: GitHub (X-Hub-Signature-256), Stripe (Stripe-Signature), "
+        "Slack (X-Slack-Signature), Standard Webhooks (webhook-signature) or custom.",
+    )
+    header_name: str = Field(
+        "",
+        max_length=100,
+        description="For auth=header: the header holding the secret. For a custom HMAC: the signature header.",
+    )
+    hmac_algorithm: Literal["sha256", "sha1", "sha512"] = Field(
+        "sha256", description="Hash for a custom HMAC signature."
+    )
+    signature_prefix: str = Field(
+        "",
+        max_length=40,
+        description="For a custom HMAC: text before the signature, e.g. 'sha256='.",
+    )
+    signature_encoding: Literal["hex", "base64"] = Field(
+        "hex", description="For a custom HMAC: how it is encoded."
+    )
+    credential: int | None = Field(
+        None, description="The webhook secret credential used by header or HMAC auth."
+    )
+    response: Literal["immediate", "last_node"] = Field(
+        "immediate",
+        description="Answer at once with 202 and the execution id, or wait for the run and answer with the "
+        "last node's output.",
+    )
+
+    @model_validator(mode="after")
+    def _auth_needs_secret(self) -> Self:
+        if self.auth != "none" and self.credential is None:
+            raise ValueError(f"auth '{self.auth}' needs a webhook secret credential")
+        if self.auth == "header" and not self.header_name:
+            raise ValueError("auth 'header' needs header_name, the header that carries the secret")
+        if self.auth == "hmac" and self.hmac_preset == "custom" and not self.header_name:
+            raise ValueError(
+                "a custom HMAC needs header_name, the header that carries the signature"
+            )
+        return self
+
+
+def run(config: Config, ctx: RunContext) -> Any:
+    """The output is the request as received: {method, headers, query, body}."""
+    return ctx.input
+
+
+NODE = NodeType(
+    type="trigger.webhook",
+    label="Webhook",
+    category="trigger",
+    description="Starts the workflow when an HTTP request arrives at the workflow's webhook URL.",
+    Config=Config,
+    run=run,
+    credential_kinds=("webhook_secret",),
+)
