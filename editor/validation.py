@@ -36,6 +36,7 @@ def validate_graph(graph: Any) -> list[GraphIssue]:
     pairs = [(e.source, e.target) for e in parsed.edges]
     ids = [n.id for n in parsed.nodes]
     if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
+        issues.extend(_loop_exit_issues(parsed))
         issues.extend(_template_issues(parsed, pairs))
     return issues
 
@@ -83,19 +84,72 @@ def _handle_issues(graph: Graph, configs: dict[str, Any]) -> list[GraphIssue]:
 
 
 def loop_bodies(graph: Graph) -> dict[str, set[str]]:
-    """For each node, the loops whose `each` output reaches it."""
+    """For each node, the loops whose body it is in.
+
+    A loop's body is what its `each` output leads to, as long as every input of a node comes
+    from the loop's `each`, from the body, or from outside the loop altogether. A node that
+    also waits for something after the loop is not in the body (`_loop_exit_issues` refuses it)."""
     children: dict[str, list[str]] = defaultdict(list)
+    parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for edge in graph.edges:
         children[edge.source].append(edge.target)
+        parents[edge.target].append((edge.source, edge.source_handle))
     inside: dict[str, set[str]] = defaultdict(set)
     for loop in (n for n in graph.nodes if n.type == "logic.loop"):
-        todo = [e.target for e in graph.edges if e.source == loop.id and e.source_handle == "each"]
-        while todo:
-            current = todo.pop()
-            if current != loop.id and loop.id not in inside[current]:
-                inside[current].add(loop.id)
-                todo.extend(children[current])
+        after_loop = _reachable([loop.id], children) - {loop.id}
+        body: set[str] = set()
+        candidates = _reachable(
+            [e.target for e in graph.edges if e.source == loop.id and e.source_handle == "each"],
+            children,
+        ) - {loop.id}
+        grew = True
+        while grew:
+            grew = False
+            for node in candidates - body:
+                if all(
+                    (p == loop.id and h == "each")
+                    or p in body
+                    or (p != loop.id and p not in after_loop)
+                    for p, h in parents[node]
+                ):
+                    body.add(node)
+                    grew = True
+        for node in body:
+            inside[node].add(loop.id)
     return inside
+
+
+def _reachable(starts: list[str], children: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(children[current])
+    return seen
+
+
+def _loop_exit_issues(graph: Graph) -> list[GraphIssue]:
+    """A node inside a loop body runs once per item; one outside runs once. An edge from the
+    first to the second has no meaning: results leave a loop through its `done` output."""
+    inside = loop_bodies(graph)
+    issues = []
+    for i, edge in enumerate(graph.edges):
+        leaving = inside.get(edge.source, set()) - inside.get(edge.target, set())
+        if edge.source_handle == "done":
+            leaving = set()
+        if leaving:
+            loop = sorted(leaving)[0]
+            issues.append(
+                GraphIssue(
+                    edge.source,
+                    f"edges[{i}]",
+                    f"'{edge.source}' runs once per item of loop '{loop}' and cannot connect to "
+                    f"'{edge.target}' outside it; connect the loop's 'done' output instead.",
+                )
+            )
+    return issues
 
 
 def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIssue]:

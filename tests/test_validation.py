@@ -249,3 +249,15 @@ def test_each_node_refuses_unknown_settings(node_id):
     assert issues == [
         {"node_id": node_id, "field": "config.bogus", "message": "Unknown setting 'bogus'."}
     ]
+
+
+def test_edges_cannot_leave_a_loop_body():
+    issues = broken(lambda g: g["edges"].append({"source": "post_line", "target": "join"}))
+    assert issues == [
+        {
+            "node_id": "post_line",
+            "field": "edges[12]",
+            "message": "'post_line' runs once per item of loop 'each_line' and cannot connect to 'join' "
+            "outside it; connect the loop's 'done' output instead.",
+        }
+    ]
