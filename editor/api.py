@@ -71,8 +71,8 @@ def _own(request: HttpRequest, workflow_id: int) -> Workflow:
     return get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
 
 
-def _check_graph(graph: Any) -> None:
-    issues = validate_graph(graph)
+def _check_graph(graph: Any, owner: Any) -> None:
+    issues = validate_graph(graph, owner=owner)
     if issues:
         raise_graph_issues(issues)
 
@@ -99,7 +99,7 @@ def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]
 @router.post("", response={201: WorkflowOut}, summary="Create a workflow")
 def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status[Workflow]:
     if payload.graph is not None:
-        _check_graph(payload.graph)
+        _check_graph(payload.graph, request.auth)
     return Status(
         201, Workflow.create(request.auth, payload.name, payload.description, payload.graph)
     )
@@ -114,7 +114,7 @@ def import_workflow(
         imported = read_import(payload)
     except ImportRefused as exc:
         raise_graph_issues(exc.issues, code="invalid_import")
-    _check_graph(imported.graph)
+    _check_graph(imported.graph, request.auth)
     return Status(
         201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
     )
@@ -127,7 +127,7 @@ def get_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
 
 def _update(request: HttpRequest, workflow: Workflow, fields: dict[str, Any]) -> Workflow:
     if "graph" in fields:
-        _check_graph(fields["graph"])
+        _check_graph(fields["graph"], request.auth)
         workflow.save_graph(fields["graph"], user=request.auth, note="Saved via API")
     changed = [f for f in ("name", "description") if f in fields]
     for f in changed:
@@ -156,7 +156,7 @@ def delete_workflow(request: HttpRequest, workflow_id: int) -> Status[None]:
 @router.post("/{workflow_id}/activate", response=WorkflowOut, summary="Activate (validates first)")
 def activate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
     workflow = _own(request, workflow_id)
-    issues = validate_graph(workflow.graph)
+    issues = validate_graph(workflow.graph, owner=request.auth)
     if issues:
         raise_graph_issues(issues, code="cannot_activate")
     workflow.is_active = True

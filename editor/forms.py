@@ -24,8 +24,9 @@ class GraphForm(forms.Form):
 
     graph = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, owner: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.issues: list[GraphIssue] = []
 
     def clean_graph(self) -> dict[str, Any]:
@@ -35,7 +36,7 @@ class GraphForm(forms.Form):
             raise forms.ValidationError(
                 f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
             ) from exc
-        self.issues = validate_graph(graph)
+        self.issues = validate_graph(graph, owner=self.owner)
         if self.issues:
             raise forms.ValidationError(
                 f"The graph has {len(self.issues)} problem(s); see the list below."

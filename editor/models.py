@@ -26,6 +26,10 @@ class Workflow(models.Model):
     graph = models.JSONField(default=starter_graph)
     version = models.PositiveIntegerField(default=1)
     is_active = models.BooleanField(default=False)
+    max_concurrency = models.PositiveIntegerField(
+        default=0,
+        help_text="Executions of this workflow that may run at once; more wait as pending. 0: no limit.",
+    )
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

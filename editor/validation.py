@@ -17,7 +17,8 @@ from editor.graph import Graph, GraphIssue, ancestors, find_cycle, parse, struct
 from editor.nodes import NODE_TYPES
 
 
-def validate_graph(graph: Any) -> list[GraphIssue]:
+def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
+    """With `owner`, credentials must also be the owner's and of a kind the node accepts."""
     parsed, issues = parse(graph)
     if parsed is None:
         return issues
@@ -33,6 +34,8 @@ def validate_graph(graph: Any) -> list[GraphIssue]:
         except ValidationError as exc:
             issues.extend(config_issues(node.id, exc))
     issues.extend(_handle_issues(parsed, configs))
+    if owner is not None:
+        issues.extend(_credential_issues(parsed, configs, owner))
     pairs = [(e.source, e.target) for e in parsed.edges]
     ids = [n.id for n in parsed.nodes]
     if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
@@ -50,6 +53,37 @@ def config_issues(node_id: str, exc: ValidationError) -> list[GraphIssue]:
         if err["type"] == "extra_forbidden":
             message = f"Unknown setting '{err['loc'][-1]}'."
         issues.append(GraphIssue(node_id, f"config{loc}", message))
+    return issues
+
+
+def _credential_issues(graph: Graph, configs: dict[str, Any], owner: Any) -> list[GraphIssue]:
+    from credentials.models import Credential
+
+    mine = dict(Credential.objects.filter(owner=owner).values_list("id", "kind"))
+    issues = []
+    for node in graph.nodes:
+        credential = getattr(configs.get(node.id), "credential", None)
+        if credential is None:
+            continue
+        kinds = NODE_TYPES[node.type].credential_kinds
+        if credential not in mine:
+            issues.append(
+                GraphIssue(
+                    node.id,
+                    "config.credential",
+                    f"Credential {credential} does not exist or is not yours; pick one of your "
+                    "credentials.",
+                )
+            )
+        elif kinds and mine[credential] not in kinds:
+            issues.append(
+                GraphIssue(
+                    node.id,
+                    "config.credential",
+                    f"This node needs a credential of kind {', '.join(kinds)}; credential "
+                    f"{credential} is a {mine[credential]}.",
+                )
+            )
     return issues
 
 

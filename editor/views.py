@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,10 +15,14 @@ from django.views.decorators.http import require_POST
 
 from editor.forms import GraphForm, ImportForm, WorkflowForm
 from editor.models import Workflow
+from editor.nodes import trigger_schedule
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
 
 PAGE_SIZE = 25
+RECENT_RUNS = 10
+# Where executions' run view leaves a payload that did not start a run (its UNSENT_PAYLOAD_KEY).
+UNSENT_PAYLOAD_KEY = "run_payload:{pk}"
 
 
 def _get_workflow_for_user(request: HttpRequest, pk: int) -> Workflow:
@@ -83,7 +89,7 @@ def import_workflow(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             imported = read_import(form.cleaned_data["data"])
-            issues = validate_graph(imported.graph)
+            issues = validate_graph(imported.graph, owner=request.user)
         except ImportRefused as exc:
             issues = exc.issues
         if not issues:
@@ -111,7 +117,8 @@ def import_workflow(request: HttpRequest) -> HttpResponse:
 
 
 def workflow(request: HttpRequest, pk: int) -> HttpResponse:
-    """One workflow: its details, its graph and its version history."""
+    """One workflow: its details, its graph, its version history, and a Run card (which posts to
+    the executions app: starting a run is the engine's job) with the recent runs."""
     workflow = _get_workflow_for_user(request, pk)
     details_form = WorkflowForm(instance=workflow)
     graph_form = GraphForm(initial={"graph": json.dumps(workflow.graph, indent=2)})
@@ -126,7 +133,7 @@ def workflow(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(workflow)
             status = 400
         elif action == "graph":
-            graph_form = GraphForm(request.POST)
+            graph_form = GraphForm(request.POST, owner=request.user)
             if graph_form.is_valid():
                 version = workflow.save_graph(
                     graph_form.cleaned_data["graph"],
@@ -160,8 +167,57 @@ def workflow(request: HttpRequest, pk: int) -> HttpResponse:
         "graph_form": graph_form,
         "versions": workflow.versions.all()[:50],
         "webhook_url": request.build_absolute_uri(workflow.webhook_path),
+        "run_payload": request.session.pop(UNSENT_PAYLOAD_KEY.format(pk=pk), None)
+        or json.dumps(_sample_payload(workflow.graph), indent=2),
+        "recent_runs": [
+            (run, _duration_text(run.duration_ms))
+            for run in workflow.executions.defer("trigger_data", "overrides")[:RECENT_RUNS]
+        ],
+        "schedule": _schedule_preview(workflow.graph),
     }
     return render(request, "editor/workflow.html", context, status=status)
+
+
+def _schedule_preview(graph: Any) -> dict[str, Any] | None:
+    """A schedule trigger's cron, zone and next five runs shown in that zone (the abbreviation
+    tells apart the two 02:00s of a night the clocks go back); None for other triggers."""
+    config = trigger_schedule.config_in(graph)
+    if config is None:
+        return None
+    zone = ZoneInfo(config.timezone)
+    times = [
+        t.astimezone(zone) for t in trigger_schedule.next_fire_times(config.cron, config.timezone)
+    ]
+    return {
+        "cron": config.cron,
+        "timezone": config.timezone,
+        "next_runs": [(t.isoformat(), t.strftime("%a %d %b %Y, %H:%M %Z")) for t in times],
+    }
+
+
+def _sample_payload(graph: Any) -> Any:
+    """The manual trigger's sample payload; other triggers get none (a manual run sends {})."""
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    for node in nodes if isinstance(nodes, list) else []:
+        if isinstance(node, dict) and node.get("type") == "trigger.manual":
+            config = node.get("config")
+            return config.get("sample_payload", {}) if isinstance(config, dict) else {}
+    return {}
+
+
+def _duration_text(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    if ms < 1000:
+        return f"{ms} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    seconds = ms // 1000
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    if seconds < 86_400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 86_400} d {seconds % 86_400 // 3600} h"
 
 
 def export(request: HttpRequest, pk: int) -> JsonResponse:

@@ -16,6 +16,27 @@ PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture(autouse=True)
+def _eager_tasks(request: Any) -> Any:
+    """Outside integration tests, Celery tasks run in-process when dispatched (on commit), so
+    nothing leaks to a broker a real worker might be reading."""
+    from workfuse.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _private_vault(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test's local vault lives in its own temporary folder, never in the repo's data/."""
+    settings.WORKFUSE_VAULT_BACKEND = "credentials.vault.local.LocalVault"
+    settings.WORKFUSE_VAULT_DIR = tmp_path_factory.mktemp("vault") / "secrets"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -50,6 +71,19 @@ def bob(db: Any) -> Any:
 @pytest.fixture
 def charlie(db: Any) -> Any:
     return make_user("charlie@example.com")
+
+
+def design_example_for(user: Any) -> dict:
+    """DESIGN §3's example graph, its credential id replaced by a credential the user owns."""
+    import copy
+
+    from credentials import store
+    from tests.test_graph import DESIGN_EXAMPLE
+
+    credential = store.create(user, "Example API", "bearer", "example-token-value")
+    graph = copy.deepcopy(DESIGN_EXAMPLE)
+    graph["nodes"][1]["config"]["credential"] = credential.pk
+    return graph
 
 
 @pytest.fixture

@@ -7,28 +7,33 @@ import copy
 import pytest
 
 from editor.models import Workflow
-from tests.test_graph import DESIGN_EXAMPLE
+from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
 
 
-def create(api, name="Orders", graph=None):
-    response = api.post("/api/workflows", {"name": name, "graph": graph or DESIGN_EXAMPLE})
+@pytest.fixture
+def example(alice):
+    return design_example_for(alice)
+
+
+def create(api, graph, name="Orders"):
+    response = api.post("/api/workflows", {"name": name, "graph": graph})
     assert response.status_code == 201, response.content
     return response.json()
 
 
-def test_create_read_update_restore_export_import_round_trip(alice_api):
-    created = create(alice_api)
+def test_create_read_update_restore_export_import_round_trip(alice_api, example):
+    created = create(alice_api, example)
     assert created["version"] == 1
-    assert created["graph"] == DESIGN_EXAMPLE
+    assert created["graph"] == example
     assert created["webhook_url"].startswith("http://testserver/hooks/")
     assert created["is_active"] is False
 
     read = alice_api.get(f"/api/workflows/{created['id']}").json()
-    assert read["graph"] == DESIGN_EXAMPLE
+    assert read["graph"] == example
 
-    changed = copy.deepcopy(DESIGN_EXAMPLE)
+    changed = copy.deepcopy(example)
     changed["nodes"][1]["label"] = "Fetch the user"
     updated = alice_api.put(
         f"/api/workflows/{created['id']}",
@@ -44,7 +49,7 @@ def test_create_read_update_restore_export_import_round_trip(alice_api):
 
     restored = alice_api.post(f"/api/workflows/{created['id']}/versions/1/restore").json()
     assert restored["version"] == 3
-    assert restored["graph"] == DESIGN_EXAMPLE
+    assert restored["graph"] == example
 
     exported = alice_api.get(f"/api/workflows/{created['id']}/export").json()
     assert exported["format"] == "workfuse"
@@ -55,14 +60,12 @@ def test_create_read_update_restore_export_import_round_trip(alice_api):
     assert imported.json()["name"] == "Orders v2"
 
 
-def test_an_update_without_graph_changes_keeps_the_version(alice_api):
-    created = create(alice_api)
+def test_an_update_without_graph_changes_keeps_the_version(alice_api, example):
+    created = create(alice_api, example)
     patched = alice_api.patch(f"/api/workflows/{created['id']}", {"name": "Renamed"}).json()
     assert patched["name"] == "Renamed"
     assert patched["version"] == 1
-    same_graph = alice_api.patch(
-        f"/api/workflows/{created['id']}", {"graph": DESIGN_EXAMPLE}
-    ).json()
+    same_graph = alice_api.patch(f"/api/workflows/{created['id']}", {"graph": example}).json()
     assert same_graph["version"] == 1
 
 
@@ -71,8 +74,8 @@ def test_create_without_graph_starts_with_a_manual_trigger(alice_api):
     assert [n["type"] for n in created["graph"]["nodes"]] == ["trigger.manual"]
 
 
-def test_cyclic_graph_is_refused_with_field_level_details(alice_api):
-    graph = copy.deepcopy(DESIGN_EXAMPLE)
+def test_cyclic_graph_is_refused_with_field_level_details(alice_api, example):
+    graph = copy.deepcopy(example)
     graph["edges"].append({"source": "notify", "target": "get_user"})
     response = alice_api.post("/api/workflows", {"name": "Loopy", "graph": graph})
     assert response.status_code == 400
@@ -83,9 +86,9 @@ def test_cyclic_graph_is_refused_with_field_level_details(alice_api):
     assert not Workflow.objects.exists()
 
 
-def test_invalid_update_is_refused_and_changes_nothing(alice_api):
-    created = create(alice_api)
-    bad = copy.deepcopy(DESIGN_EXAMPLE)
+def test_invalid_update_is_refused_and_changes_nothing(alice_api, example):
+    created = create(alice_api, example)
+    bad = copy.deepcopy(example)
     bad["edges"].append({"source": "big", "source_handle": "true", "target": "ghost"})
     response = alice_api.put(f"/api/workflows/{created['id']}", {"name": "x", "graph": bad})
     assert response.status_code == 400
@@ -107,12 +110,12 @@ def test_request_validation_errors_name_the_field(alice_api):
     assert response.json()["details"][0]["field"] == "name"
 
 
-def test_other_users_workflows_answer_404_everywhere(alice_api, charlie_api):
-    created = create(alice_api)
+def test_other_users_workflows_answer_404_everywhere(alice_api, charlie_api, example):
+    created = create(alice_api, example)
     base = f"/api/workflows/{created['id']}"
     assert charlie_api.get(base).status_code == 404
     assert charlie_api.get(base).json()["code"] == "not_found"
-    assert charlie_api.put(base, {"name": "x", "graph": DESIGN_EXAMPLE}).status_code == 404
+    assert charlie_api.put(base, {"name": "x", "graph": example}).status_code == 404
     assert charlie_api.patch(base, {"name": "x"}).status_code == 404
     assert charlie_api.delete(base).status_code == 404
     assert charlie_api.get(f"{base}/versions").status_code == 404
@@ -134,14 +137,14 @@ def test_list_is_paginated_and_searchable(alice_api, alice):
     assert all("invoices" in w["name"] for w in found["items"])
 
 
-def test_delete_removes_the_workflow(alice_api):
-    created = create(alice_api)
+def test_delete_removes_the_workflow(alice_api, example):
+    created = create(alice_api, example)
     assert alice_api.delete(f"/api/workflows/{created['id']}").status_code == 204
     assert alice_api.get(f"/api/workflows/{created['id']}").status_code == 404
 
 
-def test_activation_validates_first(alice_api, alice):
-    created = create(alice_api)
+def test_activation_validates_first(alice_api, alice, example):
+    created = create(alice_api, example)
     assert alice_api.post(f"/api/workflows/{created['id']}/activate").json()["is_active"] is True
     assert alice_api.post(f"/api/workflows/{created['id']}/deactivate").json()["is_active"] is False
     broken = Workflow.create(alice, "broken", graph={"nodes": [], "edges": []})

@@ -8,9 +8,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from editor.models import Workflow
-from tests.test_graph import DESIGN_EXAMPLE
+from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def example(alice):
+    return design_example_for(alice)
 
 
 def test_empty_state_invites_to_create(alice_client):
@@ -60,8 +65,8 @@ def test_list_shows_only_my_workflows(alice_client, alice, charlie):
     assert b"Not mine" not in content
 
 
-def test_rename_duplicate_and_delete_with_htmx_return_the_list(alice_client, alice):
-    workflow = Workflow.create(alice, "Original", graph=DESIGN_EXAMPLE)
+def test_rename_duplicate_and_delete_with_htmx_return_the_list(alice_client, alice, example):
+    workflow = Workflow.create(alice, "Original", graph=example)
     renamed = alice_client.post(
         "/workflows/",
         {"action": "rename", "id": workflow.pk, "name": "Renamed"},
@@ -114,15 +119,15 @@ def test_actions_on_other_users_workflows_answer_404(charlie_client, alice):
     assert Workflow.objects.count() == 1
 
 
-def test_import_of_an_exported_file_recreates_the_workflow(alice_client, alice):
-    original = Workflow.create(alice, "Exported", graph=DESIGN_EXAMPLE)
+def test_import_of_an_exported_file_recreates_the_workflow(alice_client, alice, example):
+    original = Workflow.create(alice, "Exported", graph=example)
     exported = alice_client.get(f"/workflows/{original.pk}/export/")
     assert exported["Content-Disposition"] == 'attachment; filename="exported.workfuse.json"'
     upload = SimpleUploadedFile("x.json", exported.content, content_type="application/json")
     response = alice_client.post("/workflows/import/", {"file": upload})
     imported = Workflow.objects.exclude(pk=original.pk).get()
     assert response["Location"] == f"/workflows/{imported.pk}/"
-    assert imported.graph == DESIGN_EXAMPLE
+    assert imported.graph == example
     assert imported.name == "Exported"
 
 

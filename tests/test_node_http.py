@@ -649,3 +649,20 @@ def test_every_config_field_has_a_description() -> None:
     properties = Config.model_json_schema()["properties"]
     assert {name for name, field in properties.items() if not field.get("description")} == set()
     assert action_http.NODE.type == "action.http"
+
+
+def test_a_non_ascii_secret_fails_clearly_without_quoting_it(monkeypatch):
+    from editor.nodes.action_http import Config, run
+    from editor.nodes.base import NodeError, RunContext, Secret
+
+    monkeypatch.setenv("WORKFUSE_HTTP_ALLOW_PRIVATE", "1")
+    config = Config.model_validate(
+        {"url": "http://127.0.0.1:9/x", "credential": 1, "auth": "bearer"}
+    )
+    ctx = RunContext(
+        execution_id="e", node_id="n", step_key="n", secret=Secret("bearer", "grüße-token")
+    )
+    with pytest.raises(NodeError) as exc:
+        run(config, ctx)
+    assert "only ASCII is allowed" in exc.value.message
+    assert "ü" not in exc.value.message and "gr" not in exc.value.message

@@ -57,3 +57,62 @@ def test_serve_answers_http_and_starts_worker_and_beat(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _manage(env: dict, *args: str) -> str:
+    """The command's last line of output (the shell command prints a notice before it)."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1] if out.strip() else ""
+
+
+SNIPPET_START = """
+from django.contrib.auth import get_user_model
+from editor.models import Workflow
+from executions.engine import start_execution
+user = get_user_model().objects.create_user("restart", "restart@example.com", "x")
+graph = {"nodes": [{"id": "start", "type": "trigger.manual"},
+                   {"id": "double", "type": "utility.transform",
+                    "config": {"language": "template", "expression": "{{ trigger.n * 2 }}"}}],
+         "edges": [{"source": "start", "target": "double"}]}
+execution = start_execution(Workflow.create(user, "restart", graph=graph), {"n": 21})
+print(execution.pk)
+"""
+
+
+def test_a_restarted_process_resumes_unfinished_executions_from_the_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+    env["WORKFUSE_DATA_DIR"] = str(tmp_path)
+    _manage(env, "migrate", "--noinput", "-v0")
+    # A process that started a run and died before its worker took it: the dispatch was in
+    # the in-memory broker, so only the database knows the run exists.
+    execution_id = _manage(env, "shell", "-c", SNIPPET_START)
+    status = f"from executions.models import Execution as E; print(E.objects.get(pk='{execution_id}').status)"
+    assert _manage(env, "shell", "-c", status) == "running"
+    port = free_port()
+    with (tmp_path / "serve.log").open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _manage(env, "shell", "-c", status) != "succeeded":
+            time.sleep(0.5)
+        assert _manage(env, "shell", "-c", status) == "succeeded"
+        output = "from executions.models import Step; print(Step.objects.get(key='double').output)"
+        assert _manage(env, "shell", "-c", output) == "{'result': 42}"
+        assert "Resumed 1 unfinished step(s)" in (tmp_path / "serve.log").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

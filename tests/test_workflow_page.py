@@ -8,14 +8,19 @@ import json
 import pytest
 
 from editor.models import Workflow
-from tests.test_graph import DESIGN_EXAMPLE
+from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def workflow(alice):
-    return Workflow.create(alice, "Orders", graph=DESIGN_EXAMPLE)
+def example(alice):
+    return design_example_for(alice)
+
+
+@pytest.fixture
+def workflow(alice, example):
+    return Workflow.create(alice, "Orders", graph=example)
 
 
 def test_page_shows_graph_versions_and_webhook_url(alice_client, workflow):
@@ -25,8 +30,8 @@ def test_page_shows_graph_versions_and_webhook_url(alice_client, workflow):
     assert "v1" in content
 
 
-def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client, workflow):
-    changed = copy.deepcopy(DESIGN_EXAMPLE)
+def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client, workflow, example):
+    changed = copy.deepcopy(example)
     changed["nodes"][3]["label"] = "Tell the team"
     url = f"/workflows/{workflow.pk}/"
     alice_client.post(url, {"action": "graph", "graph": json.dumps(changed), "note": "label"})
@@ -36,11 +41,11 @@ def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client,
     response = alice_client.post(url, {"action": "restore", "number": 1}, follow=True)
     assert b"Restored v1 as v3" in response.content
     workflow.refresh_from_db()
-    assert (workflow.version, workflow.graph) == (3, DESIGN_EXAMPLE)
+    assert (workflow.version, workflow.graph) == (3, example)
 
 
-def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflow):
-    bad = copy.deepcopy(DESIGN_EXAMPLE)
+def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflow, example):
+    bad = copy.deepcopy(example)
     bad["nodes"].append({"id": "hook", "type": "trigger.manual"})
     response = alice_client.post(
         f"/workflows/{workflow.pk}/", {"action": "graph", "graph": json.dumps(bad)}

@@ -103,3 +103,6 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/workflows", "editor.api.router")
 api.add_router("/node-types", "editor.api.node_types_router")
+api.add_router("/workflows", "executions.api.runs_router")
+api.add_router("/executions", "executions.api.router")
+api.add_router("/credentials", "credentials.api.router")

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,7 +122,9 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -164,6 +167,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)
 }
 CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the LOGGING above (and its secret redaction)
+# One queue name per deployment (tests give each run its own, so parallel suites never mix).
+CELERY_TASK_DEFAULT_QUEUE = envstr("WORKFUSE_QUEUE", "workfuse")
+# The sweep has a queue of its own, so a backlog of steps never starves timers and recovery.
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"))
+CELERY_TASK_ROUTES = {
+    "executions.tasks.sweep_task": {"queue": f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"}
+}
+# Celery closes the database connection around every task unless told to reuse it (~5 ms each).
+CELERY_DB_REUSE_MAX = 1000
+CELERY_BEAT_SCHEDULE = {
+    # Timers, expired leases and lost dispatches: the database sweep that makes runs durable.
+    "sweep": {"task": "executions.tasks.sweep_task", "schedule": 1.0, "options": {"expires": 5}},
+}
+
+# The engine (docs/engine.md)
+WORKFUSE_STEP_LEASE_SECONDS = envint("WORKFUSE_STEP_LEASE_SECONDS", 30)
+WORKFUSE_REDISPATCH_SECONDS = envint("WORKFUSE_REDISPATCH_SECONDS", 30)
+WORKFUSE_MAX_STEP_OUTPUT_BYTES = envint("WORKFUSE_MAX_STEP_OUTPUT_BYTES", 1_000_000)
+WORKFUSE_INLINE_SUCCESSOR = envbool("WORKFUSE_INLINE_SUCCESSOR", True)
+
+# Webhooks (docs/webhooks.md)
+WORKFUSE_WEBHOOK_MAX_BYTES = envint("WORKFUSE_WEBHOOK_MAX_BYTES", 1_000_000)
+WORKFUSE_WEBHOOK_RATE = envstr("WORKFUSE_WEBHOOK_RATE", "600/m")  # per workflow
+WORKFUSE_WEBHOOK_WAIT_SECONDS = envint("WORKFUSE_WEBHOOK_WAIT_SECONDS", 30)  # response: last_node
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,11 +291,29 @@ NINJA_PAGINATION_PER_PAGE = 50
 # HTTP nodes refuse private, loopback and link-local targets unless this is set (DESIGN §10).
 WORKFUSE_HTTP_ALLOW_PRIVATE = envbool("WORKFUSE_HTTP_ALLOW_PRIVATE", False)
 
+# Credential vault (DESIGN §9): "local" or "aws"; any other value is taken as a dotted path.
+WORKFUSE_VAULT = envstr("WORKFUSE_VAULT", "local")
+WORKFUSE_VAULT_BACKEND = {
+    "local": "credentials.vault.local.LocalVault",
+    "aws": "credentials.vault.aws.AwsSecretsManagerVault",
+}.get(WORKFUSE_VAULT, WORKFUSE_VAULT)
+# Local vault: a Fernet key; without one, a key file is made at <WORKFUSE_VAULT_DIR>/../vault.key.
+WORKFUSE_VAULT_KEY = envsecret("WORKFUSE_VAULT_KEY")
+WORKFUSE_VAULT_DIR = Path(envstr("WORKFUSE_VAULT_DIR", str(DATA_DIR / "vault")))
+# AWS vault: credentials come from boto3's usual chain (env, profile, instance role).
+AWS_REGION = envstr("AWS_REGION")
+AWS_ENDPOINT_URL = envstr("AWS_ENDPOINT_URL")
+WORKFUSE_KMS_KEY_ID = envstr("WORKFUSE_KMS_KEY_ID")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No resolved credential value reaches a log line (credentials/redaction.py).
+    "filters": {"redact": {"()": "credentials.redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from editor import views as editor_views
+from executions import webhooks
 from workfuse.api import api
 
 urlpatterns = [
@@ -11,6 +12,12 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     # Workflows
     path("workflows/", include("editor.urls")),
+    # Executions: manual runs (history pages to come)
+    path("", include("executions.urls")),
+    # Credentials (values live in the vault, never here)
+    path("credentials/", include("credentials.urls")),
+    # Webhooks: public, authenticated per workflow
+    path("hooks/<str:token>", webhooks.receive, name="webhook"),
     # JSON API and operators' admin
     path("api/", api.urls),
     path("admin/", admin.site.urls),

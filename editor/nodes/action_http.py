@@ -324,14 +324,21 @@ def _apply_auth(
             f"Credential {config.credential} could not be resolved, so the request was not sent; "
             "check that the credential still exists and that you may use it."
         )
-    if config.auth == "bearer":
-        headers["Authorization"] = f"Bearer {_single_value(secret, 'bearer')}"
-    elif config.auth == "basic":
-        headers["Authorization"] = f"Basic {_basic_token(secret)}"
-    elif config.auth == "header":
-        headers[config.auth_header_name] = _single_value(secret, "header")
-    else:
-        params[config.auth_query_param] = _single_value(secret, "query")
+    try:
+        if config.auth == "bearer":
+            headers["Authorization"] = f"Bearer {_single_value(secret, 'bearer')}"
+        elif config.auth == "basic":
+            headers["Authorization"] = f"Basic {_basic_token(secret)}"
+        elif config.auth == "header":
+            headers[config.auth_header_name] = _single_value(secret, "header")
+        else:
+            params[config.auth_query_param] = _single_value(secret, "query")
+    except UnicodeEncodeError:
+        # The exception would quote the offending character of the secret: never pass it on.
+        raise NodeError(
+            "The credential's value has characters that cannot be sent in an HTTP header (only "
+            "ASCII is allowed); rotate it to an ASCII value."
+        ) from None
 
 
 def _form_value(value: Any) -> Any:

@@ -21,10 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         if settings.EMBEDDED:
             from executions.embedded import start_beat, start_worker
+            from executions.engine import recover_after_restart
             from workfuse.celery import app
 
             start_worker(app)
             start_beat(app)
+            resumed = recover_after_restart()
+            if resumed:
+                self.stdout.write(f"Resumed {resumed} unfinished step(s) from the database.")
         mode = (
             "embedded (SQLite or DATABASE_URL, in-process worker and beat)"
             if settings.EMBEDDED

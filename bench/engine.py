@@ -1,0 +1,610 @@
+"""Engine throughput: how fast queue mode runs a 10-step no-op workflow, against raw Celery.
+
+    .venv/bin/python bench/engine.py [--executions 500] [--workers 2] [--no-inline]
+                                     [--compare-inline] [--no-baseline] [--warmup 20]
+
+What it sets up: a throwaway PostgreSQL database (`workfuse_bench`, dropped and created again,
+migrated with `manage.py migrate`), a private Redis database number (`--redis-db`, flushed) and
+a private queue name, then `--workers` `celery -A workfuse worker` processes (prefork,
+concurrency 1 each) and one `celery -A workfuse beat`, all pointed at those resources.
+
+What it measures:
+
+* **WorkFuse**: one workflow created the way the app does (`Workflow.create`): `trigger.manual`
+  followed by 9 `utility.transform` nodes (expression `@`) in a line, so 10 steps per
+  execution. After a warm-up, this process calls `executions.engine.start_execution` N times as
+  fast as it can (the steps run on the workers, dispatched through Redis) and polls the
+  database every 50 ms until all N executions have succeeded. Wall time runs from the first
+  start to that moment. Latency per execution is `finished_at - created_at`.
+* **Raw Celery chain** (the baseline): N `chain(noop.si() x 10)` on fresh workers of the same
+  shape (`bench/chain_tasks.py`); the last task of each chain appends its latency (now - time
+  sent) to a Redis list, and the wait ends when the list holds N entries.
+
+For both: runs/s, steps/s, the mean per-step overhead (wall time x worker processes / steps,
+i.e. the worker time one no-op step costs, everything included: broker, database, Python), and
+p50/p95 latency. Wall time suffers from anything else the machine runs, so each part also
+reports its cost per step: CPU time of the worker processes, the Redis server and this process
+(which starts the runs and polls), read from /proc (Linux), and from PostgreSQL's statistics
+for the bench database the time its sessions spent running statements and the number of
+connections opened. With `--compare-inline` the WorkFuse part runs twice, with the engine's
+"run a sole successor in the same task" optimisation (`WORKFUSE_INLINE_SUCCESSOR`) on and off;
+`--no-inline` runs it only with the optimisation off.
+
+Everything this starts is stopped on exit, including Ctrl-C and errors, and the database is
+dropped. The benchmark process, PostgreSQL and Redis share the machine with the workers, so on
+a 2-core machine the figures include their CPU use too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PYTHON = sys.executable
+CELERY = str(Path(sys.executable).with_name("celery"))
+STEPS = 10  # per execution / per chain
+POLL_SECONDS = 0.05
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+CPU_PARTS = ("workers", "Redis", "bench process")
+
+
+@dataclass
+class Usage:
+    """What a part cost while it was measured."""
+
+    cpu_s: dict[str, float]  # CPU seconds by part (CPU_PARTS), from /proc
+    pg_active_s: float  # time sessions on the bench database spent running statements
+    pg_sessions: int  # connections opened to the bench database
+
+
+@dataclass
+class Result:
+    name: str
+    runs: int
+    workers: int
+    submit_s: float  # time to send all N runs
+    wall_s: float  # first send -> all N finished
+    latencies_s: list[float]
+    usage: Usage | None = None  # filled in once the workers have stopped
+
+    @property
+    def steps(self) -> int:
+        return self.runs * STEPS
+
+    @property
+    def runs_per_s(self) -> float:
+        return self.runs / self.wall_s
+
+    @property
+    def steps_per_s(self) -> float:
+        return self.steps / self.wall_s
+
+    @property
+    def step_overhead_ms(self) -> float:
+        return self.wall_s * self.workers / self.steps * 1000
+
+    def row(self) -> str:
+        return (
+            f"| {self.name} | {self.runs} | {self.wall_s:.2f} | {self.submit_s:.2f} "
+            f"| {self.runs_per_s:.1f} | {self.steps_per_s:.0f} | {self.step_overhead_ms:.2f} "
+            f"| {percentile(self.latencies_s, 50) * 1000:.0f} "
+            f"| {percentile(self.latencies_s, 95) * 1000:.0f} |"
+        )
+
+    def cost_row(self) -> str:
+        assert self.usage is not None
+        per_step = [self.usage.cpu_s[part] / self.steps * 1000 for part in CPU_PARTS]
+        cells = " | ".join(f"{ms:.2f}" for ms in per_step)
+        return (
+            f"| {self.name} | {cells} | {sum(per_step):.2f} "
+            f"| {self.usage.pg_active_s / self.steps * 1000:.2f} | {self.usage.pg_sessions} |"
+        )
+
+
+HEADER = (
+    "| run | N | wall s | submit s | runs/s | steps/s | per-step overhead ms | p50 latency ms "
+    "| p95 latency ms |\n|---|---|---|---|---|---|---|---|---|"
+)
+COST_HEADER = (
+    "| cost per step | "
+    + " | ".join(f"CPU ms {part}" for part in CPU_PARTS)
+    + " | CPU ms total | PostgreSQL active ms | PostgreSQL connections opened |\n|---"
+    + "|---" * (len(CPU_PARTS) + 3)
+    + "|"
+)
+
+
+# --- cost accounting -------------------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid: str) -> tuple[int, float] | None:
+    """(process group, CPU seconds used) of a process, or None if it is gone (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+class Meter:
+    """CPU time of the workers (per process, so deltas are exact), Redis and this process, and
+    PostgreSQL's own statistics for the bench database (`pg_stat_database`): the time its
+    sessions spent running statements, and how many connections were opened. PostgreSQL
+    publishes a session's figures when it ends, so `usage()` is read after the workers stop."""
+
+    def __init__(self, admin_url: str, database: str, redis_url: str, running: Cluster):
+        self.admin_url, self.database, self.redis_url = admin_url, database, redis_url
+        self.groups = running.worker_groups()
+
+    def _cpu(self) -> dict[str, dict[str, float]]:
+        import redis
+
+        workers = {
+            entry.name: stat[1]
+            for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and (stat := proc_stat(entry.name)) and stat[0] in self.groups
+        }
+        info = redis.Redis.from_url(self.redis_url).info("cpu")
+        return {
+            "workers": workers,
+            "Redis": {"": float(info["used_cpu_user"]) + float(info["used_cpu_sys"])},
+            "bench process": {"": time.process_time()},
+        }
+
+    def _postgres(self, wait_for_sessions: bool = False) -> tuple[float, int]:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            deadline = time.monotonic() + 10
+            while wait_for_sessions and time.monotonic() < deadline:
+                (open_sessions,) = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database]
+                ).fetchone()  # type: ignore[misc]
+                if not open_sessions:
+                    break
+                time.sleep(0.05)
+            active_ms, sessions = conn.execute(
+                "SELECT active_time, sessions FROM pg_stat_database WHERE datname = %s",
+                [self.database],
+            ).fetchone()  # type: ignore[misc]
+        return active_ms / 1000, sessions
+
+    def start(self) -> None:
+        self._cpu_start, self._pg_start = self._cpu(), self._postgres()
+
+    def stop(self) -> None:
+        """Call when the runs have finished, while the workers still live."""
+        self._cpu_stop = self._cpu()
+
+    def usage(self) -> Usage:
+        """Call once the workers have stopped."""
+        from django.db import connections
+
+        connections.close_all()
+        active_s, sessions = self._postgres(wait_for_sessions=True)
+        cpu = {
+            part: sum(
+                value - self._cpu_start[part].get(key, 0.0)
+                for key, value in self._cpu_stop[part].items()
+            )
+            for part in CPU_PARTS
+        }
+        return Usage(cpu, active_s - self._pg_start[0], sessions - self._pg_start[1])
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+class Process:
+    """A child in its own process group, so stopping it also stops its pool children."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], log: Path):
+        self.name, self.log = name, log
+        self._log_file = log.open("w")
+        self.proc = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def stop(self) -> None:
+        if self.alive():
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+            except ProcessLookupError:
+                pass
+        self._log_file.close()
+
+
+class Cluster:
+    """`workers` Celery workers (prefork, concurrency 1) and one beat."""
+
+    def __init__(self, env: dict[str, str], workers: int, queue: str, tmp: Path):
+        self.processes: list[Process] = []
+        self.expected = workers
+        self.tmp = tmp
+        for i in range(workers):
+            self.processes.append(
+                Process(
+                    f"worker{i}",
+                    [
+                        CELERY,
+                        "-A",
+                        "workfuse",
+                        "worker",
+                        "--pool",
+                        "prefork",
+                        "--concurrency",
+                        "1",
+                        "-Q",
+                        queue,
+                        "-n",
+                        f"bench{i}-{queue}@%h",
+                        "-I",
+                        "bench.chain_tasks",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--without-heartbeat",
+                        "--loglevel",
+                        "WARNING",
+                    ],
+                    env,
+                    tmp / f"worker{i}.log",
+                )
+            )
+        self.processes.append(
+            Process(
+                "beat",
+                [
+                    CELERY,
+                    "-A",
+                    "workfuse",
+                    "beat",
+                    "--loglevel",
+                    "WARNING",
+                    "--schedule",
+                    str(tmp / "beat-schedule"),
+                    "--pidfile=",
+                    "--scheduler",
+                    "celery.beat:Scheduler",
+                ],
+                env,
+                tmp / "beat.log",
+            )
+        )
+
+    def check(self) -> None:
+        for p in self.processes:
+            if not p.alive():
+                raise RuntimeError(f"{p.name} exited ({p.proc.returncode}):\n{p.tail()}")
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from workfuse.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check()
+            if len(app.control.ping(timeout=0.5)) >= self.expected:
+                return
+        raise TimeoutError(f"workers not ready after {timeout} s")
+
+    def worker_groups(self) -> set[int]:
+        return {p.proc.pid for p in self.processes if p.name != "beat"}
+
+    def stop(self) -> None:
+        for p in self.processes:
+            p.stop()
+
+
+@contextmanager
+def cluster(env: dict[str, str], workers: int, queue: str, tmp: Path) -> Iterator[Cluster]:
+    running = Cluster(env, workers, queue, tmp)
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+def wait_until(
+    count: Callable[[], int], target: int, running: Cluster, timeout: float, what: str
+) -> float:
+    """Poll until `count()` reaches `target`; returns the perf_counter time it did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done = count()
+        if done >= target:
+            return time.perf_counter()
+        running.check()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: {done} of {target} finished after {timeout} s")
+        time.sleep(POLL_SECONDS)
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+def admin_sql(admin_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+
+def recreate_database(admin_url: str, name: str) -> None:
+    admin_sql(
+        admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the two benchmarks ----------------------------------------------------------------------
+
+
+def ten_step_graph() -> dict[str, Any]:
+    ids = ["start"] + [f"t{i}" for i in range(1, STEPS)]
+    nodes = [{"id": "start", "type": "trigger.manual", "config": {}}] + [
+        {"id": i, "type": "utility.transform", "config": {"expression": "@"}} for i in ids[1:]
+    ]
+    edges = [{"source": a, "target": b} for a, b in itertools.pairwise(ids)]
+    return {"nodes": nodes, "edges": edges}
+
+
+def bench_workfuse(
+    name: str,
+    owner: Any,
+    n: int,
+    warmup: int,
+    workers: int,
+    running: Cluster,
+    meter: Meter,
+    timeout: float,
+) -> Result:
+    from django.db.models import F
+    from django.utils import timezone
+
+    from editor.models import Workflow
+    from executions.engine import start_execution
+    from executions.models import Execution, Step
+
+    workflow = Workflow.create(owner, f"bench {name}", graph=ten_step_graph())
+    executions = Execution.objects.filter(workflow=workflow)
+    done = Execution.Status.SUCCEEDED
+    bad = (Execution.Status.FAILED, Execution.Status.CANCELLED)
+
+    def finished() -> int:
+        if executions.filter(status__in=bad).exists():
+            failed = executions.filter(status__in=bad).first()
+            raise RuntimeError(f"execution {failed.pk} {failed.status}: {failed.error}")
+        return executions.filter(status=done).count()
+
+    for i in range(warmup):
+        start_execution(workflow, {"warmup": i})
+    wait_until(finished, warmup, running, timeout, f"{name} warm-up")
+
+    meter.start()
+    since = timezone.now()
+    t0 = time.perf_counter()
+    for i in range(n):
+        start_execution(workflow, {"n": i})
+    submitted = time.perf_counter()
+    t1 = wait_until(finished, warmup + n, running, timeout, name)
+    meter.stop()
+
+    measured = executions.filter(created_at__gte=since)
+    latencies = [
+        d.total_seconds()
+        for d in measured.annotate(d=F("finished_at") - F("created_at")).values_list("d", flat=True)
+    ]
+    steps = Step.objects.filter(execution__in=measured, status=Step.Status.SUCCEEDED).count()
+    if len(latencies) != n or steps != n * STEPS:
+        raise RuntimeError(f"{name}: expected {n} executions x {STEPS} steps, got {steps} steps")
+    return Result(name, n, workers, submitted - t0, t1 - t0, latencies)
+
+
+def bench_chain(
+    n: int, warmup: int, workers: int, running: Cluster, meter: Meter, timeout: float
+) -> Result:
+    import redis
+    from celery import chain
+    from django.conf import settings
+
+    from bench.chain_tasks import noop
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+
+    def send(key: str, count: int) -> None:
+        for _ in range(count):
+            links = [noop.si() for _ in range(STEPS - 1)]
+            chain(*links, noop.si(key, time.time())).apply_async()
+
+    warm_key = f"bench:warmup:{uuid.uuid4().hex}"
+    send(warm_key, warmup)
+    wait_until(lambda: client.llen(warm_key), warmup, running, timeout, "chain warm-up")
+
+    key = f"bench:done:{uuid.uuid4().hex}"
+    meter.start()
+    t0 = time.perf_counter()
+    send(key, n)
+    submitted = time.perf_counter()
+    t1 = wait_until(lambda: client.llen(key), n, running, timeout, "raw Celery chain")
+    meter.stop()
+    latencies = [float(v) for v in client.lrange(key, 0, -1)]
+    return Result("raw Celery chain", n, workers, submitted - t0, t1 - t0, latencies)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--executions", type=int, default=500, help="runs measured per part")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--warmup", type=int, default=20, help="runs before measuring")
+    inline = parser.add_mutually_exclusive_group()
+    inline.add_argument(
+        "--no-inline", action="store_true", help="run WorkFuse with WORKFUSE_INLINE_SUCCESSOR=0"
+    )
+    inline.add_argument(
+        "--compare-inline",
+        action="store_true",
+        help="run WorkFuse with inline successor on and off",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the raw Celery chain")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per part")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL")
+    parser.add_argument("--database", default="workfuse_bench", help="dropped and recreated")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server")
+    parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
+    return parser.parse_args()
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main() -> None:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    redis_url = f"{args.redis}/{args.redis_db}"
+    bench_env = {
+        "DATABASE_URL": f"{args.pg}/{args.database}",
+        "REDIS_URL": redis_url,
+        "WORKFUSE_QUEUE": queue,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "workfuse.settings",
+    }
+    os.environ.update(bench_env)
+    admin_url = f"{args.pg}/postgres"
+    inline_modes = [True, False] if args.compare_inline else [not args.no_inline]
+    tmp = Path(tempfile.mkdtemp(prefix="workfuse-bench-"))
+
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    recreate_database(admin_url, args.database)
+    try:
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env={**os.environ},
+            check=True,
+        )
+        import django
+
+        django.setup()
+        from django.contrib.auth import get_user_model
+
+        owner = get_user_model().objects.create_user("bench", "bench@example.com", "x")
+        results: list[Result] = []
+        for inline in inline_modes:
+            name = f"WorkFuse, inline successor {'on' if inline else 'off'}"
+            env = {**os.environ, "WORKFUSE_INLINE_SUCCESSOR": "1" if inline else "0"}
+            print(f"{name}: {args.executions} executions on {args.workers} workers ...", flush=True)
+            with cluster(env, args.workers, queue, tmp) as running:
+                meter = Meter(admin_url, args.database, redis_url, running)
+                result = bench_workfuse(
+                    name,
+                    owner,
+                    args.executions,
+                    args.warmup,
+                    args.workers,
+                    running,
+                    meter,
+                    args.timeout,
+                )
+            result.usage = meter.usage()
+            results.append(result)
+            print(result.row(), flush=True)
+        if not args.no_baseline:
+            print(f"raw Celery chain: {args.executions} chains ...", flush=True)
+            with cluster({**os.environ}, args.workers, queue, tmp) as running:
+                meter = Meter(admin_url, args.database, redis_url, running)
+                result = bench_chain(
+                    args.executions, args.warmup, args.workers, running, meter, args.timeout
+                )
+            result.usage = meter.usage()
+            results.append(result)
+            print(result.row(), flush=True)
+        report(results, args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(admin_url, args.database)
+        redis.Redis.from_url(redis_url).flushdb()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(results: list[Result], args: argparse.Namespace) -> None:
+    cmd = " ".join([".venv/bin/python bench/engine.py", *sys.argv[1:]])
+    print(f"\n{cmd}\n{args.workers} worker processes, {STEPS} steps per run\n")
+    print(HEADER)
+    for r in results:
+        print(r.row())
+    print()
+    print(COST_HEADER)
+    for r in results:
+        print(r.cost_row())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average at the end: {load} (1, 5, 15 min)")
+    base = next((r for r in results if r.name == "raw Celery chain"), None)
+    if base is not None:
+        print()
+        for r in results:
+            if r is not base:
+                ratio = r.step_overhead_ms / base.step_overhead_ms
+                print(f"per-step overhead {r.name} / raw chain: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted; workers stopped and the bench database dropped", file=sys.stderr)
+        sys.exit(130)

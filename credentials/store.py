@@ -1,0 +1,194 @@
+"""Creating, rotating, renaming and deleting credentials, keeping the vault and the database
+consistent: a failed vault write leaves no row; a failed row write leaves no secret."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import SecurityEvent
+from credentials.models import Credential
+from credentials.vault import VaultError, get_vault
+
+
+class CredentialRefused(Exception):
+    """A user mistake, with a message naming the field."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+class CredentialInUse(Exception):
+    def __init__(self, workflows: list[Any]):
+        self.workflows = workflows
+        names = ", ".join(f"“{w.name}”" for w in workflows)
+        super().__init__(
+            f"Used by {len(workflows)} workflow(s): {names}. Remove it from them first."
+        )
+
+
+def encode_value(kind: str, value: Any) -> str:
+    """What goes into the vault: a string; basic auth as JSON {username, password}."""
+    if kind == Credential.Kind.BASIC:
+        if (
+            not isinstance(value, dict)
+            or not value.get("username")
+            or value.get("password") in (None, "")
+        ):
+            raise CredentialRefused("value", "Basic credentials need a username and a password.")
+        pair = {
+            "username": _text(str(value["username"])),
+            "password": _text(str(value["password"])),
+        }
+        return json.dumps(pair)
+    if not isinstance(value, str) or not value.strip():
+        raise CredentialRefused("value", "Enter the secret value.")
+    if len(value) > 60_000:
+        raise CredentialRefused("value", "The value is longer than 60,000 characters.")
+    return _text(value.strip())
+
+
+def _text(value: str) -> str:
+    # A lone surrogate (possible through JSON escapes) cannot be encoded: refuse it here rather
+    # than fail later with an error whose repr carries the value.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CredentialRefused(
+            "value", "The value contains characters that are not valid text."
+        ) from None
+    return value
+
+
+def decode_value(kind: str, stored: str) -> Any:
+    return json.loads(stored) if kind == Credential.Kind.BASIC else stored
+
+
+def _check_name(owner: Any, name: str, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise CredentialRefused("name", "Give the credential a name.")
+    if len(name) > 100:
+        raise CredentialRefused("name", "Names are at most 100 characters.")
+    if Credential.objects.filter(owner=owner, name=name).exclude(pk=exclude).exists():
+        raise CredentialRefused("name", f"You already have a credential named “{name}”.")
+    return name
+
+
+def create(
+    owner: Any, name: str, kind: str, value: Any, request: HttpRequest | None = None
+) -> Credential:
+    if kind not in Credential.Kind.values:
+        raise CredentialRefused(
+            "kind", f"Unknown kind '{kind}'; choose one of {', '.join(Credential.Kind.values)}."
+        )
+    name = _check_name(owner, name)
+    credential = Credential(owner=owner, name=name, kind=kind)
+    vault = get_vault()
+    credential.secret_ref = vault.create(
+        owner.pk, str(credential.uuid), encode_value(kind, value), tags={"workfuse:kind": kind}
+    )
+    try:
+        with transaction.atomic():
+            credential.save()
+            SecurityEvent.record(
+                SecurityEvent.Kind.CREDENTIAL_CREATED,
+                user=owner,
+                request=request,
+                credential=credential.pk,
+                name=name,
+                credential_kind=kind,
+            )
+    except Exception:
+        vault.delete(credential.secret_ref)  # no orphan secret
+        raise
+    return credential
+
+
+def rotate(credential: Credential, value: Any, request: HttpRequest | None = None) -> None:
+    """A new value behind the same reference: workflows using it don't change."""
+    get_vault().put(credential.secret_ref, encode_value(credential.kind, value))
+    credential.rotated_at = timezone.now()
+    credential.save(update_fields=["rotated_at", "updated_at"])
+    SecurityEvent.record(
+        SecurityEvent.Kind.CREDENTIAL_ROTATED,
+        user=credential.owner,
+        request=request,
+        credential=credential.pk,
+        name=credential.name,
+    )
+
+
+def rename(credential: Credential, name: str) -> None:
+    credential.name = _check_name(credential.owner, name, exclude=credential.pk)
+    credential.save(update_fields=["name", "updated_at"])
+
+
+def update(
+    credential: Credential,
+    *,
+    name: str | None = None,
+    value: Any = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Rotate and/or rename. The name is checked first, so a refused request changes nothing."""
+    if name is not None:
+        _check_name(credential.owner, name, exclude=credential.pk)
+    if value is not None:
+        rotate(credential, value, request)
+    if name is not None:
+        rename(credential, name)
+
+
+def usage(credential: Credential) -> list[Any]:
+    """The owner's workflows whose current graph uses this credential."""
+    from editor.models import Workflow
+
+    return [
+        w
+        for w in Workflow.objects.filter(owner_id=credential.owner_id).only("id", "name", "graph")
+        if credential.pk in credential_ids(w.graph)
+    ]
+
+
+def credential_ids(graph: Any) -> set[int]:
+    ids = set()
+    for node in (graph or {}).get("nodes", []) if isinstance(graph, dict) else []:
+        config = node.get("config") if isinstance(node, dict) else None
+        if isinstance(config, dict) and isinstance(config.get("credential"), int):
+            ids.add(config["credential"])
+    return ids
+
+
+def delete(credential: Credential, request: HttpRequest | None = None) -> None:
+    workflows = usage(credential)
+    if workflows:
+        raise CredentialInUse(workflows)
+    get_vault().delete(credential.secret_ref)  # idempotent: a retry after a failure is safe
+    pk, name = credential.pk, credential.name
+    credential.delete()
+    SecurityEvent.record(
+        SecurityEvent.Kind.CREDENTIAL_DELETED,
+        user=credential.owner,
+        request=request,
+        credential=pk,
+        name=name,
+    )
+
+
+__all__ = [
+    "CredentialInUse",
+    "CredentialRefused",
+    "VaultError",
+    "create",
+    "delete",
+    "rename",
+    "rotate",
+    "update",
+    "usage",
+]

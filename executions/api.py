@@ -1,0 +1,258 @@
+"""/api/executions and POST /api/workflows/{id}/run (DESIGN §8).
+
+No `from __future__ import annotations` here: ninja reads `Query[...]` at runtime.
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from editor.models import Workflow
+from editor.nodes.trigger_schedule import config_in, next_fire_times
+from executions import engine
+from executions.models import Execution, Schedule, Step
+from workfuse.api import ApiError
+
+router = Router(tags=["executions"])
+runs_router = Router(tags=["executions"])
+
+
+class RunIn(Schema):
+    payload: Any = Field(
+        None, description="Trigger data for the run (the manual trigger's output)."
+    )
+
+
+class Started(Schema):
+    execution_id: UUID
+    status: str
+    waiting_reason: str = ""
+
+
+class StepOut(Schema):
+    node_id: str
+    key: str
+    status: str
+    attempt: int
+    attempts: list[dict[str, Any]]
+    input: Any
+    output: Any
+    error: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+    wake_at: datetime | None
+    reused: bool
+
+
+class ExecutionSummary(Schema):
+    id: UUID
+    workflow: int = Field(..., alias="workflow_id")
+    version: int
+    status: str
+    trigger: str = Field(..., alias="trigger_kind")
+    waiting_reason: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_at: datetime
+    duration_ms: int | None
+    error: str
+    replay_of: UUID | None = Field(None, alias="replay_of_id")
+
+    @staticmethod
+    def resolve_version(obj: Execution) -> int:
+        return obj.version.number
+
+
+class ExecutionOut(ExecutionSummary):
+    trigger_data: Any
+    rerun_from: str
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_steps(obj: Execution) -> list[Step]:
+        return list(obj.steps.all())
+
+
+class ExecutionFilters(Schema):
+    """started_after/started_before compare with when the execution was created (queued runs
+    have not started yet)."""
+
+    workflow: int | None = None
+    status: Execution.Status | None = None
+    trigger: Execution.Trigger | None = None
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+
+
+class ReplayIn(Schema):
+    latest_version: bool = Field(
+        False, description="Run the workflow's latest version instead of the original one."
+    )
+
+
+class RerunIn(Schema):
+    node_id: str
+    config: dict[str, Any] | None = Field(
+        None, description="Settings to use for that node in this run only."
+    )
+
+
+class ScheduleOut(Schema):
+    active: bool = Field(..., description="Whether the schedule fires (the workflow is active).")
+    cron: str
+    timezone: str
+    skip_if_running: bool
+    next_fire_times: list[datetime] = Field(
+        ..., description="The next five fire times, in the schedule's time zone."
+    )
+    last_fired_at: datetime | None
+
+
+def _own(request: HttpRequest, execution_id: UUID) -> Execution:
+    return get_object_or_404(
+        Execution.objects.select_related("version"), pk=execution_id, workflow__owner=request.auth
+    )
+
+
+def _refused(exc: engine.ExecutionRefused) -> ApiError:
+    return ApiError(
+        400,
+        "invalid_graph",
+        f"The workflow cannot run: {exc.issues[0].message}",
+        [i.as_dict() for i in exc.issues],
+    )
+
+
+@runs_router.post(
+    "/{workflow_id}/run", response={202: Started}, summary="Run a workflow with a payload"
+)
+def run_workflow(
+    request: HttpRequest, workflow_id: int, body: RunIn | None = None
+) -> Status[Execution]:
+    workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+    try:
+        payload = body.payload if body is not None else None
+        execution = engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+    except engine.ExecutionRefused as exc:
+        raise _refused(exc) from exc
+    return Status(
+        202,
+        {
+            "execution_id": execution.id,
+            "status": execution.status,
+            "waiting_reason": execution.waiting_reason,
+        },
+    )
+
+
+@runs_router.get(
+    "/{workflow_id}/schedule", response=ScheduleOut, summary="A schedule trigger's next fire times"
+)
+def get_schedule(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
+    workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+    config = config_in(workflow.graph)
+    if config is None:
+        raise ApiError(404, "not_found", "This workflow's trigger is not a schedule.")
+    schedule = Schedule.objects.filter(workflow=workflow).first()
+    zone = ZoneInfo(config.timezone)
+    return {
+        "active": schedule is not None,
+        "cron": config.cron,
+        "timezone": config.timezone,
+        "skip_if_running": config.skip_if_running,
+        "next_fire_times": [
+            t.astimezone(zone) for t in next_fire_times(config.cron, config.timezone)
+        ],
+        "last_fired_at": schedule.last_fired_at if schedule else None,
+    }
+
+
+@router.get("", response=list[ExecutionSummary], summary="List executions")
+@paginate(LimitOffsetPagination)
+def list_executions(request: HttpRequest, filters: Query[ExecutionFilters]) -> QuerySet[Execution]:
+    qs = Execution.objects.filter(workflow__owner=request.auth).select_related("version")
+    if filters.workflow is not None:
+        qs = qs.filter(workflow_id=filters.workflow)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.trigger:
+        qs = qs.filter(trigger_kind=filters.trigger)
+    if filters.started_after:
+        qs = qs.filter(created_at__gte=filters.started_after)
+    if filters.started_before:
+        qs = qs.filter(created_at__lt=filters.started_before)
+    return qs
+
+
+@router.get(
+    "/{execution_id}", response=ExecutionOut, summary="An execution with its steps and attempts"
+)
+def get_execution(request: HttpRequest, execution_id: UUID) -> Execution:
+    return _own(request, execution_id)
+
+
+def _control(request: HttpRequest, execution_id: UUID, action: Any, **kwargs: Any) -> Execution:
+    execution = _own(request, execution_id)
+    try:
+        return action(execution, **kwargs)
+    except engine.IllegalTransition as exc:
+        raise ApiError(409, "conflict", str(exc)) from exc
+    except engine.ExecutionRefused as exc:
+        raise _refused(exc) from exc
+
+
+@router.post("/{execution_id}/cancel", response=ExecutionOut, summary="Cancel")
+def cancel(request: HttpRequest, execution_id: UUID) -> Execution:
+    return _control(request, execution_id, engine.cancel)
+
+
+@router.post(
+    "/{execution_id}/pause", response=ExecutionOut, summary="Pause (running steps checkpoint)"
+)
+def pause(request: HttpRequest, execution_id: UUID) -> Execution:
+    return _control(request, execution_id, engine.pause)
+
+
+@router.post("/{execution_id}/resume", response=ExecutionOut, summary="Resume a paused execution")
+def resume(request: HttpRequest, execution_id: UUID) -> Execution:
+    return _control(request, execution_id, engine.resume)
+
+
+@router.post("/{execution_id}/retry", response=ExecutionOut, summary="Retry from the failed step")
+def retry(request: HttpRequest, execution_id: UUID) -> Execution:
+    return _control(request, execution_id, engine.retry)
+
+
+@router.post(
+    "/{execution_id}/replay", response={202: Started}, summary="Replay with the same trigger data"
+)
+def replay(
+    request: HttpRequest, execution_id: UUID, body: ReplayIn | None = None
+) -> Status[dict[str, Any]]:
+    latest = bool(body and body.latest_version)
+    new = _control(request, execution_id, engine.replay, latest_version=latest)
+    return Status(
+        202, {"execution_id": new.id, "status": new.status, "waiting_reason": new.waiting_reason}
+    )
+
+
+@router.post(
+    "/{execution_id}/rerun",
+    response={202: Started},
+    summary="Run again from one node, reusing the outputs before it",
+)
+def rerun(request: HttpRequest, execution_id: UUID, body: RerunIn) -> Status[dict[str, Any]]:
+    new = _control(
+        request, execution_id, engine.rerun_from, node_id=body.node_id, config=body.config
+    )
+    return Status(
+        202, {"execution_id": new.id, "status": new.status, "waiting_reason": new.waiting_reason}
+    )

@@ -1,0 +1,907 @@
+"""The durable engine (DESIGN §6): start executions, run one step, checkpoint, advance.
+
+Every step state change goes through this module. A step is claimed atomically, run, and its
+result committed together with the decisions that follow from it (`statemachine.decide`) while
+the execution row is locked; the steps that became ready are dispatched after commit. Node
+code is called in exactly one place: `_call_node`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from pydantic import ValidationError
+
+from credentials import redaction
+from credentials.runtime import resolve as resolve_credential
+from editor.graph import RetryPolicy
+from editor.models import Workflow, WorkflowVersion
+from editor.nodes.base import NodeError, RunContext, Secret
+from editor.templating import TemplateError, render_value
+from editor.validation import config_issues, validate_graph
+from executions import events
+from executions.models import Execution, Step
+from executions.plan import Plan, PlanNode, parse_key, plan_for
+from executions.statemachine import Decisions, StepState, decide
+
+log = logging.getLogger(__name__)
+_worker_id: tuple[int, str] | None = None
+
+
+def worker_id() -> str:
+    """Who holds a step's lease: unique per process (computed after fork, not at import)."""
+    global _worker_id
+    if _worker_id is None or _worker_id[0] != os.getpid():
+        _worker_id = (os.getpid(), f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+    return _worker_id[1]
+
+
+S = Step.Status
+E = Execution.Status
+
+
+_valid_versions: set[int] = set()
+
+
+class ExecutionRefused(Exception):
+    """The workflow cannot run as it is (invalid graph); `issues` say why."""
+
+    def __init__(self, issues: list[Any]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+class IllegalTransition(Exception):
+    """E.g. resuming a finished execution (answered 409 by the API)."""
+
+
+# --- starting --------------------------------------------------------------------------------
+
+
+def start_execution(
+    workflow: Workflow,
+    payload: Any = None,
+    *,
+    trigger_kind: str = Execution.Trigger.MANUAL,
+    version: WorkflowVersion | None = None,
+    replay_of: Execution | None = None,
+    rerun_from: str = "",
+    overrides: dict[str, Any] | None = None,
+    reuse_steps: list[Step] | None = None,
+) -> Execution:
+    """Create an execution of the workflow's current (or a given) version and start it, or
+    queue it as pending when the workflow's concurrency limit is reached."""
+    version = version or workflow.versions.get(number=workflow.version)
+    if version.pk not in _valid_versions:  # versions never change: validate each once per process
+        issues = validate_graph(version.graph, owner=workflow.owner)
+        if issues:
+            raise ExecutionRefused(issues)
+        _valid_versions.add(version.pk)
+    with transaction.atomic():
+        # The workflow row lock only serialises admissions when there is a limit to respect.
+        locked = (
+            Workflow.objects.select_for_update().get(pk=workflow.pk)
+            if workflow.max_concurrency
+            else workflow
+        )
+        execution = Execution.objects.create(
+            workflow=locked,
+            version=version,
+            trigger_kind=trigger_kind,
+            trigger_data=payload if payload is not None else {},
+            replay_of=replay_of,
+            rerun_from=rerun_from,
+            overrides=overrides or {},
+        )
+        if reuse_steps:
+            Step.objects.bulk_create([_copy_step(execution, s) for s in reuse_steps])
+        _admit(locked, execution)
+    return execution
+
+
+def _copy_step(execution: Execution, old: Step) -> Step:
+    return Step(
+        execution=execution,
+        node_id=old.node_id,
+        key=old.key,
+        status=old.status,
+        attempt=old.attempt,
+        attempts=old.attempts,
+        input=old.input,
+        output=old.output,
+        error=old.error,
+        error_handled=old.error_handled,
+        handles=old.handles,
+        items_total=old.items_total,
+        items_started=old.items_started,
+        started_at=old.started_at,
+        finished_at=old.finished_at,
+        reused=True,
+    )
+
+
+def _admit(workflow: Workflow, execution: Execution) -> None:
+    """Start a pending execution if the workflow's limit allows. Hold the workflow row lock."""
+    if workflow.max_concurrency:
+        running = Execution.objects.filter(
+            workflow=workflow, status__in=(E.RUNNING, E.PAUSED)
+        ).count()
+        if running >= workflow.max_concurrency:
+            execution.waiting_reason = (
+                f"Waiting: {running} of {workflow.max_concurrency} allowed executions "
+                "of this workflow are running."
+            )
+            execution.save(update_fields=["waiting_reason"])
+            events.execution_changed(execution)
+            return
+    execution.status = E.RUNNING
+    execution.started_at = timezone.now()
+    execution.waiting_reason = ""
+    execution.save(update_fields=["status", "started_at", "waiting_reason"])
+    events.execution_changed(execution)
+    _dispatch(_advance(execution), execution)
+
+
+def _admit_next(workflow_id: int) -> None:
+    workflow = Workflow.objects.select_for_update().get(pk=workflow_id)
+    waiting = (
+        Execution.objects.filter(workflow=workflow, status=E.PENDING).order_by("created_at").first()
+    )
+    if waiting is not None:
+        _admit(workflow, waiting)
+
+
+# --- running a step --------------------------------------------------------------------------
+
+
+def run_step(step_id: int) -> int | None:
+    """Run one step if it can be claimed. Returns a successor to run inline, if any."""
+    now = timezone.now()
+    # The claim is a single-row UPDATE; whether the execution may run is checked right after
+    # (a join here costs more than the rare undo below).
+    claimed = Step.objects.filter(pk=step_id, status=S.PENDING).update(
+        status=S.RUNNING,
+        attempt=F("attempt") + 1,
+        started_at=Coalesce("started_at", Value(now)),
+        lease_expires_at=now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS),
+        lease_owner=worker_id(),
+    )
+    if not claimed:
+        return None  # a duplicate delivery, or already done: nothing to do
+    step = Step.objects.select_related("execution", "execution__workflow").get(pk=step_id)
+    execution = step.execution
+    if execution.status != E.RUNNING:  # paused (or finished) since dispatch: leave it pending
+        Step.objects.filter(pk=step_id, status=S.RUNNING, lease_owner=worker_id()).update(
+            status=S.PENDING, attempt=F("attempt") - 1, lease_owner="", lease_expires_at=None
+        )
+        return None
+    events.step_changed(step, execution)
+    plan = plan_for(
+        execution.version_id, lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph
+    )
+    node = plan.nodes[step.node_id]
+    attempt_started = timezone.now()
+    secrets: set[str] = set()  # resolved credential values: scrubbed from all the step stores
+    try:
+        context, inputs, primary = _gather(plan, step, execution)
+        if node.type == "utility.delay":
+            return _run_delay(plan, node, step, execution, context)
+        config = _render_config(node, step, execution, context)
+        if node.type == "logic.loop":
+            return _start_loop(plan, step, execution, config.items)
+        secret = _resolve_credential(node, config, execution)
+        secrets = redaction.forms_of(secret.value) if secret is not None else set()
+        ctx = RunContext(
+            execution_id=str(execution.id),
+            node_id=node.id,
+            step_key=step.key,
+            attempt=step.attempt,
+            input=primary,
+            variables=context,
+            inputs=inputs,
+            secret=secret,
+            emit=lambda message: events.token(
+                execution.id, execution.workflow_id, node.id, message.get("text", "")
+            ),
+        )
+        with LEASES.holding(step.id), redaction.registered(secrets):
+            output = _call_node(node, config, ctx)
+        output = _checked_output(redaction.scrub(output, secrets))
+    except NodeError as exc:
+        exc.message = redaction.scrub(exc.message, secrets)
+        exc.detail = redaction.scrub(exc.detail, secrets)
+        return _fail(plan, node, step, execution, exc, attempt_started)
+    except Exception as exc:  # a bug in a node must fail the step, not the worker
+        with redaction.registered(secrets):
+            log.exception("Node %s (%s) crashed in execution %s", node.id, node.type, execution.id)
+        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets)
+        return _fail(plan, node, step, execution, NodeError(message), attempt_started)
+    handles = node.node_type.active_handles(config, output)
+    rendered = redaction.scrub(config.model_dump(), secrets)
+    return _succeed(plan, step, execution, output, handles, attempt_started, rendered=rendered)
+
+
+def _resolve_credential(node: PlanNode, config: Any, execution: Execution) -> Secret | None:
+    """The node's credential, resolved for this step only (never stored, never logged)."""
+    credential_id = getattr(config, "credential", None)
+    if node.node_type.is_trigger or not node.node_type.credential_kinds or credential_id is None:
+        return None
+    return resolve_credential(
+        execution.workflow.owner_id,
+        credential_id,
+        node.node_type.credential_kinds,
+        execution_id=str(execution.id),
+        node_id=node.id,
+    )
+
+
+def _call_node(node: PlanNode, config: Any, ctx: RunContext) -> Any:
+    """The one place node code runs."""
+    if node.node_type.run is None:
+        raise NodeError(f"Node type {node.type} does not run as a step")
+    return node.node_type.run(config, ctx)
+
+
+def _render_config(
+    node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
+) -> Any:
+    raw = execution.overrides.get(step.key, execution.overrides.get(node.id, node.config))
+    try:
+        rendered = (
+            raw
+            if node.node_type.is_trigger
+            else {**raw, **render_value(node.node_type.template_config(raw), context)}
+        )
+    except TemplateError as exc:
+        raise NodeError(f"Template error in {exc.message}") from exc
+    try:
+        return node.node_type.Config.model_validate(rendered)
+    except ValidationError as exc:
+        problems = "; ".join(f"{i.field}: {i.message}" for i in config_issues(node.id, exc))
+        raise NodeError(f"Invalid settings after templates were filled in: {problems}") from exc
+
+
+def _checked_output(output: Any) -> Any:
+    try:
+        text = json.dumps(output, default=str)
+    except (TypeError, ValueError) as exc:
+        raise NodeError(f"The node's output is not JSON: {exc}") from exc
+    limit = settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES
+    if len(text) > limit:
+        raise NodeError(
+            f"The output is {len(text) / 1e6:.1f} MB, above the {limit / 1e6:.1f} MB limit per step "
+            "(WORKFUSE_MAX_STEP_OUTPUT_BYTES). Keep large data outside the workflow, or select the "
+            "part you need."
+        )
+    return json.loads(text)  # what is stored is exactly what later steps and the API will read
+
+
+def _gather(
+    plan: Plan, step: Step, execution: Execution
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Template variables, the outputs of active inputs, and the single input (or all of them)."""
+    node = plan.nodes[step.node_id]
+    _, scope = parse_key(step.key)
+    if node.id == plan.trigger:
+        context = {"trigger": {}, "nodes": {}, "execution": _execution_vars(execution)}
+        return context, {}, execution.trigger_data
+    wanted = {plan.key(a, scope): a for a in plan.ancestors[node.id]}
+    loop_keys = {plan.key(loop, scope): loop for loop in node.loops}
+    rows = Step.objects.filter(execution=execution, key__in=[*wanted, *loop_keys]).values_list(
+        "key", "node_id", "status", "output", "error_handled", "handles"
+    )
+    outputs: dict[str, Any] = {}
+    handles: dict[str, list[str]] = {}
+    for key, node_id, status, output, error_handled, fired in rows:
+        if key in wanted and (status == S.SUCCEEDED or error_handled):
+            outputs[node_id] = output
+            handles[node_id] = fired
+    context: dict[str, Any] = {
+        "trigger": outputs.get(plan.trigger, {}),
+        "nodes": outputs,
+        "execution": _execution_vars(execution),
+    }
+    items: list[Any] = []
+    if node.loops:
+        innermost = node.loops[-1]
+        loop_step = (
+            Step.objects.filter(execution=execution, key=plan.key(innermost, scope))
+            .values_list("input", flat=True)
+            .first()
+            or {}
+        )
+        items = loop_step.get("items", [])
+        index = scope[len(plan.nodes[innermost].loops)]
+        context["item"], context["index"] = items[index], index
+    inputs: dict[str, Any] = {}
+    for source, handle in plan.incoming.get(node.id, ()):
+        if plan.nodes[source].type == "logic.loop" and handle == "each":
+            inputs[source] = context.get("item")
+        elif source in outputs and handle in handles.get(source, []):
+            inputs[source] = outputs[source]
+    primary = next(iter(inputs.values())) if len(inputs) == 1 else inputs
+    return context, inputs, primary
+
+
+def _execution_vars(execution: Execution) -> dict[str, Any]:
+    started = execution.started_at or execution.created_at
+    return {"id": str(execution.id), "started_at": started.isoformat() if started else None}
+
+
+# --- outcomes of a step ----------------------------------------------------------------------
+
+
+def _attempt_record(
+    step: Step, started: datetime, status: str, error: str = "", **extra: Any
+) -> dict[str, Any]:
+    finished = timezone.now()
+    return {
+        "attempt": step.attempt,
+        "started_at": started.isoformat(),
+        "finished_at": finished.isoformat(),
+        "duration_ms": int((finished - started).total_seconds() * 1000),
+        "status": status,
+        "error": error or None,
+        **extra,
+    }
+
+
+def _succeed(
+    plan: Plan,
+    step: Step,
+    execution: Execution,
+    output: Any,
+    handles: list[str],
+    started: datetime,
+    rendered: Any = None,
+) -> int | None:
+    values = {
+        "status": S.SUCCEEDED,
+        "output": output,
+        "handles": handles,
+        "finished_at": timezone.now(),
+        "error": "",
+        "lease_expires_at": None,
+        "wake_at": None,
+        "attempts": [*step.attempts, _attempt_record(step, started, "succeeded")],
+    }
+    if rendered is not None:
+        values["input"] = rendered
+    return _checkpoint(step, execution, values)
+
+
+def _fail(
+    plan: Plan, node: PlanNode, step: Step, execution: Execution, exc: NodeError, started: datetime
+) -> int | None:
+    message = exc.message
+    record = _attempt_record(step, started, "failed", message, retryable=exc.retryable)
+    attempts = [*step.attempts, record]
+    now = timezone.now()
+    if exc.retryable and step.attempt < node.retry.max_attempts:
+        delay = retry_delay(node.retry, step.attempt, exc.retry_after)
+        record["next_attempt_at"] = (now + timedelta(seconds=delay)).isoformat()
+        return _checkpoint(
+            step,
+            execution,
+            {
+                "status": S.WAITING,
+                "error": message,
+                "attempts": attempts,
+                "wake_at": now + timedelta(seconds=delay),
+                "lease_expires_at": None,
+            },
+            advance=False,
+        )
+    values: dict[str, Any] = {
+        "status": S.FAILED,
+        "error": message,
+        "attempts": attempts,
+        "finished_at": now,
+        "lease_expires_at": None,
+        "wake_at": None,
+    }
+    if node.on_error in ("continue", "route"):
+        values["error_handled"] = True
+        values["output"] = {"error": message, **({"detail": exc.detail} if exc.detail else {})}
+        if node.on_error == "route":
+            values["handles"] = ["error"]
+        else:
+            values["handles"] = ["main"] if "main" in node.node_type.handles else []
+    return _checkpoint(step, execution, values)
+
+
+def retry_delay(policy: RetryPolicy, attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with ±20 % jitter; a server's Retry-After wins when longer."""
+    base = policy.initial_delay_ms * policy.multiplier ** max(0, attempt - 1)
+    base = min(base, policy.max_delay_ms) / 1000
+    delay = base * random.uniform(0.8, 1.2)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+def _checkpoint(
+    step: Step, execution: Execution, values: dict[str, Any], *, advance: bool = True
+) -> int | None:
+    """Commit a running step's result and what follows from it, with the execution row locked."""
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        if execution.status == E.CANCELLED:
+            values = {
+                "status": S.CANCELLED,
+                "finished_at": timezone.now(),
+                "lease_expires_at": None,
+                "error": "Cancelled while running; the result was discarded.",
+            }
+            advance = False
+        updated = Step.objects.filter(pk=step.pk, status=S.RUNNING, lease_owner=worker_id()).update(
+            **values
+        )
+        if not updated:
+            log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
+            return None
+        for name, value in values.items():
+            setattr(step, name, value)
+        events.step_changed(step, execution)
+        ready = _advance(execution) if advance and execution.status == E.RUNNING else []
+        return _dispatch(ready, execution, inline=True)
+
+
+def _run_delay(
+    plan: Plan, node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
+) -> int | None:
+    now = timezone.now()
+    if step.wake_at is not None:  # the timer fired: the wait is over
+        waited = int((now - step.started_at).total_seconds() * 1000) if step.started_at else 0
+        return _succeed(
+            plan,
+            step,
+            execution,
+            {"waited_ms": waited, "resumed_at": now.isoformat()},
+            ["main"],
+            now,
+        )
+    config = _render_config(node, step, execution, context)
+    if config.until is not None:
+        try:
+            wake = datetime.fromisoformat(str(config.until).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise NodeError(f"until: '{config.until}' is not an ISO 8601 date-time") from exc
+        if wake.tzinfo is None:
+            wake = wake.replace(tzinfo=timezone.get_current_timezone())
+    else:
+        try:
+            seconds = float(config.seconds)
+        except (TypeError, ValueError) as exc:
+            raise NodeError(f"seconds: '{config.seconds}' is not a number") from exc
+        wake = now + timedelta(seconds=max(0.0, seconds))
+    if wake <= now:
+        return _succeed(
+            plan, step, execution, {"waited_ms": 0, "resumed_at": now.isoformat()}, ["main"], now
+        )
+    return _checkpoint(
+        step,
+        execution,
+        {
+            "status": S.WAITING,
+            "wake_at": wake,
+            "lease_expires_at": None,
+            "input": config.model_dump(),
+        },
+        advance=False,
+    )
+
+
+def _start_loop(plan: Plan, step: Step, execution: Execution, items: Any) -> int | None:
+    if not isinstance(items, list):
+        raise NodeError(f"items must be a list; the template gave {type(items).__name__}")
+    return _checkpoint(
+        step,
+        execution,
+        {
+            "status": S.WAITING,
+            "input": {"items": items},
+            "items_total": len(items),
+            "lease_expires_at": None,
+        },
+    )
+
+
+# --- advancing -------------------------------------------------------------------------------
+
+
+def _advance(execution: Execution) -> list[int]:
+    """Apply what the state machine decides. Hold the execution row lock. Returns ready step ids."""
+    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    rows = Step.objects.filter(execution=execution).values_list(
+        "key", "node_id", "status", "handles", "error_handled", "items_total", "items_started"
+    )
+    states = {
+        key: StepState(
+            key=key,
+            node_id=node_id,
+            status=status,
+            handles=tuple(handles or ()),
+            error_handled=error_handled,
+            items_total=items_total,
+            items_started=items_started,
+        )
+        for key, node_id, status, handles, error_handled, items_total, items_started in rows
+    }
+    decisions = decide(plan, states)
+    now = timezone.now()
+    for key, count in decisions.items_started.items():
+        Step.objects.filter(execution=execution, key=key).update(items_started=count)
+    for key in decisions.finish_loops:
+        _finish_loop(plan, execution, key, now)
+    created = [
+        Step(
+            execution=execution,
+            node_id=node_id,
+            key=key,
+            status=status,
+            finished_at=now if status == S.SKIPPED else None,
+            dispatched_at=now if status == S.PENDING else None,
+        )
+        for key, (node_id, status) in decisions.create.items()
+    ]
+    if created:
+        Step.objects.bulk_create(created)
+        if not all(s.pk for s in created):  # SQLite and older backends don't return ids
+            ids = dict(
+                Step.objects.filter(
+                    execution=execution, key__in=[s.key for s in created]
+                ).values_list("key", "id")
+            )
+            for s in created:
+                s.pk = s.id = ids[s.key]
+        for s in created:
+            events.step_changed(s, execution)
+    if decisions.outcome:
+        _finish_execution(execution, decisions, now)
+        return []
+    return [s.pk for s in created if s.status == S.PENDING]
+
+
+def _finish_loop(plan: Plan, execution: Execution, key: str, now: datetime) -> None:
+    loop_id, scope = parse_key(key)
+    step = Step.objects.get(execution=execution, key=key)
+    sinks = plan.body_sinks.get(loop_id, ())
+    sink_keys = {
+        plan.key(sink, (*scope, i)): (sink, i)
+        for sink in sinks
+        for i in range(step.items_total or 0)
+    }
+    outputs = dict(
+        Step.objects.filter(execution=execution, key__in=list(sink_keys)).values_list(
+            "key", "output"
+        )
+    )
+    results: list[Any] = []
+    for i in range(step.items_total or 0):
+        per_sink = {sink: outputs.get(plan.key(sink, (*scope, i))) for sink in sinks}
+        results.append(next(iter(per_sink.values())) if len(sinks) == 1 else per_sink)
+    step.status, step.output, step.handles, step.finished_at = (
+        S.SUCCEEDED,
+        {"results": results},
+        ["done"],
+        now,
+    )
+    step.save(update_fields=["status", "output", "handles", "finished_at"])
+    events.step_changed(step, execution)
+
+
+def _finish_execution(execution: Execution, decisions: Decisions, now: datetime) -> None:
+    execution.status = decisions.outcome
+    execution.finished_at = now
+    if decisions.outcome == E.FAILED:
+        failed = Step.objects.filter(
+            execution=execution, status=S.FAILED, error_handled=False
+        ).first()
+        execution.error = (
+            f"Step '{failed.key}' failed: {failed.error}" if failed else "A step failed."
+        )
+        _cancel_open_steps(execution, now)
+    execution.save(update_fields=["status", "finished_at", "error"])
+    events.execution_changed(execution)
+    if execution.workflow.max_concurrency:
+        _admit_next(execution.workflow_id)
+
+
+def _cancel_open_steps(execution: Execution, now: datetime) -> None:
+    open_steps = list(Step.objects.filter(execution=execution, status__in=(S.PENDING, S.WAITING)))
+    Step.objects.filter(pk__in=[s.pk for s in open_steps]).update(
+        status=S.CANCELLED, finished_at=now, wake_at=None
+    )
+    for s in open_steps:
+        s.status, s.finished_at = S.CANCELLED, now
+        events.step_changed(s, execution)
+
+
+def _dispatch(ready: list[int], execution: Execution, *, inline: bool = False) -> int | None:
+    """Send ready steps to workers after commit; with `inline`, keep one for this worker."""
+    keep = ready[0] if inline and ready and settings.WORKFUSE_INLINE_SUCCESSOR else None
+    send = [i for i in ready if i != keep]
+    if send:
+        from executions.tasks import run_step_task
+
+        transaction.on_commit(lambda: [run_step_task.delay(i) for i in send])
+    return keep
+
+
+# --- control ---------------------------------------------------------------------------------
+
+
+def pause(execution: Execution) -> Execution:
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        if execution.status not in (E.RUNNING, E.PENDING):
+            raise IllegalTransition(
+                f"Only a running or pending execution can be paused; this one is {execution.status}."
+            )
+        execution.status = E.PAUSED
+        execution.save(update_fields=["status"])
+        events.execution_changed(execution)
+    return execution
+
+
+def resume(execution: Execution) -> Execution:
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        if execution.status != E.PAUSED:
+            raise IllegalTransition(
+                f"Only a paused execution can be resumed; this one is {execution.status}."
+            )
+        if execution.started_at is None:  # paused while queued: back in the queue, limit applies
+            execution.status = E.PENDING
+            execution.save(update_fields=["status"])
+            _admit(Workflow.objects.select_for_update().get(pk=execution.workflow_id), execution)
+            return execution
+        execution.status = E.RUNNING
+        execution.started_at = execution.started_at or timezone.now()
+        execution.save(update_fields=["status", "started_at"])
+        events.execution_changed(execution)
+        now = timezone.now()
+        ready = list(
+            Step.objects.filter(execution=execution, status=S.PENDING).values_list("pk", flat=True)
+        )
+        Step.objects.filter(pk__in=ready).update(dispatched_at=now)
+        ready += _advance(execution)
+        _dispatch(ready, execution)
+    return execution
+
+
+def cancel(execution: Execution) -> Execution:
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        if execution.is_finished:
+            raise IllegalTransition(f"This execution has already {execution.status}.")
+        now = timezone.now()
+        _cancel_open_steps(execution, now)
+        execution.status, execution.finished_at = E.CANCELLED, now
+        execution.error = "Cancelled by the user."
+        execution.save(update_fields=["status", "finished_at", "error"])
+        events.execution_changed(execution)
+        _admit_next(execution.workflow_id)
+    return execution
+
+
+def retry(execution: Execution) -> Execution:
+    """Retry from failure: the same execution; finished steps are kept, failed ones run again."""
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        if execution.status != E.FAILED:
+            raise IllegalTransition(
+                f"Only a failed execution can be retried; this one is {execution.status}."
+            )
+        now = timezone.now()
+        Step.objects.filter(execution=execution, status=S.CANCELLED).delete()
+        failed = list(
+            Step.objects.filter(execution=execution, status=S.FAILED, error_handled=False)
+        )
+        Step.objects.filter(pk__in=[s.pk for s in failed]).update(
+            status=S.PENDING, finished_at=None, error="", wake_at=None, dispatched_at=now
+        )
+        execution.status, execution.finished_at, execution.error = E.RUNNING, None, ""
+        execution.save(update_fields=["status", "finished_at", "error"])
+        events.execution_changed(execution)
+        for s in failed:
+            s.status, s.finished_at, s.error = S.PENDING, None, ""
+            events.step_changed(s, execution)
+        _dispatch([s.pk for s in failed] + _advance(execution), execution)
+    return execution
+
+
+def replay(execution: Execution, *, latest_version: bool = False) -> Execution:
+    """A new execution with the same trigger data, on the original or the latest version."""
+    workflow = execution.workflow
+    version = None if latest_version else execution.version
+    return start_execution(
+        workflow,
+        execution.trigger_data,
+        trigger_kind=Execution.Trigger.REPLAY,
+        version=version,
+        replay_of=execution,
+    )
+
+
+def rerun_from(
+    execution: Execution, node_id: str, config: dict[str, Any] | None = None
+) -> Execution:
+    """A new execution that reuses the original's outputs upstream of `node_id` and runs that
+    node (with `config` instead of its settings, if given) and everything after it again."""
+    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    if node_id not in plan.nodes:
+        raise IllegalTransition(f"'{node_id}' is not a node of this execution's workflow version.")
+    if plan.nodes[node_id].loops:
+        raise IllegalTransition(
+            "A rerun cannot start inside a loop body; rerun from the loop node instead."
+        )
+    upstream = plan.ancestors[node_id]
+    reused = [
+        s
+        for s in execution.steps.all()
+        if parse_key(s.key)[0] in upstream
+        and (s.status in (S.SUCCEEDED, S.SKIPPED) or s.error_handled)
+    ]
+    missing = {a for a in upstream if not plan.nodes[a].loops} - {
+        parse_key(s.key)[0] for s in reused
+    }
+    if missing:
+        raise IllegalTransition(
+            f"The original run has no results for {', '.join(sorted(missing))}; replay it instead."
+        )
+    return start_execution(
+        execution.workflow,
+        execution.trigger_data,
+        trigger_kind=Execution.Trigger.RERUN,
+        version=execution.version,
+        replay_of=execution,
+        rerun_from=node_id,
+        overrides={node_id: config} if config is not None else None,
+        reuse_steps=reused,
+    )
+
+
+# --- sweeps (run every second by beat) --------------------------------------------------------
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Wake due timers, take back expired leases, re-send lost dispatches. Safe to run in several
+    processes at once: each change is a conditional update, and claiming a step is idempotent."""
+    now = now or timezone.now()
+    due = list(
+        Step.objects.filter(
+            status=S.WAITING, wake_at__lte=now, execution__status=E.RUNNING
+        ).values_list("pk", flat=True)[:1000]
+    )
+    woken = Step.objects.filter(pk__in=due, status=S.WAITING).update(
+        status=S.PENDING, dispatched_at=now
+    )
+    expired = list(Step.objects.filter(status=S.RUNNING, lease_expires_at__lt=now)[:1000])
+    for step in expired:
+        record = {
+            "attempt": step.attempt,
+            "status": "interrupted",
+            "finished_at": now.isoformat(),
+            "error": "The worker running this step stopped; it is run again.",
+        }
+        Step.objects.filter(pk=step.pk, status=S.RUNNING, lease_expires_at__lt=now).update(
+            status=S.PENDING,
+            lease_owner="",
+            lease_expires_at=None,
+            dispatched_at=now,
+            attempts=[*step.attempts, record],
+        )
+    stale_before = now - timedelta(seconds=settings.WORKFUSE_REDISPATCH_SECONDS)
+    stale = list(
+        Step.objects.filter(
+            status=S.PENDING, dispatched_at__lt=stale_before, execution__status=E.RUNNING
+        ).values_list("pk", flat=True)[:1000]
+    )
+    Step.objects.filter(pk__in=stale).update(dispatched_at=now)
+    from executions.tasks import run_step_task
+
+    for step_id in [*due, *(s.pk for s in expired), *stale]:
+        run_step_task.delay(step_id)
+    return {"woken": woken, "expired": len(expired), "redispatched": len(stale)}
+
+
+def recover_after_restart() -> int:
+    """Embedded mode only (one process does all the work): whatever was running or queued when
+    the process stopped is gone with it, so take it back at once instead of waiting for leases
+    to expire. Returns how many steps were sent to the worker again."""
+    now = timezone.now()
+    Step.objects.filter(status=S.RUNNING).update(
+        status=S.PENDING, lease_owner="", lease_expires_at=None
+    )
+    ready = list(
+        Step.objects.filter(status=S.PENDING, execution__status=E.RUNNING).values_list(
+            "pk", flat=True
+        )
+    )
+    Step.objects.filter(pk__in=ready).update(dispatched_at=now)
+    from executions.tasks import run_step_task
+
+    for step_id in ready:
+        run_step_task.delay(step_id)
+    return len(ready)
+
+
+# --- leases ----------------------------------------------------------------------------------
+
+
+class LeaseKeeper:
+    """Renews the leases of the steps this process is running, in one UPDATE every few seconds,
+    so a long step is never taken over while its worker lives."""
+
+    def __init__(self) -> None:
+        self._running: set[int] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def holding(self, step_id: int) -> _Holding:
+        return _Holding(self, step_id)
+
+    def add(self, step_id: int) -> None:
+        with self._lock:
+            self._running.add(step_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._renew_forever, name="lease-keeper", daemon=True
+                )
+                self._thread.start()
+
+    def discard(self, step_id: int) -> None:
+        with self._lock:
+            self._running.discard(step_id)
+
+    def renew(self) -> int:
+        with self._lock:
+            ids = list(self._running)
+        if not ids:
+            return 0
+        expires = timezone.now() + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
+        return Step.objects.filter(pk__in=ids, status=S.RUNNING, lease_owner=worker_id()).update(
+            lease_expires_at=expires
+        )
+
+    def _renew_forever(self) -> None:
+        from django.db import close_old_connections
+
+        interval = max(1.0, settings.WORKFUSE_STEP_LEASE_SECONDS / 3)
+        stop = threading.Event()
+        while not stop.wait(interval):
+            try:
+                self.renew()
+            except Exception:
+                log.exception("Could not renew step leases")
+            finally:
+                close_old_connections()
+
+
+class _Holding:
+    def __init__(self, keeper: LeaseKeeper, step_id: int):
+        self.keeper, self.step_id = keeper, step_id
+
+    def __enter__(self) -> None:
+        self.keeper.add(self.step_id)
+
+    def __exit__(self, *exc: Any) -> None:
+        self.keeper.discard(self.step_id)
+
+
+LEASES = LeaseKeeper()

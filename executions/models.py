@@ -1,0 +1,182 @@
+"""Executions and their steps: the durable record of every run (DESIGN §6).
+
+The database is the source of truth. A step row exists for every node run (and every loop
+item's run), holding its status, attempts, rendered input, output and timers; the broker only
+carries wake-ups.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+
+from editor.models import Workflow, WorkflowVersion
+
+
+class Execution(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        PAUSED = "paused"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual"
+        WEBHOOK = "webhook"
+        SCHEDULE = "schedule"
+        API = "api"
+        REPLAY = "replay"
+        RERUN = "rerun"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
+    version = models.ForeignKey(
+        WorkflowVersion, on_delete=models.PROTECT, related_name="executions"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    trigger_kind = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)
+    trigger_data = models.JSONField(default=dict, blank=True)
+    # Why a pending execution has not started (e.g. the workflow's concurrency limit).
+    waiting_reason = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    replay_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays"
+    )
+    rerun_from = models.CharField(max_length=64, blank=True, help_text="Node a rerun started from.")
+    # Config overrides for single nodes in this execution only (rerun with edited input).
+    overrides = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workflow", "-created_at"], name="execution_workflow_recent"),
+            models.Index(fields=["workflow", "status"], name="execution_workflow_status"),
+            models.Index(fields=["status", "created_at"], name="execution_status_age"),
+            models.Index(fields=["-created_at"], name="execution_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} · {self.id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("executions:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.started_at and self.finished_at:
+            return int((self.finished_at - self.started_at).total_seconds() * 1000)
+        return None
+
+
+class Step(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        WAITING = "waiting"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+        CANCELLED = "cancelled"
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.SKIPPED, Status.CANCELLED)
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="steps")
+    node_id = models.CharField(max_length=64)
+    # node_id, or node_id[i] (and node_id[i][j] ...) for runs inside loop bodies.
+    key = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempt = models.PositiveIntegerField(default=0)
+    attempts = models.JSONField(default=list, blank=True)
+    input = models.JSONField(
+        null=True, blank=True, help_text="The rendered config, secrets redacted."
+    )
+    output = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # A failure the node's on_error setting turned into output (continue) or a route (error handle).
+    error_handled = models.BooleanField(default=False)
+    # The output handles this step fired, once finished ([] for skipped, failed or cancelled).
+    handles = models.JSONField(default=list, blank=True)
+    # Loop steps: how many items there are, and how many have been started so far.
+    items_total = models.PositiveIntegerField(null=True, blank=True)
+    items_started = models.PositiveIntegerField(default=0)
+    reused = models.BooleanField(
+        default=False, help_text="Copied from an earlier execution (rerun)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    wake_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["execution", "key"], name="step_key_unique")]
+        indexes = [
+            models.Index(fields=["status", "wake_at"], name="step_timer"),
+            models.Index(fields=["status", "lease_expires_at"], name="step_lease"),
+            models.Index(fields=["status", "dispatched_at"], name="step_dispatch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.started_at and self.finished_at:
+            return int((self.finished_at - self.started_at).total_seconds() * 1000)
+        return None
+
+
+class Schedule(models.Model):
+    """When an active workflow with a schedule trigger fires next (executions.schedules).
+
+    Kept in step with the workflow's graph and activation by `schedules.sync`; a due time is
+    claimed by advancing `next_fire_at` in the transaction that starts its execution."""
+
+    workflow = models.OneToOneField(Workflow, on_delete=models.CASCADE, related_name="schedule")
+    cron = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64)
+    skip_if_running = models.BooleanField(default=False)
+    # Null when the expression never matches again (e.g. 30 February).
+    next_fire_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_fired_at = models.DateTimeField(null=True, blank=True)
+    last_execution = models.ForeignKey(
+        Execution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.workflow} · {self.cron} ({self.timezone})"
+
+
+class WebhookDelivery(models.Model):
+    """An `Idempotency-Key` a webhook caller sent, and the execution it started (kept 24 h)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "key"], name="webhook_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}:{self.key}"

@@ -1,0 +1,131 @@
+"""A workflow version compiled for running: nodes, edges, loop bodies and step keys.
+
+Pure and cached per version; the state machine and the engine read it, never the raw JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from editor.graph import Graph, RetryPolicy, ancestors, topological_order
+from editor.nodes import NODE_TYPES
+from editor.nodes.base import NodeType
+from editor.validation import loop_bodies
+
+DEFAULT_RETRY = RetryPolicy()
+
+Scope = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PlanNode:
+    id: str
+    type: str
+    node_type: NodeType
+    config: dict[str, Any]
+    retry: RetryPolicy
+    on_error: str
+    disabled: bool
+    loops: tuple[str, ...]  # enclosing loops, outermost first
+
+    @property
+    def depth(self) -> int:
+        return len(self.loops)
+
+
+@dataclass(frozen=True)
+class Plan:
+    nodes: dict[str, PlanNode]
+    order: tuple[str, ...]
+    trigger: str
+    incoming: dict[str, tuple[tuple[str, str], ...]]  # node -> ((source, handle), ...)
+    ancestors: dict[str, frozenset[str]]
+    body: dict[str, frozenset[str]]  # loop -> nodes in its body (nested bodies included)
+    body_sinks: dict[str, tuple[str, ...]]  # loop -> body nodes with no successor in the body
+    successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def concurrency(self, loop_id: str) -> int:
+        value = self.nodes[loop_id].config.get("concurrency", 1)
+        return value if isinstance(value, int) and value >= 1 else 1
+
+    def key(self, node_id: str, scope: Scope) -> str:
+        """Step key of a node in a loop scope: `node`, `node[2]`, `node[2][0]`."""
+        depth = self.nodes[node_id].depth
+        return node_id + "".join(f"[{i}]" for i in scope[:depth])
+
+
+def parse_key(key: str) -> tuple[str, Scope]:
+    node_id, _, rest = key.partition("[")
+    if not rest:
+        return node_id, ()
+    return node_id, tuple(int(part) for part in rest.rstrip("]").split("]["))
+
+
+def compile_plan(graph_json: dict[str, Any]) -> Plan:
+    graph = Graph.model_validate(graph_json)
+    ids = [n.id for n in graph.nodes]
+    pairs = [(e.source, e.target) for e in graph.edges]
+    order = topological_order(ids, pairs)
+    inside = loop_bodies(graph)
+    body: dict[str, set[str]] = defaultdict(set)
+    for node_id, loops in inside.items():
+        for loop in loops:
+            body[loop].add(node_id)
+
+    def enclosing(node_id: str) -> tuple[str, ...]:
+        # Outer loops contain the inner loop node too, so more containers = deeper.
+        loops = inside.get(node_id, set())
+        return tuple(sorted(loops, key=lambda loop: len(inside.get(loop, set()))))
+
+    nodes = {}
+    for n in graph.nodes:
+        node_type = NODE_TYPES[n.type]
+        nodes[n.id] = PlanNode(
+            id=n.id,
+            type=n.type,
+            node_type=node_type,
+            config=n.config,
+            retry=n.retry or DEFAULT_RETRY,
+            on_error=n.on_error,
+            disabled=n.disabled,
+            loops=enclosing(n.id),
+        )
+    incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    successors: dict[str, list[str]] = defaultdict(list)
+    for e in graph.edges:
+        incoming[e.target].append((e.source, e.source_handle))
+        successors[e.source].append(e.target)
+    sinks = {
+        loop: tuple(
+            n for n in order if n in members and not any(s in members for s in successors[n])
+        )
+        for loop, members in body.items()
+    }
+    trigger = next(n.id for n in graph.nodes if n.type.startswith("trigger."))
+    return Plan(
+        nodes=nodes,
+        order=tuple(order),
+        trigger=trigger,
+        incoming={k: tuple(v) for k, v in incoming.items()},
+        ancestors={n: frozenset(ancestors(n, pairs)) for n in ids},
+        body={k: frozenset(v) for k, v in body.items()},
+        body_sinks=sinks,
+        successors={k: tuple(v) for k, v in successors.items()},
+    )
+
+
+def plan_for(version_id: int, load_graph: Callable[[], dict[str, Any]]) -> Plan:
+    """Versions never change, so their plans are cached per process by version id."""
+    plan = _PLANS.get(version_id)
+    if plan is None:
+        plan = compile_plan(load_graph())
+        if len(_PLANS) > 512:
+            _PLANS.clear()
+        _PLANS[version_id] = plan
+    return plan
+
+
+_PLANS: dict[int, Plan] = {}

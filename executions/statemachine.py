@@ -1,0 +1,162 @@
+"""The engine's decisions as a pure function of state (no I/O, no Celery).
+
+Given a compiled plan and the execution's steps, `decide` says which steps to create (ready to
+run, or skipped), how many items each loop should have started, which loops are finished, and
+whether the execution is over. The engine applies the decisions inside a transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from executions.plan import Plan, Scope, parse_key
+
+FINISHED = frozenset({"succeeded", "failed", "skipped", "cancelled"})
+
+
+@dataclass(frozen=True)
+class StepState:
+    key: str
+    node_id: str
+    status: str
+    handles: tuple[str, ...] = ()
+    error_handled: bool = False
+    items_total: int | None = None  # loops: the number of items, once the loop step has run
+    items_started: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def unhandled_failure(self) -> bool:
+        return self.status == "failed" and not self.error_handled
+
+
+@dataclass
+class Decisions:
+    create: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # key -> (node_id, "pending"|"skipped")
+    items_started: dict[str, int] = field(default_factory=dict)  # loop step key -> items started
+    finish_loops: list[str] = field(default_factory=list)
+    outcome: str | None = None  # "succeeded" | "failed" once the execution is over
+
+    @property
+    def empty(self) -> bool:
+        return not (self.create or self.items_started or self.finish_loops or self.outcome)
+
+
+def decide(plan: Plan, steps: dict[str, StepState]) -> Decisions:
+    """Everything that can happen now. Repeats until nothing changes, so a chain of skips or
+    the items a loop starts are all decided in one call."""
+    state = dict(steps)
+    decisions = Decisions()
+    if any(s.unhandled_failure for s in state.values()):
+        decisions.outcome = "failed"
+        return decisions
+    while True:
+        changed = False
+        for node_id in plan.order:
+            for scope in _scopes(plan, node_id, state):
+                key = plan.key(node_id, scope)
+                if key in state:
+                    continue
+                verdict = _readiness(plan, node_id, scope, state)
+                if verdict is None:
+                    continue
+                decisions.create[key] = (node_id, verdict)
+                state[key] = StepState(key=key, node_id=node_id, status=verdict)
+                changed = True
+            if plan.nodes[node_id].type == "logic.loop":
+                changed |= _progress_loops(plan, node_id, state, decisions)
+        if not changed:
+            break
+    if all(s.finished for s in state.values()) and plan.trigger in state:
+        decisions.outcome = "succeeded"
+    return decisions
+
+
+def _scopes(plan: Plan, node_id: str, state: dict[str, StepState]) -> list[Scope]:
+    """The loop scopes a node can run in, given the items the enclosing loops have started."""
+    scopes: list[Scope] = [()]
+    for loop in plan.nodes[node_id].loops:
+        expanded = []
+        for scope in scopes:
+            loop_step = state.get(plan.key(loop, scope))
+            if loop_step is not None:
+                expanded.extend((*scope, i) for i in range(loop_step.items_started))
+        scopes = expanded
+    return scopes
+
+
+def _readiness(plan: Plan, node_id: str, scope: Scope, state: dict[str, StepState]) -> str | None:
+    """'pending' to run, 'skipped', or None while an input is undecided."""
+    incoming = plan.incoming.get(node_id, ())
+    if not incoming:
+        return "pending" if node_id == plan.trigger else "skipped"
+    active = False
+    for source, handle in incoming:
+        source_step = state.get(plan.key(source, scope))
+        if source_step is None:
+            return None
+        edge = _edge_state(plan, source_step, handle, scope)
+        if edge is None:
+            return None
+        active |= edge
+    if plan.nodes[node_id].disabled or not active:
+        return "skipped"
+    return "pending"
+
+
+def _edge_state(plan: Plan, source: StepState, handle: str, scope: Scope) -> bool | None:
+    """True if the edge fired, False if it never will, None if not decided yet."""
+    if plan.nodes[source.node_id].type == "logic.loop" and handle == "each":
+        if source.status == "skipped":
+            return False
+        return True if source.items_total is not None else None
+    if not source.finished:
+        return None
+    return handle in source.handles
+
+
+def _progress_loops(
+    plan: Plan, loop_id: str, state: dict[str, StepState], decisions: Decisions
+) -> bool:
+    changed = False
+    for key, step in list(state.items()):
+        if step.node_id != loop_id or step.items_total is None or step.finished:
+            continue
+        body = plan.body.get(loop_id, frozenset())
+        loop_scope = parse_key(key)[1]
+        done_items = in_flight = 0
+        for i in range(step.items_started):
+            item_keys = {_body_key(plan, member, loop_scope, i) for member in body}
+            if all(k in state and state[k].finished for k in item_keys):
+                done_items += 1
+            else:
+                in_flight += 1
+        limit = plan.concurrency(loop_id)
+        started = step.items_started
+        while started < step.items_total and in_flight < limit:
+            started += 1
+            in_flight += 1
+        if started != step.items_started:
+            decisions.items_started[key] = started
+            state[key] = replace(step, items_started=started)
+            changed = True
+        elif done_items == step.items_total:
+            decisions.finish_loops.append(key)
+            state[key] = replace(step, status="succeeded", handles=("done",))
+            changed = True
+    return changed
+
+
+def _body_key(plan: Plan, member: str, loop_scope: Scope, index: int) -> str:
+    """Key of a body node for one item of a loop. A node of a nested loop's body stands for
+    that nested loop's step, which finishes only once its own body has."""
+    scope = (*loop_scope, index)
+    node = plan.nodes[member]
+    if node.depth > len(scope):
+        member = node.loops[len(scope)]
+    return plan.key(member, scope)

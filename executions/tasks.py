@@ -1,0 +1,34 @@
+"""Celery tasks: thin wrappers that hand ids to the engine."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_step_task(step_id: int) -> None:
+    from executions import engine
+
+    # When a finished step makes exactly one successor ready, run it here without a broker trip.
+    next_step = engine.run_step(step_id)
+    while next_step is not None:
+        next_step = engine.run_step(next_step)
+
+
+@shared_task(ignore_result=True)
+def sweep_task() -> None:
+    from executions import engine, schedules
+
+    # Each on its own: a failing sweep must not stop schedules from firing, nor the reverse.
+    try:
+        engine.sweep()
+    except Exception:
+        log.exception("The engine sweep failed")
+    try:
+        schedules.fire_due()
+    except Exception:
+        log.exception("Firing due schedules failed")

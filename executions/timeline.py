@@ -1,0 +1,58 @@
+"""Rows for the execution page: each step with its place on the run's timeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from executions.hints import hint_for
+from executions.models import Execution, Step
+
+PREVIEW_CHARS = 20_000  # larger payloads are cut on the page, with a link to the full JSON
+
+
+@dataclass
+class StepRow:
+    step: Step
+    offset_pct: float
+    width_pct: float
+    input_text: str
+    output_text: str
+    truncated: bool
+    hint: str
+
+
+def _pretty(value: Any) -> tuple[str, bool]:
+    if value is None:
+        return "", False
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return (text[:PREVIEW_CHARS], True) if len(text) > PREVIEW_CHARS else (text, False)
+
+
+def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
+    starts = [s.started_at for s in steps if s.started_at]
+    ends = [s.finished_at for s in steps if s.finished_at] + starts
+    origin = min(starts) if starts else None
+    span = (max(ends) - origin).total_seconds() if origin and ends else 0
+    rows = []
+    for step in steps:
+        offset = width = 0.0
+        if origin and step.started_at and span > 0:
+            offset = (step.started_at - origin).total_seconds() / span * 100
+            end = step.finished_at or max(ends)
+            width = max(0.5, (end - step.started_at).total_seconds() / span * 100)
+        input_text, cut_in = _pretty(step.input)
+        output_text, cut_out = _pretty(step.output)
+        rows.append(
+            StepRow(
+                step,
+                round(offset, 2),
+                round(min(width, 100 - offset), 2),
+                input_text,
+                output_text,
+                cut_in or cut_out,
+                hint_for(step.error),
+            )
+        )
+    return rows

@@ -1,0 +1,216 @@
+"""The webhook endpoint, `/hooks/<token>` (DESIGN §4/§8).
+
+Order of checks: active workflow with a webhook trigger (else 404, the same for an unknown
+token), method, size, rate limit, authentication, idempotency; then the request is stored as
+a new execution's trigger data *before* the answer goes out, so a crash after 202 loses nothing.
+Every refusal is a security event and starts nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import get_usage
+
+from accounts.models import SecurityEvent
+from credentials.runtime import resolve
+from editor.models import Workflow
+from editor.nodes.base import NodeError
+from editor.nodes.trigger_webhook import Config as WebhookConfig
+from executions import engine
+from executions.models import Execution, Step, WebhookDelivery
+from executions.signatures import SignatureRejected, verify
+
+
+def _answer(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "details": None, **extra}, status=status)
+
+
+def _refuse(
+    request: HttpRequest,
+    workflow: Workflow | None,
+    status: int,
+    code: str,
+    message: str,
+    **headers: str,
+) -> JsonResponse:
+    SecurityEvent.record(
+        SecurityEvent.Kind.WEBHOOK_REFUSED,
+        user=workflow.owner if workflow else None,
+        request=request,
+        workflow=workflow.pk if workflow else None,
+        status=status,
+        reason=message[:300],
+        path=request.path[:200],
+    )
+    response = _answer(status, code, message)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _trigger_config(workflow: Workflow) -> WebhookConfig | None:
+    node = next(
+        (n for n in workflow.graph.get("nodes", []) if n.get("type") == "trigger.webhook"), None
+    )
+    return WebhookConfig.model_validate(node.get("config") or {}) if node else None
+
+
+def _parse_body(request: HttpRequest, raw: bytes) -> Any:
+    content_type = request.content_type or ""
+    if not raw:
+        return None
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return json.loads(raw)
+    if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
+        return {k: v[0] if len(v) == 1 else v for k, v in request.POST.lists()}
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(raw).decode()}
+
+
+@csrf_exempt
+@login_not_required
+def receive(request: HttpRequest, token: str) -> JsonResponse:
+    workflow = (
+        Workflow.objects.select_related("owner").filter(webhook_token=token, is_active=True).first()
+    )
+    config = _trigger_config(workflow) if workflow else None
+    if workflow is None or config is None:
+        return _refuse(request, None, 404, "not_found", "No active webhook at this URL.")
+    if request.method not in config.methods:
+        return _refuse(
+            request,
+            workflow,
+            405,
+            "method_not_allowed",
+            f"This webhook accepts {', '.join(config.methods)}.",
+            Allow=", ".join(config.methods),
+        )
+    limit = settings.WORKFUSE_WEBHOOK_MAX_BYTES
+    declared = int(request.headers.get("Content-Length") or 0)
+    if declared > limit:
+        return _refuse(
+            request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
+        )
+    raw = request.body
+    if len(raw) > limit:
+        return _refuse(
+            request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
+        )
+    usage = get_usage(
+        request,
+        group="webhook",
+        key=lambda group, req: str(workflow.pk),
+        rate=settings.WORKFUSE_WEBHOOK_RATE,
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        return _refuse(
+            request,
+            workflow,
+            429,
+            "rate_limited",
+            "Too many requests for this workflow; slow down.",
+            Retry_After=str(max(1, usage["time_left"])),
+        )
+    if config.auth != "none":
+        try:
+            secret = resolve(
+                workflow.owner_id, config.credential, ("webhook_secret",), node_id="webhook"
+            )
+            verify(config, str(secret.value), request.headers, raw)
+        except (NodeError, SignatureRejected) as exc:
+            reason = exc.message if isinstance(exc, NodeError) else exc.reason
+            return _refuse(request, workflow, 401, "unauthorized", reason)
+    try:
+        body = _parse_body(request, raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return _refuse(request, workflow, 400, "bad_request", f"The body is not valid JSON: {exc}")
+    payload = {
+        "method": request.method,
+        "headers": dict(request.headers),
+        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
+        "body": body,
+    }
+    key = request.headers.get("Idempotency-Key", "")[:200]
+    try:
+        execution, repeated = _start_once(workflow, payload, key)
+    except engine.ExecutionRefused as exc:
+        return _answer(409, "invalid_workflow", f"The workflow cannot run: {exc.issues[0].message}")
+    if config.response == "last_node" and not repeated:
+        answered = _wait_for_result(execution)
+        if answered is not None:
+            return answered
+    return _accepted(request, execution)
+
+
+def _start_once(workflow: Workflow, payload: dict[str, Any], key: str) -> tuple[Execution, bool]:
+    """Start an execution, or return the one a repeated Idempotency-Key already started."""
+    if key:
+        since = timezone.now() - timedelta(hours=24)
+        earlier = WebhookDelivery.objects.filter(
+            workflow=workflow, key=key, created_at__gte=since
+        ).first()
+        if earlier is not None:
+            return earlier.execution, True
+    try:
+        with transaction.atomic():
+            execution = engine.start_execution(
+                workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK
+            )
+            if key:
+                WebhookDelivery.objects.filter(
+                    workflow=workflow, key=key
+                ).delete()  # older than 24 h
+                WebhookDelivery.objects.create(workflow=workflow, key=key, execution=execution)
+    except IntegrityError:  # the same key arrived twice at once: the first one wins
+        return WebhookDelivery.objects.get(workflow=workflow, key=key).execution, True
+    return execution, False
+
+
+def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:
+    return JsonResponse(
+        {
+            "execution_id": str(execution.pk),
+            "status": execution.status,
+            "status_url": request.build_absolute_uri(f"/api/executions/{execution.pk}"),
+        },
+        status=202,
+    )
+
+
+def _wait_for_result(execution: Execution) -> JsonResponse | None:
+    """Answer with the last node's output when the run ends in time; None to fall back to 202."""
+    deadline = time.monotonic() + settings.WORKFUSE_WEBHOOK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = Execution.objects.values_list("status", "error").get(pk=execution.pk)
+        if status[0] == Execution.Status.SUCCEEDED:
+            last = (
+                Step.objects.filter(execution=execution, status=Step.Status.SUCCEEDED)
+                .exclude(key__contains="[")
+                .order_by("-finished_at", "-id")
+                .first()
+            )
+            output = last.output if last is not None else None
+            return JsonResponse(output, status=200, safe=False)
+        if status[0] in (Execution.Status.FAILED, Execution.Status.CANCELLED):
+            return _answer(
+                500,
+                "execution_failed",
+                status[1] or "The run did not succeed.",
+                execution_id=str(execution.pk),
+            )
+        time.sleep(0.05)
+    return None

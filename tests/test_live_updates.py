@@ -1,0 +1,133 @@
+"""WebSockets (DESIGN §7) against the real ASGI app: snapshot, live messages, owner only."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from executions import engine
+from tests.engine_helpers import chain, make_workflow, transform
+from workfuse.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def session_headers(user: Any, origin: str = "http://localhost") -> list[tuple[bytes, bytes]]:
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    return [(b"cookie", cookie.encode()), (b"origin", origin.encode())]
+
+
+def connect(path: str, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def receive_until(ws: WebsocketCommunicator, done, timeout: float = 5) -> list[dict]:
+    messages = []
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await ws.receive_json_from(timeout=timeout)
+            messages.append(message)
+            if done(message):
+                return messages
+
+
+def test_owner_gets_a_snapshot_then_live_step_and_execution_messages(alice):
+    workflow = make_workflow(alice, chain(transform("a"), transform("b")))
+    first = engine.start_execution(workflow)
+    headers = session_headers(alice)
+
+    async def scenario() -> list[dict]:
+        ws = connect(f"/ws/workflows/{workflow.pk}/", headers)
+        connected, _ = await ws.connect()
+        assert connected
+        snapshot = await ws.receive_json_from()
+        assert snapshot["type"] == "snapshot"
+        assert snapshot["execution"]["execution_id"] == str(first.pk)
+        assert {s["key"]: s["status"] for s in snapshot["steps"]} == {
+            "start": "succeeded",
+            "a": "succeeded",
+            "b": "succeeded",
+        }
+        await database_sync_to_async(engine.start_execution)(workflow)
+        messages = await receive_until(
+            ws, lambda m: m["type"] == "execution" and m["status"] == "succeeded"
+        )
+        await ws.disconnect()
+        return messages
+
+    messages = asyncio.run(scenario())
+    steps = [(m["key"], m["status"]) for m in messages if m["type"] == "step"]
+    for key in ("start", "a", "b"):
+        assert (key, "running") in steps
+        assert (key, "succeeded") in steps
+        assert steps.index((key, "running")) < steps.index((key, "succeeded"))
+    step = next(m for m in messages if m["type"] == "step" and m["status"] == "succeeded")
+    assert set(step) >= {
+        "type",
+        "execution_id",
+        "node_id",
+        "key",
+        "status",
+        "attempt",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "error",
+        "sent_at",
+    }
+    assert all("sent_at" in m for m in messages)
+
+
+def test_execution_socket_sends_that_executions_snapshot(alice):
+    execution = engine.start_execution(make_workflow(alice, chain(transform("a"))))
+    headers = session_headers(alice)
+
+    async def scenario() -> dict:
+        ws = connect(f"/ws/executions/{execution.pk}/", headers)
+        assert (await ws.connect())[0]
+        message = await ws.receive_json_from()
+        await ws.disconnect()
+        return message
+
+    message = asyncio.run(scenario())
+    assert message["type"] == "snapshot"
+    assert message["execution"]["status"] == "succeeded"
+    assert [s["key"] for s in message["steps"]] == ["start", "a"]
+
+
+@pytest.mark.parametrize("who", ["outsider", "anonymous"])
+def test_others_are_closed_with_4403(alice, charlie, who):
+    execution = engine.start_execution(make_workflow(alice, chain(transform("a"))))
+    headers = session_headers(charlie) if who == "outsider" else [(b"origin", b"http://localhost")]
+
+    async def scenario() -> list[dict]:
+        closes = []
+        for path in (f"/ws/executions/{execution.pk}/", f"/ws/workflows/{execution.workflow_id}/"):
+            ws = connect(path, headers)
+            await ws.connect()
+            closes.append(await ws.receive_output(timeout=2))
+            await ws.disconnect()
+        return closes
+
+    for output in asyncio.run(scenario()):
+        assert output == {"type": "websocket.close", "code": 4403}
+
+
+def test_foreign_origin_is_refused(alice):
+    workflow = make_workflow(alice, chain(transform("a")))
+    headers = session_headers(alice, origin="https://evil.example")
+
+    async def scenario() -> bool:
+        ws = connect(f"/ws/workflows/{workflow.pk}/", headers)
+        connected, _ = await ws.connect()
+        await ws.disconnect()
+        return connected
+
+    assert asyncio.run(scenario()) is False
