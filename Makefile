@@ -2,12 +2,12 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test setup migrate lint format lock bench clean
+.PHONY: run test browsers setup migrate lint format lock bench clean
 
 run: setup
 	$(PY) manage.py serve
 
-test: setup
+test: setup browsers
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		echo "Running the whole suite against $$DATABASE_URL and $$REDIS_URL"; \
 		$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
@@ -17,6 +17,10 @@ test: setup
 	fi
 
 setup: $(STAMP) migrate
+
+# The browser tests drive Debian's chromium (Playwright cannot download its own here).
+browsers:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv .venv

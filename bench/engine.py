@@ -277,7 +277,7 @@ class Cluster:
                         "--concurrency",
                         "1",
                         "-Q",
-                        queue,
+                        f"{queue},{queue}.sweep,{queue}.wakeups",
                         "-n",
                         f"bench{i}-{queue}@%h",
                         "-I",

@@ -195,6 +195,13 @@ def export(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
     return export_workflow(_own(request, workflow_id))
 
 
+@router.post("/{workflow_id}/webhook-token", response=WorkflowOut, summary="Make a new webhook URL")
+def regenerate_webhook_token(request: HttpRequest, workflow_id: int) -> Workflow:
+    workflow = _own(request, workflow_id)
+    workflow.regenerate_webhook_token()
+    return workflow
+
+
 node_types_router = Router(tags=["node types"])
 
 

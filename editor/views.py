@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from editor.forms import GraphForm, ImportForm, WorkflowForm
 from editor.models import Workflow
-from editor.nodes import trigger_schedule
+from editor.nodes import catalog, trigger_schedule
+from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
 
@@ -161,6 +162,29 @@ def workflow(request: HttpRequest, pk: int) -> HttpResponse:
             workflow.delete()
             messages.success(request, f"Deleted “{workflow.name}”.")
             return redirect("editor:dashboard")
+        elif action in ("activate", "deactivate"):
+            issues = (
+                validate_graph(workflow.graph, owner=request.user) if action == "activate" else []
+            )
+            if issues:
+                messages.error(request, "It cannot be activated until these are fixed:")
+                for issue in issues:
+                    where = f"{issue.node_id} · {issue.field}" if issue.node_id else issue.field
+                    messages.error(request, f"{where}: {issue.message}")
+            else:
+                workflow.is_active = action == "activate"
+                workflow.save(update_fields=["is_active", "updated_at"])
+                messages.success(
+                    request,
+                    "Active: its webhook and schedule now start runs."
+                    if workflow.is_active
+                    else "Inactive: its webhook and schedule are off.",
+                )
+            return redirect(workflow)
+        elif action == "regenerate_token":
+            workflow.regenerate_webhook_token()
+            messages.success(request, "New webhook URL: the old one no longer works.")
+            return redirect(workflow)
     context = {
         "workflow": workflow,
         "details_form": details_form,
@@ -174,8 +198,19 @@ def workflow(request: HttpRequest, pk: int) -> HttpResponse:
             for run in workflow.executions.defer("trigger_data", "overrides")[:RECENT_RUNS]
         ],
         "schedule": _schedule_preview(workflow.graph),
+        **_editor_context(),
     }
     return render(request, "editor/workflow.html", context, status=status)
+
+
+def _editor_context() -> dict[str, Any]:
+    """The canvas editor's node catalog (fed to its JavaScript) and its palette by category."""
+    node_catalog = catalog()
+    palette = [
+        (label, [entry for entry in node_catalog if entry["category"] == category])
+        for category, label in CATEGORIES.items()
+    ]
+    return {"node_catalog": node_catalog, "palette": palette}
 
 
 def _schedule_preview(graph: Any) -> dict[str, Any] | None:

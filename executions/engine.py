@@ -816,7 +816,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     from executions.tasks import run_step_task
 
     for step_id in [*due, *(s.pk for s in expired), *stale]:
-        run_step_task.delay(step_id)
+        run_step_task.apply_async((step_id,), queue=settings.WORKFUSE_WAKEUP_QUEUE)
     return {"woken": woken, "expired": len(expired), "redispatched": len(stale)}
 
 

@@ -187,3 +187,10 @@ def test_openapi_schema_and_docs_are_served(client, db):
     assert "/api/workflows" in schema["paths"]
     assert "/api/workflows/{workflow_id}/versions/{number}/restore" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_webhook_token_can_be_regenerated(alice_api, charlie_api):
+    created = alice_api.post("/api/workflows", {"name": "hook"}).json()
+    renewed = alice_api.post(f"/api/workflows/{created['id']}/webhook-token").json()
+    assert renewed["webhook_url"] != created["webhook_url"]
+    assert charlie_api.post(f"/api/workflows/{created['id']}/webhook-token").status_code == 404

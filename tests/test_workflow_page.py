@@ -89,3 +89,37 @@ def test_404_page_is_readable(alice_client):
     response = alice_client.get("/workflows/999999/")
     assert response.status_code == 404
     assert b"belongs to someone else" in response.content
+
+
+def test_activation_validates_and_explains_what_blocks_it(alice_client, alice):
+    broken = Workflow.create(
+        alice,
+        "broken",
+        graph={
+            "nodes": [{"id": "t", "type": "trigger.manual"}, {"id": "x", "type": "utility.nope"}],
+            "edges": [],
+        },
+    )
+    response = alice_client.post(f"/workflows/{broken.pk}/", {"action": "activate"}, follow=True)
+    assert "It cannot be activated until these are fixed" in response.content.decode()
+    assert "Unknown node type &#x27;utility.nope&#x27;" in response.content.decode()
+    broken.refresh_from_db()
+    assert not broken.is_active
+    good = Workflow.create(alice, "good")
+    alice_client.post(f"/workflows/{good.pk}/", {"action": "activate"})
+    good.refresh_from_db()
+    assert good.is_active
+    alice_client.post(f"/workflows/{good.pk}/", {"action": "deactivate"})
+    good.refresh_from_db()
+    assert not good.is_active
+
+
+def test_new_webhook_url_replaces_the_old_one(alice_client, alice):
+    workflow = Workflow.create(
+        alice, "hook", graph={"nodes": [{"id": "h", "type": "trigger.webhook"}], "edges": []}
+    )
+    old = workflow.webhook_token
+    alice_client.post(f"/workflows/{workflow.pk}/", {"action": "regenerate_token"})
+    workflow.refresh_from_db()
+    assert workflow.webhook_token != old
+    assert len(workflow.webhook_token) >= 32

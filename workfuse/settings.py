@@ -171,7 +171,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the LOGGING above (and its secr
 # One queue name per deployment (tests give each run its own, so parallel suites never mix).
 CELERY_TASK_DEFAULT_QUEUE = envstr("WORKFUSE_QUEUE", "workfuse")
 # The sweep has a queue of its own, so a backlog of steps never starves timers and recovery.
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"))
+# Steps the sweep wakes (timers, retries, recovered leases) queue apart from fresh dispatches:
+# workers take from both in turn, so a thousand timers firing at once never hold up new runs.
+WORKFUSE_WAKEUP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.wakeups"
+CELERY_TASK_QUEUES = (
+    Queue(CELERY_TASK_DEFAULT_QUEUE),
+    Queue(f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"),
+    Queue(WORKFUSE_WAKEUP_QUEUE),
+)
 CELERY_TASK_ROUTES = {
     "executions.tasks.sweep_task": {"queue": f"{CELERY_TASK_DEFAULT_QUEUE}.sweep"}
 }
@@ -317,3 +324,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# AI providers (aiconfig/providers): the server's keys, used by AI nodes without a credential of
+# their own. *_BASE_URL point a provider at a proxy or gateway (empty: the provider's API).
+OPENAI_API_KEY = envsecret("OPENAI_API_KEY")
+OPENAI_BASE_URL = envstr("OPENAI_BASE_URL")
+ANTHROPIC_API_KEY = envsecret("ANTHROPIC_API_KEY")
+ANTHROPIC_BASE_URL = envstr("ANTHROPIC_BASE_URL")
+GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
+GEMINI_BASE_URL = envstr("GEMINI_BASE_URL")
+WORKFUSE_AI_TIMEOUT_SECONDS = envint("WORKFUSE_AI_TIMEOUT_SECONDS", 300)  # per provider call

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
-from editor.nodes.base import NodeConfig, NodeType
+from editor.nodes.base import NodeConfig, NodeType, RunContext
 
 Provider = Literal["openai", "anthropic", "gemini", "openai_compatible"]
 
@@ -47,6 +47,39 @@ class Config(NodeConfig):
         description="For OpenAI-compatible servers: the API base URL, e.g. 'http://localhost:11434/v1'.",
     )
 
+    @field_validator("json_schema")
+    @classmethod
+    def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        if schema:
+            from aiconfig.providers.base import schema_problem
+
+            problem = schema_problem(schema)
+            if problem:
+                raise ValueError(problem)
+        return schema
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.provider == "openai_compatible" and not (self.base_url or "").strip():
+            raise ValueError(
+                "provider openai_compatible needs base_url: the server's API address, e.g. "
+                "http://localhost:11434/v1"
+            )
+        if self.provider != "openai_compatible" and (self.base_url or "").strip():
+            raise ValueError(
+                f"base_url is only for provider openai_compatible; {self.provider} uses the "
+                "server's configured address"
+            )
+        return self
+
+
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """Ask the model; the output is {response, json?, model, provider, finish_reason,
+    usage: {prompt_tokens, completion_tokens, total_tokens}, latency_ms, cost_usd}."""
+    from aiconfig.providers import run_node  # the AI SDKs load only when an AI node runs
+
+    return run_node(config, ctx)
+
 
 NODE = NodeType(
     type="action.ai",
@@ -55,5 +88,7 @@ NODE = NodeType(
     description="Asks a language model (OpenAI, Anthropic, Gemini or a self-hosted one) and returns its "
     "answer, as text or JSON, with token usage.",
     Config=Config,
+    run=run,
     credential_kinds=("ai_provider",),
+    raw_fields=("json_schema",),  # a schema is taken literally, never rendered
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,13 @@ from workfuse.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
+UVICORN = str(Path(sys.executable).with_name("uvicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_for(
@@ -56,6 +64,15 @@ class Process:
                 what=f"{ready} in {log}",
             )
             assert self.proc.poll() is None, log.read_text()[-3000:]
+
+    def wait_for_log(self, text: str, timeout: float = 30) -> bool:
+        """Wait until `text` is in the log or the process has exited; True if it still runs."""
+        wait_for(
+            lambda: text in self.log.read_text() or self.proc.poll() is not None,
+            timeout,
+            what=f"{text} in {self.log}",
+        )
+        return self.proc.poll() is None
 
     def kill(self) -> None:
         """kill -9 the whole process group: the main process and its pool children."""
@@ -90,6 +107,7 @@ class QueueMode:
             "WORKFUSE_DATA_DIR": str(tmp),
         }
         self.processes: list[Process] = []
+        self.port, self.url = 0, ""  # the web server's, once `web()` started it
         self._old_queue = celery_app.conf.task_default_queue
         celery_app.conf.task_default_queue = self.queue
 
@@ -102,7 +120,7 @@ class QueueMode:
                 "workfuse",
                 "worker",
                 "-Q",
-                f"{self.queue},{self.queue}.sweep",
+                f"{self.queue},{self.queue}.sweep,{self.queue}.wakeups",
                 "-c",
                 str(concurrency),
                 "-n",
@@ -141,6 +159,26 @@ class QueueMode:
         )
         self.processes.append(process)
         return process
+
+    def web(self) -> Process:
+        """`uvicorn workfuse.asgi:application` on a free port of 127.0.0.1, with the workers'
+        environment and this process's SECRET_KEY (so sessions made here are valid there).
+        Its address is `self.url`; WebSocket origins `http://127.0.0.1:<port>` are allowed."""
+        from django.conf import settings
+
+        env = {**self.env, "SECRET_KEY": settings.SECRET_KEY}
+        for attempt in range(3):  # another process may take the free port before uvicorn does
+            port = free_port()
+            log = self.tmp / f"web{len(self.processes)}-{attempt}.log"
+            args = [UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1"]
+            process = Process([*args, "--port", str(port), "--lifespan", "off"], env, log, None)
+            self.processes.append(process)
+            if process.wait_for_log("Uvicorn running on"):
+                self.port, self.url = port, f"http://127.0.0.1:{port}"
+                return process
+            if "address already in use" not in log.read_text().lower():
+                break
+        raise AssertionError(f"uvicorn did not start:\n{log.read_text()[-3000:]}")
 
     def close(self) -> None:
         for process in self.processes:

@@ -1,0 +1,99 @@
+"""Price table for estimating what an AI call cost, in USD per 1 million tokens.
+
+Standard (pay-as-you-go, non-batch, uncached) text prices. Maintain by hand; when a provider
+changes prices, change the row and the date below. Unknown models and OpenAI-compatible
+servers (self-hosted or third-party, priced by whoever runs them) give no estimate (None).
+
+Sources, checked 2026-11:
+* OpenAI: https://developers.openai.com/api/docs/pricing (GPT-5.5/5.4 family as listed in
+  June 2026; older models from https://openai.com/api/pricing, 2025).
+* Anthropic: https://docs.claude.com/en/docs/about-claude/pricing (April-June 2026).
+* Google: https://ai.google.dev/gemini-api/docs/pricing (Gemini 3.5 Flash from its May 2026
+  launch; "Pro" models cost more above 200k prompt tokens, recorded as `long`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Price:
+    input: float  # USD per 1M prompt tokens
+    output: float  # USD per 1M completion tokens (thinking tokens included)
+    long: tuple[int, float, float] | None = None  # (above N prompt tokens, input, output)
+
+
+PRICES: dict[str, dict[str, Price]] = {
+    "openai": {
+        "gpt-5.5": Price(5.00, 30.00),
+        "gpt-5.4": Price(2.50, 15.00),
+        "gpt-5.4-mini": Price(0.75, 4.50),
+        "gpt-5.4-nano": Price(0.20, 1.25),
+        "gpt-5.2": Price(1.75, 14.00),
+        "gpt-5.1": Price(1.25, 10.00),
+        "gpt-5": Price(1.25, 10.00),
+        "gpt-5-mini": Price(0.25, 2.00),
+        "gpt-5-nano": Price(0.05, 0.40),
+        "gpt-4.1": Price(2.00, 8.00),
+        "gpt-4.1-mini": Price(0.40, 1.60),
+        "gpt-4.1-nano": Price(0.10, 0.40),
+        "gpt-4o": Price(2.50, 10.00),
+        "gpt-4o-mini": Price(0.15, 0.60),
+        "o3": Price(2.00, 8.00),
+        "o4-mini": Price(1.10, 4.40),
+        "o3-mini": Price(1.10, 4.40),
+        "o1": Price(15.00, 60.00),
+    },
+    "anthropic": {
+        "claude-opus-4-7": Price(5.00, 25.00),
+        "claude-opus-4-6": Price(5.00, 25.00),
+        "claude-opus-4-5": Price(5.00, 25.00),
+        "claude-sonnet-4-6": Price(3.00, 15.00),
+        "claude-sonnet-4-5": Price(3.00, 15.00),
+        "claude-haiku-4-5": Price(1.00, 5.00),
+        "claude-opus-4-1": Price(15.00, 75.00),
+        "claude-sonnet-4": Price(3.00, 15.00),
+    },
+    "gemini": {
+        "gemini-3.5-flash": Price(1.50, 9.00),
+        "gemini-3.1-pro-preview": Price(2.00, 12.00, long=(200_000, 4.00, 18.00)),
+        "gemini-3-flash-preview": Price(0.50, 3.00),
+        "gemini-3.1-flash-lite-preview": Price(0.25, 1.50),
+        "gemini-2.5-pro": Price(1.25, 10.00, long=(200_000, 2.50, 15.00)),
+        "gemini-2.5-flash": Price(0.30, 2.50),
+        "gemini-2.5-flash-lite": Price(0.10, 0.40),
+        "gemini-2.0-flash": Price(0.10, 0.40),
+    },
+}
+
+# Listed in models_catalog.py, but no price could be confirmed from two sources when the table
+# was last checked (sources disagree on Opus 4.8; Sonnet 5 is new): no estimate until added.
+UNPRICED = {("anthropic", "claude-opus-4-8"), ("anthropic", "claude-sonnet-5")}
+
+# Dated snapshots cost what their alias costs: gpt-4o-2024-08-06, claude-haiku-4-5-20251001,
+# gemini-2.0-flash-001.
+_SNAPSHOT = re.compile(r"(-\d{4}-\d{2}-\d{2}|-\d{8}|-\d{3})$")
+
+
+def price_for(provider: str, model: str) -> Price | None:
+    table = PRICES.get(provider)
+    if not table or not model:
+        return None
+    name = model.strip().lower().removeprefix("models/")
+    return table.get(name) or table.get(_SNAPSHOT.sub("", name))
+
+
+def estimate_cost(provider: str, model: str, usage: dict[str, Any]) -> float | None:
+    """USD for one call, rounded to a millionth of a dollar; None when the price is unknown."""
+    price = price_for(provider, model)
+    if price is None:
+        return None
+    prompt = int(usage.get("prompt_tokens") or 0)
+    completion = int(usage.get("completion_tokens") or 0)
+    rate_in, rate_out = price.input, price.output
+    if price.long and prompt > price.long[0]:
+        rate_in, rate_out = price.long[1], price.long[2]
+    return round((prompt * rate_in + completion * rate_out) / 1_000_000, 6)

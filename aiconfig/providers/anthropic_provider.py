@@ -1,0 +1,175 @@
+"""Anthropic messages on the official `anthropic` SDK.
+
+JSON: a forced tool (`tool_choice: {type: tool}`) whose `input_schema` is the schema (wrapped
+in an object when the schema is not one), so the answer arrives as data. Claude 5 models think
+by default and thinking cannot be combined with a forced tool, so they get structured outputs
+(`output_config.format`) instead. Streaming: the SDK's message stream; text deltas (or, for
+JSON, the tool input as it is written) go to `on_text`.
+`max_tokens` is required by the API (default 8192); temperature is capped at 1 and left out for
+models that refuse sampling parameters (Opus 4.7 and later).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from aiconfig.models_catalog import (
+    ANTHROPIC_DEFAULT_MAX_TOKENS,
+    ANTHROPIC_MAX_TEMPERATURE,
+    anthropic_json_by_output_format,
+    anthropic_rejects_sampling,
+)
+from aiconfig.providers.base import Completion, OnText, Provider, ProviderError, Request, Usage
+
+ANTHROPIC_BASE_URL = "https://api.anthropic.com"
+TOOL = "answer"
+WRAPPED = "value"
+FINISH = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "tool_use": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "refusal": "content_filter",
+}
+
+
+class AnthropicProvider(Provider):
+    name = "anthropic"
+    label = "Anthropic"
+
+    def _client(self) -> Any:
+        import anthropic
+
+        return anthropic.Anthropic(
+            api_key=self.api_key,
+            base_url=self.base_url or ANTHROPIC_BASE_URL,
+            max_retries=0,  # the engine retries
+            timeout=self.timeout,
+        )
+
+    def _adjust(self, request: Request) -> tuple[Request, list[str]]:
+        if request.temperature is None:
+            return request, []
+        if anthropic_rejects_sampling(request.model):
+            return replace(request, temperature=None), [
+                f"{request.model} takes no temperature; it was sent without one."
+            ]
+        if request.temperature > ANTHROPIC_MAX_TEMPERATURE:
+            return replace(request, temperature=ANTHROPIC_MAX_TEMPERATURE), [
+                f"Anthropic's temperature goes from 0 to 1; {request.temperature:g} was sent as 1."
+            ]
+        return request, []
+
+    def _arguments(self, request: Request) -> tuple[dict[str, Any], bool]:
+        """The messages.create arguments, and whether the schema was wrapped in an object."""
+        args: dict[str, Any] = {
+            "model": request.model,
+            "max_tokens": request.max_tokens or ANTHROPIC_DEFAULT_MAX_TOKENS,
+            "messages": [{"role": "user", "content": request.prompt}],
+        }
+        system = request.system_with_json_hint
+        if system:
+            args["system"] = system
+        if request.temperature is not None:
+            # The SDK no longer has a `temperature` argument (current models refuse sampling
+            # parameters); older models still take it in the body.
+            args["extra_body"] = {"temperature": request.temperature}
+        wrapped = False
+        if request.json_output:
+            schema = request.json_schema
+            if anthropic_json_by_output_format(request.model):
+                if schema:
+                    args["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
+            else:
+                input_schema: dict[str, Any] = schema or {"type": "object"}
+                if not _is_object_schema(input_schema):
+                    wrapped = True
+                    input_schema = {
+                        "type": "object",
+                        "properties": {WRAPPED: input_schema},
+                        "required": [WRAPPED],
+                    }
+                args["tools"] = [
+                    {
+                        "name": TOOL,
+                        "description": "Give the answer as JSON that matches the input schema.",
+                        "input_schema": input_schema,
+                    }
+                ]
+                args["tool_choice"] = {"type": "tool", "name": TOOL}
+        return args, wrapped
+
+    def _complete(self, request: Request, on_text: OnText | None) -> Completion:
+        client = self._client()
+        try:
+            args, wrapped = self._arguments(request)
+            if on_text is None:
+                message = client.messages.create(**args)
+            else:
+                with client.messages.stream(**args) as stream:
+                    for event in stream:
+                        if event.type == "text" and event.text:
+                            on_text(event.text)
+                        elif event.type == "input_json" and event.partial_json:
+                            on_text(event.partial_json)
+                    message = stream.get_final_message()
+            return self._completion(message, request, wrapped)
+        finally:
+            client.close()
+
+    def _completion(self, message: Any, request: Request, wrapped: bool) -> Completion:
+        texts: list[str] = []
+        structured: Any = None
+        has_structured = False
+        for block in message.content or []:
+            if block.type == "text":
+                texts.append(block.text)
+            elif block.type == "tool_use" and block.name == TOOL:
+                structured, has_structured = block.input, True
+                if wrapped and isinstance(structured, dict):
+                    structured = structured.get(WRAPPED)
+        usage = message.usage
+        prompt = (
+            (usage.input_tokens or 0)
+            + (getattr(usage, "cache_creation_input_tokens", None) or 0)
+            + (getattr(usage, "cache_read_input_tokens", None) or 0)
+        )
+        completion = Completion(
+            text="".join(texts) if texts or not has_structured else json.dumps(structured),
+            model=message.model or request.model,
+            finish_reason=FINISH.get(message.stop_reason or "", message.stop_reason),
+            usage=Usage.of(prompt, usage.output_tokens),
+        )
+        if has_structured:
+            completion.structured = structured
+        return completion
+
+    def _map_error(self, exc: Exception) -> ProviderError | None:
+        import anthropic
+
+        if isinstance(exc, anthropic.APIStatusError):
+            return self.status_error(
+                exc.status_code,
+                exc.api_message or exc.message,
+                headers=exc.response.headers,
+                code=exc.type,
+            )
+        if isinstance(exc, anthropic.APITimeoutError):
+            return self.timeout_error()
+        if isinstance(exc, anthropic.APIConnectionError):
+            return self.connection_error(exc.__cause__ or exc)
+        if isinstance(exc, anthropic.APIError):
+            # e.g. an `error` event in the middle of a stream ("overloaded_error")
+            retryable = "overloaded" in str(exc).lower() or "rate" in str(exc).lower()
+            return ProviderError(
+                f"{self.label}: {self.scrub(str(exc))}", retryable=retryable, provider=self.name
+            )
+        return None
+
+
+def _is_object_schema(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "object" or (kind is None and "properties" in schema)
