@@ -149,7 +149,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The layer blocks up to 5 s in BZPOPMIN; redis-py 8's default 5 s socket timeout
+            # would kill an idle consumer (channels_redis#422), so give reads more room.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:
@@ -334,3 +336,4 @@ ANTHROPIC_BASE_URL = envstr("ANTHROPIC_BASE_URL")
 GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
 GEMINI_BASE_URL = envstr("GEMINI_BASE_URL")
 WORKFUSE_AI_TIMEOUT_SECONDS = envint("WORKFUSE_AI_TIMEOUT_SECONDS", 300)  # per provider call
+WORKFUSE_AI_RATE = envstr("WORKFUSE_AI_RATE", "30/m")  # magic input calls per user

@@ -140,11 +140,6 @@ def test_owner_follows_a_worker_run_live_over_a_real_socket(queue_mode, alice):
     assert {s["key"]: s["status"] for s in snapshot["steps"]} == dict.fromkeys(KEYS, "succeeded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="redis-py 8 defaults socket_timeout to 5 s, channels_redis waits 5 s in BZPOPMIN: "
-    "the consumer dies with redis TimeoutError after ~5 s without a message (channels_redis#422)",
-)
 def test_an_idle_socket_stays_open_and_still_gets_the_next_run(queue_mode, alice):
     queue_mode.worker(concurrency=1)
     queue_mode.web()

@@ -1,0 +1,408 @@
+"""Magic input (DESIGN §8, `POST /api/ai/configure`): a node's config from a sentence.
+
+`configure()` builds a system prompt from the node type's JSON Schema, its field descriptions,
+worked examples and the variables a template may read at that node (the trigger, upstream nodes
+and, when the workflow ran before, the shapes of their outputs), asks the model for
+`{config, confidence, reasoning}` through the provider's structured-output path, validates
+`config` with the node's pydantic `Config`, and retries up to `MAX_RETRIES` times feeding the
+validation errors back. The provider key never reaches the prompt, the answer or an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from django.conf import settings
+from pydantic import ValidationError
+
+from aiconfig import models_catalog
+from aiconfig.providers import (
+    KEY_SETTINGS,
+    NO_KEY,
+    ProviderError,
+    Request,
+    base_url_for,
+    get_provider,
+    resolve_key,
+)
+from credentials import redaction
+from editor.nodes import NODE_TYPES
+from editor.validation import config_issues
+
+MAX_RETRIES = 3
+MAX_SHAPE_DEPTH = 4
+MAX_SHAPE_KEYS = 40
+PROMPT_LIMIT = 4000
+
+# Worked examples per node type: (request, config). Credentials are referenced by id, never
+# written out; templates read the trigger and upstream nodes.
+EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "action.http": [
+        (
+            "Create a contact in the CRM at https://crm.example.com/api/contacts with the name "
+            "and email from the webhook; authenticate with credential 7.",
+            {
+                "method": "POST",
+                "url": "https://crm.example.com/api/contacts",
+                "headers": {"Content-Type": "application/json", "Accept": "application/json"},
+                "body_type": "json",
+                "body": {
+                    "name": "{{ trigger.body.name }}",
+                    "email": "{{ trigger.body.email }}",
+                },
+                "credential": 7,
+                "auth": "bearer",
+            },
+        ),
+        (
+            "Fetch the user whose id came in the webhook from https://api.example.com/users",
+            {
+                "method": "GET",
+                "url": "https://api.example.com/users/{{ trigger.body.user_id }}",
+                "headers": {"Accept": "application/json"},
+            },
+        ),
+        (
+            "Look up the weather for the city from get_user; the API key (credential 3) goes in "
+            "the appid query parameter",
+            {
+                "method": "GET",
+                "url": "https://api.weather.example/v1/current",
+                "query": {"city": "{{ nodes.get_user.body.city }}"},
+                "credential": 3,
+                "auth": "query",
+                "auth_query_param": "appid",
+            },
+        ),
+    ],
+    "action.ai": [
+        (
+            "Summarise the support ticket from the webhook in two sentences",
+            {
+                "provider": "openai",
+                "model": "gpt-4o-mini",
+                "prompt": "Summarise this support ticket in two sentences:\n"
+                "{{ trigger.body.ticket }}",
+            },
+        ),
+    ],
+    "logic.condition": [
+        (
+            "Continue only when the order total is over 100",
+            {"rules": [{"left": "{{ trigger.body.total }}", "operator": "gt", "right": "100"}]},
+        ),
+    ],
+}
+
+GENERAL_RULES = """\
+Rules:
+- Answer with one JSON object: {"config": <the node's config>, "confidence": <0..1>,
+  "reasoning": "<one or two sentences>"}.
+- "config" must match the node's JSON Schema below: only the fields it defines, required fields
+  always present, enum values spelled exactly. Leave out fields whose default is right.
+- Values may use templates: {{ trigger.<path> }} reads the data that started the run (for a
+  webhook: trigger.body, trigger.headers, trigger.query), {{ nodes.<node_id>.<path> }} reads
+  the output of an upstream node. Read only the variables listed as available.
+- Never write a secret (an API key, token or password) into the config: authenticate by
+  referencing a credential by its id in "credential" and say how it is sent in "auth". When
+  the user named no credential, leave "credential" out and say so in "reasoning".
+- When the request is ambiguous, pick the most likely reading, lower "confidence" and explain
+  in "reasoning".
+"""
+
+
+class MagicError(Exception):
+    """A request configure() refuses (an unknown node type)."""
+
+
+def configure(
+    node_type: str,
+    prompt: str,
+    *,
+    owner: Any,
+    provider: str | None = None,
+    model: str | None = None,
+    workflow: Any = None,
+    node_id: str | None = None,
+) -> dict[str, Any]:
+    """`{config, confidence, reasoning, valid, errors}` for `prompt`, a node of `node_type`.
+
+    Raises MagicError for an unknown node type and ProviderError when the provider cannot be
+    asked (no key, rejected key, rate limit, outage)."""
+    node = NODE_TYPES.get(node_type)
+    if node is None:
+        raise MagicError(
+            f"Unknown node type '{node_type}'; choose one of {', '.join(sorted(NODE_TYPES))}."
+        )
+    name = provider or default_provider()
+    api_key, source = resolve_key(name, _owner_secret(owner, name))
+    forms = redaction.forms_of(api_key) if source != "none" else set()
+    try:
+        with redaction.registered(forms):
+            result = _configure(node, prompt, name, model, api_key, source, workflow, node_id)
+    except ProviderError as error:
+        error.message = redaction.scrub(error.message, forms)
+        error.detail = redaction.scrub(error.detail, forms)
+        raise
+    return redaction.scrub(result, forms)
+
+
+def default_provider() -> str:
+    """The server's WORKFUSE_AI_PROVIDER, else the first provider it holds a key for."""
+    chosen = str(getattr(settings, "WORKFUSE_AI_PROVIDER", "") or "").strip()
+    if chosen:
+        return chosen
+    for name, setting in KEY_SETTINGS.items():
+        if str(getattr(settings, setting, "") or "").strip():
+            return name
+    return "openai"
+
+
+def _owner_secret(owner: Any, name: str) -> Any:
+    """The owner's newest AI provider credential, used when the server has no key for `name`."""
+    setting = KEY_SETTINGS.get(name)
+    if setting and str(getattr(settings, setting, "") or "").strip():
+        return None
+    if owner is None or name == "openai_compatible":
+        return None
+    from credentials.models import Credential
+    from credentials.runtime import resolve
+
+    credential = (
+        Credential.objects.filter(owner=owner, kind=Credential.Kind.AI_PROVIDER)
+        .order_by("-updated_at")
+        .first()
+    )
+    if credential is None:
+        return None
+    return resolve(owner.pk, credential.pk, ("ai_provider",), node_id="magic-input")
+
+
+def _configure(
+    node: Any,
+    prompt: str,
+    name: str,
+    model: str | None,
+    api_key: str,
+    source: str,
+    workflow: Any,
+    node_id: str | None,
+) -> dict[str, Any]:
+    client = get_provider(
+        name, api_key=api_key, base_url=base_url_for(name, None), key_source=source
+    )
+    node_schema, wrapper = schemas(node)
+    system = system_prompt(node, node_schema, available_variables(workflow, node_id))
+    model = (model or "").strip() or models_catalog.DEFAULT_MODELS.get(name) or "gpt-4o-mini"
+    user_text = f"Configure the {node.label} node ({node.type}) for this request:\n{prompt}"
+    config: Any = {}
+    confidence, reasoning = 0.0, ""
+    errors: list[dict[str, str]] = []
+    for attempt in range(MAX_RETRIES + 1):
+        text = user_text if attempt == 0 else _retry_text(user_text, config, errors)
+        request = Request(model=model, prompt=text, system=system, temperature=0.1)
+        if api_key and api_key != NO_KEY and (api_key in request.prompt or api_key in system):
+            raise ProviderError(
+                "The request contains the provider's API key, so it was not sent. Remove the "
+                "key from the prompt."
+            )
+        answer, schema_problems = _ask(client, request, wrapper)
+        answer = answer if isinstance(answer, dict) else {}
+        config = answer.get("config")
+        confidence = _confidence(answer.get("confidence"))
+        reasoning = str(answer.get("reasoning") or "")
+        errors = _config_errors(node, config) or [
+            {"field": "", "message": p} for p in schema_problems
+        ]
+        if not errors:
+            break
+    return {
+        "config": config if config is not None else {},
+        "confidence": confidence if not errors else min(confidence, 0.3),
+        "reasoning": reasoning,
+        "valid": not errors,
+        "errors": errors,
+    }
+
+
+def _ask(client: Any, request: Request, wrapper: dict[str, Any]) -> tuple[Any, list[str]]:
+    """The model's answer, and the wrapper-schema problems when it did not match (those are
+    fed back like validation errors rather than ending the attempt)."""
+    try:
+        completion = client.generate_json(request, wrapper)
+    except ProviderError as error:
+        detail = error.detail or {}
+        if "response" not in detail:
+            raise
+        try:
+            answer = json.loads(_unfence(detail["response"]))
+        except ValueError:
+            return {}, [error.message]
+        return answer, list(detail.get("errors") or [error.message])
+    return completion.json, []
+
+
+def _unfence(text: str) -> str:
+    from aiconfig.providers.base import FENCE
+
+    text = str(text or "").strip()
+    fenced = FENCE.match(text)
+    return fenced.group(1).strip() if fenced else text
+
+
+def _confidence(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, min(1.0, number))
+
+
+def _config_errors(node: Any, config: Any) -> list[dict[str, str]]:
+    if not isinstance(config, dict):
+        return [{"field": "config", "message": "The config must be a JSON object."}]
+    try:
+        node.Config.model_validate(config)
+    except ValidationError as exc:
+        return [
+            {"field": issue.field.removeprefix("config").lstrip("."), "message": issue.message}
+            for issue in config_issues("", exc)
+        ]
+    return []
+
+
+def _retry_text(user_text: str, config: Any, errors: list[dict[str, str]]) -> str:
+    lines = "\n".join(f"- {e['field'] or 'config'}: {e['message']}" for e in errors)
+    previous = json.dumps(config, ensure_ascii=False)[:PROMPT_LIMIT]
+    return (
+        f"{user_text}\n\nYour previous config was:\n{previous}\n\nIt failed validation:\n{lines}"
+        "\n\nAnswer again with a corrected config that fixes every error."
+    )
+
+
+# --- the prompt ------------------------------------------------------------------------------
+
+
+def schemas(node: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The node's JSON Schema, and the answer's wrapper schema around it."""
+    node_schema = copy.deepcopy(node.Config.model_json_schema())
+    inner = copy.deepcopy(node_schema)
+    defs = inner.pop("$defs", None)
+    wrapper: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "config": inner,
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "reasoning": {"type": "string"},
+        },
+        "required": ["config", "confidence", "reasoning"],
+        "additionalProperties": False,
+    }
+    if defs:
+        wrapper["$defs"] = defs
+    return node_schema, wrapper
+
+
+def field_lines(schema: dict[str, Any]) -> str:
+    required = set(schema.get("required") or ())
+    lines = []
+    for field, spec in (schema.get("properties") or {}).items():
+        parts = [f"- {field}" + (" (required)" if field in required else "")]
+        if "default" in spec:
+            parts.append(f"default {json.dumps(spec['default'])}")
+        if "enum" in spec:
+            parts.append("one of " + ", ".join(json.dumps(v) for v in spec["enum"]))
+        description = spec.get("description")
+        lines.append(", ".join(parts) + (f": {description}" if description else ""))
+    return "\n".join(lines)
+
+
+def system_prompt(node: Any, node_schema: dict[str, Any], variables: str) -> str:
+    examples = EXAMPLES.get(node.type, [])
+    example_text = "\n\n".join(
+        f"Request: {request}\nconfig: {json.dumps(config, ensure_ascii=False)}"
+        for request, config in examples
+    )
+    parts = [
+        "You configure one node of a WorkFuse workflow from a user's plain-language request.",
+        f"Node type: {node.type} ({node.label}): {node.description}",
+        GENERAL_RULES,
+        f"Fields:\n{field_lines(node_schema)}",
+        f"JSON Schema of config:\n{json.dumps(node_schema, ensure_ascii=False)}",
+    ]
+    if example_text:
+        parts.append(f"Examples:\n{example_text}")
+    parts.append(f"Variables available at this node:\n{variables}")
+    return "\n\n".join(parts)
+
+
+def available_variables(workflow: Any, node_id: str | None) -> str:
+    """What templates at `node_id` may read: the trigger, the upstream nodes and, from the
+    workflow's last execution, the shapes (keys and types, never values) of their data."""
+    generic = (
+        "- trigger: the data that started the run (webhook: trigger.body, trigger.headers, "
+        "trigger.query)"
+    )
+    if workflow is None:
+        return generic + "\n(No workflow given: no upstream nodes are known.)"
+    from editor.graph import ancestors
+
+    graph = workflow.graph if isinstance(workflow.graph, dict) else {}
+    nodes = {n.get("id"): n for n in graph.get("nodes") or [] if isinstance(n, dict)}
+    edges = [
+        (e.get("source"), e.get("target")) for e in graph.get("edges") or [] if isinstance(e, dict)
+    ]
+    trigger = next(
+        (n for n in nodes.values() if str(n.get("type", "")).startswith("trigger.")), None
+    )
+    upstream = sorted(ancestors(node_id, edges)) if node_id else []
+    upstream = [u for u in upstream if u in nodes and nodes[u] is not trigger]
+    execution = _last_execution(workflow)
+    outputs: dict[str, Any] = {}
+    if execution is not None and upstream:
+        for step in execution.steps.filter(key__in=upstream):
+            outputs[step.key] = step.output
+    lines = []
+    trigger_type = trigger.get("type") if trigger else "unknown"
+    line = f"- trigger (from {trigger.get('id') if trigger else '?'}, {trigger_type})"
+    if execution is not None:
+        line += f": shape {json.dumps(shape(execution.trigger_data))}"
+    lines.append(line)
+    for upstream_id in upstream:
+        line = f"- nodes.{upstream_id} ({nodes[upstream_id].get('type')})"
+        if upstream_id in outputs:
+            line += f": shape {json.dumps(shape(outputs[upstream_id]))}"
+        lines.append(line)
+    if not upstream:
+        lines.append("(No upstream nodes: only the trigger can be read.)")
+    if execution is None:
+        lines.append("(The workflow has not run yet: output shapes are unknown.)")
+    return "\n".join(lines)[:PROMPT_LIMIT]
+
+
+def _last_execution(workflow: Any) -> Any:
+    from executions.models import Execution
+
+    return Execution.objects.filter(workflow=workflow).order_by("-created_at").first()
+
+
+def shape(value: Any, depth: int = 0) -> Any:
+    """Keys and type names of `value`, never the values themselves."""
+    if isinstance(value, dict):
+        if depth >= MAX_SHAPE_DEPTH:
+            return "object"
+        items = list(value.items())[:MAX_SHAPE_KEYS]
+        return {str(k): shape(v, depth + 1) for k, v in items}
+    if isinstance(value, list):
+        if not value or depth >= MAX_SHAPE_DEPTH:
+            return "array"
+        return [shape(value[0], depth + 1)]
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if value is None:
+        return "null"
+    return "string"
