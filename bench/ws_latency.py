@@ -106,7 +106,7 @@ class Stack:
                 [
                     *(UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1"),
                     *("--port", str(self.port), "--lifespan", "off", "--no-access-log"),
-                    *("--log-level", "warning"),
+                    *("--log-level", "warning", "--timeout-graceful-shutdown", "3"),
                 ],
                 env,
                 tmp / "web.log",

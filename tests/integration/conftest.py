@@ -170,8 +170,11 @@ class QueueMode:
         for attempt in range(3):  # another process may take the free port before uvicorn does
             port = free_port()
             log = self.tmp / f"web{len(self.processes)}-{attempt}.log"
-            args = [UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1"]
-            process = Process([*args, "--port", str(port), "--lifespan", "off"], env, log, None)
+            args = [UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1", "--port"]
+            # A consumer closed right at connect can leave its channel-layer receive running, and
+            # graceful shutdown then waits for it for ever: give up after 3 s.
+            args += [str(port), "--lifespan", "off", "--timeout-graceful-shutdown", "3"]
+            process = Process(args, env, log, None)
             self.processes.append(process)
             if process.wait_for_log("Uvicorn running on"):
                 self.port, self.url = port, f"http://127.0.0.1:{port}"
