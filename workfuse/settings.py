@@ -151,7 +151,12 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # The layer blocks up to 5 s in BZPOPMIN; redis-py 8's default 5 s socket timeout
             # would kill an idle consumer (channels_redis#422), so give reads more room.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                # One prefix per deployment (its queue name), so installs sharing a Redis
+                # database never see each other's live messages.
+                "prefix": f"asgi:{envstr('WORKFUSE_QUEUE', 'workfuse')}",
+            },
         }
     }
 else:
