@@ -329,7 +329,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per task (the sweep runs every second) drowns everything else out.
+        "celery.app.trace": {"level": envstr("CELERY_TASK_LOG_LEVEL", "WARNING")},
+        "celery.worker.strategy": {"level": envstr("CELERY_TASK_LOG_LEVEL", "WARNING")},
+        "celery.beat": {"level": envstr("CELERY_TASK_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # AI providers (aiconfig/providers): the server's keys, used by AI nodes without a credential of

@@ -105,6 +105,7 @@ class QueueMode:
             "WORKFUSE_REDISPATCH_SECONDS": "3",
             "WORKFUSE_HTTP_ALLOW_PRIVATE": "1",
             "WORKFUSE_DATA_DIR": str(tmp),
+            "CELERY_TASK_LOG_LEVEL": "INFO",  # readiness is read from beat's log
         }
         self.processes: list[Process] = []
         self.port, self.url = 0, ""  # the web server's, once `web()` started it
