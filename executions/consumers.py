@@ -53,6 +53,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_event(self, event: dict[str, Any]) -> None:
         await self.send_json(event["payload"])
 
+    async def live_batch(self, event: dict[str, Any]) -> None:
+        for payload in event["payloads"]:
+            await self.send_json(payload)
+
     # Subclasses define `owns(user)`, which also sets `self.group`, and `snapshot()`.
     owns: Any
     snapshot: Any

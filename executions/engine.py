@@ -16,7 +16,7 @@ import socket
 import threading
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +35,7 @@ from editor.validation import config_issues, validate_graph
 from executions import events
 from executions.models import Execution, Step
 from executions.plan import Plan, PlanNode, parse_key, plan_for
-from executions.statemachine import Decisions, StepState, decide
+from executions.statemachine import FINISHED, Decisions, StepState, decide, sole_successor
 
 log = logging.getLogger(__name__)
 _worker_id: tuple[int, str] | None = None
@@ -54,6 +54,15 @@ E = Execution.Status
 
 
 _valid_versions: set[int] = set()
+
+
+class Finished(NamedTuple):
+    """What later steps read of a finished step (its output never changes once finished)."""
+
+    node_id: str
+    usable: bool  # succeeded, or failed with the error handled: its output feeds successors
+    output: Any
+    handles: list[str]
 
 
 class ExecutionRefused(Exception):
@@ -97,6 +106,7 @@ def start_execution(
             if workflow.max_concurrency
             else workflow
         )
+        unlimited = not locked.max_concurrency
         execution = Execution.objects.create(
             workflow=locked,
             version=version,
@@ -105,10 +115,17 @@ def start_execution(
             replay_of=replay_of,
             rerun_from=rerun_from,
             overrides=overrides or {},
+            # Without a limit the run starts at once: no separate admission write.
+            status=E.RUNNING if unlimited else E.PENDING,
+            started_at=timezone.now() if unlimited else None,
         )
         if reuse_steps:
             Step.objects.bulk_create([_copy_step(execution, s) for s in reuse_steps])
-        _admit(locked, execution)
+        if unlimited:
+            events.execution_changed(execution)
+            _dispatch(_advance(execution, fresh=not reuse_steps)[0])
+        else:
+            _admit(locked, execution)
     return execution
 
 
@@ -152,7 +169,7 @@ def _admit(workflow: Workflow, execution: Execution) -> None:
     execution.waiting_reason = ""
     execution.save(update_fields=["status", "started_at", "waiting_reason"])
     events.execution_changed(execution)
-    _dispatch(_advance(execution), execution)
+    _dispatch(_advance(execution)[0])
 
 
 def _admit_next(workflow_id: int) -> None:
@@ -167,8 +184,9 @@ def _admit_next(workflow_id: int) -> None:
 # --- running a step --------------------------------------------------------------------------
 
 
-def run_step(step_id: int) -> int | None:
-    """Run one step if it can be claimed. Returns a successor to run inline, if any."""
+def run_step(step_id: int) -> Step | None:
+    """Run one step if it can be claimed. Returns a successor this worker has already claimed
+    and should run next (`run_claimed`), if any."""
     now = timezone.now()
     # The claim is a single-row UPDATE; whether the execution may run is checked right after
     # (a join here costs more than the rare undo below).
@@ -189,6 +207,15 @@ def run_step(step_id: int) -> int | None:
         )
         return None
     events.step_changed(step, execution)
+    step.known = {}
+    return run_claimed(step)
+
+
+def run_claimed(step: Step) -> Step | None:
+    """Run a step this worker holds the lease of. `step.execution` is loaded, and `step.known`
+    holds the finished steps whose outputs this worker has already read or written in this
+    execution (`_gather` only queries the rest: a finished step's output never changes)."""
+    execution = step.execution
     plan = plan_for(
         execution.version_id, lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph
     )
@@ -299,16 +326,23 @@ def _gather(
         context = {"trigger": {}, "nodes": {}, "execution": _execution_vars(execution)}
         return context, {}, execution.trigger_data
     wanted = {plan.key(a, scope): a for a in plan.ancestors[node.id]}
-    loop_keys = {plan.key(loop, scope): loop for loop in node.loops}
-    rows = Step.objects.filter(execution=execution, key__in=[*wanted, *loop_keys]).values_list(
-        "key", "node_id", "status", "output", "error_handled", "handles"
-    )
+    known: dict[str, Finished] = step.known
+    missing = [key for key in wanted if key not in known]
+    if missing:
+        for key, node_id, status, output, error_handled, fired in Step.objects.filter(
+            execution=execution, key__in=missing
+        ).values_list("key", "node_id", "status", "output", "error_handled", "handles"):
+            if status in FINISHED:
+                known[key] = Finished(
+                    node_id, status == S.SUCCEEDED or error_handled, output, fired
+                )
     outputs: dict[str, Any] = {}
     handles: dict[str, list[str]] = {}
-    for key, node_id, status, output, error_handled, fired in rows:
-        if key in wanted and (status == S.SUCCEEDED or error_handled):
-            outputs[node_id] = output
-            handles[node_id] = fired
+    for key in wanted:
+        finished = known.get(key)
+        if finished is not None and finished.usable:
+            outputs[finished.node_id] = finished.output
+            handles[finished.node_id] = finished.handles
     context: dict[str, Any] = {
         "trigger": outputs.get(plan.trigger, {}),
         "nodes": outputs,
@@ -367,7 +401,7 @@ def _succeed(
     handles: list[str],
     started: datetime,
     rendered: Any = None,
-) -> int | None:
+) -> Step | None:
     values = {
         "status": S.SUCCEEDED,
         "output": output,
@@ -385,7 +419,7 @@ def _succeed(
 
 def _fail(
     plan: Plan, node: PlanNode, step: Step, execution: Execution, exc: NodeError, started: datetime
-) -> int | None:
+) -> Step | None:
     message = exc.message
     record = _attempt_record(step, started, "failed", message, retryable=exc.retryable)
     attempts = [*step.attempts, record]
@@ -435,10 +469,19 @@ def retry_delay(policy: RetryPolicy, attempt: int, retry_after: float | None = N
 
 def _checkpoint(
     step: Step, execution: Execution, values: dict[str, Any], *, advance: bool = True
-) -> int | None:
-    """Commit a running step's result and what follows from it, with the execution row locked."""
+) -> Step | None:
+    """Commit a running step's result and what follows from it, with the execution row locked.
+
+    When steps become ready, one of them may be created already claimed by this worker and
+    returned, to be run next without a broker round trip (`WORKFUSE_INLINE_SUCCESSOR`)."""
     with transaction.atomic():
-        execution = Execution.objects.select_for_update().get(pk=execution.pk)
+        # Lock the row and read only its status: the rest of the execution does not change
+        # while it runs (and trigger data can be large).
+        execution.status = (
+            Execution.objects.select_for_update()
+            .filter(pk=execution.pk)
+            .values_list("status", flat=True)
+        ).get()
         if execution.status == E.CANCELLED:
             values = {
                 "status": S.CANCELLED,
@@ -456,13 +499,23 @@ def _checkpoint(
         for name, value in values.items():
             setattr(step, name, value)
         events.step_changed(step, execution)
-        ready = _advance(execution) if advance and execution.status == E.RUNNING else []
-        return _dispatch(ready, execution, inline=True)
+        if not (advance and execution.status == E.RUNNING):
+            return None
+        ready, claimed = _advance(
+            execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step
+        )
+        _dispatch(ready)
+    if claimed is not None:
+        if step.status in FINISHED:
+            usable = step.status == S.SUCCEEDED or step.error_handled
+            step.known[step.key] = Finished(step.node_id, usable, step.output, step.handles)
+        claimed.known = step.known
+    return claimed
 
 
 def _run_delay(
     plan: Plan, node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
-) -> int | None:
+) -> Step | None:
     now = timezone.now()
     if step.wake_at is not None:  # the timer fired: the wait is over
         waited = int((now - step.started_at).total_seconds() * 1000) if step.started_at else 0
@@ -505,7 +558,7 @@ def _run_delay(
     )
 
 
-def _start_loop(plan: Plan, step: Step, execution: Execution, items: Any) -> int | None:
+def _start_loop(plan: Plan, step: Step, execution: Execution, items: Any) -> Step | None:
     if not isinstance(items, list):
         raise NodeError(f"items must be a list; the template gave {type(items).__name__}")
     return _checkpoint(
@@ -523,25 +576,27 @@ def _start_loop(plan: Plan, step: Step, execution: Execution, items: Any) -> int
 # --- advancing -------------------------------------------------------------------------------
 
 
-def _advance(execution: Execution) -> list[int]:
-    """Apply what the state machine decides. Hold the execution row lock. Returns ready step ids."""
+def _advance(
+    execution: Execution, *, claim: bool = False, finished: Step | None = None, fresh: bool = False
+) -> tuple[list[int], Step | None]:
+    """Apply what the state machine decides. Hold the execution row lock. Returns the ids of the
+    steps that became ready and, with `claim`, one more ready step created already claimed by
+    this worker (the caller runs it itself). `finished` is the step whose checkpoint this is:
+    when it simply hands over to its sole successor, the other steps need not be read; nor when
+    the execution is `fresh` (it has no steps yet)."""
     plan = plan_for(execution.version_id, lambda: execution.version.graph)
-    rows = Step.objects.filter(execution=execution).values_list(
-        "key", "node_id", "status", "handles", "error_handled", "items_total", "items_started"
-    )
-    states = {
-        key: StepState(
-            key=key,
-            node_id=node_id,
-            status=status,
-            handles=tuple(handles or ()),
-            error_handled=error_handled,
-            items_total=items_total,
-            items_started=items_started,
+    target = sole_successor(plan, _state(finished)) if finished is not None else None
+    if target is not None:
+        decisions = Decisions(create={target: (target, S.PENDING)})
+    elif fresh:
+        decisions = decide(plan, {})
+    else:
+        rows = Step.objects.filter(execution=execution).values_list(
+            "key", "node_id", "status", "handles", "error_handled", "items_total", "items_started"
         )
-        for key, node_id, status, handles, error_handled, items_total, items_started in rows
-    }
-    decisions = decide(plan, states)
+        decisions = decide(
+            plan, {row[0]: StepState(*row[:3], tuple(row[3] or ()), *row[4:]) for row in rows}
+        )
     now = timezone.now()
     for key, count in decisions.items_started.items():
         Step.objects.filter(execution=execution, key=key).update(items_started=count)
@@ -558,6 +613,13 @@ def _advance(execution: Execution) -> list[int]:
         )
         for key, (node_id, status) in decisions.create.items()
     ]
+    claimed = None
+    if claim and not decisions.outcome:
+        claimed = next((s for s in created if s.status == S.PENDING), None)
+        if claimed is not None:
+            claimed.status, claimed.attempt, claimed.started_at = S.RUNNING, 1, now
+            claimed.lease_owner = worker_id()
+            claimed.lease_expires_at = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
     if created:
         Step.objects.bulk_create(created)
         if not all(s.pk for s in created):  # SQLite and older backends don't return ids
@@ -572,8 +634,20 @@ def _advance(execution: Execution) -> list[int]:
             events.step_changed(s, execution)
     if decisions.outcome:
         _finish_execution(execution, decisions, now)
-        return []
-    return [s.pk for s in created if s.status == S.PENDING]
+        return [], None
+    return [s.pk for s in created if s.status == S.PENDING], claimed
+
+
+def _state(step: Step) -> StepState:
+    return StepState(
+        key=step.key,
+        node_id=step.node_id,
+        status=step.status,
+        handles=tuple(step.handles or ()),
+        error_handled=step.error_handled,
+        items_total=step.items_total,
+        items_started=step.items_started,
+    )
 
 
 def _finish_loop(plan: Plan, execution: Execution, key: str, now: datetime) -> None:
@@ -631,15 +705,12 @@ def _cancel_open_steps(execution: Execution, now: datetime) -> None:
         events.step_changed(s, execution)
 
 
-def _dispatch(ready: list[int], execution: Execution, *, inline: bool = False) -> int | None:
-    """Send ready steps to workers after commit; with `inline`, keep one for this worker."""
-    keep = ready[0] if inline and ready and settings.WORKFUSE_INLINE_SUCCESSOR else None
-    send = [i for i in ready if i != keep]
-    if send:
+def _dispatch(ready: list[int]) -> None:
+    """Send ready steps to workers once the transaction commits."""
+    if ready:
         from executions.tasks import run_step_task
 
-        transaction.on_commit(lambda: [run_step_task.delay(i) for i in send])
-    return keep
+        transaction.on_commit(lambda: [run_step_task.delay(i) for i in ready])
 
 
 # --- control ---------------------------------------------------------------------------------
@@ -679,8 +750,8 @@ def resume(execution: Execution) -> Execution:
             Step.objects.filter(execution=execution, status=S.PENDING).values_list("pk", flat=True)
         )
         Step.objects.filter(pk__in=ready).update(dispatched_at=now)
-        ready += _advance(execution)
-        _dispatch(ready, execution)
+        ready += _advance(execution)[0]
+        _dispatch(ready)
     return execution
 
 
@@ -721,7 +792,7 @@ def retry(execution: Execution) -> Execution:
         for s in failed:
             s.status, s.finished_at, s.error = S.PENDING, None, ""
             events.step_changed(s, execution)
-        _dispatch([s.pk for s in failed] + _advance(execution), execution)
+        _dispatch([s.pk for s in failed] + _advance(execution)[0])
     return execution
 
 

@@ -60,18 +60,24 @@ def now_iso() -> str:
 
 
 def publish(groups: list[str], payload: dict[str, Any]) -> None:
-    """Send now (call after commit). Never raises: live updates must not fail a step.
+    """Send now (call after commit). Never raises: live updates must not fail a step."""
+    publish_many(groups, [payload])
+
+
+def publish_many(groups: list[str], payloads: list[dict[str, Any]]) -> None:
+    """Send several messages to the same groups as one channel-layer message per group.
 
     Messages go through one queue per event loop, sent by one task, so a client receives
     them in the order the state changed (a step's result before its execution's end)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not payloads:
         return
     loop = _target_loop(layer)
     if loop is None:
         return  # nobody can be listening yet
-    payload = {**payload, "sent_at": now_iso()}
-    loop.call_soon_threadsafe(_enqueue, loop, layer, groups, payload)
+    sent_at = now_iso()
+    payloads = [{**payload, "sent_at": sent_at} for payload in payloads]
+    loop.call_soon_threadsafe(_enqueue, loop, layer, groups, payloads)
 
 
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue] = (
@@ -80,28 +86,62 @@ _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue] = (
 
 
 def _enqueue(
-    loop: asyncio.AbstractEventLoop, layer: Any, groups: list[str], payload: dict[str, Any]
+    loop: asyncio.AbstractEventLoop, layer: Any, groups: list[str], payloads: list[dict[str, Any]]
 ) -> None:
     """Runs on `loop`: start its sender on first use, then queue the message."""
     queue = _queues.get(loop)
     if queue is None:
         queue = _queues[loop] = asyncio.Queue()
         loop.create_task(_sender(layer, queue))
-    queue.put_nowait((groups, payload))
+    queue.put_nowait((groups, payloads))
 
 
 async def _sender(layer: Any, queue: asyncio.Queue) -> None:
     while True:
-        groups, payload = await queue.get()
+        groups, payloads = await queue.get()
+        message = (
+            {"type": "live.event", "payload": payloads[0]}
+            if len(payloads) == 1
+            else {"type": "live.batch", "payloads": payloads}
+        )
         for group in groups:
             try:
-                await layer.group_send(group, {"type": "live.event", "payload": payload})
+                await layer.group_send(group, message)
             except Exception as exc:  # a lost live update is logged, never fatal
                 log.warning("Live update not delivered: %s", exc)
 
 
 def on_commit(groups: list[str], payload: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: publish(groups, payload))
+    """Publish once the current transaction commits (at once outside one). The messages of one
+    transaction for the same groups leave together, as one channel-layer message per group:
+    a checkpoint reports a step's result and its successors' start in a single send."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        publish(groups, payload)
+        return
+    batches: dict[tuple[str, ...], _Batch] = connection.__dict__.setdefault("_live_batches", {})
+    key = tuple(groups)
+    batch = batches.get(key)
+    if batch is None or not batch.pending(connection):
+        batch = batches[key] = _Batch(groups, batches)
+        transaction.on_commit(batch.flush)
+    batch.payloads.append(payload)
+
+
+class _Batch:
+    def __init__(self, groups: list[str], registry: dict[tuple[str, ...], _Batch]):
+        self.groups = groups
+        self.payloads: list[dict[str, Any]] = []
+        self.registry = registry
+
+    def pending(self, connection: Any) -> bool:
+        """Still registered for this transaction's commit (a rollback discards the hook)."""
+        return any(hook == self.flush for _, hook, _ in connection.run_on_commit)
+
+    def flush(self) -> None:
+        if self.registry.get(tuple(self.groups)) is self:
+            del self.registry[tuple(self.groups)]
+        publish_many(self.groups, self.payloads)
 
 
 def step_payload(step: Any, execution: Any) -> dict[str, Any]:

@@ -46,6 +46,9 @@ class Plan:
     body: dict[str, frozenset[str]]  # loop -> nodes in its body (nested bodies included)
     body_sinks: dict[str, tuple[str, ...]]  # loop -> body nodes with no successor in the body
     successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # node -> (target, handle) where the node's only edge leads to a node with no other input,
+    # neither of them in a loop, a loop, or disabled: see `statemachine.sole_successor`.
+    chained: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def concurrency(self, loop_id: str) -> int:
         value = self.nodes[loop_id].config.get("concurrency", 1)
@@ -105,6 +108,19 @@ def compile_plan(graph_json: dict[str, Any]) -> Plan:
         for loop, members in body.items()
     }
     trigger = next(n.id for n in graph.nodes if n.type.startswith("trigger."))
+
+    def plain(node_id: str) -> bool:
+        node = nodes[node_id]
+        return not node.loops and node.type != "logic.loop" and not node.disabled
+
+    chained = {
+        source: (targets[0], incoming[targets[0]][0][1])
+        for source, targets in successors.items()
+        if len(targets) == 1
+        and len(incoming[targets[0]]) == 1
+        and plain(source)
+        and plain(targets[0])
+    }
     return Plan(
         nodes=nodes,
         order=tuple(order),
@@ -114,6 +130,7 @@ def compile_plan(graph_json: dict[str, Any]) -> Plan:
         body={k: frozenset(v) for k, v in body.items()},
         body_sinks=sinks,
         successors={k: tuple(v) for k, v in successors.items()},
+        chained=chained,
     )
 
 

@@ -77,6 +77,18 @@ def decide(plan: Plan, steps: dict[str, StepState]) -> Decisions:
     return decisions
 
 
+def sole_successor(plan: Plan, step: StepState) -> str | None:
+    """The one decision that follows from a finished step, when it can be known without reading
+    the other steps: its node's only edge fired into a node that has no other input (and no
+    loop is involved), so exactly that node becomes ready and nothing else changes. This is
+    `decide`'s answer in that case (property-tested), at the cost of a dict lookup."""
+    link = plan.chained.get(step.node_id)
+    if link is None or not step.finished or step.unhandled_failure:
+        return None
+    target, handle = link
+    return target if handle in step.handles else None
+
+
 def _scopes(plan: Plan, node_id: str, state: dict[str, StepState]) -> list[Scope]:
     """The loop scopes a node can run in, given the items the enclosing loops have started."""
     scopes: list[Scope] = [()]

@@ -13,10 +13,11 @@ log = logging.getLogger(__name__)
 def run_step_task(step_id: int) -> None:
     from executions import engine
 
-    # When a finished step makes exactly one successor ready, run it here without a broker trip.
+    # When a finished step makes successors ready, this worker runs one of them next, already
+    # claimed inside the checkpoint's transaction: no broker round trip, no second claim.
     next_step = engine.run_step(step_id)
     while next_step is not None:
-        next_step = engine.run_step(next_step)
+        next_step = engine.run_claimed(next_step)
 
 
 @shared_task(ignore_result=True)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from executions.plan import compile_plan
-from executions.statemachine import StepState, decide
+from executions.statemachine import StepState, decide, sole_successor
 
 
 def simulate(
@@ -244,3 +244,75 @@ def test_nested_loops_use_nested_keys():
         "leaf[1][0]",
         "leaf[1][1]",
     }
+
+
+@st.composite
+def dags_with_branches(draw):
+    """Random DAGs whose nodes are no-ops or conditions (some disabled), with each condition's
+    outcome drawn too."""
+    graph = draw(dags())
+    outcomes: dict[str, dict] = {}
+    for i, node in enumerate(graph["nodes"][1:], start=1):
+        if draw(st.booleans()):
+            graph["nodes"][i] = condition(node["id"])
+            outcomes[node["id"]] = {"handles": [draw(st.sampled_from(["true", "false"]))]}
+        graph["nodes"][i]["disabled"] = draw(st.integers(0, 9)) == 0
+    for edge in graph["edges"]:
+        if graph_node(graph, edge["source"])["type"] == "logic.condition":
+            edge["source_handle"] = draw(st.sampled_from(["true", "false"]))
+    return graph, outcomes
+
+
+def graph_node(graph: dict, node_id: str) -> dict:
+    return next(n for n in graph["nodes"] if n["id"] == node_id)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags_with_branches(), st.integers(0, 10_000))
+def test_the_sole_successor_shortcut_is_what_decide_would_do(case, seed):
+    """Whenever the engine skips reading the other steps (`sole_successor`), `decide` on the
+    full state gives exactly that decision: the one successor becomes ready, nothing else."""
+    graph, outcomes = case
+    plan = compile_plan(graph)
+    rnd = random.Random(seed)
+    states: dict[str, StepState] = {}
+    for _ in range(200):
+        decisions = decide(plan, states)
+        for key, (node_id, status) in decisions.create.items():
+            states[key] = StepState(key=key, node_id=node_id, status=status)
+        if decisions.outcome:
+            break
+        pending = [s for s in states.values() if s.status == "pending"]
+        if not pending:
+            break
+        step = rnd.choice(pending)
+        node = plan.nodes[step.node_id]
+        handles = outcomes.get(step.node_id, {}).get("handles", node.node_type.output_handles(None))
+        states[step.key] = finished = replace(step, status="succeeded", handles=tuple(handles))
+        target = sole_successor(plan, finished)
+        if target is not None:
+            expected = decide(plan, states)
+            assert expected.create == {target: (target, "pending")}
+            assert not (expected.items_started or expected.finish_loops or expected.outcome)
+    assert decisions.outcome == "succeeded"
+
+
+def test_sole_successor_applies_to_a_plain_chain_only():
+    chain = {
+        "nodes": [TRIGGER, noop("a"), noop("b"), noop("c")],
+        "edges": [
+            {"source": "start", "target": "a"},
+            {"source": "a", "target": "b"},
+            {"source": "a", "target": "c"},
+            {"source": "b", "target": "c"},
+        ],
+    }
+    plan = compile_plan(chain)
+    done = StepState(key="start", node_id="start", status="succeeded", handles=("main",))
+    assert sole_successor(plan, done) == "a"
+    # a feeds two nodes, and c (a merge) has two inputs: both need the full state
+    a_done = StepState(key="a", node_id="a", status="succeeded", handles=("main",))
+    b_done = StepState(key="b", node_id="b", status="succeeded", handles=("main",))
+    assert sole_successor(plan, a_done) is None
+    assert sole_successor(plan, b_done) is None
+    assert sole_successor(plan, replace(done, status="running")) is None
