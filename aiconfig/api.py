@@ -1,4 +1,5 @@
-"""/api/ai (DESIGN §8): magic input — a node's config from a sentence — and feedback on it."""
+"""/api/ai (DESIGN §8): magic input — a node's config from a sentence —, feedback on it, and
+which providers a user can ask."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.shortcuts import get_object_or_404
 from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 
-from aiconfig import magic
+from aiconfig import access, magic
 from aiconfig.models import MagicFeedback
-from aiconfig.providers import ProviderError
+from aiconfig.providers import ProviderError, ProviderSetupError
+from credentials.models import Credential
 from editor.models import Workflow
 from editor.nodes import NODE_TYPES
 from editor.nodes.base import NodeError
@@ -25,13 +27,26 @@ class ConfigureIn(Schema):
     node_type: str = Field(..., description="The node type to configure, e.g. action.http.")
     prompt: str = Field(..., min_length=1, max_length=4000, description="What the node should do.")
     provider: str | None = Field(
-        None, description="openai, anthropic or gemini (default: the server's)."
+        None,
+        description="openai, anthropic, gemini or openai_compatible (default: the server's; "
+        "see GET /api/ai/providers).",
     )
     model: str | None = Field(None, max_length=200, description="Model (default: the provider's).")
     workflow: int | None = Field(
         None, description="Workflow id: its trigger and upstream nodes become available."
     )
     node_id: str | None = Field(None, max_length=64, description="The node being configured.")
+    credential: int | None = Field(
+        None,
+        description="Id of one of your AI provider credentials whose key to use (default: the "
+        "server's key, else your newest AI provider credential).",
+    )
+    base_url: str | None = Field(
+        None,
+        max_length=2000,
+        description="For openai_compatible: the server's API address, e.g. "
+        "http://localhost:11434/v1 (default: the server's OPENAI_BASE_URL).",
+    )
 
 
 class FieldError(Schema):
@@ -45,6 +60,38 @@ class ConfigureOut(Schema):
     reasoning: str
     valid: bool
     errors: list[FieldError]
+    provider: str = Field(description="The provider that answered.")
+    model: str = Field(description="The model that was asked.")
+
+
+class CredentialRef(Schema):
+    id: int
+    name: str
+
+
+class ModelOut(Schema):
+    id: str
+    label: str
+    note: str
+
+
+class ProviderOut(Schema):
+    id: str = Field(description="What to send as `provider` to /api/ai/configure.")
+    label: str
+    available: bool = Field(description="Usable as is (a key, or a server address, is there).")
+    server_key: bool = Field(description="The server holds a key for this provider.")
+    needs_base_url: bool = Field(description="openai_compatible without OPENAI_BASE_URL.")
+    credentials: list[CredentialRef] = Field(description="Your AI provider credentials.")
+    models: list[ModelOut]
+    default_model: str
+    message: str = Field(description="Why it is not available and what to configure, or ''.")
+
+
+class ProvidersOut(Schema):
+    default_provider: str = Field(description="Used when /api/ai/configure gets no provider.")
+    available: bool = Field(description="At least one provider is available.")
+    message: str = Field(description="What to configure when none is available, or ''.")
+    providers: list[ProviderOut]
 
 
 class FeedbackIn(Schema):
@@ -81,17 +128,33 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
 
 
 def _provider_error(request: HttpRequest, error: ProviderError) -> HttpResponse:
-    message = error.message
-    if message.startswith("No API key") or "needs base_url" in message:
-        return error_response(request, 400, "ai_not_configured", message)
-    if message.startswith("Unknown AI provider") or "contains the provider's API key" in message:
-        return error_response(request, 400, "bad_request", message)
+    if isinstance(error, ProviderSetupError):
+        return error_response(request, 400, error.code, error.message)
     if error.retryable:
-        response = error_response(request, 503, "ai_unavailable", message)
+        response = error_response(request, 503, "ai_unavailable", error.message)
         if error.retry_after:
             response["Retry-After"] = str(max(1, round(error.retry_after)))
         return response
-    return error_response(request, 502, "ai_provider_error", message)
+    return error_response(request, 502, "ai_provider_error", error.message)
+
+
+def _check_credential(owner: Any, credential_id: int) -> None:
+    """The named credential must be the user's own and an AI provider key."""
+    credential = Credential.objects.filter(pk=credential_id, owner=owner).first()
+    if credential is None:
+        raise ApiError(
+            404,
+            "not_found",
+            f"Credential {credential_id} does not exist or is not yours; choose one of your AI "
+            "provider credentials.",
+        )
+    if credential.kind != Credential.Kind.AI_PROVIDER:
+        raise ApiError(
+            400,
+            "invalid_credential",
+            f"Credential “{credential.name}” is a {credential.get_kind_display()}; Magic Input "
+            "needs an AI provider key.",
+        )
 
 
 @router.post("/configure", response={200: ConfigureOut})
@@ -106,6 +169,8 @@ def configure(request: HttpRequest, payload: ConfigureIn) -> Any:
     workflow = None
     if payload.workflow is not None:
         workflow = get_object_or_404(Workflow, pk=payload.workflow, owner=request.auth)
+    if payload.credential is not None:
+        _check_credential(request.auth, payload.credential)
     limited = _rate_limited(request)
     if limited is not None:
         return limited
@@ -118,6 +183,8 @@ def configure(request: HttpRequest, payload: ConfigureIn) -> Any:
             model=payload.model,
             workflow=workflow,
             node_id=payload.node_id,
+            credential=payload.credential,
+            base_url=payload.base_url,
         )
     except magic.MagicError as exc:
         raise ApiError(400, "unknown_node_type", str(exc)) from None
@@ -126,6 +193,13 @@ def configure(request: HttpRequest, payload: ConfigureIn) -> Any:
     except NodeError as error:  # the owner's AI provider credential could not be read
         status = 503 if error.retryable else 400
         return error_response(request, status, "ai_not_configured", error.message)
+
+
+@router.get("/providers", response={200: ProvidersOut})
+def providers(request: HttpRequest) -> Any:
+    """Which providers Magic Input can use for you, your AI provider credentials (ids and
+    names, never values) and each provider's models."""
+    return access.catalog(request.auth)
 
 
 @router.post("/feedback", response={201: FeedbackOut})

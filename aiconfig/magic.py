@@ -14,18 +14,16 @@ import copy
 import json
 from typing import Any
 
-from django.conf import settings
 from pydantic import ValidationError
 
-from aiconfig import models_catalog
+from aiconfig import access, models_catalog
+from aiconfig.access import default_provider
 from aiconfig.providers import (
-    KEY_SETTINGS,
-    NO_KEY,
     ProviderError,
+    ProviderSetupError,
     Request,
-    base_url_for,
     get_provider,
-    resolve_key,
+    refuse_key_in_text,
 )
 from credentials import redaction
 from editor.nodes import NODE_TYPES
@@ -126,76 +124,58 @@ def configure(
     model: str | None = None,
     workflow: Any = None,
     node_id: str | None = None,
+    credential: int | None = None,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
-    """`{config, confidence, reasoning, valid, errors}` for `prompt`, a node of `node_type`.
+    """`{config, confidence, reasoning, valid, errors, provider, model}` for `prompt`, a node of
+    `node_type`. `credential` (an `ai_provider` credential of `owner`) and `base_url` (for
+    `openai_compatible`) choose the key and server as `aiconfig.access.connect` explains.
 
-    Raises MagicError for an unknown node type and ProviderError when the provider cannot be
-    asked (no key, rejected key, rate limit, outage)."""
+    Raises MagicError for an unknown node type, ProviderError when the provider cannot be asked
+    (ProviderSetupError: no key or base_url; else a rejected key, rate limit, outage) and
+    NodeError when the credential cannot be read."""
     node = NODE_TYPES.get(node_type)
     if node is None:
         raise MagicError(
             f"Unknown node type '{node_type}'; choose one of {', '.join(sorted(NODE_TYPES))}."
         )
     name = provider or default_provider()
-    api_key, source = resolve_key(name, _owner_secret(owner, name))
-    forms = redaction.forms_of(api_key) if source != "none" else set()
+    target = access.connect(name, owner, credential=credential, base_url=base_url)
+    model = (model or "").strip() or models_catalog.DEFAULT_MODELS.get(name, "")
+    if not model:
+        raise ProviderSetupError(
+            f"The {name} provider needs model: the name of a model the server serves, e.g. "
+            "llama3.1.",
+            code="bad_request",
+            provider=name,
+        )
+    forms = redaction.forms_of(target.api_key) if target.key_source != "none" else set()
     try:
         with redaction.registered(forms):
-            result = _configure(node, prompt, name, model, api_key, source, workflow, node_id)
+            result = _configure(node, prompt, target, model, workflow, node_id)
     except ProviderError as error:
         error.message = redaction.scrub(error.message, forms)
         error.detail = redaction.scrub(error.detail, forms)
         raise
-    return redaction.scrub(result, forms)
-
-
-def default_provider() -> str:
-    """The server's WORKFUSE_AI_PROVIDER, else the first provider it holds a key for."""
-    chosen = str(getattr(settings, "WORKFUSE_AI_PROVIDER", "") or "").strip()
-    if chosen:
-        return chosen
-    for name, setting in KEY_SETTINGS.items():
-        if str(getattr(settings, setting, "") or "").strip():
-            return name
-    return "openai"
-
-
-def _owner_secret(owner: Any, name: str) -> Any:
-    """The owner's newest AI provider credential, used when the server has no key for `name`."""
-    setting = KEY_SETTINGS.get(name)
-    if setting and str(getattr(settings, setting, "") or "").strip():
-        return None
-    if owner is None or name == "openai_compatible":
-        return None
-    from credentials.models import Credential
-    from credentials.runtime import resolve
-
-    credential = (
-        Credential.objects.filter(owner=owner, kind=Credential.Kind.AI_PROVIDER)
-        .order_by("-updated_at")
-        .first()
-    )
-    if credential is None:
-        return None
-    return resolve(owner.pk, credential.pk, ("ai_provider",), node_id="magic-input")
+    return redaction.scrub({**result, "provider": name, "model": model}, forms)
 
 
 def _configure(
     node: Any,
     prompt: str,
-    name: str,
-    model: str | None,
-    api_key: str,
-    source: str,
+    target: access.Connection,
+    model: str,
     workflow: Any,
     node_id: str | None,
 ) -> dict[str, Any]:
     client = get_provider(
-        name, api_key=api_key, base_url=base_url_for(name, None), key_source=source
+        target.provider,
+        api_key=target.api_key,
+        base_url=target.base_url,
+        key_source=target.key_source,
     )
     node_schema, wrapper = schemas(node)
     system = system_prompt(node, node_schema, available_variables(workflow, node_id))
-    model = (model or "").strip() or models_catalog.DEFAULT_MODELS.get(name) or "gpt-4o-mini"
     user_text = f"Configure the {node.label} node ({node.type}) for this request:\n{prompt}"
     config: Any = {}
     confidence, reasoning = 0.0, ""
@@ -203,11 +183,7 @@ def _configure(
     for attempt in range(MAX_RETRIES + 1):
         text = user_text if attempt == 0 else _retry_text(user_text, config, errors)
         request = Request(model=model, prompt=text, system=system, temperature=0.1)
-        if api_key and api_key != NO_KEY and (api_key in request.prompt or api_key in system):
-            raise ProviderError(
-                "The request contains the provider's API key, so it was not sent. Remove the "
-                "key from the prompt."
-            )
+        refuse_key_in_text(target.api_key, request)
         answer, schema_problems = _ask(client, request, wrapper)
         answer = answer if isinstance(answer, dict) else {}
         config = answer.get("config")

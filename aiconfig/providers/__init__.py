@@ -30,6 +30,7 @@ from aiconfig.providers.base import (
     Completion,
     Provider,
     ProviderError,
+    ProviderSetupError,
     Request,
     Usage,
     schema_errors,
@@ -43,9 +44,12 @@ __all__ = [
     "Completion",
     "Provider",
     "ProviderError",
+    "ProviderSetupError",
     "Request",
     "Usage",
     "get_provider",
+    "refuse_key_in_text",
+    "require_known",
     "resolve_key",
     "run_node",
     "schema_errors",
@@ -88,10 +92,7 @@ def get_provider(
     key_source: str = "",
 ) -> Provider:
     """An adapter for `name` (adapters, and so their SDKs, are imported on first use)."""
-    if name not in ADAPTERS:
-        raise ProviderError(
-            f"Unknown AI provider '{name}'; choose one of {', '.join(ADAPTERS)}.", provider=name
-        )
+    require_known(name)
     module, _, cls = ADAPTERS[name].rpartition(".")
     adapter = getattr(importlib.import_module(module), cls)
     return adapter(
@@ -100,6 +101,15 @@ def get_provider(
         timeout=timeout or _setting("WORKFUSE_AI_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
         key_source=key_source,
     )
+
+
+def require_known(name: str) -> None:
+    if name not in ADAPTERS:
+        raise ProviderSetupError(
+            f"Unknown AI provider '{name}'; choose one of {', '.join(ADAPTERS)}.",
+            code="bad_request",
+            provider=name,
+        )
 
 
 def _setting(name: str, default: Any = "") -> Any:
@@ -125,7 +135,7 @@ def resolve_key(name: str, secret: Any = None) -> tuple[str, str]:
         return key, f"env:{setting}"
     label = LABELS.get(name, name)
     hint = f", or set {setting} on the server" if setting else ""
-    raise ProviderError(
+    raise ProviderSetupError(
         f"No API key for {label}: choose an AI provider credential on this node{hint}.",
         provider=name,
     )
@@ -147,15 +157,16 @@ def _checked_compatible_url(url: str | None) -> str:
 
     url = (url or "").strip()
     if not url:
-        raise ProviderError(
+        raise ProviderSetupError(
             "The openai_compatible provider needs base_url: the server's API address, e.g. "
             "http://localhost:11434/v1 for Ollama.",
             provider="openai_compatible",
         )
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ProviderError(
+        raise ProviderSetupError(
             f"base_url '{url}' must be an http:// or https:// address with a host.",
+            code="bad_request",
             provider="openai_compatible",
         )
     if private_targets_allowed():
@@ -174,7 +185,7 @@ def _checked_compatible_url(url: str | None) -> str:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         reason = blocked_reason(address)
         if reason:
-            raise ProviderError(
+            raise ProviderSetupError(
                 f"base_url {url} points to a {reason} ({address}). WorkFuse only calls servers "
                 "on private networks (a local Ollama, say) when the server sets "
                 "WORKFUSE_HTTP_ALLOW_PRIVATE=1.",
@@ -183,11 +194,12 @@ def _checked_compatible_url(url: str | None) -> str:
     return url
 
 
-def _refuse_key_in_text(api_key: str, request: Request) -> None:
+def refuse_key_in_text(api_key: str, request: Request) -> None:
     if api_key and api_key != NO_KEY and (api_key in request.prompt or api_key in request.system):
-        raise ProviderError(
+        raise ProviderSetupError(
             "The prompt contains the provider's API key, so it was not sent. Remove the key "
-            "from the prompt and the data it is built from."
+            "from the prompt and the data it is built from.",
+            code="bad_request",
         )
 
 
@@ -221,7 +233,7 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
         temperature=config.temperature,
         max_tokens=config.max_tokens,
     )
-    _refuse_key_in_text(api_key, request)
+    refuse_key_in_text(api_key, request)
     json_wanted = bool(config.json_output or config.json_schema)
 
     def on_text(text: str) -> None:

@@ -54,6 +54,17 @@ class ProviderError(NodeError):
         self.provider = provider
 
 
+class ProviderSetupError(ProviderError):
+    """The call cannot be made as asked, so nothing was sent: no key, a missing or unusable
+    base_url, an unknown provider, a key inside the prompt. `code` names it for the API
+    (`ai_not_configured`: the server or the user's credentials lack something;
+    `bad_request`: the request itself must change)."""
+
+    def __init__(self, message: str, *, code: str = "ai_not_configured", provider: str = ""):
+        super().__init__(message, provider=provider)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Request:
     """What to ask. `json_output`/`json_schema` are set by `generate_json`."""
