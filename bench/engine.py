@@ -257,9 +257,17 @@ class Process:
 
 
 class Cluster:
-    """`workers` Celery workers (prefork, concurrency 1) and one beat."""
+    """`workers` Celery workers (`pool`, `concurrency` each) and one beat."""
 
-    def __init__(self, env: dict[str, str], workers: int, queue: str, tmp: Path):
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int,
+        queue: str,
+        tmp: Path,
+        pool: str = "prefork",
+        concurrency: int = 1,
+    ):
         self.processes: list[Process] = []
         self.expected = workers
         self.tmp = tmp
@@ -273,9 +281,9 @@ class Cluster:
                         "workfuse",
                         "worker",
                         "--pool",
-                        "prefork",
+                        pool,
                         "--concurrency",
-                        "1",
+                        str(concurrency),
                         "-Q",
                         f"{queue},{queue}.sweep,{queue}.wakeups",
                         "-n",
@@ -337,8 +345,10 @@ class Cluster:
 
 
 @contextmanager
-def cluster(env: dict[str, str], workers: int, queue: str, tmp: Path) -> Iterator[Cluster]:
-    running = Cluster(env, workers, queue, tmp)
+def cluster(
+    env: dict[str, str], args: argparse.Namespace, queue: str, tmp: Path
+) -> Iterator[Cluster]:
+    running = Cluster(env, args.workers, queue, tmp, args.pool, args.concurrency)
     try:
         running.wait_ready()
         yield running
@@ -385,6 +395,30 @@ def drop_database(admin_url: str, name: str) -> None:
 # --- the two benchmarks ----------------------------------------------------------------------
 
 
+def submit(start: Callable[[int], Any], n: int, threads: int) -> None:
+    """Call `start(i)` for i < n from `threads` threads (as concurrent webhook calls would)."""
+    import threading
+
+    from django.db import connections
+
+    def share(first: int) -> None:
+        try:
+            for i in range(first, n, threads):
+                start(i)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    if threads <= 1:
+        for i in range(n):
+            start(i)
+        return
+    pool = [threading.Thread(target=share, args=(t,)) for t in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
 def ten_step_graph() -> dict[str, Any]:
     ids = ["start"] + [f"t{i}" for i in range(1, STEPS)]
     nodes = [{"id": "start", "type": "trigger.manual", "config": {}}] + [
@@ -403,6 +437,7 @@ def bench_workfuse(
     running: Cluster,
     meter: Meter,
     timeout: float,
+    submitters: int,
 ) -> Result:
     from django.db.models import F
     from django.utils import timezone
@@ -429,8 +464,7 @@ def bench_workfuse(
     meter.start()
     since = timezone.now()
     t0 = time.perf_counter()
-    for i in range(n):
-        start_execution(workflow, {"n": i})
+    submit(lambda i: start_execution(workflow, {"n": i}), n, submitters)
     submitted = time.perf_counter()
     t1 = wait_until(finished, warmup + n, running, timeout, name)
     meter.stop()
@@ -447,7 +481,13 @@ def bench_workfuse(
 
 
 def bench_chain(
-    n: int, warmup: int, workers: int, running: Cluster, meter: Meter, timeout: float
+    n: int,
+    warmup: int,
+    workers: int,
+    running: Cluster,
+    meter: Meter,
+    timeout: float,
+    submitters: int,
 ) -> Result:
     import redis
     from celery import chain
@@ -458,9 +498,11 @@ def bench_chain(
     client = redis.Redis.from_url(settings.REDIS_URL)
 
     def send(key: str, count: int) -> None:
-        for _ in range(count):
+        def one(_: int) -> None:
             links = [noop.si() for _ in range(STEPS - 1)]
             chain(*links, noop.si(key, time.time())).apply_async()
+
+        submit(one, count, submitters)
 
     warm_key = f"bench:warmup:{uuid.uuid4().hex}"
     send(warm_key, warmup)
@@ -485,6 +527,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--executions", type=int, default=500, help="runs measured per part")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--warmup", type=int, default=20, help="runs before measuring")
+    parser.add_argument("--pool", default="prefork", help="Celery pool of each worker")
+    parser.add_argument("--concurrency", type=int, default=1, help="tasks at once per worker")
+    parser.add_argument(
+        "--submitters", type=int, default=1, help="threads of this process starting runs"
+    )
     inline = parser.add_mutually_exclusive_group()
     inline.add_argument(
         "--no-inline", action="store_true", help="run WorkFuse with WORKFUSE_INLINE_SUCCESSOR=0"
@@ -546,7 +593,7 @@ def main() -> None:
             name = f"WorkFuse, inline successor {'on' if inline else 'off'}"
             env = {**os.environ, "WORKFUSE_INLINE_SUCCESSOR": "1" if inline else "0"}
             print(f"{name}: {args.executions} executions on {args.workers} workers ...", flush=True)
-            with cluster(env, args.workers, queue, tmp) as running:
+            with cluster(env, args, queue, tmp) as running:
                 meter = Meter(admin_url, args.database, redis_url, running)
                 result = bench_workfuse(
                     name,
@@ -557,16 +604,23 @@ def main() -> None:
                     running,
                     meter,
                     args.timeout,
+                    args.submitters,
                 )
             result.usage = meter.usage()
             results.append(result)
             print(result.row(), flush=True)
         if not args.no_baseline:
             print(f"raw Celery chain: {args.executions} chains ...", flush=True)
-            with cluster({**os.environ}, args.workers, queue, tmp) as running:
+            with cluster({**os.environ}, args, queue, tmp) as running:
                 meter = Meter(admin_url, args.database, redis_url, running)
                 result = bench_chain(
-                    args.executions, args.warmup, args.workers, running, meter, args.timeout
+                    args.executions,
+                    args.warmup,
+                    args.workers,
+                    running,
+                    meter,
+                    args.timeout,
+                    args.submitters,
                 )
             result.usage = meter.usage()
             results.append(result)
@@ -583,7 +637,10 @@ def main() -> None:
 
 def report(results: list[Result], args: argparse.Namespace) -> None:
     cmd = " ".join([".venv/bin/python bench/engine.py", *sys.argv[1:]])
-    print(f"\n{cmd}\n{args.workers} worker processes, {STEPS} steps per run\n")
+    print(
+        f"\n{cmd}\n{args.workers} worker processes ({args.pool} pool, concurrency "
+        f"{args.concurrency} each), {args.submitters} submitting thread(s), {STEPS} steps per run\n"
+    )
     print(HEADER)
     for r in results:
         print(r.row())
