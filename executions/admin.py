@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin, messages
 
 from executions import engine
-from executions.models import Execution, Step
+from executions.models import Execution, Schedule, Step
 
 
 class StepInline(admin.TabularInline):
@@ -60,3 +62,27 @@ class StepAdmin(admin.ModelAdmin):
     search_fields = ["key", "node_id", "execution__id", "error"]
     list_select_related = ["execution"]
     readonly_fields = ["execution", "created_at"]
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    """Read-only: schedules follow the workflow's graph and activation (`schedules.sync`)."""
+
+    list_display = (
+        "workflow",
+        "cron",
+        "timezone",
+        "skip_if_running",
+        "next_fire_at",
+        "last_fired_at",
+    )
+    list_filter = ("skip_if_running", "timezone")
+    search_fields = ("workflow__name", "cron")
+    list_select_related = ("workflow",)
+    ordering = ("next_fire_at",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

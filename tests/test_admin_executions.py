@@ -137,3 +137,21 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_login(alice_client, wait
     response = alice_client.get(EXECUTIONS)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_operator_sees_schedules_read_only(operator_client, alice):
+    from executions import schedules
+    from tests.test_schedules import schedule_graph
+
+    workflow = make_workflow(alice, schedule_graph("15 8 * * 1-5", "Europe/Berlin"))
+    workflow.is_active = True
+    workflow.save()
+    schedule = schedules.sync(workflow)
+    listing = operator_client.get("/admin/executions/schedule/")
+    assert listing.status_code == 200
+    assert "15 8 * * 1-5" in listing.content.decode()
+    assert "Europe/Berlin" in listing.content.decode()
+    detail = operator_client.get(f"/admin/executions/schedule/{schedule.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()  # view only: no save button
+    assert operator_client.get("/admin/executions/schedule/add/").status_code == 403
