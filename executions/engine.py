@@ -862,21 +862,11 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     woken = Step.objects.filter(pk__in=due, status=S.WAITING).update(
         status=S.PENDING, dispatched_at=now
     )
-    expired = list(Step.objects.filter(status=S.RUNNING, lease_expires_at__lt=now)[:1000])
-    for step in expired:
-        record = {
-            "attempt": step.attempt,
-            "status": "interrupted",
-            "finished_at": now.isoformat(),
-            "error": "The worker running this step stopped; it is run again.",
-        }
-        Step.objects.filter(pk=step.pk, status=S.RUNNING, lease_expires_at__lt=now).update(
-            status=S.PENDING,
-            lease_owner="",
-            lease_expires_at=None,
-            dispatched_at=now,
-            attempts=[*step.attempts, record],
-        )
+    expired = [
+        step.pk
+        for step in Step.objects.filter(status=S.RUNNING, lease_expires_at__lt=now)[:1000]
+        if _take_back(step, now, lease_expires_at__lt=now)
+    ]
     stale_before = now - timedelta(seconds=settings.WORKFUSE_REDISPATCH_SECONDS)
     stale = list(
         Step.objects.filter(
@@ -886,19 +876,83 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     Step.objects.filter(pk__in=stale).update(dispatched_at=now)
     from executions.tasks import run_step_task
 
-    for step_id in [*due, *(s.pk for s in expired), *stale]:
+    for step_id in [*due, *expired, *stale]:
         run_step_task.apply_async((step_id,), queue=settings.WORKFUSE_WAKEUP_QUEUE)
     return {"woken": woken, "expired": len(expired), "redispatched": len(stale)}
+
+
+def _interruptions(step: Step) -> int:
+    return sum(1 for a in step.attempts if a.get("status") == "interrupted")
+
+
+def _take_back(step: Step, now: datetime, **still: Any) -> bool:
+    """A running step whose worker is gone: back to pending with the interrupted attempt
+    recorded (True: dispatch it), unless its worker stopped `WORKFUSE_MAX_INTERRUPTIONS` times
+    in a row: then it fails, so a node that takes its worker down (a V8 fatal error, memory
+    exhaustion) cannot take down every worker in turn; its node's `on_error` still applies.
+    `still` are the conditions the step must still meet (it may have moved on meanwhile)."""
+    interruptions = _interruptions(step) + 1
+    if interruptions < settings.WORKFUSE_MAX_INTERRUPTIONS:
+        record = {
+            "attempt": step.attempt,
+            "status": "interrupted",
+            "finished_at": now.isoformat(),
+            "error": "The worker running this step stopped; it is run again.",
+        }
+        return bool(
+            Step.objects.filter(pk=step.pk, status=S.RUNNING, **still).update(
+                status=S.PENDING,
+                lease_owner="",
+                lease_expires_at=None,
+                dispatched_at=now,
+                attempts=[*step.attempts, record],
+            )
+        )
+    message = (
+        f"The worker running this step stopped {interruptions} times (crashed or was killed), "
+        "so it is not run again. Check the node for work that can exhaust a worker's memory "
+        "(WORKFUSE_MAX_INTERRUPTIONS)."
+    )
+    record = {
+        "attempt": step.attempt,
+        "status": "interrupted",
+        "finished_at": now.isoformat(),
+        "error": message,
+    }
+    values: dict[str, Any] = {
+        "status": S.FAILED,
+        "error": message,
+        "attempts": [*step.attempts, record],
+        "finished_at": now,
+        "lease_owner": "",
+        "lease_expires_at": None,
+    }
+    node = plan_for(step.execution.version_id, lambda: step.execution.version.graph).nodes[
+        step.node_id
+    ]
+    if node.on_error in ("continue", "route"):
+        values["error_handled"] = True
+        values["output"] = {"error": message}
+        values["handles"] = ["error"] if node.on_error == "route" else ["main"]
+    with transaction.atomic():
+        execution = Execution.objects.select_for_update().get(pk=step.execution_id)
+        if Step.objects.filter(pk=step.pk, status=S.RUNNING, **still).update(**values):
+            for name, value in values.items():
+                setattr(step, name, value)
+            events.step_changed(step, execution)
+            if execution.status == E.RUNNING:
+                _dispatch(_advance(execution)[0])
+    return False
 
 
 def recover_after_restart() -> int:
     """Embedded mode only (one process does all the work): whatever was running or queued when
     the process stopped is gone with it, so take it back at once instead of waiting for leases
-    to expire. Returns how many steps were sent to the worker again."""
+    to expire (a step that was running counts as interrupted). Returns how many steps were
+    sent to the worker again."""
     now = timezone.now()
-    Step.objects.filter(status=S.RUNNING).update(
-        status=S.PENDING, lease_owner="", lease_expires_at=None
-    )
+    for step in Step.objects.filter(status=S.RUNNING):
+        _take_back(step, now)
     ready = list(
         Step.objects.filter(status=S.PENDING, execution__status=E.RUNNING).values_list(
             "pk", flat=True

@@ -308,6 +308,69 @@ def test_expired_lease_is_taken_back_and_the_step_runs_again(alice):
     assert step.attempts[-1]["status"] == "interrupted"
 
 
+def interrupted_before(times: int) -> list[dict]:
+    return [{"attempt": i + 1, "status": "interrupted"} for i in range(times)]
+
+
+def crash_mid_step(execution: Execution, key: str, times_before: int) -> None:
+    """As if the step's worker died `times_before` times already and has just died again."""
+    Step.objects.filter(execution=execution, key=key).update(
+        status="running",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        lease_owner="dead",
+        wake_at=None,
+        attempt=times_before + 1,
+        attempts=interrupted_before(times_before),
+    )
+
+
+def test_a_step_that_keeps_killing_its_worker_fails_instead_of_running_again(alice, settings):
+    settings.WORKFUSE_MAX_INTERRUPTIONS = 3
+    graph = chain(
+        {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}, transform("after")
+    )
+    execution = run(make_workflow(alice, graph))
+    crash_mid_step(execution, "wait", times_before=2)
+    assert engine.sweep()["expired"] == 0  # not sent to another worker
+    step = Step.objects.get(execution=execution, key="wait")
+    assert step.status == "failed"
+    assert "stopped 3 times" in step.error
+    assert [a["status"] for a in step.attempts] == ["interrupted"] * 3
+    execution.refresh_from_db()
+    assert execution.status == "failed"
+    assert "stopped 3 times" in execution.error
+    assert not Step.objects.filter(execution=execution, key="after").exists()
+
+
+def test_a_crashing_step_with_on_error_continue_lets_the_run_go_on(alice, settings):
+    settings.WORKFUSE_MAX_INTERRUPTIONS = 2
+    wait = {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}
+    wait["on_error"] = "continue"
+    execution = run(make_workflow(alice, chain(wait, transform("after"))))
+    crash_mid_step(execution, "wait", times_before=1)
+    engine.sweep()
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
+    after = Step.objects.get(execution=execution, key="after")
+    assert "stopped 2 times" in after.output["result"]["error"]
+
+
+def test_restart_recovery_counts_the_running_step_as_interrupted(alice, settings):
+    settings.WORKFUSE_MAX_INTERRUPTIONS = 3
+    graph = chain(
+        {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}, transform("after")
+    )
+    first = run(make_workflow(alice, graph))
+    second = run(make_workflow(alice, graph))
+    crash_mid_step(first, "wait", times_before=0)
+    crash_mid_step(second, "wait", times_before=2)
+    engine.recover_after_restart()
+    again = Step.objects.get(execution=first, key="wait")
+    assert again.status == "waiting"  # taken back and run again by the (eager) worker
+    assert [a["status"] for a in again.attempts] == ["interrupted"]
+    assert Step.objects.get(execution=second, key="wait").status == "failed"
+
+
 def test_pause_resume_cancel(alice):
     graph = chain(
         {"id": "wait", "type": "utility.delay", "config": {"seconds": 10}}, transform("after")
