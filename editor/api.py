@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
@@ -14,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
-from editor.transfer import ImportRefused, export_workflow, read_import
+from editor.transfer import Imported, ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
 from workfuse.api import ApiError
 
@@ -118,6 +119,36 @@ def import_workflow(
     return Status(
         201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
     )
+
+
+class ConvertedOut(Schema):
+    name: str
+    description: str
+    graph: dict[str, Any]
+
+
+@router.post(
+    "/convert",
+    response=ConvertedOut,
+    summary="Read a WorkFuse export or n8n workflow JSON into a graph (nothing is saved)",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
+    },
+)
+def convert_import(request: HttpRequest) -> Imported:
+    """The editor's Import: the file is converted and validated like `POST /import`, and the
+    canvas takes the graph; the workflow only changes when the editor saves. The body is read
+    here rather than by a schema so that a file that is not JSON gets a message saying so."""
+    try:
+        document = json.loads(request.body)
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise ApiError(400, "invalid_json", f"The file is not JSON: {exc}.") from exc
+    try:
+        imported = read_import(document)
+    except ImportRefused as exc:
+        raise_graph_issues(exc.issues, code="invalid_import")
+    _check_graph(imported.graph, request.auth)
+    return imported
 
 
 @router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")

@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from aiconfig import access
+from editor import node_form, variables
 from editor.forms import GraphForm, ImportForm, WorkflowForm
+from editor.gallery import TEMPLATES
 from editor.models import Workflow
 from editor.nodes import catalog, trigger_schedule
 from editor.nodes.base import CATEGORIES
@@ -81,6 +84,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
+
+
+def gallery(request: HttpRequest) -> HttpResponse:
+    """The templates gallery; a POST naming a template copies it into a new workflow of mine
+    (version 1, made the way the dashboard's create does) and opens it."""
+    if request.method == "POST":
+        template = TEMPLATES.get(request.POST.get("template", ""))
+        if template is None:
+            raise Http404("No such template.")
+        workflow = Workflow.create(
+            request.user, template.name, template.description, template.new_graph()
+        )
+        messages.success(request, f"Created “{workflow.name}” from a template.")
+        return redirect(workflow)
+    return render(request, "editor/gallery.html", {"templates": TEMPLATES.values()})
 
 
 @require_POST
@@ -199,6 +217,7 @@ def workflow(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "schedule": _schedule_preview(workflow.graph),
         **_editor_context(),
+        "magic": access.catalog(request.user),
     }
     return render(request, "editor/workflow.html", context, status=status)
 
@@ -211,6 +230,68 @@ def _editor_context() -> dict[str, Any]:
         for category, label in CATEGORIES.items()
     ]
     return {"node_catalog": node_catalog, "palette": palette}
+
+
+@require_POST
+def node_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The settings panel's form for one node, posted by the editor with the node's type, id and
+    config and the editor's current graph. `render` shows the config (checked too with
+    `validate`), `apply` reads the submitted fields back into a config and checks it the way
+    saving does, `last_run` shows only the node's last run."""
+    workflow = _get_workflow_for_user(request, pk)
+    post = request.POST
+    node_id = post.get("node_id", "")[:64]
+    action = post.get("action", "render")
+    if action == "last_run":
+        return render(
+            request, "editor/_node_form.html#last-run", {"last_run": _last_run(workflow, node_id)}
+        )
+    try:
+        if action not in ("render", "apply"):
+            raise node_form.BadInput(f"Unknown action '{action}'.")
+        node_type = node_form.node_type_named(post.get("node_type", ""))
+        config = node_form.json_object(post.get("config"), "config")
+        graph = node_form.json_object(post["graph"], "graph") if "graph" in post else workflow.graph
+    except node_form.BadInput as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    problems: dict[str, str] = {}
+    if action == "apply":
+        config, problems = node_form.config_from_form(node_type, post, config)
+    credentials = node_form.credential_choices(request.user, node_type)
+    fields = node_form.fields_for(node_type, config, credentials)
+    checked = None
+    if action == "apply" or post.get("validate"):
+        checked = node_form.check(
+            node_type, config, node_id=node_id, graph=graph, owner=request.user
+        )
+        node_form.place_errors(fields, checked, problems, post)
+    context = {
+        "node_type": node_type,
+        "node_id": node_id,
+        "fields": fields,
+        "checked": checked,
+        "config_json": json.dumps(config, indent=2, ensure_ascii=False),
+        "result": {
+            "config": config,
+            "applicable": not problems,
+            "valid": checked.valid and not problems if checked else None,
+        },
+        "variables": variables.available(workflow, graph, node_id),
+        "last_run": _last_run(workflow, node_id),
+    }
+    return render(request, "editor/_node_form.html", context)
+
+
+def _last_run(workflow: Workflow, node_id: str) -> dict[str, Any] | None:
+    step = variables.last_step(workflow, node_id) if node_id else None
+    if step is None:
+        return None
+    return {
+        "step": step,
+        "execution": step.execution,
+        "input": variables.shown(step.input),
+        "output": variables.shown(step.output),
+    }
 
 
 def _schedule_preview(graph: Any) -> dict[str, Any] | None:

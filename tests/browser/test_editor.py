@@ -68,7 +68,8 @@ def connect(page: Any, source: str, target: str, handle: str = "main") -> None:
 def configure(page: Any, node_id: str, config: dict) -> None:
     page.keyboard.press("Escape")
     node(page, node_id).click()
-    expect(page.locator("#wf-panel-id")).to_have_text(node_id)
+    expect(page.locator(f'.wf-settings[data-node-id="{node_id}"]')).to_be_attached()
+    page.check("#wf-panel-json-toggle")  # the settings form has its own tests
     page.fill("#wf-panel-config", json.dumps(config))
     page.click("#wf-panel-apply")
     page.keyboard.press("Escape")

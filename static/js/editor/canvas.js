@@ -1,13 +1,18 @@
 // The canvas: nodes are real HTML boxes, edges an SVG layer, both inside one transformed
 // "world" element, so pan and zoom are a single CSS transform. It owns no graph rules: every
-// change goes through the hooks, and graph.js decides what is allowed.
-import { edgeKey, findNode, isTrigger, outputHandles } from "./graph.js";
+// change goes through the hooks, and graph.js decides what is allowed. Drawing is incremental
+// where it matters for big graphs: dragging moves only the dragged boxes and redraws only the
+// edges that touch them (see docs/performance.md, "Editor").
+import { edgeKey, isTrigger, outputHandles } from "./graph.js";
+import { idsInRect, nodesSelection, selectedNodeIds, toggled } from "./selection.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const NODE_W = 200;
 const HANDLE_GAP = 24;
 const MIN_ZOOM = 0.25;
 const MAX_ZOOM = 2;
+// How far the edge layer reaches past the nodes, so a drag rarely has to resize it.
+const EDGE_MARGIN = 600;
 
 const ICONS = {
   "trigger.manual": "▶", "trigger.webhook": "⚓", "trigger.schedule": "◷",
@@ -38,10 +43,16 @@ export class Canvas {
     this.hooks = hooks; // {beforeChange(), changed(), select(selection), connect(src, handle, tgt)}
     this.graph = { nodes: [], edges: [] };
     this.view = { x: 40, y: 40, k: 1 };
-    this.selection = null; // {kind: "node"|"edge", id}
+    this.selection = null; // null | {kind: "node"|"edge", id} | {kind: "nodes", ids} (selection.js)
     this.issues = new Map();
     this.states = new Map();
     this.gesture = null;
+    this.nodes = new Map(); // id -> node of this.graph
+    this.boxes = new Map(); // id -> its .wf-node element
+    this.edges = new Map(); // edge key -> {edge, path, hit, label}
+    this.edgesAt = new Map(); // node id -> keys of the edges touching it
+    this.edgeBox = null; // world rectangle the edge layer covers
+    this.observers = [];
 
     this.world = el("div", "wf-world");
     this.svg = document.createElementNS(SVG, "svg");
@@ -59,8 +70,18 @@ export class Canvas {
   // ---- state in -------------------------------------------------------------------------
   setGraph(graph) {
     this.graph = graph;
-    if (this.selection && !this.selectionExists()) this.select(null);
+    this.nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+    if (this.selection) this.dropMissingFromSelection();
     this.render();
+  }
+
+  // Called after each change of the view or of where nodes are (the minimap listens).
+  observe(callback) {
+    this.observers.push(callback);
+  }
+
+  notify() {
+    for (const callback of this.observers) callback();
   }
 
   setIssues(issues) {
@@ -76,31 +97,60 @@ export class Canvas {
 
   setStates(states) {
     this.states = states;
-    for (const box of this.world.querySelectorAll(".wf-node")) this.applyState(box);
+    for (const box of this.boxes.values()) this.applyState(box);
   }
 
   select(selection) {
-    this.selection = selection;
-    for (const box of this.world.querySelectorAll(".wf-node")) {
-      box.classList.toggle("selected", selection?.kind === "node" && selection.id === box.dataset.nodeId);
-    }
-    for (const path of this.svg.querySelectorAll(".wf-edge")) {
-      path.classList.toggle("selected", selection?.kind === "edge" && selection.id === path.dataset.edge);
-    }
-    this.hooks.select(selection);
+    this.selection = selection?.kind === "nodes" ? nodesSelection(selection.ids) : selection;
+    const chosen = new Set(selectedNodeIds(this.selection));
+    for (const [id, box] of this.boxes) box.classList.toggle("selected", chosen.has(id));
+    const edge = this.selection?.kind === "edge" ? this.selection.id : null;
+    for (const [key, drawn] of this.edges) drawn.path.classList.toggle("selected", key === edge);
+    this.notify();
+    this.hooks.select(this.selection);
   }
 
-  selectionExists() {
+  selectAll() {
+    this.select(nodesSelection(this.graph.nodes.map((n) => n.id)));
+  }
+
+  selectedNodeIds() {
+    return selectedNodeIds(this.selection);
+  }
+
+  dropMissingFromSelection() {
     const s = this.selection;
-    if (s.kind === "node") return Boolean(findNode(this.graph, s.id));
-    return this.graph.edges.some((e) => edgeKey(e) === s.id);
+    if (s.kind === "edge") {
+      if (!this.graph.edges.some((e) => edgeKey(e) === s.id)) this.select(null);
+      return;
+    }
+    const ids = selectedNodeIds(s);
+    const kept = ids.filter((id) => this.nodes.has(id));
+    if (kept.length !== ids.length) this.select(nodesSelection(kept));
   }
 
   // ---- view ------------------------------------------------------------------------------
   applyView() {
     const { x, y, k } = this.view;
     this.world.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
-    this.viewport.dataset.zoom = k.toFixed(2);
+    const zoom = k.toFixed(2);
+    if (this.viewport.dataset.zoom !== zoom) this.viewport.dataset.zoom = zoom;
+    this.notify();
+  }
+
+  // Moves the view so that the world point `at` is in the middle of the visible area.
+  centreOn(at) {
+    const rect = this.viewport.getBoundingClientRect();
+    this.view.x = rect.width / 2 - at.x * this.view.k;
+    this.view.y = rect.height / 2 - at.y * this.view.k;
+    this.applyView();
+  }
+
+  // The visible area in world coordinates.
+  visibleRect() {
+    const rect = this.viewport.getBoundingClientRect();
+    const { x, y, k } = this.view;
+    return { x: -x / k, y: -y / k, w: rect.width / k, h: rect.height / k };
   }
 
   zoomBy(factor, cx, cy) {
@@ -133,13 +183,14 @@ export class Canvas {
   }
 
   bounds() {
-    const xs = [], ys = [], xe = [], ye = [];
+    let x = Infinity, y = Infinity, right = -Infinity, bottom = -Infinity;
     for (const n of this.graph.nodes) {
-      xs.push(n.position.x); ys.push(n.position.y);
-      xe.push(n.position.x + NODE_W + 60); ye.push(n.position.y + this.heightOf(n));
+      x = Math.min(x, n.position.x);
+      y = Math.min(y, n.position.y);
+      right = Math.max(right, n.position.x + NODE_W + 60);
+      bottom = Math.max(bottom, n.position.y + this.heightOf(n));
     }
-    const x = Math.min(...xs), y = Math.min(...ys);
-    return { x, y, w: Math.max(...xe) - x, h: Math.max(...ye) - y };
+    return { x, y, w: right - x, h: bottom - y };
   }
 
   // The world point at the centre of the visible area (where a clicked palette item lands).
@@ -181,8 +232,15 @@ export class Canvas {
   }
 
   render() {
-    for (const box of this.world.querySelectorAll(".wf-node")) box.remove();
-    for (const node of this.graph.nodes) this.world.append(this.renderNode(node));
+    for (const box of this.boxes.values()) box.remove();
+    this.boxes = new Map();
+    const fragment = document.createDocumentFragment();
+    for (const node of this.graph.nodes) {
+      const box = this.renderNode(node);
+      this.boxes.set(node.id, box);
+      fragment.append(box);
+    }
+    this.world.append(fragment);
     this.renderEdges();
     this.applyView();
   }
@@ -197,7 +255,7 @@ export class Canvas {
     box.style.left = `${node.position.x}px`;
     box.style.top = `${node.position.y}px`;
     box.style.height = `${height}px`;
-    box.classList.toggle("selected", this.selection?.kind === "node" && this.selection.id === node.id);
+    box.classList.toggle("selected", selectedNodeIds(this.selection).includes(node.id));
     box.classList.toggle("disabled", Boolean(node.disabled));
 
     box.append(el("span", "wf-node-icon", iconFor(node.type)));
@@ -257,47 +315,82 @@ export class Canvas {
 
   renderEdges() {
     this.svg.replaceChildren();
-    const margin = 2000;
-    let box = { x: 0, y: 0, w: 1, h: 1 };
-    if (this.graph.nodes.length) box = this.bounds();
-    const vx = box.x - margin, vy = box.y - margin, vw = box.w + margin * 2, vh = box.h + margin * 2;
-    Object.assign(this.svg.style, { left: `${vx}px`, top: `${vy}px`, width: `${vw}px`, height: `${vh}px` });
-    this.svg.setAttribute("viewBox", `${vx} ${vy} ${vw} ${vh}`);
-
+    this.edges = new Map();
+    this.edgesAt = new Map();
+    this.edgeBox = null;
+    this.fitEdgeLayer();
+    const selected = this.selection?.kind === "edge" ? this.selection.id : null;
     for (const edge of this.graph.edges) {
-      const from = findNode(this.graph, edge.source);
-      const to = findNode(this.graph, edge.target);
-      if (!from || !to) continue;
-      const handle = edge.source_handle || "main";
-      const a = this.handlePoint(from, handle);
-      const b = this.inputPoint(to);
-      const d = Canvas.curve(a, b);
+      if (!this.nodes.has(edge.source) || !this.nodes.has(edge.target)) continue;
       const key = edgeKey(edge);
+      const handle = edge.source_handle || "main";
       const group = document.createElementNS(SVG, "g");
       const hit = document.createElementNS(SVG, "path");
-      hit.setAttribute("d", d);
       hit.classList.add("wf-edge-hit");
       hit.dataset.edge = key;
       const path = document.createElementNS(SVG, "path");
-      path.setAttribute("d", d);
       path.classList.add("wf-edge");
-      path.dataset.edge = key;
-      path.dataset.source = edge.source;
-      path.dataset.target = edge.target;
-      path.dataset.handle = handle;
-      path.classList.toggle("selected", this.selection?.kind === "edge" && this.selection.id === key);
+      Object.assign(path.dataset, { edge: key, source: edge.source, target: edge.target, handle });
+      path.classList.toggle("selected", key === selected);
       group.append(path, hit);
+      let label = null;
       if (handle !== "main") {
-        const label = document.createElementNS(SVG, "text");
+        label = document.createElementNS(SVG, "text");
         label.classList.add("wf-edge-label");
-        label.setAttribute("x", String((a.x + b.x) / 2));
-        label.setAttribute("y", String((a.y + b.y) / 2 - 6));
         label.setAttribute("text-anchor", "middle");
         label.textContent = handle;
         group.append(label);
       }
+      const drawn = { edge, path, hit, label };
+      this.edges.set(key, drawn);
+      for (const id of [edge.source, edge.target]) {
+        if (!this.edgesAt.has(id)) this.edgesAt.set(id, []);
+        this.edgesAt.get(id).push(drawn);
+      }
+      this.drawEdge(drawn);
       this.svg.append(group);
     }
+  }
+
+  drawEdge({ edge, path, hit, label }) {
+    const a = this.handlePoint(this.nodes.get(edge.source), edge.source_handle || "main");
+    const b = this.inputPoint(this.nodes.get(edge.target));
+    const d = Canvas.curve(a, b);
+    path.setAttribute("d", d);
+    hit.setAttribute("d", d);
+    if (label) {
+      label.setAttribute("x", String((a.x + b.x) / 2));
+      label.setAttribute("y", String((a.y + b.y) / 2 - 6));
+    }
+  }
+
+  // The SVG layer must cover every edge; it is resized only when nodes get near its border.
+  fitEdgeLayer() {
+    const box = this.graph.nodes.length ? this.bounds() : { x: 0, y: 0, w: 1, h: 1 };
+    const e = this.edgeBox;
+    const inside = e && box.x - 100 > e.x && box.y - 100 > e.y
+      && box.x + box.w + 100 < e.x + e.w && box.y + box.h + 100 < e.y + e.h;
+    if (inside) return;
+    this.edgeBox = {
+      x: box.x - EDGE_MARGIN, y: box.y - EDGE_MARGIN, w: box.w + EDGE_MARGIN * 2, h: box.h + EDGE_MARGIN * 2,
+    };
+    const { x, y, w, h } = this.edgeBox;
+    Object.assign(this.svg.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
+    this.svg.setAttribute("viewBox", `${x} ${y} ${w} ${h}`);
+  }
+
+  // Moves nodes already drawn: their boxes and the edges touching them, nothing else.
+  moveNodes(moves) {
+    const touched = new Set();
+    for (const { node, box, x, y } of moves) {
+      node.position = { x, y };
+      box.style.left = `${x}px`;
+      box.style.top = `${y}px`;
+      for (const drawn of this.edgesAt.get(node.id) || []) touched.add(drawn);
+    }
+    for (const drawn of touched) this.drawEdge(drawn);
+    this.fitEdgeLayer();
+    this.notify();
   }
 
   // ---- gestures --------------------------------------------------------------------------
@@ -308,6 +401,7 @@ export class Canvas {
     const out = target.closest?.(".wf-out");
     const box = target.closest?.(".wf-node");
     const hit = target.closest?.(".wf-edge-hit");
+    const toggle = event.shiftKey || event.ctrlKey || event.metaKey;
     this.viewport.focus({ preventScroll: true });
     if (out && box) {
       const path = document.createElementNS(SVG, "path");
@@ -315,11 +409,22 @@ export class Canvas {
       this.svg.append(path);
       this.gesture = { kind: "connect", start, source: box.dataset.nodeId, handle: out.dataset.handle, path };
     } else if (box) {
-      const node = findNode(this.graph, box.dataset.nodeId);
-      this.gesture = { kind: "drag", start, node, box, origin: { ...node.position }, moved: false };
+      const id = box.dataset.nodeId;
+      const selected = this.selectedNodeIds();
+      // Dragging a node of the selection moves the whole selection; any other node moves alone.
+      const ids = selected.includes(id) ? selected : [id];
+      const moving = ids.map((nid) => {
+        const node = this.nodes.get(nid);
+        return { node, box: this.boxes.get(nid), origin: { ...node.position } };
+      });
+      this.gesture = { kind: "drag", start, id, moving, toggle, moved: false };
     } else if (hit) {
       this.select({ kind: "edge", id: hit.dataset.edge });
       return;
+    } else if (event.shiftKey) {
+      const marquee = el("div", "wf-marquee");
+      this.viewport.append(marquee);
+      this.gesture = { kind: "marquee", start, marquee, moved: false };
     } else {
       this.gesture = { kind: "pan", start, origin: { x: this.view.x, y: this.view.y }, moved: false };
       this.viewport.classList.add("panning");
@@ -341,15 +446,22 @@ export class Canvas {
     } else if (g.kind === "drag") {
       if (!g.moved && Math.abs(dx) + Math.abs(dy) <= 3) return;
       if (!g.moved) { this.hooks.beforeChange(); g.moved = true; }
-      g.node.position = {
-        x: Math.round(g.origin.x + dx / this.view.k),
-        y: Math.round(g.origin.y + dy / this.view.k),
-      };
-      g.box.style.left = `${g.node.position.x}px`;
-      g.box.style.top = `${g.node.position.y}px`;
-      this.renderEdges();
+      const k = this.view.k;
+      this.moveNodes(g.moving.map(({ node, box, origin }) => ({
+        node, box, x: Math.round(origin.x + dx / k), y: Math.round(origin.y + dy / k),
+      })));
+    } else if (g.kind === "marquee") {
+      g.moved = g.moved || Math.abs(dx) + Math.abs(dy) > 3;
+      const rect = this.viewport.getBoundingClientRect();
+      Object.assign(g.marquee.style, {
+        left: `${Math.min(event.clientX, g.start.x) - rect.left}px`,
+        top: `${Math.min(event.clientY, g.start.y) - rect.top}px`,
+        width: `${Math.abs(dx)}px`,
+        height: `${Math.abs(dy)}px`,
+      });
+      g.end = { x: event.clientX, y: event.clientY };
     } else if (g.kind === "connect") {
-      const from = findNode(this.graph, g.source);
+      const from = this.nodes.get(g.source);
       const over = document.elementFromPoint(event.clientX, event.clientY)?.closest(".wf-node");
       for (const b of this.world.querySelectorAll(".wf-node.drop-target")) b.classList.remove("drop-target");
       if (over && over.dataset.nodeId !== g.source) over.classList.add("drop-target");
@@ -365,7 +477,12 @@ export class Canvas {
     if (g.kind === "pan" && !g.moved) this.select(null);
     if (g.kind === "drag") {
       if (g.moved) this.hooks.changed();
-      else this.select({ kind: "node", id: g.node.id });
+      else if (g.toggle) this.select(toggled(this.selection, g.id));
+      else this.select({ kind: "node", id: g.id });
+    }
+    if (g.kind === "marquee") {
+      g.marquee.remove();
+      if (g.moved) this.select(nodesSelection(this.idsBetween(g.start, g.end)));
     }
     if (g.kind === "connect") {
       g.path.remove();
@@ -375,9 +492,19 @@ export class Canvas {
     }
   }
 
+  // Nodes overlapping the rectangle between two client points.
+  idsBetween(a, b) {
+    const p = this.toWorld(Math.min(a.x, b.x), Math.min(a.y, b.y));
+    const q = this.toWorld(Math.max(a.x, b.x), Math.max(a.y, b.y));
+    const rect = { x: p.x, y: p.y, w: q.x - p.x, h: q.y - p.y };
+    return idsInRect(this.graph.nodes, rect, (node) => ({ w: NODE_W, h: this.heightOf(node) }));
+  }
+
   cancelGesture() {
     if (this.gesture?.kind === "connect") this.gesture.path.remove();
+    if (this.gesture?.kind === "marquee") this.gesture.marquee.remove();
     this.gesture = null;
+    this.viewport.classList.remove("panning");
   }
 
   onWheel(event) {

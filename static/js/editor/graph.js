@@ -51,9 +51,11 @@ export function addNode(graph, node) {
   return node;
 }
 
-export function removeNode(graph, id) {
-  graph.nodes = graph.nodes.filter((n) => n.id !== id);
-  graph.edges = graph.edges.filter((e) => e.source !== id && e.target !== id);
+// Removes the nodes and every edge touching them.
+export function removeNodes(graph, ids) {
+  const gone = new Set(ids);
+  graph.nodes = graph.nodes.filter((n) => !gone.has(n.id));
+  graph.edges = graph.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target));
 }
 
 export function edgeKey(edge) {

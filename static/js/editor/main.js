@@ -4,9 +4,11 @@ import { connectLive } from "../live.js";
 import { Canvas, NODE_W, iconFor } from "./canvas.js";
 import {
   addNode, checkConnection, clone, connect, edgeKey, findNode, newNodeId, normalise,
-  removeEdge, removeNode,
+  removeEdge, removeNodes,
 } from "./graph.js";
 import { History } from "./history.js";
+import { Minimap } from "./minimap.js";
+import { SettingsPanel } from "./settings.js";
 
 const root = document.getElementById("wf-editor");
 const data = root.dataset;
@@ -63,7 +65,7 @@ function change(mutate) {
 function replaceGraph(next) {
   graph = normalise(next);
   canvas.setGraph(graph);
-  showPanel(canvas.selection);
+  showPanel(canvas.selection, { reload: true });
   refreshDirty();
 }
 
@@ -130,65 +132,29 @@ $("#wf-search").addEventListener("input", (event) => {
   }
 });
 
-// ---- settings panel ---------------------------------------------------------------------
-const panel = $("#wf-panel");
-const panelLabel = $("#wf-panel-label");
-const panelConfig = $("#wf-panel-config");
-const panelError = $("#wf-panel-error");
+// ---- settings panel (settings.js) ----------------------------------------------------------
+const settings = new SettingsPanel($("#wf-panel"), {
+  root, byType, csrf: data.csrf, workflowId: data.workflowId,
+  graph: () => graph, change, say, deselect: () => canvas.select(null),
+});
 
-function showPanel(selection) {
-  const node = selection?.kind === "node" && findNode(graph, selection.id);
-  panel.hidden = !node;
-  root.classList.toggle("panel-open", Boolean(node));
-  if (!node) return;
-  const entry = byType.get(node.type);
-  panel.dataset.nodeId = node.id;
-  $("#wf-panel-title").textContent = entry ? entry.label : node.type;
-  $("#wf-panel-id").textContent = node.id;
-  $("#wf-panel-help").textContent = entry ? entry.description : "";
-  panelLabel.value = node.label || "";
-  panelConfig.value = JSON.stringify(node.config || {}, null, 2);
-  const keys = entry ? Object.keys(entry.schema.properties || {}) : [];
-  $("#wf-panel-keys").textContent = keys.length ? `Settings: ${keys.join(", ")}` : "";
-  panelError.textContent = "";
+async function showPanel(selection, options) {
+  await settings.show(selection, options);
+  showSelectionSummary();
 }
-
-// Applies the panel to its node; false when its JSON does not parse (nothing is changed then).
-function applyPanel() {
-  if (panel.hidden) return true;
-  const node = findNode(graph, panel.dataset.nodeId);
-  if (!node) return true;
-  let config;
-  try {
-    config = JSON.parse(panelConfig.value || "{}");
-    if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("Settings must be a JSON object.");
-  } catch (error) {
-    panelError.textContent = `Not applied: ${error.message}`;
-    return false;
-  }
-  panelError.textContent = "";
-  const label = panelLabel.value.trim();
-  if (label === (node.label || "") && JSON.stringify(config) === JSON.stringify(node.config || {})) return true;
-  change(() => {
-    const target = findNode(graph, node.id);
-    target.label = label;
-    target.config = config;
-  });
-  return true;
-}
-
-$("#wf-panel-apply").addEventListener("click", () => { if (applyPanel()) say("Settings applied."); });
-panelLabel.addEventListener("change", applyPanel);
-panelConfig.addEventListener("change", applyPanel);
-$("#wf-panel-close").addEventListener("click", () => canvas.select(null));
 
 // ---- actions ----------------------------------------------------------------------------
 function deleteSelection() {
   const s = canvas.selection;
   if (!s) return;
-  if (s.kind === "node") change(() => removeNode(graph, s.id));
-  else change(() => removeEdge(graph, s.id));
-  say(s.kind === "node" ? `Deleted ${s.id}. Ctrl+Z brings it back.` : "Deleted the connection.");
+  if (s.kind === "edge") {
+    change(() => removeEdge(graph, s.id));
+    say("Deleted the connection.");
+    return;
+  }
+  const ids = canvas.selectedNodeIds();
+  change(() => removeNodes(graph, ids));
+  say(ids.length === 1 ? `Deleted ${ids[0]}. Ctrl+Z brings it back.` : `Deleted ${ids.length} nodes. Ctrl+Z brings them back.`);
 }
 
 function undo() {
@@ -214,7 +180,7 @@ async function api(method, url, body) {
 }
 
 async function save() {
-  if (!applyPanel()) { say("Not saved: fix the node's settings JSON first.", "error"); return false; }
+  if (!(await settings.flush())) { say("Not saved: fix the node's settings first.", "error"); return false; }
   if (saving) return saving;
   say("Saving…");
   const sent = clone(graph);
@@ -244,7 +210,7 @@ async function save() {
 }
 
 async function testRun() {
-  if (isDirty() && !(await save())) return;
+  if ((isDirty() || settings.dirty) && !(await save())) return;
   let payload = {};
   const text = document.getElementById("run-payload")?.value;
   try { if (text) payload = JSON.parse(text); } catch { say("The run payload is not valid JSON.", "error"); return; }
@@ -263,6 +229,7 @@ async function testRun() {
 // ---- live node states ---------------------------------------------------------------------
 const live = { execution: null, states: new Map() };
 function onLive(message) {
+  settings.onLive(message);
   if (message.type === "snapshot") {
     live.execution = message.execution ? message.execution.execution_id : null;
     live.states = new Map(message.steps.map((s) => [s.node_id, s.status]));
@@ -283,12 +250,83 @@ connectLive(data.wsPath, onLive, (state) => {
   badge.dataset.state = state;
 });
 
+// ---- several selected nodes: a summary where one node's settings would be --------------------
+const summary = $("#wf-selection");
+
+// Reads the canvas's current selection, not an argument: showPanel awaits the settings panel,
+// so an older call may finish after a newer one.
+function showSelectionSummary() {
+  const ids = canvas.selection?.kind === "nodes" ? canvas.selection.ids : [];
+  summary.hidden = ids.length < 2;
+  root.classList.toggle("panel-open", !summary.hidden || !$("#wf-panel").hidden);
+  if (summary.hidden) return;
+  $("#wf-selection-title").textContent = `${ids.length} nodes selected`;
+  const shown = ids.slice(0, 12).map((id) => {
+    const item = document.createElement("li");
+    const node = findNode(graph, id);
+    item.textContent = node?.label ? `${node.label} (${id})` : id;
+    return item;
+  });
+  if (ids.length > shown.length) {
+    const more = document.createElement("li");
+    more.textContent = `… and ${ids.length - shown.length} more`;
+    shown.push(more);
+  }
+  $("#wf-selection-list").replaceChildren(...shown);
+}
+
+// ---- import into the canvas, export ---------------------------------------------------------
+const importDialog = $("#wf-import");
+const importError = $("#wf-import-error");
+
+function openImport() {
+  $("#wf-import-form").reset();
+  importError.replaceChildren();
+  importDialog.showModal();
+}
+
+// The message names the first problem already; the details add the node and field of each.
+function importFailed(message, details = []) {
+  const where = (d) => [d.node_id, d.field].filter(Boolean).join(" · ");
+  const lines = details.length > 1 || details.some(where)
+    ? [message.split(":")[0], ...details.map((d) => (where(d) ? `${where(d)}: ${d.message}` : d.message))]
+    : [message];
+  importError.replaceChildren(...lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })));
+}
+
+// The server converts (n8n) and validates the document; the canvas takes the graph as one
+// undoable change, saved only by Save.
+$("#wf-import-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = $("#wf-import-file").files[0];
+  const text = (file ? await file.text() : $("#wf-import-text").value).trim();
+  if (!text) { importFailed("Choose a file or paste the JSON first."); return; }
+  let parsed;
+  try { parsed = JSON.parse(text); } catch (error) { importFailed(`That is not JSON: ${error.message}`); return; }
+  const { ok, payload } = await api("POST", data.importUrl, parsed);
+  if (!ok) {
+    importFailed(payload?.message || "The server refused the file.", Array.isArray(payload?.details) ? payload.details : []);
+    return;
+  }
+  history.record(graph);
+  replaceGraph(payload.graph);
+  canvas.fit();
+  importDialog.close();
+  const count = graph.nodes.length;
+  say(`Imported “${payload.name}” (${count} node${count === 1 ? "" : "s"}). Save to keep it; Ctrl+Z undoes it.`, "ok");
+});
+
+$("#wf-export").addEventListener("click", () => {
+  if (isDirty()) say(`Exported v${$("#wf-version").dataset.version}, the saved version: save first to include your unsaved changes.`);
+});
+
 // ---- buttons and keys ---------------------------------------------------------------------
 const help = $("#wf-help");
 const actions = {
   save, run: testRun, undo, redo, delete: deleteSelection,
   "zoom-in": () => canvas.zoomBy(1.2), "zoom-out": () => canvas.zoomBy(1 / 1.2), fit: () => canvas.fit(),
   help: () => { help.hidden = !help.hidden; },
+  import: openImport, "import-cancel": () => importDialog.close(),
 };
 root.addEventListener("click", (event) => {
   const button = event.target.closest("[data-action]");
@@ -307,16 +345,18 @@ document.addEventListener("keydown", (event) => {
   if (typing(event.target)) return;
   if (mod && key === "z") { event.preventDefault(); (event.shiftKey ? redo : undo)(); return; }
   if (mod && key === "y") { event.preventDefault(); redo(); return; }
+  if (mod && key === "a") { event.preventDefault(); canvas.selectAll(); return; }
   if (event.key === "Delete" || event.key === "Backspace") { event.preventDefault(); deleteSelection(); return; }
   if (event.key === "?") { help.hidden = !help.hidden; }
 });
 
 window.addEventListener("beforeunload", (event) => {
-  if (!isDirty()) return;
+  if (!isDirty() && !settings.dirty) return;
   event.preventDefault();
   event.returnValue = "";
 });
 
+new Minimap($("#wf-minimap"), canvas);
 canvas.setGraph(graph);
 canvas.fit();
 refreshDirty();

@@ -1,0 +1,394 @@
+"""The templates gallery: ready-made starting workflows a user copies into a new workflow.
+
+Each template is a DESIGN §3 graph that passes `validate_graph` as it is (tests/test_gallery.py
+checks every one), with example.com addresses and no credentials: a copy runs once its URLs
+point somewhere real. Adding a template = adding one entry to `TEMPLATES`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from editor.nodes import NODE_TYPES
+
+STEP = 280  # horizontal distance between nodes, as the editor places them
+
+
+@dataclass(frozen=True)
+class Template:
+    slug: str
+    name: str
+    description: str
+    category: str
+    graph: dict[str, Any]
+
+    @property
+    def node_count(self) -> int:
+        return len(self.graph["nodes"])
+
+    @property
+    def steps(self) -> list[str]:
+        """The node types' labels in graph order, for the gallery card."""
+        return [NODE_TYPES[n["type"]].label for n in self.graph["nodes"]]
+
+    def new_graph(self) -> dict[str, Any]:
+        """A copy to store, so no workflow ever shares the template's dicts."""
+        return copy.deepcopy(self.graph)
+
+
+def _node(
+    node_id: str, node_type: str, label: str, col: float, row: float = 0, **config: Any
+) -> dict[str, Any]:
+    return {
+        "id": node_id,
+        "type": node_type,
+        "label": label,
+        "position": {"x": round(col * STEP), "y": round(row * 120)},
+        "config": config,
+    }
+
+
+def _edge(source: str, target: str, handle: str = "main") -> dict[str, Any]:
+    edge = {"source": source, "target": target}
+    if handle != "main":
+        edge["source_handle"] = handle
+    return edge
+
+
+def _rules(left: str, operator: str, right: Any) -> list[dict[str, Any]]:
+    return [{"left": left, "operator": operator, "right": right}]
+
+
+_TEMPLATES = [
+    Template(
+        slug="webhook-to-api",
+        name="Forward a webhook to an API",
+        description="Receive a JSON webhook, keep only the fields you need, and POST them to "
+        "another service.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("hook", "trigger.webhook", "Incoming order", 0),
+                _node(
+                    "shape",
+                    "utility.transform",
+                    "Pick the fields",
+                    1,
+                    expression="{order_id: body.id, email: body.customer.email, total: body.total}",
+                ),
+                _node(
+                    "send",
+                    "action.http",
+                    "POST to the API",
+                    2,
+                    method="POST",
+                    url="https://api.example.com/orders",
+                    body="{{ nodes.shape.result }}",
+                ),
+            ],
+            "edges": [_edge("hook", "shape"), _edge("shape", "send")],
+        },
+    ),
+    Template(
+        slug="api-health-check",
+        name="Scheduled API health check",
+        description="Every five minutes, call a health endpoint; when it does not answer 200, "
+        "post an alert to a chat webhook.",
+        category="Monitoring",
+        graph={
+            "nodes": [
+                _node(
+                    "every_5_min",
+                    "trigger.schedule",
+                    "Every 5 minutes",
+                    0,
+                    cron="*/5 * * * *",
+                    timezone="UTC",
+                    skip_if_running=True,
+                ),
+                _node(
+                    "check",
+                    "action.http",
+                    "GET /health",
+                    1,
+                    method="GET",
+                    url="https://status.example.com/health",
+                    timeout_ms=10000,
+                    fail_on_status=False,
+                ),
+                _node(
+                    "is_down",
+                    "logic.condition",
+                    "Not 200?",
+                    2,
+                    rules=_rules("{{ nodes.check.status }}", "ne", 200),
+                ),
+                _node(
+                    "alert",
+                    "action.http",
+                    "Post an alert",
+                    3,
+                    -0.5,
+                    method="POST",
+                    url="https://hooks.example.com/alerts",
+                    body={
+                        "text": "Health check failed: HTTP {{ nodes.check.status }} "
+                        "after {{ nodes.check.duration_ms }} ms"
+                    },
+                ),
+            ],
+            "edges": [
+                _edge("every_5_min", "check"),
+                _edge("check", "is_down"),
+                _edge("is_down", "alert", "true"),
+            ],
+        },
+    ),
+    Template(
+        slug="ai-summary",
+        name="AI summary of a payload",
+        description="Summarise whatever a webhook receives in three bullet points with an AI "
+        "model, then post the summary on.",
+        category="AI",
+        graph={
+            "nodes": [
+                _node("hook", "trigger.webhook", "Incoming text", 0),
+                _node(
+                    "summarise",
+                    "action.ai",
+                    "Summarise",
+                    1,
+                    provider="openai",
+                    model="gpt-4o-mini",
+                    system_prompt="You write short, factual summaries.",
+                    prompt="Summarise this in three bullet points:\n\n{{ trigger.body | tojson }}",
+                    max_tokens=300,
+                ),
+                _node(
+                    "post",
+                    "action.http",
+                    "Post the summary",
+                    2,
+                    method="POST",
+                    url="https://hooks.example.com/summaries",
+                    body={"summary": "{{ nodes.summarise.response }}"},
+                ),
+            ],
+            "edges": [_edge("hook", "summarise"), _edge("summarise", "post")],
+        },
+    ),
+    Template(
+        slug="loop-over-list",
+        name="Call an API for each item",
+        description="Loop over a list from the payload, call an API once per item (two at a "
+        "time), then collect every response body.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node(
+                    "start",
+                    "trigger.manual",
+                    "Start",
+                    0,
+                    sample_payload={"users": [{"id": 1}, {"id": 2}, {"id": 3}]},
+                ),
+                _node(
+                    "each_user",
+                    "logic.loop",
+                    "For each user",
+                    1,
+                    items="{{ trigger.users }}",
+                    concurrency=2,
+                ),
+                _node(
+                    "fetch",
+                    "action.http",
+                    "GET the user",
+                    2,
+                    -0.6,
+                    method="GET",
+                    url="https://api.example.com/users/{{ item.id }}",
+                ),
+                _node(
+                    "collect",
+                    "utility.transform",
+                    "Collect the bodies",
+                    2,
+                    0.8,
+                    expression="results[].body",
+                ),
+            ],
+            "edges": [
+                _edge("start", "each_user"),
+                _edge("each_user", "fetch", "each"),
+                _edge("each_user", "collect", "done"),
+            ],
+        },
+    ),
+    Template(
+        slug="delayed-follow-up",
+        name="Delayed follow-up",
+        description="When someone signs up, wait a day, then ask your mail service to send "
+        "them a follow-up.",
+        category="Timing",
+        graph={
+            "nodes": [
+                _node("signup", "trigger.webhook", "New sign-up", 0),
+                _node("wait", "utility.delay", "Wait a day", 1, seconds=86400),
+                _node(
+                    "follow_up",
+                    "action.http",
+                    "Send the follow-up",
+                    2,
+                    method="POST",
+                    url="https://api.example.com/emails",
+                    body={"to": "{{ trigger.body.email }}", "template": "follow-up"},
+                ),
+            ],
+            "edges": [_edge("signup", "wait"), _edge("wait", "follow_up")],
+        },
+    ),
+    Template(
+        slug="switch-routing",
+        name="Route by a field",
+        description="Send each incoming ticket to a different endpoint depending on its type: "
+        "bugs, billing, or anything else.",
+        category="Routing",
+        graph={
+            "nodes": [
+                _node("ticket", "trigger.webhook", "New ticket", 0),
+                _node(
+                    "route",
+                    "logic.switch",
+                    "By type",
+                    1,
+                    cases=[
+                        {"handle": "bug", "rules": _rules("{{ trigger.body.type }}", "eq", "bug")},
+                        {
+                            "handle": "billing",
+                            "rules": _rules("{{ trigger.body.type }}", "eq", "billing"),
+                        },
+                    ],
+                    default_handle="other",
+                ),
+                *(
+                    _node(
+                        f"to_{name}",
+                        "action.http",
+                        f"Send to {name}",
+                        2,
+                        row,
+                        method="POST",
+                        url=f"https://api.example.com/{name}",
+                        body="{{ trigger.body }}",
+                    )
+                    for name, row in (("bugs", -1), ("billing", 0), ("support", 1))
+                ),
+            ],
+            "edges": [
+                _edge("ticket", "route"),
+                _edge("route", "to_bugs", "bug"),
+                _edge("route", "to_billing", "billing"),
+                _edge("route", "to_support", "other"),
+            ],
+        },
+    ),
+    Template(
+        slug="fan-out-merge",
+        name="Fetch two APIs and combine",
+        description="Call two APIs at the same time, wait for both, and combine their answers "
+        "into one object.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node("start", "trigger.manual", "Start", 0, sample_payload={"user_id": 1}),
+                _node(
+                    "user",
+                    "action.http",
+                    "GET the user",
+                    1,
+                    -0.6,
+                    method="GET",
+                    url="https://api.example.com/users/{{ trigger.user_id }}",
+                ),
+                _node(
+                    "orders",
+                    "action.http",
+                    "GET their orders",
+                    1,
+                    0.6,
+                    method="GET",
+                    url="https://api.example.com/users/{{ trigger.user_id }}/orders",
+                ),
+                _node("both", "utility.merge", "Wait for both", 2),
+                _node(
+                    "combine",
+                    "utility.transform",
+                    "Combine",
+                    3,
+                    expression="{user: inputs.user.body, orders: inputs.orders.body}",
+                ),
+            ],
+            "edges": [
+                _edge("start", "user"),
+                _edge("start", "orders"),
+                _edge("user", "both"),
+                _edge("orders", "both"),
+                _edge("both", "combine"),
+            ],
+        },
+    ),
+    Template(
+        slug="ai-triage",
+        name="AI triage of messages",
+        description="Let an AI model label each incoming message as urgent or not (as JSON), "
+        "and page someone only for the urgent ones.",
+        category="AI",
+        graph={
+            "nodes": [
+                _node("message", "trigger.webhook", "Incoming message", 0),
+                _node(
+                    "classify",
+                    "action.ai",
+                    "Classify",
+                    1,
+                    provider="openai",
+                    model="gpt-4o-mini",
+                    prompt='Is this message urgent? Answer as JSON {"urgent": true or false, '
+                    '"reason": "..."}.\n\n{{ trigger.body.text }}',
+                    json_output=True,
+                    temperature=0,
+                ),
+                _node(
+                    "urgent",
+                    "logic.condition",
+                    "Urgent?",
+                    2,
+                    rules=_rules("{{ nodes.classify.json.urgent }}", "eq", True),
+                ),
+                _node(
+                    "page",
+                    "action.http",
+                    "Page on-call",
+                    3,
+                    -0.5,
+                    method="POST",
+                    url="https://hooks.example.com/on-call",
+                    body={
+                        "text": "{{ trigger.body.text }}",
+                        "why": "{{ nodes.classify.json.reason }}",
+                    },
+                ),
+            ],
+            "edges": [
+                _edge("message", "classify"),
+                _edge("classify", "urgent"),
+                _edge("urgent", "page", "true"),
+            ],
+        },
+    ),
+]
+
+TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -1,0 +1,199 @@
+"""The templates gallery (editor/gallery.py and its page) and the editor's import-to-canvas
+endpoint (`POST /api/workflows/convert`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from editor.gallery import TEMPLATES
+from editor.models import Workflow
+from editor.nodes import NODE_TYPES
+from editor.transfer import export_workflow
+from editor.validation import validate_graph
+
+CONVERT = "/api/workflows/convert"
+
+N8N_FETCH = {
+    "name": "Fetch users",
+    "nodes": [
+        {
+            "parameters": {},
+            "id": "44444444-aaaa-4bbb-8ccc-000000000001",
+            "name": "Manual Trigger",
+            "type": "n8n-nodes-base.manualTrigger",
+            "typeVersion": 1,
+            "position": [0, 0],
+        },
+        {
+            "parameters": {"url": "https://api.example.com/users", "options": {}},
+            "id": "44444444-aaaa-4bbb-8ccc-000000000002",
+            "name": "Fetch users",
+            "type": "n8n-nodes-base.httpRequest",
+            "typeVersion": 4.2,
+            "position": [220, 0],
+        },
+    ],
+    "connections": {
+        "Manual Trigger": {"main": [[{"node": "Fetch users", "type": "main", "index": 0}]]}
+    },
+}
+
+
+# --- the templates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", sorted(TEMPLATES))
+def test_every_template_is_a_valid_graph(slug):
+    template = TEMPLATES[slug]
+    assert validate_graph(template.graph) == []
+    assert template.name and template.description and template.category
+    assert template.node_count == len(template.graph["nodes"]) >= 3
+
+
+def test_the_gallery_covers_the_promised_starting_points():
+    shapes = {
+        slug: (
+            {n["type"] for n in t.graph["nodes"]},
+            {e.get("source_handle", "main") for e in t.graph["edges"]},
+        )
+        for slug, t in TEMPLATES.items()
+    }
+
+    def has(types: set[str], handles: set[str] = frozenset()) -> bool:
+        return any(types <= ts and handles <= hs for ts, hs in shapes.values())
+
+    assert len(TEMPLATES) >= 6
+    assert has({"trigger.webhook", "utility.transform", "action.http"})
+    assert has({"trigger.schedule", "action.http", "logic.condition"}, {"true"})
+    assert has({"trigger.webhook", "action.ai", "action.http"})
+    assert has({"logic.loop", "action.http", "utility.transform"}, {"each", "done"})
+    assert has({"trigger.webhook", "utility.delay", "action.http"})
+    assert has({"trigger.webhook", "logic.switch", "action.http"})
+    assert all(n["type"] in NODE_TYPES for t in TEMPLATES.values() for n in t.graph["nodes"])
+
+
+def test_the_gallery_page_shows_every_template_with_its_node_count(alice_client):
+    response = alice_client.get("/workflows/templates/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for template in TEMPLATES.values():
+        assert template.name in html
+        assert f'value="{template.slug}"' in html
+    loop = TEMPLATES["loop-over-list"]
+    assert f"{loop.node_count} nodes" in html
+
+
+def test_the_dashboard_links_to_the_gallery(alice_client):
+    assert 'href="/workflows/templates/"' in alice_client.get("/workflows/").content.decode()
+
+
+def test_using_a_template_creates_my_workflow_with_its_graph_and_opens_it(alice, alice_client):
+    template = TEMPLATES["api-health-check"]
+    response = alice_client.post("/workflows/templates/", {"template": template.slug})
+    workflow = Workflow.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == workflow.get_absolute_url()
+    assert workflow.owner == alice
+    assert workflow.name == template.name
+    assert workflow.description == template.description
+    assert workflow.graph == template.graph
+    assert workflow.version == 1
+    assert [v.number for v in workflow.versions.all()] == [1]
+    assert workflow.versions.get().graph == template.graph
+    assert validate_graph(workflow.graph, owner=alice) == []
+
+    page = alice_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Every 5 minutes" in page.content.decode()
+
+
+def test_others_cannot_see_a_workflow_made_from_a_template(alice_client, charlie_client):
+    alice_client.post("/workflows/templates/", {"template": "switch-routing"})
+    workflow = Workflow.objects.get()
+    assert charlie_client.get(workflow.get_absolute_url()).status_code == 404
+    assert "Route by a field" not in charlie_client.get("/workflows/").content.decode()
+    assert charlie_client.get(f"/workflows/{workflow.pk}/export/").status_code == 404
+
+
+def test_an_unknown_template_is_a_404_page_and_creates_nothing(alice_client):
+    response = alice_client.post("/workflows/templates/", {"template": "no-such-template"})
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
+    response = alice_client.post("/workflows/templates/", {})
+    assert response.status_code == 404
+    assert not Workflow.objects.exists()
+
+
+def test_the_gallery_needs_a_signed_in_user(client, db):
+    response = client.post("/workflows/templates/", {"template": "ai-summary"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert not Workflow.objects.exists()
+
+
+# --- import into the editor's canvas ---------------------------------------------------------
+
+
+def post_json(client: Any, body: Any) -> Any:
+    text = body if isinstance(body, str) else json.dumps(body)
+    return client.post(CONVERT, text, content_type="application/json")
+
+
+def test_convert_reads_a_workfuse_export_without_creating_a_workflow(alice, alice_client):
+    source = Workflow.create(alice, "Source", graph=TEMPLATES["fan-out-merge"].new_graph())
+    response = post_json(alice_client, export_workflow(source))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "Source"
+    assert body["graph"] == source.graph
+    assert Workflow.objects.count() == 1
+    assert source.versions.count() == 1
+
+
+def test_convert_turns_an_n8n_workflow_into_a_graph(alice_client):
+    response = post_json(alice_client, N8N_FETCH)
+    assert response.status_code == 200
+    graph = response.json()["graph"]
+    assert [n["type"] for n in graph["nodes"]] == ["trigger.manual", "action.http"]
+    http = graph["nodes"][1]
+    assert http["config"]["url"] == "https://api.example.com/users"
+    assert graph["edges"] == [{"source": graph["nodes"][0]["id"], "target": http["id"]}]
+    assert validate_graph(graph) == []
+    assert not Workflow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "says"),
+    [
+        ("this is not { json", "invalid_json", "not JSON"),
+        ("[1, 2, 3]", "invalid_import", "JSON object"),
+        ({"hello": "world"}, "invalid_import", "Not a WorkFuse export"),
+        (
+            {"format": "workfuse", "format_version": 99, "name": "X", "graph": {}},
+            "invalid_import",
+            "format_version",
+        ),
+    ],
+)
+def test_convert_refuses_garbage_with_a_message(alice_client, body, code, says):
+    response = post_json(alice_client, body)
+    assert response.status_code == 400
+    payload = response.json()
+    assert payload["code"] == code
+    assert says in payload["message"]
+
+
+def test_convert_refuses_an_invalid_graph_naming_the_node(alice_client):
+    graph = TEMPLATES["delayed-follow-up"].new_graph()
+    graph["nodes"][1]["config"] = {}
+    response = post_json(alice_client, {"nodes": graph["nodes"], "edges": graph["edges"]})
+    assert response.status_code == 400
+    details = response.json()["details"]
+    assert any(d["node_id"] == "wait" for d in details)
+
+
+def test_convert_needs_authentication(client, db):
+    assert post_json(client, N8N_FETCH).status_code == 401
