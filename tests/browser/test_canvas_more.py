@@ -13,46 +13,11 @@ from playwright.sync_api import expect
 
 from editor.gallery import TEMPLATES
 from editor.models import Workflow
+from tests.browser.test_editor import CHAIN, node, open_editor
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "gallery.png"
-
-CHAIN = {
-    "nodes": [
-        {
-            "id": "start",
-            "type": "trigger.manual",
-            "label": "Start",
-            "position": {"x": 0, "y": 0},
-            "config": {},
-        },
-        {
-            "id": "fetch",
-            "type": "action.http",
-            "label": "Fetch",
-            "position": {"x": 300, "y": 0},
-            "config": {"url": "https://example.com/a"},
-        },
-        {
-            "id": "again",
-            "type": "action.http",
-            "label": "Again",
-            "position": {"x": 600, "y": 0},
-            "config": {"url": "https://example.com/b"},
-        },
-    ],
-    "edges": [{"source": "start", "target": "fetch"}, {"source": "fetch", "target": "again"}],
-}
-
-
-def open_editor(page: Any, live_server: Any, workflow: Workflow) -> None:
-    page.goto(f"{live_server.url}/workflows/{workflow.pk}/")
-    page.wait_for_selector("#wf-editor[data-ready=true]")
-
-
-def node(page: Any, node_id: str) -> Any:
-    return page.locator(f'.wf-node[data-node-id="{node_id}"]')
 
 
 def position(page: Any, node_id: str) -> tuple[int, int]:
