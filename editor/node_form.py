@@ -21,6 +21,7 @@ goes through the form unchanged.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from editor.validation import config_issues, validate_graph
 
 PREFIX = "f:"
 TEXT_KINDS = ("text", "textarea", "code")
+MEANT_JSON_OBJECT = re.compile(r'\{\s*["}]')  # `{"key"…` or `{}`, not `{{ … }}` or `{key: …}`
 ACRONYMS = {"url": "URL", "json": "JSON", "hmac": "HMAC", "ms": "(ms)", "mb": "(MB)"}
 _MISSING: Any = object()
 
@@ -370,15 +372,13 @@ def _pairs(keys: list[str], values: list[str]) -> dict[str, str]:
 
 def _loose_value(text: str) -> Any:
     """JSON when `text` is JSON; otherwise the text itself, unless it was clearly meant as a
-    JSON object or string (then the parse error is the useful answer)."""
+    JSON object or string (then the parse error is the useful answer). An object whose first
+    key is not quoted, such as the JMESPath `{id: body.id}`, is text."""
     stripped = text.strip()
     try:
         return json.loads(stripped)
     except ValueError as exc:
-        meant_json = stripped.startswith('"') or (
-            stripped.startswith("{") and not stripped.startswith("{{")
-        )
-        if meant_json:
+        if stripped.startswith('"') or MEANT_JSON_OBJECT.match(stripped):
             raise ValueError(f"Not valid JSON: {exc}.") from None
         return text
 

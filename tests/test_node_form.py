@@ -299,6 +299,16 @@ def test_json_fields_take_plain_text_and_refuse_broken_json(alice_client, workfl
     assert ("f:input", '{"a": ') in form.values  # the text is shown again, not lost
 
 
+def test_a_jmespath_multiselect_is_text_shown_without_quotes(alice_client, workflow):
+    query = "{order_id: body.id, email: body.customer.email}"
+    _, result = apply(
+        alice_client, workflow, "utility.transform", {"expression": "@"}, [("f:expression", query)]
+    )
+    assert result["config"]["expression"] == query
+    response, _ = apply(alice_client, workflow, "utility.transform", result["config"], [])
+    assert ("f:expression", query) in FormReader(response.content.decode()).values
+
+
 def test_credential_picker_lists_my_credentials_of_the_nodes_kinds_only(
     alice, bob, alice_client, workflow
 ):
