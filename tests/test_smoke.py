@@ -2,3 +2,25 @@ def test_landing_page_is_public(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert b"Workflow automation you own" in response.content
+
+
+def test_the_asgi_server_closes_database_connections_after_each_request():
+    """Under ASGI each request runs in its own thread; a kept connection would never be reused
+    and PostgreSQL would run out of client slots under load (found by bench/webhooks.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import workfuse.asgi; from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",  # parsed only, never connected
+        "SECRET_KEY": "x" * 50,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"

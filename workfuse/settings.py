@@ -123,7 +123,12 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            # Workers keep their connection; the ASGI server sets 0 (workfuse/asgi.py).
+            conn_max_age=envint("WORKFUSE_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
