@@ -439,6 +439,14 @@ def _fail(
             },
             advance=False,
         )
+    return _checkpoint(step, execution, _failed(node, message, attempts, now, exc.detail))
+
+
+def _failed(
+    node: PlanNode, message: str, attempts: list[Any], now: datetime, detail: Any = None
+) -> dict[str, Any]:
+    """A step's values once it has failed for good; with `on_error` continue or route the
+    error becomes its output and the run goes on."""
     values: dict[str, Any] = {
         "status": S.FAILED,
         "error": message,
@@ -449,12 +457,12 @@ def _fail(
     }
     if node.on_error in ("continue", "route"):
         values["error_handled"] = True
-        values["output"] = {"error": message, **({"detail": exc.detail} if exc.detail else {})}
+        values["output"] = {"error": message, **({"detail": detail} if detail else {})}
         if node.on_error == "route":
             values["handles"] = ["error"]
         else:
             values["handles"] = ["main"] if "main" in node.node_type.handles else []
-    return _checkpoint(step, execution, values)
+    return values
 
 
 def retry_delay(policy: RetryPolicy, attempt: int, retry_after: float | None = None) -> float:
@@ -892,13 +900,21 @@ def _take_back(step: Step, now: datetime, **still: Any) -> bool:
     exhaustion) cannot take down every worker in turn; its node's `on_error` still applies.
     `still` are the conditions the step must still meet (it may have moved on meanwhile)."""
     interruptions = _interruptions(step) + 1
-    if interruptions < settings.WORKFUSE_MAX_INTERRUPTIONS:
-        record = {
-            "attempt": step.attempt,
-            "status": "interrupted",
-            "finished_at": now.isoformat(),
-            "error": "The worker running this step stopped; it is run again.",
-        }
+    again = interruptions < settings.WORKFUSE_MAX_INTERRUPTIONS
+    message = (
+        "The worker running this step stopped; it is run again."
+        if again
+        else f"The worker running this step stopped {interruptions} times (crashed or was "
+        "killed), so it is not run again. Check the node for work that can exhaust a worker's "
+        "memory (WORKFUSE_MAX_INTERRUPTIONS)."
+    )
+    record = {
+        "attempt": step.attempt,
+        "status": "interrupted",
+        "finished_at": now.isoformat(),
+        "error": message,
+    }
+    if again:
         return bool(
             Step.objects.filter(pk=step.pk, status=S.RUNNING, **still).update(
                 status=S.PENDING,
@@ -908,32 +924,11 @@ def _take_back(step: Step, now: datetime, **still: Any) -> bool:
                 attempts=[*step.attempts, record],
             )
         )
-    message = (
-        f"The worker running this step stopped {interruptions} times (crashed or was killed), "
-        "so it is not run again. Check the node for work that can exhaust a worker's memory "
-        "(WORKFUSE_MAX_INTERRUPTIONS)."
-    )
-    record = {
-        "attempt": step.attempt,
-        "status": "interrupted",
-        "finished_at": now.isoformat(),
-        "error": message,
-    }
-    values: dict[str, Any] = {
-        "status": S.FAILED,
-        "error": message,
-        "attempts": [*step.attempts, record],
-        "finished_at": now,
+    plan = plan_for(step.execution.version_id, lambda: step.execution.version.graph)
+    values = {
+        **_failed(plan.nodes[step.node_id], message, [*step.attempts, record], now),
         "lease_owner": "",
-        "lease_expires_at": None,
     }
-    node = plan_for(step.execution.version_id, lambda: step.execution.version.graph).nodes[
-        step.node_id
-    ]
-    if node.on_error in ("continue", "route"):
-        values["error_handled"] = True
-        values["output"] = {"error": message}
-        values["handles"] = ["error"] if node.on_error == "route" else ["main"]
     with transaction.atomic():
         execution = Execution.objects.select_for_update().get(pk=step.execution_id)
         if Step.objects.filter(pk=step.pk, status=S.RUNNING, **still).update(**values):
