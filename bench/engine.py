@@ -40,34 +40,23 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PYTHON = sys.executable
-CELERY = str(Path(sys.executable).with_name("celery"))
+from bench.stack import Cluster, percentile, run, running, service_args, throwaway
+
 STEPS = 10  # per execution / per chain
 POLL_SECONDS = 0.05
 
 
 # --- results ---------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 CPU_PARTS = ("workers", "Redis", "bench process")
@@ -159,9 +148,9 @@ class Meter:
     sessions spent running statements, and how many connections were opened. PostgreSQL
     publishes a session's figures when it ends, so `usage()` is read after the workers stop."""
 
-    def __init__(self, admin_url: str, database: str, redis_url: str, running: Cluster):
+    def __init__(self, admin_url: str, database: str, redis_url: str, cluster: Cluster):
         self.admin_url, self.database, self.redis_url = admin_url, database, redis_url
-        self.groups = running.worker_groups()
+        self.groups = cluster.worker_groups()
 
     def _cpu(self) -> dict[str, dict[str, float]]:
         import redis
@@ -222,142 +211,8 @@ class Meter:
 # --- processes -------------------------------------------------------------------------------
 
 
-class Process:
-    """A child in its own process group, so stopping it also stops its pool children."""
-
-    def __init__(self, name: str, args: list[str], env: dict[str, str], log: Path):
-        self.name, self.log = name, log
-        self._log_file = log.open("w")
-        self.proc = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def tail(self, chars: int = 3000) -> str:
-        return self.log.read_text(errors="replace")[-chars:]
-
-    def stop(self) -> None:
-        if self.alive():
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-            except ProcessLookupError:
-                pass
-        self._log_file.close()
-
-
-class Cluster:
-    """`workers` Celery workers (`pool`, `concurrency` each) and one beat."""
-
-    def __init__(
-        self,
-        env: dict[str, str],
-        workers: int,
-        queue: str,
-        tmp: Path,
-        pool: str = "prefork",
-        concurrency: int = 1,
-    ):
-        self.processes: list[Process] = []
-        self.expected = workers
-        self.tmp = tmp
-        for i in range(workers):
-            self.processes.append(
-                Process(
-                    f"worker{i}",
-                    [
-                        CELERY,
-                        "-A",
-                        "workfuse",
-                        "worker",
-                        "--pool",
-                        pool,
-                        "--concurrency",
-                        str(concurrency),
-                        "-Q",
-                        f"{queue},{queue}.sweep,{queue}.wakeups",
-                        "-n",
-                        f"bench{i}-{queue}@%h",
-                        "-I",
-                        "bench.chain_tasks",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "--without-heartbeat",
-                        "--loglevel",
-                        "WARNING",
-                    ],
-                    env,
-                    tmp / f"worker{i}.log",
-                )
-            )
-        self.processes.append(
-            Process(
-                "beat",
-                [
-                    CELERY,
-                    "-A",
-                    "workfuse",
-                    "beat",
-                    "--loglevel",
-                    "WARNING",
-                    "--schedule",
-                    str(tmp / "beat-schedule"),
-                    "--pidfile=",
-                    "--scheduler",
-                    "celery.beat:Scheduler",
-                ],
-                env,
-                tmp / "beat.log",
-            )
-        )
-
-    def check(self) -> None:
-        for p in self.processes:
-            if not p.alive():
-                raise RuntimeError(f"{p.name} exited ({p.proc.returncode}):\n{p.tail()}")
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        from workfuse.celery import app
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.check()
-            if len(app.control.ping(timeout=0.5)) >= self.expected:
-                return
-        raise TimeoutError(f"workers not ready after {timeout} s")
-
-    def worker_groups(self) -> set[int]:
-        return {p.proc.pid for p in self.processes if p.name != "beat"}
-
-    def stop(self) -> None:
-        for p in self.processes:
-            p.stop()
-
-
-@contextmanager
-def cluster(
-    env: dict[str, str], args: argparse.Namespace, queue: str, tmp: Path
-) -> Iterator[Cluster]:
-    running = Cluster(env, args.workers, queue, tmp, args.pool, args.concurrency)
-    try:
-        running.wait_ready()
-        yield running
-    finally:
-        running.stop()
-
-
 def wait_until(
-    count: Callable[[], int], target: int, running: Cluster, timeout: float, what: str
+    count: Callable[[], int], target: int, cluster: Cluster, timeout: float, what: str
 ) -> float:
     """Poll until `count()` reaches `target`; returns the perf_counter time it did."""
     deadline = time.monotonic() + timeout
@@ -365,31 +220,10 @@ def wait_until(
         done = count()
         if done >= target:
             return time.perf_counter()
-        running.check()
+        cluster.check()
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what}: {done} of {target} finished after {timeout} s")
         time.sleep(POLL_SECONDS)
-
-
-# --- databases -------------------------------------------------------------------------------
-
-
-def admin_sql(admin_url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for sql in statements:
-            conn.execute(sql)  # type: ignore[arg-type]
-
-
-def recreate_database(admin_url: str, name: str) -> None:
-    admin_sql(
-        admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
-    )
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the two benchmarks ----------------------------------------------------------------------
@@ -429,16 +263,9 @@ def ten_step_graph() -> dict[str, Any]:
 
 
 def bench_workfuse(
-    name: str,
-    owner: Any,
-    n: int,
-    warmup: int,
-    workers: int,
-    running: Cluster,
-    meter: Meter,
-    timeout: float,
-    submitters: int,
+    name: str, owner: Any, args: argparse.Namespace, cluster: Cluster, meter: Meter
 ) -> Result:
+    n, warmup, timeout = args.executions, args.warmup, args.timeout
     from django.db.models import F
     from django.utils import timezone
 
@@ -459,14 +286,14 @@ def bench_workfuse(
 
     for i in range(warmup):
         start_execution(workflow, {"warmup": i})
-    wait_until(finished, warmup, running, timeout, f"{name} warm-up")
+    wait_until(finished, warmup, cluster, timeout, f"{name} warm-up")
 
     meter.start()
     since = timezone.now()
     t0 = time.perf_counter()
-    submit(lambda i: start_execution(workflow, {"n": i}), n, submitters)
+    submit(lambda i: start_execution(workflow, {"n": i}), n, args.submitters)
     submitted = time.perf_counter()
-    t1 = wait_until(finished, warmup + n, running, timeout, name)
+    t1 = wait_until(finished, warmup + n, cluster, timeout, name)
     meter.stop()
 
     measured = executions.filter(created_at__gte=since)
@@ -477,18 +304,11 @@ def bench_workfuse(
     steps = Step.objects.filter(execution__in=measured, status=Step.Status.SUCCEEDED).count()
     if len(latencies) != n or steps != n * STEPS:
         raise RuntimeError(f"{name}: expected {n} executions x {STEPS} steps, got {steps} steps")
-    return Result(name, n, workers, submitted - t0, t1 - t0, latencies)
+    return Result(name, n, args.workers, submitted - t0, t1 - t0, latencies)
 
 
-def bench_chain(
-    n: int,
-    warmup: int,
-    workers: int,
-    running: Cluster,
-    meter: Meter,
-    timeout: float,
-    submitters: int,
-) -> Result:
+def bench_chain(args: argparse.Namespace, cluster: Cluster, meter: Meter) -> Result:
+    n, warmup, timeout = args.executions, args.warmup, args.timeout
     import redis
     from celery import chain
     from django.conf import settings
@@ -502,21 +322,21 @@ def bench_chain(
             links = [noop.si() for _ in range(STEPS - 1)]
             chain(*links, noop.si(key, time.time())).apply_async()
 
-        submit(one, count, submitters)
+        submit(one, count, args.submitters)
 
     warm_key = f"bench:warmup:{uuid.uuid4().hex}"
     send(warm_key, warmup)
-    wait_until(lambda: client.llen(warm_key), warmup, running, timeout, "chain warm-up")
+    wait_until(lambda: client.llen(warm_key), warmup, cluster, timeout, "chain warm-up")
 
     key = f"bench:done:{uuid.uuid4().hex}"
     meter.start()
     t0 = time.perf_counter()
     send(key, n)
     submitted = time.perf_counter()
-    t1 = wait_until(lambda: client.llen(key), n, running, timeout, "raw Celery chain")
+    t1 = wait_until(lambda: client.llen(key), n, cluster, timeout, "raw Celery chain")
     meter.stop()
     latencies = [float(v) for v in client.lrange(key, 0, -1)]
-    return Result("raw Celery chain", n, workers, submitted - t0, t1 - t0, latencies)
+    return Result("raw Celery chain", n, args.workers, submitted - t0, t1 - t0, latencies)
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -525,7 +345,6 @@ def bench_chain(
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--executions", type=int, default=500, help="runs measured per part")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--warmup", type=int, default=20, help="runs before measuring")
     parser.add_argument("--pool", default="prefork", help="Celery pool of each worker")
     parser.add_argument("--concurrency", type=int, default=1, help="tasks at once per worker")
@@ -543,96 +362,45 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw Celery chain")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per part")
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL")
-    parser.add_argument("--database", default="workfuse_bench", help="dropped and recreated")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server")
-    parser.add_argument("--redis-db", type=int, default=13, help="flushed before and after")
+    service_args(parser, database="workfuse_bench", redis_db=13)
     return parser.parse_args()
-
-
-def _exit_on_sigterm(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
 
 
 def main() -> None:
     args = parse_args()
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    queue = f"bench-{uuid.uuid4().hex[:8]}"
-    redis_url = f"{args.redis}/{args.redis_db}"
-    bench_env = {
-        "DATABASE_URL": f"{args.pg}/{args.database}",
-        "REDIS_URL": redis_url,
-        "WORKFUSE_QUEUE": queue,
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "workfuse.settings",
-    }
-    os.environ.update(bench_env)
-    admin_url = f"{args.pg}/postgres"
     inline_modes = [True, False] if args.compare_inline else [not args.no_inline]
-    tmp = Path(tempfile.mkdtemp(prefix="workfuse-bench-"))
+    with throwaway(args, "bench") as bench:
 
-    import redis
+        def workers(env: dict[str, str]) -> Cluster:
+            return Cluster(env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency)
 
-    redis.Redis.from_url(redis_url).flushdb()
-    recreate_database(admin_url, args.database)
-    try:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ},
-            check=True,
-        )
-        import django
+        def measured(env: dict[str, str], part: Callable[[Cluster, Meter], Result]) -> Result:
+            with running(workers(env)) as cluster:
+                meter = Meter(bench.admin_url, args.database, bench.redis_url, cluster)
+                result = part(cluster, meter)
+            result.usage = meter.usage()
+            print(result.row(), flush=True)
+            return result
 
-        django.setup()
-        from django.contrib.auth import get_user_model
-
-        owner = get_user_model().objects.create_user("bench", "bench@example.com", "x")
         results: list[Result] = []
         for inline in inline_modes:
             name = f"WorkFuse, inline successor {'on' if inline else 'off'}"
             env = {**os.environ, "WORKFUSE_INLINE_SUCCESSOR": "1" if inline else "0"}
             print(f"{name}: {args.executions} executions on {args.workers} workers ...", flush=True)
-            with cluster(env, args, queue, tmp) as running:
-                meter = Meter(admin_url, args.database, redis_url, running)
-                result = bench_workfuse(
-                    name,
-                    owner,
-                    args.executions,
-                    args.warmup,
-                    args.workers,
-                    running,
-                    meter,
-                    args.timeout,
-                    args.submitters,
+            results.append(
+                measured(
+                    env,
+                    lambda cluster, meter, name=name: bench_workfuse(
+                        name, bench.owner, args, cluster, meter
+                    ),
                 )
-            result.usage = meter.usage()
-            results.append(result)
-            print(result.row(), flush=True)
+            )
         if not args.no_baseline:
             print(f"raw Celery chain: {args.executions} chains ...", flush=True)
-            with cluster({**os.environ}, args, queue, tmp) as running:
-                meter = Meter(admin_url, args.database, redis_url, running)
-                result = bench_chain(
-                    args.executions,
-                    args.warmup,
-                    args.workers,
-                    running,
-                    meter,
-                    args.timeout,
-                    args.submitters,
-                )
-            result.usage = meter.usage()
-            results.append(result)
-            print(result.row(), flush=True)
+            results.append(
+                measured({**os.environ}, lambda cluster, meter: bench_chain(args, cluster, meter))
+            )
         report(results, args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(admin_url, args.database)
-        redis.Redis.from_url(redis_url).flushdb()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def report(results: list[Result], args: argparse.Namespace) -> None:
@@ -660,8 +428,4 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        print("interrupted; workers stopped and the bench database dropped", file=sys.stderr)
-        sys.exit(130)
+    run(main)

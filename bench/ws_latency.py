@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ws_latency.py [--events 1000] [--workers 2] [--in-flight 2]
 
-What it sets up (like bench/engine.py, whose helpers it imports): a throwaway PostgreSQL
+What it sets up (with bench/stack.py, like the other queue-mode benches): a throwaway PostgreSQL
 database (`workfuse_wsbench`, dropped and created again, migrated), a private Redis database
 number (`--redis-db`, flushed before and after: broker and channel layer) and a private queue,
 then one `uvicorn workfuse.asgi:application` process (queue mode: Redis channel layer),
@@ -37,131 +37,24 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.engine import (  # noqa: E402
-    CELERY,
-    PYTHON,
-    STEPS,
-    Process,
-    drop_database,
-    percentile,
-    recreate_database,
-    ten_step_graph,
-)
+from bench.engine import STEPS, ten_step_graph
+from bench.stack import WebCluster, percentile, run, running, service_args, throwaway
 
-UVICORN = str(Path(sys.executable).with_name("uvicorn"))
 TERMINAL = ("succeeded", "failed", "cancelled")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ts(iso: str) -> float:
     return datetime.fromisoformat(iso).timestamp()
-
-
-# --- processes -------------------------------------------------------------------------------
-
-
-class Stack:
-    """uvicorn, `workers` Celery workers (prefork, concurrency 1) and one beat."""
-
-    def __init__(self, env: dict[str, str], workers: int, queue: str, tmp: Path):
-        self.port = free_port()
-        self.workers = workers
-        self.processes: list[Process] = []
-        try:
-            self._start(env, workers, queue, tmp)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _start(self, env: dict[str, str], workers: int, queue: str, tmp: Path) -> None:
-        from django.conf import settings
-
-        queues = [q.name for q in settings.CELERY_TASK_QUEUES]  # steps, sweep, and any others
-        self.processes.append(
-            Process(
-                "web",
-                [
-                    *(UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1"),
-                    *("--port", str(self.port), "--lifespan", "off", "--no-access-log"),
-                    *("--log-level", "warning", "--timeout-graceful-shutdown", "3"),
-                ],
-                env,
-                tmp / "web.log",
-            )
-        )
-        for i in range(workers):
-            self.processes.append(
-                Process(
-                    f"worker{i}",
-                    [
-                        *(CELERY, "-A", "workfuse", "worker", "--pool", "prefork"),
-                        *("--concurrency", "1", "-Q", ",".join(queues)),
-                        *("-n", f"wsbench{i}-{queue}@%h", "--without-gossip"),
-                        *("--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"),
-                    ],
-                    env,
-                    tmp / f"worker{i}.log",
-                )
-            )
-        self.processes.append(
-            Process(
-                "beat",
-                [
-                    *(CELERY, "-A", "workfuse", "beat", "--loglevel", "WARNING"),
-                    *("--schedule", str(tmp / "beat-schedule"), "--pidfile="),
-                    *("--scheduler", "celery.beat:Scheduler"),
-                ],
-                env,
-                tmp / "beat.log",
-            )
-        )
-
-    def check(self) -> None:
-        for p in self.processes:
-            if not p.alive():
-                raise RuntimeError(f"{p.name} exited ({p.proc.returncode}):\n{p.tail()}")
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        from workfuse.celery import app
-
-        deadline = time.monotonic() + timeout
-        listening = False
-        while time.monotonic() < deadline:
-            self.check()
-            if not listening:
-                with socket.socket() as s:
-                    listening = s.connect_ex(("127.0.0.1", self.port)) == 0
-            if listening and len(app.control.ping(timeout=0.5)) >= self.workers:
-                return
-            time.sleep(0.1)
-        raise TimeoutError(f"web server or workers not ready after {timeout} s")
-
-    def stop(self) -> None:
-        for p in self.processes:
-            p.stop()
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -200,7 +93,7 @@ class Listener:
 
 
 def run_executions(
-    workflow: Any, count: int, in_flight: int, listener: Listener, stack: Stack, timeout: float
+    workflow: Any, count: int, in_flight: int, listener: Listener, stack: WebCluster, timeout: float
 ) -> list[str]:
     """Start `count` executions, at most `in_flight` unfinished at once; wait for all to end."""
     from executions.engine import start_execution
@@ -284,76 +177,34 @@ def report(received: list[tuple[float, dict[str, Any]]], ids: list[str], args: A
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1000, help="succeeded step messages")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--in-flight", type=int, default=2, help="executions running at once")
     parser.add_argument("--warmup", type=int, default=5, help="executions before measuring")
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the measurement")
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL")
-    parser.add_argument("--database", default="workfuse_wsbench", help="dropped and recreated")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server")
-    parser.add_argument("--redis-db", type=int, default=12, help="flushed before and after")
+    service_args(parser, database="workfuse_wsbench", redis_db=12)
     return parser.parse_args()
-
-
-def _exit_on_sigterm(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
 
 
 def main() -> int:
     args = parse_args()
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    queue = f"wsbench-{uuid.uuid4().hex[:8]}"
-    redis_url = f"{args.redis}/{args.redis_db}"
-    tmp = Path(tempfile.mkdtemp(prefix="workfuse-wsbench-"))
-    os.environ.update(
-        {
-            "DATABASE_URL": f"{args.pg}/{args.database}",
-            "REDIS_URL": redis_url,
-            "WORKFUSE_QUEUE": queue,
-            "WORKFUSE_DATA_DIR": str(tmp),
-            "SECRET_KEY": secrets.token_urlsafe(50),  # shared: the session made here is valid there
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "workfuse.settings",
-        }
-    )
-    admin_url = f"{args.pg}/postgres"
-
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    recreate_database(admin_url, args.database)
-    stack: Stack | None = None
-    client_sockets = contextlib.ExitStack()
-    try:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ},
-            check=True,
-        )
-        import django
-
-        django.setup()
-        from django.contrib.auth import get_user_model
+    with throwaway(args, "wsbench") as bench, contextlib.ExitStack() as sockets:
         from django.test import Client
         from websockets.sync.client import connect
         from websockets.typing import Origin
 
         from editor.models import Workflow
 
-        owner = get_user_model().objects.create_user("bench", "bench@example.com", "x")
-        workflow = Workflow.create(owner, "ws latency", graph=ten_step_graph())
+        workflow = Workflow.create(bench.owner, "ws latency", graph=ten_step_graph())
         client = Client()
-        client.force_login(owner)
+        client.force_login(bench.owner)
         cookie = f"sessionid={client.cookies['sessionid'].value}"
 
-        stack = Stack({**os.environ}, args.workers, queue, tmp)
-        stack.wait_ready()
-        origin = f"http://127.0.0.1:{stack.port}"
-        ws = client_sockets.enter_context(
+        stack = sockets.enter_context(
+            running(WebCluster({**os.environ}, args.workers, bench.queue, bench.tmp))
+        )
+        ws = sockets.enter_context(
             connect(
                 f"ws://127.0.0.1:{stack.port}/ws/workflows/{workflow.pk}/",
-                origin=Origin(origin),
+                origin=Origin(f"http://127.0.0.1:{stack.port}"),
                 additional_headers={"Cookie": cookie},
                 proxy=None,
                 max_queue=None,
@@ -374,21 +225,7 @@ def main() -> int:
         ids = run_executions(workflow, count, args.in_flight, listener, stack, args.timeout)
         time.sleep(0.5)  # any straggler messages
         return 0 if report(list(listener.received), ids, args) else 1
-    finally:
-        client_sockets.close()
-        if stack is not None:
-            stack.stop()
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(admin_url, args.database)
-        redis.Redis.from_url(redis_url).flushdb()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted; processes stopped and the bench database dropped", file=sys.stderr)
-        sys.exit(130)
+    run(main)
