@@ -241,6 +241,22 @@ def test_magic_input_shows_why_a_proposal_is_not_valid(page, live_server, alice,
     expect(page.locator('#wf-magic-diff tr.diff-removed[data-field="url"]')).to_be_visible()
 
 
+def test_a_failed_request_hides_the_earlier_proposal(page, live_server, alice, fake_ai):
+    earlier = {"config": {"method": "GET", "url": "https://example.com/a"}, "confidence": 0.8}
+    fake_ai.script("openai", Reply(json={**earlier, "reasoning": "A GET."}), Reply(status=401))
+    workflow = Workflow.create(alice, "Orders", graph=WEBHOOK_THEN_HTTP)
+    open_editor(page, live_server, workflow)
+    open_node(page, "notify")
+    page.click("#wf-magic > summary")
+    page.fill("#wf-magic-prompt", "get it")
+    page.click("#wf-magic-ask")
+    expect(page.locator("#wf-magic-apply")).to_be_visible()
+    page.fill("#wf-magic-prompt", "post it instead")
+    page.click("#wf-magic-ask")
+    expect(page.locator("#wf-magic-error")).to_contain_text("API key")
+    expect(page.locator("#wf-magic-result")).to_be_hidden()
+
+
 def test_magic_input_without_a_provider_says_how_to_set_one_up(page, live_server, alice, settings):
     settings.OPENAI_API_KEY = settings.ANTHROPIC_API_KEY = settings.GEMINI_API_KEY = ""
     settings.OPENAI_BASE_URL = ""

@@ -79,6 +79,9 @@ export class Magic {
     this.busy(false);
     if (node.id !== this.host.node()?.id) return;
     if (!ok) {
+      // An earlier proposal answered another request: no Apply for it next to this error.
+      this.proposal = null;
+      this.$("#wf-magic-result").hidden = true;
       error.textContent = this.failure(payload, status);
       return;
     }
