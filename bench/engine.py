@@ -59,7 +59,7 @@ POLL_SECONDS = 0.05
 # --- results ---------------------------------------------------------------------------------
 
 
-CPU_PARTS = ("workers", "Redis", "bench process")
+CPU_PARTS = ("workers", "PostgreSQL", "Redis", "bench process")
 
 
 @dataclass
@@ -133,17 +133,20 @@ COST_HEADER = (
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def proc_stat(pid: str) -> tuple[int, float] | None:
-    """(process group, CPU seconds used) of a process, or None if it is gone (Linux /proc)."""
+def proc_stat(pid: str) -> tuple[str, int, float] | None:
+    """(command name, process group, CPU seconds used) of a process, or None if it is gone
+    (Linux /proc)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        name, _, rest = Path(f"/proc/{pid}/stat").read_text().partition(" (")[2].rpartition(")")
     except OSError:
         return None
-    return int(fields[2]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    fields = rest.split()
+    return name, int(fields[2]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 class Meter:
-    """CPU time of the workers (per process, so deltas are exact), Redis and this process, and
+    """CPU time of the workers and PostgreSQL's processes (per process, so deltas are exact; a
+    process that ends in between loses its share), Redis and this process, and
     PostgreSQL's own statistics for the bench database (`pg_stat_database`): the time its
     sessions spent running statements, and how many connections were opened. PostgreSQL
     publishes a session's figures when it ends, so `usage()` is read after the workers stop."""
@@ -155,14 +158,16 @@ class Meter:
     def _cpu(self) -> dict[str, dict[str, float]]:
         import redis
 
-        workers = {
-            entry.name: stat[1]
+        stats = {
+            entry.name: stat
             for entry in Path("/proc").iterdir()
-            if entry.name.isdigit() and (stat := proc_stat(entry.name)) and stat[0] in self.groups
+            if entry.name.isdigit() and (stat := proc_stat(entry.name))
         }
         info = redis.Redis.from_url(self.redis_url).info("cpu")
         return {
-            "workers": workers,
+            "workers": {pid: cpu for pid, (_, group, cpu) in stats.items() if group in self.groups},
+            # All of the server's processes (the sessions, and the WAL writer that syncs commits).
+            "PostgreSQL": {pid: cpu for pid, (name, _, cpu) in stats.items() if name == "postgres"},
             "Redis": {"": float(info["used_cpu_user"]) + float(info["used_cpu_sys"])},
             "bench process": {"": time.process_time()},
         }

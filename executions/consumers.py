@@ -1,4 +1,4 @@
-"""WebSocket consumers (DESIGN §7): one class per route, a Channels group per execution/workflow.
+"""WebSocket consumers (DESIGN §7): one class per route, on the Channels group of a workflow.
 
 Session-authenticated, owner only: anyone else is accepted and closed at once with 4403, so
 the browser sees the reason. The first message is a snapshot of every step, so a reconnect
@@ -51,11 +51,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def live_event(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["payload"])
+        if self.wants(event["payload"]):
+            await self.send_json(event["payload"])
 
     async def live_batch(self, event: dict[str, Any]) -> None:
         for payload in event["payloads"]:
-            await self.send_json(payload)
+            if self.wants(payload):
+                await self.send_json(payload)
+
+    def wants(self, payload: dict[str, Any]) -> bool:
+        return True
 
     # Subclasses define `owns(user)`, which also sets `self.group`, and `snapshot()`.
     owns: Any
@@ -67,11 +72,19 @@ class ExecutionConsumer(LiveConsumer):
 
     def owns(self, user: Any) -> bool:
         execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
-        if not Execution.objects.filter(pk=execution_id, workflow__owner=user).exists():
+        workflow_id = (
+            Execution.objects.filter(pk=execution_id, workflow__owner=user)
+            .values_list("workflow_id", flat=True)
+            .first()
+        )
+        if workflow_id is None:
             return False
-        self.execution_id = execution_id
-        self.group = events.execution_group(execution_id)
+        self.execution_id = str(execution_id)
+        self.group = events.workflow_group(workflow_id)  # filtered by `wants`
         return True
+
+    def wants(self, payload: dict[str, Any]) -> bool:
+        return payload.get("execution_id") == self.execution_id
 
     def snapshot(self) -> dict[str, Any]:
         return snapshot(Execution.objects.get(pk=self.execution_id))

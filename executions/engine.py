@@ -32,7 +32,7 @@ from editor.models import Workflow, WorkflowVersion
 from editor.nodes.base import NodeError, RunContext, Secret
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues, validate_graph
-from executions import events
+from executions import events, step_sql
 from executions.models import Execution, Step
 from executions.plan import Plan, PlanNode, parse_key, plan_for
 from executions.statemachine import FINISHED, Decisions, StepState, decide, sole_successor
@@ -485,11 +485,7 @@ def _checkpoint(
     with transaction.atomic():
         # Lock the row and read only its status: the rest of the execution does not change
         # while it runs (and trigger data can be large).
-        execution.status = (
-            Execution.objects.select_for_update()
-            .filter(pk=execution.pk)
-            .values_list("status", flat=True)
-        ).get()
+        execution.status = step_sql.lock_execution(execution.pk)
         if execution.status == E.CANCELLED:
             values = {
                 "status": S.CANCELLED,
@@ -498,10 +494,7 @@ def _checkpoint(
                 "error": "Cancelled while running; the result was discarded.",
             }
             advance = False
-        updated = Step.objects.filter(pk=step.pk, status=S.RUNNING, lease_owner=worker_id()).update(
-            **values
-        )
-        if not updated:
+        if not step_sql.store_result(step.pk, worker_id(), values):
             log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
             return None
         for name, value in values.items():
@@ -629,15 +622,7 @@ def _advance(
             claimed.lease_owner = worker_id()
             claimed.lease_expires_at = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
     if created:
-        Step.objects.bulk_create(created)
-        if not all(s.pk for s in created):  # SQLite and older backends don't return ids
-            ids = dict(
-                Step.objects.filter(
-                    execution=execution, key__in=[s.key for s in created]
-                ).values_list("key", "id")
-            )
-            for s in created:
-                s.pk = s.id = ids[s.key]
+        step_sql.insert_steps(created)
         for s in created:
             events.step_changed(s, execution)
     if decisions.outcome:

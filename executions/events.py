@@ -1,5 +1,9 @@
 """Live events (DESIGN §7): published to Channels groups after the state change commits.
 
+There is one group per workflow; a socket that follows one execution joins its workflow's group
+and keeps that execution's messages (`consumers.ExecutionConsumer`). One group per message
+instead of two halves the sends, and lets a busy workflow's messages leave coalesced.
+
 Workers publish through one long-lived event loop per process (a new loop and Redis connection
 per message costs ~6 ms). In embedded mode the in-memory layer lives on the web server's loop,
 which is not thread-safe, so messages are handed to that loop instead (see shared/STACK.md).
@@ -15,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -22,10 +27,6 @@ log = logging.getLogger(__name__)
 _server_loop: asyncio.AbstractEventLoop | None = None
 _own_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
-
-
-def execution_group(execution_id: Any) -> str:
-    return f"execution.{execution_id}"
 
 
 def workflow_group(workflow_id: Any) -> str:
@@ -65,10 +66,8 @@ def publish(groups: list[str], payload: dict[str, Any]) -> None:
 
 
 def publish_many(groups: list[str], payloads: list[dict[str, Any]]) -> None:
-    """Send several messages to the same groups as one channel-layer message per group.
-
-    Messages go through one queue per event loop, sent by one task, so a client receives
-    them in the order the state changed (a step's result before its execution's end)."""
+    """Hand messages to this process's publisher for the groups, in the order the state
+    changed (a step's result before its execution's end)."""
     layer = get_channel_layer()
     if layer is None or not payloads:
         return
@@ -76,39 +75,76 @@ def publish_many(groups: list[str], payloads: list[dict[str, Any]]) -> None:
     if loop is None:
         return  # nobody can be listening yet
     sent_at = now_iso()
-    payloads = [{**payload, "sent_at": sent_at} for payload in payloads]
-    loop.call_soon_threadsafe(_enqueue, loop, layer, groups, payloads)
+    _publisher(loop, layer).add(groups, [{**payload, "sent_at": sent_at} for payload in payloads])
 
 
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue] = (
+_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Publisher] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _enqueue(
-    loop: asyncio.AbstractEventLoop, layer: Any, groups: list[str], payloads: list[dict[str, Any]]
-) -> None:
-    """Runs on `loop`: start its sender on first use, then queue the message."""
-    queue = _queues.get(loop)
-    if queue is None:
-        queue = _queues[loop] = asyncio.Queue()
-        loop.create_task(_sender(layer, queue))
-    queue.put_nowait((groups, payloads))
+def _publisher(loop: asyncio.AbstractEventLoop, layer: Any) -> _Publisher:
+    with _lock:
+        publisher = _publishers.get(loop)
+        if publisher is None:
+            publisher = _publishers[loop] = _Publisher(loop, layer)
+        return publisher
 
 
-async def _sender(layer: Any, queue: asyncio.Queue) -> None:
-    while True:
-        groups, payloads = await queue.get()
-        message = (
-            {"type": "live.event", "payload": payloads[0]}
-            if len(payloads) == 1
-            else {"type": "live.batch", "payloads": payloads}
-        )
-        for group in groups:
-            try:
-                await layer.group_send(group, message)
-            except Exception as exc:  # a lost live update is logged, never fatal
-                log.warning("Live update not delivered: %s", exc)
+class _Publisher:
+    """Sends one process's live messages from one task on `loop`, coalesced per group.
+
+    The first message after a quiet spell leaves at once; whatever arrives while a send is
+    under way, or within `WORKFUSE_LIVE_WINDOW_MS` after it, leaves together as one
+    `live.batch` per group. Under load this is one channel-layer send per workflow and window
+    instead of one per step; a lone update is not delayed. Threads only append under a lock;
+    the loop is woken once per window, not per message."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, layer: Any):
+        self.loop, self.layer = loop, layer
+        self.lock = threading.Lock()
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.woken = False  # a wake-up is on its way or the sender is busy: no need for another
+        self.wakeup: asyncio.Event | None = None
+        self.window = settings.WORKFUSE_LIVE_WINDOW_MS / 1000
+
+    def add(self, groups: list[str], payloads: list[dict[str, Any]]) -> None:
+        with self.lock:
+            for group in groups:
+                self.pending.setdefault(group, []).extend(payloads)
+            if self.woken:
+                return
+            self.woken = True
+        self.loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:  # on the loop
+        if self.wakeup is None:
+            self.wakeup = asyncio.Event()
+            self.loop.create_task(self._sender())
+        self.wakeup.set()
+
+    async def _sender(self) -> None:
+        assert self.wakeup is not None
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            while True:
+                with self.lock:
+                    pending, self.pending = self.pending, {}
+                    if not pending:
+                        self.woken = False
+                        break
+                for group, payloads in pending.items():
+                    message = (
+                        {"type": "live.event", "payload": payloads[0]}
+                        if len(payloads) == 1
+                        else {"type": "live.batch", "payloads": payloads}
+                    )
+                    try:
+                        await self.layer.group_send(group, message)
+                    except Exception as exc:  # a lost live update is logged, never fatal
+                        log.warning("Live update not delivered: %s", exc)
+                await asyncio.sleep(self.window)
 
 
 def on_commit(groups: list[str], payload: dict[str, Any]) -> None:
@@ -175,22 +211,16 @@ def execution_payload(execution: Any) -> dict[str, Any]:
 
 
 def step_changed(step: Any, execution: Any) -> None:
-    on_commit(
-        [execution_group(execution.id), workflow_group(execution.workflow_id)],
-        step_payload(step, execution),
-    )
+    on_commit([workflow_group(execution.workflow_id)], step_payload(step, execution))
 
 
 def execution_changed(execution: Any) -> None:
-    on_commit(
-        [execution_group(execution.id), workflow_group(execution.workflow_id)],
-        execution_payload(execution),
-    )
+    on_commit([workflow_group(execution.workflow_id)], execution_payload(execution))
 
 
 def token(execution_id: Any, workflow_id: Any, node_id: str, text: str) -> None:
     """Streaming AI tokens are sent at once: they are not state and have no commit to wait for."""
     publish(
-        [execution_group(execution_id), workflow_group(workflow_id)],
+        [workflow_group(workflow_id)],
         {"type": "token", "execution_id": str(execution_id), "node_id": node_id, "text": text},
     )

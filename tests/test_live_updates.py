@@ -102,6 +102,31 @@ def test_execution_socket_sends_that_executions_snapshot(alice):
     assert [s["key"] for s in message["steps"]] == ["start", "a"]
 
 
+def test_execution_socket_gets_only_that_executions_messages(alice):
+    """Both runs publish on their workflow's group; the execution socket keeps its own."""
+    delay = {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}
+    workflow = make_workflow(alice, chain(delay))
+    watched = engine.start_execution(workflow)
+    headers = session_headers(alice)
+
+    async def scenario() -> list[dict]:
+        ws = connect(f"/ws/executions/{watched.pk}/", headers)
+        assert (await ws.connect())[0]
+        snapshot = await ws.receive_json_from()
+        assert snapshot["execution"]["status"] == "running"
+        await database_sync_to_async(engine.start_execution)(workflow)  # another run
+        await database_sync_to_async(engine.cancel)(watched)
+        messages = await receive_until(
+            ws, lambda m: m["type"] == "execution" and m["status"] == "cancelled"
+        )
+        await ws.disconnect()
+        return messages
+
+    messages = asyncio.run(scenario())
+    assert {m["execution_id"] for m in messages} == {str(watched.pk)}
+    assert [m["status"] for m in messages if m["type"] == "execution"] == ["cancelled"]
+
+
 @pytest.mark.parametrize("who", ["outsider", "anonymous"])
 def test_others_are_closed_with_4403(alice, charlie, who):
     execution = engine.start_execution(make_workflow(alice, chain(transform("a"))))
