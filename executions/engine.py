@@ -614,6 +614,11 @@ def _advance(
         )
         for key, (node_id, status) in decisions.create.items()
     ]
+    trigger = next(
+        (s for s in created if s.node_id == plan.trigger and s.status == S.PENDING), None
+    )
+    if trigger is not None:
+        _run_trigger(plan.nodes[plan.trigger], trigger, execution, now)
     claimed = None
     if claim and not decisions.outcome:
         claimed = next((s for s in created if s.status == S.PENDING), None)
@@ -628,7 +633,43 @@ def _advance(
     if decisions.outcome:
         _finish_execution(execution, decisions, now)
         return [], None
-    return [s.pk for s in created if s.status == S.PENDING], claimed
+    ready = [s.pk for s in created if s.status == S.PENDING]
+    if trigger is not None:  # finished already: what follows from it, in this transaction
+        more, claimed = _advance(execution, claim=claim and claimed is None, finished=trigger)
+        ready += more
+    return ready, claimed
+
+
+def _run_trigger(node: PlanNode, step: Step, execution: Execution, now: datetime) -> None:
+    """Finish a trigger's step as it is created: its output is the run's payload (no trigger
+    node does more), so it needs no task, claim or commit of its own. It runs through the same
+    config check and node call as any step, and fails the same way (e.g. a payload above the
+    output limit)."""
+    step.status, step.attempt, step.started_at = S.RUNNING, 1, now
+    try:
+        config = _render_config(node, step, execution, {})
+        ctx = RunContext(
+            execution_id=str(execution.id),
+            node_id=node.id,
+            step_key=step.key,
+            input=execution.trigger_data,
+        )
+        output = _checked_output(_call_node(node, config, ctx))
+    except NodeError as exc:
+        record = _attempt_record(step, now, "failed", exc.message, retryable=False)
+        values = _failed(node, exc.message, [record], timezone.now(), exc.detail)
+    else:
+        values = {
+            "status": S.SUCCEEDED,
+            "output": output,
+            "handles": node.node_type.active_handles(config, output),
+            "input": config.model_dump(),
+            "finished_at": timezone.now(),
+            "attempts": [_attempt_record(step, now, "succeeded")],
+        }
+    for name, value in values.items():
+        setattr(step, name, value)
+    step.dispatched_at = None  # never sent to a worker
 
 
 def _state(step: Step) -> StepState:

@@ -276,9 +276,34 @@ def test_missing_template_variable_fails_naming_it(alice):
 
 def test_oversized_output_is_refused(alice, settings):
     settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES = 1000
-    execution = run(make_workflow(alice, chain(transform("big"))), {"blob": "x" * 5000})
+    # The payload fits; the transform triples it past the limit.
+    graph = chain(transform("big", "[@, @, @]"))
+    execution = run(make_workflow(alice, graph), {"blob": "x" * 500})
     assert execution.status == "failed"
-    assert "above the 0.0 MB limit" in execution.error or "limit per step" in execution.error
+    assert execution.error.startswith("Step 'big' failed: The output is")
+    assert "limit per step" in execution.error
+
+
+def test_the_trigger_step_is_finished_as_the_execution_starts(alice):
+    delay = {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}
+    execution = engine.start_execution(make_workflow(alice, chain(delay)), {"order": 7})
+    trigger = Step.objects.get(execution=execution, key="start")
+    assert (trigger.status, trigger.output, trigger.handles) == (
+        "succeeded",
+        {"order": 7},
+        ["main"],
+    )
+    assert trigger.attempt == 1 and [a["status"] for a in trigger.attempts] == ["succeeded"]
+    assert trigger.started_at is not None and trigger.finished_at is not None
+    assert Step.objects.get(execution=execution, key="wait").status == "waiting"
+
+
+def test_an_oversized_payload_fails_the_trigger_step(alice, settings):
+    settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES = 1000
+    execution = run(make_workflow(alice, chain(transform("a"))), {"blob": "x" * 5000})
+    assert execution.status == "failed"
+    assert execution.error.startswith("Step 'start' failed: The output is")
+    assert not Step.objects.filter(execution=execution, key="a").exists()
 
 
 def test_duplicate_delivery_of_a_step_is_harmless(alice):
