@@ -20,8 +20,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -190,16 +189,11 @@ def run_step(step_id: int) -> Step | None:
     now = timezone.now()
     # The claim is a single-row UPDATE; whether the execution may run is checked right after
     # (a join here costs more than the rare undo below).
-    claimed = Step.objects.filter(pk=step_id, status=S.PENDING).update(
-        status=S.RUNNING,
-        attempt=F("attempt") + 1,
-        started_at=Coalesce("started_at", Value(now)),
-        lease_expires_at=now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS),
-        lease_owner=worker_id(),
-    )
-    if not claimed:
+    lease = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
+    step = step_sql.claim(step_id, worker_id(), now, lease)
+    if step is None:
         return None  # a duplicate delivery, or already done: nothing to do
-    step = Step.objects.select_related("execution", "execution__workflow").get(pk=step_id)
+    step.execution = step_sql.load_execution(step.execution_id)
     execution = step.execution
     if execution.status != E.RUNNING:  # paused (or finished) since dispatch: leave it pending
         Step.objects.filter(pk=step_id, status=S.RUNNING, lease_owner=worker_id()).update(
@@ -329,9 +323,9 @@ def _gather(
     known: dict[str, Finished] = step.known
     missing = [key for key in wanted if key not in known]
     if missing:
-        for key, node_id, status, output, error_handled, fired in Step.objects.filter(
-            execution=execution, key__in=missing
-        ).values_list("key", "node_id", "status", "output", "error_handled", "handles"):
+        for key, node_id, status, output, error_handled, fired in step_sql.step_results(
+            execution.pk, missing
+        ):
             if status in FINISHED:
                 known[key] = Finished(
                     node_id, status == S.SUCCEEDED or error_handled, output, fired
@@ -592,9 +586,7 @@ def _advance(
     elif fresh:
         decisions = decide(plan, {})
     else:
-        rows = Step.objects.filter(execution=execution).values_list(
-            "key", "node_id", "status", "handles", "error_handled", "items_total", "items_started"
-        )
+        rows = step_sql.step_states(execution.pk)
         decisions = decide(
             plan, {row[0]: StepState(*row[:3], tuple(row[3] or ()), *row[4:]) for row in rows}
         )
@@ -723,7 +715,7 @@ def _finish_execution(execution: Execution, decisions: Decisions, now: datetime)
             f"Step '{failed.key}' failed: {failed.error}" if failed else "A step failed."
         )
         _cancel_open_steps(execution, now)
-    execution.save(update_fields=["status", "finished_at", "error"])
+    step_sql.save_outcome(execution)
     events.execution_changed(execution)
     if execution.workflow.max_concurrency:
         _admit_next(execution.workflow_id)

@@ -1,78 +1,211 @@
-"""The statements every step checkpoint runs, with their SQL built once per process.
+"""The engine's hot-path statements, with their SQL built once per process.
 
 Django compiles a queryset's SQL anew on every call, which costs about 0.3 to 0.5 ms of CPU per
 statement, more than the statement itself (docs/performance.md). A chain step runs three (lock
-the execution, store the step's result, insert its successor), so `engine._checkpoint` uses
-these instead. Values are adapted by the model fields' own `pre_save`/`get_db_prep_save`, as
-the ORM would, and the statements run on Django's connection inside its transaction, so
-PostgreSQL and SQLite both work and `transaction.on_commit` hooks behave as before.
+the execution, store the step's result, insert its successor), and each task and execution a
+few more (claim, load, read the steps, finish), so `engine` uses these instead. Values are
+adapted by the model fields' own `pre_save`/`get_db_prep_save` and read back through the same
+converters the ORM applies, and the statements run on Django's connection inside its
+transaction, so PostgreSQL and SQLite both work and `transaction.on_commit` hooks behave as
+before.
 
-The SQL text holds only quoted names from the model's metadata; every value is a parameter
+The SQL text holds only quoted names from the models' metadata; every value is a parameter
 (hence the `noqa: S608` below).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Field, Model
 
+from editor.models import Workflow
 from executions.models import Execution, Step
 
-_STEP_FIELDS = {f.attname: f for f in Step._meta.concrete_fields}
-# Inserted columns: all but the id, in model order.
-_INSERTED = tuple(f for f in Step._meta.concrete_fields if not f.primary_key)
+S = Step.Status
+_STEP = {f.attname: f for f in Step._meta.concrete_fields}
+_STEP_COLUMNS = tuple(Step._meta.concrete_fields)
+_INSERTED = tuple(f for f in _STEP_COLUMNS if not f.primary_key)  # in model order
+_EXECUTION_COLUMNS = tuple(Execution._meta.concrete_fields)
+# What a worker reads of the workflow with its execution (the rest is loaded if ever used).
+_WORKFLOW_COLUMNS = tuple(Workflow._meta.get_field(n) for n in ("id", "owner", "max_concurrency"))
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _names(fields: tuple[Field, ...], table: str = "") -> str:
+    prefix = f"{_qn(table)}." if table else ""
+    return ", ".join(prefix + _qn(f.column) for f in fields)
+
+
+def _run(sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], int]:
+    """(rows returned, rows affected)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+
+
+@cache
+def _converters(vendor: str, fields: tuple[Field, ...]) -> list[tuple[int, list[Any], Any]]:
+    """Per column: the functions the ORM would pass a raw database value through."""
+    out = []
+    for position, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if functions:
+            out.append((position, functions, column))
+    return out
+
+
+def _python(fields: tuple[Field, ...], row: tuple[Any, ...]) -> list[Any]:
+    values = list(row)
+    for position, functions, column in _converters(connection.vendor, fields):
+        for function in functions:
+            values[position] = function(values[position], column, connection)
+    return values
+
+
+def _instance(model: type[Model], fields: tuple[Field, ...], row: tuple[Any, ...]) -> Any:
+    return model.from_db(connection.alias, [f.attname for f in fields], _python(fields, row))
+
+
+def _key(model: type[Model], pk: Any) -> Any:
+    return model._meta.pk.get_db_prep_value(pk, connection)
+
+
+# --- executions ------------------------------------------------------------------------------
 
 
 @cache
 def _lock_sql(vendor: str, for_update: bool) -> str:
-    qn = connection.ops.quote_name
     lock = " FOR UPDATE" if for_update else ""
-    table = qn(Execution._meta.db_table)
-    return f"SELECT {qn('status')} FROM {table} WHERE {qn('id')} = %s{lock}"  # noqa: S608
-
-
-@cache
-def _update_sql(vendor: str, columns: tuple[str, ...]) -> str:
-    qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(_STEP_FIELDS[c].column)} = %s" for c in columns)
-    return (
-        f"UPDATE {qn(Step._meta.db_table)} SET {sets} "  # noqa: S608
-        f"WHERE {qn('id')} = %s AND {qn('status')} = %s AND {qn('lease_owner')} = %s"
-    )
-
-
-@cache
-def _insert_sql(vendor: str, rows: int) -> str:
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in _INSERTED)
-    row = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
-    values = ", ".join([row] * rows)
-    table = qn(Step._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {qn('id')}"  # noqa: S608
+    table = _qn(Execution._meta.db_table)
+    return f"SELECT {_qn('status')} FROM {table} WHERE {_qn('id')} = %s{lock}"  # noqa: S608
 
 
 def lock_execution(execution_id: Any) -> str | None:
     """Lock the execution's row for this transaction and return its status (None if gone)."""
     sql = _lock_sql(connection.vendor, connection.features.has_select_for_update)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Execution._meta.pk.get_db_prep_value(execution_id, connection)])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    rows, _ = _run(sql, [_key(Execution, execution_id)])
+    return rows[0][0] if rows else None
+
+
+@cache
+def _load_sql(vendor: str) -> str:
+    execution, workflow = Execution._meta.db_table, Workflow._meta.db_table
+    return (
+        f"SELECT {_names(_EXECUTION_COLUMNS, execution)}, "  # noqa: S608
+        f"{_names(_WORKFLOW_COLUMNS, workflow)} FROM {_qn(execution)} "
+        f"JOIN {_qn(workflow)} ON {_qn(workflow)}.{_qn('id')} = {_qn(execution)}."
+        f"{_qn(Execution._meta.get_field('workflow').column)} "
+        f"WHERE {_qn(execution)}.{_qn('id')} = %s"
+    )
+
+
+def load_execution(execution_id: Any) -> Execution | None:
+    """The execution, with `.workflow` holding its id, owner and concurrency limit."""
+    rows, _ = _run(_load_sql(connection.vendor), [_key(Execution, execution_id)])
+    if not rows:
+        return None
+    split = len(_EXECUTION_COLUMNS)
+    execution = _instance(Execution, _EXECUTION_COLUMNS, rows[0][:split])
+    execution.workflow = _instance(Workflow, _WORKFLOW_COLUMNS, rows[0][split:])
+    return execution
+
+
+@cache
+def _finish_sql(vendor: str) -> str:
+    sets = ", ".join(f"{_qn(c)} = %s" for c in ("status", "finished_at", "error"))
+    table = _qn(Execution._meta.db_table)
+    return f"UPDATE {table} SET {sets} WHERE {_qn('id')} = %s"  # noqa: S608
+
+
+def save_outcome(execution: Execution) -> None:
+    """Store the execution's `status`, `finished_at` and `error`."""
+    field = Execution._meta.get_field
+    _run(
+        _finish_sql(connection.vendor),
+        [
+            execution.status,
+            field("finished_at").get_db_prep_save(execution.finished_at, connection),
+            execution.error,
+            _key(Execution, execution.pk),
+        ],
+    )
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+@cache
+def _claim_sql(vendor: str, returning: bool) -> str:
+    table = _qn(Step._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {_qn('status')} = %s, "  # noqa: S608
+        f"{_qn('attempt')} = {_qn('attempt')} + 1, "
+        f"{_qn('started_at')} = COALESCE({_qn('started_at')}, %s), "
+        f"{_qn('lease_expires_at')} = %s, {_qn('lease_owner')} = %s "
+        f"WHERE {_qn('id')} = %s AND {_qn('status')} = %s"
+    )
+    return f"{sql} RETURNING {_names(_STEP_COLUMNS)}" if returning else sql
+
+
+@cache
+def _step_sql(vendor: str) -> str:
+    table = _qn(Step._meta.db_table)
+    return f"SELECT {_names(_STEP_COLUMNS)} FROM {table} WHERE {_qn('id')} = %s"  # noqa: S608
+
+
+def claim(step_id: int, owner: str, now: datetime, lease_until: datetime) -> Step | None:
+    """Take a pending step: running, one more attempt, leased to `owner`. None when it is not
+    pending (a duplicate delivery, or already done)."""
+    returning = connection.features.can_return_rows_from_bulk_insert  # SQLite 3.35+ too
+    params = [
+        S.RUNNING,
+        _STEP["started_at"].get_db_prep_save(now, connection),
+        _STEP["lease_expires_at"].get_db_prep_save(lease_until, connection),
+        owner,
+        step_id,
+        S.PENDING,
+    ]
+    rows, claimed = _run(_claim_sql(connection.vendor, returning), params)
+    if not claimed:
+        return None
+    if not returning:
+        rows, _ = _run(_step_sql(connection.vendor), [step_id])
+    return _instance(Step, _STEP_COLUMNS, rows[0])
+
+
+@cache
+def _update_sql(vendor: str, columns: tuple[str, ...]) -> str:
+    sets = ", ".join(f"{_qn(_STEP[c].column)} = %s" for c in columns)
+    return (
+        f"UPDATE {_qn(Step._meta.db_table)} SET {sets} "  # noqa: S608
+        f"WHERE {_qn('id')} = %s AND {_qn('status')} = %s AND {_qn('lease_owner')} = %s"
+    )
 
 
 def store_result(step_id: int, lease_owner: str, values: dict[str, Any]) -> bool:
     """Write `values` (field name -> value) to a step this worker runs; False when it no longer
     holds the step (its lease was taken over), and then nothing is written."""
     columns = tuple(values)
-    params = [_STEP_FIELDS[c].get_db_prep_save(values[c], connection) for c in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _update_sql(connection.vendor, columns),
-            [*params, step_id, Step.Status.RUNNING, lease_owner],
-        )
-        return cursor.rowcount > 0
+    params = [_STEP[c].get_db_prep_save(values[c], connection) for c in columns]
+    sql = _update_sql(connection.vendor, columns)
+    _, updated = _run(sql, [*params, step_id, S.RUNNING, lease_owner])
+    return updated > 0
+
+
+@cache
+def _insert_sql(vendor: str, rows: int) -> str:
+    row = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
+    values = ", ".join([row] * rows)
+    table = _qn(Step._meta.db_table)
+    return f"INSERT INTO {table} ({_names(_INSERTED)}) VALUES {values} RETURNING {_qn('id')}"  # noqa: S608
 
 
 def insert_steps(steps: list[Step]) -> None:
@@ -90,8 +223,57 @@ def insert_steps(steps: list[Step]) -> None:
     params = [
         f.get_db_prep_save(f.pre_save(step, True), connection) for step in steps for f in _INSERTED
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor, len(steps)), params)
-        for step, (pk,) in zip(steps, cursor.fetchall(), strict=True):
-            step.pk = pk
-            step._state.adding, step._state.db = False, connection.alias
+    rows, _ = _run(_insert_sql(connection.vendor, len(steps)), params)
+    for step, (pk,) in zip(steps, rows, strict=True):
+        step.pk = pk
+        step._state.adding, step._state.db = False, connection.alias
+
+
+_STATE_COLUMNS = tuple(
+    _STEP[n]
+    for n in (
+        "key",
+        "node_id",
+        "status",
+        "handles",
+        "error_handled",
+        "items_total",
+        "items_started",
+    )
+)
+
+
+@cache
+def _states_sql(vendor: str) -> str:
+    table = _qn(Step._meta.db_table)
+    return f"SELECT {_names(_STATE_COLUMNS)} FROM {table} WHERE {_qn('execution_id')} = %s"  # noqa: S608
+
+
+def step_states(execution_id: Any) -> list[list[Any]]:
+    """Every step of the execution as [key, node_id, status, handles, error_handled,
+    items_total, items_started] (what `statemachine.decide` reads)."""
+    rows, _ = _run(_states_sql(connection.vendor), [_key(Execution, execution_id)])
+    return [_python(_STATE_COLUMNS, row) for row in rows]
+
+
+_RESULT_COLUMNS = tuple(
+    _STEP[n] for n in ("key", "node_id", "status", "output", "error_handled", "handles")
+)
+
+
+@cache
+def _results_sql(vendor: str, keys: int) -> str:
+    table = _qn(Step._meta.db_table)
+    wanted = ", ".join(["%s"] * keys)
+    return (
+        f"SELECT {_names(_RESULT_COLUMNS)} FROM {table} "  # noqa: S608
+        f"WHERE {_qn('execution_id')} = %s AND {_qn('key')} IN ({wanted})"
+    )
+
+
+def step_results(execution_id: Any, keys: list[str]) -> list[list[Any]]:
+    """The steps of these keys as [key, node_id, status, output, error_handled, handles]."""
+    rows, _ = _run(
+        _results_sql(connection.vendor, len(keys)), [_key(Execution, execution_id), *keys]
+    )
+    return [_python(_RESULT_COLUMNS, row) for row in rows]
