@@ -92,7 +92,7 @@ def start_execution(
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
     queue it as pending when the workflow's concurrency limit is reached."""
-    version = version or workflow.versions.get(number=workflow.version)
+    version = version or _version(workflow)
     if version.pk not in _valid_versions:  # versions never change: validate each once per process
         issues = validate_graph(version.graph, owner=workflow.owner)
         if issues:
@@ -106,7 +106,7 @@ def start_execution(
             else workflow
         )
         unlimited = not locked.max_concurrency
-        execution = Execution.objects.create(
+        execution = Execution(
             workflow=locked,
             version=version,
             trigger_kind=trigger_kind,
@@ -118,14 +118,29 @@ def start_execution(
             status=E.RUNNING if unlimited else E.PENDING,
             started_at=timezone.now() if unlimited else None,
         )
+        step_sql.insert([execution])
         if reuse_steps:
-            Step.objects.bulk_create([_copy_step(execution, s) for s in reuse_steps])
+            step_sql.insert([_copy_step(execution, s) for s in reuse_steps])
         if unlimited:
             events.execution_changed(execution)
             _dispatch(_advance(execution, fresh=not reuse_steps)[0])
         else:
             _admit(locked, execution)
     return execution
+
+
+_versions: dict[tuple[int, int], WorkflowVersion] = {}
+
+
+def _version(workflow: Workflow) -> WorkflowVersion:
+    """The workflow's current version (versions never change once saved: kept per process)."""
+    key = (workflow.pk, workflow.version)
+    version = _versions.get(key)
+    if version is None:
+        if len(_versions) > 1000:
+            _versions.clear()
+        version = _versions[key] = workflow.versions.get(number=workflow.version)
+    return version
 
 
 def _copy_step(execution: Execution, old: Step) -> Step:
@@ -619,7 +634,7 @@ def _advance(
             claimed.lease_owner = worker_id()
             claimed.lease_expires_at = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
     if created:
-        step_sql.insert_steps(created)
+        step_sql.insert(created)
         for s in created:
             events.step_changed(s, execution)
     if decisions.outcome:

@@ -28,7 +28,6 @@ from executions.models import Execution, Step
 S = Step.Status
 _STEP = {f.attname: f for f in Step._meta.concrete_fields}
 _STEP_COLUMNS = tuple(Step._meta.concrete_fields)
-_INSERTED = tuple(f for f in _STEP_COLUMNS if not f.primary_key)  # in model order
 _EXECUTION_COLUMNS = tuple(Execution._meta.concrete_fields)
 # What a worker reads of the workflow with its execution (the rest is loaded if ever used).
 _WORKFLOW_COLUMNS = tuple(Workflow._meta.get_field(n) for n in ("id", "owner", "max_concurrency"))
@@ -201,32 +200,42 @@ def store_result(step_id: int, lease_owner: str, values: dict[str, Any]) -> bool
 
 
 @cache
-def _insert_sql(vendor: str, rows: int) -> str:
-    row = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
+def _insert_sql(vendor: str, model: type[Model], rows: int, returning: bool) -> str:
+    fields = _inserted(model)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = ", ".join([row] * rows)
-    table = _qn(Step._meta.db_table)
-    return f"INSERT INTO {table} ({_names(_INSERTED)}) VALUES {values} RETURNING {_qn('id')}"  # noqa: S608
+    sql = f"INSERT INTO {_qn(model._meta.db_table)} ({_names(fields)}) VALUES {values}"  # noqa: S608
+    return f"{sql} RETURNING {_qn(model._meta.pk.column)}" if returning else sql
 
 
-def insert_steps(steps: list[Step]) -> None:
-    """Insert new steps in one statement and set their ids, like `bulk_create`."""
-    if not connection.features.can_return_rows_from_bulk_insert:  # e.g. SQLite before 3.35
-        Step.objects.bulk_create(steps)
-        ids = dict(
-            Step.objects.filter(
-                execution_id=steps[0].execution_id, key__in=[s.key for s in steps]
-            ).values_list("key", "id")
-        )
-        for step in steps:
-            step.pk = ids[step.key]
+@cache
+def _inserted(model: type[Model]) -> tuple[Field, ...]:
+    """The columns an insert writes: all, but an auto-incremented id (the database's)."""
+    return tuple(f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning))
+
+
+def insert(objects: list[Any]) -> None:
+    """Insert new rows of one model in one statement and set their ids, like `bulk_create`
+    (which compiles its SQL every time)."""
+    model = type(objects[0])
+    fields = _inserted(model)
+    numbered = model._meta.pk not in fields  # the database numbers them
+    if numbered and not connection.features.can_return_rows_from_bulk_insert:  # SQLite < 3.35
+        sql = _insert_sql(connection.vendor, model, 1, False)
+        with connection.cursor() as cursor:
+            for obj in objects:
+                cursor.execute(
+                    sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+                obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, "id")
+                obj._state.adding, obj._state.db = False, connection.alias
         return
-    params = [
-        f.get_db_prep_save(f.pre_save(step, True), connection) for step in steps for f in _INSERTED
-    ]
-    rows, _ = _run(_insert_sql(connection.vendor, len(steps)), params)
-    for step, (pk,) in zip(steps, rows, strict=True):
-        step.pk = pk
-        step._state.adding, step._state.db = False, connection.alias
+    params = [f.get_db_prep_save(f.pre_save(o, True), connection) for o in objects for f in fields]
+    rows, _ = _run(_insert_sql(connection.vendor, model, len(objects), numbered), params)
+    for i, obj in enumerate(objects):
+        if numbered:
+            obj.pk = rows[i][0]
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 _STATE_COLUMNS = tuple(

@@ -30,6 +30,17 @@ def _eager_tasks(request: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_version_caches() -> None:
+    """The engine caches versions and their plans by id, which never repeat in a real database;
+    tests roll back, and SQLite then hands the same ids to the next test's rows."""
+    from executions import engine, plan
+
+    plan._PLANS.clear()
+    engine._valid_versions.clear()
+    engine._versions.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_vault(settings: Any, tmp_path_factory: Any) -> None:
     """Each test's local vault lives in its own temporary folder, never in the repo's data/."""
     settings.WORKFUSE_VAULT_BACKEND = "credentials.vault.local.LocalVault"
