@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models import Field, Model
 
@@ -43,7 +44,14 @@ def _names(fields: tuple[Field, ...], table: str = "") -> str:
 
 
 def _run(sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], int]:
-    """(rows returned, rows affected)."""
+    """(rows returned, rows affected). On PostgreSQL through a plain psycopg cursor on Django's
+    connection: its values are bound by the server instead of quoted into the text in Python,
+    and Django's cursor wrapper is skipped (errors are still Django's)."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params)
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return (cursor.fetchall() if cursor.description else []), cursor.rowcount
