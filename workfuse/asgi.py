@@ -7,8 +7,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
 # Under ASGI each request's sync code runs in a thread of its own, so a connection kept after
 # the request is never reused and piles up until PostgreSQL refuses new clients ("too many
-# clients already", found by bench/webhooks.py): close it at the end of each request instead.
+# clients already", found by bench/webhooks.py). Requests borrow from a pool instead, and give
+# the connection back when they end (docs/performance.md, "Webhook throughput").
 os.environ.setdefault("WORKFUSE_DB_CONN_MAX_AGE", "0")
+os.environ.setdefault("WORKFUSE_DB_POOL", "1")
 django_asgi_app = get_asgi_application()
 
 # Imported after Django is set up: they load models.

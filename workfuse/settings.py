@@ -130,6 +130,16 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if envbool("WORKFUSE_DB_POOL", False):
+        # A pool of open connections (psycopg_pool) instead of a connect per request: the web
+        # process turns it on (workfuse/asgi.py); a pooled connection is returned at the end
+        # of each request, so the pool also caps the server's connections.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": envint("WORKFUSE_DB_POOL_SIZE", 20),
+            "timeout": 30,  # waiting for a free connection; then the request fails
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
