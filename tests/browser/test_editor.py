@@ -254,6 +254,32 @@ def test_test_run_button_starts_a_run_of_the_saved_graph(page, live_server, alic
     assert workflow.executions.count() == 1
 
 
+# The run's first socket message (its trigger step, finished as the run is created) beats the
+# answer to the run request: the stand-in socket delivers it just before fetch() resolves.
+MESSAGE_BEFORE_ANSWER = """
+const realFetch = window.fetch;
+window.fetch = async (...args) => {
+  const response = await realFetch(...args);
+  if (String(args[0]).endsWith("/run")) {
+    const body = await response.clone().json();
+    window.__live.push({type: "step", execution_id: body.execution_id, node_id: "start",
+                        key: "start", status: "succeeded"});
+  }
+  return response;
+};
+"""
+
+
+def test_a_test_runs_first_live_message_is_kept_when_it_beats_the_answer(page, live_server, alice):
+    workflow = Workflow.create(alice, "Chain", graph=CHAIN)
+    page.add_init_script(FAKE_SOCKET)
+    page.add_init_script(MESSAGE_BEFORE_ANSWER)
+    open_editor(page, live_server, workflow)
+    page.click('[data-action="run"]')
+    expect(page.locator("#wf-status")).to_contain_text("Run started")
+    expect(node(page, "start")).to_have_class(re.compile("state-succeeded"))
+
+
 def test_branch_edges_carry_their_handle_labels(page, live_server, alice):
     graph = json.loads(json.dumps(CHAIN))
     graph["nodes"][2] = {

@@ -220,9 +220,13 @@ async function testRun() {
     say(`Not started: ${body?.message || "the server refused it"}`, "error");
     return;
   }
-  live.execution = body.execution_id;
-  live.states = new Map();
-  canvas.setStates(live.states);
+  // The run's first messages (its trigger step is finished when it is created) can arrive
+  // over the socket before this answer: keep them.
+  if (live.execution !== body.execution_id) {
+    live.execution = body.execution_id;
+    live.states = new Map();
+    canvas.setStates(live.states);
+  }
   say(`Run started (${body.status}).`, "ok");
 }
 
