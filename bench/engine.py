@@ -23,8 +23,9 @@ What it measures:
 For both: runs/s, steps/s, the mean per-step overhead (wall time x worker processes / steps,
 i.e. the worker time one no-op step costs, everything included: broker, database, Python), and
 p50/p95 latency. Wall time suffers from anything else the machine runs, so each part also
-reports its cost per step: CPU time of the worker processes, the Redis server and this process
-(which starts the runs and polls), read from /proc (Linux), and from PostgreSQL's statistics
+reports its cost per step: CPU time of the worker processes, PostgreSQL's processes (all of the
+server's: its sessions and the WAL writer), the Redis server and this process (which starts the
+runs and polls), read from /proc (Linux), and from PostgreSQL's statistics
 for the bench database the time its sessions spent running statements and the number of
 connections opened. With `--compare-inline` the WorkFuse part runs twice, with the engine's
 "run a sole successor in the same task" optimisation (`WORKFUSE_INLINE_SUCCESSOR`) on and off;
