@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,15 +77,15 @@ def publish_many(groups: list[str], payloads: list[dict[str, Any]]) -> None:
     _publisher(loop, layer).add(groups, [{**payload, "sent_at": sent_at} for payload in payloads])
 
 
-_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Publisher] = (
-    weakref.WeakKeyDictionary()
-)
+_publishers: dict[asyncio.AbstractEventLoop, _Publisher] = {}
 
 
 def _publisher(loop: asyncio.AbstractEventLoop, layer: Any) -> _Publisher:
     with _lock:
         publisher = _publishers.get(loop)
         if publisher is None:
+            for closed in [old for old in _publishers if old.is_closed()]:
+                del _publishers[closed]  # a publisher keeps its loop alive: forget dead ones
             publisher = _publishers[loop] = _Publisher(loop, layer)
         return publisher
 
