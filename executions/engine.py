@@ -98,7 +98,9 @@ def start_execution(
         if issues:
             raise ExecutionRefused(issues)
         _valid_versions.add(version.pk)
-    with transaction.atomic():
+    # No savepoint when a caller's transaction is open (a webhook's, with its delivery record):
+    # a failure here fails that transaction anyway, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
         # The workflow row lock only serialises admissions when there is a limit to respect.
         locked = (
             Workflow.objects.select_for_update().get(pk=workflow.pk)
