@@ -59,22 +59,16 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def publish(groups: list[str], payload: dict[str, Any]) -> None:
-    """Send now (call after commit). Never raises: live updates must not fail a step."""
-    publish_many(groups, [payload])
-
-
-def publish_many(groups: list[str], payloads: list[dict[str, Any]]) -> None:
-    """Hand messages to this process's publisher for the groups, in the order the state
-    changed (a step's result before its execution's end)."""
+def publish(group: str, payload: dict[str, Any]) -> None:
+    """Hand a message to this process's publisher (call after commit). Never raises: live
+    updates must not fail a step."""
     layer = get_channel_layer()
-    if layer is None or not payloads:
+    if layer is None:
         return
     loop = _target_loop(layer)
     if loop is None:
         return  # nobody can be listening yet
-    sent_at = now_iso()
-    _publisher(loop, layer).add(groups, [{**payload, "sent_at": sent_at} for payload in payloads])
+    _publisher(loop, layer).add(group, {**payload, "sent_at": now_iso()})
 
 
 _publishers: dict[asyncio.AbstractEventLoop, _Publisher] = {}
@@ -107,10 +101,10 @@ class _Publisher:
         self.wakeup: asyncio.Event | None = None
         self.window = settings.WORKFUSE_LIVE_WINDOW_MS / 1000
 
-    def add(self, groups: list[str], payloads: list[dict[str, Any]]) -> None:
+    def add(self, group: str, payload: dict[str, Any]) -> None:
+        """Queue a message; messages leave in the order they were added."""
         with self.lock:
-            for group in groups:
-                self.pending.setdefault(group, []).extend(payloads)
+            self.pending.setdefault(group, []).append(payload)
             if self.woken:
                 return
             self.woken = True
@@ -146,37 +140,10 @@ class _Publisher:
                 await asyncio.sleep(self.window)
 
 
-def on_commit(groups: list[str], payload: dict[str, Any]) -> None:
-    """Publish once the current transaction commits (at once outside one). The messages of one
-    transaction for the same groups leave together, as one channel-layer message per group:
-    a checkpoint reports a step's result and its successors' start in a single send."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        publish(groups, payload)
-        return
-    batches: dict[tuple[str, ...], _Batch] = connection.__dict__.setdefault("_live_batches", {})
-    key = tuple(groups)
-    batch = batches.get(key)
-    if batch is None or not batch.pending(connection):
-        batch = batches[key] = _Batch(groups, batches)
-        transaction.on_commit(batch.flush)
-    batch.payloads.append(payload)
-
-
-class _Batch:
-    def __init__(self, groups: list[str], registry: dict[tuple[str, ...], _Batch]):
-        self.groups = groups
-        self.payloads: list[dict[str, Any]] = []
-        self.registry = registry
-
-    def pending(self, connection: Any) -> bool:
-        """Still registered for this transaction's commit (a rollback discards the hook)."""
-        return any(hook == self.flush for _, hook, _ in connection.run_on_commit)
-
-    def flush(self) -> None:
-        if self.registry.get(tuple(self.groups)) is self:
-            del self.registry[tuple(self.groups)]
-        publish_many(self.groups, self.payloads)
+def on_commit(group: str, payload: dict[str, Any]) -> None:
+    """Publish once the current transaction commits (at once outside one); what a checkpoint
+    reports together leaves together through the publisher's coalescing."""
+    transaction.on_commit(lambda: publish(group, payload))
 
 
 def step_payload(step: Any, execution: Any) -> dict[str, Any]:
@@ -210,16 +177,16 @@ def execution_payload(execution: Any) -> dict[str, Any]:
 
 
 def step_changed(step: Any, execution: Any) -> None:
-    on_commit([workflow_group(execution.workflow_id)], step_payload(step, execution))
+    on_commit(workflow_group(execution.workflow_id), step_payload(step, execution))
 
 
 def execution_changed(execution: Any) -> None:
-    on_commit([workflow_group(execution.workflow_id)], execution_payload(execution))
+    on_commit(workflow_group(execution.workflow_id), execution_payload(execution))
 
 
 def token(execution_id: Any, workflow_id: Any, node_id: str, text: str) -> None:
     """Streaming AI tokens are sent at once: they are not state and have no commit to wait for."""
     publish(
-        [workflow_group(workflow_id)],
+        workflow_group(workflow_id),
         {"type": "token", "execution_id": str(execution_id), "node_id": node_id, "text": text},
     )

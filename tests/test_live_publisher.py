@@ -33,11 +33,11 @@ def test_a_burst_leaves_in_few_sends_in_order_and_a_lone_message_at_once(setting
     publisher = _Publisher(loop, layer)
     try:
         added = time.monotonic()
-        publisher.add(["workflow.1"], [{"n": 0}])
+        publisher.add("workflow.1", {"n": 0})
         time.sleep(0.01)
         assert len(layer.sent) == 1 and layer.sent[0][2] - added < 0.01  # not held back
         for n in range(1, 200):  # arrives while the first send is under way
-            publisher.add(["workflow.1"], [{"n": n}])
+            publisher.add("workflow.1", {"n": n})
         time.sleep(0.2)
         assert [p["n"] for _, m, _ in layer.sent for p in payloads(m)] == list(range(200))
         assert len(layer.sent) == 2  # the lone message, then the rest as one batch
