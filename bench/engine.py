@@ -1,7 +1,8 @@
 """Engine throughput: how fast queue mode runs a 10-step no-op workflow, against raw Celery.
 
     .venv/bin/python bench/engine.py [--executions 500] [--workers 2] [--no-inline]
-                                     [--compare-inline] [--no-baseline] [--warmup 20]
+                                     [--compare-inline] [--batch-sizes 16,1] [--no-baseline]
+                                     [--warmup 20]
 
 What it sets up: a throwaway PostgreSQL database (`workfuse_bench`, dropped and created again,
 migrated with `manage.py migrate`), a private Redis database number (`--redis-db`, flushed) and
@@ -29,7 +30,9 @@ runs and polls), read from /proc (Linux), and from PostgreSQL's statistics
 for the bench database the time its sessions spent running statements and the number of
 connections opened. With `--compare-inline` the WorkFuse part runs twice, with the engine's
 "run a sole successor in the same task" optimisation (`WORKFUSE_INLINE_SUCCESSOR`) on and off;
-`--no-inline` runs it only with the optimisation off.
+`--no-inline` runs it only with the optimisation off. `--batch-sizes 16,1` runs it once per
+`WORKFUSE_BATCH_SIZE` (how many chains a task may run in rounds that share a commit; 1 turns
+that off; docs/engine.md, "Rounds").
 
 Everything this starts is stopped on exit, including Ctrl-C and errors, and the database is
 dropped. The benchmark process, PostgreSQL and Redis share the machine with the workers, so on
@@ -366,6 +369,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="run WorkFuse with inline successor on and off",
     )
+    parser.add_argument(
+        "--batch-sizes",
+        default="16",
+        help="comma-separated WORKFUSE_BATCH_SIZE values to run WorkFuse with (1: no rounds)",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw Celery chain")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per part")
     service_args(parser, database="workfuse_bench", redis_db=13)
@@ -389,9 +397,14 @@ def main() -> None:
             return result
 
         results: list[Result] = []
-        for inline in inline_modes:
-            name = f"WorkFuse, inline successor {'on' if inline else 'off'}"
-            env = {**os.environ, "WORKFUSE_INLINE_SUCCESSOR": "1" if inline else "0"}
+        sizes = [int(n) for n in args.batch_sizes.split(",")]
+        for inline, size in itertools.product(inline_modes, sizes):
+            name = f"WorkFuse, inline successor {'on' if inline else 'off'}, batch {size}"
+            env = {
+                **os.environ,
+                "WORKFUSE_INLINE_SUCCESSOR": "1" if inline else "0",
+                "WORKFUSE_BATCH_SIZE": str(size),
+            }
             print(f"{name}: {args.executions} executions on {args.workers} workers ...", flush=True)
             results.append(
                 measured(

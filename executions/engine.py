@@ -15,11 +15,12 @@ import random
 import socket
 import threading
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from pydantic import ValidationError
@@ -203,6 +204,13 @@ def _admit_next(workflow_id: int) -> None:
 def run_step(step_id: int) -> Step | None:
     """Run one step if it can be claimed. Returns a successor this worker has already claimed
     and should run next (`run_claimed`), if any."""
+    step = _claim(step_id)
+    return run_claimed(step) if step is not None else None
+
+
+def _claim(step_id: int) -> Step | None:
+    """Claim a dispatched step for this worker, with its execution loaded; None when there is
+    nothing to run (a duplicate delivery, a step already done, a paused execution)."""
     now = timezone.now()
     # The claim is a single-row UPDATE; whether the execution may run is checked right after
     # (a join here costs more than the rare undo below).
@@ -219,7 +227,89 @@ def run_step(step_id: int) -> Step | None:
         return None
     events.step_changed(step, execution)
     step.known = {}
-    return run_claimed(step)
+    return step
+
+
+def claim_batch(step_id: int) -> list[Step]:
+    """The steps a task starts with: its own (if it can still be claimed) and, when steps have
+    been waiting for a worker longer than `WORKFUSE_ADOPT_AFTER_MS`, up to
+    `WORKFUSE_BATCH_SIZE` in all, adopted from that backlog (oldest first; PostgreSQL only).
+
+    An adopted step's own task later finds it claimed and does nothing. The batch runs in
+    rounds (`run_round`) whose checkpoints share one commit."""
+    own = _claim(step_id)
+    steps = [own] if own is not None else []
+    room = settings.WORKFUSE_BATCH_SIZE - len(steps)
+    if room > 0 and step_sql.can_adopt():
+        now = timezone.now()
+        lease = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
+        waited = now - timedelta(milliseconds=settings.WORKFUSE_ADOPT_AFTER_MS)
+        for step in step_sql.adopt(room, waited, worker_id(), now, lease):
+            step.execution = step_sql.load_execution(step.execution_id)
+            events.step_changed(step, step.execution)
+            step.known = {}
+            steps.append(step)
+    return steps
+
+
+def run_round(steps: list[Step]) -> list[Step]:
+    """Run one step of each chain in `steps` (claimed by this worker), then commit all their
+    checkpoints in one transaction: each result is durable before its successor starts, and
+    the commit's cost is shared. Returns the successors claimed for the next round.
+
+    If the shared transaction fails (a deadlock between executions, say), each checkpoint is
+    committed on its own instead, so one bad step cannot lose the others' results."""
+    if len(steps) == 1:
+        successor = run_claimed(steps[0])
+        return [successor] if successor is not None else []
+    results: list[_Result] = []
+    _ROUND.results = results
+    try:
+        with LEASES.holding(*(s.id for s in steps)):
+            for step in steps:
+                run_claimed(step)
+    finally:
+        _ROUND.results = None
+        # Executions are locked in id order, as every transaction that locks several does.
+        results.sort(key=lambda r: r.execution.pk)
+        claimed = _commit_results(results)
+    return [s for s in claimed if s is not None]
+
+
+def _commit_results(results: list[_Result]) -> list[Step | None]:
+    try:
+        with transaction.atomic():
+            claimed = [_store(*r) for r in results]
+    except DatabaseError:
+        if len(results) == 1:
+            raise
+        log.warning("A shared checkpoint failed; committing its steps one by one", exc_info=True)
+        claimed = []
+        for r in results:
+            try:
+                with transaction.atomic():
+                    claimed.append(_store(*r))
+            except DatabaseError:
+                # As if its worker had died: once its lease expires the sweep takes it back.
+                log.exception("Step %s could not be checkpointed", r.step.pk)
+                claimed.append(None)
+    return [_handed_over(r.step, c) for r, c in zip(results, claimed, strict=True)]
+
+
+class _Result(NamedTuple):
+    """A step's result waiting for its round's shared commit."""
+
+    step: Step
+    execution: Execution
+    values: dict[str, Any]
+    advance: bool
+
+
+class _Round(threading.local):
+    results: list[_Result] | None = None
+
+
+_ROUND = _Round()
 
 
 def run_claimed(step: Step) -> Step | None:
@@ -492,31 +582,44 @@ def _checkpoint(
     """Commit a running step's result and what follows from it, with the execution row locked.
 
     When steps become ready, one of them may be created already claimed by this worker and
-    returned, to be run next without a broker round trip (`WORKFUSE_INLINE_SUCCESSOR`)."""
+    returned, to be run next without a broker round trip (`WORKFUSE_INLINE_SUCCESSOR`). Inside
+    a round of several chains (`run_round`) the result waits for the round's shared commit."""
+    if _ROUND.results is not None:
+        _ROUND.results.append(_Result(step, execution, values, advance))
+        return None
     with transaction.atomic():
-        # Lock the row and read only its status: the rest of the execution does not change
-        # while it runs (and trigger data can be large).
-        execution.status = step_sql.lock_execution(execution.pk)
-        if execution.status == E.CANCELLED:
-            values = {
-                "status": S.CANCELLED,
-                "finished_at": timezone.now(),
-                "lease_expires_at": None,
-                "error": "Cancelled while running; the result was discarded.",
-            }
-            advance = False
-        if not step_sql.store_result(step.pk, worker_id(), values):
-            log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
-            return None
-        for name, value in values.items():
-            setattr(step, name, value)
-        events.step_changed(step, execution)
-        if not (advance and execution.status == E.RUNNING):
-            return None
-        ready, claimed = _advance(
-            execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step
-        )
-        _dispatch(ready)
+        claimed = _store(step, execution, values, advance)
+    return _handed_over(step, claimed)
+
+
+def _store(step: Step, execution: Execution, values: dict[str, Any], advance: bool) -> Step | None:
+    """A checkpoint's statements; the caller holds the transaction."""
+    # Lock the row and read only its status: the rest of the execution does not change
+    # while it runs (and trigger data can be large).
+    execution.status = step_sql.lock_execution(execution.pk)
+    if execution.status == E.CANCELLED:
+        values = {
+            "status": S.CANCELLED,
+            "finished_at": timezone.now(),
+            "lease_expires_at": None,
+            "error": "Cancelled while running; the result was discarded.",
+        }
+        advance = False
+    if not step_sql.store_result(step.pk, worker_id(), values):
+        log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
+        return None
+    for name, value in values.items():
+        setattr(step, name, value)
+    events.step_changed(step, execution)
+    if not (advance and execution.status == E.RUNNING):
+        return None
+    ready, claimed = _advance(execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step)
+    _dispatch(ready)
+    return claimed
+
+
+def _handed_over(step: Step, claimed: Step | None) -> Step | None:
+    """Pass what this worker knows of the execution's finished steps on to its successor."""
     if claimed is not None:
         if step.status in FINISHED:
             usable = step.status == S.SUCCEEDED or step.error_handled
@@ -1004,25 +1107,28 @@ class LeaseKeeper:
     so a long step is never taken over while its worker lives."""
 
     def __init__(self) -> None:
-        self._running: set[int] = set()
+        self._running: Counter[int] = Counter()  # a round holds its steps while each runs
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def holding(self, step_id: int) -> _Holding:
-        return _Holding(self, step_id)
+    def holding(self, *step_ids: int) -> _Holding:
+        return _Holding(self, step_ids)
 
-    def add(self, step_id: int) -> None:
+    def add(self, *step_ids: int) -> None:
         with self._lock:
-            self._running.add(step_id)
+            self._running.update(step_ids)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._renew_forever, name="lease-keeper", daemon=True
                 )
                 self._thread.start()
 
-    def discard(self, step_id: int) -> None:
+    def discard(self, *step_ids: int) -> None:
         with self._lock:
-            self._running.discard(step_id)
+            for step_id in step_ids:
+                self._running[step_id] -= 1
+                if self._running[step_id] <= 0:
+                    del self._running[step_id]
 
     def renew(self) -> int:
         with self._lock:
@@ -1049,14 +1155,14 @@ class LeaseKeeper:
 
 
 class _Holding:
-    def __init__(self, keeper: LeaseKeeper, step_id: int):
-        self.keeper, self.step_id = keeper, step_id
+    def __init__(self, keeper: LeaseKeeper, step_ids: tuple[int, ...]):
+        self.keeper, self.step_ids = keeper, step_ids
 
     def __enter__(self) -> None:
-        self.keeper.add(self.step_id)
+        self.keeper.add(*self.step_ids)
 
     def __exit__(self, *exc: Any) -> None:
-        self.keeper.discard(self.step_id)
+        self.keeper.discard(*self.step_ids)
 
 
 LEASES = LeaseKeeper()

@@ -149,16 +149,19 @@ def save_outcome(execution: Execution) -> None:
 # --- steps -----------------------------------------------------------------------------------
 
 
-@cache
-def _claim_sql(vendor: str, returning: bool) -> str:
-    table = _qn(Step._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET {_qn('status')} = %s, "  # noqa: S608
+def _claiming() -> str:
+    """The UPDATE that claims steps (running, one more attempt, leased), without its WHERE."""
+    return (
+        f"UPDATE {_qn(Step._meta.db_table)} SET {_qn('status')} = %s, "  # noqa: S608
         f"{_qn('attempt')} = {_qn('attempt')} + 1, "
         f"{_qn('started_at')} = COALESCE({_qn('started_at')}, %s), "
-        f"{_qn('lease_expires_at')} = %s, {_qn('lease_owner')} = %s "
-        f"WHERE {_qn('id')} = %s AND {_qn('status')} = %s"
+        f"{_qn('lease_expires_at')} = %s, {_qn('lease_owner')} = %s"
     )
+
+
+@cache
+def _claim_sql(vendor: str, returning: bool) -> str:
+    sql = f"{_claiming()} WHERE {_qn('id')} = %s AND {_qn('status')} = %s"
     return f"{sql} RETURNING {_names(_STEP_COLUMNS)}" if returning else sql
 
 
@@ -186,6 +189,43 @@ def claim(step_id: int, owner: str, now: datetime, lease_until: datetime) -> Ste
     if not returning:
         rows, _ = _run(_step_sql(connection.vendor), [step_id])
     return _instance(Step, _STEP_COLUMNS, rows[0])
+
+
+def can_adopt() -> bool:
+    """Whether steps can be adopted from the backlog (`adopt` needs SKIP LOCKED)."""
+    return connection.vendor == "postgresql"
+
+
+@cache
+def _adopt_sql(vendor: str) -> str:
+    step, execution = _qn(Step._meta.db_table), _qn(Execution._meta.db_table)
+    waiting = (
+        f"SELECT s.{_qn('id')} FROM {step} s WHERE s.{_qn('status')} = %s "  # noqa: S608
+        f"AND s.{_qn('dispatched_at')} < %s AND EXISTS (SELECT 1 FROM {execution} e "
+        f"WHERE e.{_qn('id')} = s.{_qn('execution_id')} AND e.{_qn('status')} = %s) "
+        f"ORDER BY s.{_qn('dispatched_at')} LIMIT %s FOR UPDATE OF s SKIP LOCKED"
+    )
+    return f"{_claiming()} WHERE {_qn('id')} IN ({waiting}) RETURNING {_names(_STEP_COLUMNS)}"
+
+
+def adopt(
+    limit: int, dispatched_before: datetime, owner: str, now: datetime, lease_until: datetime
+) -> list[Step]:
+    """Claim up to `limit` pending steps of running executions that were dispatched before
+    `dispatched_before` and are still waiting for a worker, oldest first. Rows another
+    transaction holds are skipped; their own tasks will claim nothing later."""
+    params = [
+        S.RUNNING,
+        _STEP["started_at"].get_db_prep_save(now, connection),
+        _STEP["lease_expires_at"].get_db_prep_save(lease_until, connection),
+        owner,
+        S.PENDING,
+        _STEP["dispatched_at"].get_db_prep_save(dispatched_before, connection),
+        Execution.Status.RUNNING,
+        limit,
+    ]
+    rows, _ = _run(_adopt_sql(connection.vendor), params)
+    return [_instance(Step, _STEP_COLUMNS, row) for row in rows]
 
 
 @cache

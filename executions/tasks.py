@@ -15,9 +15,11 @@ def run_step_task(step_id: int) -> None:
 
     # When a finished step makes successors ready, this worker runs one of them next, already
     # claimed inside the checkpoint's transaction: no broker round trip, no second claim.
-    next_step = engine.run_step(step_id)
-    while next_step is not None:
-        next_step = engine.run_claimed(next_step)
+    # Under a backlog the task also adopts other waiting steps and runs the chains in rounds
+    # that share a commit (`engine.claim_batch`).
+    steps = engine.claim_batch(step_id)
+    while steps:
+        steps = engine.run_round(steps)
 
 
 @shared_task(ignore_result=True)

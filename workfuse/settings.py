@@ -217,6 +217,10 @@ WORKFUSE_REDISPATCH_SECONDS = envint("WORKFUSE_REDISPATCH_SECONDS", 30)
 WORKFUSE_MAX_INTERRUPTIONS = envint("WORKFUSE_MAX_INTERRUPTIONS", 3)
 WORKFUSE_MAX_STEP_OUTPUT_BYTES = envint("WORKFUSE_MAX_STEP_OUTPUT_BYTES", 1_000_000)
 WORKFUSE_INLINE_SUCCESSOR = envbool("WORKFUSE_INLINE_SUCCESSOR", True)
+# Under a backlog a task adopts steps waiting longer than this for a worker, up to this many
+# chains in all, and commits their checkpoints together (docs/engine.md, "Rounds").
+WORKFUSE_BATCH_SIZE = envint("WORKFUSE_BATCH_SIZE", 16)
+WORKFUSE_ADOPT_AFTER_MS = envint("WORKFUSE_ADOPT_AFTER_MS", 50)
 # Live messages arriving within this window of a send leave together (executions/events.py).
 WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
 
