@@ -279,7 +279,12 @@ def run_round(steps: list[Step]) -> list[Step]:
 def _commit_results(results: list[_Result]) -> list[Step | None]:
     try:
         with transaction.atomic():
-            claimed = [_store(*r) for r in results]
+            # One statement locks the round's executions. A second step of the same execution
+            # reads its status again: the first one's checkpoint may have finished it.
+            locked = step_sql.lock_executions([r.execution.pk for r in results])
+            claimed = []
+            for r in results:
+                claimed.append(_store(*r, status=locked.pop(r.execution.pk, None)))
     except DatabaseError:
         if len(results) == 1:
             raise
@@ -592,11 +597,19 @@ def _checkpoint(
     return _handed_over(step, claimed)
 
 
-def _store(step: Step, execution: Execution, values: dict[str, Any], advance: bool) -> Step | None:
-    """A checkpoint's statements; the caller holds the transaction."""
+def _store(
+    step: Step,
+    execution: Execution,
+    values: dict[str, Any],
+    advance: bool,
+    *,
+    status: str | None = None,
+) -> Step | None:
+    """A checkpoint's statements; the caller holds the transaction. `status` is the
+    execution's, when the caller has locked its row already."""
     # Lock the row and read only its status: the rest of the execution does not change
     # while it runs (and trigger data can be large).
-    execution.status = step_sql.lock_execution(execution.pk)
+    execution.status = status or step_sql.lock_execution(execution.pk)
     if execution.status == E.CANCELLED:
         values = {
             "status": S.CANCELLED,

@@ -103,6 +103,27 @@ def lock_execution(execution_id: Any) -> str | None:
 
 
 @cache
+def _lock_many_sql(vendor: str, count: int, for_update: bool) -> str:
+    table, pk = _qn(Execution._meta.db_table), _qn("id")
+    wanted = ", ".join(["%s"] * count)
+    lock = " FOR UPDATE" if for_update else ""
+    return (
+        f"SELECT {pk}, {_qn('status')} FROM {table} WHERE {pk} IN ({wanted}) "  # noqa: S608
+        f"ORDER BY {pk}{lock}"
+    )
+
+
+def lock_executions(execution_ids: list[Any]) -> dict[Any, str]:
+    """Lock several executions' rows for this transaction, in id order (as every transaction
+    that locks several does, so two cannot wait for each other), and return their statuses."""
+    ids = sorted(set(execution_ids))
+    sql = _lock_many_sql(connection.vendor, len(ids), connection.features.has_select_for_update)
+    rows, _ = _run(sql, [_key(Execution, pk) for pk in ids])
+    by_key = {_key(Execution, pk): pk for pk in ids}
+    return {by_key.get(key, key): status for key, status in rows}
+
+
+@cache
 def _load_sql(vendor: str) -> str:
     execution, workflow = Execution._meta.db_table, Workflow._meta.db_table
     return (

@@ -163,3 +163,26 @@ def test_a_task_whose_step_was_adopted_still_works_through_the_backlog(alice, he
     run_step_task.apply(args=[held[0]])
     finished = Execution.objects.filter(status="succeeded").count()
     assert finished == (2 if connection.vendor == "postgresql" else 0)
+
+
+def test_a_step_after_its_execution_failed_in_the_same_round_does_not_advance(alice, held):
+    failing = {
+        "id": "a",
+        "type": "utility.transform",
+        "config": {"language": "template", "expression": "{{ trigger.missing.field }}"},
+    }
+    graph = {
+        "nodes": [chain()["nodes"][0], failing, transform("b"), transform("c")],
+        "edges": [
+            {"source": "start", "target": "a"},
+            {"source": "start", "target": "b"},
+            {"source": "b", "target": "c"},
+        ],
+    }
+    (execution,) = started(alice, 1, graph)
+    steps = sorted((engine._claim(i) for i in held), key=lambda s: s.key)  # a fails first
+    assert engine.run_round(steps) == []
+    execution.refresh_from_db()
+    assert execution.status == "failed"
+    assert execution.steps.get(key="b").status == "succeeded"
+    assert not execution.steps.filter(key="c").exists()
