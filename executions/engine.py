@@ -214,8 +214,7 @@ def _claim(step_id: int) -> Step | None:
     now = timezone.now()
     # The claim is a single-row UPDATE; whether the execution may run is checked right after
     # (a join here costs more than the rare undo below).
-    lease = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
-    step = step_sql.claim(step_id, worker_id(), now, lease)
+    step = step_sql.claim(step_id, worker_id(), now, _lease_until(now))
     if step is None:
         return None  # a duplicate delivery, or already done: nothing to do
     step.execution = step_sql.load_execution(step.execution_id)
@@ -225,9 +224,19 @@ def _claim(step_id: int) -> Step | None:
             status=S.PENDING, attempt=F("attempt") - 1, lease_owner="", lease_expires_at=None
         )
         return None
-    events.step_changed(step, execution)
+    return _taken(step)
+
+
+def _taken(step: Step) -> Step:
+    """A step this worker has just claimed, with its execution loaded: announce it, and start
+    its record of the execution's finished steps (`run_claimed`)."""
+    events.step_changed(step, step.execution)
     step.known = {}
     return step
+
+
+def _lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
 
 
 def claim_batch(step_id: int) -> list[Step]:
@@ -242,13 +251,10 @@ def claim_batch(step_id: int) -> list[Step]:
     room = settings.WORKFUSE_BATCH_SIZE - len(steps)
     if room > 0 and step_sql.can_adopt():
         now = timezone.now()
-        lease = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
         waited = now - timedelta(milliseconds=settings.WORKFUSE_ADOPT_AFTER_MS)
-        for step in step_sql.adopt(room, waited, worker_id(), now, lease):
+        for step in step_sql.adopt(room, waited, worker_id(), now, _lease_until(now)):
             step.execution = step_sql.load_execution(step.execution_id)
-            events.step_changed(step, step.execution)
-            step.known = {}
-            steps.append(step)
+            steps.append(_taken(step))
     return steps
 
 
@@ -750,7 +756,7 @@ def _advance(
         if claimed is not None:
             claimed.status, claimed.attempt, claimed.started_at = S.RUNNING, 1, now
             claimed.lease_owner = worker_id()
-            claimed.lease_expires_at = now + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
+            claimed.lease_expires_at = _lease_until(now)
     if created:
         step_sql.insert(created)
         for s in created:
@@ -1148,7 +1154,7 @@ class LeaseKeeper:
             ids = list(self._running)
         if not ids:
             return 0
-        expires = timezone.now() + timedelta(seconds=settings.WORKFUSE_STEP_LEASE_SECONDS)
+        expires = _lease_until(timezone.now())
         return Step.objects.filter(pk__in=ids, status=S.RUNNING, lease_owner=worker_id()).update(
             lease_expires_at=expires
         )
