@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import ApiToken, SecurityEvent
+from workfuse.lib.requests import SignedInRequest
 
 
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: SignedInRequest) -> HttpResponse:
     """Account settings: API tokens (create shows the raw token once; revoke)."""
     new_token = None
     if request.method == "POST":

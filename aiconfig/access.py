@@ -28,7 +28,7 @@ from aiconfig.providers import (
     require_known,
     resolve_key,
 )
-from editor.nodes.base import Secret
+from workfuse.lib.node_run import Secret
 
 COMPATIBLE = "openai_compatible"
 NODE_ID = "magic-input"  # how Magic Input's credential reads appear in the security events
@@ -98,7 +98,7 @@ def ai_credentials(owner: Any) -> list[dict[str, Any]]:
         .order_by("-updated_at", "-id")
         .values("id", "name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def catalog(owner: Any) -> dict[str, Any]:

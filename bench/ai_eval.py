@@ -42,7 +42,7 @@ _TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Score Magic Input (aiconfig.magic.configure) on plain-English requests.",
+        description="Score Magic Input (editor.magic.configure) on plain-English requests.",
         epilog="Keys are read from OPENAI_API_KEY / ANTHROPIC_API_KEY / GEMINI_API_KEY. "
         "openai_compatible (Ollama, LM Studio, vLLM) needs --base-url and no key.",
     )
@@ -178,8 +178,8 @@ def setup_provider(args: argparse.Namespace) -> str:
     """Point settings at the chosen provider; exit with a clear message when it has no key."""
     from django.conf import settings
 
-    from aiconfig.magic import default_provider
     from aiconfig.providers import BASE_URL_SETTINGS, KEY_SETTINGS, NO_KEY
+    from editor.magic import default_provider
 
     name = args.provider or default_provider()
     if name == "openai_compatible":
@@ -216,8 +216,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.test.utils import setup_test_environment
 
     from aiconfig import models_catalog
-    from aiconfig.magic import MagicError, configure
     from aiconfig.providers import ProviderError
+    from editor.magic import MagicError, configure
 
     label = args.provider or ""
     provider = setup_provider(args)

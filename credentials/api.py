@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -14,7 +13,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from credentials import store
 from credentials.models import Credential
 from credentials.vault import VaultError
-from workfuse.api import ApiError
+from workfuse.lib.api_errors import ApiError
+from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["credentials"])
 
@@ -51,7 +51,7 @@ class WorkflowRef(Schema):
     name: str
 
 
-def _own(request: HttpRequest, credential_id: int) -> Credential:
+def _own(request: ApiRequest, credential_id: int) -> Credential:
     return get_object_or_404(Credential, pk=credential_id, owner=request.auth)
 
 
@@ -74,12 +74,12 @@ def _call(action: Any, *args: Any, **kwargs: Any) -> Any:
 
 @router.get("", response=list[CredentialOut], summary="List my credentials (never their values)")
 @paginate(LimitOffsetPagination)
-def list_credentials(request: HttpRequest) -> QuerySet[Credential]:
+def list_credentials(request: ApiRequest) -> QuerySet[Credential]:
     return Credential.objects.filter(owner=request.auth)
 
 
 @router.post("", response={201: CredentialOut}, summary="Create a credential")
-def create_credential(request: HttpRequest, payload: CredentialIn) -> Status[Credential]:
+def create_credential(request: ApiRequest, payload: CredentialIn) -> Status[Credential]:
     return Status(
         201, _call(store.create, request.auth, payload.name, payload.kind, payload.value, request)
     )
@@ -87,7 +87,7 @@ def create_credential(request: HttpRequest, payload: CredentialIn) -> Status[Cre
 
 @router.put("/{credential_id}", response=CredentialOut, summary="Rotate the value and/or rename")
 def update_credential(
-    request: HttpRequest, credential_id: int, payload: CredentialUpdate
+    request: ApiRequest, credential_id: int, payload: CredentialUpdate
 ) -> Credential:
     credential = _own(request, credential_id)
     _call(store.update, credential, name=payload.name, value=payload.value, request=request)
@@ -95,11 +95,11 @@ def update_credential(
 
 
 @router.delete("/{credential_id}", response={204: None}, summary="Delete (refused while in use)")
-def delete_credential(request: HttpRequest, credential_id: int) -> Status[None]:
+def delete_credential(request: ApiRequest, credential_id: int) -> Status[None]:
     _call(store.delete, _own(request, credential_id), request)
     return Status(204, None)
 
 
 @router.get("/{credential_id}/usage", response=list[WorkflowRef], summary="Workflows that use it")
-def credential_usage(request: HttpRequest, credential_id: int) -> list[Any]:
+def credential_usage(request: ApiRequest, credential_id: int) -> list[Any]:
     return store.usage(_own(request, credential_id))

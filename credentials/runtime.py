@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.models import SecurityEvent
 from credentials.models import Credential
 from credentials.store import decode_value
 from credentials.vault import VaultError, get_vault
-from editor.nodes.base import NodeError, Secret
+from workfuse.lib.node_run import NodeError, Secret
 
 
 def resolve(
@@ -50,6 +49,6 @@ def resolve(
     return Secret(kind=credential.kind, value=value)
 
 
-def owned_credentials(owner: Any) -> dict[int, str]:
+def owned_credentials(owner: User) -> dict[int, str]:
     """id -> kind of the owner's credentials (for graph validation)."""
     return dict(Credential.objects.filter(owner=owner).values_list("id", "kind"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +25,7 @@ class CredentialRefused(Exception):
 
 
 class CredentialInUse(Exception):
-    def __init__(self, workflows: list[Any]):
+    def __init__(self, workflows: list[Any]):  # editor Workflows (a layer above)
         self.workflows = workflows
         names = ", ".join(f"“{w.name}”" for w in workflows)
         super().__init__(
@@ -69,19 +70,22 @@ def decode_value(kind: str, stored: str) -> Any:
     return json.loads(stored) if kind == Credential.Kind.BASIC else stored
 
 
-def _check_name(owner: Any, name: str, exclude: int | None = None) -> str:
+def _check_name(owner: User, name: str, exclude: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise CredentialRefused("name", "Give the credential a name.")
     if len(name) > 100:
         raise CredentialRefused("name", "Names are at most 100 characters.")
-    if Credential.objects.filter(owner=owner, name=name).exclude(pk=exclude).exists():
+    same = Credential.objects.filter(owner=owner, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
         raise CredentialRefused("name", f"You already have a credential named “{name}”.")
     return name
 
 
 def create(
-    owner: Any, name: str, kind: str, value: Any, request: HttpRequest | None = None
+    owner: User, name: str, kind: str, value: Any, request: HttpRequest | None = None
 ) -> Credential:
     if kind not in Credential.Kind.values:
         raise CredentialRefused(
@@ -146,14 +150,10 @@ def update(
 
 
 def usage(credential: Credential) -> list[Any]:
-    """The owner's workflows whose current graph uses this credential."""
-    from editor.models import Workflow
-
-    return [
-        w
-        for w in Workflow.objects.filter(owner_id=credential.owner_id).only("id", "name", "graph")
-        if credential.pk in credential_ids(w.graph)
-    ]
+    """The owner's workflows whose current graph uses this credential (read through the
+    owner's reverse relation: credentials sits below the editor and imports none of it)."""
+    workflows = credential.owner.workflows.only("id", "name", "graph")
+    return [w for w in workflows if credential.pk in credential_ids(w.graph)]
 
 
 def credential_ids(graph: Any) -> set[int]:

@@ -2,22 +2,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from credentials import store
 from credentials.forms import CredentialForm, RotateForm
 from credentials.models import Credential
 from credentials.vault import VaultError
+from workfuse.lib.requests import SignedInRequest
 
 
-def _get_credential_for_user(request: HttpRequest, pk: str) -> Credential:
+def _get_credential_for_user(request: SignedInRequest, pk: str) -> Credential:
     if not pk.isdigit():  # a malformed id names no credential (not a server error)
         raise Http404("No such credential.")
     return get_object_or_404(Credential, pk=int(pk), owner=request.user)
 
 
-def credentials(request: HttpRequest) -> HttpResponse:
+def credentials(request: SignedInRequest) -> HttpResponse:
     """The credentials page: list, add, rotate, rename, delete (refused while in use)."""
     form = CredentialForm()
     status = 200

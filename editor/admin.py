@@ -5,7 +5,7 @@ from editor.models import Workflow, WorkflowVersion
 
 class WorkflowVersionInline(admin.TabularInline):
     model = WorkflowVersion
-    fields = ["number", "note", "created_by", "created_at"]
+    fields = ("number", "note", "created_by", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -17,7 +16,8 @@ from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
 from editor.transfer import Imported, ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
-from workfuse.api import ApiError
+from workfuse.lib.api_errors import ApiError
+from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["workflows"])
 
@@ -68,7 +68,7 @@ class VersionOut(Schema):
     graph: dict[str, Any]
 
 
-def _own(request: HttpRequest, workflow_id: int) -> Workflow:
+def _own(request: ApiRequest, workflow_id: int) -> Workflow:
     return get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
 
 
@@ -90,7 +90,7 @@ def raise_graph_issues(issues: list[GraphIssue], code: str = "invalid_graph") ->
 
 @router.get("", response=list[WorkflowSummary], summary="List my workflows")
 @paginate(LimitOffsetPagination)
-def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]:
+def list_workflows(request: ApiRequest, search: str = "") -> QuerySet[Workflow]:
     qs = Workflow.objects.filter(owner=request.auth).defer("graph")
     if search:
         qs = qs.filter(name__icontains=search)
@@ -98,7 +98,7 @@ def list_workflows(request: HttpRequest, search: str = "") -> QuerySet[Workflow]
 
 
 @router.post("", response={201: WorkflowOut}, summary="Create a workflow")
-def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status[Workflow]:
+def create_workflow(request: ApiRequest, payload: WorkflowIn) -> Status[Workflow]:
     if payload.graph is not None:
         _check_graph(payload.graph, request.auth)
     return Status(
@@ -108,7 +108,7 @@ def create_workflow(request: HttpRequest, payload: WorkflowIn) -> Status[Workflo
 
 @router.post("/import", response={201: WorkflowOut}, summary="Import a WorkFuse export")
 def import_workflow(
-    request: HttpRequest, payload: Annotated[dict[str, Any], Body()]
+    request: ApiRequest, payload: Annotated[dict[str, Any], Body()]
 ) -> Status[Workflow]:
     """The body is the exported file as it is."""
     try:
@@ -135,7 +135,7 @@ class ConvertedOut(Schema):
         "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
     },
 )
-def convert_import(request: HttpRequest) -> Imported:
+def convert_import(request: ApiRequest) -> Imported:
     """The editor's Import: the file is converted and validated like `POST /import`, and the
     canvas takes the graph; the workflow only changes when the editor saves. The body is read
     here rather than by a schema so that a file that is not JSON gets a message saying so."""
@@ -152,11 +152,11 @@ def convert_import(request: HttpRequest) -> Imported:
 
 
 @router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")
-def get_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+def get_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
     return _own(request, workflow_id)
 
 
-def _update(request: HttpRequest, workflow: Workflow, fields: dict[str, Any]) -> Workflow:
+def _update(request: ApiRequest, workflow: Workflow, fields: dict[str, Any]) -> Workflow:
     if "graph" in fields:
         _check_graph(fields["graph"], request.auth)
         workflow.save_graph(fields["graph"], user=request.auth, note="Saved via API")
@@ -169,23 +169,23 @@ def _update(request: HttpRequest, workflow: Workflow, fields: dict[str, Any]) ->
 
 
 @router.put("/{workflow_id}", response=WorkflowOut, summary="Replace a workflow")
-def replace_workflow(request: HttpRequest, workflow_id: int, payload: WorkflowPut) -> Workflow:
+def replace_workflow(request: ApiRequest, workflow_id: int, payload: WorkflowPut) -> Workflow:
     return _update(request, _own(request, workflow_id), payload.dict())
 
 
 @router.patch("/{workflow_id}", response=WorkflowOut, summary="Update some fields of a workflow")
-def update_workflow(request: HttpRequest, workflow_id: int, payload: WorkflowPatch) -> Workflow:
+def update_workflow(request: ApiRequest, workflow_id: int, payload: WorkflowPatch) -> Workflow:
     return _update(request, _own(request, workflow_id), payload.dict(exclude_unset=True))
 
 
 @router.delete("/{workflow_id}", response={204: None}, summary="Delete a workflow")
-def delete_workflow(request: HttpRequest, workflow_id: int) -> Status[None]:
+def delete_workflow(request: ApiRequest, workflow_id: int) -> Status[None]:
     _own(request, workflow_id).delete()
     return Status(204, None)
 
 
 @router.post("/{workflow_id}/activate", response=WorkflowOut, summary="Activate (validates first)")
-def activate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+def activate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
     workflow = _own(request, workflow_id)
     issues = validate_graph(workflow.graph, owner=request.auth)
     if issues:
@@ -196,7 +196,7 @@ def activate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
 
 
 @router.post("/{workflow_id}/deactivate", response=WorkflowOut, summary="Deactivate")
-def deactivate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
+def deactivate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
     workflow = _own(request, workflow_id)
     workflow.is_active = False
     workflow.save(update_fields=["is_active", "updated_at"])
@@ -205,7 +205,7 @@ def deactivate_workflow(request: HttpRequest, workflow_id: int) -> Workflow:
 
 @router.get("/{workflow_id}/versions", response=list[VersionOut], summary="List saved versions")
 @paginate(LimitOffsetPagination)
-def list_versions(request: HttpRequest, workflow_id: int) -> QuerySet[WorkflowVersion]:
+def list_versions(request: ApiRequest, workflow_id: int) -> QuerySet[WorkflowVersion]:
     return _own(request, workflow_id).versions.all()
 
 
@@ -214,7 +214,7 @@ def list_versions(request: HttpRequest, workflow_id: int) -> QuerySet[WorkflowVe
     response=WorkflowOut,
     summary="Restore an old version (saved as a new version)",
 )
-def restore_version(request: HttpRequest, workflow_id: int, number: int) -> Workflow:
+def restore_version(request: ApiRequest, workflow_id: int, number: int) -> Workflow:
     workflow = _own(request, workflow_id)
     get_object_or_404(WorkflowVersion, workflow=workflow, number=number)
     workflow.restore(number, user=request.auth)
@@ -222,12 +222,12 @@ def restore_version(request: HttpRequest, workflow_id: int, number: int) -> Work
 
 
 @router.get("/{workflow_id}/export", summary="Export as WorkFuse JSON")
-def export(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
+def export(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
     return export_workflow(_own(request, workflow_id))
 
 
 @router.post("/{workflow_id}/webhook-token", response=WorkflowOut, summary="Make a new webhook URL")
-def regenerate_webhook_token(request: HttpRequest, workflow_id: int) -> Workflow:
+def regenerate_webhook_token(request: ApiRequest, workflow_id: int) -> Workflow:
     workflow = _own(request, workflow_id)
     workflow.regenerate_webhook_token()
     return workflow
@@ -250,5 +250,5 @@ class NodeTypeOut(Schema):
 @node_types_router.get(
     "", response=list[NodeTypeOut], by_alias=True, summary="The node catalog with JSON Schemas"
 )
-def list_node_types(request: HttpRequest) -> list[dict[str, Any]]:
+def list_node_types(request: ApiRequest) -> list[dict[str, Any]]:
     return catalog()

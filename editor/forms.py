@@ -53,7 +53,7 @@ class ImportForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         upload, text = cleaned.get("file"), cleaned.get("text")
         if upload:
             if upload.size > MAX_IMPORT_BYTES:

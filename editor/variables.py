@@ -13,16 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef
-
 from editor.graph import ancestors, parse
 from editor.models import Workflow
 from editor.validation import loop_bodies
-from executions.models import Execution, Step
 
 MAX_DEPTH = 5
 MAX_PATHS_PER_ROOT = 80
 MAX_SHOWN_CHARS = 20_000
+# Step statuses of a node that has run (or is running) in an execution.
+RAN = ("running", "waiting", "succeeded", "failed", "cancelled")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -32,44 +31,99 @@ class Variable:
     kind: str  # object, array, string, number, boolean, null; "" when no run has shown it
 
 
-def available(workflow: Workflow, graph: Any, node_id: str) -> list[Variable]:
-    """The variables a template in `node_id` may read, given the editor's (unsaved) graph."""
+@dataclass(frozen=True)
+class Source:
+    """Something a template at the node may read: the trigger or an upstream node, with the
+    last run's value when there was one (`known`)."""
+
+    root: str  # "trigger" or "nodes.<id>"
+    node_id: str
+    node_type: str
+    value: Any = None
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a template at one node may read (DESIGN §5): the one answer both the
+    settings panel and Magic Input give."""
+
+    sources: list[Source]
+    ran: bool  # the workflow has a run whose data is shown
+    in_loop: bool  # `item` and `index` are there too
+
+    def variables(self) -> list[Variable]:
+        if not self.sources:  # the trigger itself reads nothing
+            return []
+        found: list[Variable] = []
+        for source in self.sources:
+            found += _paths(source.root, source.value, source.known)[:MAX_PATHS_PER_ROOT]
+        found += [Variable("execution.id", "string"), Variable("execution.started_at", "string")]
+        if self.in_loop:
+            found += [Variable("item", ""), Variable("index", "number")]
+        return found
+
+
+def scope(workflow: Workflow, graph: Any, node_id: str) -> Scope:
+    """What a template in `node_id` may read, given the editor's (possibly unsaved) graph, with
+    the values of the workflow's last run that got as far as running steps."""
     nodes, edges = _nodes_and_edges(graph)
     trigger = next((n for n in nodes if str(n.get("type", "")).startswith("trigger.")), None)
     if trigger is not None and trigger.get("id") == node_id:
-        return []
+        return Scope([], False, False)
     upstream = ancestors(node_id, edges) if node_id else set()
-    types = {n.get("id"): n.get("type") for n in nodes}
+    types = {str(n.get("id")): str(n.get("type")) for n in nodes}
     execution = last_execution(workflow)
     outputs = _outputs(execution)
-    found: list[Variable] = []
     trigger_id = str(trigger.get("id")) if trigger else ""
-    trigger_data = outputs.get(trigger_id, execution.trigger_data if execution else None)
-    found += _paths("trigger", trigger_data, execution is not None)[:MAX_PATHS_PER_ROOT]
+    sources = [
+        Source(
+            "trigger",
+            trigger_id,
+            types.get(trigger_id, ""),
+            outputs.get(trigger_id, execution.trigger_data if execution else None),
+            execution is not None,
+        )
+    ]
     for upstream_id in sorted(u for u in upstream if u != trigger_id and u in types):
-        paths = _paths(f"nodes.{upstream_id}", outputs.get(upstream_id), upstream_id in outputs)
-        found += paths[:MAX_PATHS_PER_ROOT]
-    found += [Variable("execution.id", "string"), Variable("execution.started_at", "string")]
-    if _in_loop_body(graph, node_id):
-        found += [Variable("item", ""), Variable("index", "number")]
-    return found
+        sources.append(
+            Source(
+                f"nodes.{upstream_id}",
+                upstream_id,
+                types[upstream_id],
+                outputs.get(upstream_id),
+                upstream_id in outputs,
+            )
+        )
+    return Scope(sources, execution is not None, _in_loop_body(graph, node_id))
 
 
-def last_execution(workflow: Workflow) -> Execution | None:
-    """The workflow's most recent execution that got as far as running steps."""
-    ran = Step.objects.filter(execution=OuterRef("pk"))
-    return Execution.objects.filter(Exists(ran), workflow=workflow).order_by("-created_at").first()
+def available(workflow: Workflow, graph: Any, node_id: str) -> list[Variable]:
+    """The variables a template in `node_id` may read, as paths for the settings panel."""
+    return scope(workflow, graph, node_id).variables()
 
 
-def last_step(workflow: Workflow, node_id: str) -> Step | None:
+def last_execution(workflow: Workflow) -> Any:
+    """The workflow's most recent execution that got as far as running steps. (Executions are
+    read through the workflow's reverse relation: the editor imports nothing of the engine's
+    app, which sits above it.)"""
+    return workflow.executions.filter(steps__isnull=False).order_by("-created_at").first()
+
+
+def last_step(workflow: Workflow, node_id: str) -> Any:
     """The node's step in the most recent execution that ran it (the last item in a loop)."""
-    return (
-        Step.objects.filter(execution__workflow=workflow, node_id=node_id)
-        .exclude(status__in=[Step.Status.PENDING, Step.Status.SKIPPED])
-        .select_related("execution")
-        .order_by("-execution__created_at", "-created_at", "-id")
+    ran = workflow.executions.filter(steps__node_id=node_id, steps__status__in=RAN)
+    execution = ran.order_by("-created_at").first()
+    if execution is None:
+        return None
+    step = (
+        execution.steps.filter(node_id=node_id, status__in=RAN)
+        .order_by("-created_at", "-id")
         .first()
     )
+    if step is not None:
+        step.execution = execution
+    return step
 
 
 def shown(value: Any) -> str:
@@ -93,11 +147,12 @@ def _nodes_and_edges(graph: Any) -> tuple[list[dict[str, Any]], list[tuple[str, 
     return nodes, edges
 
 
-def _outputs(execution: Execution | None) -> dict[str, Any]:
+def _outputs(execution: Any) -> dict[str, Any]:
+    """Outputs of the run's steps that have one (succeeded, or failed with the error handled:
+    both feed later nodes)."""
     if execution is None:
         return {}
-    steps = Step.objects.filter(execution=execution, status=Step.Status.SUCCEEDED)
-    steps = steps.only("key", "output")
+    steps = execution.steps.filter(output__isnull=False).only("key", "output")
     return {s.key: s.output for s in steps}
 
 

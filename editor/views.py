@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from editor.nodes import catalog, trigger_schedule
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from workfuse.lib.requests import SignedInRequest
 
 PAGE_SIZE = 25
 RECENT_RUNS = 10
@@ -29,18 +30,18 @@ RECENT_RUNS = 10
 UNSENT_PAYLOAD_KEY = "run_payload:{pk}"
 
 
-def _get_workflow_for_user(request: HttpRequest, pk: int) -> Workflow:
+def _get_workflow_for_user(request: SignedInRequest, pk: int) -> Workflow:
     return get_object_or_404(Workflow, pk=pk, owner=request.user)
 
 
 @login_not_required
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: SignedInRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("editor:dashboard")
     return render(request, "landing.html")
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """The list of my workflows; POSTs carry one action on one workflow and get the list back."""
     form = WorkflowForm()
     if request.method == "POST":
@@ -86,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def gallery(request: HttpRequest) -> HttpResponse:
+def gallery(request: SignedInRequest) -> HttpResponse:
     """The templates gallery; a POST naming a template copies it into a new workflow of mine
     (version 1, made the way the dashboard's create does) and opens it."""
     if request.method == "POST":
@@ -102,7 +103,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def import_workflow(request: HttpRequest) -> HttpResponse:
+def import_workflow(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     issues = []
     if form.is_valid():
@@ -135,7 +136,7 @@ def import_workflow(request: HttpRequest) -> HttpResponse:
     )
 
 
-def workflow(request: HttpRequest, pk: int) -> HttpResponse:
+def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     """One workflow: its details, its graph, its version history, and a Run card (which posts to
     the executions app: starting a run is the engine's job) with the recent runs."""
     workflow = _get_workflow_for_user(request, pk)
@@ -233,7 +234,7 @@ def _editor_context() -> dict[str, Any]:
 
 
 @require_POST
-def node_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     """The settings panel's form for one node, posted by the editor with the node's type, id and
     config and the editor's current graph. `render` shows the config (checked too with
     `validate`), `apply` reads the submitted fields back into a config and checks it the way
@@ -336,7 +337,7 @@ def _duration_text(ms: int | None) -> str:
     return f"{seconds // 86_400} d {seconds % 86_400 // 3600} h"
 
 
-def export(request: HttpRequest, pk: int) -> JsonResponse:
+def export(request: SignedInRequest, pk: int) -> JsonResponse:
     workflow = _get_workflow_for_user(request, pk)
     response = JsonResponse(export_workflow(workflow), json_dumps_params={"indent": 2})
     filename = slugify(workflow.name) or f"workflow-{workflow.pk}"

@@ -8,7 +8,7 @@ from executions.models import Execution, Schedule, Step
 
 class StepInline(admin.TabularInline):
     model = Step
-    fields = ["key", "status", "attempt", "started_at", "finished_at", "wake_at", "error"]
+    fields = ("key", "status", "attempt", "started_at", "finished_at", "wake_at", "error")
     readonly_fields = fields
     extra = 0
     can_delete = False

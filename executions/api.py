@@ -9,7 +9,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -18,7 +17,8 @@ from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine
 from executions.models import Execution, Schedule, Step
-from workfuse.api import ApiError
+from workfuse.lib.api_errors import ApiError
+from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["executions"])
 runs_router = Router(tags=["executions"])
@@ -116,7 +116,7 @@ class ScheduleOut(Schema):
     last_fired_at: datetime | None
 
 
-def _own(request: HttpRequest, execution_id: UUID) -> Execution:
+def _own(request: ApiRequest, execution_id: UUID) -> Execution:
     return get_object_or_404(
         Execution.objects.select_related("version"), pk=execution_id, workflow__owner=request.auth
     )
@@ -135,8 +135,8 @@ def _refused(exc: engine.ExecutionRefused) -> ApiError:
     "/{workflow_id}/run", response={202: Started}, summary="Run a workflow with a payload"
 )
 def run_workflow(
-    request: HttpRequest, workflow_id: int, body: RunIn | None = None
-) -> Status[Execution]:
+    request: ApiRequest, workflow_id: int, body: RunIn | None = None
+) -> Status[dict[str, Any]]:
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     try:
         payload = body.payload if body is not None else None
@@ -156,7 +156,7 @@ def run_workflow(
 @runs_router.get(
     "/{workflow_id}/schedule", response=ScheduleOut, summary="A schedule trigger's next fire times"
 )
-def get_schedule(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
+def get_schedule(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     config = config_in(workflow.graph)
     if config is None:
@@ -177,7 +177,7 @@ def get_schedule(request: HttpRequest, workflow_id: int) -> dict[str, Any]:
 
 @router.get("", response=list[ExecutionSummary], summary="List executions")
 @paginate(LimitOffsetPagination)
-def list_executions(request: HttpRequest, filters: Query[ExecutionFilters]) -> QuerySet[Execution]:
+def list_executions(request: ApiRequest, filters: Query[ExecutionFilters]) -> QuerySet[Execution]:
     qs = Execution.objects.filter(workflow__owner=request.auth).select_related("version")
     if filters.workflow is not None:
         qs = qs.filter(workflow_id=filters.workflow)
@@ -195,11 +195,11 @@ def list_executions(request: HttpRequest, filters: Query[ExecutionFilters]) -> Q
 @router.get(
     "/{execution_id}", response=ExecutionOut, summary="An execution with its steps and attempts"
 )
-def get_execution(request: HttpRequest, execution_id: UUID) -> Execution:
+def get_execution(request: ApiRequest, execution_id: UUID) -> Execution:
     return _own(request, execution_id)
 
 
-def _control(request: HttpRequest, execution_id: UUID, action: Any, **kwargs: Any) -> Execution:
+def _control(request: ApiRequest, execution_id: UUID, action: Any, **kwargs: Any) -> Execution:
     execution = _own(request, execution_id)
     try:
         return action(execution, **kwargs)
@@ -210,24 +210,24 @@ def _control(request: HttpRequest, execution_id: UUID, action: Any, **kwargs: An
 
 
 @router.post("/{execution_id}/cancel", response=ExecutionOut, summary="Cancel")
-def cancel(request: HttpRequest, execution_id: UUID) -> Execution:
+def cancel(request: ApiRequest, execution_id: UUID) -> Execution:
     return _control(request, execution_id, engine.cancel)
 
 
 @router.post(
     "/{execution_id}/pause", response=ExecutionOut, summary="Pause (running steps checkpoint)"
 )
-def pause(request: HttpRequest, execution_id: UUID) -> Execution:
+def pause(request: ApiRequest, execution_id: UUID) -> Execution:
     return _control(request, execution_id, engine.pause)
 
 
 @router.post("/{execution_id}/resume", response=ExecutionOut, summary="Resume a paused execution")
-def resume(request: HttpRequest, execution_id: UUID) -> Execution:
+def resume(request: ApiRequest, execution_id: UUID) -> Execution:
     return _control(request, execution_id, engine.resume)
 
 
 @router.post("/{execution_id}/retry", response=ExecutionOut, summary="Retry from the failed step")
-def retry(request: HttpRequest, execution_id: UUID) -> Execution:
+def retry(request: ApiRequest, execution_id: UUID) -> Execution:
     return _control(request, execution_id, engine.retry)
 
 
@@ -235,7 +235,7 @@ def retry(request: HttpRequest, execution_id: UUID) -> Execution:
     "/{execution_id}/replay", response={202: Started}, summary="Replay with the same trigger data"
 )
 def replay(
-    request: HttpRequest, execution_id: UUID, body: ReplayIn | None = None
+    request: ApiRequest, execution_id: UUID, body: ReplayIn | None = None
 ) -> Status[dict[str, Any]]:
     latest = bool(body and body.latest_version)
     new = _control(request, execution_id, engine.replay, latest_version=latest)
@@ -249,7 +249,7 @@ def replay(
     response={202: Started},
     summary="Run again from one node, reusing the outputs before it",
 )
-def rerun(request: HttpRequest, execution_id: UUID, body: RerunIn) -> Status[dict[str, Any]]:
+def rerun(request: ApiRequest, execution_id: UUID, body: RerunIn) -> Status[dict[str, Any]]:
     new = _control(
         request, execution_id, engine.rerun_from, node_id=body.node_id, config=body.config
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from executions import engine
 from executions.hints import hint_for
 from executions.models import Execution
 from executions.timeline import step_rows
+from workfuse.lib.requests import SignedInRequest
 
 
 class HistoryFilters(forms.Form):
@@ -38,7 +39,7 @@ UNSENT_PAYLOAD_LIMIT = 100_000
 
 
 @require_POST
-def run_workflow(request: HttpRequest, pk: int) -> HttpResponse:
+def run_workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     """Start a manual run with the JSON payload from the Run card, then go back to the page."""
     workflow = get_object_or_404(Workflow, pk=pk, owner=request.user)
     raw = request.POST.get("payload", "")
@@ -77,7 +78,7 @@ CONTROLS = {
 }
 
 
-def history(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def history(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Runs of all my workflows, or of one, with filters (status, trigger, date range)."""
     workflow = get_object_or_404(Workflow, pk=pk, owner=request.user) if pk is not None else None
     runs = Execution.objects.filter(workflow__owner=request.user).select_related(
@@ -107,7 +108,7 @@ def history(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, execution_id: UUID) -> HttpResponse:
+def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
     """One execution: its steps live, and the controls (pause, resume, cancel, retry, replay)."""
     execution = get_object_or_404(
         Execution.objects.select_related("workflow", "version"),

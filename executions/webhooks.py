@@ -125,7 +125,7 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
             "Too many requests for this workflow; slow down.",
             Retry_After=str(max(1, usage["time_left"])),
         )
-    if config.auth != "none":
+    if config.auth != "none" and config.credential is not None:  # Config requires it then
         try:
             secret = resolve(
                 workflow.owner_id, config.credential, ("webhook_secret",), node_id="webhook"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from aiconfig import magic
 from aiconfig.models import MagicFeedback
+from editor import magic
 from editor.nodes import NODE_TYPES
 from executions.models import Execution
 from tests.engine_helpers import make_workflow

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from accounts.models import SecurityEvent
-from aiconfig import magic
 from credentials import store
+from editor import magic
 from tests.fake_ai_server import FakeAIServer, Recorded, Reply, fake_ai_server
 
 URL = "/api/ai/configure"

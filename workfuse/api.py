@@ -12,14 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.models import ApiToken
-
-
-class ApiError(Exception):
-    """An error answered as `{code, message, details}` with the given HTTP status."""
-
-    def __init__(self, status: int, code: str, message: str, details: Any = None):
-        self.status, self.code, self.message, self.details = status, code, message, details
-        super().__init__(message)
+from workfuse.lib.api_errors import ApiError, error_response
 
 
 class BearerAuth(HttpBearer):
@@ -50,14 +43,6 @@ STATUS_CODES = {
     413: "too_large",
     429: "rate_limited",
 }
-
-
-def error_response(
-    request: HttpRequest, status: int, code: str, message: str, details: Any = None
-) -> HttpResponse:
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details}, status=status
-    )
 
 
 @api.exception_handler(ApiError)
@@ -107,3 +92,4 @@ api.add_router("/workflows", "executions.api.runs_router")
 api.add_router("/executions", "executions.api.router")
 api.add_router("/credentials", "credentials.api.router")
 api.add_router("/ai", "aiconfig.api.router")
+api.add_router("/ai", "editor.magic_api.router")

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "executions",
     "credentials",
     "aiconfig",
+    "workfuse",  # the project package: its `serve` command
 ]
 
 MIDDLEWARE = [
@@ -145,7 +146,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "workfuse.sqlite3",
+            "NAME": str(DATA_DIR / "workfuse.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web thread read while the worker thread writes; IMMEDIATE
                 # transactions plus a busy timeout make concurrent writers wait, not fail.

@@ -37,7 +37,7 @@ from aiconfig.providers.base import (
     schema_problem,
 )
 from credentials import redaction
-from editor.nodes.base import NodeError, RunContext
+from workfuse.lib.node_run import NodeError, RunContext
 
 __all__ = [
     "ADAPTERS",

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from editor.nodes.base import NodeError
+from workfuse.lib.node_run import NodeError
 
 OnText = Callable[[str], None]
 MESSAGE_SNIPPET = 500

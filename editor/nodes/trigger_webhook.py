@@ -11,7 +11,7 @@ Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 class Config(NodeConfig):
     methods: list[Method] = Field(
-        default_factory=lambda: ["POST"],
+        default_factory=lambda: ["POST"],  # type: ignore[arg-type]
         min_length=1,
         description="HTTP methods the webhook URL accepts.",
     )

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from aiconfig import magic
 from aiconfig.models import MagicFeedback
+from editor import magic
 from editor.models import Workflow
 from executions import engine
 from executions.models import Execution

@@ -26,6 +26,8 @@ from aiconfig.providers import (
     refuse_key_in_text,
 )
 from credentials import redaction
+from editor import variables
+from editor.models import Workflow
 from editor.nodes import NODE_TYPES
 from editor.validation import config_issues
 
@@ -314,54 +316,30 @@ def system_prompt(node: Any, node_schema: dict[str, Any], variables: str) -> str
     return "\n\n".join(parts)
 
 
-def available_variables(workflow: Any, node_id: str | None) -> str:
-    """What templates at `node_id` may read: the trigger, the upstream nodes and, from the
-    workflow's last execution, the shapes (keys and types, never values) of their data."""
+def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
+    """What templates at `node_id` may read (`variables.scope`, as the settings panel shows it),
+    with the shapes (keys and types, never values) of the last run's data."""
     generic = (
         "- trigger: the data that started the run (webhook: trigger.body, trigger.headers, "
         "trigger.query)"
     )
     if workflow is None:
         return generic + "\n(No workflow given: no upstream nodes are known.)"
-    from editor.graph import ancestors
-
-    graph = workflow.graph if isinstance(workflow.graph, dict) else {}
-    nodes = {n.get("id"): n for n in graph.get("nodes") or [] if isinstance(n, dict)}
-    edges = [
-        (e.get("source"), e.get("target")) for e in graph.get("edges") or [] if isinstance(e, dict)
-    ]
-    trigger = next(
-        (n for n in nodes.values() if str(n.get("type", "")).startswith("trigger.")), None
-    )
-    upstream = sorted(ancestors(node_id, edges)) if node_id else []
-    upstream = [u for u in upstream if u in nodes and nodes[u] is not trigger]
-    execution = _last_execution(workflow)
-    outputs: dict[str, Any] = {}
-    if execution is not None and upstream:
-        for step in execution.steps.filter(key__in=upstream):
-            outputs[step.key] = step.output
+    found = variables.scope(workflow, workflow.graph, node_id or "")
     lines = []
-    trigger_type = trigger.get("type") if trigger else "unknown"
-    line = f"- trigger (from {trigger.get('id') if trigger else '?'}, {trigger_type})"
-    if execution is not None:
-        line += f": shape {json.dumps(shape(execution.trigger_data))}"
-    lines.append(line)
-    for upstream_id in upstream:
-        line = f"- nodes.{upstream_id} ({nodes[upstream_id].get('type')})"
-        if upstream_id in outputs:
-            line += f": shape {json.dumps(shape(outputs[upstream_id]))}"
+    for source in found.sources:
+        line = f"- {source.root} ({source.node_id or '?'}, {source.node_type or 'unknown'})"
+        if source.known:
+            line += f": shape {json.dumps(shape(source.value))}"
         lines.append(line)
-    if not upstream:
+    if len(found.sources) < 2:
         lines.append("(No upstream nodes: only the trigger can be read.)")
-    if execution is None:
+    lines.append("- execution.id, execution.started_at: this run's id and start time")
+    if found.in_loop:
+        lines.append("- item, index: the current element of the loop and its position")
+    if not found.ran:
         lines.append("(The workflow has not run yet: output shapes are unknown.)")
     return "\n".join(lines)[:PROMPT_LIMIT]
-
-
-def _last_execution(workflow: Any) -> Any:
-    from executions.models import Execution
-
-    return Execution.objects.filter(workflow=workflow).order_by("-created_at").first()
 
 
 def shape(value: Any, depth: int = 0) -> Any:
