@@ -2,6 +2,12 @@
 
 A string that is exactly one expression keeps the expression's native type; mixed text
 renders to a string. A missing variable fails with a message naming the full path.
+
+Rendering is bounded (docs/security.md): a config's templates get `WORKFUSE_TEMPLATE_CPU_MS`
+of CPU time in all (loops stop there), no text or list they build may pass
+`WORKFUSE_MAX_STEP_OUTPUT_BYTES`, and the operations a single C call could make huge (padding,
+repetition, replacement, joining, format widths, big-integer powers and products) are checked
+before they run. A result that is not JSON data fails at once, naming the expression.
 """
 
 from __future__ import annotations
@@ -9,20 +15,28 @@ from __future__ import annotations
 import json
 import operator
 import re
+import string
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
+from django.conf import settings
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import filters as jfilters
 from jinja2 import nodes as jnodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
+
 CONTEXT_ROOTS = ("trigger", "nodes", "execution")
 LOOP_ROOTS = ("item", "index")
 MAX_REPEAT = 100_000  # longest string or list `*` may build
+MAX_INT_BITS = 100_000  # largest integer `*` and `**` may build (about 30,000 digits)
+_WIDTH = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
 _ONE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>.*?)\}\}\s*$", re.S)
 
 
@@ -75,7 +89,7 @@ def _format_date(value: Any, fmt: str = "%Y-%m-%d %H:%M:%S", tz: str | None = No
 class WorkflowEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, plus limits on `*` and `**` so a template cannot exhaust memory or CPU."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Workflow data is JSON: `body.items` means the key "items", never dict.items().
@@ -88,20 +102,160 @@ class WorkflowEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "*":
             for seq, times in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(times, int)
-                    and len(seq) * times > MAX_REPEAT
-                ):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_REPEAT:
                     raise SecurityError(f"the result of * would be longer than {MAX_REPEAT}")
+            if _is_int(left) and _is_int(right):
+                _check_bits(left.bit_length() + right.bit_length(), "*")
             return operator.mul(left, right)
-        if op == "**" and isinstance(right, int | float) and abs(right) > 1000:
-            raise SecurityError("exponent larger than 1000")
+        if op == "**" and isinstance(right, int | float):
+            if abs(right) > 1000:
+                raise SecurityError("exponent larger than 1000")
+            if _is_int(left) and _is_int(right) and right > 0:
+                _check_bits(left.bit_length() * right, "**")
+        if op == "%" and isinstance(left, str):
+            _check_printf(left)
         return super().call_binop(context, op, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """`'{:>999999999}'.format(1)`: the sandbox hands out its own wrapper for str.format
+        at attribute access, so the format's widths are checked here."""
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+            _check_format_spec(owner)
+        return super().wrap_str_format(value)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Method calls on strings that could build a huge string in one C call are sized
+        first (`'a'.center(10**9)`, `s.replace('a', s)`, `s.join(...)`)."""
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            _check_str_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _max_text() -> int:
+    return int(settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES)
+
+
+def _check_bits(bits: int, op: str) -> None:
+    if bits > MAX_INT_BITS:
+        raise SecurityError(f"the result of {op} would be an integer over {MAX_INT_BITS} bits")
+
+
+def _check_length(length: int, what: str) -> None:
+    if length > _max_text():
+        raise SecurityError(
+            f"{what} would build {length:,} characters, over the "
+            f"{_max_text():,} limit (WORKFUSE_MAX_STEP_OUTPUT_BYTES)"
+        )
+
+
+def _check_width(width: Any, what: str) -> None:
+    if _is_int(width):
+        _check_length(width, what)
+
+
+def _check_printf(text: str) -> None:
+    """`'%999999999d' % 1`: widths and precisions in a printf-style format are bounded."""
+    for match in _WIDTH.finditer(text):
+        for part in match.groups():
+            if part == "*":
+                raise SecurityError("'*' widths are not allowed in % formatting")
+            if part:
+                _check_length(int(part), "this % format")
+
+
+def _check_format_spec(text: str) -> None:
+    """`'{:>999999999}'.format(1)`: widths in str.format specs are bounded."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return  # str.format will raise the same error itself
+    for _, _, spec, _ in fields:
+        if spec and "{" in spec:
+            raise SecurityError("nested fields in a format spec are not allowed")
+        for number in re.findall(r"\d+", spec or ""):
+            _check_length(int(number), "this format")
+
+
+def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    if name in ("center", "ljust", "rjust", "zfill") and args:
+        _check_width(args[0], f"{name}()")
+    elif name == "expandtabs":
+        tab = args[0] if args else kwargs.get("tabsize", 8)
+        if _is_int(tab):
+            _check_length(len(text) + text.count("\t") * tab, "expandtabs()")
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str):
+        old, new = args[0], args[1]
+        if isinstance(new, str):
+            hits = text.count(old) if old else len(text) + 1
+            _check_length(len(text) + hits * len(new), "replace()")
+    elif name == "join" and args:
+        items = args[0]
+        if isinstance(items, list | tuple):
+            total = sum(len(i) for i in items if isinstance(i, str)) + len(text) * len(items)
+            _check_length(total, "join()")
+
+
+def _center(value: Any, width: int = 80) -> str:
+    _check_width(width, "center")
+    return jfilters.do_center(value, width)
+
+
+def _indent(value: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    pad = len(width) if isinstance(width, str) else width if _is_int(width) else 0
+    _check_length(len(str(value)) + (str(value).count("\n") + 1) * pad, "indent")
+    return jfilters.do_indent(value, width, first, blank)
+
+
+def _format(value: Any, *args: Any, **kwargs: Any) -> str:
+    if isinstance(value, str):
+        _check_printf(value)
+    return jfilters.do_format(value, *args, **kwargs)
+
+
+def _join(context: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+    if isinstance(value, list | tuple):
+        _check_str_method(d, "join", (value,), {})
+    return jfilters.sync_do_join(context, value, d, attribute)
+
+
+def _replace(context: Any, value: Any, old: Any, new: Any, count: int | None = None) -> str:
+    if isinstance(value, str):
+        _check_str_method(value, "replace", (old, new), {})
+    return jfilters.do_replace(context, value, old, new, count)
+
+
+def _batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
+    if fill_with is not None:
+        _check_width(linecount, "batch")
+    return jfilters.do_batch(value, linecount, fill_with)
+
+
+def _slice(value: Any, slices: int, fill_with: Any = None) -> Any:
+    _check_width(slices, "slice")
+    return jfilters.do_slice(value, slices, fill_with)
 
 
 ENV = WorkflowEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 ENV.filters.update(tojson=_tojson, fromjson=_fromjson, format_date=_format_date)
+# Jinja's own filters that could build a huge value in one call, checked first.
+_join.jinja_pass_arg = jfilters.sync_do_join.jinja_pass_arg  # type: ignore[attr-defined]
+_replace.jinja_pass_arg = jfilters.do_replace.jinja_pass_arg  # type: ignore[attr-defined]
+ENV.filters.update(
+    center=_center,
+    indent=_indent,
+    format=_format,
+    join=_join,
+    replace=_replace,
+    batch=_batch,
+    slice=_slice,
+)
 ENV.globals = {"range": ENV.globals["range"], "dict": dict}
 
 
@@ -118,10 +272,11 @@ def _single_expression(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Any:
+    """A callable for a one-expression string, else the Template (rendered chunk by chunk)."""
     expression = _single_expression(text)
     if expression is not None:
         return ENV.compile_expression(expression, undefined_to_none=False)
-    return ENV.from_string(text).render
+    return ENV.from_string(text)
 
 
 def parse(text: str) -> jnodes.Template:
@@ -133,13 +288,36 @@ def parse(text: str) -> jnodes.Template:
         raise TemplateError(f"Template syntax error: {exc.message} (line {exc.lineno})") from exc
 
 
+@contextmanager
+def _budget() -> Iterator[None]:
+    """The CPU budget of one rendering (a whole config: nested calls share the outer one)."""
+    ms = settings.WORKFUSE_TEMPLATE_CPU_MS
+    try:
+        with cpu_budget(ms / 1000):
+            yield
+    except BudgetExceeded:
+        raise TemplateError(
+            f"the template took more than {ms} ms of CPU time and was stopped "
+            "(WORKFUSE_TEMPLATE_CPU_MS); loop over less data"
+        ) from None
+
+
 def render(text: str, context: dict[str, Any]) -> Any:
     """Render one config string. One-expression strings keep their native type."""
+    with _budget():
+        return _render(text, context)
+
+
+def _render(text: str, context: dict[str, Any]) -> Any:
     try:
-        result = _compile(text)(**context)
-        if isinstance(result, Undefined):
-            str(result)  # raises the UndefinedError for a bare missing variable
-        return result
+        compiled = _compile(text)
+        if not isinstance(compiled, Template):
+            result = compiled(**context)
+            if isinstance(result, Undefined):
+                str(result)  # raises the UndefinedError for a bare missing variable
+            _check_data(result, text)
+            return result
+        return _joined(compiled.generate(**context))
     except UndefinedError as exc:
         raise _missing_variable(text, context, exc) from exc
     except SecurityError as exc:
@@ -152,22 +330,71 @@ def render(text: str, context: dict[str, Any]) -> Any:
         raise TemplateError(f"Template failed: {exc}") from exc
 
 
+def _joined(chunks: Iterator[str]) -> str:
+    """Mixed text, built chunk by chunk so that a loop's output stops at the size limit."""
+    limit, size, parts = _max_text(), 0, []
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise SecurityError(
+                f"the text would be over {limit:,} characters (WORKFUSE_MAX_STEP_OUTPUT_BYTES)"
+            )
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _check_data(value: Any, text: str) -> None:
+    """A one-expression result must be JSON data within the size limit (counted without
+    building it: a list may hold the same long string many times)."""
+    limit, size, todo = _max_text(), 0, [value]
+    while todo:
+        item = todo.pop()
+        if item is None or isinstance(item, bool | int | float):
+            size += 8
+        elif isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, list | tuple):
+            size += 2 + len(item)
+            todo.extend(item)
+        elif isinstance(item, dict):
+            size += 2 + len(item)
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise TemplateError(f"{text.strip()} gave an object with a non-text key")
+                size += len(key) + 3
+                todo.append(child)
+        else:
+            kind = type(item).__name__
+            hint = " (add |list)" if kind == "generator" else ""
+            raise TemplateError(f"{text.strip()} gave a {kind}, which is not JSON data{hint}")
+        if size > limit:
+            raise TemplateError(
+                f"{text.strip()} gave a value over {limit:,} bytes (WORKFUSE_MAX_STEP_OUTPUT_BYTES)"
+            )
+
+
 def render_value(value: Any, context: dict[str, Any], field: str = "") -> Any:
-    """Render every template string inside a JSON-like value; errors name the field."""
+    """Render every template string inside a JSON-like value; errors name the field. The
+    whole value shares one CPU budget."""
+    with _budget():
+        return _render_value(value, context, field)
+
+
+def _render_value(value: Any, context: dict[str, Any], field: str) -> Any:
     if isinstance(value, str):
         if not is_template(value):
             return value
         try:
-            return render(value, context)
+            return _render(value, context)
         except TemplateError as exc:
             raise exc.at(field or "value") from exc
     if isinstance(value, dict):
         return {
-            k: render_value(v, context, f"{field}.{k}" if field else str(k))
+            k: _render_value(v, context, f"{field}.{k}" if field else str(k))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [render_value(v, context, f"{field}[{i}]") for i, v in enumerate(value)]
+        return [_render_value(v, context, f"{field}[{i}]") for i, v in enumerate(value)]
     return value
 
 

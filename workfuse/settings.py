@@ -217,6 +217,8 @@ WORKFUSE_STEP_LEASE_SECONDS = envint("WORKFUSE_STEP_LEASE_SECONDS", 30)
 WORKFUSE_REDISPATCH_SECONDS = envint("WORKFUSE_REDISPATCH_SECONDS", 30)
 WORKFUSE_MAX_INTERRUPTIONS = envint("WORKFUSE_MAX_INTERRUPTIONS", 3)
 WORKFUSE_MAX_STEP_OUTPUT_BYTES = envint("WORKFUSE_MAX_STEP_OUTPUT_BYTES", 1_000_000)
+# CPU time the templates of one step may take in all (DESIGN §5); loops are stopped there.
+WORKFUSE_TEMPLATE_CPU_MS = envint("WORKFUSE_TEMPLATE_CPU_MS", 1000)
 WORKFUSE_INLINE_SUCCESSOR = envbool("WORKFUSE_INLINE_SUCCESSOR", True)
 # Under a backlog a task adopts steps waiting longer than this for a worker, up to this many
 # chains in all, and commits their checkpoints together (docs/engine.md, "Rounds").

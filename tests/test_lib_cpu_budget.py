@@ -1,0 +1,71 @@
+"""workfuse/lib/cpu_budget.py: a thread's pure-Python work stops when its CPU budget is spent."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+import pytest
+
+from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
+
+
+def spin() -> None:
+    n = 0
+    while True:
+        n += 1
+
+
+def test_a_busy_loop_is_stopped_at_the_budget():
+    started = time.monotonic()
+    with pytest.raises(BudgetExceeded), cpu_budget(0.2):
+        spin()
+    assert 0.15 < time.monotonic() - started < 1.0
+
+
+def test_waiting_costs_no_budget():
+    with cpu_budget(0.1):
+        time.sleep(0.3)  # sleeping uses no CPU time: not stopped
+
+
+def test_work_within_the_budget_is_untouched_and_nothing_fires_later():
+    with cpu_budget(0.5):
+        total = sum(range(10_000))
+    time.sleep(0.6)  # a stale raise would land here
+    assert total == 49_995_000
+
+
+def test_exception_handlers_in_the_block_do_not_swallow_it():
+    with pytest.raises(BudgetExceeded), cpu_budget(0.1):
+        while True:
+            with contextlib.suppress(Exception):  # what a library on the way might do
+                spin()
+
+
+def test_budgets_of_threads_are_separate():
+    results: dict[str, str] = {}
+
+    def busy() -> None:
+        try:
+            with cpu_budget(0.1):
+                spin()
+        except BudgetExceeded:
+            results["busy"] = "stopped"
+
+    def light() -> None:
+        with cpu_budget(5):
+            time.sleep(0.3)
+        results["light"] = "finished"
+
+    threads = [threading.Thread(target=busy), threading.Thread(target=light)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert results == {"busy": "stopped", "light": "finished"}
+
+
+def test_nested_budgets_share_the_outer_one():
+    with pytest.raises(BudgetExceeded), cpu_budget(0.1), cpu_budget(10):
+        spin()
