@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from editor.graph import GraphIssue
+from editor.graph import GraphIssue, ImportRefused
 from editor.templating import is_template
 
 BASE = "n8n-nodes-base."
@@ -103,9 +103,6 @@ def _is_n8n_type(name: str) -> bool:
 
 def convert(data: dict[str, Any]) -> dict[str, Any]:
     """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem."""
-    # editor.transfer imports this module, so its exception is imported at call time.
-    from editor.transfer import ImportRefused
-
     converter = Converter(data)
     graph = converter.run()
     if converter.issues:
