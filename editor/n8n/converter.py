@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +24,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from editor.graph import GraphIssue, ImportRefused
+from editor.n8n.expressions import Reference, literal, single, translate
+from editor.n8n.names import MAX_HANDLE, MAX_ID, slug, unique
 from editor.templating import is_template
 
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
-MAX_ID = 64
-MAX_HANDLE = 32
 TRIGGER_TYPES = {
     f"{BASE}manualTrigger",
     f"{BASE}start",
@@ -303,7 +302,7 @@ class Converter:
 
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
-    def input_ref(self, node: N8nNode) -> tuple[str, dict[str, str]] | None:
+    def input_ref(self, node: N8nNode) -> Reference | None:
         """The template path `$json` stands for in `node`, with field renames, or None."""
         parents = self.parents.get(node.name)
         if not parents:
@@ -311,9 +310,7 @@ class Converter:
         source, index = parents[0]
         return self.output_ref(source, index, set())
 
-    def output_ref(
-        self, name: str, index: int | None, seen: set[str]
-    ) -> tuple[str, dict[str, str]] | None:
+    def output_ref(self, name: str, index: int | None, seen: set[str]) -> Reference | None:
         node = self.nodes.get(name)
         if node is None or name in seen:
             return None
@@ -336,7 +333,7 @@ class Converter:
         if isinstance(value, str):
             if value.startswith("="):
                 return self.expression(value[1:], node)
-            return _literal(value)
+            return literal(value)
         if isinstance(value, list):
             return [self.value(v, node) for v in value]
         if isinstance(value, dict):
@@ -344,33 +341,12 @@ class Converter:
         return value
 
     def expression(self, text: str, node: N8nNode) -> str:
-        parts: list[str] = []
-        last = 0
-        for match in _BLOCK.finditer(text):
-            parts.append(_literal(text[last : match.start()], in_template=True))
-            parts.append("{{" + self._block(match.group(1), node) + "}}")
-            last = match.end()
-        parts.append(_literal(text[last:], in_template=last > 0))
-        return "".join(parts)
+        """An n8n expression (without its `=`) in `node` as a template."""
 
-    def _block(self, inner: str, node: N8nNode) -> str:
-        def replace(match: re.Match[str]) -> str:
-            if match.group("now"):
-                return "execution.started_at"
-            if match.group("called") or match.group("indexed"):
-                ref = self.output_ref(match.group("called") or match.group("indexed"), None, set())
-            else:
-                ref = self.input_ref(node)
-            if ref is None:
-                return match.group(0)
-            return _with_fields(ref[0], match.group("fields") or "", ref[1])
+        def resolve(name: str | None) -> Reference | None:
+            return self.output_ref(name, None, set()) if name else self.input_ref(node)
 
-        converted = _REFERENCE.sub(replace, inner)
-        # JavaScript methods parse as Jinja but fail at run time; keeping the n8n text
-        # makes validation point at the field instead.
-        if _N8N_LEFT.search(converted) or _JAVASCRIPT.search(converted):
-            return inner
-        return converted
+        return translate(text, resolve)
 
 
 def _retry(raw: dict[str, Any]) -> dict[str, Any] | None:
@@ -396,67 +372,6 @@ def target_input(connections: dict[str, Any], source: str, index: int, target: s
         if isinstance(t, dict) and t.get("node") == target and isinstance(t.get("index"), int):
             return int(t["index"])
     return 0
-
-
-# --- expressions -------------------------------------------------------------------------------
-
-_BLOCK = re.compile(r"\{\{(.*?)\}\}", re.S)
-_FIELDS = r"""(?P<fields>(?:\s*\.\s*[A-Za-z_$][\w$]*(?![\w$])(?!\s*\()|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])*)"""
-_REFERENCE = re.compile(
-    r"""(?:
-        \$\(\s*(?P<q1>['"])(?P<called>.+?)(?P=q1)\s*\)\s*\.\s*(?:item|first\(\s*\)|last\(\s*\))\s*\.\s*json
-      | \$node\s*\[\s*(?P<q2>['"])(?P<indexed>.+?)(?P=q2)\s*\]\s*\.\s*json
-      | \$input\s*\.\s*(?:item|first\(\s*\)|last\(\s*\))\s*\.\s*json
-      | \$json
-    )(?![\w$])"""
-    + _FIELDS
-    + r"""|(?P<now>\$now(?:\s*\.\s*toISO\(\s*\))?)(?![\w$]|\s*\.)""",
-    re.X,
-)
-_N8N_LEFT = re.compile(r"\$[A-Za-z_(]")
-_JAVASCRIPT = re.compile(r"\.\s*[A-Za-z_]\w*\s*\(|\.\s*length\b|=>|===|!==|&&|\?\?|\?\.|`")
-_SEGMENT = re.compile(r"""\.\s*([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]""")
-
-
-def _with_fields(prefix: str, fields: str, aliases: dict[str, str]) -> str:
-    """`prefix` plus the fields read from it, renaming n8n output fields WorkFuse calls
-    differently (an agent's `output` is WorkFuse's `response`)."""
-    segments: list[str | int] = []
-    for m in _SEGMENT.finditer(fields):
-        name = next((g for g in m.groups()[:3] if g is not None), None)
-        segments.append(name if name is not None else int(m.group(4)))
-    for old, new in aliases.items():
-        parts = old.split(".")
-        if segments[: len(parts)] == parts:
-            segments = [*new.split("."), *segments[len(parts) :]]
-            break
-    text = prefix
-    for segment in segments:
-        if isinstance(segment, int):
-            text += f"[{segment}]"
-        elif re.fullmatch(r"[A-Za-z_]\w*", segment):
-            text += f".{segment}"
-        else:
-            text += f"[{json.dumps(segment)}]"
-    return text
-
-
-def _literal(text: str, in_template: bool = False) -> str:
-    """Plain n8n text, kept from being read as a template."""
-    markers = ("{{", "{%", "{#") if in_template else ("{{", "{%")
-    if any(m in text for m in markers):
-        return "{% raw %}" + text + "{% endraw %}"
-    return text
-
-
-def _single(template: Any) -> str | None:
-    """The Jinja expression of a template that is exactly one `{{ ... }}`, else None."""
-    if not isinstance(template, str):
-        return None
-    match = re.fullmatch(r"\s*\{\{(.*?)\}\}\s*", template, re.S)
-    if match and "{{" not in match.group(1) and "}}" not in match.group(1):
-        return match.group(1).strip()
-    return None
 
 
 # --- triggers ----------------------------------------------------------------------------------
@@ -695,7 +610,7 @@ def _json_body(node: N8nNode, cx: Converter, headers: dict[str, Any]) -> dict[st
             raise Refusal("has a JSON body that is not valid JSON; fix it in n8n and export again.")
         return {"body_type": "json", "body": parsed}
     template = cx.value(text, node)
-    if _single(template) is not None:
+    if single(template) is not None:
         return {"body_type": "json", "body": template}
     # Mixed text renders to a string; n8n parses it as JSON, so send it as JSON text.
     _set_header(headers, "Content-Type", "application/json")
@@ -957,7 +872,7 @@ def comparison(
     if operation in ("notEmpty", "isNotEmpty"):
         return _not_empty(left)
     if operation in LENGTH_OPERATORS:
-        expression = _single(left)
+        expression = single(left)
         if expression is None:
             raise Refusal(f"compares the length of a value that is not an expression ({left!r}).")
         return {
@@ -975,7 +890,7 @@ def comparison(
 
 def _not_empty(left: Any) -> dict[str, Any]:
     """WorkFuse has `is_empty` but no negation of it; test the same emptiness in the template."""
-    expression = _single(left)
+    expression = single(left)
     if expression is not None:
         return {
             "left": "{{ (" + expression + ") in [none, '', [], {}] }}",
@@ -1022,7 +937,7 @@ def _split_flags(pattern: str) -> tuple[str, str]:
 def _lower(value: Any) -> Any:
     if isinstance(value, str) and not is_template(value):
         return value.lower()
-    expression = _single(value)
+    expression = single(value)
     if expression is not None:
         return "{{ (" + expression + ") | lower }}"
     if is_template(value):
@@ -1125,8 +1040,8 @@ def _set(node: N8nNode, cx: Converter) -> Converted:
         ref = cx.input_ref(node)
         if ref is None:
             notes.append("n8n also kept the input's fields; there is no input to keep here.")
-        elif _single(body) is not None:
-            body = "{{ dict(" + ref[0] + ", **(" + str(_single(body)) + ")) }}"
+        elif single(body) is not None:
+            body = "{{ dict(" + ref[0] + ", **(" + str(single(body)) + ")) }}"
         else:
             body = (
                 "{% set fields %}" + body + "{% endset %}"
@@ -1187,13 +1102,13 @@ def _json_piece(cx: Converter, node: N8nNode, raw: Any, kind: str) -> str:
     """Template text that renders to the JSON for one field's value."""
     if isinstance(raw, str) and raw.startswith("="):
         value = cx.expression(raw[1:], node)
-        expression = _single(value)
+        expression = single(value)
         if expression is not None:
             return "{{ (" + expression + ") | tojson }}"
         if is_template(value):
             return "{% filter tojson %}" + value + "{% endfilter %}"
         raw = value
-    return _literal(json.dumps(_typed(raw, kind), ensure_ascii=False), in_template=True)
+    return literal(json.dumps(_typed(raw, kind), ensure_ascii=False), in_template=True)
 
 
 def _typed(value: Any, kind: str) -> Any:
@@ -1215,9 +1130,7 @@ def _json_object(tree: dict[str, Any]) -> str:
     members = []
     for key, value in tree.items():
         text = value if isinstance(value, str) else _json_object(value)
-        members.append(
-            _literal(json.dumps(key, ensure_ascii=False), in_template=True) + ": " + text
-        )
+        members.append(literal(json.dumps(key, ensure_ascii=False), in_template=True) + ": " + text)
     return "{" + ", ".join(members) + "}"
 
 
@@ -1238,7 +1151,7 @@ def _wait(node: N8nNode, cx: Converter) -> Converted:
         raise Refusal(f"waits in '{unit}'; WorkFuse knows seconds, minutes, hours and days.")
     factor = SECONDS[unit]
     value = cx.value(amount, node)
-    expression = _single(value)
+    expression = single(value)
     if expression is not None:
         seconds: Any = "{{ (" + expression + ") * " + str(factor) + " }}" if factor != 1 else value
     elif isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
@@ -1265,27 +1178,6 @@ def _noop(node: N8nNode, cx: Converter) -> Converted:
 
 
 # --- small helpers -----------------------------------------------------------------------------
-
-
-def slug(text: str, max_len: int = MAX_ID, fallback: str = "node") -> str:
-    """A WorkFuse id or handle from an n8n name: lowercase letters, digits, underscores."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or fallback
-    if not value[0].isalpha():
-        value = f"{fallback}_{value}"
-    return value[:max_len].rstrip("_")
-
-
-def unique(base: str, taken: set[str], max_len: int) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while True:
-        suffix = f"_{n}"
-        candidate = base[: max_len - len(suffix)].rstrip("_") + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1
 
 
 def _version(raw: dict[str, Any]) -> float:
