@@ -1,4 +1,4 @@
-"""The walk over a whole n8n export: its nodes, its connections and what `$json` means in each."""
+"""The converter core: the types node families share and the walk over a whole n8n export."""
 
 from __future__ import annotations
 
