@@ -78,6 +78,14 @@ class GraphInvalid(Exception):
         super().__init__("; ".join(i.message for i in issues))
 
 
+class ImportRefused(Exception):
+    """A file that cannot be imported as a workflow; `issues` says why, node by node."""
+
+    def __init__(self, issues: list[GraphIssue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
 def starter_graph() -> dict[str, Any]:
     """What a new workflow starts with: a manual trigger, so it is valid and runnable at once."""
     return {

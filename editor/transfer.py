@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from editor import n8n
-from editor.graph import GraphIssue
+from editor.graph import GraphIssue, ImportRefused
 from editor.models import Workflow
 
 FORMAT = "workfuse"
@@ -20,12 +20,6 @@ class Imported:
     name: str
     description: str
     graph: dict[str, Any]
-
-
-class ImportRefused(Exception):
-    def __init__(self, issues: list[GraphIssue]):
-        self.issues = issues
-        super().__init__("; ".join(i.message for i in issues))
 
 
 def export_workflow(workflow: Workflow) -> dict[str, Any]:

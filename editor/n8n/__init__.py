@@ -1,0 +1,77 @@
+"""Import of n8n workflow exports (DESIGN §8): `convert`, `looks_like_n8n` and the node specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.graph import ImportRefused
+from editor.n8n import (
+    ai,
+    code,
+    edit_fields,
+    http_request,
+    if_node,
+    loop_over_items,
+    manual_trigger,
+    merge,
+    no_op,
+    schedule_trigger,
+    switch,
+    wait,
+    webhook,
+)
+from editor.n8n.converter import BASE, Converter, Spec
+
+# Each module converts one family of n8n node types and declares them in its `SPECS`; adding
+# a family = adding such a module and listing it here. A type no module declares is refused by
+# name. A converter raises `Refusal` when a node's settings have no faithful WorkFuse form, and
+# writes what it could not carry over (credentials, approximations) into the node's `notes`.
+# Expressions that cannot be translated are left as they are, so validation reports them on
+# the field that holds them.
+SPECS: dict[str, Spec] = {
+    n8n_type: spec
+    for family in (
+        manual_trigger,
+        webhook,
+        schedule_trigger,
+        http_request,
+        code,
+        edit_fields,
+        if_node,
+        switch,
+        loop_over_items,
+        wait,
+        merge,
+        no_op,
+        ai,
+    )
+    for n8n_type, spec in family.SPECS.items()
+}
+# n8n sub-nodes configure the node they are attached to instead of running themselves.
+SUB_NODES = frozenset(ai.CHAT_MODELS)
+
+
+def looks_like_n8n(data: object) -> bool:
+    """An n8n export: nodes with n8n type names, and connections keyed by node name."""
+    if not isinstance(data, dict):
+        return False
+    nodes, connections = data.get("nodes"), data.get("connections")
+    if not isinstance(nodes, list) or not isinstance(connections, dict):
+        return False
+    return any(
+        isinstance(n, dict) and isinstance(n.get("type"), str) and _is_n8n_type(n["type"])
+        for n in nodes
+    )
+
+
+def _is_n8n_type(name: str) -> bool:
+    return name.startswith((BASE, "@n8n/")) or "n8n-nodes-" in name
+
+
+def convert(data: dict[str, Any]) -> dict[str, Any]:
+    """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem."""
+    converter = Converter(data, SPECS, SUB_NODES)
+    graph = converter.run()
+    if converter.issues:
+        raise ImportRefused(converter.issues)
+    return graph

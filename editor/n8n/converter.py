@@ -1,0 +1,356 @@
+"""The converter core: the types node families share and the walk over a whole n8n export."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass, field
+from typing import Any
+
+from editor.graph import GraphIssue
+from editor.n8n.expressions import Reference, literal, translate
+from editor.n8n.names import MAX_ID, slug, unique
+
+BASE = "n8n-nodes-base."
+LANGCHAIN = "@n8n/n8n-nodes-langchain."
+DROPPED_TYPES = {f"{BASE}stickyNote"}
+
+
+class Refusal(Exception):
+    """This node cannot be imported; the message says why and what to do."""
+
+
+@dataclass
+class N8nNode:
+    index: int
+    name: str
+    type: str
+    version: float
+    params: dict[str, Any]
+    raw: dict[str, Any]
+    id: str = ""
+
+
+@dataclass
+class Converted:
+    type: str
+    config: dict[str, Any]
+    # For each n8n output index, the WorkFuse handles it becomes (two when a switch's
+    # fallback shares a case's output).
+    outputs: list[list[str]] = field(default_factory=lambda: [["main"]])
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one n8n node type converts, and what the nodes after it read from it."""
+
+    convert: Callable[[N8nNode, Converter], Converted]
+    # What `$json` means after this node: "trigger" (the node is a trigger), a path under
+    # `nodes.<id>` ("" for the whole output, "body", "result"), or None for nodes that pass
+    # their input on.
+    data: str | None
+    # n8n output fields WorkFuse names differently: (n8n path, WorkFuse path).
+    aliases: tuple[tuple[str, str], ...] = ()
+    # Loops only: the handle ("each" or "done") n8n output `index` becomes. After "each"
+    # `$json` is the loop's `item`, after "done" its results; n8n closes a loop with an edge
+    # from the body back into the loop node, which is dropped since WorkFuse runs the body
+    # once per item by itself.
+    loop_handle: Callable[[N8nNode, int], str] | None = None
+
+
+class Converter:
+    """One n8n export being converted with the given node specs.
+
+    `sub_nodes` are the n8n types that configure the node they are attached to (by an
+    `ai_languageModel` connection) instead of running themselves: the chat models of agents
+    and chains.
+
+    n8n passes lists of items from node to node and WorkFuse passes one output per node, so
+    `$json` becomes the output of the node feeding this one (its `body` for HTTP, `result` for
+    transforms and code, `item` inside a loop); nodes that hand their input on unchanged in n8n
+    (IF, Switch, Wait, Merge, No-op) are looked through.
+    """
+
+    def __init__(self, data: dict[str, Any], specs: Mapping[str, Spec], sub_nodes: Set[str]):
+        self.data = data
+        self.specs = specs
+        self.sub_nodes = sub_nodes
+        self.issues: list[GraphIssue] = []
+        self.nodes: dict[str, N8nNode] = {}
+        self.models: dict[str, N8nNode] = {}  # agent/chain name -> its chat model sub-node
+        self.parents: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.links: list[tuple[str, int, str]] = []
+        self.converted: dict[str, Converted] = {}
+
+    def run(self) -> dict[str, Any]:
+        self._read_nodes()
+        self._read_connections()
+        self._check_triggers()
+        wf_nodes = [n for n in map(self._node, self.nodes.values()) if n]
+        edges = self._edges()
+        if not any(n["type"].startswith("trigger.") for n in wf_nodes) and not self.issues:
+            wf_nodes, edges = self._add_manual_trigger(wf_nodes, edges)
+        return {"nodes": wf_nodes, "edges": edges}
+
+    def refuse(self, node: N8nNode | None, message: str) -> None:
+        where = f"nodes[{node.index}]" if node else "nodes"
+        self.issues.append(GraphIssue(None, where, message))
+
+    def _read_nodes(self) -> None:
+        taken: set[str] = set()
+        for index, raw in enumerate(self.data.get("nodes") or []):
+            if not isinstance(raw, dict) or raw.get("type") in DROPPED_TYPES:
+                continue
+            name = str(raw.get("name") or f"Node {index + 1}")
+            params = raw.get("parameters")
+            params = params if isinstance(params, dict) else {}
+            node = N8nNode(index, name, str(raw.get("type") or ""), _version(raw), params, raw)
+            if node.type in self.sub_nodes:
+                self.nodes.setdefault(name, node)
+                continue
+            if node.type not in self.specs:
+                self.refuse(
+                    node,
+                    f"n8n node '{name}' ({node.type or 'no type'}) has no WorkFuse equivalent "
+                    "yet; remove or replace it in n8n (an HTTP Request node can often stand "
+                    "in), then export again.",
+                )
+                continue
+            if name in self.nodes:
+                self.refuse(node, f"Two n8n nodes are named '{name}'; rename one and export again.")
+                continue
+            node.id = unique(slug(name), taken, MAX_ID)
+            taken.add(node.id)
+            self.nodes[name] = node
+
+    def _read_connections(self) -> None:
+        connections = self.data.get("connections") or {}
+        for source, kinds in connections.items():
+            if source not in self.nodes or not isinstance(kinds, dict):
+                continue
+            for kind, outputs in kinds.items():
+                for index, targets in enumerate(_list(outputs)):
+                    for target in _list(targets):
+                        name = target.get("node") if isinstance(target, dict) else None
+                        if name not in self.nodes:
+                            continue
+                        if kind == "ai_languageModel" and self.nodes[source].type in self.sub_nodes:
+                            self.models[name] = self.nodes[source]
+                        elif kind == "main":
+                            self.links.append((source, index, name))
+        self.links = [link for link in self.links if not self._loops_back(link)]
+        inputs = {(s, i, t): target_input(connections, s, i, t) for s, i, t in self.links}
+        for source, index, target in sorted(self.links, key=lambda link: inputs[link]):
+            self.parents[target].append((source, index))
+        for name, node in list(self.nodes.items()):
+            if node.type in self.sub_nodes:
+                del self.nodes[name]
+
+    def _loops_back(self, link: tuple[str, int, str]) -> bool:
+        """Whether `link` runs from a loop's body back into the loop node."""
+        source, _, target = link
+        spec = self.specs.get(self.nodes[target].type)
+        if spec is None or spec.loop_handle is None:
+            return False
+        children: dict[str, list[str]] = defaultdict(list)
+        for s, _, t in self.links:
+            children[s].append(t)
+        seen, todo = set(), [target]
+        while todo:
+            current = todo.pop()
+            if current == source:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(children[current])
+        return False
+
+    def _check_triggers(self) -> None:
+        triggers = [n for n in self.nodes.values() if self.specs[n.type].data == "trigger"]
+        if len(triggers) > 1:
+            names = ", ".join(f"'{n.name}'" for n in triggers)
+            self.refuse(
+                triggers[1],
+                f"The n8n workflow has {len(triggers)} triggers ({names}); a WorkFuse workflow "
+                "has one. Split it into one workflow per trigger in n8n and import each.",
+            )
+
+    def _node(self, node: N8nNode) -> dict[str, Any] | None:
+        try:
+            result = self.specs[node.type].convert(node, self)
+            retry = _retry(node.raw)
+        except Refusal as exc:
+            self.refuse(node, f"n8n node '{node.name}' ({node.type}): {exc}")
+            return None
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            # The export is user-supplied JSON: a parameter of an unexpected shape is a
+            # refusal to show, not a server error.
+            self.refuse(
+                node,
+                f"n8n node '{node.name}' ({node.type}): its settings could not be read ({exc}). "
+                "Open and save it in n8n, then export again.",
+            )
+            return None
+        self.converted[node.name] = result
+        raw = node.raw
+        position = _list(raw.get("position"))
+        notes = [str(raw["notes"])] if raw.get("notes") else []
+        notes += result.notes
+        out: dict[str, Any] = {
+            "id": node.id,
+            "type": result.type,
+            "label": node.name,
+            "position": {"x": _coordinate(position, 0), "y": _coordinate(position, 1)},
+            "config": result.config,
+        }
+        if retry:
+            out["retry"] = retry
+        on_error = raw.get("onError")
+        if on_error == "continueErrorOutput":
+            out["on_error"] = "route"
+            result.outputs = [*result.outputs, ["error"]]
+        elif on_error == "continueRegularOutput" or raw.get("continueOnFail"):
+            out["on_error"] = "continue"
+        if raw.get("disabled"):
+            out["disabled"] = True
+            notes.append(
+                "Disabled in n8n, where a disabled node passes its input on; WorkFuse skips it "
+                "and the nodes after it."
+            )
+        if notes:
+            out["notes"] = "\n".join(notes)
+        return out
+
+    def _edges(self) -> list[dict[str, Any]]:
+        edges: list[dict[str, Any]] = []
+        seen: set[tuple[str, str, str]] = set()
+        for source, index, target in self.links:
+            result = self.converted.get(source)
+            if result is None or target not in self.converted or index >= len(result.outputs):
+                continue
+            for handle in result.outputs[index]:
+                key = (self.nodes[source].id, handle, self.nodes[target].id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                edge = {"source": key[0], "target": key[2]}
+                if handle != "main":
+                    edge["source_handle"] = handle
+                edges.append(edge)
+        return edges
+
+    def _add_manual_trigger(
+        self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        start_id = unique("start", {n["id"] for n in nodes}, MAX_ID)
+        targets = {e["target"] for e in edges}
+        roots = [n for n in nodes if n["id"] not in targets]
+        x = min((n["position"]["x"] for n in nodes), default=0) - 240
+        y = roots[0]["position"]["y"] if roots else 0
+        trigger = {
+            "id": start_id,
+            "type": "trigger.manual",
+            "label": "Manual trigger",
+            "notes": "Added on import: the n8n workflow had no trigger WorkFuse could use.",
+            "position": {"x": x, "y": y},
+            "config": {},
+        }
+        return [trigger, *nodes], [
+            *({"source": start_id, "target": r["id"]} for r in roots),
+            *edges,
+        ]
+
+    # --- what `$json` and `$('Name')` mean -----------------------------------------------
+
+    def input_ref(self, node: N8nNode) -> Reference | None:
+        """The template path `$json` stands for in `node`, with field renames, or None."""
+        parents = self.parents.get(node.name)
+        if not parents:
+            return None
+        source, index = parents[0]
+        return self.output_ref(source, index, set())
+
+    def output_ref(self, name: str, index: int | None, seen: set[str]) -> Reference | None:
+        node = self.nodes.get(name)
+        if node is None or name in seen:
+            return None
+        seen.add(name)
+        spec = self.specs[node.type]
+        if spec.loop_handle is not None:
+            if index is None or spec.loop_handle(node, index) == "each":
+                return "item", {}
+            return f"nodes.{node.id}.results", {}
+        if spec.data is None:
+            parents = self.parents.get(name)
+            return self.output_ref(parents[0][0], parents[0][1], seen) if parents else None
+        if spec.data == "trigger":
+            return "trigger", dict(spec.aliases)
+        path = f"nodes.{node.id}" + (f".{spec.data}" if spec.data else "")
+        return path, dict(spec.aliases)
+
+    def value(self, value: Any, node: N8nNode) -> Any:
+        """An n8n parameter value as a WorkFuse config value (templates for expressions)."""
+        if isinstance(value, str):
+            if value.startswith("="):
+                return self.expression(value[1:], node)
+            return literal(value)
+        if isinstance(value, list):
+            return [self.value(v, node) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v, node) for k, v in value.items()}
+        return value
+
+    def expression(self, text: str, node: N8nNode) -> str:
+        """An n8n expression (without its `=`) in `node` as a template."""
+
+        def resolve(name: str | None) -> Reference | None:
+            return self.output_ref(name, None, set()) if name else self.input_ref(node)
+
+        return translate(text, resolve)
+
+
+def _retry(raw: dict[str, Any]) -> dict[str, Any] | None:
+    """n8n's "Retry On Fail" waits the same time between tries; WorkFuse's multiplier 1 does too."""
+    if not raw.get("retryOnFail"):
+        return None
+    return {
+        "max_attempts": max(1, int(raw.get("maxTries") or 3)),
+        "initial_delay_ms": max(0, int(raw.get("waitBetweenTries") or 1000)),
+        "multiplier": 1,
+        "max_delay_ms": 60000,
+    }
+
+
+def target_input(connections: dict[str, Any], source: str, index: int, target: str) -> int:
+    for t in _list(connections[source]["main"][index]):
+        if isinstance(t, dict) and t.get("node") == target and isinstance(t.get("index"), int):
+            return int(t["index"])
+    return 0
+
+
+def json_text(text: Any) -> Any:
+    """A parameter holding JSON text, parsed (None if it is not JSON); other values as they are."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def _version(raw: dict[str, Any]) -> float:
+    try:
+        return float(raw.get("typeVersion") or 1)
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _coordinate(values: list[Any], index: int) -> float:
+    value = values[index] if index < len(values) else 0
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

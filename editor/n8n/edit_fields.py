@@ -1,0 +1,125 @@
+"""n8n's Edit Fields (Set) node as a WorkFuse template transform that builds the JSON object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Spec, json_text
+from editor.n8n.expressions import literal, single
+from editor.templating import is_template
+
+DEFAULTS_V2 = {"boolean": False, "number": 0, "string": ""}
+
+
+def _set(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    options = p.get("options") or {}
+    dotted = options.get("dotNotation", True) is not False
+    notes: list[str] = []
+    if node.version >= 3 and p.get("mode") == "raw":
+        text = p.get("jsonOutput") or "{}"
+        body = cx.value(text, node) if isinstance(text, str) else json.dumps(text)
+    else:
+        fields = _set_fields(node)
+        tree: dict[str, Any] = {}
+        for name, kind, value in fields:
+            path = name.split(".") if dotted else [name]
+            _place(tree, path, _json_piece(cx, node, value, kind))
+        body = _json_object(tree)
+    if _keeps_input(node):
+        ref = cx.input_ref(node)
+        if ref is None:
+            notes.append("n8n also kept the input's fields; there is no input to keep here.")
+        elif single(body) is not None:
+            body = "{{ dict(" + ref[0] + ", **(" + str(single(body)) + ")) }}"
+        else:
+            body = (
+                "{% set fields %}" + body + "{% endset %}"
+                "{{ dict(" + ref[0] + ", **(fields | fromjson)) | tojson }}"
+            )
+            if dotted and any("." in name for name, _, _ in _set_fields(node)):
+                notes.append(
+                    "Dotted names replace the input's whole top-level field, not just the nested key."
+                )
+    return Converted("utility.transform", {"language": "template", "expression": body}, notes=notes)
+
+
+def _set_fields(node: N8nNode) -> list[tuple[str, str, Any]]:
+    """(name, type, raw value) for each field the Set node writes, across its versions."""
+    p = node.params
+    if node.version >= 3.3 or "assignments" in p:
+        rows = (p.get("assignments") or {}).get("assignments") or []
+        return [
+            (str(r.get("name") or ""), r.get("type") or "string", r.get("value", "")) for r in rows
+        ]
+    if node.version >= 3:
+        rows = (p.get("fields") or {}).get("values") or []
+        out = []
+        for r in rows:
+            kind = (r.get("type") or "stringValue").removesuffix("Value")
+            out.append((str(r.get("name") or ""), kind, r.get(f"{kind}Value", "")))
+        return out
+    values = p.get("values") or {}
+    return [
+        (str(r.get("name") or ""), kind, r.get("value", DEFAULTS_V2[kind]))
+        for kind in ("boolean", "number", "string")
+        for r in values.get(kind) or []
+    ]
+
+
+def _keeps_input(node: N8nNode) -> bool:
+    p = node.params
+    if node.version < 3:
+        return not p.get("keepOnlySet", False)
+    if node.version >= 3.3:
+        return bool(p.get("includeOtherFields", False))
+    return (p.get("include") or "all") != "none"
+
+
+def _place(tree: dict[str, Any], path: list[str], piece: str) -> None:
+    for part in path[:-1]:
+        child = tree.get(part)
+        if not isinstance(child, dict):
+            child = tree[part] = {}
+        tree = child
+    tree[path[-1]] = piece
+
+
+def _json_piece(cx: Converter, node: N8nNode, raw: Any, kind: str) -> str:
+    """Template text that renders to the JSON for one field's value."""
+    if isinstance(raw, str) and raw.startswith("="):
+        value = cx.expression(raw[1:], node)
+        expression = single(value)
+        if expression is not None:
+            return "{{ (" + expression + ") | tojson }}"
+        if is_template(value):
+            return "{% filter tojson %}" + value + "{% endfilter %}"
+        raw = value
+    return literal(json.dumps(_typed(raw, kind), ensure_ascii=False), in_template=True)
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if kind == "number" and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
+    if kind == "boolean" and isinstance(value, str):
+        return value.strip().lower() == "true"
+    if kind in ("array", "object") and isinstance(value, str):
+        parsed = json_text(value)
+        return parsed if parsed is not None else value
+    return value
+
+
+def _json_object(tree: dict[str, Any]) -> str:
+    members = []
+    for key, value in tree.items():
+        text = value if isinstance(value, str) else _json_object(value)
+        members.append(literal(json.dumps(key, ensure_ascii=False), in_template=True) + ": " + text)
+    return "{" + ", ".join(members) + "}"
+
+
+SPECS: dict[str, Spec] = {f"{BASE}set": Spec(_set, "result")}

@@ -1,0 +1,131 @@
+"""n8n's HTTP Request node (version 3 and later) as a WorkFuse HTTP action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
+from editor.n8n.expressions import single
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _http(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    if node.version < 3:
+        raise Refusal(
+            f"is HTTP Request version {node.version:g}; WorkFuse reads version 3 and later. "
+            "Replace it with a new HTTP Request node in n8n and export again."
+        )
+    method = str(p.get("method") or "GET").upper()
+    if method not in HTTP_METHODS:
+        raise Refusal(f"uses the method {method}; WorkFuse sends {', '.join(HTTP_METHODS)}.")
+    notes: list[str] = []
+    config: dict[str, Any] = {"method": method, "url": cx.value(p.get("url") or "", node)}
+    headers = _pairs(node, cx, "Headers", "headerParameters", "jsonHeaders")
+    query = _pairs(node, cx, "Query", "queryParameters", "jsonQuery")
+    if p.get("sendBody"):
+        config.update(_http_body(node, cx, headers, notes))
+    if headers:
+        config["headers"] = headers
+    if query:
+        config["query"] = query
+    config.update(_http_options(p.get("options") or {}, notes))
+    auth = p.get("authentication") or "none"
+    if auth != "none":
+        kind = p.get("genericAuthType") or p.get("nodeCredentialType") or auth
+        notes.append(
+            f"n8n signed this request with a {kind} credential; credentials are not carried "
+            "over. Create a WorkFuse credential and choose it with auth."
+        )
+    return Converted("action.http", config, notes=notes)
+
+
+def _pairs(node: N8nNode, cx: Converter, what: str, key: str, json_key: str) -> dict[str, Any]:
+    """n8n's name/value lists (headers, query) as a WorkFuse mapping."""
+    p = node.params
+    if not p.get(f"send{what}"):
+        return {}
+    if (p.get(f"specify{what}") or "keypair") == "json":
+        text = p.get(json_key) or "{}"
+        parsed = json_text(text)
+        if not isinstance(parsed, dict):
+            raise Refusal(
+                f"sets its {what.lower()} from a JSON expression; WorkFuse needs them as "
+                "name/value pairs. Switch to 'Using Fields Below' in n8n and export again."
+            )
+        return {str(k): cx.value(v, node) for k, v in parsed.items()}
+    rows = (p.get(key) or {}).get("parameters") or []
+    return {
+        str(r.get("name") or ""): cx.value(r.get("value", ""), node) for r in rows if r.get("name")
+    }
+
+
+def _http_body(
+    node: N8nNode, cx: Converter, headers: dict[str, Any], notes: list[str]
+) -> dict[str, Any]:
+    p = node.params
+    content_type = p.get("contentType") or "json"
+    specify = p.get("specifyBody") or "keypair"
+    rows = (p.get("bodyParameters") or {}).get("parameters") or []
+    if content_type == "binaryData" or any(
+        r.get("parameterType") == "formBinaryData" for r in rows
+    ):
+        raise Refusal(
+            "sends a file (binary data); WorkFuse HTTP requests send JSON, form or text bodies."
+        )
+    if content_type == "raw" or specify == "string":
+        if content_type == "raw" and p.get("rawContentType"):
+            _set_header(headers, "Content-Type", p["rawContentType"])
+        elif content_type == "form-urlencoded":
+            _set_header(headers, "Content-Type", "application/x-www-form-urlencoded")
+        return {"body_type": "raw", "body": cx.value(p.get("body") or "", node)}
+    if content_type == "json" and specify == "json":
+        return _json_body(node, cx, headers)
+    body = {str(r.get("name")): cx.value(r.get("value", ""), node) for r in rows if r.get("name")}
+    if content_type == "multipart-form-data":
+        notes.append("n8n sent this form as multipart/form-data; WorkFuse sends it URL-encoded.")
+    if content_type in ("form-urlencoded", "multipart-form-data"):
+        return {"body_type": "form", "body": body}
+    return {"body_type": "json", "body": body}
+
+
+def _json_body(node: N8nNode, cx: Converter, headers: dict[str, Any]) -> dict[str, Any]:
+    text = node.params.get("jsonBody") or ""
+    if not (isinstance(text, str) and text.startswith("=")):
+        parsed = json_text(text)
+        if parsed is None and str(text).strip() not in ("", "null"):
+            raise Refusal("has a JSON body that is not valid JSON; fix it in n8n and export again.")
+        return {"body_type": "json", "body": parsed}
+    template = cx.value(text, node)
+    if single(template) is not None:
+        return {"body_type": "json", "body": template}
+    # Mixed text renders to a string; n8n parses it as JSON, so send it as JSON text.
+    _set_header(headers, "Content-Type", "application/json")
+    return {"body_type": "raw", "body": template}
+
+
+def _set_header(headers: dict[str, Any], name: str, value: str) -> None:
+    if not any(k.lower() == name.lower() for k in headers):
+        headers[name] = value
+
+
+def _http_options(options: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    if isinstance(options.get("timeout"), int | float):
+        timeout = int(options["timeout"])
+        config["timeout_ms"] = min(max(timeout, 100), 600000)
+        if config["timeout_ms"] != timeout:
+            notes.append(f"n8n's timeout of {timeout} ms is outside 100-600000 ms; it was clamped.")
+    redirect = ((options.get("redirect") or {}).get("redirect")) or {}
+    if redirect.get("followRedirects") is False:
+        config["follow_redirects"] = False
+    response = ((options.get("response") or {}).get("response")) or {}
+    if response.get("neverError"):
+        config["fail_on_status"] = False
+    if response.get("responseFormat") == "file":
+        notes.append("n8n saved the response as a file; WorkFuse gives binary bodies as base64.")
+    return config
+
+
+SPECS: dict[str, Spec] = {f"{BASE}httpRequest": Spec(_http, "body")}

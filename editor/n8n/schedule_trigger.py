@@ -1,0 +1,115 @@
+"""n8n's Schedule Trigger and Cron nodes as a WorkFuse schedule trigger (a 5-field cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+
+def _schedule(node: N8nNode, cx: Converter) -> Converted:
+    rules = (node.params.get("rule") or {}).get("interval") or [{}]
+    notes = []
+    if len(rules) > 1:
+        notes.append(f"n8n had {len(rules)} schedule rules; only the first was imported.")
+    cron = interval_cron(rules[0])
+    return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
+
+
+def interval_cron(rule: dict[str, Any]) -> str:
+    """A Schedule Trigger rule (`rule.interval[i]`) as a 5-field cron expression."""
+    kind = rule.get("field") or "days"
+    minute = rule.get("triggerAtMinute", 0)
+    hour = rule.get("triggerAtHour", 0)
+    if kind == "cronExpression":
+        return five_fields(str(rule.get("expression") or ""))
+    if kind == "minutes":
+        return f"*/{rule.get('minutesInterval', 5)} * * * *"
+    if kind == "hours":
+        return f"{minute} */{rule.get('hoursInterval', 1)} * * *"
+    if kind == "days":
+        every = rule.get("daysInterval", 1)
+        return f"{minute} {hour} {'*' if every == 1 else f'*/{every}'} * *"
+    if kind == "weeks":
+        if rule.get("weeksInterval", 1) != 1:
+            raise Refusal(
+                "runs every few weeks, which a cron expression cannot say; use a weekly rule "
+                "or a cron expression in n8n and export again."
+            )
+        days = rule.get("triggerAtDay", [0])
+        weekdays = ",".join(str(d) for d in days) if days else "*"
+        return f"{minute} {hour} * * {weekdays}"
+    if kind == "months":
+        every = rule.get("monthsInterval", 1)
+        months = "*" if every == 1 else f"*/{every}"
+        return f"{minute} {hour} {rule.get('triggerAtDayOfMonth', 1)} {months} *"
+    if kind == "seconds":
+        raise Refusal(
+            "runs every few seconds; WorkFuse schedules run at most once a minute. Use a "
+            "minutes rule in n8n and export again."
+        )
+    raise Refusal(f"uses the schedule interval '{kind}', which WorkFuse does not know.")
+
+
+def five_fields(expression: str) -> str:
+    """n8n cron may carry a leading seconds field; WorkFuse cron has five fields."""
+    fields = expression.split()
+    if len(fields) == 6:
+        if not fields[0].isdigit():
+            raise Refusal(
+                f"the cron expression '{expression}' fires within the minute (seconds field "
+                f"'{fields[0]}'); WorkFuse schedules run at most once a minute."
+            )
+        fields = fields[1:]
+    return " ".join(fields)
+
+
+def _cron(node: N8nNode, cx: Converter) -> Converted:
+    items = (node.params.get("triggerTimes") or {}).get("item") or []
+    if not items:
+        raise Refusal("has no trigger times, so it never fires; add one in n8n and export again.")
+    notes = (
+        [f"n8n had {len(items)} trigger times; only the first was imported."]
+        if len(items) > 1
+        else []
+    )
+    item = items[0]
+    mode = item.get("mode") or "everyDay"
+    minute, hour = item.get("minute", 0), item.get("hour", 14)
+    crons = {
+        "everyMinute": "* * * * *",
+        "everyHour": f"{minute} * * * *",
+        "everyDay": f"{minute} {hour} * * *",
+        "everyWeek": f"{minute} {hour} * * {item.get('weekday', '1')}",
+        "everyMonth": f"{minute} {hour} {item.get('dayOfMonth', 1)} * *",
+    }
+    if mode == "everyX":
+        value = item.get("value", 2)
+        cron = f"*/{value} * * * *" if item.get("unit") == "minutes" else f"0 */{value} * * *"
+    elif mode == "custom":
+        cron = five_fields(str(item.get("cronExpression") or "* * * * * *"))
+    elif mode in crons:
+        cron = crons[mode]
+    else:
+        raise Refusal(f"uses the mode '{mode}', which WorkFuse does not know.")
+    return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
+
+
+def _timezone(cx: Converter, notes: list[str]) -> dict[str, str]:
+    settings = cx.data.get("settings")
+    zone = settings.get("timezone") if isinstance(settings, dict) else None
+    if isinstance(zone, str) and zone not in ("", "DEFAULT"):
+        try:
+            ZoneInfo(zone)
+            return {"timezone": zone}
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    notes.append("n8n used its instance's time zone; this schedule runs in UTC. Check 'timezone'.")
+    return {"timezone": "UTC"}
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}scheduleTrigger": Spec(_schedule, "trigger", (("timestamp", "scheduled_at"),)),
+    f"{BASE}cron": Spec(_cron, "trigger"),
+}
