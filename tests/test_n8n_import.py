@@ -1,4 +1,4 @@
-"""Importing n8n workflow exports (editor/n8n.py, DESIGN §8): conversion, refusals, the API."""
+"""Importing n8n workflow exports (editor/n8n/, DESIGN §8): conversion, refusals, the API."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 from editor.graph import ImportRefused
 from editor.n8n import (
     ai,
-    code,
+    code_node,
     edit_fields,
     http_request,
     if_node,
@@ -35,7 +35,7 @@ SPECS: dict[str, Spec] = {
         webhook,
         schedule_trigger,
         http_request,
-        code,
+        code_node,
         edit_fields,
         if_node,
         switch,
