@@ -1431,3 +1431,19 @@ def test_bracketed_field_names_keep_their_quotes():
     assert url == 'https://example.com/{{ trigger["order id"] }}/{{ trigger.lines[0]["123"] }}'
     context = {"trigger": {"order id": "A1", "lines": [{"123": "x"}]}}
     assert render_value(url, context) == "https://example.com/A1/x"
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda data: data["nodes"][1].__setitem__("type", ["n8n-nodes-base.switch"]),
+        lambda data: data["connections"]["Switch"].__setitem__("main", [[{"node": ["x"]}]]),
+        lambda data: data["nodes"][1].__setitem__("typeVersion", "three"),
+        lambda data: data["nodes"][1].__setitem__("parameters", ["not", "a", "dict"]),
+    ],
+)
+def test_an_export_of_the_wrong_shape_is_refused_with_a_message(break_it):
+    data = copy.deepcopy(SWITCH_BY_STATUS)
+    break_it(data)
+    messages = refusal_messages(data)
+    assert messages and all("export" in m for m in messages)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from editor.graph import ImportRefused
+from editor.graph import GraphIssue, ImportRefused
 from editor.n8n import (
     ai,
     code_node,
@@ -21,6 +22,9 @@ from editor.n8n import (
     webhook,
 )
 from editor.n8n.converter import BASE, Converter, Spec
+from editor.n8n.shape import shape_issues
+
+log = logging.getLogger(__name__)
 
 # Each module converts one family of n8n node types and declares them in its `SPECS`; adding
 # a family = adding such a module and listing it here. A type no module declares is refused by
@@ -70,8 +74,25 @@ def _is_n8n_type(name: str) -> bool:
 
 def convert(data: dict[str, Any]) -> dict[str, Any]:
     """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem."""
+    issues = shape_issues(data)
+    if issues:
+        raise ImportRefused(issues)
     converter = Converter(data, SPECS, SUB_NODES)
-    graph = converter.run()
+    try:
+        graph = converter.run()
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        # A parameter of a type n8n never writes: refuse the file, do not fail the request.
+        log.warning("n8n import: unexpected value in the export", exc_info=True)
+        raise ImportRefused(
+            [
+                GraphIssue(
+                    None,
+                    "nodes",
+                    f"This n8n export holds a value of an unexpected type ({exc}); export the "
+                    "workflow from n8n again.",
+                )
+            ]
+        ) from exc
     if converter.issues:
         raise ImportRefused(converter.issues)
     return graph
