@@ -25,9 +25,9 @@ from aiconfig.providers import (
     get_provider,
     refuse_key_in_text,
 )
-from credentials import redaction
 from editor.nodes import NODE_TYPES
 from editor.validation import config_issues
+from workfuse.lib import redaction
 
 MAX_RETRIES = 3
 MAX_SHAPE_DEPTH = 4

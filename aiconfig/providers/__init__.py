@@ -36,8 +36,8 @@ from aiconfig.providers.base import (
     schema_errors,
     schema_problem,
 )
-from credentials import redaction
 from editor.nodes.base import NodeError, RunContext
+from workfuse.lib import redaction
 
 __all__ = [
     "ADAPTERS",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from editor.nodes.base import NodeError
+from workfuse.lib import redaction
 
 OnText = Callable[[str], None]
 MESSAGE_SNIPPET = 500
@@ -217,9 +218,9 @@ class Provider(ABC):
     # --- shared error mapping ---------------------------------------------------------------
 
     def scrub(self, text: str) -> str:
-        if self.api_key:
-            text = text.replace(self.api_key, "[REDACTED]")
-        return KEY_LIKE.sub("[REDACTED]", text)
+        """`text` without the key, whole or quoted in part."""
+        text = redaction.scrub(text, redaction.forms_of(self.api_key))
+        return KEY_LIKE.sub(redaction.MASK, text)
 
     def status_error(
         self,

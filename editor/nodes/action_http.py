@@ -11,7 +11,6 @@ the handshake with the request's host over the socket we return.
 from __future__ import annotations
 
 import base64
-import contextlib
 import email.utils
 import functools
 import http
@@ -25,7 +24,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -34,6 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
+from workfuse.lib import redaction
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
@@ -573,48 +573,13 @@ def _status_error(
 # --- keeping secrets out of errors ----------------------------------------------------------
 
 
-def _secret_forms(secret: Secret) -> list[str]:
-    """Every way the secret may show up in text: as is, URL-encoded, or inside a basic token."""
-    value = secret.value
-    if isinstance(value, dict):
-        texts = [str(v) for k, v in value.items() if k != "username"]
-    else:
-        texts = [str(value), str(value).strip(), str(value).partition(":")[2]]
-    with contextlib.suppress(NodeError):
-        texts.append(_basic_token(secret))
-    forms = {
-        form
-        for text in texts
-        if text
-        for form in (
-            text,
-            quote(text, safe=""),
-            quote_plus(text),
-            str(httpx.QueryParams(k=text))[2:],
-        )
-    }
-    return sorted(forms, key=len, reverse=True)
-
-
-def _scrub(value: Any, forms: list[str]) -> Any:
-    if isinstance(value, str):
-        for form in forms:
-            value = value.replace(form, "<redacted>")
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, forms) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, forms) for item in value]
-    return value
-
-
 def _redacted(error: NodeError, secret: Secret) -> NodeError:
-    forms = _secret_forms(secret)
+    forms = redaction.forms_of(secret.value)
     return NodeError(
-        _scrub(error.message, forms),
+        redaction.scrub(error.message, forms),
         retryable=error.retryable,
         retry_after=error.retry_after,
-        detail=_scrub(error.detail, forms),
+        detail=redaction.scrub(error.detail, forms),
     )
 
 
