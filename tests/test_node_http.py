@@ -19,7 +19,7 @@ import pytest
 from pydantic import ValidationError
 
 from editor.nodes import action_http
-from editor.nodes.action_http import Config, blocked_reason, retry_after_seconds, run
+from editor.nodes.action_http import Config, blocked_reason, run
 from editor.nodes.base import NodeError, RunContext, Secret
 
 BIG = 11 * 1024 * 1024
@@ -482,20 +482,6 @@ def test_output_has_status_lowercase_headers_and_duration(server: str) -> None:
     assert set(output) == {"status", "headers", "body", "duration_ms"}
     assert output["headers"]["content-type"] == "application/json"
     assert isinstance(output["duration_ms"], int) and output["duration_ms"] >= 0
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [("7", 7.0), ("0", 0.0), ("1.5", 1.5), ("soon", None), ("-3", None), ("", None)],
-)
-def test_retry_after_accepts_seconds_and_ignores_nonsense(
-    value: str, seconds: float | None
-) -> None:
-    assert retry_after_seconds(value) == seconds
-
-
-def test_retry_after_in_the_past_means_now() -> None:
-    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
 
 
 # --- the SSRF guard -------------------------------------------------------------------------

@@ -15,7 +15,6 @@ errors (providers echo part of the key they refused), and everything else passes
 from __future__ import annotations
 
 import json
-import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from editor.nodes.base import NodeError
-from workfuse.lib import redaction
+from workfuse.lib import redaction, retry_after
 
 OnText = Callable[[str], None]
 MESSAGE_SNIPPET = 500
@@ -235,13 +234,13 @@ class Provider(ABC):
         label = self.label
         said = self.scrub(str(message or "").strip())[:MESSAGE_SNIPPET]
         detail: dict[str, Any] = {"code": code} if code else {}
-        retry_after = retry_after_from(headers)
+        wait = retry_after.from_headers(headers)
 
         def error(text: str, retryable: bool = False) -> ProviderError:
             return ProviderError(
                 text,
                 retryable=retryable,
-                retry_after=retry_after if retryable else None,
+                retry_after=wait if retryable else None,
                 status=status,
                 provider=self.name,
                 detail=detail,
@@ -316,25 +315,7 @@ def _colon(text: str) -> str:
     return f": {text.rstrip('.')}." if text else "."
 
 
-# --- Retry-After -------------------------------------------------------------------------------
-
-
-def retry_after_from(headers: Any) -> float | None:
-    """Seconds to wait, from `retry-after-ms` or `retry-after` (seconds or an HTTP date)."""
-    if not headers:
-        return None
-    getter = headers.get
-    millis = getter("retry-after-ms")
-    if millis:
-        try:
-            value = float(millis) / 1000
-        except ValueError:
-            value = math.nan
-        if math.isfinite(value) and value >= 0:
-            return value
-    from editor.nodes.action_http import retry_after_seconds
-
-    return retry_after_seconds(getter("retry-after"))
+# --- durations -------------------------------------------------------------------------------
 
 
 def parse_duration(value: Any) -> float | None:

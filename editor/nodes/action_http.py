@@ -11,18 +11,15 @@ the handshake with the request's host over the socket we return.
 from __future__ import annotations
 
 import base64
-import email.utils
 import functools
 import http
 import ipaddress
 import json
-import math
 import os
 import socket
 import ssl
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
@@ -33,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
-from workfuse.lib import redaction
+from workfuse.lib import redaction, retry_after
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
@@ -518,26 +515,6 @@ def parse_body(content: bytes, response: httpx.Response) -> tuple[Any, str | Non
     return base64.b64encode(content).decode("ascii"), "base64"
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """`Retry-After` as seconds from now: it is either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 def _status_error(
     response: httpx.Response,
     request: httpx.Request,
@@ -561,7 +538,7 @@ def _status_error(
     return NodeError(
         message,
         retryable=retryable,
-        retry_after=retry_after_seconds(response.headers.get("retry-after")) if retryable else None,
+        retry_after=retry_after.parse(response.headers.get("retry-after")) if retryable else None,
         detail={
             "status": status,
             "headers": dict(response.headers.items()),
