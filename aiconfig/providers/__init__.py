@@ -18,7 +18,6 @@ and errors.
 from __future__ import annotations
 
 import importlib
-import socket
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,7 +36,7 @@ from aiconfig.providers.base import (
     schema_problem,
 )
 from editor.nodes.base import NodeError, RunContext
-from workfuse.lib import redaction
+from workfuse.lib import netguard, redaction
 
 __all__ = [
     "ADAPTERS",
@@ -153,8 +152,6 @@ def base_url_for(name: str, node_base_url: str | None) -> str | None:
 def _checked_compatible_url(url: str | None) -> str:
     """The node's base_url, refused when it points into a private network (as action.http
     does) unless the server allows private targets."""
-    from editor.nodes.action_http import blocked_reason, private_targets_allowed
-
     url = (url or "").strip()
     if not url:
         raise ProviderSetupError(
@@ -169,28 +166,23 @@ def _checked_compatible_url(url: str | None) -> str:
             code="bad_request",
             provider="openai_compatible",
         )
-    if private_targets_allowed():
+    if netguard.private_targets_allowed():
         return url
-    import ipaddress
-
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
+        netguard.checked_addresses(parts.hostname, parts.port or 443)
+    except netguard.PrivateTargetError as refused:
+        raise ProviderSetupError(
+            f"base_url {url} points to a {refused.reason} ({refused.address}). WorkFuse only "
+            "calls servers on private networks (a local Ollama, say) when the server sets "
+            "WORKFUSE_HTTP_ALLOW_PRIVATE=1.",
+            provider="openai_compatible",
+        ) from None
+    except OSError as exc:
         raise ProviderError(
             f"Could not resolve the host of base_url {url}: {exc}.",
             retryable=True,
             provider="openai_compatible",
         ) from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        reason = blocked_reason(address)
-        if reason:
-            raise ProviderSetupError(
-                f"base_url {url} points to a {reason} ({address}). WorkFuse only calls servers "
-                "on private networks (a local Ollama, say) when the server sets "
-                "WORKFUSE_HTTP_ALLOW_PRIVATE=1.",
-                provider="openai_compatible",
-            )
     return url
 
 
