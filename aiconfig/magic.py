@@ -173,6 +173,7 @@ def _configure(
         api_key=target.api_key,
         base_url=target.base_url,
         key_source=target.key_source,
+        user_base_url=target.user_base_url,
     )
     node_schema, wrapper = schemas(node)
     system = system_prompt(node, node_schema, available_variables(workflow, node_id))

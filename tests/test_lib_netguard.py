@@ -1,5 +1,5 @@
 """workfuse/lib/netguard.py: private targets refused at connect time by every outbound HTTP
-client (httpx, and httpx2 for the AI SDKs), each redirect hop checked.
+client (httpx, and httpx2 under the AI SDKs), each redirect hop checked.
 
 Real servers on 127.0.0.1 (one on 127.0.0.2); other names resolve through a fake resolver, and
 `socket.create_connection` fails the test for any address outside 127.0.0.0/8, so no test
@@ -8,6 +8,7 @@ reaches beyond this machine even if the guard broke.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import socket
@@ -27,10 +28,23 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from aiconfig.providers import ProviderError, ProviderSetupError, Request, get_provider
+from editor.nodes.action_ai import NODE as AI_NODE
+from editor.nodes.action_ai import Config as AIConfig
+from editor.nodes.base import NodeError, RunContext
+from tests.fake_ai_server import FakeAIServer, fake_ai_server
 from workfuse.lib import netguard
 from workfuse.lib.netguard import PrivateTargetError, blocked_reason, checked_addresses
 
 PUBLIC = "93.184.215.14"  # only ever handed to the guard, never connected to
+KEY = "sk-netguard-test-key-0123456789"
+AI_URLS: dict[str, Callable[[FakeAIServer], str]] = {
+    "openai": lambda fake: fake.openai_url,
+    "openai_compatible": lambda fake: fake.url + "/compat/v1",
+    "anthropic": lambda fake: fake.anthropic_url,
+    "gemini": lambda fake: fake.gemini_url,
+}
+AI_MODELS = {"openai_compatible": "llama3.1", "anthropic": "claude-haiku-4-5"}
 Client = httpx.Client | httpx2.Client
 CLIENTS: dict[str, Callable[[], Client]] = {
     "httpx": netguard.httpx_client,
@@ -418,3 +432,70 @@ def test_tls_to_the_pinned_address_still_names_and_verifies_the_urls_host(
     assert seen["host"] == f"api.example.test:{server.port}"
     assert names == ["api.example.test", "other.example.test"]
     assert connections == [("127.0.0.1", server.port)] * 2
+
+
+# --- the AI SDKs, as our provider code builds them ----------------------------------------------
+
+
+def _ask(name: str) -> Request:
+    return Request(model=AI_MODELS.get(name, "gpt-4o-mini"), prompt="Hi there")
+
+
+@pytest.mark.parametrize("name", list(AI_URLS))
+def test_an_ai_sdk_client_at_a_users_private_base_url_is_refused_at_connect(
+    name: str, settings: Any
+) -> None:
+    with fake_ai_server() as fake:
+        provider = get_provider(
+            name, api_key=KEY, base_url=AI_URLS[name](fake), timeout=5, user_base_url=True
+        )
+        with pytest.raises(ProviderSetupError) as refused:
+            provider.generate(_ask(name))
+        assert fake.requests == []
+        settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+        assert provider.generate(_ask(name)).text == "ok"
+    error = refused.value
+    assert error.message.startswith(f"{provider.label}: Refused to connect to 127.0.0.1 (loopback")
+    assert not error.retryable and KEY not in error.message
+
+
+@pytest.mark.parametrize("name", ["openai", "anthropic", "gemini"])
+def test_a_redirect_from_the_servers_own_ai_base_url_is_checked_at_its_next_hop(
+    name: str, site: Callable[..., Site], settings: Any
+) -> None:
+    with fake_ai_server() as fake:
+        gateway = site(redirect_to=fake.url)  # the operator's gateway, sending calls elsewhere
+        base_url = AI_URLS[name](fake).replace(fake.url, gateway.url)
+        provider = get_provider(name, api_key=KEY, base_url=base_url, timeout=5)
+        with pytest.raises(ProviderSetupError, match=r"Refused to connect to 127\.0\.0\.1"):
+            provider.generate(_ask(name))
+        assert (len(gateway.requests), fake.requests) == (1, [])
+        settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+        with contextlib.suppress(ProviderError):  # httpx drops Authorization across origins
+            provider.generate(_ask(name))
+        assert len(fake.requests_for(name)) == 1
+
+
+def test_the_ai_node_refuses_a_base_url_that_turns_private_after_its_early_check(
+    dns: FakeDNS,
+) -> None:
+    with fake_ai_server() as fake:
+        port = int(fake.url.rsplit(":", 1)[1])
+        dns.add("models.test", [PUBLIC], ["127.0.0.1"])
+        config = AIConfig.model_validate(
+            {
+                "provider": "openai_compatible",
+                "model": "llama3.1",
+                "prompt": "Hi there",
+                "base_url": f"http://models.test:{port}/v1",
+            }
+        )
+        ctx = RunContext(execution_id="e", node_id="ask", step_key="ask")
+        with pytest.raises(NodeError) as refused:
+            AI_NODE.run(config, ctx)
+        assert fake.requests == []
+    assert "Refused to connect to 127.0.0.1 (loopback address) for host models.test" in (
+        refused.value.message
+    )
+    assert not refused.value.retryable
+    assert dns.lookups == ["models.test", "models.test"]  # the early check, then the connection

@@ -89,8 +89,11 @@ def get_provider(
     base_url: str | None = None,
     timeout: float | None = None,
     key_source: str = "",
+    user_base_url: bool = False,
 ) -> Provider:
-    """An adapter for `name` (adapters, and so their SDKs, are imported on first use)."""
+    """An adapter for `name` (adapters, and so their SDKs, are imported on first use).
+    `base_url` is the server's own (from its settings) unless `user_base_url` says a user gave
+    it: only the server's own may be on a private network without WORKFUSE_HTTP_ALLOW_PRIVATE."""
     require_known(name)
     module, _, cls = ADAPTERS[name].rpartition(".")
     adapter = getattr(importlib.import_module(module), cls)
@@ -99,6 +102,7 @@ def get_provider(
         base_url=base_url,
         timeout=timeout or _setting("WORKFUSE_AI_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
         key_source=key_source,
+        user_base_url=user_base_url,
     )
 
 
@@ -150,8 +154,9 @@ def base_url_for(name: str, node_base_url: str | None) -> str | None:
 
 
 def _checked_compatible_url(url: str | None) -> str:
-    """The node's base_url, refused when it points into a private network (as action.http
-    does) unless the server allows private targets."""
+    """The node's base_url, refused before any key is read when it points into a private
+    network, unless the server allows private targets. The connection is checked again when
+    it opens (`Provider.http_client`), so a DNS answer that changes in between gains nothing."""
     url = (url or "").strip()
     if not url:
         raise ProviderSetupError(
@@ -217,6 +222,7 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
         api_key=api_key,
         base_url=base_url_for(name, getattr(config, "base_url", None)),
         key_source=source,
+        user_base_url=name == "openai_compatible",  # the node's base_url (base_url_for)
     )
     request = Request(
         model=config.model.strip(),

@@ -6,7 +6,9 @@ and generates JSON that matches a JSON Schema (`generate_json`). Adapters implem
 exceptions into a `ProviderError`: a `NodeError` whose `retryable` tells the engine whether its
 retry policy applies (rate limits, overload, timeouts, lost connections) or not (a rejected
 key, a bad request), with a message a user can act on. SDK retries are switched off: retries
-belong to the engine, which backs off without holding a worker.
+belong to the engine, which backs off without holding a worker. The SDKs send through
+`http_client()`, whose every connection passes the private-network guard
+(`workfuse/lib/netguard.py`); a refused connection is a ProviderSetupError, never retried.
 
 The API key never appears in a message: adapters build their own text for authentication
 errors (providers echo part of the key they refused), and everything else passes `scrub()`.
@@ -21,8 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+import httpx2
+
 from editor.nodes.base import NodeError
-from workfuse.lib import redaction, retry_after
+from workfuse.lib import netguard, redaction, retry_after
 
 OnText = Callable[[str], None]
 MESSAGE_SNIPPET = 500
@@ -137,12 +141,15 @@ class Provider(ABC):
         base_url: str | None = None,
         timeout: float = 300.0,
         key_source: str = "",
+        user_base_url: bool = False,
     ):
         self.api_key = api_key
         self.base_url = base_url or None
         self.timeout = timeout
         # "credential", or "env:OPENAI_API_KEY": where the key came from, for error messages.
         self.key_source = key_source
+        # base_url came from a user (a node's field), not from the server's settings.
+        self.user_base_url = user_base_url
         self.current_model = ""
 
     def __repr__(self) -> str:  # never the key
@@ -170,6 +177,13 @@ class Provider(ABC):
         return completion
 
     # --- for adapters -----------------------------------------------------------------------
+
+    def http_client(self) -> httpx2.Client:
+        """The HTTP client the SDK sends with: every connection, redirects included, passes
+        the private-network guard. Only the server's own base_url (its operator's choice,
+        a gateway, say) may be on a private network without WORKFUSE_HTTP_ALLOW_PRIVATE."""
+        trusted = [self.base_url] if self.base_url and not self.user_base_url else []
+        return netguard.httpx2_client(trusted)
 
     @abstractmethod
     def _complete(self, request: Request, on_text: OnText | None) -> Completion: ...
@@ -209,6 +223,9 @@ class Provider(ABC):
         except ProviderError:
             raise
         except Exception as exc:
+            refused = netguard.refusal(exc)
+            if refused is not None:  # the SDKs wrap it as a (retryable) connection error
+                raise ProviderSetupError(f"{self.label}: {refused}", provider=self.name) from None
             mapped = self._map_error(exc)
             if mapped is None:
                 raise
