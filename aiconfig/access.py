@@ -37,12 +37,14 @@ NODE_ID = "magic-input"  # how Magic Input's credential reads appear in the secu
 @dataclass(frozen=True)
 class Connection:
     """Where one Magic Input request goes. `key_source` is "credential", "env:<SETTING>" or
-    "none" (a compatible server that wants no key)."""
+    "none" (a compatible server that wants no key); `user_base_url`: the request gave the
+    address, not the server's settings."""
 
     provider: str
     api_key: str
     key_source: str
     base_url: str | None
+    user_base_url: bool = False
 
 
 def connect(
@@ -64,7 +66,7 @@ def connect(
         api_key, source = resolve_key("openai")
     else:
         api_key, source = NO_KEY, "none"
-    return Connection(name, api_key, source, url)
+    return Connection(name, api_key, source, url, user_base_url=bool(base_url))
 
 
 def _address(name: str, base_url: str) -> str | None:

@@ -25,11 +25,11 @@ from aiconfig.providers import (
     get_provider,
     refuse_key_in_text,
 )
-from credentials import redaction
 from editor import variables
 from editor.models import Workflow
 from editor.nodes import NODE_TYPES
 from editor.validation import config_issues
+from workfuse.lib import redaction
 
 MAX_RETRIES = 3
 MAX_SHAPE_DEPTH = 4
@@ -175,6 +175,7 @@ def _configure(
         api_key=target.api_key,
         base_url=target.base_url,
         key_source=target.key_source,
+        user_base_url=target.user_base_url,
     )
     node_schema, wrapper = schemas(node)
     system = system_prompt(node, node_schema, available_variables(workflow, node_id))

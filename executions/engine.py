@@ -25,7 +25,6 @@ from django.db.models import F
 from django.utils import timezone
 from pydantic import ValidationError
 
-from credentials import redaction
 from credentials.runtime import resolve as resolve_credential
 from editor.graph import RetryPolicy
 from editor.models import Workflow, WorkflowVersion
@@ -36,6 +35,7 @@ from executions import events, step_sql
 from executions.models import Execution, Step
 from executions.plan import Plan, PlanNode, parse_key, plan_for
 from executions.statemachine import FINISHED, Decisions, StepState, decide, sole_successor
+from workfuse.lib import redaction
 
 log = logging.getLogger(__name__)
 _worker_id: tuple[int, str] | None = None

@@ -19,8 +19,9 @@ import pytest
 from pydantic import ValidationError
 
 from editor.nodes import action_http
-from editor.nodes.action_http import Config, blocked_reason, retry_after_seconds, run
+from editor.nodes.action_http import Config, run
 from editor.nodes.base import NodeError, RunContext, Secret
+from workfuse.lib import netguard
 
 BIG = 11 * 1024 * 1024
 
@@ -484,20 +485,6 @@ def test_output_has_status_lowercase_headers_and_duration(server: str) -> None:
     assert isinstance(output["duration_ms"], int) and output["duration_ms"] >= 0
 
 
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [("7", 7.0), ("0", 0.0), ("1.5", 1.5), ("soon", None), ("-3", None), ("", None)],
-)
-def test_retry_after_accepts_seconds_and_ignores_nonsense(
-    value: str, seconds: float | None
-) -> None:
-    assert retry_after_seconds(value) == seconds
-
-
-def test_retry_after_in_the_past_means_now() -> None:
-    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
-
-
 # --- the SSRF guard -------------------------------------------------------------------------
 
 
@@ -533,9 +520,9 @@ def test_redirect_from_an_allowed_host_to_a_private_one_is_refused(
     server: str, deny_private: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The test server stands in for a public host: the policy lets 127.0.0.1 through.
-    policy = action_http.blocked_reason
+    policy = netguard.blocked_reason
     monkeypatch.setattr(
-        action_http, "blocked_reason", lambda a: None if str(a) == "127.0.0.1" else policy(a)
+        netguard, "blocked_reason", lambda a: None if str(a) == "127.0.0.1" else policy(a)
     )
     assert call(url=f"{server}/json")["status"] == 200
     error = fail(url=f"{server}/redirect?to=http://10.0.0.5:8080/admin", timeout_ms=2000)
@@ -562,37 +549,6 @@ def test_env_var_decides_when_the_setting_is_absent(
     assert call(url=f"{server}/json")["status"] == 200
     monkeypatch.setenv("WORKFUSE_HTTP_ALLOW_PRIVATE", "0")
     assert "Refused" in fail(url=f"{server}/json").message
-
-
-@pytest.mark.parametrize(
-    ("address", "reason"),
-    [
-        ("10.0.0.5", "private address"),
-        ("192.168.1.1", "private address"),
-        ("172.16.0.1", "private address"),
-        ("127.0.0.2", "loopback address"),
-        ("169.254.169.254", "link-local address"),
-        ("224.0.0.1", "multicast address"),
-        ("240.0.0.1", "reserved address"),
-        ("0.0.0.0", "unspecified address"),
-        ("100.64.0.1", "non-public address"),
-        ("::1", "loopback address"),
-        ("::", "unspecified address"),
-        ("fe80::1", "link-local address"),
-        ("fc00::1", "private address"),
-        ("ff02::1", "multicast address"),
-        ("::ffff:127.0.0.1", "loopback address"),
-        ("64:ff9b::a00:5", "private address"),
-        ("2002:a00:1::", "private address"),
-        ("93.184.215.14", None),
-        ("2606:4700:4700::1111", None),
-        ("64:ff9b::808:808", None),
-    ],
-)
-def test_blocked_reason_names_each_kind_of_non_public_address(
-    address: str, reason: str | None
-) -> None:
-    assert blocked_reason(ipaddress.ip_address(address)) == reason
 
 
 # --- config validation ----------------------------------------------------------------------

@@ -23,11 +23,11 @@ from django.test import Client
 
 from credentials import store
 from credentials.models import Credential
-from credentials.redaction import RedactSecretsFilter
 from executions import engine
 from executions.models import Execution
 from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow, recorder, steps_by_key
+from workfuse.lib.redaction import RedactSecretsFilter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/credentials"

@@ -348,8 +348,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # No resolved credential value reaches a log line (credentials/redaction.py).
-    "filters": {"redact": {"()": "credentials.redaction.RedactSecretsFilter"}},
+    # No resolved credential value reaches a log line (workfuse/lib/redaction.py).
+    "filters": {"redact": {"()": "workfuse.lib.redaction.RedactSecretsFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },

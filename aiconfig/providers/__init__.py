@@ -18,7 +18,6 @@ and errors.
 from __future__ import annotations
 
 import importlib
-import socket
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +35,7 @@ from aiconfig.providers.base import (
     schema_errors,
     schema_problem,
 )
-from credentials import redaction
+from workfuse.lib import netguard, redaction
 from workfuse.lib.node_run import NodeError, RunContext
 
 __all__ = [
@@ -90,8 +89,11 @@ def get_provider(
     base_url: str | None = None,
     timeout: float | None = None,
     key_source: str = "",
+    user_base_url: bool = False,
 ) -> Provider:
-    """An adapter for `name` (adapters, and so their SDKs, are imported on first use)."""
+    """An adapter for `name` (adapters, and so their SDKs, are imported on first use).
+    `base_url` is the server's own (from its settings) unless `user_base_url` says a user gave
+    it: only the server's own may be on a private network without WORKFUSE_HTTP_ALLOW_PRIVATE."""
     require_known(name)
     module, _, cls = ADAPTERS[name].rpartition(".")
     adapter = getattr(importlib.import_module(module), cls)
@@ -100,6 +102,7 @@ def get_provider(
         base_url=base_url,
         timeout=timeout or _setting("WORKFUSE_AI_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
         key_source=key_source,
+        user_base_url=user_base_url,
     )
 
 
@@ -151,10 +154,9 @@ def base_url_for(name: str, node_base_url: str | None) -> str | None:
 
 
 def _checked_compatible_url(url: str | None) -> str:
-    """The node's base_url, refused when it points into a private network (as action.http
-    does) unless the server allows private targets."""
-    from editor.nodes.action_http import blocked_reason, private_targets_allowed
-
+    """The node's base_url, refused before any key is read when it points into a private
+    network, unless the server allows private targets. The connection is checked again when
+    it opens (`Provider.http_client`), so a DNS answer that changes in between gains nothing."""
     url = (url or "").strip()
     if not url:
         raise ProviderSetupError(
@@ -169,28 +171,23 @@ def _checked_compatible_url(url: str | None) -> str:
             code="bad_request",
             provider="openai_compatible",
         )
-    if private_targets_allowed():
+    if netguard.private_targets_allowed():
         return url
-    import ipaddress
-
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
+        netguard.checked_addresses(parts.hostname, parts.port or 443)
+    except netguard.PrivateTargetError as refused:
+        raise ProviderSetupError(
+            f"base_url {url} points to a {refused.reason} ({refused.address}). WorkFuse only "
+            "calls servers on private networks (a local Ollama, say) when the server sets "
+            "WORKFUSE_HTTP_ALLOW_PRIVATE=1.",
+            provider="openai_compatible",
+        ) from None
+    except OSError as exc:
         raise ProviderError(
             f"Could not resolve the host of base_url {url}: {exc}.",
             retryable=True,
             provider="openai_compatible",
         ) from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        reason = blocked_reason(address)
-        if reason:
-            raise ProviderSetupError(
-                f"base_url {url} points to a {reason} ({address}). WorkFuse only calls servers "
-                "on private networks (a local Ollama, say) when the server sets "
-                "WORKFUSE_HTTP_ALLOW_PRIVATE=1.",
-                provider="openai_compatible",
-            )
     return url
 
 
@@ -225,6 +222,7 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
         api_key=api_key,
         base_url=base_url_for(name, getattr(config, "base_url", None)),
         key_source=source,
+        user_base_url=name == "openai_compatible",  # the node's base_url (base_url_for)
     )
     request = Request(
         model=config.model.strip(),

@@ -48,6 +48,7 @@ class AnthropicProvider(Provider):
             base_url=self.base_url or ANTHROPIC_BASE_URL,
             max_retries=0,  # the engine retries
             timeout=self.timeout,
+            http_client=self.http_client(),
         )
 
     def _adjust(self, request: Request) -> tuple[Request, list[str]]:

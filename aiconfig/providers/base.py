@@ -6,7 +6,9 @@ and generates JSON that matches a JSON Schema (`generate_json`). Adapters implem
 exceptions into a `ProviderError`: a `NodeError` whose `retryable` tells the engine whether its
 retry policy applies (rate limits, overload, timeouts, lost connections) or not (a rejected
 key, a bad request), with a message a user can act on. SDK retries are switched off: retries
-belong to the engine, which backs off without holding a worker.
+belong to the engine, which backs off without holding a worker. The SDKs send through
+`http_client()`, whose every connection passes the private-network guard
+(`workfuse/lib/netguard.py`); a refused connection is a ProviderSetupError, never retried.
 
 The API key never appears in a message: adapters build their own text for authentication
 errors (providers echo part of the key they refused), and everything else passes `scrub()`.
@@ -15,13 +17,15 @@ errors (providers echo part of the key they refused), and everything else passes
 from __future__ import annotations
 
 import json
-import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+import httpx2
+
+from workfuse.lib import netguard, redaction, retry_after
 from workfuse.lib.node_run import NodeError
 
 OnText = Callable[[str], None]
@@ -137,12 +141,15 @@ class Provider(ABC):
         base_url: str | None = None,
         timeout: float = 300.0,
         key_source: str = "",
+        user_base_url: bool = False,
     ):
         self.api_key = api_key
         self.base_url = base_url or None
         self.timeout = timeout
         # "credential", or "env:OPENAI_API_KEY": where the key came from, for error messages.
         self.key_source = key_source
+        # base_url came from a user (a node's field), not from the server's settings.
+        self.user_base_url = user_base_url
         self.current_model = ""
 
     def __repr__(self) -> str:  # never the key
@@ -170,6 +177,13 @@ class Provider(ABC):
         return completion
 
     # --- for adapters -----------------------------------------------------------------------
+
+    def http_client(self) -> httpx2.Client:
+        """The HTTP client the SDK sends with: every connection, redirects included, passes
+        the private-network guard. Only the server's own base_url (its operator's choice,
+        a gateway, say) may be on a private network without WORKFUSE_HTTP_ALLOW_PRIVATE."""
+        trusted = [self.base_url] if self.base_url and not self.user_base_url else []
+        return netguard.httpx2_client(trusted)
 
     @abstractmethod
     def _complete(self, request: Request, on_text: OnText | None) -> Completion: ...
@@ -209,6 +223,9 @@ class Provider(ABC):
         except ProviderError:
             raise
         except Exception as exc:
+            refused = netguard.refusal(exc)
+            if refused is not None:  # the SDKs wrap it as a (retryable) connection error
+                raise ProviderSetupError(f"{self.label}: {refused}", provider=self.name) from None
             mapped = self._map_error(exc)
             if mapped is None:
                 raise
@@ -217,9 +234,9 @@ class Provider(ABC):
     # --- shared error mapping ---------------------------------------------------------------
 
     def scrub(self, text: str) -> str:
-        if self.api_key:
-            text = text.replace(self.api_key, "[REDACTED]")
-        return KEY_LIKE.sub("[REDACTED]", text)
+        """`text` without the key, whole or quoted in part."""
+        text = redaction.scrub(text, redaction.forms_of(self.api_key))
+        return KEY_LIKE.sub(redaction.MASK, text)
 
     def status_error(
         self,
@@ -234,13 +251,13 @@ class Provider(ABC):
         label = self.label
         said = self.scrub(str(message or "").strip())[:MESSAGE_SNIPPET]
         detail: dict[str, Any] = {"code": code} if code else {}
-        retry_after = retry_after_from(headers)
+        wait = retry_after.from_headers(headers)
 
         def error(text: str, retryable: bool = False) -> ProviderError:
             return ProviderError(
                 text,
                 retryable=retryable,
-                retry_after=retry_after if retryable else None,
+                retry_after=wait if retryable else None,
                 status=status,
                 provider=self.name,
                 detail=detail,
@@ -283,7 +300,7 @@ class Provider(ABC):
             detail={"error": "Timeout"},
         )
 
-    def connection_error(self, exc: Exception) -> ProviderError:
+    def connection_error(self, exc: BaseException) -> ProviderError:
         where = self.base_url or f"the {self.label} API"
         return ProviderError(
             f"Could not reach {where}: {self.scrub(str(exc)) or type(exc).__name__}.",
@@ -315,25 +332,7 @@ def _colon(text: str) -> str:
     return f": {text.rstrip('.')}." if text else "."
 
 
-# --- Retry-After -------------------------------------------------------------------------------
-
-
-def retry_after_from(headers: Any) -> float | None:
-    """Seconds to wait, from `retry-after-ms` or `retry-after` (seconds or an HTTP date)."""
-    if not headers:
-        return None
-    getter = headers.get
-    millis = getter("retry-after-ms")
-    if millis:
-        try:
-            value = float(millis) / 1000
-        except ValueError:
-            value = math.nan
-        if math.isfinite(value) and value >= 0:
-            return value
-    from editor.nodes.action_http import retry_after_seconds
-
-    return retry_after_seconds(getter("retry-after"))
+# --- durations -------------------------------------------------------------------------------
 
 
 def parse_duration(value: Any) -> float | None:
@@ -359,7 +358,7 @@ def parse_json_answer(completion: Completion, schema: dict[str, Any] | None, lab
             text = fenced.group(1).strip()
         try:
             value = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ProviderError(
                 f"{label} was asked for JSON but answered something else ({exc.msg} at "
                 f"character {exc.pos}){_cut_off(completion)}",

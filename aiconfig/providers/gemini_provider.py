@@ -12,6 +12,8 @@ import contextlib
 import importlib
 from typing import Any
 
+import httpx2
+
 from aiconfig.providers.base import (
     Completion,
     OnText,
@@ -38,11 +40,13 @@ class GeminiProvider(Provider):
     name = "gemini"
     label = "Gemini"
 
-    def _client(self) -> Any:
+    def _client(self, http: httpx2.Client) -> Any:
         from google import genai
         from google.genai import types
 
-        options = types.HttpOptions(base_url=self.base_url, timeout=int(self.timeout * 1000))
+        options = types.HttpOptions(
+            base_url=self.base_url, timeout=int(self.timeout * 1000), httpx_client=http
+        )
         # vertexai=False: the Gemini Developer API with an API key, whatever GOOGLE_GENAI_*
         # variables the server's environment holds.
         return genai.Client(vertexai=False, api_key=self.api_key, http_options=options)
@@ -68,25 +72,26 @@ class GeminiProvider(Provider):
         return types.GenerateContentConfig(**config)
 
     def _complete(self, request: Request, on_text: OnText | None) -> Completion:
-        client = self._client()
-        try:
-            config = self._config(request)
-            if on_text is None:
-                response = client.models.generate_content(
+        with self.http_client() as http:  # genai leaves a client it was handed open
+            client = self._client(http)
+            try:
+                config = self._config(request)
+                if on_text is None:
+                    response = client.models.generate_content(
+                        model=request.model, contents=request.prompt, config=config
+                    )
+                    return self._completion([response], request)
+                responses = []
+                for chunk in client.models.generate_content_stream(
                     model=request.model, contents=request.prompt, config=config
-                )
-                return self._completion([response], request)
-            responses = []
-            for chunk in client.models.generate_content_stream(
-                model=request.model, contents=request.prompt, config=config
-            ):
-                responses.append(chunk)
-                text = _text(chunk)
-                if text:
-                    on_text(text)
-            return self._completion(responses, request)
-        finally:
-            client.close()
+                ):
+                    responses.append(chunk)
+                    text = _text(chunk)
+                    if text:
+                        on_text(text)
+                return self._completion(responses, request)
+            finally:
+                client.close()
 
     def _completion(self, responses: list[Any], request: Request) -> Completion:
         text = "".join(_text(r) for r in responses)

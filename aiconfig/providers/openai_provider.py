@@ -40,6 +40,7 @@ class OpenAIProvider(Provider):
             base_url=self.base_url or OPENAI_BASE_URL,
             max_retries=0,  # the engine retries, with backoff and without holding a worker
             timeout=self.timeout,
+            http_client=self.http_client(),
         )
 
     def _adjust(self, request: Request) -> tuple[Request, list[str]]:

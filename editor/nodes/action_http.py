@@ -1,39 +1,26 @@
 """action.http: call any HTTP API and hand its response to the next node.
 
-The node never reaches private networks by accident (DESIGN §10). The guard sits where the
-socket is opened: `GuardedBackend` resolves the host itself, judges every resolved address
-and connects to that very address, so a name that resolves to 127.0.0.1, a DNS answer that
-changes between check and use, and every redirect hop (each new host is a new connection)
-all pass the same gate. TLS still verifies the host name from the URL, because httpcore does
-the handshake with the request's host over the socket we return.
+The node never reaches private networks by accident (DESIGN §10): every connection, each
+redirect hop included, goes through the private-network guard of `workfuse.lib.netguard`,
+which checks the addresses a host resolves to at connect time and connects to the checked one.
+Redirects are followed here, hop by hop, so the time limit spans them all and credentials stay
+with their origin.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import email.utils
-import functools
 import http
-import ipaddress
 import json
-import math
-import os
-import socket
-import ssl
 import time
-from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
-import httpcore
 import httpx
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
+from workfuse.lib import netguard, redaction, retry_after
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
@@ -41,9 +28,6 @@ USER_AGENT = "WorkFuse (action.http)"
 MESSAGE_SNIPPET = 300
 DETAIL_SNIPPET = 2000
 TEXT_TYPES = {"application/xml", "application/x-www-form-urlencoded"}
-NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 
@@ -157,118 +141,6 @@ class Config(NodeConfig):
         ):
             raise ValueError("body_type 'form' needs the body to be an object of field: value")
         return self
-
-
-# --- the SSRF guard -------------------------------------------------------------------------
-
-
-def private_targets_allowed() -> bool:
-    """WORKFUSE_HTTP_ALLOW_PRIVATE, read per connection so a changed setting applies at once."""
-    try:
-        value = getattr(settings, "WORKFUSE_HTTP_ALLOW_PRIVATE", None)
-    except ImproperlyConfigured:  # used outside a Django process
-        value = None
-    if value is None:
-        value = os.environ.get("WORKFUSE_HTTP_ALLOW_PRIVATE", "")
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
-
-
-def blocked_reason(address: IPAddress) -> str | None:
-    """Why `address` is not a public internet target ("loopback address", ...), or None."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is None and address in NAT64:
-            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None:
-            return blocked_reason(embedded)
-    checks = (
-        ("unspecified", address.is_unspecified),
-        ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("multicast", address.is_multicast),
-        ("reserved", address.is_reserved),
-        ("private", address.is_private),
-        ("non-public", not address.is_global),
-    )
-    return next((f"{name} address" for name, hit in checks if hit), None)
-
-
-def _resolve(host: str, port: int) -> list[IPAddress]:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"could not resolve host {host}: {exc}") from exc
-    addresses: list[IPAddress] = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
-
-
-class GuardedBackend(httpcore.SyncBackend):
-    """Opens TCP connections only to addresses the SSRF policy allows.
-
-    Every resolved address must pass, not just one: a name that mixes public and private
-    records is how DNS rebinding attacks are staged. The socket then goes to the checked
-    address itself, so nothing resolves the name a second time."""
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        addresses = _resolve(host, port)
-        if not private_targets_allowed():
-            for address in addresses:
-                reason = blocked_reason(address)
-                if reason:
-                    raise NodeError(
-                        f"Refused to connect to {address} ({reason}) for host {host}; set "
-                        "WORKFUSE_HTTP_ALLOW_PRIVATE=1 to allow private targets.",
-                        detail={"host": host, "address": str(address), "reason": reason},
-                    )
-        error: Exception = httpcore.ConnectError(f"no address found for host {host}")
-        for address in addresses:
-            try:
-                return super().connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-        raise error
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    # Loading the CA bundle takes ~20 ms; one verifying context serves every request.
-    return httpx.create_ssl_context()
-
-
-class GuardedTransport(httpx.HTTPTransport):
-    """httpx's own transport, with `GuardedBackend` opening its connections.
-
-    httpx 0.28 offers no public way to hand httpcore a network backend. Rather than a
-    hand-written `BaseTransport` (which would copy httpx's request/response conversion and
-    its private exception mapping), this builds the stock transport and swaps its connection
-    pool for one with the same settings plus the guard. If a future httpx renamed `_pool`, the
-    SSRF tests fail loudly instead of the guard silently vanishing. No proxy is ever used: a
-    proxy opens the connection on our behalf, out of the guard's sight."""
-
-    def __init__(self) -> None:
-        super().__init__(verify=_ssl_context())
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(),
-        )
 
 
 # --- building the request -------------------------------------------------------------------
@@ -433,6 +305,15 @@ def _send_once(
         return client.send(request, stream=True)
     except httpx.HTTPError as exc:
         raise _transport_error(exc, request, config) from exc
+    except netguard.PrivateTargetError as refused:
+        raise NodeError(
+            str(refused),
+            detail={
+                "host": refused.host,
+                "address": str(refused.address),
+                "reason": refused.reason,
+            },
+        ) from None
 
 
 def _keeps_credentials(old: httpx.URL, new: httpx.URL) -> bool:
@@ -518,26 +399,6 @@ def parse_body(content: bytes, response: httpx.Response) -> tuple[Any, str | Non
     return base64.b64encode(content).decode("ascii"), "base64"
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """`Retry-After` as seconds from now: it is either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 def _status_error(
     response: httpx.Response,
     request: httpx.Request,
@@ -561,7 +422,7 @@ def _status_error(
     return NodeError(
         message,
         retryable=retryable,
-        retry_after=retry_after_seconds(response.headers.get("retry-after")) if retryable else None,
+        retry_after=retry_after.parse(response.headers.get("retry-after")) if retryable else None,
         detail={
             "status": status,
             "headers": dict(response.headers.items()),
@@ -573,48 +434,13 @@ def _status_error(
 # --- keeping secrets out of errors ----------------------------------------------------------
 
 
-def _secret_forms(secret: Secret) -> list[str]:
-    """Every way the secret may show up in text: as is, URL-encoded, or inside a basic token."""
-    value = secret.value
-    if isinstance(value, dict):
-        texts = [str(v) for k, v in value.items() if k != "username"]
-    else:
-        texts = [str(value), str(value).strip(), str(value).partition(":")[2]]
-    with contextlib.suppress(NodeError):
-        texts.append(_basic_token(secret))
-    forms = {
-        form
-        for text in texts
-        if text
-        for form in (
-            text,
-            quote(text, safe=""),
-            quote_plus(text),
-            str(httpx.QueryParams(k=text))[2:],
-        )
-    }
-    return sorted(forms, key=len, reverse=True)
-
-
-def _scrub(value: Any, forms: list[str]) -> Any:
-    if isinstance(value, str):
-        for form in forms:
-            value = value.replace(form, "<redacted>")
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, forms) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, forms) for item in value]
-    return value
-
-
 def _redacted(error: NodeError, secret: Secret) -> NodeError:
-    forms = _secret_forms(secret)
+    forms = redaction.forms_of(secret.value)
     return NodeError(
-        _scrub(error.message, forms),
+        redaction.scrub(error.message, forms),
         retryable=error.retryable,
         retry_after=error.retry_after,
-        detail=_scrub(error.detail, forms),
+        detail=redaction.scrub(error.detail, forms),
     )
 
 
@@ -625,7 +451,7 @@ def _call(config: Config, ctx: RunContext) -> dict[str, Any]:
     config = _with_auth(config, ctx.secret)
     started = time.monotonic()
     deadline = started + config.timeout_ms / 1000
-    with httpx.Client(transport=GuardedTransport(), trust_env=False) as client:
+    with netguard.httpx_client() as client:
         request = _build_request(client, config, ctx)
         request, response = _follow(client, request, config, deadline)
         try:

@@ -1,8 +1,9 @@
-"""Scrubbing resolved secret values out of everything a step stores and every log line.
+"""Scrubbing resolved secret values out of everything stored, sent or logged (DESIGN §9, §10).
 
-While a step runs with a resolved credential, its value (and the forms it travels in: URL
-encoding, base64 of `user:password`) is registered here; `scrub()` replaces each occurrence
-with `[REDACTED]`, and a logging filter does the same for log records of every thread.
+`forms_of()` lists every form a secret may travel in; `scrub()` replaces each occurrence with
+one mask, `[REDACTED]`, walking JSON-like values. While a step or an AI call runs with a
+secret, its forms are `registered()`, and a logging filter scrubs them from the log records of
+every thread.
 """
 
 from __future__ import annotations
@@ -13,41 +14,55 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TypeVar, cast
 from urllib.parse import quote, quote_plus
 
 MASK = "[REDACTED]"
+MIN_LENGTH = 4  # shorter values cannot be scrubbed without mangling ordinary text
+
+T = TypeVar("T")
 _active: dict[int, set[str]] = {}
 _lock = threading.Lock()
 
 
-def forms_of(value: Any) -> set[str]:
-    """The strings a secret value may appear as once used."""
-    parts: list[str] = []
+def forms_of(value: object) -> set[str]:
+    """The strings a secret value (a string, or a dict of parts) may appear as once used: each
+    part as is and trimmed, the password of a `user:password` string, base64 of the value and
+    of `username:password` (HTTP basic auth), and each of those URL-encoded and JSON-escaped."""
+    texts: list[str] = []
     if isinstance(value, dict):
-        parts.extend(str(v) for v in value.values() if v)
+        texts.extend(str(part) for part in value.values() if part)
         if value.get("username") is not None and value.get("password") is not None:
-            pair = f"{value['username']}:{value['password']}"
-            parts.append(base64.b64encode(pair.encode()).decode())
+            texts.append(f"{value['username']}:{value['password']}")
     elif value:
-        parts.append(str(value))
+        texts.append(str(value))
+        texts.append(str(value).partition(":")[2])
+    plain = {form for text in texts for form in (text, text.strip()) if len(form) >= MIN_LENGTH}
+    encoded = plain | {base64.b64encode(text.encode()).decode("ascii") for text in plain}
     found: set[str] = set()
-    for part in parts:
-        if len(part) < 4:  # too short to scrub without mangling ordinary text
-            continue
-        found.update({part, quote(part, safe=""), quote_plus(part), json.dumps(part)[1:-1]})
+    for text in encoded:
+        found.update(
+            {
+                text,
+                quote(text, safe=""),
+                quote_plus(text),
+                json.dumps(text)[1:-1],
+                json.dumps(text, ensure_ascii=False)[1:-1],
+            }
+        )
     return found
 
 
-def scrub(value: Any, secrets: Iterable[str] | None = None) -> Any:
-    """`value` with every secret replaced (JSON-like values are walked)."""
+def scrub(value: T, secrets: Iterable[str] | None = None) -> T:
+    """`value` with every secret (by default, every registered one) replaced by MASK; dicts
+    (keys too) and lists are walked."""
     needles = sorted(set(secrets) if secrets is not None else active(), key=len, reverse=True)
     if not needles:
         return value
-    return _scrub(value, needles)
+    return cast(T, _scrub(value, needles))
 
 
-def _scrub(value: Any, needles: list[str]) -> Any:
+def _scrub(value: object, needles: list[str]) -> object:
     if isinstance(value, str):
         for needle in needles:
             if needle in value:
@@ -61,6 +76,7 @@ def _scrub(value: Any, needles: list[str]) -> Any:
 
 
 def active() -> set[str]:
+    """Every registered secret form."""
     with _lock:
         return set().union(*_active.values()) if _active else set()
 
