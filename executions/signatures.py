@@ -101,6 +101,21 @@ def sign(
     raise ValueError(f"unknown HMAC preset {preset!r}")
 
 
+def auth_headers(config: Config) -> tuple[str, ...]:
+    """The request headers that carry the secret or a signature made with it: never stored."""
+    if config.auth == "header":
+        return (config.header_name,)
+    if config.auth != "hmac":
+        return ()
+    return {
+        "github": ("X-Hub-Signature-256", "X-Hub-Signature"),
+        "stripe": ("Stripe-Signature",),
+        "slack": ("X-Slack-Signature",),
+        "standard": ("webhook-signature",),
+        "custom": (config.header_name,),
+    }.get(config.hmac_preset, ())
+
+
 def _verify_header_secret(name: str, secret: str, headers: Mapping[str, str]) -> None:
     value = _header(headers, name)
     # HTTP strips whitespace around header values, so a pasted secret's stray newline must go too.

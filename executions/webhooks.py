@@ -29,7 +29,8 @@ from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
 from executions import engine
 from executions.models import Execution, Step, WebhookDelivery
-from executions.signatures import SignatureRejected, verify
+from executions.signatures import SignatureRejected, auth_headers, verify
+from workfuse.lib import redaction
 
 
 def _answer(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
@@ -125,6 +126,7 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
             "Too many requests for this workflow; slow down.",
             Retry_After=str(max(1, usage["time_left"])),
         )
+    secret_forms: set[str] = set()
     if config.auth != "none" and config.credential is not None:  # Config requires it then
         try:
             secret = resolve(
@@ -134,16 +136,26 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
         except (NodeError, SignatureRejected) as exc:
             reason = exc.message if isinstance(exc, NodeError) else exc.reason
             return _refuse(request, workflow, 401, "unauthorized", reason)
+        secret_forms = redaction.forms_of(secret.value)
     try:
         body = _parse_body(request, raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return _refuse(request, workflow, 400, "bad_request", f"The body is not valid JSON: {exc}")
-    payload = {
-        "method": request.method,
-        "headers": dict(request.headers),
-        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
-        "body": body,
+    hidden = {name.lower() for name in auth_headers(config)}
+    headers = {
+        name: redaction.MASK if name.lower() in hidden else value
+        for name, value in request.headers.items()
     }
+    # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
+    payload = redaction.scrub(
+        {
+            "method": request.method,
+            "headers": headers,
+            "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
+            "body": body,
+        },
+        secret_forms,
+    )
     key = request.headers.get("Idempotency-Key", "")[:200]
     try:
         execution, repeated = _start_once(workflow, payload, key)

@@ -362,7 +362,7 @@ def parse_json_answer(completion: Completion, schema: dict[str, Any] | None, lab
             raise ProviderError(
                 f"{label} was asked for JSON but answered something else ({exc.msg} at "
                 f"character {exc.pos}){_cut_off(completion)}",
-                detail={"response": completion.text[:2000]},
+                detail={"response": redaction.truncate(completion.text, 2000)},
             ) from None
     if schema:
         problems = schema_errors(value, schema)
@@ -370,7 +370,10 @@ def parse_json_answer(completion: Completion, schema: dict[str, Any] | None, lab
             raise ProviderError(
                 f"{label}'s JSON answer does not match the JSON Schema: {'; '.join(problems[:5])}"
                 f"{_cut_off(completion)}",
-                detail={"response": completion.text[:2000], "errors": problems[:20]},
+                detail={
+                    "response": redaction.truncate(completion.text, 2000),
+                    "errors": problems[:20],
+                },
             )
     return value
 

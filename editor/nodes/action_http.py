@@ -396,7 +396,8 @@ def parse_body(content: bytes, response: httpx.Response) -> tuple[Any, str | Non
             return text, None
     if mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml"):
         return _text(content, response), None
-    return base64.b64encode(content).decode("ascii"), "base64"
+    # Scrubbing cannot see into base64: the step's secrets go before the body is encoded.
+    return base64.b64encode(redaction.scrub_bytes(content)).decode("ascii"), "base64"
 
 
 def _status_error(
@@ -417,7 +418,7 @@ def _status_error(
         snippet = _text(content, response).strip()
     message = f"HTTP {status} {reason}".rstrip() + f" from {_where(request, config)}"
     if snippet:
-        message += f": {snippet[:MESSAGE_SNIPPET]}"
+        message += f": {redaction.truncate(snippet, MESSAGE_SNIPPET)}"
     retryable = status == 429 or status >= 500
     return NodeError(
         message,
@@ -426,7 +427,7 @@ def _status_error(
         detail={
             "status": status,
             "headers": dict(response.headers.items()),
-            "body": snippet[:DETAIL_SNIPPET],
+            "body": redaction.truncate(snippet, DETAIL_SNIPPET),
         },
     )
 

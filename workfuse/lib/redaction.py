@@ -1,7 +1,9 @@
 """Scrubbing resolved secret values out of everything stored, sent or logged (DESIGN §9, §10).
 
 `forms_of()` lists every form a secret may travel in; `scrub()` replaces each occurrence with
-one mask, `[REDACTED]`, walking JSON-like values. While a step or an AI call runs with a
+one mask, `[REDACTED]`, walking JSON-like values, and also masks a text that *ends* in the
+first characters of a secret (text cut short, here or by the far side, mid-secret);
+`scrub_bytes()` does the same for a binary body before it is encoded. While a step or an AI call runs with a
 secret, its forms are `registered()`, and a logging filter scrubs them from the log records of
 every thread.
 """
@@ -19,6 +21,7 @@ from urllib.parse import quote, quote_plus
 
 MASK = "[REDACTED]"
 MIN_LENGTH = 4  # shorter values cannot be scrubbed without mangling ordinary text
+PREFIX_LENGTH = 6  # a text ending in this many or more first characters of a secret is cut
 
 T = TypeVar("T")
 _active: dict[int, set[str]] = {}
@@ -59,20 +62,49 @@ def scrub(value: T, secrets: Iterable[str] | None = None) -> T:
     needles = sorted(set(secrets) if secrets is not None else active(), key=len, reverse=True)
     if not needles:
         return value
-    return cast(T, _scrub(value, needles))
+    return cast(T, _scrub(value, needles, _prefixes(needles)))
 
 
-def _scrub(value: object, needles: list[str]) -> object:
+def scrub_bytes(data: bytes, secrets: Iterable[str] | None = None) -> bytes:
+    """A binary body with every secret form's UTF-8 bytes replaced by the mask."""
+    for needle in sorted(set(secrets) if secrets is not None else active(), key=len, reverse=True):
+        data = data.replace(needle.encode(), MASK.encode())
+    return data
+
+
+def _prefixes(needles: list[str]) -> dict[str, list[str]]:
+    """For each run of PREFIX_LENGTH characters, the secret prefixes (of that length or more)
+    ending in it: a text's last characters find the candidates without trying every secret."""
+    found: dict[str, list[str]] = {}
+    for needle in needles:
+        for end in range(PREFIX_LENGTH, len(needle)):
+            found.setdefault(needle[end - PREFIX_LENGTH : end], []).append(needle[:end])
+    for candidates in found.values():
+        candidates.sort(key=len, reverse=True)  # the longest match masks the most
+    return found
+
+
+def _scrub(value: object, needles: list[str], prefixes: dict[str, list[str]]) -> object:
     if isinstance(value, str):
         for needle in needles:
             if needle in value:
                 value = value.replace(needle, MASK)
+        for prefix in prefixes.get(value[-PREFIX_LENGTH:], ()):
+            if value.endswith(prefix):
+                return value[: -len(prefix)] + MASK
         return value
     if isinstance(value, dict):
-        return {_scrub(k, needles): _scrub(v, needles) for k, v in value.items()}
+        return {
+            _scrub(k, needles, prefixes): _scrub(v, needles, prefixes) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_scrub(v, needles) for v in value]
+        return [_scrub(v, needles, prefixes) for v in value]
     return value
+
+
+def truncate(text: str, limit: int, secrets: Iterable[str] | None = None) -> str:
+    """`text` scrubbed, then cut to `limit` characters (a secret is never cut in two)."""
+    return scrub(scrub(text, secrets)[:limit], secrets)
 
 
 def active() -> set[str]:

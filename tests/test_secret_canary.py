@@ -1,0 +1,191 @@
+"""A canary secret in every credential kind, echoed back by a careless server in every way it
+can (JSON body, headers, short and long errors, an error cut mid-secret by the far side, a
+binary body), and sent in by a webhook caller: no stored or sent byte holds it, in any
+encoding (DESIGN §10)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from credentials import store
+from editor.models import Workflow
+from executions import engine
+from executions.models import Execution
+from tests.conftest import ApiClient
+from tests.engine_helpers import chain, make_workflow
+from tests.test_secret_hygiene import dump_every_table
+from workfuse.lib.redaction import forms_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CANARY = "cnry-Q7vLk2Zp9Xw4Rt6Yb"
+# name: (credential kind, stored value, the node's auth settings)
+KINDS: dict[str, tuple[str, Any, dict[str, str]]] = {
+    "bearer": ("bearer", CANARY, {"auth": "bearer"}),
+    "basic": ("basic", {"username": "canary-user", "password": CANARY}, {"auth": "basic"}),
+    "header": ("header", CANARY, {"auth": "header", "auth_header_name": "X-Canary"}),
+    "api_key_query": ("api_key", CANARY, {"auth": "query", "auth_query_param": "key"}),
+    "api_key_as_basic": ("api_key", f"canary-user:{CANARY}", {"auth": "basic"}),
+}
+PATHS = ["json", "short-error", "long-error", "far-cut", "binary"]
+
+
+def received_credential(handler: BaseHTTPRequestHandler) -> str:
+    """What the client sent as its credential, exactly as it arrived."""
+    query = parse_qs(urlsplit(handler.path).query)
+    return (
+        handler.headers.get("Authorization")
+        or handler.headers.get("X-Canary")
+        or (query.get("key") or [""])[0]
+    )
+
+
+@contextmanager
+def careless_server() -> Iterator[str]:
+    """Echoes the credential back in the form the path names."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            sent = received_credential(self)
+            path = urlsplit(self.path).path.strip("/")
+            status, kind, body = 200, "application/json", b""
+            if path == "json":
+                body = json.dumps({"you_sent": sent, "nested": [{"k": sent}]}).encode()
+            elif path == "short-error":
+                status, kind, body = 401, "text/plain", f"bad key {sent}".encode()
+            elif path == "long-error":
+                # The secret straddles the 300- and 2,000-character cuts of errors.
+                status, kind = 422, "text/plain"
+                body = ("x" * 250 + sent + "y" * 1700 + sent + "z" * 100).encode()
+            elif path == "far-cut":  # the far side cut its message mid-secret
+                status, kind, body = 400, "text/plain", f"invalid: {sent[:-5]}".encode()
+            elif path == "binary":
+                kind, body = "application/octet-stream", b"\x00\x01" + sent.encode() + b"\xff"
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Echo", sent)
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def forbidden(value: Any) -> set[str]:
+    """Every text that would betray the canary: its forms, and its first characters."""
+    return forms_of(value) | forms_of(CANARY) | {CANARY[:12]}
+
+
+def assert_clean(text: str, value: Any, where: str) -> None:
+    for form in forbidden(value):
+        assert form not in text, f"{form!r} (a form of the secret) is in {where}"
+
+
+def binary_bodies(execution: Execution) -> list[bytes]:
+    return [
+        base64.b64decode(s.output["body"])
+        for s in execution.steps.all()
+        if isinstance(s.output, dict) and s.output.get("body_encoding") == "base64"
+    ]
+
+
+@pytest.fixture(autouse=True)
+def private_targets(settings: Any) -> None:
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_an_echoed_canary_is_nowhere_in_any_encoding(
+    alice: Any, alice_api: ApiClient, client: Client, name: str
+) -> None:
+    kind, value, auth = KINDS[name]
+    credential = store.create(alice, f"canary {name}", kind, value)
+    with careless_server() as url:
+        nodes = [
+            {
+                "id": path.replace("-", "_"),
+                "type": "action.http",
+                "config": {"url": f"{url}/{path}", "credential": credential.pk, **auth},
+                "on_error": "continue",
+            }
+            for path in PATHS
+        ]
+        execution = engine.start_execution(make_workflow(alice, chain(*nodes)), {})
+        execution.refresh_from_db()
+
+    assert execution.status == "succeeded", execution.error
+    steps = {s.key: s for s in execution.steps.all()}
+    # The echoes came back and were masked (so the test checks something).
+    assert "[REDACTED]" in json.dumps(steps["json"].output)
+    assert "[REDACTED]" in steps["long_error"].error
+    assert steps["far_cut"].error.endswith("[REDACTED]")
+    [binary] = binary_bodies(execution)
+    assert binary.startswith(b"\x00\x01") and b"[REDACTED]" in binary
+
+    for raw in binary_bodies(execution):
+        assert_clean(raw.decode("latin-1"), value, "a binary body")
+    assert_clean(dump_every_table(), value, "the database")
+    api = alice_api.get(f"/api/executions/{execution.pk}")
+    assert api.status_code == 200
+    assert_clean(api.content.decode(), value, "the execution API")
+    client.force_login(alice)
+    page = client.get(execution.get_absolute_url())
+    assert page.status_code == 200
+    assert_clean(page.content.decode(), value, "the execution page")
+
+
+@pytest.mark.parametrize(
+    ("config", "headers"),
+    [
+        ({"auth": "header", "header_name": "X-Token"}, {"HTTP_X_TOKEN": CANARY}),
+        (
+            {"auth": "hmac", "hmac_preset": "custom", "header_name": "X-Sig"},
+            None,  # signed below
+        ),
+    ],
+)
+def test_a_webhook_callers_secret_is_not_stored(alice: Any, config: dict, headers: Any) -> None:
+    from editor.nodes.trigger_webhook import Config
+    from executions.signatures import sign
+
+    credential = store.create(alice, "hook secret", "webhook_secret", CANARY)
+    config = {**config, "credential": credential.pk}
+    graph = {"nodes": [{"id": "hook", "type": "trigger.webhook", "config": config}], "edges": []}
+    workflow = Workflow.create(alice, "hook", graph=graph)
+    workflow.is_active = True
+    workflow.save()
+    body = json.dumps({"note": f"my key is {CANARY}"}).encode()
+    if headers is None:
+        signed = sign(Config.model_validate(config), CANARY, body)
+        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
+    response = Client().post(
+        f"/hooks/{workflow.webhook_token}?also={CANARY}",
+        data=body,
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 202
+    execution = Execution.objects.get()
+    stored = json.dumps(execution.trigger_data)
+    assert "[REDACTED]" in stored
+    signature_header = next(iter(headers)).removeprefix("HTTP_").replace("_", "-").title()
+    assert execution.trigger_data["headers"][signature_header] == "[REDACTED]"
+    assert_clean(dump_every_table(), CANARY, "the database")
