@@ -99,7 +99,11 @@ def loads(data: str | bytes | bytearray, *, depth: int | None = None) -> Any:
         if digits > _INT_DIGITS:
             return mark(f"the integer has {digits} digits; {_INT_RANGE}")
         value = int(literal)
-        return value if INT_MIN <= value <= INT_MAX else mark(f"{literal} is too large; {_INT_RANGE}")
+        return (
+            value
+            if INT_MIN <= value <= INT_MAX
+            else mark(f"{literal} is out of range; {_INT_RANGE}")
+        )
 
     def parse_float(literal: str) -> Any:
         value = float(literal)
@@ -146,8 +150,7 @@ def _decoded(data: str | bytes | bytearray) -> str:
         return bytes(data).decode(encoding)
     except UnicodeDecodeError as exc:
         raise JsonRefused(
-            f"This is not valid JSON: the bytes are not {encoding.upper()} text "
-            f"(byte {exc.start})."
+            f"This is not valid JSON: the bytes are not {encoding.upper()} text (byte {exc.start})."
         ) from exc
 
 
