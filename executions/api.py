@@ -3,7 +3,7 @@
 No `from __future__ import annotations` here: ninja reads `Query[...]` at runtime.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import field_validator
 
 from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine
 from executions.models import Execution, Schedule, Step
 from workfuse.lib.api_errors import ApiError
+from workfuse.lib.api_params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["executions"])
@@ -85,11 +87,23 @@ class ExecutionFilters(Schema):
     """started_after/started_before compare with when the execution was created (queued runs
     have not started yet)."""
 
-    workflow: int | None = None
+    workflow: int | None = Field(None, ge=1, le=MAX_ID)
     status: Execution.Status | None = None
     trigger: Execution.Trigger | None = None
     started_after: datetime | None = None
     started_before: datetime | None = None
+
+    @field_validator("started_after", "started_before")
+    @classmethod
+    def _storable(cls, value: datetime | None) -> datetime | None:
+        """A time the database can compare: naive ones are UTC; years 1 and 9999 plus an offset
+        would fall off the calendar when converted to UTC."""
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError as exc:
+            raise ValueError("the time is out of range once converted to UTC") from exc
 
 
 class ReplayIn(Schema):
@@ -135,7 +149,7 @@ def _refused(exc: engine.ExecutionRefused) -> ApiError:
     "/{workflow_id}/run", response={202: Started}, summary="Run a workflow with a payload"
 )
 def run_workflow(
-    request: ApiRequest, workflow_id: int, body: RunIn | None = None
+    request: ApiRequest, workflow_id: RowId, body: RunIn | None = None
 ) -> Status[dict[str, Any]]:
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     try:
@@ -156,7 +170,7 @@ def run_workflow(
 @runs_router.get(
     "/{workflow_id}/schedule", response=ScheduleOut, summary="A schedule trigger's next fire times"
 )
-def get_schedule(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
+def get_schedule(request: ApiRequest, workflow_id: RowId) -> dict[str, Any]:
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     config = config_in(workflow.graph)
     if config is None:
@@ -176,7 +190,7 @@ def get_schedule(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
 
 
 @router.get("", response=list[ExecutionSummary], summary="List executions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_executions(request: ApiRequest, filters: Query[ExecutionFilters]) -> QuerySet[Execution]:
     qs = Execution.objects.filter(workflow__owner=request.auth).select_related("version")
     if filters.workflow is not None:

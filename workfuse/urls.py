@@ -23,5 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "workfuse.views.bad_request"
+handler403 = "workfuse.views.permission_denied"
 handler404 = "workfuse.views.not_found"
 handler500 = "workfuse.views.server_error"

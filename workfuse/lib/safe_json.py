@@ -64,6 +64,11 @@ class JsonRefused(ValueError):
         return out
 
     @property
+    def detail(self) -> str:
+        """The reason as a sentence of its own (for `details: [{field, message}]`)."""
+        return self.reason[:1].upper() + self.reason[1:]
+
+    @property
     def message(self) -> str:
         return f"At '{self.field}': {self.reason}" if self.path else self.reason
 
