@@ -57,7 +57,7 @@ def test_the_limit_comes_from_the_setting(settings):
         ('{"x": 1e999}', "x", "1e999 is beyond the range of a finite number"),
         ('{"x": -1e999}', "x", "finite"),
         ('{"x": NaN}', "x", "NaN is not a number JSON allows"),
-        ('[Infinity]', "[0]", "Infinity is not a number JSON allows"),
+        ("[Infinity]", "[0]", "Infinity is not a number JSON allows"),
         ('{"s": "a\\u0000b"}', "s", "NUL character"),
         ('{"k\\u0000": 1}', '["k\\u0000"]', "the key contains the NUL character"),
         ('{"s": ["ok", "\\udc00"]}', "s[1]", "unpaired UTF-16 surrogate (\\udc00)"),
@@ -124,8 +124,9 @@ json_values = st.recursive(
     | st.integers(INT_MIN, INT_MAX)
     | st.floats(allow_nan=False, allow_infinity=False)
     | storable_text,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(storable_text, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(storable_text, children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -135,3 +136,9 @@ def test_any_value_within_the_limits_round_trips(value):
     text = json.dumps(value)
     assert loads(text) == json.loads(text)
     check(value)
+
+
+def test_detail_is_the_reason_as_a_sentence_for_api_details():
+    error = refusal('{"s": "\\u0000"}')
+    assert error.detail == "The text contains the NUL character (\\u0000), which cannot be stored."
+    assert refusal("[NaN]").detail.startswith("NaN is not")
