@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -32,6 +33,19 @@ UNSENT_PAYLOAD_KEY = "run_payload:{pk}"
 
 def _get_workflow_for_user(request: SignedInRequest, pk: int) -> Workflow:
     return get_object_or_404(Workflow, pk=pk, owner=request.user)
+
+
+def _page_of(workflows: QuerySet[Workflow], number: Any) -> Page:
+    """One page of the list, each workflow with `execution_count` (for the delete confirmation:
+    deleting a workflow deletes its executions), counted for this page's rows only."""
+    page = Paginator(workflows, PAGE_SIZE).get_page(number)
+    ids = [wf.pk for wf in page.object_list]
+    counts = dict(
+        Workflow.objects.filter(pk__in=ids).annotate(n=Count("executions")).values_list("pk", "n")
+    )
+    for wf in page.object_list:
+        wf.execution_count = counts.get(wf.pk, 0)  # type: ignore[attr-defined]
+    return page
 
 
 @login_not_required
@@ -67,8 +81,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
                 copy = workflow.duplicate(user=request.user)
                 messages.success(request, f"Created “{copy.name}”.")
             else:
-                workflow.delete()
-                messages.success(request, f"Deleted “{workflow.name}”.")
+                messages.success(request, _delete(workflow))
             if not request.htmx:
                 return redirect("editor:dashboard")
 
@@ -76,7 +89,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     workflows = Workflow.objects.filter(owner=request.user).defer("graph")
     if search:
         workflows = workflows.filter(name__icontains=search)
-    page = Paginator(workflows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_of(workflows, request.GET.get("page"))
     context = {"page": page, "search": search, "form": form, "import_form": ImportForm()}
     template = (
         "editor/dashboard.html#workflow-list"
@@ -85,6 +98,15 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
+
+
+def _delete(workflow: Workflow) -> str:
+    """Delete the workflow with its versions and its executions (docs/architecture.md)."""
+    runs = workflow.executions.count()
+    workflow.delete()
+    if not runs:
+        return f"Deleted “{workflow.name}”."
+    return f"Deleted “{workflow.name}” and its {runs} execution{'s' if runs != 1 else ''}."
 
 
 def gallery(request: SignedInRequest) -> HttpResponse:
@@ -118,9 +140,7 @@ def import_workflow(request: SignedInRequest) -> HttpResponse:
             )
             messages.success(request, f"Imported “{workflow.name}”.")
             return redirect(workflow)
-    page = Paginator(
-        Workflow.objects.filter(owner=request.user).defer("graph"), PAGE_SIZE
-    ).get_page(1)
+    page = _page_of(Workflow.objects.filter(owner=request.user).defer("graph"), 1)
     return render(
         request,
         "editor/dashboard.html",
@@ -178,8 +198,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             )
             return redirect(workflow)
         elif action == "delete":
-            workflow.delete()
-            messages.success(request, f"Deleted “{workflow.name}”.")
+            messages.success(request, _delete(workflow))
             return redirect("editor:dashboard")
         elif action in ("activate", "deactivate"):
             issues = (
@@ -206,6 +225,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             return redirect(workflow)
     context = {
         "workflow": workflow,
+        "execution_count": workflow.executions.count(),
         "details_form": details_form,
         "graph_form": graph_form,
         "versions": workflow.versions.all()[:50],

@@ -37,8 +37,10 @@ class Execution(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
+    # RESTRICT, not PROTECT: a version that executions ran cannot be deleted on its own, but
+    # deleting its workflow deletes the versions together with those executions.
     version = models.ForeignKey(
-        WorkflowVersion, on_delete=models.PROTECT, related_name="executions"
+        WorkflowVersion, on_delete=models.RESTRICT, related_name="executions"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     trigger_kind = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)

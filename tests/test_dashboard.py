@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from editor.models import Workflow
+from executions import engine
+from executions.models import Execution, Step
 from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,29 @@ def test_import_of_a_broken_file_explains_why(alice_client):
     response = alice_client.post("/workflows/import/", {"text": json.dumps(cyclic)})
     assert "a → b → a".encode() in response.content
     assert not Workflow.objects.exists()
+
+
+def run_twice(workflow: Workflow) -> None:
+    for n in (1, 2):
+        engine.start_execution(workflow, {"n": n})
+
+
+def test_delete_confirmation_says_how_many_executions_go_with_it(alice_client, alice):
+    run_twice(Workflow.create(alice, "Busy"))
+    Workflow.create(alice, "Idle")
+    content = alice_client.get("/workflows/").content.decode()
+    assert "Delete “Busy”? Its 2 executions and all its versions are deleted with it." in content
+    assert "Delete “Idle”? Its 0 executions and all its versions are deleted with it." in content
+
+
+def test_deleting_a_workflow_that_has_run_deletes_its_history(alice_client, alice):
+    workflow = Workflow.create(alice, "Has history")
+    run_twice(workflow)
+    response = alice_client.post(
+        "/workflows/", {"action": "delete", "id": workflow.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Deleted “Has history” and its 2 executions.".encode() in response.content
+    assert not Workflow.objects.exists()
+    assert not Execution.objects.exists()
+    assert not Step.objects.exists()

@@ -8,6 +8,8 @@ import json
 import pytest
 
 from editor.models import Workflow
+from executions import engine
+from executions.models import Execution
 from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,16 @@ def test_new_webhook_url_replaces_the_old_one(alice_client, alice):
     workflow.refresh_from_db()
     assert workflow.webhook_token != old
     assert len(workflow.webhook_token) >= 32
+
+
+def test_delete_of_a_workflow_that_has_run_says_so_and_deletes_the_runs(alice_client, alice):
+    workflow = Workflow.create(alice, "Has history")
+    engine.start_execution(workflow, {"n": 1})
+    url = f"/workflows/{workflow.pk}/"
+    assert (
+        "Its 1 execution and all its versions are deleted" in alice_client.get(url).content.decode()
+    )
+    response = alice_client.post(url, {"action": "delete"}, follow=True)
+    assert "Deleted “Has history” and its 1 execution." in response.content.decode()
+    assert not Workflow.objects.exists()
+    assert not Execution.objects.exists()
