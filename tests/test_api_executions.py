@@ -523,3 +523,29 @@ def test_resuming_a_run_paused_while_queued_respects_the_limit(alice_api, alice)
     engine.resume(Execution.objects.get(pk=queued.pk))
     assert Execution.objects.get(pk=queued.pk).status == "pending"
     assert Execution.objects.filter(workflow=workflow, status="running").count() == 1
+
+
+# --- the broker is down ----------------------------------------------------------------------
+
+
+def test_run_answers_202_when_the_broker_is_down_and_the_sweep_sends_it_later(
+    alice, alice_api, broker_down, settings, caplog
+):
+    workflow = make_workflow(alice, chain(transform("pick", "order.total")))
+
+    response = alice_api.post(
+        f"/api/workflows/{workflow.pk}/run", {"payload": {"order": {"total": 42}}}
+    )
+
+    assert response.status_code == 202, response.content
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.status == "running"
+    pick = execution.steps.get(key="pick")
+    assert (pick.status, pick.dispatched_at is not None) == ("pending", True)
+    assert "Could not send executions.tasks.run_step_task" in caplog.text
+
+    broker_down.recover()
+    engine.sweep(now=later(settings.WORKFUSE_REDISPATCH_SECONDS + 1))
+    execution = read(alice_api, str(execution.pk))
+    assert execution["status"] == "succeeded"
+    assert steps_of(execution)["pick"]["output"] == {"result": 42}

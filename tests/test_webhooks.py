@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import SecurityEvent
 from credentials import store
 from editor.models import Workflow
+from executions import engine
 from executions.models import Execution, Step
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -227,3 +230,24 @@ def test_invalid_json_is_refused_clearly(alice):
     assert response.status_code == 400
     assert "not valid JSON" in response.json()["message"]
     assert not Execution.objects.exists()
+
+
+# --- Redis down: the broker -------------------------------------------------------------------
+
+
+def test_the_broker_down_still_answers_202_with_a_stored_execution(alice, broker_down, settings):
+    pick = {"id": "pick", "type": "utility.transform", "config": {"expression": "body.order"}}
+    workflow = webhook_workflow(alice, then=[pick])
+
+    response = Client().post(url(workflow), data={"order": 7}, content_type="application/json")
+
+    assert response.status_code == 202, response.content
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.trigger_data["body"] == {"order": 7}
+    assert execution.steps.get(key="pick").status == "pending"
+
+    broker_down.recover()
+    engine.sweep(now=timezone.now() + timedelta(seconds=settings.WORKFUSE_REDISPATCH_SECONDS + 1))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
+    assert execution.steps.get(key="pick").output == {"result": 7}
