@@ -3,21 +3,25 @@
 No `from __future__ import annotations` here: ninja reads `Query[...]` at runtime.
 """
 
+import hashlib
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
 from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
-from executions import engine
-from executions.models import Execution, Schedule, Step
+from executions import engine, idempotency
+from executions.models import Execution, RunRequest, Schedule, Step
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.api_params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
@@ -145,16 +149,47 @@ def _refused(exc: engine.ExecutionRefused) -> ApiError:
     )
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key again (within 24 hours) to get the execution it started "
+        "instead of starting another run.",
+    ),
+]
+
+
 @runs_router.post(
-    "/{workflow_id}/run", response={202: Started}, summary="Run a workflow with a payload"
+    "/{workflow_id}/run",
+    response={202: Started},
+    summary="Run a workflow with a payload",
+    openapi_extra={
+        "responses": {409: {"description": "The Idempotency-Key was sent with another payload."}}
+    },
 )
 def run_workflow(
-    request: ApiRequest, workflow_id: RowId, body: RunIn | None = None
+    request: ApiRequest,
+    response: HttpResponse,
+    workflow_id: RowId,
+    idempotency_key: IdempotencyKey = None,
+    body: RunIn | None = None,
 ) -> Status[dict[str, Any]]:
+    """A retry that sends the same `Idempotency-Key` answers the same execution (202, with the
+    header `Idempotent-Replayed: true`), so a client that lost the answer never starts two runs."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+    payload = body.payload if body is not None else None
+
+    def start() -> Execution:
+        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+
     try:
-        payload = body.payload if body is not None else None
-        execution = engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+        if idempotency_key is None:
+            execution = start()
+        else:
+            execution = _start_once(request, workflow, idempotency_key, payload, start, response)
     except engine.ExecutionRefused as exc:
         raise _refused(exc) from exc
     return Status(
@@ -165,6 +200,35 @@ def run_workflow(
             "waiting_reason": execution.waiting_reason,
         },
     )
+
+
+def _start_once(
+    request: ApiRequest,
+    workflow: Workflow,
+    key: str,
+    payload: Any,
+    start: Callable[[], Execution],
+    response: HttpResponse,
+) -> Execution:
+    fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    execution, earlier = idempotency.start_once(
+        RunRequest,
+        {"user": request.auth, "workflow": workflow, "key": key},
+        start,
+        fingerprint=fingerprint,
+    )
+    if earlier is not None:
+        if earlier.fingerprint != fingerprint:
+            raise ApiError(
+                409,
+                "idempotency_key_reused",
+                "This Idempotency-Key started a run with another payload in the last 24 hours; "
+                "use a new key for a new run.",
+                [{"field": "Idempotency-Key", "message": "Already used with another payload."}],
+            )
+        execution.refresh_from_db(fields=["status", "waiting_reason"])
+        response["Idempotent-Replayed"] = "true"
+    return execution
 
 
 @runs_router.get(

@@ -14,15 +14,12 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
@@ -31,7 +28,7 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import engine
+from executions import engine, idempotency
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, verify
 from workfuse.lib import safe_json
@@ -213,26 +210,16 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
 
 def _start_once(workflow: Workflow, payload: dict[str, Any], key: str) -> tuple[Execution, bool]:
     """Start an execution, or return the one a repeated Idempotency-Key already started."""
-    if key:
-        since = timezone.now() - timedelta(hours=24)
-        earlier = WebhookDelivery.objects.filter(
-            workflow=workflow, key=key, created_at__gte=since
-        ).first()
-        if earlier is not None:
-            return earlier.execution, True
-    try:
-        with transaction.atomic():
-            execution = engine.start_execution(
-                workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK
-            )
-            if key:
-                WebhookDelivery.objects.filter(
-                    workflow=workflow, key=key
-                ).delete()  # older than 24 h
-                WebhookDelivery.objects.create(workflow=workflow, key=key, execution=execution)
-    except IntegrityError:  # the same key arrived twice at once: the first one wins
-        return WebhookDelivery.objects.get(workflow=workflow, key=key).execution, True
-    return execution, False
+
+    def start() -> Execution:
+        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK)
+
+    if not key:
+        return start(), False
+    execution, earlier = idempotency.start_once(
+        WebhookDelivery, {"workflow": workflow, "key": key}, start
+    )
+    return execution, earlier is not None
 
 
 def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:

@@ -83,7 +83,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     details = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", [])]
-        if loc and loc[0] in ("body", "query", "path"):
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             loc = loc[1:]
         if loc and loc[0] == "payload":
             loc = loc[1:]
