@@ -3,7 +3,6 @@ from the workflow page's Run card (the editor may not import the engine, so it p
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
 from django import forms
@@ -18,6 +17,7 @@ from executions import engine
 from executions.hints import hint_for
 from executions.models import Execution
 from executions.timeline import step_rows
+from workfuse.lib import safe_json
 from workfuse.lib.requests import SignedInRequest
 
 
@@ -44,14 +44,13 @@ def run_workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     workflow = get_object_or_404(Workflow, pk=pk, owner=request.user)
     raw = request.POST.get("payload", "")
     try:
-        payload = json.loads(raw) if raw.strip() else {}
-    except json.JSONDecodeError as exc:
+        payload = safe_json.loads(raw) if raw.strip() else {}
+    except safe_json.JsonRefused as exc:
         request.session[UNSENT_PAYLOAD_KEY.format(pk=pk)] = raw[:UNSENT_PAYLOAD_LIMIT]
-        messages.error(
-            request,
-            f"The payload is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
-            "Nothing was run.",
+        problem = (
+            f"is not valid JSON: {exc.reason}" if exc.syntax else f"was refused: {exc.message}"
         )
+        messages.error(request, f"The payload {problem} Nothing was run.")
         return redirect(workflow)
     try:
         execution = engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.MANUAL)

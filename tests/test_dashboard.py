@@ -183,3 +183,21 @@ def test_deleting_a_workflow_that_has_run_deletes_its_history(alice_client, alic
     assert not Workflow.objects.exists()
     assert not Execution.objects.exists()
     assert not Step.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"a": ' * 50_000 + "1" + "}" * 50_000, "more than 64 levels deep"),
+        ('{"format": "workfuse", "n": ' + "9" * 5000 + "}", "At &#x27;n&#x27;: the integer has"),
+        ('{"format": "workfuse", "x": NaN}', "NaN is not a number JSON allows"),
+    ],
+)
+def test_import_of_a_hostile_file_is_refused_with_the_reason(alice_client, text, says):
+    pasted = alice_client.post("/workflows/import/", {"text": text})
+    upload = SimpleUploadedFile("x.json", text.encode(), content_type="application/json")
+    uploaded = alice_client.post("/workflows/import/", {"file": upload})
+    for response in (pasted, uploaded):
+        assert response.status_code == 400
+        assert says in response.content.decode()
+    assert not Workflow.objects.exists()

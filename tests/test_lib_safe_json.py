@@ -82,7 +82,9 @@ def test_an_escaped_backslash_before_u0000_is_only_text():
 
 def test_invalid_json_is_refused_with_line_and_column():
     error = refusal('{\n  "a": oops}')
-    assert error.message == "This is not valid JSON: Expecting value (line 2, column 8)."
+    assert error.message == "This is not valid JSON: Expecting value at line 2, column 8."
+    assert error.syntax
+    assert not refusal("[NaN]").syntax
     assert "not valid JSON" in refusal(b"").message
     assert "not UTF-8 text" in refusal(b'{"a": "\xff"}').message
 

@@ -138,3 +138,12 @@ def test_delete_of_a_workflow_that_has_run_says_so_and_deletes_the_runs(alice_cl
     assert "Deleted “Has history” and its 1 execution." in response.content.decode()
     assert not Workflow.objects.exists()
     assert not Execution.objects.exists()
+
+
+def test_a_graph_beyond_the_input_limits_is_refused_as_a_form_error(alice_client, workflow):
+    deep = '{"nodes": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": deep})
+    assert response.status_code == 400
+    assert "more than 64 levels deep" in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.version == 1

@@ -44,10 +44,11 @@ Path = tuple[str | int, ...]
 
 
 class JsonRefused(ValueError):
-    """The text is not JSON, or holds JSON beyond the limits; `path` says where (() = all of it)."""
+    """The text is not JSON (`syntax`), or holds JSON beyond the limits; `path` says where
+    (() = all of it)."""
 
-    def __init__(self, reason: str, path: Path = ()):
-        self.reason, self.path = reason, path
+    def __init__(self, reason: str, path: Path = (), *, syntax: bool = False):
+        self.reason, self.path, self.syntax = reason, path, syntax
         super().__init__(self.message)
 
     @property
@@ -70,6 +71,8 @@ class JsonRefused(ValueError):
 
     @property
     def message(self) -> str:
+        if self.syntax:
+            return f"This is not valid JSON: {self.reason}"
         return f"At '{self.field}': {self.reason}" if self.path else self.reason
 
 
@@ -126,7 +129,7 @@ def loads(data: str | bytes | bytearray, *, depth: int | None = None) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise JsonRefused(
-            f"This is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+            f"{exc.msg} at line {exc.lineno}, column {exc.colno}.", syntax=True
         ) from exc
     except RecursionError as exc:  # unreachable after the depth scan; kept as a backstop
         raise JsonRefused("The JSON nests objects and arrays too deeply.") from exc
@@ -155,7 +158,7 @@ def _decoded(data: str | bytes | bytearray) -> str:
         return bytes(data).decode(encoding)
     except UnicodeDecodeError as exc:
         raise JsonRefused(
-            f"This is not valid JSON: the bytes are not {encoding.upper()} text (byte {exc.start})."
+            f"the bytes are not {encoding.upper()} text (byte {exc.start}).", syntax=True
         ) from exc
 
 
