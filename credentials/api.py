@@ -14,7 +14,7 @@ from credentials import store
 from credentials.models import Credential
 from credentials.vault import VaultError
 from workfuse.lib.api_errors import ApiError
-from workfuse.lib.api_params import Pagination, RowId
+from workfuse.lib.params import Pagination, RowId
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["credentials"])

@@ -19,7 +19,7 @@ from editor.transfer import Imported, ImportRefused, export_workflow, read_impor
 from editor.validation import validate_graph
 from workfuse.lib import safe_json
 from workfuse.lib.api_errors import ApiError
-from workfuse.lib.api_params import Pagination, RowId, VersionNumber
+from workfuse.lib.params import Pagination, RowId, VersionNumber
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["workflows"])

@@ -23,6 +23,7 @@ from editor.nodes import catalog, trigger_schedule
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
 PAGE_SIZE = 25
@@ -31,8 +32,9 @@ RECENT_RUNS = 10
 UNSENT_PAYLOAD_KEY = "run_payload:{pk}"
 
 
-def _get_workflow_for_user(request: SignedInRequest, pk: int) -> Workflow:
-    return get_object_or_404(Workflow, pk=pk, owner=request.user)
+def _get_workflow_for_user(request: SignedInRequest, pk: Any) -> Workflow:
+    """The user's workflow `pk` (a URL part or a form field); 404 for others and for nonsense."""
+    return get_object_or_404(Workflow, pk=row_id(pk), owner=request.user)
 
 
 def _page_of(workflows: QuerySet[Workflow], number: Any) -> Page:
@@ -68,7 +70,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
                 )
                 return redirect(workflow)
         elif action in ("rename", "duplicate", "delete"):
-            workflow = _get_workflow_for_user(request, int(request.POST.get("id", 0) or 0))
+            workflow = _get_workflow_for_user(request, request.POST.get("id", ""))
             if action == "rename":
                 name = request.POST.get("name", "").strip()
                 if name and len(name) <= 200:
@@ -187,7 +189,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             status = 400
         elif action == "restore":
             with transaction.atomic():
-                number = int(request.POST.get("number", 0) or 0)
+                number = row_id(request.POST.get("number", "")) or 0
                 get_object_or_404(workflow.versions, number=number)
                 version = workflow.restore(number, user=request.user)
             messages.success(

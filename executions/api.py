@@ -23,7 +23,7 @@ from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine, idempotency
 from executions.models import Execution, RunRequest, Schedule, Step
 from workfuse.lib.api_errors import ApiError
-from workfuse.lib.api_params import MAX_ID, Pagination, RowId
+from workfuse.lib.params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["executions"])

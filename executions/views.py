@@ -18,6 +18,7 @@ from executions.hints import hint_for
 from executions.models import Execution
 from executions.timeline import step_rows
 from workfuse.lib import safe_json
+from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
 
@@ -41,7 +42,7 @@ UNSENT_PAYLOAD_LIMIT = 100_000
 @require_POST
 def run_workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     """Start a manual run with the JSON payload from the Run card, then go back to the page."""
-    workflow = get_object_or_404(Workflow, pk=pk, owner=request.user)
+    workflow = get_object_or_404(Workflow, pk=row_id(pk), owner=request.user)
     raw = request.POST.get("payload", "")
     try:
         payload = safe_json.loads(raw) if raw.strip() else {}
@@ -79,7 +80,9 @@ CONTROLS = {
 
 def history(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Runs of all my workflows, or of one, with filters (status, trigger, date range)."""
-    workflow = get_object_or_404(Workflow, pk=pk, owner=request.user) if pk is not None else None
+    workflow = (
+        get_object_or_404(Workflow, pk=row_id(pk), owner=request.user) if pk is not None else None
+    )
     runs = Execution.objects.filter(workflow__owner=request.user).select_related(
         "workflow", "version"
     )

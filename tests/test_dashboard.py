@@ -201,3 +201,11 @@ def test_import_of_a_hostile_file_is_refused_with_the_reason(alice_client, text,
         assert response.status_code == 400
         assert says in response.content.decode()
     assert not Workflow.objects.exists()
+
+
+@pytest.mark.parametrize("given", ["abc", "", "-3", str(2**64), "1e3"])
+def test_an_action_on_an_id_that_is_not_a_row_is_a_404(alice_client, alice, given):
+    Workflow.create(alice, "Keep")
+    response = alice_client.post("/workflows/", {"action": "delete", "id": given})
+    assert response.status_code == 404
+    assert Workflow.objects.count() == 1

@@ -147,3 +147,21 @@ def test_a_graph_beyond_the_input_limits_is_refused_as_a_form_error(alice_client
     assert "more than 64 levels deep" in response.content.decode()
     workflow.refresh_from_db()
     assert workflow.version == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/workflows/{2**64}/",
+        f"/workflows/{10**30}/export/",
+        f"/workflows/{2**63}/executions/",
+    ],
+)
+def test_an_id_beyond_the_database_range_is_a_404_page(alice_client, path):
+    assert alice_client.get(path).status_code == 404
+
+
+def test_a_restore_of_a_version_that_is_not_a_number_is_a_404(alice_client, workflow):
+    url = f"/workflows/{workflow.pk}/"
+    assert alice_client.post(url, {"action": "restore", "number": "v1"}).status_code == 404
+    assert alice_client.post(url, {"action": "restore", "number": str(2**70)}).status_code == 404

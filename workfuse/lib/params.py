@@ -1,12 +1,13 @@
-"""Bounded API parameters: row ids, version numbers and `?limit=&offset=` the database can hold.
+"""Bounded request parameters: row ids, version numbers and `?limit=&offset=` the database holds.
 
 An unbounded `int` parameter lets `?offset=99999999999999999999` reach the database, which
-answers with an overflow (a 500); these types refuse such values as a 400 naming the field.
+answers with an overflow (a 500); the API's types refuse such values as a 400 naming the
+field, and pages read ids with `row_id` (None for anything that cannot be a row's id: a 404).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
 from ninja.conf import settings as ninja_settings
@@ -33,3 +34,12 @@ class Pagination(LimitOffsetPagination):
             description="Items per page (1 to 1000).",
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+def row_id(value: Any) -> int | None:
+    """`value` (a URL part, a form field) as a row id, or None if it cannot be one."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
