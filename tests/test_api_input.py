@@ -209,3 +209,12 @@ def test_a_body_over_djangos_limit_answers_json_413(alice_api, workflow, setting
 
 def token(user) -> str:
     return ApiClient(user).token
+
+
+def test_a_method_the_url_does_not_take_answers_json_405(alice_api):
+    response = alice_api.client.put("/api/workflows")
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
+    assert "takes" in body["message"]
