@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from credentials import store
 from credentials.models import Credential
 from credentials.vault import VaultError
 from workfuse.lib.api_errors import ApiError
+from workfuse.lib.params import Pagination, RowId
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["credentials"])
@@ -51,7 +52,7 @@ class WorkflowRef(Schema):
     name: str
 
 
-def _own(request: ApiRequest, credential_id: int) -> Credential:
+def _own(request: ApiRequest, credential_id: RowId) -> Credential:
     return get_object_or_404(Credential, pk=credential_id, owner=request.auth)
 
 
@@ -73,7 +74,7 @@ def _call(action: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @router.get("", response=list[CredentialOut], summary="List my credentials (never their values)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_credentials(request: ApiRequest) -> QuerySet[Credential]:
     return Credential.objects.filter(owner=request.auth)
 
@@ -87,7 +88,7 @@ def create_credential(request: ApiRequest, payload: CredentialIn) -> Status[Cred
 
 @router.put("/{credential_id}", response=CredentialOut, summary="Rotate the value and/or rename")
 def update_credential(
-    request: ApiRequest, credential_id: int, payload: CredentialUpdate
+    request: ApiRequest, credential_id: RowId, payload: CredentialUpdate
 ) -> Credential:
     credential = _own(request, credential_id)
     _call(store.update, credential, name=payload.name, value=payload.value, request=request)
@@ -95,11 +96,11 @@ def update_credential(
 
 
 @router.delete("/{credential_id}", response={204: None}, summary="Delete (refused while in use)")
-def delete_credential(request: ApiRequest, credential_id: int) -> Status[None]:
+def delete_credential(request: ApiRequest, credential_id: RowId) -> Status[None]:
     _call(store.delete, _own(request, credential_id), request)
     return Status(204, None)
 
 
 @router.get("/{credential_id}/usage", response=list[WorkflowRef], summary="Workflows that use it")
-def credential_usage(request: ApiRequest, credential_id: int) -> list[Any]:
+def credential_usage(request: ApiRequest, credential_id: RowId) -> list[Any]:
     return store.usage(_own(request, credential_id))

@@ -9,13 +9,15 @@ from credentials import store
 from credentials.forms import CredentialForm, RotateForm
 from credentials.models import Credential
 from credentials.vault import VaultError
+from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
 
 def _get_credential_for_user(request: SignedInRequest, pk: str) -> Credential:
-    if not pk.isdigit():  # a malformed id names no credential (not a server error)
+    number = row_id(pk)
+    if number is None:  # a malformed id names no credential (not a server error)
         raise Http404("No such credential.")
-    return get_object_or_404(Credential, pk=int(pk), owner=request.user)
+    return get_object_or_404(Credential, pk=number, owner=request.user)
 
 
 def credentials(request: SignedInRequest) -> HttpResponse:

@@ -1,22 +1,25 @@
-"""/api/workflows: CRUD, versions, activation, export and import (DESIGN §8)."""
+"""/api/workflows: CRUD, versions, activation, export and import (DESIGN §8).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja reads a paginated view's parameter types
+(`RowId`) at runtime, from the module of its pagination wrapper.
+"""
 
-import json
 from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
 from editor.transfer import Imported, ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from workfuse.lib import safe_json
 from workfuse.lib.api_errors import ApiError
+from workfuse.lib.params import Pagination, RowId, VersionNumber
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["workflows"])
@@ -37,9 +40,11 @@ class WorkflowPut(Schema):
 
 
 class WorkflowPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    graph: dict[str, Any] | None = None
+    """Only the fields sent change; none of them may be null."""
+
+    name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    description: str = Field(None)  # type: ignore[assignment]
+    graph: dict[str, Any] = Field(None)  # type: ignore[arg-type]
 
 
 class WorkflowSummary(Schema):
@@ -68,7 +73,7 @@ class VersionOut(Schema):
     graph: dict[str, Any]
 
 
-def _own(request: ApiRequest, workflow_id: int) -> Workflow:
+def _own(request: ApiRequest, workflow_id: RowId) -> Workflow:
     return get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
 
 
@@ -89,7 +94,7 @@ def raise_graph_issues(issues: list[GraphIssue], code: str = "invalid_graph") ->
 
 
 @router.get("", response=list[WorkflowSummary], summary="List my workflows")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_workflows(request: ApiRequest, search: str = "") -> QuerySet[Workflow]:
     qs = Workflow.objects.filter(owner=request.auth).defer("graph")
     if search:
@@ -140,9 +145,14 @@ def convert_import(request: ApiRequest) -> Imported:
     canvas takes the graph; the workflow only changes when the editor saves. The body is read
     here rather than by a schema so that a file that is not JSON gets a message saying so."""
     try:
-        document = json.loads(request.body)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise ApiError(400, "invalid_json", f"The file is not JSON: {exc}.") from exc
+        document = safe_json.loads(request.body)
+    except safe_json.JsonRefused as exc:
+        raise ApiError(
+            400,
+            "invalid_json",
+            f"The file was refused: {exc.message}",
+            [{"field": exc.field or "body", "message": exc.detail}],
+        ) from exc
     try:
         imported = read_import(document)
     except ImportRefused as exc:
@@ -152,7 +162,7 @@ def convert_import(request: ApiRequest) -> Imported:
 
 
 @router.get("/{workflow_id}", response=WorkflowOut, summary="Read a workflow")
-def get_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
+def get_workflow(request: ApiRequest, workflow_id: RowId) -> Workflow:
     return _own(request, workflow_id)
 
 
@@ -169,23 +179,23 @@ def _update(request: ApiRequest, workflow: Workflow, fields: dict[str, Any]) -> 
 
 
 @router.put("/{workflow_id}", response=WorkflowOut, summary="Replace a workflow")
-def replace_workflow(request: ApiRequest, workflow_id: int, payload: WorkflowPut) -> Workflow:
+def replace_workflow(request: ApiRequest, workflow_id: RowId, payload: WorkflowPut) -> Workflow:
     return _update(request, _own(request, workflow_id), payload.dict())
 
 
 @router.patch("/{workflow_id}", response=WorkflowOut, summary="Update some fields of a workflow")
-def update_workflow(request: ApiRequest, workflow_id: int, payload: WorkflowPatch) -> Workflow:
+def update_workflow(request: ApiRequest, workflow_id: RowId, payload: WorkflowPatch) -> Workflow:
     return _update(request, _own(request, workflow_id), payload.dict(exclude_unset=True))
 
 
 @router.delete("/{workflow_id}", response={204: None}, summary="Delete a workflow")
-def delete_workflow(request: ApiRequest, workflow_id: int) -> Status[None]:
+def delete_workflow(request: ApiRequest, workflow_id: RowId) -> Status[None]:
     _own(request, workflow_id).delete()
     return Status(204, None)
 
 
 @router.post("/{workflow_id}/activate", response=WorkflowOut, summary="Activate (validates first)")
-def activate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
+def activate_workflow(request: ApiRequest, workflow_id: RowId) -> Workflow:
     workflow = _own(request, workflow_id)
     issues = validate_graph(workflow.graph, owner=request.auth)
     if issues:
@@ -196,7 +206,7 @@ def activate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
 
 
 @router.post("/{workflow_id}/deactivate", response=WorkflowOut, summary="Deactivate")
-def deactivate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
+def deactivate_workflow(request: ApiRequest, workflow_id: RowId) -> Workflow:
     workflow = _own(request, workflow_id)
     workflow.is_active = False
     workflow.save(update_fields=["is_active", "updated_at"])
@@ -204,8 +214,8 @@ def deactivate_workflow(request: ApiRequest, workflow_id: int) -> Workflow:
 
 
 @router.get("/{workflow_id}/versions", response=list[VersionOut], summary="List saved versions")
-@paginate(LimitOffsetPagination)
-def list_versions(request: ApiRequest, workflow_id: int) -> QuerySet[WorkflowVersion]:
+@paginate(Pagination)
+def list_versions(request: ApiRequest, workflow_id: RowId) -> QuerySet[WorkflowVersion]:
     return _own(request, workflow_id).versions.all()
 
 
@@ -214,7 +224,7 @@ def list_versions(request: ApiRequest, workflow_id: int) -> QuerySet[WorkflowVer
     response=WorkflowOut,
     summary="Restore an old version (saved as a new version)",
 )
-def restore_version(request: ApiRequest, workflow_id: int, number: int) -> Workflow:
+def restore_version(request: ApiRequest, workflow_id: RowId, number: VersionNumber) -> Workflow:
     workflow = _own(request, workflow_id)
     get_object_or_404(WorkflowVersion, workflow=workflow, number=number)
     workflow.restore(number, user=request.auth)
@@ -222,12 +232,12 @@ def restore_version(request: ApiRequest, workflow_id: int, number: int) -> Workf
 
 
 @router.get("/{workflow_id}/export", summary="Export as WorkFuse JSON")
-def export(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
+def export(request: ApiRequest, workflow_id: RowId) -> dict[str, Any]:
     return export_workflow(_own(request, workflow_id))
 
 
 @router.post("/{workflow_id}/webhook-token", response=WorkflowOut, summary="Make a new webhook URL")
-def regenerate_webhook_token(request: ApiRequest, workflow_id: int) -> Workflow:
+def regenerate_webhook_token(request: ApiRequest, workflow_id: RowId) -> Workflow:
     workflow = _own(request, workflow_id)
     workflow.regenerate_webhook_token()
     return workflow

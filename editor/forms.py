@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django import forms
 from editor.graph import GraphIssue
 from editor.models import Workflow
 from editor.validation import validate_graph
+from workfuse.lib import safe_json
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -30,12 +30,7 @@ class GraphForm(forms.Form):
         self.issues: list[GraphIssue] = []
 
     def clean_graph(self) -> dict[str, Any]:
-        try:
-            graph = json.loads(self.cleaned_data["graph"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            ) from exc
+        graph = parse_json(self.cleaned_data["graph"])
         self.issues = validate_graph(graph, owner=self.owner)
         if self.issues:
             raise forms.ValidationError(
@@ -63,8 +58,14 @@ class ImportForm(forms.Form):
             raw = text
         else:
             raise forms.ValidationError("Choose a file or paste the exported JSON.")
-        try:
-            cleaned["data"] = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"Not valid JSON: {exc.msg} at line {exc.lineno}.") from exc
+        cleaned["data"] = parse_json(raw)
         return cleaned
+
+
+def parse_json(text: str) -> Any:
+    """JSON from a form field, within the input limits (docs/security.md), or a form error."""
+    try:
+        return safe_json.loads(text)
+    except safe_json.JsonRefused as exc:
+        message = f"Not valid JSON: {exc.reason}" if exc.syntax else f"Refused: {exc.message}"
+        raise forms.ValidationError(message) from exc

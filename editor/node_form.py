@@ -33,6 +33,7 @@ from editor.graph import GraphIssue
 from editor.nodes import NODE_TYPES
 from editor.nodes.base import NodeType
 from editor.validation import config_issues, validate_graph
+from workfuse.lib import safe_json
 
 PREFIX = "f:"
 TEXT_KINDS = ("text", "textarea", "code")
@@ -88,9 +89,12 @@ def node_type_named(name: str) -> NodeType:
 
 def json_object(text: str | None, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(text or "{}")
-    except ValueError as exc:
-        raise BadInput(f"The {what} is not valid JSON: {exc}.") from None
+        value = safe_json.loads(text or "{}")
+    except safe_json.JsonRefused as exc:
+        problem = (
+            f"is not valid JSON: {exc.reason}" if exc.syntax else f"was refused: {exc.message}"
+        )
+        raise BadInput(f"The {what} {problem}") from None
     if not isinstance(value, dict):
         raise BadInput(f"The {what} must be a JSON object.")
     return value
@@ -376,10 +380,12 @@ def _loose_value(text: str) -> Any:
     key is not quoted, such as the JMESPath `{id: body.id}`, is text."""
     stripped = text.strip()
     try:
-        return json.loads(stripped)
-    except ValueError as exc:
+        return safe_json.loads(stripped)
+    except safe_json.JsonRefused as exc:
+        if not exc.syntax:
+            raise ValueError(f"Refused: {exc.message}") from None
         if stripped.startswith('"') or MEANT_JSON_OBJECT.match(stripped):
-            raise ValueError(f"Not valid JSON: {exc}.") from None
+            raise ValueError(f"Not valid JSON: {exc.reason}") from None
         return text
 
 

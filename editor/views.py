@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -22,6 +23,7 @@ from editor.nodes import catalog, trigger_schedule
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
 PAGE_SIZE = 25
@@ -30,8 +32,22 @@ RECENT_RUNS = 10
 UNSENT_PAYLOAD_KEY = "run_payload:{pk}"
 
 
-def _get_workflow_for_user(request: SignedInRequest, pk: int) -> Workflow:
-    return get_object_or_404(Workflow, pk=pk, owner=request.user)
+def _get_workflow_for_user(request: SignedInRequest, pk: Any) -> Workflow:
+    """The user's workflow `pk` (a URL part or a form field); 404 for others and for nonsense."""
+    return get_object_or_404(Workflow, pk=row_id(pk), owner=request.user)
+
+
+def _page_of(workflows: QuerySet[Workflow], number: Any) -> Page:
+    """One page of the list, each workflow with `execution_count` (for the delete confirmation:
+    deleting a workflow deletes its executions), counted for this page's rows only."""
+    page = Paginator(workflows, PAGE_SIZE).get_page(number)
+    ids = [wf.pk for wf in page.object_list]
+    counts = dict(
+        Workflow.objects.filter(pk__in=ids).annotate(n=Count("executions")).values_list("pk", "n")
+    )
+    for wf in page.object_list:
+        wf.execution_count = counts.get(wf.pk, 0)  # type: ignore[attr-defined]
+    return page
 
 
 @login_not_required
@@ -54,7 +70,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
                 )
                 return redirect(workflow)
         elif action in ("rename", "duplicate", "delete"):
-            workflow = _get_workflow_for_user(request, int(request.POST.get("id", 0) or 0))
+            workflow = _get_workflow_for_user(request, request.POST.get("id", ""))
             if action == "rename":
                 name = request.POST.get("name", "").strip()
                 if name and len(name) <= 200:
@@ -67,8 +83,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
                 copy = workflow.duplicate(user=request.user)
                 messages.success(request, f"Created “{copy.name}”.")
             else:
-                workflow.delete()
-                messages.success(request, f"Deleted “{workflow.name}”.")
+                messages.success(request, _delete(workflow))
             if not request.htmx:
                 return redirect("editor:dashboard")
 
@@ -76,7 +91,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     workflows = Workflow.objects.filter(owner=request.user).defer("graph")
     if search:
         workflows = workflows.filter(name__icontains=search)
-    page = Paginator(workflows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_of(workflows, request.GET.get("page"))
     context = {"page": page, "search": search, "form": form, "import_form": ImportForm()}
     template = (
         "editor/dashboard.html#workflow-list"
@@ -85,6 +100,15 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
+
+
+def _delete(workflow: Workflow) -> str:
+    """Delete the workflow with its versions and its executions (docs/architecture.md)."""
+    runs = workflow.executions.count()
+    workflow.delete()
+    if not runs:
+        return f"Deleted “{workflow.name}”."
+    return f"Deleted “{workflow.name}” and its {runs} execution{'s' if runs != 1 else ''}."
 
 
 def gallery(request: SignedInRequest) -> HttpResponse:
@@ -118,9 +142,7 @@ def import_workflow(request: SignedInRequest) -> HttpResponse:
             )
             messages.success(request, f"Imported “{workflow.name}”.")
             return redirect(workflow)
-    page = Paginator(
-        Workflow.objects.filter(owner=request.user).defer("graph"), PAGE_SIZE
-    ).get_page(1)
+    page = _page_of(Workflow.objects.filter(owner=request.user).defer("graph"), 1)
     return render(
         request,
         "editor/dashboard.html",
@@ -167,7 +189,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             status = 400
         elif action == "restore":
             with transaction.atomic():
-                number = int(request.POST.get("number", 0) or 0)
+                number = row_id(request.POST.get("number", "")) or 0
                 get_object_or_404(workflow.versions, number=number)
                 version = workflow.restore(number, user=request.user)
             messages.success(
@@ -178,8 +200,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             )
             return redirect(workflow)
         elif action == "delete":
-            workflow.delete()
-            messages.success(request, f"Deleted “{workflow.name}”.")
+            messages.success(request, _delete(workflow))
             return redirect("editor:dashboard")
         elif action in ("activate", "deactivate"):
             issues = (
@@ -206,6 +227,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             return redirect(workflow)
     context = {
         "workflow": workflow,
+        "execution_count": workflow.executions.count(),
         "details_form": details_form,
         "graph_form": graph_form,
         "versions": workflow.versions.all()[:50],

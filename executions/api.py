@@ -3,21 +3,27 @@
 No `from __future__ import annotations` here: ninja reads `Query[...]` at runtime.
 """
 
-from datetime import datetime
-from typing import Any
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import field_validator
 
 from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
-from executions import engine
-from executions.models import Execution, Schedule, Step
+from executions import engine, idempotency
+from executions.models import Execution, RunRequest, Schedule, Step
 from workfuse.lib.api_errors import ApiError
+from workfuse.lib.params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["executions"])
@@ -85,11 +91,23 @@ class ExecutionFilters(Schema):
     """started_after/started_before compare with when the execution was created (queued runs
     have not started yet)."""
 
-    workflow: int | None = None
+    workflow: int | None = Field(None, ge=1, le=MAX_ID)
     status: Execution.Status | None = None
     trigger: Execution.Trigger | None = None
     started_after: datetime | None = None
     started_before: datetime | None = None
+
+    @field_validator("started_after", "started_before")
+    @classmethod
+    def _storable(cls, value: datetime | None) -> datetime | None:
+        """A time the database can compare: naive ones are UTC; years 1 and 9999 plus an offset
+        would fall off the calendar when converted to UTC."""
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError as exc:
+            raise ValueError("the time is out of range once converted to UTC") from exc
 
 
 class ReplayIn(Schema):
@@ -131,16 +149,47 @@ def _refused(exc: engine.ExecutionRefused) -> ApiError:
     )
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key again (within 24 hours) to get the execution it started "
+        "instead of starting another run.",
+    ),
+]
+
+
 @runs_router.post(
-    "/{workflow_id}/run", response={202: Started}, summary="Run a workflow with a payload"
+    "/{workflow_id}/run",
+    response={202: Started},
+    summary="Run a workflow with a payload",
+    openapi_extra={
+        "responses": {409: {"description": "The Idempotency-Key was sent with another payload."}}
+    },
 )
 def run_workflow(
-    request: ApiRequest, workflow_id: int, body: RunIn | None = None
+    request: ApiRequest,
+    response: HttpResponse,
+    workflow_id: RowId,
+    idempotency_key: IdempotencyKey = None,
+    body: RunIn | None = None,
 ) -> Status[dict[str, Any]]:
+    """A retry that sends the same `Idempotency-Key` answers the same execution (202, with the
+    header `Idempotent-Replayed: true`), so a client that lost the answer never starts two runs."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+    payload = body.payload if body is not None else None
+
+    def start() -> Execution:
+        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+
     try:
-        payload = body.payload if body is not None else None
-        execution = engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+        if idempotency_key is None:
+            execution = start()
+        else:
+            execution = _start_once(request, workflow, idempotency_key, payload, start, response)
     except engine.ExecutionRefused as exc:
         raise _refused(exc) from exc
     return Status(
@@ -153,10 +202,39 @@ def run_workflow(
     )
 
 
+def _start_once(
+    request: ApiRequest,
+    workflow: Workflow,
+    key: str,
+    payload: Any,
+    start: Callable[[], Execution],
+    response: HttpResponse,
+) -> Execution:
+    fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    execution, earlier = idempotency.start_once(
+        RunRequest,
+        {"user": request.auth, "workflow": workflow, "key": key},
+        start,
+        fingerprint=fingerprint,
+    )
+    if earlier is not None:
+        if earlier.fingerprint != fingerprint:
+            raise ApiError(
+                409,
+                "idempotency_key_reused",
+                "This Idempotency-Key started a run with another payload in the last 24 hours; "
+                "use a new key for a new run.",
+                [{"field": "Idempotency-Key", "message": "Already used with another payload."}],
+            )
+        execution.refresh_from_db(fields=["status", "waiting_reason"])
+        response["Idempotent-Replayed"] = "true"
+    return execution
+
+
 @runs_router.get(
     "/{workflow_id}/schedule", response=ScheduleOut, summary="A schedule trigger's next fire times"
 )
-def get_schedule(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
+def get_schedule(request: ApiRequest, workflow_id: RowId) -> dict[str, Any]:
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     config = config_in(workflow.graph)
     if config is None:
@@ -176,7 +254,7 @@ def get_schedule(request: ApiRequest, workflow_id: int) -> dict[str, Any]:
 
 
 @router.get("", response=list[ExecutionSummary], summary="List executions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_executions(request: ApiRequest, filters: Query[ExecutionFilters]) -> QuerySet[Execution]:
     qs = Execution.objects.filter(workflow__owner=request.auth).select_related("version")
     if filters.workflow is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -37,8 +38,10 @@ class Execution(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
+    # RESTRICT, not PROTECT: a version that executions ran cannot be deleted on its own, but
+    # deleting its workflow deletes the versions together with those executions.
     version = models.ForeignKey(
-        WorkflowVersion, on_delete=models.PROTECT, related_name="executions"
+        WorkflowVersion, on_delete=models.RESTRICT, related_name="executions"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     trigger_kind = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)
@@ -190,3 +193,26 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow_id}:{self.key}"
+
+
+class RunRequest(models.Model):
+    """An `Idempotency-Key` a `POST /api/workflows/{id}/run` caller sent, and the execution it
+    started (kept 24 h): the same key from the same user answers that execution again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    # sha256 of the payload: a key sent again with another payload is refused, not replayed.
+    fingerprint = models.CharField(max_length=64)
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "workflow", "key"], name="run_request_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.workflow_id}:{self.key}"

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from kombu.exceptions import KombuError
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+class WakeUp(Task):
+    """A task whose sending never raises. A message only wakes a worker for a step the database
+    already holds as pending, and the sweep re-sends a pending step whose dispatch is older than
+    WORKFUSE_REDISPATCH_SECONDS; so a broker that is down delays a run instead of failing the
+    request that committed it (sends happen in `on_commit`, after the 202 is decided)."""
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().apply_async(*args, **kwargs)
+        except (KombuError, OSError) as exc:  # kombu wraps connection errors in OperationalError
+            log.warning(
+                "Could not send %s%s to the broker (%s); the sweep sends it again.",
+                self.name,
+                kwargs.get("args") or (args[0] if args else ""),
+                exc,
+            )
+            return None
+
+
+@shared_task(base=WakeUp, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_step_task(step_id: int) -> None:
     from executions import engine
 

@@ -3,7 +3,6 @@ from the workflow page's Run card (the editor may not import the engine, so it p
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
 from django import forms
@@ -18,6 +17,8 @@ from executions import engine
 from executions.hints import hint_for
 from executions.models import Execution
 from executions.timeline import step_rows
+from workfuse.lib import safe_json
+from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
 
@@ -41,17 +42,16 @@ UNSENT_PAYLOAD_LIMIT = 100_000
 @require_POST
 def run_workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     """Start a manual run with the JSON payload from the Run card, then go back to the page."""
-    workflow = get_object_or_404(Workflow, pk=pk, owner=request.user)
+    workflow = get_object_or_404(Workflow, pk=row_id(pk), owner=request.user)
     raw = request.POST.get("payload", "")
     try:
-        payload = json.loads(raw) if raw.strip() else {}
-    except json.JSONDecodeError as exc:
+        payload = safe_json.loads(raw) if raw.strip() else {}
+    except safe_json.JsonRefused as exc:
         request.session[UNSENT_PAYLOAD_KEY.format(pk=pk)] = raw[:UNSENT_PAYLOAD_LIMIT]
-        messages.error(
-            request,
-            f"The payload is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
-            "Nothing was run.",
+        problem = (
+            f"is not valid JSON: {exc.reason}" if exc.syntax else f"was refused: {exc.message}"
         )
+        messages.error(request, f"The payload {problem} Nothing was run.")
         return redirect(workflow)
     try:
         execution = engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.MANUAL)
@@ -80,7 +80,9 @@ CONTROLS = {
 
 def history(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Runs of all my workflows, or of one, with filters (status, trigger, date range)."""
-    workflow = get_object_or_404(Workflow, pk=pk, owner=request.user) if pk is not None else None
+    workflow = (
+        get_object_or_404(Workflow, pk=row_id(pk), owner=request.user) if pk is not None else None
+    )
     runs = Execution.objects.filter(workflow__owner=request.user).select_related(
         "workflow", "version"
     )

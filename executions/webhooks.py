@@ -1,24 +1,25 @@
 """The webhook endpoint, `/hooks/<token>` (DESIGN §4/§8).
 
 Order of checks: active workflow with a webhook trigger (else 404, the same for an unknown
-token), method, size, rate limit, authentication, idempotency; then the request is stored as
-a new execution's trigger data *before* the answer goes out, so a crash after 202 loses nothing.
-Every refusal is a security event and starts nothing.
+token), method, size, rate limit, authentication, the body within the input limits
+(`workfuse.lib.safe_json`), idempotency; then the request is stored as a new execution's
+trigger data *before* the answer goes out, so a crash after 202 loses nothing. Every refusal is
+a security event and starts nothing; every answer is JSON. The rate limit fails open: with the
+cache (Redis) down a trigger is accepted rather than lost, and a broker that is down only
+delays the run (the sweep re-sends it), so a 2xx always has its execution.
 """
 
 from __future__ import annotations
 
 import base64
-import json
+import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError, transaction
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
@@ -27,14 +28,20 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import engine
+from executions import engine, idempotency
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
-from workfuse.lib import redaction
+from workfuse.lib import redaction, safe_json
+
+log = logging.getLogger(__name__)
 
 
-def _answer(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "details": None, **extra}, status=status)
+def _answer(
+    status: int, code: str, message: str, details: Any = None, **extra: Any
+) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "message": message, "details": details, **extra}, status=status
+    )
 
 
 def _refuse(
@@ -43,6 +50,7 @@ def _refuse(
     status: int,
     code: str,
     message: str,
+    details: Any = None,
     **headers: str,
 ) -> JsonResponse:
     SecurityEvent.record(
@@ -54,10 +62,27 @@ def _refuse(
         reason=message[:300],
         path=request.path[:200],
     )
-    response = _answer(status, code, message)
+    response = _answer(status, code, message, details)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
+
+
+def _refuse_input(
+    request: HttpRequest, workflow: Workflow, part: str, exc: safe_json.JsonRefused
+) -> JsonResponse:
+    """400 naming where the limits were broken: `body.items[2]`, or `query.q` in the request."""
+    field = (
+        exc.field if part == "request" else part + ("." * (exc.field[:1] not in "[")) + exc.field
+    )
+    return _refuse(
+        request,
+        workflow,
+        400,
+        "bad_request",
+        f"The {part} was refused: {exc.message}",
+        details=[{"field": field, "message": exc.detail}],
+    )
 
 
 def _trigger_config(workflow: Workflow) -> WebhookConfig | None:
@@ -68,17 +93,40 @@ def _trigger_config(workflow: Workflow) -> WebhookConfig | None:
 
 
 def _parse_body(request: HttpRequest, raw: bytes) -> Any:
+    """The body as the trigger stores it; raises `safe_json.JsonRefused` (a JSON body beyond the
+    input limits, a form field with a NUL character) or `SuspiciousOperation` (too many fields)."""
     content_type = request.content_type or ""
     if not raw:
         return None
     if content_type == "application/json" or content_type.endswith("+json"):
-        return json.loads(raw)
+        return safe_json.loads(raw)
     if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
-        return {k: v[0] if len(v) == 1 else v for k, v in request.POST.lists()}
+        form = {k: v[0] if len(v) == 1 else v for k, v in request.POST.lists()}
+        safe_json.check(form)
+        return form
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return {"base64": base64.b64encode(raw).decode()}
+        text = "\x00"
+    # Bytes that are not storable text (binary, or text with NUL characters) are kept as base64.
+    return text if "\x00" not in text else {"base64": base64.b64encode(raw).decode()}
+
+
+def _over_rate(request: HttpRequest, workflow: Workflow) -> dict[str, Any] | None:
+    """The rate limit's usage when it is exceeded, else None. Fails open: the limiter lives in
+    the cache, and losing a trigger because Redis is down is worse than letting it through."""
+    try:
+        usage = get_usage(
+            request,
+            group="webhook",
+            key=lambda group, req: str(workflow.pk),
+            rate=settings.WORKFUSE_WEBHOOK_RATE,
+            increment=True,
+        )
+    except Exception as exc:  # any cache backend's error: redis, memcached, a database cache
+        log.warning("Webhook rate limit not checked for workflow %s: %s", workflow.pk, exc)
+        return None
+    return usage if usage and usage["should_limit"] else None
 
 
 @csrf_exempt
@@ -100,24 +148,21 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
             Allow=", ".join(config.methods),
         )
     limit = settings.WORKFUSE_WEBHOOK_MAX_BYTES
-    declared = int(request.headers.get("Content-Length") or 0)
-    if declared > limit:
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
         return _refuse(
             request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
         )
-    raw = request.body
-    if len(raw) > limit:
+    try:
+        raw: bytes | None = request.body
+    except RequestDataTooBig:  # no usable Content-Length, and more than Django reads at all
+        raw = None
+    if raw is None or len(raw) > limit:
         return _refuse(
             request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
         )
-    usage = get_usage(
-        request,
-        group="webhook",
-        key=lambda group, req: str(workflow.pk),
-        rate=settings.WORKFUSE_WEBHOOK_RATE,
-        increment=True,
-    )
-    if usage and usage["should_limit"]:
+    usage = _over_rate(request, workflow)
+    if usage is not None:
         return _refuse(
             request,
             workflow,
@@ -137,25 +182,27 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
             reason = exc.message if isinstance(exc, NodeError) else exc.reason
             return _refuse(request, workflow, 401, "unauthorized", reason)
         secret_forms = redaction.forms_of(secret.value)
+    hidden = {name.lower() for name in auth_headers(config)}
+    received = {
+        "method": request.method,
+        "headers": {
+            name: redaction.MASK if name.lower() in hidden else value
+            for name, value in request.headers.items()
+        },
+        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
+    }
+    try:
+        safe_json.check(received)
+    except safe_json.JsonRefused as exc:
+        return _refuse_input(request, workflow, "request", exc)
     try:
         body = _parse_body(request, raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return _refuse(request, workflow, 400, "bad_request", f"The body is not valid JSON: {exc}")
-    hidden = {name.lower() for name in auth_headers(config)}
-    headers = {
-        name: redaction.MASK if name.lower() in hidden else value
-        for name, value in request.headers.items()
-    }
+    except safe_json.JsonRefused as exc:
+        return _refuse_input(request, workflow, "body", exc)
+    except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return _refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}")
     # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
-    payload = redaction.scrub(
-        {
-            "method": request.method,
-            "headers": headers,
-            "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
-            "body": body,
-        },
-        secret_forms,
-    )
+    payload = redaction.scrub({**received, "body": body}, secret_forms)
     key = request.headers.get("Idempotency-Key", "")[:200]
     try:
         execution, repeated = _start_once(workflow, payload, key)
@@ -170,26 +217,16 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
 
 def _start_once(workflow: Workflow, payload: dict[str, Any], key: str) -> tuple[Execution, bool]:
     """Start an execution, or return the one a repeated Idempotency-Key already started."""
-    if key:
-        since = timezone.now() - timedelta(hours=24)
-        earlier = WebhookDelivery.objects.filter(
-            workflow=workflow, key=key, created_at__gte=since
-        ).first()
-        if earlier is not None:
-            return earlier.execution, True
-    try:
-        with transaction.atomic():
-            execution = engine.start_execution(
-                workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK
-            )
-            if key:
-                WebhookDelivery.objects.filter(
-                    workflow=workflow, key=key
-                ).delete()  # older than 24 h
-                WebhookDelivery.objects.create(workflow=workflow, key=key, execution=execution)
-    except IntegrityError:  # the same key arrived twice at once: the first one wins
-        return WebhookDelivery.objects.get(workflow=workflow, key=key).execution, True
-    return execution, False
+
+    def start() -> Execution:
+        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK)
+
+    if not key:
+        return start(), False
+    execution, earlier = idempotency.start_once(
+        WebhookDelivery, {"workflow": workflow, "key": key}, start
+    )
+    return execution, earlier is not None
 
 
 def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:

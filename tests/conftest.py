@@ -148,3 +148,47 @@ def alice_api(alice: Any) -> ApiClient:
 @pytest.fixture
 def charlie_api(charlie: Any) -> ApiClient:
     return ApiClient(charlie)
+
+
+# Nothing listens on port 1: a connection is refused at once ("Redis is down" tests).
+CLOSED_REDIS = "redis://127.0.0.1:1/0"
+
+
+class BrokerDown:
+    """Celery's broker points at a Redis that is down, and tasks are really sent (not run
+    eagerly); `recover()` brings the in-process eager "broker" back."""
+
+    def __init__(self) -> None:
+        from workfuse.celery import app
+
+        self.app, self.url, self.eager = app, app.conf.broker_url, app.conf.task_always_eager
+        app.conf.update(broker_url=CLOSED_REDIS, task_always_eager=False)
+        self._forget_connections()
+
+    def recover(self) -> None:
+        self.app.conf.update(broker_url=self.url, task_always_eager=self.eager)
+        self._forget_connections()
+
+    def _forget_connections(self) -> None:
+        # Celery keeps the pools it made for the old URL; forgotten, they are made again from
+        # conf (not closed: kombu's registry hands the same pool out again for the same URL).
+        self.app._pool = None
+        self.app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down() -> Any:
+    down = BrokerDown()
+    yield down
+    down.recover()
+
+
+@pytest.fixture
+def cache_down(settings: Any) -> None:
+    """The cache (rate limits, lockouts) is a Redis that is down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED_REDIS,
+        }
+    }

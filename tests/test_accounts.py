@@ -342,3 +342,42 @@ def test_security_events_are_not_shown_in_the_admin_to_a_normal_user(charlie_cli
     followed = charlie_client.get(response["Location"])
     assert "Failed login" not in followed.content.decode()
     assert "alice@example.com" not in followed.content.decode()
+
+
+# --- Lockout (DESIGN §10: 429 with Retry-After) ----------------------------------------------
+
+
+def test_too_many_failed_logins_answer_429_with_retry_after_and_keep_the_page(
+    client: Client, alice
+):
+    answers = [login(client, "alice@example.com", "wrong-password-1").status_code for _ in range(5)]
+    assert answers == [200] * 5
+
+    locked = login(client, "alice@example.com", "wrong-password-1")
+
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "300"  # allauth's login_failed window: 5 per 300 s per email
+    content = locked.content.decode()
+    assert "Too many failed login attempts. Try again later." in content
+    assert 'name="password"' in content  # still the sign-in page
+    # Even the right password is refused while locked out.
+    assert login(client, "alice@example.com", PASSWORD).status_code == 429
+    assert not is_signed_in(client)
+
+
+def test_the_lockout_window_follows_the_rate_setting(client: Client, alice, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "2/90s/key"}
+    for _ in range(2):
+        login(client, "alice@example.com", "wrong-password-1")
+    locked = login(client, "alice@example.com", "wrong-password-1")
+    assert (locked.status_code, locked["Retry-After"]) == (429, "90")
+
+
+def test_other_rate_limits_answer_a_429_page_with_retry_after(client: Client, db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "1/m/ip"}
+    signup = {"email": "dora@example.com", "password1": NEW_PASSWORD, "password2": "x"}
+    client.post("/accounts/signup/", signup)
+    limited = client.post("/accounts/signup/", signup)
+    assert limited.status_code == 429
+    assert limited["Retry-After"] == "60"
+    assert "Too many requests" in limited.content.decode()

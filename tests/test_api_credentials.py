@@ -113,7 +113,11 @@ def test_a_value_that_is_not_valid_text_is_refused(alice_api: ApiClient) -> None
 
     assert response.status_code == 400
     assert response.json()["details"] == [
-        {"field": "value", "message": "The value contains characters that are not valid text."}
+        {
+            "field": "value",
+            "message": "The text contains an unpaired UTF-16 surrogate (\\ud800), "
+            "which is not valid Unicode.",
+        }
     ]
 
 

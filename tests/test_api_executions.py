@@ -4,15 +4,20 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from editor.models import Workflow
 from executions import engine
-from executions.models import Execution
+from executions.models import Execution, RunRequest
+from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow, recorder, transform
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -523,3 +528,123 @@ def test_resuming_a_run_paused_while_queued_respects_the_limit(alice_api, alice)
     engine.resume(Execution.objects.get(pk=queued.pk))
     assert Execution.objects.get(pk=queued.pk).status == "pending"
     assert Execution.objects.filter(workflow=workflow, status="running").count() == 1
+
+
+# --- the broker is down ----------------------------------------------------------------------
+
+
+def test_run_answers_202_when_the_broker_is_down_and_the_sweep_sends_it_later(
+    alice, alice_api, broker_down, settings, caplog
+):
+    workflow = make_workflow(alice, chain(transform("pick", "order.total")))
+
+    response = alice_api.post(
+        f"/api/workflows/{workflow.pk}/run", {"payload": {"order": {"total": 42}}}
+    )
+
+    assert response.status_code == 202, response.content
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.status == "running"
+    pick = execution.steps.get(key="pick")
+    assert (pick.status, pick.dispatched_at is not None) == ("pending", True)
+    assert "Could not send executions.tasks.run_step_task" in caplog.text
+
+    broker_down.recover()
+    engine.sweep(now=later(settings.WORKFUSE_REDISPATCH_SECONDS + 1))
+    execution = read(alice_api, str(execution.pk))
+    assert execution["status"] == "succeeded"
+    assert steps_of(execution)["pick"]["output"] == {"result": 42}
+
+
+# --- Idempotency-Key -------------------------------------------------------------------------
+
+
+def run_with_key(api, workflow: Workflow, key: str, payload=None):
+    return api.client.post(
+        f"/api/workflows/{workflow.pk}/run",
+        data=json.dumps({"payload": payload}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_the_same_idempotency_key_answers_the_same_execution(alice, alice_api):
+    workflow = make_workflow(alice, chain(transform("echo")))
+    first = run_with_key(alice_api, workflow, "order-7", {"n": 1})
+    again = run_with_key(alice_api, workflow, "order-7", {"n": 1})
+    other = run_with_key(alice_api, workflow, "order-8", {"n": 1})
+    assert (first.status_code, again.status_code, other.status_code) == (202, 202, 202)
+    assert again.json()["execution_id"] == first.json()["execution_id"]
+    assert again.json()["status"] == "succeeded"  # today's status, not the first answer's
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert other.json()["execution_id"] != first.json()["execution_id"]
+    assert Execution.objects.count() == 2
+
+
+def test_a_key_is_per_workflow_and_kept_for_24_hours(alice, alice_api):
+    one = make_workflow(alice, chain(transform("echo")), name="one")
+    two = make_workflow(alice, chain(transform("echo")), name="two")
+    first = run_with_key(alice_api, one, "k").json()["execution_id"]
+    assert run_with_key(alice_api, two, "k").json()["execution_id"] != first
+    RunRequest.objects.filter(workflow=one).update(created_at=timezone.now() - timedelta(hours=25))
+    assert run_with_key(alice_api, one, "k").json()["execution_id"] != first
+    assert RunRequest.objects.filter(workflow=one).count() == 1  # the old record was replaced
+
+
+def test_a_key_sent_again_with_another_payload_is_refused(alice, alice_api):
+    workflow = make_workflow(alice, chain(transform("echo")))
+    run_with_key(alice_api, workflow, "k", {"n": 1})
+    response = run_with_key(alice_api, workflow, "k", {"n": 2})
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert Execution.objects.count() == 1
+
+
+def test_a_key_longer_than_200_characters_is_refused(alice, alice_api):
+    workflow = make_workflow(alice, chain(transform("echo")))
+    response = run_with_key(alice_api, workflow, "k" * 201)
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "Idempotency-Key"
+    assert not Execution.objects.exists()
+
+
+def test_a_retry_while_the_broker_is_down_does_not_start_a_second_run(
+    alice, alice_api, broker_down
+):
+    workflow = make_workflow(alice, chain(transform("echo")))
+    first = run_with_key(alice_api, workflow, "retry-me", {"n": 1})
+    retried = run_with_key(alice_api, workflow, "retry-me", {"n": 1})
+    assert (first.status_code, retried.status_code) == (202, 202)
+    assert retried.json()["execution_id"] == first.json()["execution_id"]
+    assert Execution.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises the writers")
+def test_two_requests_racing_with_one_key_start_one_run(alice, alice_api):
+    workflow = make_workflow(alice, chain(transform("echo")))
+    both_started = threading.Barrier(2, timeout=10)
+    start = engine.start_execution
+
+    def start_together(*args, **kwargs):
+        both_started.wait()  # both requests looked for the key, found none, and now insert
+        return start(*args, **kwargs)
+
+    answers: list = []
+
+    def post() -> None:
+        try:
+            answers.append(run_with_key(ApiClient(alice), workflow, "race", {"n": 1}))
+        finally:
+            connection.close()
+
+    with mock.patch.object(engine, "start_execution", start_together):
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json()["execution_id"] == answers[1].json()["execution_id"]
+    assert Execution.objects.count() == 1
+    assert RunRequest.objects.count() == 1

@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 
 import pytest
+from django.db.models import RestrictedError
 
-from editor.models import Workflow
+from editor.graph import starter_graph
+from editor.models import Workflow, WorkflowVersion
+from executions.models import Execution, Step
 from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +197,34 @@ def test_webhook_token_can_be_regenerated(alice_api, charlie_api):
     renewed = alice_api.post(f"/api/workflows/{created['id']}/webhook-token").json()
     assert renewed["webhook_url"] != created["webhook_url"]
     assert charlie_api.post(f"/api/workflows/{created['id']}/webhook-token").status_code == 404
+
+
+def test_deleting_a_workflow_that_has_run_deletes_its_versions_executions_and_steps(
+    alice_api, alice
+):
+    created = create(alice_api, starter_graph(), name="Has history")
+    changed = starter_graph()
+    changed["nodes"][0]["label"] = "Go"
+    assert alice_api.patch(f"/api/workflows/{created['id']}", {"graph": changed}).status_code == 200
+    for payload in ({"n": 1}, {"n": 2}):
+        run = alice_api.post(f"/api/workflows/{created['id']}/run", {"payload": payload})
+        assert run.status_code == 202
+    assert Execution.objects.filter(workflow_id=created["id"]).count() == 2
+    assert Step.objects.filter(execution__workflow_id=created["id"]).exists()
+
+    response = alice_api.delete(f"/api/workflows/{created['id']}")
+
+    assert response.status_code == 204
+    assert alice_api.get(f"/api/workflows/{created['id']}").status_code == 404
+    assert not WorkflowVersion.objects.filter(workflow_id=created["id"]).exists()
+    assert not Execution.objects.exists()
+    assert not Step.objects.exists()
+
+
+def test_a_version_that_executions_ran_cannot_be_deleted_on_its_own(alice_api, alice):
+    created = create(alice_api, starter_graph())
+    alice_api.post(f"/api/workflows/{created['id']}/run", {"payload": {}})
+    version = WorkflowVersion.objects.get(workflow_id=created["id"])
+    with pytest.raises(RestrictedError):
+        version.delete()
+    assert Execution.objects.filter(version=version).exists()

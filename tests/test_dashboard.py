@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from editor.models import Workflow
+from executions import engine
+from executions.models import Execution, Step
 from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,55 @@ def test_import_of_a_broken_file_explains_why(alice_client):
     response = alice_client.post("/workflows/import/", {"text": json.dumps(cyclic)})
     assert "a → b → a".encode() in response.content
     assert not Workflow.objects.exists()
+
+
+def run_twice(workflow: Workflow) -> None:
+    for n in (1, 2):
+        engine.start_execution(workflow, {"n": n})
+
+
+def test_delete_confirmation_says_how_many_executions_go_with_it(alice_client, alice):
+    run_twice(Workflow.create(alice, "Busy"))
+    Workflow.create(alice, "Idle")
+    content = alice_client.get("/workflows/").content.decode()
+    assert "Delete “Busy”? Its 2 executions and all its versions are deleted with it." in content
+    assert "Delete “Idle”? Its 0 executions and all its versions are deleted with it." in content
+
+
+def test_deleting_a_workflow_that_has_run_deletes_its_history(alice_client, alice):
+    workflow = Workflow.create(alice, "Has history")
+    run_twice(workflow)
+    response = alice_client.post(
+        "/workflows/", {"action": "delete", "id": workflow.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Deleted “Has history” and its 2 executions.".encode() in response.content
+    assert not Workflow.objects.exists()
+    assert not Execution.objects.exists()
+    assert not Step.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"a": ' * 50_000 + "1" + "}" * 50_000, "more than 64 levels deep"),
+        ('{"format": "workfuse", "n": ' + "9" * 5000 + "}", "At &#x27;n&#x27;: the integer has"),
+        ('{"format": "workfuse", "x": NaN}', "NaN is not a number JSON allows"),
+    ],
+)
+def test_import_of_a_hostile_file_is_refused_with_the_reason(alice_client, text, says):
+    pasted = alice_client.post("/workflows/import/", {"text": text})
+    upload = SimpleUploadedFile("x.json", text.encode(), content_type="application/json")
+    uploaded = alice_client.post("/workflows/import/", {"file": upload})
+    for response in (pasted, uploaded):
+        assert response.status_code == 400
+        assert says in response.content.decode()
+    assert not Workflow.objects.exists()
+
+
+@pytest.mark.parametrize("given", ["abc", "", "-3", str(2**64), "1e3"])
+def test_an_action_on_an_id_that_is_not_a_row_is_a_404(alice_client, alice, given):
+    Workflow.create(alice, "Keep")
+    response = alice_client.post("/workflows/", {"action": "delete", "id": given})
+    assert response.status_code == 404
+    assert Workflow.objects.count() == 1

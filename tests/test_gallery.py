@@ -168,7 +168,7 @@ def test_convert_turns_an_n8n_workflow_into_a_graph(alice_client):
 @pytest.mark.parametrize(
     ("body", "code", "says"),
     [
-        ("this is not { json", "invalid_json", "not JSON"),
+        ("this is not { json", "invalid_json", "not valid JSON"),
         ("[1, 2, 3]", "invalid_import", "JSON object"),
         ({"hello": "world"}, "invalid_import", "Not a WorkFuse export"),
         (

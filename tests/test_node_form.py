@@ -407,6 +407,14 @@ def test_the_form_shows_the_nodes_last_run_with_a_link(alice, alice_client, work
         ({"node_type": "action.http", "config": "{not json"}, "The config is not valid JSON"),
         ({"node_type": "action.http", "config": "[1]"}, "The config must be a JSON object."),
         ({"node_type": "action.http", "config": "{}", "graph": "nope"}, "The graph is not valid"),
+        (
+            {"node_type": "action.http", "config": "[" * 50_000 + "]" * 50_000},
+            "The config was refused: The JSON nests objects and arrays more than 64 levels",
+        ),
+        (
+            {"node_type": "action.http", "config": '{"timeout": NaN}'},
+            "The config was refused: At 'timeout': NaN is not a number JSON allows",
+        ),
         ({"node_type": "action.http", "action": "explode"}, "Unknown action 'explode'."),
     ],
 )

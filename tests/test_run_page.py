@@ -147,3 +147,15 @@ def test_recent_runs_list_the_last_ten_newest_first_with_errors(alice, alice_cli
     assert "Step &#x27;call&#x27; failed: HTTP 400" in content
     assert content.count('<span class="small">manual</span>') == 9
     assert content.count('<span class="small">api</span>') == 1
+
+
+def test_a_payload_beyond_the_input_limits_is_refused_with_the_reason(alice, alice_client):
+    workflow = make_workflow(alice, with_sample({"name": "Ada"}))
+    deep = "[" * 50_000 + "]" * 50_000
+    response = alice_client.post(run_url(workflow), {"payload": deep}, follow=True)
+    assert "The payload was refused: The JSON nests objects and arrays more than 64 levels" in (
+        response.content.decode()
+    )
+    huge = alice_client.post(run_url(workflow), {"payload": '{"n": 1e999}'}, follow=True)
+    assert "1e999 is beyond the range of a finite number" in huge.content.decode()
+    assert not Execution.objects.exists()

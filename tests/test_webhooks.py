@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import SecurityEvent
 from credentials import store
 from editor.models import Workflow
+from executions import engine
 from executions.models import Execution, Step
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -227,3 +230,111 @@ def test_invalid_json_is_refused_clearly(alice):
     assert response.status_code == 400
     assert "not valid JSON" in response.json()["message"]
     assert not Execution.objects.exists()
+
+
+# --- Redis down: the broker -------------------------------------------------------------------
+
+
+def test_the_broker_down_still_answers_202_with_a_stored_execution(alice, broker_down, settings):
+    pick = {"id": "pick", "type": "utility.transform", "config": {"expression": "body.order"}}
+    workflow = webhook_workflow(alice, then=[pick])
+
+    response = Client().post(url(workflow), data={"order": 7}, content_type="application/json")
+
+    assert response.status_code == 202, response.content
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.trigger_data["body"] == {"order": 7}
+    assert execution.steps.get(key="pick").status == "pending"
+
+    broker_down.recover()
+    engine.sweep(now=timezone.now() + timedelta(seconds=settings.WORKFUSE_REDISPATCH_SECONDS + 1))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
+    assert execution.steps.get(key="pick").output == {"result": 7}
+
+
+# --- input limits (docs/security.md) ----------------------------------------------------------
+
+
+def hostile(workflow: Workflow, text: str, **extra):
+    client = Client(raise_request_exception=False)
+    return client.post(url(workflow), data=text, content_type="application/json", **extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "says"),
+    [
+        ('{"a": ' * 50_000 + "1" + "}" * 50_000, "body", "more than 64 levels deep"),
+        ("[" * 50_000, "body", "more than 64 levels deep"),
+        ('{"order": {"total": ' + "9" * 5000 + "}}", "body.order.total", "5000 digits"),
+        ('{"total": 1e999}', "body.total", "1e999 is beyond the range of a finite number"),
+        ('{"total": NaN}', "body.total", "NaN is not a number JSON allows"),
+        ("[1, -Infinity]", "body[1]", "-Infinity is not a number JSON allows"),
+        ('{"note": "a\\u0000b"}', "body.note", "NUL character"),
+    ],
+)
+def test_json_beyond_the_input_limits_is_refused_as_json_400(alice, text, field, says):
+    workflow = webhook_workflow(alice)
+    response = hostile(workflow, text)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "bad_request"
+    assert body["message"].startswith("The body was refused: ")
+    assert says in body["message"]
+    assert [d["field"] for d in body["details"]] == [field]
+    assert not Execution.objects.exists()
+    assert refusals()[0].detail["status"] == 400
+
+
+def test_a_nul_character_in_the_query_or_a_form_field_is_refused(alice):
+    workflow = webhook_workflow(alice)
+    query = Client().post(url(workflow) + "?ref=a%00b")
+    form = Client().post(url(workflow), {"name": "a\x00b"})
+    assert (query.status_code, form.status_code) == (400, 400)
+    assert query.json()["details"][0]["field"] == "query.ref"
+    assert form.json()["details"][0]["field"] == "body.name"
+    assert not Execution.objects.exists()
+
+
+def test_text_with_a_nul_character_is_kept_as_base64(alice):
+    workflow = webhook_workflow(alice)
+    response = Client().post(url(workflow), data=b"a\x00b", content_type="text/plain")
+    assert response.status_code == 202
+    stored = Execution.objects.get().trigger_data["body"]
+    assert stored == {"base64": "YQBi"}
+
+
+def test_a_content_length_that_is_not_a_number_does_not_break_the_hook(alice):
+    workflow = webhook_workflow(alice)
+    response = Client().post(
+        url(workflow),
+        data="{}",
+        content_type="application/json",
+        CONTENT_LENGTH="2",
+        HTTP_CONTENT_LENGTH="many",
+    )
+    assert response.status_code == 202
+
+
+def test_a_body_within_the_limits_starts_a_run(alice):
+    workflow = webhook_workflow(alice)
+    nested: dict = {"total": 2**63 - 1, "ratio": 0.5}
+    for _ in range(60):
+        nested = {"a": nested}
+    response = Client().post(url(workflow), data=nested, content_type="application/json")
+    assert response.status_code == 202
+
+
+# --- Redis down: the cache --------------------------------------------------------------------
+
+
+def test_the_rate_limiter_fails_open_when_the_cache_is_down(alice, cache_down, caplog):
+    workflow = webhook_workflow(alice)
+
+    response = Client().post(url(workflow), data={"order": 7}, content_type="application/json")
+
+    assert response.status_code == 202, response.content
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.trigger_data["body"] == {"order": 7}
+    assert "Webhook rate limit not checked" in caplog.text

@@ -8,6 +8,8 @@ import json
 import pytest
 
 from editor.models import Workflow
+from executions import engine
+from executions.models import Execution
 from tests.conftest import design_example_for
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,43 @@ def test_new_webhook_url_replaces_the_old_one(alice_client, alice):
     workflow.refresh_from_db()
     assert workflow.webhook_token != old
     assert len(workflow.webhook_token) >= 32
+
+
+def test_delete_of_a_workflow_that_has_run_says_so_and_deletes_the_runs(alice_client, alice):
+    workflow = Workflow.create(alice, "Has history")
+    engine.start_execution(workflow, {"n": 1})
+    url = f"/workflows/{workflow.pk}/"
+    assert (
+        "Its 1 execution and all its versions are deleted" in alice_client.get(url).content.decode()
+    )
+    response = alice_client.post(url, {"action": "delete"}, follow=True)
+    assert "Deleted “Has history” and its 1 execution." in response.content.decode()
+    assert not Workflow.objects.exists()
+    assert not Execution.objects.exists()
+
+
+def test_a_graph_beyond_the_input_limits_is_refused_as_a_form_error(alice_client, workflow):
+    deep = '{"nodes": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    response = alice_client.post(f"/workflows/{workflow.pk}/", {"action": "graph", "graph": deep})
+    assert response.status_code == 400
+    assert "more than 64 levels deep" in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.version == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/workflows/{2**64}/",
+        f"/workflows/{10**30}/export/",
+        f"/workflows/{2**63}/executions/",
+    ],
+)
+def test_an_id_beyond_the_database_range_is_a_404_page(alice_client, path):
+    assert alice_client.get(path).status_code == 404
+
+
+def test_a_restore_of_a_version_that_is_not_a_number_is_a_404(alice_client, workflow):
+    url = f"/workflows/{workflow.pk}/"
+    assert alice_client.post(url, {"action": "restore", "number": "v1"}).status_code == 404
+    assert alice_client.post(url, {"action": "restore", "number": str(2**70)}).status_code == 404

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "workfuse.middleware.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +227,10 @@ WORKFUSE_BATCH_SIZE = envint("WORKFUSE_BATCH_SIZE", 16)
 WORKFUSE_ADOPT_AFTER_MS = envint("WORKFUSE_ADOPT_AFTER_MS", 50)
 # Live messages arriving within this window of a send leave together (executions/events.py).
 WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
+
+# Input limits (docs/security.md): every JSON body is parsed by workfuse/lib/safe_json.py, which
+# refuses nesting deeper than this (and integers beyond 64 bits, NaN/Infinity, NUL characters).
+WORKFUSE_MAX_JSON_DEPTH = envint("WORKFUSE_MAX_JSON_DEPTH", 64)
 
 # Webhooks (docs/webhooks.md)
 WORKFUSE_WEBHOOK_MAX_BYTES = envint("WORKFUSE_WEBHOOK_MAX_BYTES", 1_000_000)

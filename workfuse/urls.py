@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from editor import views as editor_views
 from executions import webhooks
 from workfuse.api import api
 
 urlpatterns = [
     path("", editor_views.landing, name="landing"),
-    # Accounts (allauth) and the user's settings
+    # Accounts (allauth; its sign-in page answers a lockout with 429) and the user's settings
+    path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
     # Workflows
@@ -23,5 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "workfuse.views.bad_request"
+handler429 = "accounts.views.rate_limited"  # read by allauth's rate limits
+handler403 = "workfuse.views.permission_denied"
 handler404 = "workfuse.views.not_found"
 handler500 = "workfuse.views.server_error"
