@@ -1,0 +1,401 @@
+"""The sandbox process of action.code: runs JavaScript requests in turn, each in a fresh isolate.
+
+`code_sandbox.py` starts it as `python -I code_runner.py` with an empty environment; it imports
+nothing of WorkFuse (no Django, no settings), so a broken isolate has nothing to reach.
+
+Protocol, JSON lines over stdin/stdout: once up, the runner writes `{"ready": true}`. Each request
+is two lines, a header `{"code", "timeout_ms", "memory_mb"}` and the JSON text of the globals the
+code sees; the answer is one reply line (its shapes are read by `action_code._result`). A run the
+runner had to stop (time or memory) is answered and then the process exits instead of freeing its
+isolate: a runaway never outlives its reply, and the pool starts a fresh process.
+
+Memory: while a request runs, RLIMIT_DATA caps the whole process at its size before the run plus
+`memory_mb` plus `HEADROOM_MB`, so ArrayBuffers and WebAssembly memory count as well as the heap.
+mini-racer's own heap limit often stops heap growth first and the runner answers with the logs;
+otherwise an allocation past the cap either fails in JavaScript with one of V8's out-of-memory
+RangeErrors, which the runner reports as the memory limit, or aborts V8, which kills this
+process, and the parent reports that.
+
+Why the runner polls a flag instead of awaiting the promise through mini-racer: microtasks
+run between mini-racer's tasks, where its timeout cannot interrupt them, and a Python call
+into a busy isolate blocks forever. So the runner never calls into the isolate while user
+microtasks may be running; it watches a shared byte the JavaScript side sets when the
+promise settles, and freeing the isolate (which terminates JavaScript) ends a runaway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import resource
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from py_mini_racer import (
+    JSEvalException,
+    JSOOMException,
+    JSParseException,
+    JSTimeoutException,
+    MiniRacer,
+    mini_racer,
+)
+
+MAX_LOG_LINES = 1000
+MAX_LOG_CHARS = 100 * 1024
+MAX_RESULT_BYTES = 5 * 1024 * 1024
+LOGS_TRUNCATED = "… logs truncated"
+# Reading the logs of a stopped run must not add much to a run that already overran.
+LOGS_AFTER_STOP_SECONDS = 0.1
+SCRIPT_NAME = "code.js"
+MB = 1024 * 1024
+# What a run may add to the process beyond `memory_mb`: V8's young generation and the overshoot
+# of its heap limit (checked after GC), code compiled for the run, and the result on its way
+# out (up to 5 MB of JSON, held by V8 and by Python). The parent's RSS watchdog uses it too.
+HEADROOM_MB = 64
+# A run that ran out of time this close to the cap was stopped by the cap: with no memory left,
+# mini-racer's callbacks into Python fail and the run can only end at its time limit.
+NEAR_LIMIT_BYTES = 16 * MB
+# V8's RangeErrors for an allocation the cap refused (ArrayBuffer, WebAssembly memory).
+_OUT_OF_MEMORY = re.compile(
+    r"^RangeError: (Array buffer allocation failed|WebAssembly\.\S+: (could not allocate "
+    r"memory|Unable to grow instance memory|Out of memory\b.*)|\S+: Out of memory)$"
+)
+
+
+class Isolates:
+    """Makes fresh isolates on one event loop thread that lives as long as the process."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="isolates", daemon=True).start()
+
+    def new(self) -> AbstractContextManager[MiniRacer]:
+        return mini_racer(self._loop)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A run stopped at a limit; JavaScript may still be running in its isolate."""
+
+    kind: str  # "timeout" or "memory"
+
+    def reply(self, js: MiniRacer) -> str:
+        # Outside the memory cap: a heap at its limit still has room to hand over the logs.
+        return _reply({"ok": False, "kind": self.kind, "logs": _logs_after_stop(js)})
+
+
+def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
+    """Run one request in a fresh isolate `js`; returns the reply line (JSON text)."""
+    timeout_ms, memory_mb = request["timeout_ms"], request["memory_mb"]
+    js.set_hard_memory_limit(memory_mb * MB)
+    deadline = time.monotonic() + timeout_ms / 1000
+    try:
+        # json.dumps of the JSON text is a JavaScript string literal: data never becomes code.
+        js.eval(f"{_PRELUDE}({json.dumps(payload)}, {_LIMITS});", timeout_sec=_time_left(deadline))
+        settled = js.eval("__workfuse.settled")
+        js.eval(_wrap(request["code"]), timeout_sec=_time_left(deadline))
+        # Queued behind the microtasks of code that finished without waiting on anything.
+        text = js.eval("__workfuse.outcome()", timeout_sec=_time_left(deadline))
+        while text is None:
+            _wait_until_settled(js, settled, deadline)
+            text = js.eval("__workfuse.outcome()", timeout_sec=_time_left(deadline))
+    except JSEvalException as exc:
+        return _stopped(js, exc)
+    if not isinstance(text, str):
+        return _reply({"ok": False, "kind": "interfered", "logs": []})
+    if text.startswith('{"ok":true,'):
+        return text
+    return _out_of_memory(text)
+
+
+def _wrap(code: str) -> str:
+    # The user's first line shares line 1 with the wrapper, so line numbers match theirs.
+    return f"__workfuse.start(async function () {{{code}\n}});\n//# sourceURL={SCRIPT_NAME}\n"
+
+
+def _time_left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise JSTimeoutException
+    return left
+
+
+def _wait_until_settled(js: MiniRacer, settled: Any, deadline: float) -> None:
+    pause = 0.0005
+    while not settled[0]:
+        if js.was_hard_memory_limit_reached():
+            raise JSOOMException
+        time.sleep(min(pause, _time_left(deadline)))
+        pause = min(pause * 2, 0.02)
+
+
+def _stopped(js: MiniRacer, exc: JSEvalException) -> str | Stopped:
+    if isinstance(exc, JSOOMException) or js.was_hard_memory_limit_reached():
+        return Stopped("memory")
+    if isinstance(exc, JSTimeoutException):
+        return Stopped("memory" if _near_memory_cap() else "timeout")
+    # mini-racer's messages start "<script>:<line>: <Name>: <message>".
+    first_line = str(exc).split("\n", 1)[0]
+    match = re.match(r"^[^:]*:(\d+): (.*)$", first_line)
+    line, text = (int(match[1]), match[2]) if match else (None, first_line)
+    if isinstance(exc, JSParseException):
+        syntax = {"ok": False, "kind": "syntax", "text": text.removeprefix("SyntaxError: ")}
+        return _reply({**syntax, "line": line, "logs": []})
+    error = {"ok": False, "kind": "error", "text": text, "line": line}
+    return _out_of_memory(_reply({**error, "logs": _logs_after_stop(js)}))
+
+
+def _logs_after_stop(js: MiniRacer) -> list[str]:
+    try:
+        text = js.eval("__workfuse.logs()", timeout_sec=LOGS_AFTER_STOP_SECONDS)
+        logs = json.loads(text) if isinstance(text, str) else None
+    except Exception:  # a stopped isolate may be unusable; the logs are a courtesy
+        return []
+    return logs if isinstance(logs, list) else []
+
+
+def _out_of_memory(text: str) -> str:
+    """The reply for a failed run, naming the memory limit when V8 refused an allocation."""
+    try:
+        reply = json.loads(text)
+    except ValueError:
+        return _reply({"ok": False, "kind": "interfered", "logs": []})
+    if (
+        isinstance(reply, dict)
+        and reply.get("kind") == "error"
+        and _OUT_OF_MEMORY.match(str(reply.get("text")))
+    ):
+        return _reply({"ok": False, "kind": "memory", "logs": reply.get("logs")})
+    return text
+
+
+def _reply(reply: dict[str, Any]) -> str:
+    return json.dumps(reply, ensure_ascii=False)
+
+
+def _vm_data() -> int:
+    with open("/proc/self/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"VmData:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmData in /proc/self/status")
+
+
+def _near_memory_cap() -> bool:
+    cap, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    return cap != resource.RLIM_INFINITY and _vm_data() > cap - NEAR_LIMIT_BYTES
+
+
+@contextmanager
+def memory_cap(memory_mb: int) -> Iterator[None]:
+    """Cap the process's data segment to its current size plus what one run may add."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = _vm_data() + (memory_mb + HEADROOM_MB) * MB
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def main() -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a V8 abort must not dump its memory
+    # Replies get a descriptor of their own; anything else that writes to stdout lands in
+    # stderr instead of corrupting the protocol.
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
+    isolates = Isolates()
+    isolate = isolates.new()
+    js = isolate.__enter__()
+    _send(replies, '{"ready": true}')
+    while header := requests.readline():
+        payload = requests.readline().decode()
+        request = json.loads(header)
+        result: str | Stopped
+        try:
+            with memory_cap(request["memory_mb"]):
+                result = run(js, request, payload)
+                if not isinstance(result, Stopped):
+                    # Inside the cap: an uninterruptible builtin still running here (a huge
+                    # Array.fill from a timer) runs into it instead of growing freely.
+                    isolate.__exit__(None, None, None)
+        except MemoryError:  # Python's own share of the cap ran out
+            result = Stopped("memory")
+        if isinstance(result, Stopped):
+            _send(replies, result.reply(js))
+            os._exit(0)
+        _send(replies, result)
+        isolate = isolates.new()
+        js = isolate.__enter__()
+
+
+def _send(replies: BinaryIO, line: str) -> None:
+    replies.write(line.encode() + b"\n")
+    replies.flush()
+
+
+# Runs before the user's code, so it can keep the built-ins it relies on out of the user's
+# reach (code that replaces JSON.stringify must not break result collection), and exposes
+# itself as a frozen, non-configurable `__workfuse`.
+_PRELUDE = r"""
+(function (globalsJson, limits) {
+  "use strict";
+  const parse = JSON.parse, stringify = JSON.stringify, atomicStore = Atomics.store;
+  const promiseThen = Promise.prototype.then, toTag = Object.prototype.toString;
+  const settledBuffer = new SharedArrayBuffer(1);
+  const settled = new Uint8Array(settledBuffer);
+  const logs = [];
+  let logChars = 0, logsFull = false, outcome = null;
+
+  // A stack without the runner's own frames.
+  function userStack(error) {
+    const stack = error.stack;
+    if (typeof stack !== "string") return null;
+    const lines = stack.split("\n");
+    return lines.filter(function (line, i) { return i === 0 || line.indexOf("code.js:") >= 0; }).join("\n");
+  }
+
+  function describe(value) {
+    try {
+      if (typeof value === "string") return value;
+      if (value instanceof Error) return userStack(value) || String(value);
+      if (typeof value === "function") return "[Function " + (value.name || "anonymous") + "]";
+      if (typeof value === "object" && value !== null) {
+        const text = stringify(value);
+        if (text !== undefined) return text;
+      }
+      return String(value);
+    } catch (e) {
+      try { return toTag.call(value); } catch (e2) { return "[unprintable]"; }
+    }
+  }
+
+  function log() {
+    if (logsFull) return;
+    let line = "";
+    for (let i = 0; i < arguments.length; i++) line += (i ? " " : "") + describe(arguments[i]);
+    const room = limits.logChars - logChars;
+    if (logs.length >= limits.logLines || line.length > room) {
+      if (logs.length < limits.logLines && room > 0) logs[logs.length] = line.slice(0, room);
+      logs[logs.length] = limits.logsTruncated;
+      logsFull = true;
+      return;
+    }
+    logs[logs.length] = line;
+    logChars += line.length;
+  }
+
+  function finish(text) {
+    outcome = text;
+    atomicStore(settled, 0, 1);
+  }
+
+  function notJson(kind, key) {
+    const error = new Error(key === "" ? "it is a " + kind : "it contains a " + kind + " at key " + stringify(key));
+    error.notJson = true;
+    return error;
+  }
+
+  function refuseNonJson(key, value) {
+    const type = typeof value;
+    if (type === "function" || type === "symbol") throw notJson(type, key);
+    if (type === "bigint") throw notJson("BigInt", key);
+    return value;
+  }
+
+  function tooLarge(json) {
+    if (json.length > limits.resultBytes) return true;
+    if (json.length * 3 <= limits.resultBytes) return false;
+    let bytes = 0;
+    for (let i = 0; i < json.length; i++) {
+      const code = json.charCodeAt(i);
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code < 0xdc00 ? (i++, 4) : 3;
+    }
+    return bytes > limits.resultBytes;
+  }
+
+  function onValue(value) {
+    let json;
+    try {
+      json = stringify(value, refuseNonJson);
+    } catch (error) {
+      const circular = error instanceof TypeError && /circular/i.test(error.message);
+      const reason = error.notJson ? error.message
+        : circular ? "it contains a circular reference"
+        : String(error.message || error).split("\n")[0];
+      finish(stringify({ ok: false, kind: "not_json", reason: reason, logs: logs }));
+      return;
+    }
+    if (json === undefined) json = "null";
+    if (tooLarge(json)) {
+      finish(stringify({ ok: false, kind: "too_large", logs: logs }));
+      return;
+    }
+    finish('{"ok":true,"logs":' + stringify(logs) + ',"result":' + json + "}");
+  }
+
+  function onError(error) {
+    let text = null, stack = null, line = null;
+    try {
+      if (error instanceof Error) {
+        stack = userStack(error);
+        text = (stack || String(error)).split("\n")[0];
+        const match = stack && /code\.js:(\d+):\d+/.exec(stack);
+        if (match) line = Number(match[1]);
+      } else {
+        text = describe(error).split("\n")[0];
+      }
+    } catch (e) {
+      text = "the code threw a value that can't be displayed";
+    }
+    finish(stringify({ ok: false, kind: "error", text: text, line: line, stack: stack, logs: logs }));
+  }
+
+  function start(fn) {
+    let promise;
+    try {
+      promise = fn();
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    promiseThen.call(promise, function (value) {
+      try { onValue(value); } catch (e) { onError(e); }
+    }, onError);
+  }
+
+  Object.defineProperty(globalThis, "__workfuse", {
+    value: Object.freeze({
+      settled: settledBuffer,
+      start: start,
+      outcome: function () { return outcome; },
+      logs: function () { return stringify(logs); },
+    }),
+  });
+  globalThis.console = { log: log, info: log, warn: log, error: log, debug: log };
+  const values = parse(globalsJson);
+  for (const name of Object.keys(values)) globalThis[name] = values[name];
+})
+"""
+_LIMITS = json.dumps(
+    {
+        "logLines": MAX_LOG_LINES,
+        "logChars": MAX_LOG_CHARS,
+        "logsTruncated": LOGS_TRUNCATED,
+        "resultBytes": MAX_RESULT_BYTES,
+    }
+)
+
+
+if __name__ == "__main__":
+    main()

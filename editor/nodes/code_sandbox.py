@@ -1,0 +1,322 @@
+"""A small pool of sandbox processes that run action.code's JavaScript outside the calling process.
+
+Each sandbox is a `code_runner.py` process (see its docstring for the protocol) started with
+`subprocess`, so the pool works the same from a Celery prefork child, a uvicorn process or a
+thread of the embedded worker. A sandbox serves one run at a time and is reused for
+`WORKFUSE_CODE_RUNS_PER_SANDBOX` runs; at most `WORKFUSE_CODE_SANDBOXES` exist per process, and
+a run waits for a free one.
+
+The parent is the judge of a run's limits: it kills the sandbox when the run goes past its time
+limit plus `GRACE_SECONDS`, or when the sandbox's resident memory grows past its size before
+the run plus `memory_mb` and the runner's headroom (checked every `WATCH_SECONDS`). A sandbox
+that dies, or is killed, fails only its own run, and the pool starts a new one for the next.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from editor.nodes import code_runner
+from editor.nodes.base import NodeError
+
+logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+# Past the run's own time limit, which the runner enforces itself (and answers with the logs).
+GRACE_SECONDS = 1.0
+WATCH_SECONDS = 0.01
+START_SECONDS = 30.0
+EXIT_SECONDS = 1.0
+STDERR_TAIL_BYTES = 4096
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# What V8, its allocator and Python print when an allocation fails under the runner's cap.
+_OUT_OF_MEMORY_SIGNS = ("out of memory", "mmap error: 12", "cannot allocate memory", "memoryerror")
+
+
+def run(code: str, timeout_ms: int, memory_mb: int, globals_json: str) -> dict[str, Any]:
+    """Run `code` in a sandbox; returns the runner's reply, or a `kind` of `timeout`, `memory`
+    or `crashed` for a sandbox that had to be killed or died."""
+    header = json.dumps({"code": code, "timeout_ms": timeout_ms, "memory_mb": memory_mb})
+    return _pool().run(
+        header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb
+    )
+
+
+class _Sandbox:
+    """One runner process, used by one thread at a time."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        # stderr goes to a file of its own, read only when the process dies: V8 and Python
+        # say there why (and a pipe nobody reads could fill up and block the runner).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in forget())
+        self.process = subprocess.Popen(  # noqa: S603 (our own runner, no shell)
+            [sys.executable, "-I", code_runner.__file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            cwd="/",
+            env={},  # none of the server's secrets
+            start_new_session=True,  # a Ctrl-C of the server must not hit a run mid-way
+        )
+        self._poller = select.poll()  # not select(): the server may hold more than 1024 files
+        assert self.process.stdout is not None
+        self._replies = self.process.stdout.fileno()
+        self._poller.register(self._replies, select.POLLIN)
+        try:
+            ready = self._read(None)
+        except _Stopped as stop:
+            ready = stop.kind.encode()
+        if ready != b'{"ready": true}\n':
+            self.stop()
+            raise NodeError(
+                f"The JavaScript sandbox did not start: {self._last_words(0)}", retryable=True
+            )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, request: bytes, timeout_ms: int, memory_mb: int) -> tuple[dict[str, Any], bool]:
+        """Returns the reply and whether this sandbox can serve another run."""
+        self.runs += 1
+        allowance = (memory_mb + code_runner.HEADROOM_MB) * MB
+        rss, data_size = self._memory()
+        watch = _Watch(
+            deadline=time.monotonic() + timeout_ms / 1000 + GRACE_SECONDS,
+            rss_cap=rss + allowance,
+            data_cap=data_size + allowance,
+        )
+        stderr_start = os.fstat(self._stderr.fileno()).st_size
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(request)
+            self.process.stdin.flush()
+            line = self._read(watch)
+        except (OSError, _Stopped) as exc:  # OSError: it died since it last answered
+            kind = exc.kind if isinstance(exc, _Stopped) else "crashed"
+            if kind == "crashed":
+                kind = self._died(stderr_start, watch)
+            return {"ok": False, "kind": kind, "logs": []}, False
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            return {"ok": False, "kind": "interfered", "logs": []}, False
+        # A run stopped at a limit leaves the process behind it: the runner exits after the
+        # ones it stopped itself, and one that hit the memory cap is not trusted again.
+        return reply, reply.get("kind") not in ("timeout", "memory")
+
+    def stop(self, wait: float = 0.0) -> None:
+        """End the process (after `wait` seconds for it to leave on its own) and reap it."""
+        if wait and self.process.stdin is not None:
+            try:
+                self.process.stdin.close()  # the runner leaves when its requests end
+                self.process.wait(wait)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.process.kill()
+        self.process.wait()
+        self.forget()
+
+    def forget(self) -> None:
+        """Close this side's pipes and file (alone: in a forked child, whose sandbox it isn't)."""
+        for stream in (self.process.stdin, self.process.stdout, self._stderr):
+            if stream is not None:
+                with suppress(OSError):  # a request left unsent to a dead runner
+                    stream.close()
+
+    def _read(self, watch: _Watch | None) -> bytes:
+        """The next line from the runner; raises _Stopped when it ends otherwise."""
+        deadline = watch.deadline if watch else time.monotonic() + START_SECONDS
+        data = bytearray()
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.process.kill()
+                raise _Stopped("timeout")
+            if self._poller.poll(min(left, WATCH_SECONDS) * 1000):
+                chunk = os.read(self._replies, 1 << 20)
+                if not chunk:
+                    raise _Stopped("crashed")
+                data += chunk
+                if data.endswith(b"\n"):  # a reply is one line, and the last thing sent
+                    return bytes(data)
+            if watch is not None:
+                rss, data_size = self._memory()
+                watch.peak_data = max(watch.peak_data, data_size)
+                if rss > watch.rss_cap:
+                    self.process.kill()
+                    raise _Stopped("memory")
+
+    def _memory(self) -> tuple[int, int]:
+        """The runner's resident memory and data segment, in bytes (zeros once it is gone)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                fields = statm.read().split()
+            return int(fields[1]) * _PAGE_BYTES, int(fields[5]) * _PAGE_BYTES
+        except (OSError, IndexError, ValueError):
+            return 0, 0
+
+    def _died(self, stderr_start: int, watch: _Watch) -> str:
+        """Why a sandbox died during a run: `memory` or `crashed`.
+
+        Running out of memory under the runner's cap kills V8, sometimes with a message on
+        stderr and sometimes silently (PartitionAlloc traps); a data segment seen at the cap
+        tells the silent case apart from a crash.
+        """
+        try:
+            self.process.wait(EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        last_words = self._last_words(stderr_start)
+        logger.warning(
+            "A JavaScript sandbox died during a run (exit %s): %s",
+            self.process.poll(),
+            last_words,
+        )
+        said_so = any(sign in last_words.lower() for sign in _OUT_OF_MEMORY_SIGNS)
+        at_cap = watch.peak_data > watch.data_cap - code_runner.NEAR_LIMIT_BYTES
+        return "memory" if said_so or at_cap else "crashed"
+
+    def _last_words(self, start: int) -> str:
+        size = os.fstat(self._stderr.fileno()).st_size
+        start = max(start, size - STDERR_TAIL_BYTES)
+        # pread leaves the file position the runner writes at alone.
+        text = os.pread(self._stderr.fileno(), size - start, start).decode(errors="replace")
+        lines = [line for line in text.splitlines() if line.strip() and not line.startswith(" ")]
+        return " | ".join(lines[-12:]) or "no message"
+
+
+@dataclass
+class _Watch:
+    """One run's limits as the parent checks them (memory in bytes), and the largest data
+    segment seen."""
+
+    deadline: float
+    rss_cap: int
+    data_cap: int
+    peak_data: int = 0
+
+
+class _Stopped(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind  # "timeout", "memory" (killed by the parent) or "crashed"
+
+
+class _Pool:
+    def __init__(self, size: int, runs_per_sandbox: int) -> None:
+        self.size = max(1, size)
+        self.runs_per_sandbox = max(1, runs_per_sandbox)
+        self._changed = threading.Condition()
+        self._idle: list[_Sandbox] = []
+        self._all: set[_Sandbox] = set()
+        self._starting = 0
+        self._closed = False
+
+    def run(self, request: bytes, timeout_ms: int, memory_mb: int) -> dict[str, Any]:
+        sandbox = self._acquire()
+        reusable = False
+        try:
+            reply, reusable = sandbox.run(request, timeout_ms, memory_mb)
+        finally:
+            self._release(sandbox, reusable and sandbox.runs < self.runs_per_sandbox)
+        return reply
+
+    def close(self) -> None:
+        """Stop every sandbox: idle ones leave on their own, busy ones are killed."""
+        with self._changed:
+            self._closed = True
+            idle, busy = list(self._idle), self._all - set(self._idle)
+            self._idle.clear()
+            self._all.clear()
+            self._changed.notify_all()
+        for sandbox in busy:
+            sandbox.stop()
+        for sandbox in idle:
+            sandbox.stop(wait=EXIT_SECONDS)
+
+    def forget(self) -> None:
+        for sandbox in self._all:
+            sandbox.forget()
+
+    def _acquire(self) -> _Sandbox:
+        with self._changed:
+            while True:
+                if self._closed:
+                    raise NodeError("The JavaScript sandboxes are shutting down", retryable=True)
+                while self._idle:
+                    sandbox = self._idle.pop()
+                    if sandbox.alive:
+                        return sandbox
+                    self._all.discard(sandbox)
+                    sandbox.stop()  # died while idle (killed from outside): only reap it
+                if len(self._all) + self._starting < self.size:
+                    self._starting += 1
+                    break
+                self._changed.wait()
+        try:
+            sandbox = _Sandbox()
+        except BaseException:
+            with self._changed:
+                self._starting -= 1
+                self._changed.notify()
+            raise
+        with self._changed:
+            self._starting -= 1
+            self._all.add(sandbox)
+        return sandbox
+
+    def _release(self, sandbox: _Sandbox, reusable: bool) -> None:
+        with self._changed:
+            keep = reusable and not self._closed and sandbox in self._all
+            if keep:
+                self._idle.append(sandbox)
+            else:
+                self._all.discard(sandbox)
+            self._changed.notify()
+        if not keep:
+            sandbox.stop()
+
+
+_the_pool: _Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def _pool() -> _Pool:
+    global _the_pool
+    with _pool_lock:
+        if _the_pool is None:
+            _the_pool = _Pool(
+                settings.WORKFUSE_CODE_SANDBOXES, settings.WORKFUSE_CODE_RUNS_PER_SANDBOX
+            )
+            atexit.register(_the_pool.close)
+        return _the_pool
+
+
+def _after_fork() -> None:
+    # The sandboxes belong to the process that started them; a forked child starts its own.
+    global _the_pool, _pool_lock
+    if _the_pool is not None:
+        atexit.unregister(_the_pool.close)
+        _the_pool.forget()
+    _the_pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
