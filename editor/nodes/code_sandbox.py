@@ -299,6 +299,15 @@ _the_pool: _Pool | None = None
 _pool_lock = threading.Lock()
 
 
+def shutdown() -> None:
+    """Stop this process's sandboxes (at exit); a later run starts a new pool."""
+    global _the_pool
+    with _pool_lock:
+        pool, _the_pool = _the_pool, None
+    if pool is not None:
+        pool.close()
+
+
 def _pool() -> _Pool:
     global _the_pool
     with _pool_lock:
@@ -306,7 +315,6 @@ def _pool() -> _Pool:
             _the_pool = _Pool(
                 settings.WORKFUSE_CODE_SANDBOXES, settings.WORKFUSE_CODE_RUNS_PER_SANDBOX
             )
-            atexit.register(_the_pool.close)
         return _the_pool
 
 
@@ -314,9 +322,9 @@ def _after_fork() -> None:
     # The sandboxes belong to the process that started them; a forked child starts its own.
     global _the_pool, _pool_lock
     if _the_pool is not None:
-        atexit.unregister(_the_pool.close)
         _the_pool.forget()
     _the_pool, _pool_lock = None, threading.Lock()
 
 
+atexit.register(shutdown)
 os.register_at_fork(after_in_child=_after_fork)

@@ -1,0 +1,257 @@
+"""action.code's sandbox processes: limits on the whole process, crashes kept out of this one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from editor.nodes import code_runner, code_sandbox
+from editor.nodes.action_code import Config, run
+from editor.nodes.base import NodeError, RunContext
+
+MB = 1024 * 1024
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def run_code(code: str, input: Any = None, **config: Any) -> dict[str, Any]:
+    ctx = RunContext(execution_id="exec-1", node_id="code", step_key="code", input=input)
+    return run(Config(code=code, **config), ctx)
+
+
+def error_of(code: str, **config: Any) -> NodeError:
+    with pytest.raises(NodeError) as caught:
+        run_code(code, **config)
+    assert caught.value.retryable is False
+    return caught.value
+
+
+def sandboxes() -> dict[int, dict[str, Any]]:
+    """This process's sandbox children, read from /proc: state, CPU seconds, environment."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{name}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+            with open(f"/proc/{name}/environ", "rb") as environ:
+                environment = environ.read()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"code_runner.py" in command:
+            cpu = (int(fields[11]) + int(fields[12])) / TICKS
+            found[int(name)] = {"state": fields[0], "cpu": cpu, "environ": environment}
+    return found
+
+
+def own_rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.fixture
+def one_sandbox(settings: Any) -> Any:
+    settings.WORKFUSE_CODE_SANDBOXES = 1
+    code_sandbox.shutdown()
+    yield
+    code_sandbox.shutdown()
+
+
+def assert_a_normal_step_runs_quickly() -> None:
+    started = time.monotonic()
+    assert run_code("return input.n + 1", input={"n": 41}) == {"result": 42, "logs": []}
+    assert time.monotonic() - started < 2  # a fresh sandbox included
+
+
+MEMORY_BOMBS = {
+    "sparse array fill": "new Array(2**28).fill(1.5)",
+    "1 GB ArrayBuffer": "const bytes = new Uint8Array(1e9); bytes.fill(1); return bytes.length",
+    "kept ArrayBuffers": "const kept = []; for (;;) kept.push(new Uint8Array(16 * 2**20).fill(1))",
+    "Wasm memory grow": "const memory = new WebAssembly.Memory({initial: 1}); for (;;) memory.grow(16)",
+    "Wasm memory grow and fill": """
+        const memory = new WebAssembly.Memory({initial: 1});
+        for (;;) {
+          memory.grow(16);
+          new Uint8Array(memory.buffer, memory.buffer.byteLength - 2**20).fill(1);
+        }""",
+}
+
+
+@pytest.mark.parametrize("code", MEMORY_BOMBS.values(), ids=MEMORY_BOMBS.keys())
+def test_memory_bomb_fails_the_step_and_this_process_carries_on(code: str) -> None:
+    rss_before = own_rss()
+    started = time.monotonic()
+    error = error_of(code, timeout_ms=10_000)
+    assert error.message == "Code used more than 64 MB of memory and was stopped"
+    assert time.monotonic() - started < 5
+    assert own_rss() - rss_before < 32 * MB
+    assert_a_normal_step_runs_quickly()
+
+
+def test_memory_limit_follows_memory_mb() -> None:
+    code = "const kept = []; for (;;) kept.push(new Uint8Array(2**20).fill(1))"
+    big = run_code("return new Uint8Array(100 * 2**20).fill(1).length", memory_mb=256)
+    assert big["result"] == 100 * MB
+    error = error_of(code, memory_mb=16, timeout_ms=10_000)
+    assert error.message == "Code used more than 16 MB of memory and was stopped"
+
+
+def test_endless_loop_is_stopped_at_the_time_limit_and_the_next_step_runs() -> None:
+    started = time.monotonic()
+    error = error_of("while (true) {}", timeout_ms=200)
+    assert error.message == "Code ran longer than 200 ms and was stopped"
+    assert time.monotonic() - started < 2
+    assert_a_normal_step_runs_quickly()
+
+
+def test_a_hung_sandbox_is_killed_at_the_time_limit_plus_grace(one_sandbox: Any) -> None:
+    run_code("return 1")
+    (pid,) = sandboxes()
+    os.kill(pid, signal.SIGSTOP)  # stuck where its own timeout can't reach
+    started = time.monotonic()
+    error = error_of("return 1", timeout_ms=100)
+    assert error.message == "Code ran longer than 100 ms and was stopped"
+    assert 1.0 <= time.monotonic() - started < 3
+    assert pid not in sandboxes()
+    assert_a_normal_step_runs_quickly()
+
+
+def test_the_parent_kills_a_sandbox_whose_resident_memory_passes_the_limit(
+    monkeypatch: Any,
+) -> None:
+    code = "const bytes = new Uint8Array(48 * 2**20).fill(1); while (true) {}"
+    # The runner's own cap leaves this run room: it runs until its time is up...
+    error = error_of(code, memory_mb=8, timeout_ms=300)
+    assert error.message == "Code ran longer than 300 ms and was stopped"
+    # ...and with no headroom on the parent's side (the runner's is unchanged in its process),
+    # the parent's watch on resident memory stops it.
+    monkeypatch.setattr(code_runner, "HEADROOM_MB", 0)
+    started = time.monotonic()
+    error = error_of(code, memory_mb=8, timeout_ms=10_000)
+    assert error.message == "Code used more than 8 MB of memory and was stopped"
+    assert time.monotonic() - started < 3
+
+
+def test_the_code_runs_in_another_process_without_the_servers_environment(
+    one_sandbox: Any,
+) -> None:
+    cpu_before = time.process_time()
+    result = run_code("const t = Date.now(); while (Date.now() - t < 500) {} return 1")
+    assert result["result"] == 1
+    assert time.process_time() - cpu_before < 0.15  # this process only waited
+    (sandbox,) = sandboxes().values()
+    assert sandbox["cpu"] >= 0.2  # the sandbox spun
+    assert "DJANGO_SETTINGS_MODULE" in os.environ
+    assert sandbox["environ"] == b""
+
+
+def test_a_reused_sandbox_gives_every_run_fresh_globals(one_sandbox: Any) -> None:
+    pollute = "globalThis.leak = 'secret'; Object.prototype.polluted = 1; Array.isArray = null"
+    run_code(pollute)
+    (pid,) = sandboxes()
+    code = "return [typeof leak, ({}).polluted, typeof Array.isArray]"
+    assert run_code(code)["result"] == ["undefined", None, "function"]
+    assert list(sandboxes()) == [pid]
+
+
+def test_sandboxes_are_replaced_after_their_runs_and_leave_no_zombies(
+    one_sandbox: Any, settings: Any
+) -> None:
+    settings.WORKFUSE_CODE_RUNS_PER_SANDBOX = 3
+    after_each = []
+    for n in range(7):
+        assert run_code("return input", input=n)["result"] == n
+        after_each.append(list(sandboxes()))
+    a, b, c = after_each[0], after_each[3], after_each[6]
+    assert after_each == [a, a, [], b, b, [], c]  # each ends right after its third run
+    assert len({*a, *b, *c}) == 3
+    with pytest.raises(NodeError):
+        run_code("new Array(2**28).fill(1.5)")
+    assert all(s["state"] != "Z" for s in sandboxes().values())
+    code_sandbox.shutdown()
+    assert sandboxes() == {}
+
+
+def test_concurrent_runs_from_threads_succeed_beside_a_bomb() -> None:
+    def one(n: int) -> Any:
+        if n == 5:
+            return error_of("new Array(2**28).fill(1.5)").message
+        return run_code("await null; return input * 2", input=n)["result"]
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(one, range(16)))
+    expected: list[Any] = [n * 2 for n in range(16)]
+    expected[5] = "Code used more than 64 MB of memory and was stopped"
+    assert results == expected
+
+
+def test_a_forked_child_starts_sandboxes_of_its_own() -> None:
+    run_code("return 1")
+    before = set(sandboxes())
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
+        try:
+            ok = run_code("return 2")["result"] == 2 and not set(sandboxes()) & before
+        finally:
+            code_sandbox.shutdown()
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert set(sandboxes()) == before
+    assert run_code("return 3")["result"] == 3
+
+
+def test_sandboxes_end_with_the_process() -> None:
+    script = textwrap.dedent(
+        """
+        import django
+        django.setup()
+        from editor.nodes.action_code import Config, run
+        from editor.nodes.base import RunContext
+        from tests.test_code_sandbox import sandboxes
+        ctx = RunContext(execution_id="e", node_id="n", step_key="n", input=1)
+        assert run(Config(code="return input"), ctx)["result"] == 1
+        print(*sandboxes())
+        """
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workfuse.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, timeout=60, check=True
+    )
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 1
+    for pid in pids:  # ended and reaped by that process, not left to init
+        with pytest.raises(FileNotFoundError):
+            open(f"/proc/{pid}/stat").close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sandbox_crash_fails_the_step_once_and_is_not_retried(alice: Any) -> None:
+    from executions import engine
+    from executions.models import Step
+    from tests.engine_helpers import chain, make_workflow
+
+    retry = {"max_attempts": 3, "initial_delay_ms": 10}
+    # The sparse fill grows slowly: time enough for the memory limit to be the one it meets.
+    bomb = {"code": "new Array(2**28).fill(1.5)", "timeout_ms": 10_000}
+    graph = chain({"id": "js", "type": "action.code", "config": bomb, "retry": retry})
+    execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    assert execution.status == "failed"
+    assert "Code used more than 64 MB of memory and was stopped" in execution.error
+    step = Step.objects.get(execution=execution, key="js")
+    assert (step.status, step.attempt) == ("failed", 1)
+    graph = chain({"id": "js", "type": "action.code", "config": {"code": "return 7"}})
+    execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
