@@ -19,6 +19,7 @@ from editor.nodes.base import NodeError, RunContext
 
 MB = 1024 * 1024
 TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def run_code(code: str, input: Any = None, **config: Any) -> dict[str, Any]:
@@ -34,7 +35,8 @@ def error_of(code: str, **config: Any) -> NodeError:
 
 
 def sandboxes() -> dict[int, dict[str, Any]]:
-    """This process's sandbox children, read from /proc: state, CPU seconds, environment."""
+    """This process's sandbox children, read from /proc: state, CPU seconds, resident memory
+    and environment."""
     found = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -46,17 +48,19 @@ def sandboxes() -> dict[int, dict[str, Any]]:
                 command = cmdline.read()
             with open(f"/proc/{name}/environ", "rb") as environ:
                 environment = environ.read()
+            with open(f"/proc/{name}/statm") as statm:
+                rss = int(statm.read().split()[1]) * PAGE
         except OSError:
             continue
         if int(fields[1]) == os.getpid() and b"code_runner.py" in command:
             cpu = (int(fields[11]) + int(fields[12])) / TICKS
-            found[int(name)] = {"state": fields[0], "cpu": cpu, "environ": environment}
+            found[int(name)] = {"state": fields[0], "cpu": cpu, "rss": rss, "environ": environment}
     return found
 
 
 def own_rss() -> int:
     with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        return int(statm.read().split()[1]) * PAGE
 
 
 @pytest.fixture
@@ -164,6 +168,16 @@ def test_a_reused_sandbox_gives_every_run_fresh_globals(one_sandbox: Any) -> Non
     assert list(sandboxes()) == [pid]
 
 
+def test_a_reused_sandbox_frees_every_isolate(one_sandbox: Any) -> None:
+    for n in range(10):
+        run_code("return [input, new Array(1000).fill(input)]", input=n)
+    (pid, before), *_ = sandboxes().items()
+    for n in range(100):
+        run_code("return [input, new Array(1000).fill(input)]", input=n)
+    after = sandboxes()[pid]
+    assert after["rss"] - before["rss"] < 30 * MB  # 100 leaked isolates hold over 100 MB
+
+
 def test_sandboxes_are_replaced_after_their_runs_and_leave_no_zombies(
     one_sandbox: Any, settings: Any
 ) -> None:
@@ -233,6 +247,41 @@ def test_sandboxes_end_with_the_process() -> None:
     for pid in pids:  # ended and reaped by that process, not left to init
         with pytest.raises(FileNotFoundError):
             open(f"/proc/{pid}/stat").close()
+
+
+def test_a_sandbox_leaves_when_its_process_is_killed_mid_run() -> None:
+    script = textwrap.dedent(
+        """
+        import django, os, signal, threading, time
+        django.setup()
+        from editor.nodes.action_code import Config, run
+        from editor.nodes.base import RunContext
+        from tests.test_code_sandbox import sandboxes
+        ctx = RunContext(execution_id="e", node_id="n", step_key="n")
+        stuck = Config(code="return new Array(2**31).indexOf(1)", timeout_ms=300)
+        threading.Thread(target=run, args=(stuck, ctx), daemon=True).start()
+        while not sandboxes():
+            time.sleep(0.01)
+        time.sleep(0.4)  # started, and busy in a builtin for seconds
+        print(*sandboxes(), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workfuse.settings"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
+    (pid,) = (int(pid) for pid in done.stdout.split())
+    deadline = time.monotonic() + 5
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(pid)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 @pytest.mark.django_db(transaction=True)

@@ -33,6 +33,7 @@ import resource
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -398,4 +399,14 @@ _LIMITS = json.dumps(
 
 
 if __name__ == "__main__":
-    main()
+    # Leave through os._exit while main()'s frame is still alive: freeing its isolate would wait
+    # for JavaScript that may still be running (when the parent went away mid-run, say).
+    try:
+        main()
+    except BrokenPipeError:  # the parent is gone
+        os._exit(0)
+    except BaseException:
+        traceback.print_exc()  # the parent logs a dead sandbox's stderr
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
