@@ -110,6 +110,18 @@ def test_memory_limit_follows_memory_mb() -> None:
     assert error.message == "Code used more than 16 MB of memory and was stopped"
 
 
+def test_unpaired_surrogates_cross_in_every_reply() -> None:
+    assert run_code("console.log('\\ud800'); return '\\udc00'") == {
+        "result": "\udc00",
+        "logs": ["\ud800"],
+    }
+    error = error_of("console.log('\\ud800'); while (true) {}", timeout_ms=100)
+    assert (error.message, error.detail["logs"]) == (
+        "Code ran longer than 100 ms and was stopped",
+        ["\ud800"],
+    )
+
+
 def test_endless_loop_is_stopped_at_the_time_limit_and_the_next_step_runs() -> None:
     started = time.monotonic()
     error = error_of("while (true) {}", timeout_ms=200)

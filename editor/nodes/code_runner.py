@@ -178,7 +178,8 @@ def _out_of_memory(text: str) -> str:
 
 
 def _reply(reply: dict[str, Any]) -> str:
-    return json.dumps(reply, ensure_ascii=False)
+    # ASCII: a lone surrogate from a JavaScript string stays an escape, never invalid UTF-8.
+    return json.dumps(reply)
 
 
 def _vm_data() -> int:
