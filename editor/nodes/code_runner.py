@@ -210,6 +210,7 @@ def memory_cap(memory_mb: int) -> Iterator[None]:
 
 
 def main() -> None:
+    """Serve requests until stdin ends (the protocol is in the module docstring)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a V8 abort must not dump its memory
     # Replies get a descriptor of their own; anything else that writes to stdout lands in
     # stderr instead of corrupting the protocol.
@@ -228,8 +229,8 @@ def main() -> None:
             with memory_cap(request["memory_mb"]):
                 result = run(js, request, payload)
                 if not isinstance(result, Stopped):
-                    # Inside the cap: an uninterruptible builtin still running here (a huge
-                    # Array.fill from a timer) runs into it instead of growing freely.
+                    # Inside the cap: JavaScript still running while the isolate is freed (an
+                    # uninterruptible builtin) runs into it instead of growing freely.
                     isolate.__exit__(None, None, None)
         except MemoryError:  # Python's own share of the cap ran out
             result = Stopped("memory")

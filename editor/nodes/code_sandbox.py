@@ -64,15 +64,19 @@ class _Sandbox:
         # stderr goes to a file of its own, read only when the process dies: V8 and Python
         # say there why (and a pipe nobody reads could fill up and block the runner).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in forget())
-        self.process = subprocess.Popen(  # noqa: S603 (our own runner, no shell)
-            [sys.executable, "-I", code_runner.__file__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            cwd="/",
-            env={},  # none of the server's secrets
-            start_new_session=True,  # a Ctrl-C of the server must not hit a run mid-way
-        )
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 (our own runner, no shell)
+                [sys.executable, "-I", code_runner.__file__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                cwd="/",
+                env={},  # none of the server's secrets
+                start_new_session=True,  # a Ctrl-C of the server must not hit a run mid-way
+            )
+        except OSError as exc:  # out of processes or memory for now
+            self._stderr.close()
+            raise NodeError(f"The JavaScript sandbox did not start: {exc}", retryable=True) from exc
         self._poller = select.poll()  # not select(): the server may hold more than 1024 files
         assert self.process.stdout is not None
         self._replies = self.process.stdout.fileno()
