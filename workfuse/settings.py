@@ -227,8 +227,7 @@ WORKFUSE_BATCH_SIZE = envint("WORKFUSE_BATCH_SIZE", 16)
 WORKFUSE_ADOPT_AFTER_MS = envint("WORKFUSE_ADOPT_AFTER_MS", 50)
 # Live messages arriving within this window of a send leave together (executions/events.py).
 WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
-# action.code runs in sandbox processes, this many per web/worker process, each replaced after
-# this many runs (docs/security.md, "Code sandbox").
+# action.code sandboxes per web/worker process, and runs before one is replaced (docs/security.md)
 WORKFUSE_CODE_SANDBOXES = envint("WORKFUSE_CODE_SANDBOXES", 2)
 WORKFUSE_CODE_RUNS_PER_SANDBOX = envint("WORKFUSE_CODE_RUNS_PER_SANDBOX", 200)
 
