@@ -722,13 +722,8 @@ def _advance(
     target = sole_successor(plan, _state(finished)) if finished is not None else None
     if target is not None:
         decisions = Decisions(create={target: (target, S.PENDING)})
-    elif fresh:
-        decisions = decide(plan, {})
     else:
-        rows = step_sql.step_states(execution.pk)
-        decisions = decide(
-            plan, {row[0]: StepState(*row[:3], tuple(row[3] or ()), *row[4:]) for row in rows}
-        )
+        decisions = decide(plan, {} if fresh else step_sql.step_states(execution.pk))
     now = timezone.now()
     for key, count in decisions.items_started.items():
         Step.objects.filter(execution=execution, key=key).update(items_started=count)

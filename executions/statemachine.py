@@ -93,7 +93,7 @@ def _scopes(plan: Plan, node_id: str, state: dict[str, StepState]) -> list[Scope
     """The loop scopes a node can run in, given the items the enclosing loops have started."""
     scopes: list[Scope] = [()]
     for loop in plan.nodes[node_id].loops:
-        expanded = []
+        expanded: list[Scope] = []
         for scope in scopes:
             loop_step = state.get(plan.key(loop, scope))
             if loop_step is not None:

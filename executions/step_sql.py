@@ -15,9 +15,10 @@ The SQL text holds only quoted names from the models' metadata; every value is a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from django.db import connection
@@ -25,16 +26,30 @@ from django.db.models import Field, Model
 
 from editor.models import Workflow
 from executions.models import Execution, Step
+from executions.statemachine import StepState
 
 S = Step.Status
-_STEP = {f.attname: f for f in Step._meta.concrete_fields}
-_STEP_COLUMNS = tuple(Step._meta.concrete_fields)
-_EXECUTION_COLUMNS = tuple(Execution._meta.concrete_fields)
+M = TypeVar("M", bound=Model)
+
+
+def _fields(model: type[Model], names: Sequence[str] | None = None) -> tuple[Field, ...]:
+    """Concrete fields of a model (all of them, or those named), in order."""
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, Field)]
+    if names is None:
+        return tuple(fields)
+    by_name = {f.name: f for f in fields}
+    return tuple(by_name[n] for n in names)
+
+
+_STEP = {f.attname: f for f in _fields(Step)}
+_STEP_COLUMNS = _fields(Step)
+_EXECUTION_COLUMNS = _fields(Execution)
 # What a worker reads of the workflow with its execution (the rest is loaded if ever used).
-_WORKFLOW_COLUMNS = tuple(Workflow._meta.get_field(n) for n in ("id", "owner", "max_concurrency"))
+_WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "max_concurrency"))
 
 
-def _qn(name: str) -> str:
+def _qn(name: str | None) -> str:
+    assert name is not None  # a concrete field's column, a model's table
     return connection.ops.quote_name(name)
 
 
@@ -77,7 +92,7 @@ def _python(fields: tuple[Field, ...], row: tuple[Any, ...]) -> list[Any]:
     return values
 
 
-def _instance(model: type[Model], fields: tuple[Field, ...], row: tuple[Any, ...]) -> Any:
+def _instance(model: type[M], fields: tuple[Field, ...], row: tuple[Any, ...]) -> M:
     return model.from_db(connection.alias, [f.attname for f in fields], _python(fields, row))
 
 
@@ -135,11 +150,11 @@ def _load_sql(vendor: str) -> str:
     )
 
 
-def load_execution(execution_id: Any) -> Execution | None:
+def load_execution(execution_id: Any) -> Execution:
     """The execution, with `.workflow` holding its id, owner and concurrency limit."""
     rows, _ = _run(_load_sql(connection.vendor), [_key(Execution, execution_id)])
     if not rows:
-        return None
+        raise Execution.DoesNotExist(execution_id)
     split = len(_EXECUTION_COLUMNS)
     execution = _instance(Execution, _EXECUTION_COLUMNS, rows[0][:split])
     execution.workflow = _instance(Workflow, _WORKFLOW_COLUMNS, rows[0][split:])
@@ -155,12 +170,12 @@ def _finish_sql(vendor: str) -> str:
 
 def save_outcome(execution: Execution) -> None:
     """Store the execution's `status`, `finished_at` and `error`."""
-    field = Execution._meta.get_field
+    (finished_at,) = _fields(Execution, ("finished_at",))
     _run(
         _finish_sql(connection.vendor),
         [
             execution.status,
-            field("finished_at").get_db_prep_save(execution.finished_at, connection),
+            finished_at.get_db_prep_save(execution.finished_at, connection),
             execution.error,
             _key(Execution, execution.pk),
         ],
@@ -258,7 +273,7 @@ def _update_sql(vendor: str, columns: tuple[str, ...]) -> str:
     )
 
 
-def store_result(step_id: int, lease_owner: str, values: dict[str, Any]) -> bool:
+def store_result(step_id: int, lease_owner: str, values: Mapping[str, object]) -> bool:
     """Write `values` (field name -> value) to a step this worker runs; False when it no longer
     holds the step (its lease was taken over), and then nothing is written."""
     columns = tuple(values)
@@ -280,10 +295,10 @@ def _insert_sql(vendor: str, model: type[Model], rows: int, returning: bool) -> 
 @cache
 def _inserted(model: type[Model]) -> tuple[Field, ...]:
     """The columns an insert writes: all, but an auto-incremented id (the database's)."""
-    return tuple(f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning))
+    return tuple(f for f in _fields(model) if not (f.primary_key and f.db_returning))
 
 
-def insert(objects: list[Any]) -> None:
+def insert(objects: Sequence[Model]) -> None:
     """Insert new rows of one model in one statement and set their ids, like `bulk_create`
     (which compiles its SQL every time)."""
     model = type(objects[0])
@@ -327,11 +342,18 @@ def _states_sql(vendor: str) -> str:
     return f"SELECT {_names(_STATE_COLUMNS)} FROM {table} WHERE {_qn('execution_id')} = %s"  # noqa: S608
 
 
-def step_states(execution_id: Any) -> list[list[Any]]:
-    """Every step of the execution as [key, node_id, status, handles, error_handled,
-    items_total, items_started] (what `statemachine.decide` reads)."""
+def step_states(execution_id: Any) -> dict[str, StepState]:
+    """Every step of the execution, by key, as `statemachine.decide` reads it."""
     rows, _ = _run(_states_sql(connection.vendor), [_key(Execution, execution_id)])
-    return [_python(_STATE_COLUMNS, row) for row in rows]
+    states = {}
+    for row in rows:
+        key, node_id, status, handles, error_handled, items_total, items_started = _python(
+            _STATE_COLUMNS, row
+        )
+        states[key] = StepState(
+            key, node_id, status, tuple(handles or ()), error_handled, items_total, items_started
+        )
+    return states
 
 
 _RESULT_COLUMNS = tuple(
