@@ -8,6 +8,7 @@ carries wake-ups.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from editor.models import Workflow, WorkflowVersion
+
+if TYPE_CHECKING:
+    from executions.engine.running import Finished
 
 
 class Execution(models.Model):
@@ -129,6 +133,10 @@ class Step(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     lease_owner = models.CharField(max_length=100, blank=True)
+
+    # Not stored: set on a step a worker claims, the finished steps of its execution whose
+    # outputs that worker has read or written, by key (a finished step's output never changes).
+    known: dict[str, Finished]
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -3,7 +3,9 @@
 Django compiles a queryset's SQL anew on every call, which costs about 0.3 to 0.5 ms of CPU per
 statement, more than the statement itself (docs/performance.md). A chain step runs three (lock
 the execution, store the step's result, insert its successor), and each task and execution a
-few more (claim, load, read the steps, finish), so `engine` uses these instead. Values are
+few more (claim, load, read the steps, finish), so the engine uses these instead; the engine's
+gate also writes every other change of a step's status here (`move`), as one statement that
+says which steps it changed. Values are
 adapted by the model fields' own `pre_save`/`get_db_prep_save` and read back through the same
 converters the ORM applies, and the statements run on Django's connection inside its
 transaction, so PostgreSQL and SQLite both work and `transaction.on_commit` hooks behave as
@@ -281,6 +283,36 @@ def store_result(step_id: int, lease_owner: str, values: Mapping[str, object]) -
     sql = _update_sql(connection.vendor, columns)
     _, updated = _run(sql, [*params, step_id, S.RUNNING, lease_owner])
     return updated > 0
+
+
+def move(
+    step_ids: Sequence[int],
+    values: Mapping[str, object],
+    were: Sequence[str],
+    *,
+    expired_before: datetime | None = None,
+) -> list[int]:
+    """Write `values` (field name -> value) to the steps of `step_ids` that still have one of the
+    statuses `were` (and, with `expired_before`, a lease that ended before then); returns the
+    ids of the steps it changed. One statement, built per call: these are not hot-path writes."""
+    if not step_ids:
+        return []
+    columns = tuple(values)
+    sets = ", ".join(f"{_qn(_STEP[c].column)} = %s" for c in columns)
+    params = [_STEP[c].get_db_prep_save(values[c], connection) for c in columns]
+    conditions = f"{_qn('status')} IN ({', '.join(['%s'] * len(were))})"
+    checked: list[Any] = list(were)
+    if expired_before is not None:
+        conditions += f" AND {_qn('lease_expires_at')} < %s"
+        checked.append(_STEP["lease_expires_at"].get_db_prep_save(expired_before, connection))
+    update = f"UPDATE {_qn(Step._meta.db_table)} SET {sets} WHERE "  # noqa: S608
+    if connection.features.can_return_rows_from_bulk_insert:  # RETURNING: SQLite 3.35+ too
+        wanted = ", ".join(["%s"] * len(step_ids))
+        sql = f"{update}{_qn('id')} IN ({wanted}) AND {conditions} RETURNING {_qn('id')}"
+        rows, _ = _run(sql, [*params, *step_ids, *checked])
+        return [row[0] for row in rows]
+    sql = f"{update}{_qn('id')} = %s AND {conditions}"
+    return [i for i in step_ids if _run(sql, [*params, i, *checked])[1]]
 
 
 @cache

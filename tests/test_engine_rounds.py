@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from executions import engine, step_sql
+from executions.engine import advance, running
 from executions.models import Execution, Step
 from executions.tasks import run_step_task
 from tests.engine_helpers import chain, make_workflow, transform
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def held(monkeypatch) -> list[int]:
     """The ids of the steps the engine dispatches, kept here instead of sent to a worker."""
     ids: list[int] = []
-    monkeypatch.setattr(engine, "_dispatch", ids.extend)
+    monkeypatch.setattr(advance, "dispatch", ids.extend)
     return ids
 
 
@@ -41,15 +42,15 @@ def run_to_the_end(steps: list[Step]) -> None:
 
 def test_a_round_commits_its_steps_together_after_all_of_them_ran(alice, held, monkeypatch):
     executions = started(alice, 3)
-    steps = [engine._claim(i) for i in held]
+    steps = [engine.claim(i) for i in held]
     seen = []
-    call_node = engine._call_node
+    call_node = running.call_node
 
     def watched(node, config, ctx):  # what is committed while each node runs
         seen.append(statuses(ctx.step_key))
         return call_node(node, config, ctx)
 
-    monkeypatch.setattr(engine, "_call_node", watched)
+    monkeypatch.setattr(running, "call_node", watched)
     successors = engine.run_round(steps)
     assert seen == [["running"] * 3] * 3  # no result was committed before the round's end
     assert statuses("a") == ["succeeded"] * 3
@@ -65,7 +66,7 @@ def test_a_round_commits_its_steps_together_after_all_of_them_ran(alice, held, m
 
 def test_a_failed_shared_commit_commits_each_step_on_its_own(alice, held, monkeypatch):
     started(alice, 3)
-    steps = [engine._claim(i) for i in held]
+    steps = [engine.claim(i) for i in held]
     store_result, failures = step_sql.store_result, [steps[1].pk]
 
     def failing_once(step_id, owner, values):
@@ -83,7 +84,7 @@ def test_a_failed_shared_commit_commits_each_step_on_its_own(alice, held, monkey
 
 def test_a_step_that_cannot_be_stored_does_not_lose_the_others(alice, held, monkeypatch):
     started(alice, 3)
-    steps = [engine._claim(i) for i in held]
+    steps = [engine.claim(i) for i in held]
     store_result, broken = step_sql.store_result, steps[0].pk
 
     def failing(step_id, owner, values):
@@ -104,7 +105,7 @@ def test_a_step_that_cannot_be_stored_does_not_lose_the_others(alice, held, monk
 
 def test_a_step_of_a_cancelled_execution_is_discarded_in_a_round(alice, held):
     first, second = started(alice, 2)
-    steps = [engine._claim(i) for i in held]
+    steps = [engine.claim(i) for i in held]
     Execution.objects.filter(pk=first.pk).update(status="cancelled")
     successors = engine.run_round(steps)
     assert [s.execution_id for s in successors] == [second.pk]
@@ -142,7 +143,7 @@ def test_a_task_adopts_steps_left_waiting_in_the_backlog(alice, held, settings):
     assert steps[0].pk == held[0]
     assert {s.execution_id for s in steps[1:]} == {executions[2].pk, executions[3].pk}
     assert all(s.status == "running" and s.lease_owner == engine.worker_id() for s in steps)
-    assert engine._claim(steps[1].pk) is None  # its own task finds it taken: nothing to do
+    assert engine.claim(steps[1].pk) is None  # its own task finds it taken: nothing to do
     run_to_the_end(steps)
     done = set(Execution.objects.filter(status="succeeded").values_list("pk", flat=True))
     assert done == {executions[0].pk, executions[2].pk, executions[3].pk}
@@ -180,7 +181,7 @@ def test_a_step_after_its_execution_failed_in_the_same_round_does_not_advance(al
         ],
     }
     (execution,) = started(alice, 1, graph)
-    steps = sorted((engine._claim(i) for i in held), key=lambda s: s.key)  # a fails first
+    steps = sorted((engine.claim(i) for i in held), key=lambda s: s.key)  # a fails first
     assert engine.run_round(steps) == []
     execution.refresh_from_db()
     assert execution.status == "failed"

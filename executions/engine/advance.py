@@ -1,0 +1,190 @@
+"""What follows from the steps' states: the state machine's decisions applied, ready steps sent.
+
+Call these while holding the execution row lock. They create the steps that became ready (or
+skipped), finish loops and the execution itself, admit the next execution a workflow's
+concurrency limit held back, and dispatch the ready steps once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from editor.models import Workflow
+from executions import events, step_sql
+from executions.engine import gate
+from executions.engine.leases import lease_until, worker_id
+from executions.engine.running import run_trigger
+from executions.models import Execution, Step
+from executions.plan import Plan, parse_key, plan_for
+from executions.statemachine import Decisions, StepState, decide, sole_successor
+from executions.tasks import run_step_task
+
+S = Step.Status
+E = Execution.Status
+
+
+def advance(
+    execution: Execution,
+    *,
+    claim: bool = False,
+    finished: Step | None = None,
+    fresh: bool = False,
+    ready: Sequence[int] = (),
+) -> Step | None:
+    """Apply what the state machine decides, and dispatch the steps that became ready (with
+    `ready`, steps the caller made pending) after commit. With `claim`, one more ready step is
+    created already claimed by this worker and returned (the caller runs it itself).
+    `finished` is the step whose checkpoint this is: when it simply hands over to its sole
+    successor, the other steps need not be read; nor when the execution is `fresh` (it has no
+    steps yet)."""
+    more, claimed = _apply(execution, claim=claim, finished=finished, fresh=fresh)
+    dispatch([*ready, *more])
+    return claimed
+
+
+def dispatch(ready: list[int]) -> None:
+    """Send ready steps to workers once the transaction commits."""
+    if ready:
+        transaction.on_commit(lambda: [run_step_task.delay(i) for i in ready])
+
+
+def _apply(
+    execution: Execution, *, claim: bool, finished: Step | None = None, fresh: bool = False
+) -> tuple[list[int], Step | None]:
+    """The ids of the steps that became ready, and the one created claimed (with `claim`)."""
+    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    target = sole_successor(plan, _state(finished)) if finished is not None else None
+    if target is not None:
+        decisions = Decisions(create={target: (target, S.PENDING)})
+    else:
+        decisions = decide(plan, {} if fresh else step_sql.step_states(execution.pk))
+    now = timezone.now()
+    for key, count in decisions.items_started.items():
+        # Not a change of status: the loop step waits on, with more of its items started.
+        Step.objects.filter(execution=execution, key=key).update(items_started=count)
+    for key in decisions.finish_loops:
+        _finish_loop(plan, execution, key, now)
+    created = [
+        Step(
+            execution=execution,
+            node_id=node_id,
+            key=key,
+            status=status,
+            finished_at=now if status == S.SKIPPED else None,
+            dispatched_at=now if status == S.PENDING else None,
+        )
+        for key, (node_id, status) in decisions.create.items()
+    ]
+    trigger = next(
+        (s for s in created if s.node_id == plan.trigger and s.status == S.PENDING), None
+    )
+    if trigger is not None:
+        run_trigger(plan.nodes[plan.trigger], trigger, execution, now)
+    claimed = None
+    if claim and not decisions.outcome:
+        claimed = next((s for s in created if s.status == S.PENDING), None)
+        if claimed is not None:
+            claimed.status, claimed.attempt, claimed.started_at = S.RUNNING, 1, now
+            claimed.lease_owner = worker_id()
+            claimed.lease_expires_at = lease_until(now)
+    gate.apply(gate.Create(created))
+    if decisions.outcome:
+        _finish_execution(execution, decisions.outcome, now)
+        return [], None
+    ready = [s.pk for s in created if s.status == S.PENDING]
+    if trigger is not None:  # finished already: what follows from it, in this transaction
+        more, successor = _apply(execution, claim=claim and claimed is None, finished=trigger)
+        ready += more
+        claimed = claimed or successor
+    return ready, claimed
+
+
+def _state(step: Step) -> StepState:
+    return StepState(
+        key=step.key,
+        node_id=step.node_id,
+        status=step.status,
+        handles=tuple(step.handles or ()),
+        error_handled=step.error_handled,
+        items_total=step.items_total,
+        items_started=step.items_started,
+    )
+
+
+def _finish_loop(plan: Plan, execution: Execution, key: str, now: datetime) -> None:
+    loop_id, scope = parse_key(key)
+    step = execution.steps.get(key=key)
+    total = step.items_total or 0
+    sinks = plan.body_sinks.get(loop_id, ())
+    sink_keys = [plan.key(sink, (*scope, i)) for sink in sinks for i in range(total)]
+    outputs = dict(execution.steps.filter(key__in=sink_keys).values_list("key", "output"))
+    results: list[Any] = []
+    for i in range(total):
+        per_sink = {sink: outputs.get(plan.key(sink, (*scope, i))) for sink in sinks}
+        results.append(next(iter(per_sink.values())) if len(sinks) == 1 else per_sink)
+    values: gate.StepValues = {
+        "status": S.SUCCEEDED,
+        "output": {"results": results},
+        "handles": ["done"],
+        "finished_at": now,
+    }
+    # A loop step waits while its items run.
+    gate.apply(gate.Move([step], values, were=(S.WAITING,)))
+
+
+def _finish_execution(execution: Execution, outcome: str, now: datetime) -> None:
+    execution.status = outcome
+    execution.finished_at = now
+    if outcome == E.FAILED:
+        failed = execution.steps.filter(status=S.FAILED, error_handled=False).first()
+        execution.error = (
+            f"Step '{failed.key}' failed: {failed.error}" if failed else "A step failed."
+        )
+        cancel_open_steps(execution, now)
+    step_sql.save_outcome(execution)
+    events.execution_changed(execution)
+    if execution.workflow.max_concurrency:
+        admit_next(execution.workflow_id)
+
+
+def cancel_open_steps(execution: Execution, now: datetime) -> None:
+    open_steps = list(execution.steps.filter(status__in=(S.PENDING, S.WAITING)))
+    values: gate.StepValues = {"status": S.CANCELLED, "finished_at": now, "wake_at": None}
+    gate.apply(gate.Move(open_steps, values, were=(S.PENDING, S.WAITING)))
+
+
+def admit(workflow: Workflow, execution: Execution) -> None:
+    """Start a pending execution if the workflow's limit allows. Hold the workflow row lock."""
+    if workflow.max_concurrency:
+        running = Execution.objects.filter(
+            workflow=workflow, status__in=(E.RUNNING, E.PAUSED)
+        ).count()
+        if running >= workflow.max_concurrency:
+            execution.waiting_reason = (
+                f"Waiting: {running} of {workflow.max_concurrency} allowed executions "
+                "of this workflow are running."
+            )
+            execution.save(update_fields=["waiting_reason"])
+            events.execution_changed(execution)
+            return
+    execution.status = E.RUNNING
+    execution.started_at = timezone.now()
+    execution.waiting_reason = ""
+    execution.save(update_fields=["status", "started_at", "waiting_reason"])
+    events.execution_changed(execution)
+    advance(execution)
+
+
+def admit_next(workflow_id: int) -> None:
+    """Admit the workflow's oldest pending execution, if its limit allows now."""
+    workflow = Workflow.objects.select_for_update().get(pk=workflow_id)
+    waiting = (
+        Execution.objects.filter(workflow=workflow, status=E.PENDING).order_by("created_at").first()
+    )
+    if waiting is not None:
+        admit(workflow, waiting)

@@ -1,0 +1,285 @@
+"""Running a claimed step: inputs gathered, config rendered, node called; the result returned."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.utils import timezone
+from pydantic import ValidationError
+
+from credentials.runtime import resolve as resolve_credential
+from editor.models import WorkflowVersion
+from editor.nodes.base import NodeConfig, NodeError, RunContext, Secret
+from editor.nodes.logic_loop import Config as LoopConfig
+from editor.nodes.utility_delay import Config as DelayConfig
+from editor.templating import TemplateError, render_value
+from editor.validation import config_issues
+from executions import events, step_sql
+from executions.engine.gate import StepValues
+from executions.engine.leases import LEASES
+from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
+from executions.models import Execution, Step
+from executions.plan import Plan, PlanNode, parse_key, plan_for
+from executions.statemachine import FINISHED
+from workfuse.lib import redaction
+
+log = logging.getLogger(__name__)
+S = Step.Status
+
+
+class Finished(NamedTuple):
+    """What later steps read of a finished step (its output never changes once finished)."""
+
+    node_id: str
+    usable: bool  # succeeded, or failed with the error handled: its output feeds successors
+    output: Any
+    handles: list[str]
+
+
+def run(step: Step) -> StepResult:
+    """Run a step this worker holds the lease of, and return its result without storing it.
+    `step.execution` is loaded, and `step.known` holds the finished steps whose outputs this
+    worker has already read or written in this execution (`_gather` only queries the rest: a
+    finished step's output never changes)."""
+    execution = step.execution
+    plan = plan_for(
+        execution.version_id, lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph
+    )
+    node = plan.nodes[step.node_id]
+    attempt_started = timezone.now()
+    secrets: set[str] = set()  # resolved credential values: scrubbed from all the step stores
+    try:
+        context, inputs, primary = _gather(plan, step, execution)
+        if node.type == "utility.delay":
+            return _run_delay(node, step, execution, context)
+        config = render_config(node, step, execution, context)
+        if node.type == "logic.loop":
+            assert isinstance(config, LoopConfig)
+            return _start_loop(step, config.items)
+        secret = _resolve_credential(node, config, execution)
+        secrets = redaction.forms_of(secret.value) if secret is not None else set()
+        ctx = RunContext(
+            execution_id=str(execution.id),
+            node_id=node.id,
+            step_key=step.key,
+            attempt=step.attempt,
+            input=primary,
+            variables=context,
+            inputs=inputs,
+            secret=secret,
+            emit=lambda message: events.token(
+                execution.id, execution.workflow_id, node.id, message.get("text", "")
+            ),
+        )
+        with LEASES.holding(step.id), redaction.registered(secrets):
+            output = call_node(node, config, ctx)
+        output = _checked_output(redaction.scrub(output, secrets))
+    except NodeError as exc:
+        exc.message = redaction.scrub(exc.message, secrets)
+        exc.detail = redaction.scrub(exc.detail, secrets)
+        return failure(node, step, exc, attempt_started)
+    except Exception as exc:  # a bug in a node must fail the step, not the worker
+        with redaction.registered(secrets):
+            log.exception("Node %s (%s) crashed in execution %s", node.id, node.type, execution.id)
+        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets)
+        return failure(node, step, NodeError(message), attempt_started)
+    handles = node.node_type.active_handles(config, output)
+    rendered = redaction.scrub(config.model_dump(), secrets)
+    return succeeded(step, output, handles, attempt_started, rendered=rendered)
+
+
+def run_trigger(node: PlanNode, step: Step, execution: Execution, now: datetime) -> None:
+    """Finish a trigger's step as it is created: its output is the run's payload (no trigger
+    node does more), so it needs no task, claim or commit of its own. It runs through the same
+    config check and node call as any step, and fails the same way (e.g. a payload above the
+    output limit)."""
+    step.status, step.attempt, step.started_at = S.RUNNING, 1, now
+    values: StepValues
+    try:
+        config = render_config(node, step, execution, {})
+        ctx = RunContext(
+            execution_id=str(execution.id),
+            node_id=node.id,
+            step_key=step.key,
+            input=execution.trigger_data,
+        )
+        output = _checked_output(call_node(node, config, ctx))
+    except NodeError as exc:
+        record = attempt_record(step, now, "failed", exc.message, retryable=False)
+        values = failed(node, exc.message, [record], timezone.now(), exc.detail)
+    else:
+        values = {
+            "status": S.SUCCEEDED,
+            "output": output,
+            "handles": node.node_type.active_handles(config, output),
+            "input": config.model_dump(),
+            "finished_at": timezone.now(),
+            "attempts": [attempt_record(step, now, "succeeded")],
+        }
+    for name, value in values.items():
+        setattr(step, name, value)
+    step.dispatched_at = None  # never sent to a worker
+
+
+def call_node(node: PlanNode, config: NodeConfig, ctx: RunContext) -> Any:
+    """The one place node code runs."""
+    if node.node_type.run is None:
+        raise NodeError(f"Node type {node.type} does not run as a step")
+    return node.node_type.run(config, ctx)
+
+
+def render_config(
+    node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
+) -> NodeConfig:
+    raw = execution.overrides.get(step.key, execution.overrides.get(node.id, node.config))
+    try:
+        rendered = (
+            raw
+            if node.node_type.is_trigger
+            else {**raw, **render_value(node.node_type.template_config(raw), context)}
+        )
+    except TemplateError as exc:
+        raise NodeError(f"Template error in {exc.message}") from exc
+    try:
+        return node.node_type.Config.model_validate(rendered)
+    except ValidationError as exc:
+        problems = "; ".join(f"{i.field}: {i.message}" for i in config_issues(node.id, exc))
+        raise NodeError(f"Invalid settings after templates were filled in: {problems}") from exc
+
+
+def _resolve_credential(node: PlanNode, config: NodeConfig, execution: Execution) -> Secret | None:
+    """The node's credential, resolved for this step only (never stored, never logged)."""
+    credential_id = getattr(config, "credential", None)
+    if node.node_type.is_trigger or not node.node_type.credential_kinds or credential_id is None:
+        return None
+    return resolve_credential(
+        execution.workflow.owner_id,
+        credential_id,
+        node.node_type.credential_kinds,
+        execution_id=str(execution.id),
+        node_id=node.id,
+    )
+
+
+def _checked_output(output: Any) -> Any:
+    try:
+        text = json.dumps(output, default=str)
+    except (TypeError, ValueError) as exc:
+        raise NodeError(f"The node's output is not JSON: {exc}") from exc
+    limit = settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES
+    if len(text) > limit:
+        raise NodeError(
+            f"The output is {len(text) / 1e6:.1f} MB, above the {limit / 1e6:.1f} MB limit per step "
+            "(WORKFUSE_MAX_STEP_OUTPUT_BYTES). Keep large data outside the workflow, or select the "
+            "part you need."
+        )
+    return json.loads(text)  # what is stored is exactly what later steps and the API will read
+
+
+def _gather(
+    plan: Plan, step: Step, execution: Execution
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Template variables, the outputs of active inputs, and the single input (or all of them)."""
+    node = plan.nodes[step.node_id]
+    _, scope = parse_key(step.key)
+    context: dict[str, Any]
+    if node.id == plan.trigger:
+        context = {"trigger": {}, "nodes": {}, "execution": _execution_vars(execution)}
+        return context, {}, execution.trigger_data
+    wanted = {plan.key(a, scope): a for a in plan.ancestors[node.id]}
+    known = step.known
+    missing = [key for key in wanted if key not in known]
+    if missing:
+        for key, node_id, status, output, error_handled, fired in step_sql.step_results(
+            execution.pk, missing
+        ):
+            if status in FINISHED:
+                known[key] = Finished(
+                    node_id, status == S.SUCCEEDED or error_handled, output, fired
+                )
+    outputs: dict[str, Any] = {}
+    handles: dict[str, list[str]] = {}
+    for key in wanted:
+        finished = known.get(key)
+        if finished is not None and finished.usable:
+            outputs[finished.node_id] = finished.output
+            handles[finished.node_id] = finished.handles
+    context = {
+        "trigger": outputs.get(plan.trigger, {}),
+        "nodes": outputs,
+        "execution": _execution_vars(execution),
+    }
+    if node.loops:
+        innermost = node.loops[-1]
+        loop_step = (
+            Step.objects.filter(execution=execution, key=plan.key(innermost, scope))
+            .values_list("input", flat=True)
+            .first()
+            or {}
+        )
+        items: list[Any] = loop_step.get("items", [])
+        index = scope[len(plan.nodes[innermost].loops)]
+        context["item"], context["index"] = items[index], index
+    inputs: dict[str, Any] = {}
+    for source, handle in plan.incoming.get(node.id, ()):
+        if plan.nodes[source].type == "logic.loop" and handle == "each":
+            inputs[source] = context.get("item")
+        elif source in outputs and handle in handles.get(source, []):
+            inputs[source] = outputs[source]
+    primary = next(iter(inputs.values())) if len(inputs) == 1 else inputs
+    return context, inputs, primary
+
+
+def _execution_vars(execution: Execution) -> dict[str, Any]:
+    started = execution.started_at or execution.created_at
+    return {"id": str(execution.id), "started_at": started.isoformat() if started else None}
+
+
+def _run_delay(
+    node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
+) -> StepResult:
+    now = timezone.now()
+    if step.wake_at is not None:  # the timer fired: the wait is over
+        waited = int((now - step.started_at).total_seconds() * 1000) if step.started_at else 0
+        return succeeded(step, {"waited_ms": waited, "resumed_at": now.isoformat()}, ["main"], now)
+    config = render_config(node, step, execution, context)
+    assert isinstance(config, DelayConfig)
+    if config.until is not None:
+        try:
+            wake = datetime.fromisoformat(str(config.until).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise NodeError(f"until: '{config.until}' is not an ISO 8601 date-time") from exc
+        if wake.tzinfo is None:
+            wake = wake.replace(tzinfo=timezone.get_current_timezone())
+    else:
+        assert config.seconds is not None  # the Config holds exactly one of until and seconds
+        try:
+            seconds = float(config.seconds)
+        except (TypeError, ValueError) as exc:
+            raise NodeError(f"seconds: '{config.seconds}' is not a number") from exc
+        wake = now + timedelta(seconds=max(0.0, seconds))
+    if wake <= now:
+        return succeeded(step, {"waited_ms": 0, "resumed_at": now.isoformat()}, ["main"], now)
+    values: StepValues = {
+        "status": S.WAITING,
+        "wake_at": wake,
+        "lease_expires_at": None,
+        "input": config.model_dump(),
+    }
+    return StepResult(step, values, advance=False)
+
+
+def _start_loop(step: Step, items: Any) -> StepResult:
+    if not isinstance(items, list):
+        raise NodeError(f"items must be a list; the template gave {type(items).__name__}")
+    values: StepValues = {
+        "status": S.WAITING,
+        "input": {"items": items},
+        "items_total": len(items),
+        "lease_expires_at": None,
+    }
+    return StepResult(step, values)

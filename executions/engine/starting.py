@@ -1,0 +1,112 @@
+"""Starting an execution: the workflow's version checked once, the run created and set going."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from editor.models import Workflow, WorkflowVersion
+from editor.validation import GraphIssue, validate_graph
+from executions import events, step_sql
+from executions.engine import gate
+from executions.engine.advance import admit, advance
+from executions.models import Execution, Step
+
+E = Execution.Status
+
+_valid_versions: set[int] = set()
+_versions: dict[tuple[int, int], WorkflowVersion] = {}
+
+
+class ExecutionRefused(Exception):
+    """The workflow cannot run as it is (invalid graph); `issues` say why."""
+
+    def __init__(self, issues: list[GraphIssue]):
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+def start_execution(
+    workflow: Workflow,
+    payload: Any = None,
+    *,
+    trigger_kind: str = Execution.Trigger.MANUAL,
+    version: WorkflowVersion | None = None,
+    replay_of: Execution | None = None,
+    rerun_from: str = "",
+    overrides: dict[str, Any] | None = None,
+    reuse_steps: list[Step] | None = None,
+) -> Execution:
+    """Create an execution of the workflow's current (or a given) version and start it, or
+    queue it as pending when the workflow's concurrency limit is reached."""
+    version = version or _version(workflow)
+    if version.pk not in _valid_versions:  # versions never change: validate each once per process
+        issues = validate_graph(version.graph, owner=workflow.owner)
+        if issues:
+            raise ExecutionRefused(issues)
+        _valid_versions.add(version.pk)
+    # No savepoint when a caller's transaction is open (a webhook's, with its delivery record):
+    # a failure here fails that transaction anyway, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
+        # The workflow row lock only serialises admissions when there is a limit to respect.
+        locked = (
+            Workflow.objects.select_for_update().get(pk=workflow.pk)
+            if workflow.max_concurrency
+            else workflow
+        )
+        unlimited = not locked.max_concurrency
+        execution = Execution(
+            workflow=locked,
+            version=version,
+            trigger_kind=trigger_kind,
+            trigger_data=payload if payload is not None else {},
+            replay_of=replay_of,
+            rerun_from=rerun_from,
+            overrides=overrides or {},
+            # Without a limit the run starts at once: no separate admission write.
+            status=E.RUNNING if unlimited else E.PENDING,
+            started_at=timezone.now() if unlimited else None,
+        )
+        step_sql.insert([execution])
+        if reuse_steps:
+            gate.apply(gate.Create([_copy_step(execution, s) for s in reuse_steps]))
+        if unlimited:
+            events.execution_changed(execution)
+            advance(execution, fresh=not reuse_steps)
+        else:
+            admit(locked, execution)
+    return execution
+
+
+def _version(workflow: Workflow) -> WorkflowVersion:
+    """The workflow's current version (versions never change once saved: kept per process)."""
+    key = (workflow.pk, workflow.version)
+    version = _versions.get(key)
+    if version is None:
+        if len(_versions) > 1000:
+            _versions.clear()
+        version = _versions[key] = workflow.versions.get(number=workflow.version)
+    return version
+
+
+def _copy_step(execution: Execution, old: Step) -> Step:
+    return Step(
+        execution=execution,
+        node_id=old.node_id,
+        key=old.key,
+        status=old.status,
+        attempt=old.attempt,
+        attempts=old.attempts,
+        input=old.input,
+        output=old.output,
+        error=old.error,
+        error_handled=old.error_handled,
+        handles=old.handles,
+        items_total=old.items_total,
+        items_started=old.items_started,
+        started_at=old.started_at,
+        finished_at=old.finished_at,
+        reused=True,
+    )
