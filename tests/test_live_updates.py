@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils import timezone
 
-from executions import engine
+from executions import engine, events
+from executions.engine import advance
+from executions.models import Execution, Step
 from tests.engine_helpers import chain, make_workflow, transform
 from workfuse.asgi import application
 
@@ -126,6 +131,76 @@ def test_execution_socket_gets_only_that_executions_messages(alice):
     messages = asyncio.run(scenario())
     assert {m["execution_id"] for m in messages} == {str(watched.pk)}
     assert [m["status"] for m in messages if m["type"] == "execution"] == ["cancelled"]
+
+
+WAIT_AN_HOUR = {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}
+
+
+def step_messages_while(
+    user: Any, execution: Execution, action: Callable[[], Any], last: Callable[[dict], bool]
+) -> list[tuple[str, str, int]]:
+    """(key, status, attempt) of the step messages an execution socket gets while `action` runs,
+    up to the message `last` matches (messages sent before, e.g. still on their way through
+    Redis when the socket joined, are left out)."""
+    headers = session_headers(user)
+
+    async def scenario() -> list[dict]:
+        ws = connect(f"/ws/executions/{execution.pk}/", headers)
+        assert (await ws.connect())[0]
+        await ws.receive_json_from()  # the snapshot
+        before = events.now_iso()
+        await database_sync_to_async(action)()
+        messages = await receive_until(ws, lambda m: m["sent_at"] >= before and last(m))
+        await ws.disconnect()
+        return [m for m in messages if m["sent_at"] >= before]
+
+    messages = asyncio.run(scenario())
+    return [(m["key"], m["status"], m["attempt"]) for m in messages if m["type"] == "step"]
+
+
+def test_a_due_timer_is_announced_as_it_wakes(alice):
+    execution = engine.start_execution(make_workflow(alice, chain(WAIT_AN_HOUR)))
+    in_an_hour = timezone.now() + timedelta(seconds=3601)
+    messages = step_messages_while(
+        alice,
+        execution,
+        lambda: engine.sweep(now=in_an_hour),
+        lambda m: m["type"] == "step" and m["status"] == "succeeded",
+    )
+    # Woken to pending by the sweep, then claimed and finished by the (eager) worker.
+    assert messages == [("wait", "pending", 1), ("wait", "running", 2), ("wait", "succeeded", 2)]
+
+
+def test_a_dead_workers_step_taken_back_is_announced(alice):
+    execution = engine.start_execution(make_workflow(alice, chain(WAIT_AN_HOUR)))
+    # A worker claimed 'wait' and died: running with an old lease.
+    Step.objects.filter(execution=execution, key="wait").update(
+        status="running",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        lease_owner="dead",
+        wake_at=None,
+    )
+    messages = step_messages_while(
+        alice, execution, engine.sweep, lambda m: m["type"] == "step" and m["status"] == "waiting"
+    )
+    # Back to pending by the sweep, then run again by the (eager) worker.
+    assert messages == [("wait", "pending", 1), ("wait", "running", 2), ("wait", "waiting", 2)]
+
+
+def test_a_step_claimed_after_a_pause_is_given_back_and_announced(alice, monkeypatch):
+    held: list[int] = []
+    monkeypatch.setattr(advance, "dispatch", held.extend)
+    execution = engine.start_execution(make_workflow(alice, chain(transform("a"))))
+    engine.pause(execution)
+    # The step's task arrives after the pause: it claims the step, then gives it back.
+    messages = step_messages_while(
+        alice,
+        execution,
+        lambda: engine.run_step(held[0]),
+        lambda m: m["type"] == "step" and m["status"] == "pending",
+    )
+    assert messages == [("a", "running", 1), ("a", "pending", 0)]
+    assert Step.objects.get(pk=held[0]).status == "pending"
 
 
 @pytest.mark.parametrize("who", ["outsider", "anonymous"])
