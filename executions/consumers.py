@@ -20,12 +20,15 @@ FORBIDDEN = 4403
 
 
 def snapshot(execution: Execution | None, **extra: Any) -> dict[str, Any]:
-    steps = list(execution.steps.all()) if execution is not None else []
     return {
         "type": "snapshot",
         **extra,
         "execution": events.execution_payload(execution) if execution is not None else None,
-        "steps": [events.step_payload(s, execution) for s in steps],
+        "steps": (
+            [events.step_payload(s, execution) for s in execution.steps.all()]
+            if execution is not None
+            else []
+        ),
         "sent_at": events.now_iso(),
     }
 

@@ -16,10 +16,13 @@ import logging
 import threading
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
+
+from executions.models import Execution, Step
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ _own_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
 
 
-def workflow_group(workflow_id: Any) -> str:
+def workflow_group(workflow_id: int) -> str:
     return f"workflow.{workflow_id}"
 
 
@@ -47,9 +50,7 @@ def _publisher_loop() -> asyncio.AbstractEventLoop:
         return _own_loop
 
 
-def _target_loop(layer: Any) -> asyncio.AbstractEventLoop | None:
-    from channels.layers import InMemoryChannelLayer
-
+def _target_loop(layer: BaseChannelLayer) -> asyncio.AbstractEventLoop | None:
     if isinstance(layer, InMemoryChannelLayer):
         return _server_loop if _server_loop is not None and _server_loop.is_running() else None
     return _publisher_loop()
@@ -74,7 +75,7 @@ def publish(group: str, payload: dict[str, Any]) -> None:
 _publishers: dict[asyncio.AbstractEventLoop, _Publisher] = {}
 
 
-def _publisher(loop: asyncio.AbstractEventLoop, layer: Any) -> _Publisher:
+def _publisher(loop: asyncio.AbstractEventLoop, layer: BaseChannelLayer) -> _Publisher:
     with _lock:
         publisher = _publishers.get(loop)
         if publisher is None:
@@ -93,7 +94,7 @@ class _Publisher:
     instead of one per step; a lone update is not delayed. Threads only append under a lock;
     the loop is woken once per window, not per message."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, layer: Any):
+    def __init__(self, loop: asyncio.AbstractEventLoop, layer: BaseChannelLayer):
         self.loop, self.layer = loop, layer
         self.lock = threading.Lock()
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -146,7 +147,7 @@ def on_commit(group: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: publish(group, payload))
 
 
-def step_payload(step: Any, execution: Any) -> dict[str, Any]:
+def step_payload(step: Step, execution: Execution) -> dict[str, Any]:
     return {
         "type": "step",
         "execution_id": str(step.execution_id),
@@ -162,7 +163,7 @@ def step_payload(step: Any, execution: Any) -> dict[str, Any]:
     }
 
 
-def execution_payload(execution: Any) -> dict[str, Any]:
+def execution_payload(execution: Execution) -> dict[str, Any]:
     return {
         "type": "execution",
         "execution_id": str(execution.id),
@@ -176,15 +177,15 @@ def execution_payload(execution: Any) -> dict[str, Any]:
     }
 
 
-def step_changed(step: Any, execution: Any) -> None:
+def step_changed(step: Step, execution: Execution) -> None:
     on_commit(workflow_group(execution.workflow_id), step_payload(step, execution))
 
 
-def execution_changed(execution: Any) -> None:
+def execution_changed(execution: Execution) -> None:
     on_commit(workflow_group(execution.workflow_id), execution_payload(execution))
 
 
-def token(execution_id: Any, workflow_id: Any, node_id: str, text: str) -> None:
+def token(execution_id: UUID, workflow_id: int, node_id: str, text: str) -> None:
     """Streaming AI tokens are sent at once: they are not state and have no commit to wait for."""
     publish(
         workflow_group(workflow_id),
