@@ -48,6 +48,7 @@ _STEP_COLUMNS = _fields(Step)
 _EXECUTION_COLUMNS = _fields(Execution)
 # What a worker reads of the workflow with its execution (the rest is loaded if ever used).
 _WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "max_concurrency"))
+(_FINISHED_AT,) = _fields(Execution, ("finished_at",))
 
 
 def _qn(name: str | None) -> str:
@@ -172,12 +173,11 @@ def _finish_sql(vendor: str) -> str:
 
 def save_outcome(execution: Execution) -> None:
     """Store the execution's `status`, `finished_at` and `error`."""
-    (finished_at,) = _fields(Execution, ("finished_at",))
     _run(
         _finish_sql(connection.vendor),
         [
             execution.status,
-            finished_at.get_db_prep_save(execution.finished_at, connection),
+            _FINISHED_AT.get_db_prep_save(execution.finished_at, connection),
             execution.error,
             _key(Execution, execution.pk),
         ],
