@@ -2,12 +2,12 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test browsers setup migrate lint format lock bench clean
+.PHONY: run test typecheck browsers setup migrate lint format lock bench clean
 
 run: setup
 	$(PY) manage.py serve
 
-test: setup browsers
+test: setup browsers typecheck
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		echo "Running the whole suite against $$DATABASE_URL and $$REDIS_URL"; \
 		$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
@@ -29,6 +29,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
+
+# mypy with django-stubs over the apps and workfuse/lib ([tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,8 @@ class Recorder:
         self.requests: list[dict[str, Any]] = []
         self.script: list[tuple[int, dict, Any]] = []  # answered in order, then 200 {"ok": true}
         self.holds: dict[str, threading.Event] = {}  # path -> requests wait until it is set
+        self.delays: dict[str, float] = {}  # path -> seconds each request takes to answer
+        self.in_flight = 0  # requests being answered right now
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,8 +69,13 @@ class Recorder:
                     }
                 )
                 gate = recorder.holds.get(urlsplit(self.path).path)
-                if gate is not None:
-                    gate.wait(timeout=60)
+                recorder.in_flight += 1
+                try:
+                    if gate is not None:
+                        gate.wait(timeout=60)
+                    time.sleep(recorder.delays.get(urlsplit(self.path).path, 0))
+                finally:
+                    recorder.in_flight -= 1
                 status, headers, payload = (
                     recorder.script.pop(0) if recorder.script else (200, {}, {"ok": True})
                 )

@@ -45,14 +45,24 @@ def test_killing_workers_at_random_loses_no_execution_and_repeats_no_finished_st
         workflow = make_workflow(alice, graph)
         queue_mode.beat()
         workers = [queue_mode.worker(concurrency=2, name=f"w{i}") for i in range(2)]
-        # Submissions are spread over the chaos period, so kills land while steps run.
-        executions, kills = [], 0
+        # Submissions are spread over the chaos period, so kills land while steps run; the
+        # HTTP step takes 0.2 s. Halfway through, every worker is killed while a request is in
+        # flight, so at least one kill lands mid-step whatever the random ones hit.
+        server.delays["/record"] = 0.2
+        executions, kills, everyone_killed = [], 0, False
         started = time.monotonic()
         next_kill = started + rng.uniform(0.5, 1.5)
         while len(executions) < EXECUTIONS or time.monotonic() - started < CHAOS_SECONDS:
             if len(executions) < EXECUTIONS:
                 executions.append(engine.start_execution(workflow, {"n": len(executions)}))
-            if time.monotonic() >= next_kill:
+            halfway = time.monotonic() - started > CHAOS_SECONDS / 2
+            if halfway and not everyone_killed and server.in_flight:
+                for victim in workers:
+                    victim.kill()
+                kills += len(workers)
+                workers = [queue_mode.worker(concurrency=2, name=f"all{i}") for i in range(2)]
+                everyone_killed = True
+            elif time.monotonic() >= next_kill:
                 victim = workers.pop(rng.randrange(len(workers)))
                 victim.kill()
                 kills += 1
@@ -73,7 +83,7 @@ def test_killing_workers_at_random_loses_no_execution_and_repeats_no_finished_st
 
     statuses = Counter(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
     assert statuses == {"succeeded": EXECUTIONS}, statuses
-    assert kills >= 4
+    assert everyone_killed and kills >= 4
     interrupted = [
         s
         for s in Step.objects.filter(execution_id__in=ids)
