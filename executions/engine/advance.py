@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from editor.models import Workflow
+from executions import dispatch as dispatch_steps
 from executions import events, step_sql
 from executions.engine import gate
 from executions.engine.leases import lease_until, worker_id
@@ -22,7 +23,6 @@ from executions.engine.running import run_trigger
 from executions.models import Execution, Step
 from executions.plan import Plan, parse_key, plan_for
 from executions.statemachine import Decisions, StepState, decide, sole_successor
-from executions.tasks import run_step_task
 
 S = Step.Status
 E = Execution.Status
@@ -50,7 +50,7 @@ def advance(
 def dispatch(ready: list[int]) -> None:
     """Send ready steps to workers once the transaction commits."""
     if ready:
-        transaction.on_commit(lambda: [run_step_task.delay(i) for i in ready])
+        transaction.on_commit(lambda: dispatch_steps.send(ready))
 
 
 def _apply(

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from executions import dispatch
 from executions.engine import gate
 from executions.engine.advance import advance
 from executions.engine.outcomes import failed
 from executions.models import Execution, Step
 from executions.plan import plan_for
-from executions.tasks import run_step_task
 
 S = Step.Status
 E = Execution.Status
@@ -50,8 +50,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     )
     # Sent again, still pending: not a change of status.
     Step.objects.filter(pk__in=stale).update(dispatched_at=now)
-    for step_id in [*(s.pk for s in woken), *expired, *stale]:
-        run_step_task.apply_async((step_id,), queue=settings.WORKFUSE_WAKEUP_QUEUE)
+    dispatch.send([*(s.pk for s in woken), *expired, *stale], wakeup=True)
     return {"woken": len(woken), "expired": len(expired), "redispatched": len(stale)}
 
 
@@ -69,8 +68,7 @@ def recover_after_restart() -> int:
         )
     )
     Step.objects.filter(pk__in=ready).update(dispatched_at=now)
-    for step_id in ready:
-        run_step_task.delay(step_id)
+    dispatch.send(ready)
     return len(ready)
 
 

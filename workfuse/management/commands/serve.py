@@ -1,3 +1,5 @@
+"""`manage.py serve`: what `make run` starts (embedded mode: one process does everything)."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Serve WorkFuse over ASGI (HTTP + WebSockets). In embedded mode (no REDIS_URL) the "
-        "Celery worker and beat run inside this process too."
+        "Serve WorkFuse over ASGI (HTTP + WebSockets). In embedded mode (no REDIS_URL) steps "
+        "run in worker threads of this process and the sweep runs every second beside them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,12 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         if settings.EMBEDDED:
-            from executions.embedded import start_beat, start_worker
+            from executions import dispatch
             from executions.engine import recover_after_restart
-            from workfuse.celery import app
 
-            start_worker(app)
-            start_beat(app)
+            dispatch.start_embedded(settings.WORKFUSE_EMBEDDED_THREADS)
             resumed = recover_after_restart()
             if resumed:
                 self.stdout.write(f"Resumed {resumed} unfinished step(s) from the database.")
