@@ -22,6 +22,7 @@ from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_
 from django.conf import settings
 from django.db import transaction
 
+from executions import completion
 from executions.models import Execution, Step
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,9 @@ def step_changed(step: Step, execution: Execution) -> None:
 
 def execution_changed(execution: Execution) -> None:
     on_commit(workflow_group(execution.workflow_id), execution_payload(execution))
+    if execution.status in completion.FINISHED:  # a synchronous webhook may be waiting for it
+        key, status = execution.pk, execution.status
+        transaction.on_commit(lambda: completion.announce(key, status))
 
 
 def token(execution_id: UUID, workflow_id: int, node_id: str, text: str) -> None:

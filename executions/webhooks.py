@@ -11,15 +11,23 @@ delays the run (the sweep re-sends it), so a 2xx always has its execution.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
-import time
-from typing import Any
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, JsonResponse
+from django.db import close_old_connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
@@ -28,12 +36,13 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import engine, idempotency
+from executions import completion, engine, idempotency
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
 from workfuse.lib import redaction, safe_json
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _answer(
@@ -129,47 +138,121 @@ def _over_rate(request: HttpRequest, workflow: Workflow) -> dict[str, Any] | Non
     return usage if usage and usage["should_limit"] else None
 
 
+@dataclass
+class Ingested:
+    """What `_ingest` came to: an answer already, or a run that was started."""
+
+    response: HttpResponse | None = None
+    execution: Execution | None = None
+    wait: bool = False  # response=last_node: answer with the run's result
+
+
 @csrf_exempt
 @login_not_required
-def receive(request: HttpRequest, token: str) -> JsonResponse:
+async def receive(request: HttpRequest, token: str) -> HttpResponse:
+    """`/hooks/<token>`. Async, so that a synchronous webhook waiting for its run holds no
+    thread: the checks and the start run in a thread of their own (as does the start of the
+    run itself, `_ingest`), then the answer waits on the run's completion (`completion`)."""
+    execution_id = uuid.uuid4()
+    async with completion.expecting(execution_id) as expected:
+        ingested = await in_thread(_ingest, request, token, execution_id)
+        if ingested.response is not None:
+            return ingested.response
+        assert ingested.execution is not None
+        execution = ingested.execution
+        if ingested.wait:
+            status = await expected.finished(
+                settings.WORKFUSE_WEBHOOK_WAIT_SECONDS,
+                lambda: in_thread(_status, execution.pk),
+            )
+            if status is not None:
+                return await in_thread(_result, execution, status)
+        return _accepted(request, execution)
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking work (the database, node code) off the event loop: in the webhook thread
+    pool on the fast path (`pooled`), else in the request's thread as Django runs sync code
+    under ASGI (and as the test client needs). The loop, and every other request, go on."""
+    if _pooled.get():
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_pool(), _closing, function, *args)
+    return await sync_to_async(function, thread_sensitive=True)(*args)
+
+
+_pooled: ContextVar[bool] = ContextVar("pooled", default=False)
+_threads: ThreadPoolExecutor | None = None
+
+
+@contextmanager
+def pooled() -> Iterator[None]:
+    """Within this block (`hooks_asgi`), webhooks do their blocking work in a shared pool of
+    WORKFUSE_WEBHOOK_THREADS threads, each returning its database connection after a call."""
+    token = _pooled.set(True)
+    try:
+        yield
+    finally:
+        _pooled.reset(token)
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _threads
+    if _threads is None:
+        size = settings.WORKFUSE_WEBHOOK_THREADS
+        _threads = ThreadPoolExecutor(size, thread_name_prefix="webhook")
+    return _threads
+
+
+def _closing(function: Callable[..., T], *args: Any) -> T:
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
+
+
+def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingested:
+    """Everything that decides whether the call starts a run, then the start (the request is
+    stored as the trigger data and committed before any answer). A synchronous webhook's run
+    then starts here, in this thread, for up to WORKFUSE_INLINE_BUDGET_MS (`run_chain`)."""
     workflow = (
         Workflow.objects.select_related("owner").filter(webhook_token=token, is_active=True).first()
     )
     config = _trigger_config(workflow) if workflow else None
     if workflow is None or config is None:
-        return _refuse(request, None, 404, "not_found", "No active webhook at this URL.")
+        return _done(_refuse(request, None, 404, "not_found", "No active webhook at this URL."))
     if request.method not in config.methods:
-        return _refuse(
-            request,
-            workflow,
-            405,
-            "method_not_allowed",
-            f"This webhook accepts {', '.join(config.methods)}.",
-            Allow=", ".join(config.methods),
+        return _done(
+            _refuse(
+                request,
+                workflow,
+                405,
+                "method_not_allowed",
+                f"This webhook accepts {', '.join(config.methods)}.",
+                Allow=", ".join(config.methods),
+            )
         )
     limit = settings.WORKFUSE_WEBHOOK_MAX_BYTES
+    too_large = f"The body is larger than {limit} bytes."
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
-        return _refuse(
-            request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
-        )
+        return _done(_refuse(request, workflow, 413, "too_large", too_large))
     try:
         raw: bytes | None = request.body
     except RequestDataTooBig:  # no usable Content-Length, and more than Django reads at all
         raw = None
     if raw is None or len(raw) > limit:
-        return _refuse(
-            request, workflow, 413, "too_large", f"The body is larger than {limit} bytes."
-        )
+        return _done(_refuse(request, workflow, 413, "too_large", too_large))
     usage = _over_rate(request, workflow)
     if usage is not None:
-        return _refuse(
-            request,
-            workflow,
-            429,
-            "rate_limited",
-            "Too many requests for this workflow; slow down.",
-            Retry_After=str(max(1, usage["time_left"])),
+        return _done(
+            _refuse(
+                request,
+                workflow,
+                429,
+                "rate_limited",
+                "Too many requests for this workflow; slow down.",
+                Retry_After=str(max(1, usage["time_left"])),
+            )
         )
     secret_forms: set[str] = set()
     if config.auth != "none" and config.credential is not None:  # Config requires it then
@@ -180,7 +263,7 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
             verify(config, str(secret.value), request.headers, raw)
         except (NodeError, SignatureRejected) as exc:
             reason = exc.message if isinstance(exc, NodeError) else exc.reason
-            return _refuse(request, workflow, 401, "unauthorized", reason)
+            return _done(_refuse(request, workflow, 401, "unauthorized", reason))
         secret_forms = redaction.forms_of(secret.value)
     hidden = {name.lower() for name in auth_headers(config)}
     received = {
@@ -194,39 +277,90 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
     try:
         safe_json.check(received)
     except safe_json.JsonRefused as exc:
-        return _refuse_input(request, workflow, "request", exc)
+        return _done(_refuse_input(request, workflow, "request", exc))
     try:
         body = _parse_body(request, raw)
     except safe_json.JsonRefused as exc:
-        return _refuse_input(request, workflow, "body", exc)
+        return _done(_refuse_input(request, workflow, "body", exc))
     except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
-        return _refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}")
+        return _done(_refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}"))
     # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
     payload = redaction.scrub({**received, "body": body}, secret_forms)
     key = request.headers.get("Idempotency-Key", "")[:200]
+    synchronous = config.response == "last_node"
     try:
-        execution, repeated = _start_once(workflow, payload, key)
+        execution, claimed, repeated = _start_once(
+            workflow, payload, key, execution_id, claim=synchronous
+        )
     except engine.ExecutionRefused as exc:
-        return _answer(409, "invalid_workflow", f"The workflow cannot run: {exc.issues[0].message}")
-    if config.response == "last_node" and not repeated:
-        answered = _wait_for_result(execution)
-        if answered is not None:
-            return answered
-    return _accepted(request, execution)
+        message = f"The workflow cannot run: {exc.issues[0].message}"
+        return _done(_answer(409, "invalid_workflow", message))
+    if not synchronous or repeated:
+        return Ingested(execution=execution)
+    engine.run_chain(claimed, budget_seconds=settings.WORKFUSE_INLINE_BUDGET_MS / 1000)
+    status = _status(execution.pk)
+    if status in completion.FINISHED:  # finished here: answer without waiting
+        return _done(_result(execution, status))
+    return Ingested(execution=execution, wait=True)
 
 
-def _start_once(workflow: Workflow, payload: dict[str, Any], key: str) -> tuple[Execution, bool]:
-    """Start an execution, or return the one a repeated Idempotency-Key already started."""
+def _done(response: HttpResponse) -> Ingested:
+    return Ingested(response=response)
+
+
+def _status(execution_id: uuid.UUID) -> str | None:
+    return Execution.objects.filter(pk=execution_id).values_list("status", flat=True).first()
+
+
+def _result(execution: Execution, status: str) -> HttpResponse:
+    """The answer of a synchronous webhook whose run ended: its last node's output."""
+    if status == Execution.Status.SUCCEEDED:
+        last = (
+            Step.objects.filter(execution=execution, status=Step.Status.SUCCEEDED)
+            .exclude(key__contains="[")
+            .order_by("-finished_at", "-id")
+            .values_list("output", flat=True)
+            .first()
+        )
+        return JsonResponse(last, status=200, safe=False)
+    error = Execution.objects.filter(pk=execution.pk).values_list("error", flat=True).first()
+    return _answer(
+        500,
+        "execution_failed",
+        error or "The run did not succeed.",
+        execution_id=str(execution.pk),
+    )
+
+
+def _start_once(
+    workflow: Workflow,
+    payload: dict[str, Any],
+    key: str,
+    execution_id: uuid.UUID,
+    *,
+    claim: bool,
+) -> tuple[Execution, Step | None, bool]:
+    """Start an execution (with `claim`, its first step claimed for this thread to run), or
+    return the one a repeated Idempotency-Key already started (True: repeated)."""
+    claimed: list[Step | None] = [None]
 
     def start() -> Execution:
-        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.WEBHOOK)
+        kind = Execution.Trigger.WEBHOOK
+        if not claim:
+            return engine.start_execution(
+                workflow, payload, trigger_kind=kind, execution_id=execution_id
+            )
+        execution, claimed[0] = engine.start_claimed(
+            workflow, payload, trigger_kind=kind, execution_id=execution_id
+        )
+        return execution
 
     if not key:
-        return start(), False
+        return start(), claimed[0], False
     execution, earlier = idempotency.start_once(
         WebhookDelivery, {"workflow": workflow, "key": key}, start
     )
-    return execution, earlier is not None
+    return execution, claimed[0], earlier is not None
 
 
 def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:
@@ -238,28 +372,3 @@ def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:
         },
         status=202,
     )
-
-
-def _wait_for_result(execution: Execution) -> JsonResponse | None:
-    """Answer with the last node's output when the run ends in time; None to fall back to 202."""
-    deadline = time.monotonic() + settings.WORKFUSE_WEBHOOK_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        status = Execution.objects.values_list("status", "error").get(pk=execution.pk)
-        if status[0] == Execution.Status.SUCCEEDED:
-            last = (
-                Step.objects.filter(execution=execution, status=Step.Status.SUCCEEDED)
-                .exclude(key__contains="[")
-                .order_by("-finished_at", "-id")
-                .first()
-            )
-            output = last.output if last is not None else None
-            return JsonResponse(output, status=200, safe=False)
-        if status[0] in (Execution.Status.FAILED, Execution.Status.CANCELLED):
-            return _answer(
-                500,
-                "execution_failed",
-                status[1] or "The run did not succeed.",
-                execution_id=str(execution.pk),
-            )
-        time.sleep(0.05)
-    return None

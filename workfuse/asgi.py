@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (session auth, origin checked)."""
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -18,11 +19,21 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from executions.hooks_asgi import PREFIX, WebhookHandler  # noqa: E402
 from executions.routing import websocket_urlpatterns  # noqa: E402
+
+webhook_app = WebhookHandler()
+
+
+async def http_app(scope: dict, receive: Any, send: Any) -> None:
+    """Webhooks go past the middleware stack (executions/hooks_asgi.py); the rest to Django."""
+    app = webhook_app if scope["path"].startswith(PREFIX) else django_asgi_app
+    await app(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -26,11 +26,20 @@ from executions.engine.control import (
 )
 from executions.engine.leases import LEASES, LeaseKeeper, worker_id
 from executions.engine.outcomes import retry_delay
-from executions.engine.rounds import claim, claim_batch, run_claimed, run_round, run_step
+from executions.engine.rounds import (
+    claim,
+    claim_batch,
+    give_back,
+    run_chain,
+    run_claimed,
+    run_round,
+    run_step,
+)
 from executions.engine.starting import (
     ExecutionRefused,
     _valid_versions,
     _versions,
+    start_claimed,
     start_execution,
 )
 from executions.engine.sweeps import recover_after_restart, sweep
@@ -45,6 +54,7 @@ __all__ = [
     "cancel",
     "claim",
     "claim_batch",
+    "give_back",
     "pause",
     "recover_after_restart",
     "replay",
@@ -52,9 +62,11 @@ __all__ = [
     "resume",
     "retry",
     "retry_delay",
+    "run_chain",
     "run_claimed",
     "run_round",
     "run_step",
+    "start_claimed",
     "start_execution",
     "sweep",
     "worker_id",

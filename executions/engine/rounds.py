@@ -8,6 +8,7 @@ results (`StepResult`), and commits them together, the executions locked in id o
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from executions import step_sql
 from executions.engine import gate
-from executions.engine.advance import advance
+from executions.engine.advance import advance, dispatch
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult
 from executions.engine.running import Finished, run
@@ -79,6 +80,34 @@ def run_claimed(step: Step) -> Step | None:
     Returns a successor created already claimed by this worker, to run next without a broker
     round trip (`WORKFUSE_INLINE_SUCCESSOR`), if any."""
     return commit(run(step))
+
+
+def run_chain(step: Step | None, *, budget_seconds: float) -> None:
+    """Run a claimed step and then each successor handed to this process, one after another
+    (each committed before the next starts), for up to `budget_seconds`: a successor claimed
+    after that goes back to the queue, so a long run leaves the web process that started it.
+    Waits (delays, retry back-offs) end the chain by themselves: they hold no thread."""
+    deadline = time.monotonic() + budget_seconds
+    while step is not None:
+        successor = run_claimed(step)
+        if successor is not None and time.monotonic() > deadline:
+            give_back(successor)
+            return
+        step = successor
+
+
+def give_back(step: Step) -> None:
+    """Return a step this process claimed but will not run to the queue."""
+    values: gate.StepValues = {
+        "status": S.PENDING,
+        "attempt": step.attempt - 1,
+        "lease_owner": "",
+        "lease_expires_at": None,
+        "dispatched_at": timezone.now(),
+    }
+    with transaction.atomic():
+        if gate.apply(gate.Held(step, values)):
+            dispatch([step.pk])
 
 
 def run_round(steps: Sequence[Step]) -> list[Step]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -38,9 +39,52 @@ def start_execution(
     rerun_from: str = "",
     overrides: dict[str, Any] | None = None,
     reuse_steps: list[Step] | None = None,
+    execution_id: uuid.UUID | None = None,
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
     queue it as pending when the workflow's concurrency limit is reached."""
+    return _start(
+        workflow,
+        payload,
+        trigger_kind=trigger_kind,
+        version=version,
+        replay_of=replay_of,
+        rerun_from=rerun_from,
+        overrides=overrides,
+        reuse_steps=reuse_steps,
+        execution_id=execution_id,
+    )[0]
+
+
+def start_claimed(
+    workflow: Workflow,
+    payload: Any,
+    *,
+    trigger_kind: str,
+    execution_id: uuid.UUID | None = None,
+) -> tuple[Execution, Step | None]:
+    """Start an execution with its first step created already claimed by this process, to be
+    run here at once (`rounds.run_chain`), as a synchronous webhook does; the step is None
+    when nothing is ready to run (the run was queued behind the workflow's limit, say). The
+    caller must run or give back the step: the sweep takes it back only once its lease ends."""
+    return _start(
+        workflow, payload, trigger_kind=trigger_kind, execution_id=execution_id, claim=True
+    )
+
+
+def _start(
+    workflow: Workflow,
+    payload: Any,
+    *,
+    trigger_kind: str,
+    version: WorkflowVersion | None = None,
+    replay_of: Execution | None = None,
+    rerun_from: str = "",
+    overrides: dict[str, Any] | None = None,
+    reuse_steps: list[Step] | None = None,
+    execution_id: uuid.UUID | None = None,
+    claim: bool = False,
+) -> tuple[Execution, Step | None]:
     version = version or _version(workflow)
     if version.pk not in _valid_versions:  # versions never change: validate each once per process
         issues = validate_graph(version.graph, owner=workflow.owner)
@@ -58,6 +102,7 @@ def start_execution(
         )
         unlimited = not locked.max_concurrency
         execution = Execution(
+            id=execution_id or uuid.uuid4(),
             workflow=locked,
             version=version,
             trigger_kind=trigger_kind,
@@ -72,12 +117,15 @@ def start_execution(
         step_sql.insert([execution])
         if reuse_steps:
             gate.apply(gate.Create([_copy_step(execution, s) for s in reuse_steps]))
+        claimed = None
         if unlimited:
             events.execution_changed(execution)
-            advance(execution, fresh=not reuse_steps)
+            claimed = advance(execution, fresh=not reuse_steps, claim=claim)
         else:
             admit(locked, execution)
-    return execution
+    if claimed is not None:
+        claimed.known = {}
+    return execution, claimed
 
 
 def _version(workflow: Workflow) -> WorkflowVersion:
