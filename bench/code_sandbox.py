@@ -51,6 +51,7 @@ def main() -> int:
         isolate = isolates.new()
         js = isolate.__enter__()
         try:
+            code_runner.prepare(js)
             reply = code_runner.run(js, request, action_code._globals(context(n)))
         finally:
             isolate.__exit__(None, None, None)

@@ -19,7 +19,7 @@ from executions import dispatch as dispatch_steps
 from executions import events, step_sql
 from executions.engine import gate
 from executions.engine.leases import lease_until, worker_id
-from executions.engine.running import run_trigger
+from executions.engine.running import Finished, run_trigger
 from executions.models import Execution, Step
 from executions.plan import Plan, parse_key, plan_for
 from executions.statemachine import Decisions, StepState, decide, sole_successor
@@ -92,6 +92,7 @@ def _apply(
             claimed.status, claimed.attempt, claimed.started_at = S.RUNNING, 1, now
             claimed.lease_owner = worker_id()
             claimed.lease_expires_at = lease_until(now)
+            claimed.known = {}
     gate.apply(gate.Create(created))
     if decisions.outcome:
         _finish_execution(execution, decisions.outcome, now)
@@ -99,6 +100,11 @@ def _apply(
     ready = [s.pk for s in created if s.status == S.PENDING]
     if trigger is not None:  # finished already: what follows from it, in this transaction
         more, successor = _apply(execution, claim=claim and claimed is None, finished=trigger)
+        if successor is not None:  # it reads the trigger's output: no need to query it
+            usable = trigger.status == S.SUCCEEDED or trigger.error_handled
+            successor.known[trigger.key] = Finished(
+                trigger.node_id, usable, trigger.output, trigger.handles
+            )
         ready += more
         claimed = claimed or successor
     return ready, claimed

@@ -82,18 +82,21 @@ def run_claimed(step: Step) -> Step | None:
     return commit(run(step))
 
 
-def run_chain(step: Step | None, *, budget_seconds: float) -> None:
+def run_chain(step: Step | None, *, budget_seconds: float) -> Step | None:
     """Run a claimed step and then each successor handed to this process, one after another
     (each committed before the next starts), for up to `budget_seconds`: a successor claimed
     after that goes back to the queue, so a long run leaves the web process that started it.
-    Waits (delays, retry back-offs) end the chain by themselves: they hold no thread."""
+    Waits (delays, retry back-offs) end the chain by themselves: they hold no thread.
+    Returns the last step it ran, as committed (its `execution` too: finished or not)."""
     deadline = time.monotonic() + budget_seconds
+    last = None
     while step is not None:
-        successor = run_claimed(step)
+        last, successor = step, run_claimed(step)
         if successor is not None and time.monotonic() > deadline:
             give_back(successor)
-            return
+            break
         step = successor
+    return last
 
 
 def give_back(step: Step) -> None:

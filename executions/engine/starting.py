@@ -123,8 +123,6 @@ def _start(
             claimed = advance(execution, fresh=not reuse_steps, claim=claim)
         else:
             admit(locked, execution)
-    if claimed is not None:
-        claimed.known = {}
     return execution, claimed
 
 
