@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/engine.py [--executions 500] [--workers 2] [--no-inline]
                                      [--compare-inline] [--batch-sizes 16,1] [--no-baseline]
-                                     [--warmup 20]
+                                     [--warmup 20] [--via-api --submitters 8]
 
 What it sets up: a throwaway PostgreSQL database (`workfuse_bench`, dropped and created again,
 migrated with `manage.py migrate`), a private Redis database number (`--redis-db`, flushed) and
@@ -20,6 +20,10 @@ What it measures:
 * **Raw Celery chain** (the baseline): N `chain(noop.si() x 10)` on fresh workers of the same
   shape (`bench/chain_tasks.py`); the last task of each chain appends its latency (now - time
   sent) to a Redis list, and the wait ends when the list holds N entries.
+
+With `--via-api` the runs are started as a script would start them, by `POST
+/api/workflows/{id}/run` to one `uvicorn workfuse.asgi:application` process (bearer token, one
+kept-alive connection per `--submitters` thread), so the web process's cost is in the figures.
 
 For both: runs/s, steps/s, the mean per-step overhead (wall time x worker processes / steps,
 i.e. the worker time one no-op step costs, everything included: broker, database, Python), and
@@ -54,7 +58,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import Cluster, percentile, run, running, service_args, throwaway
+from bench.stack import (
+    Cluster,
+    WebCluster,
+    percentile,
+    run,
+    running,
+    service_args,
+    throwaway,
+)
 
 STEPS = 10  # per execution / per chain
 POLL_SECONDS = 0.05
@@ -293,14 +305,19 @@ def bench_workfuse(
             raise RuntimeError(f"execution {failed.pk} {failed.status}: {failed.error}")
         return executions.filter(status=done).count()
 
+    start = (
+        api_starter(owner, workflow.pk, cluster)
+        if args.via_api
+        else lambda i: start_execution(workflow, {"n": i})
+    )
     for i in range(warmup):
-        start_execution(workflow, {"warmup": i})
+        start(i)
     wait_until(finished, warmup, cluster, timeout, f"{name} warm-up")
 
     meter.start()
     since = timezone.now()
     t0 = time.perf_counter()
-    submit(lambda i: start_execution(workflow, {"n": i}), n, args.submitters)
+    submit(start, n, args.submitters)
     submitted = time.perf_counter()
     t1 = wait_until(finished, warmup + n, cluster, timeout, name)
     meter.stop()
@@ -314,6 +331,31 @@ def bench_workfuse(
     if len(latencies) != n or steps != n * STEPS:
         raise RuntimeError(f"{name}: expected {n} executions x {STEPS} steps, got {steps} steps")
     return Result(name, n, args.workers, submitted - t0, t1 - t0, latencies)
+
+
+def api_starter(owner: Any, workflow_id: int, cluster: Cluster) -> Callable[[int], None]:
+    """Start runs as a script would: `POST /api/workflows/{id}/run` with a bearer token, one
+    kept-alive connection per submitting thread."""
+    import threading
+
+    import httpx
+
+    from accounts.models import ApiToken
+
+    assert isinstance(cluster, WebCluster)
+    _, token = ApiToken.issue(owner, "bench")
+    url = f"http://127.0.0.1:{cluster.port}/api/workflows/{workflow_id}/run"
+    headers = {"Authorization": f"Bearer {token}"}
+    local = threading.local()
+
+    def start(i: int) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=30)
+        response = local.client.post(url, json={"payload": {"n": i}}, headers=headers)
+        if response.status_code != 202:
+            raise RuntimeError(f"POST /run answered {response.status_code}: {response.text}")
+
+    return start
 
 
 def bench_chain(args: argparse.Namespace, cluster: Cluster, meter: Meter) -> Result:
@@ -375,6 +417,12 @@ def parse_args() -> argparse.Namespace:
         help="comma-separated WORKFUSE_BATCH_SIZE values to run WorkFuse with (1: no rounds)",
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw Celery chain")
+    parser.add_argument(
+        "--via-api",
+        action="store_true",
+        help="start runs through POST /api/workflows/{id}/run on one uvicorn process (bearer "
+        "token, one connection per submitter) instead of calling the engine in this process",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="seconds per part")
     service_args(parser, database="workfuse_bench", redis_db=13)
     return parser.parse_args()
@@ -386,7 +434,8 @@ def main() -> None:
     with throwaway(args, "bench") as bench:
 
         def workers(env: dict[str, str]) -> Cluster:
-            return Cluster(env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency)
+            kind = WebCluster if args.via_api else Cluster
+            return kind(env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency)
 
         def measured(env: dict[str, str], part: Callable[[Cluster, Meter], Result]) -> Result:
             with running(workers(env)) as cluster:
