@@ -24,12 +24,18 @@ from editor.templating import is_template
 Unit = Literal["years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds"]
 CALENDAR_UNITS = ("years", "months", "weeks", "days")
 CLOCK_SECONDS = {"hours": 3600, "minutes": 60, "seconds": 1, "milliseconds": 0.001}
+STRFTIME_CODE = re.compile(r"%[A-Za-z%]")
 MILLISECONDS_FROM = 100_000_000_000  # a larger timestamp is in milliseconds (after 1973)
 
 
 def _offset(moment: datetime) -> str:
-    text = moment.strftime("%z")
-    return f"{text[:3]}:{text[3:]}" if text else ""
+    """The UTC offset as `+05:30` (`+00:25:21` for the seconds of old local mean times)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes, seconds = divmod(abs(int(offset.total_seconds())), 60)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
 # token: (strftime code, or the text itself where strftime has no code for it)
@@ -74,7 +80,7 @@ def to_strftime(fmt: str, moment: datetime | None = None) -> str:
     """A Luxon/Moment token format as strftime (a strftime format as it is). With `moment`
     (formatting), tokens strftime cannot say (unpadded numbers, milliseconds, `+05:00`) become
     that moment's text; without (parsing), codes that also read them."""
-    if "%" in fmt:
+    if STRFTIME_CODE.search(fmt):
         return fmt
     parts = []
     for match in _TOKEN.finditer(fmt):
