@@ -8,9 +8,9 @@ import hmac
 import json
 import secrets
 import uuid
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 
@@ -36,16 +36,18 @@ class Config(NodeConfig):
     credential: int | None = Field(
         None,
         ge=1,
+        validate_default=True,
         description="For hmac: the credential holding the key (a webhook secret or API key). "
         "The key never appears in the output.",
     )
     length: int = Field(32, ge=1, le=1024, description="For random: how many bytes, 1 to 1024.")
 
-    @model_validator(mode="after")
-    def _hmac_has_a_key(self) -> Self:
-        if self.operation == "hmac" and self.credential is None:
+    @field_validator("credential")
+    @classmethod
+    def _hmac_has_a_key(cls, credential: int | None, info: ValidationInfo) -> int | None:
+        if info.data.get("operation") == "hmac" and credential is None:
             raise ValueError("hmac needs a credential holding the key: choose one")
-        return self
+        return credential
 
 
 def _bytes(value: Any) -> bytes:

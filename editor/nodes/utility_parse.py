@@ -193,7 +193,7 @@ def _unique_names(row: list[str]) -> list[str]:
 
 
 def parse_csv(text: str, delimiter: str, header: bool) -> list[Any]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     try:
         for row in reader:
@@ -246,7 +246,8 @@ def _table(rows: list[Any]) -> tuple[list[str] | None, list[list[str]]]:
 def build_csv(rows: list[Any], delimiter: str, header: bool) -> str:
     names, cells = _table(rows)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    # Lines end in CRLF (RFC 4180): the writer then quotes a lone CR in a value too.
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     if header and names is not None:
         writer.writerow(names)
     writer.writerows(cells)
