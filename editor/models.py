@@ -163,7 +163,8 @@ class SeenItem(models.Model):
     ) -> set[str]:
         """Those of `hashes` no other step kept (or whose memory expired), recorded as kept by
         `seen_by`. Correct under concurrent executions: the unique constraint lets exactly one
-        insert of a key win (the others' are ignored), and each reads back whose it is.
+        insert of a key win (the others' are ignored), and each reads back whose it is. Keys
+        already held are only read.
         Call it outside a transaction (node code runs in autocommit): then no row lock is held
         from one statement to the next, and with keys inserted in sorted order two executions
         inserting the same keys cannot deadlock."""
@@ -173,6 +174,11 @@ class SeenItem(models.Model):
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             node.filter(key_hash__in=chunk, expires_at__lte=now).delete()
+            held = dict(node.filter(key_hash__in=chunk).values_list("key_hash", "seen_by"))
+            new.update(key for key, by in held.items() if by == seen_by)
+            missing = [key for key in chunk if key not in held]
+            if not missing:
+                continue
             rows = [
                 SeenItem(
                     workflow_id=workflow_id,
@@ -182,10 +188,10 @@ class SeenItem(models.Model):
                     seen_at=now,
                     expires_at=expires_at,
                 )
-                for key in chunk
+                for key in missing
             ]
             SeenItem.objects.bulk_create(rows, ignore_conflicts=True)
-            mine = node.filter(key_hash__in=chunk, seen_by=seen_by)
+            mine = node.filter(key_hash__in=missing, seen_by=seen_by)
             new.update(mine.values_list("key_hash", flat=True))
         return new
 
