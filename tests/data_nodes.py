@@ -10,7 +10,7 @@ from editor.models import Workflow
 from editor.nodes.base import RunContext
 from executions import engine
 from tests.engine_helpers import chain, make_workflow, steps_by_key
-from tests.test_node_form import FormReader, render
+from tests.test_node_form import FormReader, apply, render
 
 
 def ctx(**kwargs: Any) -> RunContext:
@@ -46,3 +46,12 @@ def run_in_workflow(owner: Any, node: dict[str, Any], payload: Any = None) -> An
     step = steps_by_key(execution)[node["id"]]
     assert (execution.status, step.status) == ("succeeded", "succeeded"), step.error
     return step
+
+
+def form_round_trip(client: Any, owner: Any, node_type: str, config: dict[str, Any]) -> Any:
+    """The config the form gives back when submitted as shown."""
+    workflow = Workflow.create(owner, "Form", graph=chain())
+    shown = FormReader(render(client, workflow, node_type, config).content.decode())
+    response, result = apply(client, workflow, node_type, config, shown.values)
+    assert response.status_code == 200
+    return result["config"]

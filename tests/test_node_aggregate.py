@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from editor.nodes import utility_aggregate
 from editor.nodes.base import NodeError
-from tests.data_nodes import form, run, run_in_workflow, save_errors
+from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
 
 ORDERS = [
     {"country": "DE", "total": 10, "sku": "a", "tags": ["x"]},
@@ -117,6 +117,11 @@ def test_the_form_shows_every_setting(alice, alice_client):
     shown = form(alice_client, alice, "utility.aggregate", config)
     assert shown.kinds == {"items": "json", "group_by": "json", "operations": "json"}
     assert any('"as": "revenue"' in value for name, value in shown.values if name == "f:operations")
+    config = {
+        "group_by": ["country"],
+        "operations": [{"field": "total", "op": "sum", "as": "revenue"}, {"op": "count"}],
+    }
+    assert form_round_trip(alice_client, alice, "utility.aggregate", config) == config
 
 
 ROWS = st.lists(

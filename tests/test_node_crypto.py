@@ -15,7 +15,7 @@ from credentials import store
 from editor.nodes import utility_crypto
 from editor.nodes.base import NodeError, Secret
 from executions.models import Step
-from tests.data_nodes import form, run, run_in_workflow, save_errors
+from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
 
 FOX = "The quick brown fox jumps over the lazy dog"
 SIGNING_KEY = "whsec_test_signing_key_0123456789"
@@ -84,6 +84,13 @@ def test_the_form_offers_signing_keys_only(alice, alice_client):
     assert shown.kinds["credential"] == "credential"
     assert shown.options["f:credential"] == ["", str(key.pk)]
     assert shown.kinds["encoding"] == shown.kinds["algorithm"] == "select"
+    config = {
+        "operation": "hash",
+        "algorithm": "sha512",
+        "value": "{{ trigger.body }}",
+        "encoding": "base64",
+    }
+    assert form_round_trip(alice_client, alice, "utility.crypto", config) == config
 
 
 @pytest.mark.django_db(transaction=True)

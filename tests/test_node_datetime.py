@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from editor.nodes import utility_datetime
 from editor.nodes.base import NodeError
 from editor.nodes.utility_datetime import to_strftime
-from tests.data_nodes import form, run, run_in_workflow, save_errors
+from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
 
 
 def dt(config: dict) -> object:
@@ -149,6 +149,15 @@ def test_the_form_shows_every_setting(alice, alice_client):
     assert shown.kinds["operation"] == shown.kinds["unit"] == "select"
     assert shown.kinds["format"] == shown.kinds["timezone"] == "text"
     assert set(shown.kinds) == {"operation", "value", "format", "timezone", "amount", "unit", "end"}
+    config = {
+        "operation": "add",
+        "value": "{{ trigger.at }}",
+        "amount": "{{ trigger.n }}",
+        "unit": "weeks",
+        "format": "yyyy-MM-dd",
+        "timezone": "Europe/Paris",
+    }
+    assert form_round_trip(alice_client, alice, "utility.datetime", config) == config
 
 
 ROUND_TRIP_FORMATS = [

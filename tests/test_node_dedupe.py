@@ -19,7 +19,7 @@ from editor.nodes import utility_dedupe
 from editor.nodes.base import NodeError
 from executions import engine
 from executions.tasks import sweep_task
-from tests.data_nodes import form, run, run_in_workflow, save_errors
+from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
 from tests.engine_helpers import chain, make_workflow, steps_by_key
 
 LEADS = [
@@ -96,6 +96,13 @@ def test_the_form_shows_every_setting(alice, alice_client):
     }
     assert ("f:scope", "workflow") in shown.values
     assert ("f:ttl_days", "30") in shown.values
+    config = {
+        "items": "{{ trigger.leads }}",
+        "fields": ["email", "c.id"],
+        "scope": "workflow",
+        "ttl_days": 7,
+    }
+    assert form_round_trip(alice_client, alice, "utility.dedupe", config) == config
 
 
 # --- scope: workflow -------------------------------------------------------------------------

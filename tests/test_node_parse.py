@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from editor.nodes import utility_parse
 from editor.nodes.base import NodeError
-from tests.data_nodes import form, run, run_in_workflow, save_errors
+from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>
@@ -145,6 +145,12 @@ def test_the_form_shows_every_setting(alice, alice_client):
         "header": "toggle",
     }
     assert ("f:format", "csv") in shown.values
+    config = {
+        "format": "html",
+        "value": "{{ trigger.page }}",
+        "selectors": [{"name": "t", "css": "h1", "multiple": True}],
+    }
+    assert form_round_trip(alice_client, alice, "utility.parse", config) == config
 
 
 # Text without NUL: safe_json refuses it, as PostgreSQL cannot store it.

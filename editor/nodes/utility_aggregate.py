@@ -55,7 +55,8 @@ class Config(NodeConfig):
         "group_by values and its results, in the order groups first appear.",
     )
     operations: list[Operation] = Field(
-        default_factory=lambda: [Operation(op="count")],
+        default_factory=lambda: [{"op": "count"}],
+        validate_default=True,
         min_length=1,
         description="What to compute, e.g. [{'field': 'amount', 'op': 'sum', 'as': 'total'}].",
     )
