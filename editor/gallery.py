@@ -389,6 +389,125 @@ _TEMPLATES = [
             ],
         },
     ),
+    # --- data nodes, batch 2 part b ---
+    Template(
+        slug="new-leads-only",
+        name="Forward only new leads",
+        description="Receive leads by webhook, drop every email address this workflow has "
+        "already seen (remembered for 90 days), and send the CRM only the new ones.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node("leads", "trigger.webhook", "Incoming leads", 0),
+                _node(
+                    "new_leads",
+                    "utility.dedupe",
+                    "Drop known emails",
+                    1,
+                    items="{{ trigger.body.leads }}",
+                    fields=["email"],
+                    scope="workflow",
+                    ttl_days=90,
+                ),
+                _node(
+                    "any_new",
+                    "logic.condition",
+                    "Any new?",
+                    2,
+                    rules=_rules("{{ nodes.new_leads.items | length }}", "gt", 0),
+                ),
+                _node(
+                    "to_crm",
+                    "action.http",
+                    "Send to the CRM",
+                    3,
+                    -0.5,
+                    method="POST",
+                    url="https://crm.example.com/api/leads",
+                    body={"leads": "{{ nodes.new_leads.items }}"},
+                ),
+            ],
+            "edges": [
+                _edge("leads", "new_leads"),
+                _edge("new_leads", "any_new"),
+                _edge("any_new", "to_crm", "true"),
+            ],
+        },
+    ),
+    Template(
+        slug="daily-csv-report",
+        name="Daily CSV report to a webhook",
+        description="Every morning, fetch the orders, total them by status, write the totals as "
+        "CSV and post it with the day's date.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node(
+                    "every_morning",
+                    "trigger.schedule",
+                    "Every day at 7:00",
+                    0,
+                    cron="0 7 * * *",
+                    timezone="UTC",
+                ),
+                _node(
+                    "orders",
+                    "action.http",
+                    "GET the orders",
+                    1,
+                    method="GET",
+                    url="https://api.example.com/orders?since=yesterday",
+                ),
+                _node(
+                    "by_status",
+                    "utility.aggregate",
+                    "Totals by status",
+                    2,
+                    items="{{ nodes.orders.body.orders }}",
+                    group_by=["status"],
+                    operations=[
+                        {"op": "count", "as": "orders"},
+                        {"field": "total", "op": "sum", "as": "revenue"},
+                    ],
+                ),
+                _node(
+                    "as_csv",
+                    "utility.parse",
+                    "Write CSV",
+                    3,
+                    format="csv",
+                    direction="build",
+                    value="{{ nodes.by_status.groups }}",
+                ),
+                _node(
+                    "today",
+                    "utility.datetime",
+                    "Today's date",
+                    4,
+                    operation="format",
+                    value="{{ trigger.scheduled_at }}",
+                    format="yyyy-MM-dd",
+                ),
+                _node(
+                    "post",
+                    "action.http",
+                    "Post the report",
+                    5,
+                    method="POST",
+                    url="https://hooks.example.com/reports",
+                    body={"date": "{{ nodes.today.result }}", "csv": "{{ nodes.as_csv.result }}"},
+                ),
+            ],
+            "edges": [
+                _edge("every_morning", "orders"),
+                _edge("orders", "by_status"),
+                _edge("by_status", "as_csv"),
+                _edge("as_csv", "today"),
+                _edge("today", "post"),
+            ],
+        },
+    ),
+    # --- end data nodes part b ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -94,6 +94,87 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             {"rules": [{"left": "{{ trigger.body.total }}", "operator": "gt", "right": "100"}]},
         ),
     ],
+    # --- data nodes, batch 2 part b ---
+    "utility.dedupe": [
+        (
+            "Drop leads whose email we have already seen, also in earlier runs, for 90 days",
+            {
+                "items": "{{ nodes.fetch.body.leads }}",
+                "fields": ["email"],
+                "scope": "workflow",
+                "ttl_days": 90,
+            },
+        ),
+        ("Remove duplicate rows from the previous step", {}),
+    ],
+    "utility.aggregate": [
+        (
+            "Total revenue and number of orders per country from the webhook's orders",
+            {
+                "items": "{{ trigger.body.orders }}",
+                "group_by": ["country"],
+                "operations": [
+                    {"op": "count", "as": "orders"},
+                    {"field": "total", "op": "sum", "as": "revenue"},
+                ],
+            },
+        ),
+        (
+            "Average rating and the list of reviewer names",
+            {
+                "operations": [
+                    {"field": "rating", "op": "avg", "as": "average_rating"},
+                    {"field": "reviewer.name", "op": "list", "as": "reviewers"},
+                ]
+            },
+        ),
+    ],
+    "utility.datetime": [
+        (
+            "Add 14 days to the invoice date and write it as 31/01/2027",
+            {
+                "operation": "add",
+                "value": "{{ trigger.body.invoice_date }}",
+                "amount": 14,
+                "unit": "days",
+                "format": "DD/MM/YYYY",
+            },
+        ),
+        (
+            "The current time in New York as 2027-01-31 09:00",
+            {"operation": "now", "timezone": "America/New_York", "format": "yyyy-MM-dd HH:mm"},
+        ),
+    ],
+    "utility.crypto": [
+        (
+            "Sign the webhook body with HMAC-SHA256 using credential 4",
+            {
+                "operation": "hmac",
+                "algorithm": "sha256",
+                "value": "{{ trigger.body | tojson }}",
+                "credential": 4,
+            },
+        ),
+        ("An MD5 of the email address", {"value": "{{ trigger.body.email }}", "algorithm": "md5"}),
+    ],
+    "utility.parse": [
+        (
+            "Read the CSV report from the download (semicolon separated)",
+            {"format": "csv", "value": "{{ nodes.download.body }}", "delimiter": ";"},
+        ),
+        (
+            "Get the page title and every product link from the HTML",
+            {
+                "format": "html",
+                "value": "{{ nodes.page.body }}",
+                "selectors": [
+                    {"name": "title", "css": "title"},
+                    {"name": "links", "css": "a.product", "attribute": "href", "multiple": True},
+                ],
+            },
+        ),
+    ],
+    # --- end data nodes part b ---
 }
 
 GENERAL_RULES = """\

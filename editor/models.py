@@ -1,9 +1,10 @@
-"""Workflows and their saved versions."""
+"""Workflows, their saved versions, and the items deduplicating nodes remember across runs."""
 
 from __future__ import annotations
 
 import copy
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -119,3 +120,83 @@ class WorkflowVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow} v{self.number}"
+
+
+CHUNK = 500  # keys per statement: SQLite allows 999 parameters in older builds
+
+
+class SeenItem(models.Model):
+    """An item a `utility.dedupe` node (scope `workflow`) kept, remembered until `expires_at`
+    so later executions of the workflow drop it. `seen_by` is the step that kept it
+    (`<execution id>:<step key>`): a retried attempt of that step keeps it again."""
+
+    # The unique constraint's index starts with the workflow: no index of its own.
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    node_id = models.CharField(max_length=64)
+    key_hash = models.CharField(max_length=64)  # sha256 of the item's canonical key
+    seen_by = models.CharField(max_length=100)
+    seen_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "node_id", "key_hash"], name="seen_item_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} saw {self.key_hash[:12]} until {self.expires_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(
+        cls,
+        workflow_id: int,
+        node_id: str,
+        hashes: list[str],
+        *,
+        seen_by: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> set[str]:
+        """Those of `hashes` no other step kept (or whose memory expired), recorded as kept by
+        `seen_by`. Correct under concurrent executions: the unique constraint lets exactly one
+        insert of a key win (the others' are ignored), and each reads back whose it is. Keys
+        already held are only read.
+        Call it outside a transaction (node code runs in autocommit): then no row lock is held
+        from one statement to the next, and with keys inserted in sorted order two executions
+        inserting the same keys cannot deadlock."""
+        node = SeenItem.objects.filter(workflow_id=workflow_id, node_id=node_id)
+        ordered = sorted(set(hashes))
+        new: set[str] = set()
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            node.filter(key_hash__in=chunk, expires_at__lte=now).delete()
+            held = dict(node.filter(key_hash__in=chunk).values_list("key_hash", "seen_by"))
+            new.update(key for key, by in held.items() if by == seen_by)
+            missing = [key for key in chunk if key not in held]
+            if not missing:
+                continue
+            rows = [
+                SeenItem(
+                    workflow_id=workflow_id,
+                    node_id=node_id,
+                    key_hash=key,
+                    seen_by=seen_by,
+                    seen_at=now,
+                    expires_at=expires_at,
+                )
+                for key in missing
+            ]
+            SeenItem.objects.bulk_create(rows, ignore_conflicts=True)
+            mine = node.filter(key_hash__in=missing, seen_by=seen_by)
+            new.update(mine.values_list("key_hash", flat=True))
+        return new
+
+    @classmethod
+    def forget_expired(cls, now: datetime, batch: int = 10_000) -> int:
+        """Delete up to `batch` expired rows (the sweep calls this again for the rest)."""
+        ids = list(cls.objects.filter(expires_at__lte=now).values_list("pk", flat=True)[:batch])
+        return cls.objects.filter(pk__in=ids).delete()[0] if ids else 0

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from celery import Task, shared_task
+from django.core.cache import cache
+from django.utils import timezone
 from kombu.exceptions import KombuError
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ def run_step_task(step_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_task() -> None:
+    from editor.models import SeenItem
     from executions import engine, schedules
 
     # Each on its own: a failing sweep must not stop schedules from firing, nor the reverse.
@@ -56,3 +59,9 @@ def sweep_task() -> None:
         schedules.fire_due()
     except Exception:
         log.exception("Firing due schedules failed")
+    try:
+        # Once a minute across every beat process (the cache is shared in queue mode).
+        if cache.add("workfuse:forget-seen-items", True, timeout=60):
+            SeenItem.forget_expired(timezone.now())
+    except Exception:
+        log.exception("Forgetting expired dedupe items failed")

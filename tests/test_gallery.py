@@ -13,6 +13,9 @@ from editor.models import Workflow
 from editor.nodes import NODE_TYPES
 from editor.transfer import export_workflow
 from editor.validation import validate_graph
+from executions import engine
+from executions.models import Execution
+from tests.engine_helpers import make_workflow, recorder, steps_by_key
 
 CONVERT = "/api/workflows/convert"
 
@@ -132,6 +135,53 @@ def test_the_gallery_needs_a_signed_in_user(client, db):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert not Workflow.objects.exists()
+
+
+# --- data nodes, batch 2 part b: the starters run -----------------------------------------
+
+
+def _pointed_at(template: str, server: str) -> dict:
+    """The template's graph with its example.com addresses pointed at a local server."""
+    text = json.dumps(TEMPLATES[template].new_graph())
+    for host in ("https://crm.example.com", "https://api.example.com", "https://hooks.example.com"):
+        text = text.replace(host, server)
+    return json.loads(text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_leads_only_sends_each_lead_once_across_runs(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    leads = [{"email": "ada@example.com"}, {"email": "bob@example.com"}]
+    with recorder() as crm:
+        workflow = make_workflow(alice, _pointed_at("new-leads-only", crm.url))
+        engine.start_execution(workflow, {"body": {"leads": [*leads, leads[0]]}})
+        second = engine.start_execution(workflow, {"body": {"leads": leads}})
+    assert [json.loads(r["body"]) for r in crm.requests] == [{"leads": leads}]
+    assert steps_by_key(second)["to_crm"].status == "skipped"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_daily_csv_report_posts_totals_by_status(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    orders = [
+        {"status": "paid", "total": 10},
+        {"status": "open", "total": 4},
+        {"status": "paid", "total": 2.5},
+    ]
+    with recorder() as api:
+        api.script = [(200, {}, {"orders": orders})]
+        workflow = make_workflow(alice, _pointed_at("daily-csv-report", api.url))
+        execution = engine.start_execution(
+            workflow, {"scheduled_at": "2026-12-06T07:00:00+00:00", "fired_at": None}
+        )
+    assert Execution.objects.get(pk=execution.pk).status == "succeeded"
+    assert json.loads(api.requests[-1]["body"]) == {
+        "date": "2026-12-06",
+        "csv": "status,orders,revenue\r\npaid,2,12.5\r\nopen,1,4\r\n",
+    }
+
+
+# --- end data nodes part b ---
 
 
 # --- import into the editor's canvas ---------------------------------------------------------

@@ -39,6 +39,13 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "logic.loop": {"items": "{{ trigger.body.items }}"},
     "utility.delay": {"seconds": 5},
     "utility.merge": {},
+    # --- data nodes, batch 2 part b ---
+    "utility.dedupe": {"fields": ["email"], "scope": "workflow"},
+    "utility.aggregate": {"operations": [{"field": "total", "op": "sum", "as": "revenue"}]},
+    "utility.datetime": {"operation": "add", "amount": 2, "unit": "days"},
+    "utility.crypto": {"operation": "hash", "value": "{{ trigger.body.email }}"},
+    "utility.parse": {"format": "csv", "value": "{{ trigger.body.report }}"},
+    # --- end data nodes part b ---
 }
 
 

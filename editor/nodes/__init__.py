@@ -19,6 +19,19 @@ from editor.nodes import (
     utility_merge,
     utility_transform,
 )
+
+# --- data nodes, batch 2 part b: dedupe, aggregate, datetime, crypto, parse ---
+# isort: split
+from editor.nodes import (
+    utility_aggregate,
+    utility_crypto,
+    utility_datetime,
+    utility_dedupe,
+    utility_parse,
+)
+
+# --- end data nodes part b ---
+# isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
 NODE_TYPES: dict[str, NodeType] = {
@@ -36,6 +49,13 @@ NODE_TYPES: dict[str, NodeType] = {
         logic_loop,
         utility_delay,
         utility_merge,
+        # --- data nodes, batch 2 part b ---
+        utility_dedupe,
+        utility_aggregate,
+        utility_datetime,
+        utility_crypto,
+        utility_parse,
+        # --- end data nodes part b ---
     )
 }
 

@@ -71,6 +71,7 @@ def run(step: Step) -> StepResult:
             variables=context,
             inputs=inputs,
             secret=secret,
+            workflow_id=execution.workflow_id,
             emit=lambda message: events.token(
                 execution.id, execution.workflow_id, node.id, message.get("text", "")
             ),

@@ -56,6 +56,7 @@ class RunContext:
     variables: dict[str, Any] = field(default_factory=dict)  # the template context
     inputs: dict[str, Any] = field(default_factory=dict)  # every active predecessor's output by id
     secret: Secret | None = None
+    workflow_id: int | None = None  # what a node remembers across executions is kept per workflow
     emit: Callable[[dict[str, Any]], None] = lambda message: None  # live messages (AI tokens)
 
     @property

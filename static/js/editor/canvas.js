@@ -19,6 +19,9 @@ const ICONS = {
   "action.http": "⇌", "action.ai": "✦", "action.code": "{}",
   "logic.condition": "⋔", "logic.switch": "⇶", "logic.loop": "↻",
   "utility.transform": "⇄", "utility.delay": "◔", "utility.merge": "⋈",
+  // data nodes, batch 2 part b
+  "utility.dedupe": "≡", "utility.aggregate": "Σ", "utility.datetime": "⧖",
+  "utility.crypto": "#", "utility.parse": "⟨⟩",
 };
 
 export function iconFor(type) {
