@@ -211,7 +211,7 @@ def test_sandboxes_are_replaced_after_their_runs_and_leave_no_zombies(
 def test_concurrent_runs_from_threads_succeed_beside_a_bomb() -> None:
     def one(n: int) -> Any:
         if n == 5:
-            return error_of("new Array(2**28).fill(1.5)").message
+            return error_of("new Array(2**28).fill(1.5)", timeout_ms=10000).message
         return run_code("await null; return input * 2", input=n)["result"]
 
     with ThreadPoolExecutor(6) as pool:
