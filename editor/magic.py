@@ -94,6 +94,71 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
             {"rules": [{"left": "{{ trigger.body.total }}", "operator": "gt", "right": "100"}]},
         ),
     ],
+    # --- batch 2, data nodes (a): set, filter, sort, limit ---
+    "utility.set": [
+        (
+            "Make an object with the customer's email, the order total as a number and "
+            "paid = true, nothing else",
+            {
+                "keep": "none",
+                "fields": [
+                    {"name": "email", "value": "{{ trigger.body.customer.email }}"},
+                    {"name": "total", "value": "{{ trigger.body.total }}", "type": "number"},
+                    {"name": "paid", "value": "true", "type": "boolean"},
+                ],
+            },
+        ),
+        (
+            "Keep everything from fetch's body but drop the password, and add customer.tier = gold",
+            {
+                "input": "{{ nodes.fetch.body }}",
+                "keep": "except",
+                "keep_fields": ["password"],
+                "fields": [{"name": "customer.tier", "value": "gold", "type": "string"}],
+            },
+        ),
+    ],
+    "utility.filter": [
+        (
+            "Keep the orders from get_orders whose total is over 100 and whose status is "
+            "paid or shipped",
+            {
+                "items": "{{ nodes.get_orders.body.orders }}",
+                "rules": [
+                    {"left": "{{ item.total }}", "operator": "gt", "right": 100},
+                    {
+                        "combinator": "or",
+                        "rules": [
+                            {"left": "{{ item.status }}", "operator": "eq", "right": "paid"},
+                            {"left": "{{ item.status }}", "operator": "eq", "right": "shipped"},
+                        ],
+                    },
+                ],
+            },
+        ),
+        (
+            "Only the users that have an email address",
+            {"rules": [{"left": "{{ item.email }}", "operator": "exists"}]},
+        ),
+    ],
+    "utility.sort": [
+        (
+            "Sort the orders by total, largest first, then by date, oldest first",
+            {"by": [{"field": "total", "order": "desc"}, {"field": "created_at"}]},
+        ),
+        (
+            "Sort the people from the webhook by name, ignoring case",
+            {"items": "{{ trigger.body.people }}", "by": [{"field": "{{ item.name | lower }}"}]},
+        ),
+    ],
+    "utility.limit": [
+        ("Keep only the first 10 items", {"max": 10}),
+        (
+            "The last 3 entries of fetch's log",
+            {"items": "{{ nodes.fetch.body.log }}", "max": 3, "from": "end"},
+        ),
+    ],
+    # --- end of batch 2 (a) ---
 }
 
 GENERAL_RULES = """\
@@ -338,6 +403,14 @@ def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
     lines.append("- execution.id, execution.started_at: this run's id and start time")
     if found.in_loop:
         lines.append("- item, index: the current element of the loop and its position")
+    elif found.item_fields:
+        line = (
+            f"- item, index: only inside {', '.join(found.item_fields)}, evaluated once per "
+            "element of the list: the current element and its position"
+        )
+        if found.element is not None:
+            line += f"; item shape {json.dumps(shape(found.element.value))}"
+        lines.append(line)
     if not found.ran:
         lines.append("(The workflow has not run yet: output shapes are unknown.)")
     return "\n".join(lines)[:PROMPT_LIMIT]

@@ -39,6 +39,12 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "logic.loop": {"items": "{{ trigger.body.items }}"},
     "utility.delay": {"seconds": 5},
     "utility.merge": {},
+    # --- batch 2, data nodes (a) ---
+    "utility.set": {"fields": [{"name": "total", "value": "{{ trigger.body.total }}"}]},
+    "utility.filter": {"rules": [{"left": "{{ item.total }}", "operator": "gt", "right": 100}]},
+    "utility.sort": {"by": [{"field": "total", "order": "desc"}]},
+    "utility.limit": {"max": 10},
+    # --- end of batch 2 (a) ---
 }
 
 
@@ -119,6 +125,12 @@ def test_every_node_type_answer_is_valid_or_says_why_not(fake, alice_api, node_t
     assert data["valid"], data["errors"]  # the plausible configs above are all valid
     system = fake.requests_for("openai")[0].body["messages"][0]["content"]
     assert node_type in system and "JSON Schema" in system
+
+
+@pytest.mark.parametrize("node_type", sorted(magic.EXAMPLES))
+def test_every_worked_example_is_a_valid_config(node_type):
+    for _, config in magic.EXAMPLES[node_type]:
+        NODE_TYPES[node_type].Config.model_validate(config)
 
 
 def test_http_example_post_with_the_webhook_email(fake, alice_api):

@@ -19,6 +19,8 @@ const ICONS = {
   "action.http": "⇌", "action.ai": "✦", "action.code": "{}",
   "logic.condition": "⋔", "logic.switch": "⇶", "logic.loop": "↻",
   "utility.transform": "⇄", "utility.delay": "◔", "utility.merge": "⋈",
+  // batch 2, data nodes (a)
+  "utility.set": "✎", "utility.filter": "▽", "utility.sort": "⇅", "utility.limit": "⇥",
 };
 
 export function iconFor(type) {
