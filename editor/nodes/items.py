@@ -100,6 +100,10 @@ def item_context(ctx: RunContext, item: Any, index: int) -> dict[str, Any]:
 
 def render_for_item(value: Any, context: dict[str, Any], field: str) -> Any:
     """A per-item field's value rendered for one element; an error names the element."""
+    if not isinstance(value, str | list | dict) or (
+        isinstance(value, str) and not is_template(value)
+    ):
+        return value  # a constant, as most comparisons' right side: nothing to render
     try:
         return render_value(value, context, field)
     except TemplateError as exc:
