@@ -318,3 +318,20 @@ def test_the_form_value_of_a_rule_tree_is_json_when_it_is_not_one():
     fields = {f.name: f for f in fields_for(utility_filter.NODE, {"rules": [{"x": 1}]})}
     assert fields["rules"].kind == "json"
     assert json.loads(fields["rules"].value) == [{"x": 1}]
+
+
+@pytest.mark.django_db
+def test_magic_input_is_told_where_item_can_be_read_and_its_shape(alice, workflow):
+    from editor import magic
+    from executions.models import Execution
+
+    execution = Execution.objects.create(
+        workflow=workflow, version=workflow.versions.get(), status="succeeded"
+    )
+    execution.steps.create(node_id="start", key="start", status="succeeded", output=ORDERS)
+    text = magic.available_variables(workflow, "keep")
+    assert (
+        "- item, index: only inside rules, evaluated once per element of the list: the current "
+        'element and its position; item shape {"id": "number", "total": "number", '
+        '"status": "string"}'
+    ) in text
