@@ -229,7 +229,7 @@ def test_the_form_has_a_row_per_value_and_a_list_of_field_names(alice, alice_cli
     assert [v for k, v in form.values if k == "f:keep_fields.item"] == config["keep_fields"]
     html = response.content.decode()
     assert (
-        'name="f:fields.value" value="{{ trigger.total }}" placeholder="Value" aria-label="Value" class="wf-template"'
+        'name="f:fields.value" value="{{ trigger.total }}" placeholder="Value" aria-label="Value" class="wf-cell-value wf-template"'
         in html
     )
     _, result = apply(alice_client, workflow, "utility.set", config, form.values)
