@@ -9,10 +9,11 @@ literally, such as action.code's JavaScript), `number`, `select` (enums and Lite
 (a list of enum values), `toggle` (booleans), `keyvalue` (objects of strings: headers, query),
 `list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key),
 `rules` and `cases` (a tree of rules and AND/OR groups, and a switch's cases of such trees; see
-"rule trees" below), `credential` (the node's credential, picked among the owner's credentials
-of the kinds the node accepts) and `json` (anything else). A `json` field takes JSON, or plain text for a string
-(`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that does not
-fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is lost.
+"lists" below), `credential` (the node's credential, picked among the owner's credentials of the
+kinds the node accepts) and `json` (anything else). A `json` field takes JSON, or plain text for
+a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that
+does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
+lost.
 
 Every field posts `f:<name>` (hidden markers for toggles, multi and key/value lists), so a field
 absent from the post is left as it was. An emptied field drops its key and the default applies;
@@ -43,6 +44,7 @@ TEXT_KINDS = ("text", "textarea", "code")
 TREE_KINDS = ("rules", "cases")
 LIST_KINDS = ("list", "rows", *TREE_KINDS)
 TREE_COLUMNS = ("left", "operator", "right", "combinator", "handle")
+TREE_ROWS = ("rule", "group", "case", "end")
 OPERATORS = get_args(Operator)
 OPERATOR_LABELS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 COMBINATORS = ("and", "or")
@@ -615,12 +617,14 @@ def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict
 
 
 def _read_tree(data: QueryDict, name: str, before: Any) -> list[Any]:
-    column = {key: iter(data.getlist(f"{name}.{key}")) for key in TREE_COLUMNS}
+    unknown = [kind for kind in data.getlist(f"{name}.row") if kind not in TREE_ROWS]
+    if unknown:
+        raise ValueError(f"Unknown row '{unknown[0]}'.")
     top: list[Any] = []
     lists, bases = [top], [before]
     rules = 0
-    for kind in data.getlist(f"{name}.row"):
-        if kind == "end":
+    for row in _posted_tree(data, name):
+        if row.kind == "end":
             if len(lists) > 1:
                 lists.pop()
                 bases.pop()
@@ -628,22 +632,36 @@ def _read_tree(data: QueryDict, name: str, before: Any) -> list[Any]:
         siblings = lists[-1]
         base = _entry(bases[-1], len(siblings))
         entry: dict[str, Any] = {}
-        if kind == "rule":
+        if row.kind == "rule":
             rules += 1
-            _put_value(entry, "left", next(column["left"], ""), f"Rule {rules}, value")
-            _keep(entry, "operator", next(column["operator"], "eq"), "eq", base)
-            _put_value(entry, "right", next(column["right"], ""), f"Rule {rules}, compared with")
-        elif kind in ("group", "case"):
-            if kind == "case":
-                entry["handle"] = next(column["handle"], "").strip()
-            _keep(entry, "combinator", next(column["combinator"], "and"), "and", base)
+            _put_value(entry, "left", row.left, f"Rule {rules}, value")
+            _keep(entry, "operator", row.operator, "eq", base)
+            _put_value(entry, "right", row.right, f"Rule {rules}, compared with")
+        else:
+            if row.kind == "case":
+                entry["handle"] = row.handle.strip()
+            _keep(entry, "combinator", row.combinator, "and", base)
             entry["rules"] = []
             lists.append(entry["rules"])
             bases.append(base.get("rules"))
-        else:
-            raise ValueError(f"Unknown row '{kind}'.")
         siblings.append(entry)
     return top
+
+
+def _posted_tree(data: QueryDict, name: str) -> list[TreeRow]:
+    """A posted rule tree's rows, their texts as typed (rows of an unknown kind left out)."""
+    column = {key: iter(data.getlist(f"{name}.{key}")) for key in TREE_COLUMNS}
+    rows = []
+    for kind in data.getlist(f"{name}.row"):
+        if kind == "rule":
+            left, right = next(column["left"], ""), next(column["right"], "")
+            rows.append(TreeRow(kind, left, next(column["operator"], "eq"), right))
+        elif kind in ("group", "case"):
+            handle = next(column["handle"], "") if kind == "case" else ""
+            rows.append(TreeRow(kind, combinator=next(column["combinator"], "and"), handle=handle))
+        elif kind == "end":
+            rows.append(TreeRow(kind))
+    return rows
 
 
 def _posted_list(form_field: FormField, data: QueryDict) -> Any:
@@ -654,19 +672,7 @@ def _posted_list(form_field: FormField, data: QueryDict) -> Any:
     if form_field.kind == "rows":
         texts = zip(*(data.getlist(f"{name}.{c.name}") for c in form_field.columns), strict=False)
         return [list(zip(form_field.columns, cells, strict=True)) for cells in texts]
-    column = {key: iter(data.getlist(f"{name}.{key}")) for key in TREE_COLUMNS}
-    rows = []
-    for kind in data.getlist(f"{name}.row"):
-        if kind == "rule":
-            rows.append(
-                TreeRow(kind, *(next(column[k], "") for k in ("left", "operator", "right")))
-            )
-        elif kind in ("group", "case"):
-            handle = next(column["handle"], "") if kind == "case" else ""
-            rows.append(TreeRow(kind, combinator=next(column["combinator"], "and"), handle=handle))
-        else:
-            rows.append(TreeRow("end"))
-    return rows
+    return _posted_tree(data, name)
 
 
 def _entry(entries: Any, index: int) -> dict[str, Any]:

@@ -335,3 +335,15 @@ def test_magic_input_is_told_where_item_can_be_read_and_its_shape(alice, workflo
         'element and its position; item shape {"id": "number", "total": "number", '
         '"status": "string"}'
     ) in text
+
+
+@pytest.mark.django_db
+def test_a_row_of_an_unknown_kind_is_refused_not_a_crash(alice_client, workflow):
+    values = [("f:rules", ""), ("f:rules.row", "rule"), ("f:rules.left", "1")]
+    values += [("f:rules.row", "bogus")]
+    response, result = apply(alice_client, workflow, "utility.filter", {}, values)
+    assert response.status_code == 200
+    assert result["applicable"] is False
+    form = FormReader(response.content.decode())
+    assert form.errors["rules"] == "Unknown row 'bogus'."
+    assert ("f:rules.left", "1") in form.values
