@@ -508,6 +508,136 @@ _TEMPLATES = [
         },
     ),
     # --- end data nodes part b ---
+    # --- batch 2, data nodes (a): filter, sort, limit, set ---
+    Template(
+        slug="top-orders",
+        name="Post the top 10 orders",
+        description="Take the orders a webhook receives, keep the paid ones worth 50 or more, "
+        "sort them by total, and post the ten biggest.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node("orders", "trigger.webhook", "Incoming orders", 0),
+                _node(
+                    "paid",
+                    "utility.filter",
+                    "Paid, 50 or more",
+                    1,
+                    items="{{ trigger.body.orders }}",
+                    rules=[
+                        {"left": "{{ item.status }}", "operator": "eq", "right": "paid"},
+                        {"left": "{{ item.total }}", "operator": "gte", "right": 50},
+                    ],
+                ),
+                _node(
+                    "biggest",
+                    "utility.sort",
+                    "Biggest first",
+                    2,
+                    by=[{"field": "total", "order": "desc"}],
+                ),
+                _node("top", "utility.limit", "Top 10", 3, max=10),
+                _node(
+                    "post",
+                    "action.http",
+                    "Post them",
+                    4,
+                    method="POST",
+                    url="https://api.example.com/top-orders",
+                    body={"orders": "{{ nodes.top.items }}", "paid": "{{ nodes.paid.count }}"},
+                ),
+            ],
+            "edges": [
+                _edge("orders", "paid"),
+                _edge("paid", "biggest"),
+                _edge("biggest", "top"),
+                _edge("top", "post"),
+            ],
+        },
+    ),
+    Template(
+        slug="signup-digest",
+        name="Daily digest of paying sign-ups",
+        description="Every morning, fetch yesterday's sign-ups, keep those on a paid plan with an "
+        "email address, newest first, and post a short report to a chat webhook.",
+        category="Data",
+        graph={
+            "nodes": [
+                _node(
+                    "every_morning",
+                    "trigger.schedule",
+                    "Every day at 8:00",
+                    0,
+                    cron="0 8 * * *",
+                    timezone="UTC",
+                ),
+                _node(
+                    "signups",
+                    "action.http",
+                    "GET the sign-ups",
+                    1,
+                    method="GET",
+                    url="https://api.example.com/signups?since=yesterday",
+                ),
+                _node(
+                    "paying",
+                    "utility.filter",
+                    "Paid plan, with email",
+                    2,
+                    items="{{ nodes.signups.body.signups }}",
+                    rules=[
+                        {"left": "{{ item.email }}", "operator": "exists"},
+                        {
+                            "combinator": "or",
+                            "rules": [
+                                {"left": "{{ item.plan }}", "operator": "eq", "right": "pro"},
+                                {"left": "{{ item.plan }}", "operator": "eq", "right": "team"},
+                            ],
+                        },
+                    ],
+                ),
+                _node(
+                    "newest",
+                    "utility.sort",
+                    "Newest first",
+                    3,
+                    by=[{"field": "created_at", "order": "desc"}],
+                ),
+                _node(
+                    "report",
+                    "utility.set",
+                    "The report",
+                    4,
+                    keep="none",
+                    fields=[
+                        {
+                            "name": "text",
+                            "value": "{{ nodes.paying.count }} new paying sign-ups "
+                            "({{ nodes.paying.dropped }} others)",
+                        },
+                        {"name": "signups", "value": "{{ nodes.newest.items }}"},
+                    ],
+                ),
+                _node(
+                    "post",
+                    "action.http",
+                    "Post the report",
+                    5,
+                    method="POST",
+                    url="https://hooks.example.com/digest",
+                    body="{{ nodes.report }}",
+                ),
+            ],
+            "edges": [
+                _edge("every_morning", "signups"),
+                _edge("signups", "paying"),
+                _edge("paying", "newest"),
+                _edge("newest", "report"),
+                _edge("report", "post"),
+            ],
+        },
+    ),
+    # --- end of batch 2 (a) ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

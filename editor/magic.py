@@ -175,6 +175,71 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end data nodes part b ---
+    # --- batch 2, data nodes (a): set, filter, sort, limit ---
+    "utility.set": [
+        (
+            "Make an object with the customer's email, the order total as a number and "
+            "paid = true, nothing else",
+            {
+                "keep": "none",
+                "fields": [
+                    {"name": "email", "value": "{{ trigger.body.customer.email }}"},
+                    {"name": "total", "value": "{{ trigger.body.total }}", "type": "number"},
+                    {"name": "paid", "value": "true", "type": "boolean"},
+                ],
+            },
+        ),
+        (
+            "Keep everything from fetch's body but drop the password, and add customer.tier = gold",
+            {
+                "input": "{{ nodes.fetch.body }}",
+                "keep": "except",
+                "keep_fields": ["password"],
+                "fields": [{"name": "customer.tier", "value": "gold", "type": "string"}],
+            },
+        ),
+    ],
+    "utility.filter": [
+        (
+            "Keep the orders from get_orders whose total is over 100 and whose status is "
+            "paid or shipped",
+            {
+                "items": "{{ nodes.get_orders.body.orders }}",
+                "rules": [
+                    {"left": "{{ item.total }}", "operator": "gt", "right": 100},
+                    {
+                        "combinator": "or",
+                        "rules": [
+                            {"left": "{{ item.status }}", "operator": "eq", "right": "paid"},
+                            {"left": "{{ item.status }}", "operator": "eq", "right": "shipped"},
+                        ],
+                    },
+                ],
+            },
+        ),
+        (
+            "Only the users that have an email address",
+            {"rules": [{"left": "{{ item.email }}", "operator": "exists"}]},
+        ),
+    ],
+    "utility.sort": [
+        (
+            "Sort the orders by total, largest first, then by date, oldest first",
+            {"by": [{"field": "total", "order": "desc"}, {"field": "created_at"}]},
+        ),
+        (
+            "Sort the people from the webhook by name, ignoring case",
+            {"items": "{{ trigger.body.people }}", "by": [{"field": "{{ item.name | lower }}"}]},
+        ),
+    ],
+    "utility.limit": [
+        ("Keep only the first 10 items", {"max": 10}),
+        (
+            "The last 3 entries of fetch's log",
+            {"items": "{{ nodes.fetch.body.log }}", "max": 3, "from": "end"},
+        ),
+    ],
+    # --- end of batch 2 (a) ---
 }
 
 GENERAL_RULES = """\

@@ -7,10 +7,13 @@ the way saving does and places each message on its field.
 Kinds: `text` and `textarea` (strings; `textarea` for prompts), `code` (strings the node takes
 literally, such as action.code's JavaScript), `number`, `select` (enums and Literals), `multi`
 (a list of enum values), `toggle` (booleans), `keyvalue` (objects of strings: headers, query),
-`credential` (the node's credential, picked among the owner's credentials of the kinds the node
-accepts) and `json` (anything else). A `json` field takes JSON, or plain text for a string
-(`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that does not
-fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is lost.
+`list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key),
+`rules` and `cases` (a tree of rules and AND/OR groups, and a switch's cases of such trees; see
+"lists" below), `credential` (the node's credential, picked among the owner's credentials of the
+kinds the node accepts) and `json` (anything else). A `json` field takes JSON, or plain text for
+a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that
+does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
+lost.
 
 Every field posts `f:<name>` (hidden markers for toggles, multi and key/value lists), so a field
 absent from the post is left as it was. An emptied field drops its key and the default applies;
@@ -23,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from django.http import QueryDict
 from pydantic import ValidationError
@@ -32,11 +35,19 @@ from credentials.models import Credential
 from editor.graph import GraphIssue
 from editor.nodes import NODE_TYPES
 from editor.nodes.base import NodeType
+from editor.nodes.rules import Operator
 from editor.validation import config_issues, validate_graph
 from workfuse.lib import safe_json
 
 PREFIX = "f:"
 TEXT_KINDS = ("text", "textarea", "code")
+TREE_KINDS = ("rules", "cases")
+LIST_KINDS = ("list", "rows", *TREE_KINDS)
+TREE_COLUMNS = ("left", "operator", "right", "combinator", "handle")
+TREE_ROWS = ("rule", "group", "case", "end")
+OPERATORS = get_args(Operator)
+OPERATOR_LABELS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+COMBINATORS = ("and", "or")
 MEANT_JSON_OBJECT = re.compile(r'\{\s*["}]')  # `{"key"…` or `{}`, not `{{ … }}` or `{key: …}`
 ACRONYMS = {"url": "URL", "json": "JSON", "hmac": "HMAC", "ms": "(ms)", "mb": "(MB)"}
 _MISSING: Any = object()
@@ -44,6 +55,19 @@ _MISSING: Any = object()
 
 class BadInput(Exception):
     """A request the form endpoint cannot work with (answered 400 with this message)."""
+
+
+@dataclass
+class Column:
+    """One key of the objects a `rows` field lists: `text` (a string), `value` (anything, typed
+    as in a `json` field: JSON or plain text) or `select`."""
+
+    name: str
+    label: str
+    kind: str
+    default: Any
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    template: bool = False
 
 
 @dataclass
@@ -60,12 +84,19 @@ class FormField:
     minimum: float | None = None
     maximum: float | None = None
     integer: bool = False
-    value: Any = None  # what the widget shows: text, a bool, chosen values, or (key, value) pairs
+    value: Any = None  # what the widget shows: text, a bool, chosen values, pairs or rows
     errors: list[str] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)  # a `rows` field's keys
+    per_item: bool = False  # its templates see `item` and `index` (NodeType.item_fields)
 
     @property
     def input_name(self) -> str:
         return PREFIX + self.name
+
+    @property
+    def blank_row(self) -> list[tuple[Column, Any]]:
+        """The cells of a new row of a `rows` field: its defaults."""
+        return [(c, _column_text(c, c.default, present=False)) for c in self.columns]
 
 
 @dataclass
@@ -115,21 +146,24 @@ def fields_for(
     the (id, name) choices for a credential field."""
     schema = node_type.Config.model_json_schema()
     required = set(schema.get("required") or ())
+    defs = schema.get("$defs") or {}
+    model_fields = _model_fields(node_type)
     fields = []
     for name, prop in (schema.get("properties") or {}).items():
-        model_field = node_type.Config.model_fields[name]
+        model_field = model_fields[name]
         optional = not model_field.is_required()
         default = model_field.get_default(call_default_factory=True) if optional else None
         form_field = FormField(
             name=name,
-            kind=_kind(name, prop, node_type),
+            kind=_kind(name, prop, node_type, defs),
             label=_label(name),
             help=str(prop.get("description") or ""),
             required=name in required,
             nullable=optional and default is None,
             default=default,
+            per_item=name in node_type.item_fields,
         )
-        _describe(form_field, prop, node_type, credentials or [])
+        _describe(form_field, prop, node_type, credentials or [], defs)
         _show(form_field, config.get(name, default))
         fields.append(form_field)
     return fields
@@ -146,7 +180,7 @@ def config_from_form(
         if form_field.input_name not in data:
             continue
         try:
-            value = _read(form_field, data)
+            value = _read(form_field, data, base.get(form_field.name))
         except ValueError as exc:
             problems[form_field.name] = str(exc)
             continue
@@ -177,9 +211,10 @@ def check(
             issues.append(issue)
     errors: dict[str, list[str]] = {}
     general = []
+    known = _model_fields(node_type)
     for issue in issues:
         name = _top_field(issue.field)
-        if name in node_type.Config.model_fields:
+        if name in known:
             where = issue.field.removeprefix(f"config.{name}")
             errors.setdefault(name, []).append(
                 f"{where.lstrip('.')}: {issue.message}" if where else issue.message
@@ -203,6 +238,8 @@ def place_errors(
         if form_field.kind == "keyvalue":
             keys, values = data.getlist(f"{name}.key"), data.getlist(f"{name}.value")
             form_field.value = list(zip(keys, values, strict=False))
+        elif form_field.kind in LIST_KINDS:
+            form_field.value = _posted_list(form_field, data)
         else:
             form_field.value = (data.getlist(name) or [""])[-1]
 
@@ -210,12 +247,17 @@ def place_errors(
 # --- schema → field ----------------------------------------------------------------------------
 
 
+def _model_fields(node_type: NodeType) -> dict[str, Any]:
+    """The Config's fields by the name the schema and configs use (the alias, as `from`)."""
+    return {(f.alias or name): f for name, f in node_type.Config.model_fields.items()}
+
+
 def _label(name: str) -> str:
     words = [ACRONYMS.get(word, word) for word in name.split("_")]
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-def _kind(name: str, prop: dict[str, Any], node_type: NodeType) -> str:
+def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, Any]) -> str:
     if name == "credential" and node_type.credential_kinds:
         return "credential"
     options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
@@ -233,11 +275,48 @@ def _kind(name: str, prop: dict[str, Any], node_type: NodeType) -> str:
         if name in node_type.raw_fields:
             return "code"
         return "textarea" if name.endswith("prompt") else "text"
-    if kind == "array" and "enum" in (only.get("items") or {}):
-        return "multi"
+    if kind == "array":
+        return _list_kind(only.get("items") or {}, defs)
     if kind == "object" and _string_values(only):
         return "keyvalue"
     return "json"
+
+
+def _list_kind(items: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "enum" in items:
+        return "multi"
+    if _is_rule(items):
+        return "rules"
+    if items.get("type") == "string":
+        return "list"
+    entry = _resolved(items, defs)
+    properties = entry.get("properties") or {}
+    if "handle" in properties and _is_rule((properties.get("rules") or {}).get("items") or {}):
+        return "cases"
+    if properties and all(_column_kind(p) for p in properties.values()):
+        return "rows"
+    return "json"
+
+
+def _is_rule(items: dict[str, Any]) -> bool:
+    """A list entry that is a rule or a group (editor/nodes/rules.py's RuleNode)."""
+    refs = {str(o.get("$ref", "")).rpartition("/")[2] for o in items.get("anyOf") or ()}
+    return refs == {"Rule", "RuleSet"}
+
+
+def _resolved(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    ref = str(schema.get("$ref", ""))
+    return defs.get(ref.rpartition("/")[2], {}) if ref else schema
+
+
+def _column_kind(prop: dict[str, Any]) -> str:
+    """A column for a key of a `rows` field's objects; "" when the key needs more than one."""
+    if "enum" in prop or "const" in prop:
+        return "select"
+    kind = prop.get("type")
+    if kind == "string":
+        return "text"
+    return "value" if kind is None and "anyOf" not in prop and "$ref" not in prop else ""
 
 
 def _string_values(schema: dict[str, Any]) -> bool:
@@ -252,6 +331,7 @@ def _describe(
     prop: dict[str, Any],
     node_type: NodeType,
     credentials: list[tuple[str, str]],
+    defs: dict[str, Any],
 ) -> None:
     only = next((o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"), prop)
     if form_field.kind == "select":
@@ -267,11 +347,30 @@ def _describe(
         form_field.maximum = only.get("maximum")
     elif form_field.kind == "credential":
         form_field.choices = [("", "None"), *credentials]
+    elif form_field.kind in TREE_KINDS:
+        form_field.choices = [
+            (op, OPERATOR_LABELS.get(op, op.replace("_", " "))) for op in OPERATORS
+        ]
     form_field.template = (
-        form_field.kind in ("text", "textarea", "keyvalue", "json")
+        form_field.kind in ("text", "textarea", "keyvalue", "json", "rows", *TREE_KINDS)
         and form_field.name not in node_type.raw_fields
         and not node_type.is_trigger
     )
+    if form_field.kind == "rows":
+        entry = _resolved(only["items"], defs)
+        form_field.columns = [
+            _column(key, p, form_field) for key, p in (entry.get("properties") or {}).items()
+        ]
+
+
+def _column(key: str, prop: dict[str, Any], form_field: FormField) -> Column:
+    kind = _column_kind(prop)
+    column = Column(key, _label(key), kind, prop.get("default"))
+    if kind == "select":
+        column.choices = [(str(v), str(v)) for v in prop.get("enum") or [prop.get("const")]]
+    # A value takes templates; so does a per-item field's text (a sort key's path or template).
+    column.template = form_field.template and (kind == "value" or form_field.per_item)
+    return column
 
 
 def _show(form_field: FormField, value: Any) -> None:
@@ -285,6 +384,8 @@ def _show(form_field: FormField, value: Any) -> None:
 
 def _shown(form_field: FormField, value: Any) -> Any:
     kind = form_field.kind
+    if kind in LIST_KINDS:
+        return _shown_list(form_field, value)
     if kind in TEXT_KINDS:
         return "" if value is None else value if isinstance(value, str) else _MISSING
     if kind == "toggle":
@@ -324,9 +425,13 @@ def _loose_text(value: Any) -> str:
 # --- form → value ------------------------------------------------------------------------------
 
 
-def _read(form_field: FormField, data: QueryDict) -> Any:
+def _read(form_field: FormField, data: QueryDict, before: Any) -> Any:
+    """The field's value from the post; `before` is its value in the config the form showed
+    (list entries keep the keys they had even when set to the default)."""
     name, kind = form_field.input_name, form_field.kind
     text = data.getlist(name)[-1] if data.getlist(name) else ""
+    if kind in LIST_KINDS:
+        return _read_list(form_field, data, before)
     if kind in TEXT_KINDS:
         return _MISSING if text == "" and form_field.nullable else text
     if kind == "toggle":
@@ -387,6 +492,209 @@ def _loose_value(text: str) -> Any:
         if stripped.startswith('"') or MEANT_JSON_OBJECT.match(stripped):
             raise ValueError(f"Not valid JSON: {exc.reason}") from None
         return text
+
+
+# --- lists: strings, rows and rule trees --------------------------------------------------------
+# A rule tree is shown as rows in document order: a group's row, its rules and groups, then an
+# `end` row (a switch case is a group with a handle). It is posted the same way: `f:<name>.row`
+# lists the kinds in order, and the rules' `left`, `operator` and `right` (the groups'
+# `combinator`, the cases' `handle`) are lists in that same order. So adding a rule or a group
+# in the browser is inserting rows where they belong (static/js/editor/settings.js), and
+# nothing is ever renumbered. `rows` and `list` fields post one list per column.
+
+
+@dataclass
+class TreeRow:
+    kind: str  # rule, group, case or end
+    left: str = ""
+    operator: str = "eq"
+    right: str = ""
+    combinator: str = "and"
+    handle: str = ""
+
+
+def _shown_list(form_field: FormField, value: Any) -> Any:
+    value = [] if value is None else value  # a required list not set yet
+    if form_field.kind in TREE_KINDS:
+        rows = _tree_rows(value, cases=form_field.kind == "cases")
+        return _MISSING if rows is None else rows
+    if not isinstance(value, list):
+        return _MISSING
+    if form_field.kind == "list":
+        return value if all(isinstance(v, str) for v in value) else _MISSING
+    names = {c.name for c in form_field.columns}
+    if not all(isinstance(row, dict) and set(row) <= names for row in value):
+        return _MISSING
+    cells = [
+        [
+            (c, _column_text(c, row.get(c.name, c.default), present=c.name in row))
+            for c in form_field.columns
+        ]
+        for row in value
+    ]
+    return _MISSING if any(text is _MISSING for row in cells for _, text in row) else cells
+
+
+def _column_text(column: Column, value: Any, *, present: bool) -> Any:
+    if column.kind == "select":
+        text = "" if value is None else str(value)
+        return text if text in {c[0] for c in column.choices} else _MISSING
+    if column.kind == "text":
+        return "" if value is None else value if isinstance(value, str) else _MISSING
+    return _cell_text(value, present=present)
+
+
+def _cell_text(value: Any, *, present: bool = True) -> str:
+    """A value in one line: as a `json` field shows it (plain text when that reads back the
+    same), a null that is there as `null`."""
+    if value is None:
+        return "null" if present else ""
+    if isinstance(value, str):
+        return _loose_text(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _tree_rows(entries: Any, *, cases: bool = False) -> list[TreeRow] | None:
+    """The rows showing a list of rules and groups (or of switch cases); None when the value is
+    not one (it is then shown as JSON)."""
+    if not isinstance(entries, list):
+        return None
+    rows: list[TreeRow] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            return None
+        if cases or "rules" in entry:
+            keys = {"handle", "combinator", "rules"} if cases else {"combinator", "rules"}
+            combinator, handle = entry.get("combinator", "and"), entry.get("handle", "")
+            inner = _tree_rows(entry.get("rules", []))
+            if not set(entry) <= keys or combinator not in COMBINATORS or inner is None:
+                return None
+            if not isinstance(handle, str):
+                return None
+            kind = "case" if cases else "group"
+            rows += [TreeRow(kind, combinator=combinator, handle=handle), *inner, TreeRow("end")]
+            continue
+        operator = entry.get("operator", "eq")
+        if not set(entry) <= {"left", "operator", "right"} or operator not in OPERATORS:
+            return None
+        left = _cell_text(entry.get("left"), present="left" in entry)
+        right = _cell_text(entry.get("right"), present="right" in entry)
+        rows.append(TreeRow("rule", left, operator, right))
+    return rows
+
+
+def _read_list(form_field: FormField, data: QueryDict, before: Any) -> list[Any]:
+    name = form_field.input_name
+    if form_field.kind == "list":
+        return [text for text in data.getlist(f"{name}.item") if text.strip()]
+    if form_field.kind == "rows":
+        return _read_rows(form_field, data, before)
+    return _read_tree(data, name, before)
+
+
+def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict[str, Any]]:
+    columns = form_field.columns
+    texts = zip(*(data.getlist(f"{form_field.input_name}.{c.name}") for c in columns), strict=False)
+    rows: list[dict[str, Any]] = []
+    for cells in texts:
+        typed = [
+            text for column, text in zip(columns, cells, strict=True) if column.kind != "select"
+        ]
+        if all(text.strip() == "" for text in typed):
+            continue  # a row left empty
+        base = _entry(before, len(rows))
+        row: dict[str, Any] = {}
+        for column, text in zip(columns, cells, strict=True):
+            if column.kind == "select":
+                _keep(row, column.name, text, column.default, base)
+            elif column.kind == "text":
+                if text != "":
+                    row[column.name] = text
+            else:
+                _put_value(row, column.name, text, f"Row {len(rows) + 1}, {column.label.lower()}")
+        rows.append(row)
+    return rows
+
+
+def _read_tree(data: QueryDict, name: str, before: Any) -> list[Any]:
+    unknown = [kind for kind in data.getlist(f"{name}.row") if kind not in TREE_ROWS]
+    if unknown:
+        raise ValueError(f"Unknown row '{unknown[0]}'.")
+    top: list[Any] = []
+    lists, bases = [top], [before]
+    rules = 0
+    for row in _posted_tree(data, name):
+        if row.kind == "end":
+            if len(lists) > 1:
+                lists.pop()
+                bases.pop()
+            continue
+        siblings = lists[-1]
+        base = _entry(bases[-1], len(siblings))
+        entry: dict[str, Any] = {}
+        if row.kind == "rule":
+            rules += 1
+            _put_value(entry, "left", row.left, f"Rule {rules}, value")
+            _keep(entry, "operator", row.operator, "eq", base)
+            _put_value(entry, "right", row.right, f"Rule {rules}, compared with")
+        else:
+            if row.kind == "case":
+                entry["handle"] = row.handle.strip()
+            _keep(entry, "combinator", row.combinator, "and", base)
+            entry["rules"] = []
+            lists.append(entry["rules"])
+            bases.append(base.get("rules"))
+        siblings.append(entry)
+    return top
+
+
+def _posted_tree(data: QueryDict, name: str) -> list[TreeRow]:
+    """A posted rule tree's rows, their texts as typed (rows of an unknown kind left out)."""
+    column = {key: iter(data.getlist(f"{name}.{key}")) for key in TREE_COLUMNS}
+    rows = []
+    for kind in data.getlist(f"{name}.row"):
+        if kind == "rule":
+            left, right = next(column["left"], ""), next(column["right"], "")
+            rows.append(TreeRow(kind, left, next(column["operator"], "eq"), right))
+        elif kind in ("group", "case"):
+            handle = next(column["handle"], "") if kind == "case" else ""
+            rows.append(TreeRow(kind, combinator=next(column["combinator"], "and"), handle=handle))
+        elif kind == "end":
+            rows.append(TreeRow(kind))
+    return rows
+
+
+def _posted_list(form_field: FormField, data: QueryDict) -> Any:
+    """What the user typed in a list field, shown again as it was."""
+    name = form_field.input_name
+    if form_field.kind == "list":
+        return data.getlist(f"{name}.item")
+    if form_field.kind == "rows":
+        texts = zip(*(data.getlist(f"{name}.{c.name}") for c in form_field.columns), strict=False)
+        return [list(zip(form_field.columns, cells, strict=True)) for cells in texts]
+    return _posted_tree(data, name)
+
+
+def _entry(entries: Any, index: int) -> dict[str, Any]:
+    """The object at `index` of the list the form showed, or {} (a row added since)."""
+    if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+        return entries[index]
+    return {}
+
+
+def _keep(target: dict[str, Any], key: str, value: str, default: Any, base: dict[str, Any]) -> None:
+    """Write a chosen value, unless it is the default the entry never had."""
+    if key in base or value != default:
+        target[key] = value
+
+
+def _put_value(target: dict[str, Any], key: str, text: str, where: str) -> None:
+    if text.strip() == "":
+        return
+    try:
+        target[key] = _loose_value(text)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
 
 
 # --- placing issues ----------------------------------------------------------------------------

@@ -289,8 +289,9 @@ def parse(text: str) -> jnodes.Template:
 
 
 @contextmanager
-def _budget() -> Iterator[None]:
-    """The CPU budget of one rendering (a whole config: nested calls share the outer one)."""
+def budget() -> Iterator[None]:
+    """The CPU budget of one rendering: a whole config, or a data node's pass over its items
+    (editor/nodes/items.py). Renderings nested inside share the outer one."""
     ms = settings.WORKFUSE_TEMPLATE_CPU_MS
     try:
         with cpu_budget(ms / 1000):
@@ -304,7 +305,7 @@ def _budget() -> Iterator[None]:
 
 def render(text: str, context: dict[str, Any]) -> Any:
     """Render one config string. One-expression strings keep their native type."""
-    with _budget():
+    with budget():
         return _render(text, context)
 
 
@@ -376,7 +377,7 @@ def _check_data(value: Any, text: str) -> None:
 def render_value(value: Any, context: dict[str, Any], field: str = "") -> Any:
     """Render every template string inside a JSON-like value; errors name the field. The
     whole value shares one CPU budget."""
-    with _budget():
+    with budget():
         return _render_value(value, context, field)
 
 

@@ -2,7 +2,8 @@
 
 Structure first (shape, ids, one trigger, edges, cycles), then each node against its type:
 known type, config valid for the type's schema, edges leaving by real handles, and templates
-that parse and read only the trigger, upstream nodes, or loop variables inside a loop body.
+that parse and read only the trigger, upstream nodes, or `item`/`index` inside a loop body and
+in a data node's per-item fields (`NodeType.item_fields`).
 """
 
 from __future__ import annotations
@@ -190,25 +191,35 @@ def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIs
     inside_loops = loop_bodies(graph)
     issues = []
     for node in graph.nodes:
+        node_type = NODE_TYPES.get(node.type)
+        if node_type is None:
+            continue
         upstream = ancestors(node.id, pairs)
         roots = set(templating.CONTEXT_ROOTS) | set(templating.ENV.globals)
         if inside_loops.get(node.id):
             roots |= set(templating.LOOP_ROOTS)
-        node_type = NODE_TYPES.get(node.type)
-        if node_type is None:
-            continue
-        for field, text in templating.template_strings(node_type.template_config(node.config)):
-            where = f"config.{field}"
-            try:
-                tree = templating.parse(text)
-            except templating.TemplateError as exc:
-                issues.append(GraphIssue(node.id, where, exc.message))
-                continue
-            for path in templating.referenced_paths(tree):
-                problem = _reference_problem(path, roots, upstream, node.id)
-                if problem:
-                    issues.append(GraphIssue(node.id, where, problem))
+        per_item = roots | set(templating.LOOP_ROOTS)
+        for fields, allowed in (
+            (node_type.template_config(node.config), roots),
+            (node_type.item_config(node.config), per_item),
+        ):
+            for field, text in templating.template_strings(fields):
+                issues += _text_issues(node.id, f"config.{field}", text, allowed, upstream)
     return issues
+
+
+def _text_issues(
+    node_id: str, where: str, text: str, roots: set[str], upstream: set[str]
+) -> list[GraphIssue]:
+    try:
+        tree = templating.parse(text)
+    except templating.TemplateError as exc:
+        return [GraphIssue(node_id, where, exc.message)]
+    problems = (
+        _reference_problem(path, roots, upstream, node_id)
+        for path in templating.referenced_paths(tree)
+    )
+    return [GraphIssue(node_id, where, problem) for problem in problems if problem]
 
 
 def _reference_problem(
@@ -217,10 +228,13 @@ def _reference_problem(
     root = path[0]
     if root not in roots:
         if root in templating.LOOP_ROOTS:
-            return f"'{root}' exists only inside a loop body (after a Loop node's 'each' output)."
+            return (
+                f"'{root}' exists only inside a loop body (after a Loop node's 'each' output) "
+                "and in the per-item settings of data nodes (a filter's rules, a sort's keys)."
+            )
         return (
             f"Unknown variable '{root}'. Templates can read trigger, nodes.<id>, execution, "
-            "and item/index inside a loop."
+            "and item/index inside a loop or a data node's per-item settings."
         )
     if root == "nodes" and len(path) > 1:
         other = path[1]

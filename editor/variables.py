@@ -1,9 +1,11 @@
 """What a node can read, and what it did last time, for the settings panel.
 
 Template variables at a node (DESIGN §5): the trigger, `nodes.<id>` of the nodes upstream of
-it in the editor's current graph, `execution`, and `item`/`index` inside a loop body. When the
-workflow has run, the keys of that run's trigger data and step outputs are listed as paths too
-(`nodes.get_user.body.email`), so the suggestions match real data. Values are never listed.
+it in the editor's current graph, `execution`, and `item`/`index` inside a loop body and in a
+data node's per-item fields. When the workflow has run, the keys of that run's trigger data and
+step outputs are listed as paths too (`nodes.get_user.body.email`), and so are the keys of the
+first element of the list a data node works through (`item.total`), so the suggestions match
+real data. Values are never listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from typing import Any
 
 from editor.graph import ancestors, parse
 from editor.models import Workflow
+from editor.nodes import NODE_TYPES
+from editor.nodes.base import NodeError, RunContext
+from editor.nodes.items import items_from
+from editor.templating import TemplateError, render_value
 from editor.validation import loop_bodies
 
 MAX_DEPTH = 5
@@ -29,6 +35,7 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class Variable:
     path: str
     kind: str  # object, array, string, number, boolean, null; "" when no run has shown it
+    per_item: bool = False  # only in a data node's per-item fields
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,8 @@ class Scope:
     sources: list[Source]
     ran: bool  # the workflow has a run whose data is shown
     in_loop: bool  # `item` and `index` are there too
+    item_fields: tuple[str, ...] = ()  # fields rendered per element, with `item` and `index`
+    element: Source | None = None  # the first element of that list in the last run, if known
 
     def variables(self) -> list[Variable]:
         if not self.sources:  # the trigger itself reads nothing
@@ -61,12 +70,20 @@ class Scope:
         found += [Variable("execution.id", "string"), Variable("execution.started_at", "string")]
         if self.in_loop:
             found += [Variable("item", ""), Variable("index", "number")]
+        elif self.item_fields:
+            element = self.element or Source("item", "", "")
+            paths = _paths("item", element.value, element.known)[:MAX_PATHS_PER_ROOT]
+            found += [Variable(v.path, v.kind, per_item=True) for v in paths]
+            found.append(Variable("index", "number", per_item=True))
         return found
 
 
-def scope(workflow: Workflow, graph: Any, node_id: str) -> Scope:
+def scope(
+    workflow: Workflow, graph: Any, node_id: str, config: dict[str, Any] | None = None
+) -> Scope:
     """What a template in `node_id` may read, given the editor's (possibly unsaved) graph, with
-    the values of the workflow's last run that got as far as running steps."""
+    the values of the workflow's last run that got as far as running steps. `config` is the
+    node's settings as the form shows them, when they differ from the graph's."""
     nodes, edges = _nodes_and_edges(graph)
     trigger = next((n for n in nodes if str(n.get("type", "")).startswith("trigger.")), None)
     if trigger is not None and trigger.get("id") == node_id:
@@ -95,12 +112,21 @@ def scope(workflow: Workflow, graph: Any, node_id: str) -> Scope:
                 upstream_id in outputs,
             )
         )
-    return Scope(sources, execution is not None, _in_loop_body(graph, node_id))
+    node_type = NODE_TYPES.get(types.get(node_id, ""))
+    item_fields = node_type.item_fields if node_type else ()
+    node = next((n for n in nodes if n.get("id") == node_id), {})
+    if config is not None:
+        node = {**node, "config": config}
+    element = _first_element(node, sources, edges) if item_fields else None
+    in_loop = _in_loop_body(graph, node_id)
+    return Scope(sources, execution is not None, in_loop, item_fields, element)
 
 
-def available(workflow: Workflow, graph: Any, node_id: str) -> list[Variable]:
+def available(
+    workflow: Workflow, graph: Any, node_id: str, config: dict[str, Any] | None = None
+) -> list[Variable]:
     """The variables a template in `node_id` may read, as paths for the settings panel."""
-    return scope(workflow, graph, node_id).variables()
+    return scope(workflow, graph, node_id, config).variables()
 
 
 def last_execution(workflow: Workflow) -> Any:
@@ -154,6 +180,30 @@ def _outputs(execution: Any) -> dict[str, Any]:
         return {}
     steps = execution.steps.filter(output__isnull=False).only("key", "output")
     return {s.key: s.output for s in steps}
+
+
+def _first_element(
+    node: dict[str, Any], sources: list[Source], edges: list[tuple[str, str]]
+) -> Source | None:
+    """The first element of the list a data node works through, from the last run's data: its
+    `items` template rendered with those values, or (empty) its input's list, as it runs."""
+    known = {s.node_id: s.value for s in sources if s.known}
+    feeding = [source for source, target in edges if target == node.get("id") and source in known]
+    primary = known[feeding[0]] if len(feeding) == 1 else {f: known[f] for f in feeding}
+    trigger = next((s for s in sources if s.root == "trigger"), None)
+    context = {
+        "trigger": trigger.value if trigger and trigger.known else {},
+        "nodes": known,
+        "execution": {"id": "", "started_at": ""},
+    }
+    raw = node.get("config")
+    config = raw if isinstance(raw, dict) else {}
+    try:
+        items = render_value(config.get("items"), context)
+        found = items_from(items, RunContext("", "", "", input=primary if feeding else None))
+    except (TemplateError, NodeError):
+        return None
+    return Source("item", "", "", found[0], True) if found else None
 
 
 def _in_loop_body(graph: Any, node_id: str) -> bool:

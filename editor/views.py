@@ -299,7 +299,7 @@ def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
             "applicable": not problems,
             "valid": checked.valid and not problems if checked else None,
         },
-        "variables": variables.available(workflow, graph, node_id),
+        "variables": variables.available(workflow, graph, node_id, config),
         "last_run": _last_run(workflow, node_id),
     }
     return render(request, "editor/_node_form.html", context)

@@ -78,6 +78,61 @@ def test_the_gallery_covers_the_promised_starting_points():
     assert all(n["type"] in NODE_TYPES for t in TEMPLATES.values() for n in t.graph["nodes"])
 
 
+# --- batch 2, data nodes (a) ----------------------------------------------------------------
+
+
+def test_the_gallery_has_starters_with_the_data_nodes():
+    types = {slug: {n["type"] for n in t.graph["nodes"]} for slug, t in TEMPLATES.items()}
+    assert {"utility.filter", "utility.sort", "utility.limit", "action.http"} <= types["top-orders"]
+    assert {"utility.filter", "utility.sort", "utility.set"} <= types["signup-digest"]
+    assert all(TEMPLATES[s].category == "Data" for s in ("top-orders", "signup-digest"))
+
+
+def run_starter(owner: Any, slug: str, url: str, payload: Any) -> dict[str, Any]:
+    """Run a copy of the starter (its HTTP nodes pointed at `url`); the steps by key."""
+    graph = TEMPLATES[slug].new_graph()
+    for node in graph["nodes"]:
+        if node["type"] == "action.http":
+            node["config"]["url"] = url + "/" + node["id"]
+        if node["type"].startswith("trigger."):
+            node.update(type="trigger.manual", config={})
+    execution = engine.start_execution(Workflow.create(owner, slug, graph=graph), payload)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    return {s.key: s.output for s in execution.steps.all()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_top_orders_posts_the_ten_biggest_paid_orders(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    orders = [{"id": i, "total": 10 * i, "status": "paid" if i % 3 else "open"} for i in range(30)]
+    with recorder() as server:
+        outputs = run_starter(alice, "top-orders", server.url, {"body": {"orders": orders}})
+        [request] = server.requests
+    posted = json.loads(request["body"])
+    assert [o["id"] for o in posted["orders"]] == [29, 28, 26, 25, 23, 22, 20, 19, 17, 16]
+    assert posted["paid"] == outputs["paid"]["count"] == 17
+    assert outputs["top"]["items"] == posted["orders"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_signup_digest_reports_the_paying_sign_ups_newest_first(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    signups = [
+        {"email": "a@example.com", "plan": "pro", "created_at": "2026-12-05T09:00:00Z"},
+        {"email": "b@example.com", "plan": "free", "created_at": "2026-12-05T10:00:00Z"},
+        {"plan": "team", "created_at": "2026-12-05T11:00:00Z"},
+        {"email": "d@example.com", "plan": "team", "created_at": "2026-12-05T12:00:00Z"},
+    ]
+    with recorder() as server:
+        server.script = [(200, {}, {"signups": signups})]
+        outputs = run_starter(alice, "signup-digest", server.url, {})
+        report = json.loads(server.requests[1]["body"])
+    assert report == outputs["report"]
+    assert report["text"] == "2 new paying sign-ups (2 others)"
+    assert [s["email"] for s in report["signups"]] == ["d@example.com", "a@example.com"]
+
+
 def test_the_gallery_page_shows_every_template_with_its_node_count(alice_client):
     response = alice_client.get("/workflows/templates/")
     assert response.status_code == 200

@@ -46,6 +46,12 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "utility.crypto": {"operation": "hash", "value": "{{ trigger.body.email }}"},
     "utility.parse": {"format": "csv", "value": "{{ trigger.body.report }}"},
     # --- end data nodes part b ---
+    # --- batch 2, data nodes (a) ---
+    "utility.set": {"fields": [{"name": "total", "value": "{{ trigger.body.total }}"}]},
+    "utility.filter": {"rules": [{"left": "{{ item.total }}", "operator": "gt", "right": 100}]},
+    "utility.sort": {"by": [{"field": "total", "order": "desc"}]},
+    "utility.limit": {"max": 10},
+    # --- end of batch 2 (a) ---
 }
 
 

@@ -156,10 +156,11 @@ def test_nested_node_schemas_keep_their_definitions(fake, alice_api):
         payload = {"node_type": "logic.condition", "prompt": "total over 100", "provider": provider}
         assert alice_api.post(URL, payload).json()["valid"] is True
         schema = answer_schema(fake.requests_for(provider)[0])
-        assert schema["properties"]["config"]["properties"]["rules"]["items"] == {
-            "$ref": "#/$defs/Rule"
-        }
+        entry = {"anyOf": [{"$ref": "#/$defs/Rule"}, {"$ref": "#/$defs/RuleSet"}]}
+        assert schema["properties"]["config"]["properties"]["rules"]["items"] == entry
         assert "operator" in schema["$defs"]["Rule"]["properties"]
+        # A group is a rule set again: the definition refers to itself.
+        assert schema["$defs"]["RuleSet"]["properties"]["rules"]["items"] == entry
 
 
 @pytest.mark.parametrize("provider", ["anthropic", "gemini"])

@@ -237,6 +237,45 @@ ROUND_TRIPS = [
         "logic.switch",
         {"cases": [{"handle": "big", "rules": [{"left": "{{ trigger.n }}", "right": 5}]}]},
     ),
+    # --- batch 2, data nodes (a): rule groups in the rule editor ---
+    (
+        "logic.condition",
+        {
+            "combinator": "or",
+            "rules": [
+                {"left": "{{ trigger.n }}", "operator": "gt", "right": 5},
+                {
+                    "combinator": "and",
+                    "rules": [
+                        {"left": "{{ trigger.a }}"},
+                        {"left": "{{ trigger.b }}", "operator": "exists"},
+                    ],
+                },
+            ],
+        },
+    ),
+    (
+        "logic.switch",
+        {
+            "cases": [
+                {
+                    "handle": "vip",
+                    "combinator": "or",
+                    "rules": [
+                        {"left": "{{ trigger.tier }}", "right": "gold"},
+                        {
+                            "combinator": "and",
+                            "rules": [
+                                {"left": "{{ trigger.total }}", "operator": "gte", "right": 1000}
+                            ],
+                        },
+                    ],
+                },
+                {"handle": "other_case", "rules": [{"left": "{{ trigger.x }}", "right": True}]},
+            ],
+            "default_handle": "rest",
+        },
+    ),
 ]
 
 
@@ -249,6 +288,43 @@ def test_a_config_goes_through_the_form_unchanged(alice, alice_client, workflow,
     assert response.status_code == 200
     assert result["config"] == config
     assert result["applicable"] is True
+
+
+def test_switch_cases_are_edited_as_rule_trees_with_an_output_name(alice_client, workflow):
+    form = FormReader(render(alice_client, workflow, "logic.switch", {}).content.decode())
+    assert form.kinds == {"cases": "cases", "default_handle": "text"}
+    values = [
+        ("f:cases", ""),
+        ("f:cases.row", "case"),
+        ("f:cases.handle", " refund "),
+        ("f:cases.combinator", "and"),
+        ("f:cases.row", "rule"),
+        ("f:cases.left", "{{ trigger.kind }}"),
+        ("f:cases.operator", "eq"),
+        ("f:cases.right", "refund"),
+        ("f:cases.row", "end"),
+        ("f:cases.row", "case"),
+        ("f:cases.handle", "Bad Name"),
+        ("f:cases.combinator", "or"),
+        ("f:cases.row", "rule"),
+        ("f:cases.left", "{{ trigger.x }}"),
+        ("f:cases.operator", "exists"),
+        ("f:cases.right", ""),
+        ("f:cases.row", "end"),
+    ]
+    response, result = apply(alice_client, workflow, "logic.switch", {}, values)
+    assert result["config"]["cases"] == [
+        {"handle": "refund", "rules": [{"left": "{{ trigger.kind }}", "right": "refund"}]},
+        {
+            "handle": "Bad Name",
+            "combinator": "or",
+            "rules": [{"left": "{{ trigger.x }}", "operator": "exists"}],
+        },
+    ]
+    assert (
+        "[1].handle: 'Bad Name' is not a valid output name"
+        in (FormReader(response.content.decode()).errors["cases"])
+    )
 
 
 def test_edited_values_become_the_config(alice_client, workflow):

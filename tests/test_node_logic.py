@@ -1,13 +1,19 @@
-"""logic.condition, logic.switch, utility.transform and utility.merge behaviour."""
+"""logic.condition, logic.switch (rules and their groups), utility.transform and utility.merge
+behaviour."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from editor.nodes import logic_condition, logic_switch, utility_merge, utility_transform
 from editor.nodes.base import NodeError, RunContext
-from editor.nodes.rules import check
+from editor.nodes.rules import RuleSet, check, evaluate
+from editor.validation import validate_graph
 
 
 def ctx(**kwargs) -> RunContext:
@@ -147,3 +153,107 @@ def test_merge_combines_active_inputs_by_node_id():
     assert utility_merge.run(config, ctx(inputs={"a": {"x": 1}, "b": [2]})) == {
         "inputs": {"a": {"x": 1}, "b": [2]}
     }
+
+
+# --- rule groups (DESIGN §4: a rule may itself be {combinator, rules}, to any depth) ----------
+
+
+def rule(value: bool) -> dict:
+    return {"left": value, "operator": "eq", "right": True}
+
+
+def test_a_group_gives_and_or_an_explicit_precedence():
+    # total > 100 and (status is paid or status is shipped)
+    def config(total: int, status: str) -> logic_condition.Config:
+        return logic_condition.Config.model_validate(
+            {
+                "rules": [
+                    {"left": total, "operator": "gt", "right": 100},
+                    {
+                        "combinator": "or",
+                        "rules": [
+                            {"left": status, "operator": "eq", "right": "paid"},
+                            {"left": status, "operator": "eq", "right": "shipped"},
+                        ],
+                    },
+                ]
+            }
+        )
+
+    assert logic_condition.run(config(150, "shipped"), ctx()) == {"result": True}
+    assert logic_condition.run(config(150, "open"), ctx()) == {"result": False}
+    assert logic_condition.run(config(50, "paid"), ctx()) == {"result": False}
+
+
+def test_switch_cases_hold_groups_too():
+    config = logic_switch.Config.model_validate(
+        {
+            "cases": [
+                {
+                    "handle": "either",
+                    "combinator": "and",
+                    "rules": [{"combinator": "or", "rules": [rule(False), rule(True)]}],
+                }
+            ]
+        }
+    )
+    assert logic_switch.run(config, ctx()) == {"handle": "either"}
+
+
+@st.composite
+def trees(draw: Any, depth: int = 3) -> Any:
+    """A random group: booleans as rules, nested groups down to `depth`."""
+    leaves = st.booleans().map(rule)
+    entries = leaves if depth == 0 else st.one_of(leaves, trees(depth - 1))
+    return {
+        "combinator": draw(st.sampled_from(["and", "or"])),
+        "rules": draw(st.lists(entries, min_size=1, max_size=4)),
+    }
+
+
+def expected(entry: dict) -> bool:
+    if "rules" not in entry:
+        return entry["left"] is True
+    results = [expected(e) for e in entry["rules"]]
+    return all(results) if entry["combinator"] == "and" else any(results)
+
+
+@given(trees())
+def test_groups_nest_to_any_depth_and_combine_as_boolean_logic(tree):
+    assert evaluate(RuleSet.model_validate(tree)) is expected(tree)
+
+
+def test_an_error_inside_a_group_names_its_place():
+    graph = {
+        "nodes": [
+            {"id": "start", "type": "trigger.manual", "config": {}},
+            {
+                "id": "big",
+                "type": "logic.condition",
+                "config": {
+                    "rules": [
+                        rule(True),
+                        {"combinator": "xor", "rules": [{"operator": "gt", "right": 1}]},
+                        {"combinator": "or", "rules": []},
+                        5,
+                    ]
+                },
+            },
+        ],
+        "edges": [{"source": "start", "target": "big"}],
+    }
+    issues = [(i.field, i.message) for i in validate_graph(graph)]
+    assert ("config.rules[1].combinator", "Input should be 'and' or 'or'") in issues
+    assert ("config.rules[1].rules[0].left", "Field required") in issues
+    assert (
+        "config.rules[2].rules",
+        "List should have at least 1 item after validation, not 0",
+    ) in issues
+    assert any(field == "config.rules[3]" for field, _ in issues)
+
+
+def test_the_schema_describes_groups_for_the_form_and_magic_input():
+    schema = logic_condition.Config.model_json_schema()
+    entry = schema["properties"]["rules"]["items"]
+    assert entry == {"anyOf": [{"$ref": "#/$defs/Rule"}, {"$ref": "#/$defs/RuleSet"}]}
+    assert schema["$defs"]["RuleSet"]["properties"]["rules"]["items"] == entry

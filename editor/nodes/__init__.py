@@ -16,7 +16,11 @@ from editor.nodes import (
     trigger_schedule,
     trigger_webhook,
     utility_delay,
+    utility_filter,
+    utility_limit,
     utility_merge,
+    utility_set,
+    utility_sort,
     utility_transform,
 )
 
@@ -56,6 +60,12 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_crypto,
         utility_parse,
         # --- end data nodes part b ---
+        # --- batch 2, data nodes (a): set, filter, sort, limit ---
+        utility_set,
+        utility_filter,
+        utility_sort,
+        utility_limit,
+        # --- end of batch 2 (a) ---
     )
 }
 

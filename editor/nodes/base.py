@@ -2,7 +2,8 @@
 
 A node type module defines a pydantic `Config`, and a module-level `NODE = NodeType(...)`.
 Templates in config strings are rendered by the engine before `run()` is called, so `run()`
-always sees concrete values, validated again by `Config`.
+always sees concrete values, validated again by `Config` — except in `raw_fields` (taken
+literally) and `item_fields` (rendered by the node itself, once per element of its list).
 """
 
 from __future__ import annotations
@@ -44,10 +45,18 @@ class NodeType:
     credential_kinds: tuple[str, ...] = ()
     # Config fields taken literally: never rendered as templates.
     raw_fields: tuple[str, ...] = ()
+    # Config fields whose templates the node renders once per element of its list, with `item`
+    # and `index` (editor/nodes/items.py): left alone by the engine, validated with those two.
+    item_fields: tuple[str, ...] = ()
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        """The part of a config whose strings are templates."""
-        return {k: v for k, v in config.items() if k not in self.raw_fields}
+        """The part of a config whose strings are templates rendered before `run()`."""
+        skipped = (*self.raw_fields, *self.item_fields)
+        return {k: v for k, v in config.items() if k not in skipped}
+
+    def item_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The part of a config whose templates are rendered per element."""
+        return {k: v for k, v in config.items() if k in self.item_fields}
 
     @property
     def is_trigger(self) -> bool:

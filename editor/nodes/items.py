@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from editor.nodes.base import NodeError, RunContext
-from editor.templating import is_template
+from editor.templating import TemplateError, budget, is_template, render_value
 
 ITEMS_HELP = (
     "The list to work on, usually a template such as '{{ nodes.fetch.body.results }}'. Empty: "
@@ -73,3 +75,43 @@ def _normal(value: Any) -> Any:
 def _kind(value: Any) -> str:
     names = {dict: "an object", str: "text", bool: "a boolean", type(None): "empty"}
     return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+
+
+# --- per-item templates (utility.filter's rules, utility.sort's keys) -------------------------
+# `NodeType.item_fields` are not rendered by the engine: the node renders them for each element
+# with `item` and `index` (DESIGN §5), as a loop body's templates see them.
+
+
+@contextmanager
+def one_budget() -> Iterator[None]:
+    """One template CPU budget (WORKFUSE_TEMPLATE_CPU_MS) for a node's whole pass over its
+    items, so a long list cannot multiply it."""
+    try:
+        with budget():
+            yield
+    except TemplateError as exc:
+        raise NodeError(f"Template error: {exc.message}") from exc
+
+
+def item_context(ctx: RunContext, item: Any, index: int) -> dict[str, Any]:
+    """The template variables for one element: the step's own, plus `item` and `index`."""
+    return {**ctx.variables, "item": item, "index": index}
+
+
+def render_for_item(value: Any, context: dict[str, Any], field: str) -> Any:
+    """A per-item field's value rendered for one element; an error names the element."""
+    if not isinstance(value, str | list | dict) or (
+        isinstance(value, str) and not is_template(value)
+    ):
+        return value  # a constant, as most comparisons' right side: nothing to render
+    try:
+        return render_value(value, context, field)
+    except TemplateError as exc:
+        raise NodeError(f"Item {context['index']}: template error in {exc.message}") from exc
+
+
+def check_path(value: str) -> str:
+    """A Config validator for a field path as `lookup` reads it, or a per-item template."""
+    if not is_template(value) and "" in _INDEX.sub(r".\1", value).split("."):
+        raise ValueError(f"'{value}' is not a field path: a part between dots is empty")
+    return value

@@ -1,16 +1,20 @@
-"""Comparison rules shared by `logic.condition` and `logic.switch` (DESIGN §4 operators).
+"""Comparison rules and AND/OR groups of them, shared by `logic.condition`, `logic.switch` and
+`utility.filter` (DESIGN §4 operators).
 
-Comparisons are type-aware: a number and a numeric string compare as numbers, "true"/"false"
-compare with booleans, two ISO 8601 dates compare as moments in time.
+A rule is `{left, operator, right}`; wherever rules appear, an entry may instead be a group
+`{combinator, rules}`, nested to any depth, so precedence is explicit. Comparisons are
+type-aware: a number and a numeric string compare as numbers, "true"/"false" compare with
+booleans, two ISO 8601 dates compare as moments in time.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field
+from pydantic import Field, WrapValidator
 
 from editor.nodes.base import NodeConfig, NodeError
 
@@ -46,16 +50,56 @@ class Rule(NodeConfig):
     )
 
 
+def _rule_or_group(value: Any, handler: Any) -> Rule | RuleSet:
+    """An entry with `rules` is a group, anything else a rule: each validated as that one
+    model, so an error names the entry's own fields (`rules[1].rules[0].left`), not a guess
+    at which of the two it failed to be."""
+    if isinstance(value, Rule | RuleSet):
+        return value
+    if isinstance(value, dict) and "rules" in value:
+        return RuleSet.model_validate(value)
+    return Rule.model_validate(value)
+
+
+# A union for the JSON Schema (what the form and Magic Input read); validated by the shape.
+RuleNode = Annotated[Union[Rule, "RuleSet"], WrapValidator(_rule_or_group)]
+
+
 class RuleSet(NodeConfig):
+    """A group: its rules (or groups) joined by one combinator."""
+
     combinator: Literal["and", "or"] = Field(
         "and", description="'and': every rule must hold; 'or': any rule."
     )
-    rules: list[Rule] = Field(..., min_length=1, description="The rules to test.")
+    rules: list[RuleNode] = Field(
+        ...,
+        min_length=1,
+        description="The rules to test. An entry may itself be a group "
+        "{combinator, rules} to mix 'and' and 'or', e.g. a and (b or c).",
+    )
 
 
-def evaluate(rule_set: RuleSet) -> bool:
-    results = (check(rule.left, rule.operator, rule.right) for rule in rule_set.rules)
-    return all(results) if rule_set.combinator == "and" else any(results)
+RuleSet.model_rebuild()
+
+
+def _as_written(rule: Rule) -> tuple[Any, Any]:
+    return rule.left, rule.right
+
+
+def evaluate(group: Any, operands: Callable[[Rule], tuple[Any, Any]] = _as_written) -> bool:
+    """Whether a group holds. `group` has `combinator` and `rules` (a RuleSet, or a node's
+    Config shaped like one); `operands` gives a rule's left and right as compared
+    (`utility.filter` renders its per-item templates there). Stops at the first rule that
+    decides, as `and`/`or` do."""
+
+    def holds(rule: Rule | RuleSet) -> bool:
+        if isinstance(rule, RuleSet):
+            return evaluate(rule, operands)
+        left, right = operands(rule)
+        return check(left, rule.operator, right)
+
+    results = (holds(rule) for rule in group.rules)
+    return all(results) if group.combinator == "and" else any(results)
 
 
 def check(left: Any, op: str, right: Any) -> bool:

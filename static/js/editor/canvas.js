@@ -22,6 +22,8 @@ const ICONS = {
   // data nodes, batch 2 part b
   "utility.dedupe": "≡", "utility.aggregate": "Σ", "utility.datetime": "⧖",
   "utility.crypto": "#", "utility.parse": "⟨⟩",
+  // batch 2, data nodes (a)
+  "utility.set": "✎", "utility.filter": "▽", "utility.sort": "⇅", "utility.limit": "⇥",
 };
 
 export function iconFor(type) {

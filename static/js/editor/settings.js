@@ -288,9 +288,35 @@ export class SettingsPanel {
     } else if (target.closest("[data-kv-remove]")) {
       target.closest(".wf-kv-row").remove();
       this.dirty = true;
+    } else if (target.closest("[data-tree-add]")) {
+      this.addToTree(target.closest("[data-tree-add]"));
+    } else if (target.closest("[data-tree-remove]")) {
+      this.keepVariables(target.closest("[data-tree-item]")).remove();
+      this.dirty = true;
     } else if (target.closest(".wf-var")) {
       this.insertVariable(target.closest(".wf-var").dataset.var);
     }
+  }
+
+  // A rule tree (node_form.py, "rule trees") is posted in document order, so a new rule or
+  // group is its server-rendered <template> inserted at the end of the group it is added to.
+  addToTree(button) {
+    const tree = button.closest("[data-tree]");
+    const template = tree.querySelector(`:scope > template[data-tree-template="${button.dataset.treeAdd}"]`);
+    const list = button.closest("[data-tree-group]").querySelector(":scope > [data-tree-list]");
+    list.append(template.content.cloneNode(true));
+    list.lastElementChild.querySelector("input[type=text]")?.focus();
+    this.dirty = true;
+  }
+
+  // The variables box may sit inside a part of the form about to be removed: keep it.
+  keepVariables(part) {
+    const box = this.$("#wf-vars");
+    if (box && part.contains(box)) {
+      box.hidden = true;
+      this.$("#wf-node-form").append(box);
+    }
+    return part;
   }
 
   onFocus(field) {
@@ -301,7 +327,9 @@ export class SettingsPanel {
       return;
     }
     this.target = field;
-    (field.closest(".wf-kv") || field).after(box);
+    // `item` and `index` only where templates are rendered once per item.
+    box.classList.toggle("per-item", Boolean(field.closest("[data-per-item]")));
+    (field.closest(".wf-kv, .wf-tree-rule") || field).after(box);
     box.hidden = false;
   }
 

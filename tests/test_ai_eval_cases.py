@@ -1,0 +1,86 @@
+"""bench/ai_eval_cases.json: every case loads, names a node type WorkFuse has and checks with
+ops bench/ai_eval.py knows; and a right answer passes its case's checks (here for the cases of
+the data nodes and rule groups), so a failing check in a real run is the model's, not the case's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import ai_eval
+from editor.nodes import NODE_TYPES
+
+CASES = {case["id"]: case for case in ai_eval.load_cases(str(ai_eval.DEFAULT_CASES))}
+OPS = {"eq", "ne", "contains", "icontains", "matches", "one_of", "num", "exists", "absent", "len"}
+
+RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
+    "set-typed": {
+        "keep": "none",
+        "fields": [
+            {"name": "id", "value": "{{ trigger.body.id }}"},
+            {"name": "total", "value": "{{trigger.body.total}}", "type": "number"},
+        ],
+    },
+    "set-nested": {"fields": [{"name": "customer.tier", "value": "gold"}]},
+    "set-except": {
+        "input": "{{ trigger.body }}",
+        "keep": "except",
+        "keep_fields": ["password", "token"],
+    },
+    "filter-total": {
+        "items": "{{ nodes.get_orders.body.orders }}",
+        "rules": [{"left": "{{ item.total }}", "operator": "gt", "right": "100"}],
+    },
+    "filter-group": {
+        "rules": [
+            {"left": "{{ item.active }}", "right": True},
+            {
+                "combinator": "or",
+                "rules": [
+                    {"left": "{{ item.country }}", "right": "DE"},
+                    {"left": "{{ item.country }}", "right": "AT"},
+                ],
+            },
+        ]
+    },
+    "filter-email": {"rules": [{"left": "{{ item.email }}", "operator": "exists"}]},
+    "sort-total-desc": {"by": [{"field": "total", "order": "desc"}]},
+    "sort-two-keys": {"by": [{"field": "last_name"}, {"field": "{{ item.first_name }}"}]},
+    "limit-top-10": {"max": 10},
+    "limit-last-3": {"max": 3, "from": "end"},
+    "condition-group": {
+        "rules": [
+            {"left": "{{ trigger.body.total }}", "operator": "gt", "right": 100},
+            {
+                "combinator": "or",
+                "rules": [
+                    {"left": "{{ trigger.body.country }}", "right": "DE"},
+                    {"left": "{{ trigger.body.country }}", "right": "AT"},
+                ],
+            },
+        ]
+    },
+}
+
+
+def test_every_case_is_well_formed():
+    ids = [case["id"] for case in ai_eval.load_cases(str(ai_eval.DEFAULT_CASES))]
+    assert len(ids) == len(set(ids))
+    for case in CASES.values():
+        assert case["node_type"] in NODE_TYPES, case["id"]
+        assert case["prompt"].strip()
+        assert {op for _, op, _ in case["checks"]} <= OPS, case["id"]
+
+
+def test_the_data_nodes_have_at_least_two_cases_each():
+    for node_type in ("utility.set", "utility.filter", "utility.sort", "utility.limit"):
+        assert sum(c["node_type"] == node_type for c in CASES.values()) >= 2
+
+
+@pytest.mark.parametrize("case_id", sorted(RIGHT_ANSWERS))
+def test_a_right_answer_passes_every_check(case_id):
+    case = CASES[case_id]
+    NODE_TYPES[case["node_type"]].Config.model_validate(RIGHT_ANSWERS[case_id])
+    config = ai_eval.effective_config(case["node_type"], RIGHT_ANSWERS[case_id])
+    assert [c for c in case["checks"] if not ai_eval.check(config, *c)] == []
