@@ -484,6 +484,14 @@ def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
     lines.append("- execution.id, execution.started_at: this run's id and start time")
     if found.in_loop:
         lines.append("- item, index: the current element of the loop and its position")
+    elif found.item_fields:
+        line = (
+            f"- item, index: only inside {', '.join(found.item_fields)}, evaluated once per "
+            "element of the list: the current element and its position"
+        )
+        if found.element is not None:
+            line += f"; item shape {json.dumps(shape(found.element.value))}"
+        lines.append(line)
     if not found.ran:
         lines.append("(The workflow has not run yet: output shapes are unknown.)")
     return "\n".join(lines)[:PROMPT_LIMIT]

@@ -134,6 +134,12 @@ def test_every_node_type_answer_is_valid_or_says_why_not(fake, alice_api, node_t
     assert node_type in system and "JSON Schema" in system
 
 
+@pytest.mark.parametrize("node_type", sorted(magic.EXAMPLES))
+def test_every_worked_example_is_a_valid_config(node_type):
+    for _, config in magic.EXAMPLES[node_type]:
+        NODE_TYPES[node_type].Config.model_validate(config)
+
+
 def test_http_example_post_with_the_webhook_email(fake, alice_api):
     config = {
         "method": "POST",

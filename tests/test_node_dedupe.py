@@ -90,7 +90,7 @@ def test_the_form_shows_every_setting(alice, alice_client):
     shown = form(alice_client, alice, "utility.dedupe", {"scope": "workflow"})
     assert shown.kinds == {
         "items": "json",
-        "fields": "json",
+        "fields": "list",
         "scope": "select",
         "ttl_days": "number",
     }
