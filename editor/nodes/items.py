@@ -27,6 +27,14 @@ def check_items(value: Any) -> Any:
     raise ValueError("must be a list or a template such as '{{ nodes.fetch.body.items }}'")
 
 
+def field_names(fields: list[str], what: str) -> list[str]:
+    """A Config validator's body: field names trimmed, none of them empty."""
+    fields = [f.strip() for f in fields]
+    if "" in fields:
+        raise ValueError(f"{what} cannot be empty")
+    return fields
+
+
 def items_from(value: Any, ctx: RunContext) -> list[Any]:
     """The rendered `items` setting, or the previous node's output (or its first list field)."""
     if isinstance(value, list):

@@ -14,6 +14,7 @@ from editor.nodes.items import (
     MISSING,
     canonical,
     check_items,
+    field_names,
     items_from,
     lookup,
 )
@@ -69,10 +70,7 @@ class Config(NodeConfig):
     @field_validator("group_by")
     @classmethod
     def _named(cls, fields: list[str]) -> list[str]:
-        fields = [f.strip() for f in fields]
-        if "" in fields:
-            raise ValueError("a group_by field cannot be empty")
-        return fields
+        return field_names(fields, "a group_by field")
 
     @model_validator(mode="after")
     def _names_unique(self) -> Self:

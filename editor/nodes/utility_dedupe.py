@@ -17,6 +17,7 @@ from editor.nodes.items import (
     MISSING,
     canonical,
     check_items,
+    field_names,
     items_from,
     lookup,
 )
@@ -49,10 +50,7 @@ class Config(NodeConfig):
     @field_validator("fields")
     @classmethod
     def _named(cls, fields: list[str]) -> list[str]:
-        fields = [f.strip() for f in fields]
-        if "" in fields:
-            raise ValueError("a field name cannot be empty")
-        return fields
+        return field_names(fields, "a field name")
 
 
 def key_of(item: Any, fields: list[str]) -> str:
