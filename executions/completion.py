@@ -84,7 +84,11 @@ async def expecting(execution_id: uuid.UUID) -> AsyncIterator[Expected]:
     announced before anyone listens."""
     loop = asyncio.get_running_loop()
     if not settings.EMBEDDED:
-        await _subscribed(loop)
+        try:
+            await _subscribed(loop)
+        except (redis.RedisError, OSError) as exc:
+            # The webhook must still be taken: its waiter re-reads the status each second.
+            log.warning("Finished executions are not announced to this process (%s)", exc)
     key = str(execution_id)
     future: asyncio.Future[str] = loop.create_future()
     with _lock:

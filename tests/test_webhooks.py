@@ -212,6 +212,18 @@ def test_last_node_response_answers_with_the_last_output(alice):
     assert response.json() == {"result": {"thanks": "Ada"}}
 
 
+def test_last_node_answers_with_redis_down_in_queue_mode(alice, settings, cache_down):
+    # Neither the rate limiter's cache nor the completion channel can be reached: the run is
+    # taken and answered all the same.
+    settings.EMBEDDED = False
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    then = [{"id": "shape", "type": "utility.transform", "config": {"expression": "body"}}]
+    workflow = webhook_workflow(alice, {"response": "last_node"}, then=then)
+    response = Client().post(url(workflow), data='{"n": 7}', content_type="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"result": {"n": 7}}
+
+
 def test_last_node_falls_back_to_202_when_the_run_takes_too_long(alice, settings):
     settings.WORKFUSE_WEBHOOK_WAIT_SECONDS = 0
     workflow = webhook_workflow(
