@@ -298,7 +298,7 @@ def budget() -> Iterator[None]:
             yield
     except BudgetExceeded:
         raise TemplateError(
-            f"the template took more than {ms} ms of CPU time and was stopped "
+            f"templates: they took more than {ms} ms of CPU time and were stopped "
             "(WORKFUSE_TEMPLATE_CPU_MS); loop over less data"
         ) from None
 
