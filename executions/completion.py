@@ -20,10 +20,11 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from executions.models import Execution
+
 log = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 1.0
-FINISHED = frozenset({"succeeded", "failed", "cancelled"})
 
 _waiters: dict[str, set[asyncio.Future[str]]] = {}
 _lock = threading.Lock()
@@ -74,7 +75,7 @@ class Expected:
                 )
             except TimeoutError:
                 current = await status()
-                if current in FINISHED:
+                if current in Execution.FINISHED:
                     return current
 
 

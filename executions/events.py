@@ -184,7 +184,7 @@ def step_changed(step: Step, execution: Execution) -> None:
 
 def execution_changed(execution: Execution) -> None:
     on_commit(workflow_group(execution.workflow_id), execution_payload(execution))
-    if execution.status in completion.FINISHED:  # a synchronous webhook may be waiting for it
+    if execution.is_finished:  # a synchronous webhook may be waiting for it
         key, status = execution.pk, execution.status
         transaction.on_commit(lambda: completion.announce(key, status))
 

@@ -298,7 +298,7 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     if not synchronous or repeated:
         return Ingested(execution=execution)
     last = engine.run_chain(claimed, budget_seconds=settings.WORKFUSE_INLINE_BUDGET_MS / 1000)
-    if last is None or last.execution.status not in completion.FINISHED:
+    if last is None or last.execution.status not in Execution.FINISHED:
         return Ingested(execution=execution, wait=True)
     # It finished here, with this step's commit: the answer needs no query when that step is
     # the run's last node (else `_result` looks for it).
