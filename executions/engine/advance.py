@@ -57,7 +57,7 @@ def _apply(
     execution: Execution, *, claim: bool, finished: Step | None = None, fresh: bool = False
 ) -> tuple[list[int], Step | None]:
     """The ids of the steps that became ready, and the one created claimed (with `claim`)."""
-    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
     target = sole_successor(plan, _state(finished)) if finished is not None else None
     if target is not None:
         decisions = Decisions(create={target: (target, S.PENDING)})

@@ -47,7 +47,9 @@ def run(step: Step) -> StepResult:
     finished step's output never changes)."""
     execution = step.execution
     plan = plan_for(
-        execution.version_id, lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph
+        execution.version_id,
+        lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph,
+        execution.trigger_node,
     )
     node = plan.nodes[step.node_id]
     attempt_started = timezone.now()
