@@ -79,6 +79,24 @@ def test_replay_and_explicit_start_keep_the_trigger(alice):
     assert "hook_only" in steps_by_key(again)
 
 
+def test_the_api_starts_at_a_named_trigger_and_refuses_an_unknown_one(alice, alice_api):
+    workflow = make_workflow(alice, GRAPH)
+    url = f"/api/workflows/{workflow.pk}/run"
+    answer = alice_api.post(url, {"payload": {"body": {"n": 2}}, "trigger": "hook"})
+    assert answer.status_code == 202, answer.content
+    execution = Execution.objects.get(pk=answer.json()["execution_id"])
+    assert execution.trigger_node == "hook"
+    detail = alice_api.get(f"/api/executions/{execution.pk}").json()
+    assert detail["trigger_node"] == "hook"
+    bad = alice_api.post(url, {"payload": {}, "trigger": "manual_only"})
+    assert bad.status_code == 400
+    assert bad.json()["details"] == [
+        {"field": "trigger", "message": "'manual_only' is not a trigger node of this workflow."}
+    ]
+    default = alice_api.post(url, {"payload": {"n": 1}})
+    assert Execution.objects.get(pk=default.json()["execution_id"]).trigger_node == "by_hand"
+
+
 def test_entry_trigger_prefers_the_named_node_then_the_kind_then_the_first():
     assert entry_trigger(GRAPH, "hook") == "hook"
     assert entry_trigger(GRAPH, "gone", "trigger.webhook") == "hook"
