@@ -352,7 +352,7 @@ def _run_until_answered(execution: Execution, claimed: Step | None, repeated: bo
         return waiting
     if last.execution.answered_by == last.key:  # this chain answered: no query needed
         return _done(answers.http_response(last.input))
-    if last.execution.answered_by or last.execution.status in Execution.FINISHED:
+    if last.execution.status in Execution.FINISHED:
         return _done(answers.response(execution.pk, completion.News(last.execution.status)))
     return waiting
 
