@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('executions', '0006_runrequest'),
+        ('executions', '0007_execution_trigger_node'),
     ]
 
     operations = [
