@@ -7,8 +7,8 @@ import pytest
 
 from executions import engine
 from executions.models import Execution
+from tests.call_helpers import GREETER_INPUTS, called, caller, template
 from tests.engine_helpers import make_workflow
-from tests.test_engine_calls import GREETER_INPUTS, called, caller, template
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

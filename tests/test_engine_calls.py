@@ -4,7 +4,6 @@ Celery tasks run on commit, time moves forward by calling the sweep with a later
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 from editor.models import Workflow
 from executions import engine
 from executions.models import Execution, Step
+from tests.call_helpers import called, caller, greeter, template
 from tests.engine_helpers import make_workflow, steps_by_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,38 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def later(seconds: float):
     return timezone.now() + timedelta(seconds=seconds)
-
-
-def template(node_id: str, expression: str) -> dict:
-    return {
-        "id": node_id,
-        "type": "utility.transform",
-        "config": {"language": "template", "expression": expression},
-    }
-
-
-def called(inputs: list[dict] | None = None, *after: dict) -> dict:
-    """A graph that starts when called, then runs `after` in a line."""
-    nodes = [{"id": "called", "type": "trigger.workflow", "config": {"inputs": inputs or []}}]
-    nodes += after
-    ids = [n["id"] for n in nodes]
-    return {"nodes": nodes, "edges": [{"source": a, "target": b} for a, b in pairwise(ids)]}
-
-
-def caller(workflow_id: int, inputs: dict[str, Any] | None = None, **config: Any) -> dict:
-    """A manual trigger, then a call of `workflow_id`, then a step reading the call's output."""
-    return {
-        "nodes": [
-            {"id": "start", "type": "trigger.manual"},
-            {
-                "id": "call",
-                "type": "action.workflow",
-                "config": {"workflow": workflow_id, "inputs": inputs or {}, **config},
-            },
-            template("after", "got {{ nodes.call.status }}"),
-        ],
-        "edges": [{"source": "start", "target": "call"}, {"source": "call", "target": "after"}],
-    }
 
 
 def run(workflow: Workflow, payload: Any = None) -> Execution:
@@ -62,23 +30,6 @@ def run(workflow: Workflow, payload: Any = None) -> Execution:
 
 def child_of(execution: Execution, key: str = "call") -> Execution:
     return Execution.objects.get(parent=execution, parent_step_key=key)
-
-
-GREETER_INPUTS = [
-    {"name": "name", "type": "string", "required": True},
-    {"name": "times", "type": "number"},
-]
-
-
-def greeter(owner: Any) -> Workflow:
-    return make_workflow(
-        owner,
-        called(
-            GREETER_INPUTS,
-            template("greet", "{{ ('hello ' ~ trigger.name ~ ' ') * trigger.times }}"),
-        ),
-        name="Greeter",
-    )
 
 
 def test_the_parent_waits_for_the_child_and_outputs_its_last_node(alice):

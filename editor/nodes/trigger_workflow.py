@@ -9,10 +9,12 @@ whatever started the run (a manual test run, a replay).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Literal, Self
 
 from pydantic import Field, ValidationError, model_validator
 
+from editor.models import Workflow
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.utility_set import convert
 
@@ -73,6 +75,33 @@ def config_in(graph: Any) -> Config | None:
     return None
 
 
+@dataclass(frozen=True)
+class CallTarget:
+    """A workflow an `action.workflow` can call: one of the owner's that starts with
+    `trigger.workflow`, and the inputs it declares."""
+
+    id: int
+    name: str
+    inputs: list[WorkflowInput]
+
+    def describe(self) -> str:
+        """E.g. `12 “Greeter” (inputs: name string required, times number)`."""
+        named = ", ".join(
+            f"{i.name} {i.type}{' required' if i.required else ''}" for i in self.inputs
+        )
+        return f"{self.id} “{self.name}” ({'inputs: ' + named if named else 'any inputs'})"
+
+
+def call_targets(owner: Any) -> list[CallTarget]:
+    """The owner's workflows that can be called, by name."""
+    targets = []
+    for workflow in Workflow.objects.filter(owner=owner).only("name", "graph").order_by("name"):
+        trigger = config_in(workflow.graph)
+        if trigger is not None:
+            targets.append(CallTarget(workflow.pk, workflow.name, trigger.inputs))
+    return targets
+
+
 def check_inputs(declared: list[WorkflowInput], given: Any) -> dict[str, Any]:
     """The inputs a call passes, checked against `declared` and converted to their types.
     With nothing declared any object passes as it is. Raises ValueError naming the input."""
@@ -120,7 +149,9 @@ def check_value(spec: WorkflowInput, value: Any) -> Any:
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
