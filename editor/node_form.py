@@ -7,7 +7,8 @@ the way saving does and places each message on its field.
 Kinds: `text` and `textarea` (strings; `textarea` for prompts), `code` (strings the node takes
 literally, such as action.code's JavaScript), `number`, `select` (enums and Literals), `multi`
 (a list of enum values), `toggle` (booleans), `keyvalue` (objects of strings: headers, query),
-`list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key),
+`list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key;
+a yes/no column is a select, since a checkbox left off would not post its column),
 `rules` and `cases` (a tree of rules and AND/OR groups, and a switch's cases of such trees; see
 "lists" below), `credential` (the node's credential, picked among the owner's credentials of the
 kinds the node accepts), `workflow` (the workflow an `action.workflow` calls, picked among the
@@ -350,6 +351,8 @@ def _column_kind(prop: dict[str, Any]) -> str:
     kind = prop.get("type")
     if kind == "string":
         return "text"
+    if kind == "boolean":
+        return "boolean"
     return "value" if kind is None and "anyOf" not in prop and "$ref" not in prop else ""
 
 
@@ -402,6 +405,8 @@ def _column(key: str, prop: dict[str, Any], form_field: FormField) -> Column:
     column = Column(key, _label(key), kind, prop.get("default"))
     if kind == "select":
         column.choices = [(str(v), str(v)) for v in prop.get("enum") or [prop.get("const")]]
+    elif kind == "boolean":  # a yes/no select: a checkbox left off would not post its column
+        column.choices = [("false", "no"), ("true", "yes")]
     # A value takes templates; so does a per-item field's text (a sort key's path or template).
     column.template = form_field.template and (kind == "value" or form_field.per_item)
     return column
@@ -580,6 +585,9 @@ def _shown_list(form_field: FormField, value: Any) -> Any:
 
 
 def _column_text(column: Column, value: Any, *, present: bool) -> Any:
+    if column.kind == "boolean":
+        value = bool(column.default) if value is None and not present else value
+        return ("true" if value else "false") if isinstance(value, bool) else _MISSING
     if column.kind == "select":
         text = "" if value is None else str(value)
         return text if text in {c[0] for c in column.choices} else _MISSING
@@ -642,7 +650,9 @@ def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict
     rows: list[dict[str, Any]] = []
     for cells in texts:
         typed = [
-            text for column, text in zip(columns, cells, strict=True) if column.kind != "select"
+            text
+            for column, text in zip(columns, cells, strict=True)
+            if column.kind not in ("select", "boolean")
         ]
         if all(text.strip() == "" for text in typed):
             continue  # a row left empty
@@ -651,6 +661,8 @@ def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict
         for column, text in zip(columns, cells, strict=True):
             if column.kind == "select":
                 _keep(row, column.name, text, column.default, base)
+            elif column.kind == "boolean":
+                _keep(row, column.name, text == "true", column.default, base)
             elif column.kind == "text":
                 if text != "":
                     row[column.name] = text
@@ -726,7 +738,7 @@ def _entry(entries: Any, index: int) -> dict[str, Any]:
     return {}
 
 
-def _keep(target: dict[str, Any], key: str, value: str, default: Any, base: dict[str, Any]) -> None:
+def _keep(target: dict[str, Any], key: str, value: Any, default: Any, base: dict[str, Any]) -> None:
     """Write a chosen value, unless it is the default the entry never had."""
     if key in base or value != default:
         target[key] = value

@@ -14,10 +14,12 @@ from editor.models import Workflow
 from editor.nodes import trigger_workflow
 from editor.nodes.trigger_workflow import Config, WorkflowInput, check_inputs
 from tests.call_helpers import GREETER_INPUTS, called, caller
+from tests.data_nodes import form as form_of
+from tests.data_nodes import form_round_trip
 from tests.engine_helpers import make_workflow
 from tests.fake_ai_server import Reply
 from tests.test_magic_input import KEY, fake  # noqa: F401 (a fixture)
-from tests.test_node_form import FormReader, post, result_of
+from tests.test_node_form import FormReader, apply, post, result_of
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +202,22 @@ def test_a_workflow_that_cannot_be_called_is_shown_with_the_reason(alice, alice_
     assert (
         "does not exist or is not yours" in FormReader(response.content.decode()).errors["workflow"]
     )
+
+
+def test_declared_inputs_are_edited_as_rows_with_a_yes_no_required_column(alice, alice_client):
+    shown = form_of(alice_client, alice, "trigger.workflow", {"inputs": GREETER_INPUTS})
+    assert shown.kinds == {"inputs": "rows"}
+    assert shown.options["f:inputs.required"] == ["false", "true"]
+    assert ("f:inputs.required", "true") in shown.values
+    assert form_round_trip(alice_client, alice, "trigger.workflow", {"inputs": GREETER_INPUTS}) == {
+        "inputs": GREETER_INPUTS
+    }
+    workflow = Workflow.create(alice, "Form", graph=called([]))
+    values = shown.with_values(
+        **{"f:inputs.name": ["email"], "f:inputs.type": ["string"], "f:inputs.required": ["true"]}
+    )
+    _, result = apply(alice_client, workflow, "trigger.workflow", {}, values)
+    assert result["config"] == {"inputs": [{"name": "email", "type": "string", "required": True}]}
 
 
 # --- Magic Input -------------------------------------------------------------------------------
