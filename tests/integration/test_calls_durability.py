@@ -18,9 +18,7 @@ from tests.integration.test_durability import finished, http
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
 
-def test_a_parent_waiting_on_a_child_survives_a_killed_worker_and_finishes_once(
-    queue_mode, alice
-):
+def test_a_parent_waiting_on_a_child_survives_a_killed_worker_and_finishes_once(queue_mode, alice):
     with recorder() as server:
         release = server.holds["/held"] = threading.Event()
         child_workflow = make_workflow(
