@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from editor.models import Workflow
 from executions import engine
+from executions.hints import hint_for
 from executions.models import Execution, Step
 from tests.call_helpers import called, caller, greeter, template
 from tests.engine_helpers import make_workflow, steps_by_key
@@ -96,6 +97,7 @@ def test_a_failed_child_fails_the_parent_step_with_its_error_and_a_link(alice):
     assert call.output == {"execution_id": str(child.pk), "status": "failed"}
     assert call.attempt == 2 and len(call.attempts) == 1  # not retried: the child had its own
     assert f"/executions/{child.pk}/" in parent.error
+    assert hint_for(parent.error).startswith("Open the called run")
 
 
 def test_on_error_continue_turns_a_failed_child_into_output_with_the_link(alice):
@@ -165,6 +167,7 @@ def test_a_workflow_calling_itself_stops_at_the_depth_bound(alice, settings):
     deepest = Step.objects.get(execution=runs[-1], key="again")
     assert "WORKFUSE_MAX_WORKFLOW_DEPTH" in deepest.error
     assert "at most 3" in deepest.error
+    assert hint_for(deepest.error).startswith("A workflow that calls itself")
     assert top.status == "failed" and "WORKFUSE_MAX_WORKFLOW_DEPTH" in top.error
     assert {r.call_root for r in runs[1:]} == {top.pk}
 
