@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from editor.models import Workflow
 from executions import engine
+from executions.engine import rounds, running
 from executions.hints import hint_for
 from executions.models import Execution, Step
 from tests.call_helpers import called, caller, greeter, template
@@ -276,6 +277,30 @@ def test_a_step_woken_while_its_child_runs_waits_again_without_counting_an_attem
     again = Step.objects.get(execution=parent, key="call")
     assert again.status == "waiting" and again.attempt == call.attempt
     assert again.wake_at > call.wake_at
+
+
+def test_a_child_ending_while_its_caller_looks_at_it_cannot_be_missed(alice):
+    slow = make_workflow(
+        alice, called([], {"id": "nap", "type": "utility.delay", "config": {"seconds": 3600}})
+    )
+    parent = run(make_workflow(alice, caller(slow.pk)))
+    child = child_of(parent)
+    call = Step.objects.get(execution=parent, key="call")
+    # The safety-net look: made pending as the sweep would, run here by hand.
+    Step.objects.filter(pk=call.pk).update(status="pending")
+    looking = engine.claim(call.pk)
+    result = running.run(looking)
+    assert result.values["status"] == "waiting"  # the child still runs
+    assert engine.wake(child.pk, "nap") is True  # now it ends: its caller is running, not woken
+    child.refresh_from_db()
+    assert child.status == "succeeded"
+    assert Step.objects.get(pk=call.pk).status == "running"
+    rounds.commit(result)  # reads the child again under its row lock: due at once
+    call.refresh_from_db()
+    assert call.status == "waiting" and call.wake_at <= timezone.now()
+    engine.sweep()
+    parent.refresh_from_db()
+    assert parent.status == "succeeded", parent.error
 
 
 def test_a_deleted_child_fails_the_waiting_parent_at_its_next_check(alice):

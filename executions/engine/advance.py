@@ -179,7 +179,7 @@ def cancel_open_steps(execution: Execution, now: datetime) -> None:
             Execution.objects.select_for_update()
             .filter(parent=execution, parent_step_key__in=waiting)
             .exclude(status__in=Execution.FINISHED)
-            .select_related("workflow")
+            .defer("trigger_data", "overrides")
             .order_by("pk")
         )
         if waiting
