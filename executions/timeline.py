@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from executions.hints import hint_for
+from executions.links import CallLink
 from executions.models import Execution, Step
 
 PREVIEW_CHARS = 20_000  # larger payloads are cut on the page, with a link to the full JSON
@@ -21,6 +22,7 @@ class StepRow:
     output_text: str
     truncated: bool
     hint: str
+    calls: list[CallLink]  # the runs this step called (action.workflow), oldest first
 
 
 def _pretty(value: Any) -> tuple[str, bool]:
@@ -30,7 +32,9 @@ def _pretty(value: Any) -> tuple[str, bool]:
     return (text[:PREVIEW_CHARS], True) if len(text) > PREVIEW_CHARS else (text, False)
 
 
-def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
+def step_rows(
+    execution: Execution, steps: list[Step], calls: list[CallLink] | None = None
+) -> list[StepRow]:
     starts = [s.started_at for s in steps if s.started_at]
     ends = [s.finished_at for s in steps if s.finished_at] + starts
     origin = min(starts) if starts else None
@@ -53,6 +57,7 @@ def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
                 output_text,
                 cut_in or cut_out,
                 hint_for(step.error),
+                [c for c in calls or () if c.step_key == step.key],
             )
         )
     return rows

@@ -48,6 +48,9 @@ class NodeType:
     # Config fields whose templates the node renders once per element of its list, with `item`
     # and `index` (editor/nodes/items.py): left alone by the engine, validated with those two.
     item_fields: tuple[str, ...] = ()
+    # Its `workflow` field names one of the owner's workflows (action.workflow): picked among
+    # them in the settings form, checked on save, and its `inputs` against that workflow's.
+    calls_workflow: bool = False
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose strings are templates rendered before `run()`."""
