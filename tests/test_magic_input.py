@@ -52,6 +52,10 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "utility.sort": {"by": [{"field": "total", "order": "desc"}]},
     "utility.limit": {"max": 10},
     # --- end of batch 2 (a) ---
+    # --- errorflows ---
+    "trigger.error": {},
+    "logic.stop": {"message": "Order {{ trigger.body.id }} has no total", "code": "NO_TOTAL"},
+    # --- end errorflows ---
 }
 
 

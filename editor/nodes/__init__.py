@@ -35,6 +35,11 @@ from editor.nodes import (
 )
 
 # --- end data nodes part b ---
+# --- errorflows: error workflows and Stop ---
+# isort: split
+from editor.nodes import logic_stop, trigger_error
+
+# --- end errorflows ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -66,6 +71,10 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_sort,
         utility_limit,
         # --- end of batch 2 (a) ---
+        # --- errorflows ---
+        trigger_error,
+        logic_stop,
+        # --- end errorflows ---
     )
 }
 

@@ -48,6 +48,9 @@ class NodeType:
     # Config fields whose templates the node renders once per element of its list, with `item`
     # and `index` (editor/nodes/items.py): left alone by the engine, validated with those two.
     item_fields: tuple[str, ...] = ()
+    # A node that fails its run on purpose (logic.stop): validation refuses an `on_error` that
+    # would turn its failure into output, and its error is never retryable.
+    stops_run: bool = False
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose strings are templates rendered before `run()`."""
