@@ -39,6 +39,9 @@ class Execution(models.Model):
         API = "api"
         REPLAY = "replay"
         RERUN = "rerun"
+        # --- errorflows ---
+        ERROR = "error"  # started by a failed run of a workflow that names this one
+        # --- end errorflows ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
@@ -65,6 +68,15 @@ class Execution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # --- errorflows: error workflows (executions/engine/error_workflows.py) ---
+    # Set with the failure, in its transaction, when the workflow has an error workflow to
+    # start; cleared by the transaction that starts it (exactly once; the sweep retries).
+    error_report_due = models.BooleanField(default=False)
+    # On an error workflow's run: the failed execution it reports.
+    error_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="error_runs"
+    )
+    # --- end errorflows ---
 
     class Meta:
         ordering = ["-created_at"]
@@ -73,6 +85,13 @@ class Execution(models.Model):
             models.Index(fields=["workflow", "status"], name="execution_workflow_status"),
             models.Index(fields=["status", "created_at"], name="execution_status_age"),
             models.Index(fields=["-created_at"], name="execution_recent"),
+            # --- errorflows: what the sweep looks for; partial, so nearly no row is in it ---
+            models.Index(
+                fields=["finished_at"],
+                name="execution_report_due",
+                condition=Q(error_report_due=True),
+            ),
+            # --- end errorflows ---
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@
 | `sweeps` | due timers and expired leases (every second), recovery after a restart |
 | `leases` | who holds a running step, and the keeper that renews leases |
 | `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
+| `error_workflows` | a failed run's error workflow started, exactly once (`report_failure`) |
 
 docs/engine.md tells the whole story.
 """
@@ -25,6 +26,7 @@ from executions.engine.control import (
     resume,
     retry,
 )
+from executions.engine.error_workflows import report_failure
 from executions.engine.leases import LEASES, LeaseKeeper, worker_id
 from executions.engine.outcomes import retry_delay
 from executions.engine.rounds import (
@@ -60,6 +62,7 @@ __all__ = [
     "pause",
     "recover_after_restart",
     "replay",
+    "report_failure",
     "rerun_from",
     "resume",
     "retry",

@@ -26,6 +26,9 @@ KIND_TRIGGERS: dict[str, str] = {
     Execution.Trigger.API: "trigger.manual",
     Execution.Trigger.WEBHOOK: "trigger.webhook",
     Execution.Trigger.SCHEDULE: "trigger.schedule",
+    # --- errorflows ---
+    Execution.Trigger.ERROR: "trigger.error",
+    # --- end errorflows ---
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
@@ -50,11 +53,13 @@ def start_execution(
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
     trigger_node: str = "",
+    error_of: Execution | None = None,
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
     queue it as pending when the workflow's concurrency limit is reached. It starts at
     `trigger_node` when given (and still in the version), else at the trigger its
-    `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger."""
+    `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger. `error_of`: the failed
+    execution an error workflow's run reports."""
     return _start(
         workflow,
         payload,
@@ -66,6 +71,7 @@ def start_execution(
         reuse_steps=reuse_steps,
         execution_id=execution_id,
         trigger_node=trigger_node,
+        error_of=error_of,
     )[0]
 
 
@@ -97,6 +103,7 @@ def _start(
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
     trigger_node: str = "",
+    error_of: Execution | None = None,
     claim: bool = False,
 ) -> tuple[Execution, Step | None]:
     version = version or _version(workflow)
@@ -125,6 +132,7 @@ def _start(
             trigger_data=payload if payload is not None else {},
             trigger_node=entry,
             replay_of=replay_of,
+            error_of=error_of,
             rerun_from=rerun_from,
             overrides=overrides or {},
             # Without a limit the run starts at once: no separate admission write.
