@@ -282,3 +282,13 @@ def test_the_alert_template_posts_a_slack_style_message_about_the_failure(alice)
     assert "Step 'stop' failed: Out of stock" in text
     assert "Refuse the order" in text
     assert f"{settings.SITE_URL}/executions/{failed.pk}/" in text
+
+
+def test_deleting_the_failed_workflow_keeps_the_error_run(alice):
+    alerts = error_workflow(alice)
+    orders = reporting_to(alice, chain(stop()), alerts)
+    run(orders)
+    orders.delete()
+    [report] = runs_of(alerts)
+    assert report.error_of_id is None
+    assert steps_by_key(report)["failure"].output["workflow"]["name"] == "Orders"
