@@ -292,3 +292,17 @@ def test_deleting_the_failed_workflow_keeps_the_error_run(alice):
     [report] = runs_of(alerts)
     assert report.error_of_id is None
     assert steps_by_key(report)["failure"].output["workflow"]["name"] == "Orders"
+
+
+def test_a_failure_retried_into_success_before_its_report_is_not_reported(alice, monkeypatch):
+    alerts = error_workflow(alice)
+    monkeypatch.setattr(dispatch, "send_error_report", lambda execution_id: None)
+    with recorder() as server:
+        server.script = [(400, {}, {})]
+        graph = chain({"id": "call", "type": "action.http", "config": {"url": server.url}})
+        failed = run(reporting_to(alice, graph, alerts))
+        engine.retry(failed)  # the second attempt succeeds
+    assert Execution.objects.get(pk=failed.pk).status == "succeeded"
+    assert engine.sweep(now=later(3600))["reported"] == 0
+    assert runs_of(alerts) == []
+    assert not Execution.objects.get(pk=failed.pk).error_report_due

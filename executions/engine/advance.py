@@ -174,8 +174,9 @@ def _reports_failure(execution: Execution, plan: Plan) -> bool:
 
 
 def _mark_error_report_due(execution: Execution) -> None:
-    """Mark the failure as to be reported, in its own transaction, and send the reporter once
-    that commits (`engine.error_workflows`; the sweep reports a mark whose wake-up was lost)."""
+    """Mark the failure to be reported, in the transaction that fails the execution, and wake
+    the reporter once that commits (`engine.error_workflows`; the sweep reports a mark whose
+    wake-up was lost)."""
     Execution.objects.filter(pk=execution.pk).update(error_report_due=True)
     execution.error_report_due = True
     execution_id = execution.pk

@@ -37,7 +37,8 @@ ERROR_CHARS = 8000
 def report_failure(execution_id: uuid.UUID | str) -> Execution | None:
     """Start the error workflow of a failed execution whose report is due. Returns the error
     workflow's run; None when there is nothing to do (reported already, the setting removed
-    since) or it cannot start (the failed execution's error then says why)."""
+    since, the execution retried from its failure since and not failed now) or it cannot start
+    (the failed execution's error then says why)."""
     with transaction.atomic():
         # The conditional update locks the row: a second reporter waits, then finds it cleared.
         due = Execution.objects.filter(pk=execution_id, error_report_due=True)
@@ -47,7 +48,7 @@ def report_failure(execution_id: uuid.UUID | str) -> Execution | None:
             pk=execution_id
         )
         target = failed.workflow.error_workflow
-        if target is None:
+        if target is None or failed.status != Execution.Status.FAILED:
             return None
         problem = _refusal(failed.workflow, target)
         if problem is None:
