@@ -41,6 +41,10 @@ EXECUTION_EXTRA_KEYS = {
     "replay_of",
     "trigger_data",
     "rerun_from",
+    # --- errorflows ---
+    "error_of",
+    "error_runs",
+    # --- end errorflows ---
 }
 STEP_KEYS = {
     "node_id",
