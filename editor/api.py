@@ -11,15 +11,17 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
 from editor.transfer import Imported, ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from editor.workflow_settings import SettingInvalid, chosen_error_workflow, set_error_workflow
 from workfuse.lib import safe_json
 from workfuse.lib.api_errors import ApiError
-from workfuse.lib.params import Pagination, RowId, VersionNumber
+from workfuse.lib.params import MAX_ID, Pagination, RowId, VersionNumber
 from workfuse.lib.requests import ApiRequest
 
 router = Router(tags=["workflows"])
@@ -241,6 +243,65 @@ def regenerate_webhook_token(request: ApiRequest, workflow_id: RowId) -> Workflo
     workflow = _own(request, workflow_id)
     workflow.regenerate_webhook_token()
     return workflow
+
+
+# --- errorflows: workflow settings ---
+
+
+class SettingsOut(Schema):
+    error_workflow: int | None = Field(
+        ..., description="The workflow started when a run of this one fails (null: none)."
+    )
+
+
+class SettingsPatch(Schema):
+    """Only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error_workflow: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="One of your workflows with an error trigger (trigger.error), or null.",
+    )
+    ai_budget: Any = Field(
+        None, description="Not available yet: it comes with AI agents, and is refused until then."
+    )
+
+
+def _settings(workflow: Workflow) -> dict[str, Any]:
+    return {"error_workflow": workflow.error_workflow_id}
+
+
+@router.get("/{workflow_id}/settings", response=SettingsOut, summary="Read a workflow's settings")
+def get_settings(request: ApiRequest, workflow_id: RowId) -> dict[str, Any]:
+    return _settings(_own(request, workflow_id))
+
+
+@router.patch(
+    "/{workflow_id}/settings", response=SettingsOut, summary="Change a workflow's settings"
+)
+def update_settings(
+    request: ApiRequest, workflow_id: RowId, payload: SettingsPatch
+) -> dict[str, Any]:
+    workflow = _own(request, workflow_id)
+    sent = payload.dict(exclude_unset=True)
+    try:
+        if "ai_budget" in sent:
+            raise SettingInvalid(
+                "ai_budget", "AI budgets are not available yet: they come with AI agents."
+            )
+        if "error_workflow" in sent:
+            target = chosen_error_workflow(workflow, sent["error_workflow"])
+            set_error_workflow(workflow, target)
+    except SettingInvalid as exc:
+        details = [{"field": exc.field, "message": exc.message}]
+        raise ApiError(400, "invalid", f"{exc.field}: {exc.message}", details) from exc
+    return _settings(workflow)
+
+
+# --- end errorflows ---
 
 
 node_types_router = Router(tags=["node types"])

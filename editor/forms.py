@@ -7,7 +7,9 @@ from django import forms
 from editor.graph import GraphIssue
 from editor.models import Workflow
 from editor.validation import validate_graph
+from editor.workflow_settings import SettingInvalid, chosen_error_workflow, error_workflow_choices
 from workfuse.lib import safe_json
+from workfuse.lib.params import MAX_ID
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -17,6 +19,42 @@ class WorkflowForm(forms.ModelForm):
         model = Workflow
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class WorkflowSettingsForm(forms.Form):
+    """The workflow page's Settings dialog (editor.workflow_settings checks what it saves)."""
+
+    error_workflow = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        label="Error workflow",
+        widget=forms.Select,
+        help_text="Started when a run of this workflow fails (after its retries), with what "
+        "failed. Only your workflows with an Error trigger are listed.",
+    )
+
+    def __init__(self, *args: Any, workflow: Workflow, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.workflow = workflow
+        self.fields["error_workflow"].initial = workflow.error_workflow_id
+        choices: list[tuple[Any, str]] = [("", "None")]
+        choices += [(w.pk, w.name) for w in error_workflow_choices(workflow)]
+        current = workflow.error_workflow
+        if current is not None and current.pk not in [pk for pk, _ in choices]:
+            choices.append((current.pk, f"{current.name} (has no error trigger any more)"))
+        self.fields["error_workflow"].widget.choices = choices
+
+    @property
+    def has_candidates(self) -> bool:
+        """Whether any of the owner's workflows can be chosen (has an error trigger)."""
+        return len(self.fields["error_workflow"].widget.choices) > 1
+
+    def clean_error_workflow(self) -> Workflow | None:
+        try:
+            return chosen_error_workflow(self.workflow, self.cleaned_data["error_workflow"])
+        except SettingInvalid as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class GraphForm(forms.Form):

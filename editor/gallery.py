@@ -720,6 +720,46 @@ _TEMPLATES = [
         },
     ),
     # --- end respond ---
+    # --- errorflows: an error workflow ---
+    Template(
+        slug="alert-on-failure",
+        name="Alert me when a workflow fails",
+        description="An error workflow: choose it in another workflow's Settings, and each failed "
+        "run of that workflow posts its name, the error, the failed node and a link to the run to "
+        "a Slack-style chat webhook.",
+        category="Monitoring",
+        graph={
+            "nodes": [
+                _node("failure", "trigger.error", "When a workflow fails", 0),
+                _node(
+                    "message",
+                    "utility.set",
+                    "The alert",
+                    1,
+                    keep="none",
+                    fields=[
+                        {
+                            "name": "text",
+                            "value": "Workflow “{{ trigger.workflow.name }}” failed at "
+                            "{{ trigger.execution.failed_node.label }}: "
+                            "{{ trigger.execution.error }}\n{{ trigger.execution.url }}",
+                        }
+                    ],
+                ),
+                _node(
+                    "post",
+                    "action.http",
+                    "Post to the chat",
+                    2,
+                    method="POST",
+                    url="https://hooks.example.com/alerts",
+                    body="{{ nodes.message }}",
+                ),
+            ],
+            "edges": [_edge("failure", "message"), _edge("message", "post")],
+        },
+    ),
+    # --- end errorflows ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -288,6 +288,21 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end subflows ---
+    # --- errorflows ---
+    "logic.stop": [
+        (
+            "Stop with an error when the order from the webhook has no total",
+            {
+                "message": "Order {{ trigger.body.id }} has no total",
+                "code": "MISSING_TOTAL",
+            },
+        ),
+        (
+            "Fail the run saying the customer from get_user is blocked",
+            {"message": "Customer {{ nodes.get_user.body.email }} is blocked"},
+        ),
+    ],
+    # --- end errorflows ---
 }
 
 GENERAL_RULES = """\

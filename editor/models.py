@@ -32,6 +32,12 @@ class Workflow(models.Model):
         help_text="Executions of this workflow that may run at once; more wait as pending. 0: no limit.",
     )
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
+    # Started at its `trigger.error` when a run of this workflow fails (DESIGN §8 settings;
+    # executions/engine/error_workflows.py). One of the owner's workflows, checked by
+    # `editor.workflow_settings`.
+    error_workflow = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,6 +56,12 @@ class Workflow(models.Model):
     @property
     def webhook_path(self) -> str:
         return f"/hooks/{self.webhook_token}"
+
+    @property
+    def has_error_trigger(self) -> bool:
+        """Whether the current graph has a `trigger.error`: only then can it be an error workflow."""
+        nodes = self.graph.get("nodes") if isinstance(self.graph, dict) else None
+        return any(isinstance(n, dict) and n.get("type") == "trigger.error" for n in nodes or [])
 
     @classmethod
     @transaction.atomic

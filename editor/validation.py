@@ -35,6 +35,15 @@ def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
             configs[node.id] = node_type.Config.model_validate(node.config)
         except ValidationError as exc:
             issues.extend(config_issues(node.id, exc))
+        if node_type.stops_run and node.on_error != "fail":
+            issues.append(
+                GraphIssue(
+                    node.id,
+                    "on_error",
+                    f"A '{node_type.label}' node always fails the run, so on_error "
+                    f"'{node.on_error}' cannot apply to it; remove on_error or set it to 'fail'.",
+                )
+            )
     issues.extend(_handle_issues(parsed, configs))
     if owner is not None:
         issues.extend(_credential_issues(parsed, configs, owner))

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from aiconfig import access
 from editor import node_form, variables
-from editor.forms import GraphForm, ImportForm, WorkflowForm
+from editor.forms import GraphForm, ImportForm, WorkflowForm, WorkflowSettingsForm
 from editor.gallery import TEMPLATES
 from editor.models import Workflow
-from editor.nodes import catalog, trigger_schedule, trigger_workflow
+from editor.nodes import catalog, trigger_error, trigger_schedule, trigger_workflow
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
+from editor.workflow_settings import set_error_workflow
 from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
@@ -164,10 +165,17 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
     workflow = _get_workflow_for_user(request, pk)
     details_form = WorkflowForm(instance=workflow)
     graph_form = GraphForm(initial={"graph": json.dumps(workflow.graph, indent=2)})
+    settings_form = WorkflowSettingsForm(workflow=workflow)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "details":
+        if action == "settings":
+            settings_form = WorkflowSettingsForm(request.POST, workflow=workflow)
+            saved = _save_settings(request, workflow, settings_form)
+            if saved is not None:
+                return saved
+            status = 400
+        elif action == "details":
             details_form = WorkflowForm(request.POST, instance=workflow)
             if details_form.is_valid():
                 details_form.save()
@@ -230,6 +238,7 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
         "execution_count": workflow.executions.count(),
         "details_form": details_form,
         "graph_form": graph_form,
+        "settings_form": settings_form,
         "versions": workflow.versions.all()[:50],
         "webhook_url": request.build_absolute_uri(workflow.webhook_path),
         "run_payload": request.session.pop(UNSENT_PAYLOAD_KEY.format(pk=pk), None)
@@ -243,6 +252,34 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
         "magic": access.catalog(request.user),
     }
     return render(request, "editor/workflow.html", context, status=status)
+
+
+def _save_settings(
+    request: SignedInRequest, workflow: Workflow, form: WorkflowSettingsForm
+) -> HttpResponse | None:
+    """Save the Settings dialog; None when the form has errors (the page shows them, 400).
+    htmx gets the dialog's form back, saying what changed; a plain post goes back to the page."""
+    if not form.is_valid():
+        if request.htmx:
+            context = {"workflow": workflow, "settings_form": form}
+            return render(request, "editor/workflow.html#settings-form", context, status=400)
+        return None
+    target = form.cleaned_data["error_workflow"]
+    set_error_workflow(workflow, target)
+    saved = (
+        f"Saved: when a run of this workflow fails, “{target.name}” starts."
+        if target
+        else "Saved: failures of this workflow start no error workflow."
+    )
+    if not request.htmx:
+        messages.success(request, saved)
+        return redirect(workflow)
+    context = {
+        "workflow": workflow,
+        "settings_form": WorkflowSettingsForm(workflow=workflow),
+        "settings_saved": saved,
+    }
+    return render(request, "editor/workflow.html#settings-form", context)
 
 
 def _editor_context() -> dict[str, Any]:
@@ -336,13 +373,17 @@ def _schedule_preview(graph: Any) -> dict[str, Any] | None:
 
 
 def _sample_payload(graph: Any) -> Any:
-    """The manual trigger's sample payload; other triggers get none (a manual run sends {})."""
+    """The manual trigger's sample payload; without one, an error trigger's example failure
+    (a run by hand starts there: see its output before a real failure comes); other
+    triggers get none (a manual run sends {})."""
     nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    types = []
     for node in nodes if isinstance(nodes, list) else []:
         if isinstance(node, dict) and node.get("type") == "trigger.manual":
             config = node.get("config")
             return config.get("sample_payload", {}) if isinstance(config, dict) else {}
-    return {}
+        types.append(node.get("type") if isinstance(node, dict) else None)
+    return trigger_error.example() if "trigger.error" in types else {}
 
 
 def _duration_text(ms: int | None) -> str:

@@ -79,6 +79,11 @@ class ExecutionSummary(Schema):
     duration_ms: int | None
     error: str
     replay_of: UUID | None = Field(None, alias="replay_of_id")
+    # --- errorflows ---
+    error_of: UUID | None = Field(
+        None, alias="error_of_id", description="On an error workflow's run: the failed run."
+    )
+    # --- end errorflows ---
 
     @staticmethod
     def resolve_version(obj: Execution) -> int:
@@ -103,6 +108,16 @@ class ExecutionOut(ExecutionSummary):
     children: list[CallOut] = Field(
         ..., description="The runs this one's steps called, oldest first."
     )
+    # --- errorflows ---
+    error_runs: list[UUID] = Field(
+        ..., description="The error workflow's runs this run's failures started."
+    )
+
+    @staticmethod
+    def resolve_error_runs(obj: Execution) -> list[UUID]:
+        return list(obj.error_runs.order_by("created_at").values_list("id", flat=True))
+
+    # --- end errorflows ---
 
     @staticmethod
     def resolve_steps(obj: Execution) -> list[Step]:

@@ -1,5 +1,5 @@
-"""How a ready step reaches a worker: a Celery message in queue mode, a thread of this process
-in embedded mode.
+"""How a ready step (or a failure's error report) reaches a worker: a Celery message in queue
+mode, a thread of this process in embedded mode.
 
 The database holds every ready step as pending before anything is sent, and the sweep re-sends
 a step whose dispatch went stale, so a send is only a wake-up. Embedded mode (`manage.py serve`
@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -38,6 +39,17 @@ def send(step_ids: Iterable[int], *, wakeup: bool = False) -> None:
             tasks.run_step_task.delay(step_id)
 
 
+def send_error_report(execution_id: Any) -> None:
+    """Wake a worker to start the error workflow of a failed execution marked
+    `error_report_due` (executions/engine/error_workflows.py); the sweep starts it if this
+    wake-up is lost."""
+    pool = _pool
+    if pool is not None:
+        pool.submit(_report, str(execution_id))
+    else:
+        tasks.report_failure_task.delay(str(execution_id))
+
+
 def start_embedded(threads: int) -> None:
     """Run steps in `threads` threads of this process, and the sweep every second."""
     global _pool
@@ -52,6 +64,15 @@ def _work(step_id: int) -> None:
         tasks.run_step_task.run(step_id)
     except Exception:  # a step's own failures are checkpointed; this is a bug or a lost DB
         log.exception("Running step %s failed; the sweep takes it back", step_id)
+    finally:
+        close_old_connections()
+
+
+def _report(execution_id: str) -> None:
+    try:
+        tasks.report_failure_task.run(execution_id)
+    except Exception:  # the mark stays: the sweep reports it
+        log.exception("Reporting the failure of execution %s failed", execution_id)
     finally:
         close_old_connections()
 

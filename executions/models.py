@@ -40,6 +40,9 @@ class Execution(models.Model):
         REPLAY = "replay"
         RERUN = "rerun"
         WORKFLOW = "workflow"  # called by another workflow's action.workflow step
+        # --- errorflows ---
+        ERROR = "error"  # started by a failed run of a workflow that names this one
+        # --- end errorflows ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
@@ -78,6 +81,15 @@ class Execution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # --- errorflows: error workflows (executions/engine/error_workflows.py) ---
+    # Set with the failure, in its transaction, when the workflow has an error workflow to
+    # start; cleared by the transaction that starts it (exactly once; the sweep retries).
+    error_report_due = models.BooleanField(default=False)
+    # On an error workflow's run: the failed execution it reports.
+    error_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="error_runs"
+    )
+    # --- end errorflows ---
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,6 +101,13 @@ class Execution(models.Model):
             models.Index(
                 fields=["call_root"], name="execution_call_root", condition=Q(call_depth__gt=0)
             ),
+            # --- errorflows: what the sweep looks for; partial, so nearly no row is in it ---
+            models.Index(
+                fields=["finished_at"],
+                name="execution_report_due",
+                condition=Q(error_report_due=True),
+            ),
+            # --- end errorflows ---
         ]
 
     def __str__(self) -> str:

@@ -47,7 +47,7 @@ _STEP = {f.attname: f for f in _fields(Step)}
 _STEP_COLUMNS = _fields(Step)
 _EXECUTION_COLUMNS = _fields(Execution)
 # What a worker reads of the workflow with its execution (the rest is loaded if ever used).
-_WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "max_concurrency"))
+_WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "max_concurrency", "error_workflow"))
 (_FINISHED_AT,) = _fields(Execution, ("finished_at",))
 
 
@@ -154,7 +154,8 @@ def _load_sql(vendor: str) -> str:
 
 
 def load_execution(execution_id: Any) -> Execution:
-    """The execution, with `.workflow` holding its id, owner and concurrency limit."""
+    """The execution, with `.workflow` holding its id, owner, concurrency limit and error
+    workflow's id."""
     rows, _ = _run(_load_sql(connection.vendor), [_key(Execution, execution_id)])
     if not rows:
         raise Execution.DoesNotExist(execution_id)

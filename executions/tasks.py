@@ -45,6 +45,15 @@ def run_step_task(step_id: int) -> None:
         steps = engine.run_round(steps)
 
 
+@shared_task(base=WakeUp, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def report_failure_task(execution_id: str) -> None:
+    from executions import engine
+
+    # Starts the error workflow at most once however often this runs (a duplicate delivery,
+    # the sweep racing it): the mark is cleared in the transaction that starts it.
+    engine.report_failure(execution_id)
+
+
 @shared_task(ignore_result=True)
 def sweep_task() -> None:
     from editor.models import SeenItem

@@ -114,7 +114,7 @@ def history(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
 def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
     """One execution: its steps live, and the controls (pause, resume, cancel, retry, replay)."""
     execution = get_object_or_404(
-        Execution.objects.select_related("workflow", "version"),
+        Execution.objects.select_related("workflow", "version", "error_of__workflow"),
         pk=execution_id,
         workflow__owner=request.user,
     )
@@ -144,6 +144,10 @@ def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
         except engine.ExecutionRefused as exc:
             messages.error(request, f"The workflow cannot run: {exc.issues[0].message}")
         return redirect("executions:detail", execution.pk)
+    error_runs = execution.error_runs.select_related("workflow").order_by("created_at")
+    if request.htmx and request.htmx.target == "error-report":  # waiting for it to start
+        context = {"execution": execution, "error_runs": error_runs}
+        return render(request, "executions/detail.html#error-report", context)
     steps = list(execution.steps.all())
     template = "executions/detail.html#steps" if request.htmx else "executions/detail.html"
     return render(
@@ -154,5 +158,6 @@ def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
             "rows": step_rows(execution, steps, calls_of(execution)),
             "hint": hint_for(execution.error),
             "caller": caller_of(execution),
+            "error_runs": error_runs,
         },
     )

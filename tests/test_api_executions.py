@@ -45,6 +45,10 @@ EXECUTION_EXTRA_KEYS = {
     "rerun_from",
     "parent",  # sub-workflows: the run that called it, and the runs it called
     "children",
+    # --- errorflows ---
+    "error_of",
+    "error_runs",
+    # --- end errorflows ---
 }
 STEP_KEYS = {
     "node_id",

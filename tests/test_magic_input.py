@@ -59,6 +59,10 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "trigger.workflow": {"inputs": [{"name": "email", "type": "string", "required": True}]},
     "action.workflow": {"workflow": 3, "inputs": {"email": "{{ trigger.body.email }}"}},
     # --- end subflows ---
+    # --- errorflows ---
+    "trigger.error": {},
+    "logic.stop": {"message": "Order {{ trigger.body.id }} has no total", "code": "NO_TOTAL"},
+    # --- end errorflows ---
 }
 
 

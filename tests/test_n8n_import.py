@@ -1447,3 +1447,89 @@ def test_an_export_of_the_wrong_shape_is_refused_with_a_message(break_it):
     break_it(data)
     messages = refusal_messages(data)
     assert messages and all("export" in m for m in messages)
+
+
+# --- errorflows: Error Trigger and Stop and Error --------------------------------------------
+
+N8N_ERROR_WORKFLOW: dict[str, Any] = {
+    "name": "Tell the team",
+    "nodes": [
+        {
+            "parameters": {},
+            "id": "e1",
+            "name": "Error Trigger",
+            "type": "n8n-nodes-base.errorTrigger",
+            "typeVersion": 1,
+            "position": [0, 0],
+        },
+        {
+            "parameters": {
+                "method": "POST",
+                "url": "https://hooks.example.com/alerts",
+                "sendBody": True,
+                "bodyParameters": {
+                    "parameters": [
+                        {
+                            "name": "text",
+                            "value": "={{ $json.workflow.name }} failed at "
+                            "{{ $json.execution.lastNodeExecuted }}: "
+                            "{{ $json.execution.error.message }} ({{ $json.execution.url }})",
+                        }
+                    ]
+                },
+                "options": {},
+            },
+            "id": "e2",
+            "name": "Post alert",
+            "type": "n8n-nodes-base.httpRequest",
+            "typeVersion": 4.2,
+            "position": [220, 0],
+        },
+    ],
+    "connections": {
+        "Error Trigger": {"main": [[{"node": "Post alert", "type": "main", "index": 0}]]}
+    },
+}
+
+
+def test_an_n8n_error_workflow_reads_the_error_trigger_under_workfuse_names():
+    graph = convert(N8N_ERROR_WORKFLOW)
+    assert validate_graph(graph) == []
+    trigger = by_label(graph, "Error Trigger")
+    assert trigger["type"] == "trigger.error"
+    assert "Settings" in trigger["notes"]
+    text = by_label(graph, "Post alert")["config"]["body"]["text"]
+    assert text == (
+        "{{ trigger.workflow.name }} failed at {{ trigger.execution.failed_node.label }}: "
+        "{{ trigger.execution.error }} ({{ trigger.execution.url }})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "config"),
+    [
+        (
+            {"errorMessage": "=Order {{ $json.id }} has no total"},
+            {"message": "Order {{ trigger.id }} has no total", "code": ""},
+        ),
+        (
+            {"errorType": "errorObject", "errorObject": '{"code": 42, "message": "No stock"}'},
+            {"message": "No stock", "code": "42"},
+        ),
+        (
+            {"errorType": "errorObject", "errorObject": "={{ $json.problem }}"},
+            {"message": "{{ trigger.problem }}", "code": ""},
+        ),
+        ({}, {"message": "Stopped.", "code": ""}),
+    ],
+)
+def test_stop_and_error_becomes_a_stop_with_its_message_and_code(params, config):
+    stop = {"name": "Stop", "type": "n8n-nodes-base.stopAndError", "typeVersion": 1}
+    graph = convert(single_node_workflow({**stop, "parameters": params}))
+    assert validate_graph(graph) == []
+    node = by_label(graph, "Stop")
+    assert node["type"] == "logic.stop"
+    assert node["config"] == config
+
+
+# --- end errorflows ---

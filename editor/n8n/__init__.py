@@ -21,6 +21,13 @@ from editor.n8n import (
     wait,
     webhook,
 )
+
+# --- errorflows ---
+# isort: split
+from editor.n8n import error_nodes
+
+# --- end errorflows ---
+# isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.shape import shape_issues
 
@@ -48,6 +55,9 @@ SPECS: dict[str, Spec] = {
         merge,
         no_op,
         ai,
+        # --- errorflows ---
+        error_nodes,
+        # --- end errorflows ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

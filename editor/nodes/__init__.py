@@ -45,6 +45,11 @@ from editor.nodes import logic_respond
 from editor.nodes import action_workflow, trigger_workflow
 
 # --- end subflows ---
+# --- errorflows: error workflows and Stop ---
+# isort: split
+from editor.nodes import logic_stop, trigger_error
+
+# --- end errorflows ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -83,6 +88,10 @@ NODE_TYPES: dict[str, NodeType] = {
         trigger_workflow,
         action_workflow,
         # --- end subflows ---
+        # --- errorflows ---
+        trigger_error,
+        logic_stop,
+        # --- end errorflows ---
     )
 }
 

@@ -51,6 +51,9 @@ class NodeType:
     # Its `workflow` field names one of the owner's workflows (action.workflow): picked among
     # them in the settings form, checked on save, and its `inputs` against that workflow's.
     calls_workflow: bool = False
+    # A node that fails its run on purpose (logic.stop): validation refuses an `on_error` that
+    # would turn its failure into output, and its error is never retryable.
+    stops_run: bool = False
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose strings are templates rendered before `run()`."""

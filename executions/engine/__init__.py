@@ -13,6 +13,7 @@
 | `leases` | who holds a running step, and the keeper that renews leases |
 | `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
 | `calls` | a step that calls a workflow: the call checked and prepared, the child's end read |
+| `error_workflows` | a failed run's error workflow started, exactly once (`report_failure`) |
 
 docs/engine.md tells the whole story.
 """
@@ -26,6 +27,7 @@ from executions.engine.control import (
     resume,
     retry,
 )
+from executions.engine.error_workflows import report_failure
 from executions.engine.leases import LEASES, LeaseKeeper, worker_id
 from executions.engine.outcomes import retry_delay
 from executions.engine.rounds import (
@@ -61,6 +63,7 @@ __all__ = [
     "pause",
     "recover_after_restart",
     "replay",
+    "report_failure",
     "rerun_from",
     "resume",
     "retry",

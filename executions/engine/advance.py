@@ -96,7 +96,7 @@ def _apply(
             claimed.known = {}
     gate.apply(gate.Create(created))
     if decisions.outcome:
-        _finish_execution(execution, decisions.outcome, now)
+        _finish_execution(execution, decisions.outcome, now, plan)
         return [], None
     ready = [s.pk for s in created if s.status == S.PENDING]
     if trigger is not None:  # finished already: what follows from it, in this transaction
@@ -144,16 +144,18 @@ def _finish_loop(plan: Plan, execution: Execution, key: str, now: datetime) -> N
     gate.apply(gate.Move([step], values, were=(S.WAITING,)))
 
 
-def _finish_execution(execution: Execution, outcome: str, now: datetime) -> None:
+def _finish_execution(execution: Execution, outcome: str, now: datetime, plan: Plan) -> None:
     execution.status = outcome
     execution.finished_at = now
     if outcome == E.FAILED:
-        failed = execution.steps.filter(status=S.FAILED, error_handled=False).first()
+        failed = failed_step(execution)
         execution.error = (
             f"Step '{failed.key}' failed: {failed.error}" if failed else "A step failed."
         )
         cancel_open_steps(execution, now)
     step_sql.save_outcome(execution)
+    if outcome == E.FAILED and _reports_failure(execution, plan):
+        _mark_error_report_due(execution)
     events.execution_changed(execution)
     if execution.workflow.max_concurrency:
         admit_next(execution.workflow_id)
@@ -166,6 +168,29 @@ def wake_caller(execution: Execution) -> None:
     locked: a calling step's checkpoint locks those before its own step's row too."""
     if execution.parent_id is not None:
         wake(execution.parent_id, execution.parent_step_key)
+
+
+def failed_step(execution: Execution) -> Step | None:
+    """The step a failed execution's error names: its first failure that was not handled."""
+    return execution.steps.filter(status=S.FAILED, error_handled=False).first()
+
+
+def _reports_failure(execution: Execution, plan: Plan) -> bool:
+    """Whether this failure starts an error workflow: the workflow names one, and the run did
+    not itself start at an error trigger (an error workflow's failure reports nothing)."""
+    entry = plan.nodes.get(plan.trigger)
+    started_by_error = entry is not None and entry.type == "trigger.error"
+    return execution.workflow.error_workflow_id is not None and not started_by_error
+
+
+def _mark_error_report_due(execution: Execution) -> None:
+    """Mark the failure to be reported, in the transaction that fails the execution, and wake
+    the reporter once that commits (`engine.error_workflows`; the sweep reports a mark whose
+    wake-up was lost)."""
+    Execution.objects.filter(pk=execution.pk).update(error_report_due=True)
+    execution.error_report_due = True
+    execution_id = execution.pk
+    transaction.on_commit(lambda: dispatch_steps.send_error_report(execution_id))
 
 
 def cancel_open_steps(execution: Execution, now: datetime) -> None:

@@ -29,6 +29,9 @@ KIND_TRIGGERS: dict[str, str] = {
     Execution.Trigger.WEBHOOK: "trigger.webhook",
     Execution.Trigger.SCHEDULE: "trigger.schedule",
     Execution.Trigger.WORKFLOW: "trigger.workflow",
+    # --- errorflows ---
+    Execution.Trigger.ERROR: "trigger.error",
+    # --- end errorflows ---
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
@@ -55,12 +58,14 @@ def start_execution(
     trigger_node: str = "",
     parent: Execution | None = None,
     parent_step_key: str = "",
+    error_of: Execution | None = None,
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
     queue it as pending when the workflow's concurrency limit is reached. It starts at
     `trigger_node` when given (and still in the version), else at the trigger its
     `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger. A called run names the
-    execution and step that called it (`parent`, `parent_step_key`)."""
+    execution and step that called it (`parent`, `parent_step_key`); `error_of`: the failed
+    execution an error workflow's run reports."""
     return _start(
         workflow,
         payload,
@@ -74,6 +79,7 @@ def start_execution(
         trigger_node=trigger_node,
         parent=parent,
         parent_step_key=parent_step_key,
+        error_of=error_of,
     )[0]
 
 
@@ -105,6 +111,7 @@ def _start(
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
     trigger_node: str = "",
+    error_of: Execution | None = None,
     claim: bool = False,
     parent: Execution | None = None,
     parent_step_key: str = "",
@@ -135,6 +142,7 @@ def _start(
             trigger_data=payload if payload is not None else {},
             trigger_node=entry,
             replay_of=replay_of,
+            error_of=error_of,
             rerun_from=rerun_from,
             overrides=overrides or {},
             parent=parent,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from executions import dispatch
 from executions.engine import gate
 from executions.engine.advance import advance
+from executions.engine.error_workflows import report_stale
 from executions.engine.outcomes import failed
 from executions.models import Execution, Step
 from executions.plan import plan_for
@@ -26,7 +27,8 @@ BATCH = 1000  # steps per kind and sweep; the next sweep, a second later, takes 
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """Wake due timers, take back expired leases, re-send lost dispatches."""
+    """Wake due timers, take back expired leases, re-send lost dispatches, start the error
+    workflows of failures whose report was lost."""
     now = now or timezone.now()
     due = Step.objects.filter(status=S.WAITING, wake_at__lte=now, execution__status=E.RUNNING)
     woken = gate.apply(
@@ -51,7 +53,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     # Sent again, still pending: not a change of status.
     Step.objects.filter(pk__in=stale).update(dispatched_at=now)
     dispatch.send([*(s.pk for s in woken), *expired, *stale], wakeup=True)
-    return {"woken": len(woken), "expired": len(expired), "redispatched": len(stale)}
+    reported = report_stale(stale_before, BATCH)
+    return {
+        "woken": len(woken),
+        "expired": len(expired),
+        "redispatched": len(stale),
+        "reported": reported,
+    }
 
 
 def recover_after_restart() -> int:

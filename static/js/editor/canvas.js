@@ -30,6 +30,9 @@ const ICONS = {
   // --- subflows ---
   "trigger.workflow": "⤷", "action.workflow": "⤴",
   // --- end subflows ---
+  // --- errorflows ---
+  "trigger.error": "⚠", "logic.stop": "■",
+  // --- end errorflows ---
 };
 
 export function iconFor(type) {
