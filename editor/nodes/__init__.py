@@ -35,6 +35,11 @@ from editor.nodes import (
 )
 
 # --- end data nodes part b ---
+# --- wait: utility.wait ---
+# isort: split
+from editor.nodes import utility_wait
+
+# --- end wait ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -66,6 +71,9 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_sort,
         utility_limit,
         # --- end of batch 2 (a) ---
+        # --- wait ---
+        utility_wait,
+        # --- end wait ---
     )
 }
 
