@@ -21,6 +21,7 @@ class StepRow:
     output_text: str
     truncated: bool
     hint: str
+    wait_mode: str = ""  # a utility.wait step waiting: "webhook" or "approval"
 
 
 def _pretty(value: Any) -> tuple[str, bool]:
@@ -35,6 +36,11 @@ def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
     ends = [s.finished_at for s in steps if s.finished_at] + starts
     origin = min(starts) if starts else None
     span = (max(ends) - origin).total_seconds() if origin and ends else 0
+    wait_modes = {
+        str(n.get("id")): str((n.get("config") or {}).get("mode") or "webhook")
+        for n in execution.version.graph.get("nodes", [])
+        if n.get("type") == "utility.wait"
+    }
     rows = []
     for step in steps:
         offset = width = 0.0
@@ -53,6 +59,7 @@ def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
                 output_text,
                 cut_in or cut_out,
                 hint_for(step.error),
+                wait_modes.get(step.node_id, "") if step.status == Step.Status.WAITING else "",
             )
         )
     return rows

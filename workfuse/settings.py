@@ -246,6 +246,11 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint("WORKFUSE_WEBHOOK_WAIT_SECONDS", 30)  # r
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 8)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
+# --- wait: links made outside a request ---
+# Where this server is reached from outside: links a worker makes (a wait's resume URL in
+# templates) start with it, as no request tells the worker its host (docs/control-flow.md).
+WORKFUSE_BASE_URL = envstr("WORKFUSE_BASE_URL", "http://127.0.0.1:8000")
+# --- end wait ---
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,6 +12,7 @@
 | `sweeps` | due timers and expired leases (every second), recovery after a restart |
 | `leases` | who holds a running step, and the keeper that renews leases |
 | `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
+| `waiting` | `utility.wait`: its resume URLs, its run, and accepting a resume |
 
 docs/engine.md tells the whole story.
 """

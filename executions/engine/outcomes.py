@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,11 +23,14 @@ S = Step.Status
 class StepResult:
     """A step's result waiting to be committed, alone or with its round's (`rounds.commit`):
     the values to store, and whether the execution advances from it (not while it waits for a
-    retry or a timer)."""
+    retry or a timer). `after_store` runs in the checkpoint's transaction once the values are
+    stored, the execution row still locked (a wait step looks for an answer recorded while it
+    ran: executions/engine/waiting.py)."""
 
     step: Step
     values: StepValues
     advance: bool = True
+    after_store: Callable[[], None] | None = None
 
 
 def attempt_record(

@@ -191,6 +191,8 @@ def _store(result: StepResult, *, status: str | None = None) -> Step | None:
     if not gate.apply(gate.Held(step, values)):
         log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
         return None
+    if result.after_store is not None and status != E.CANCELLED:
+        result.after_store()
     if not (advances and status == E.RUNNING):
         return None
     return advance(execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step)
