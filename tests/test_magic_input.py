@@ -52,6 +52,9 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "utility.sort": {"by": [{"field": "total", "order": "desc"}]},
     "utility.limit": {"max": 10},
     # --- end of batch 2 (a) ---
+    # --- wait ---
+    "utility.wait": {"mode": "approval", "title": "Refund?", "timeout_seconds": 86400},
+    # --- end wait ---
 }
 
 

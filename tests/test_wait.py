@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from editor.gallery import TEMPLATES
 from executions import engine
 from executions.engine import rounds, running, waiting
 from executions.models import Execution, ResumeToken, Step
@@ -563,3 +564,31 @@ def test_a_link_is_made_only_for_a_waiting_wait_step(alice, alice_client, charli
     )
     assert other.status_code == 404
     assert not ResumeToken.objects.exists()
+
+
+# --- the gallery's starter -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("decision", "refunded"), [("approve", True), ("reject", False)])
+def test_the_approval_starter_refunds_only_when_approved(alice, decision, refunded):
+    graph = TEMPLATES["approval-before-refund"].new_graph()
+    with recorder() as server:
+        for node in graph["nodes"]:
+            if node["type"] == "action.http":
+                node["config"]["url"] = f"{server.url}/{node['id']}"
+        payload = graph["nodes"][0]["config"]["sample_payload"]
+        execution = start(alice, graph, payload)
+        [ask] = server.requests
+        link = re.search(r"Answer here: (\S+)", json.loads(ask["body"])["text"])[1]
+        form = Client().get(urlsplit(link).path).content.decode()
+        assert "Refund order A-1017?" in form and "Ada asks for 40 EUR back." in form
+        Client().post(urlsplit(link).path, {"field.comment": "ok", "decision": decision}, **HTML)
+        assert finished(execution).status == "succeeded"
+        paths = [r["path"] for r in server.requests]
+    assert ("/refund" in paths) is refunded
+    if refunded:
+        assert json.loads(server.requests[-1]["body"]) == {
+            "order_id": "A-1017",
+            "amount": 40,
+            "note": "ok (anonymous)",
+        }
