@@ -23,6 +23,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.models import SecurityEvent
+from editor.nodes.utility_wait import Config as WaitConfig
 from editor.nodes.utility_wait import read_answer
 from executions.engine import waiting
 from executions.webhooks import _parse_body
@@ -48,6 +50,14 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
             return _approval(request, target)
         return _webhook(request, target)
     except waiting.Refused as exc:
+        if exc.status == 404:  # a guessed or mangled token: worth an operator's eye
+            SecurityEvent.record(
+                SecurityEvent.Kind.WEBHOOK_REFUSED,
+                request=request,
+                status=404,
+                reason="unknown resume token",
+                path=request.path[:200],
+            )
         return _refused(request, exc)
 
 
@@ -55,14 +65,7 @@ def _webhook(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     waiting.check(target)
     if request.method == "HEAD":
         return HttpResponse(status=200)
-    limit = settings.WORKFUSE_WEBHOOK_MAX_BYTES
-    declared = request.headers.get("Content-Length", "")
-    try:
-        raw = request.body if not (declared.isdigit() and int(declared) > limit) else None
-    except RequestDataTooBig:
-        raw = None
-    if raw is None or len(raw) > limit:
-        raise waiting.Refused(413, "too_large", f"The body is larger than {limit} bytes.")
+    raw = _body(request)
     received = {
         "method": request.method,
         "headers": {
@@ -81,6 +84,19 @@ def _webhook(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     return _done(request, target, waiting.accept(target, {**received, "body": body}))
 
 
+def _body(request: HttpRequest) -> bytes:
+    """The request's body, within the webhook endpoint's size limit (else Refused, 413)."""
+    limit = settings.WORKFUSE_WEBHOOK_MAX_BYTES
+    declared = request.headers.get("Content-Length", "")
+    try:
+        raw = request.body if not (declared.isdigit() and int(declared) > limit) else None
+    except RequestDataTooBig:  # no usable Content-Length, and more than Django reads at all
+        raw = None
+    if raw is None or len(raw) > limit:
+        raise waiting.Refused(413, "too_large", f"The body is larger than {limit} bytes.")
+    return raw
+
+
 def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         response = _answer(request, 405, "method_not_allowed", "Open this link, or post an answer.")
@@ -89,7 +105,8 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     waiting.check(target)
     form = target.form()
     if request.method != "POST":
-        return _form(request, target, {}, {})
+        return _form(request, form, {}, {})
+    _body(request)
     posted, approved, name = _posted(request)
     values, errors = read_answer(form, posted)
     if approved is None:
@@ -104,7 +121,7 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
                 {"code": "invalid", "message": "The answer is incomplete.", "details": details},
                 status=400,
             )
-        return _form(request, target, posted, errors, name=name, status=400)
+        return _form(request, form, posted, errors, name=name, status=400)
     answer = {
         "approved": approved,
         "fields": values,
@@ -157,14 +174,14 @@ def _no_view(request: HttpRequest) -> HttpResponse:
 
 def _form(
     request: HttpRequest,
-    target: waiting.Resumable,
+    form: WaitConfig,
     posted: dict[str, Any],
     errors: dict[str, str],
     *,
     name: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    form = target.form()
+    """The approval form page, with what was posted and what is wrong with it, if anything."""
     fields = [
         {
             "name": f.name,
@@ -182,7 +199,6 @@ def _form(
         "decision_error": errors.get("decision", ""),
         "name": name,
         "signed_in": signed_in if signed_in is not None and signed_in.is_authenticated else None,
-        "workflow": target.execution.workflow,
     }
     response = render(request, "executions/resume_form.html", context, status=status)
     response["Cache-Control"] = "no-store"

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import SecurityEvent
 from editor.gallery import TEMPLATES
 from executions import engine
 from executions.engine import rounds, running, waiting
@@ -216,6 +217,9 @@ def test_an_unknown_token_answers_404_as_json_or_a_page(db):
     page = Client().get("/hooks/resume/not-a-token", **HTML)
     assert page.status_code == 404
     assert "Link not found" in page.content.decode()
+    refused = SecurityEvent.objects.filter(kind="webhook_refused")
+    assert refused.count() == 2
+    assert refused.first().detail["reason"] == "unknown resume token"
 
 
 def test_two_links_to_one_wait_resume_it_once(alice):
@@ -592,3 +596,12 @@ def test_the_approval_starter_refunds_only_when_approved(alice, decision, refund
             "amount": 40,
             "note": "ok (anonymous)",
         }
+
+
+def test_an_answer_beyond_the_input_limits_is_refused(alice, settings):
+    settings.WORKFUSE_WEBHOOK_MAX_BYTES = 200
+    execution, link = run_to_wait(alice, wait(**APPROVAL), {"order": 1, "amount": 2})
+    big = {"approved": True, "fields": {"comment": "x" * 300}}
+    response = Client().post(link, big, content_type="application/json")
+    assert response.status_code == 413
+    assert Step.objects.get(execution=execution, key="wait").status == "waiting"
