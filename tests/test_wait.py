@@ -486,6 +486,17 @@ def test_a_link_made_after_the_wait_names_what_is_wrong(alice):
     assert "no utility.wait comes after this node and none is waiting now" in execution.error
 
 
+def test_a_field_merely_named_resume_url_makes_no_link(alice):
+    echo = {"language": "template", "expression": "{{ trigger.resume_url }}"}
+    graph = chain({"id": "echo", "type": "utility.transform", "config": echo})
+    execution = start(alice, graph, {"resume_url": "https://elsewhere.example/r/1"})
+    assert execution.status == "succeeded", execution.error
+    assert Step.objects.get(execution=execution, key="echo").output == {
+        "result": "https://elsewhere.example/r/1"
+    }
+    assert not ResumeToken.objects.exists()
+
+
 def test_a_link_made_beside_a_waiting_wait_resumes_it(alice):
     with recorder() as server:
         graph = {

@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import hash_token
 from editor.nodes.base import NodeError
 from editor.nodes.utility_wait import Config as WaitConfig
-from editor.templating import template_strings
+from editor.templating import TemplateError, parse, referenced_paths, template_strings
 from executions.engine.gate import StepValues
 from executions.engine.outcomes import StepResult, succeeded
 from executions.engine.wakes import wake
@@ -57,8 +57,18 @@ def mint(execution_id: uuid.UUID | str, key: str, base_url: str = "") -> str:
 
 
 def mentions_resume_url(config: Any) -> bool:
-    """Whether a node's settings read `execution.resume_url` (a URL is made only then)."""
-    return any("resume_url" in text for _, text in template_strings(config))
+    """Whether a node's settings read `execution.resume_url` (a URL is made only then). Only
+    texts that contain the name are parsed: most steps cost a substring test per template."""
+    for _, text in template_strings(config):
+        if "resume_url" not in text:
+            continue
+        try:
+            paths = referenced_paths(parse(text))
+        except TemplateError:
+            continue  # rendering fails on it, naming the field
+        if any(path[:2] == ("execution", "resume_url") for path in paths):
+            return True
+    return False
 
 
 def resume_url(plan: Plan, step: Step, execution: Execution) -> str:
