@@ -616,3 +616,27 @@ def test_an_answer_beyond_the_input_limits_is_refused(alice, settings):
     response = Client().post(link, big, content_type="application/json")
     assert response.status_code == 413
     assert Step.objects.get(execution=execution, key="wait").status == "waiting"
+
+
+def test_a_timeout_with_nothing_on_its_output_ends_that_branch(alice):
+    execution = start(alice, chain(wait(timeout_seconds=10), transform("after")))
+    engine.sweep(now=later(11))
+    assert finished(execution).status == "succeeded"
+    steps = steps_by_key(execution)
+    assert (steps["wait"].handles, steps["after"].status) == (["timeout"], "skipped")
+
+
+def test_an_error_that_quotes_the_link_does_not_keep_it(alice):
+    with recorder() as server:
+        server.script = [(400, {}, {"error": "bad"})]
+        link_in_url = {
+            "id": "notify",
+            "type": "action.http",
+            "config": {"url": server.url + "/notify?next={{ execution.resume_url }}"},
+        }
+        execution = start(alice, chain(link_in_url, wait()))
+        token = server.requests[0]["path"].rsplit("/", 1)[1]
+    step = Step.objects.get(execution=execution, key="notify")
+    assert step.status == "failed"
+    assert "resume%2F[REDACTED]" in step.error  # the error quoted the URL it called
+    assert token not in step.error + json.dumps(step.input) + json.dumps(step.attempts)

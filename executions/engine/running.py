@@ -56,7 +56,7 @@ def run(step: Step) -> StepResult:
     node = plan.nodes[step.node_id]
     attempt_started = timezone.now()
     secrets: set[str] = set()  # resolved credential values: scrubbed from all the step stores
-    hidden: set[str] = set()  # a resume URL's token: kept out of the stored input
+    hidden: set[str] = set()  # a resume URL's token: kept out of the stored input and errors
     try:
         if node.type == "utility.wait" and (finished := waiting.finish(step)) is not None:
             return finished
@@ -94,13 +94,13 @@ def run(step: Step) -> StepResult:
             output = call_node(node, config, ctx)
         output = _checked_output(redaction.scrub(output, secrets))
     except NodeError as exc:
-        exc.message = redaction.scrub(exc.message, secrets)
-        exc.detail = redaction.scrub(exc.detail, secrets)
+        exc.message = redaction.scrub(exc.message, secrets | hidden)
+        exc.detail = redaction.scrub(exc.detail, secrets | hidden)
         return failure(node, step, exc, attempt_started)
     except Exception as exc:  # a bug in a node must fail the step, not the worker
         with redaction.registered(secrets):
             log.exception("Node %s (%s) crashed in execution %s", node.id, node.type, execution.id)
-        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets)
+        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets | hidden)
         return failure(node, step, NodeError(message), attempt_started)
     handles = node.node_type.active_handles(config, output)
     rendered = redaction.scrub(config.model_dump(), secrets | hidden)
