@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from editor.models import Workflow
 from executions.models import Execution
-from tests.browser.test_data_nodes import run_with
-from tests.browser.test_editor import configure, connect, node, open_editor
+from tests.browser.test_data_nodes import apply_settings, run_with
+from tests.browser.test_editor import connect, node, open_editor
 from tests.engine_helpers import recorder
 from tests.integration.conftest import wait_for
 
@@ -27,6 +27,17 @@ APPROVAL = {
     "fields": [{"name": "comment", "type": "text", "required": True}],
     "timeout_seconds": 172800,
 }
+
+
+def configure(page, node_id: str, config: dict) -> None:
+    """Settings as JSON, applied, and the answer awaited before the next node is opened."""
+    page.keyboard.press("Escape")
+    node(page, node_id).click()
+    expect(page.locator(f'.wf-settings[data-node-id="{node_id}"]')).to_be_attached()
+    page.check("#wf-panel-json-toggle")
+    page.fill("#wf-panel-config", json.dumps(config))
+    apply_settings(page)
+    page.keyboard.press("Escape")
 
 
 def test_build_run_and_approve_a_wait_from_its_form(page, browser, live_server, alice, settings):
