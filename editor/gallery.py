@@ -760,6 +760,75 @@ _TEMPLATES = [
         },
     ),
     # --- end errorflows ---
+    # --- wait: a person approves before the run goes on ---
+    Template(
+        slug="approval-before-refund",
+        name="Wait for approval, then act",
+        description="Post an approval link to your team chat, wait up to two days for someone "
+        "to approve or reject on its form, and call the refund API only when approved.",
+        category="Approvals",
+        graph={
+            "nodes": [
+                _node(
+                    "start",
+                    "trigger.manual",
+                    "Refund requested",
+                    0,
+                    sample_payload={"order_id": "A-1017", "amount": 40, "customer": "Ada"},
+                ),
+                _node(
+                    "ask",
+                    "action.http",
+                    "Ask in the team chat",
+                    1,
+                    method="POST",
+                    url="https://chat.example.com/api/messages",
+                    body={
+                        "text": "Refund {{ trigger.amount }} EUR on order {{ trigger.order_id }}? "
+                        "Answer here: {{ execution.resume_url }}"
+                    },
+                ),
+                _node(
+                    "approval",
+                    "utility.wait",
+                    "Wait for approval",
+                    2,
+                    mode="approval",
+                    title="Refund order {{ trigger.order_id }}?",
+                    description="{{ trigger.customer }} asks for {{ trigger.amount }} EUR back.",
+                    fields=[{"name": "comment", "type": "text", "required": False}],
+                    timeout_seconds=172800,
+                ),
+                _node(
+                    "approved",
+                    "logic.condition",
+                    "Approved?",
+                    3,
+                    rules=_rules("{{ nodes.approval.approved }}", "eq", True),
+                ),
+                _node(
+                    "refund",
+                    "action.http",
+                    "Refund the order",
+                    4,
+                    method="POST",
+                    url="https://shop.example.com/api/refunds",
+                    body={
+                        "order_id": "{{ trigger.order_id }}",
+                        "amount": "{{ trigger.amount }}",
+                        "note": "{{ nodes.approval.fields.comment }} ({{ nodes.approval.by }})",
+                    },
+                ),
+            ],
+            "edges": [
+                _edge("start", "ask"),
+                _edge("ask", "approval"),
+                _edge("approval", "approved"),
+                _edge("approved", "refund", "true"),
+            ],
+        },
+    ),
+    # --- end wait ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -303,6 +303,26 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end errorflows ---
+    # --- wait: utility.wait ---
+    "utility.wait": [
+        (
+            "Wait for a manager to approve the refund of the order from the webhook, with a "
+            "comment; give up after two days",
+            {
+                "mode": "approval",
+                "title": "Refund order {{ trigger.body.order_id }}?",
+                "description": "{{ trigger.body.customer }} asks for {{ trigger.body.amount }} "
+                "EUR back.",
+                "fields": [{"name": "comment", "type": "text", "required": True}],
+                "timeout_seconds": 172800,
+            },
+        ),
+        (
+            "Wait until the export service calls back to say the file is ready",
+            {"mode": "webhook"},
+        ),
+    ],
+    # --- end wait ---
 }
 
 GENERAL_RULES = """\
@@ -554,6 +574,12 @@ def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
     if len(found.sources) < 2:
         lines.append("(No upstream nodes: only the trigger can be read.)")
     lines.append("- execution.id, execution.started_at: this run's id and start time")
+    if found.resume_url:
+        lines.append(
+            "- execution.resume_url: a link that resumes the workflow's utility.wait step "
+            "(send it from a node before the wait)"
+        )
+    lines.append("- workflow.id, workflow.name: this workflow's id and name")
     if found.in_loop:
         lines.append("- item, index: the current element of the loop and its position")
     elif found.item_fields:

@@ -32,7 +32,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
-CONTEXT_ROOTS = ("trigger", "nodes", "execution")
+CONTEXT_ROOTS = ("trigger", "nodes", "execution", "workflow")
+# What `execution` and `workflow` hold (DESIGN §5); `resume_url` only where a utility.wait is.
+CONTEXT_KEYS = {"execution": ("id", "started_at", "resume_url"), "workflow": ("id", "name")}
 LOOP_ROOTS = ("item", "index")
 MAX_REPEAT = 100_000  # longest string or list `*` may build
 MAX_INT_BITS = 100_000  # largest integer `*` and `**` may build (about 30,000 digits)

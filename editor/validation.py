@@ -266,6 +266,7 @@ def _loop_exit_issues(graph: Graph) -> list[GraphIssue]:
 
 def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIssue]:
     inside_loops = loop_bodies(graph)
+    has_wait = any(n.type == "utility.wait" for n in graph.nodes)
     issues = []
     for node in graph.nodes:
         node_type = NODE_TYPES.get(node.type)
@@ -281,28 +282,52 @@ def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIs
             (node_type.item_config(node.config), per_item),
         ):
             for field, text in templating.template_strings(fields):
-                issues += _text_issues(node.id, f"config.{field}", text, allowed, upstream)
+                issues += _text_issues(
+                    node.id, f"config.{field}", text, allowed, upstream, has_wait=has_wait
+                )
     return issues
 
 
 def _text_issues(
-    node_id: str, where: str, text: str, roots: set[str], upstream: set[str]
+    node_id: str,
+    where: str,
+    text: str,
+    roots: set[str],
+    upstream: set[str],
+    *,
+    has_wait: bool = False,
 ) -> list[GraphIssue]:
     try:
         tree = templating.parse(text)
     except templating.TemplateError as exc:
         return [GraphIssue(node_id, where, exc.message)]
     problems = (
-        _reference_problem(path, roots, upstream, node_id)
+        _reference_problem(path, roots, upstream, node_id, has_wait=has_wait)
         for path in templating.referenced_paths(tree)
     )
     return [GraphIssue(node_id, where, problem) for problem in problems if problem]
 
 
 def _reference_problem(
-    path: tuple[Any, ...], roots: set[str], upstream: set[str], node_id: str
+    path: tuple[Any, ...],
+    roots: set[str],
+    upstream: set[str],
+    node_id: str,
+    *,
+    has_wait: bool = False,
 ) -> str | None:
     root = path[0]
+    # --- wait: what execution and workflow hold ---
+    known = templating.CONTEXT_KEYS.get(root) if root in roots else None
+    if known is not None and len(path) > 1:
+        if path[1] not in known:
+            return f"'{root}' has no '{path[1]}'; it holds {', '.join(known)}."
+        if path[1] == "resume_url" and not has_wait:
+            return (
+                "'execution.resume_url' resumes a 'Wait for call or approval' (utility.wait) "
+                "step, and this workflow has none; add one after this node."
+            )
+    # --- end wait ---
     if root not in roots:
         if root in templating.LOOP_ROOTS:
             return (
@@ -311,7 +336,7 @@ def _reference_problem(
             )
         return (
             f"Unknown variable '{root}'. Templates can read trigger, nodes.<id>, execution, "
-            "and item/index inside a loop or a data node's per-item settings."
+            "workflow, and item/index inside a loop or a data node's per-item settings."
         )
     if root == "nodes" and len(path) > 1:
         other = path[1]

@@ -1,8 +1,9 @@
 """What a node can read, and what it did last time, for the settings panel.
 
 Template variables at a node (DESIGN §5): the trigger, `nodes.<id>` of the nodes upstream of
-it in the editor's current graph, `execution`, and `item`/`index` inside a loop body and in a
-data node's per-item fields. When the workflow has run, the keys of that run's trigger data and
+it in the editor's current graph, `execution` (with `resume_url` where the workflow has a
+utility.wait), `workflow`, and `item`/`index` inside a loop body and in a data node's per-item
+fields. When the workflow has run, the keys of that run's trigger data and
 step outputs are listed as paths too (`nodes.get_user.body.email`), and so are the keys of the
 first element of the list a data node works through (`item.total`), so the suggestions match
 real data. Values are never listed.
@@ -60,6 +61,7 @@ class Scope:
     in_loop: bool  # `item` and `index` are there too
     item_fields: tuple[str, ...] = ()  # fields rendered per element, with `item` and `index`
     element: Source | None = None  # the first element of that list in the last run, if known
+    resume_url: bool = False  # the workflow has a utility.wait: `execution.resume_url` is there
 
     def variables(self) -> list[Variable]:
         if not self.sources:  # the trigger itself reads nothing
@@ -68,6 +70,9 @@ class Scope:
         for source in self.sources:
             found += _paths(source.root, source.value, source.known)[:MAX_PATHS_PER_ROOT]
         found += [Variable("execution.id", "string"), Variable("execution.started_at", "string")]
+        if self.resume_url:
+            found.append(Variable("execution.resume_url", "string"))
+        found += [Variable("workflow.id", "number"), Variable("workflow.name", "string")]
         if self.in_loop:
             found += [Variable("item", ""), Variable("index", "number")]
         elif self.item_fields:
@@ -124,7 +129,8 @@ def scope(
         node = {**node, "config": config}
     element = _first_element(node, sources, edges) if item_fields else None
     in_loop = _in_loop_body(graph, node_id)
-    return Scope(sources, execution is not None, in_loop, item_fields, element)
+    has_wait = "utility.wait" in types.values()
+    return Scope(sources, execution is not None, in_loop, item_fields, element, has_wait)
 
 
 def available(
@@ -200,6 +206,7 @@ def _first_element(
         "trigger": trigger.value if trigger and trigger.known else {},
         "nodes": known,
         "execution": {"id": "", "started_at": ""},
+        "workflow": {"id": 0, "name": ""},
     }
     raw = node.get("config")
     config = raw if isinstance(raw, dict) else {}

@@ -6,7 +6,8 @@ mixin middleware costs a hop to a thread and back. The request is still Django's
 the same one `workfuse/urls.py` routes, so tests and this path share every rule. Its blocking
 work runs in the webhook thread pool (`webhooks.pooled`), not in a thread per request as
 Django's handler would make, so a thousand waiting callers hold no thousand threads.
-`workfuse/asgi.py` sends `/hooks/` here.
+`workfuse/asgi.py` sends `/hooks/` here, but for resume URLs (`/hooks/resume/`), whose
+approval form needs the session and CSRF middleware.
 """
 
 from __future__ import annotations

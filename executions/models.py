@@ -273,3 +273,34 @@ class RunRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.workflow_id}:{self.key}"
+
+
+class ResumeToken(models.Model):
+    """A resume URL of a `utility.wait` step (`/hooks/resume/<token>`), and, once used, what it
+    recorded for the step: the call that resumed it, or the approval form's answer.
+
+    Only the token's sha256 is stored; the URL is shown once, where it is made (a template's
+    `execution.resume_url`, the execution page's "Create a resume link"). A step may have
+    several URLs; the first one used resumes it (one used token per step, by the constraint)
+    and the others answer 409 from then on (executions/engine/waiting.py)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="+")
+    # The key of the wait step this URL resumes (which may not have started waiting yet).
+    key = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The wait step's output: {method, headers, query, body} or {approved, fields, by, at}.
+    answer = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["execution", "key"],
+                condition=Q(used_at__isnull=False),
+                name="wait_resumed_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.execution_id}:{self.key}"

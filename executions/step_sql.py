@@ -46,8 +46,9 @@ def _fields(model: type[Model], names: Sequence[str] | None = None) -> tuple[Fie
 _STEP = {f.attname: f for f in _fields(Step)}
 _STEP_COLUMNS = _fields(Step)
 _EXECUTION_COLUMNS = _fields(Execution)
-# What a worker reads of the workflow with its execution (the rest is loaded if ever used).
-_WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "max_concurrency", "error_workflow"))
+# What a worker reads of the workflow with its execution (the rest is loaded if ever used);
+# the name is `workflow.name` in templates. In the model's order: `from_db` reads them so.
+_WORKFLOW_COLUMNS = _fields(Workflow, ("id", "owner", "name", "max_concurrency", "error_workflow"))
 (_FINISHED_AT,) = _fields(Execution, ("finished_at",))
 
 

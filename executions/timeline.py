@@ -23,6 +23,7 @@ class StepRow:
     truncated: bool
     hint: str
     calls: list[CallLink]  # the runs this step called (action.workflow), oldest first
+    wait_mode: str = ""  # a utility.wait step waiting: "webhook" or "approval"
 
 
 def _pretty(value: Any) -> tuple[str, bool]:
@@ -39,6 +40,11 @@ def step_rows(
     ends = [s.finished_at for s in steps if s.finished_at] + starts
     origin = min(starts) if starts else None
     span = (max(ends) - origin).total_seconds() if origin and ends else 0
+    wait_modes = {
+        str(n.get("id")): str((n.get("config") or {}).get("mode") or "webhook")
+        for n in execution.version.graph.get("nodes", [])
+        if n.get("type") == "utility.wait"
+    }
     rows = []
     for step in steps:
         offset = width = 0.0
@@ -58,6 +64,7 @@ def step_rows(
                 cut_in or cut_out,
                 hint_for(step.error),
                 [c for c in calls or () if c.step_key == step.key],
+                wait_modes.get(step.node_id, "") if step.status == Step.Status.WAITING else "",
             )
         )
     return rows

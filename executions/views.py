@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from editor.models import Workflow
 from executions import engine
+from executions.engine import waiting
 from executions.hints import hint_for
 from executions.links import caller_of, calls_of
-from executions.models import Execution
+from executions.models import Execution, Step
 from executions.timeline import step_rows
 from workfuse.lib import safe_json
 from workfuse.lib.params import row_id
@@ -118,7 +119,12 @@ def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
         pk=execution_id,
         workflow__owner=request.user,
     )
-    if request.method == "POST":
+    new_link = None
+    if request.method == "POST" and request.POST.get("action") == "resume_link":
+        new_link = _resume_link(request, execution)
+        if new_link is None:
+            return redirect("executions:detail", execution.pk)
+    elif request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action in CONTROLS:
@@ -159,5 +165,20 @@ def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
             "hint": hint_for(execution.error),
             "caller": caller_of(execution),
             "error_runs": error_runs,
+            "new_link": new_link,
         },
     )
+
+
+def _resume_link(request: SignedInRequest, execution: Execution) -> dict[str, str] | None:
+    """A new resume URL for a waiting utility.wait step of the execution, shown once."""
+    key = request.POST.get("key", "")
+    step = execution.steps.filter(key=key, status=Step.Status.WAITING).first()
+    nodes = {n.get("id"): n for n in execution.version.graph.get("nodes", [])}
+    node = nodes.get(step.node_id) if step is not None else None
+    if node is None or node.get("type") != "utility.wait":
+        messages.error(request, f"'{key}' is not a wait step waiting now; no link was made.")
+        return None
+    url = waiting.mint(execution.pk, key, base_url=request.build_absolute_uri("/"))
+    mode = str((node.get("config") or {}).get("mode") or "webhook")
+    return {"key": key, "url": url, "mode": mode}

@@ -63,6 +63,9 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "trigger.error": {},
     "logic.stop": {"message": "Order {{ trigger.body.id }} has no total", "code": "NO_TOTAL"},
     # --- end errorflows ---
+    # --- wait ---
+    "utility.wait": {"mode": "approval", "title": "Refund?", "timeout_seconds": 86400},
+    # --- end wait ---
 }
 
 

@@ -1002,6 +1002,7 @@ def test_wait_for_a_webhook_call_is_refused():
     )
     [message] = refusal_messages(data)
     assert "'Approval'" in message and "time only" in message
+    assert "utility.wait" in message
 
 
 # --- merge and code ------------------------------------------------------------------------

@@ -130,6 +130,8 @@ def test_without_a_run_only_the_roots_are_offered(workflow):
         ("nodes.get_user", ""),
         ("execution.id", "string"),
         ("execution.started_at", "string"),
+        ("workflow.id", "number"),
+        ("workflow.name", "string"),
     ]
 
 

@@ -25,9 +25,17 @@ from executions.routing import websocket_urlpatterns  # noqa: E402
 webhook_app = WebhookHandler()
 
 
+# --- wait: a resume URL's form reads the session (who answered) and sets a CSRF cookie ---
+RESUME_PREFIX = "/hooks/resume/"
+# --- end wait ---
+
+
 async def http_app(scope: dict, receive: Any, send: Any) -> None:
-    """Webhooks go past the middleware stack (executions/hooks_asgi.py); the rest to Django."""
-    app = webhook_app if scope["path"].startswith(PREFIX) else django_asgi_app
+    """Webhooks go past the middleware stack (executions/hooks_asgi.py); the rest, resume URLs
+    included, to Django."""
+    path = scope["path"]
+    hook = path.startswith(PREFIX) and not path.startswith(RESUME_PREFIX)
+    app = webhook_app if hook else django_asgi_app
     await app(scope, receive, send)
 
 

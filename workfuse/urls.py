@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from editor import views as editor_views
-from executions import webhooks
+from executions import resumes, webhooks
 from workfuse.api import api
 
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("credentials/", include("credentials.urls")),
     # Webhooks: public, authenticated per workflow
     path("hooks/<str:token>", webhooks.receive, name="webhook"),
+    # --- wait: resume URLs, public, the token is the capability ---
+    path("hooks/resume/<str:token>", resumes.resume, name="resume"),
+    # --- end wait ---
     # JSON API and operators' admin
     path("api/", api.urls),
     path("admin/", admin.site.urls),

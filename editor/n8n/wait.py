@@ -20,7 +20,13 @@ def _wait(node: N8nNode, cx: Converter) -> Converted:
         note = "n8n read this time in the workflow's time zone; add an offset (e.g. +01:00) if it has none."
         return Converted("utility.delay", {"until": when}, notes=[note])
     if resume != "timeInterval":
-        raise Refusal(f"waits for a {resume} call to resume; WorkFuse delays wait for time only.")
+        # What n8n's nodes after a resumed Wait read ($json: the call) is not what the import
+        # reads through a Wait (its input), so the node is left for the user to add.
+        raise Refusal(
+            f"waits for a {resume} call to resume, which the import does not convert (it "
+            "converts waits for time only); add a 'Wait for call or approval' (utility.wait) "
+            "node in its place and send its {{ execution.resume_url }}."
+        )
     amount = p.get("amount", 1 if node.version < 1.1 else 5)
     unit = p.get("unit") or ("hours" if node.version < 1.1 else "seconds")
     if unit not in SECONDS:

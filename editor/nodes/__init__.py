@@ -50,6 +50,11 @@ from editor.nodes import action_workflow, trigger_workflow
 from editor.nodes import logic_stop, trigger_error
 
 # --- end errorflows ---
+# --- wait: utility.wait ---
+# isort: split
+from editor.nodes import utility_wait
+
+# --- end wait ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -92,6 +97,9 @@ NODE_TYPES: dict[str, NodeType] = {
         trigger_error,
         logic_stop,
         # --- end errorflows ---
+        # --- wait ---
+        utility_wait,
+        # --- end wait ---
     )
 }
 

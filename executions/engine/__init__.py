@@ -14,6 +14,7 @@
 | `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
 | `calls` | a step that calls a workflow: the call checked and prepared, the child's end read |
 | `error_workflows` | a failed run's error workflow started, exactly once (`report_failure`) |
+| `waiting` | `utility.wait`: its resume URLs, its run, and accepting a resume |
 
 docs/engine.md tells the whole story.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,14 +36,17 @@ class StepResult:
     """A step's result waiting to be committed, alone or with its round's (`rounds.commit`):
     the values to store, whether the execution advances from it (not while it waits for a
     retry, a timer or a called workflow), the workflow call its checkpoint settles (`call`),
-    and `answer`: a logic.respond step's answer for a webhook caller waiting for one (its
-    rendered settings), given if it is the run's first."""
+    `answer`: a logic.respond step's answer for a webhook caller waiting for one (its
+    rendered settings), given if it is the run's first, and `after_store`, run in the
+    checkpoint's transaction once the values are stored, the execution row still locked (a
+    wait step looks for an answer recorded while it ran: executions/engine/waiting.py)."""
 
     step: Step
     values: StepValues
     advance: bool = True
     answer: dict[str, Any] | None = None
     call: Call | None = None
+    after_store: Callable[[], None] | None = None
 
 
 def attempt_record(

@@ -204,6 +204,8 @@ def _store(result: StepResult, *, status: str | None = None) -> Step | None:
         return None
     if result.answer is not None and status != E.CANCELLED:
         _answer(execution, step, result.answer)
+    if result.after_store is not None and status != E.CANCELLED:
+        result.after_store()
     if not (advances and status == E.RUNNING):
         return None
     return advance(execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step)

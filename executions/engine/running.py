@@ -18,10 +18,11 @@ from editor.nodes.action_workflow import Config as CallConfig
 from editor.nodes.base import NodeConfig, NodeError, RunContext, Secret
 from editor.nodes.logic_loop import Config as LoopConfig
 from editor.nodes.utility_delay import Config as DelayConfig
+from editor.nodes.utility_wait import Config as WaitConfig
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues
 from executions import events, step_sql
-from executions.engine import calls
+from executions.engine import calls, waiting
 from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
@@ -57,13 +58,23 @@ def run(step: Step) -> StepResult:
     node = plan.nodes[step.node_id]
     attempt_started = timezone.now()
     secrets: set[str] = set()  # resolved credential values: scrubbed from all the step stores
+    hidden: set[str] = set()  # a resume URL's token: kept out of the stored input and errors
     try:
+        if node.type == "utility.wait" and (finished := waiting.finish(step)) is not None:
+            return finished
         context, inputs, primary = _gather(plan, step, execution)
+        if waiting.mentions_resume_url(raw_config(node, step, execution)):
+            url = waiting.resume_url(plan, step, execution)
+            context["execution"]["resume_url"] = url
+            hidden = redaction.forms_of(url.rsplit("/", 1)[1])
         if node.type == "utility.delay":
             return _run_delay(node, step, execution, context)
         if node.type == "action.workflow":
             return _run_call(node, step, execution, context, attempt_started)
         config = render_config(node, step, execution, context)
+        if node.type == "utility.wait":
+            assert isinstance(config, WaitConfig)
+            return waiting.start(step, config, redaction.scrub(config.model_dump(), hidden))
         if node.type == "logic.loop":
             assert isinstance(config, LoopConfig)
             return _start_loop(step, config.items)
@@ -87,16 +98,16 @@ def run(step: Step) -> StepResult:
             output = call_node(node, config, ctx)
         output = _checked_output(redaction.scrub(output, secrets))
     except NodeError as exc:
-        exc.message = redaction.scrub(exc.message, secrets)
-        exc.detail = redaction.scrub(exc.detail, secrets)
+        exc.message = redaction.scrub(exc.message, secrets | hidden)
+        exc.detail = redaction.scrub(exc.detail, secrets | hidden)
         return failure(node, step, exc, attempt_started)
     except Exception as exc:  # a bug in a node must fail the step, not the worker
         with redaction.registered(secrets):
             log.exception("Node %s (%s) crashed in execution %s", node.id, node.type, execution.id)
-        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets)
+        message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets | hidden)
         return failure(node, step, NodeError(message), attempt_started)
     handles = node.node_type.active_handles(config, output)
-    rendered = redaction.scrub(config.model_dump(), secrets)
+    rendered = redaction.scrub(config.model_dump(), secrets | hidden)
     result = succeeded(step, output, handles, attempt_started, rendered=rendered)
     if node.type == "logic.respond" and awaits_answer(plan, execution):
         return replace(result, answer=rendered)
@@ -152,10 +163,19 @@ def call_node(node: PlanNode, config: NodeConfig, ctx: RunContext) -> Any:
     return node.node_type.run(config, ctx)
 
 
+def raw_config(node: PlanNode, step: Step, execution: Execution) -> dict[str, Any]:
+    """The node's settings for this step, before templates: the graph's, unless the execution
+    overrides them (a rerun with edited input)."""
+    raw: dict[str, Any] = execution.overrides.get(
+        step.key, execution.overrides.get(node.id, node.config)
+    )
+    return raw
+
+
 def render_config(
     node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
 ) -> NodeConfig:
-    raw = execution.overrides.get(step.key, execution.overrides.get(node.id, node.config))
+    raw = raw_config(node, step, execution)
     try:
         rendered = (
             raw
@@ -208,7 +228,12 @@ def _gather(
     _, scope = parse_key(step.key)
     context: dict[str, Any]
     if node.id == plan.trigger:
-        context = {"trigger": {}, "nodes": {}, "execution": _execution_vars(execution)}
+        context = {
+            "trigger": {},
+            "nodes": {},
+            "execution": _execution_vars(execution),
+            "workflow": _workflow_vars(execution),
+        }
         return context, {}, execution.trigger_data
     wanted = {plan.key(a, scope): a for a in plan.ancestors[node.id]}
     known = step.known
@@ -232,6 +257,7 @@ def _gather(
         "trigger": outputs.get(plan.trigger, {}),
         "nodes": outputs,
         "execution": _execution_vars(execution),
+        "workflow": _workflow_vars(execution),
     }
     if node.loops:
         innermost = node.loops[-1]
@@ -257,6 +283,10 @@ def _gather(
 def _execution_vars(execution: Execution) -> dict[str, Any]:
     started = execution.started_at or execution.created_at
     return {"id": str(execution.id), "started_at": started.isoformat() if started else None}
+
+
+def _workflow_vars(execution: Execution) -> dict[str, Any]:
+    return {"id": execution.workflow_id, "name": execution.workflow.name}
 
 
 def _run_delay(

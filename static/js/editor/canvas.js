@@ -33,6 +33,9 @@ const ICONS = {
   // --- errorflows ---
   "trigger.error": "⚠", "logic.stop": "■",
   // --- end errorflows ---
+  // wait
+  "utility.wait": "⏸",
+  // end wait
 };
 
 export function iconFor(type) {
