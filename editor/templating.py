@@ -34,6 +34,8 @@ from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
 CONTEXT_ROOTS = ("trigger", "nodes", "execution")
 LOOP_ROOTS = ("item", "index")
+REPEAT_ROOTS = ("iteration",)  # inside a logic.repeat's body
+ROUND_ROOTS = ("iteration", "last")  # in a repeat's round fields, read after each round
 MAX_REPEAT = 100_000  # longest string or list `*` may build
 MAX_INT_BITS = 100_000  # largest integer `*` and `**` may build (about 30,000 digits)
 _WIDTH = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")

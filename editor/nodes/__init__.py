@@ -35,6 +35,11 @@ from editor.nodes import (
 )
 
 # --- end data nodes part b ---
+# --- repeat: logic.repeat ---
+# isort: split
+from editor.nodes import logic_repeat
+
+# --- end repeat ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -66,6 +71,9 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_sort,
         utility_limit,
         # --- end of batch 2 (a) ---
+        # --- repeat ---
+        logic_repeat,
+        # --- end repeat ---
     )
 }
 
