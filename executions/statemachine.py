@@ -194,15 +194,14 @@ def _progress_repeats(
     body = plan.body.get(repeat_id, frozenset())
     for key, step in list(state.items()):
         # Only a waiting repeat moves on: one pending or running is letting its next round
-        # start (or being checked again by a retry).
-        if step.node_id != repeat_id or step.status != "waiting" or step.timer:
-            continue
-        if step.items_total is None:
+        # start (or is run again by a retry).
+        allowed = step.items_total
+        if step.node_id != repeat_id or step.status != "waiting" or step.timer or allowed is None:
             continue
         started = step.items_started
         if started and not _run_finished(plan, body, parse_key(key)[1], started - 1, state):
             continue
-        if started < step.items_total:
+        if started < allowed:
             decisions.items_started[key] = started + 1
             state[key] = replace(step, items_started=started + 1)
             changed = True
