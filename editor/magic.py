@@ -240,6 +240,25 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end of batch 2 (a) ---
+    # --- repeat ---
+    "logic.repeat": [
+        (
+            "Check the export every 30 seconds until its status is ready or failed, at most 40 "
+            "times",
+            {
+                "max_iterations": 40,
+                "delay_seconds": 30,
+                "until": {
+                    "combinator": "or",
+                    "rules": [
+                        {"left": "{{ last.body.status }}", "operator": "eq", "right": "ready"},
+                        {"left": "{{ last.body.status }}", "operator": "eq", "right": "failed"},
+                    ],
+                },
+            },
+        ),
+    ],
+    # --- end repeat ---
 }
 
 GENERAL_RULES = """\
@@ -482,6 +501,17 @@ def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
     if len(found.sources) < 2:
         lines.append("(No upstream nodes: only the trigger can be read.)")
     lines.append("- execution.id, execution.started_at: this run's id and start time")
+    if found.in_repeat:
+        lines.append("- iteration: the round of the repeat this node runs in (from 0)")
+    if found.last is not None:
+        line = (
+            "- last, iteration (in until and delay_seconds, read after each round): the output "
+            "of the body's last step and the round's number (from 0); nodes.<id> of the body "
+            "steps listed above are that round's"
+        )
+        if found.last.known:
+            line += f"; last shape {json.dumps(shape(found.last.value))}"
+        lines.append(line)
     if found.in_loop:
         lines.append("- item, index: the current element of the loop and its position")
     elif found.item_fields:

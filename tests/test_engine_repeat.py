@@ -80,9 +80,7 @@ def test_polls_until_the_job_is_ready_then_leaves_by_done(alice):
             (200, {}, {"status": "done", "url": "https://files.example/1"}),
         ]
         poll = {"id": "poll", "type": "action.http", "config": {"url": server.url + "/job/7"}}
-        graph = repeat_graph(
-            repeat(until=[rule("{{ last.body.status }}", "eq", "done")]), [poll]
-        )
+        graph = repeat_graph(repeat(until=[rule("{{ last.body.status }}", "eq", "done")]), [poll])
         execution = run(make_workflow(alice, graph))
         assert execution.status == "succeeded", execution.error
         steps = steps_by_key(execution)
@@ -183,7 +181,9 @@ def test_waits_between_rounds_without_a_worker_until_the_sweep_wakes_it(alice):
 
 def test_delay_may_be_a_template_worked_out_after_each_round(alice):
     graph = repeat_graph(
-        repeat(until=[rule("{{ iteration }}", "eq", 2)], delay_seconds="{{ 100 * 2 ** iteration }}"),
+        repeat(
+            until=[rule("{{ iteration }}", "eq", 2)], delay_seconds="{{ 100 * 2 ** iteration }}"
+        ),
         [template("work", "{{ iteration }}")],
     )
     execution = run(make_workflow(alice, graph))
