@@ -21,6 +21,7 @@ class StepRow:
     output_text: str
     truncated: bool
     hint: str
+    progress: str = ""  # a loop's items or a repeat's rounds, e.g. "rounds: 3 · done"
 
 
 def _pretty(value: Any) -> tuple[str, bool]:
@@ -30,7 +31,28 @@ def _pretty(value: Any) -> tuple[str, bool]:
     return (text[:PREVIEW_CHARS], True) if len(text) > PREVIEW_CHARS else (text, False)
 
 
+def _progress(step: Step, node_type: str) -> str:
+    """How far a loop or repeat has got, for its row."""
+    if step.items_total is None:
+        return ""
+    started = step.items_started
+    if node_type == "logic.repeat":
+        if step.status == Step.Status.SUCCEEDED:
+            return f"rounds: {started} · {', '.join(step.handles)}"
+        limit = (step.input or {}).get("max_iterations")
+        return f"rounds: {started} of at most {limit}" if limit else f"rounds: {started}"
+    if node_type == "logic.loop":
+        total = step.items_total
+        return (
+            f"items: {total}"
+            if step.status in Step.FINISHED
+            else f"items: {started} of {total} started"
+        )
+    return ""
+
+
 def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
+    types = {n.get("id"): n.get("type", "") for n in execution.version.graph.get("nodes", [])}
     starts = [s.started_at for s in steps if s.started_at]
     ends = [s.finished_at for s in steps if s.finished_at] + starts
     origin = min(starts) if starts else None
@@ -53,6 +75,7 @@ def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
                 output_text,
                 cut_in or cut_out,
                 hint_for(step.error),
+                _progress(step, types.get(step.node_id, "")),
             )
         )
     return rows

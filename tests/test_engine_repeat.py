@@ -321,3 +321,19 @@ def test_a_failed_round_retried_reuses_the_finished_rounds(alice):
         assert steps["poll[0]"].attempt == 1
         assert steps["again"].output["iterations"] == 2
         assert steps["done_step"].status == "succeeded"
+
+
+def test_the_execution_page_lists_each_rounds_steps_and_the_rounds_run(alice, alice_client):
+    graph = repeat_graph(
+        repeat(until=[rule("{{ iteration }}", "eq", 2)], delay_seconds=60),
+        [template("work", "{{ iteration }}")],
+    )
+    execution = run(make_workflow(alice, graph))
+    html = alice_client.get(execution.get_absolute_url()).content.decode()
+    assert "rounds: 1 of at most 10" in html and 'id="step-work[0]"' in html
+    engine.sweep(now=later(61))
+    engine.sweep(now=later(122))
+    html = alice_client.get(execution.get_absolute_url()).content.decode()
+    assert "rounds: 3 · done" in html
+    rows = [html.index(f'id="step-work[{i}]"') for i in range(3)]
+    assert rows == sorted(rows)  # in round order

@@ -28,8 +28,8 @@ class Config(NodeConfig):
         description=f"At most this many rounds (1 to {MAX_ITERATIONS}); when the last one ends "
         "without 'until' holding, the run continues from 'exhausted'.",
     )
-    delay_seconds: float | str = Field(
-        0.0,
+    delay_seconds: int | float | str = Field(
+        0,
         description="Seconds to wait between rounds, without holding a worker (0: none). May be a "
         "template, worked out after each round, e.g. '{{ 2 ** iteration }}' to wait longer each "
         "time.",
@@ -43,7 +43,7 @@ class Config(NodeConfig):
 
     @field_validator("delay_seconds")
     @classmethod
-    def _seconds(cls, value: float | str) -> float | str:
+    def _seconds(cls, value: int | float | str) -> float | str:
         return value if is_template(value) else delay(value)
 
 
