@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from executions import engine
+from executions.hints import hint_for
 from executions.models import Execution, Step
 from tests.engine_helpers import make_workflow, recorder, steps_by_key, transform
 
@@ -209,6 +210,7 @@ def test_a_broken_until_fails_the_repeat_naming_the_round_and_variable(alice):
     assert repeater.error.startswith("Checking 'until' after round 0 failed: Template error")
     assert "'last.result.status' is undefined" in repeater.error
     assert "again" in execution.error
+    assert hint_for(repeater.error).startswith("The repeat could not check its rules")
 
 
 def test_a_delay_template_that_gives_no_number_fails_clearly(alice):
@@ -337,3 +339,16 @@ def test_the_execution_page_lists_each_rounds_steps_and_the_rounds_run(alice, al
     assert "rounds: 3 · done" in html
     rows = [html.index(f'id="step-work[{i}]"') for i in range(3)]
     assert rows == sorted(rows)  # in round order
+
+
+def test_a_rerun_starts_from_the_repeat_not_from_inside_its_body(alice):
+    graph = repeat_graph(
+        repeat(until=[rule("{{ iteration }}", "eq", 1)]), [template("work", "{{ iteration }}")]
+    )
+    execution = run(make_workflow(alice, graph))
+    with pytest.raises(engine.IllegalTransition, match="inside the body of a loop or repeat"):
+        engine.rerun_from(execution, "work")
+    again = engine.rerun_from(execution, "again")
+    again.refresh_from_db()
+    assert again.status == "succeeded"
+    assert steps_by_key(again)["again"].output["iterations"] == 2
