@@ -38,6 +38,11 @@ def test_build_a_repeat_set_until_with_the_rule_editor_and_see_each_round(page, 
     connect(page, "repeat", "transform", "body")
     connect(page, "repeat", "transform_2", "done")
     expect(page.locator("path.wf-edge")).to_have_count(3)
+    # An edge back is refused, pointing to the repeat's body instead.
+    connect(page, "transform", "repeat")
+    expect(page.locator("#wf-status")).to_contain_text("cycle: repeat → transform → repeat")
+    expect(page.locator("#wf-status")).to_contain_text("after a Repeat node's “body” output")
+    expect(page.locator("path.wf-edge")).to_have_count(3)
     configure(page, "transform", {"language": "template", "expression": "{{ iteration * 10 }}"})
     configure(page, "transform_2", {"expression": "iterations"})
 
