@@ -638,6 +638,88 @@ _TEMPLATES = [
         },
     ),
     # --- end of batch 2 (a) ---
+    # --- respond: an API endpoint that answers before it works ---
+    Template(
+        slug="api-endpoint",
+        name="API endpoint: validate, answer 201, then create the record",
+        description="Take a sign-up by webhook, check it has a name and a valid email, answer the "
+        "caller at once (201 with the new id, or 422 saying what is wrong), then create the "
+        "record in another service while the caller has its answer.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node(
+                    "hook",
+                    "trigger.webhook",
+                    "New sign-up",
+                    0,
+                    methods=["POST"],
+                    response="respond_node",
+                ),
+                _node(
+                    "valid",
+                    "logic.condition",
+                    "Name and email given?",
+                    1,
+                    rules=[
+                        {"left": "{{ trigger.body.name | default(none) }}", "operator": "exists"},
+                        {
+                            "left": "{{ trigger.body.email | default('') }}",
+                            "operator": "matches",
+                            "right": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+                        },
+                    ],
+                ),
+                _node("new_id", "utility.crypto", "A new record id", 2, row=-1, operation="uuid"),
+                _node(
+                    "created",
+                    "logic.respond",
+                    "Answer 201",
+                    3,
+                    row=-1,
+                    status=201,
+                    headers={
+                        "Location": "https://api.example.com/people/{{ nodes.new_id.result }}"
+                    },
+                    body={"id": "{{ nodes.new_id.result }}", "status": "created"},
+                ),
+                _node(
+                    "create",
+                    "action.http",
+                    "Create the record",
+                    4,
+                    row=-1,
+                    method="POST",
+                    url="https://api.example.com/people",
+                    body={
+                        "id": "{{ nodes.new_id.result }}",
+                        "name": "{{ trigger.body.name }}",
+                        "email": "{{ trigger.body.email }}",
+                    },
+                ),
+                _node(
+                    "invalid",
+                    "logic.respond",
+                    "Answer 422",
+                    2,
+                    row=1,
+                    status=422,
+                    body={
+                        "error": "invalid_input",
+                        "message": "Send a name and a valid email address.",
+                    },
+                ),
+            ],
+            "edges": [
+                _edge("hook", "valid"),
+                _edge("valid", "new_id", "true"),
+                _edge("new_id", "created"),
+                _edge("created", "create"),
+                _edge("valid", "invalid", "false"),
+            ],
+        },
+    ),
+    # --- end respond ---
     # --- repeat: polling with logic.repeat ---
     Template(
         slug="poll-until-ready",

@@ -133,7 +133,7 @@ def _shape_issue(raw: Any, err: Any) -> GraphIssue:
 
 
 def validate_structure(graph: Any) -> list[GraphIssue]:
-    """Shape, node ids, exactly one trigger, edges between existing nodes, no cycles."""
+    """Shape, node ids, at least one trigger (one per kind), edges between existing nodes, no cycles."""
     parsed, issues = parse(graph)
     if parsed is None:
         return issues
@@ -163,17 +163,23 @@ def structural_issues(graph: Graph) -> list[GraphIssue]:
             GraphIssue(
                 None,
                 "nodes",
-                "A workflow needs exactly one trigger node (manual, webhook or schedule).",
+                "A workflow needs at least one trigger node (manual, webhook or schedule).",
             )
         )
-    for extra in triggers[1:]:
-        issues.append(
-            GraphIssue(
-                extra.id,
-                "type",
-                f"Only one trigger is allowed; '{triggers[0].id}' is already the trigger.",
+    # Several triggers may start a workflow, one of each kind: a workflow has one webhook URL,
+    # one schedule, and a manual run or a call needs to know where to start.
+    first_of_kind: dict[str, str] = {}
+    for trigger in triggers:
+        first = first_of_kind.setdefault(trigger.type, trigger.id)
+        if first != trigger.id:
+            issues.append(
+                GraphIssue(
+                    trigger.id,
+                    "type",
+                    f"A workflow can have only one '{trigger.type}' trigger; '{first}' is already one. "
+                    "Connect that trigger to this branch instead.",
+                )
             )
-        )
 
     types = {n.id: n.type for n in graph.nodes}
     pairs: set[tuple[str, str, str]] = set()

@@ -240,6 +240,25 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end of batch 2 (a) ---
+    # --- respond: logic.respond ---
+    "logic.respond": [
+        (
+            "Answer the caller 201 with the new order's id from create_order and a Location "
+            "header pointing at it",
+            {
+                "status": 201,
+                "headers": {
+                    "Location": "https://shop.example.com/orders/{{ nodes.create_order.body.id }}"
+                },
+                "body": {"id": "{{ nodes.create_order.body.id }}"},
+            },
+        ),
+        (
+            "Reply with plain text 'Thanks, we got it'",
+            {"body": "Thanks, we got it", "content_type": "text/plain"},
+        ),
+    ],
+    # --- end respond ---
     # --- repeat ---
     "logic.repeat": [
         (

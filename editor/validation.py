@@ -1,6 +1,6 @@
 """Whole-graph validation (DESIGN §3): the one entry point pages, the API, import and the engine call.
 
-Structure first (shape, ids, one trigger, edges, cycles), then each node against its type:
+Structure first (shape, ids, triggers, edges, cycles), then each node against its type:
 known type, config valid for the type's schema, edges leaving by real handles, bodies of loops
 and repeats that nothing leaves, and templates that parse and read only the trigger, upstream
 nodes, `item`/`index` inside a loop body and in a data node's per-item fields

@@ -94,10 +94,14 @@ def scope(
     the values of the workflow's last run that got as far as running steps. `config` is the
     node's settings as the form shows them, when they differ from the graph's."""
     nodes, edges = _nodes_and_edges(graph)
-    trigger = next((n for n in nodes if str(n.get("type", "")).startswith("trigger.")), None)
-    if trigger is not None and trigger.get("id") == node_id:
+    triggers = [n for n in nodes if str(n.get("type", "")).startswith("trigger.")]
+    if any(t.get("id") == node_id for t in triggers):
         return Scope([], False, False)
     upstream = ancestors(node_id, edges) if node_id else set()
+    # With several triggers, `trigger` is whichever started the run: show one that leads here.
+    trigger = next(
+        (t for t in triggers if t.get("id") in upstream), triggers[0] if triggers else None
+    )
     types = {str(n.get("id")): str(n.get("type")) for n in nodes}
     execution = last_execution(workflow)
     outputs = _outputs(execution)
@@ -115,7 +119,8 @@ def scope(
     # settings read the steps directly in its body, as they were in the round just finished.
     containers, members = _bodies(graph, node_id)
     readable = (upstream - containers) | (members or set())
-    for upstream_id in sorted(u for u in readable if u != trigger_id and u in types):
+    trigger_ids = {t.get("id") for t in triggers}
+    for upstream_id in sorted(u for u in readable if u not in trigger_ids and u in types):
         sources.append(
             Source(
                 f"nodes.{upstream_id}",

@@ -34,6 +34,12 @@ class RunIn(Schema):
     payload: Any = Field(
         None, description="Trigger data for the run (the manual trigger's output)."
     )
+    trigger: str | None = Field(
+        None,
+        max_length=64,
+        description="The trigger node to start at, when the workflow has several (default: its "
+        "manual trigger, else its first trigger).",
+    )
 
 
 class Started(Schema):
@@ -64,6 +70,7 @@ class ExecutionSummary(Schema):
     version: int
     status: str
     trigger: str = Field(..., alias="trigger_kind")
+    trigger_node: str
     waiting_reason: str
     started_at: datetime | None
     finished_at: datetime | None
@@ -181,9 +188,15 @@ def run_workflow(
     header `Idempotent-Replayed: true`), so a client that lost the answer never starts two runs."""
     workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
     payload = body.payload if body is not None else None
+    trigger = (body.trigger if body is not None else None) or ""
+    if trigger and trigger not in _trigger_ids(workflow.graph):
+        message = f"'{trigger}' is not a trigger node of this workflow."
+        raise ApiError(400, "invalid", message, [{"field": "trigger", "message": message}])
 
     def start() -> Execution:
-        return engine.start_execution(workflow, payload, trigger_kind=Execution.Trigger.API)
+        return engine.start_execution(
+            workflow, payload, trigger_kind=Execution.Trigger.API, trigger_node=trigger
+        )
 
     try:
         if idempotency_key is None:
@@ -200,6 +213,11 @@ def run_workflow(
             "waiting_reason": execution.waiting_reason,
         },
     )
+
+
+def _trigger_ids(graph: Any) -> set[str]:
+    nodes = graph.get("nodes", []) if isinstance(graph, dict) else []
+    return {str(n.get("id")) for n in nodes if str(n.get("type", "")).startswith("trigger.")}
 
 
 def _start_once(

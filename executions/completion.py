@@ -1,20 +1,26 @@
-"""Waiting for an execution to finish without holding a thread (synchronous webhooks).
+"""Waiting for an execution to finish, or to answer, without holding a thread (synchronous
+webhooks).
 
 A waiter is a future on the web server's event loop, registered before the execution exists.
-Once the transaction that finishes an execution commits, `announce()` tells the waiters: in
-embedded mode directly (the waiter is in this process), in queue mode on one Redis channel to
-which each web process keeps a single subscription that resolves its own waiters. A lost
-message costs only time: a waiter re-reads the execution's status every second.
+Once the transaction that finishes an execution commits, `announce()` tells the waiters; once
+the transaction that stores a webhook's answer (a `logic.respond` step, `response:
+respond_node`) commits, `announce_answer()` does, with the answer. In embedded mode the waiter
+is told directly (it is in this process); in queue mode on one Redis channel to which each web
+process keeps a single subscription that resolves its own waiters. A lost message costs only
+time: a waiter re-reads the execution from the database every second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -25,8 +31,21 @@ from executions.models import Execution
 log = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 1.0
+ANSWERED = "answered"
+# An answer larger than this is announced without it: the waiter reads it from the database.
+MAX_ANNOUNCED_BYTES = 256 * 1024
 
-_waiters: dict[str, set[asyncio.Future[str]]] = {}
+
+@dataclass(frozen=True)
+class News:
+    """What a waiter learns: the execution finished (`status` is its final status), or it
+    answered its webhook caller (`status` ANSWERED, with the answer when it was carried)."""
+
+    status: str
+    answer: dict[str, Any] | None = None
+
+
+_waiters: dict[str, set[asyncio.Future[News]]] = {}
 _lock = threading.Lock()
 _subscriptions: dict[asyncio.AbstractEventLoop, asyncio.Future[None]] = {}
 _publisher: redis.Redis | None = None
@@ -39,23 +58,43 @@ def channel() -> str:
 def announce(execution_id: uuid.UUID | str, status: str) -> None:
     """Tell whoever waits for this execution that it finished (call after commit). Never
     raises: a waiter that misses it reads the status from the database."""
-    key = str(execution_id)
+    _tell(str(execution_id), News(status), f"{execution_id} {status}")
+
+
+def announce_answer(execution_id: uuid.UUID | str, answer: dict[str, Any]) -> None:
+    """Tell whoever waits for this execution's answer what it is (call after commit): the
+    rendered settings of the logic.respond step that answered. Never raises."""
+    text = json.dumps(answer, default=str)
+    carried = f"{execution_id} {ANSWERED} {text}"
+    if len(carried) > MAX_ANNOUNCED_BYTES:
+        carried = f"{execution_id} {ANSWERED}"
+    _tell(str(execution_id), News(ANSWERED, answer), carried)
+
+
+def _tell(key: str, news: News, message: str) -> None:
     if settings.EMBEDDED:
-        _resolve(key, status)
+        _resolve(key, news)
         return
     global _publisher
     try:
         if _publisher is None:
             _publisher = redis.Redis.from_url(settings.REDIS_URL)
-        _publisher.publish(channel(), f"{key} {status}")
+        _publisher.publish(channel(), message)
     except redis.RedisError as exc:
-        log.warning("Could not announce the end of execution %s: %s", key, exc)
+        log.warning("Could not announce %s of execution %s: %s", news.status, key, exc)
+
+
+def _parse(message: bytes) -> tuple[str, News]:
+    """`<id> <status>`, or `<id> answered [<answer as JSON>]`."""
+    key, _, rest = message.decode().partition(" ")
+    status, _, answer = rest.partition(" ")
+    return key, News(status, json.loads(answer) if answer else None)
 
 
 class Expected:
     """An execution someone waits for (`expecting()`)."""
 
-    def __init__(self, key: str, future: asyncio.Future[str]):
+    def __init__(self, key: str, future: asyncio.Future[News]):
         self.key, self.future = key, future
 
     async def finished(
@@ -63,6 +102,29 @@ class Expected:
     ) -> str | None:
         """The execution's final status, or None if it has not finished within `timeout`
         seconds. `status` reads it from the database (for a message that went missing)."""
+
+        async def reread() -> News | None:
+            current = await status()
+            return News(current) if current in Execution.FINISHED else None
+
+        news = await self.news(timeout, reread)
+        return news.status if news is not None else None
+
+    async def news(
+        self,
+        timeout: float,
+        reread: Callable[[], Awaitable[News | None]],
+        *,
+        reread_first: bool = False,
+    ) -> News | None:
+        """The first news of the execution, or None if there is none within `timeout` seconds.
+        `reread` reads it from the database (None while there is nothing to tell): every
+        second, for a message that went missing, and at once with `reread_first` (a waiter
+        registered after the execution started)."""
+        if reread_first:
+            current = await reread()
+            if current is not None:
+                return current
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -74,15 +136,15 @@ class Expected:
                     asyncio.shield(self.future), min(left, RECHECK_SECONDS)
                 )
             except TimeoutError:
-                current = await status()
-                if current in Execution.FINISHED:
+                current = await reread()
+                if current is not None:
                     return current
 
 
 @asynccontextmanager
 async def expecting(execution_id: uuid.UUID) -> AsyncIterator[Expected]:
-    """Register a waiter for an execution about to be started, so that its end cannot be
-    announced before anyone listens."""
+    """Register a waiter for an execution about to be started, so that its end (or answer)
+    cannot be announced before anyone listens."""
     loop = asyncio.get_running_loop()
     if not settings.EMBEDDED:
         try:
@@ -91,7 +153,7 @@ async def expecting(execution_id: uuid.UUID) -> AsyncIterator[Expected]:
             # The webhook must still be taken: its waiter re-reads the status each second.
             log.warning("Finished executions are not announced to this process (%s)", exc)
     key = str(execution_id)
-    future: asyncio.Future[str] = loop.create_future()
+    future: asyncio.Future[News] = loop.create_future()
     with _lock:
         _waiters.setdefault(key, set()).add(future)
     try:
@@ -104,16 +166,16 @@ async def expecting(execution_id: uuid.UUID) -> AsyncIterator[Expected]:
                 _waiters.pop(key, None)
 
 
-def _resolve(key: str, status: str) -> None:
+def _resolve(key: str, news: News) -> None:
     with _lock:
         futures = list(_waiters.get(key, ()))
     for future in futures:
-        future.get_loop().call_soon_threadsafe(_set, future, status)
+        future.get_loop().call_soon_threadsafe(_set, future, news)
 
 
-def _set(future: asyncio.Future[str], status: str) -> None:
+def _set(future: asyncio.Future[News], news: News) -> None:
     if not future.done():
-        future.set_result(status)
+        future.set_result(news)
 
 
 async def _subscribed(loop: asyncio.AbstractEventLoop) -> None:
@@ -135,8 +197,12 @@ async def _listen(ready: asyncio.Future[None]) -> None:
                 if not ready.done():
                     ready.set_result(None)
                 async for message in pubsub.listen():
-                    key, _, status = message["data"].decode().partition(" ")
-                    _resolve(key, status)
+                    try:
+                        key, news = _parse(message["data"])
+                    except ValueError:  # not ours (JSON and Unicode errors are ValueErrors)
+                        log.warning("Ignored a message on %s: %.80r", channel(), message["data"])
+                        continue
+                    _resolve(key, news)
         except (redis.RedisError, OSError) as exc:
             if not ready.done():
                 ready.set_exception(exc)

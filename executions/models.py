@@ -50,6 +50,9 @@ class Execution(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     trigger_kind = models.CharField(max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)
     trigger_data = models.JSONField(default=dict, blank=True)
+    # The trigger node this run started at (a workflow may have several, DESIGN §3): the run
+    # holds only what is reachable from it. Blank on runs from before: the first trigger.
+    trigger_node = models.CharField(max_length=64, blank=True)
     # Why a pending execution has not started (e.g. the workflow's concurrency limit).
     waiting_reason = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
@@ -59,6 +62,9 @@ class Execution(models.Model):
     rerun_from = models.CharField(max_length=64, blank=True, help_text="Node a rerun started from.")
     # Config overrides for single nodes in this execution only (rerun with edited input).
     overrides = models.JSONField(default=dict, blank=True)
+    # A webhook with response: respond_node: the key of the logic.respond step whose answer
+    # went to the caller (the first to commit), its rendered input holding the answer.
+    answered_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -85,8 +85,32 @@ def parse_key(key: str) -> tuple[str, Scope]:
     return node_id, tuple(int(part) for part in rest.rstrip("]").split("]["))
 
 
-def compile_plan(graph_json: dict[str, Any]) -> Plan:
-    graph = Graph.model_validate(graph_json)
+def entry_trigger(graph_json: dict[str, Any], wanted: str = "", node_type: str = "") -> str:
+    """The trigger node an execution starts at: `wanted` if the graph has that trigger, else
+    the graph's first trigger of `node_type`, else its first trigger ("" when it has none)."""
+    triggers = [
+        (str(n.get("id", "")), str(n.get("type", "")))
+        for n in graph_json.get("nodes", [])
+        if str(n.get("type", "")).startswith("trigger.")
+    ]
+    if wanted in (node_id for node_id, _ in triggers):
+        return wanted
+    for node_id, type_name in triggers:
+        if type_name == node_type:
+            return node_id
+    return triggers[0][0] if triggers else ""
+
+
+def compile_plan(graph_json: dict[str, Any], trigger: str = "") -> Plan:
+    """The plan of an execution started at `trigger` (default: the first trigger): only the
+    nodes reachable from it, and only the edges between those (DESIGN §3, several triggers)."""
+    full = Graph.model_validate(graph_json)
+    trigger = entry_trigger(graph_json, trigger)
+    reachable = _reachable(trigger, [(e.source, e.target) for e in full.edges])
+    graph = Graph.model_construct(
+        nodes=[n for n in full.nodes if n.id in reachable],
+        edges=[e for e in full.edges if e.source in reachable and e.target in reachable],
+    )
     ids = [n.id for n in graph.nodes]
     pairs = [(e.source, e.target) for e in graph.edges]
     order = topological_order(ids, pairs)
@@ -130,7 +154,6 @@ def compile_plan(graph_json: dict[str, Any]) -> Plan:
         )
         for container, members in ((c, direct(c)) for c in body)
     }
-    trigger = next(n.id for n in graph.nodes if n.type.startswith("trigger."))
 
     def plain(node_id: str) -> bool:
         node = nodes[node_id]
@@ -157,15 +180,28 @@ def compile_plan(graph_json: dict[str, Any]) -> Plan:
     )
 
 
-def plan_for(version_id: int, load_graph: Callable[[], dict[str, Any]]) -> Plan:
-    """Versions never change, so their plans are cached per process by version id."""
-    plan = _PLANS.get(version_id)
+def _reachable(start: str, pairs: list[tuple[str, str]]) -> set[str]:
+    after: dict[str, list[str]] = defaultdict(list)
+    for source, target in pairs:
+        after[source].append(target)
+    seen, todo = {start}, [start]
+    while todo:
+        for target in after[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def plan_for(version_id: int, load_graph: Callable[[], dict[str, Any]], trigger: str = "") -> Plan:
+    """Versions never change, so their plans are cached per process by version and trigger."""
+    plan = _PLANS.get((version_id, trigger))
     if plan is None:
-        plan = compile_plan(load_graph())
+        plan = compile_plan(load_graph(), trigger)
         if len(_PLANS) > 512:
             _PLANS.clear()
-        _PLANS[version_id] = plan
+        _PLANS[(version_id, trigger)] = plan
     return plan
 
 
-_PLANS: dict[int, Plan] = {}
+_PLANS: dict[tuple[int, str], Plan] = {}

@@ -36,7 +36,7 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import completion, engine, idempotency
+from executions import answers, completion, engine, idempotency
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
 from workfuse.lib import redaction, safe_json
@@ -144,7 +144,8 @@ class Ingested:
 
     response: HttpResponse | None = None
     execution: Execution | None = None
-    wait: bool = False  # response=last_node: answer with the run's result
+    wait: bool = False  # the caller waits for the run's result (last_node) or answer
+    mode: str = "immediate"  # the trigger's `response`
 
 
 @csrf_exempt
@@ -160,6 +161,13 @@ async def receive(request: HttpRequest, token: str) -> HttpResponse:
             return ingested.response
         assert ingested.execution is not None
         execution = ingested.execution
+        if ingested.wait and ingested.mode == "respond_node":
+            if execution.pk == execution_id:
+                answer = await _answer_when_told(execution, expected, replayed=False)
+            else:  # a repeated Idempotency-Key: the first call's run, which started earlier
+                async with completion.expecting(execution.pk) as earlier:
+                    answer = await _answer_when_told(execution, earlier, replayed=True)
+            return answer or _accepted(request, execution)
         if ingested.wait:
             status = await expected.finished(
                 settings.WORKFUSE_WEBHOOK_WAIT_SECONDS,
@@ -168,6 +176,24 @@ async def receive(request: HttpRequest, token: str) -> HttpResponse:
             if status is not None:
                 return await in_thread(_result, execution, status)
         return _accepted(request, execution)
+
+
+async def _answer_when_told(
+    execution: Execution, expected: completion.Expected, *, replayed: bool
+) -> HttpResponse | None:
+    """response=respond_node: the answer once the run gives it or ends, None if it does
+    neither within WORKFUSE_WEBHOOK_WAIT_SECONDS. A repeated call is answered as the first."""
+    told = await expected.news(
+        settings.WORKFUSE_WEBHOOK_WAIT_SECONDS,
+        lambda: in_thread(answers.news, execution.pk),
+        reread_first=replayed,
+    )
+    if told is None:
+        return None
+    response = await in_thread(answers.response, execution.pk, told)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 async def in_thread(function: Callable[..., T], *args: Any) -> T:
@@ -287,7 +313,8 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
     payload = redaction.scrub({**received, "body": body}, secret_forms)
     key = request.headers.get("Idempotency-Key", "")[:200]
-    synchronous = config.response == "last_node"
+    mode = config.response
+    synchronous = mode != "immediate"
     try:
         execution, claimed, repeated = _start_once(
             workflow, payload, key, execution_id, claim=synchronous
@@ -295,6 +322,8 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     except engine.ExecutionRefused as exc:
         message = f"The workflow cannot run: {exc.issues[0].message}"
         return _done(_answer(409, "invalid_workflow", message))
+    if mode == "respond_node":
+        return _run_until_answered(execution, claimed, repeated)
     if not synchronous or repeated:
         return Ingested(execution=execution)
     last = engine.run_chain(claimed, budget_seconds=settings.WORKFUSE_INLINE_BUDGET_MS / 1000)
@@ -305,6 +334,27 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     if last.status == Step.Status.SUCCEEDED and "[" not in last.key:
         return _done(JsonResponse(last.output, status=200, safe=False))
     return _done(_result(execution, last.execution.status))
+
+
+def _run_until_answered(execution: Execution, claimed: Step | None, repeated: bool) -> Ingested:
+    """response=respond_node: run the start of the chain here until a logic.respond step
+    answers (within WORKFUSE_INLINE_BUDGET_MS); what follows the answer goes to the workers,
+    so the answer leaves as soon as that step's checkpoint has committed."""
+    waiting = Ingested(execution=execution, wait=True, mode="respond_node")
+    if repeated:
+        return waiting
+    last = engine.run_chain(
+        claimed,
+        budget_seconds=settings.WORKFUSE_INLINE_BUDGET_MS / 1000,
+        until=lambda step: bool(step.execution.answered_by),
+    )
+    if last is None:
+        return waiting
+    if last.execution.answered_by == last.key:  # this chain answered: no query needed
+        return _done(answers.http_response(last.input))
+    if last.execution.status in Execution.FINISHED:
+        return _done(answers.response(execution.pk, completion.News(last.execution.status)))
+    return waiting
 
 
 def _done(response: HttpResponse) -> Ingested:
@@ -326,13 +376,7 @@ def _result(execution: Execution, status: str) -> HttpResponse:
             .first()
         )
         return JsonResponse(last, status=200, safe=False)
-    error = Execution.objects.filter(pk=execution.pk).values_list("error", flat=True).first()
-    return _answer(
-        500,
-        "execution_failed",
-        error or "The run did not succeed.",
-        execution_id=str(execution.pk),
-    )
+    return answers.run_failed(execution.pk)
 
 
 def _start_once(

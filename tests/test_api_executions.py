@@ -34,8 +34,10 @@ EXECUTION_KEYS = {
     "error",
     "steps",
 }
-# Beyond the contract: why a run waits, its lineage, and the data it started with.
+# Beyond the contract: why a run waits, its lineage, the trigger node it started at, and the
+# data it started with.
 EXECUTION_EXTRA_KEYS = {
+    "trigger_node",
     "waiting_reason",
     "created_at",
     "replay_of",

@@ -62,3 +62,60 @@ def test_with_redis_down_the_waiter_reads_the_status_instead(settings: Any) -> N
     assert asyncio.run(wait()) == "failed"
     assert len(reads) == 2
     completion.announce(uuid.uuid4(), "succeeded")  # logs, never raises
+
+
+# --- answers of webhooks with response: respond_node ------------------------------------------
+
+
+def test_an_answer_wakes_the_waiter_with_the_answer(settings: Any) -> None:
+    settings.EMBEDDED = True
+    execution_id = uuid.uuid4()
+    answer = {"status": 201, "headers": {}, "body": {"id": 7}, "content_type": "application/json"}
+
+    async def wait() -> completion.News | None:
+        async def nothing() -> None:
+            return None
+
+        async with completion.expecting(execution_id) as expected:
+            threading.Timer(0.05, completion.announce_answer, (execution_id, answer)).start()
+            return await expected.news(5, nothing)
+
+    assert asyncio.run(wait()) == completion.News(completion.ANSWERED, answer)
+
+
+def test_an_answer_is_carried_on_the_channel_unless_it_is_too_large(settings: Any) -> None:
+    settings.EMBEDDED = False
+    sent: list[str] = []
+
+    class Channel:
+        def publish(self, channel: str, message: str) -> None:
+            sent.append(message)
+
+    execution_id = uuid.uuid4()
+    original = completion._publisher
+    completion._publisher = Channel()  # type: ignore[assignment]  # records what Redis would carry
+    try:
+        completion.announce_answer(execution_id, {"status": 200, "body": "ok"})
+        completion.announce_answer(execution_id, {"status": 200, "body": "x" * 300_000})
+        completion.announce(execution_id, "failed")
+    finally:
+        completion._publisher = original
+    parsed = [completion._parse(message.encode()) for message in sent]
+    assert parsed == [
+        (str(execution_id), completion.News("answered", {"status": 200, "body": "ok"})),
+        (str(execution_id), completion.News("answered")),  # the waiter reads it from the DB
+        (str(execution_id), completion.News("failed")),
+    ]
+
+
+def test_a_waiter_registered_late_reads_the_database_first(settings: Any) -> None:
+    settings.EMBEDDED = True
+
+    async def wait() -> completion.News | None:
+        async def answered() -> completion.News:
+            return completion.News(completion.ANSWERED, {"status": 204})
+
+        async with completion.expecting(uuid.uuid4()) as expected:
+            return await expected.news(0.01, answered, reread_first=True)
+
+    assert asyncio.run(wait()) == completion.News("answered", {"status": 204})

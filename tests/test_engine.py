@@ -192,6 +192,32 @@ def test_delay_waits_without_a_worker_then_resumes_on_the_sweep(alice):
     assert Step.objects.get(execution=execution, key="wait").output["waited_ms"] >= 0
 
 
+def test_a_waiting_step_woken_from_outside_runs_again_at_once(alice):
+    graph = chain(
+        {"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}}, transform("after")
+    )
+    execution = run(make_workflow(alice, graph))
+    assert engine.wake(execution.pk, "after") is False  # not waiting: nothing happens
+    assert engine.wake(execution.pk, "wait") is True
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
+    wait = Step.objects.get(execution=execution, key="wait")
+    assert wait.attempt == 2 and wait.status == "succeeded"
+    assert engine.wake(execution.pk, "wait") is False  # woken once only
+
+
+def test_a_step_woken_while_its_execution_is_paused_runs_when_it_resumes(alice):
+    graph = chain({"id": "wait", "type": "utility.delay", "config": {"seconds": 3600}})
+    execution = run(make_workflow(alice, graph))
+    engine.pause(execution)
+    assert engine.wake(execution.pk, "wait") is True
+    assert Step.objects.get(execution=execution, key="wait").status == "waiting"
+    engine.resume(execution)
+    engine.sweep(now=later(1))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded"
+
+
 def test_delay_until_a_past_moment_continues_at_once(alice):
     graph = chain(
         {"id": "wait", "type": "utility.delay", "config": {"until": "2020-01-01T00:00:00Z"}}

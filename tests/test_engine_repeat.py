@@ -4,6 +4,7 @@ between rounds, nesting with loops, and what a failure or a retry does to finish
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -58,7 +59,7 @@ def repeat_graph(repeater: dict, body: list[dict], *, after: list[dict] = ()) ->
     edges = [
         {"source": "start", "target": repeater["id"]},
         {"source": repeater["id"], "source_handle": "body", "target": ids[0]},
-        *({"source": a, "target": b} for a, b in zip(ids, ids[1:], strict=False)),
+        *({"source": a, "target": b} for a, b in itertools.pairwise(ids)),
         {"source": repeater["id"], "source_handle": "done", "target": "done_step"},
         {"source": repeater["id"], "source_handle": "exhausted", "target": "gave_up"},
     ]

@@ -95,13 +95,16 @@ def test_cycle_is_named_in_the_message():
     assert "a → b → c → a" in issues[0].message
 
 
-def test_missing_trigger_and_duplicate_trigger_are_reported():
+def test_missing_trigger_and_two_triggers_of_a_kind_are_reported():
     assert (
-        "exactly one trigger" in validate_structure({"nodes": [node("a")], "edges": []})[0].message
+        "at least one trigger" in validate_structure({"nodes": [node("a")], "edges": []})[0].message
     )
-    two = {"nodes": [node("t1", "trigger.manual"), node("t2", "trigger.webhook")], "edges": []}
+    kinds = {"nodes": [node("t1", "trigger.manual"), node("t2", "trigger.webhook")], "edges": []}
+    assert validate_structure(kinds) == []
+    two = {"nodes": [node("t1", "trigger.webhook"), node("t2", "trigger.webhook")], "edges": []}
     (issue,) = validate_structure(two)
     assert issue.node_id == "t2" and issue.field == "type"
+    assert "only one 'trigger.webhook' trigger; 't1' is already one" in issue.message
 
 
 def test_edges_must_join_existing_nodes_and_never_enter_a_trigger():

@@ -52,6 +52,9 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     "utility.sort": {"by": [{"field": "total", "order": "desc"}]},
     "utility.limit": {"max": 10},
     # --- end of batch 2 (a) ---
+    # --- respond ---
+    "logic.respond": {"status": 201, "body": {"id": "{{ trigger.body.id }}"}},
+    # --- end respond ---
     # --- repeat ---
     "logic.repeat": {"until": {"rules": [{"left": "{{ last.body.status }}", "right": "done"}]}},
     # --- end repeat ---

@@ -276,7 +276,7 @@ def test_until_is_edited_with_the_rule_editor(alice_client, workflow):
             "f:until.combinator": ["and"],
         }
     )
-    response, result = apply(alice_client, workflow, "logic.repeat", {}, values)
+    _, result = apply(alice_client, workflow, "logic.repeat", {}, values)
     assert result["config"] == {
         "max_iterations": 12,
         "until": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -113,6 +114,89 @@ def test_a_restarted_process_resumes_unfinished_executions_from_the_database(tmp
         output = "from executions.models import Step; print(Step.objects.get(key='double').output)"
         assert _manage(env, "shell", "-c", output) == "{'result': 42}"
         assert "Resumed 1 unfinished step(s)" in (tmp_path / "serve.log").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# --- respond: a webhook answered by a logic.respond node, in embedded mode ---
+
+SNIPPET_RESPOND = """
+from django.contrib.auth import get_user_model
+from editor.models import Workflow
+user = get_user_model().objects.create_user("respond", "respond@example.com", "x")
+hook = {"id": "hook", "type": "trigger.webhook", "config": {"response": "respond_node"}}
+reply = {"id": "reply", "type": "logic.respond",
+         "config": {"status": 201, "body": {"n": "{{ trigger.body.n }}"}}}
+def nap(seconds):
+    return {"id": "nap", "type": "utility.delay", "config": {"seconds": seconds}}
+def make(name, first, second):
+    graph = {"nodes": [hook, first, second],
+             "edges": [{"source": "hook", "target": first["id"]},
+                       {"source": first["id"], "target": second["id"]}]}
+    workflow = Workflow.create(user, name, graph=graph)
+    workflow.is_active = True
+    workflow.save()
+    return workflow.webhook_token
+print(make("answer-then-wait", reply, nap(5)), make("wait-then-answer", nap(2), reply))
+"""
+
+
+def _post_json(url: str, body: dict) -> tuple[int, bytes, float]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.read(), time.monotonic() - started
+
+
+def test_serve_answers_a_webhook_from_its_respond_node_and_the_run_goes_on(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+    env["WORKFUSE_DATA_DIR"] = str(tmp_path)
+    _manage(env, "migrate", "--noinput", "-v0")
+    answer_first, wait_first = _manage(env, "shell", "-c", SNIPPET_RESPOND).split()
+    statuses = (
+        "from executions.models import Execution as E; "
+        "print(sorted((e.workflow.name, e.status, e.answered_by) for e in E.objects.all()))"
+    )
+    port = free_port()
+    with (tmp_path / "serve.log").open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}/hooks/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        # Answered before the 5 s delay that follows the respond node, which still waits.
+        status, body, took = _post_json(base + answer_first, {"n": 1})
+        assert (status, json.loads(body)) == (201, {"n": 1})
+        assert took < 1.5
+        assert _manage(env, "shell", "-c", statuses) == str(
+            [("answer-then-wait", "running", "reply")]
+        )
+        # Answered by a worker thread once the delay before the respond node is over.
+        status, body, took = _post_json(base + wait_first, {"n": 2})
+        assert (status, json.loads(body)) == (201, {"n": 2})
+        assert 2 <= took < 6
+        deadline = time.monotonic() + 15
+        expected = str(
+            [("answer-then-wait", "succeeded", "reply"), ("wait-then-answer", "succeeded", "reply")]
+        )
+        while _manage(env, "shell", "-c", statuses) != expected:
+            assert time.monotonic() < deadline, _manage(env, "shell", "-c", statuses)
+            time.sleep(0.5)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -49,13 +49,14 @@ def test_saving_a_graph_makes_a_version_and_restore_brings_it_back(alice_client,
 def test_invalid_graph_is_refused_with_each_problem_listed(alice_client, workflow, example):
     bad = copy.deepcopy(example)
     bad["nodes"].append({"id": "hook", "type": "trigger.manual"})
+    bad["nodes"].append({"id": "hook2", "type": "trigger.webhook"})
     response = alice_client.post(
         f"/workflows/{workflow.pk}/", {"action": "graph", "graph": json.dumps(bad)}
     )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Node id &#x27;hook&#x27; is used more than once." in content
-    assert "Only one trigger is allowed" in content
+    assert "only one &#x27;trigger.webhook&#x27; trigger" in content
     workflow.refresh_from_db()
     assert workflow.version == 1
 

@@ -240,7 +240,9 @@ WORKFUSE_MAX_JSON_DEPTH = envint("WORKFUSE_MAX_JSON_DEPTH", 64)
 # Webhooks (docs/webhooks.md)
 WORKFUSE_WEBHOOK_MAX_BYTES = envint("WORKFUSE_WEBHOOK_MAX_BYTES", 1_000_000)
 WORKFUSE_WEBHOOK_RATE = envstr("WORKFUSE_WEBHOOK_RATE", "600/m")  # per workflow
-WORKFUSE_WEBHOOK_WAIT_SECONDS = envint("WORKFUSE_WEBHOOK_WAIT_SECONDS", 30)  # response: last_node
+WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
+    "WORKFUSE_WEBHOOK_WAIT_SECONDS", 30
+)  # last_node, respond_node
 # Webhooks: threads of a web process for their blocking work (the wait for a synchronous
 # webhook's result holds none), and how long a run may go on in the web process that received
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").

@@ -35,6 +35,11 @@ from editor.nodes import (
 )
 
 # --- end data nodes part b ---
+# --- respond: logic.respond ---
+# isort: split
+from editor.nodes import logic_respond
+
+# --- end respond ---
 # --- repeat: logic.repeat ---
 # isort: split
 from editor.nodes import logic_repeat
@@ -71,6 +76,9 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_sort,
         utility_limit,
         # --- end of batch 2 (a) ---
+        # --- respond ---
+        logic_respond,
+        # --- end respond ---
         # --- repeat ---
         logic_repeat,
         # --- end repeat ---

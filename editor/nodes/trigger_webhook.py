@@ -44,10 +44,11 @@ class Config(NodeConfig):
     credential: int | None = Field(
         None, description="The webhook secret credential used by header or HMAC auth."
     )
-    response: Literal["immediate", "last_node"] = Field(
+    response: Literal["immediate", "last_node", "respond_node"] = Field(
         "immediate",
-        description="Answer at once with 202 and the execution id, or wait for the run and answer with the "
-        "last node's output.",
+        description="immediate: answer 202 with the execution id at once; last_node: wait for the run "
+        "and answer with the last node's output; respond_node: the first 'Respond to webhook' node "
+        "the run reaches answers (204 if none does), and the run goes on.",
     )
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@
 | `control` | pause, resume, cancel, retry, replay, rerun from a node |
 | `sweeps` | due timers and expired leases (every second), recovery after a restart |
 | `leases` | who holds a running step, and the keeper that renews leases |
+| `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
 
 docs/engine.md tells the whole story.
 """
@@ -43,6 +44,7 @@ from executions.engine.starting import (
     start_execution,
 )
 from executions.engine.sweeps import recover_after_restart, sweep
+from executions.engine.wakes import wake
 
 __all__ = [
     "LEASES",
@@ -69,5 +71,6 @@ __all__ = [
     "start_claimed",
     "start_execution",
     "sweep",
+    "wake",
     "worker_id",
 ]

@@ -76,7 +76,7 @@ def _apply_once(
 ) -> tuple[list[int], Step | None, bool]:
     """One round of decisions applied: the steps that became ready, the one claimed, and
     whether rounds of repeats were checked (then the state machine has more to say)."""
-    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
     target = sole_successor(plan, _state(finished)) if finished is not None else None
     if target is not None:
         decisions = Decisions(create={target: (target, S.PENDING)})

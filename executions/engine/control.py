@@ -117,7 +117,7 @@ def rerun_from(
 ) -> Execution:
     """A new execution that reuses the original's outputs upstream of `node_id` and runs that
     node (with `config` instead of its settings, if given) and everything after it again."""
-    plan = plan_for(execution.version_id, lambda: execution.version.graph)
+    plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
     if node_id not in plan.nodes:
         raise IllegalTransition(f"'{node_id}' is not a node of this execution's workflow version.")
     if plan.nodes[node_id].loops:

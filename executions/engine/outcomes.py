@@ -22,11 +22,13 @@ S = Step.Status
 class StepResult:
     """A step's result waiting to be committed, alone or with its round's (`rounds.commit`):
     the values to store, and whether the execution advances from it (not while it waits for a
-    retry or a timer)."""
+    retry or a timer). `answer`: a logic.respond step's answer for a webhook caller waiting
+    for one (its rendered settings), given if it is the run's first."""
 
     step: Step
     values: StepValues
     advance: bool = True
+    answer: dict[str, Any] | None = None
 
 
 def attempt_record(

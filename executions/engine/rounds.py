@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from executions import step_sql
+from executions import completion, step_sql
 from executions.engine import gate
 from executions.engine.advance import advance, dispatch
 from executions.engine.leases import LEASES
@@ -82,17 +83,25 @@ def run_claimed(step: Step) -> Step | None:
     return commit(run(step))
 
 
-def run_chain(step: Step | None, *, budget_seconds: float) -> Step | None:
+def run_chain(
+    step: Step | None,
+    *,
+    budget_seconds: float,
+    until: Callable[[Step], bool] | None = None,
+) -> Step | None:
     """Run a claimed step and then each successor handed to this process, one after another
-    (each committed before the next starts), for up to `budget_seconds`: a successor claimed
-    after that goes back to the queue, so a long run leaves the web process that started it.
-    Waits (delays, retry back-offs) end the chain by themselves: they hold no thread.
-    Returns the last step it ran, as committed (its `execution` too: finished or not)."""
+    (each committed before the next starts), for up to `budget_seconds`, or until `until`
+    holds for the step just committed: a successor claimed after that goes back to the queue,
+    so a long run leaves the web process that started it. Waits (delays, retry back-offs) end
+    the chain by themselves: they hold no thread. Returns the last step it ran, as committed
+    (its `execution` too: finished or not)."""
     deadline = time.monotonic() + budget_seconds
     last = None
     while step is not None:
         last, successor = step, run_claimed(step)
-        if successor is not None and time.monotonic() > deadline:
+        if successor is not None and (
+            time.monotonic() > deadline or (until is not None and until(last))
+        ):
             give_back(successor)
             break
         step = successor
@@ -191,9 +200,22 @@ def _store(result: StepResult, *, status: str | None = None) -> Step | None:
     if not gate.apply(gate.Held(step, values)):
         log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
         return None
+    if result.answer is not None and status != E.CANCELLED:
+        _answer(execution, step, result.answer)
     if not (advances and status == E.RUNNING):
         return None
     return advance(execution, claim=settings.WORKFUSE_INLINE_SUCCESSOR, finished=step)
+
+
+def _answer(execution: Execution, step: Step, answer: dict[str, Any]) -> None:
+    """A logic.respond step's answer goes to the waiting webhook caller if it is the run's
+    first: recorded on the execution (its row is locked, so two respond steps cannot both be
+    first) and announced once the transaction commits."""
+    first = Execution.objects.filter(pk=execution.pk, answered_by="").update(answered_by=step.key)
+    if first:
+        execution.answered_by = step.key
+        key = execution.pk
+        transaction.on_commit(lambda: completion.announce_answer(key, answer))
 
 
 def _handed_over(step: Step, claimed: Step | None) -> Step | None:

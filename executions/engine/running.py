@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -47,7 +48,9 @@ def run(step: Step) -> StepResult:
     finished step's output never changes)."""
     execution = step.execution
     plan = plan_for(
-        execution.version_id, lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph
+        execution.version_id,
+        lambda: WorkflowVersion.objects.get(pk=execution.version_id).graph,
+        execution.trigger_node,
     )
     node = plan.nodes[step.node_id]
     attempt_started = timezone.now()
@@ -92,7 +95,19 @@ def run(step: Step) -> StepResult:
         return failure(node, step, NodeError(message), attempt_started)
     handles = node.node_type.active_handles(config, output)
     rendered = redaction.scrub(config.model_dump(), secrets)
-    return succeeded(step, output, handles, attempt_started, rendered=rendered)
+    result = succeeded(step, output, handles, attempt_started, rendered=rendered)
+    if node.type == "logic.respond" and awaits_answer(plan, execution):
+        return replace(result, answer=rendered)
+    return result
+
+
+def awaits_answer(plan: Plan, execution: Execution) -> bool:
+    """Whether a webhook caller waits for this run's logic.respond answer (response:
+    respond_node). A workflow has at most one webhook trigger."""
+    return execution.trigger_kind == Execution.Trigger.WEBHOOK and any(
+        node.type == "trigger.webhook" and node.config.get("response") == "respond_node"
+        for node in plan.nodes.values()
+    )
 
 
 def run_trigger(node: PlanNode, step: Step, execution: Execution, now: datetime) -> None:

@@ -14,10 +14,19 @@ from executions import events, step_sql
 from executions.engine import gate
 from executions.engine.advance import admit, advance
 from executions.models import Execution, Step
+from executions.plan import entry_trigger
 
 E = Execution.Status
 
 _valid_versions: set[int] = set()
+
+# Which trigger node a kind of start uses when a workflow has several triggers.
+KIND_TRIGGERS: dict[str, str] = {
+    Execution.Trigger.MANUAL: "trigger.manual",
+    Execution.Trigger.API: "trigger.manual",
+    Execution.Trigger.WEBHOOK: "trigger.webhook",
+    Execution.Trigger.SCHEDULE: "trigger.schedule",
+}
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
 
@@ -40,9 +49,12 @@ def start_execution(
     overrides: dict[str, Any] | None = None,
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
+    trigger_node: str = "",
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
-    queue it as pending when the workflow's concurrency limit is reached."""
+    queue it as pending when the workflow's concurrency limit is reached. It starts at
+    `trigger_node` when given (and still in the version), else at the trigger its
+    `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger."""
     return _start(
         workflow,
         payload,
@@ -53,6 +65,7 @@ def start_execution(
         overrides=overrides,
         reuse_steps=reuse_steps,
         execution_id=execution_id,
+        trigger_node=trigger_node,
     )[0]
 
 
@@ -83,9 +96,12 @@ def _start(
     overrides: dict[str, Any] | None = None,
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
+    trigger_node: str = "",
     claim: bool = False,
 ) -> tuple[Execution, Step | None]:
     version = version or _version(workflow)
+    wanted = trigger_node or (replay_of.trigger_node if replay_of is not None else "")
+    entry = entry_trigger(version.graph, wanted, KIND_TRIGGERS.get(trigger_kind, ""))
     if version.pk not in _valid_versions:  # versions never change: validate each once per process
         issues = validate_graph(version.graph, owner=workflow.owner)
         if issues:
@@ -107,6 +123,7 @@ def _start(
             version=version,
             trigger_kind=trigger_kind,
             trigger_data=payload if payload is not None else {},
+            trigger_node=entry,
             replay_of=replay_of,
             rerun_from=rerun_from,
             overrides=overrides or {},

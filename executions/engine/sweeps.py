@@ -116,7 +116,11 @@ def _take_back(step: Step, now: datetime, *, expired_before: datetime | None = N
         return bool(
             gate.apply(gate.Move([step], values, were=(S.RUNNING,), expired_before=expired_before))
         )
-    plan = plan_for(step.execution.version_id, lambda: step.execution.version.graph)
+    plan = plan_for(
+        step.execution.version_id,
+        lambda: step.execution.version.graph,
+        step.execution.trigger_node,
+    )
     values = {
         **failed(plan.nodes[step.node_id], message, [*step.attempts, record], now),
         "lease_owner": "",

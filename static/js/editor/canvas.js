@@ -24,6 +24,9 @@ const ICONS = {
   "utility.crypto": "#", "utility.parse": "⟨⟩",
   // batch 2, data nodes (a)
   "utility.set": "✎", "utility.filter": "▽", "utility.sort": "⇅", "utility.limit": "⇥",
+  // respond
+  "logic.respond": "↩",
+  // end respond
   // repeat
   "logic.repeat": "⟳",
   // end repeat
