@@ -1,8 +1,9 @@
 """What follows from the steps' states: the state machine's decisions applied, ready steps sent.
 
 Call these while holding the execution row lock. They create the steps that became ready (or
-skipped), finish loops, check the rounds of repeats (`repeats.end_round`), finish the execution, admit the next execution a workflow's
-concurrency limit held back, and dispatch the ready steps once the transaction commits.
+skipped), finish loops, check the rounds of repeats (`repeats.end_round`), finish the execution,
+admit the next execution a workflow's concurrency limit held back, and dispatch the ready steps
+once the transaction commits.
 """
 
 from __future__ import annotations
