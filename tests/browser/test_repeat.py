@@ -4,6 +4,7 @@ and each round's step seen on the execution page."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,12 +13,21 @@ from playwright.sync_api import expect
 
 from editor.models import Workflow
 from tests.browser.test_data_nodes import apply_settings, insert, last_output, run_with
-from tests.browser.test_editor import configure, connect, node, open_editor
+from tests.browser.test_editor import connect, node, open_editor
 from tests.browser.test_settings_panel import field, open_node
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def as_json(page, node_id: str, config: dict) -> None:
+    """Set a node's settings as JSON (the form has its own tests) and wait until applied."""
+    open_node(page, node_id)
+    page.check("#wf-panel-json-toggle")
+    page.fill("#wf-panel-config", json.dumps(config))
+    apply_settings(page)
+    page.uncheck("#wf-panel-json-toggle")
 
 
 def test_build_a_repeat_set_until_with_the_rule_editor_and_see_each_round(page, live_server, alice):
@@ -43,11 +53,10 @@ def test_build_a_repeat_set_until_with_the_rule_editor_and_see_each_round(page, 
     expect(page.locator("#wf-status")).to_contain_text("cycle: repeat → transform → repeat")
     expect(page.locator("#wf-status")).to_contain_text("after a Repeat node's “body” output")
     expect(page.locator("path.wf-edge")).to_have_count(3)
-    configure(page, "transform", {"language": "template", "expression": "{{ iteration * 10 }}"})
-    configure(page, "transform_2", {"expression": "iterations"})
+    as_json(page, "transform", {"language": "template", "expression": "{{ iteration * 10 }}"})
+    as_json(page, "transform_2", {"expression": "iterations"})
 
     open_node(page, "repeat")
-    page.uncheck("#wf-panel-json-toggle")
     until = field(page, "until")
     until.locator("[data-tree] > .wf-tree-actions [data-tree-add=rule]").click()
     insert(page, until.locator('input[name="f:until.left"]'), "iteration")
