@@ -27,7 +27,7 @@ from aiconfig.providers import (
 )
 from editor import variables
 from editor.models import Workflow
-from editor.nodes import NODE_TYPES
+from editor.nodes import NODE_TYPES, trigger_workflow
 from editor.validation import config_issues
 from workfuse.lib import redaction
 
@@ -259,6 +259,35 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end respond ---
+    # --- subflows: trigger.workflow, action.workflow ---
+    "trigger.workflow": [
+        (
+            "It is called with the customer's email (required) and an optional order total",
+            {
+                "inputs": [
+                    {"name": "email", "type": "string", "required": True},
+                    {"name": "total", "type": "number"},
+                ]
+            },
+        ),
+    ],
+    "action.workflow": [
+        (
+            "Run workflow 12 (Send invoice) for the order from the webhook and wait for the result",
+            {
+                "workflow": 12,
+                "inputs": {
+                    "email": "{{ trigger.body.customer.email }}",
+                    "total": "{{ trigger.body.total }}",
+                },
+            },
+        ),
+        (
+            "Start workflow 7 with the user id from get_user in the background; don't wait",
+            {"workflow": 7, "inputs": {"user_id": "{{ nodes.get_user.body.id }}"}, "wait": False},
+        ),
+    ],
+    # --- end subflows ---
     # --- repeat ---
     "logic.repeat": [
         (
@@ -338,7 +367,7 @@ def configure(
     forms = redaction.forms_of(target.api_key) if target.key_source != "none" else set()
     try:
         with redaction.registered(forms):
-            result = _configure(node, prompt, target, model, workflow, node_id)
+            result = _configure(node, prompt, target, model, workflow, node_id, owner)
     except ProviderError as error:
         error.message = redaction.scrub(error.message, forms)
         error.detail = redaction.scrub(error.detail, forms)
@@ -353,6 +382,7 @@ def _configure(
     model: str,
     workflow: Any,
     node_id: str | None,
+    owner: Any,
 ) -> dict[str, Any]:
     client = get_provider(
         target.provider,
@@ -362,7 +392,15 @@ def _configure(
         user_base_url=target.user_base_url,
     )
     node_schema, wrapper = schemas(node)
-    system = system_prompt(node, node_schema, available_variables(workflow, node_id))
+    known = available_variables(workflow, node_id)
+    # --- subflows: which workflows a call can name ---
+    if node.calls_workflow:
+        targets = [t.describe() for t in trigger_workflow.call_targets(owner)]
+        known += "\nWorkflows it can call (id “name” (inputs)), the only ids to use:\n" + (
+            "\n".join(f"- {t}" for t in targets) or "(none yet)"
+        )
+    # --- end subflows ---
+    system = system_prompt(node, node_schema, known)
     user_text = f"Configure the {node.label} node ({node.type}) for this request:\n{prompt}"
     config: Any = {}
     confidence, reasoning = 0.0, ""

@@ -7,11 +7,15 @@ the way saving does and places each message on its field.
 Kinds: `text` and `textarea` (strings; `textarea` for prompts), `code` (strings the node takes
 literally, such as action.code's JavaScript), `number`, `select` (enums and Literals), `multi`
 (a list of enum values), `toggle` (booleans), `keyvalue` (objects of strings: headers, query),
-`list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key),
+`list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key;
+a yes/no column is a select, since a checkbox left off would not post its column),
 `rules` and `cases` (a tree of rules and AND/OR groups, and a switch's cases of such trees; see
 "lists" below), `ruleset` (one such group as a setting of its own, like a repeat's `until`: its
-rules as a tree, and whether all or any must hold), `credential` (the node's credential, picked among the owner's credentials of the
-kinds the node accepts) and `json` (anything else). A `json` field takes JSON, or plain text for
+rules as a tree, and whether all or any must hold), `credential` (the node's credential, picked
+among the owner's credentials of the kinds the node accepts), `workflow` (the workflow an
+`action.workflow` calls, picked among the owner's workflows that start with `trigger.workflow`;
+its `inputs` are name/value pairs, with the chosen workflow's inputs named in the help and its
+required ones offered as rows) and `json` (anything else). A `json` field takes JSON, or plain text for
 a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that
 does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
 lost.
@@ -34,7 +38,7 @@ from pydantic import ValidationError
 
 from credentials.models import Credential
 from editor.graph import GraphIssue
-from editor.nodes import NODE_TYPES
+from editor.nodes import NODE_TYPES, trigger_workflow
 from editor.nodes.base import NodeType
 from editor.nodes.rules import Operator
 from editor.validation import config_issues, validate_graph
@@ -143,9 +147,10 @@ def fields_for(
     node_type: NodeType,
     config: dict[str, Any],
     credentials: list[tuple[str, str]] | None = None,
+    targets: list[trigger_workflow.CallTarget] | None = None,
 ) -> list[FormField]:
     """The form's fields showing `config` (defaults where it has no value); `credentials` are
-    the (id, name) choices for a credential field."""
+    the (id, name) choices for a credential field, `targets` those for a called workflow."""
     schema = node_type.Config.model_json_schema()
     required = set(schema.get("required") or ())
     defs = schema.get("$defs") or {}
@@ -166,9 +171,37 @@ def fields_for(
             per_item=name in node_type.item_fields,
         )
         _describe(form_field, prop, node_type, credentials or [], defs)
+        if form_field.kind == "workflow":
+            form_field.choices = [
+                ("", "— pick a workflow —"),
+                *((str(t.id), t.name) for t in targets or ()),
+            ]
         _show(form_field, config.get(name, default))
         fields.append(form_field)
+    if node_type.calls_workflow:
+        _offer_inputs(fields, config, targets or [])
     return fields
+
+
+def _offer_inputs(
+    fields: list[FormField], config: dict[str, Any], targets: list[trigger_workflow.CallTarget]
+) -> None:
+    """Name the called workflow's inputs in the help of `inputs`, and add a row for each
+    required one the config does not give yet."""
+    target = next((t for t in targets if t.id == config.get("workflow")), None)
+    inputs = next((f for f in fields if f.name == "inputs"), None)
+    if target is None or inputs is None:
+        return
+    if not target.inputs:
+        inputs.help += f" “{target.name}” declares no inputs: it takes any you pass."
+        return
+    named = ", ".join(
+        f"{i.name} ({i.type}{', required' if i.required else ''})" for i in target.inputs
+    )
+    inputs.help += f" Inputs of “{target.name}”: {named}."
+    if inputs.kind == "keyvalue":
+        given = {key for key, _ in inputs.value}
+        inputs.value += [(i.name, "") for i in target.inputs if i.required and i.name not in given]
 
 
 def config_from_form(
@@ -264,6 +297,8 @@ def _label(name: str) -> str:
 def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, Any]) -> str:
     if name == "credential" and node_type.credential_kinds:
         return "credential"
+    if node_type.calls_workflow and name in ("workflow", "inputs"):
+        return "workflow" if name == "workflow" else "keyvalue"
     options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
     if len(options) != 1:
         return "json"
@@ -325,6 +360,8 @@ def _column_kind(prop: dict[str, Any]) -> str:
     kind = prop.get("type")
     if kind == "string":
         return "text"
+    if kind == "boolean":
+        return "boolean"
     return "value" if kind is None and "anyOf" not in prop and "$ref" not in prop else ""
 
 
@@ -377,6 +414,8 @@ def _column(key: str, prop: dict[str, Any], form_field: FormField) -> Column:
     column = Column(key, _label(key), kind, prop.get("default"))
     if kind == "select":
         column.choices = [(str(v), str(v)) for v in prop.get("enum") or [prop.get("const")]]
+    elif kind == "boolean":  # a yes/no select: a checkbox left off would not post its column
+        column.choices = [("false", "no"), ("true", "yes")]
     # A value takes templates; so does a per-item field's text (a sort key's path or template).
     column.template = form_field.template and (kind == "value" or form_field.per_item)
     return column
@@ -407,6 +446,12 @@ def _shown(form_field: FormField, value: Any) -> Any:
     if kind in ("select", "credential"):
         text = "" if value is None else str(value)
         return text if text in {c[0] for c in form_field.choices} else _MISSING
+    if kind == "workflow":
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            return "" if value is None else _MISSING
+        if str(value) not in {c[0] for c in form_field.choices}:  # its message says why
+            form_field.choices.append((str(value), f"Workflow {value} (cannot be called)"))
+        return str(value)
     if kind == "multi":
         choices = {c[0] for c in form_field.choices}
         ok = isinstance(value, list) and all(isinstance(v, str) and v in choices for v in value)
@@ -456,6 +501,10 @@ def _read(form_field: FormField, data: QueryDict, before: Any) -> Any:
     if kind == "credential":
         if not text.strip().isdigit():
             raise ValueError("Pick one of your credentials.")
+        return int(text)
+    if kind == "workflow":
+        if not text.strip().isdigit():
+            raise ValueError("Pick one of your workflows.")
         return int(text)
     if kind == "select":
         return text
@@ -559,6 +608,9 @@ def _shown_ruleset(form_field: FormField, value: Any) -> Any:
 
 
 def _column_text(column: Column, value: Any, *, present: bool) -> Any:
+    if column.kind == "boolean":
+        value = bool(column.default) if value is None and not present else value
+        return ("true" if value else "false") if isinstance(value, bool) else _MISSING
     if column.kind == "select":
         text = "" if value is None else str(value)
         return text if text in {c[0] for c in column.choices} else _MISSING
@@ -627,7 +679,9 @@ def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict
     rows: list[dict[str, Any]] = []
     for cells in texts:
         typed = [
-            text for column, text in zip(columns, cells, strict=True) if column.kind != "select"
+            text
+            for column, text in zip(columns, cells, strict=True)
+            if column.kind not in ("select", "boolean")
         ]
         if all(text.strip() == "" for text in typed):
             continue  # a row left empty
@@ -636,6 +690,8 @@ def _read_rows(form_field: FormField, data: QueryDict, before: Any) -> list[dict
         for column, text in zip(columns, cells, strict=True):
             if column.kind == "select":
                 _keep(row, column.name, text, column.default, base)
+            elif column.kind == "boolean":
+                _keep(row, column.name, text == "true", column.default, base)
             elif column.kind == "text":
                 if text != "":
                     row[column.name] = text
@@ -716,7 +772,7 @@ def _entry(entries: Any, index: int) -> dict[str, Any]:
     return {}
 
 
-def _keep(target: dict[str, Any], key: str, value: str, default: Any, base: dict[str, Any]) -> None:
+def _keep(target: dict[str, Any], key: str, value: Any, default: Any, base: dict[str, Any]) -> None:
     """Write a chosen value, unless it is the default the entry never had."""
     if key in base or value != default:
         target[key] = value

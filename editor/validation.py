@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from editor import templating
 from editor.graph import Graph, GraphIssue, ancestors, find_cycle, parse, structural_issues
-from editor.nodes import NODE_TYPES
+from editor.models import Workflow
+from editor.nodes import NODE_TYPES, trigger_workflow
 
 
 def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
@@ -40,6 +41,7 @@ def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
     issues.extend(_handle_issues(parsed, configs))
     if owner is not None:
         issues.extend(_credential_issues(parsed, configs, owner))
+        issues.extend(_call_issues(parsed, configs, owner))
     pairs = [(e.source, e.target) for e in parsed.edges]
     ids = [n.id for n in parsed.nodes]
     if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
@@ -88,6 +90,72 @@ def _credential_issues(graph: Graph, configs: dict[str, Any], owner: Any) -> lis
                     f"{credential} is a {mine[credential]}.",
                 )
             )
+    return issues
+
+
+def _call_issues(graph: Graph, configs: dict[str, Any], owner: Any) -> list[GraphIssue]:
+    """A node that calls a workflow (action.workflow) names one of the owner's that can be
+    called, and passes the inputs it declares: none unknown, every required one, and values
+    given as they are (not templates) of the input's type. Templates are checked at run time."""
+    calls = {
+        node.id: configs[node.id]
+        for node in graph.nodes
+        if node.id in configs and NODE_TYPES[node.type].calls_workflow
+    }
+    if not calls:
+        return []
+    wanted = {config.workflow for config in calls.values()}
+    mine = {
+        w.pk: w for w in Workflow.objects.filter(owner=owner, pk__in=wanted).only("name", "graph")
+    }
+    issues = []
+    for node_id, config in calls.items():
+        called = mine.get(config.workflow)
+        if called is None:
+            issues.append(
+                GraphIssue(
+                    node_id,
+                    "config.workflow",
+                    f"Workflow {config.workflow} does not exist or is not yours; pick one of your "
+                    "workflows.",
+                )
+            )
+            continue
+        trigger = trigger_workflow.config_in(called.graph)
+        if trigger is None:
+            issues.append(
+                GraphIssue(
+                    node_id,
+                    "config.workflow",
+                    f"Workflow '{called.name}' cannot be called: it has no 'When called by a "
+                    "workflow' trigger (trigger.workflow). Add one to it first.",
+                )
+            )
+            continue
+        issues.extend(_input_issues(node_id, called.name, trigger.inputs, config.inputs))
+    return issues
+
+
+def _input_issues(
+    node_id: str, name: str, declared: list[trigger_workflow.WorkflowInput], given: dict[str, Any]
+) -> list[GraphIssue]:
+    issues = [
+        GraphIssue(node_id, f"config.inputs.{key}", message.replace("this workflow", f"'{name}'"))
+        for key, message in trigger_workflow.unknown_inputs(declared, given)
+    ]
+    for spec in declared:
+        value = given.get(spec.name)
+        if value is None and spec.required:
+            issues.append(
+                GraphIssue(
+                    node_id, "config.inputs", f"'{name}' needs the input '{spec.name}' (required)."
+                )
+            )
+        elif value is not None and not templating.is_template(value):
+            try:
+                trigger_workflow.check_value(spec, value)
+            except ValueError as exc:
+                issues.append(GraphIssue(node_id, f"config.inputs.{spec.name}", f"{exc}."))
     return issues
 
 

@@ -19,7 +19,7 @@ from editor import node_form, variables
 from editor.forms import GraphForm, ImportForm, WorkflowForm
 from editor.gallery import TEMPLATES
 from editor.models import Workflow
-from editor.nodes import catalog, trigger_schedule
+from editor.nodes import catalog, trigger_schedule, trigger_workflow
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
@@ -281,7 +281,8 @@ def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     if action == "apply":
         config, problems = node_form.config_from_form(node_type, post, config)
     credentials = node_form.credential_choices(request.user, node_type)
-    fields = node_form.fields_for(node_type, config, credentials)
+    targets = trigger_workflow.call_targets(request.user) if node_type.calls_workflow else None
+    fields = node_form.fields_for(node_type, config, credentials, targets)
     checked = None
     if action == "apply" or post.get("validate"):
         checked = node_form.check(

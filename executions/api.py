@@ -21,6 +21,7 @@ from pydantic import field_validator
 from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine, idempotency
+from executions.links import CallLink, caller_of, calls_of
 from executions.models import Execution, RunRequest, Schedule, Step
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.params import MAX_ID, Pagination, RowId
@@ -84,14 +85,36 @@ class ExecutionSummary(Schema):
         return obj.version.number
 
 
+class CallOut(Schema):
+    execution_id: UUID
+    workflow: int
+    workflow_name: str
+    step_key: str = Field(..., description="The calling step's key.")
+    status: str
+
+
 class ExecutionOut(ExecutionSummary):
     trigger_data: Any
     rerun_from: str
     steps: list[StepOut]
+    parent: CallOut | None = Field(
+        None, description="The run and step that called this one (action.workflow), if any."
+    )
+    children: list[CallOut] = Field(
+        ..., description="The runs this one's steps called, oldest first."
+    )
 
     @staticmethod
     def resolve_steps(obj: Execution) -> list[Step]:
         return list(obj.steps.all())
+
+    @staticmethod
+    def resolve_parent(obj: Execution) -> CallLink | None:
+        return caller_of(obj)
+
+    @staticmethod
+    def resolve_children(obj: Execution) -> list[CallLink]:
+        return calls_of(obj)
 
 
 class ExecutionFilters(Schema):

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 HINTS = [
+    # --- subflows (first: a called run's error quotes its own step's error) ---
+    (
+        "The called workflow",
+        "Open the called run (linked on this step) to see which of its steps failed; fix it "
+        "there, then retry this run to call it again.",
+    ),
+    (
+        "WORKFUSE_MAX_WORKFLOW_DEPTH",
+        "A workflow that calls itself, or a chain of calls, needs a condition that stops it: "
+        "an If node before the call, say.",
+    ),
+    # --- end subflows ---
     # --- repeat ---
     (
         "Checking 'until'",

@@ -8,7 +8,7 @@ carries wake-ups.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +39,7 @@ class Execution(models.Model):
         API = "api"
         REPLAY = "replay"
         RERUN = "rerun"
+        WORKFLOW = "workflow"  # called by another workflow's action.workflow step
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")
@@ -65,6 +66,15 @@ class Execution(models.Model):
     # A webhook with response: respond_node: the key of the logic.respond step whose answer
     # went to the caller (the first to commit), its rendered input holding the answer.
     answered_by = models.CharField(max_length=200, blank=True)
+    # A called run (action.workflow, docs/control-flow.md): the execution and step that called
+    # it; how deep in a chain of calls it is (0: not called) and the run at the top of that
+    # chain, which the bounds WORKFUSE_MAX_WORKFLOW_DEPTH and WORKFUSE_MAX_CHILD_EXECUTIONS count.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    parent_step_key = models.CharField(max_length=200, blank=True)
+    call_depth = models.PositiveSmallIntegerField(default=0)
+    call_root = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +86,9 @@ class Execution(models.Model):
             models.Index(fields=["workflow", "status"], name="execution_workflow_status"),
             models.Index(fields=["status", "created_at"], name="execution_status_age"),
             models.Index(fields=["-created_at"], name="execution_recent"),
+            models.Index(
+                fields=["call_root"], name="execution_call_root", condition=Q(call_depth__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,6 +106,17 @@ class Execution(models.Model):
         if self.started_at and self.finished_at:
             return int((self.finished_at - self.started_at).total_seconds() * 1000)
         return None
+
+    def last_output(self) -> Any:
+        """The run's result: the output of its last top-level step to succeed (what a
+        synchronous webhook answers and a calling workflow receives); None without one."""
+        return (
+            self.steps.filter(status=Step.Status.SUCCEEDED)
+            .exclude(key__contains="[")
+            .order_by("-finished_at", "-id")
+            .values_list("output", flat=True)
+            .first()
+        )
 
 
 class Step(models.Model):

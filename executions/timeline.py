@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from executions.hints import hint_for
+from executions.links import CallLink
 from executions.models import Execution, Step
 
 PREVIEW_CHARS = 20_000  # larger payloads are cut on the page, with a link to the full JSON
@@ -21,6 +22,7 @@ class StepRow:
     output_text: str
     truncated: bool
     hint: str
+    calls: list[CallLink]  # the runs this step called (action.workflow), oldest first
     progress: str = ""  # a loop's items or a repeat's rounds, e.g. "rounds: 3 · done"
 
 
@@ -51,7 +53,9 @@ def _progress(step: Step, node_type: str) -> str:
     return ""
 
 
-def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
+def step_rows(
+    execution: Execution, steps: list[Step], calls: list[CallLink] | None = None
+) -> list[StepRow]:
     types = {n.get("id"): n.get("type", "") for n in execution.version.graph.get("nodes", [])}
     starts = [s.started_at for s in steps if s.started_at]
     ends = [s.finished_at for s in steps if s.finished_at] + starts
@@ -75,6 +79,7 @@ def step_rows(execution: Execution, steps: list[Step]) -> list[StepRow]:
                 output_text,
                 cut_in or cut_out,
                 hint_for(step.error),
+                [c for c in calls or () if c.step_key == step.key],
                 _progress(step, types.get(step.node_id, "")),
             )
         )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from editor.models import Workflow
 from executions import engine
 from executions.hints import hint_for
+from executions.links import caller_of, calls_of
 from executions.models import Execution
 from executions.timeline import step_rows
 from workfuse.lib import safe_json
@@ -150,7 +151,8 @@ def detail(request: SignedInRequest, execution_id: UUID) -> HttpResponse:
         template,
         {
             "execution": execution,
-            "rows": step_rows(execution, steps),
+            "rows": step_rows(execution, steps, calls_of(execution)),
             "hint": hint_for(execution.error),
+            "caller": caller_of(execution),
         },
     )

@@ -368,14 +368,7 @@ def _status(execution_id: uuid.UUID) -> str | None:
 def _result(execution: Execution, status: str) -> HttpResponse:
     """The answer of a synchronous webhook whose run ended: its last node's output."""
     if status == Execution.Status.SUCCEEDED:
-        last = (
-            Step.objects.filter(execution=execution, status=Step.Status.SUCCEEDED)
-            .exclude(key__contains="[")
-            .order_by("-finished_at", "-id")
-            .values_list("output", flat=True)
-            .first()
-        )
-        return JsonResponse(last, status=200, safe=False)
+        return JsonResponse(execution.last_output(), status=200, safe=False)
     return answers.run_failed(execution.pk)
 
 

@@ -43,6 +43,8 @@ EXECUTION_EXTRA_KEYS = {
     "replay_of",
     "trigger_data",
     "rerun_from",
+    "parent",  # sub-workflows: the run that called it, and the runs it called
+    "children",
 }
 STEP_KEYS = {
     "node_id",

@@ -55,6 +55,10 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     # --- respond ---
     "logic.respond": {"status": 201, "body": {"id": "{{ trigger.body.id }}"}},
     # --- end respond ---
+    # --- subflows ---
+    "trigger.workflow": {"inputs": [{"name": "email", "type": "string", "required": True}]},
+    "action.workflow": {"workflow": 3, "inputs": {"email": "{{ trigger.body.email }}"}},
+    # --- end subflows ---
     # --- repeat ---
     "logic.repeat": {"until": {"rules": [{"left": "{{ last.body.status }}", "right": "done"}]}},
     # --- end repeat ---

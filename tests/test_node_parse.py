@@ -140,7 +140,7 @@ def test_the_form_shows_every_setting(alice, alice_client):
         "format": "select",
         "direction": "select",
         "value": "json",
-        "selectors": "json",
+        "selectors": "rows",
         "delimiter": "text",
         "header": "toggle",
     }

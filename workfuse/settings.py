@@ -232,6 +232,15 @@ WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
 # action.code sandboxes per web/worker process, and runs before one is replaced (docs/security.md)
 WORKFUSE_CODE_SANDBOXES = envint("WORKFUSE_CODE_SANDBOXES", 2)
 WORKFUSE_CODE_RUNS_PER_SANDBOX = envint("WORKFUSE_CODE_RUNS_PER_SANDBOX", 200)
+# --- subflows: called workflows (docs/control-flow.md, "Sub-workflows") ---
+# How deep calls may nest, and how many called executions one top-level run may start in all
+# (its calls' calls included), so a workflow calling itself cannot run away.
+WORKFUSE_MAX_WORKFLOW_DEPTH = envint("WORKFUSE_MAX_WORKFLOW_DEPTH", 5)
+WORKFUSE_MAX_CHILD_EXECUTIONS = envint("WORKFUSE_MAX_CHILD_EXECUTIONS", 100)
+# A step waiting for the workflow it called is woken by that run's end; it also looks again
+# this often, a safety net (e.g. the called workflow deleted with its runs).
+WORKFUSE_CALL_RECHECK_SECONDS = envint("WORKFUSE_CALL_RECHECK_SECONDS", 300)
+# --- end subflows ---
 
 # Input limits (docs/security.md): every JSON body is parsed by workfuse/lib/safe_json.py, which
 # refuses nesting deeper than this (and integers beyond 64 bits, NaN/Infinity, NUL characters).

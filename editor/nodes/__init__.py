@@ -40,6 +40,11 @@ from editor.nodes import (
 from editor.nodes import logic_respond
 
 # --- end respond ---
+# --- subflows: trigger.workflow, action.workflow ---
+# isort: split
+from editor.nodes import action_workflow, trigger_workflow
+
+# --- end subflows ---
 # --- repeat: logic.repeat ---
 # isort: split
 from editor.nodes import logic_repeat
@@ -79,6 +84,10 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- respond ---
         logic_respond,
         # --- end respond ---
+        # --- subflows ---
+        trigger_workflow,
+        action_workflow,
+        # --- end subflows ---
         # --- repeat ---
         logic_repeat,
         # --- end repeat ---

@@ -49,6 +49,9 @@ class NodeType:
     # Config fields whose templates the node renders once per element of its list, with `item`
     # and `index` (editor/nodes/items.py): left alone by the engine, validated with those two.
     item_fields: tuple[str, ...] = ()
+    # Its `workflow` field names one of the owner's workflows (action.workflow): picked among
+    # them in the settings form, checked on save, and its `inputs` against that workflow's.
+    calls_workflow: bool = False
     # A node that runs a subgraph as its body (a loop per item, a repeat per round): the handle
     # that body hangs from. Steps in the body are keyed per run of it: `node[i]`.
     body_handle: str | None = None

@@ -13,6 +13,7 @@
 | `sweeps` | due timers and expired leases (every second), recovery after a restart |
 | `leases` | who holds a running step, and the keeper that renews leases |
 | `wakes` | a waiting step woken from outside (a resume URL, a called workflow's end) |
+| `calls` | a step that calls a workflow: the call checked and prepared, the child's end read |
 
 docs/engine.md tells the whole story.
 """

@@ -21,6 +21,7 @@ from executions.engine import gate
 from executions.engine.leases import lease_until, worker_id
 from executions.engine.repeats import end_round
 from executions.engine.running import Finished, run_trigger
+from executions.engine.wakes import wake
 from executions.models import Execution, Step
 from executions.plan import Plan, parse_key, plan_for
 from executions.statemachine import Decisions, StepState, decide, sole_successor
@@ -180,12 +181,48 @@ def _finish_execution(execution: Execution, outcome: str, now: datetime) -> None
     events.execution_changed(execution)
     if execution.workflow.max_concurrency:
         admit_next(execution.workflow_id)
+    wake_caller(execution)
+
+
+def wake_caller(execution: Execution) -> None:
+    """A called run has ended: the step that called it and waits for it runs again and reads
+    how it ended (calls.py). Call last, after the run's own rows (and its workflow's) are
+    locked: a calling step's checkpoint locks those before its own step's row too."""
+    if execution.parent_id is not None:
+        wake(execution.parent_id, execution.parent_step_key)
 
 
 def cancel_open_steps(execution: Execution, now: datetime) -> None:
+    """Cancel the execution's pending and waiting steps, and the runs its waiting steps called
+    and wait for (a run started without `wait` goes on). The children's rows are locked before
+    the steps change: a child's end locks its own row before it wakes its caller's step."""
     open_steps = list(execution.steps.filter(status__in=(S.PENDING, S.WAITING)))
+    waiting = [s.key for s in open_steps if s.status == S.WAITING]
+    children = (
+        list(
+            Execution.objects.select_for_update()
+            .filter(parent=execution, parent_step_key__in=waiting)
+            .exclude(status__in=Execution.FINISHED)
+            .defer("trigger_data", "overrides")
+            .order_by("pk")
+        )
+        if waiting
+        else []
+    )
     values: gate.StepValues = {"status": S.CANCELLED, "finished_at": now, "wake_at": None}
     gate.apply(gate.Move(open_steps, values, were=(S.PENDING, S.WAITING)))
+    for child in children:
+        cancel_execution(child, now, "Cancelled: the run that called it ended.")
+
+
+def cancel_execution(execution: Execution, now: datetime, reason: str) -> None:
+    """Cancel an unfinished execution whose row the caller has locked."""
+    cancel_open_steps(execution, now)
+    execution.status, execution.finished_at, execution.error = E.CANCELLED, now, reason
+    execution.save(update_fields=["status", "finished_at", "error"])
+    events.execution_changed(execution)
+    admit_next(execution.workflow_id)
+    wake_caller(execution)
 
 
 def admit(workflow: Workflow, execution: Execution) -> None:

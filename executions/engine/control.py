@@ -10,7 +10,7 @@ from django.utils import timezone
 from editor.models import Workflow
 from executions import events
 from executions.engine import gate
-from executions.engine.advance import admit, admit_next, advance, cancel_open_steps
+from executions.engine.advance import admit, advance, cancel_execution
 from executions.engine.starting import start_execution
 from executions.models import Execution, Step
 from executions.plan import parse_key, plan_for
@@ -63,13 +63,7 @@ def cancel(execution: Execution) -> Execution:
         execution = Execution.objects.select_for_update().get(pk=execution.pk)
         if execution.is_finished:
             raise IllegalTransition(f"This execution has already {execution.status}.")
-        now = timezone.now()
-        cancel_open_steps(execution, now)
-        execution.status, execution.finished_at = E.CANCELLED, now
-        execution.error = "Cancelled by the user."
-        execution.save(update_fields=["status", "finished_at", "error"])
-        events.execution_changed(execution)
-        admit_next(execution.workflow_id)
+        cancel_execution(execution, timezone.now(), "Cancelled by the user.")
     return execution
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,16 +20,29 @@ S = Step.Status
 
 
 @dataclass(frozen=True)
+class Call:
+    """What the checkpoint of a step that calls a workflow does besides storing its values
+    (`starting.settle_call`): start the called run `child_id` of version `version_id` with
+    `inputs`, or (no version) look at the run the step waits on, under that run's row lock."""
+
+    child_id: uuid.UUID
+    version_id: int | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StepResult:
     """A step's result waiting to be committed, alone or with its round's (`rounds.commit`):
-    the values to store, and whether the execution advances from it (not while it waits for a
-    retry or a timer). `answer`: a logic.respond step's answer for a webhook caller waiting
-    for one (its rendered settings), given if it is the run's first."""
+    the values to store, whether the execution advances from it (not while it waits for a
+    retry, a timer or a called workflow), the workflow call its checkpoint settles (`call`),
+    and `answer`: a logic.respond step's answer for a webhook caller waiting for one (its
+    rendered settings), given if it is the run's first."""
 
     step: Step
     values: StepValues
     advance: bool = True
     answer: dict[str, Any] | None = None
+    call: Call | None = None
 
 
 def attempt_record(

@@ -23,6 +23,7 @@ from executions.engine.advance import advance, dispatch
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult
 from executions.engine.running import Finished, run
+from executions.engine.starting import settle_call
 from executions.models import Execution, Step
 from executions.statemachine import FINISHED
 
@@ -197,7 +198,8 @@ def _store(result: StepResult, *, status: str | None = None) -> Step | None:
             "error": "Cancelled while running; the result was discarded.",
         }
         advances = False
-    if not gate.apply(gate.Held(step, values)):
+    calls = result.call is not None and status != E.CANCELLED
+    if not (_store_call(result) if calls else gate.apply(gate.Held(step, values))):
         log.warning("Step %s lost its lease before finishing; its result is discarded", step.pk)
         return None
     if result.answer is not None and status != E.CANCELLED:
@@ -216,6 +218,18 @@ def _answer(execution: Execution, step: Step, answer: dict[str, Any]) -> None:
         execution.answered_by = step.key
         key = execution.pk
         transaction.on_commit(lambda: completion.announce_answer(key, answer))
+
+
+def _store_call(result: StepResult) -> bool:
+    """A calling step's checkpoint: its child started (or looked at) and its values stored in
+    one savepoint, so that when the step can no longer be stored (its lease was lost) no child
+    is started either (docs/control-flow.md, "Sub-workflows")."""
+    with transaction.atomic():
+        settled = settle_call(result)
+        stored = bool(gate.apply(gate.Held(result.step, settled.values)))
+        if not stored:
+            transaction.set_rollback(True)
+    return stored
 
 
 def _handed_over(step: Step, claimed: Step | None) -> Step | None:

@@ -14,12 +14,14 @@ from pydantic import ValidationError
 
 from credentials.runtime import resolve as resolve_credential
 from editor.models import WorkflowVersion
+from editor.nodes.action_workflow import Config as CallConfig
 from editor.nodes.base import NodeConfig, NodeError, RunContext, Secret
 from editor.nodes.logic_loop import Config as LoopConfig
 from editor.nodes.utility_delay import Config as DelayConfig
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues
 from executions import events, step_sql
+from executions.engine import calls
 from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
@@ -59,6 +61,8 @@ def run(step: Step) -> StepResult:
         context, inputs, primary = _gather(plan, step, execution)
         if node.type == "utility.delay":
             return _run_delay(node, step, execution, context)
+        if node.type == "action.workflow":
+            return _run_call(node, step, execution, context, attempt_started)
         if node.type == "logic.repeat":
             return _run_repeat(node, step, execution, context)
         config = render_config(node, step, execution, context)
@@ -357,6 +361,17 @@ def _run_delay(
         "input": config.model_dump(),
     }
     return StepResult(step, values, advance=False)
+
+
+def _run_call(
+    node: PlanNode, step: Step, execution: Execution, context: dict[str, Any], started: datetime
+) -> StepResult:
+    child = calls.waited_on(step)
+    if child is not None:  # woken: the run it called ended (or it is time to look again)
+        return calls.outcome(node, step, child, started)
+    config = render_config(node, step, execution, context)
+    assert isinstance(config, CallConfig)
+    return calls.prepare(config, step, execution, started)
 
 
 def _start_loop(step: Step, items: Any) -> StepResult:

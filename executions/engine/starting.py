@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from editor.validation import GraphIssue, validate_graph
 from executions import events, step_sql
 from executions.engine import gate
 from executions.engine.advance import admit, advance
+from executions.engine.outcomes import StepResult
 from executions.models import Execution, Step
 from executions.plan import entry_trigger
 
@@ -26,6 +28,7 @@ KIND_TRIGGERS: dict[str, str] = {
     Execution.Trigger.API: "trigger.manual",
     Execution.Trigger.WEBHOOK: "trigger.webhook",
     Execution.Trigger.SCHEDULE: "trigger.schedule",
+    Execution.Trigger.WORKFLOW: "trigger.workflow",
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
@@ -50,11 +53,14 @@ def start_execution(
     reuse_steps: list[Step] | None = None,
     execution_id: uuid.UUID | None = None,
     trigger_node: str = "",
+    parent: Execution | None = None,
+    parent_step_key: str = "",
 ) -> Execution:
     """Create an execution of the workflow's current (or a given) version and start it, or
     queue it as pending when the workflow's concurrency limit is reached. It starts at
     `trigger_node` when given (and still in the version), else at the trigger its
-    `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger."""
+    `trigger_kind` names (`KIND_TRIGGERS`), else at the first trigger. A called run names the
+    execution and step that called it (`parent`, `parent_step_key`)."""
     return _start(
         workflow,
         payload,
@@ -66,6 +72,8 @@ def start_execution(
         reuse_steps=reuse_steps,
         execution_id=execution_id,
         trigger_node=trigger_node,
+        parent=parent,
+        parent_step_key=parent_step_key,
     )[0]
 
 
@@ -98,6 +106,8 @@ def _start(
     execution_id: uuid.UUID | None = None,
     trigger_node: str = "",
     claim: bool = False,
+    parent: Execution | None = None,
+    parent_step_key: str = "",
 ) -> tuple[Execution, Step | None]:
     version = version or _version(workflow)
     wanted = trigger_node or (replay_of.trigger_node if replay_of is not None else "")
@@ -127,6 +137,10 @@ def _start(
             replay_of=replay_of,
             rerun_from=rerun_from,
             overrides=overrides or {},
+            parent=parent,
+            parent_step_key=parent_step_key,
+            call_depth=parent.call_depth + 1 if parent is not None else 0,
+            call_root=(parent.call_root or parent.pk) if parent is not None else None,
             # Without a limit the run starts at once: no separate admission write.
             status=E.RUNNING if unlimited else E.PENDING,
             started_at=timezone.now() if unlimited else None,
@@ -141,6 +155,44 @@ def _start(
         else:
             admit(locked, execution)
     return execution, claimed
+
+
+def settle_call(result: StepResult) -> StepResult:
+    """The checkpoint's part of a step that calls a workflow (`calls.py`); the caller holds the
+    calling execution's row lock. Starts the child, or reads the status of the child the step
+    waits on under that child's row lock (its end, which wakes the step, holds the same lock,
+    so it comes either before this read or after the step is stored as waiting). The step's
+    output gets the child's status; a waiting step whose child has already ended (a workflow
+    with only a trigger, or one that ended while the step looked) becomes due at once."""
+    call, step = result.call, result.step
+    assert call is not None
+    if call.version_id is not None:
+        version = WorkflowVersion.objects.select_related("workflow").get(pk=call.version_id)
+        child: str | None = start_execution(
+            version.workflow,
+            call.inputs,
+            trigger_kind=Execution.Trigger.WORKFLOW,
+            version=version,
+            execution_id=call.child_id,
+            parent=step.execution,
+            parent_step_key=step.key,
+        ).status
+    else:
+        child = (
+            Execution.objects.select_for_update()
+            .filter(pk=call.child_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+    values = result.values.copy()
+    values["output"] = {**(values.get("output") or {}), "status": child or "deleted"}
+    if values.get("status") == Step.Status.WAITING and child not in (
+        E.RUNNING,
+        E.PENDING,
+        E.PAUSED,
+    ):
+        values["wake_at"] = timezone.now()
+    return replace(result, values=values)
 
 
 def _version(workflow: Workflow) -> WorkflowVersion:

@@ -27,6 +27,9 @@ const ICONS = {
   // respond
   "logic.respond": "↩",
   // end respond
+  // --- subflows ---
+  "trigger.workflow": "⤷", "action.workflow": "⤴",
+  // --- end subflows ---
   // repeat
   "logic.repeat": "⟳",
   // end repeat

@@ -254,6 +254,8 @@ export class SettingsPanel {
     });
     this.body.addEventListener("change", (event) => {
       if (!event.target.matches("[data-vars-filter]")) this.dirty = true;
+      // A choice the rest of the form depends on (the called workflow and its inputs).
+      if (event.target.matches("[data-apply-on-change]")) this.apply();
     });
     this.body.addEventListener("submit", (event) => event.preventDefault());
     this.body.addEventListener("focusin", (event) => this.onFocus(event.target));
