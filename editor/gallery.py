@@ -829,6 +829,79 @@ _TEMPLATES = [
         },
     ),
     # --- end wait ---
+    # --- repeat: polling with logic.repeat ---
+    Template(
+        slug="poll-until-ready",
+        name="Poll until a job is ready",
+        description="Start a job with an API call, then check its status every 30 seconds "
+        "until it is done (at most 20 times), and fetch the result, or report that it never "
+        "finished.",
+        category="Timing",
+        graph={
+            "nodes": [
+                _node("start", "trigger.manual", "Start", 0, sample_payload={"report": "sales"}),
+                _node(
+                    "start_job",
+                    "action.http",
+                    "Start the job",
+                    1,
+                    method="POST",
+                    url="https://api.example.com/jobs",
+                    body={"report": "{{ trigger.report }}"},
+                ),
+                _node(
+                    "until_ready",
+                    "logic.repeat",
+                    "Until the job is done",
+                    2,
+                    max_iterations=20,
+                    until={"rules": _rules("{{ last.body.status }}", "eq", "done")},
+                ),
+                _node("wait", "utility.delay", "Wait 30 s", 3, -1, seconds=30),
+                _node(
+                    "check",
+                    "action.http",
+                    "GET the job's status",
+                    4,
+                    -1,
+                    method="GET",
+                    url="https://api.example.com/jobs/{{ nodes.start_job.body.id }}",
+                ),
+                _node(
+                    "fetch_result",
+                    "action.http",
+                    "Fetch the result",
+                    3,
+                    0.5,
+                    method="GET",
+                    url="https://api.example.com/jobs/{{ nodes.start_job.body.id }}/result",
+                ),
+                _node(
+                    "report_timeout",
+                    "action.http",
+                    "Report it never finished",
+                    3,
+                    1.7,
+                    method="POST",
+                    url="https://hooks.example.com/alerts",
+                    body={
+                        "text": "Job {{ nodes.start_job.body.id }} is still "
+                        "{{ nodes.until_ready.last.body.status }} after "
+                        "{{ nodes.until_ready.iterations }} checks."
+                    },
+                ),
+            ],
+            "edges": [
+                _edge("start", "start_job"),
+                _edge("start_job", "until_ready"),
+                _edge("until_ready", "wait", "body"),
+                _edge("wait", "check"),
+                _edge("until_ready", "fetch_result", "done"),
+                _edge("until_ready", "report_timeout", "exhausted"),
+            ],
+        },
+    ),
+    # --- end repeat ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -217,7 +217,8 @@ def structural_issues(graph: Graph) -> list[GraphIssue]:
                 cycle[0],
                 "edges",
                 "Cycle: " + " → ".join(cycle) + ". Workflows must not "
-                "loop back; use a Loop node to repeat steps.",
+                "loop back: to run steps again until something holds, use a Repeat node "
+                "(logic.repeat); to run them once per item, a Loop node.",
             )
         )
     return issues

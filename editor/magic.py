@@ -323,6 +323,25 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end wait ---
+    # --- repeat ---
+    "logic.repeat": [
+        (
+            "Check the export every 30 seconds until its status is ready or failed, at most 40 "
+            "times",
+            {
+                "max_iterations": 40,
+                "delay_seconds": 30,
+                "until": {
+                    "combinator": "or",
+                    "rules": [
+                        {"left": "{{ last.body.status }}", "operator": "eq", "right": "ready"},
+                        {"left": "{{ last.body.status }}", "operator": "eq", "right": "failed"},
+                    ],
+                },
+            },
+        ),
+    ],
+    # --- end repeat ---
 }
 
 GENERAL_RULES = """\
@@ -580,6 +599,17 @@ def available_variables(workflow: Workflow | None, node_id: str | None) -> str:
             "(send it from a node before the wait)"
         )
     lines.append("- workflow.id, workflow.name: this workflow's id and name")
+    if found.in_repeat:
+        lines.append("- iteration: the round of the repeat this node runs in (from 0)")
+    if found.last is not None:
+        line = (
+            "- last, iteration (in until and delay_seconds, read after each round): the output "
+            "of the body's last step and the round's number (from 0); nodes.<id> of the body "
+            "steps listed above are that round's"
+        )
+        if found.last.known:
+            line += f"; last shape {json.dumps(shape(found.last.value))}"
+        lines.append(line)
     if found.in_loop:
         lines.append("- item, index: the current element of the loop and its position")
     elif found.item_fields:

@@ -10,11 +10,12 @@ literally, such as action.code's JavaScript), `number`, `select` (enums and Lite
 `list` (a list of strings), `rows` (a list of flat objects: one row each, a column per key;
 a yes/no column is a select, since a checkbox left off would not post its column),
 `rules` and `cases` (a tree of rules and AND/OR groups, and a switch's cases of such trees; see
-"lists" below), `credential` (the node's credential, picked among the owner's credentials of the
-kinds the node accepts), `workflow` (the workflow an `action.workflow` calls, picked among the
-owner's workflows that start with `trigger.workflow`; its `inputs` are name/value pairs, with
-the chosen workflow's inputs named in the help and its required ones offered as rows) and `json`
-(anything else). A `json` field takes JSON, or plain text for
+"lists" below), `ruleset` (one such group as a setting of its own, like a repeat's `until`: its
+rules as a tree, and whether all or any must hold), `credential` (the node's credential, picked
+among the owner's credentials of the kinds the node accepts), `workflow` (the workflow an
+`action.workflow` calls, picked among the owner's workflows that start with `trigger.workflow`;
+its `inputs` are name/value pairs, with the chosen workflow's inputs named in the help and its
+required ones offered as rows) and `json` (anything else). A `json` field takes JSON, or plain text for
 a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that
 does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
 lost.
@@ -45,7 +46,7 @@ from workfuse.lib import safe_json
 
 PREFIX = "f:"
 TEXT_KINDS = ("text", "textarea", "code")
-TREE_KINDS = ("rules", "cases")
+TREE_KINDS = ("rules", "cases", "ruleset")
 LIST_KINDS = ("list", "rows", *TREE_KINDS)
 TREE_COLUMNS = ("left", "operator", "right", "combinator", "handle")
 TREE_ROWS = ("rule", "group", "case", "end")
@@ -92,6 +93,7 @@ class FormField:
     errors: list[str] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)  # a `rows` field's keys
     per_item: bool = False  # its templates see `item` and `index` (NodeType.item_fields)
+    match: str = "and"  # a `ruleset`'s combinator: all of its rules must hold, or any
 
     @property
     def input_name(self) -> str:
@@ -273,6 +275,8 @@ def place_errors(
             form_field.value = list(zip(keys, values, strict=False))
         elif form_field.kind in LIST_KINDS:
             form_field.value = _posted_list(form_field, data)
+            if form_field.kind == "ruleset":
+                form_field.match = _posted_match(data, name)
         else:
             form_field.value = (data.getlist(name) or [""])[-1]
 
@@ -312,6 +316,8 @@ def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, 
         return "textarea" if name.endswith("prompt") else "text"
     if kind == "array":
         return _list_kind(only.get("items") or {}, defs)
+    if _ref_name(only) == "RuleSet":
+        return "ruleset"
     if kind == "object" and _string_values(only):
         return "keyvalue"
     return "json"
@@ -335,8 +341,11 @@ def _list_kind(items: dict[str, Any], defs: dict[str, Any]) -> str:
 
 def _is_rule(items: dict[str, Any]) -> bool:
     """A list entry that is a rule or a group (editor/nodes/rules.py's RuleNode)."""
-    refs = {str(o.get("$ref", "")).rpartition("/")[2] for o in items.get("anyOf") or ()}
-    return refs == {"Rule", "RuleSet"}
+    return {_ref_name(o) for o in items.get("anyOf") or ()} == {"Rule", "RuleSet"}
+
+
+def _ref_name(schema: dict[str, Any]) -> str:
+    return str(schema.get("$ref", "")).rpartition("/")[2]
 
 
 def _resolved(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -563,6 +572,8 @@ class TreeRow:
 
 
 def _shown_list(form_field: FormField, value: Any) -> Any:
+    if form_field.kind == "ruleset":
+        return _shown_ruleset(form_field, {"rules": []} if value is None else value)
     value = [] if value is None else value  # a required list not set yet
     if form_field.kind in TREE_KINDS:
         rows = _tree_rows(value, cases=form_field.kind == "cases")
@@ -582,6 +593,18 @@ def _shown_list(form_field: FormField, value: Any) -> Any:
         for row in value
     ]
     return _MISSING if any(text is _MISSING for row in cells for _, text in row) else cells
+
+
+def _shown_ruleset(form_field: FormField, value: Any) -> Any:
+    """A group's rules as tree rows, its combinator on the field (`match`)."""
+    if not isinstance(value, dict) or not set(value) <= {"combinator", "rules"}:
+        return _MISSING
+    combinator = value.get("combinator", "and")
+    rows = _tree_rows(value.get("rules", []))
+    if combinator not in COMBINATORS or rows is None:
+        return _MISSING
+    form_field.match = combinator
+    return rows
 
 
 def _column_text(column: Column, value: Any, *, present: bool) -> Any:
@@ -635,8 +658,14 @@ def _tree_rows(entries: Any, *, cases: bool = False) -> list[TreeRow] | None:
     return rows
 
 
-def _read_list(form_field: FormField, data: QueryDict, before: Any) -> list[Any]:
+def _read_list(form_field: FormField, data: QueryDict, before: Any) -> Any:
     name = form_field.input_name
+    if form_field.kind == "ruleset":
+        base = before if isinstance(before, dict) else {}
+        group: dict[str, Any] = {}
+        _keep(group, "combinator", _posted_match(data, name), "and", base)
+        group["rules"] = _read_tree(data, name, base.get("rules"))
+        return group
     if form_field.kind == "list":
         return [text for text in data.getlist(f"{name}.item") if text.strip()]
     if form_field.kind == "rows":
@@ -718,6 +747,11 @@ def _posted_tree(data: QueryDict, name: str) -> list[TreeRow]:
         elif kind == "end":
             rows.append(TreeRow(kind))
     return rows
+
+
+def _posted_match(data: QueryDict, name: str) -> str:
+    """A `ruleset`'s combinator as posted (`f:<name>.match`)."""
+    return (data.getlist(f"{name}.match") or ["and"])[-1]
 
 
 def _posted_list(form_field: FormField, data: QueryDict) -> Any:

@@ -36,6 +36,8 @@ CONTEXT_ROOTS = ("trigger", "nodes", "execution", "workflow")
 # What `execution` and `workflow` hold (DESIGN §5); `resume_url` only where a utility.wait is.
 CONTEXT_KEYS = {"execution": ("id", "started_at", "resume_url"), "workflow": ("id", "name")}
 LOOP_ROOTS = ("item", "index")
+REPEAT_ROOTS = ("iteration",)  # inside a logic.repeat's body
+ROUND_ROOTS = ("iteration", "last")  # in a repeat's round fields, read after each round
 MAX_REPEAT = 100_000  # longest string or list `*` may build
 MAX_INT_BITS = 100_000  # largest integer `*` and `**` may build (about 30,000 digits)
 _WIDTH = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")

@@ -1,14 +1,17 @@
 """Whole-graph validation (DESIGN §3): the one entry point pages, the API, import and the engine call.
 
 Structure first (shape, ids, triggers, edges, cycles), then each node against its type:
-known type, config valid for the type's schema, edges leaving by real handles, and templates
-that parse and read only the trigger, upstream nodes, or `item`/`index` inside a loop body and
-in a data node's per-item fields (`NodeType.item_fields`).
+known type, config valid for the type's schema, edges leaving by real handles, bodies of loops
+and repeats that nothing leaves, and templates that parse and read only the trigger, upstream
+nodes, `item`/`index` inside a loop body and in a data node's per-item fields
+(`NodeType.item_fields`), or `iteration` inside a repeat's body (and, with `last` and that
+round's body steps, in the repeat's own `NodeType.round_fields`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,7 +54,7 @@ def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
     pairs = [(e.source, e.target) for e in parsed.edges]
     ids = [n.id for n in parsed.nodes]
     if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
-        issues.extend(_loop_exit_issues(parsed))
+        issues.extend(_body_issues(parsed))
         issues.extend(_template_issues(parsed, pairs))
     return issues
 
@@ -196,39 +199,62 @@ def _handle_issues(graph: Graph, configs: dict[str, Any]) -> list[GraphIssue]:
 
 
 def loop_bodies(graph: Graph) -> dict[str, set[str]]:
-    """For each node, the loops whose body it is in.
+    """For each node, the loops and repeats whose body it is in: the node types with a
+    `body_handle` (a loop's `each`, a repeat's `body`), called containers below.
 
-    A loop's body is what its `each` output leads to, as long as every input of a node comes
-    from the loop's `each`, from the body, or from outside the loop altogether. A node that
-    also waits for something after the loop is not in the body (`_loop_exit_issues` refuses it)."""
+    A body is what the body handle leads to, as long as every input of a node comes from that
+    handle, from the body, or from outside the container altogether. A node that also waits for
+    something after the container is not in the body (`_body_issues` refuses it)."""
+    children, parents = _links(graph)
+    inside: dict[str, set[str]] = defaultdict(set)
+    for container in graph.nodes:
+        handle = _body_handle(container.type)
+        if handle is not None:
+            for node in _body(container.id, handle, graph, children, parents):
+                inside[node].add(container.id)
+    return inside
+
+
+def _body_handle(node_type: str) -> str | None:
+    found = NODE_TYPES.get(node_type)
+    return found.body_handle if found is not None else None
+
+
+def _links(
+    graph: Graph,
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
     children: dict[str, list[str]] = defaultdict(list)
     parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for edge in graph.edges:
         children[edge.source].append(edge.target)
         parents[edge.target].append((edge.source, edge.source_handle))
-    inside: dict[str, set[str]] = defaultdict(set)
-    for loop in (n for n in graph.nodes if n.type == "logic.loop"):
-        after_loop = _reachable([loop.id], children) - {loop.id}
-        body: set[str] = set()
-        candidates = _reachable(
-            [e.target for e in graph.edges if e.source == loop.id and e.source_handle == "each"],
-            children,
-        ) - {loop.id}
-        grew = True
-        while grew:
-            grew = False
-            for node in candidates - body:
-                if all(
-                    (p == loop.id and h == "each")
-                    or p in body
-                    or (p != loop.id and p not in after_loop)
-                    for p, h in parents[node]
-                ):
-                    body.add(node)
-                    grew = True
-        for node in body:
-            inside[node].add(loop.id)
-    return inside
+    return children, parents
+
+
+def _body(
+    container: str,
+    handle: str,
+    graph: Graph,
+    children: dict[str, list[str]],
+    parents: dict[str, list[tuple[str, str]]],
+) -> set[str]:
+    after = _reachable([container], children) - {container}
+    candidates = _reachable(
+        [e.target for e in graph.edges if e.source == container and e.source_handle == handle],
+        children,
+    ) - {container}
+    body: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for node in candidates - body:
+            if all(
+                (p == container and h == handle) or p in body or (p != container and p not in after)
+                for p, h in parents[node]
+            ):
+                body.add(node)
+                grew = True
+    return body
 
 
 def _reachable(starts: list[str], children: dict[str, list[str]]) -> set[str]:
@@ -242,87 +268,156 @@ def _reachable(starts: list[str], children: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def _loop_exit_issues(graph: Graph) -> list[GraphIssue]:
-    """A node inside a loop body runs once per item; one outside runs once. An edge from the
-    first to the second has no meaning: results leave a loop through its `done` output."""
+def _body_issues(graph: Graph) -> list[GraphIssue]:
+    """A node inside a body runs once per item (or round); one outside runs once. An edge from
+    the first to the second has no meaning: results leave a loop through its `done` output, a
+    repeat through `done` or `exhausted`. A repeat needs a body: it is what it repeats."""
     inside = loop_bodies(graph)
+    types = {n.id: n.type for n in graph.nodes}
     issues = []
     for i, edge in enumerate(graph.edges):
         leaving = inside.get(edge.source, set()) - inside.get(edge.target, set())
-        if edge.source_handle == "done":
-            leaving = set()
         if leaving:
-            loop = sorted(leaving)[0]
+            container = sorted(leaving)[0]
             issues.append(
                 GraphIssue(
                     edge.source,
                     f"edges[{i}]",
-                    f"'{edge.source}' runs once per item of loop '{loop}' and cannot connect to "
-                    f"'{edge.target}' outside it; connect the loop's 'done' output instead.",
+                    f"'{edge.source}' runs once per {_runs(types[container], container)} and "
+                    f"cannot connect to '{edge.target}' outside it; connect the "
+                    f"{_exits(types[container])} instead.",
+                )
+            )
+        elif edge.source_handle == _body_handle(
+            types.get(edge.source, "")
+        ) and edge.source not in inside.get(edge.target, set()):
+            issues.append(
+                GraphIssue(
+                    edge.target,
+                    f"edges[{i}]",
+                    f"'{edge.target}' is connected to the '{edge.source_handle}' output of "
+                    f"'{edge.source}' but also waits for a step that runs only after "
+                    f"'{edge.source}' has finished; a step in its body can wait only for steps "
+                    "in that body or before it.",
+                )
+            )
+    for node_id, containers in inside.items():
+        for container in sorted(containers):
+            if not inside.get(container, set()) <= containers:
+                outer = sorted(inside[container] - containers)[0]
+                issues.append(
+                    GraphIssue(
+                        node_id,
+                        "edges",
+                        f"'{node_id}' is in the body of '{container}', which runs inside "
+                        f"'{outer}', but it also waits for a step that runs only after "
+                        f"'{outer}' has finished.",
+                    )
+                )
+    for node in graph.nodes:
+        handle = _body_handle(node.type)
+        if node.type == "logic.repeat" and not any(
+            e.source == node.id and e.source_handle == handle for e in graph.edges
+        ):
+            issues.append(
+                GraphIssue(
+                    node.id,
+                    "edges",
+                    f"Nothing is connected to the 'body' output of '{node.id}': connect the "
+                    "steps it should run in each round.",
                 )
             )
     return issues
 
 
+def _runs(container_type: str, container: str) -> str:
+    """What one run of a container's body is, for messages."""
+    if container_type == "logic.repeat":
+        return f"round of repeat '{container}'"
+    return f"item of loop '{container}'"
+
+
+def _exits(container_type: str) -> str:
+    if container_type == "logic.repeat":
+        return "repeat's 'done' or 'exhausted' output"
+    return "loop's 'done' output"
+
+
 def _template_issues(graph: Graph, pairs: list[tuple[str, str]]) -> list[GraphIssue]:
-    inside_loops = loop_bodies(graph)
-    has_wait = any(n.type == "utility.wait" for n in graph.nodes)
+    inside = loop_bodies(graph)
+    types = {n.id: n.type for n in graph.nodes}
+    base = set(templating.CONTEXT_ROOTS) | set(templating.ENV.globals)
     issues = []
     for node in graph.nodes:
         node_type = NODE_TYPES.get(node.type)
         if node_type is None:
             continue
         upstream = ancestors(node.id, pairs)
-        roots = set(templating.CONTEXT_ROOTS) | set(templating.ENV.globals)
-        if inside_loops.get(node.id):
-            roots |= set(templating.LOOP_ROOTS)
-        per_item = roots | set(templating.LOOP_ROOTS)
-        for fields, allowed in (
-            (node_type.template_config(node.config), roots),
-            (node_type.item_config(node.config), per_item),
-        ):
+        containers = inside.get(node.id, set())
+        roots = base | _scope_roots(containers, types)
+        place = _Place(node.id, upstream, containers, types)
+        checks = [
+            (node_type.template_config(node.config), roots, place),
+            (node_type.item_config(node.config), roots | set(templating.LOOP_ROOTS), place),
+        ]
+        if node_type.round_fields:
+            # After a round: that round's steps directly in the body (not those of a loop or
+            # repeat nested in it, which ran many times) can be read too.
+            members = {m for m, c in inside.items() if c == containers | {node.id}}
+            after_round = _Place(node.id, upstream | members, containers, types)
+            roots_after = roots | set(templating.ROUND_ROOTS)
+            checks.append((node_type.round_config(node.config), roots_after, after_round))
+        for fields, allowed, where in checks:
             for field, text in templating.template_strings(fields):
-                issues += _text_issues(
-                    node.id, f"config.{field}", text, allowed, upstream, has_wait=has_wait
-                )
+                issues += _text_issues(f"config.{field}", text, allowed, where)
     return issues
 
 
-def _text_issues(
-    node_id: str,
-    where: str,
-    text: str,
-    roots: set[str],
-    upstream: set[str],
-    *,
-    has_wait: bool = False,
-) -> list[GraphIssue]:
+def _scope_roots(containers: set[str], types: dict[str, str]) -> set[str]:
+    """Variables a node's templates read from the loops and repeats around it."""
+    roots: set[str] = set()
+    for container in containers:
+        if types[container] == "logic.repeat":
+            roots |= set(templating.REPEAT_ROOTS)
+        else:
+            roots |= set(templating.LOOP_ROOTS)
+    return roots
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a template is: its node, the nodes it may read, and the bodies it runs in."""
+
+    node_id: str
+    readable: set[str]
+    containers: set[str]
+    types: dict[str, str]
+
+    @property
+    def has_wait(self) -> bool:
+        """The workflow has a utility.wait, so `execution.resume_url` can resume something."""
+        return "utility.wait" in self.types.values()
+
+
+def _text_issues(where: str, text: str, roots: set[str], place: _Place) -> list[GraphIssue]:
     try:
         tree = templating.parse(text)
     except templating.TemplateError as exc:
-        return [GraphIssue(node_id, where, exc.message)]
+        return [GraphIssue(place.node_id, where, exc.message)]
     problems = (
-        _reference_problem(path, roots, upstream, node_id, has_wait=has_wait)
-        for path in templating.referenced_paths(tree)
+        _reference_problem(path, roots, place) for path in templating.referenced_paths(tree)
     )
-    return [GraphIssue(node_id, where, problem) for problem in problems if problem]
+    return [GraphIssue(place.node_id, where, problem) for problem in problems if problem]
 
 
-def _reference_problem(
-    path: tuple[Any, ...],
-    roots: set[str],
-    upstream: set[str],
-    node_id: str,
-    *,
-    has_wait: bool = False,
-) -> str | None:
-    root = path[0]
+def _reference_problem(path: tuple[Any, ...], roots: set[str], place: _Place) -> str | None:
+    root, node_id = path[0], place.node_id
     # --- wait: what execution and workflow hold ---
     known = templating.CONTEXT_KEYS.get(root) if root in roots else None
     if known is not None and len(path) > 1:
         if path[1] not in known:
             return f"'{root}' has no '{path[1]}'; it holds {', '.join(known)}."
-        if path[1] == "resume_url" and not has_wait:
+        if path[1] == "resume_url" and not place.has_wait:
             return (
                 "'execution.resume_url' resumes a 'Wait for call or approval' (utility.wait) "
                 "step, and this workflow has none; add one after this node."
@@ -334,16 +429,33 @@ def _reference_problem(
                 f"'{root}' exists only inside a loop body (after a Loop node's 'each' output) "
                 "and in the per-item settings of data nodes (a filter's rules, a sort's keys)."
             )
+        if root == "iteration":
+            return (
+                "'iteration' exists only inside a repeat's body (after a Repeat node's 'body' "
+                "output) and in the repeat's own 'until' and 'delay_seconds'."
+            )
+        if root in templating.ROUND_ROOTS:
+            return (
+                f"'{root}' exists only in a repeat's 'until' and 'delay_seconds': the output of "
+                "the last step of the round just finished."
+            )
         return (
             f"Unknown variable '{root}'. Templates can read trigger, nodes.<id>, execution, "
-            "workflow, and item/index inside a loop or a data node's per-item settings."
+            "workflow, item/index inside a loop or a data node's per-item settings, and "
+            "iteration inside a repeat."
         )
     if root == "nodes" and len(path) > 1:
         other = path[1]
         if other == node_id:
             return f"'{node_id}' cannot read its own output."
-        if other not in upstream:
-            available = ", ".join(sorted(upstream)) or "none"
+        if other in place.containers:
+            instead = "iteration" if place.types[other] == "logic.repeat" else "item and index"
+            return (
+                f"'{node_id}' runs inside the body of '{other}', which has no output until its "
+                f"body is done; read {instead} instead."
+            )
+        if other not in place.readable:
+            available = ", ".join(sorted(place.readable)) or "none"
             return (
                 f"'nodes.{other}' is not upstream of '{node_id}': only nodes that run before it can be "
                 f"read (upstream: {available})."

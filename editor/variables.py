@@ -2,9 +2,10 @@
 
 Template variables at a node (DESIGN §5): the trigger, `nodes.<id>` of the nodes upstream of
 it in the editor's current graph, `execution` (with `resume_url` where the workflow has a
-utility.wait), `workflow`, and `item`/`index` inside a loop body and in a data node's per-item
-fields. When the workflow has run, the keys of that run's trigger data and
-step outputs are listed as paths too (`nodes.get_user.body.email`), and so are the keys of the
+utility.wait), `workflow`, `item`/`index` inside a loop body and in a data node's per-item
+fields, and `iteration` inside a repeat's body (a repeat's own settings also read `last` and
+the steps directly in its body). When the workflow has run, the keys of that run's trigger data
+and step outputs are listed as paths too (`nodes.get_user.body.email`), and so are the keys of the
 first element of the list a data node works through (`item.total`), so the suggestions match
 real data. Values are never listed.
 """
@@ -61,7 +62,11 @@ class Scope:
     in_loop: bool  # `item` and `index` are there too
     item_fields: tuple[str, ...] = ()  # fields rendered per element, with `item` and `index`
     element: Source | None = None  # the first element of that list in the last run, if known
+    in_repeat: bool = False  # `iteration` is there too
     resume_url: bool = False  # the workflow has a utility.wait: `execution.resume_url` is there
+    # A repeat's own settings (read after each round): `last`, the body's last output (its
+    # value in the last run, if known); `iteration` is there too.
+    last: Source | None = None
 
     def variables(self) -> list[Variable]:
         if not self.sources:  # the trigger itself reads nothing
@@ -73,6 +78,10 @@ class Scope:
         if self.resume_url:
             found.append(Variable("execution.resume_url", "string"))
         found += [Variable("workflow.id", "number"), Variable("workflow.name", "string")]
+        if self.in_repeat or self.last is not None:
+            found.append(Variable("iteration", "number"))
+        if self.last is not None:
+            found += _paths("last", self.last.value, self.last.known)[:MAX_PATHS_PER_ROOT]
         if self.in_loop:
             found += [Variable("item", ""), Variable("index", "number")]
         elif self.item_fields:
@@ -111,8 +120,12 @@ def scope(
             execution is not None,
         )
     ]
+    # A body's step cannot read the loop or repeat it runs in (no output yet); a repeat's own
+    # settings read the steps directly in its body, as they were in the round just finished.
+    containers, members = _bodies(graph, node_id)
+    readable = (upstream - containers) | (members or set())
     trigger_ids = {t.get("id") for t in triggers}
-    for upstream_id in sorted(u for u in upstream if u not in trigger_ids and u in types):
+    for upstream_id in sorted(u for u in readable if u not in trigger_ids and u in types):
         sources.append(
             Source(
                 f"nodes.{upstream_id}",
@@ -128,9 +141,22 @@ def scope(
     if config is not None:
         node = {**node, "config": config}
     element = _first_element(node, sources, edges) if item_fields else None
-    in_loop = _in_loop_body(graph, node_id)
-    has_wait = "utility.wait" in types.values()
-    return Scope(sources, execution is not None, in_loop, item_fields, element, has_wait)
+    last = None
+    if members is not None:
+        ran = outputs.get(node_id)
+        ran = ran if isinstance(ran, dict) else {}
+        last = Source("last", "", "", ran.get("last"), "last" in ran)
+    kinds = {types.get(c) for c in containers}
+    return Scope(
+        sources,
+        execution is not None,
+        "logic.loop" in kinds,
+        item_fields,
+        element,
+        in_repeat="logic.repeat" in kinds,
+        resume_url="utility.wait" in types.values(),
+        last=last,
+    )
 
 
 def available(
@@ -186,11 +212,11 @@ def _nodes_and_edges(graph: Any) -> tuple[list[dict[str, Any]], list[tuple[str, 
 
 def _outputs(execution: Any) -> dict[str, Any]:
     """Outputs of the run's steps that have one (succeeded, or failed with the error handled:
-    both feed later nodes)."""
+    both feed later nodes), by node id: for a node in a loop's or repeat's body, its last run's."""
     if execution is None:
         return {}
-    steps = execution.steps.filter(output__isnull=False).only("key", "output")
-    return {s.key: s.output for s in steps}
+    steps = execution.steps.filter(output__isnull=False).only("node_id", "output")
+    return {s.node_id: s.output for s in steps}
 
 
 def _first_element(
@@ -218,9 +244,18 @@ def _first_element(
     return Source("item", "", "", found[0], True) if found else None
 
 
-def _in_loop_body(graph: Any, node_id: str) -> bool:
+def _bodies(graph: Any, node_id: str) -> tuple[set[str], set[str] | None]:
+    """The loops and repeats the node runs in; and, for a repeat, the nodes directly in its
+    body (None for other nodes)."""
     parsed, _ = parse(graph)
-    return parsed is not None and bool(loop_bodies(parsed).get(node_id))
+    if parsed is None:
+        return set(), None
+    inside = loop_bodies(parsed)
+    containers = inside.get(node_id, set())
+    if not any(n.id == node_id and n.type == "logic.repeat" for n in parsed.nodes):
+        return containers, None
+    around = containers | {node_id}
+    return containers, {m for m, c in inside.items() if c == around}
 
 
 def _paths(root: str, value: Any, known: bool, depth: int = 0) -> list[Variable]:

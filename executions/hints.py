@@ -15,6 +15,14 @@ HINTS = [
         "an If node before the call, say.",
     ),
     # --- end subflows ---
+    # --- repeat ---
+    (
+        "Checking 'until'",
+        "The repeat could not check its rules after a round. Open that round's last step (its "
+        "key ends in the round's number, e.g. check[2]) to see the output `last` held, then fix "
+        "the rule, or use `| default(...)` for a field that is not always there.",
+    ),
+    # --- end repeat ---
     (
         "is undefined",
         "A template refers to data that is not there. Open the step before it and check the "

@@ -1,4 +1,5 @@
-"""A workflow version compiled for running: nodes, edges, loop bodies and step keys.
+"""A workflow version compiled for running: nodes, edges, bodies (of loops and repeats) and step
+keys.
 
 Pure and cached per version; the state machine and the engine read it, never the raw JSON.
 """
@@ -6,7 +7,7 @@ Pure and cached per version; the state machine and the engine read it, never the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,9 @@ class PlanNode:
     retry: RetryPolicy
     on_error: str
     disabled: bool
-    loops: tuple[str, ...]  # enclosing loops, outermost first
+    # Enclosing loops and repeats (each body is a scope: its steps are keyed per item or round),
+    # outermost first.
+    loops: tuple[str, ...]
 
     @property
     def depth(self) -> int:
@@ -43,16 +46,31 @@ class Plan:
     trigger: str
     incoming: dict[str, tuple[tuple[str, str], ...]]  # node -> ((source, handle), ...)
     ancestors: dict[str, frozenset[str]]
-    body: dict[str, frozenset[str]]  # loop -> nodes in its body (nested bodies included)
-    body_sinks: dict[str, tuple[str, ...]]  # loop -> body nodes with no successor in the body
+    body: dict[str, frozenset[str]]  # loop/repeat -> nodes in its body (nested bodies included)
+    # loop/repeat -> the last nodes of its body: those directly in it (not in a nested body)
+    # with no successor directly in it. Their outputs are a loop's results, a repeat's `last`.
+    body_sinks: dict[str, tuple[str, ...]]
     successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # node -> (target, handle) where the node's only edge leads to a node with no other input,
-    # neither of them in a loop, a loop, or disabled: see `statemachine.sole_successor`.
+    # neither of them in a body, a loop or repeat, or disabled: see `statemachine.sole_successor`.
     chained: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def concurrency(self, loop_id: str) -> int:
         value = self.nodes[loop_id].config.get("concurrency", 1)
         return value if isinstance(value, int) and value >= 1 else 1
+
+    def direct_body(self, container: str) -> frozenset[str]:
+        """The nodes directly in a loop's (repeat's) body, not in a body nested in it."""
+        around = (*self.nodes[container].loops, container)
+        return frozenset(m for m in self.body.get(container, ()) if self.nodes[m].loops == around)
+
+    def body_result(self, container: str, outputs: Mapping[str, Any]) -> Any:
+        """What one run of a body came to, from its nodes' outputs by id: the output of its last
+        node, or of each of its last nodes by id when it ends in several."""
+        sinks = self.body_sinks.get(container, ())
+        if len(sinks) == 1:
+            return outputs.get(sinks[0])
+        return {sink: outputs.get(sink) for sink in sinks}
 
     def key(self, node_id: str, scope: Scope) -> str:
         """Step key of a node in a loop scope: `node`, `node[2]`, `node[2][0]`."""
@@ -125,16 +143,21 @@ def compile_plan(graph_json: dict[str, Any], trigger: str = "") -> Plan:
     for e in graph.edges:
         incoming[e.target].append((e.source, e.source_handle))
         successors[e.source].append(e.target)
+
+    def direct(container: str) -> set[str]:
+        around = inside.get(container, set()) | {container}
+        return {m for m in body[container] if inside.get(m) == around}
+
     sinks = {
-        loop: tuple(
+        container: tuple(
             n for n in order if n in members and not any(s in members for s in successors[n])
         )
-        for loop, members in body.items()
+        for container, members in ((c, direct(c)) for c in body)
     }
 
     def plain(node_id: str) -> bool:
         node = nodes[node_id]
-        return not node.loops and node.type != "logic.loop" and not node.disabled
+        return not node.loops and node.node_type.body_handle is None and not node.disabled
 
     chained = {
         source: (targets[0], incoming[targets[0]][0][1])

@@ -1,8 +1,10 @@
 """The engine's decisions as a pure function of state (no I/O, no Celery).
 
 Given a compiled plan and the execution's steps, `decide` says which steps to create (ready to
-run, or skipped), how many items each loop should have started, which loops are finished, and
-whether the execution is over. The engine applies the decisions inside a transaction.
+run, or skipped), how many items each loop (rounds each repeat) should have started, which loops
+are finished, which repeats finished a round (the engine checks their `until`: that needs
+outputs), and whether the execution is over. The engine applies the decisions inside a
+transaction.
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ class StepState:
     status: str
     handles: tuple[str, ...] = ()
     error_handled: bool = False
-    items_total: int | None = None  # loops: the number of items, once the loop step has run
+    # Loops: the number of items, once the loop step has run. Repeats: the rounds the engine
+    # has let start so far (1 once the repeat step has run, one more after each round whose
+    # check said "again"). `items_started`: the items (rounds) started.
+    items_total: int | None = None
     items_started: int = 0
+    timer: bool = False  # waiting for its `wake_at` (a retry, a delay, a repeat between rounds)
 
     @property
     def finished(self) -> bool:
@@ -40,11 +46,21 @@ class Decisions:
     )  # key -> (node_id, "pending"|"skipped")
     items_started: dict[str, int] = field(default_factory=dict)  # loop step key -> items started
     finish_loops: list[str] = field(default_factory=list)
+    # Repeat step keys whose latest round has finished and whose next round is not let start:
+    # the engine checks `until` on the round's outputs, then finishes the repeat or lets the
+    # next round start (at once, or when its delay is over).
+    end_rounds: list[str] = field(default_factory=list)
     outcome: str | None = None  # "succeeded" | "failed" once the execution is over
 
     @property
     def empty(self) -> bool:
-        return not (self.create or self.items_started or self.finish_loops or self.outcome)
+        return not (
+            self.create
+            or self.items_started
+            or self.finish_loops
+            or self.end_rounds
+            or self.outcome
+        )
 
 
 def decide(plan: Plan, steps: dict[str, StepState]) -> Decisions:
@@ -70,6 +86,8 @@ def decide(plan: Plan, steps: dict[str, StepState]) -> Decisions:
                 changed = True
             if plan.nodes[node_id].type == "logic.loop":
                 changed |= _progress_loops(plan, node_id, state, decisions)
+            elif plan.nodes[node_id].type == "logic.repeat":
+                changed |= _progress_repeats(plan, node_id, state, decisions)
         if not changed:
             break
     if all(s.finished for s in state.values()) and plan.trigger in state:
@@ -90,7 +108,8 @@ def sole_successor(plan: Plan, step: StepState) -> str | None:
 
 
 def _scopes(plan: Plan, node_id: str, state: dict[str, StepState]) -> list[Scope]:
-    """The loop scopes a node can run in, given the items the enclosing loops have started."""
+    """The scopes a node can run in, given the items (rounds) the enclosing loops (repeats)
+    have started."""
     scopes: list[Scope] = [()]
     for loop in plan.nodes[node_id].loops:
         expanded: list[Scope] = []
@@ -123,7 +142,8 @@ def _readiness(plan: Plan, node_id: str, scope: Scope, state: dict[str, StepStat
 
 def _edge_state(plan: Plan, source: StepState, handle: str, scope: Scope) -> bool | None:
     """True if the edge fired, False if it never will, None if not decided yet."""
-    if plan.nodes[source.node_id].type == "logic.loop" and handle == "each":
+    if handle == plan.nodes[source.node_id].node_type.body_handle:
+        # A body runs once its loop (repeat) has started it: fired for every item (round).
         if source.status == "skipped":
             return False
         return True if source.items_total is not None else None
@@ -143,8 +163,7 @@ def _progress_loops(
         loop_scope = parse_key(key)[1]
         done_items = in_flight = 0
         for i in range(step.items_started):
-            item_keys = {_body_key(plan, member, loop_scope, i) for member in body}
-            if all(k in state and state[k].finished for k in item_keys):
+            if _run_finished(plan, body, loop_scope, i, state):
                 done_items += 1
             else:
                 in_flight += 1
@@ -162,6 +181,41 @@ def _progress_loops(
             state[key] = replace(step, status="succeeded", handles=("done",))
             changed = True
     return changed
+
+
+def _progress_repeats(
+    plan: Plan, repeat_id: str, state: dict[str, StepState], decisions: Decisions
+) -> bool:
+    """A repeat runs its body one round at a time: round i starts once the engine has let it
+    (`items_total` > i) and round i-1 has finished. A finished round with no next one let
+    start goes to the engine (`end_rounds`). A repeat waiting for its delay between rounds
+    (`timer`) has nothing to decide: the sweep wakes it."""
+    changed = False
+    body = plan.body.get(repeat_id, frozenset())
+    for key, step in list(state.items()):
+        # Only a waiting repeat moves on: one pending or running is letting its next round
+        # start (or is run again by a retry).
+        allowed = step.items_total
+        if step.node_id != repeat_id or step.status != "waiting" or step.timer or allowed is None:
+            continue
+        started = step.items_started
+        if started and not _run_finished(plan, body, parse_key(key)[1], started - 1, state):
+            continue
+        if started < allowed:
+            decisions.items_started[key] = started + 1
+            state[key] = replace(step, items_started=started + 1)
+            changed = True
+        elif started and key not in decisions.end_rounds:
+            decisions.end_rounds.append(key)
+    return changed
+
+
+def _run_finished(
+    plan: Plan, body: frozenset[str], scope: Scope, index: int, state: dict[str, StepState]
+) -> bool:
+    """Whether every step of one item (round) of a body has finished."""
+    keys = {_body_key(plan, member, scope, index) for member in body}
+    return all(k in state and state[k].finished for k in keys)
 
 
 def _body_key(plan: Plan, member: str, loop_scope: Scope, index: int) -> str:

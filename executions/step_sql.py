@@ -366,6 +366,7 @@ _STATE_COLUMNS = tuple(
         "error_handled",
         "items_total",
         "items_started",
+        "wake_at",
     )
 )
 
@@ -381,11 +382,12 @@ def step_states(execution_id: Any) -> dict[str, StepState]:
     rows, _ = _run(_states_sql(connection.vendor), [_key(Execution, execution_id)])
     states = {}
     for row in rows:
-        key, node_id, status, handles, error_handled, items_total, items_started = _python(
+        key, node_id, status, handles, error_handled, total, started, wake_at = _python(
             _STATE_COLUMNS, row
         )
+        timer = status == S.WAITING and wake_at is not None
         states[key] = StepState(
-            key, node_id, status, tuple(handles or ()), error_handled, items_total, items_started
+            key, node_id, status, tuple(handles or ()), error_handled, total, started, timer
         )
     return states
 

@@ -24,6 +24,7 @@ class StepRow:
     hint: str
     calls: list[CallLink]  # the runs this step called (action.workflow), oldest first
     wait_mode: str = ""  # a utility.wait step waiting: "webhook" or "approval"
+    progress: str = ""  # a loop's items or a repeat's rounds, e.g. "rounds: 3 · done"
 
 
 def _pretty(value: Any) -> tuple[str, bool]:
@@ -33,9 +34,30 @@ def _pretty(value: Any) -> tuple[str, bool]:
     return (text[:PREVIEW_CHARS], True) if len(text) > PREVIEW_CHARS else (text, False)
 
 
+def _progress(step: Step, node_type: str) -> str:
+    """How far a loop or repeat has got, for its row."""
+    if step.items_total is None:
+        return ""
+    started = step.items_started
+    if node_type == "logic.repeat":
+        if step.status == Step.Status.SUCCEEDED:
+            return f"rounds: {started} · {', '.join(step.handles)}"
+        limit = (step.input or {}).get("max_iterations")
+        return f"rounds: {started} of at most {limit}" if limit else f"rounds: {started}"
+    if node_type == "logic.loop":
+        total = step.items_total
+        return (
+            f"items: {total}"
+            if step.status in Step.FINISHED
+            else f"items: {started} of {total} started"
+        )
+    return ""
+
+
 def step_rows(
     execution: Execution, steps: list[Step], calls: list[CallLink] | None = None
 ) -> list[StepRow]:
+    types = {n.get("id"): n.get("type", "") for n in execution.version.graph.get("nodes", [])}
     starts = [s.started_at for s in steps if s.started_at]
     ends = [s.finished_at for s in steps if s.finished_at] + starts
     origin = min(starts) if starts else None
@@ -65,6 +87,7 @@ def step_rows(
                 hint_for(step.error),
                 [c for c in calls or () if c.step_key == step.key],
                 wait_modes.get(step.node_id, "") if step.status == Step.Status.WAITING else "",
+                _progress(step, types.get(step.node_id, "")),
             )
         )
     return rows

@@ -138,6 +138,38 @@ def test_loop_runs_the_body_per_item_and_collects_results(alice):
     }
 
 
+# --- repeat: a body's last steps are those directly in it ---
+def test_a_loop_whose_body_ends_in_a_nested_loop_collects_its_results(alice):
+    graph = {
+        "nodes": [
+            {"id": "start", "type": "trigger.manual"},
+            {"id": "outer", "type": "logic.loop", "config": {"items": "{{ trigger.rows }}"}},
+            {"id": "inner", "type": "logic.loop", "config": {"items": "{{ item }}"}},
+            {
+                "id": "double",
+                "type": "utility.transform",
+                "config": {"language": "template", "expression": "{{ item * 2 }}"},
+            },
+        ],
+        "edges": [
+            {"source": "start", "target": "outer"},
+            {"source": "outer", "source_handle": "each", "target": "inner"},
+            {"source": "inner", "source_handle": "each", "target": "double"},
+        ],
+    }
+    execution = run(make_workflow(alice, graph), {"rows": [[1, 2], [3]]})
+    assert execution.status == "succeeded", execution.error
+    assert steps_by_key(execution)["outer"].output == {
+        "results": [
+            {"results": [{"result": 2}, {"result": 4}]},
+            {"results": [{"result": 6}]},
+        ]
+    }
+
+
+# --- end repeat ---
+
+
 def test_loop_over_something_that_is_not_a_list_fails_clearly(alice):
     graph = chain({"id": "each", "type": "logic.loop", "config": {"items": "{{ trigger.n }}"}})
     execution = run(make_workflow(alice, graph), {"n": 3})

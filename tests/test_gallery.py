@@ -4,9 +4,11 @@ endpoint (`POST /api/workflows/convert`)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from editor.gallery import TEMPLATES
 from editor.models import Workflow
@@ -76,6 +78,42 @@ def test_the_gallery_covers_the_promised_starting_points():
     assert has({"trigger.webhook", "utility.delay", "action.http"})
     assert has({"trigger.webhook", "logic.switch", "action.http"})
     assert all(n["type"] in NODE_TYPES for t in TEMPLATES.values() for n in t.graph["nodes"])
+
+
+# --- repeat -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poll_until_ready_checks_the_job_until_done_then_fetches_the_result(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    graph = TEMPLATES["poll-until-ready"].new_graph()
+    with recorder() as server:
+        for node in graph["nodes"]:
+            if node["type"] == "action.http":
+                node["config"]["url"] = f"{server.url}/{node['id']}"
+        server.script = [
+            (201, {}, {"id": 7}),
+            (200, {}, {"status": "running"}),
+            (200, {}, {"status": "done"}),
+            (200, {}, {"rows": 3}),
+        ]
+        execution = engine.start_execution(
+            Workflow.create(alice, "Poll", graph=graph), {"report": "sales"}
+        )
+        for _ in range(2):  # each round waits 30 s before it checks, holding no worker
+            assert engine.sweep(now=timezone.now() + timedelta(seconds=31))["woken"] == 1
+        execution.refresh_from_db()
+        paths = [r["path"] for r in server.requests]
+    assert execution.status == "succeeded", execution.error
+    assert paths == ["/start_job", "/check", "/check", "/fetch_result"]
+    steps = steps_by_key(execution)
+    assert steps["until_ready"].output["iterations"] == 2
+    assert steps["fetch_result"].output["body"] == {"rows": 3}
+    assert steps["report_timeout"].status == "skipped"
+    assert {"wait[0]", "check[0]", "wait[1]", "check[1]"} <= set(steps)
+
+
+# --- end repeat ----------------------------------------------------------------------------
 
 
 # --- batch 2, data nodes (a) ----------------------------------------------------------------

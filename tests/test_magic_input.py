@@ -66,6 +66,9 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     # --- wait ---
     "utility.wait": {"mode": "approval", "title": "Refund?", "timeout_seconds": 86400},
     # --- end wait ---
+    # --- repeat ---
+    "logic.repeat": {"until": {"rules": [{"left": "{{ last.body.status }}", "right": "done"}]}},
+    # --- end repeat ---
 }
 
 

@@ -276,6 +276,23 @@ ROUND_TRIPS = [
             "default_handle": "rest",
         },
     ),
+    # --- repeat: until is one rule group, edited with the rule editor ---
+    ("logic.repeat", {"until": {"rules": [{"left": "{{ last.body.status }}", "right": "done"}]}}),
+    (
+        "logic.repeat",
+        {
+            "max_iterations": 30,
+            "delay_seconds": "{{ 5 * (iteration + 1) }}",
+            "until": {
+                "combinator": "or",
+                "rules": [
+                    {"left": "{{ last.status }}", "right": "ready"},
+                    {"combinator": "and", "rules": [{"left": "{{ iteration }}", "right": 3}]},
+                ],
+            },
+        },
+    ),
+    # --- end repeat ---
 ]
 
 

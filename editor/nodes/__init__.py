@@ -55,6 +55,11 @@ from editor.nodes import logic_stop, trigger_error
 from editor.nodes import utility_wait
 
 # --- end wait ---
+# --- repeat: logic.repeat ---
+# isort: split
+from editor.nodes import logic_repeat
+
+# --- end repeat ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -100,6 +105,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- wait ---
         utility_wait,
         # --- end wait ---
+        # --- repeat ---
+        logic_repeat,
+        # --- end repeat ---
     )
 }
 

@@ -3,7 +3,8 @@
 A node type module defines a pydantic `Config`, and a module-level `NODE = NodeType(...)`.
 Templates in config strings are rendered by the engine before `run()` is called, so `run()`
 always sees concrete values, validated again by `Config` — except in `raw_fields` (taken
-literally) and `item_fields` (rendered by the node itself, once per element of its list).
+literally), `item_fields` (rendered by the node itself, once per element of its list) and
+`round_fields` (rendered by the engine after each round of a repeat's body).
 """
 
 from __future__ import annotations
@@ -54,15 +55,25 @@ class NodeType:
     # A node that fails its run on purpose (logic.stop): validation refuses an `on_error` that
     # would turn its failure into output, and its error is never retryable.
     stops_run: bool = False
+    # A node that runs a subgraph as its body (a loop per item, a repeat per round): the handle
+    # that body hangs from. Steps in the body are keyed per run of it: `node[i]`.
+    body_handle: str | None = None
+    # Config fields the engine renders after each round of the node's body (a repeat's `until`),
+    # with `iteration`, `last` and that round's body outputs: left alone before.
+    round_fields: tuple[str, ...] = ()
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose strings are templates rendered before `run()`."""
-        skipped = (*self.raw_fields, *self.item_fields)
+        skipped = (*self.raw_fields, *self.item_fields, *self.round_fields)
         return {k: v for k, v in config.items() if k not in skipped}
 
     def item_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose templates are rendered per element."""
         return {k: v for k, v in config.items() if k in self.item_fields}
+
+    def round_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The part of a config whose templates are rendered after each round of its body."""
+        return {k: v for k, v in config.items() if k in self.round_fields}
 
     @property
     def is_trigger(self) -> bool:

@@ -34,4 +34,5 @@ NODE = NodeType(
     "with every item's result.",
     Config=Config,
     handles=("each", "done"),
+    body_handle="each",
 )

@@ -7,6 +7,7 @@
 | `rounds` | a task's work: claim steps (and a backlog), run them, commit results alone or in rounds |
 | `running` | running a claimed step's node (node code runs in `running.call_node` only) |
 | `outcomes` | what a run came to: a `StepResult` and its values (succeeded, failed, retry) |
+| `repeats` | a repeat's round checked: `until` on its outputs, then done, exhausted or again |
 | `advance` | the state machine's decisions applied, executions finished and admitted, dispatch |
 | `control` | pause, resume, cancel, retry, replay, rerun from a node |
 | `sweeps` | due timers and expired leases (every second), recovery after a restart |

@@ -1,15 +1,15 @@
 """What follows from the steps' states: the state machine's decisions applied, ready steps sent.
 
 Call these while holding the execution row lock. They create the steps that became ready (or
-skipped), finish loops and the execution itself, admit the next execution a workflow's
-concurrency limit held back, and dispatch the ready steps once the transaction commits.
+skipped), finish loops, check the rounds of repeats (`repeats.end_round`), finish the execution,
+admit the next execution a workflow's concurrency limit held back, and dispatch the ready steps
+once the transaction commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from executions import dispatch as dispatch_steps
 from executions import events, step_sql
 from executions.engine import gate
 from executions.engine.leases import lease_until, worker_id
+from executions.engine.repeats import end_round
 from executions.engine.running import Finished, run_trigger
 from executions.engine.wakes import wake
 from executions.models import Execution, Step
@@ -57,7 +58,26 @@ def dispatch(ready: list[int]) -> None:
 def _apply(
     execution: Execution, *, claim: bool, finished: Step | None = None, fresh: bool = False
 ) -> tuple[list[int], Step | None]:
-    """The ids of the steps that became ready, and the one created claimed (with `claim`)."""
+    """The ids of the steps that became ready, and the one created claimed (with `claim`).
+    Decided again as long as repeats finished a round: checking it changes the steps' states."""
+    ready: list[int] = []
+    claimed = None
+    again = True
+    while again:
+        more, step, again = _apply_once(
+            execution, claim=claim and claimed is None, finished=finished, fresh=fresh
+        )
+        ready += more
+        claimed = claimed or step
+        finished, fresh = None, False
+    return ready, claimed
+
+
+def _apply_once(
+    execution: Execution, *, claim: bool, finished: Step | None, fresh: bool
+) -> tuple[list[int], Step | None, bool]:
+    """One round of decisions applied: the steps that became ready, the one claimed, and
+    whether rounds of repeats were checked (then the state machine has more to say)."""
     plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
     target = sole_successor(plan, _state(finished)) if finished is not None else None
     if target is not None:
@@ -97,7 +117,10 @@ def _apply(
     gate.apply(gate.Create(created))
     if decisions.outcome:
         _finish_execution(execution, decisions.outcome, now, plan)
-        return [], None
+        return [], None, False
+    # Checked once this pass's steps are stored: the check reads them, and items_started.
+    for key in decisions.end_rounds:
+        end_round(plan, execution, key, now)
     ready = [s.pk for s in created if s.status == S.PENDING]
     if trigger is not None:  # finished already: what follows from it, in this transaction
         more, successor = _apply(execution, claim=claim and claimed is None, finished=trigger)
@@ -108,7 +131,7 @@ def _apply(
             )
         ready += more
         claimed = claimed or successor
-    return ready, claimed
+    return ready, claimed, bool(decisions.end_rounds)
 
 
 def _state(step: Step) -> StepState:
@@ -120,6 +143,7 @@ def _state(step: Step) -> StepState:
         error_handled=step.error_handled,
         items_total=step.items_total,
         items_started=step.items_started,
+        timer=step.status == S.WAITING and step.wake_at is not None,
     )
 
 
@@ -130,10 +154,10 @@ def _finish_loop(plan: Plan, execution: Execution, key: str, now: datetime) -> N
     sinks = plan.body_sinks.get(loop_id, ())
     sink_keys = [plan.key(sink, (*scope, i)) for sink in sinks for i in range(total)]
     outputs = dict(execution.steps.filter(key__in=sink_keys).values_list("key", "output"))
-    results: list[Any] = []
-    for i in range(total):
-        per_sink = {sink: outputs.get(plan.key(sink, (*scope, i))) for sink in sinks}
-        results.append(next(iter(per_sink.values())) if len(sinks) == 1 else per_sink)
+    results = [
+        plan.body_result(loop_id, {s: outputs.get(plan.key(s, (*scope, i))) for s in sinks})
+        for i in range(total)
+    ]
     values: gate.StepValues = {
         "status": S.SUCCEEDED,
         "output": {"results": results},

@@ -116,7 +116,8 @@ def rerun_from(
         raise IllegalTransition(f"'{node_id}' is not a node of this execution's workflow version.")
     if plan.nodes[node_id].loops:
         raise IllegalTransition(
-            "A rerun cannot start inside a loop body; rerun from the loop node instead."
+            "A rerun cannot start inside the body of a loop or repeat; rerun from the loop or "
+            "repeat node instead."
         )
     upstream = plan.ancestors[node_id]
     reused = [

@@ -27,7 +27,7 @@ from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
 from executions.models import Execution, Step
-from executions.plan import Plan, PlanNode, parse_key, plan_for
+from executions.plan import Plan, PlanNode, Scope, parse_key, plan_for
 from executions.statemachine import FINISHED
 from workfuse.lib import redaction
 
@@ -71,6 +71,8 @@ def run(step: Step) -> StepResult:
             return _run_delay(node, step, execution, context)
         if node.type == "action.workflow":
             return _run_call(node, step, execution, context, attempt_started)
+        if node.type == "logic.repeat":
+            return _run_repeat(node, step, execution, context)
         config = render_config(node, step, execution, context)
         if node.type == "utility.wait":
             assert isinstance(config, WaitConfig)
@@ -236,7 +238,48 @@ def _gather(
         }
         return context, {}, execution.trigger_data
     wanted = {plan.key(a, scope): a for a in plan.ancestors[node.id]}
-    known = step.known
+    outputs, handles = _outputs(step.known, execution, wanted)
+    context = {
+        "trigger": outputs.get(plan.trigger, {}),
+        "nodes": outputs,
+        "execution": _execution_vars(execution),
+        "workflow": _workflow_vars(execution),
+        **_body_variables(plan, execution, node, scope),
+    }
+    inputs = _inputs(plan, node.id, outputs, handles, context)
+    return context, inputs, _primary(inputs)
+
+
+def round_context(plan: Plan, execution: Execution, repeat: Step) -> dict[str, Any]:
+    """What a repeat's round fields (`until`, `delay_seconds`) read once its latest round has
+    finished: what the repeat itself reads, that round's steps directly in the body as
+    `nodes.<id>` (those of a loop or repeat nested in it ran many times: their container's
+    output stands for them), `iteration` (the round's number, from 0) and `last` (the output of
+    the body's last step, or of each last step by id when it ends in several)."""
+    repeat_id, scope = parse_key(repeat.key)
+    node = plan.nodes[repeat_id]
+    finished = repeat.items_started
+    round_scope = (*scope, finished - 1)
+    members = plan.direct_body(repeat_id)
+    wanted = {plan.key(a, scope): a for a in plan.ancestors[repeat_id]}
+    wanted |= {plan.key(m, round_scope): m for m in members}
+    outputs, _ = _outputs({}, execution, wanted)
+    return {
+        "trigger": outputs.get(plan.trigger, {}),
+        "nodes": outputs,
+        "execution": _execution_vars(execution),
+        "workflow": _workflow_vars(execution),
+        **_body_variables(plan, execution, node, scope),
+        "iteration": finished - 1,
+        "last": plan.body_result(repeat_id, outputs),
+    }
+
+
+def _outputs(
+    known: dict[str, Finished], execution: Execution, wanted: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The outputs (and fired handles) by node id of the steps `wanted` (key -> node id) that
+    finished usably. Reads only those `known` does not hold yet, and adds them to it."""
     missing = [key for key in wanted if key not in known]
     if missing:
         for key, node_id, status, output, error_handled, fired in step_sql.step_results(
@@ -253,31 +296,59 @@ def _gather(
         if finished is not None and finished.usable:
             outputs[finished.node_id] = finished.output
             handles[finished.node_id] = finished.handles
-    context = {
-        "trigger": outputs.get(plan.trigger, {}),
-        "nodes": outputs,
-        "execution": _execution_vars(execution),
-        "workflow": _workflow_vars(execution),
-    }
-    if node.loops:
-        innermost = node.loops[-1]
+    return outputs, handles
+
+
+def _body_variables(
+    plan: Plan, execution: Execution, node: PlanNode, scope: Scope
+) -> dict[str, Any]:
+    """`item` and `index` of the innermost loop around the node, `iteration` of the innermost
+    repeat (an inner one hides an outer one's)."""
+    found: dict[str, Any] = {}
+    loop = None
+    for container in node.loops:  # outermost first: an inner one's values win
+        position = scope[len(plan.nodes[container].loops)]
+        if plan.nodes[container].type == "logic.repeat":
+            found["iteration"] = position
+        else:
+            loop, found["index"] = container, position
+    if loop is not None:
         loop_step = (
-            Step.objects.filter(execution=execution, key=plan.key(innermost, scope))
+            Step.objects.filter(execution=execution, key=plan.key(loop, scope))
             .values_list("input", flat=True)
             .first()
             or {}
         )
         items: list[Any] = loop_step.get("items", [])
-        index = scope[len(plan.nodes[innermost].loops)]
-        context["item"], context["index"] = items[index], index
+        found["item"] = items[found["index"]]
+    return found
+
+
+def _inputs(
+    plan: Plan,
+    node_id: str,
+    outputs: dict[str, Any],
+    handles: dict[str, list[str]],
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    """The outputs that reach a node through its active edges, by source. A loop's `each` brings
+    the item; a repeat's `body` brings, every round, what came into the repeat."""
     inputs: dict[str, Any] = {}
-    for source, handle in plan.incoming.get(node.id, ()):
-        if plan.nodes[source].type == "logic.loop" and handle == "each":
-            inputs[source] = context.get("item")
+    for source, handle in plan.incoming.get(node_id, ()):
+        source_node = plan.nodes[source]
+        if handle == source_node.node_type.body_handle:
+            if source_node.type == "logic.loop":
+                inputs[source] = context.get("item")
+            else:
+                inputs[source] = _primary(_inputs(plan, source, outputs, handles, context))
         elif source in outputs and handle in handles.get(source, []):
             inputs[source] = outputs[source]
-    primary = next(iter(inputs.values())) if len(inputs) == 1 else inputs
-    return context, inputs, primary
+    return inputs
+
+
+def _primary(inputs: dict[str, Any]) -> Any:
+    """A node's input: its one active input's output, or all of them by source."""
+    return next(iter(inputs.values())) if len(inputs) == 1 else inputs
 
 
 def _execution_vars(execution: Execution) -> dict[str, Any]:
@@ -343,4 +414,22 @@ def _start_loop(step: Step, items: Any) -> StepResult:
         "items_total": len(items),
         "lease_expires_at": None,
     }
+    return StepResult(step, values)
+
+
+def _run_repeat(
+    node: PlanNode, step: Step, execution: Execution, context: dict[str, Any]
+) -> StepResult:
+    """A repeat step runs to let a round start, then waits while the round runs; after each
+    round the engine checks `until` (executions/engine/repeats.py). First run: its settings
+    checked (the round fields stay templates) and round 0 let start. Woken after the delay
+    between rounds: the next round let start. Run again by a retry after its check failed:
+    the round is checked again."""
+    values: StepValues = {"status": S.WAITING, "wake_at": None, "lease_expires_at": None}
+    if step.items_total is None:
+        values["input"] = render_config(node, step, execution, context).model_dump()
+        values["items_total"] = 1
+    elif step.wake_at is not None:
+        values["items_total"] = step.items_started + 1
+        values["attempt"] = step.attempt - 1  # a wake-up, not another attempt
     return StepResult(step, values)

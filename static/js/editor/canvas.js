@@ -36,6 +36,9 @@ const ICONS = {
   // wait
   "utility.wait": "⏸",
   // end wait
+  // repeat
+  "logic.repeat": "⟳",
+  // end repeat
 };
 
 export function iconFor(type) {

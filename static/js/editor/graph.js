@@ -101,7 +101,10 @@ export function checkConnection(graph, source, handle, target) {
   if (duplicate) return { ok: false, reason: "These nodes are already connected that way." };
   const back = pathBetween(graph, target, source);
   if (back) {
-    return { ok: false, reason: `That would make a cycle: ${[...back, target].join(" → ")}.` };
+    return {
+      ok: false,
+      reason: `That would make a cycle: ${[...back, target].join(" → ")}. To run steps again until something holds, put them after a Repeat node's “body” output.`,
+    };
   }
   return { ok: true, reason: "" };
 }
