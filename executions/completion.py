@@ -48,6 +48,7 @@ class News:
 _waiters: dict[str, set[asyncio.Future[News]]] = {}
 _lock = threading.Lock()
 _subscriptions: dict[asyncio.AbstractEventLoop, asyncio.Future[None]] = {}
+_listeners: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
 _publisher: redis.Redis | None = None
 
 
@@ -182,8 +183,13 @@ async def _subscribed(loop: asyncio.AbstractEventLoop) -> None:
     """This loop's subscription to the channel, started once and confirmed before use."""
     ready = _subscriptions.get(loop)
     if ready is None or (ready.done() and ready.exception() is not None):
+        for closed in [other for other in _subscriptions if other.is_closed()]:
+            _subscriptions.pop(closed, None)  # a closed loop's listener is gone with it
+            _listeners.pop(closed, None)
         ready = _subscriptions[loop] = loop.create_future()
-        loop.create_task(_listen(ready))
+        # The loop holds tasks only weakly: without this reference the listener can be
+        # collected while it waits, and its subscription closes with it.
+        _listeners[loop] = loop.create_task(_listen(ready))
     await asyncio.shield(ready)
 
 
