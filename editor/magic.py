@@ -556,7 +556,7 @@ def field_lines(schema: dict[str, Any]) -> str:
 
 
 def system_prompt(node: Any, node_schema: dict[str, Any], variables: str) -> str:
-    examples = EXAMPLES.get(node.type, [])
+    examples = [*EXAMPLES.get(node.type, []), *node.examples]
     example_text = "\n\n".join(
         f"Request: {request}\nconfig: {json.dumps(config, ensure_ascii=False)}"
         for request, config in examples
