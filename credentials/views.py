@@ -142,7 +142,9 @@ def _test(request: SignedInRequest) -> HttpResponse:
     return redirect("credentials:list")
 
 
-def _place(form: CredentialForm, fields_form: FieldsForm | None, exc: store.CredentialRefused) -> None:
+def _place(
+    form: CredentialForm, fields_form: FieldsForm | None, exc: store.CredentialRefused
+) -> None:
     if fields_form is not None and exc.field.startswith("value"):
         fields_form.place(exc.errors)
     else:

@@ -68,13 +68,14 @@ def send(
     url: str,
     *,
     what: str,
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     headers: dict[str, str] | None = None,
     **body: Any,
 ) -> Reply:
     """One request (`body`: httpx's `json`, `data`, `content` or `params`) and its 2xx answer.
     `what` names the call in messages ("chat.postMessage"); `secret` is the credential in use,
     named when the service refuses it. Raises NodeError."""
+    timeout = timeout or TIMEOUT_SECONDS
     try:
         with netguard.httpx_client() as client:
             request = client.build_request(

@@ -82,4 +82,27 @@ NODE = NodeType(
     run=run,
     credential_kinds=(Webhook.kind,),
     icon="◉",
+    examples=(
+        (
+            "Tell the Discord channel about the new sign-up's email, as 'Signup bot'",
+            {
+                "operation": "send_message",
+                "content": "New sign-up: {{ trigger.body.email }}",
+                "username": "Signup bot",
+            },
+        ),
+        (
+            "Post an embed titled with the order id and its total as description, credential 2",
+            {
+                "credential": 2,
+                "operation": "send_message",
+                "embeds": [
+                    {
+                        "title": "Order {{ trigger.body.id }}",
+                        "description": "Total: {{ trigger.body.total }}",
+                    }
+                ],
+            },
+        ),
+    ),
 )

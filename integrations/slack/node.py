@@ -147,4 +147,51 @@ NODE = NodeType(
     run=run,
     credential_kinds=(BotToken.kind, IncomingWebhook.kind),
     icon="⌗",
+    examples=(
+        (
+            "Post the new order's id and the customer's email from the webhook to #orders, "
+            "with credential 4",
+            {
+                "credential": 4,
+                "operation": "post_message",
+                "channel": "#orders",
+                "text": "New order {{ trigger.body.id }} from {{ trigger.body.email }}",
+            },
+        ),
+        (
+            "Reply 'Resolved' in the thread of the message post_alert sent",
+            {
+                "operation": "post_message",
+                "channel": "{{ nodes.post_alert.channel }}",
+                "thread_ts": "{{ nodes.post_alert.ts }}",
+                "text": "Resolved",
+            },
+        ),
+        (
+            "Change the message post_alert sent to say the incident is closed",
+            {
+                "operation": "update_message",
+                "channel": "{{ nodes.post_alert.channel }}",
+                "ts": "{{ nodes.post_alert.ts }}",
+                "text": "Incident closed",
+            },
+        ),
+        (
+            "Share the CSV from the report node as report.csv in channel C0123456789",
+            {
+                "operation": "upload_text_file",
+                "channels": ["C0123456789"],
+                "filename": "report.csv",
+                "content": "{{ nodes.report.result }}",
+            },
+        ),
+        (
+            "Post the alert's title through our Slack incoming webhook (credential 9)",
+            {
+                "credential": 9,
+                "operation": "post_webhook_message",
+                "text": ":rotating_light: {{ trigger.body.title }}",
+            },
+        ),
+    ),
 )

@@ -73,4 +73,25 @@ NODE = NodeType(
     run=run,
     credential_kinds=(BotToken.kind,),
     icon="✈",
+    examples=(
+        (
+            "Message the Telegram chat from the webhook body that order <id> shipped, the id "
+            "in bold, with credential 5",
+            {
+                "credential": 5,
+                "operation": "send_message",
+                "chat_id": "{{ trigger.body.chat_id }}",
+                "text": "Order <b>{{ trigger.body.id }}</b> shipped",
+                "parse_mode": "HTML",
+            },
+        ),
+        (
+            "Post the summary from the summarise node to the @ops_news channel",
+            {
+                "operation": "send_message",
+                "chat_id": "@ops_news",
+                "text": "{{ nodes.summarise.response }}",
+            },
+        ),
+    ),
 )
