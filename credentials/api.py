@@ -26,11 +26,12 @@ def _integration_fields() -> str:
     """Each integration kind's fields, for the API's description (secret ones marked)."""
     lines = []
     for kind in registry.KINDS.values():
+        infos = kind.Fields.model_fields
         fields = ", ".join(
             name
-            + (" (secret)" if is_secret(info.annotation) else "")
-            + ("" if info.is_required() else " (optional)")
-            for name, info in kind.Fields.model_fields.items()
+            + (" (secret)" if is_secret(infos[name].annotation) else "")
+            + ("" if infos[name].is_required() else " (optional)")
+            for name in kind.field_names
         )
         lines.append(f"'{kind.kind}' ({kind.label}): {{{fields}}}")
     return "; ".join(lines)

@@ -61,7 +61,8 @@ class FieldsForm(forms.Form):
         super().__init__(*args, prefix="value", **kwargs)
         self.kind = kind
         self.needed: set[str] = set()  # shown with a star
-        for name, info in kind.Fields.model_fields.items():
+        for name in kind.field_names:
+            info = kind.Fields.model_fields[name]
             secret = is_secret(info.annotation)
             attrs = dict(SECRET_INPUT)
             if secret and editing:

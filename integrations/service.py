@@ -130,6 +130,12 @@ class CredentialKind:
     def secret_fields(self) -> tuple[str, ...]:
         return tuple(n for n, f in self.Fields.model_fields.items() if is_secret(f.annotation))
 
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The secret fields, then the settings (a form shows them in this order)."""
+        others = [n for n in self.Fields.model_fields if n not in self.secret_fields]
+        return (*self.secret_fields, *others)
+
     def split(self, value: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
         """`value` (the fields by name) validated, as (secret fields, settings); empty optional
         fields are left out. Raises pydantic's ValidationError."""
