@@ -57,8 +57,10 @@ class FieldsForm(forms.Form):
     when `editing` an existing credential, a secret left empty keeps its value, and the other
     fields show their current settings."""
 
+    prefix = "value"
+
     def __init__(self, kind: CredentialKind, *args: Any, editing: bool = False, **kwargs: Any):
-        super().__init__(*args, prefix="value", **kwargs)
+        super().__init__(*args, **kwargs)
         self.kind = kind
         self.needed: set[str] = set()  # shown with a star
         for name in kind.field_names:

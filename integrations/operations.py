@@ -77,16 +77,6 @@ class OperationConfig(NodeConfig):
             raise field_errors(self, {name: message for name in missing})
         return self
 
-    @classmethod
-    def fields_for(cls, operation: str) -> list[str]:
-        """The fields `operation` uses: those without an `operations` list, and those whose
-        list names it."""
-        return [
-            name
-            for name, info in cls.model_fields.items()
-            if operation in extra_of(info).get("operations", (operation,))
-        ]
-
 
 def json_list(value: Any, what: str) -> Any:
     """A field holding a JSON list of objects (Slack blocks, Discord embeds): a list, JSON text
