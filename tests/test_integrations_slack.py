@@ -368,3 +368,27 @@ def test_a_revoked_token_fails_the_run_at_once(alice, slack):
     assert execution.status == "failed"
     assert "did not accept the credential “Acme Slack” (invalid_auth)" in execution.error
     assert len(slack.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gallery_starter_posts_big_orders_only(alice, slack):
+    from editor.gallery import TEMPLATES
+
+    credential = store.create(
+        alice, "Acme Slack", "slack", {"bot_token": BOT_TOKEN, "base_url": slack.api_url}
+    )
+    graph = TEMPLATES["big-orders-to-slack"].new_graph()
+    notify = next(n for n in graph["nodes"] if n["type"] == SLACK)
+    notify["config"]["credential"] = credential.pk
+    workflow = make_workflow(alice, graph)
+    order = {"id": 7, "total": 900, "customer": {"email": "ada@example.com"}}
+
+    big = engine.start_execution(workflow, {"body": order})
+    small = engine.start_execution(workflow, {"body": {**order, "id": 8, "total": 20}})
+
+    big.refresh_from_db()
+    small.refresh_from_db()
+    assert (big.status, small.status) == ("succeeded", "succeeded")
+    [posted] = slack.messages
+    assert posted.channel.startswith("C") and posted.text == "Big order 7: 900 from ada@example.com"
+    assert posted.blocks[0]["text"]["text"] == "*Big order 7*\n900 from ada@example.com"
