@@ -51,6 +51,10 @@ class RotateForm(forms.Form):
         return data.get("value", "")
 
 
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 class FieldsForm(forms.Form):
     """An integration credential's fields, from its kind's model, posted as `value-<field>`
     (the API's `value.<field>`). Secret fields are password inputs that never show a value;
@@ -70,7 +74,7 @@ class FieldsForm(forms.Form):
             if secret and editing:
                 attrs["placeholder"] = "Unchanged unless you type a new one"
             field = forms.CharField(
-                label=field_label(name).capitalize(),
+                label=_sentence(field_label(name)),
                 required=False,  # the kind's model decides, with messages naming the field
                 help_text=info.description or "",
                 widget=forms.PasswordInput(attrs=attrs) if secret else forms.TextInput(),

@@ -146,7 +146,7 @@ NODE = NodeType(
     Config=Config,
     run=run,
     credential_kinds=(BotToken.kind, IncomingWebhook.kind),
-    icon="⌗",
+    icon="✱",
     examples=(
         (
             "Post the new order's id and the customer's email from the webhook to #orders, "
