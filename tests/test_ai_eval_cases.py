@@ -84,7 +84,11 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
         "filename": "report.csv",
         "content": "{{ nodes.report.result }}",
     },
-    "slack-webhook": {"credential": 9, "operation": "post_webhook_message", "text": "Backup failed"},
+    "slack-webhook": {
+        "credential": 9,
+        "operation": "post_webhook_message",
+        "text": "Backup failed",
+    },
     "discord-announce": {
         "content": "v{{ trigger.body.version }} is live",
         "username": "Release bot",
