@@ -65,7 +65,12 @@ class ApiFields(CredentialFields):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
-        return http_url(value) if value else None
+        if not value:
+            return None
+        if urlsplit(value.strip()).password is not None:
+            # A setting is shown and never scrubbed: a password belongs in a secret field.
+            raise ValueError("must not hold a password: it is shown on the page")
+        return http_url(value)
 
 
 F = TypeVar("F", bound=CredentialFields)

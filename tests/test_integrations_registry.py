@@ -113,6 +113,14 @@ def test_split_puts_secret_fields_apart_from_settings():
     assert KIND.field_names == ("key", "base_url", "region")
 
 
+def test_a_base_url_is_an_http_url_without_a_password():
+    with pytest.raises(ValidationError, match="must be an http:// or https:// URL with a host"):
+        Fields.model_validate({"key": "k", "base_url": "acme.example"})
+    with pytest.raises(ValidationError, match="must not hold a password") as caught:
+        Fields.model_validate({"key": "k", "base_url": "https://me:pw-1234@acme.example"})
+    assert "pw-1234" not in str(caught.value.errors()[0]["msg"])
+
+
 def test_read_fields_joins_them_again_and_names_a_credential_that_no_longer_fits():
     secret = Secret("acme", {"key": "k-123"}, {"region": "us"}, name="Acme prod")
     fields = read_fields(Fields, secret)
