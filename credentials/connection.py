@@ -27,10 +27,6 @@ class NotTestable(Exception):
     """The credential is of a base kind: no service to ask."""
 
 
-def testable(credential: Credential) -> bool:
-    return registry.credential_kind(credential.kind) is not None
-
-
 def test(credential: Credential, request: HttpRequest | None = None) -> Result:
     """Ask the service whether it accepts the credential. Raises NotTestable for base kinds and
     VaultError when the vault does not answer."""
