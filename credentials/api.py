@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from credentials import store
+from credentials import connection, store
 from credentials.models import Credential
 from credentials.vault import VaultError
+from integrations import registry
+from integrations.service import is_secret
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.params import Pagination, RowId
 from workfuse.lib.requests import ApiRequest
@@ -20,20 +22,42 @@ from workfuse.lib.requests import ApiRequest
 router = Router(tags=["credentials"])
 
 
+def _integration_fields() -> str:
+    """Each integration kind's fields, for the API's description (secret ones marked)."""
+    lines = []
+    for kind in registry.KINDS.values():
+        infos = kind.Fields.model_fields
+        fields = ", ".join(
+            name
+            + (" (secret)" if is_secret(infos[name].annotation) else "")
+            + ("" if infos[name].is_required() else " (optional)")
+            for name in kind.field_names
+        )
+        lines.append(f"'{kind.kind}' ({kind.label}): {{{fields}}}")
+    return "; ".join(lines)
+
+
 class CredentialIn(Schema):
     name: str = Field(..., max_length=100)
-    kind: Credential.Kind
+    kind: str = Field(
+        ...,
+        description="api_key, bearer, basic, header, ai_provider or webhook_secret, or an "
+        "integration's kind (" + ", ".join(registry.KINDS) + ").",
+    )
     value: Any = Field(
         ...,
-        description="The secret: a string, or {username, password} for kind 'basic'. "
-        "Write-only: it is never returned.",
+        description="The secret: a string, or {username, password} for kind 'basic'. For an "
+        "integration's kind, an object of its fields: " + _integration_fields() + ". Secret "
+        "fields are write-only (never returned); the others are returned as `settings`.",
     )
 
 
 class CredentialUpdate(Schema):
     name: str | None = Field(None, max_length=100, description="A new name.")
     value: Any = Field(
-        None, description="A new value (rotation): the reference stays, workflows don't change."
+        None,
+        description="A new value (rotation): the reference stays, workflows don't change. For "
+        "an integration's kind, only the fields given change (null clears an optional one).",
     )
 
 
@@ -41,10 +65,18 @@ class CredentialOut(Schema):
     id: int
     name: str
     kind: str
+    settings: dict[str, Any] = Field(
+        description="An integration credential's non-secret fields (base_url, ...)."
+    )
     created_at: datetime
     updated_at: datetime
     rotated_at: datetime | None
     last_used_at: datetime | None
+
+
+class TestResult(Schema):
+    ok: bool
+    message: str = Field(description="The service's answer, in a sentence.")
 
 
 class WorkflowRef(Schema):
@@ -60,9 +92,8 @@ def _call(action: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return action(*args, **kwargs)
     except store.CredentialRefused as exc:
-        raise ApiError(
-            400, "invalid", exc.message, [{"field": exc.field, "message": exc.message}]
-        ) from exc
+        details = [{"field": field, "message": message} for field, message in exc.errors]
+        raise ApiError(400, "invalid", exc.message, details) from exc
     except store.CredentialInUse as exc:
         raise ApiError(
             409, "in_use", str(exc), [{"id": w.pk, "name": w.name} for w in exc.workflows]
@@ -104,3 +135,19 @@ def delete_credential(request: ApiRequest, credential_id: RowId) -> Status[None]
 @router.get("/{credential_id}/usage", response=list[WorkflowRef], summary="Workflows that use it")
 def credential_usage(request: ApiRequest, credential_id: RowId) -> list[Any]:
     return store.usage(_own(request, credential_id))
+
+
+@router.post(
+    "/{credential_id}/test",
+    response=TestResult,
+    summary="Test connection: a harmless real call to the service",
+    description="For an integration's credential: asks the service whether it accepts the "
+    "credential (Slack auth.test, Telegram getMe, ...). `ok` is false with the service's own "
+    "words when it does not. Base kinds (api_key, bearer, ...) answer 400 not_testable.",
+)
+def test_credential(request: ApiRequest, credential_id: RowId) -> connection.Result:
+    credential = _own(request, credential_id)
+    try:
+        return _call(connection.test, credential, request)
+    except connection.NotTestable as exc:
+        raise ApiError(400, "not_testable", str(exc)) from exc

@@ -7,9 +7,19 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from integrations import registry
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The base kinds, then one or more per integration (integrations/registry.py): a service
+    added there needs no migration here."""
+    return [*Credential.Kind.choices, *registry.kind_choices()]
+
 
 class Credential(models.Model):
     class Kind(models.TextChoices):
+        """The base kinds: a secret any HTTP call or webhook can use."""
+
         API_KEY = "api_key", "API key"
         BEARER = "bearer", "Bearer token"
         BASIC = "basic", "Username and password"
@@ -22,7 +32,10 @@ class Credential(models.Model):
     )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=kind_choices)
+    # An integration credential's non-secret fields (base_url, ...): shown and editable. Its
+    # secret fields are in the vault with every other value.
+    settings = models.JSONField(default=dict, blank=True)
     # Where the value lives: an AWS Secrets Manager ARN, or `local:<id>` for the local vault.
     secret_ref = models.CharField(max_length=500, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

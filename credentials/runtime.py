@@ -46,7 +46,9 @@ def resolve(
         execution=execution_id,
         node=node_id,
     )
-    return Secret(kind=credential.kind, value=value)
+    return Secret(
+        kind=credential.kind, value=value, settings=dict(credential.settings), name=credential.name
+    )
 
 
 def owned_credentials(owner: User) -> dict[int, str]:

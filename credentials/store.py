@@ -10,17 +10,24 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from pydantic import ValidationError
 
 from accounts.models import SecurityEvent
-from credentials.models import Credential
+from credentials.models import Credential, kind_choices
 from credentials.vault import VaultError, get_vault
+from integrations import registry
+from integrations.service import CredentialKind, field_label
+
+MAX_VALUE_LENGTH = 60_000
 
 
 class CredentialRefused(Exception):
-    """A user mistake, with a message naming the field."""
+    """A user mistake, with a message naming the field (`value.<name>` for a field of an
+    integration's credential). `errors` lists every (field, message), the first one included."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, errors: list[tuple[str, str]] | None = None):
         self.field, self.message = field, message
+        self.errors = errors or [(field, message)]
         super().__init__(message)
 
 
@@ -49,9 +56,44 @@ def encode_value(kind: str, value: Any) -> str:
         return json.dumps(pair)
     if not isinstance(value, str) or not value.strip():
         raise CredentialRefused("value", "Enter the secret value.")
-    if len(value) > 60_000:
+    if len(value) > MAX_VALUE_LENGTH:
         raise CredentialRefused("value", "The value is longer than 60,000 characters.")
     return _text(value.strip())
+
+
+def encode_fields(kind: CredentialKind, value: Any) -> tuple[str, dict[str, Any]]:
+    """An integration credential's fields, checked by its model: what goes into the vault (the
+    secret fields as JSON) and the settings kept on the row (the others)."""
+    if not isinstance(value, dict):
+        names = ", ".join(kind.Fields.model_fields)
+        raise CredentialRefused(
+            "value", f"A {kind.label} credential's value is an object of its fields: {names}."
+        )
+    try:
+        secrets, settings = kind.split(value)
+    except ValidationError as exc:
+        errors = [_field_error(kind, error) for error in exc.errors()]
+        raise CredentialRefused(*errors[0], errors=errors) from None
+    encoded = _text(json.dumps(secrets, ensure_ascii=False))
+    if len(encoded) + len(json.dumps(settings)) > MAX_VALUE_LENGTH:
+        raise CredentialRefused("value", "The fields are longer than 60,000 characters in all.")
+    return encoded, settings
+
+
+def _field_error(kind: CredentialKind, error: Any) -> tuple[str, str]:
+    """(field, message) for one of pydantic's errors; never quoting the input (a secret)."""
+    name = str(error["loc"][0]) if error["loc"] else ""
+    label = field_label(name)
+    if error["type"] in ("missing", "too_short"):
+        message = f"Enter the {label}."
+    elif error["type"] == "extra_forbidden":
+        names = ", ".join(kind.Fields.model_fields)
+        message = f"Unknown field '{name}': a {kind.label} credential has {names}."
+    elif error["type"] in ("string_type", "string_sub_type"):
+        message = f"The {label} must be text."
+    else:
+        message = f"The {label} {error['msg'].removeprefix('Value error, ')}."
+    return (f"value.{name}" if name else "value", message)
 
 
 def _text(value: str) -> str:
@@ -67,7 +109,10 @@ def _text(value: str) -> str:
 
 
 def decode_value(kind: str, stored: str) -> Any:
-    return json.loads(stored) if kind == Credential.Kind.BASIC else stored
+    """The value as a step reads it: basic auth and integrations' secret fields as a dict."""
+    if kind == Credential.Kind.BASIC or registry.credential_kind(kind) is not None:
+        return json.loads(stored)
+    return stored
 
 
 def _check_name(owner: User, name: str, exclude: int | None = None) -> str:
@@ -84,18 +129,31 @@ def _check_name(owner: User, name: str, exclude: int | None = None) -> str:
     return name
 
 
+def _encode(kind: str, value: Any) -> tuple[str, dict[str, Any]]:
+    """(what goes into the vault, the settings kept on the row) for a value of `kind`."""
+    integration = registry.credential_kind(kind)
+    if integration is not None:
+        return encode_fields(integration, value)
+    return encode_value(kind, value), {}
+
+
+def kinds() -> list[str]:
+    return [kind for kind, _ in kind_choices()]
+
+
 def create(
     owner: User, name: str, kind: str, value: Any, request: HttpRequest | None = None
 ) -> Credential:
-    if kind not in Credential.Kind.values:
+    if kind not in kinds():
         raise CredentialRefused(
-            "kind", f"Unknown kind '{kind}'; choose one of {', '.join(Credential.Kind.values)}."
+            "kind", f"Unknown kind '{kind}'; choose one of {', '.join(kinds())}."
         )
     name = _check_name(owner, name)
-    credential = Credential(owner=owner, name=name, kind=kind)
+    encoded, settings = _encode(kind, value)
+    credential = Credential(owner=owner, name=name, kind=kind, settings=settings)
     vault = get_vault()
     credential.secret_ref = vault.create(
-        owner.pk, str(credential.uuid), encode_value(kind, value), tags={"workfuse:kind": kind}
+        owner.pk, str(credential.uuid), encoded, tags={"workfuse:kind": kind}
     )
     try:
         with transaction.atomic():
@@ -115,10 +173,18 @@ def create(
 
 
 def rotate(credential: Credential, value: Any, request: HttpRequest | None = None) -> None:
-    """A new value behind the same reference: workflows using it don't change."""
-    get_vault().put(credential.secret_ref, encode_value(credential.kind, value))
+    """A new value behind the same reference: workflows using it don't change. For an
+    integration, `value` holds the fields to change: the others keep their value (a setting
+    such as base_url is cleared with null or "")."""
+    vault = get_vault()
+    integration = registry.credential_kind(credential.kind)
+    if integration is not None:
+        value = _with_current_fields(credential, integration, value)
+    encoded, settings = _encode(credential.kind, value)
+    vault.put(credential.secret_ref, encoded)
+    credential.settings = settings
     credential.rotated_at = timezone.now()
-    credential.save(update_fields=["rotated_at", "updated_at"])
+    credential.save(update_fields=["settings", "rotated_at", "updated_at"])
     SecurityEvent.record(
         SecurityEvent.Kind.CREDENTIAL_ROTATED,
         user=credential.owner,
@@ -126,6 +192,15 @@ def rotate(credential: Credential, value: Any, request: HttpRequest | None = Non
         credential=credential.pk,
         name=credential.name,
     )
+
+
+def _with_current_fields(credential: Credential, kind: CredentialKind, value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value  # refused by encode_fields, naming the fields
+    current = {**decode_value(credential.kind, get_vault().get(credential.secret_ref))}
+    current.update(credential.settings)
+    known = {k: v for k, v in current.items() if k in kind.Fields.model_fields}
+    return {**known, **value}
 
 
 def rename(credential: Credential, name: str) -> None:

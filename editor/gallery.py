@@ -902,6 +902,50 @@ _TEMPLATES = [
         },
     ),
     # --- end repeat ---
+    # --- integrations: a starter using Slack ---
+    Template(
+        slug="big-orders-to-slack",
+        name="Tell Slack about big orders",
+        description="Receive orders by webhook and post the ones over 500 to a Slack channel, "
+        "with a Block Kit summary. Add a Slack bot token on the Credentials page "
+        "and pick it in the Slack node.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("hook", "trigger.webhook", "New order", 0, methods=["POST"]),
+                _node(
+                    "big",
+                    "logic.condition",
+                    "Over 500?",
+                    1,
+                    rules=_rules("{{ trigger.body.total }}", "gt", 500),
+                ),
+                _node(
+                    "notify",
+                    "app.slack",
+                    "Post to #sales",
+                    2,
+                    row=-1,
+                    operation="post_message",
+                    channel="#sales",
+                    text="Big order {{ trigger.body.id }}: {{ trigger.body.total }} from "
+                    "{{ trigger.body.customer.email }}",
+                    blocks=[
+                        {
+                            "type": "section",
+                            "text": {
+                                "type": "mrkdwn",
+                                "text": "*Big order {{ trigger.body.id }}*\n"
+                                "{{ trigger.body.total }} from {{ trigger.body.customer.email }}",
+                            },
+                        }
+                    ],
+                ),
+            ],
+            "edges": [_edge("hook", "big"), _edge("big", "notify", "true")],
+        },
+    ),
+    # --- end integrations ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

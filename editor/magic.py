@@ -358,6 +358,8 @@ Rules:
   the user named no credential, leave "credential" out and say so in "reasoning".
 - When the request is ambiguous, pick the most likely reading, lower "confidence" and explain
   in "reasoning".
+- A node with an "operation" field (an app such as Slack): choose the operation first, then set
+  only the fields listed for that operation, and every field required for it.
 """
 
 
@@ -550,13 +552,17 @@ def field_lines(schema: dict[str, Any]) -> str:
             parts.append(f"default {json.dumps(spec['default'])}")
         if "enum" in spec:
             parts.append("one of " + ", ".join(json.dumps(v) for v in spec["enum"]))
+        if "operations" in spec:  # an app node's field (integrations/operations.py)
+            parts.append("only for operation " + " or ".join(spec["operations"]))
+        if spec.get("required_for"):
+            parts.append("required for " + " and ".join(spec["required_for"]))
         description = spec.get("description")
         lines.append(", ".join(parts) + (f": {description}" if description else ""))
     return "\n".join(lines)
 
 
 def system_prompt(node: Any, node_schema: dict[str, Any], variables: str) -> str:
-    examples = EXAMPLES.get(node.type, [])
+    examples = [*EXAMPLES.get(node.type, []), *node.examples]
     example_text = "\n\n".join(
         f"Request: {request}\nconfig: {json.dumps(config, ensure_ascii=False)}"
         for request, config in examples

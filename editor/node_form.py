@@ -20,6 +20,12 @@ a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting.
 does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
 lost.
 
+Operations: a field whose schema lists `operations` (the app nodes of integrations/, DESIGN §11)
+belongs to those values of the config's `operation`: only the chosen operation's fields are
+shown, those it lists in `required_for` are marked required, the `operation` select re-renders
+the form when it changes (`rerender`), and applying the form drops the fields the chosen
+operation does not use.
+
 Every field posts `f:<name>` (hidden markers for toggles, multi and key/value lists), so a field
 absent from the post is left as it was. An emptied field drops its key and the default applies;
 a value equal to the default is only written when the config had that key already, so a config
@@ -94,6 +100,7 @@ class FormField:
     columns: list[Column] = field(default_factory=list)  # a `rows` field's keys
     per_item: bool = False  # its templates see `item` and `index` (NodeType.item_fields)
     match: str = "and"  # a `ruleset`'s combinator: all of its rules must hold, or any
+    rerender: bool = False  # changing it changes which fields the form shows (operation)
 
     @property
     def input_name(self) -> str:
@@ -155,8 +162,12 @@ def fields_for(
     required = set(schema.get("required") or ())
     defs = schema.get("$defs") or {}
     model_fields = _model_fields(node_type)
+    properties = schema.get("properties") or {}
+    operation = _operation(node_type, config)
     fields = []
-    for name, prop in (schema.get("properties") or {}).items():
+    for name, prop in properties.items():
+        if not _used_by(prop, operation):
+            continue
         model_field = model_fields[name]
         optional = not model_field.is_required()
         default = model_field.get_default(call_default_factory=True) if optional else None
@@ -165,10 +176,11 @@ def fields_for(
             kind=_kind(name, prop, node_type, defs),
             label=_label(name),
             help=str(prop.get("description") or ""),
-            required=name in required,
+            required=name in required or operation in prop.get("required_for", ()),
             nullable=optional and default is None,
             default=default,
             per_item=name in node_type.item_fields,
+            rerender=name == "operation" and any("operations" in p for p in properties.values()),
         )
         _describe(form_field, prop, node_type, credentials or [], defs)
         if form_field.kind == "workflow":
@@ -223,6 +235,11 @@ def config_from_form(
             config.pop(form_field.name, None)
         elif form_field.name in base or value != form_field.default:
             config[form_field.name] = value
+    properties = node_type.Config.model_json_schema().get("properties") or {}
+    operation = _operation(node_type, config)
+    unused = [name for name in config if not _used_by(properties.get(name, {}), operation)]
+    for name in unused:
+        del config[name]
     return config, problems
 
 
@@ -287,6 +304,19 @@ def place_errors(
 def _model_fields(node_type: NodeType) -> dict[str, Any]:
     """The Config's fields by the name the schema and configs use (the alias, as `from`)."""
     return {(f.alias or name): f for name, f in node_type.Config.model_fields.items()}
+
+
+def _operation(node_type: NodeType, config: dict[str, Any]) -> Any:
+    """The config's `operation` (its default when unset), or None for node types without one."""
+    field = _model_fields(node_type).get("operation")
+    if field is None:
+        return None
+    return config.get("operation", field.get_default(call_default_factory=True))
+
+
+def _used_by(prop: dict[str, Any], operation: Any) -> bool:
+    """Whether a field belongs to the chosen operation (fields listing no operations always do)."""
+    return "operations" not in prop or operation in prop["operations"]
 
 
 def _label(name: str) -> str:

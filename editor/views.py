@@ -321,7 +321,8 @@ def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     targets = trigger_workflow.call_targets(request.user) if node_type.calls_workflow else None
     fields = node_form.fields_for(node_type, config, credentials, targets)
     checked = None
-    if action == "apply" or post.get("validate"):
+    # `quiet`: an apply that only re-renders the form (the operation changed), not checked yet.
+    if (action == "apply" and not post.get("quiet")) or post.get("validate"):
         checked = node_form.check(
             node_type, config, node_id=node_id, graph=graph, owner=request.user
         )

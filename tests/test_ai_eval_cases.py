@@ -4,7 +4,7 @@ the data nodes and rule groups), so a failing check in a real run is the model's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -61,6 +61,51 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
             },
         ]
     },
+    # --- integrations: app.slack, app.discord, app.telegram ---
+    "slack-post-channel": {
+        "credential": 4,
+        "channel": "#orders",
+        "text": "New order {{ trigger.body.id }} from {{ trigger.body.email }}",
+    },
+    "slack-thread-reply": {
+        "channel": "{{ nodes.alert.channel }}",
+        "thread_ts": "{{ nodes.alert.ts }}",
+        "text": "Fixed",
+    },
+    "slack-update": {
+        "operation": "update_message",
+        "channel": "{{ nodes.alert.channel }}",
+        "ts": "{{ nodes.alert.ts }}",
+        "text": "Deploy finished",
+    },
+    "slack-upload": {
+        "operation": "upload_text_file",
+        "channels": ["C024BE91L"],
+        "filename": "report.csv",
+        "content": "{{ nodes.report.result }}",
+    },
+    "slack-webhook": {
+        "credential": 9,
+        "operation": "post_webhook_message",
+        "text": "Backup failed",
+    },
+    "discord-announce": {
+        "content": "v{{ trigger.body.version }} is live",
+        "username": "Release bot",
+    },
+    "discord-embed": {
+        "embeds": [
+            {"title": "Order {{ trigger.body.id }}", "description": "{{ trigger.body.total }}"}
+        ]
+    },
+    "telegram-html": {
+        "credential": 5,
+        "chat_id": "{{ trigger.body.chat_id }}",
+        "text": "Order <b>{{ trigger.body.id }}</b> shipped",
+        "parse_mode": "HTML",
+    },
+    "telegram-channel": {"chat_id": "@ops_news", "text": "{{ nodes.summarise.response }}"},
+    # --- end integrations ---
 }
 
 
@@ -84,3 +129,17 @@ def test_a_right_answer_passes_every_check(case_id):
     NODE_TYPES[case["node_type"]].Config.model_validate(RIGHT_ANSWERS[case_id])
     config = ai_eval.effective_config(case["node_type"], RIGHT_ANSWERS[case_id])
     assert [c for c in case["checks"] if not ai_eval.check(config, *c)] == []
+
+
+def test_every_operation_of_every_app_has_a_case():
+    from integrations import registry
+
+    for service in registry.SERVICES:
+        node = service.node
+        operations = set(get_args(node.Config.model_fields["operation"].annotation))
+        answered = {
+            node.Config.model_validate(RIGHT_ANSWERS[case_id]).operation
+            for case_id, case in CASES.items()
+            if case["node_type"] == node.type and case_id in RIGHT_ANSWERS
+        }
+        assert operations <= answered, f"{node.type}: no case for {operations - answered}"

@@ -66,8 +66,10 @@ def test_create_answers_201_with_the_credential_but_not_its_value(
         "updated_at",
         "rotated_at",
         "last_used_at",
+        "settings",
     }
     assert body["name"] == "Stripe" and body["kind"] == "bearer"
+    assert body["settings"] == {}  # a base kind has no settings: its value is all secret
     assert body["rotated_at"] is None and body["last_used_at"] is None
     assert "sk-test-51Hx9q" not in response.content.decode()
     credential = Credential.objects.get(pk=body["id"])

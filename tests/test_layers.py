@@ -14,7 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # Lower layers first; a module may import its own layer and the layers below it.
-LAYERS = ["workfuse.lib", "accounts", "credentials", "aiconfig", "editor", "executions"]
+LAYERS = [
+    "workfuse.lib",
+    "integrations",
+    "accounts",
+    "credentials",
+    "aiconfig",
+    "editor",
+    "executions",
+]
 # The project package (settings, urls, asgi, the API assembly, the Celery app, `serve`) wires
 # the apps together: it sits above all of them and no app imports it (except `workfuse.lib`).
 PROJECT = "workfuse"
@@ -97,6 +105,9 @@ def test_the_rule_sees_function_level_and_relative_imports(tmp_path: Path) -> No
         ("credentials.store", "editor.models", False),
         ("aiconfig.providers", "credentials.runtime", True),
         ("workfuse.lib.netguard", "credentials.models", False),
+        ("credentials.store", "integrations.registry", True),
+        ("integrations.slack.node", "editor.nodes.base", False),
+        ("integrations.http", "workfuse.lib.netguard", True),
         ("editor.api", "workfuse.api", False),
         ("workfuse.urls", "executions.webhooks", True),
     ],

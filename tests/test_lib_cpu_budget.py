@@ -18,10 +18,11 @@ def spin() -> None:
 
 
 def test_a_busy_loop_is_stopped_at_the_budget():
-    started = time.monotonic()
+    started = time.thread_time()  # the budget's clock: this thread's CPU time
     with pytest.raises(BudgetExceeded), cpu_budget(0.2):
         spin()
-    assert 0.15 < time.monotonic() - started < 1.0
+    # The watchdog polls every 20 ms, and on a busy machine it may itself wait for a core.
+    assert 0.15 < time.thread_time() - started < 0.6
 
 
 def test_waiting_costs_no_budget():

@@ -99,3 +99,32 @@ def test_registered_secrets_are_scrubbed_from_log_records_only_while_registered(
     assert first.getMessage() == f"calling with {MASK}"
     assert secret not in (second.exc_text or "") and MASK in (second.exc_text or "")
     assert after.getMessage() == f"after {secret}"
+
+
+@pytest.mark.parametrize(
+    ("url", "part"),
+    [
+        (
+            "https://discord.com/api/webhooks/1234/tok3n-Of-Sixty-Chars-xyz",
+            "tok3n-Of-Sixty-Chars-xyz",
+        ),
+        ("https://hooks.slack.com/services/T0/B0/abcdefABCDEF123456", "abcdefABCDEF123456"),
+        (
+            "https://chat.example.com/v1/spaces/AAA/messages?key=k3y-0123456789abcd&x=1",
+            "k3y-0123456789abcd",
+        ),
+        ("https://bot:pa55word-0123456789@example.com/", "pa55word-0123456789"),
+    ],
+)
+def test_the_secret_parts_of_a_secret_url_are_scrubbed_on_their_own(url: str, part: str) -> None:
+    echoed = f"webhook {part} is live"
+    assert scrub(echoed, forms_of({"webhook_url": url})) == f"webhook {MASK} is live"
+    assert scrub(echoed, forms_of(url)) == f"webhook {MASK} is live"
+
+
+def test_short_url_parts_and_plain_text_are_not_secret_parts() -> None:
+    assert redaction.url_parts("https://hooks.slack.com/services/T0/B0/short") == []
+    assert redaction.url_parts("just-a-long-token-without-a-scheme-0123") == []
+    assert scrub("posted to services and webhooks", forms_of("https://x.example/services")) == (
+        "posted to services and webhooks"
+    )

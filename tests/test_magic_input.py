@@ -72,6 +72,13 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
 }
 
 
+def plausible(node_type: str) -> dict[str, Any]:
+    """PLAUSIBLE's config, or for a node type defined outside the editor (an integration's
+    app node) its first worked example."""
+    node = NODE_TYPES[node_type]
+    return PLAUSIBLE[node_type] if node_type in PLAUSIBLE else node.examples[0][1]
+
+
 def answer(config: Any, confidence: float = 0.9, reasoning: str = "Looks right.") -> Reply:
     return Reply(json={"config": config, "confidence": confidence, "reasoning": reasoning})
 
@@ -136,8 +143,8 @@ def test_answer_outside_the_wrapper_schema_is_fed_back_too(fake, alice_api):
 
 @pytest.mark.parametrize("node_type", sorted(NODE_TYPES))
 def test_every_node_type_answer_is_valid_or_says_why_not(fake, alice_api, node_type):
-    assert set(PLAUSIBLE) == set(NODE_TYPES)
-    fake.script("openai", answer(PLAUSIBLE[node_type]))
+    assert set(PLAUSIBLE) == {t for t, n in NODE_TYPES.items() if not n.examples}
+    fake.script("openai", answer(plausible(node_type)))
     response = alice_api.post(URL, {"node_type": node_type, "prompt": "something sensible"})
     assert response.status_code == 200, response.content
     data = response.json()
@@ -155,6 +162,39 @@ def test_every_node_type_answer_is_valid_or_says_why_not(fake, alice_api, node_t
 def test_every_worked_example_is_a_valid_config(node_type):
     for _, config in magic.EXAMPLES[node_type]:
         NODE_TYPES[node_type].Config.model_validate(config)
+
+
+def test_an_app_nodes_prompt_says_which_fields_each_operation_uses_and_shows_its_examples(
+    fake, alice_api
+):
+    fake.script("openai", answer({"channel": "#ops", "text": "Deployed"}))
+    data = alice_api.post(URL, {"node_type": "app.slack", "prompt": "Tell #ops we deployed"}).json()
+    assert data["valid"] is True and data["config"] == {"channel": "#ops", "text": "Deployed"}
+    system = fake.requests_for("openai")[0].body["messages"][0]["content"]
+    assert (
+        '- ts, default "", only for operation update_message, required for update_message' in system
+    )
+    assert "choose the operation first" in system
+    assert "Share the CSV from the report node as report.csv" in system  # its own example
+
+
+def test_a_field_an_operation_needs_is_fed_back_by_name(fake, alice_api):
+    fake.script(
+        "openai",
+        answer({"operation": "update_message", "channel": "C1", "text": "Done"}),
+        answer(
+            {
+                "operation": "update_message",
+                "channel": "C1",
+                "text": "Done",
+                "ts": "{{ nodes.a.ts }}",
+            }
+        ),
+    )
+    data = alice_api.post(URL, {"node_type": "app.slack", "prompt": "Mark it done"}).json()
+    assert data["valid"] is True and data["config"]["ts"] == "{{ nodes.a.ts }}"
+    retry = fake.requests_for("openai")[1].body["messages"][-1]["content"]
+    assert "- ts: Needed for the update_message operation." in retry
 
 
 def test_http_example_post_with_the_webhook_email(fake, alice_api):
@@ -297,7 +337,7 @@ def test_the_key_never_appears_in_the_answer_or_the_prompt_text(fake, alice_api)
 
 @pytest.mark.parametrize("node_type", sorted(NODE_TYPES))
 def test_every_node_type_rejects_an_unknown_setting_after_retries(fake, alice_api, node_type):
-    broken = {**PLAUSIBLE[node_type], "bogus_setting": 1}
+    broken = {**plausible(node_type), "bogus_setting": 1}
     fake.script("openai", *[answer(broken) for _ in range(1 + magic.MAX_RETRIES)])
     data = alice_api.post(URL, {"node_type": node_type, "prompt": "x"}).json()
     assert data["valid"] is False and data["config"] == broken

@@ -164,7 +164,10 @@ def test_every_node_type_renders_a_form_with_all_its_settings(alice_client, work
     response = render(alice_client, workflow, node_type, {})
     assert response.status_code == 200
     form = FormReader(response.content.decode())
-    assert set(form.kinds) == set(NODE_TYPES[node_type].Config.model_json_schema()["properties"])
+    properties = NODE_TYPES[node_type].Config.model_json_schema()["properties"]
+    operation = properties.get("operation", {}).get("default")  # app nodes: the default's fields
+    shown = {n for n, p in properties.items() if operation in p.get("operations", [operation])}
+    assert set(form.kinds) == shown
 
 
 def test_each_field_gets_the_widget_its_type_calls_for(alice_client, workflow):
@@ -536,3 +539,72 @@ def test_workflow_page_says_how_to_set_up_magic_input_without_a_provider(
     store.create(alice, "My OpenAI", "ai_provider", "sk-alice-000000000000")
     page = alice_client.get(f"/workflows/{workflow.pk}/").content.decode()
     assert 'id="wf-magic-prompt"' in page and "Magic Input needs an AI provider" not in page
+
+
+# --- app nodes: fields that depend on the operation (integrations/operations.py) ---------------
+
+
+def test_an_app_node_shows_only_the_chosen_operations_fields(alice_client, workflow):
+    html = render(alice_client, workflow, "app.slack", {}).content.decode()
+    form = FormReader(html)
+    assert list(form.kinds) == ["credential", "operation", "channel", "text", "blocks", "thread_ts"]
+    assert 'for="wf-f-channel">Channel<span class="wf-req" title="Required">*</span>' in html
+    assert 'for="wf-f-thread_ts">Thread ts</label>' in html  # used, but optional
+    assert '<select id="wf-f-operation" name="f:operation" data-rerender>' in html
+
+    upload = FormReader(
+        render(
+            alice_client, workflow, "app.slack", {"operation": "upload_text_file"}
+        ).content.decode()
+    )
+    assert list(upload.kinds) == [
+        "credential",
+        "operation",
+        "channels",
+        "filename",
+        "content",
+        "title",
+    ]
+    assert upload.kinds["channels"] == "list"
+
+
+def test_changing_the_operation_rerenders_keeping_the_fields_both_use(alice_client, workflow):
+    base = {"channel": "C1", "text": "Deploying", "thread_ts": "17.1"}
+    form = FormReader(render(alice_client, workflow, "app.slack", base).content.decode())
+
+    response, result = apply(
+        alice_client,
+        workflow,
+        "app.slack",
+        base,
+        [*form.with_values(**{"f:operation": "update_message"}), ("quiet", "1")],
+    )
+
+    assert result["config"] == {"operation": "update_message", "channel": "C1", "text": "Deploying"}
+    assert result["valid"] is None  # re-rendered, not checked yet: no errors while choosing
+    again = FormReader(response.content.decode())
+    assert list(again.kinds) == ["credential", "operation", "channel", "text", "blocks", "ts"]
+    assert again.errors == {}
+
+
+def test_applying_names_the_field_the_operation_needs(alice_client, workflow):
+    base = {"operation": "update_message", "channel": "C1", "text": "Deployed"}
+    form = FormReader(render(alice_client, workflow, "app.slack", base).content.decode())
+
+    _, result = apply(alice_client, workflow, "app.slack", base, form.values)
+    response, _ = apply(alice_client, workflow, "app.slack", base, form.values)
+
+    assert result["valid"] is False
+    assert FormReader(response.content.decode()).errors["ts"].strip() == (
+        "Needed for the update_message operation."
+    )
+
+
+def test_an_app_nodes_credential_choices_are_its_services_kinds(alice, alice_client, workflow):
+    bot = store.create(alice, "Acme Slack", "slack", {"bot_token": "xoxb-1"})
+    hook = store.create(
+        alice, "Alerts", "slack_webhook", {"webhook_url": "https://hooks.slack.com/services/T/B/x"}
+    )
+    store.create(alice, "Other", "bearer", "tok-123456")
+    form = FormReader(render(alice_client, workflow, "app.slack", {}).content.decode())
+    assert form.options["f:credential"] == ["", str(bot.pk), str(hook.pk)]  # by name

@@ -6,12 +6,13 @@ encoding (DESIGN §10)."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,6 +22,7 @@ from credentials import store
 from editor.models import Workflow
 from executions import engine
 from executions.models import Execution
+from integrations import registry
 from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow
 from tests.test_secret_hygiene import dump_every_table
@@ -189,3 +191,126 @@ def test_a_webhook_callers_secret_is_not_stored(alice: Any, config: dict, header
     signature_header = next(iter(headers)).removeprefix("HTTP_").replace("_", "-").title()
     assert execution.trigger_data["headers"][signature_header] == "[REDACTED]"
     assert_clean(dump_every_table(), CANARY, "the database")
+
+
+# --- integrations: every credential kind in the registry, so a new service is covered ----------
+
+INTEGRATION_CANARY = "123456789:cnryQ7vLk2Zp9Xw4Rt6Yb"  # fits a Telegram token's shape too
+
+
+def integration_value(kind: Any, server: str) -> dict[str, Any]:
+    """The canary in every secret field (a secret URL carries it as its token and points at the
+    careless server), and base_url pointing at the careless server."""
+    value: dict[str, Any] = {}
+    for name in kind.secret_fields:
+        secret_url = name.endswith("url")
+        value[name] = f"{server}/hook/{INTEGRATION_CANARY}" if secret_url else INTEGRATION_CANARY
+    if "base_url" in kind.Fields.model_fields:
+        value["base_url"] = server
+    return value
+
+
+def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
+    """One node per operation, with every text and list field its operation uses filled in."""
+    schema = node_type.Config.model_json_schema()
+    nodes = []
+    for operation in get_args(node_type.Config.model_fields["operation"].annotation):
+        config: dict[str, Any] = {"credential": credential, "operation": operation}
+        for name, prop in schema["properties"].items():
+            if operation not in prop.get("operations", ()):
+                continue
+            if prop.get("type") == "string" and "enum" not in prop:
+                config[name] = "x"
+            elif prop.get("type") == "array":
+                config[name] = ["x"]
+        node_id = f"op_{operation}"
+        nodes.append(
+            {"id": node_id, "type": node_type.type, "config": config, "on_error": "continue"}
+        )
+    return nodes
+
+
+@contextmanager
+def careless_service() -> Iterator[tuple[str, list[str]]]:
+    """Any path, any method: echoes what the client sent (path, Authorization, body) in turn as
+    a success (which every service here takes: `ok`, a `result`, an upload URL), a 400, a 401
+    and a 400 cut mid-secret. Yields its URL and what each request carried."""
+    received: list[str] = []
+    modes = itertools.cycle(["ok", "refused", "unauthorized", "cut"])
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+            sent = f"{self.path} {self.headers.get('Authorization', '')} {body}"
+            received.append(sent)
+            mode = next(modes)
+            status, kind, text = 200, "application/json", ""
+            if mode == "ok":
+                echo = {"you_sent": sent}
+                text = json.dumps(
+                    {
+                        "ok": True,
+                        "result": echo,
+                        "echo": echo,
+                        "file_id": "F1",
+                        "upload_url": f"http://{self.headers['Host']}/upload/{sent[-40:]}",
+                    }
+                )
+            elif mode == "refused":
+                status, text = (
+                    400,
+                    json.dumps({"error": sent, "message": sent, "description": sent}),
+                )
+            elif mode == "unauthorized":
+                status, kind, text = 401, "text/plain", f"bad credential {sent}"
+            else:
+                status, kind, text = 400, "text/plain", f"invalid: {sent[:-5]}"
+            payload = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = _answer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("kind_name", sorted(registry.KINDS))
+def test_an_integration_secret_echoed_back_is_nowhere(
+    alice: Any, alice_api: ApiClient, client: Client, kind_name: str
+) -> None:
+    kind = registry.KINDS[kind_name]
+    service = next(s for s in registry.SERVICES if kind in s.kinds)
+    with careless_service() as (url, received):
+        value = integration_value(kind, url)
+        credential = store.create(alice, f"canary {kind_name}", kind_name, value)
+        graph = chain(*operation_nodes(service.node, credential.pk))
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+        execution.refresh_from_db()
+        test_answer = alice_api.post(f"/api/credentials/{credential.pk}/test")
+
+    assert execution.status == "succeeded", execution.error
+    assert any(INTEGRATION_CANARY in sent for sent in received), "the secret was never sent"
+    stored = json.dumps([[s.output, s.error] for s in execution.steps.all()])
+    assert "[REDACTED]" in stored  # the echoes came back and were masked
+    secret = {name: value[name] for name in kind.secret_fields}
+    assert_clean(stored, secret, "the steps")
+    assert_clean(dump_every_table(), secret, "the database")
+    assert_clean(test_answer.content.decode(), secret, "Test connection's answer")
+    api = alice_api.get(f"/api/executions/{execution.pk}")
+    assert_clean(api.content.decode(), secret, "the execution API")
+    client.force_login(alice)
+    page = client.get(execution.get_absolute_url())
+    assert page.status_code == 200
+    assert_clean(page.content.decode(), secret, "the execution page")

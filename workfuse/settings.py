@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "integrations",
     "accounts",
     "editor",
     "executions",

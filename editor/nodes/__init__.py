@@ -63,6 +63,12 @@ from editor.nodes import logic_repeat
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
+# --- integrations: app.<service> node types, one per service in integrations/registry.py ---
+# isort: split
+from integrations import registry as integrations
+
+# --- end integrations ---
+
 NODE_TYPES: dict[str, NodeType] = {
     module.NODE.type: module.NODE
     for module in (
@@ -110,6 +116,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- end repeat ---
     )
 }
+# --- integrations ---
+NODE_TYPES.update({node.type: node for node in integrations.node_types()})
+# --- end integrations ---
 
 
 def get_node_type(type_name: str) -> NodeType | None:

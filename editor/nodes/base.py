@@ -1,102 +1,12 @@
 """What every node type module provides, and what a node's `run()` receives.
 
-A node type module defines a pydantic `Config`, and a module-level `NODE = NodeType(...)`.
-Templates in config strings are rendered by the engine before `run()` is called, so `run()`
-always sees concrete values, validated again by `Config` — except in `raw_fields` (taken
-literally), `item_fields` (rendered by the node itself, once per element of its list) and
-`round_fields` (rendered by the engine after each round of a repeat's body).
+The definitions live in `workfuse/lib/node_types.py` (integrations define node types too, and
+sit below the editor); this module re-exports them so node modules import from one place.
 """
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict
-
 from workfuse.lib.node_run import NodeError, RunContext, Secret
+from workfuse.lib.node_types import CATEGORIES, NodeConfig, NodeType
 
 __all__ = ["CATEGORIES", "NodeConfig", "NodeError", "NodeType", "RunContext", "Secret"]
-
-CATEGORIES = {"trigger": "Triggers", "action": "Actions", "logic": "Logic", "utility": "Utility"}
-
-
-class NodeConfig(BaseModel):
-    """Base for node configs: unknown keys are mistakes, so they are refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class NodeType:
-    type: str
-    label: str
-    category: str
-    description: str
-    Config: builtins.type[NodeConfig]
-    run: Callable[[Any, RunContext], Any] | None = None  # (its Config, the context)
-    handles: tuple[str, ...] = ("main",)
-    # For node types whose output handles come from their config (switch cases).
-    handles_from_config: Callable[[Any], list[str]] | None = None
-    # Which handles fire for a given output (condition: "true" or "false"); default: all.
-    route: Callable[[Any, Any], list[str]] | None = None
-    # The credential kinds the node's `credential` field accepts.
-    credential_kinds: tuple[str, ...] = ()
-    # Config fields taken literally: never rendered as templates.
-    raw_fields: tuple[str, ...] = ()
-    # Config fields whose templates the node renders once per element of its list, with `item`
-    # and `index` (editor/nodes/items.py): left alone by the engine, validated with those two.
-    item_fields: tuple[str, ...] = ()
-    # Its `workflow` field names one of the owner's workflows (action.workflow): picked among
-    # them in the settings form, checked on save, and its `inputs` against that workflow's.
-    calls_workflow: bool = False
-    # A node that fails its run on purpose (logic.stop): validation refuses an `on_error` that
-    # would turn its failure into output, and its error is never retryable.
-    stops_run: bool = False
-    # A node that runs a subgraph as its body (a loop per item, a repeat per round): the handle
-    # that body hangs from. Steps in the body are keyed per run of it: `node[i]`.
-    body_handle: str | None = None
-    # Config fields the engine renders after each round of the node's body (a repeat's `until`),
-    # with `iteration`, `last` and that round's body outputs: left alone before.
-    round_fields: tuple[str, ...] = ()
-
-    def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        """The part of a config whose strings are templates rendered before `run()`."""
-        skipped = (*self.raw_fields, *self.item_fields, *self.round_fields)
-        return {k: v for k, v in config.items() if k not in skipped}
-
-    def item_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        """The part of a config whose templates are rendered per element."""
-        return {k: v for k, v in config.items() if k in self.item_fields}
-
-    def round_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        """The part of a config whose templates are rendered after each round of its body."""
-        return {k: v for k, v in config.items() if k in self.round_fields}
-
-    @property
-    def is_trigger(self) -> bool:
-        return self.category == "trigger"
-
-    def output_handles(self, config: Any) -> list[str]:
-        if self.handles_from_config is not None:
-            return self.handles_from_config(config)
-        return list(self.handles)
-
-    def active_handles(self, config: Any, output: Any) -> list[str]:
-        if self.route is not None:
-            return self.route(config, output)
-        return self.output_handles(config)
-
-    def catalog_entry(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "label": self.label,
-            "category": self.category,
-            "description": self.description,
-            "handles": self.output_handles(None) if self.handles_from_config is None else [],
-            "dynamic_handles": self.handles_from_config is not None,
-            "credential_kinds": list(self.credential_kinds),
-            "schema": self.Config.model_json_schema(),
-        }

@@ -35,13 +35,18 @@ class Secret:
     """A credential's value, resolved for one step and never stored.
 
     `value` is the secret (a string, or a dict for kinds with several parts such as basic
-    auth); `kind` is the credential kind (`api_key`, `bearer`, `basic`, `header`, ...)."""
+    auth or an integration's secret fields); `kind` is the credential kind (`api_key`,
+    `bearer`, `basic`, `header`, `slack`, ...). `settings` are an integration credential's
+    non-secret fields (a `base_url`, say): not scrubbed, they may appear in outputs and errors.
+    `name` is the credential's name, so an error can say which credential to fix."""
 
     kind: str
     value: Any
+    settings: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
 
     def __repr__(self) -> str:  # never let a secret reach a log line through repr()
-        return f"Secret(kind={self.kind!r}, value=<redacted>)"
+        return f"Secret(kind={self.kind!r}, name={self.name!r}, value=<redacted>)"
 
 
 @dataclass

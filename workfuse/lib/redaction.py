@@ -17,11 +17,12 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar, cast
-from urllib.parse import quote, quote_plus
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 MASK = "[REDACTED]"
 MIN_LENGTH = 4  # shorter values cannot be scrubbed without mangling ordinary text
 PREFIX_LENGTH = 6  # a text ending in this many or more first characters of a secret is cut
+URL_PART_LENGTH = 16  # a secret URL's path segment or query value this long is a secret too
 
 T = TypeVar("T")
 _active: dict[int, set[str]] = {}
@@ -30,8 +31,9 @@ _lock = threading.Lock()
 
 def forms_of(value: object) -> set[str]:
     """The strings a secret value (a string, or a dict of parts) may appear as once used: each
-    part as is and trimmed, the password of a `user:password` string, base64 of the value and
-    of `username:password` (HTTP basic auth), and each of those URL-encoded and JSON-escaped."""
+    part as is and trimmed, the password of a `user:password` string, the secret parts of a
+    secret URL (`url_parts`), base64 of the value and of `username:password` (HTTP basic
+    auth), and each of those URL-encoded and JSON-escaped."""
     texts: list[str] = []
     if isinstance(value, dict):
         texts.extend(str(part) for part in value.values() if part)
@@ -40,6 +42,7 @@ def forms_of(value: object) -> set[str]:
     elif value:
         texts.append(str(value))
         texts.append(str(value).partition(":")[2])
+    texts.extend(part for text in list(texts) for part in url_parts(text))
     plain = {form for text in texts for form in (text, text.strip()) if len(form) >= MIN_LENGTH}
     encoded = plain | {base64.b64encode(text.encode()).decode("ascii") for text in plain}
     found: set[str] = set()
@@ -54,6 +57,19 @@ def forms_of(value: object) -> set[str]:
             }
         )
     return found
+
+
+def url_parts(text: str) -> list[str]:
+    """A secret URL's parts that are secret on their own, since a service may echo them apart
+    from the URL (Discord's webhook info answers its token): the password, the last path
+    segment and the query's values, those at least URL_PART_LENGTH long (a webhook's token,
+    not `services` or `v1`). Nothing for a text that is not an http(s) URL."""
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return []
+    found = [parts.password or "", parts.path.rstrip("/").rpartition("/")[2]]
+    found += [v for _, v in parse_qsl(parts.query)]
+    return [unquote(part) for part in found if len(part) >= URL_PART_LENGTH]
 
 
 def scrub(value: T, secrets: Iterable[str] | None = None) -> T:

@@ -41,8 +41,10 @@ const ICONS = {
   // end repeat
 };
 
-export function iconFor(type) {
-  return ICONS[type] || "◆";
+// `entry` is the type's catalog entry: node types defined outside the editor (integrations)
+// bring their icon in it.
+export function iconFor(type, entry) {
+  return ICONS[type] || entry?.icon || "◆";
 }
 
 export function nodeHeight(handleCount) {
@@ -278,7 +280,7 @@ export class Canvas {
     box.classList.toggle("selected", selectedNodeIds(this.selection).includes(node.id));
     box.classList.toggle("disabled", Boolean(node.disabled));
 
-    box.append(el("span", "wf-node-icon", iconFor(node.type)));
+    box.append(el("span", "wf-node-icon", iconFor(node.type, this.catalog.get(node.type))));
     const text = el("div", "wf-node-text");
     text.append(el("span", "wf-node-label", node.label || (entry ? entry.label : node.type)));
     text.append(el("span", "wf-node-type", `${node.id} · ${entry ? entry.label : `unknown type ${node.type}`}`));

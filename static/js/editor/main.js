@@ -98,7 +98,7 @@ function placeNew(type, at) {
 
 const palette = $("#wf-palette");
 for (const item of palette.querySelectorAll(".wf-pal-item")) {
-  item.querySelector(".wf-pal-icon").textContent = iconFor(item.dataset.type);
+  item.querySelector(".wf-pal-icon").textContent = iconFor(item.dataset.type, byType.get(item.dataset.type));
 }
 palette.addEventListener("click", (event) => {
   const item = event.target.closest(".wf-pal-item");

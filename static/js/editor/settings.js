@@ -86,13 +86,15 @@ export class SettingsPanel {
     this.host.change(() => { findNode(this.host.graph(), node.id).label = label; });
   }
 
-  async apply() {
+  // `quiet`: only re-render the form for what was chosen (an app node's operation), unchecked.
+  async apply({ quiet = false } = {}) {
     const node = this.node();
     if (!node) return true;
     this.applyLabel();
     this.error.textContent = "";
     if (this.json) return this.applyJson(node);
     const params = this.params(node, "apply");
+    if (quiet) params.set("quiet", "1");
     for (const [name, value] of new FormData(this.$("#wf-node-form"))) params.append(name, value);
     const html = await this.post(params, node.id);
     if (html === null) return false;
@@ -256,6 +258,8 @@ export class SettingsPanel {
       if (!event.target.matches("[data-vars-filter]")) this.dirty = true;
       // A choice the rest of the form depends on (the called workflow and its inputs).
       if (event.target.matches("[data-apply-on-change]")) this.apply();
+      // A field that decides which fields show (an app node's operation) re-renders the form.
+      if (event.target.matches("[data-rerender]")) this.apply({ quiet: true });
     });
     this.body.addEventListener("submit", (event) => event.preventDefault());
     this.body.addEventListener("focusin", (event) => this.onFocus(event.target));

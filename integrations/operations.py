@@ -1,0 +1,95 @@
+"""The settings of an `app.<service>` node: one flat Config whose `operation` chooses the action
+and whose other fields each belong to some operations.
+
+A field says which operations use it, and which of those need it, with
+`Field(..., json_schema_extra=used_by("post_message", "update_message", required=True))`. The
+JSON Schema carries both (`operations`, `required_for`): the settings form shows only the chosen
+operation's fields (editor/node_form.py) and Magic Input reads which fields go together.
+`OperationConfig` refuses a config that leaves a needed field empty, on that field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, Self
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from workfuse.lib.node_types import NodeConfig
+
+
+def used_by(*operations: str, required: bool | Iterable[str] = False) -> dict[str, Any]:
+    """`json_schema_extra` for a field the given operations use; `required`: all of them need
+    it (True) or these ones do."""
+    needed = list(operations) if required is True else list(required or ())
+    extra: dict[str, Any] = {"operations": list(operations)}
+    if needed:
+        extra["required_for"] = needed
+    return extra
+
+
+def extra_of(info: FieldInfo) -> dict[str, Any]:
+    extra = info.json_schema_extra
+    return extra if isinstance(extra, dict) else {}
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
+
+
+def field_errors(model: BaseModel, messages: dict[str, str]) -> ValidationError:
+    """For a model validator: errors placed on fields (the settings form shows each on its
+    field), where a ValueError would sit on the whole config."""
+    return ValidationError.from_exception_data(
+        type(model).__name__,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("field_needed", "{message}", {"message": message}),
+                loc=(name,),
+                input=None,
+            )
+            for name, message in messages.items()
+        ],
+    )
+
+
+class OperationConfig(NodeConfig):
+    """Base of an app node's Config. Subclasses narrow `operation` to a Literal of theirs and
+    describe `credential` (optional here so a workflow can be saved before its credential
+    exists; the node refuses to run without one)."""
+
+    credential: int | None = Field(None, ge=1)
+    operation: str
+
+    @model_validator(mode="after")
+    def _needed_fields(self) -> Self:
+        missing = [
+            name
+            for name, info in type(self).model_fields.items()
+            if self.operation in extra_of(info).get("required_for", ())
+            and is_empty(getattr(self, name))
+        ]
+        if missing:
+            message = f"Needed for the {self.operation} operation."
+            raise field_errors(self, {name: message for name in missing})
+        return self
+
+
+def json_list(value: Any, what: str) -> Any:
+    """A field holding a JSON list of objects (Slack blocks, Discord embeds): a list, JSON text
+    of one, or a template that renders to one (checked again once rendered). Empty: None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return value
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(f"must be a JSON list of {what}") from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"must be a JSON list of {what} (objects)")
+    return value

@@ -1,0 +1,37 @@
+"""The integrations WorkFuse knows, listed explicitly: adding a service is adding its package
+and one line in each block below. Credentials read their kinds from here, the editor its node
+types."""
+
+from __future__ import annotations
+
+# --- integrations: slack, discord, telegram ---
+# isort: split
+from integrations import discord, slack, telegram
+
+# --- end integrations ---
+# isort: split
+from integrations.service import CredentialKind, Service
+from workfuse.lib.node_types import NodeType
+
+SERVICES: tuple[Service, ...] = (
+    # --- integrations ---
+    slack.SERVICE,
+    discord.SERVICE,
+    telegram.SERVICE,
+    # --- end integrations ---
+)
+
+KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
+
+
+def credential_kind(kind: str) -> CredentialKind | None:
+    """The integration credential kind named `kind`; None for the base kinds."""
+    return KINDS.get(kind)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.kind, kind.label) for kind in KINDS.values()]
+
+
+def node_types() -> list[NodeType]:
+    return [service.node for service in SERVICES]
