@@ -72,7 +72,7 @@ class Config(OperationConfig):
         100,
         ge=1,
         le=1000,
-        description="At most this many keys (1–1000).",
+        description="At most this many keys (1 to 1000).",
         json_schema_extra=used_by("list_objects"),
     )
     continuation_token: str = Field(
