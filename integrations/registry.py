@@ -11,7 +11,7 @@ from integrations import discord, slack, telegram
 # --- end integrations ---
 # --- datastores: google_sheets, postgres, s3 ---
 # isort: split
-from integrations import postgres, s3
+from integrations import google_sheets, postgres, s3
 
 # --- end datastores ---
 # isort: split
@@ -25,6 +25,7 @@ SERVICES: tuple[Service, ...] = (
     telegram.SERVICE,
     # --- end integrations ---
     # --- datastores ---
+    google_sheets.SERVICE,
     postgres.SERVICE,
     s3.SERVICE,
     # --- end datastores ---
