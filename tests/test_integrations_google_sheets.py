@@ -391,3 +391,44 @@ def test_a_run_appends_the_rendered_row_with_the_stored_credential(alice, google
     assert private_key[40:80] not in json.dumps([step.input, step.output])
     answer = alice_api.post(f"/api/credentials/{credential.pk}/test").json()
     assert answer["ok"] is True and CLIENT_EMAIL in answer["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gallery_starter_adds_the_row_and_archives_the_form(alice, google, keys, tmp_path):
+    from editor.gallery import TEMPLATES
+    from tests.fakes.s3 import moto_s3
+
+    sheets = store.create(
+        alice,
+        "Acme Google",
+        "google_sheets",
+        {"service_account_key": keys[1], "base_url": google.url, "token_url": google.token_url},
+    )
+    google.sheets[SHEET_ID]["Leads"] = [["Name", "Email", "Message"]]
+    with moto_s3(tmp_path / "moto.log") as s3:
+        bucket = s3.new_bucket()
+        archive = store.create(
+            alice,
+            "Acme S3",
+            "s3",
+            {
+                "access_key_id": s3.access_key_id,
+                "secret_access_key": s3.secret_access_key,
+                "base_url": s3.url,
+            },
+        )
+        graph = TEMPLATES["form-to-sheets-and-s3"].new_graph()
+        nodes = {n["id"]: n for n in graph["nodes"]}
+        nodes["add_row"]["config"] |= {"credential": sheets.pk, "spreadsheet_id": SHEET_ID}
+        nodes["archive"]["config"] |= {"credential": archive.pk, "bucket": bucket}
+        form = {"name": "Ada", "email": "ada@x.org", "message": "Hello"}
+
+        execution = engine.start_execution(make_workflow(alice, graph), {"body": form})
+
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        [stored] = s3.client().list_objects_v2(Bucket=bucket)["Contents"]
+        body = s3.client().get_object(Bucket=bucket, Key=stored["Key"])["Body"].read()
+    assert stored["Key"] == f"forms/{execution.pk}.json"
+    assert json.loads(body) == form
+    assert google.sheets[SHEET_ID]["Leads"][-1] == ["Ada", "ada@x.org", "Hello"]
