@@ -946,6 +946,50 @@ _TEMPLATES = [
         },
     ),
     # --- end integrations ---
+    # --- datastores: a starter using Google Sheets and S3 ---
+    Template(
+        slug="form-to-sheets-and-s3",
+        name="Log form submissions to Google Sheets and S3",
+        description="Receive a form by webhook, add it as a row to a Google Sheet (columns "
+        "Name, Email, Message in its first row) and keep the whole submission as JSON in an S3 "
+        "bucket. Add a Google service account key and an S3 access key on the Credentials page, "
+        "share the sheet with the service account, and pick them in the two nodes.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("form", "trigger.webhook", "Form submitted", 0, methods=["POST"]),
+                _node(
+                    "add_row",
+                    "app.google_sheets",
+                    "Add to the Leads sheet",
+                    1,
+                    row=-1,
+                    operation="append_row",
+                    spreadsheet_id="YOUR_SPREADSHEET_ID",
+                    range="Leads",
+                    values={
+                        "Name": "{{ trigger.body.name }}",
+                        "Email": "{{ trigger.body.email }}",
+                        "Message": "{{ trigger.body.message }}",
+                    },
+                ),
+                _node(
+                    "archive",
+                    "app.s3",
+                    "Keep the JSON in S3",
+                    1,
+                    row=1,
+                    operation="put_object",
+                    bucket="your-forms-bucket",
+                    key="forms/{{ execution.id }}.json",
+                    content="{{ trigger.body | tojson }}",
+                    content_type="application/json",
+                ),
+            ],
+            "edges": [_edge("form", "add_row"), _edge("form", "archive")],
+        },
+    ),
+    # --- end datastores ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -9,6 +9,11 @@ from __future__ import annotations
 from integrations import discord, slack, telegram
 
 # --- end integrations ---
+# --- datastores: google_sheets, postgres, s3 ---
+# isort: split
+from integrations import google_sheets, postgres, s3
+
+# --- end datastores ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -19,6 +24,11 @@ SERVICES: tuple[Service, ...] = (
     discord.SERVICE,
     telegram.SERVICE,
     # --- end integrations ---
+    # --- datastores ---
+    google_sheets.SERVICE,
+    postgres.SERVICE,
+    s3.SERVICE,
+    # --- end datastores ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -1,5 +1,5 @@
-"""A real moto_server process for tests of the AWS Secrets Manager vault (no in-process mocking,
-so boto3 really speaks HTTP). A test module uses the fixtures by binding them at module level:
+"""A real moto_server process for tests of the AWS Secrets Manager vault and of app.s3 (no
+in-process mocking, so boto3 really speaks HTTP). A test module uses the fixtures by binding them at module level:
 
     from tests import moto
     moto_endpoint, aws, sm = moto.moto_endpoint, moto.aws, moto.sm
@@ -7,12 +7,14 @@ so boto3 really speaks HTTP). A test module uses the fixtures by binding them at
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,29 +31,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def moto_server(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A moto_server process on a free port (`env`: extra environment, such as
+    INITIAL_NO_AUTH_ACTION_COUNT to make it check signatures); yields its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "server.log"
-    moto_server = Path(sys.executable).parent / "moto_server"
+    moto = Path(sys.executable).parent / "moto_server"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [str(moto_server), "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=out
+            [str(moto), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=out,
+            env={**os.environ, **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"moto_server did not start:\n{log.read_text()}")
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"moto_server did not start:\n{log.read_text()}")
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with moto_server(tmp_path_factory.mktemp("moto") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture

@@ -106,6 +106,50 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
     },
     "telegram-channel": {"chat_id": "@ops_news", "text": "{{ nodes.summarise.response }}"},
     # --- end integrations ---
+    # --- datastores: app.google_sheets, app.postgres, app.s3 ---
+    "sheets-append-object": {
+        "credential": 3,
+        "spreadsheet_id": "1AbC",
+        "range": "Leads",
+        "values": {"Name": "{{ trigger.body.name }}", "Email": "{{ trigger.body.email }}"},
+    },
+    "sheets-read": {
+        "operation": "read_rows",
+        "spreadsheet_id": "1AbC",
+        "range": "Orders",
+        "max_rows": 200,
+    },
+    "sheets-update-row": {
+        "operation": "update_row",
+        "spreadsheet_id": "1AbC",
+        "range": "Orders",
+        "row_number": 7,
+        "values": {"Id": "{{ trigger.body.id }}", "Status": "{{ trigger.body.status }}"},
+    },
+    "postgres-select": {
+        "credential": 8,
+        "sql": "SELECT * FROM customers WHERE email = %(email)s",
+        "parameters": {"email": "{{ trigger.body.email }}"},
+    },
+    "postgres-insert": {
+        "sql": "INSERT INTO orders (id, total) VALUES (%(id)s, %(total)s) RETURNING *",
+        "parameters": {"id": "{{ trigger.body.id }}", "total": "{{ trigger.body.total }}"},
+    },
+    "s3-put-json": {
+        "credential": 6,
+        "bucket": "acme-orders",
+        "key": "orders/{{ trigger.body.id }}.json",
+        "content": "{{ trigger.body | tojson }}",
+        "content_type": "application/json",
+    },
+    "s3-get": {"operation": "get_object", "bucket": "acme-reports", "key": "reports/latest.csv"},
+    "s3-list": {
+        "operation": "list_objects",
+        "bucket": "acme-billing",
+        "prefix": "invoices/2026/",
+        "max_keys": 50,
+    },
+    # --- end datastores ---
 }
 
 

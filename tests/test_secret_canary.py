@@ -25,6 +25,8 @@ from executions.models import Execution
 from integrations import registry
 from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow
+from tests.fakes.google_sheets import new_key
+from tests.fakes.postgres import fake_postgres
 from tests.test_secret_hygiene import dump_every_table
 from workfuse.lib.redaction import forms_of
 
@@ -223,9 +225,19 @@ def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
                 config[name] = "x"
             elif prop.get("type") == "array":
                 config[name] = ["x"]
+            elif "type" not in prop and operation in prop.get("required_for", ()):
+                config[name] = ["x"]  # a JSON value (a row's cells, say)
         node_id = f"op_{operation}"
+        # One attempt: a careless answer a service reads as a failure to retry (S3 takes a
+        # 200 it cannot parse as one) must not leave the run waiting.
         nodes.append(
-            {"id": node_id, "type": node_type.type, "config": config, "on_error": "continue"}
+            {
+                "id": node_id,
+                "type": node_type.type,
+                "config": config,
+                "on_error": "continue",
+                "retry": {"max_attempts": 1},
+            }
         )
     return nodes
 
@@ -276,7 +288,7 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _answer
+        do_GET = do_POST = do_PUT = _answer
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
@@ -286,14 +298,40 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
         server.shutdown()
 
 
+@contextmanager
+def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
+    """The value to store for `kind` (the canary in its secret, pointed at a careless server),
+    what that server received, and whether the secret itself travels to the service (a token
+    or password does; a signing key does not). Most kinds are HTTP APIs whose secret fields
+    take any text: `integration_value` and the careless HTTP service serve them."""
+    # --- datastores: kinds whose secret has a shape, or a server that is not HTTP ---
+    if kind.kind == "postgres":
+        with fake_postgres(echo=True) as server:  # quotes the password in its refusal
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
+            value |= {"database": "shop", "username": "canary", "sslmode": "disable"}
+            yield value, server.passwords, True
+        return
+    if kind.kind == "s3":
+        value = {"access_key_id": "AKIACANARY", "secret_access_key": INTEGRATION_CANARY}
+        yield {**value, "base_url": url}, received, False
+        return
+    if kind.kind == "google_sheets":
+        info = json.loads(new_key()[1]) | {"private_key_id": INTEGRATION_CANARY}
+        value = {"service_account_key": json.dumps(info), "base_url": url, "token_url": url}
+        yield value, received, False
+        return
+    # --- end datastores ---
+    yield integration_value(kind, url), received, True
+
+
 @pytest.mark.parametrize("kind_name", sorted(registry.KINDS))
 def test_an_integration_secret_echoed_back_is_nowhere(
     alice: Any, alice_api: ApiClient, client: Client, kind_name: str
 ) -> None:
     kind = registry.KINDS[kind_name]
     service = next(s for s in registry.SERVICES if kind in s.kinds)
-    with careless_service() as (url, received):
-        value = integration_value(kind, url)
+    with careless_service() as (url, careless), canary_value(kind, url, careless) as canary:
+        value, received, travels = canary
         credential = store.create(alice, f"canary {kind_name}", kind_name, value)
         graph = chain(*operation_nodes(service.node, credential.pk))
         execution = engine.start_execution(make_workflow(alice, graph), {})
@@ -301,10 +339,15 @@ def test_an_integration_secret_echoed_back_is_nowhere(
         test_answer = alice_api.post(f"/api/credentials/{credential.pk}/test")
 
     assert execution.status == "succeeded", execution.error
-    assert any(INTEGRATION_CANARY in sent for sent in received), "the secret was never sent"
     stored = json.dumps([[s.output, s.error] for s in execution.steps.all()])
-    assert "[REDACTED]" in stored  # the echoes came back and were masked
+    if travels:
+        assert any(INTEGRATION_CANARY in sent for sent in received), "the secret was never sent"
+        assert "[REDACTED]" in stored  # the echoes came back and were masked
+    else:  # a signing key: the service sees signatures, never the key
+        assert received, "nothing reached the service"
+        assert not any(INTEGRATION_CANARY in sent for sent in received)
     secret = {name: value[name] for name in kind.secret_fields}
+    assert INTEGRATION_CANARY not in dump_every_table()  # also where it sits inside a secret
     assert_clean(stored, secret, "the steps")
     assert_clean(dump_every_table(), secret, "the database")
     assert_clean(test_answer.content.decode(), secret, "Test connection's answer")

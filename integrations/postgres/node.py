@@ -1,0 +1,123 @@
+"""app.postgres: run one parameterised SQL statement on a user's PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from integrations.operations import OperationConfig, used_by
+from integrations.postgres import database
+from integrations.postgres.credentials import Connection
+from integrations.service import credential_for
+from workfuse.lib.node_run import NodeError, RunContext
+from workfuse.lib.node_types import NodeType
+
+MAX_ROWS = 10_000
+
+
+def _object(value: Any) -> Any:
+    """`parameters`: an object, JSON text of one, or a template (checked again once rendered)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {}
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return value
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError("must be a JSON object of parameter values") from None
+    if not isinstance(value, dict):
+        raise ValueError('must be a JSON object of parameter values, e.g. {"id": 42}')
+    return value
+
+
+class Config(OperationConfig):
+    credential: int | None = Field(
+        None, ge=1, description="Your PostgreSQL connection credential. Needed to run."
+    )
+    operation: Literal["query"] = Field(
+        "query", description="query: run one SQL statement and output its rows."
+    )
+    sql: str = Field(
+        "",
+        description="One SQL statement. Put values in as named parameters, never into the "
+        "text: SELECT * FROM orders WHERE id = %(id)s (write a literal % as %%).",
+        json_schema_extra=used_by("query", required=True),
+    )
+    parameters: Any = Field(
+        default_factory=dict,
+        description='The parameters\' values by name, e.g. {"id": "{{ trigger.body.id }}"}; a '
+        "JSON object goes in as jsonb, a list as an array.",
+        json_schema_extra=used_by("query"),
+    )
+    max_rows: int = Field(
+        1000,
+        ge=1,
+        le=MAX_ROWS,
+        description="Read at most this many rows (up to 10000); truncated says if there were more.",
+        json_schema_extra=used_by("query"),
+    )
+    timeout_seconds: int = Field(
+        30,
+        ge=1,
+        le=300,
+        description="Cancel the statement after this many seconds (up to 300).",
+        json_schema_extra=used_by("query"),
+    )
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters(cls, value: Any) -> Any:
+        return _object(value)
+
+
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """{rows: [{column: value}], row_count, columns, truncated}: row_count is the server's count
+    (rows returned, or rows changed by INSERT/UPDATE/DELETE)."""
+    secret, _ = credential_for(ctx, config.operation, Connection)
+    if not isinstance(config.parameters, dict):
+        raise NodeError("parameters must be a JSON object of parameter values once rendered.")
+    result = database.query(
+        secret, config.sql, config.parameters, config.max_rows, config.timeout_seconds
+    )
+    return {
+        "rows": result.rows,
+        "row_count": result.row_count,
+        "columns": result.columns,
+        "truncated": result.truncated,
+    }
+
+
+NODE = NodeType(
+    type="app.postgres",
+    label="PostgreSQL",
+    category="app",
+    description="Runs one SQL statement with named parameters on your PostgreSQL database; "
+    "outputs the rows as objects and the row count.",
+    Config=Config,
+    run=run,
+    credential_kinds=(Connection.kind,),
+    icon="⛁",
+    examples=(
+        (
+            "Look up the customer with the email from the webhook body in the customers table, "
+            "credential 8",
+            {
+                "credential": 8,
+                "operation": "query",
+                "sql": "SELECT * FROM customers WHERE email = %(email)s",
+                "parameters": {"email": "{{ trigger.body.email }}"},
+            },
+        ),
+        (
+            "Insert the order (id and total from the webhook) into orders and return its row",
+            {
+                "operation": "query",
+                "sql": "INSERT INTO orders (id, total) VALUES (%(id)s, %(total)s) RETURNING *",
+                "parameters": {"id": "{{ trigger.body.id }}", "total": "{{ trigger.body.total }}"},
+            },
+        ),
+    ),
+)

@@ -1,0 +1,147 @@
+"""PostgreSQL for tests: the machine's server (DATABASE_URL's, else postgres@127.0.0.1:5432) with
+a private database, and a fake speaking just enough of the wire protocol to ask for a
+cleartext password and refuse it as PostgreSQL does (SQLSTATE 28P01); the machine's server
+trusts local connections, so it never refuses a password."""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+SSL_REQUEST, GSSENC_REQUEST = 80877103, 80877104
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    username: str
+    database: str
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(
+            host=self.host,
+            port=self.port,
+            user=self.username,
+            dbname=self.database,
+            autocommit=True,
+        )
+
+
+def machine_server() -> Server:
+    url = os.environ.get("DATABASE_URL", "")
+    parts = urlsplit(url if url.startswith("postgres") else "postgres://postgres@127.0.0.1:5432")
+    return Server(
+        parts.hostname or "127.0.0.1", parts.port or 5432, parts.username or "postgres", "postgres"
+    )
+
+
+@contextmanager
+def private_database() -> Iterator[Server]:
+    """A new database on the machine's server, dropped afterwards; the test is skipped only
+    when no PostgreSQL answers (CI has one)."""
+    admin = machine_server()
+    try:
+        connection = psycopg.connect(
+            host=admin.host,
+            port=admin.port,
+            user=admin.username,
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=3,
+        )
+    except psycopg.OperationalError as error:
+        pytest.skip(f"no PostgreSQL reachable at {admin.host}:{admin.port}: {error}")
+    name = f"wf_pgnode_{uuid.uuid4().hex[:10]}"
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield Server(admin.host, admin.port, admin.username, name)
+        finally:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class FakePostgres:
+    """Accepts a connection, declines TLS, asks for a cleartext password, records it and refuses
+    it (FATAL 28P01). `echo`: a careless server that quotes the password in its refusal."""
+
+    def __init__(self, echo: bool = False) -> None:
+        self.echo = echo
+        self.passwords: list[str] = []
+        self.startups: list[dict[str, str]] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+
+    def _session(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                while True:
+                    length, code = struct.unpack("!ii", _read(conn, 8))
+                    if code in (SSL_REQUEST, GSSENC_REQUEST):
+                        conn.sendall(b"N")
+                        continue
+                    payload = _read(conn, length - 8).split(b"\0")
+                    self.startups.append(
+                        {
+                            k.decode(): v.decode()
+                            for k, v in zip(payload[::2], payload[1::2], strict=False)
+                            if k
+                        }
+                    )
+                    break
+                conn.sendall(b"R" + struct.pack("!ii", 8, 3))  # AuthenticationCleartextPassword
+                _kind, length = struct.unpack("!ci", _read(conn, 5))
+                password = _read(conn, length - 4).rstrip(b"\0").decode()
+                self.passwords.append(password)
+                user = self.startups[-1].get("user", "")
+                message = f'password authentication failed for user "{user}"'
+                if self.echo:
+                    message += f" (you sent {password})"
+                fields = [b"SFATAL", b"VFATAL", b"C28P01", b"M" + message.encode()]
+                body = b"".join(f + b"\0" for f in fields) + b"\0"
+                conn.sendall(b"E" + struct.pack("!i", len(body) + 4) + body)
+            except (OSError, struct.error):
+                return
+
+    def close(self) -> None:
+        # A blocked accept() keeps a closed socket listening: shut it down first.
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+
+
+def _read(conn: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
+
+
+@contextmanager
+def fake_postgres(echo: bool = False) -> Iterator[FakePostgres]:
+    fake = FakePostgres(echo)
+    try:
+        yield fake
+    finally:
+        fake.close()
