@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.fake_ai_server import fake_ai_server
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,3 +65,17 @@ def page(browser: Any, live_server: Any, alice: Any) -> Iterator[Any]:
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
+
+
+@pytest.fixture
+def fake_ai(settings: Any) -> Iterator[Any]:
+    """The fake AI provider server (tests/fake_ai_server.py) as the only provider configured:
+    Magic Input and AI nodes in the browser talk to it."""
+    with fake_ai_server() as server:
+        settings.OPENAI_API_KEY = "sk-browser-magic-key-0123456789abcdef"
+        settings.OPENAI_BASE_URL = server.openai_url
+        settings.ANTHROPIC_API_KEY = ""
+        settings.GEMINI_API_KEY = ""
+        settings.WORKFUSE_AI_PROVIDER = ""
+        settings.WORKFUSE_AI_RATE = "100/h"
+        yield server

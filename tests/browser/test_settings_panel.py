@@ -18,12 +18,11 @@ from editor.models import Workflow
 from executions import engine
 from executions.models import Execution
 from tests.browser.test_editor import FAKE_SOCKET, node, open_editor
-from tests.fake_ai_server import Reply, fake_ai_server
+from tests.fake_ai_server import Reply
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-KEY = "sk-browser-magic-key-0123456789abcdef"
 
 WEBHOOK_THEN_HTTP = {
     "nodes": [
@@ -146,18 +145,6 @@ def test_invalid_values_show_their_errors_next_to_the_fields(page, live_server, 
     expect(page.locator("#wf-status")).to_contain_text("Not saved")
     workflow.refresh_from_db()
     assert workflow.version == 1
-
-
-@pytest.fixture
-def fake_ai(settings: Any):
-    with fake_ai_server() as server:
-        settings.OPENAI_API_KEY = KEY
-        settings.OPENAI_BASE_URL = server.openai_url
-        settings.ANTHROPIC_API_KEY = ""
-        settings.GEMINI_API_KEY = ""
-        settings.WORKFUSE_AI_PROVIDER = ""
-        settings.WORKFUSE_AI_RATE = "100/h"
-        yield server
 
 
 def test_magic_input_tried_as_a_new_user(page, live_server, alice, fake_ai):

@@ -17,6 +17,7 @@ from editor.models import Workflow
 from executions.models import Execution
 from tests.browser.test_editor import connect, node, open_editor
 from tests.browser.test_settings_panel import field, open_node
+from tests.fake_ai_server import Reply
 from tests.fakes import running
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 
@@ -89,3 +90,59 @@ def test_add_slack_test_it_and_post_from_a_webhook(page, live_server, alice, sla
     [posted] = slack.messages
     assert posted.text == "Order 42 from ada@example.com"
     assert [r.path for r in slack.requests] == ["/api/auth.test", "/api/chat.postMessage"]
+
+
+def test_magic_input_fills_the_slack_node_and_the_message_arrives(
+    page, live_server, alice, slack, fake_ai
+):
+    """The same flow with Magic Input writing the Slack node's settings from a sentence."""
+    from credentials import store
+
+    credential = store.create(
+        alice, "Acme Slack", "slack", {"bot_token": BOT_TOKEN, "base_url": slack.api_url}
+    )
+    proposal = {
+        "operation": "post_message",
+        "credential": credential.pk,
+        "channel": "#orders",
+        "text": "New order {{ trigger.body.id }} for {{ trigger.body.total }} EUR",
+    }
+    fake_ai.script(
+        "openai",
+        Reply(json={"config": proposal, "confidence": 0.9, "reasoning": "Post to #orders."}),
+    )
+    graph = {
+        "nodes": [
+            {"id": "webhook", "type": "trigger.webhook", "position": {"x": 0, "y": 0}},
+            {
+                "id": "slack",
+                "type": "app.slack",
+                "position": {"x": 260, "y": 0},
+                "config": {"operation": "post_message"},
+            },
+        ],
+        "edges": [{"source": "webhook", "target": "slack"}],
+    }
+    workflow = Workflow.create(alice, "Orders to Slack", graph=graph)
+    open_editor(page, live_server, workflow)
+    open_node(page, "slack")
+    page.click("#wf-magic > summary")
+    page.fill("#wf-magic-prompt", "Tell #orders about each new order with its id and total")
+    page.click("#wf-magic-ask")
+    expect(page.locator('#wf-magic-diff tr[data-field="channel"]')).to_contain_text("#orders")
+    page.click("#wf-magic-apply")
+    expect(page.locator("#wf-f-channel")).to_have_value("#orders")
+    page.click("#wf-panel-apply")
+    page.click('[data-action="save"]')
+    expect(page.locator("#wf-status")).to_have_text("Saved as v2.")
+    page.click('button[value="activate"]')
+    expect(page.locator('button[value="deactivate"]')).to_be_visible()
+    hook_url = page.locator("#webhook-url").input_value()
+
+    response = httpx.post(hook_url, json={"id": 7, "total": 30}, timeout=30)
+
+    assert response.status_code == 202, response.text
+    execution = Execution.objects.get(workflow=workflow)
+    assert execution.status == "succeeded", execution.error
+    [posted] = slack.messages
+    assert posted.text == "New order 7 for 30 EUR"
