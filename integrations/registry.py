@@ -9,6 +9,11 @@ from __future__ import annotations
 from integrations import discord, slack, telegram
 
 # --- end integrations ---
+# --- devtools: github, airtable, notion ---
+# isort: split
+from integrations import airtable, github, notion
+
+# --- end devtools ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -19,6 +24,11 @@ SERVICES: tuple[Service, ...] = (
     discord.SERVICE,
     telegram.SERVICE,
     # --- end integrations ---
+    # --- devtools ---
+    github.SERVICE,
+    airtable.SERVICE,
+    notion.SERVICE,
+    # --- end devtools ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
