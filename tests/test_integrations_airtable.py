@@ -244,3 +244,38 @@ def test_a_run_adds_the_rendered_record_with_the_stored_credential(alice, airtab
     step = Step.objects.get(execution=execution, key="add")
     assert step.output["records"][0]["id"] == record["id"]
     assert TOKEN not in json.dumps([step.input, step.output])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_contact_form_starter_adds_a_record_and_a_notion_page(alice, airtable):
+    from editor.gallery import TEMPLATES
+    from tests.fakes.notion import DATABASE, FakeNotion
+    from tests.fakes.notion import TOKEN as NOTION_TOKEN
+
+    with running(FakeNotion()) as notion:
+        graph = TEMPLATES["form-to-airtable-and-notion"].new_graph()
+        _, record, follow_up = graph["nodes"]
+        record["config"].update(
+            base_id=BASE,
+            table="Leads",
+            credential=store.create(
+                alice, "Airtable", "airtable", {"token": TOKEN, "base_url": airtable.url}
+            ).pk,
+        )
+        follow_up["config"].update(
+            parent_id=DATABASE,
+            credential=store.create(
+                alice, "Notion", "notion", {"token": NOTION_TOKEN, "base_url": notion.url}
+            ).pk,
+        )
+        form = {"name": "Ada", "email": "ada@example.com", "message": "Call me"}
+        execution = engine.start_execution(make_workflow(alice, graph), {"body": form})
+        execution.refresh_from_db()
+        pages = list(notion.pages)
+
+    assert execution.status == "succeeded", execution.error
+    [added] = airtable.tables[(BASE, "Leads")]
+    assert added["fields"] == {"Name": "Ada", "Email": "ada@example.com", "Message": "Call me"}
+    [page] = pages
+    assert page["properties"]["Name"]["title"][0]["text"]["content"] == "Reply to Ada"
+    assert page["properties"]["Email"] == {"email": "ada@example.com"}

@@ -340,3 +340,51 @@ def test_github_issues_through_the_preset_with_a_github_token(alice, settings, k
     assert request.query["state"] == ["open"]
     run = Execution.objects.get(workflow=workflow)
     assert run.trigger_data["title"] == "New one"
+
+
+# --- the gallery starter and the workflow page --------------------------------------------------
+
+
+def test_the_github_to_slack_starter_posts_each_new_issue(alice, settings):
+    from editor.gallery import TEMPLATES
+    from tests.fakes.github import TOKEN as GITHUB_TOKEN
+    from tests.fakes.github import FakeGitHub
+    from tests.fakes.slack import BOT_TOKEN, FakeSlack
+
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeGitHub()) as github, running(FakeSlack()) as slack:
+        graph = TEMPLATES["new-github-issue-to-slack"].new_graph()
+        trigger, _, notify = graph["nodes"]
+        trigger["config"]["url"] = trigger["config"]["url"].replace(
+            "https://api.github.com", github.url
+        )
+        trigger["config"]["credential"] = store.create(
+            alice, "Acme GitHub", "github", {"token": GITHUB_TOKEN}
+        ).pk
+        notify["config"]["credential"] = store.create(
+            alice, "Acme Slack", "slack", {"bot_token": BOT_TOKEN, "base_url": slack.api_url}
+        ).pk
+        workflow = active(alice, graph)
+        github.add_issue("acme/shop", "Already there")
+        poll_now(workflow)
+        issue = github.add_issue("acme/shop", "Cart is empty")
+        poll_now(workflow)
+    run = Execution.objects.get(workflow=workflow)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    [posted] = slack.messages
+    assert posted.text == (
+        f"New issue #{issue['number']} by octocat: <{issue['html_url']}|Cart is empty>"
+    )
+
+
+def test_the_workflow_page_shows_the_polls_last_status_and_error(alice, alice_client, orders, api):
+    page = alice_client.get(orders.get_absolute_url()).content.decode()
+    assert 'id="poll"' in page and "Not polled yet" in page
+    api.script(Answer(503, "down for maintenance"))
+    poll_now(orders)
+    page = alice_client.get(orders.get_absolute_url()).content.decode()
+    assert "Last poll failed" in page and "503" in page and "1 in a row" in page
+    poll_now(orders)
+    page = alice_client.get(orders.get_absolute_url()).content.decode()
+    assert "0 items in the answer, 0 new runs" in page

@@ -50,7 +50,7 @@ class FakeGitHub(FakeService):
             "assignees": [{"login": n} for n in extra.pop("assignees", [])],
             "html_url": f"https://github.com/{repo}/issues/{number}",
             "updated_at": extra.pop("updated_at", "2024-05-01T10:00:00Z"),
-            "user": {"login": "octocat"},
+            "user": {"login": "octocat", "type": "User"},
             **extra,
         }
         self.repos[repo].issues.append(issue)
