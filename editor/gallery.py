@@ -990,6 +990,100 @@ _TEMPLATES = [
         },
     ),
     # --- end datastores ---
+    # --- devtools: starters using trigger.poll, GitHub, Airtable and Notion ---
+    Template(
+        slug="new-github-issue-to-slack",
+        name="New GitHub issue → Slack message",
+        description="Checks a GitHub repository's issues every minute and posts each new one "
+        "opened by a person (not a bot) to a Slack channel. Set the repository in the trigger's URL (or pick the GitHub preset "
+        "again), then pick a GitHub access token in the trigger and a Slack bot token in the "
+        "Slack node. The first check only records the issues that exist.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node(
+                    "new_issue",
+                    "trigger.poll",
+                    "New issue in acme/shop",
+                    0,
+                    url="https://api.github.com/repos/acme/shop/issues?state=open&sort=created"
+                    "&direction=desc&per_page=50",
+                    headers={
+                        "Accept": "application/vnd.github+json",
+                        "X-GitHub-Api-Version": "2022-11-28",
+                    },
+                    auth="bearer",
+                    items_path="[?!pull_request]",
+                    id_field="id",
+                    interval_seconds=60,
+                ),
+                _node(
+                    "person",
+                    "logic.condition",
+                    "Opened by a person?",
+                    1,
+                    rules=_rules("{{ trigger.user.type }}", "ne", "Bot"),
+                ),
+                _node(
+                    "notify",
+                    "app.slack",
+                    "Post to #dev",
+                    2,
+                    row=-1,
+                    operation="post_message",
+                    channel="#dev",
+                    text="New issue #{{ trigger.number }} by {{ trigger.user.login }}: "
+                    "<{{ trigger.html_url }}|{{ trigger.title }}>",
+                ),
+            ],
+            "edges": [_edge("new_issue", "person"), _edge("person", "notify", "true")],
+        },
+    ),
+    Template(
+        slug="form-to-airtable-and-notion",
+        name="Contact form → Airtable record + Notion page",
+        description="Receive a contact form by webhook, add it to an Airtable table and open a "
+        "Notion page for the follow-up. Set your base, table and database ids, then pick an "
+        "Airtable and a Notion credential.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("form", "trigger.webhook", "Contact form", 0, methods=["POST"]),
+                _node(
+                    "record",
+                    "app.airtable",
+                    "Add to Contacts",
+                    1,
+                    row=-1,
+                    operation="create_records",
+                    base_id="appXXXXXXXXXXXXXX",
+                    table="Contacts",
+                    records=[
+                        {
+                            "Name": "{{ trigger.body.name }}",
+                            "Email": "{{ trigger.body.email }}",
+                            "Message": "{{ trigger.body.message }}",
+                        }
+                    ],
+                    typecast=True,
+                ),
+                _node(
+                    "follow_up",
+                    "app.notion",
+                    "Follow-up page",
+                    1,
+                    row=1,
+                    operation="create_page",
+                    parent_type="database",
+                    parent_id="0123456789abcdef0123456789abcdef",
+                    title="Reply to {{ trigger.body.name }}",
+                    properties={"Email": {"email": "{{ trigger.body.email }}"}},
+                ),
+            ],
+            "edges": [_edge("form", "record"), _edge("form", "follow_up")],
+        },
+    ),
+    # --- end devtools ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -342,6 +342,36 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ),
     ],
     # --- end repeat ---
+    # --- devtools: trigger.poll ---
+    "trigger.poll": [
+        (
+            "Every 5 minutes check https://api.example.com/orders?status=new with credential 4 "
+            "and start a run for each new order in data.orders, by its id",
+            {
+                "url": "https://api.example.com/orders?status=new",
+                "credential": 4,
+                "auth": "bearer",
+                "items_path": "data.orders",
+                "id_field": "id",
+                "interval_seconds": 300,
+            },
+        ),
+        (
+            "When a new issue is opened in the GitHub repository acme/shop (check every minute), "
+            "with my GitHub credential 2",
+            {
+                "credential": 2,
+                "url": "https://api.github.com/repos/acme/shop/issues?state=open&sort=created"
+                "&direction=desc&per_page=50",
+                "headers": {"Accept": "application/vnd.github+json"},
+                "auth": "bearer",
+                "items_path": "[?!pull_request]",
+                "id_field": "id",
+                "interval_seconds": 60,
+            },
+        ),
+    ],
+    # --- end devtools ---
 }
 
 GENERAL_RULES = """\

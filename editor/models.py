@@ -212,3 +212,37 @@ class SeenItem(models.Model):
         """Delete up to `batch` expired rows (the sweep calls this again for the rest)."""
         ids = list(cls.objects.filter(expires_at__lte=now).values_list("pk", flat=True)[:batch])
         return cls.objects.filter(pk__in=ids).delete()[0] if ids else 0
+
+
+# --- devtools: trigger.poll ---
+class Poll(models.Model):
+    """When an active workflow's `trigger.poll` asks its API next, and how the last ask went
+    (executions/polls.py keeps it in step with the graph and runs it; the workflow page shows
+    it). The ids it has seen are `SeenItem` rows under the trigger's node id.
+
+    `claimed_at`: set when the sweep hands the poll to a worker (and `next_poll_at` moved past
+    the worker's time limit), so a second sweep does not send it again; the worker polls only
+    if the claim is still the one it was sent with."""
+
+    workflow = models.OneToOneField(Workflow, on_delete=models.CASCADE, related_name="poll")
+    node_id = models.CharField(max_length=64)
+    # What the poll asks (url, method, items_path, id_field...): a change starts over with a
+    # first poll that only records what exists.
+    fingerprint = models.CharField(max_length=64)
+    interval_seconds = models.PositiveIntegerField()
+    next_poll_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    primed = models.BooleanField(default=False)  # the first poll has recorded what exists
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=10, blank=True)  # "ok", "error"
+    last_error = models.TextField(blank=True)
+    last_found = models.PositiveIntegerField(default=0)  # items in the last answer
+    last_started = models.PositiveIntegerField(default=0)  # runs the last poll started
+    failures = models.PositiveIntegerField(default=0)  # in a row: the back-off grows with it
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.workflow} · poll every {self.interval_seconds} s"
+
+
+# --- end devtools ---

@@ -18,8 +18,14 @@ from aiconfig import access
 from editor import node_form, variables
 from editor.forms import GraphForm, ImportForm, WorkflowForm, WorkflowSettingsForm
 from editor.gallery import TEMPLATES
-from editor.models import Workflow
-from editor.nodes import catalog, trigger_error, trigger_schedule, trigger_workflow
+from editor.models import Poll, Workflow
+from editor.nodes import (
+    catalog,
+    trigger_error,
+    trigger_poll,
+    trigger_schedule,
+    trigger_workflow,
+)
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
@@ -248,6 +254,9 @@ def workflow(request: SignedInRequest, pk: int) -> HttpResponse:
             for run in workflow.executions.defer("trigger_data", "overrides")[:RECENT_RUNS]
         ],
         "schedule": _schedule_preview(workflow.graph),
+        # --- devtools ---
+        "poll": _poll_status(workflow),
+        # --- end devtools ---
         **_editor_context(),
         "magic": access.catalog(request.user),
     }
@@ -317,6 +326,8 @@ def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     problems: dict[str, str] = {}
     if action == "apply":
         config, problems = node_form.config_from_form(node_type, post, config)
+        if node_type.fill_form is not None and not problems:
+            config = node_type.fill_form(config)
     credentials = node_form.credential_choices(request.user, node_type)
     targets = trigger_workflow.call_targets(request.user) if node_type.calls_workflow else None
     fields = node_form.fields_for(node_type, config, credentials, targets)
@@ -354,6 +365,24 @@ def _last_run(workflow: Workflow, node_id: str) -> dict[str, Any] | None:
         "input": variables.shown(step.input),
         "output": variables.shown(step.output),
     }
+
+
+# --- devtools: trigger.poll ---
+def _poll_status(workflow: Workflow) -> dict[str, Any] | None:
+    """A poll trigger's URL and interval, and how its last poll went (executions/polls.py
+    keeps the Poll row)."""
+    found = trigger_poll.config_in(workflow.graph)
+    if found is None:
+        return None
+    _, config = found
+    return {
+        "url": config.url,
+        "interval": config.interval_seconds,
+        "state": Poll.objects.filter(workflow=workflow).first(),
+    }
+
+
+# --- end devtools ---
 
 
 def _schedule_preview(graph: Any) -> dict[str, Any] | None:

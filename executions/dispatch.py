@@ -50,6 +50,28 @@ def send_error_report(execution_id: Any) -> None:
         tasks.report_failure_task.delay(str(execution_id))
 
 
+# --- devtools: trigger.poll ---
+def send_poll(poll_id: int, claim: str) -> None:
+    """Hand a claimed poll (executions/polls.py) to a worker: its request never runs in beat."""
+    pool = _pool
+    if pool is not None:
+        pool.submit(_poll, poll_id, claim)
+    else:
+        tasks.poll_task.delay(poll_id, claim)
+
+
+def _poll(poll_id: int, claim: str) -> None:
+    try:
+        tasks.poll_task.run(poll_id, claim)
+    except Exception:  # the claim runs out and the sweep sends the poll again
+        log.exception("Poll %s failed", poll_id)
+    finally:
+        close_old_connections()
+
+
+# --- end devtools ---
+
+
 def start_embedded(threads: int) -> None:
     """Run steps in `threads` threads of this process, and the sweep every second."""
     global _pool

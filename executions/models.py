@@ -43,6 +43,9 @@ class Execution(models.Model):
         # --- errorflows ---
         ERROR = "error"  # started by a failed run of a workflow that names this one
         # --- end errorflows ---
+        # --- devtools ---
+        POLL = "poll"  # a trigger.poll found a new item
+        # --- end devtools ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")

@@ -13,7 +13,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from editor.models import Workflow
-from executions import schedules
+from executions import polls, schedules
 
 # Saves that name their fields and touch none of these cannot change the schedule.
 SCHEDULE_FIELDS = frozenset({"graph", "is_active"})
@@ -33,3 +33,4 @@ def sync_schedule(
     if update_fields is not None and not SCHEDULE_FIELDS & update_fields:
         return
     schedules.sync(instance)
+    polls.sync(instance)  # --- devtools: trigger.poll ---

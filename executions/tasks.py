@@ -54,10 +54,22 @@ def report_failure_task(execution_id: str) -> None:
     engine.report_failure(execution_id)
 
 
+# --- devtools: trigger.poll ---
+@shared_task(base=WakeUp, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def poll_task(poll_id: int, claim: str) -> None:
+    from executions import polls
+
+    # Polls once whatever the delivery count: a duplicate finds its claim used up.
+    polls.run(poll_id, claim)
+
+
+# --- end devtools ---
+
+
 @shared_task(ignore_result=True)
 def sweep_task() -> None:
     from editor.models import SeenItem
-    from executions import engine, schedules
+    from executions import engine, polls, schedules
 
     # Each on its own: a failing sweep must not stop schedules from firing, nor the reverse.
     try:
@@ -68,6 +80,12 @@ def sweep_task() -> None:
         schedules.fire_due()
     except Exception:
         log.exception("Firing due schedules failed")
+    # --- devtools ---
+    try:
+        polls.send_due()
+    except Exception:
+        log.exception("Sending due polls failed")
+    # --- end devtools ---
     try:
         # Once a minute across every beat process (the cache is shared in queue mode).
         if cache.add("workfuse:forget-seen-items", True, timeout=60):

@@ -41,6 +41,14 @@ def no_wait(body: Any) -> float | None:
     return None
 
 
+def is_429(reply: Reply) -> bool:
+    return reply.status == 429
+
+
+def no_fallback_wait(reply: Reply) -> float | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Api:
     """How one service's HTTP API speaks: its name in messages, where its answers say what went
@@ -52,6 +60,12 @@ class Api:
     error_text: Callable[[Any], str | None] = no_text
     retry_after: Callable[[Any], float | None] = no_wait
     auth_statuses: frozenset[int] = field(default_factory=lambda: frozenset({401, 403}))
+    # Which answers are rate limits: 429, and for some services others too (GitHub's 403 with
+    # `x-ratelimit-remaining: 0`). Checked before the auth statuses.
+    is_rate_limit: Callable[[Reply], bool] = is_429
+    # The wait when neither the body nor `Retry-After` gives one (GitHub's
+    # `x-ratelimit-reset`, Airtable's documented 30 s).
+    fallback_wait: Callable[[Reply], float | None] = no_fallback_wait
 
 
 @dataclass(frozen=True)
@@ -112,8 +126,8 @@ def failure(api: Api, secret: Secret, reply: Reply, what: str) -> NodeError:
     """The NodeError for an answer that is not a success."""
     status = reply.status
     text = _text(api, reply)
-    if status == 429:
-        return rate_limited(api, what, _wait(api, reply), text)
+    if api.is_rate_limit(reply):
+        return rate_limited(api, what, _wait(api, reply), text, status)
     if status >= 500:
         return NodeError(
             f"{api.service} failed to answer {what} (HTTP {status}): {text}",
@@ -140,14 +154,16 @@ def auth_error(api: Api, secret: Secret, text: str, status: int | None = None) -
     )
 
 
-def rate_limited(api: Api, what: str, seconds: float | None, text: str = "") -> NodeError:
+def rate_limited(
+    api: Api, what: str, seconds: float | None, text: str = "", status: int = 429
+) -> NodeError:
     wait = f"; it asks to wait {seconds:g} s" if seconds is not None else ""
     said = f" ({text})" if text else ""
     return NodeError(
         f"{api.service} is rate limiting {what}{said}{wait}.",
         retryable=True,
         retry_after=seconds,
-        detail={"status": 429, "error": text, "retry_after": seconds},
+        detail={"status": status, "error": text, "retry_after": seconds},
     )
 
 
@@ -156,8 +172,10 @@ def _credential(secret: Secret) -> str:
 
 
 def _wait(api: Api, reply: Reply) -> float | None:
-    seconds = api.retry_after(reply.body)
-    return seconds if seconds is not None else retry_after.from_headers(reply.headers)
+    for seconds in (api.retry_after(reply.body), retry_after.from_headers(reply.headers)):
+        if seconds is not None:
+            return seconds
+    return api.fallback_wait(reply)
 
 
 def _text(api: Api, reply: Reply) -> str:

@@ -14,6 +14,11 @@ from integrations import discord, slack, telegram
 from integrations import google_sheets, postgres, s3
 
 # --- end datastores ---
+# --- devtools: github, airtable, notion ---
+# isort: split
+from integrations import airtable, github, notion
+
+# --- end devtools ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -29,6 +34,11 @@ SERVICES: tuple[Service, ...] = (
     postgres.SERVICE,
     s3.SERVICE,
     # --- end datastores ---
+    # --- devtools ---
+    github.SERVICE,
+    airtable.SERVICE,
+    notion.SERVICE,
+    # --- end devtools ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -150,6 +150,77 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
         "max_keys": 50,
     },
     # --- end datastores ---
+    # --- devtools: app.github, app.airtable, app.notion, trigger.poll ---
+    "github-create-issue": {
+        "credential": 3,
+        "owner": "acme",
+        "repo": "shop",
+        "title": "Checkout broken",
+        "body": "{{ trigger.body.error }}",
+        "labels": ["bug"],
+    },
+    "github-comment": {
+        "operation": "comment",
+        "owner": "acme",
+        "repo": "shop",
+        "issue_number": "{{ trigger.body.issue }}",
+        "body": "Deployed in v2",
+    },
+    "github-list-issues": {
+        "operation": "list_issues",
+        "owner": "octocat",
+        "repo": "hello-world",
+        "state": "closed",
+        "labels": ["bug"],
+        "per_page": 100,
+    },
+    "github-get-file": {
+        "operation": "get_file",
+        "owner": "acme",
+        "repo": "shop",
+        "path": "package.json",
+        "ref": "release",
+    },
+    "airtable-create": {
+        "base_id": "appA1b2C3d4",
+        "table": "Contacts",
+        "records": [{"Name": "{{ trigger.body.name }}", "Email": "{{ trigger.body.email }}"}],
+        "typecast": True,
+    },
+    "airtable-list": {
+        "operation": "list_records",
+        "base_id": "appA1b2C3d4",
+        "table": "Orders",
+        "filter_by_formula": "{Status} = 'Paid'",
+        "view": "This week",
+        "max_records": 200,
+    },
+    "airtable-update": {
+        "operation": "update_records",
+        "base_id": "appA1b2C3d4",
+        "table": "Orders",
+        "records": [{"id": "{{ trigger.body.record_id }}", "fields": {"Status": "Shipped"}}],
+    },
+    "notion-create-page": {
+        "credential": 8,
+        "parent_id": "0123456789abcdef0123456789abcdef",
+        "title": "{{ trigger.body.title }}",
+    },
+    "notion-query": {
+        "operation": "query_database",
+        "database_id": "0123456789abcdef0123456789abcdef",
+        "filter": {"property": "Status", "select": {"equals": "Done"}},
+        "page_size": 20,
+    },
+    "poll-new-orders": {
+        "url": "https://shop.example.com/api/orders",
+        "credential": 5,
+        "auth": "bearer",
+        "items_path": "results",
+        "id_field": "order_id",
+        "interval_seconds": 120,
+    },
+    # --- end devtools ---
 }
 
 

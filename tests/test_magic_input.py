@@ -69,6 +69,9 @@ PLAUSIBLE: dict[str, dict[str, Any]] = {
     # --- repeat ---
     "logic.repeat": {"until": {"rules": [{"left": "{{ last.body.status }}", "right": "done"}]}},
     # --- end repeat ---
+    # --- devtools ---
+    "trigger.poll": {"url": "https://api.example.com/orders", "items_path": "data.orders"},
+    # --- end devtools ---
 }
 
 

@@ -212,8 +212,19 @@ def integration_value(kind: Any, server: str) -> dict[str, Any]:
     return value
 
 
+def example_value(node_type: Any, operation: str, name: str) -> Any:
+    """A JSON field's value (no type in the schema: Airtable's records) from a Magic Input
+    example of the operation that uses no template, else a list of one object."""
+    for _, config in node_type.examples:
+        value = config.get(name)
+        if config.get("operation") == operation and value and "{{" not in json.dumps(value):
+            return value
+    return [{"x": "x"}]
+
+
 def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
-    """One node per operation, with every text and list field its operation uses filled in."""
+    """One node per operation, with every text and list field its operation uses filled in, and
+    the JSON fields it needs."""
     schema = node_type.Config.model_json_schema()
     nodes = []
     for operation in get_args(node_type.Config.model_fields["operation"].annotation):
@@ -222,11 +233,11 @@ def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
             if operation not in prop.get("operations", ()):
                 continue
             if prop.get("type") == "string" and "enum" not in prop:
-                config[name] = "x"
+                config[name] = prop.get("examples", ["x"])[0]  # a field with a format
             elif prop.get("type") == "array":
                 config[name] = ["x"]
             elif "type" not in prop and operation in prop.get("required_for", ()):
-                config[name] = ["x"]  # a JSON value (a row's cells, say)
+                config[name] = example_value(node_type, operation, name)
         node_id = f"op_{operation}"
         # One attempt: a careless answer a service reads as a failure to retry (S3 takes a
         # 200 it cannot parse as one) must not leave the run waiting.
@@ -288,7 +299,7 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = _answer
+        do_GET = do_POST = do_PATCH = do_PUT = _answer
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()

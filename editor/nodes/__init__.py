@@ -60,6 +60,11 @@ from editor.nodes import utility_wait
 from editor.nodes import logic_repeat
 
 # --- end repeat ---
+# --- devtools: trigger.poll ---
+# isort: split
+from editor.nodes import trigger_poll
+
+# --- end devtools ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -114,6 +119,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- repeat ---
         logic_repeat,
         # --- end repeat ---
+        # --- devtools ---
+        trigger_poll,
+        # --- end devtools ---
     )
 }
 # --- integrations ---

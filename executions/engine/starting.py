@@ -32,6 +32,9 @@ KIND_TRIGGERS: dict[str, str] = {
     # --- errorflows ---
     Execution.Trigger.ERROR: "trigger.error",
     # --- end errorflows ---
+    # --- devtools ---
+    Execution.Trigger.POLL: "trigger.poll",
+    # --- end devtools ---
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 

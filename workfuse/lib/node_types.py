@@ -74,6 +74,9 @@ class NodeType:
     # Magic Input's worked examples, (request, config), for node types defined outside the
     # editor (editor/magic.py keeps the editor's own in EXAMPLES).
     examples: tuple[tuple[str, dict[str, Any]], ...] = ()
+    # Applied to the config a settings form produced before it is checked and shown: a preset
+    # filling fields (trigger.poll).
+    fill_form: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     def template_config(self, config: dict[str, Any]) -> dict[str, Any]:
         """The part of a config whose strings are templates rendered before `run()`."""

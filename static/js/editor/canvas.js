@@ -38,6 +38,9 @@ const ICONS = {
   // end wait
   // repeat
   "logic.repeat": "⟳",
+  // --- devtools ---
+  "trigger.poll": "⟲",
+  // --- end devtools ---
   // end repeat
 };
 

@@ -1,0 +1,204 @@
+"""trigger.poll: "when something new appears" in any JSON API (DESIGN §4).
+
+The engine side (executions/polls.py) calls the URL every `interval_seconds` from a worker,
+finds the list in the answer with `items_path`, and starts one run per item whose `id_field`
+it has not seen before, with the item as this trigger's output. This module holds the settings,
+reading the list and the ids out of an answer, and the presets.
+
+A preset fills the request for a known service when the settings form is applied: "GitHub: new
+issue" sets the URL of a repository's issues, the list, the id and bearer auth, and leaves the
+credential (a GitHub access token) to pick.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Self
+from urllib.parse import quote, urlsplit
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from editor.nodes.action_http import HEADER_NAME_PATTERN
+from editor.nodes.action_http import NODE as HTTP_NODE
+from editor.nodes.base import NodeConfig, NodeType, RunContext
+from integrations import registry
+from integrations.operations import field_errors
+
+REPOSITORY = re.compile(r"^\s*[\w.-]+/[\w.-]+\s*$")
+MIN_INTERVAL = 30  # seconds: a kinder floor than most APIs' rate limits ask for
+MAX_ITEMS = 500  # items read from one answer; the rest wait for the next poll
+GITHUB_API = "https://api.github.com"
+
+
+class Config(NodeConfig):
+    preset: Literal["", "github_issues"] = Field(
+        "",
+        description="Fill the request for a known service when you apply: github_issues "
+        "(GitHub: new issue in the repository below). Then pick the credential.",
+    )
+    preset_repository: str = Field(
+        "",
+        description="For the github_issues preset: the repository as owner/name, e.g. acme/shop "
+        "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
+    )
+    url: str = Field(
+        "",
+        description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
+    )
+    method: Literal["GET", "POST"] = Field("GET", description="GET, or POST for search APIs.")
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="Request headers as name: value pairs."
+    )
+    credential: int | None = Field(
+        None, ge=1, description="Credential that authenticates the request (see auth)."
+    )
+    auth: Literal["bearer", "basic", "header", "query"] | None = Field(
+        None,
+        description="How the credential is sent, as in the HTTP Request node: bearer, basic, "
+        "header (auth_header_name) or query (auth_query_param). Empty: by the credential's "
+        "kind. Without a credential the request goes unauthenticated.",
+    )
+    auth_header_name: str = Field(
+        "X-API-Key",
+        pattern=HEADER_NAME_PATTERN,
+        description="For auth=header: the header that carries the secret.",
+    )
+    auth_query_param: str = Field(
+        "api_key", min_length=1, description="For auth=query: the query parameter."
+    )
+    items_path: str = Field(
+        "",
+        description="Where the list is in the answer, as JMESPath or a dotted path, e.g. "
+        "data.items or results[?status=='new']. Empty: the answer is the list.",
+    )
+    id_field: str = Field(
+        "id",
+        min_length=1,
+        description="The field (dotted path inside an item) that identifies an item, e.g. id "
+        "or order.number. An item whose id was seen before starts no run.",
+    )
+    interval_seconds: int = Field(
+        300,
+        ge=MIN_INTERVAL,
+        le=86400,
+        description=f"How often to ask, in seconds ({MIN_INTERVAL} to 86400).",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if value and (parts.scheme.lower() not in ("http", "https") or not parts.hostname):
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
+
+    @field_validator("items_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                jmespath.compile(value)
+            except JMESPathError as exc:
+                raise ValueError(f"is not a JMESPath or dotted path: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        errors = {}
+        if self.preset == "github_issues" and not REPOSITORY.match(self.preset_repository):
+            errors["preset_repository"] = "Enter the repository as owner/name, e.g. acme/shop."
+        if not self.url:
+            errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
+        if errors:
+            raise field_errors(self, errors)
+        return self
+
+
+def _github_issues(config: dict[str, Any]) -> dict[str, Any]:
+    repository = str(config.get("preset_repository") or "")
+    if not REPOSITORY.match(repository):
+        return config  # validation says what is missing
+    owner, _, name = repository.strip().partition("/")
+    url = f"{GITHUB_API}/repos/{quote(owner, safe='')}/{quote(name, safe='')}/issues"
+    filled = {k: v for k, v in config.items() if k not in ("preset", "preset_repository")}
+    return {
+        **filled,
+        "url": f"{url}?state=open&sort=created&direction=desc&per_page=50",
+        "method": "GET",
+        "headers": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
+        "items_path": "[?!pull_request]",  # the issues API lists pull requests too
+        "id_field": "id",
+        "auth": "bearer",
+    }
+
+
+PRESETS = {"github_issues": _github_issues}
+
+
+def fill_form(config: dict[str, Any]) -> dict[str, Any]:
+    """A settings form's config with its preset applied (the preset fields then dropped)."""
+    preset = PRESETS.get(str(config.get("preset") or ""))
+    return preset(config) if preset else config
+
+
+def config_in(graph: Any) -> tuple[str, Config] | None:
+    """The poll trigger's node id and valid settings when `graph` has one."""
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    for node in nodes if isinstance(nodes, list) else []:
+        if isinstance(node, dict) and node.get("type") == "trigger.poll":
+            try:
+                config = Config.model_validate(node.get("config") or {})
+            except ValidationError:
+                return None
+            return str(node.get("id", "")), config
+    return None
+
+
+def items_in(answer: Any, items_path: str) -> list[Any]:
+    """The list at `items_path` in a parsed answer. Raises ValueError saying what was found."""
+    found = jmespath.search(items_path, answer) if items_path else answer
+    if not isinstance(found, list):
+        where = f"at '{items_path}'" if items_path else "as the whole answer"
+        raise ValueError(f"expected a list {where}, found {type(found).__name__}")
+    return found[:MAX_ITEMS]
+
+
+def item_id(item: Any, id_field: str) -> str | None:
+    """The item's id as text (None when it has none): a dotted path inside the item."""
+    value: Any = item
+    for part in id_field.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def _credential_kinds() -> tuple[str, ...]:
+    """The HTTP node's kinds, and every integration kind holding one secret (a GitHub access
+    token): that secret is sent the way `auth` says."""
+    single = [k.kind for k in registry.KINDS.values() if len(k.secret_fields) == 1]
+    return (*HTTP_NODE.credential_kinds, *single)
+
+
+def run(config: Config, ctx: RunContext) -> Any:
+    """The new item the run was started for."""
+    return ctx.input
+
+
+NODE = NodeType(
+    type="trigger.poll",
+    label="When something new appears",
+    category="trigger",
+    description="Asks a JSON API every few minutes and starts one run per new item (by its "
+    "id), with the item as this trigger's output. The first check only remembers what exists.",
+    Config=Config,
+    run=run,
+    credential_kinds=_credential_kinds(),
+    fill_form=fill_form,
+)

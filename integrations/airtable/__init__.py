@@ -1,0 +1,14 @@
+"""Airtable (DESIGN §11): a personal access token, and the node app.airtable."""
+
+from __future__ import annotations
+
+from integrations.airtable import node, web_api
+from integrations.airtable.credentials import AccessToken
+from integrations.service import CredentialKind, Service
+
+SERVICE = Service(
+    name="airtable",
+    label="Airtable",
+    kinds=(CredentialKind(AccessToken, test=web_api.check_token),),
+    node=node.NODE,
+)

@@ -1,0 +1,276 @@
+"""app.github: open and comment on issues, list a repository's issues, read a file."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import Field, field_validator
+
+from integrations.github import rest_api
+from integrations.github.credentials import AccessToken
+from integrations.operations import OperationConfig, used_by
+from integrations.service import credential_for
+from workfuse.lib.node_run import NodeError, RunContext, Secret
+from workfuse.lib.node_types import NodeType
+
+Operation = Literal["create_issue", "comment", "list_issues", "get_file"]
+ALL: tuple[str, ...] = ("create_issue", "comment", "list_issues", "get_file")
+MAX_PER_PAGE = 100  # GitHub's own limit
+
+
+def _names(value: Any) -> Any:
+    """A list of names, or comma-separated text of them (a template stays whole)."""
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return [value]
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _number_text(value: Any) -> Any:
+    # `{{ trigger.body.issue.number }}` renders to a number.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Config(OperationConfig):
+    credential: int | None = Field(
+        None, ge=1, description="Your GitHub access token credential. Needed to run."
+    )
+    operation: Operation = Field(
+        "create_issue",
+        description="create_issue: open an issue. comment: comment on an issue or pull "
+        "request. list_issues: a repository's issues (and pull requests), newest first. "
+        "get_file: a file's text and sha at a branch, tag or commit.",
+    )
+    owner: str = Field(
+        "",
+        description="The repository's owner: a user or organisation, e.g. octocat.",
+        json_schema_extra=used_by(*ALL, required=True),
+    )
+    repo: str = Field(
+        "",
+        description="The repository's name, e.g. hello-world.",
+        json_schema_extra=used_by(*ALL, required=True),
+    )
+    title: str = Field(
+        "",
+        description="The issue's title; may use templates, e.g. 'Order {{ trigger.body.id }} "
+        "failed'.",
+        json_schema_extra=used_by("create_issue", required=True),
+    )
+    body: str = Field(
+        "",
+        description="create_issue: the issue's text (Markdown, optional). comment: the "
+        "comment's text (Markdown).",
+        json_schema_extra=used_by("create_issue", "comment", required=["comment"]),
+    )
+    labels: list[str] = Field(
+        default_factory=list,
+        description="create_issue: labels to set (they must exist in the repository). "
+        "list_issues: only issues with all of these labels. A list, or names separated by "
+        "commas.",
+        json_schema_extra=used_by("create_issue", "list_issues"),
+    )
+    assignees: list[str] = Field(
+        default_factory=list,
+        description="Logins of the people to assign (they need access to the repository).",
+        json_schema_extra=used_by("create_issue"),
+    )
+    issue_number: str = Field(
+        "",
+        description="The issue's (or pull request's) number, e.g. 42 or "
+        "'{{ nodes.open_issue.number }}'.",
+        examples=["42"],
+        json_schema_extra=used_by("comment", required=True),
+    )
+    state: Literal["open", "closed", "all"] = Field(
+        "open",
+        description="Which issues to list: open, closed or all.",
+        json_schema_extra=used_by("list_issues"),
+    )
+    since: str = Field(
+        "",
+        description="Only issues updated at or after this time (ISO 8601, e.g. "
+        "2024-05-01T00:00:00Z). Optional.",
+        json_schema_extra=used_by("list_issues"),
+    )
+    per_page: int = Field(
+        30,
+        ge=1,
+        le=MAX_PER_PAGE,
+        description="How many issues to return, 1 to 100 (one page, newest first).",
+        json_schema_extra=used_by("list_issues"),
+    )
+    path: str = Field(
+        "",
+        description="The file's path in the repository, e.g. docs/README.md.",
+        json_schema_extra=used_by("get_file", required=True),
+    )
+    ref: str = Field(
+        "",
+        description="Branch, tag or commit sha to read from (default: the default branch).",
+        json_schema_extra=used_by("get_file"),
+    )
+
+    @field_validator("labels", "assignees", mode="before")
+    @classmethod
+    def _name_lists(cls, value: Any) -> Any:
+        return _names(value)
+
+    @field_validator("issue_number", mode="before")
+    @classmethod
+    def _issue_number(cls, value: Any) -> Any:
+        return _number_text(value)
+
+    @field_validator("issue_number")
+    @classmethod
+    def _positive_number(cls, value: str) -> str:
+        value = value.strip().lstrip("#")
+        if value and "{{" not in value and not value.isdigit():
+            raise ValueError("must be an issue number such as 42")
+        return value
+
+
+def _repo_path(config: Config) -> str:
+    return f"/repos/{quote(config.owner.strip(), safe='')}/{quote(config.repo.strip(), safe='')}"
+
+
+def _create_issue(secret: Secret, config: Config) -> Any:
+    payload: dict[str, Any] = {"title": config.title}
+    if config.body:
+        payload["body"] = config.body
+    if config.labels:
+        payload["labels"] = config.labels
+    if config.assignees:
+        payload["assignees"] = config.assignees
+    path = f"{_repo_path(config)}/issues"
+    return rest_api.call(secret, "POST", path, what="create_issue", json=payload).body
+
+
+def _comment(secret: Secret, config: Config) -> Any:
+    path = f"{_repo_path(config)}/issues/{config.issue_number}/comments"
+    return rest_api.call(secret, "POST", path, what="comment", json={"body": config.body}).body
+
+
+def _list_issues(secret: Secret, config: Config) -> dict[str, Any]:
+    params: dict[str, str | int] = {"state": config.state, "per_page": config.per_page}
+    if config.labels:
+        params["labels"] = ",".join(config.labels)
+    if config.since:
+        params["since"] = config.since
+    path = f"{_repo_path(config)}/issues"
+    issues = rest_api.call(secret, "GET", path, what="list_issues", params=params).body
+    if not isinstance(issues, list):
+        raise NodeError("GitHub answered list_issues with something that is not a list.")
+    return {"issues": issues, "count": len(issues)}
+
+
+def _get_file(secret: Secret, config: Config) -> dict[str, Any]:
+    path = f"{_repo_path(config)}/contents/{quote(config.path.strip().lstrip('/'), safe='/')}"
+    params = {"ref": config.ref} if config.ref else {}
+    found = rest_api.call(secret, "GET", path, what="get_file", params=params).body
+    if isinstance(found, list):
+        raise NodeError(
+            f"{config.path} is a directory in {config.owner}/{config.repo}, not a file."
+        )
+    if not isinstance(found, dict) or found.get("type") != "file":
+        kind = found.get("type") if isinstance(found, dict) else "something else"
+        raise NodeError(f"{config.path} is a {kind} in {config.owner}/{config.repo}, not a file.")
+    if found.get("encoding") != "base64":
+        raise NodeError(
+            f"{config.path} is larger than 1 MB: GitHub's contents API does not send its content."
+        )
+    try:
+        data = base64.b64decode(str(found.get("content", "")))
+    except (binascii.Error, ValueError):
+        raise NodeError(
+            f"GitHub sent {config.path}'s content in a form that is not base64."
+        ) from None
+    try:
+        content, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:  # a binary file stays base64
+        content, encoding = base64.b64encode(data).decode("ascii"), "base64"
+    return {
+        "path": found.get("path"),
+        "name": found.get("name"),
+        "sha": found.get("sha"),
+        "size": found.get("size"),
+        "encoding": encoding,
+        "content": content,
+        "html_url": found.get("html_url"),
+    }
+
+
+def run(config: Config, ctx: RunContext) -> Any:
+    """create_issue: the issue GitHub created; comment: the comment; list_issues: {issues,
+    count}; get_file: {path, name, sha, size, encoding, content, html_url}."""
+    secret, _ = credential_for(ctx, config.operation, AccessToken)
+    if config.operation == "create_issue":
+        return _create_issue(secret, config)
+    if config.operation == "comment":
+        return _comment(secret, config)
+    if config.operation == "list_issues":
+        return _list_issues(secret, config)
+    return _get_file(secret, config)
+
+
+NODE = NodeType(
+    type="app.github",
+    label="GitHub",
+    category="app",
+    description="Opens or comments on GitHub issues, lists a repository's issues or reads a "
+    "file; outputs GitHub's answer (the issue, the comment, the list, the file's text and sha).",
+    Config=Config,
+    run=run,
+    credential_kinds=(AccessToken.kind,),
+    icon="⎇",
+    examples=(
+        (
+            "Open an issue in acme/shop titled 'Order <id> failed' with the error from the "
+            "webhook as its body, labelled bug, with credential 3",
+            {
+                "credential": 3,
+                "operation": "create_issue",
+                "owner": "acme",
+                "repo": "shop",
+                "title": "Order {{ trigger.body.id }} failed",
+                "body": "{{ trigger.body.error }}",
+                "labels": ["bug"],
+            },
+        ),
+        (
+            "Comment 'Thanks, we are on it' on the issue open_issue created in acme/shop",
+            {
+                "operation": "comment",
+                "owner": "acme",
+                "repo": "shop",
+                "issue_number": "{{ nodes.open_issue.number }}",
+                "body": "Thanks, we are on it",
+            },
+        ),
+        (
+            "List the open issues labelled bug in octocat/hello-world, 50 of them",
+            {
+                "operation": "list_issues",
+                "owner": "octocat",
+                "repo": "hello-world",
+                "state": "open",
+                "labels": ["bug"],
+                "per_page": 50,
+            },
+        ),
+        (
+            "Read docs/CHANGELOG.md from the main branch of acme/shop",
+            {
+                "operation": "get_file",
+                "owner": "acme",
+                "repo": "shop",
+                "path": "docs/CHANGELOG.md",
+                "ref": "main",
+            },
+        ),
+    ),
+)

@@ -1,0 +1,249 @@
+"""app.notion: create a page (in a database or under a page) and query a database."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal, Self
+from urllib.parse import quote
+
+from pydantic import Field, field_validator, model_validator
+
+from integrations.notion import rest_api
+from integrations.notion.credentials import IntegrationToken
+from integrations.operations import OperationConfig, field_errors, json_list, used_by
+from integrations.service import credential_for
+from workfuse.lib.node_run import RunContext, Secret
+from workfuse.lib.node_types import NodeType
+
+Operation = Literal["create_page", "query_database"]
+MAX_PAGE_SIZE = 100  # Notion's limit
+NOTION_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _is_template(value: Any) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def _json_object(value: Any, what: str) -> Any:
+    """A JSON object (or JSON text of one, or a template that renders to one). Empty: None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if _is_template(value):
+        return value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(f"must be a JSON object of {what}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a JSON object of {what}")
+    return value
+
+
+def _notion_id(value: Any) -> Any:
+    """An id as given, or the id at the end of a page's or database's Notion URL."""
+    if not isinstance(value, str) or _is_template(value):
+        return value
+    value = value.strip()
+    if "/" in value:
+        found = NOTION_ID.search(value.replace("-", ""))
+        if found:
+            return found.group(1)
+    return value
+
+
+class Config(OperationConfig):
+    credential: int | None = Field(
+        None, ge=1, description="Your Notion integration token credential. Needed to run."
+    )
+    operation: Operation = Field(
+        "create_page",
+        description="create_page: add a page to a database (a row) or under a page. "
+        "query_database: a database's pages, filtered and sorted, one page of results.",
+    )
+    parent_type: Literal["database", "page"] = Field(
+        "database",
+        description="create_page: where the new page goes: a row in a database, or a "
+        "sub-page under a page.",
+        json_schema_extra=used_by("create_page"),
+    )
+    parent_id: str = Field(
+        "",
+        description="create_page: the id (32 hex characters) or Notion URL of that database "
+        "or page.",
+        json_schema_extra=used_by("create_page", required=True),
+    )
+    database_id: str = Field(
+        "",
+        description="The database's id (32 hex characters) or its Notion URL.",
+        json_schema_extra=used_by("query_database", required=True),
+    )
+    title: str = Field(
+        "",
+        description="The page's title, a shortcut for its title property; may use templates, "
+        "e.g. 'Order {{ trigger.body.id }}'.",
+        json_schema_extra=used_by("create_page"),
+    )
+    title_property: str = Field(
+        "Name",
+        description="For a database row: the name of the database's title column (Name "
+        "unless renamed).",
+        json_schema_extra=used_by("create_page"),
+    )
+    properties: Any = Field(
+        None,
+        description="The page's property values as Notion's JSON, e.g. {\"Status\": "
+        '{"select": {"name": "Open"}}, "Total": {"number": 42}}.',
+        json_schema_extra=used_by("create_page"),
+    )
+    children: Any = Field(
+        None,
+        description='Optional content blocks: a JSON list, e.g. [{"object": "block", "type": '
+        '"paragraph", "paragraph": {"rich_text": [{"text": {"content": "Hi"}}]}}].',
+        json_schema_extra=used_by("create_page"),
+    )
+    filter: Any = Field(
+        None,
+        description='Optional Notion filter object, e.g. {"property": "Status", "select": '
+        '{"equals": "Open"}}.',
+        json_schema_extra=used_by("query_database"),
+    )
+    sorts: Any = Field(
+        None,
+        description='Optional JSON list of sorts, e.g. [{"property": "Due", "direction": '
+        '"ascending"}].',
+        json_schema_extra=used_by("query_database"),
+    )
+    page_size: int = Field(
+        100,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description="How many pages to return, 1 to 100.",
+        json_schema_extra=used_by("query_database"),
+    )
+    start_cursor: str = Field(
+        "",
+        description="Optional: the next_cursor of an earlier query, to read the next results.",
+        json_schema_extra=used_by("query_database"),
+    )
+
+    @field_validator("database_id", "parent_id", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> Any:
+        return _notion_id(value)
+
+    @field_validator("properties", mode="before")
+    @classmethod
+    def _properties(cls, value: Any) -> Any:
+        return _json_object(value, "properties")
+
+    @field_validator("filter", mode="before")
+    @classmethod
+    def _filter(cls, value: Any) -> Any:
+        return _json_object(value, "filter conditions")
+
+    @field_validator("children", mode="before")
+    @classmethod
+    def _children(cls, value: Any) -> Any:
+        return json_list(value, "blocks")
+
+    @field_validator("sorts", mode="before")
+    @classmethod
+    def _sorts(cls, value: Any) -> Any:
+        return json_list(value, "sorts")
+
+    @model_validator(mode="after")
+    def _one_parent(self) -> Self:
+        if self.operation != "create_page":
+            return self
+        if not self.title and not self.properties:
+            raise field_errors(
+                self, {"title": "Needed for create_page, unless properties are given."}
+            )
+        return self
+
+
+def _rich_text(text: str) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": {"content": text}}]
+
+
+def _create_page(secret: Secret, config: Config) -> dict[str, Any]:
+    properties = dict(config.properties or {})
+    if config.parent_type == "database":
+        parent = {"database_id": config.parent_id}
+        title_name = config.title_property or "Name"
+    else:
+        parent = {"page_id": config.parent_id}
+        title_name = "title"  # a page under a page has only its title
+    if config.title:
+        properties[title_name] = {"title": _rich_text(config.title)}
+    payload: dict[str, Any] = {"parent": parent, "properties": properties}
+    if config.children:
+        payload["children"] = config.children
+    return rest_api.call(secret, "POST", "/pages", what="create_page", json=payload)
+
+
+def _query(secret: Secret, config: Config) -> dict[str, Any]:
+    payload: dict[str, Any] = {"page_size": config.page_size}
+    if config.filter:
+        payload["filter"] = config.filter
+    if config.sorts:
+        payload["sorts"] = config.sorts
+    if config.start_cursor:
+        payload["start_cursor"] = config.start_cursor
+    path = f"/databases/{quote(config.database_id, safe='')}/query"
+    answer = rest_api.call(secret, "POST", path, what="query_database", json=payload)
+    results = answer.get("results") or []
+    return {
+        "results": results,
+        "count": len(results),
+        "has_more": bool(answer.get("has_more")),
+        "next_cursor": answer.get("next_cursor"),
+    }
+
+
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """create_page: the page Notion created ({id, url, properties, ...}); query_database:
+    {results, count, has_more, next_cursor}."""
+    secret, _ = credential_for(ctx, config.operation, IntegrationToken)
+    if config.operation == "create_page":
+        return _create_page(secret, config)
+    return _query(secret, config)
+
+
+NODE = NodeType(
+    type="app.notion",
+    label="Notion",
+    category="app",
+    description="Creates a Notion page (a database row or a sub-page) or queries a database; "
+    "outputs the page Notion created or {results, count, has_more, next_cursor}.",
+    Config=Config,
+    run=run,
+    credential_kinds=(IntegrationToken.kind,),
+    icon="❏",
+    examples=(
+        (
+            "Add a row titled with the ticket subject from the webhook to Notion database "
+            "0123456789abcdef0123456789abcdef, Status Open, with credential 8",
+            {
+                "credential": 8,
+                "operation": "create_page",
+                "parent_type": "database",
+                "parent_id": "0123456789abcdef0123456789abcdef",
+                "title": "{{ trigger.body.subject }}",
+                "properties": {"Status": {"select": {"name": "Open"}}},
+            },
+        ),
+        (
+            "Find the open tasks in Notion database 0123456789abcdef0123456789abcdef, soonest "
+            "due first",
+            {
+                "operation": "query_database",
+                "database_id": "0123456789abcdef0123456789abcdef",
+                "filter": {"property": "Status", "select": {"equals": "Open"}},
+                "sorts": [{"property": "Due", "direction": "ascending"}],
+            },
+        ),
+    ),
+)

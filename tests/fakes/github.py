@@ -1,0 +1,190 @@
+"""A fake GitHub REST API: `Authorization: Bearer <token>` (401 `Bad credentials` otherwise),
+`/user`, a repository's issues and comments, and its files under `/contents/` (base64 content
+with a sha), with GitHub's error shape `{"message", "documentation_url"}` and rate-limit
+headers on every answer. Paths may sit under a prefix (GitHub Enterprise's `/api/v3`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakes import Answer, FakeService, Received
+
+TOKEN = "github_pat_11AAAAAfake0000token"
+DOCS = "https://docs.github.com/rest"
+
+
+@dataclass
+class Repo:
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # ref -> path -> bytes
+    labels: set[str] = field(default_factory=lambda: {"bug", "enhancement"})
+
+
+class FakeGitHub(FakeService):
+    def __init__(self, prefix: str = "") -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.tokens = {TOKEN}
+        self.repos: dict[str, Repo] = {"acme/shop": Repo()}
+        self._numbers = itertools.count(1)
+        self._ids = itertools.count(1000)
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}{self.prefix}"
+
+    def add_issue(self, repo: str, title: str, **extra: Any) -> dict[str, Any]:
+        number = next(self._numbers)
+        issue = {
+            "id": next(self._ids),
+            "number": number,
+            "title": title,
+            "body": extra.pop("body", None),
+            "state": extra.pop("state", "open"),
+            "labels": [{"name": n} for n in extra.pop("labels", [])],
+            "assignees": [{"login": n} for n in extra.pop("assignees", [])],
+            "html_url": f"https://github.com/{repo}/issues/{number}",
+            "updated_at": extra.pop("updated_at", "2024-05-01T10:00:00Z"),
+            "user": {"login": "octocat", "type": "User"},
+            **extra,
+        }
+        self.repos[repo].issues.append(issue)
+        return issue
+
+    def respond(self, request: Received) -> Answer:
+        if not request.path.startswith(self.prefix + "/"):
+            return _error(404, "Not Found")
+        path = request.path.removeprefix(self.prefix)
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token not in self.tokens:
+            return _error(401, "Bad credentials")
+        if path == "/user" and request.method == "GET":
+            return _ok({"login": "octocat", "id": 1, "type": "User"})
+        parts = path.strip("/").split("/", 4)
+        if len(parts) < 4 or parts[0] != "repos":
+            return _error(404, "Not Found")
+        repo = self.repos.get(f"{parts[1]}/{parts[2]}")
+        if repo is None:
+            return _error(404, "Not Found")
+        name = f"{parts[1]}/{parts[2]}"
+        rest = parts[3:]
+        if rest == ["issues"]:
+            if request.method == "POST":
+                return self._create_issue(name, repo, request)
+            return self._list_issues(repo, request)
+        if rest[0] == "issues" and len(rest) == 2 and request.method == "POST":
+            number, _, tail = rest[1].partition("/")
+            if tail == "comments":
+                return self._comment(name, repo, number, request)
+        if rest[0] == "contents" and len(rest) == 2:
+            return self._contents(repo, rest[1], request)
+        return _error(404, "Not Found")
+
+    def _create_issue(self, name: str, repo: Repo, request: Received) -> Answer:
+        body = request.json
+        if not isinstance(body, dict) or not body.get("title"):
+            return _invalid("Issue", "title", "missing_field")
+        unknown = [label for label in body.get("labels", []) if label not in repo.labels]
+        if unknown:
+            return _invalid("Label", "name", "invalid")
+        issue = self.add_issue(
+            name,
+            body["title"],
+            body=body.get("body"),
+            labels=body.get("labels", []),
+            assignees=body.get("assignees", []),
+        )
+        return _ok(issue, 201)
+
+    def _list_issues(self, repo: Repo, request: Received) -> Answer:
+        query = {k: v[-1] for k, v in request.query.items()}
+        state = query.get("state", "open")
+        wanted = {n for n in query.get("labels", "").split(",") if n}
+        since = query.get("since", "")
+        found = [
+            i
+            for i in reversed(repo.issues)
+            if (state == "all" or i["state"] == state)
+            and wanted <= {label["name"] for label in i["labels"]}
+            and i["updated_at"] >= since
+        ]
+        return _ok(found[: int(query.get("per_page", "30"))])
+
+    def _comment(self, name: str, repo: Repo, number: str, request: Received) -> Answer:
+        if not any(str(i["number"]) == number for i in repo.issues):
+            return _error(404, "Not Found")
+        body = request.json
+        if not isinstance(body, dict) or not body.get("body"):
+            return _invalid("IssueComment", "body", "missing_field")
+        comment = {
+            "id": next(self._ids),
+            "body": body["body"],
+            "issue_url": f"https://api.github.com/repos/{name}/issues/{number}",
+            "html_url": f"https://github.com/{name}/issues/{number}#issuecomment-1",
+            "user": {"login": "octocat"},
+        }
+        repo.comments.append(comment)
+        return _ok(comment, 201)
+
+    def _contents(self, repo: Repo, path: str, request: Received) -> Answer:
+        ref = request.query.get("ref", ["main"])[-1]
+        files = repo.files.get(ref, {})
+        if path in files:
+            data = files[path]
+            encoded = base64.encodebytes(data).decode()  # GitHub wraps the base64 in lines
+            return _ok(
+                {
+                    "type": "file",
+                    "encoding": "base64",
+                    "size": len(data),
+                    "name": path.rsplit("/", 1)[-1],
+                    "path": path,
+                    "content": encoded,
+                    "sha": hashlib.sha1(
+                        b"blob %d\0" % len(data) + data, usedforsecurity=False
+                    ).hexdigest(),
+                    "html_url": f"https://github.com/acme/shop/blob/{ref}/{path}",
+                }
+            )
+        inside = [p for p in files if p.startswith(path.rstrip("/") + "/")]
+        if inside:
+            return _ok([{"type": "file", "path": p, "name": p.rsplit("/", 1)[-1]} for p in inside])
+        return _error(404, "Not Found")
+
+
+def rate_limit_headers(remaining: int = 4999, reset: int = 1_900_000_000) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit": "5000",
+        "x-ratelimit-remaining": str(remaining),
+        "x-ratelimit-reset": str(reset),
+        "x-ratelimit-resource": "core",
+    }
+
+
+def _ok(body: Any, status: int = 200) -> Answer:
+    return Answer(status, body, rate_limit_headers())
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
+    return Answer(
+        status,
+        {"message": message, "documentation_url": DOCS},
+        {**rate_limit_headers(), **(headers or {})},
+    )
+
+
+def _invalid(resource: str, field_name: str, code: str) -> Answer:
+    return Answer(
+        422,
+        {
+            "message": "Validation Failed",
+            "errors": [{"resource": resource, "field": field_name, "code": code}],
+            "documentation_url": DOCS,
+        },
+        rate_limit_headers(),
+    )

@@ -1,0 +1,123 @@
+"""A fake Notion API: `Authorization: Bearer <token>` and `Notion-Version` required,
+`/v1/users/me`, `/v1/pages` (create in a database or under a page) and
+`/v1/databases/<id>/query` (page_size and start_cursor), with Notion's error shape
+`{"object": "error", "status", "code", "message"}`."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+from tests.fakes import Answer, FakeService, Received
+
+TOKEN = "ntn_fake_1234567890abcdefghijklmnop"
+DATABASE = "0123456789abcdef0123456789abcdef"
+PAGE = "fedcba9876543210fedcba9876543210"
+
+
+class FakeNotion(FakeService):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens = {TOKEN}
+        self.pages: list[dict[str, Any]] = []
+        self.databases = {DATABASE}
+        self.parents = {PAGE}
+        self._n = itertools.count(1)
+
+    def add_row(self, title: str, status: str = "Open") -> dict[str, Any]:
+        page = _page({"database_id": DATABASE}, _properties(title, status))
+        self.pages.append(page)
+        return page
+
+    def respond(self, request: Received) -> Answer:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token not in self.tokens:
+            return _error(401, "unauthorized", "API token is invalid.")
+        if not request.headers.get("notion-version"):
+            return _error(400, "missing_version", "Notion-Version header failed validation.")
+        if request.path == "/v1/users/me" and request.method == "GET":
+            return Answer(
+                200,
+                {
+                    "object": "user",
+                    "id": "a1b2c3d4-0000-0000-0000-000000000001",
+                    "type": "bot",
+                    "name": "WorkFuse",
+                    "bot": {
+                        "owner": {"type": "workspace", "workspace": True},
+                        "workspace_name": "Acme",
+                    },
+                },
+            )
+        if request.path == "/v1/pages" and request.method == "POST":
+            return self._create(request)
+        parts = request.path.strip("/").split("/")
+        if parts[:2] == ["v1", "databases"] and parts[3:] == ["query"]:
+            return self._query(parts[2].replace("-", ""), request)
+        return _error(400, "invalid_request_url", "Invalid request URL.")
+
+    def _create(self, request: Received) -> Answer:
+        body = request.json
+        parent = body.get("parent") if isinstance(body, dict) else None
+        if not isinstance(parent, dict) or not isinstance(body.get("properties"), dict):
+            return _error(400, "validation_error", "body.parent should be defined.")
+        target = parent.get("database_id") or parent.get("page_id")
+        known = self.databases if "database_id" in parent else self.parents
+        if str(target).replace("-", "") not in known:
+            return _error(
+                404,
+                "object_not_found",
+                f"Could not find database with ID: {target}. Make sure the relevant pages and "
+                "databases are shared with your integration.",
+            )
+        page = _page(parent, body["properties"])
+        if body.get("children"):
+            page["_children"] = body["children"]
+        self.pages.append(page)
+        return Answer(200, {k: v for k, v in page.items() if not k.startswith("_")})
+
+    def _query(self, database: str, request: Received) -> Answer:
+        if database not in self.databases:
+            return _error(404, "object_not_found", f"Could not find database with ID: {database}.")
+        body = request.json or {}
+        rows = [p for p in self.pages if p["parent"].get("database_id") == DATABASE]
+        wanted = (body.get("filter") or {}).get("select", {}).get("equals")
+        if wanted:
+            rows = [r for r in rows if r["properties"]["Status"]["select"]["name"] == wanted]
+        start = int(body.get("start_cursor") or 0)
+        size = int(body.get("page_size", 100))
+        results = rows[start : start + size]
+        more = start + size < len(rows)
+        return Answer(
+            200,
+            {
+                "object": "list",
+                "results": results,
+                "next_cursor": str(start + size) if more else None,
+                "has_more": more,
+                "type": "page_or_database",
+            },
+        )
+
+
+def _properties(title: str, status: str) -> dict[str, Any]:
+    return {
+        "Name": {"title": [{"type": "text", "text": {"content": title}}]},
+        "Status": {"select": {"name": status}},
+    }
+
+
+def _page(parent: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    page_id = str(uuid.uuid4())
+    return {
+        "object": "page",
+        "id": page_id,
+        "parent": {"type": next(iter(parent)), **parent},
+        "properties": properties,
+        "url": f"https://www.notion.so/{page_id.replace('-', '')}",
+    }
+
+
+def _error(status: int, code: str, message: str) -> Answer:
+    return Answer(status, {"object": "error", "status": status, "code": code, "message": message})
