@@ -45,13 +45,15 @@ def no_wait(body: Any) -> float | None:
 class Api:
     """How one service's HTTP API speaks: its name in messages, where its answers say what went
     wrong (`error_text`, from the parsed body), how long its rate-limit answers ask us to wait
-    (`retry_after`, from the body; the `Retry-After` header otherwise) and which statuses mean
-    the credential is wrong."""
+    (`retry_after`, from the body; the `Retry-After` header otherwise; then `reset_header`, a
+    header holding the Unix time the limit resets) and which statuses mean the credential is
+    wrong."""
 
     service: str
     error_text: Callable[[Any], str | None] = no_text
     retry_after: Callable[[Any], float | None] = no_wait
     auth_statuses: frozenset[int] = field(default_factory=lambda: frozenset({401, 403}))
+    reset_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,11 @@ def _credential(secret: Secret) -> str:
 
 def _wait(api: Api, reply: Reply) -> float | None:
     seconds = api.retry_after(reply.body)
-    return seconds if seconds is not None else retry_after.from_headers(reply.headers)
+    if seconds is None:
+        seconds = retry_after.from_headers(reply.headers)
+    if seconds is None and api.reset_header:
+        seconds = retry_after.until_reset(reply.headers.get(api.reset_header))
+    return seconds
 
 
 def _text(api: Api, reply: Reply) -> str:
