@@ -10,6 +10,11 @@ from integrations import discord, slack, telegram
 
 # --- end integrations ---
 # isort: split
+# --- messaging: email, sendgrid, twilio ---
+from integrations import email, sendgrid, twilio
+
+# --- end messaging ---
+# isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
 
@@ -19,6 +24,11 @@ SERVICES: tuple[Service, ...] = (
     discord.SERVICE,
     telegram.SERVICE,
     # --- end integrations ---
+    # --- messaging ---
+    email.SERVICE,
+    sendgrid.SERVICE,
+    twilio.SERVICE,
+    # --- end messaging ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
