@@ -43,7 +43,9 @@ class SmtpServer(CredentialFields):
         "network).",
     )
     username: str = Field(
-        "", description="The user name to log in with (often the email address); empty for none."
+        "",
+        description="The user name to log in with (often the email address); empty for none.",
+        examples=["workfuse@example.com"],
     )
     from_address: str = Field(
         description="Who the emails are from: an address, or a name and address "

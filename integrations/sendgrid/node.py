@@ -31,6 +31,7 @@ class Config(OperationConfig):
         description="The sender's address, a verified sender or on an authenticated domain in "
         "SendGrid, e.g. orders@example.com.",
         json_schema_extra=used_by("send", required=True),
+        examples=["orders@example.com"],
     )
     from_name: str = Field(
         "",
@@ -43,6 +44,7 @@ class Config(OperationConfig):
         "('Ada <ada@example.com>, bob@example.com'); may use templates, e.g. "
         "'{{ trigger.body.email }}'. They all see each other.",
         json_schema_extra=used_by("send", required=True),
+        examples=[["ada@example.com"]],
     )
     subject: str = Field(
         "",
