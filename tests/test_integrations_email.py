@@ -376,3 +376,72 @@ def test_a_4xx_run_is_retried_by_the_engine_and_sends_once(alice, server):
     step.refresh_from_db()
     assert (step.status, step.attempt) == ("succeeded", 2)
     assert len(server.messages) == 1
+
+
+# --- the gallery starter ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_order_confirmation_starter_emails_the_receipt_and_texts_when_there_is_a_phone(
+    alice, server, files
+):
+    from editor.gallery import TEMPLATES
+    from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, NUMBER, FakeTwilio
+
+    mailer = store.create(
+        alice,
+        "Acme mail",
+        "email",
+        {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "security": "none",
+            "username": USERNAME,
+            "password": PASSWORD,
+            "from_address": "Acme <orders@acme.test>",
+        },
+    )
+    with running(FakeTwilio()) as twilio:
+        texter = store.create(
+            alice,
+            "Acme Twilio",
+            "twilio",
+            {
+                "auth_token": AUTH_TOKEN,
+                "account_sid": ACCOUNT_SID,
+                "default_from": NUMBER,
+                "base_url": twilio.url,
+            },
+        )
+        graph = TEMPLATES["order-confirmation-email-and-sms"].new_graph()
+        for node in graph["nodes"]:
+            if node["type"] == "app.email":
+                node["config"]["credential"] = mailer.pk
+            if node["type"] == "app.twilio":
+                node["config"]["credential"] = texter.pk
+        workflow = make_workflow(alice, graph)
+        order = {
+            "id": 7,
+            "total": "42.00",
+            "receipt_url": f"{files.url}/invoice.pdf",
+            "customer": {"email": "ada@example.com", "phone": "+14155550100"},
+        }
+
+        with_phone = engine.start_execution(workflow, {"body": order})
+        no_phone = engine.start_execution(
+            workflow, {"body": {**order, "id": 8, "customer": {"email": "bob@example.com"}}}
+        )
+
+        with_phone.refresh_from_db()
+        no_phone.refresh_from_db()
+        assert (with_phone.status, no_phone.status) == ("succeeded", "succeeded"), (
+            with_phone.error,
+            no_phone.error,
+        )
+        assert [m["to"] for m in twilio.messages] == ["+14155550100"]
+        assert twilio.messages[0]["body"] == "Order 7 confirmed. Thank you!"
+    first, second = server.messages
+    assert (first.recipients, second.recipients) == (["ada@example.com"], ["bob@example.com"])
+    assert first.message["Subject"] == "Order 7 confirmed"
+    [receipt] = first.message.iter_attachments()
+    assert (receipt.get_filename(), receipt.get_payload(decode=True)) == ("receipt.pdf", PDF)

@@ -250,3 +250,32 @@ def test_a_run_sends_the_rendered_email_and_stores_no_key(alice, sendgrid):
     assert sent["subject"] == "Order 42"
     assert sent["personalizations"][0]["to"] == [{"email": "ada@example.com"}]
     assert API_KEY not in json.dumps(step.output) + json.dumps(step.input)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_welcome_starter_sends_the_template_with_the_first_name(alice, sendgrid):
+    from editor.gallery import TEMPLATES
+
+    credential = store.create(
+        alice, "Acme SendGrid", "sendgrid", {"api_key": API_KEY, "base_url": sendgrid.url}
+    )
+    graph = TEMPLATES["welcome-with-sendgrid-template"].new_graph()
+    welcome = next(n for n in graph["nodes"] if n["type"] == SENDGRID)
+    welcome["config"]["credential"] = credential.pk
+
+    execution = engine.start_execution(
+        make_workflow(alice, graph), {"body": {"email": " Ada@Example.com", "first_name": "Ada"}}
+    )
+    anonymous = engine.start_execution(
+        make_workflow(alice, graph), {"body": {"email": "bob@example.com"}}
+    )
+
+    execution.refresh_from_db()
+    anonymous.refresh_from_db()
+    assert (execution.status, anonymous.status) == ("succeeded", "succeeded"), execution.error
+    ada, bob = sendgrid.sent
+    assert ada["template_id"].startswith("d-")
+    assert ada["personalizations"] == [
+        {"to": [{"email": "ada@example.com"}], "dynamic_template_data": {"first_name": "Ada"}}
+    ]
+    assert bob["personalizations"][0]["dynamic_template_data"] == {"first_name": "there"}
