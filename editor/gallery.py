@@ -1084,6 +1084,101 @@ _TEMPLATES = [
         },
     ),
     # --- end devtools ---
+    # --- messaging: starters using email (SMTP), SendGrid and Twilio ---
+    Template(
+        slug="order-confirmation-email-and-sms",
+        name="Confirm orders by email and text",
+        description="Receive orders by webhook, email the customer a confirmation with the "
+        "receipt attached (through your SMTP server) and, when the order has a phone number, "
+        "text them with Twilio. Add an SMTP server and a Twilio account on the Credentials "
+        "page and pick them in the two nodes.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("hook", "trigger.webhook", "New order", 0, methods=["POST"]),
+                _node(
+                    "confirm",
+                    "app.email",
+                    "Email the confirmation",
+                    1,
+                    row=-1,
+                    operation="send",
+                    to=["{{ trigger.body.customer.email }}"],
+                    subject="Order {{ trigger.body.id }} confirmed",
+                    text="Thanks for your order {{ trigger.body.id }} of "
+                    "{{ trigger.body.total }}. Your receipt is attached.",
+                    attachments=[
+                        {"url": "{{ trigger.body.receipt_url }}", "filename": "receipt.pdf"}
+                    ],
+                ),
+                _node(
+                    "no_phone",
+                    "logic.condition",
+                    "No phone number?",
+                    1,
+                    row=1,
+                    rules=_rules(
+                        "{{ trigger.body.customer.phone | default('') }}", "is_empty", None
+                    ),
+                ),
+                _node(
+                    "text",
+                    "app.twilio",
+                    "Text the customer",
+                    2,
+                    row=1,
+                    operation="send_sms",
+                    to="{{ trigger.body.customer.phone }}",
+                    body="Order {{ trigger.body.id }} confirmed. Thank you!",
+                ),
+            ],
+            "edges": [
+                _edge("hook", "confirm"),
+                _edge("hook", "no_phone"),
+                _edge("no_phone", "text", "false"),
+            ],
+        },
+    ),
+    Template(
+        slug="welcome-with-sendgrid-template",
+        name="Welcome sign-ups with a SendGrid template",
+        description="Receive sign-ups by webhook and send each one your SendGrid dynamic "
+        "template with their first name. Add a SendGrid API key on the Credentials page, then "
+        "set your template id and sender in the SendGrid node.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node("hook", "trigger.webhook", "New sign-up", 0, methods=["POST"]),
+                _node(
+                    "contact",
+                    "utility.set",
+                    "Tidy the contact",
+                    1,
+                    keep="none",
+                    fields=[
+                        {"name": "email", "value": "{{ trigger.body.email | trim | lower }}"},
+                        {
+                            "name": "first_name",
+                            "value": "{{ trigger.body.first_name | default('there') }}",
+                        },
+                    ],
+                ),
+                _node(
+                    "welcome",
+                    "app.sendgrid",
+                    "Send the welcome email",
+                    2,
+                    operation="send",
+                    from_email="hello@example.com",
+                    to=["{{ nodes.contact.email }}"],
+                    template_id="d-00000000000000000000000000000000",
+                    dynamic_template_data={"first_name": "{{ nodes.contact.first_name }}"},
+                ),
+            ],
+            "edges": [_edge("hook", "contact"), _edge("contact", "welcome")],
+        },
+    ),
+    # --- end messaging ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -53,8 +53,9 @@ def no_fallback_wait(reply: Reply) -> float | None:
 class Api:
     """How one service's HTTP API speaks: its name in messages, where its answers say what went
     wrong (`error_text`, from the parsed body), how long its rate-limit answers ask us to wait
-    (`retry_after`, from the body; the `Retry-After` header otherwise) and which statuses mean
-    the credential is wrong."""
+    (`retry_after`, from the body; the `Retry-After` header otherwise; then `reset_header`, a
+    header holding the Unix time the limit resets) and which statuses mean the credential is
+    wrong."""
 
     service: str
     error_text: Callable[[Any], str | None] = no_text
@@ -66,6 +67,9 @@ class Api:
     # The wait when neither the body nor `Retry-After` gives one (GitHub's
     # `x-ratelimit-reset`, Airtable's documented 30 s).
     fallback_wait: Callable[[Reply], float | None] = no_fallback_wait
+    # A header holding the Unix time the rate limit resets at (SendGrid's X-RateLimit-Reset),
+    # read when neither the body nor `Retry-After` gives a wait.
+    reset_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,10 @@ def _credential(secret: Secret) -> str:
 
 def _wait(api: Api, reply: Reply) -> float | None:
     for seconds in (api.retry_after(reply.body), retry_after.from_headers(reply.headers)):
+        if seconds is not None:
+            return seconds
+    if api.reset_header:
+        seconds = retry_after.until_reset(reply.headers.get(api.reset_header))
         if seconds is not None:
             return seconds
     return api.fallback_wait(reply)

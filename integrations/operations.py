@@ -93,3 +93,20 @@ def json_list(value: Any, what: str) -> Any:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise ValueError(f"must be a JSON list of {what} (objects)")
     return value
+
+
+def json_object(value: Any, what: str) -> Any:
+    """A field holding a JSON object (SendGrid's dynamic template data): an object, JSON text
+    of one, or a template that renders to one (checked again once rendered). Empty: None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return value
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(f"must be a JSON object of {what}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a JSON object of {what}")
+    return value

@@ -20,6 +20,11 @@ from integrations import airtable, github, notion
 
 # --- end devtools ---
 # isort: split
+# --- messaging: email, sendgrid, twilio ---
+from integrations import email, sendgrid, twilio
+
+# --- end messaging ---
+# isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
 
@@ -39,6 +44,11 @@ SERVICES: tuple[Service, ...] = (
     airtable.SERVICE,
     notion.SERVICE,
     # --- end devtools ---
+    # --- messaging ---
+    email.SERVICE,
+    sendgrid.SERVICE,
+    twilio.SERVICE,
+    # --- end messaging ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -221,6 +221,44 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
         "interval_seconds": 120,
     },
     # --- end devtools ---
+    # --- messaging ---
+    "email-welcome": {
+        "credential": 2,
+        "to": ["{{ trigger.body.email }}"],
+        "subject": "Welcome, {{ trigger.body.name }}",
+        "text": "Hi {{ trigger.body.name }}, your account is ready.",
+    },
+    "email-attachment": {
+        "to": "billing@acme.test",
+        "cc": ["am@acme.test"],
+        "subject": "Your invoice",
+        "text": "Your invoice is attached.",
+        "attachments": [{"url": "{{ trigger.body.invoice_url }}", "filename": "invoice.pdf"}],
+    },
+    "sendgrid-written": {
+        "credential": 6,
+        "from_email": "orders@acme.test",
+        "to": ["{{ trigger.body.email }}"],
+        "subject": "Order {{ trigger.body.id }} received",
+        "html": "<p>We received order {{ trigger.body.id }}.</p>",
+    },
+    "sendgrid-template": {
+        "from_email": "hello@acme.test",
+        "to": ["{{ trigger.body.email }}"],
+        "template_id": "d-8f3a0c2b9e1d4f5a",
+        "dynamic_template_data": {"name": "{{ trigger.body.first_name }}"},
+    },
+    "twilio-sms": {
+        "credential": 3,
+        "to": "{{ trigger.body.phone }}",
+        "body": "Your code is {{ trigger.body.code }}",
+    },
+    "twilio-from": {
+        "to": "+14155550100",
+        "from_number": "+14155550199",
+        "body": "The nightly backup failed",
+    },
+    # --- end messaging ---
 }
 
 

@@ -59,6 +59,19 @@ def test_429_is_retryable_after_retry_after_seconds(fake):
     assert error.message == "Acme is rate limiting create thing (slow down); it asks to wait 9 s."
 
 
+def test_a_services_reset_header_is_the_wait_when_it_sends_no_retry_after(fake):
+    reset_api = http.Api("Acme", reset_header="X-RateLimit-Reset")
+    reset = datetime.now(UTC).timestamp() + 40
+    fake.script(Answer(429, "slow", {"X-RateLimit-Reset": str(int(reset))}))
+    with pytest.raises(NodeError) as caught:
+        http.send(reset_api, SECRET, "POST", f"{fake.url}/things", what="create thing")
+    assert caught.value.retryable and 38 <= caught.value.retry_after <= 40
+    fake.script(Answer(429, "slow", {"X-RateLimit-Reset": str(int(reset)), "Retry-After": "3"}))
+    with pytest.raises(NodeError) as caught:
+        http.send(reset_api, SECRET, "POST", f"{fake.url}/things", what="create thing")
+    assert caught.value.retry_after == 3  # the plain signal wins
+
+
 def test_503_is_retryable_after_a_retry_after_date(fake):
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
     error = refusal(fake, Answer(503, "down for maintenance", {"Retry-After": when}))

@@ -128,3 +128,13 @@ def test_short_url_parts_and_plain_text_are_not_secret_parts() -> None:
     assert scrub("posted to services and webhooks", forms_of("https://x.example/services")) == (
         "posted to services and webhooks"
     )
+
+
+@pytest.mark.parametrize("user", ["AC01", "AC012", "AC0123"])  # each byte alignment
+def test_a_secret_base64_encoded_after_a_user_name_the_vault_lacks_is_scrubbed(user: str) -> None:
+    token = "tok-9f8e7d6c5b4a3210"
+    header = "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()
+    scrubbed = redaction.scrub(f"you sent {header}", redaction.forms_of({"auth_token": token}))
+    assert MASK in scrubbed
+    # Left of the encoding: the user's part and at most one group (2 bytes) of the token's end.
+    assert len(scrubbed.split(MASK)[-1]) <= 4

@@ -9,7 +9,7 @@ import httpx
 import httpx2
 import pytest
 
-from workfuse.lib.retry_after import from_headers, parse
+from workfuse.lib.retry_after import from_headers, parse, until_reset
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,11 @@ def test_headers_prefer_milliseconds_and_ignore_the_names_case(
 def test_no_headers_means_no_wait() -> None:
     assert from_headers(None) is None
     assert from_headers({}) is None
+
+
+def test_a_reset_time_is_the_seconds_until_then_and_past_means_now() -> None:
+    assert until_reset("1700000060", now=1700000000) == 60
+    assert until_reset(" 1700000000 ", now=1700000030) == 0
+    assert until_reset("soon", now=1) is None
+    assert until_reset(None) is None
+    assert until_reset("-5", now=1) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -209,6 +210,14 @@ def integration_value(kind: Any, server: str) -> dict[str, Any]:
         value[name] = f"{server}/hook/{INTEGRATION_CANARY}" if secret_url else INTEGRATION_CANARY
     if "base_url" in kind.Fields.model_fields:
         value["base_url"] = server
+    # --- messaging: other settings (a field's example; a careless SMTP server's address) ---
+    for name, info in kind.Fields.model_fields.items():
+        if name not in value and name != "base_url" and info.examples:
+            value[name] = info.examples[0]
+    if server.startswith("smtp://"):
+        host, port = server.removeprefix("smtp://").split(":")
+        value.update(host=host, port=int(port), security="none")
+    # --- end messaging ---
     return value
 
 
@@ -223,7 +232,7 @@ def example_value(node_type: Any, operation: str, name: str) -> Any:
 
 
 def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
-    """One node per operation, with every text and list field its operation uses filled in, and
+    """Two nodes per operation, with every text and list field its operation uses filled in, and
     the JSON fields it needs."""
     schema = node_type.Config.model_json_schema()
     nodes = []
@@ -232,24 +241,28 @@ def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
         for name, prop in schema["properties"].items():
             if operation not in prop.get("operations", ()):
                 continue
-            if prop.get("type") == "string" and "enum" not in prop:
-                config[name] = prop.get("examples", ["x"])[0]  # a field with a format
+            if prop.get("examples"):  # where "x" does not fit (an address, a formatted number)
+                config[name] = prop["examples"][0]
+            elif prop.get("type") == "string" and "enum" not in prop:
+                config[name] = "x"
             elif prop.get("type") == "array":
                 config[name] = ["x"]
             elif "type" not in prop and operation in prop.get("required_for", ()):
                 config[name] = example_value(node_type, operation, name)
-        node_id = f"op_{operation}"
-        # One attempt: a careless answer a service reads as a failure to retry (S3 takes a
-        # 200 it cannot parse as one) must not leave the run waiting.
-        nodes.append(
-            {
-                "id": node_id,
-                "type": node_type.type,
-                "config": config,
-                "on_error": "continue",
-                "retry": {"max_attempts": 1},
-            }
-        )
+        # Each operation twice, so it meets the careless server in two of its moods (a service
+        # whose success answer is not the output echoes only in an error). One attempt each: a
+        # careless answer a service reads as a failure to retry (S3 takes a 200 it cannot parse
+        # as one) must not leave the run waiting.
+        for node_id in (f"op_{operation}", f"op_{operation}_again"):
+            nodes.append(
+                {
+                    "id": node_id,
+                    "type": node_type.type,
+                    "config": config,
+                    "on_error": "continue",
+                    "retry": {"max_attempts": 1},
+                }
+            )
     return nodes
 
 
@@ -268,7 +281,10 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-            sent = f"{self.path} {self.headers.get('Authorization', '')} {body}"
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):  # messaging: basic auth decoded too (Twilio's)
+                auth += " " + base64.b64decode(auth[6:]).decode("utf-8", "replace")
+            sent = f"{self.path} {auth} {body}"
             received.append(sent)
             mode = next(modes)
             status, kind, text = 200, "application/json", ""
@@ -286,7 +302,14 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             elif mode == "refused":
                 status, text = (
                     400,
-                    json.dumps({"error": sent, "message": sent, "description": sent}),
+                    json.dumps(
+                        {
+                            "error": sent,
+                            "message": sent,
+                            "description": sent,
+                            "errors": [{"message": sent}],  # messaging: SendGrid's shape
+                        }
+                    ),
                 )
             elif mode == "unauthorized":
                 status, kind, text = 401, "text/plain", f"bad credential {sent}"
@@ -307,6 +330,59 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
         yield f"http://127.0.0.1:{server.server_address[1]}", received
     finally:
         server.shutdown()
+
+
+# --- messaging: a careless SMTP server, for kinds that connect to a host and port ---
+
+
+@contextmanager
+def careless_smtp() -> Iterator[tuple[str, list[str]]]:
+    """Echoes the login it received in its refusals, connection after connection: refused
+    whole (535), then cut mid-secret (535), then accepted and the sender refused with it
+    (550). Yields its address (smtp://host:port) and what each login carried."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    received: list[str] = []
+    modes = itertools.cycle(["refused", "cut", "mail"])
+    logins: dict[int, str] = {}
+
+    class Handler:
+        async def handle_MAIL(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+            return f"550 5.7.1 not from you, {logins.get(id(session), '')}"
+
+    def authenticate(server, session, envelope, mechanism, data):  # type: ignore[no-untyped-def]
+        sent = (
+            f"{data.login.decode()} {data.password.decode()}"
+            if isinstance(data, LoginPassword)
+            else ""
+        )
+        received.append(sent)
+        mode = next(modes)
+        if mode == "mail":
+            logins[id(session)] = sent
+            return AuthResult(success=True)
+        echo = sent if mode == "refused" else sent[:-5]
+        return AuthResult(success=False, handled=False, message=f"535 5.7.8 bad login {echo}")
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", received
+    finally:
+        controller.stop()
+
+
+# --- end messaging ---
 
 
 @contextmanager
@@ -332,6 +408,12 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         yield value, received, False
         return
     # --- end datastores ---
+    # --- messaging: kinds that connect to an SMTP host and port ---
+    if kind.kind == "email":
+        with careless_smtp() as (smtp_url, logins):
+            yield integration_value(kind, smtp_url), logins, True
+        return
+    # --- end messaging ---
     yield integration_value(kind, url), received, True
 
 

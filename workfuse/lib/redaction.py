@@ -23,6 +23,7 @@ MASK = "[REDACTED]"
 MIN_LENGTH = 4  # shorter values cannot be scrubbed without mangling ordinary text
 PREFIX_LENGTH = 6  # a text ending in this many or more first characters of a secret is cut
 URL_PART_LENGTH = 16  # a secret URL's path segment or query value this long is a secret too
+EMBEDDED_LENGTH = 12  # base64 of a secret inside other text: shorter runs would hit plain text
 
 T = TypeVar("T")
 _active: dict[int, set[str]] = {}
@@ -33,7 +34,8 @@ def forms_of(value: object) -> set[str]:
     """The strings a secret value (a string, or a dict of parts) may appear as once used: each
     part as is and trimmed, the password of a `user:password` string, the secret parts of a
     secret URL (`url_parts`), base64 of the value and of `username:password` (HTTP basic
-    auth), and each of those URL-encoded and JSON-escaped."""
+    auth), the base64 of a part wherever it sits in a longer encoded text (`embedded_base64`),
+    and each of those URL-encoded and JSON-escaped."""
     texts: list[str] = []
     if isinstance(value, dict):
         texts.extend(str(part) for part in value.values() if part)
@@ -45,6 +47,7 @@ def forms_of(value: object) -> set[str]:
     texts.extend(part for text in list(texts) for part in url_parts(text))
     plain = {form for text in texts for form in (text, text.strip()) if len(form) >= MIN_LENGTH}
     encoded = plain | {base64.b64encode(text.encode()).decode("ascii") for text in plain}
+    encoded |= {core for text in plain for core in embedded_base64(text)}
     found: set[str] = set()
     for text in encoded:
         found.update(
@@ -57,6 +60,22 @@ def forms_of(value: object) -> set[str]:
             }
         )
     return found
+
+
+def embedded_base64(text: str) -> set[str]:
+    """What base64 makes of `text` inside a longer encoded text, as the password of HTTP basic
+    auth after a user name the vault does not hold (Twilio's Account SID): for each of the three
+    byte alignments, the characters that `text` alone decides (whole 3-byte groups), when
+    there are EMBEDDED_LENGTH or more of them."""
+    data = text.encode()
+    cores = set()
+    for shift in (0, 1, 2):
+        encoded = base64.b64encode(b"\0" * shift + data).decode("ascii")
+        first, last = (1 if shift else 0), (shift + len(data)) // 3  # groups of `data` alone
+        core = encoded[4 * first : 4 * last]
+        if len(core) >= EMBEDDED_LENGTH:
+            cores.add(core)
+    return cores
 
 
 def url_parts(text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -43,3 +44,15 @@ def from_headers(headers: Mapping[str, str] | None) -> float | None:
         if math.isfinite(seconds) and seconds >= 0:
             return seconds
     return parse(headers.get("retry-after"))
+
+
+def until_reset(value: str | None, now: float | None = None) -> float | None:
+    """Seconds until the Unix time in a rate-limit reset header (SendGrid's and GitHub's
+    `X-RateLimit-Reset`); a time already past means now. None when absent or unreadable."""
+    try:
+        reset = float((value or "").strip())
+    except ValueError:
+        return None
+    if not math.isfinite(reset) or reset < 0:
+        return None
+    return max(0.0, reset - (time.time() if now is None else now))
