@@ -195,3 +195,28 @@ def test_a_missing_or_wrong_credential_says_which_kind_to_choose(alice, google):
     assert Poll.objects.get(workflow=workflow).last_error.endswith(
         "read Google Sheets: “Acme GitHub” is of kind github."
     )
+
+
+def test_the_sheets_to_slack_starter_posts_each_new_row(alice, google, keys):
+    from editor.gallery import TEMPLATES
+    from tests.fakes.slack import BOT_TOKEN, FakeSlack
+
+    with running(FakeSlack()) as slack:
+        graph = TEMPLATES["new-google-sheets-row-to-slack"].new_graph()
+        trigger, _, notify = graph["nodes"]
+        trigger["config"]["spreadsheet_id"] = SHEET_ID
+        trigger["config"]["credential"] = key_credential(alice, google, keys[1])
+        notify["config"]["credential"] = store.create(
+            alice, "Acme Slack", "slack", {"bot_token": BOT_TOKEN, "base_url": slack.api_url}
+        ).pk
+        workflow = active(alice, graph)
+        poll_now(workflow)
+        google.sheets[SHEET_ID]["Leads"] += [["Cy", "cy@x.org", "team"], ["Dan"]]
+        poll_now(workflow)
+    runs = Execution.objects.filter(workflow=workflow)
+    assert len(runs) == 2
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == "succeeded", run.error
+    [posted] = slack.messages
+    assert posted.text == "New lead in row 4: Cy <cy@x.org> (team)"
