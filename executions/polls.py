@@ -10,8 +10,10 @@ new item.
   trigger's node id. A poll records the ids of its answer and starts the runs of the new ones
   in one transaction: a crash in between loses both, and the next poll finds them new again.
 * **The first poll only records.** After activation (or a change of what is asked: url,
-  method, headers, items_path, id_field, or the source and its settings) the first answer's items are remembered without
-  starting runs, as n8n does: activating a poll on a busy API must not start hundreds of runs.
+  method, headers, items_path, id_field, or the source and its settings) the first answer's
+  items are remembered without starting runs, as n8n does: activating a poll on a busy API
+  must not start hundreds of runs. A `source` other than url is an integration listing the
+  items itself (`Service.poll`: a Google sheet's rows), with the credential whole.
 * **Errors back off.** A failed poll (HTTP error, timeout, no list at `items_path`) is shown on
   the workflow page (`last_status`, `last_error`) and the next one waits the interval times
   2^failures, at most an hour, or longer when the API asked (`Retry-After`).
