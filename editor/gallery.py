@@ -1084,6 +1084,54 @@ _TEMPLATES = [
         },
     ),
     # --- end devtools ---
+    # --- sheetspoll: a starter using trigger.poll's google_sheets source ---
+    Template(
+        slug="new-google-sheets-row-to-slack",
+        name="New Google Sheets row → Slack message",
+        description="Checks a sheet every minute and posts each new row that has an email to a "
+        "Slack channel, by its column headers (here Name, Email and Plan). Set the spreadsheet's id and the "
+        "sheet in the trigger, then pick a Google service account key (share the spreadsheet "
+        "with its address) and a Slack bot token. The first check only records the rows that "
+        "exist; edits to them start nothing.",
+        category="Integrations",
+        graph={
+            "nodes": [
+                _node(
+                    "new_row",
+                    "trigger.poll",
+                    "New row in Leads",
+                    0,
+                    source="google_sheets",
+                    spreadsheet_id="1AbCdEfGhIjKlMnOpQrStUvWxYz",
+                    sheet_range="Leads",
+                    header_row=True,
+                    id_field="row_number",
+                    interval_seconds=60,
+                ),
+                _node(
+                    "has_email",
+                    "logic.condition",
+                    "Has an email?",
+                    1,
+                    rules=_rules("{{ trigger.Email }}", "is_empty", None),
+                ),
+                _node(
+                    "notify",
+                    "app.slack",
+                    "Post to #sales",
+                    2,
+                    row=1,
+                    operation="post_message",
+                    channel="#sales",
+                    text="New lead in row {{ trigger.row_number }}: {{ trigger.Name }} "
+                    "<{{ trigger.Email }}> ({{ trigger.Plan }})",
+                ),
+            ],
+            # A row still being typed (no email yet) is skipped: it has started its one run.
+            "edges": [_edge("new_row", "has_email"), _edge("has_email", "notify", "false")],
+        },
+    ),
+    # --- end sheetspoll ---
     # --- messaging: starters using email (SMTP), SendGrid and Twilio ---
     Template(
         slug="order-confirmation-email-and-sms",

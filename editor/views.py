@@ -376,7 +376,7 @@ def _poll_status(workflow: Workflow) -> dict[str, Any] | None:
         return None
     _, config = found
     return {
-        "url": config.url,
+        "url": trigger_poll.asks(config),
         "interval": config.interval_seconds,
         "state": Poll.objects.filter(workflow=workflow).first(),
     }

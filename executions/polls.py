@@ -10,8 +10,10 @@ new item.
   trigger's node id. A poll records the ids of its answer and starts the runs of the new ones
   in one transaction: a crash in between loses both, and the next poll finds them new again.
 * **The first poll only records.** After activation (or a change of what is asked: url,
-  method, headers, items_path, id_field) the first answer's items are remembered without
-  starting runs, as n8n does: activating a poll on a busy API must not start hundreds of runs.
+  method, headers, items_path, id_field, or the source and its settings) the first answer's
+  items are remembered without starting runs, as n8n does: activating a poll on a busy API
+  must not start hundreds of runs. A `source` other than url is an integration listing the
+  items itself (`Service.poll`: a Google sheet's rows), with the credential whole.
 * **Errors back off.** A failed poll (HTTP error, timeout, no list at `items_path`) is shown on
   the workflow page (`last_status`, `last_error`) and the next one waits the interval times
   2^failures, at most an hour, or longer when the API asked (`Retry-After`).
@@ -33,6 +35,7 @@ from editor.models import Poll, SeenItem, Workflow
 from editor.nodes import action_http, trigger_poll
 from executions import dispatch, engine
 from executions.models import Execution
+from integrations import registry
 from workfuse.lib import redaction
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 
@@ -70,6 +73,8 @@ def sync(workflow: Workflow) -> Poll | None:
 
 def _fingerprint(node_id: str, config: trigger_poll.Config) -> str:
     asked = {"node": node_id, **config.model_dump(include=set(ASKED))}
+    if config.source != "url":  # only then: the polls of plain URLs keep their fingerprints
+        asked.update(source=config.source, **trigger_poll.source_settings(config))
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
 
 
@@ -150,14 +155,15 @@ def _fetch(workflow: Workflow, node_id: str, config: trigger_poll.Config) -> lis
     """The items of one answer, scrubbed of the credential. Raises NodeError."""
     secret = None
     if config.credential is not None:
-        secret = _single_value(
-            runtime.resolve(
-                workflow.owner_id,
-                config.credential,
-                trigger_poll.NODE.credential_kinds,
-                node_id=node_id,
-            )
+        secret = runtime.resolve(
+            workflow.owner_id,
+            config.credential,
+            trigger_poll.NODE.credential_kinds,
+            node_id=node_id,
         )
+    if config.source != "url":
+        return _listed_by_service(config, secret)
+    secret = _single_value(secret) if secret is not None else None
     secrets = redaction.forms_of(secret.value) if secret is not None else set()
     auth = config.auth
     if secret is not None and auth is None and secret.kind not in action_http.KIND_AUTH:
@@ -190,6 +196,30 @@ def _fetch(workflow: Workflow, node_id: str, config: trigger_poll.Config) -> lis
         raise
     except ValueError as exc:
         raise NodeError(f"The answer has no list to read: {exc}.") from None
+    return redaction.scrub(items, secrets)
+
+
+def _listed_by_service(config: trigger_poll.Config, secret: Secret | None) -> list[Any]:
+    """The items the integration named by `source` lists itself (`Service.poll`: a sheet's
+    rows), with the credential whole, scrubbed of it. Raises NodeError."""
+    service = registry.service(config.source)
+    if service is None or service.poll is None:
+        raise NodeError(f"{config.source} offers no items to poll.")
+    kinds = {kind.kind: kind.label for kind in service.kinds}
+    if secret is None or secret.kind not in kinds:
+        which = " or ".join(kinds.values())
+        chosen = f": “{secret.name}” is of kind {secret.kind}" if secret is not None else ""
+        raise NodeError(
+            f"Choose a {which} credential in the poll trigger's settings to read "
+            f"{service.label}{chosen}."
+        )
+    secrets = redaction.forms_of(secret.value)
+    try:
+        with redaction.registered(secrets):
+            items = service.poll(secret, trigger_poll.source_settings(config))
+    except NodeError as error:
+        error.message = redaction.scrub(error.message, secrets)
+        raise
     return redaction.scrub(items, secrets)
 
 

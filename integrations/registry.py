@@ -54,6 +54,15 @@ SERVICES: tuple[Service, ...] = (
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
 
 
+# --- sheetspoll: services by name (trigger.poll's sources) ---
+def service(name: str) -> Service | None:
+    """The integration named `name` (`google_sheets`), or None."""
+    return next((s for s in SERVICES if s.name == name), None)
+
+
+# --- end sheetspoll ---
+
+
 def credential_kind(kind: str) -> CredentialKind | None:
     """The integration credential kind named `kind`; None for the base kinds."""
     return KINDS.get(kind)

@@ -166,3 +166,8 @@ class Service:
     label: str
     kinds: tuple[CredentialKind, ...]
     node: NodeType
+    # trigger.poll with `source` set to this service's name lists its items here, with a
+    # credential of one of `kinds` and the poll's settings for the source (Google Sheets: the
+    # spreadsheet, range and header row), instead of a plain request sending the credential as a bearer token.
+    # Raises NodeError. None: the service is polled as any JSON API (GitHub's issues).
+    poll: Callable[[Secret, dict[str, Any]], list[Any]] | None = None

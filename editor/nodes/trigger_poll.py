@@ -7,7 +7,10 @@ reading the list and the ids out of an answer, and the presets.
 
 A preset fills the request for a known service when the settings form is applied: "GitHub: new
 issue" sets the URL of a repository's issues, the list, the id and bearer auth, and leaves the
-credential (a GitHub access token) to pick.
+credential (a GitHub access token) to pick. A service whose API a plain request cannot ask
+(Google Sheets: a service account's token, rows without ids) lists the items itself: `source`
+names it, and its integration's `Service.poll` reads them; "Google Sheets: new row" sets that
+source with `row_number` as the id.
 """
 
 from __future__ import annotations
@@ -33,16 +36,40 @@ GITHUB_API = "https://api.github.com"
 
 
 class Config(NodeConfig):
-    preset: Literal["", "github_issues"] = Field(
+    preset: Literal["", "github_issues", "google_sheets_rows"] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
-        "(GitHub: new issue in the repository below). Then pick the credential.",
+        "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
+        "row in the spreadsheet and range below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
         description="For the github_issues preset: the repository as owner/name, e.g. acme/shop "
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
+    # --- sheetspoll: the google_sheets source ---
+    source: Literal["url", "google_sheets"] = Field(
+        "url",
+        description="Where the items come from: url (the JSON API below) or google_sheets (the "
+        "rows of the sheet below, read with a Google service account key credential; each row "
+        "an object by the header row, with its row_number).",
+    )
+    spreadsheet_id: str = Field(
+        "",
+        description="For google_sheets: the spreadsheet's id, the part of its URL between /d/ "
+        "and /edit.",
+    )
+    sheet_range: str = Field(
+        "",
+        description="For google_sheets: the sheet (Sheet1) or its columns (Sheet1!A:F), in A1 "
+        "notation.",
+    )
+    header_row: bool = Field(
+        True,
+        description="For google_sheets: the range's first row names the columns, and each row "
+        "comes out as an object by them. Off: as {cells: [...]}.",
+    )
+    # --- end sheetspoll ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -111,7 +138,12 @@ class Config(NodeConfig):
         errors = {}
         if self.preset == "github_issues" and not REPOSITORY.match(self.preset_repository):
             errors["preset_repository"] = "Enter the repository as owner/name, e.g. acme/shop."
-        if not self.url:
+        sheets = self.source == "google_sheets" or self.preset == "google_sheets_rows"
+        if sheets and not self.spreadsheet_id.strip():
+            errors["spreadsheet_id"] = "Enter the spreadsheet's id (in its URL after /d/)."
+        if sheets and not self.sheet_range.strip():
+            errors["sheet_range"] = "Enter the sheet to watch, e.g. Sheet1."
+        if not sheets and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
             raise field_errors(self, errors)
@@ -136,13 +168,34 @@ def _github_issues(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-PRESETS = {"github_issues": _github_issues}
+def _google_sheets_rows(config: dict[str, Any]) -> dict[str, Any]:
+    """The google_sheets source, the row number as the id; the spreadsheet, range, header row
+    and credential stay as given (validation says what is missing)."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "google_sheets", "method": "GET", "id_field": "row_number"}
+
+
+PRESETS = {"github_issues": _github_issues, "google_sheets_rows": _google_sheets_rows}
 
 
 def fill_form(config: dict[str, Any]) -> dict[str, Any]:
     """A settings form's config with its preset applied (the preset fields then dropped)."""
     preset = PRESETS.get(str(config.get("preset") or ""))
     return preset(config) if preset else config
+
+
+def source_settings(config: Config) -> dict[str, Any]:
+    """The settings a `source` other than url reads (its integration's `Service.poll`): the
+    sheet's, google_sheets being the only such source yet."""
+    return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
+
+
+def asks(config: Config) -> str:
+    """What the poll asks, in a few words for the workflow page."""
+    if config.source == "google_sheets":
+        return f"Google Sheets {config.spreadsheet_id}, {config.sheet_range}"
+    return config.url
 
 
 def config_in(graph: Any) -> tuple[str, Config] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.google_sheets import node, sheets_api
+from integrations.google_sheets import new_rows, node, sheets_api
 from integrations.google_sheets.credentials import ServiceAccountKey
 from integrations.service import CredentialKind, Service
 
@@ -11,4 +11,5 @@ SERVICE = Service(
     label="Google Sheets",
     kinds=(CredentialKind(ServiceAccountKey, test=sheets_api.check_key),),
     node=node.NODE,
+    poll=new_rows.poll_rows,
 )

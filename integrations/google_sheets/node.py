@@ -145,7 +145,8 @@ def _append(secret: Secret, config: Config) -> dict[str, Any]:
     }
 
 
-def _read(secret: Secret, config: Config) -> dict[str, Any]:
+def read_rows(secret: Secret, config: Config) -> dict[str, Any]:
+    """read_rows' output (also how trigger.poll's google_sheets source reads a sheet)."""
     answer = sheets_api.call(
         secret,
         "GET",
@@ -205,7 +206,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     values}; read_rows: {rows, row_numbers, headers, count, truncated}."""
     secret, _ = credential_for(ctx, config.operation, ServiceAccountKey)
     if config.operation == "read_rows":
-        return _read(secret, config)
+        return read_rows(secret, config)
     if config.operation == "update_row":
         return _update(secret, config)
     return _append(secret, config)
