@@ -27,8 +27,8 @@ from accounts.models import SecurityEvent
 from editor.nodes.utility_wait import Config as WaitConfig
 from editor.nodes.utility_wait import read_answer
 from executions.engine import waiting
-from executions.webhooks import _parse_body
-from workfuse.lib import redaction, safe_json
+from executions.webhooks import _parse_body, received_call
+from workfuse.lib import safe_json
 
 # Sent by browsers and API clients, never part of what the call means to the workflow: a
 # session cookie or bearer token in the step's output would hand out the caller's access.
@@ -66,14 +66,7 @@ def _webhook(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     if request.method == "HEAD":
         return HttpResponse(status=200)
     raw = _body(request)
-    received = {
-        "method": request.method,
-        "headers": {
-            name: redaction.MASK if name.lower() in PRIVATE_HEADERS else value
-            for name, value in request.headers.items()
-        },
-        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
-    }
+    received = received_call(request, PRIVATE_HEADERS)
     try:
         safe_json.check(received)
         body = _parse_body(request, raw)

@@ -101,6 +101,19 @@ def _trigger_config(workflow: Workflow) -> WebhookConfig | None:
     return WebhookConfig.model_validate(node.get("config") or {}) if node else None
 
 
+def received_call(request: HttpRequest, hidden: set[str]) -> dict[str, Any]:
+    """A call's method, headers (those named in `hidden`, lowercase, masked) and query, as a
+    trigger's or a resumed wait's output holds them (the body is parsed apart)."""
+    return {
+        "method": request.method,
+        "headers": {
+            name: redaction.MASK if name.lower() in hidden else value
+            for name, value in request.headers.items()
+        },
+        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
+    }
+
+
 def _parse_body(request: HttpRequest, raw: bytes) -> Any:
     """The body as the trigger stores it; raises `safe_json.JsonRefused` (a JSON body beyond the
     input limits, a form field with a NUL character) or `SuspiciousOperation` (too many fields)."""
@@ -291,15 +304,7 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
             reason = exc.message if isinstance(exc, NodeError) else exc.reason
             return _done(_refuse(request, workflow, 401, "unauthorized", reason))
         secret_forms = redaction.forms_of(secret.value)
-    hidden = {name.lower() for name in auth_headers(config)}
-    received = {
-        "method": request.method,
-        "headers": {
-            name: redaction.MASK if name.lower() in hidden else value
-            for name, value in request.headers.items()
-        },
-        "query": {k: v[0] if len(v) == 1 else v for k, v in request.GET.lists()},
-    }
+    received = received_call(request, {name.lower() for name in auth_headers(config)})
     try:
         safe_json.check(received)
     except safe_json.JsonRefused as exc:

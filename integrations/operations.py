@@ -81,16 +81,8 @@ class OperationConfig(NodeConfig):
 def json_list(value: Any, what: str) -> Any:
     """A field holding a JSON list of objects (Slack blocks, Discord embeds): a list, JSON text
     of one, or a template that renders to one (checked again once rendered). Empty: None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        if "{{" in value or "{%" in value:
-            return value
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValueError(f"must be a JSON list of {what}") from None
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+    settled, value = _json_text(value, f"a JSON list of {what}")
+    if not settled and not (isinstance(value, list) and all(isinstance(i, dict) for i in value)):
         raise ValueError(f"must be a JSON list of {what} (objects)")
     return value
 
@@ -98,15 +90,22 @@ def json_list(value: Any, what: str) -> Any:
 def json_object(value: Any, what: str) -> Any:
     """A field holding a JSON object (SendGrid's dynamic template data): an object, JSON text
     of one, or a template that renders to one (checked again once rendered). Empty: None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        if "{{" in value or "{%" in value:
-            return value
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValueError(f"must be a JSON object of {what}") from None
-    if not isinstance(value, dict):
+    settled, value = _json_text(value, f"a JSON object of {what}")
+    if not settled and not isinstance(value, dict):
         raise ValueError(f"must be a JSON object of {what}")
     return value
+
+
+def _json_text(value: Any, expected: str) -> tuple[bool, Any]:
+    """(True, the value) when there is nothing to check yet (empty: None; a template: kept as
+    it is), else (False, the value with JSON text parsed; ValueError when it is not JSON)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True, None
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return True, value
+        try:
+            return False, json.loads(value)
+        except ValueError:
+            raise ValueError(f"must be {expected}") from None
+    return False, value

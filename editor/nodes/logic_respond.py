@@ -16,8 +16,9 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
+from editor.nodes.action_http import Text
 from editor.nodes.base import NodeConfig, NodeType, RunContext
 from editor.templating import is_template
 
@@ -74,17 +75,6 @@ REFUSED_HEADERS = {
 }
 
 
-def _as_text(value: Any) -> Any:
-    # A header value that is exactly one template keeps its native type (a number, say);
-    # on the wire it is text.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_as_text)]
 HeaderName = Annotated[str, StringConstraints(pattern=HEADER_NAME_PATTERN, max_length=100)]
 
 
