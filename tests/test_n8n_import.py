@@ -1119,22 +1119,32 @@ def test_unknown_if_operation_is_refused_with_the_node_name():
     assert "'isWeekend'" in message
 
 
-def test_two_triggers_are_refused():
+def nightly(name: str = "Nightly") -> dict:
+    return {
+        "parameters": {"rule": {"interval": [{}]}},
+        "id": name.lower(),
+        "name": name,
+        "type": "n8n-nodes-base.scheduleTrigger",
+        "typeVersion": 1.2,
+        "position": [-460, 320],
+    }
+
+
+def test_triggers_of_different_kinds_import_side_by_side():
     data = copy.deepcopy(WEBHOOK_SET_HTTP)
-    data["nodes"].append(
-        {
-            "parameters": {"rule": {"interval": [{}]}},
-            "id": "x",
-            "name": "Nightly",
-            "type": "n8n-nodes-base.scheduleTrigger",
-            "typeVersion": 1.2,
-            "position": [-460, 320],
-        }
-    )
+    data["nodes"].append(nightly())
+    graph = convert(data)
+    kinds = sorted(n["type"] for n in graph["nodes"] if n["type"].startswith("trigger."))
+    assert kinds == ["trigger.schedule", "trigger.webhook"]
+    assert validate_graph(graph) == []
+
+
+def test_two_triggers_of_the_same_kind_are_refused_by_name():
+    data = copy.deepcopy(WEBHOOK_SET_HTTP)
+    data["nodes"] += [nightly(), nightly("Hourly")]
     [message] = refusal_messages(data)
-    assert (
-        "'Webhook'" in message and "'Nightly'" in message and "one workflow per trigger" in message
-    )
+    assert "'Nightly'" in message and "'Hourly'" in message
+    assert "at most one of each kind" in message
 
 
 def test_old_http_request_version_is_refused_with_what_to_do():

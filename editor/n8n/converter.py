@@ -87,8 +87,8 @@ class Converter:
     def run(self) -> dict[str, Any]:
         self._read_nodes()
         self._read_connections()
-        self._check_triggers()
         wf_nodes = [n for n in map(self._node, self.nodes.values()) if n]
+        self._check_triggers()
         edges = self._edges()
         if not any(n["type"].startswith("trigger.") for n in wf_nodes) and not self.issues:
             wf_nodes, edges = self._add_manual_trigger(wf_nodes, edges)
@@ -168,14 +168,21 @@ class Converter:
         return False
 
     def _check_triggers(self) -> None:
-        triggers = [n for n in self.nodes.values() if self.specs[n.type].data == "trigger"]
-        if len(triggers) > 1:
-            names = ", ".join(f"'{n.name}'" for n in triggers)
-            self.refuse(
-                triggers[1],
-                f"The n8n workflow has {len(triggers)} triggers ({names}); a WorkFuse workflow "
-                "has one. Split it into one workflow per trigger in n8n and import each.",
-            )
+        """A WorkFuse workflow may have several triggers, one of each kind (DESIGN §3): two n8n
+        triggers that become the same kind are refused by their n8n names."""
+        first: dict[str, N8nNode] = {}
+        for node in self.nodes.values():
+            converted = self.converted.get(node.name)
+            if self.specs[node.type].data != "trigger" or converted is None:
+                continue
+            earlier = first.setdefault(converted.type, node)
+            if earlier is not node:
+                self.refuse(
+                    node,
+                    f"The n8n triggers '{earlier.name}' and '{node.name}' both become a "
+                    f"{converted.type} trigger, and a WorkFuse workflow has at most one of each "
+                    "kind. Keep one of them in n8n (or split the workflow) and import again.",
+                )
 
     def _node(self, node: N8nNode) -> dict[str, Any] | None:
         try:
