@@ -91,16 +91,16 @@ def test_invalid_json_is_refused_with_line_and_column():
 
 def test_a_large_ordinary_body_parses_quickly():
     text = json.dumps([{"a": [1, 2.5, {"b": "x" * 10}]} for _ in range(50_000)])  # ~1.6 MB
-    started = time.process_time()
+    started = time.thread_time()
     loads(text)
-    assert time.process_time() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 def test_a_megabyte_of_brackets_is_measured_quickly():
     text = "[" + ",".join(["[[]]"] * 250_000) + "]"
-    started = time.process_time()
+    started = time.thread_time()
     loads(text)
-    assert time.process_time() - started < 1.5
+    assert time.thread_time() - started < 1.5
 
 
 def test_check_applies_the_same_limits_to_built_values():
