@@ -1056,7 +1056,7 @@ _TEMPLATES = [
                     1,
                     row=-1,
                     operation="create_records",
-                    base_id="appXXXXXXXXXXXXXX",
+                    base_id="appA1b2C3d4E5f6G7",
                     table="Contacts",
                     records=[
                         {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class Answer:
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 
-class FakeService:
+class FakeService(ABC):
     """Answers each request with the next scripted Answer (`script`) or else `respond()`, and
     records it in `requests`. `url` is its base address."""
 
@@ -101,8 +102,9 @@ class FakeService:
                 return self.scripted.pop(0)
         return self.respond(request)
 
+    @abstractmethod
     def respond(self, request: Received) -> Answer:
-        raise NotImplementedError
+        """The answer to a request nobody scripted: each service's fake speaks its own API."""
 
     def script(self, *answers: Answer) -> None:
         """The next requests get these answers, in order, whatever they ask."""

@@ -48,8 +48,8 @@ def machine_server() -> Server:
 
 @contextmanager
 def private_database() -> Iterator[Server]:
-    """A new database on the machine's server, dropped afterwards; the test is skipped only
-    when no PostgreSQL answers (CI has one)."""
+    """A new database on the machine's server (which every machine running the suite has),
+    dropped afterwards."""
     admin = machine_server()
     try:
         connection = psycopg.connect(
@@ -61,7 +61,7 @@ def private_database() -> Iterator[Server]:
             connect_timeout=3,
         )
     except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL reachable at {admin.host}:{admin.port}: {error}")
+        pytest.fail(f"No PostgreSQL reachable at {admin.host}:{admin.port}: {error}")
     name = f"wf_pgnode_{uuid.uuid4().hex[:10]}"
     with connection:
         connection.execute(f'CREATE DATABASE "{name}"')
