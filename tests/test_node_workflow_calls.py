@@ -245,3 +245,23 @@ def test_call_targets_describe_each_callable_workflow(alice, targets):
         f"{targets['open'].pk} “Anything goes” (any inputs)",
         f"{targets['greeter'].pk} “Greeter” (inputs: name string required, times number)",
     ]
+
+
+def test_input_schema_describes_declared_inputs_for_callers_outside_workflows():
+    from editor.nodes.trigger_workflow import Config, input_schema
+
+    declared = Config.model_validate(
+        {
+            "inputs": [
+                {"name": "email", "type": "string", "required": True},
+                {"name": "times", "type": "number"},
+                {"name": "payload", "type": "json"},
+            ]
+        }
+    ).inputs
+    assert input_schema(declared) == {
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "times": {"type": "number"}, "payload": {}},
+        "required": ["email"],
+    }
+    assert input_schema([]) == {"type": "object", "properties": {}}

@@ -148,6 +148,26 @@ def check_value(spec: WorkflowInput, value: Any) -> Any:
         raise ValueError(f"input '{spec.name}' ({spec.type}): {exc}") from None
 
 
+JSON_TYPES = {"string": "string", "number": "number", "boolean": "boolean"}
+
+
+def input_schema(declared: list[WorkflowInput]) -> dict[str, Any]:
+    """The JSON Schema of a call's inputs, for callers that are not workflows (an agent's
+    workflow tool, an MCP client). Nothing declared: any object. `json` and `any` inputs accept
+    any JSON value; `check_inputs` still converts and checks what arrives."""
+    if not declared:
+        return {"type": "object", "properties": {}}
+    properties: dict[str, Any] = {}
+    for spec in declared:
+        kind = JSON_TYPES.get(spec.type)
+        properties[spec.name] = {"type": kind} if kind else {}
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    required = [spec.name for spec in declared if spec.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
