@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from aiconfig.models import MagicFeedback
+from aiconfig.models import AgentMemory, MagicFeedback
 
 
 @admin.register(MagicFeedback)
@@ -16,3 +16,16 @@ class MagicFeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="Prompt")
     def short_prompt(self, obj: MagicFeedback) -> str:
         return obj.prompt[:80]
+
+
+@admin.register(AgentMemory)
+class AgentMemoryAdmin(admin.ModelAdmin):
+    """What agents remember per session key; deleting a row makes them forget it."""
+
+    list_display = ("session_key", "owner", "message_count", "updated_at")
+    search_fields = ("session_key", "owner__username", "owner__email")
+    readonly_fields = ("owner", "session_key", "messages", "created_at", "updated_at")
+
+    @admin.display(description="Messages")
+    def message_count(self, obj: AgentMemory) -> int:
+        return len(obj.messages or [])

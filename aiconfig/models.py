@@ -1,4 +1,5 @@
-"""What users thought of magic input's answers (thumbs up/down), for improving prompts."""
+"""What users thought of magic input's answers (thumbs up/down), for improving prompts; and
+agents' conversation memory."""
 
 from __future__ import annotations
 
@@ -28,3 +29,28 @@ class MagicFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_type} {self.rating}: {self.prompt[:60]}"
+
+
+class AgentMemory(models.Model):
+    """The conversation an `action.agent` remembers under a session key (DESIGN §12 `memory`):
+    the user's messages and the agent's final answers, oldest first, at most the node's
+    `max_messages` (older ones are dropped). Agents of the same owner that name the same key
+    share it; deleting it makes them forget."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_memories"
+    )
+    session_key = models.CharField(max_length=200)
+    messages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "agent memories"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "session_key"], name="agent_memory_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_key} ({len(self.messages or [])} messages)"

@@ -18,7 +18,12 @@ from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
 from editor.transfer import Imported, ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
-from editor.workflow_settings import SettingInvalid, chosen_error_workflow, set_error_workflow
+from editor.workflow_settings import (
+    SettingInvalid,
+    chosen_error_workflow,
+    set_ai_budget,
+    set_error_workflow,
+)
 from workfuse.lib import safe_json
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.params import MAX_ID, Pagination, RowId, VersionNumber
@@ -248,9 +253,27 @@ def regenerate_webhook_token(request: ApiRequest, workflow_id: RowId) -> Workflo
 # --- errorflows: workflow settings ---
 
 
+class AiBudget(Schema):
+    """Limits on one run's AI spend (agents and AI prompts together)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_cost_usd_per_run: float | None = Field(
+        None, gt=0, le=1_000_000, description="Estimated US dollars one run may spend on AI calls."
+    )
+    max_tokens_per_run: int | None = Field(
+        None, ge=1, le=10**12, description="Tokens one run's AI calls may use."
+    )
+
+
 class SettingsOut(Schema):
     error_workflow: int | None = Field(
         ..., description="The workflow started when a run of this one fails (null: none)."
+    )
+    ai_budget: AiBudget = Field(
+        ...,
+        description="A run whose AI spend would go over it stops with an error naming it "
+        "(empty fields: no limit).",
     )
 
 
@@ -265,13 +288,13 @@ class SettingsPatch(Schema):
         le=MAX_ID,
         description="One of your workflows with an error trigger (trigger.error), or null.",
     )
-    ai_budget: Any = Field(
-        None, description="Not available yet: it comes with AI agents, and is refused until then."
+    ai_budget: AiBudget | None = Field(
+        None, description="Limits on one run's AI spend; null or {} removes them."
     )
 
 
 def _settings(workflow: Workflow) -> dict[str, Any]:
-    return {"error_workflow": workflow.error_workflow_id}
+    return {"error_workflow": workflow.error_workflow_id, "ai_budget": workflow.ai_budget or {}}
 
 
 @router.get("/{workflow_id}/settings", response=SettingsOut, summary="Read a workflow's settings")
@@ -289,9 +312,7 @@ def update_settings(
     sent = payload.dict(exclude_unset=True)
     try:
         if "ai_budget" in sent:
-            raise SettingInvalid(
-                "ai_budget", "AI budgets are not available yet: they come with AI agents."
-            )
+            set_ai_budget(workflow, sent["ai_budget"])
         if "error_workflow" in sent:
             target = chosen_error_workflow(workflow, sent["error_workflow"])
             set_error_workflow(workflow, target)

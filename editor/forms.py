@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -34,10 +35,29 @@ class WorkflowSettingsForm(forms.Form):
         "failed. Only your workflows with an Error trigger are listed.",
     )
 
+    max_cost_usd_per_run = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.000001"),
+        max_value=1_000_000,
+        decimal_places=6,
+        label="AI budget per run (USD)",
+        help_text="A run whose AI calls (agents and AI prompts) would spend more stops with an "
+        "error saying so. Empty: no limit.",
+    )
+    max_tokens_per_run = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10**12,
+        label="AI tokens per run",
+        help_text="The same, counted in tokens. Empty: no limit.",
+    )
+
     def __init__(self, *args: Any, workflow: Workflow, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.workflow = workflow
         self.fields["error_workflow"].initial = workflow.error_workflow_id
+        for name in ("max_cost_usd_per_run", "max_tokens_per_run"):
+            self.fields[name].initial = (workflow.ai_budget or {}).get(name)
         choices: list[tuple[Any, str]] = [("", "None")]
         choices += [(w.pk, w.name) for w in error_workflow_choices(workflow)]
         current = workflow.error_workflow
@@ -55,6 +75,13 @@ class WorkflowSettingsForm(forms.Form):
             return chosen_error_workflow(self.workflow, self.cleaned_data["error_workflow"])
         except SettingInvalid as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def ai_budget(self) -> dict[str, Any]:
+        cost = self.cleaned_data.get("max_cost_usd_per_run")
+        return {
+            "max_cost_usd_per_run": float(cost) if cost is not None else None,
+            "max_tokens_per_run": self.cleaned_data.get("max_tokens_per_run"),
+        }
 
 
 class GraphForm(forms.Form):

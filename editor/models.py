@@ -38,6 +38,9 @@ class Workflow(models.Model):
     error_workflow = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_by"
     )
+    # DESIGN §8 settings: {max_cost_usd_per_run, max_tokens_per_run} (either may be absent):
+    # a run whose AI spend reaches it stops (executions/engine/agents.py). {}: no budget.
+    ai_budget = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,7 +29,7 @@ from editor.nodes import (
 from editor.nodes.base import CATEGORIES
 from editor.transfer import ImportRefused, export_workflow, read_import
 from editor.validation import validate_graph
-from editor.workflow_settings import set_error_workflow
+from editor.workflow_settings import set_ai_budget, set_error_workflow
 from workfuse.lib.params import row_id
 from workfuse.lib.requests import SignedInRequest
 
@@ -275,6 +275,7 @@ def _save_settings(
         return None
     target = form.cleaned_data["error_workflow"]
     set_error_workflow(workflow, target)
+    set_ai_budget(workflow, form.ai_budget())
     saved = (
         f"Saved: when a run of this workflow fails, “{target.name}” starts."
         if target

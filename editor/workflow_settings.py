@@ -1,12 +1,16 @@
-"""A workflow's settings (DESIGN §8, `/api/workflows/{id}/settings`): its error workflow.
+"""A workflow's settings (DESIGN §8, `/api/workflows/{id}/settings`): its error workflow and
+its AI budget per run.
 
-The same checks serve the API and the workflow page's Settings dialog. DESIGN's `ai_budget`
-comes with the agents issue: until then it is neither stored nor answered (docs/control-flow.md).
+The same checks serve the API and the workflow page's Settings dialog.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from editor.models import Workflow
+
+BUDGET_FIELDS = ("max_cost_usd_per_run", "max_tokens_per_run")
 
 
 class SettingInvalid(Exception):
@@ -44,3 +48,11 @@ def chosen_error_workflow(workflow: Workflow, value: int | None) -> Workflow | N
 def set_error_workflow(workflow: Workflow, target: Workflow | None) -> None:
     workflow.error_workflow = target
     workflow.save(update_fields=["error_workflow", "updated_at"])
+
+
+def set_ai_budget(workflow: Workflow, budget: dict[str, Any] | None) -> None:
+    """Store the per-run AI budget (only the limits set; None or {} removes it). The values
+    were checked by the API schema or the settings form."""
+    kept = {k: v for k, v in (budget or {}).items() if k in BUDGET_FIELDS and v is not None}
+    workflow.ai_budget = kept
+    workflow.save(update_fields=["ai_budget", "updated_at"])

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 
 from executions import engine
-from executions.models import Execution, Schedule, Step
+from executions.models import AgentEvent, Execution, Schedule, Step
 
 
 class StepInline(admin.TabularInline):
@@ -86,3 +86,14 @@ class ScheduleAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AgentEvent)
+class AgentEventAdmin(admin.ModelAdmin):
+    """An agent step's checkpoints: model turns and tool calls, with their spend."""
+
+    list_display = ["__str__", "execution", "kind", "status", "tokens", "cost_usd", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["step_key", "name", "execution__id"]
+    list_select_related = ["execution"]
+    readonly_fields = [f.name for f in AgentEvent._meta.get_fields() if f.concrete]

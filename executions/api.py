@@ -22,7 +22,7 @@ from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine, idempotency
 from executions.links import CallLink, caller_of, calls_of
-from executions.models import Execution, RunRequest, Schedule, Step
+from executions.models import AgentEvent, Execution, RunRequest, Schedule, Step
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
@@ -84,10 +84,16 @@ class ExecutionSummary(Schema):
         None, alias="error_of_id", description="On an error workflow's run: the failed run."
     )
     # --- end errorflows ---
+    ai_tokens: int = Field(..., description="Tokens this run's AI calls used so far.")
+    ai_cost_usd: float = Field(..., description="Their estimated cost in US dollars.")
 
     @staticmethod
     def resolve_version(obj: Execution) -> int:
         return obj.version.number
+
+    @staticmethod
+    def resolve_ai_cost_usd(obj: Execution) -> float:
+        return float(obj.ai_cost_usd)
 
 
 class CallOut(Schema):
@@ -96,6 +102,21 @@ class CallOut(Schema):
     workflow_name: str
     step_key: str = Field(..., description="The calling step's key.")
     status: str
+
+
+class AgentEventOut(Schema):
+    step_key: str
+    label: str = Field(..., description="E.g. agent[turn:3], agent[tool:4:lookup].")
+    seq: int
+    kind: str = Field(..., description="turn, tool or memory")
+    name: str = Field(..., description="The tool's name (tool calls).")
+    status: str
+    data: Any
+    tokens: int
+    cost_usd: float | None
+    duration_ms: int | None
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class ExecutionOut(ExecutionSummary):
@@ -118,6 +139,14 @@ class ExecutionOut(ExecutionSummary):
         return list(obj.error_runs.order_by("created_at").values_list("id", flat=True))
 
     # --- end errorflows ---
+    agent_events: list[AgentEventOut] = Field(
+        ...,
+        description="The checkpoints of its agent steps (model turns and tool calls), in order.",
+    )
+
+    @staticmethod
+    def resolve_agent_events(obj: Execution) -> list[AgentEvent]:
+        return list(obj.agent_events.exclude(kind=AgentEvent.Kind.START).order_by("step_key", "seq"))
 
     @staticmethod
     def resolve_steps(obj: Execution) -> list[Step]:

@@ -8,6 +8,7 @@ carries wake-ups.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -93,6 +94,11 @@ class Execution(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="error_runs"
     )
     # --- end errorflows ---
+    # AI spend of this run so far: every agent turn and action.ai step adds its usage and
+    # estimated cost in the transaction that records it; the workflow's `ai_budget` is checked
+    # against it before each model call (executions/engine/agents.py).
+    ai_tokens = models.PositiveBigIntegerField(default=0)
+    ai_cost_usd = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal(0))
 
     class Meta:
         ordering = ["-created_at"]
@@ -307,3 +313,55 @@ class ResumeToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.execution_id}:{self.key}"
+
+
+class AgentEvent(models.Model):
+    """One checkpoint inside an `action.agent` step: the run's start (the messages it began
+    with, memory included, and the tools it offers), a model turn, a tool call, or the memory
+    written at its end. Each is stored as soon as it happens, so a step run again after a
+    crash replays the finished ones instead of repeating them (executions/engine/agents.py).
+    `seq` orders them within the step; a tool call that waits (an approval, a called workflow)
+    is stored as `waiting` and finished in place."""
+
+    class Kind(models.TextChoices):
+        START = "start"
+        TURN = "turn"
+        TOOL = "tool"
+        MEMORY = "memory"
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        WAITING = "waiting"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="agent_events")
+    step_key = models.CharField(max_length=200)
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=100, blank=True)  # the tool's name
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUCCEEDED)
+    data = models.JSONField(default=dict)
+    tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["execution", "step_key", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["execution", "step_key", "seq"], name="agent_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_key}[{self.kind}:{self.seq}{':' + self.name if self.name else ''}]"
+
+    @property
+    def label(self) -> str:
+        """How the execution page names it, e.g. `agent[turn:3]`, `agent[tool:4:lookup]`."""
+        node = self.step_key
+        if self.kind == self.Kind.TOOL:
+            return f"{node}[tool:{self.seq}:{self.name}]"
+        return f"{node}[{self.kind}:{self.seq}]"

@@ -3,11 +3,13 @@ from the workflow page's Run card (the editor may not import the engine, so it p
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -102,13 +104,22 @@ def history(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
         if data["until"]:
             runs = runs.filter(created_at__date__lte=data["until"])
     page = Paginator(runs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    spend = None
+    if not request.htmx:
+        spend = runs.aggregate(tokens=Sum("ai_tokens"), cost=Sum("ai_cost_usd"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "executions/history.html#runs" if request.htmx else "executions/history.html"
     return render(
         request,
         template,
-        {"workflow": workflow, "page": page, "form": form, "query": query.urlencode()},
+        {
+            "workflow": workflow,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "spend": spend,
+        },
     )
 
 
@@ -176,9 +187,23 @@ def _resume_link(request: SignedInRequest, execution: Execution) -> dict[str, st
     step = execution.steps.filter(key=key, status=Step.Status.WAITING).first()
     nodes = {n.get("id"): n for n in execution.version.graph.get("nodes", [])}
     node = nodes.get(step.node_id) if step is not None else None
-    if node is None or node.get("type") != "utility.wait":
+    approval = _agent_approval(step, node)
+    if node is None or (node.get("type") != "utility.wait" and approval is None):
         messages.error(request, f"'{key}' is not a wait step waiting now; no link was made.")
         return None
-    url = waiting.mint(execution.pk, key, base_url=request.build_absolute_uri("/"))
+    base_url = request.build_absolute_uri("/")
+    if approval is not None:  # an agent's tool call waiting for a person
+        url = waiting.mint(execution.pk, approval, base_url=base_url)
+        return {"key": key, "url": url, "mode": "approval"}
+    url = waiting.mint(execution.pk, key, base_url=base_url)
     mode = str((node.get("config") or {}).get("mode") or "webhook")
     return {"key": key, "url": url, "mode": mode}
+
+
+def _agent_approval(step: Step | None, node: dict[str, Any] | None) -> str | None:
+    """The approval key of the tool call an agent step waits on a person for, if it does."""
+    if step is None or node is None or node.get("type") != "action.agent":
+        return None
+    output = step.output if isinstance(step.output, dict) else {}
+    key = output.get("approval_key")
+    return str(key) if output.get("waiting_for") == "approval" and key else None

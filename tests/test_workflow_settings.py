@@ -39,22 +39,33 @@ def settings_url(workflow: Workflow) -> str:
 # --- the API ---------------------------------------------------------------------------------
 
 
-def test_get_answers_the_error_workflow_and_no_ai_budget_yet(alice_api, orders, alerts):
-    assert alice_api.get(settings_url(orders)).json() == {"error_workflow": None}
+NO_BUDGET = {"max_cost_usd_per_run": None, "max_tokens_per_run": None}
+
+
+def test_get_answers_the_error_workflow_and_the_ai_budget(alice_api, orders, alerts):
+    assert alice_api.get(settings_url(orders)).json() == {
+        "error_workflow": None,
+        "ai_budget": NO_BUDGET,
+    }
     orders.error_workflow = alerts
+    orders.ai_budget = {"max_tokens_per_run": 5000}
     orders.save()
-    assert alice_api.get(settings_url(orders)).json() == {"error_workflow": alerts.pk}
+    assert alice_api.get(settings_url(orders)).json() == {
+        "error_workflow": alerts.pk,
+        "ai_budget": {**NO_BUDGET, "max_tokens_per_run": 5000},
+    }
 
 
 def test_patch_sets_and_clears_the_error_workflow(alice_api, orders, alerts):
     response = alice_api.patch(settings_url(orders), {"error_workflow": alerts.pk})
     assert response.status_code == 200, response.content
-    assert response.json() == {"error_workflow": alerts.pk}
+    assert response.json()["error_workflow"] == alerts.pk
     orders.refresh_from_db()
     assert orders.error_workflow == alerts
-    assert alice_api.patch(settings_url(orders), {}).json() == {"error_workflow": alerts.pk}
+    assert alice_api.patch(settings_url(orders), {}).json()["error_workflow"] == alerts.pk
     assert alice_api.patch(settings_url(orders), {"error_workflow": None}).json() == {
-        "error_workflow": None
+        "error_workflow": None,
+        "ai_budget": NO_BUDGET,
     }
     orders.refresh_from_db()
     assert orders.error_workflow is None
@@ -95,12 +106,12 @@ def test_ids_that_cannot_be_a_workflow_are_a_400_naming_the_field(alice_api, ord
     assert [d["field"] for d in body["details"]] == ["error_workflow"]
 
 
-def test_ai_budget_and_unknown_settings_are_refused_by_name(alice_api, orders, alerts):
-    budget = {"ai_budget": {"max_tokens_per_run": 1000}, "error_workflow": alerts.pk}
+def test_a_bad_ai_budget_and_unknown_settings_are_refused_by_name(alice_api, orders, alerts):
+    budget = {"ai_budget": {"max_tokens_per_run": 0}, "error_workflow": alerts.pk}
     response = alice_api.patch(settings_url(orders), budget)
     assert response.status_code == 400
-    assert response.json()["details"][0]["field"] == "ai_budget"
-    assert "come with AI agents" in response.json()["message"]
+    assert "ai_budget" in response.json()["details"][0]["field"]
+    assert "max_tokens_per_run" in response.json()["details"][0]["field"]
     orders.refresh_from_db()
     assert orders.error_workflow is None  # nothing of a refused request is saved
     response = alice_api.patch(settings_url(orders), {"retries": 3})

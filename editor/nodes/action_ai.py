@@ -9,7 +9,9 @@ from editor.nodes.base import NodeConfig, NodeType, RunContext
 Provider = Literal["openai", "anthropic", "gemini", "openai_compatible"]
 
 
-class Config(NodeConfig):
+class ModelSettings(NodeConfig):
+    """Which model answers and how: shared by `action.ai` and `action.agent`."""
+
     provider: Provider = Field(
         "openai",
         description="Who runs the model: OpenAI, Anthropic, Google Gemini, or any OpenAI-compatible server "
@@ -34,11 +36,6 @@ class Config(NodeConfig):
         description="Randomness from 0 (focused) to 2; empty uses the model's default.",
     )
     max_tokens: int | None = Field(None, ge=1, le=200_000, description="Longest answer, in tokens.")
-    json_output: bool = Field(False, description="Ask for a JSON answer and parse it into 'json'.")
-    json_schema: dict[str, Any] | None = Field(
-        None, description="With json_output: a JSON Schema the answer must match."
-    )
-    stream: bool = Field(False, description="Show the answer token by token while it is written.")
     credential: int | None = Field(
         None, description="An AI provider credential; empty uses the server's key for the provider."
     )
@@ -46,17 +43,6 @@ class Config(NodeConfig):
         None,
         description="For OpenAI-compatible servers: the API base URL, e.g. 'http://localhost:11434/v1'.",
     )
-
-    @field_validator("json_schema")
-    @classmethod
-    def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
-        if schema:
-            from aiconfig.providers.base import schema_problem
-
-            problem = schema_problem(schema)
-            if problem:
-                raise ValueError(problem)
-        return schema
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -73,6 +59,30 @@ class Config(NodeConfig):
         return self
 
 
+def checked_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A JSON Schema a user gave, refused (ValueError) when it cannot be used."""
+    if schema:
+        from aiconfig.providers.base import schema_problem
+
+        problem = schema_problem(schema)
+        if problem:
+            raise ValueError(problem)
+    return schema
+
+
+class Config(ModelSettings):
+    json_output: bool = Field(False, description="Ask for a JSON answer and parse it into 'json'.")
+    json_schema: dict[str, Any] | None = Field(
+        None, description="With json_output: a JSON Schema the answer must match."
+    )
+    stream: bool = Field(False, description="Show the answer token by token while it is written.")
+
+    @field_validator("json_schema")
+    @classmethod
+    def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return checked_schema(schema)
+
+
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Ask the model; the output is {response, json?, model, provider, finish_reason,
     usage: {prompt_tokens, completion_tokens, total_tokens}, latency_ms, cost_usd}."""
@@ -83,7 +93,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 NODE = NodeType(
     type="action.ai",
-    label="AI Agent",
+    label="AI prompt",
     category="action",
     description="Asks a language model (OpenAI, Anthropic, Gemini or a self-hosted one) and returns its "
     "answer, as text or JSON, with token usage.",

@@ -46,12 +46,36 @@ def waited_on(step: Step) -> uuid.UUID | None:
 def prepare(config: Config, step: Step, execution: Execution, started: datetime) -> StepResult:
     """The call checked (the owner's workflow, callable, its inputs, the bounds) and the step's
     result: waiting for the child (`wait`) or done; its checkpoint starts the child."""
-    called = Workflow.objects.filter(
-        pk=config.workflow, owner_id=execution.workflow.owner_id
-    ).first()
+    call = checked_call(config.workflow, config.inputs, execution, inputs_field="inputs")
+    output = {"execution_id": str(call.child_id), "status": E.PENDING}
+    rendered = config.model_dump()
+    if not config.wait:
+        return replace(succeeded(step, output, ["main"], started, rendered), call=call)
+    values: StepValues = {
+        "status": S.WAITING,
+        "wake_at": recheck_at(timezone.now()),
+        "lease_expires_at": None,
+        "input": rendered,
+        "output": output,
+    }
+    return StepResult(step, values, advance=False, call=call)
+
+
+def checked_call(
+    workflow_id: int,
+    inputs: Any,
+    execution: Execution,
+    child_id: uuid.UUID | None = None,
+    *,
+    inputs_field: str = "arguments",
+) -> Call:
+    """A call of the owner's workflow `workflow_id` with `inputs` from `execution`, checked
+    (callable, valid, its inputs, the bounds); NodeError says what is wrong. The child's id is
+    `child_id` when given (an agent's call made again after a crash), else a new one."""
+    called = Workflow.objects.filter(pk=workflow_id, owner_id=execution.workflow.owner_id).first()
     if called is None:
         raise NodeError(
-            f"workflow: workflow {config.workflow} does not exist or is not yours; only your own "
+            f"workflow: workflow {workflow_id} does not exist or is not yours; only your own "
             "workflows can be called."
         )
     version = called.versions.get(number=called.version)
@@ -65,23 +89,11 @@ def prepare(config: Config, step: Step, execution: Execution, started: datetime)
     if issues:
         raise NodeError(f"'{called.name}' cannot run until it is fixed: {issues[0].message}")
     try:
-        inputs = trigger_workflow.check_inputs(trigger.inputs, config.inputs)
+        checked = trigger_workflow.check_inputs(trigger.inputs, inputs)
     except ValueError as exc:
-        raise NodeError(f"inputs: calling '{called.name}': {exc}") from exc
+        raise NodeError(f"{inputs_field}: calling '{called.name}': {exc}") from exc
     _check_bounds(execution)
-    call = Call(uuid.uuid4(), version.pk, inputs)
-    output = {"execution_id": str(call.child_id), "status": E.PENDING}
-    rendered = config.model_dump()
-    if not config.wait:
-        return replace(succeeded(step, output, ["main"], started, rendered), call=call)
-    values: StepValues = {
-        "status": S.WAITING,
-        "wake_at": recheck_at(timezone.now()),
-        "lease_expires_at": None,
-        "input": rendered,
-        "output": output,
-    }
-    return StepResult(step, values, advance=False, call=call)
+    return Call(child_id or uuid.uuid4(), version.pk, checked)
 
 
 def _check_bounds(execution: Execution) -> None:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from credentials.runtime import resolve as resolve_credential
 from editor.models import WorkflowVersion
+from editor.nodes.action_agent import Config as AgentConfig
 from editor.nodes.action_workflow import Config as CallConfig
 from editor.nodes.base import NodeConfig, NodeError, RunContext, Secret
 from editor.nodes.logic_loop import Config as LoopConfig
@@ -22,7 +23,7 @@ from editor.nodes.utility_wait import Config as WaitConfig
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues
 from executions import events, step_sql
-from executions.engine import calls, waiting
+from executions.engine import agents, calls, waiting
 from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
@@ -97,7 +98,16 @@ def run(step: Step) -> StepResult:
             ),
         )
         with LEASES.holding(step.id), redaction.registered(secrets):
-            output = call_node(node, config, ctx)
+            if node.type == "action.agent":
+                assert isinstance(config, AgentConfig)
+                ran = agents.run(step, execution, config, secret, ctx)
+                if isinstance(ran, StepResult):  # it waits (an approval, a called run)
+                    return ran
+                output = ran
+            else:
+                if node.type == "action.ai":
+                    agents.check_run_budget(execution)
+                output = call_node(node, config, ctx)
         output = _checked_output(redaction.scrub(output, secrets))
     except NodeError as exc:
         exc.message = redaction.scrub(exc.message, secrets | hidden)
@@ -113,6 +123,8 @@ def run(step: Step) -> StepResult:
     result = succeeded(step, output, handles, attempt_started, rendered=rendered)
     if node.type == "logic.respond" and awaits_answer(plan, execution):
         return replace(result, answer=rendered)
+    if node.type == "action.ai":
+        return replace(result, after_store=lambda: agents.add_spend(execution, output))
     return result
 
 

@@ -19,6 +19,7 @@ docs/control-flow.md ("Waits") tells which wait step a URL resumes, and why.
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -37,12 +38,20 @@ from editor.templating import TemplateError, parse, referenced_paths, template_s
 from executions.engine.gate import StepValues
 from executions.engine.outcomes import StepResult, succeeded
 from executions.engine.wakes import wake
-from executions.models import Execution, ResumeToken, Step
+from executions.models import AgentEvent, Execution, ResumeToken, Step
 from executions.plan import Plan, PlanNode, parse_key, plan_for
 
 S = Step.Status
 E = Execution.Status
 WAIT = "utility.wait"
+AGENT = "action.agent"
+# An agent's approval waits under the key `<step key>#approval:<seq>` (executions/engine/agents.py).
+APPROVAL = "#approval:"
+
+
+def step_key_of(key: str) -> str:
+    """The step a resume URL's key belongs to (an agent approval's key holds its step's)."""
+    return key.split(APPROVAL, 1)[0]
 
 
 # --- resume URLs ------------------------------------------------------------------------------
@@ -191,12 +200,33 @@ class Resumable:
 
     @property
     def mode(self) -> str:
+        if self.node.type == AGENT:  # an agent's tool call waiting for a person
+            return "approval"
         return str(self.node.config.get("mode") or "webhook")
 
     def form(self) -> WaitConfig:
-        """The approval form as the step rendered it (title, description, fields)."""
+        """The approval form as the step rendered it (title, description, fields); for an
+        agent's tool call, the tool and the arguments the model gave it."""
+        if self.node.type == AGENT:
+            return _tool_call_form(self.execution, self.token.key)
         stored = self.step.input if self.step is not None else None
         return WaitConfig.model_validate(stored or self.node.config)
+
+
+def _tool_call_form(execution: Execution, key: str) -> WaitConfig:
+    step_key, _, seq = key.partition(APPROVAL)
+    event = AgentEvent.objects.filter(
+        execution=execution, step_key=step_key, seq=int(seq) if seq.isdigit() else -1
+    ).first()
+    name = event.name if event is not None else "a tool"
+    arguments = event.data.get("arguments") if event is not None else {}
+    return WaitConfig(
+        mode="approval",
+        title=f"Let the agent call {name}?",
+        description=f"The agent “{step_key}” wants to call the tool {name} with these "
+        f"arguments:\n{json.dumps(arguments, indent=2, ensure_ascii=False)}\n\nApprove to run "
+        "it; reject and the agent is told it may not.",
+    )
 
 
 def find(raw: str) -> Resumable:
@@ -210,8 +240,9 @@ def find(raw: str) -> Resumable:
         raise Refused(404, "not_found", "No wait is resumed at this URL; check the link.")
     execution = token.execution
     plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
-    node_id, _ = parse_key(token.key)
-    step = Step.objects.filter(execution=execution, key=token.key).first()
+    step_key = step_key_of(token.key)
+    node_id, _ = parse_key(step_key)
+    step = Step.objects.filter(execution=execution, key=step_key).first()
     return Resumable(token, execution, plan.nodes[node_id], step)
 
 
@@ -269,12 +300,12 @@ def accept(target: Resumable, answer: dict[str, Any]) -> str:
         token = ResumeToken.objects.select_for_update().get(pk=target.token.pk)
         step = Step.objects.filter(pk=target.step.pk).first() if target.step else None
         if step is None:
-            step = Step.objects.filter(execution=execution, key=token.key).first()
+            step = Step.objects.filter(execution=execution, key=step_key_of(token.key)).first()
         current = Resumable(token, execution, target.node, step)
         check(current)
         token.used_at, token.answer = timezone.now(), answer
         token.save(update_fields=["used_at", "answer"])
-        woken = wake(execution.pk, token.key)
+        woken = wake(execution.pk, step_key_of(token.key))
     if execution.status == E.PAUSED:
         return "paused"
     return "resumed" if woken else "early"

@@ -1,0 +1,262 @@
+"""`action.agent`: a model that uses tools, in a loop, until it answers (DESIGN §12).
+
+This module holds the node's settings and what they mean; the engine runs it
+(`executions/engine/agents.py`), because every model turn and every tool call is a checkpoint of
+its own and a tool call may wait (an approval, a called workflow) without holding a worker.
+
+Tools are taken literally (never rendered as templates): their URLs, schemas and code are
+filled by the model's arguments, not by the run's data. An HTTP tool's URL may hold
+`{placeholders}` named like its arguments (`https://api.example.com/orders/{order_id}`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import Field, field_validator, model_validator
+
+from editor.nodes.action_ai import ModelSettings, checked_schema
+from editor.nodes.base import NodeConfig, NodeType
+
+TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+EMPTY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
+
+
+def arguments_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A tool's arguments schema, refused (ValueError) unless it is a usable object schema."""
+    schema = checked_schema(schema)
+    if schema and schema.get("type", "object") != "object":
+        raise ValueError("a tool's arguments are an object: the schema's type must be 'object'")
+    return schema
+
+
+def http_url(url: str) -> str:
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// address")
+    return url
+
+
+def tool_name(value: str) -> str:
+    if not TOOL_NAME.match(value):
+        raise ValueError(f"'{value}' is not a tool name: use letters, digits, _ and - (at most 64)")
+    return value
+
+
+class ToolBase(NodeConfig):
+    name: str = Field(
+        ...,
+        description="What the model calls the tool: letters, digits, _ and - (at most 64), "
+        "e.g. 'lookup_order'.",
+    )
+    description: str = Field(
+        "",
+        max_length=2000,
+        description="When and why to use the tool, in a sentence or two: the model reads it.",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        return tool_name(value)
+
+
+class HttpTool(ToolBase):
+    type: Literal["http"] = "http"
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = Field(
+        "GET", description="HTTP method. GET and DELETE send the arguments as the query string."
+    )
+    url: str = Field(
+        ...,
+        min_length=1,
+        description="The address; {name} parts are filled from the arguments of the same name, "
+        "e.g. https://api.example.com/orders/{order_id}.",
+    )
+    headers: dict[str, str] = Field(default_factory=dict, description="Headers sent every time.")
+    body_schema: dict[str, Any] | None = Field(
+        None,
+        description="JSON Schema of the arguments the model gives (an object). Empty: the "
+        "{placeholders} of the URL, as strings.",
+    )
+    credential: int | None = Field(None, ge=1, description="Credential that authenticates it.")
+    auth: Literal["bearer", "basic", "header", "query"] | None = Field(
+        None, description="How the credential is sent (as in HTTP Request); empty: by its kind."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        return http_url(url)
+
+    @field_validator("body_schema")
+    @classmethod
+    def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return arguments_schema(schema)
+
+    def placeholders(self) -> list[str]:
+        return re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)
+
+    def parameters(self) -> dict[str, Any]:
+        if self.body_schema:
+            return self.body_schema
+        names = self.placeholders()
+        return {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in names},
+            "required": names,
+        }
+
+
+class WorkflowTool(ToolBase):
+    type: Literal["workflow"] = "workflow"
+    workflow: int = Field(
+        ...,
+        ge=1,
+        description="One of your workflows that starts with 'When called by a workflow'; its "
+        "inputs are the tool's arguments and its last node's output the result.",
+    )
+
+
+class CodeTool(ToolBase):
+    type: Literal["code"] = "code"
+    code: str = Field(
+        ...,
+        min_length=1,
+        description="JavaScript run in the code sandbox with the arguments as `input`; `return` "
+        "the result, e.g. `return input.a * input.b`.",
+    )
+    input_schema: dict[str, Any] | None = Field(
+        None, description="JSON Schema of the arguments (an object). Empty: any object."
+    )
+    timeout_ms: int = Field(1000, ge=10, le=60_000, description="Time limit of one call.")
+
+    @field_validator("input_schema")
+    @classmethod
+    def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return arguments_schema(schema)
+
+
+class McpTool(NodeConfig):
+    type: Literal["mcp"] = "mcp"
+    name: str = Field(
+        ...,
+        description="A name for this MCP server (letters, digits, _ and -), e.g. 'docs'. Its "
+        "tools keep their own names.",
+    )
+    url: str = Field(
+        ...,
+        min_length=1,
+        description="The server's streamable-HTTP address, e.g. https://mcp.example.com/mcp.",
+    )
+    credential: int | None = Field(
+        None, ge=1, description="Credential sent as 'Authorization: Bearer <secret>'."
+    )
+    allow: list[str] = Field(
+        default_factory=list,
+        description="The server's tools the agent may use, by name. Empty: all of them.",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        return tool_name(value)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        return http_url(url)
+
+
+AgentTool = Annotated[HttpTool | WorkflowTool | CodeTool | McpTool, Field(discriminator="type")]
+
+
+class Memory(NodeConfig):
+    session_key: str = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        description="Which conversation to continue, e.g. '{{ trigger.session_id }}'; agents "
+        "that name the same key share it.",
+    )
+    max_messages: int = Field(
+        20, ge=2, le=500, description="Messages remembered; older ones are forgotten."
+    )
+
+
+class Budget(NodeConfig):
+    max_tokens: int | None = Field(
+        None, ge=1, description="Tokens this agent may use in one run, over all its turns."
+    )
+    max_cost_usd: float | None = Field(
+        None, gt=0, description="Estimated US dollars this agent may spend in one run."
+    )
+
+
+class Config(ModelSettings):
+    prompt: str = Field(
+        ...,
+        min_length=1,
+        description="The task or the user's message, e.g. '{{ trigger.message }}'.",
+    )
+    tools: list[AgentTool] = Field(
+        default_factory=list,
+        description="What the agent may use: http (call an API), workflow (run one of your "
+        "workflows), code (JavaScript in the sandbox) and mcp (a remote MCP server's tools).",
+    )
+    memory: Literal["none"] | Memory = Field(
+        "none",
+        description="'none', or {session_key, max_messages} to remember the conversation.",
+    )
+    output_schema: dict[str, Any] | None = Field(
+        None,
+        description="A JSON Schema the final answer must match; it is parsed into 'json' (the "
+        "model gets two more tries when it does not match).",
+    )
+    max_iterations: int = Field(
+        10, ge=1, le=50, description="Most rounds of tool calls before the agent must answer."
+    )
+    budget: Budget | None = Field(
+        None,
+        description="Limits on this agent's tokens and cost per run: {max_tokens, max_cost_usd}.",
+    )
+    approval: list[str] = Field(
+        default_factory=list,
+        description="Tools that wait for a person to approve each call (by tool name; an MCP "
+        "entry's name covers all its tools).",
+    )
+    stream: bool = Field(
+        True, description="Show the final answer token by token while it is written."
+    )
+
+    @field_validator("output_schema")
+    @classmethod
+    def _usable_output_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        return checked_schema(schema)
+
+    @model_validator(mode="after")
+    def _tools_fit(self) -> Self:
+        names = [tool.name for tool in self.tools]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(f"tools: two tools are named '{name}'; each needs its own name")
+        mcp = [tool.name for tool in self.tools if isinstance(tool, McpTool)]
+        for name in self.approval:
+            if name not in names and not mcp:
+                raise ValueError(
+                    f"approval: '{name}' is not one of the agent's tools ({', '.join(names) or 'none'})"
+                )
+        return self
+
+
+NODE = NodeType(
+    type="action.agent",
+    label="AI Agent",
+    category="action",
+    description="A model that uses tools — APIs, your workflows, code, MCP servers — in a loop "
+    "until it answers; remembers conversations, stays within a budget, asks a person before "
+    "the tools you choose. Every turn and tool call is a checkpoint.",
+    Config=Config,
+    credential_kinds=("ai_provider",),
+    raw_fields=("tools", "output_schema"),
+)
