@@ -10,6 +10,11 @@
 * Gemini: `POST /{version}/models/{model}:generateContent` and
   `:streamGenerateContent?alt=sse` (one `data:` event per chunk, usage on the last one).
 
+Conversations with tools: `Reply.tool_calls` answers with native tool calls, streamed or not.
+Requests whose history breaks a provider's rules (a tool call left unanswered, a result for no
+call, roles out of turn, a schema keyword Gemini refuses) get that provider's 400, as the real
+services answer, so tests of replayed histories mean something.
+
 Tests script the answers per provider (`server.script("openai", Reply(...), ...)`; an empty
 queue answers `Reply()`), may restrict the accepted API keys (`server.valid_keys`), and read
 every request back from `server.requests` (path, query, lower-cased headers, JSON body).
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -36,9 +42,14 @@ _UNSET: Any = object()
 @dataclass
 class Reply:
     """One scripted answer. `json` (any JSON value) makes a structured answer: JSON text for
-    OpenAI and Gemini, a `tool_use` block for Anthropic when the request forced a tool."""
+    OpenAI and Gemini, a `tool_use` block for Anthropic when the request forced a tool.
 
-    text: str = "ok"
+    `tool_calls` [(name, arguments)] asks for tools in each provider's native shape (OpenAI
+    `tool_calls` + finish_reason `tool_calls`, Anthropic `tool_use` blocks + stop_reason
+    `tool_use`, Gemini `functionCall` parts), after the text if there is any. Arguments given
+    as a string are sent as they are: OpenAI's raw JSON text, which may be invalid."""
+
+    text: str | None = None  # default: "ok", or no text when there are tool calls
     json: Any = _UNSET
     status: int = 200
     error: str | None = None  # the provider's error message (defaults per status)
@@ -52,6 +63,25 @@ class Reply:
     refusal: str | None = None  # OpenAI: answer with a refusal instead of content
     gemini_details: list[dict[str, Any]] | None = None  # Gemini error `details`
     delay: float = 0  # seconds to wait before answering (timeouts)
+    tool_calls: list[tuple[str, dict[str, Any] | str]] | None = None
+    call_ids: list[str] | None = None  # the calls' ids (Gemini: none unless given)
+    thinking: str | None = None  # Anthropic: a thinking block first
+    signature: str | None = None  # Anthropic thinking / Gemini first functionCall signature
+
+    @property
+    def answer(self) -> str:
+        if self.text is not None:
+            return self.text
+        return "" if self.tool_calls else "ok"
+
+    def call_id(self, provider: str, index: int) -> str | None:
+        if self.call_ids is not None:
+            return self.call_ids[index]
+        return {"openai": f"call_fake{index}", "anthropic": f"toolu_fake{index}"}.get(provider)
+
+    @staticmethod
+    def raw_arguments(arguments: dict[str, Any] | str) -> str:
+        return arguments if isinstance(arguments, str) else json.dumps(arguments)
 
 
 @dataclass
@@ -156,6 +186,10 @@ class FakeAIServer:
         key = self._key(provider, record)
         if not key or (self.valid_keys is not None and key not in self.valid_keys):
             reply = Reply(status=401, error=self._bad_key_message(provider, key))
+        elif reply.status < 400 and isinstance(body, dict):
+            problem = HISTORY_CHECKS[provider](body)
+            if problem:
+                reply = Reply(status=400, error=problem)
         if reply.delay:
             time.sleep(reply.delay)
         getattr(self, f"_{provider}")(h, record, reply)
@@ -213,7 +247,7 @@ class FakeAIServer:
 
     @staticmethod
     def _answer_text(reply: Reply) -> str:
-        return reply.text if reply.json is _UNSET else json.dumps(reply.json)
+        return reply.answer if reply.json is _UNSET else json.dumps(reply.json)
 
     @staticmethod
     def _pieces(text: str, reply: Reply) -> list[str]:
@@ -255,10 +289,23 @@ class FakeAIServer:
         }
         ident = f"chatcmpl-{next(self._ids)}"
         created = int(time.time())
+        calls = [
+            {
+                "id": reply.call_id("openai", i),
+                "type": "function",
+                "function": {"name": name, "arguments": Reply.raw_arguments(arguments)},
+            }
+            for i, (name, arguments) in enumerate(reply.tool_calls or [])
+        ]
+        if calls:
+            finish = reply.finish_reason or "tool_calls"
         if not body.get("stream"):
-            message = {"role": "assistant", "content": text, "refusal": None}
+            message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
             if reply.refusal is not None:
                 message = {"role": "assistant", "content": None, "refusal": reply.refusal}
+            if calls:
+                message["content"] = text or None
+                message["tool_calls"] = calls
             self._send_json(
                 h,
                 200,
@@ -287,8 +334,17 @@ class FakeAIServer:
 
         self._start_sse(h, reply.headers)
         self._sse(h, chunk({"role": "assistant", "content": ""}))
-        for piece in self._pieces(text, reply):
+        for piece in self._pieces(text, reply) if text or not calls else []:
             self._sse(h, chunk({"content": piece}))
+        for i, call in enumerate(calls):
+            arguments = call["function"]["arguments"]
+            head = {**call, "index": i, "function": {"name": call["function"]["name"]}}
+            head["function"]["arguments"] = ""
+            self._sse(h, chunk({"tool_calls": [head]}))
+            for piece in _halves(arguments):
+                self._sse(
+                    h, chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
+                )
         self._sse(h, chunk({}, finish))
         if (body.get("stream_options") or {}).get("include_usage"):
             last = chunk({})
@@ -325,8 +381,23 @@ class FakeAIServer:
         tool_name = (body.get("tool_choice") or {}).get("name", "answer")
         use_tool = forced and reply.json is not _UNSET
         text = self._answer_text(reply)
-        finish = reply.finish_reason or ("tool_use" if use_tool else "end_turn")
+        calls = reply.tool_calls or []
+        finish = reply.finish_reason or ("tool_use" if use_tool or calls else "end_turn")
         ident = f"msg_{next(self._ids)}"
+        # Each block complete, its empty start and its deltas, for the stream.
+        blocks: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = []
+        if reply.thinking is not None:
+            signature = reply.signature or "c2lnbmF0dXJl"
+            blocks.append(
+                (
+                    {"type": "thinking", "thinking": reply.thinking, "signature": signature},
+                    {"type": "thinking", "thinking": "", "signature": ""},
+                    [
+                        {"type": "thinking_delta", "thinking": reply.thinking},
+                        {"type": "signature_delta", "signature": signature},
+                    ],
+                )
+            )
         if use_tool:
             block: dict[str, Any] = {
                 "type": "tool_use",
@@ -334,15 +405,32 @@ class FakeAIServer:
                 "name": tool_name,
                 "input": reply.json,
             }
-        else:
-            block = {"type": "text", "text": text}
+            pieces = [
+                {"type": "input_json_delta", "partial_json": p} for p in self._pieces(text, reply)
+            ]
+            blocks.append((block, {**block, "input": {}}, pieces))
+        elif text or not calls:
+            pieces = [{"type": "text_delta", "text": p} for p in self._pieces(text, reply)]
+            blocks.append(({"type": "text", "text": text}, {"type": "text", "text": ""}, pieces))
+        for i, (name, arguments) in enumerate(calls):
+            block = {
+                "type": "tool_use",
+                "id": reply.call_id("anthropic", i),
+                "name": name,
+                "input": arguments if isinstance(arguments, dict) else {},
+            }
+            pieces = [
+                {"type": "input_json_delta", "partial_json": p}
+                for p in _halves(json.dumps(block["input"]))
+            ]
+            blocks.append((block, {**block, "input": {}}, pieces))
         usage = {"input_tokens": reply.prompt_tokens, "output_tokens": reply.completion_tokens}
         message = {
             "id": ident,
             "type": "message",
             "role": "assistant",
             "model": model,
-            "content": [block],
+            "content": [b[0] for b in blocks],
             "stop_reason": finish,
             "stop_sequence": None,
             "usage": usage,
@@ -358,25 +446,21 @@ class FakeAIServer:
             "usage": {"input_tokens": reply.prompt_tokens, "output_tokens": 1},
         }
         self._sse(h, {"type": "message_start", "message": start}, "message_start")
-        empty = {**block, "input": {}} if use_tool else {"type": "text", "text": ""}
-        self._sse(
-            h,
-            {"type": "content_block_start", "index": 0, "content_block": empty},
-            "content_block_start",
-        )
-        self._sse(h, {"type": "ping"}, "ping")
-        for piece in self._pieces(text, reply):
-            delta = (
-                {"type": "input_json_delta", "partial_json": piece}
-                if use_tool
-                else {"type": "text_delta", "text": piece}
-            )
+        for index, (_, empty, deltas) in enumerate(blocks):
             self._sse(
                 h,
-                {"type": "content_block_delta", "index": 0, "delta": delta},
-                "content_block_delta",
+                {"type": "content_block_start", "index": index, "content_block": empty},
+                "content_block_start",
             )
-        self._sse(h, {"type": "content_block_stop", "index": 0}, "content_block_stop")
+            if index == 0:
+                self._sse(h, {"type": "ping"}, "ping")
+            for delta in deltas:
+                self._sse(
+                    h,
+                    {"type": "content_block_delta", "index": index, "delta": delta},
+                    "content_block_delta",
+                )
+            self._sse(h, {"type": "content_block_stop", "index": index}, "content_block_stop")
         self._sse(
             h,
             {
@@ -423,10 +507,19 @@ class FakeAIServer:
             "totalTokenCount": reply.prompt_tokens + reply.completion_tokens,
         }
         ident = f"resp-{next(self._ids)}"
+        calls: list[dict[str, Any]] = []
+        for i, (name, arguments) in enumerate(reply.tool_calls or []):
+            call: dict[str, Any] = {"name": name, "args": arguments}
+            if reply.call_id("gemini", i):
+                call["id"] = reply.call_id("gemini", i)
+            part: dict[str, Any] = {"functionCall": call}
+            if i == 0 and reply.signature:
+                part["thoughtSignature"] = reply.signature
+            calls.append(part)
 
-        def response(piece: str, last: bool) -> dict:
+        def response(parts: list[dict[str, Any]], last: bool) -> dict:
             candidate: dict[str, Any] = {
-                "content": {"parts": [{"text": piece}], "role": "model"},
+                "content": {"parts": parts, "role": "model"},
                 "index": 0,
             }
             out: dict[str, Any] = {
@@ -441,13 +534,136 @@ class FakeAIServer:
                 out["usageMetadata"] = {"promptTokenCount": reply.prompt_tokens}
             return out
 
+        texts = [{"text": p} for p in self._pieces(text, reply)] if text or not calls else []
         if ":streamGenerateContent" not in record.path:
-            self._send_json(h, 200, response(text, True), reply.headers)
+            whole = [{"text": text}] if texts else []
+            self._send_json(h, 200, response(whole + calls, True), reply.headers)
             return
         self._start_sse(h, reply.headers)
-        pieces = self._pieces(text, reply)
-        for i, piece in enumerate(pieces):
-            self._sse(h, response(piece, i == len(pieces) - 1))
+        chunks = [[t] for t in texts] + ([calls] if calls else [])
+        for i, parts in enumerate(chunks):
+            self._sse(h, response(parts, i == len(chunks) - 1))
+
+
+# --- what each provider refuses in a conversation (the real services' rules, their words) -------
+
+
+def _openai_problem(body: dict[str, Any]) -> str | None:
+    for tool in body.get("tools") or []:
+        function = tool.get("function") or {}
+        if (
+            tool.get("type") != "function"
+            or (function.get("parameters") or {}).get("type") != "object"
+        ):
+            return f"Invalid schema for function '{function.get('name')}': schema must be a JSON Schema of 'type: \"object\"'."
+    open_ids: list[str] = []
+    for i, message in enumerate(body.get("messages") or []):
+        if message.get("role") == "tool":
+            if message.get("tool_call_id") not in open_ids:
+                return f"Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'. (messages[{i}])"
+            open_ids.remove(message["tool_call_id"])
+            continue
+        if open_ids:
+            return (
+                "An assistant message with 'tool_calls' must be followed by tool messages "
+                "responding to each 'tool_call_id'. The following tool_call_ids did not have "
+                f"response messages: {', '.join(open_ids)}"
+            )
+        for call in message.get("tool_calls") or []:
+            if not isinstance((call.get("function") or {}).get("arguments"), str):
+                return f"Invalid type for 'messages[{i}].tool_calls[0].function.arguments': expected a string."
+            open_ids.append(call.get("id"))
+    if open_ids:
+        return f"The following tool_call_ids did not have response messages: {', '.join(open_ids)}"
+    return None
+
+
+def _anthropic_problem(body: dict[str, Any]) -> str | None:
+    for i, tool in enumerate(body.get("tools") or []):
+        if (tool.get("input_schema") or {}).get("type") != "object":
+            return f"tools.{i}.custom.input_schema.type: Input should be 'object'"
+    wanted = "user"
+    open_ids: list[str] = []
+    for i, message in enumerate(body.get("messages") or []):
+        role, content = message.get("role"), message.get("content")
+        if role != wanted:
+            return f'messages: roles must alternate between "user" and "assistant", starting with "user" (messages.{i})'
+        wanted = "assistant" if role == "user" else "user"
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        answered = [b.get("tool_use_id") for b in blocks if b.get("type") == "tool_result"]
+        if role == "user" and sorted(answered) != sorted(open_ids):
+            return (
+                f"messages.{i}: `tool_use` ids were found without `tool_result` blocks "
+                "immediately after, or `tool_result` blocks answer no `tool_use` of the "
+                "previous message"
+            )
+        open_ids = []
+        for block in blocks:
+            if block.get("type") == "text" and not block.get("text"):
+                return f"messages.{i}: text content blocks must be non-empty"
+            if block.get("type") == "tool_use":
+                if not re.fullmatch(r"[a-zA-Z0-9_-]+", str(block.get("id"))):
+                    return (
+                        f"messages.{i}: tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"
+                    )
+                open_ids.append(block["id"])
+    if open_ids:
+        return "messages: the last assistant message's `tool_use` ids have no `tool_result`"
+    return None
+
+
+GEMINI_REFUSED = {"additionalProperties", "$schema", "$ref", "$defs", "const", "oneOf", "allOf"}
+
+
+def _gemini_problem(body: dict[str, Any]) -> str | None:
+    for tool in body.get("tools") or []:
+        for declaration in tool.get("functionDeclarations") or []:
+            refused = _keys_in(declaration.get("parameters") or {}) & GEMINI_REFUSED
+            if refused:
+                name = sorted(refused)[0]
+                return f"Invalid JSON payload received. Unknown name \"{name}\" at 'tools[0].function_declarations[0].parameters': Cannot find field."
+    calls = 0
+    for content in body.get("contents") or []:
+        parts = content.get("parts") or []
+        responses = sum(1 for p in parts if "functionResponse" in p)
+        if calls and responses != calls:
+            return (
+                "Please ensure that the number of function response parts is equal to the "
+                "number of function call parts of the function call turn."
+            )
+        if responses and not calls:
+            return "Please ensure that function response turn comes immediately after a function call turn."
+        calls = (
+            sum(1 for p in parts if "functionCall" in p) if content.get("role") == "model" else 0
+        )
+    return None
+
+
+def _keys_in(schema: Any) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*(_keys_in(s) for s in schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema)
+    for key, value in schema.items():
+        if key == "properties" and isinstance(value, dict):  # names, not keywords
+            found |= _keys_in(list(value.values()))
+        else:
+            found |= _keys_in(value)
+    return found
+
+
+HISTORY_CHECKS = {
+    "openai": _openai_problem,
+    "anthropic": _anthropic_problem,
+    "gemini": _gemini_problem,
+}
+
+
+def _halves(text: str) -> list[str]:
+    """A tool call's JSON arguments in two pieces, as providers stream them."""
+    middle = len(text) // 2
+    return [text[:middle], text[middle:]] if middle else [text]
 
 
 class _Server(ThreadingHTTPServer):

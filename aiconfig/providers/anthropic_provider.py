@@ -5,6 +5,8 @@ in an object when the schema is not one), so the answer arrives as data. Claude 
 by default and thinking cannot be combined with a forced tool, so they get structured outputs
 (`output_config.format`) instead. Streaming: the SDK's message stream; text deltas (or, for
 JSON, the tool input as it is written) go to `on_text`.
+Conversations: `tools` with `input_schema`; `tool_use` blocks come back, results go in
+`tool_result` blocks of the next user message; thinking blocks are kept for replay.
 `max_tokens` is required by the API (default 8192); temperature is capped at 1 and left out for
 models that refuse sampling parameters (Opus 4.7 and later).
 """
@@ -12,6 +14,7 @@ models that refuse sampling parameters (Opus 4.7 and later).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +24,24 @@ from aiconfig.models_catalog import (
     anthropic_json_by_output_format,
     anthropic_rejects_sampling,
 )
-from aiconfig.providers.base import Completion, OnText, Provider, ProviderError, Request, Usage
+from aiconfig.providers.base import (
+    Asked,
+    Completion,
+    OnText,
+    Provider,
+    ProviderError,
+    Request,
+    Usage,
+)
+from aiconfig.providers.conversation import (
+    Conversation,
+    ToolCall,
+    Turn,
+    make_turn,
+    object_schema,
+    provider_data,
+    tool_calls_of,
+)
 
 ANTHROPIC_BASE_URL = "https://api.anthropic.com"
 TOOL = "answer"
@@ -34,6 +54,9 @@ FINISH = {
     "model_context_window_exceeded": "length",
     "refusal": "content_filter",
 }
+# In a conversation, a tool_use stop means the model waits for tool results.
+TURN_FINISH = {**FINISH, "tool_use": "tool_calls"}
+BLOCK_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class AnthropicProvider(Provider):
@@ -51,7 +74,7 @@ class AnthropicProvider(Provider):
             http_client=self.http_client(),
         )
 
-    def _adjust(self, request: Request) -> tuple[Request, list[str]]:
+    def _adjust(self, request: Asked) -> tuple[Asked, list[str]]:
         if request.temperature is None:
             return request, []
         if anthropic_rejects_sampling(request.model):
@@ -66,18 +89,8 @@ class AnthropicProvider(Provider):
 
     def _arguments(self, request: Request) -> tuple[dict[str, Any], bool]:
         """The messages.create arguments, and whether the schema was wrapped in an object."""
-        args: dict[str, Any] = {
-            "model": request.model,
-            "max_tokens": request.max_tokens or ANTHROPIC_DEFAULT_MAX_TOKENS,
-            "messages": [{"role": "user", "content": request.prompt}],
-        }
-        system = request.system_with_json_hint
-        if system:
-            args["system"] = system
-        if request.temperature is not None:
-            # The SDK no longer has a `temperature` argument (current models refuse sampling
-            # parameters); older models still take it in the body.
-            args["extra_body"] = {"temperature": request.temperature}
+        messages = [{"role": "user", "content": request.prompt}]
+        args = _sampling(request, request.system_with_json_hint, messages)
         wrapped = False
         if request.json_output:
             schema = request.json_schema
@@ -132,21 +145,64 @@ class AnthropicProvider(Provider):
                 structured, has_structured = block.input, True
                 if wrapped and isinstance(structured, dict):
                     structured = structured.get(WRAPPED)
-        usage = message.usage
-        prompt = (
-            (usage.input_tokens or 0)
-            + (getattr(usage, "cache_creation_input_tokens", None) or 0)
-            + (getattr(usage, "cache_read_input_tokens", None) or 0)
-        )
         completion = Completion(
             text="".join(texts) if texts or not has_structured else json.dumps(structured),
             model=message.model or request.model,
             finish_reason=FINISH.get(message.stop_reason or "", message.stop_reason),
-            usage=Usage.of(prompt, usage.output_tokens),
+            usage=_usage(message.usage),
         )
         if has_structured:
             completion.structured = structured
         return completion
+
+    # --- conversations with tools ----------------------------------------------------------------
+
+    def _converse(self, conversation: Conversation, on_text: OnText | None) -> Turn:
+        args = _sampling(conversation, conversation.system, _messages(conversation.messages))
+        if conversation.tools:
+            args["tools"] = [
+                {
+                    "name": tool.name,
+                    "description": tool.description,
+                    "input_schema": object_schema(tool.parameters),
+                }
+                for tool in conversation.tools
+            ]
+        client = self._client()
+        try:
+            if on_text is None:
+                message = client.messages.create(**args)
+            else:
+                with client.messages.stream(**args) as stream:
+                    for event in stream:
+                        if event.type == "text" and event.text:
+                            on_text(event.text)
+                    message = stream.get_final_message()
+        finally:
+            client.close()
+        return self._turn(message, conversation)
+
+    def _turn(self, message: Any, conversation: Conversation) -> Turn:
+        texts: list[str] = []
+        calls: list[ToolCall] = []
+        thinking: list[dict[str, Any]] = []
+        for block in message.content or []:
+            if block.type == "text":
+                texts.append(block.text)
+            elif block.type == "tool_use":
+                arguments = block.input if isinstance(block.input, dict) else {}
+                calls.append(ToolCall(block.id, block.name, arguments))
+            elif block.type in ("thinking", "redacted_thinking"):
+                # Claude wants its thinking back, signature and all, when tool results follow.
+                thinking.append(block.model_dump(mode="json", exclude_none=True))
+        return make_turn(
+            text="".join(texts),
+            tool_calls=calls,
+            model=message.model or conversation.model,
+            finish_reason=TURN_FINISH.get(message.stop_reason or "", message.stop_reason),
+            usage=_usage(message.usage),
+            provider_data={self.name: {"thinking": thinking}} if thinking else None,
+        )
 
     def _map_error(self, exc: Exception) -> ProviderError | None:
         import anthropic
@@ -169,6 +225,72 @@ class AnthropicProvider(Provider):
                 f"{self.label}: {self.scrub(str(exc))}", retryable=retryable, provider=self.name
             )
         return None
+
+
+def _sampling(asked: Request | Conversation, system: str, messages: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "model": asked.model,
+        "max_tokens": asked.max_tokens or ANTHROPIC_DEFAULT_MAX_TOKENS,
+        "messages": messages,
+    }
+    if system:
+        args["system"] = system
+    if asked.temperature is not None:
+        # The SDK no longer has a `temperature` argument (current models refuse sampling
+        # parameters); older models still take it in the body.
+        args["extra_body"] = {"temperature": asked.temperature}
+    return args
+
+
+def _usage(usage: Any) -> Usage:
+    prompt = (
+        (usage.input_tokens or 0)
+        + (getattr(usage, "cache_creation_input_tokens", None) or 0)
+        + (getattr(usage, "cache_read_input_tokens", None) or 0)
+    )
+    return Usage.of(prompt, usage.output_tokens)
+
+
+def _messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Neutral messages as Anthropic's: content blocks, tool results in user messages, and
+    consecutive messages of one role merged (the API wants user and assistant to alternate).
+    Empty text is left out: the API refuses empty text blocks."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        role = message["role"]
+        blocks: list[dict[str, Any]] = []
+        if role == "assistant":
+            blocks += provider_data(message, "anthropic").get("thinking") or []
+        if role != "tool" and message.get("content"):
+            blocks.append({"type": "text", "text": message["content"]})
+        if role == "assistant":
+            blocks += [
+                {"type": "tool_use", "id": _block_id(c.id), "name": c.name, "input": c.arguments}
+                for c in tool_calls_of(message)
+            ]
+        if role == "tool":
+            result: dict[str, Any] = {
+                "type": "tool_result",
+                "tool_use_id": _block_id(message["tool_call_id"]),
+                "content": message["content"],
+            }
+            if message.get("is_error"):
+                result["is_error"] = True
+            blocks.append(result)
+        wire_role = "assistant" if role == "assistant" else "user"
+        if not blocks:
+            continue
+        if out and out[-1]["role"] == wire_role:
+            out[-1]["content"].extend(blocks)
+        else:
+            out.append({"role": wire_role, "content": blocks})
+    return out
+
+
+def _block_id(call_id: str) -> str:
+    """A call id as Anthropic accepts it (letters, digits, '_', '-'): ids written by another
+    provider may hold other characters."""
+    return BLOCK_ID.sub("_", call_id)
 
 
 def _is_object_schema(schema: dict[str, Any]) -> bool:

@@ -1,8 +1,9 @@
 """The one small interface every AI provider adapter implements, and what they share.
 
-A `Provider` generates text (`generate`), streams it (`stream`, calling `on_text` per chunk)
-and generates JSON that matches a JSON Schema (`generate_json`). Adapters implement one method,
-`_complete(request, on_text)`, on their official SDK, and `_map_error` to turn the SDK's
+A `Provider` generates text (`generate`), streams it (`stream`, calling `on_text` per chunk),
+generates JSON that matches a JSON Schema (`generate_json`) and takes one turn of a conversation
+with tools (`converse`, see conversation.py). Adapters implement `_complete(request, on_text)`
+and `_converse(conversation, on_text)` on their official SDK, and `_map_error` to turn the SDK's
 exceptions into a `ProviderError`: a `NodeError` whose `retryable` tells the engine whether its
 retry policy applies (rate limits, overload, timeouts, lost connections) or not (a rejected
 key, a bad request), with a message a user can act on. SDK retries are switched off: retries
@@ -21,10 +22,12 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx2
 
+from aiconfig.providers.conversation import Conversation, Turn, conversation_problem
+from aiconfig.providers.usage import Usage
 from workfuse.lib import netguard, redaction, retry_after
 from workfuse.lib.node_run import NodeError
 
@@ -90,26 +93,12 @@ class Request:
         return f"{self.system}\n\n{JSON_INSTRUCTION}".strip()
 
 
-@dataclass
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-
-    @classmethod
-    def of(cls, prompt: int | None, completion: int | None, total: int | None = None) -> Usage:
-        prompt, completion = int(prompt or 0), int(completion or 0)
-        return cls(prompt, completion, int(total) if total else prompt + completion)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "total_tokens": self.total_tokens,
-        }
-
-
 _NO_VALUE: Any = object()
+
+
+# What a call asks (a one-prompt Request or a Conversation) and what it gets back.
+Asked = TypeVar("Asked", Request, Conversation)
+Answer = TypeVar("Answer")
 
 
 @dataclass
@@ -176,6 +165,18 @@ class Provider(ABC):
         completion.json = parse_json_answer(completion, schema, self.label)
         return completion
 
+    def converse(self, conversation: Conversation, on_text: OnText | None = None) -> Turn:
+        """One model turn of `conversation`, on the provider's native tool calling. With
+        `on_text`, the answer streams: text deltas go to `on_text` as they arrive. A malformed
+        conversation (a tool schema, a message, an unanswered call) is refused before anything
+        is sent, naming the field."""
+        problem = conversation_problem(conversation) or _tool_schema_problem(conversation)
+        if problem:
+            raise ProviderSetupError(problem, code="bad_request", provider=self.name)
+        turn, warnings = self._attempt(conversation, lambda c: self._converse(c, on_text))
+        turn.warnings = warnings + turn.warnings
+        return turn
+
     # --- for adapters -----------------------------------------------------------------------
 
     def http_client(self) -> httpx2.Client:
@@ -189,37 +190,47 @@ class Provider(ABC):
     def _complete(self, request: Request, on_text: OnText | None) -> Completion: ...
 
     @abstractmethod
+    def _converse(self, conversation: Conversation, on_text: OnText | None) -> Turn:
+        """One model turn on the provider's native tool calling; text deltas go to `on_text`
+        as they arrive while tool calls are assembled."""
+
+    @abstractmethod
     def _map_error(self, exc: Exception) -> ProviderError | None:
         """The SDK exception as a ProviderError, or None for exceptions that are bugs."""
 
-    def _adjust(self, request: Request) -> tuple[Request, list[str]]:
+    def _adjust(self, asked: Asked) -> tuple[Asked, list[str]]:
         """Model-specific changes (unsupported parameters) and the warnings they bring."""
-        return request, []
+        return asked, []
 
     def _run(self, request: Request, on_text: OnText | None) -> Completion:
-        request, warnings = self._adjust(request)
+        completion, warnings = self._attempt(request, lambda r: self._complete(r, on_text))
+        completion.warnings = warnings + completion.warnings
+        return completion
+
+    def _attempt(self, asked: Asked, send: Callable[[Asked], Answer]) -> tuple[Answer, list[str]]:
+        """`send(asked)` after `_adjust`, through the error mapping; the answer and warnings."""
+        asked, warnings = self._adjust(asked)
         try:
-            completion = self._call(request, on_text)
+            answer = self._call(asked.model, lambda: send(asked))
         except ProviderError as error:
             # A model we do not know may still refuse `temperature`: drop it once, say so.
             if not (
                 error.status == 400
-                and request.temperature is not None
+                and asked.temperature is not None
                 and "temperature" in error.message.lower()
             ):
                 raise
-            request = replace(request, temperature=None)
+            asked = replace(asked, temperature=None)
             warnings.append(
-                f"{request.model} does not accept a temperature; it was sent without one."
+                f"{asked.model} does not accept a temperature; it was sent without one."
             )
-            completion = self._call(request, on_text)
-        completion.warnings = warnings + completion.warnings
-        return completion
+            answer = self._call(asked.model, lambda: send(asked))
+        return answer, warnings
 
-    def _call(self, request: Request, on_text: OnText | None) -> Completion:
-        self.current_model = request.model
+    def _call(self, model: str, send: Callable[[], Answer]) -> Answer:
+        self.current_model = model
         try:
-            return self._complete(request, on_text)
+            return send()
         except ProviderError:
             raise
         except Exception as exc:
@@ -326,6 +337,14 @@ class Provider(ABC):
                 "credential holding it on this node."
             )
         return "Check the credential (the API key)."
+
+
+def _tool_schema_problem(conversation: Conversation) -> str | None:
+    for i, tool in enumerate(conversation.tools):
+        problem = schema_problem(tool.parameters)
+        if problem:
+            return f"tools[{i}].parameters: {problem}."
+    return None
 
 
 def _colon(text: str) -> str:

@@ -4,12 +4,18 @@ JSON: `response_mime_type: application/json`, with the schema as `response_json_
 JSON Schema; the older `response_schema` takes only an OpenAPI subset). Streaming:
 `streamGenerateContent?alt=sse`, usage on the last chunk. Thinking tokens count as completion
 tokens (they are billed as output). The SDK's own retries stay off (no `retry_options`).
+Conversations: function declarations (schemas cut down by `gemini_schema`), functionCall parts
+back (Gemini gives no call ids, so they are made up per turn), results as functionResponse
+parts `{"result": ...}`; thought signatures are kept on the message for replay. Automatic
+function calling is off: the SDK never calls anything itself.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
+import json
 from typing import Any
 
 import httpx2
@@ -22,6 +28,17 @@ from aiconfig.providers.base import (
     Request,
     Usage,
     parse_duration,
+)
+from aiconfig.providers.conversation import (
+    Conversation,
+    Tool,
+    ToolCall,
+    Turn,
+    make_turn,
+    object_schema,
+    provider_data,
+    result_value,
+    tool_calls_of,
 )
 
 FINISH = {
@@ -131,6 +148,80 @@ class GeminiProvider(Provider):
             usage=usage,
         )
 
+    # --- conversations with tools ----------------------------------------------------------------
+
+    def _converse(self, conversation: Conversation, on_text: OnText | None) -> Turn:
+        from google.genai import types
+
+        config: dict[str, Any] = {
+            # The SDK must never call Python functions itself: the agent runs the tools.
+            "automatic_function_calling": types.AutomaticFunctionCallingConfig(disable=True)
+        }
+        if conversation.system:
+            config["system_instruction"] = conversation.system
+        if conversation.temperature is not None:
+            config["temperature"] = conversation.temperature
+        if conversation.max_tokens:
+            config["max_output_tokens"] = conversation.max_tokens
+        if conversation.tools:
+            config["tools"] = [types.Tool(function_declarations=_declarations(conversation.tools))]
+        contents = _contents(conversation.messages)
+        with self.http_client() as http:
+            client = self._client(http)
+            try:
+                generation = types.GenerateContentConfig(**config)
+                ask = {"model": conversation.model, "contents": contents, "config": generation}
+                if on_text is None:
+                    responses = [client.models.generate_content(**ask)]
+                else:
+                    responses = []
+                    for chunk in client.models.generate_content_stream(**ask):
+                        responses.append(chunk)
+                        text = _text(chunk)
+                        if text:
+                            on_text(text)
+            finally:
+                client.close()
+        return self._turn(responses, conversation)
+
+    def _turn(self, responses: list[Any], conversation: Conversation) -> Turn:
+        # The closing fields (finish reason, usage, a blocked prompt) read as for one prompt.
+        summary = self._completion(responses, Request(model=conversation.model, prompt=""))
+        calls: list[ToolCall] = []
+        signatures: dict[str, str] = {}
+        native_ids: list[str] = []
+        text_signature = ""
+        turn = conversation.turn_number
+        for response in responses:
+            for candidate in (response.candidates or [])[:1]:
+                content = candidate.content
+                for part in (content.parts if content is not None else None) or []:
+                    call = part.function_call
+                    if call is not None:
+                        call_id = call.id or f"call_{turn}_{len(calls)}"
+                        if call.id:
+                            native_ids.append(call.id)
+                        calls.append(ToolCall(call_id, call.name or "", dict(call.args or {})))
+                        if part.thought_signature:
+                            signatures[call_id] = _b64(part.thought_signature)
+                    elif part.thought_signature and not part.thought:
+                        text_signature = _b64(part.thought_signature)
+        data: dict[str, Any] = {}
+        if signatures:
+            data["thought_signatures"] = signatures
+        if text_signature:
+            data["text_signature"] = text_signature
+        if native_ids:
+            data["call_ids"] = native_ids
+        return make_turn(
+            text=summary.text,
+            tool_calls=calls,
+            model=summary.model,
+            finish_reason=summary.finish_reason,
+            usage=summary.usage,
+            provider_data={self.name: data} if data else None,
+        )
+
     def _map_error(self, exc: Exception) -> ProviderError | None:
         from google.genai import errors
 
@@ -153,6 +244,199 @@ class GeminiProvider(Provider):
             if isinstance(exc, module.TransportError):
                 return self.connection_error(exc)
         return None
+
+
+# --- conversations: requests ------------------------------------------------------------------
+
+# What Gemini's function parameters (an OpenAPI 3.0 subset) take besides type, properties,
+# items, anyOf and enum, which gemini_schema() rewrites.
+PLAIN_KEYWORDS = (
+    "description",
+    "title",
+    "nullable",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "minProperties",
+    "maxProperties",
+    "default",
+    "example",
+)
+FORMATS = {
+    "string": ("enum", "date-time"),
+    "number": ("float", "double"),
+    "integer": ("int32", "int64"),
+}
+# Google's documented signature for function calls Gemini did not write itself (a history
+# from another provider): Gemini 3 refuses a step's first call without any signature.
+FOREIGN_SIGNATURE = b"skip_thought_signature_validator"
+MAX_SCHEMA_DEPTH = 32
+
+
+def gemini_schema(
+    schema: Any, defs: dict[str, Any] | None = None, depth: int = 0
+) -> dict[str, Any]:
+    """A JSON Schema as Gemini's function `parameters` take it: Gemini's OpenAPI subset
+    refuses `additionalProperties`, `$schema`, `$id`, `$ref`/`$defs`, `const`, `oneOf`,
+    `allOf`, `not`, `patternProperties`, exclusive bounds, type lists and most `format`s.
+    So `$ref`s are inlined from `$defs`/`definitions` (to a depth of 32, so recursive schemas
+    end), `const` becomes a one-value `enum`, `oneOf` becomes `anyOf`, `allOf` is merged,
+    `null` in a type list becomes `nullable`, an `enum` of non-strings moves into the
+    description (Gemini's enums are strings), and whatever else Gemini refuses is dropped:
+    the model then sees a looser schema than the tool's, and the tool still validates."""
+    if not isinstance(schema, dict) or depth > MAX_SCHEMA_DEPTH:
+        return {}
+    if defs is None:
+        defs = {**(schema.get("definitions") or {}), **(schema.get("$defs") or {})}
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target = defs.get(ref.rsplit("/", 1)[-1]) or {}
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        return gemini_schema({**target, **rest}, defs, depth + 1)
+    for combined in schema.get("allOf") or []:
+        if isinstance(combined, dict):
+            rest = {k: v for k, v in schema.items() if k != "allOf"}
+            merged = {**combined, **rest}
+            return gemini_schema(merged, defs, depth + 1)
+    out: dict[str, Any] = {k: schema[k] for k in PLAIN_KEYWORDS if k in schema}
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        if len(kinds) < len(kind):
+            out["nullable"] = True
+        kind = kinds[0] if len(kinds) == 1 else None
+        if len(kinds) > 1:
+            out["anyOf"] = [{"type": k} for k in kinds]
+    if kind == "null":
+        out["nullable"], kind = True, None
+    if isinstance(kind, str):
+        out["type"] = kind
+        if schema.get("format") in FORMATS.get(kind, ()):
+            out["format"] = schema["format"]
+    choices = schema.get("enum")
+    if "const" in schema:
+        choices = [schema["const"]]
+    if isinstance(choices, list):
+        if all(isinstance(c, str) for c in choices):
+            out["enum"] = choices
+        else:
+            listed = ", ".join(json.dumps(c) for c in choices)
+            out["description"] = f"{out.get('description', '')} One of: {listed}.".strip()
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(options, list):
+        kept = []
+        for option in options:
+            if isinstance(option, dict) and option.get("type") == "null":
+                out["nullable"] = True
+            else:
+                kept.append(gemini_schema(option, defs, depth + 1))
+        if len(kept) == 1:
+            out.update({k: v for k, v in kept[0].items() if k not in out})
+        elif kept:
+            out["anyOf"] = kept
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        out["properties"] = {
+            name: gemini_schema(sub, defs, depth + 1) for name, sub in properties.items()
+        }
+        required = [r for r in schema.get("required") or () if r in properties]
+        if required:
+            out["required"] = required
+    if isinstance(schema.get("items"), dict):
+        out["items"] = gemini_schema(schema["items"], defs, depth + 1)
+    return out
+
+
+def _declarations(tools: tuple[Tool, ...]) -> list[Any]:
+    from google.genai import types
+
+    declarations = []
+    for tool in tools:
+        parameters = gemini_schema(object_schema(tool.parameters))
+        declaration = types.FunctionDeclaration(name=tool.name, description=tool.description)
+        if parameters.get("properties"):  # Gemini refuses an object without properties
+            declaration.parameters = types.Schema.model_validate(parameters)
+        declarations.append(declaration)
+    return declarations
+
+
+def _contents(messages: list[dict[str, Any]]) -> list[Any]:
+    """Neutral messages as Gemini contents: assistant turns as `model` content with text and
+    functionCall parts (their thought signatures replayed), tool results as functionResponse
+    parts of one `user` content, consecutive contents of one role merged."""
+    from google.genai import types
+
+    contents: list[Any] = []
+    calls: dict[str, str] = {}  # id -> name of the last assistant message's calls
+    native: set[str] = set()  # ids Gemini itself gave: only those go back as ids
+    for message in messages:
+        role = message["role"]
+        parts: list[Any] = []
+        if role == "user" and message["content"]:
+            parts.append(types.Part(text=message["content"]))
+        elif role == "assistant":
+            data = provider_data(message, "gemini")
+            signatures = data.get("thought_signatures") or {}
+            native = set(data.get("call_ids") or ())
+            if message.get("content"):
+                signature = data.get("text_signature")
+                parts.append(
+                    types.Part(
+                        text=message["content"],
+                        thought_signature=_unb64(signature) if signature else None,
+                    )
+                )
+            found = tool_calls_of(message)
+            calls = {c.id: c.name for c in found}
+            foreign = bool(found) and not signatures
+            for i, call in enumerate(found):
+                signature = signatures.get(call.id)
+                parts.append(
+                    types.Part(
+                        function_call=types.FunctionCall(
+                            name=call.name,
+                            args=call.arguments,
+                            id=call.id if call.id in native else None,
+                        ),
+                        thought_signature=(
+                            _unb64(signature)
+                            if signature
+                            else (FOREIGN_SIGNATURE if foreign and i == 0 else None)
+                        ),
+                    )
+                )
+        elif role == "tool":
+            call_id = message["tool_call_id"]
+            key = "error" if message.get("is_error") else "result"
+            parts.append(
+                types.Part(
+                    function_response=types.FunctionResponse(
+                        name=calls.get(call_id) or message.get("name") or "",
+                        response={key: result_value(message["content"])},
+                        id=call_id if call_id in native else None,
+                    )
+                )
+            )
+        if not parts:
+            continue
+        wire_role = "model" if role == "assistant" else "user"
+        if contents and contents[-1].role == wire_role:
+            contents[-1].parts.extend(parts)
+        else:
+            contents.append(types.Content(role=wire_role, parts=parts))
+    return contents
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text)
 
 
 def _text(response: Any) -> str:

@@ -3,17 +3,22 @@ server (Ollama, vLLM, LM Studio, gateways).
 
 JSON: `response_format` json_schema (strict when the schema allows it) or json_object.
 Streaming: SSE chunks, usage in the last chunk (`stream_options.include_usage`).
+Conversations: `tools` of type function; a call's arguments arrive as JSON text (in pieces when
+streamed) and are parsed here; results go back as `role: tool` messages with `tool_call_id`.
 Reasoning models (o-series, GPT-5 and later) get no temperature and take
 `max_completion_tokens`; OpenAI-compatible servers get the classic `max_tokens`.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from aiconfig.models_catalog import openai_is_reasoning
 from aiconfig.providers.base import (
+    Asked,
     Completion,
     OnText,
     Provider,
@@ -22,9 +27,24 @@ from aiconfig.providers.base import (
     Usage,
     strict_compatible,
 )
+from aiconfig.providers.conversation import (
+    Conversation,
+    ToolCall,
+    Turn,
+    make_turn,
+    object_schema,
+    parse_arguments,
+    tool_calls_of,
+)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
-FINISH = {"stop": "stop", "length": "length", "content_filter": "content_filter"}
+FINISH = {
+    "stop": "stop",
+    "length": "length",
+    "content_filter": "content_filter",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+}
 
 
 class OpenAIProvider(Provider):
@@ -43,7 +63,7 @@ class OpenAIProvider(Provider):
             http_client=self.http_client(),
         )
 
-    def _adjust(self, request: Request) -> tuple[Request, list[str]]:
+    def _adjust(self, request: Asked) -> tuple[Asked, list[str]]:
         if (
             not self.compatible
             and request.temperature is not None
@@ -61,13 +81,7 @@ class OpenAIProvider(Provider):
         if system:
             messages.append({"role": "system", "content": system})
         messages.append({"role": "user", "content": request.prompt})
-        args: dict[str, Any] = {"model": request.model, "messages": messages}
-        if request.temperature is not None:
-            args["temperature"] = request.temperature
-        if request.max_tokens:
-            # OpenAI replaced max_tokens (refused by reasoning models) with max_completion_tokens;
-            # compatible servers mostly still know only max_tokens.
-            args["max_tokens" if self.compatible else "max_completion_tokens"] = request.max_tokens
+        args = self._sampling(request, messages)
         if request.json_output:
             if request.json_schema:
                 args["response_format"] = {
@@ -80,6 +94,16 @@ class OpenAIProvider(Provider):
                 }
             else:
                 args["response_format"] = {"type": "json_object"}
+        return args
+
+    def _sampling(self, asked: Request | Conversation, messages: list[Any]) -> dict[str, Any]:
+        args: dict[str, Any] = {"model": asked.model, "messages": messages}
+        if asked.temperature is not None:
+            args["temperature"] = asked.temperature
+        if asked.max_tokens:
+            # OpenAI replaced max_tokens (refused by reasoning models) with max_completion_tokens;
+            # compatible servers mostly still know only max_tokens.
+            args["max_tokens" if self.compatible else "max_completion_tokens"] = asked.max_tokens
         return args
 
     def _complete(self, request: Request, on_text: OnText | None) -> Completion:
@@ -144,6 +168,147 @@ class OpenAIProvider(Provider):
             text="".join(parts), model=model, finish_reason=_finish(finish), usage=_usage(usage)
         )
 
+    # --- conversations with tools ----------------------------------------------------------------
+
+    def _converse(self, conversation: Conversation, on_text: OnText | None) -> Turn:
+        client = self._client()
+        try:
+            args = self._sampling(conversation, self._messages(conversation))
+            if conversation.tools:
+                args["tools"] = [
+                    {
+                        "type": "function",
+                        "function": {
+                            "name": tool.name,
+                            "description": tool.description,
+                            "parameters": object_schema(tool.parameters),
+                        },
+                    }
+                    for tool in conversation.tools
+                ]
+            if on_text is None:
+                response = client.chat.completions.create(**args)
+                return self._whole_turn(response, conversation)
+            return self._streamed_turn(conversation, client, args, on_text)
+        finally:
+            client.close()
+
+    def _messages(self, conversation: Conversation) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        if conversation.system:
+            messages.append({"role": "system", "content": conversation.system})
+        for message in conversation.messages:
+            role = message["role"]
+            if role == "user":
+                messages.append({"role": "user", "content": message["content"]})
+            elif role == "tool":
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": message["tool_call_id"],
+                        "content": message["content"],
+                    }
+                )
+            else:
+                calls = tool_calls_of(message)
+                sent: dict[str, Any] = {"role": "assistant", "content": message.get("content")}
+                if calls:
+                    sent["content"] = sent["content"] or None
+                    sent["tool_calls"] = [
+                        {
+                            "id": call.id,
+                            "type": "function",
+                            "function": {
+                                "name": call.name,
+                                "arguments": self._arguments_text(call),
+                            },
+                        }
+                        for call in calls
+                    ]
+                else:
+                    sent["content"] = sent["content"] or ""
+                messages.append(sent)
+        return messages
+
+    def _arguments_text(self, call: ToolCall) -> str:
+        # OpenAI keeps whatever text the model wrote, so it sees its own mistake again;
+        # compatible servers (vLLM, say) parse the arguments of past calls and would fail.
+        if call.invalid_arguments is not None and not self.compatible:
+            return call.invalid_arguments
+        return json.dumps(call.arguments)
+
+    def _whole_turn(self, response: Any, conversation: Conversation) -> Turn:
+        if not response.choices:
+            raise ProviderError(
+                f"{self.label} returned no answer.", retryable=True, provider=self.name
+            )
+        choice = response.choices[0]
+        message = choice.message
+        if getattr(message, "refusal", None) and not message.content:
+            raise ProviderError(
+                f"{self.label} declined to answer: {message.refusal}", provider=self.name
+            )
+        raw = [
+            (call.id, call.function.name, call.function.arguments)
+            for call in message.tool_calls or []
+            if getattr(call, "function", None) is not None
+        ]
+        return make_turn(
+            text=message.content or "",
+            tool_calls=_tool_calls(raw, conversation.turn_number),
+            model=response.model or conversation.model,
+            finish_reason=_finish(choice.finish_reason),
+            usage=_usage(response.usage),
+        )
+
+    def _streamed_turn(
+        self, conversation: Conversation, client: Any, args: dict[str, Any], on_text: OnText
+    ) -> Turn:
+        parts: list[str] = []
+        refusal: list[str] = []
+        # index -> [id, name, argument pieces]: a call arrives in pieces, id and name first.
+        calls: dict[int, list[Any]] = {}
+        finish: str | None = None
+        model = conversation.model
+        usage: Any = None
+        stream = client.chat.completions.create(
+            **args, stream=True, stream_options={"include_usage": True}
+        )
+        with stream:
+            for chunk in stream:
+                model = chunk.model or model
+                if chunk.usage is not None:
+                    usage = chunk.usage
+                for choice in chunk.choices:
+                    delta = choice.delta
+                    if delta is not None:
+                        if delta.content:
+                            parts.append(delta.content)
+                            on_text(delta.content)
+                        if getattr(delta, "refusal", None):
+                            refusal.append(delta.refusal)
+                        for piece in delta.tool_calls or []:
+                            call = calls.setdefault(piece.index, ["", "", []])
+                            call[0] = piece.id or call[0]
+                            function = piece.function
+                            if function is not None:
+                                call[1] = function.name or call[1]
+                                call[2].append(function.arguments or "")
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        if refusal and not parts:
+            raise ProviderError(
+                f"{self.label} declined to answer: {''.join(refusal)}", provider=self.name
+            )
+        raw = [(c[0], c[1], "".join(c[2])) for _, c in sorted(calls.items())]
+        return make_turn(
+            text="".join(parts),
+            tool_calls=_tool_calls(raw, conversation.turn_number),
+            model=model,
+            finish_reason=_finish(finish),
+            usage=_usage(usage),
+        )
+
     def _map_error(self, exc: Exception) -> ProviderError | None:
         import openai
 
@@ -176,6 +341,15 @@ class OpenAICompatibleProvider(OpenAIProvider):
     name = "openai_compatible"
     label = "OpenAI-compatible server"
     compatible = True
+
+
+def _tool_calls(raw: Sequence[tuple[str | None, str, str | None]], turn: int) -> list[ToolCall]:
+    """(id, name, JSON text) as ToolCalls; a server that gives no id gets a made-up one."""
+    calls = []
+    for i, (call_id, name, text) in enumerate(raw):
+        arguments, invalid = parse_arguments(text)
+        calls.append(ToolCall(call_id or f"call_{turn}_{i}", name, arguments, invalid))
+    return calls
 
 
 def _finish(reason: str | None) -> str | None:
