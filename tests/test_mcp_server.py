@@ -315,6 +315,13 @@ def test_a_request_without_a_valid_token_is_refused_401(
     assert body["details"] == {}
 
 
+def test_a_host_not_allowed_is_refused_400(served: Served) -> None:
+    headers = {**ACCEPT, "Authorization": f"Bearer {served.made['alice']}", "Host": "evil.example"}
+    response = httpx.post(served.url + "/mcp/", json=INITIALIZE, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+
+
 def test_the_sdk_client_with_a_wrong_token_gets_401(served: Served) -> None:
     with pytest.raises(BaseExceptionGroup) as caught:
         list_tools(served.url, "wf_wrong")
