@@ -47,6 +47,9 @@ class Execution(models.Model):
         # --- devtools ---
         POLL = "poll"  # a trigger.poll found a new item
         # --- end devtools ---
+        # --- mcp ---
+        MCP = "mcp", "MCP"  # an MCP client called the workflow as a tool (mcpserver/)
+        # --- end mcp ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")

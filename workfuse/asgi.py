@@ -24,6 +24,13 @@ from executions.routing import websocket_urlpatterns  # noqa: E402
 
 webhook_app = WebhookHandler()
 
+# --- mcp: /mcp/ speaks MCP (mcpserver/asgi.py), past Django's middleware like webhooks ---
+from mcpserver.asgi import PATHS as MCP_PATHS  # noqa: E402
+from mcpserver.asgi import McpEndpoint  # noqa: E402
+
+mcp_app = McpEndpoint()
+# --- end mcp ---
+
 
 # --- wait: a resume URL's form reads the session (who answered) and sets a CSRF cookie ---
 RESUME_PREFIX = "/hooks/resume/"
@@ -34,6 +41,11 @@ async def http_app(scope: dict, receive: Any, send: Any) -> None:
     """Webhooks go past the middleware stack (executions/hooks_asgi.py); the rest, resume URLs
     included, to Django."""
     path = scope["path"]
+    # --- mcp ---
+    if path in MCP_PATHS:
+        await mcp_app(scope, receive, send)
+        return
+    # --- end mcp ---
     hook = path.startswith(PREFIX) and not path.startswith(RESUME_PREFIX)
     app = webhook_app if hook else django_asgi_app
     await app(scope, receive, send)

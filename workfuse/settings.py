@@ -120,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
             ],
+            # --- mcp: `{% load mcp %}` on the settings page (mcpserver is no app) ---
+            "libraries": {"mcp": "mcpserver.templatetags"},
+            # --- end mcp ---
         },
     },
 ]
@@ -258,6 +261,13 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 8)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
+
+# --- mcp: the MCP server at /mcp/ (docs/mcp.md) ---
+# How long a tool call waits for its run; a longer run goes on and the caller is told where.
+WORKFUSE_MCP_CALL_TIMEOUT_SECONDS = envint("WORKFUSE_MCP_CALL_TIMEOUT_SECONDS", 120)
+# Requests per token owner (a tool call is two or three: initialize, notify, call).
+WORKFUSE_MCP_RATE = envstr("WORKFUSE_MCP_RATE", "300/m")
+# --- end mcp ---
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,6 +19,7 @@ import ssl
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import anyio
 import httpcore
 import httpcore2
 import httpx
@@ -140,6 +141,24 @@ def httpx2_client(trusted: Iterable[str] = ()) -> httpx2.Client:
     )
 
 
+# --- mcp: the MCP SDK's client is async (httpx.AsyncClient) ---
+def httpx_async_client(
+    headers: dict[str, str] | None = None, timeout: httpx.Timeout | None = None
+) -> httpx.AsyncClient:
+    """An async httpx client whose every connection passes the guard (the MCP client's). It
+    follows no redirects by itself; the MCP SDK follows same-origin ones through it, each a
+    connection the guard checks."""
+    return httpx.AsyncClient(
+        transport=_GuardedAsyncTransport(),
+        headers=headers,
+        timeout=timeout if timeout is not None else httpx.Timeout(30.0),
+        trust_env=False,
+    )
+
+
+# --- end mcp ---
+
+
 def _origin(url: str) -> Origin:
     parsed = httpx2.URL(url)
     port = parsed.port or (80 if parsed.scheme == "http" else 443)
@@ -221,6 +240,37 @@ class _GuardedBackend2(httpcore2.SyncBackend):
         )
 
 
+# --- mcp ---
+class _GuardedAsyncBackend(httpcore.AnyIOBackend):
+    """httpcore's async socket backend, connecting only to addresses the guard allows. The
+    name is resolved (and judged) in a worker thread, as getaddrinfo blocks."""
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await anyio.to_thread.run_sync(checked_addresses, host, port)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"could not resolve host {host}: {exc}") from exc
+        error: Exception = httpcore.ConnectError(f"no address found for host {host}")
+        for address in addresses:
+            try:
+                return await super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error
+
+
+# --- end mcp ---
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     # Loading the CA bundle takes ~20 ms; one verifying context serves every connection.
@@ -269,3 +319,25 @@ class _GuardedTransport2(httpx2.HTTPTransport):
             keepalive_expiry=KEEPALIVE_EXPIRY,
             network_backend=_GuardedBackend2(trusted),
         )
+
+
+# --- mcp ---
+class _GuardedAsyncTransport(httpx.AsyncHTTPTransport):
+    """httpx's async transport with the guarded async backend (see `_GuardedTransport`)."""
+
+    def __init__(self) -> None:
+        super().__init__(verify=_ssl_context())
+        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
+            raise RuntimeError(
+                "httpx.AsyncHTTPTransport has no _pool: the guard cannot be installed"
+            )
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=_ssl_context(),
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+            network_backend=_GuardedAsyncBackend(),
+        )
+
+
+# --- end mcp ---
