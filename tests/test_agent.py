@@ -4,13 +4,17 @@ budgets, approvals, output_schema retries and the iteration limit."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from channels.db import database_sync_to_async
 from django.urls import reverse
 from pydantic import ValidationError
 
 from aiconfig.models import AgentMemory
+from credentials import store
 from editor.nodes.action_agent import Config
 from executions import engine
 from executions.engine import waiting
@@ -18,6 +22,8 @@ from executions.models import AgentEvent, Execution, Step
 from tests.call_helpers import called, template
 from tests.engine_helpers import chain, make_workflow, recorder
 from tests.fake_ai_server import Reply, fake_ai_server
+from tests.test_live_updates import connect, receive_until, session_headers
+from tests.test_mcp_client import TOKEN, base_url  # noqa: F401 (base_url: a module fixture)
 
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "gemini": "gemini-2.5-flash"}
 PROVIDERS = list(MODELS)
@@ -455,3 +461,70 @@ def test_approval_keys_name_their_step():
     key = "agent[2]#approval:5"
     assert waiting.step_key_of(key) == "agent[2]"
     assert waiting.step_key_of("wait") == "wait"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mcp_tools_are_listed_filtered_and_called_with_the_credential(ai, alice, base_url):  # noqa: F811
+    credential = store.create(alice, "MCP token", "bearer", TOKEN)
+    tools = [
+        {
+            "type": "mcp",
+            "name": "calc",
+            "url": f"{base_url}/mcp",
+            "credential": credential.pk,
+            "allow": ["add"],
+        }
+    ]
+    ai.script("openai", Reply(tool_calls=[("add", {"a": 2, "b": 3})]), Reply(text="5"))
+    execution = engine.start_execution(make_workflow(alice, chain(agent(tools=tools))))
+    step = Step.objects.get(execution=execution, key="agent")
+    assert step.status == "succeeded", step.error
+    assert step.output["tool_calls"][0]["result"] == {"sum": 5, "authorized": True}
+    offered = sent_text(ai.requests_for("openai")[0])
+    assert '"add"' in offered and "explode" not in offered  # only the allowed tool
+    stored = json.dumps(
+        [e.data for e in AgentEvent.objects.filter(execution=execution)] + [step.output]
+    )
+    assert TOKEN not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_allowed_mcp_tool_fails_the_step_naming_it(ai, alice, base_url):  # noqa: F811
+    tools = [{"type": "mcp", "name": "calc", "url": f"{base_url}/mcp", "allow": ["divide"]}]
+    execution = engine.start_execution(make_workflow(alice, chain(agent(tools=tools))))
+    step = Step.objects.get(execution=execution, key="agent")
+    assert step.status == "failed"
+    assert "has no tool divide" in step.error and "add" in step.error
+    assert ai.requests_for("openai") == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_final_answer_streams_to_the_browser(ai, alice, provider):
+    chunks = ["The ", "order ", "shipped"]
+    tools = [{"type": "code", "name": "status", "code": "return 'shipped'"}]
+    ai.script(
+        provider,
+        Reply(tool_calls=[("status", {})]),
+        Reply(text="".join(chunks), chunks=chunks),
+    )
+    workflow = make_workflow(alice, chain(agent(provider, tools=tools, stream=True)))
+    headers = session_headers(alice)
+
+    async def scenario() -> list[dict]:
+        ws = connect(f"/ws/workflows/{workflow.pk}/", headers)
+        connected, _ = await ws.connect()
+        assert connected
+        await ws.receive_json_from()  # the snapshot
+        await database_sync_to_async(engine.start_execution)(workflow)
+        messages = await receive_until(
+            ws, lambda m: m["type"] == "execution" and m["status"] in ("succeeded", "failed")
+        )
+        await ws.disconnect()
+        return messages
+
+    with ThreadPoolExecutor(1) as pool:
+        messages = pool.submit(asyncio.run, scenario()).result(timeout=30)
+    tokens = [m["text"] for m in messages if m["type"] == "token"]
+    assert "".join(tokens) == "The order shipped"
+    assert len(tokens) == 3

@@ -35,6 +35,7 @@ KIND_TRIGGERS: dict[str, str] = {
     # --- devtools ---
     Execution.Trigger.POLL: "trigger.poll",
     # --- end devtools ---
+    Execution.Trigger.MCP: "trigger.workflow",
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 

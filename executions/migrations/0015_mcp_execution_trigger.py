@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('executions', '0013_devtools_execution_trigger_poll'),
+        ('executions', '0014_agents'),
     ]
 
     operations = [
