@@ -28,7 +28,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,7 +63,7 @@ class Reply:
     refusal: str | None = None  # OpenAI: answer with a refusal instead of content
     gemini_details: list[dict[str, Any]] | None = None  # Gemini error `details`
     delay: float = 0  # seconds to wait before answering (timeouts)
-    tool_calls: list[tuple[str, dict[str, Any] | str]] | None = None
+    tool_calls: Sequence[tuple[str, Mapping[str, Any] | str]] | None = None
     call_ids: list[str] | None = None  # the calls' ids (Gemini: none unless given)
     thinking: str | None = None  # Anthropic: a thinking block first
     signature: str | None = None  # Anthropic thinking / Gemini first functionCall signature
@@ -80,8 +80,8 @@ class Reply:
         return {"openai": f"call_fake{index}", "anthropic": f"toolu_fake{index}"}.get(provider)
 
     @staticmethod
-    def raw_arguments(arguments: dict[str, Any] | str) -> str:
-        return arguments if isinstance(arguments, str) else json.dumps(arguments)
+    def raw_arguments(arguments: Mapping[str, Any] | str) -> str:
+        return arguments if isinstance(arguments, str) else json.dumps(dict(arguments))
 
 
 @dataclass
@@ -289,7 +289,7 @@ class FakeAIServer:
         }
         ident = f"chatcmpl-{next(self._ids)}"
         created = int(time.time())
-        calls = [
+        calls: list[dict[str, Any]] = [
             {
                 "id": reply.call_id("openai", i),
                 "type": "function",
@@ -417,7 +417,7 @@ class FakeAIServer:
                 "type": "tool_use",
                 "id": reply.call_id("anthropic", i),
                 "name": name,
-                "input": arguments if isinstance(arguments, dict) else {},
+                "input": dict(arguments) if not isinstance(arguments, str) else {},
             }
             pieces = [
                 {"type": "input_json_delta", "partial_json": p}
@@ -509,7 +509,10 @@ class FakeAIServer:
         ident = f"resp-{next(self._ids)}"
         calls: list[dict[str, Any]] = []
         for i, (name, arguments) in enumerate(reply.tool_calls or []):
-            call: dict[str, Any] = {"name": name, "args": arguments}
+            call: dict[str, Any] = {
+                "name": name,
+                "args": dict(arguments) if not isinstance(arguments, str) else {},
+            }
             if reply.call_id("gemini", i):
                 call["id"] = reply.call_id("gemini", i)
             part: dict[str, Any] = {"functionCall": call}
@@ -590,7 +593,7 @@ def _anthropic_problem(body: dict[str, Any]) -> str | None:
             return f'messages: roles must alternate between "user" and "assistant", starting with "user" (messages.{i})'
         wanted = "assistant" if role == "user" else "user"
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
-        answered = [b.get("tool_use_id") for b in blocks if b.get("type") == "tool_result"]
+        answered = [str(b.get("tool_use_id")) for b in blocks if b.get("type") == "tool_result"]
         if role == "user" and sorted(answered) != sorted(open_ids):
             return (
                 f"messages.{i}: `tool_use` ids were found without `tool_result` blocks "

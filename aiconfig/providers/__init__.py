@@ -1,5 +1,6 @@
 """AI providers behind one small interface (`base.Provider`: generate text, stream text,
-generate JSON matching a JSON Schema), with adapters on the official SDKs:
+generate JSON matching a JSON Schema, take one turn of a conversation with tools: `converse`,
+`conversation.py`), with adapters on the official SDKs:
 
 * `openai` and `openai_compatible` (the same adapter with the node's `base_url`),
 * `anthropic`,
@@ -18,6 +19,7 @@ and errors.
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,18 +37,24 @@ from aiconfig.providers.base import (
     schema_errors,
     schema_problem,
 )
+from aiconfig.providers.conversation import Conversation, Tool, ToolCall, Turn
 from workfuse.lib import netguard, redaction
 from workfuse.lib.node_run import NodeError, RunContext
 
 __all__ = [
     "ADAPTERS",
     "Completion",
+    "Conversation",
     "Provider",
     "ProviderError",
     "ProviderSetupError",
     "Request",
+    "Tool",
+    "ToolCall",
+    "Turn",
     "Usage",
     "get_provider",
+    "refuse_key_in_conversation",
     "refuse_key_in_text",
     "require_known",
     "resolve_key",
@@ -196,6 +204,24 @@ def refuse_key_in_text(api_key: str, request: Request) -> None:
         raise ProviderSetupError(
             "The prompt contains the provider's API key, so it was not sent. Remove the key "
             "from the prompt and the data it is built from.",
+            code="bad_request",
+        )
+
+
+def refuse_key_in_conversation(api_key: str, conversation: Conversation) -> None:
+    """As refuse_key_in_text, for everything a conversation sends: the system prompt, the
+    messages (tool results included) and the tools' descriptions and schemas."""
+    if not api_key or api_key == NO_KEY:
+        return
+    sent = json.dumps(
+        [conversation.system, conversation.messages, [vars(t) for t in conversation.tools]],
+        ensure_ascii=False,
+    )
+    if api_key in sent or json.dumps(api_key)[1:-1] in sent:
+        raise ProviderSetupError(
+            "The conversation contains the provider's API key (in the system prompt, a message "
+            "or a tool result), so it was not sent. Keep the key out of the data it is built "
+            "from.",
             code="bad_request",
         )
 

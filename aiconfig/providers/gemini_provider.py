@@ -97,7 +97,7 @@ class GeminiProvider(Provider):
                     response = client.models.generate_content(
                         model=request.model, contents=request.prompt, config=config
                     )
-                    return self._completion([response], request)
+                    return self._completion([response], request.model)
                 responses = []
                 for chunk in client.models.generate_content_stream(
                     model=request.model, contents=request.prompt, config=config
@@ -106,14 +106,13 @@ class GeminiProvider(Provider):
                     text = _text(chunk)
                     if text:
                         on_text(text)
-                return self._completion(responses, request)
+                return self._completion(responses, request.model)
             finally:
                 client.close()
 
-    def _completion(self, responses: list[Any], request: Request) -> Completion:
+    def _completion(self, responses: list[Any], model: str) -> Completion:
         text = "".join(_text(r) for r in responses)
         finish: str | None = None
-        model = request.model
         usage_meta: Any = None
         blocked: Any = None
         for response in responses:
@@ -186,7 +185,7 @@ class GeminiProvider(Provider):
 
     def _turn(self, responses: list[Any], conversation: Conversation) -> Turn:
         # The closing fields (finish reason, usage, a blocked prompt) read as for one prompt.
-        summary = self._completion(responses, Request(model=conversation.model, prompt=""))
+        summary = self._completion(responses, conversation.model)
         calls: list[ToolCall] = []
         signatures: dict[str, str] = {}
         native_ids: list[str] = []
