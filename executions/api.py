@@ -146,7 +146,9 @@ class ExecutionOut(ExecutionSummary):
 
     @staticmethod
     def resolve_agent_events(obj: Execution) -> list[AgentEvent]:
-        return list(obj.agent_events.exclude(kind=AgentEvent.Kind.START).order_by("step_key", "seq"))
+        return list(
+            obj.agent_events.exclude(kind=AgentEvent.Kind.START).order_by("step_key", "seq")
+        )
 
     @staticmethod
     def resolve_steps(obj: Execution) -> list[Step]:

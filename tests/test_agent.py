@@ -353,9 +353,7 @@ def test_approval_gated_tool_waits_then_runs_or_is_refused(ai, alice, client, ap
         assert form.status_code == 200
         assert "Let the agent call refund?" in form.content.decode()
         assert "&quot;amount&quot;: 30" in form.content.decode()
-        answer = client.post(
-            token_path, {"approved": approved}, content_type="application/json"
-        )
+        answer = client.post(token_path, {"approved": approved}, content_type="application/json")
         assert answer.status_code == 200, answer.content
     step.refresh_from_db()
     execution.refresh_from_db()
@@ -370,7 +368,10 @@ def test_approval_gated_tool_waits_then_runs_or_is_refused(ai, alice, client, ap
         assert "rejected this call" in call["error"]
         assert "rejected this call" in sent_text(ai.requests_for("openai")[1])
     # A used link cannot approve again.
-    assert client.post(token_path, {"approved": True}, content_type="application/json").status_code == 409
+    assert (
+        client.post(token_path, {"approved": True}, content_type="application/json").status_code
+        == 409
+    )
 
 
 # --- answers ---------------------------------------------------------------------------------

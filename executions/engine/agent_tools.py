@@ -146,9 +146,9 @@ def _mcp_headers(tool: McpTool, credentials: Credentials) -> dict[str, str]:
 
 
 def _mcp_tools(tool: McpTool, index: int, credentials: Credentials) -> list[Offered]:
-    from aiconfig import mcp_client
+    from aiconfig import mcp_client as client
 
-    listed = mcp_client.list_tools(tool.url, _mcp_headers(tool, credentials))
+    listed = client.list_tools(tool.url, _mcp_headers(tool, credentials))
     allowed = set(tool.allow)
     missing = allowed - {t.name for t in listed}
     if missing:
@@ -266,9 +266,9 @@ def _call_code(tool: CodeTool, arguments: dict[str, Any], ctx: RunContext) -> An
 def _call_mcp(
     tool: McpTool, remote: str, arguments: dict[str, Any], credentials: Credentials
 ) -> Any:
-    from aiconfig import mcp_client
+    from aiconfig import mcp_client as client
 
-    reply = mcp_client.call_tool(tool.url, _mcp_headers(tool, credentials), remote, arguments)
+    reply = client.call_tool(tool.url, _mcp_headers(tool, credentials), remote, arguments)
     if reply.is_error:
         raise NodeError(reply.text or f"the MCP tool {remote} failed")
     return reply.structured if reply.structured is not None else reply.text

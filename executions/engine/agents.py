@@ -34,7 +34,12 @@ from django.utils import timezone
 
 from aiconfig.models import AgentMemory
 from aiconfig.prices import estimate_cost
-from aiconfig.providers import base_url_for, get_provider, resolve_key
+from aiconfig.providers import (
+    base_url_for,
+    get_provider,
+    refuse_key_in_conversation,
+    resolve_key,
+)
 from aiconfig.providers.base import schema_errors
 from editor.nodes.action_agent import Config, WorkflowTool
 from editor.nodes.base import NodeError, RunContext, Secret
@@ -278,14 +283,15 @@ class Agent:
             call_id = data.get("call_id")
             state.open_calls = [c for c in state.open_calls if c.get("id") != call_id]
             outcome = Outcome(data.get("result"), data.get("error"), event.duration_ms or 0)
-            state.messages.append(
-                {
-                    "role": "tool",
-                    "tool_call_id": call_id,
-                    "name": event.name,
-                    "content": outcome.content(self.limit),
-                }
-            )
+            message = {
+                "role": "tool",
+                "tool_call_id": call_id,
+                "name": event.name,
+                "content": outcome.content(self.limit),
+            }
+            if outcome.error is not None:
+                message["is_error"] = True
+            state.messages.append(message)
             state.tool_calls.append(
                 {
                     "name": event.name,
@@ -333,6 +339,7 @@ class Agent:
             temperature=config.temperature,
             max_tokens=config.max_tokens,
         )
+        refuse_key_in_conversation(self.api_key, conversation)
         on_text = (lambda text: self.ctx.emit({"text": text})) if config.stream else None
         started = time.monotonic()
         turn = provider.converse(conversation, on_text)
