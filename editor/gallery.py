@@ -11,9 +11,21 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from editor.models import Workflow
 from editor.nodes import NODE_TYPES
 
 STEP = 280  # horizontal distance between nodes, as the editor places them
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A workflow a template needs besides itself (the sub-workflow an agent's tool calls): made
+    first, and named in the template's graph by `ref` (e.g. "@fetch-page") where an id goes."""
+
+    ref: str
+    name: str
+    description: str
+    graph: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class Template:
     description: str
     category: str
     graph: dict[str, Any]
+    companions: tuple[Companion, ...] = ()
 
     @property
     def node_count(self) -> int:
@@ -33,9 +46,28 @@ class Template:
         """The node types' labels in graph order, for the gallery card."""
         return [NODE_TYPES[n["type"]].label for n in self.graph["nodes"]]
 
-    def new_graph(self) -> dict[str, Any]:
-        """A copy to store, so no workflow ever shares the template's dicts."""
-        return copy.deepcopy(self.graph)
+    def new_graph(self, ids: dict[str, int] | None = None) -> dict[str, Any]:
+        """A copy to store, so no workflow ever shares the template's dicts; the companions'
+        refs replaced by their workflows' `ids`."""
+        return _with_ids(copy.deepcopy(self.graph), ids or {})
+
+    def create(self, owner: Any) -> Workflow:
+        """The template as the owner's new workflow, its companions made first."""
+        ids = {
+            c.ref: Workflow.create(owner, c.name, c.description, copy.deepcopy(c.graph)).pk
+            for c in self.companions
+        }
+        return Workflow.create(owner, self.name, self.description, self.new_graph(ids))
+
+
+def _with_ids(value: Any, ids: dict[str, int]) -> Any:
+    if isinstance(value, dict):
+        return {k: _with_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_ids(v, ids) for v in value]
+    if isinstance(value, str) and value in ids:
+        return ids[value]
+    return value
 
 
 def _node(
@@ -1227,6 +1259,141 @@ _TEMPLATES = [
         },
     ),
     # --- end messaging ---
+    # --- agents ---
+    Template(
+        slug="support-chat-agent",
+        name="Support agent with an HTTP tool",
+        description="A chat page where an AI agent answers customers: it looks orders up in your "
+        "API with an HTTP tool and remembers each conversation. Set the API address (and a "
+        "credential) in the agent's tool, then open Chat.",
+        category="AI agents",
+        graph={
+            "nodes": [
+                _node(
+                    "chat",
+                    "trigger.chat",
+                    "Customer message",
+                    0,
+                    welcome="Hi! Ask me about your order — give me its number.",
+                ),
+                _node(
+                    "agent",
+                    "action.agent",
+                    "Support agent",
+                    1,
+                    provider="openai",
+                    model="gpt-4o-mini",
+                    system_prompt="You are a friendly support agent for an online shop. Look "
+                    "orders up with lookup_order before answering questions about them; never "
+                    "guess an order's status. Answer in two or three sentences.",
+                    prompt="{{ trigger.message }}",
+                    memory={"session_key": "{{ trigger.session_id }}", "max_messages": 20},
+                    tools=[
+                        {
+                            "type": "http",
+                            "name": "lookup_order",
+                            "description": "Finds an order by its number: status, items, "
+                            "delivery date.",
+                            "method": "GET",
+                            "url": "https://api.example.com/orders/{order_id}",
+                        }
+                    ],
+                    budget={"max_tokens": 20000},
+                ),
+            ],
+            "edges": [_edge("chat", "agent")],
+        },
+    ),
+    Template(
+        slug="research-agent",
+        name="Research agent that calls a sub-workflow",
+        description="An agent researches a topic by reading web pages through a sub-workflow "
+        "tool (made with it: “Fetch a web page (agent tool)”), then answers with a summary and "
+        "its sources as JSON.",
+        category="AI agents",
+        companions=(
+            Companion(
+                ref="@fetch-page",
+                name="Fetch a web page (agent tool)",
+                description="Fetches a page for the research agent and returns its text.",
+                graph={
+                    "nodes": [
+                        _node(
+                            "called",
+                            "trigger.workflow",
+                            "When the agent calls",
+                            0,
+                            inputs=[{"name": "url", "type": "string", "required": True}],
+                        ),
+                        _node(
+                            "fetch",
+                            "action.http",
+                            "Fetch the page",
+                            1,
+                            method="GET",
+                            url="{{ trigger.url }}",
+                        ),
+                        _node(
+                            "text",
+                            "utility.parse",
+                            "Its text",
+                            2,
+                            format="html",
+                            direction="parse",
+                            value="{{ nodes.fetch.body }}",
+                            selectors=[{"name": "text", "css": "main, article, body"}],
+                        ),
+                    ],
+                    "edges": [_edge("called", "fetch"), _edge("fetch", "text")],
+                },
+            ),
+        ),
+        graph={
+            "nodes": [
+                _node(
+                    "start",
+                    "trigger.manual",
+                    "Topic",
+                    0,
+                    sample_payload={
+                        "topic": "durable execution",
+                        "urls": ["https://en.wikipedia.org/wiki/Workflow_engine"],
+                    },
+                ),
+                _node(
+                    "agent",
+                    "action.agent",
+                    "Research agent",
+                    1,
+                    provider="openai",
+                    model="gpt-4o-mini",
+                    system_prompt="You research topics by reading pages with fetch_page. Read "
+                    "at least one page before answering.",
+                    prompt="Research {{ trigger.topic }}. Start from: "
+                    "{{ trigger.urls | join(', ') }}",
+                    tools=[
+                        {
+                            "type": "workflow",
+                            "name": "fetch_page",
+                            "description": "Fetches a web page and returns its text.",
+                            "workflow": "@fetch-page",
+                        }
+                    ],
+                    output_schema={
+                        "type": "object",
+                        "properties": {
+                            "summary": {"type": "string"},
+                            "sources": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["summary", "sources"],
+                    },
+                    max_iterations=6,
+                ),
+            ],
+            "edges": [_edge("start", "agent")],
+        },
+    ),
+    # --- end agents ---
 ]
 
 TEMPLATES: dict[str, Template] = {t.slug: t for t in _TEMPLATES}

@@ -125,10 +125,9 @@ def gallery(request: SignedInRequest) -> HttpResponse:
         template = TEMPLATES.get(request.POST.get("template", ""))
         if template is None:
             raise Http404("No such template.")
-        workflow = Workflow.create(
-            request.user, template.name, template.description, template.new_graph()
-        )
-        messages.success(request, f"Created “{workflow.name}” from a template.")
+        workflow = template.create(request.user)
+        made = "".join(f" and “{c.name}”, which it calls," for c in template.companions)
+        messages.success(request, f"Created “{workflow.name}”{made} from a template.")
         return redirect(workflow)
     return render(request, "editor/gallery.html", {"templates": TEMPLATES.values()})
 

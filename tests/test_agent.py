@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from channels.db import database_sync_to_async
@@ -54,6 +58,30 @@ def agent(provider: str = "openai", **config) -> dict:
             **config,
         },
     }
+
+
+@contextmanager
+def html_site(page: str) -> Iterator[str]:
+    """A web page on 127.0.0.1; yields its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/page"
+    finally:
+        server.shutdown()
 
 
 def events(execution: Execution) -> list[str]:
@@ -529,3 +557,28 @@ def test_the_final_answer_streams_to_the_browser(ai, alice, provider):
     tokens = [m["text"] for m in messages if m["type"] == "token"]
     assert "".join(tokens) == "The order shipped"
     assert len(tokens) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_research_template_creates_its_tool_workflow_and_runs(ai, alice, client):
+    from editor.models import Workflow
+
+    client.force_login(alice)
+    made = client.post(reverse("editor:gallery"), {"template": "research-agent"})
+    assert made.status_code == 302
+    research = Workflow.objects.get(owner=alice, name="Research agent that calls a sub-workflow")
+    tool = Workflow.objects.get(owner=alice, name="Fetch a web page (agent tool)")
+    agent_config = next(n for n in research.graph["nodes"] if n["id"] == "agent")["config"]
+    assert agent_config["tools"][0]["workflow"] == tool.pk
+    with html_site("<html><body><main>Durable runs survive.</main></body></html>") as url:
+        answer = {"summary": "Durable runs survive crashes.", "sources": [url]}
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("fetch_page", {"url": url})]),
+            Reply(text=json.dumps(answer)),
+        )
+        execution = engine.start_execution(research, {"topic": "durability", "urls": []})
+    step = Step.objects.get(execution=execution, key="agent")
+    assert step.status == "succeeded", step.error
+    assert step.output["json"] == answer
+    assert "Durable runs survive." in json.dumps(step.output["tool_calls"][0]["result"])
