@@ -582,3 +582,31 @@ def test_the_research_template_creates_its_tool_workflow_and_runs(ai, alice, cli
     assert step.status == "succeeded", step.error
     assert step.output["json"] == answer
     assert "Durable runs survive." in json.dumps(step.output["tool_calls"][0]["result"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tools_credential_never_reaches_events_output_or_the_model(ai, alice):
+    secret = "tool-secret-7f3a9c1e5b"
+    credential = store.create(alice, "Shop API", "bearer", secret)
+    with recorder() as api:
+        # A careless API echoes the token it was sent.
+        api.script = [(200, {}, {"echo": f"Bearer {secret}", "order": 7})]
+        tools = [
+            {
+                "type": "http",
+                "name": "lookup",
+                "url": f"{api.url}/orders/{{id}}",
+                "credential": credential.pk,
+            }
+        ]
+        ai.script("openai", Reply(tool_calls=[("lookup", {"id": "7"})]), Reply(text="ok"))
+        execution = engine.start_execution(make_workflow(alice, chain(agent(tools=tools))))
+        assert api.requests[0]["headers"]["Authorization"] == f"Bearer {secret}"
+    step = Step.objects.get(execution=execution, key="agent")
+    assert step.status == "succeeded", step.error
+    stored = json.dumps(
+        [e.data for e in AgentEvent.objects.filter(execution=execution)]
+        + [step.output, step.input]
+    )
+    assert secret not in stored and '"order": 7' in stored
+    assert all(secret not in sent_text(r) for r in ai.requests_for("openai"))
