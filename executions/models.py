@@ -46,6 +46,9 @@ class Execution(models.Model):
         # --- devtools ---
         POLL = "poll"  # a trigger.poll found a new item
         # --- end devtools ---
+        # --- chat ---
+        CHAT = "chat"  # a chat message (the chat page, its public link or the chat API)
+        # --- end chat ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")

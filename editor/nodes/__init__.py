@@ -65,6 +65,11 @@ from editor.nodes import logic_repeat
 from editor.nodes import trigger_poll
 
 # --- end devtools ---
+# --- chat: trigger.chat ---
+# isort: split
+from editor.nodes import trigger_chat
+
+# --- end chat ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -122,6 +127,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- devtools ---
         trigger_poll,
         # --- end devtools ---
+        # --- chat ---
+        trigger_chat,
+        # --- end chat ---
     )
 }
 # --- integrations ---

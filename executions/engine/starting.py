@@ -35,6 +35,9 @@ KIND_TRIGGERS: dict[str, str] = {
     # --- devtools ---
     Execution.Trigger.POLL: "trigger.poll",
     # --- end devtools ---
+    # --- chat ---
+    Execution.Trigger.CHAT: "trigger.chat",
+    # --- end chat ---
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
