@@ -22,6 +22,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from executions.hooks_asgi import PREFIX, WebhookHandler  # noqa: E402
 from executions.routing import websocket_urlpatterns  # noqa: E402
 
+# --- chat: the chat pages' streams ---
+from chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402
+
+# --- end chat ---
+
 webhook_app = WebhookHandler()
 
 
@@ -43,7 +48,7 @@ application = ProtocolTypeRouter(
     {
         "http": http_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + chat_websockets))  # chat
         ),
     }
 )
