@@ -78,7 +78,7 @@ def _reply(reply: conversation.Reply) -> dict[str, Any]:
     response={200: ChatOut, 202: ChatOut},
     summary="Send a chat message to a workflow that starts with trigger.chat",
 )
-async def chat(request: ApiRequest, workflow_id: RowId, body: ChatIn) -> Status[dict[str, Any]]:
+async def chat(request: ApiRequest, workflow_id: RowId, payload: ChatIn) -> Status[dict[str, Any]]:
     """Starts a run with `{session_id, message}` and waits for it (up to
     WORKFUSE_CHAT_WAIT_SECONDS). 200 once it ended: `reply` is the answer, or null with `error`
     when the run failed (the workflow's failure, not the request's). 202 when it is still
@@ -88,7 +88,7 @@ async def chat(request: ApiRequest, workflow_id: RowId, body: ChatIn) -> Status[
     if workflow is None:
         raise ApiError(404, "not_found", "Not found.")
     try:
-        reply = await conversation.converse(workflow, body.message, body.session_id)
+        reply = await conversation.converse(workflow, payload.message, payload.session_id)
     except conversation.ChatRefused as exc:
         raise ApiError(exc.status, exc.code, exc.message, exc.details) from exc
     return Status(200 if reply.finished else 202, _reply(reply))

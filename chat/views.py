@@ -85,8 +85,8 @@ def page(request: SignedInRequest, workflow_id: int) -> HttpResponse:
 async def send(request: HttpRequest, workflow_id: int) -> HttpResponse:
     """The owner's page sends a message: JSON `{session_id, reply, execution_id, status,
     error}` once the run ends or WORKFUSE_CHAT_WAIT_SECONDS pass; 400 naming the field."""
-    user = await request.auser()
-    workflow = await Workflow.objects.filter(pk=row_id(workflow_id), owner=user).afirst()
+    user = await request.auser()  # signed in: LoginRequiredMiddleware
+    workflow = await Workflow.objects.filter(pk=row_id(workflow_id) or 0, owner_id=user.pk).afirst()
     if workflow is None:
         return _error(404, "not_found", "Not found.")
     return await _converse(
@@ -116,7 +116,7 @@ def public_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "clear":
         if session is not None:
             session.delete()
-        response = redirect("chat:public", token)
+        response: HttpResponse = redirect("chat:public", token)
         _remember(response, request, workflow, new_session_id())
         return response
     context = {
