@@ -65,7 +65,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
-    return out.strip().splitlines()[-1]
+    return out.strip().splitlines()[-1] if out.strip() else ""
 
 
 @pytest.fixture
