@@ -54,12 +54,13 @@ function connect(delay = 500) {
   socket = new WebSocket(`${scheme}://${location.host}${wsPath}`);
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
-    if (message.type === "ready") ready(true);
+    if (message.type === "ready") { ready(true); status.textContent = ""; }
     else if (message.type === "token") showToken(message.text);
   });
   socket.addEventListener("close", (event) => {
     ready(false);
     if (event.code === 4403) return; // not allowed: the send still answers
+    status.textContent = "Reconnecting… replies still arrive, without the live typing.";
     setTimeout(() => connect(Math.min(delay * 2, 10000)), delay);
   });
 }
@@ -91,7 +92,6 @@ async function send(text) {
   const item = pending;
   input.value = "";
   sendButton.disabled = true;
-  status.textContent = "";
   await waitForSocket(2000); // tokens streamed before the socket joins would be missed
   const body = new URLSearchParams({ message: text, session_id: sessionId });
   try {

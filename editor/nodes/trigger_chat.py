@@ -77,7 +77,7 @@ NODE = NodeType(
     "link or the chat API); the reply is the last node's output.",
     Config=Config,
     run=run,
-    icon="💬",
+    icon="❝",
     examples=(
         (
             "A support chat anyone with the link can use, greeting people first.",
