@@ -26,6 +26,8 @@ from executions import events
 from executions.consumers import FORBIDDEN
 
 RELAYED = ("token", "execution")
+# Runs of the workflow whose ownership a socket remembers (one query each the first time).
+MAX_REMEMBERED_RUNS = 1000
 PUBLIC_FIELDS = ("type", "execution_id", "node_id", "text", "status", "sent_at")
 
 
@@ -62,6 +64,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         execution_id = str(payload.get("execution_id", ""))
         if execution_id not in self.runs:
+            if len(self.runs) >= MAX_REMEMBERED_RUNS:  # a busy workflow's other runs
+                self.runs.clear()
             self.runs[execution_id] = await database_sync_to_async(self.started_here)(execution_id)
         if not self.runs[execution_id]:
             return
