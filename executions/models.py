@@ -50,6 +50,9 @@ class Execution(models.Model):
         # --- mcp ---
         MCP = "mcp", "MCP"  # an MCP client called the workflow as a tool (mcpserver/)
         # --- end mcp ---
+        # --- chat ---
+        CHAT = "chat"  # a chat message (the chat page, its public link or the chat API)
+        # --- end chat ---
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="executions")

@@ -137,3 +137,6 @@ api.add_router("/executions", "executions.api.router")
 api.add_router("/credentials", "credentials.api.router")
 api.add_router("/ai", "aiconfig.api.router")
 api.add_router("/ai", "editor.magic_api.router")
+# --- chat ---
+api.add_router("/workflows", "chat.api.router")
+# --- end chat ---

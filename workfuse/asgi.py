@@ -19,6 +19,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402  (chat)
 from executions.hooks_asgi import PREFIX, WebhookHandler  # noqa: E402
 from executions.routing import websocket_urlpatterns  # noqa: E402
 
@@ -55,7 +56,7 @@ application = ProtocolTypeRouter(
     {
         "http": http_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + chat_websockets))  # chat
         ),
     }
 )

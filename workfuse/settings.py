@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "executions",
     "credentials",
     "aiconfig",
+    # --- chat ---
+    "chat",
+    # --- end chat ---
     "workfuse",  # the project package: its `serve` command
 ]
 
@@ -261,6 +264,14 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 8)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
+# --- chat: trigger.chat's page and API (docs/chat.md) ---
+# How long a chat message waits for its run's reply (then the API answers 202 and the reply
+# joins the conversation when the run ends), the longest message, and how often one client may
+# send on a public chat page.
+WORKFUSE_CHAT_WAIT_SECONDS = envint("WORKFUSE_CHAT_WAIT_SECONDS", 60)
+WORKFUSE_CHAT_MAX_MESSAGE_CHARS = envint("WORKFUSE_CHAT_MAX_MESSAGE_CHARS", 8000)
+WORKFUSE_CHAT_PUBLIC_RATE = envstr("WORKFUSE_CHAT_PUBLIC_RATE", "20/m")
+# --- end chat ---
 
 # --- mcp: the MCP server at /mcp/ (docs/mcp.md) ---
 # How long a tool call waits for its run; a longer run goes on and the caller is told where.

@@ -23,6 +23,9 @@ urlpatterns = [
     # --- wait: resume URLs, public, the token is the capability ---
     path("hooks/resume/<str:token>", resumes.resume, name="resume"),
     # --- end wait ---
+    # --- chat: the chat pages (the public link is open, its token the capability) ---
+    path("chat/", include("chat.urls")),
+    # --- end chat ---
     # JSON API and operators' admin
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -70,6 +70,11 @@ from editor.nodes import trigger_poll
 from editor.nodes import action_agent
 
 # --- end agents ---
+# --- chat: trigger.chat ---
+# isort: split
+from editor.nodes import trigger_chat
+
+# --- end chat ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -130,6 +135,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- agents ---
         action_agent,
         # --- end agents ---
+        # --- chat ---
+        trigger_chat,
+        # --- end chat ---
     )
 }
 # --- integrations ---

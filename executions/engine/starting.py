@@ -36,6 +36,9 @@ KIND_TRIGGERS: dict[str, str] = {
     Execution.Trigger.POLL: "trigger.poll",
     # --- end devtools ---
     Execution.Trigger.MCP: "trigger.workflow",
+    # --- chat ---
+    Execution.Trigger.CHAT: "trigger.chat",
+    # --- end chat ---
 }
 _versions: dict[tuple[int, int], WorkflowVersion] = {}
 
