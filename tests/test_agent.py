@@ -605,8 +605,7 @@ def test_a_tools_credential_never_reaches_events_output_or_the_model(ai, alice):
     step = Step.objects.get(execution=execution, key="agent")
     assert step.status == "succeeded", step.error
     stored = json.dumps(
-        [e.data for e in AgentEvent.objects.filter(execution=execution)]
-        + [step.output, step.input]
+        [e.data for e in AgentEvent.objects.filter(execution=execution)] + [step.output, step.input]
     )
     assert secret not in stored and '"order": 7' in stored
     assert all(secret not in sent_text(r) for r in ai.requests_for("openai"))

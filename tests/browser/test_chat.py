@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,12 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return out.strip().splitlines()[-1] if out.strip() else ""
 
 
-@pytest.fixture
-def served(tmp_path: Path, fake_ai: Any) -> Iterator[Served]:
-    """WorkFuse as `make run` serves it, its only AI provider the fake one."""
+@contextmanager
+def embedded(
+    tmp_path: Path, fake_ai: Any, setup: str, **env_extra: str
+) -> Iterator[tuple[str, dict]]:
+    """WorkFuse as `make run` serves it, its only AI provider the fake one: yields its URL and
+    what the `setup` script (run in `manage.py shell` first) printed as JSON."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
     env |= {
         "WORKFUSE_DATA_DIR": str(tmp_path),
@@ -78,9 +82,10 @@ def served(tmp_path: Path, fake_ai: Any) -> Iterator[Served]:
         "OPENAI_BASE_URL": fake_ai.openai_url,
         "ANTHROPIC_API_KEY": "",
         "GEMINI_API_KEY": "",
+        **env_extra,
     }
     _manage(env, "migrate", "--noinput", "-v0")
-    made = json.loads(_manage(env, "shell", "-c", SETUP))
+    made = json.loads(_manage(env, "shell", "-c", setup))
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -101,10 +106,16 @@ def served(tmp_path: Path, fake_ai: Any) -> Iterator[Served]:
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
-        yield Served(url, made["workflow"], made["session"])
+        yield url, made
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_ai: Any) -> Iterator[Served]:
+    with embedded(tmp_path, fake_ai, SETUP) as (url, made):
+        yield Served(url, made["workflow"], made["session"])
 
 
 # Every text the reply's bubble shows while it streams, recorded as the page changes it.
