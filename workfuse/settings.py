@@ -420,4 +420,6 @@ ANTHROPIC_BASE_URL = envstr("ANTHROPIC_BASE_URL")
 GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
 GEMINI_BASE_URL = envstr("GEMINI_BASE_URL")
 WORKFUSE_AI_TIMEOUT_SECONDS = envint("WORKFUSE_AI_TIMEOUT_SECONDS", 300)  # per provider call
+# What an agent's model reads back of one tool call's result, at most (characters).
+WORKFUSE_AGENT_TOOL_RESULT_CHARS = envint("WORKFUSE_AGENT_TOOL_RESULT_CHARS", 20_000)
 WORKFUSE_AI_RATE = envstr("WORKFUSE_AI_RATE", "30/m")  # magic input calls per user

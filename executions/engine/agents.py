@@ -160,7 +160,7 @@ class Agent:
         self.credentials = credentials
         self.api_key, self.key_source = key
         self.state = State()
-        self.limit = int(getattr(settings, "WORKFUSE_AGENT_TOOL_RESULT_CHARS", 20_000))
+        self.limit = settings.WORKFUSE_AGENT_TOOL_RESULT_CHARS
 
     # --- the loop --------------------------------------------------------------------------
 
