@@ -368,6 +368,7 @@ def test_approval_gated_tool_waits_then_runs_or_is_refused(ai, alice, client, ap
         execution = engine.start_execution(workflow)
         step = Step.objects.get(execution=execution, key="agent")
         assert step.status == "waiting" and step.output["waiting_for"] == "approval"
+        assert step.lease_expires_at is None and step.wake_at is None  # holds no worker
         assert api.requests == []
         # The owner makes a link on the run's page; the form shows the tool and its arguments.
         client.force_login(alice)
