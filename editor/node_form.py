@@ -48,6 +48,7 @@ goes through the form unchanged.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -488,7 +489,7 @@ def _place_nested(form_field: FormField, located: list[tuple[list[str], str]]) -
     for parts, message in located:
         rest = parts[1:]
         index = rest.pop(0) if form_field.kind == "tools" and rest and rest[0].isdigit() else None
-        if rest and rest[0] in form_field.members:  # the union member a value was tried as
+        if len(rest) > 1 and rest[0] in form_field.members:  # the union member tried
             rest = rest[1:]
         if rest and rest[0].startswith("literal[") and len(located) > 1:
             continue  # why the group is not its constant either: noise beside the real reason
@@ -740,7 +741,13 @@ def _describe_nested(
 
 
 def _tag_prop(model: type[BaseModel]) -> dict[str, Any]:
-    return dict((model.model_json_schema().get("properties") or {}).get(TAG) or {})
+    return dict(_properties(model).get(TAG) or {})
+
+
+@functools.cache
+def _properties(model: type[BaseModel]) -> dict[str, Any]:
+    """A nested model's JSON Schema properties (read only: shared between calls)."""
+    return dict(model.model_json_schema().get("properties") or {})
 
 
 def _show_nested(form_field: FormField, value: Any, pickers: Pickers) -> None:
@@ -777,7 +784,7 @@ def _card(
     changed): the keys both types have are kept."""
     model = form_field.members[tag]
     prefix = f"{form_field.name}.{key}"
-    properties = model.model_json_schema().get("properties") or {}
+    properties = _properties(model)
     fields = [
         _nested_field(form_field, prefix, name, model_field, properties.get(name, {}), pickers)
         for name, model_field in _fields_of(model).items()
@@ -795,7 +802,7 @@ def _group_fields(form_field: FormField, value: Any, pickers: Pickers) -> list[F
         value = {}
     if not isinstance(value, dict) or not set(value) <= set(_fields_of(model)):
         return None
-    properties = model.model_json_schema().get("properties") or {}
+    properties = _properties(model)
     fields = []
     for name, model_field in _fields_of(model).items():
         prop = properties.get(name, {})
