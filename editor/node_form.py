@@ -15,7 +15,8 @@ rules as a tree, and whether all or any must hold), `credential` (the node's cre
 among the owner's credentials of the kinds the node accepts), `workflow` (the workflow an
 `action.workflow` calls, picked among the owner's workflows that start with `trigger.workflow`;
 its `inputs` are name/value pairs, with the chosen workflow's inputs named in the help and its
-required ones offered as rows) and `json` (anything else). A `json` field takes JSON, or plain text for
+required ones offered as rows), `tools` and `group` (see "nested fields" below) and `json`
+(anything else). A `json` field takes JSON, or plain text for
 a string (`{{ nodes.a.body }}`, a JMESPath query), so templates need no quoting. A value that
 does not fit its field's kind (set through "Edit as JSON") is shown as `json`, so nothing is
 lost.
@@ -26,6 +27,18 @@ shown, those it lists in `required_for` are marked required, the `operation` sel
 the form when it changes (`rerender`), and applying the form drops the fields the chosen
 operation does not use.
 
+Nested fields: a list whose items are a union tagged by `type` (action.agent's `tools`) is a
+`tools` field, one card per entry: a type select (re-rendering the form, as `operation` does),
+then the chosen type's own fields, built from its model with the same widgets, named
+`f:<name>.<key>.<field>` (`key` is the entry's index when shown, `f:<name>.card` lists the keys in
+order, so removing a card or adding one in the browser renumbers nothing). Beside an `approval`
+list of names (action.agent), each card has an "Ask before running" box (`.ask`) and `approval`
+shows only the names no card carries (an MCP server's own tools); applying writes both back
+into `approval`. An object of flat settings (`memory`, `budget`) is a `group`: its fields nested
+under `f:<name>.<field>`, with an on/off box (`.on`) when the setting may instead be a constant
+(`memory: "none"`). Messages about nested values name their path (`tools.1.url: …`) and sit on
+the nested field.
+
 Every field posts `f:<name>` (hidden markers for toggles, multi and key/value lists), so a field
 absent from the post is left as it was. An emptied field drops its key and the default applies;
 a value equal to the default is only written when the config had that key already, so a config
@@ -34,13 +47,15 @@ goes through the form unchanged.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from django.http import QueryDict
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from credentials.models import Credential
 from editor.graph import GraphIssue
@@ -59,6 +74,10 @@ TREE_ROWS = ("rule", "group", "case", "end")
 OPERATORS = get_args(Operator)
 OPERATOR_LABELS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 COMBINATORS = ("and", "or")
+NESTED_KINDS = ("tools", "group")
+TAG = "type"  # what tells a `tools` entry's type apart
+APPROVAL = "approval"  # names of tools that wait for a person (action.agent)
+NEW_CARD = "__key__"  # the key of a card in the browser's "Add tool" templates
 MEANT_JSON_OBJECT = re.compile(r'\{\s*["}]')  # `{"key"…` or `{}`, not `{{ … }}` or `{key: …}`
 ACRONYMS = {"url": "URL", "json": "JSON", "hmac": "HMAC", "ms": "(ms)", "mb": "(MB)"}
 _MISSING: Any = object()
@@ -101,6 +120,16 @@ class FormField:
     per_item: bool = False  # its templates see `item` and `index` (NodeType.item_fields)
     match: str = "and"  # a `ruleset`'s combinator: all of its rules must hold, or any
     rerender: bool = False  # changing it changes which fields the form shows (operation)
+    sub: str = ""  # a nested field's own name (`url` of `tools.0.url`)
+    accepts: tuple[str, ...] = ()  # a credential picker's kinds
+    # `tools`: the models of its entries by tag, a blank card per tag for "Add tool", and
+    # whether each card has an "Ask before running" box; `group`: its model by class name.
+    members: dict[str, type[BaseModel]] = field(default_factory=dict)
+    blanks: list[ToolCard] = field(default_factory=list)
+    asks: bool = False
+    toggle: str = ""  # a `group` that may be off: the label of its on/off box
+    off: Any = None  # … and the value it has when off
+    on: bool = True
 
     @property
     def input_name(self) -> str:
@@ -113,11 +142,62 @@ class FormField:
 
 
 @dataclass
+class ToolCard:
+    """One entry of a `tools` field: its type and that type's own fields."""
+
+    parent: str
+    key: str
+    type: str
+    fields: list[FormField]
+    ask: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return f"{PREFIX}{self.parent}.{self.key}"
+
+    @property
+    def name(self) -> str:
+        shown = next((f.value for f in self.fields if f.sub == "name"), "")
+        return shown if isinstance(shown, str) else ""
+
+
+@dataclass
+class Pickers:
+    """What pickers inside nested fields offer: the owner's credentials as (id, label, kind),
+    and the workflows a tool may call."""
+
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    targets: list[trigger_workflow.CallTarget] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, owner: Any) -> Pickers:
+        mine = Credential.objects.filter(owner=owner).order_by("name")
+        return cls(
+            [(str(c.pk), f"{c.name} ({c.get_kind_display()})", c.kind) for c in mine],
+            trigger_workflow.call_targets(owner),
+        )
+
+    def credentials_of(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(pk, label) for pk, label, kind in self.credentials if kind in kinds]
+
+
+class Unreadable(ValueError):
+    """Nested values whose text could not be read, by path (`tools.1.timeout_ms`)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems.items()))
+        self.problems = problems
+
+
+@dataclass
 class Checked:
-    """A config checked as saving would check it, with each message on its field."""
+    """A config checked as saving would check it, with each message on its field (and, with
+    its dotted path, in `located`, for messages about nested values)."""
 
     errors: dict[str, list[str]]
     general: list[str]
+    located: list[tuple[list[str], str]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -155,9 +235,11 @@ def fields_for(
     config: dict[str, Any],
     credentials: list[tuple[str, str]] | None = None,
     targets: list[trigger_workflow.CallTarget] | None = None,
+    owner: Any = None,
 ) -> list[FormField]:
     """The form's fields showing `config` (defaults where it has no value); `credentials` are
-    the (id, name) choices for a credential field, `targets` those for a called workflow."""
+    the (id, name) choices for a credential field, `targets` those for a called workflow, and
+    `owner`'s credentials and workflows are offered inside nested fields (a tool's own)."""
     schema = node_type.Config.model_json_schema()
     required = set(schema.get("required") or ())
     defs = schema.get("$defs") or {}
@@ -165,6 +247,7 @@ def fields_for(
     properties = schema.get("properties") or {}
     operation = _operation(node_type, config)
     fields = []
+    pickers: Pickers | None = None
     for name, prop in properties.items():
         if not _used_by(prop, operation):
             continue
@@ -184,15 +267,23 @@ def fields_for(
         )
         _describe(form_field, prop, node_type, credentials or [], defs)
         if form_field.kind == "workflow":
-            form_field.choices = [
-                ("", "— pick a workflow —"),
-                *((str(t.id), t.name) for t in targets or ()),
-            ]
-        _show(form_field, config.get(name, default))
+            form_field.choices = _workflow_choices(targets or [])
+        if form_field.kind in NESTED_KINDS:
+            if pickers is None:
+                pickers = Pickers.of(owner) if owner is not None else Pickers()
+            _describe_nested(form_field, model_field.annotation, prop, defs, pickers)
+            _show_nested(form_field, config.get(name, default), pickers)
+        else:
+            _show(form_field, config.get(name, default))
         fields.append(form_field)
     if node_type.calls_workflow:
         _offer_inputs(fields, config, targets or [])
+    _link_approval(fields)
     return fields
+
+
+def _workflow_choices(targets: list[trigger_workflow.CallTarget]) -> list[tuple[str, str]]:
+    return [("", "— pick a workflow —"), *((str(t.id), t.name) for t in targets)]
 
 
 def _offer_inputs(
@@ -220,27 +311,68 @@ def config_from_form(
     node_type: NodeType, data: QueryDict, base: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The config the submitted form describes, starting from `base` (the config the form was
-    shown for), and the fields whose text could not be read (number, JSON), by name."""
+    shown for), and the fields whose text could not be read (number, JSON), by name (by path
+    for nested values: `tools.1.timeout_ms`)."""
     config = dict(base)
     problems: dict[str, str] = {}
-    for form_field in fields_for(node_type, base):
+    fields = fields_for(node_type, base)
+    asked: list[str] | None = None  # the tools whose "Ask before running" box was posted ticked
+    read = set()
+    for form_field in fields:
         if form_field.input_name not in data:
             continue
         try:
-            value = _read(form_field, data, base.get(form_field.name))
+            if form_field.kind == "tools":
+                value, asked = _read_cards(form_field, data, base.get(form_field.name))
+            else:
+                value = _read(form_field, data, base.get(form_field.name))
+        except Unreadable as exc:
+            problems.update(exc.problems)
+            continue
         except ValueError as exc:
             problems[form_field.name] = str(exc)
             continue
+        read.add(form_field.name)
         if value is _MISSING:
             config.pop(form_field.name, None)
         elif form_field.name in base or value != form_field.default:
             config[form_field.name] = value
+    _apply_approval(fields, config, base, asked, APPROVAL in read)
     properties = node_type.Config.model_json_schema().get("properties") or {}
     operation = _operation(node_type, config)
     unused = [name for name in config if not _used_by(properties.get(name, {}), operation)]
     for name in unused:
         del config[name]
     return config, problems
+
+
+def _apply_approval(
+    fields: list[FormField],
+    config: dict[str, Any],
+    base: dict[str, Any],
+    asked: list[str] | None,
+    approval_read: bool,
+) -> None:
+    """`approval` from the cards' "Ask before running" boxes and the names the `approval` field
+    lists beside them, in the order `base` had them (new names last)."""
+    tools = next((f for f in fields if f.kind == "tools" and f.asks), None)
+    if tools is None:
+        return
+    before = base.get(APPROVAL) or []
+    carried = {card.name for card in tools.value}
+    if asked is None:  # the cards were not posted, or could not be read
+        asked = [name for name in before if name in carried]
+    if approval_read:
+        others = list(config.get(APPROVAL) or [])
+    else:
+        others = [name for name in before if name not in carried]
+    wanted = [name for name in (*asked, *others) if name]
+    approval = [name for name in before if name in wanted]
+    approval += [name for name in dict.fromkeys(wanted) if name not in approval]
+    if approval or APPROVAL in base:
+        config[APPROVAL] = approval
+    else:
+        config.pop(APPROVAL, None)
 
 
 def check(
@@ -263,6 +395,7 @@ def check(
             issues.append(issue)
     errors: dict[str, list[str]] = {}
     general = []
+    located = []
     known = _model_fields(node_type)
     for issue in issues:
         name = _top_field(issue.field)
@@ -271,31 +404,118 @@ def check(
             errors.setdefault(name, []).append(
                 f"{where.lstrip('.')}: {issue.message}" if where else issue.message
             )
+            dotted = re.sub(r"\[(\d+)\]", r".\1", issue.field.removeprefix("config."))
+            located.append((dotted.split("."), issue.message))
         else:
             general.append(issue.message)
-    return Checked(errors, general)
+    return Checked(errors, general, located)
 
 
 def place_errors(
     fields: list[FormField], checked: Checked, problems: dict[str, str], data: QueryDict
 ) -> None:
-    """Put each message on its field; a field whose text could not be read shows that text
-    again with the reason, rather than the value it still holds."""
+    """Put each message on its field (a message about a nested value on the nested field, or
+    on its card); a field whose text could not be read shows that text again with the reason,
+    rather than the value it still holds."""
     for form_field in fields:
-        form_field.errors = checked.errors.get(form_field.name, [])
-        if form_field.name not in problems:
+        name = form_field.name
+        mine = {path: m for path, m in problems.items() if path.split(".")[0] == name}
+        if not mine:
+            form_field.errors = checked.errors.get(name, [])
+            if form_field.kind in NESTED_KINDS:
+                located = [(p, m) for p, m in checked.located if p[0] == name]
+                form_field.errors = _place_nested(form_field, located)
             continue
-        form_field.errors = [problems[form_field.name]]
-        name = form_field.input_name
-        if form_field.kind == "keyvalue":
-            keys, values = data.getlist(f"{name}.key"), data.getlist(f"{name}.value")
-            form_field.value = list(zip(keys, values, strict=False))
-        elif form_field.kind in LIST_KINDS:
-            form_field.value = _posted_list(form_field, data)
-            if form_field.kind == "ruleset":
-                form_field.match = _posted_match(data, name)
+        _show_posted(form_field, data)
+        form_field.errors = [mine[name]] if name in mine else []
+        nested = [(path.split("."), m) for path, m in mine.items() if path != name]
+        form_field.errors += _place_nested(form_field, nested)
+
+
+def _show_posted(form_field: FormField, data: QueryDict) -> None:
+    """Show what was typed into a field, as it was."""
+    name = form_field.input_name
+    if form_field.kind == "keyvalue":
+        keys, values = data.getlist(f"{name}.key"), data.getlist(f"{name}.value")
+        form_field.value = list(zip(keys, values, strict=False))
+    elif form_field.kind in LIST_KINDS:
+        form_field.value = _posted_list(form_field, data)
+        if form_field.kind == "ruleset":
+            form_field.match = _posted_match(data, name)
+    elif form_field.kind == "tools":
+        form_field.value = _posted_cards(form_field, data)
+    elif form_field.kind == "group":
+        if form_field.toggle:
+            form_field.on = "1" in data.getlist(f"{name}.on")
+        for nested in form_field.value:
+            if nested.input_name in data:
+                _show_posted(nested, data)
+    elif form_field.kind == "toggle":
+        form_field.value = "1" in data.getlist(name)
+    else:
+        form_field.value = (data.getlist(name) or [""])[-1]
+
+
+def _posted_cards(form_field: FormField, data: QueryDict) -> list[ToolCard]:
+    """The cards as posted: each of the type chosen in it, showing what was typed."""
+    shown = {card.key: card for card in form_field.value}
+    blanks = {card.type: card for card in form_field.blanks}
+    cards = []
+    for key in _card_keys(form_field, data):
+        tag = (data.getlist(f"{PREFIX}{form_field.name}.{key}.{TAG}") or [""])[-1]
+        card = shown.get(key)
+        if card is None or card.type != tag:
+            card = _rekeyed(blanks.get(tag) or card or form_field.blanks[0], key)
+        for nested in card.fields:
+            if nested.input_name in data:
+                _show_posted(nested, data)
+        card.ask = "1" in data.getlist(f"{card.prefix}.ask")
+        cards.append(card)
+    return cards
+
+
+def _rekeyed(card: ToolCard, key: str) -> ToolCard:
+    fresh = copy.deepcopy(card)
+    fresh.key = key
+    for nested in fresh.fields:
+        nested.name = f"{card.parent}.{key}.{nested.sub}"
+    return fresh
+
+
+def _place_nested(form_field: FormField, located: list[tuple[list[str], str]]) -> list[str]:
+    """Put each message about a nested value (by path: ["tools", "0", "http", "url"]) on that
+    value's field as `tools.0.url: …`; the messages left over, for the field itself."""
+    left = []
+    for parts, message in located:
+        rest = parts[1:]
+        index = rest.pop(0) if form_field.kind == "tools" and rest and rest[0].isdigit() else None
+        if len(rest) > 1 and rest[0] in form_field.members:  # the union member tried
+            rest = rest[1:]
+        if rest and rest[0].startswith("literal[") and len(located) > 1:
+            continue  # why the group is not its constant either: noise beside the real reason
+        path = ".".join([form_field.name, *([index] if index is not None else []), *rest[:1]])
+        target = _nested_errors(form_field, index, rest[:1])
+        if path == form_field.name:
+            left.append(message)
+        elif target is None:
+            left.append(f"{path}: {message}")
         else:
-            form_field.value = (data.getlist(name) or [""])[-1]
+            target.append(f"{path}: {message}")
+    return left
+
+
+def _nested_errors(form_field: FormField, index: str | None, sub: list[str]) -> list[str] | None:
+    """The error list a message about a nested value goes to: the nested field's, else its
+    card's; None when neither is shown."""
+    if form_field.kind == "tools":
+        cards = form_field.value
+        if index is None or int(index) >= len(cards):
+            return None
+        card = cards[int(index)]
+        nested = next((f for f in card.fields if sub and f.sub == sub[0]), None)
+        return nested.errors if nested is not None else card.errors
+    nested = next((f for f in form_field.value if sub and f.sub == sub[0]), None)
+    return nested.errors if nested is not None else None
 
 
 # --- schema → field ----------------------------------------------------------------------------
@@ -329,7 +549,13 @@ def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, 
         return "credential"
     if node_type.calls_workflow and name in ("workflow", "inputs"):
         return "workflow" if name == "workflow" else "keyvalue"
+    return _value_kind(name, prop, defs, raw=name in node_type.raw_fields)
+
+
+def _value_kind(name: str, prop: dict[str, Any], defs: dict[str, Any], *, raw: bool) -> str:
     options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+    if _is_group(options, defs):
+        return "group"
     if len(options) != 1:
         return "json"
     only = options[0]
@@ -341,7 +567,7 @@ def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, 
     if kind in ("integer", "number"):
         return "number"
     if kind == "string":
-        if name in node_type.raw_fields:
+        if raw:
             return "code"
         return "textarea" if name.endswith("prompt") else "text"
     if kind == "array":
@@ -356,6 +582,10 @@ def _kind(name: str, prop: dict[str, Any], node_type: NodeType, defs: dict[str, 
 def _list_kind(items: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in items:
         return "multi"
+    if (items.get("discriminator") or {}).get("propertyName") == TAG and (
+        items.get("oneOf") or items.get("anyOf")
+    ):
+        return "tools"
     if _is_rule(items):
         return "rules"
     if items.get("type") == "string":
@@ -367,6 +597,21 @@ def _list_kind(items: dict[str, Any], defs: dict[str, Any]) -> str:
     if properties and all(_column_kind(p) for p in properties.values()):
         return "rows"
     return "json"
+
+
+def _is_group(options: list[dict[str, Any]], defs: dict[str, Any]) -> bool:
+    """An object of flat settings (a `$ref` whose every property is a simple widget), alone or
+    beside one constant it may be instead (`memory`: "none" or {session_key, max_messages})."""
+    objects = [o for o in options if "$ref" in o]
+    constants = [o for o in options if "const" in o]
+    if len(objects) != 1 or len(constants) > 1 or len(options) != len(objects) + len(constants):
+        return False
+    entry = _resolved(objects[0], defs)
+    properties = entry.get("properties") or {}
+    simple = ("text", "textarea", "number", "toggle", "select")
+    return bool(properties) and all(
+        _value_kind(key, p, {}, raw=False) in simple for key, p in properties.items()
+    )
 
 
 def _is_rule(items: dict[str, Any]) -> bool:
@@ -423,12 +668,14 @@ def _describe(
         form_field.maximum = only.get("maximum")
     elif form_field.kind == "credential":
         form_field.choices = [("", "None"), *credentials]
+        form_field.accepts = node_type.credential_kinds
     elif form_field.kind in TREE_KINDS:
         form_field.choices = [
             (op, OPERATOR_LABELS.get(op, op.replace("_", " "))) for op in OPERATORS
         ]
     form_field.template = (
-        form_field.kind in ("text", "textarea", "keyvalue", "json", "rows", *TREE_KINDS)
+        form_field.kind
+        in ("text", "textarea", "keyvalue", "json", "rows", *TREE_KINDS, *NESTED_KINDS)
         and form_field.name not in node_type.raw_fields
         and not node_type.is_trigger
     )
@@ -458,6 +705,190 @@ def _show(form_field: FormField, value: Any) -> None:
         form_field.kind, form_field.choices = "json", []
         shown = _loose_text(value)
     form_field.value = shown
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation names, through lists, unions and `Annotated`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
+
+def _describe_nested(
+    form_field: FormField,
+    annotation: Any,
+    prop: dict[str, Any],
+    defs: dict[str, Any],
+    pickers: Pickers,
+) -> None:
+    """A `tools` field's entry models by tag and its blank cards; a `group`'s model and, when
+    it may be a constant instead, that constant and the label of its on/off box."""
+    models = _models_in(annotation)
+    if form_field.kind == "tools":
+        form_field.members = {str(m.model_fields[TAG].default): m for m in models}
+        form_field.choices = [
+            (tag, str(_tag_prop(m).get("label") or tag)) for tag, m in form_field.members.items()
+        ]
+        form_field.blanks = [
+            _card(form_field, NEW_CARD, tag, {}, pickers) for tag in form_field.members
+        ]
+        return
+    form_field.members = {m.__name__: m for m in models[:1]}
+    constant = next((o for o in prop.get("anyOf", ()) if "const" in o), None)
+    if constant is not None:
+        form_field.off = constant["const"]
+        form_field.toggle = str(prop.get("toggle") or f"Use {form_field.label.lower()}")
+
+
+def _tag_prop(model: type[BaseModel]) -> dict[str, Any]:
+    return dict(_properties(model).get(TAG) or {})
+
+
+@functools.cache
+def _properties(model: type[BaseModel]) -> dict[str, Any]:
+    """A nested model's JSON Schema properties (read only: shared between calls)."""
+    return dict(model.model_json_schema().get("properties") or {})
+
+
+def _show_nested(form_field: FormField, value: Any, pickers: Pickers) -> None:
+    """Cards or nested fields showing `value`; a value they cannot show turns the field into
+    `json`, so nothing is lost."""
+    shown: list[ToolCard] | list[FormField] | None
+    if form_field.kind == "tools":
+        shown = _cards(form_field, value, pickers)
+    else:
+        shown = _group_fields(form_field, value, pickers)
+    if shown is None:
+        form_field.kind, form_field.choices, form_field.blanks = "json", [], []
+        form_field.value = _loose_text(value)
+    else:
+        form_field.value = shown
+
+
+def _cards(form_field: FormField, value: Any, pickers: Pickers) -> list[ToolCard] | None:
+    if not isinstance(value, list):
+        return None
+    cards = []
+    for index, entry in enumerate(value):
+        model = form_field.members.get(str(entry.get(TAG))) if isinstance(entry, dict) else None
+        if model is None or not set(entry) <= set(_fields_of(model)):
+            return None
+        cards.append(_card(form_field, str(index), entry[TAG], entry, pickers))
+    return cards
+
+
+def _card(
+    form_field: FormField, key: str, tag: str, entry: dict[str, Any], pickers: Pickers
+) -> ToolCard:
+    """The card of one entry; `entry` may be of another type (a card whose type was just
+    changed): the keys both types have are kept."""
+    model = form_field.members[tag]
+    prefix = f"{form_field.name}.{key}"
+    properties = _properties(model)
+    fields = [
+        _nested_field(form_field, prefix, name, model_field, properties.get(name, {}), pickers)
+        for name, model_field in _fields_of(model).items()
+        if name != TAG
+    ]
+    for nested in fields:
+        _show(nested, entry.get(nested.sub, nested.default))
+    return ToolCard(form_field.name, key, tag, fields)
+
+
+def _group_fields(form_field: FormField, value: Any, pickers: Pickers) -> list[FormField] | None:
+    model = next(iter(form_field.members.values()))
+    form_field.on = isinstance(value, dict)
+    if value is None or (form_field.toggle and value == form_field.off):
+        value = {}
+    if not isinstance(value, dict) or not set(value) <= set(_fields_of(model)):
+        return None
+    properties = _properties(model)
+    fields = []
+    for name, model_field in _fields_of(model).items():
+        prop = properties.get(name, {})
+        nested = _nested_field(form_field, form_field.name, name, model_field, prop, pickers)
+        shown = value.get(name, nested.default)
+        if not form_field.on and shown is None:  # a value to start from when switched on
+            shown = prop.get("suggested")
+        _show(nested, shown)
+        fields.append(nested)
+    return fields
+
+
+def _fields_of(model: type[BaseModel]) -> dict[str, Any]:
+    return {(f.alias or name): f for name, f in model.model_fields.items()}
+
+
+def _nested_field(
+    parent: FormField,
+    prefix: str,
+    name: str,
+    model_field: Any,
+    prop: dict[str, Any],
+    pickers: Pickers,
+) -> FormField:
+    """A field of a card or a group, named `<prefix>.<name>`, with the widget its schema calls
+    for (a credential among the owner's of the kinds it lists, a workflow among those a
+    workflow can call)."""
+    optional = not model_field.is_required()
+    default = model_field.get_default(call_default_factory=True) if optional else None
+    nested = FormField(
+        name=f"{prefix}.{name}",
+        sub=name,
+        kind=_nested_kind(name, prop),
+        label=_label(name),
+        help=str(prop.get("description") or ""),
+        required=not optional,
+        nullable=optional and default is None,
+        default=default,
+    )
+    only = next((o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"), prop)
+    if nested.kind == "select":
+        nested.choices = [(str(v), str(v)) for v in only.get("enum") or [only.get("const")]]
+        if nested.nullable:
+            nested.choices.insert(0, ("", "— none —"))
+    elif nested.kind == "number":
+        nested.integer = only.get("type") == "integer"
+        nested.minimum, nested.maximum = only.get("minimum"), only.get("maximum")
+    elif nested.kind == "credential":
+        nested.accepts = tuple(prop["credential_kinds"])
+        nested.choices = [("", "None"), *pickers.credentials_of(nested.accepts)]
+    elif nested.kind == "workflow":
+        nested.choices = _workflow_choices(pickers.targets)
+    nested.template = parent.template and nested.kind in ("text", "textarea", "keyvalue", "json")
+    return nested
+
+
+def _nested_kind(name: str, prop: dict[str, Any]) -> str:
+    if "credential_kinds" in prop:
+        return "credential"
+    if name == "workflow":
+        return "workflow"
+    if name == "code":
+        return "code"
+    if name == "description":
+        return "textarea"
+    kind = _value_kind(name, prop, {}, raw=False)
+    return "json" if kind in NESTED_KINDS else kind
+
+
+def _link_approval(fields: list[FormField]) -> None:
+    """Beside an `approval` list of tool names, each card gets an "Ask before running" box and
+    `approval` shows only the names no card carries: an MCP server's own tools."""
+    tools = next((f for f in fields if f.kind == "tools"), None)
+    approval = next((f for f in fields if f.name == APPROVAL and f.kind == "list"), None)
+    if tools is None or approval is None:
+        return
+    names = {card.name for card in tools.value}
+    tools.asks = True
+    for card in tools.value:
+        card.ask = card.name in approval.value
+    approval.value = [name for name in approval.value if name not in names]
+    approval.help = (
+        "Tools of an MCP server that wait for a person to approve each call, by their own "
+        "names. The tools above each have their own “Ask before running” box (on an MCP "
+        "server's card it covers all of that server's tools)."
+    )
 
 
 def _shown(form_field: FormField, value: Any) -> Any:
@@ -516,6 +947,8 @@ def _read(form_field: FormField, data: QueryDict, before: Any) -> Any:
     text = data.getlist(name)[-1] if data.getlist(name) else ""
     if kind in LIST_KINDS:
         return _read_list(form_field, data, before)
+    if kind == "group":
+        return _read_group(form_field, data, before)
     if kind in TEXT_KINDS:
         return _MISSING if text == "" and form_field.nullable else text
     if kind == "toggle":
@@ -539,6 +972,78 @@ def _read(form_field: FormField, data: QueryDict, before: Any) -> Any:
     if kind == "select":
         return text
     return _loose_value(text)
+
+
+def _read_nested(
+    fields: list[FormField], data: QueryDict, base: dict[str, Any], where: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The object nested fields describe (a key absent from the post keeps its value in `base`;
+    a default is written only where `base` had the key), and what could not be read, by path
+    under `where`."""
+    entry: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for nested in fields:
+        if nested.input_name not in data:
+            if nested.sub in base:
+                entry[nested.sub] = base[nested.sub]
+            continue
+        try:
+            value = _read(nested, data, base.get(nested.sub))
+        except ValueError as exc:
+            problems[f"{where}.{nested.sub}"] = str(exc)
+            continue
+        if value is not _MISSING and (nested.sub in base or value != nested.default):
+            entry[nested.sub] = value
+    return entry, problems
+
+
+def _read_group(form_field: FormField, data: QueryDict, before: Any) -> Any:
+    """A group's object; its constant when its box is off; left out (its default applies)
+    when it has no box and none of its fields is filled in."""
+    if form_field.toggle and "1" not in data.getlist(f"{form_field.input_name}.on"):
+        return form_field.off
+    base = before if isinstance(before, dict) else {}
+    entry, problems = _read_nested(form_field.value, data, base, form_field.name)
+    if problems:
+        raise Unreadable(problems)
+    if not entry and not form_field.toggle and before != {}:
+        return _MISSING  # emptied: no limits, as when the setting is left out
+    return entry
+
+
+def _card_keys(form_field: FormField, data: QueryDict) -> list[str]:
+    return list(dict.fromkeys(data.getlist(f"{form_field.input_name}.card")))
+
+
+def _read_cards(
+    form_field: FormField, data: QueryDict, before: Any
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The entries the posted cards describe, in their order, and the names of those whose
+    "Ask before running" box is ticked. A card's key is the index of the entry it showed (a
+    card added in the browser has another key, and starts from nothing)."""
+    shown = before if isinstance(before, list) else []
+    entries: list[dict[str, Any]] = []
+    asked = []
+    problems: dict[str, str] = {}
+    types = ", ".join(label for _, label in form_field.choices)
+    for position, key in enumerate(_card_keys(form_field, data)):
+        where = f"{form_field.name}.{position}"
+        prefix = f"{form_field.input_name}.{key}"
+        tag = (data.getlist(f"{prefix}.{TAG}") or [""])[-1]
+        if tag not in form_field.members:
+            problems[f"{where}.{TAG}"] = f"Pick a type: {types}."
+            continue
+        base = _entry(shown, int(key)) if key.isdigit() else {}
+        card = _card(form_field, key, tag, base, Pickers())
+        kept = {k: v for k, v in base.items() if k in {f.sub for f in card.fields}}
+        entry, unread = _read_nested(card.fields, data, kept, where)
+        problems.update(unread)
+        entries.append({TAG: tag, **entry})
+        if "1" in data.getlist(f"{prefix}.ask") and isinstance(entry.get("name"), str):
+            asked.append(entry["name"])
+    if problems:
+        raise Unreadable(problems)
+    return entries, asked
 
 
 def _number(text: str, integer: bool) -> int | float:

@@ -330,7 +330,9 @@ def node_settings(request: SignedInRequest, pk: int) -> HttpResponse:
             config = node_type.fill_form(config)
     credentials = node_form.credential_choices(request.user, node_type)
     targets = trigger_workflow.call_targets(request.user) if node_type.calls_workflow else None
-    fields = node_form.fields_for(node_type, config, credentials, targets)
+    # --- toolform: the owner's credentials and workflows, for pickers inside an agent's tools ---
+    fields = node_form.fields_for(node_type, config, credentials, targets, owner=request.user)
+    # --- end toolform ---
     checked = None
     # `quiet`: an apply that only re-renders the form (the operation changed), not checked yet.
     if (action == "apply" and not post.get("quiet")) or post.get("validate"):

@@ -63,7 +63,7 @@ class ToolBase(NodeConfig):
 
 
 class HttpTool(ToolBase):
-    type: Literal["http"] = "http"
+    type: Literal["http"] = Field("http", json_schema_extra={"label": "HTTP request"})
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = Field(
         "GET", description="HTTP method. GET and DELETE send the arguments as the query string."
     )
@@ -79,7 +79,12 @@ class HttpTool(ToolBase):
         description="JSON Schema of the arguments the model gives (an object). Empty: the "
         "{placeholders} of the URL, as strings.",
     )
-    credential: int | None = Field(None, ge=1, description="Credential that authenticates it.")
+    credential: int | None = Field(
+        None,
+        ge=1,
+        description="Credential that authenticates it.",
+        json_schema_extra={"credential_kinds": ["api_key", "bearer", "basic", "header"]},
+    )
     auth: Literal["bearer", "basic", "header", "query"] | None = Field(
         None, description="How the credential is sent (as in HTTP Request); empty: by its kind."
     )
@@ -109,7 +114,7 @@ class HttpTool(ToolBase):
 
 
 class WorkflowTool(ToolBase):
-    type: Literal["workflow"] = "workflow"
+    type: Literal["workflow"] = Field("workflow", json_schema_extra={"label": "Call a workflow"})
     workflow: int = Field(
         ...,
         ge=1,
@@ -119,7 +124,7 @@ class WorkflowTool(ToolBase):
 
 
 class CodeTool(ToolBase):
-    type: Literal["code"] = "code"
+    type: Literal["code"] = Field("code", json_schema_extra={"label": "Code"})
     code: str = Field(
         ...,
         min_length=1,
@@ -138,7 +143,7 @@ class CodeTool(ToolBase):
 
 
 class McpTool(NodeConfig):
-    type: Literal["mcp"] = "mcp"
+    type: Literal["mcp"] = Field("mcp", json_schema_extra={"label": "MCP server"})
     name: str = Field(
         ...,
         description="A name for this MCP server (letters, digits, _ and -), e.g. 'docs'. Its "
@@ -150,7 +155,10 @@ class McpTool(NodeConfig):
         description="The server's streamable-HTTP address, e.g. https://mcp.example.com/mcp.",
     )
     credential: int | None = Field(
-        None, ge=1, description="Credential sent as 'Authorization: Bearer <secret>'."
+        None,
+        ge=1,
+        description="Credential sent as 'Authorization: Bearer <secret>'.",
+        json_schema_extra={"credential_kinds": ["bearer", "api_key", "header"]},
     )
     allow: list[str] = Field(
         default_factory=list,
@@ -178,6 +186,7 @@ class Memory(NodeConfig):
         max_length=200,
         description="Which conversation to continue, e.g. '{{ trigger.session_id }}'; agents "
         "that name the same key share it.",
+        json_schema_extra={"suggested": "{{ trigger.session_id }}"},
     )
     max_messages: int = Field(
         20, ge=2, le=500, description="Messages remembered; older ones are forgotten."
@@ -207,11 +216,14 @@ class Config(ModelSettings):
     memory: Literal["none"] | Memory = Field(
         "none",
         description="'none', or {session_key, max_messages} to remember the conversation.",
+        json_schema_extra={"toggle": "Remember the conversation"},
     )
     output_schema: dict[str, Any] | None = Field(
         None,
         description="A JSON Schema the final answer must match; it is parsed into 'json' (the "
-        "model gets two more tries when it does not match).",
+        'model gets two more tries when it does not match), e.g. {"type": "object", '
+        '"properties": {"answer": {"type": "string"}}, "required": ["answer"]}. '
+        "Empty: a free-text answer.",
     )
     max_iterations: int = Field(
         10, ge=1, le=50, description="Most rounds of tool calls before the agent must answer."
@@ -259,4 +271,103 @@ NODE = NodeType(
     Config=Config,
     credential_kinds=("ai_provider",),
     raw_fields=("tools", "output_schema"),
+    examples=(
+        (
+            "A support agent for the chat that can look up orders at "
+            "https://api.example.com/orders/{order_id} and refund them (POST "
+            "https://api.example.com/orders/{order_id}/refunds), asking me before refunds; the "
+            "API takes credential 4. Remember the conversation.",
+            {
+                "system_prompt": "You are the shop's support agent. Look an order up before you "
+                "answer about it; refund only when the customer asks and the order qualifies.",
+                "prompt": "{{ trigger.message }}",
+                "tools": [
+                    {
+                        "type": "http",
+                        "name": "lookup_order",
+                        "description": "Look an order up by its id: status, items and total.",
+                        "url": "https://api.example.com/orders/{order_id}",
+                        "credential": 4,
+                    },
+                    {
+                        "type": "http",
+                        "name": "refund_order",
+                        "description": "Refund an order in full; say why.",
+                        "method": "POST",
+                        "url": "https://api.example.com/orders/{order_id}/refunds",
+                        "body_schema": {
+                            "type": "object",
+                            "properties": {
+                                "order_id": {"type": "string"},
+                                "reason": {"type": "string"},
+                            },
+                            "required": ["order_id", "reason"],
+                        },
+                        "credential": 4,
+                    },
+                ],
+                "memory": {"session_key": "{{ trigger.session_id }}", "max_messages": 30},
+                "approval": ["refund_order"],
+            },
+        ),
+        (
+            "Answer the question from the webhook with our docs MCP server at "
+            "https://mcp.example.com/mcp (credential 9), and file a ticket with my workflow 12 "
+            "when the docs do not answer it; at most 20000 tokens or $0.50 a run.",
+            {
+                "provider": "anthropic",
+                "model": "claude-haiku-4-5",
+                "prompt": "{{ trigger.body.question }}",
+                "tools": [
+                    {
+                        "type": "mcp",
+                        "name": "docs",
+                        "url": "https://mcp.example.com/mcp",
+                        "credential": 9,
+                        "allow": ["search_docs", "read_page"],
+                    },
+                    {
+                        "type": "workflow",
+                        "name": "file_ticket",
+                        "description": "File a support ticket when the docs do not answer.",
+                        "workflow": 12,
+                    },
+                ],
+                "budget": {"max_tokens": 20000, "max_cost_usd": 0.5},
+            },
+        ),
+        (
+            "Quote shipping for the order from get_order: work out the parcel's volume with "
+            "code, and answer as JSON with the carrier and the price.",
+            {
+                "prompt": "Quote shipping for this order: {{ nodes.get_order.body | tojson }}",
+                "tools": [
+                    {
+                        "type": "code",
+                        "name": "parcel_volume",
+                        "description": "The volume in litres of a parcel from its size in cm.",
+                        "code": "return input.length * input.width * input.height / 1000;",
+                        "input_schema": {
+                            "type": "object",
+                            "properties": {
+                                "length": {"type": "number"},
+                                "width": {"type": "number"},
+                                "height": {"type": "number"},
+                            },
+                            "required": ["length", "width", "height"],
+                        },
+                    }
+                ],
+                "output_schema": {
+                    "type": "object",
+                    "properties": {
+                        "carrier": {"type": "string"},
+                        "price": {"type": "number"},
+                    },
+                    "required": ["carrier", "price"],
+                },
+                "max_iterations": 4,
+            },
+        ),
+    ),
 )

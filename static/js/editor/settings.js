@@ -23,6 +23,7 @@ export class SettingsPanel {
     this.dirty = false; // the form or the JSON was edited since it was rendered
     this.tickets = 0; // only the answer to the newest request is shown
     this.target = null; // the template field variables are inserted into
+    this.addedTools = 0; // names the keys of tool cards added in the browser
     this.stream = { execution: null };
     this.magic = new Magic(this.$("#wf-magic"), {
       node: () => this.node(),
@@ -258,8 +259,12 @@ export class SettingsPanel {
       if (!event.target.matches("[data-vars-filter]")) this.dirty = true;
       // A choice the rest of the form depends on (the called workflow and its inputs).
       if (event.target.matches("[data-apply-on-change]")) this.apply();
-      // A field that decides which fields show (an app node's operation) re-renders the form.
+      // A field that decides which fields show (an app node's operation, a tool's type)
+      // re-renders the form.
       if (event.target.matches("[data-rerender]")) this.apply({ quiet: true });
+      if (event.target.matches("[data-group-toggle]")) {
+        event.target.closest(".wf-field").querySelector(":scope > .wf-group").hidden = !event.target.checked;
+      }
     });
     this.body.addEventListener("submit", (event) => event.preventDefault());
     this.body.addEventListener("focusin", (event) => this.onFocus(event.target));
@@ -284,6 +289,11 @@ export class SettingsPanel {
     const target = event.target;
     if (target.closest("#wf-panel-apply")) {
       this.apply().then((ok) => { if (ok) this.host.say("Settings applied."); });
+    } else if (target.closest("[data-tool-add]")) {
+      this.addTool(target.closest(".wf-field"));
+    } else if (target.closest("[data-tool-remove]")) {
+      this.keepVariables(target.closest("[data-tool]")).remove();
+      this.dirty = true;
     } else if (target.closest("[data-kv-add]")) {
       const field = target.closest(".wf-field");
       const row = field.querySelector("template[data-kv-row]").content.cloneNode(true);
@@ -312,6 +322,18 @@ export class SettingsPanel {
     const list = button.closest("[data-tree-group]").querySelector(":scope > [data-tree-list]");
     list.append(template.content.cloneNode(true));
     list.lastElementChild.querySelector("input[type=text]")?.focus();
+    this.dirty = true;
+  }
+
+  // A tool card is posted under a key of its own, in document order (node_form.py, "nested
+  // fields"): a new one is the server-rendered blank card of the chosen type under a new key.
+  addTool(field) {
+    const type = field.querySelector("[data-tool-type]").value;
+    const template = field.querySelector(`:scope > template[data-tool-template="${type}"]`);
+    const key = `added${++this.addedTools}`;
+    const list = field.querySelector("[data-tools]");
+    list.insertAdjacentHTML("beforeend", template.innerHTML.replaceAll("__key__", key));
+    list.lastElementChild.querySelector('[data-sub="name"] input')?.focus();
     this.dirty = true;
   }
 
