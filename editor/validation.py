@@ -51,6 +51,7 @@ def validate_graph(graph: Any, *, owner: Any = None) -> list[GraphIssue]:
     if owner is not None:
         issues.extend(_credential_issues(parsed, configs, owner))
         issues.extend(_call_issues(parsed, configs, owner))
+        issues.extend(_agent_tool_issues(parsed, configs, owner))
     pairs = [(e.source, e.target) for e in parsed.edges]
     ids = [n.id for n in parsed.nodes]
     if find_cycle(ids, [(s, t) for s, t in pairs if s in ids and t in ids]) is None:
@@ -461,3 +462,51 @@ def _reference_problem(path: tuple[Any, ...], roots: set[str], place: _Place) ->
                 f"read (upstream: {available})."
             )
     return None
+
+
+def _agent_tool_issues(graph: Graph, configs: dict[str, Any], owner: Any) -> list[GraphIssue]:
+    """An agent's tools name the owner's credentials (of a kind the tool accepts) and the
+    owner's workflows that can be called."""
+    from credentials.models import Credential
+    from editor.nodes.action_agent import HTTP_TOOL_KINDS, MCP_TOOL_KINDS, HttpTool, WorkflowTool
+    from editor.nodes.action_agent import Config as AgentConfig
+
+    agents = {
+        node.id: config
+        for node in graph.nodes
+        if isinstance(config := configs.get(node.id), AgentConfig) and config.tools
+    }
+    if not agents:
+        return []
+    credentials = dict(Credential.objects.filter(owner=owner).values_list("id", "kind"))
+    workflows = {w.pk: w for w in Workflow.objects.filter(owner=owner).only("name", "graph")}
+    issues = []
+    for node_id, config in agents.items():
+        for i, tool in enumerate(config.tools):
+            where = f"config.tools[{i}]"
+            if isinstance(tool, WorkflowTool):
+                called = workflows.get(tool.workflow)
+                if called is None or trigger_workflow.config_in(called.graph) is None:
+                    issues.append(
+                        GraphIssue(
+                            node_id,
+                            f"{where}.workflow",
+                            f"Tool '{tool.name}': workflow {tool.workflow} is not one of your "
+                            "workflows that start with 'When called by a workflow'.",
+                        )
+                    )
+                continue
+            credential = getattr(tool, "credential", None)
+            if credential is None:
+                continue
+            kinds = HTTP_TOOL_KINDS if isinstance(tool, HttpTool) else MCP_TOOL_KINDS
+            if credentials.get(credential) not in kinds:
+                issues.append(
+                    GraphIssue(
+                        node_id,
+                        f"{where}.credential",
+                        f"Tool '{tool.name}': credential {credential} is not one of your "
+                        f"credentials of kind {', '.join(kinds)}.",
+                    )
+                )
+    return issues

@@ -610,3 +610,22 @@ def test_a_tools_credential_never_reaches_events_output_or_the_model(ai, alice):
     )
     assert secret not in stored and '"order": 7' in stored
     assert all(secret not in sent_text(r) for r in ai.requests_for("openai"))
+
+
+@pytest.mark.django_db
+def test_saving_refuses_tools_with_others_credentials_or_uncallable_workflows(alice, bob):
+    from editor.validation import validate_graph
+
+    others = store.create(bob, "Bob's key", "bearer", "bob-secret-123456")
+    mine = store.create(alice, "AI key", "ai_provider", "sk-alice-123456")
+    plain = make_workflow(alice, chain(template("t", "x")), name="Not callable")
+    tools = [
+        {"type": "http", "name": "a", "url": "https://a.test", "credential": others.pk},
+        {"type": "mcp", "name": "m", "url": "https://m.test/mcp", "credential": mine.pk},
+        {"type": "workflow", "name": "w", "workflow": plain.pk},
+    ]
+    issues = validate_graph(chain(agent(tools=tools)), owner=alice)
+    fields = {i.field: i.message for i in issues}
+    assert "is not one of your credentials" in fields["config.tools[0].credential"]
+    assert "kind bearer, api_key, header" in fields["config.tools[1].credential"]
+    assert "start with 'When called by a workflow'" in fields["config.tools[2].workflow"]

@@ -49,6 +49,9 @@ EXECUTION_EXTRA_KEYS = {
     "error_of",
     "error_runs",
     # --- end errorflows ---
+    "ai_tokens",  # agents: the run's AI spend and its agent steps' checkpoints
+    "ai_cost_usd",
+    "agent_events",
 }
 STEP_KEYS = {
     "node_id",

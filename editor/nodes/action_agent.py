@@ -19,6 +19,9 @@ from pydantic import Field, field_validator, model_validator
 from editor.nodes.action_ai import ModelSettings, checked_schema
 from editor.nodes.base import NodeConfig, NodeType
 
+# The credential kinds a tool accepts: an HTTP tool's as action.http's; an MCP server's token.
+HTTP_TOOL_KINDS = ("api_key", "bearer", "basic", "header")
+MCP_TOOL_KINDS = ("bearer", "api_key", "header")
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 EMPTY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
 
@@ -83,7 +86,7 @@ class HttpTool(ToolBase):
         None,
         ge=1,
         description="Credential that authenticates it.",
-        json_schema_extra={"credential_kinds": ["api_key", "bearer", "basic", "header"]},
+        json_schema_extra={"credential_kinds": list(HTTP_TOOL_KINDS)},
     )
     auth: Literal["bearer", "basic", "header", "query"] | None = Field(
         None, description="How the credential is sent (as in HTTP Request); empty: by its kind."
@@ -158,7 +161,7 @@ class McpTool(NodeConfig):
         None,
         ge=1,
         description="Credential sent as 'Authorization: Bearer <secret>'.",
-        json_schema_extra={"credential_kinds": ["bearer", "api_key", "header"]},
+        json_schema_extra={"credential_kinds": list(MCP_TOOL_KINDS)},
     )
     allow: list[str] = Field(
         default_factory=list,

@@ -23,12 +23,18 @@ from urllib.parse import quote
 from credentials.runtime import resolve as resolve_credential
 from editor.models import Workflow
 from editor.nodes import action_code, action_http, trigger_workflow
-from editor.nodes.action_agent import CodeTool, Config, HttpTool, McpTool, WorkflowTool
+from editor.nodes.action_agent import (
+    HTTP_TOOL_KINDS,
+    MCP_TOOL_KINDS,
+    CodeTool,
+    Config,
+    HttpTool,
+    McpTool,
+    WorkflowTool,
+)
 from editor.nodes.base import NodeError, RunContext, Secret
 from workfuse.lib import redaction
 
-HTTP_KINDS = ("api_key", "bearer", "basic", "header")
-MCP_KINDS = ("bearer", "api_key", "header")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -136,7 +142,7 @@ def _workflow_tool(tool: WorkflowTool, index: int, owner_id: int) -> Offered:
 
 
 def _mcp_headers(tool: McpTool, credentials: Credentials) -> dict[str, str]:
-    secret = credentials.secret(tool.credential, MCP_KINDS)
+    secret = credentials.secret(tool.credential, MCP_TOOL_KINDS)
     if secret is None:
         return {}
     value = secret.value
@@ -253,7 +259,7 @@ def _call_http(
         http_config = action_http.Config.model_validate(settings)
     except ValueError as exc:
         raise NodeError(f"the request cannot be made: {exc}") from None
-    secret = credentials.secret(tool.credential, HTTP_KINDS)
+    secret = credentials.secret(tool.credential, HTTP_TOOL_KINDS)
     reply = action_http.run(http_config, _tool_context(ctx, arguments, secret))
     return {"status": reply["status"], "body": reply["body"]}
 
