@@ -1,0 +1,177 @@
+"""How much of a corpus of real n8n exports WorkFuse imports (issue: n8n migration).
+
+    .venv/bin/python bench/n8n_import_rate.py DIR [DIR ...] [--json out.json] [--markdown]
+
+Reads every `*.json` n8n export under the given directories (the corpus is not part of this
+repository: public workflows are their authors'), imports each the way
+`POST /api/workflows/import` does, and prints: workflows imported with every node mapped, nodes
+mapped (of all nodes but sticky notes), and by n8n node type the nodes seen, mapped and refused,
+with the first refusal reason of each type. `--markdown` prints the tables docs/n8n-import.md
+keeps. Expression forms (`$json`, `$('Node')`, method calls, JS operators, ...) are counted by
+the nodes whose parameters use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from editor import n8n  # noqa: E402
+from editor.graph import ImportRefused  # noqa: E402
+from editor.validation import validate_graph  # noqa: E402
+
+STICKY = "n8n-nodes-base.stickyNote"
+NODE_INDEX = re.compile(r"^nodes\[(\d+)\]")
+FORMS = {
+    "$json": re.compile(r"\$json\b"),
+    "$('Node')/$node[..]": re.compile(r"\$\(\s*['\"]|\$node\s*\["),
+    "$input": re.compile(r"\$input\b"),
+    "method call": re.compile(r"\.\s*[A-Za-z_]\w*\s*\("),
+    "JS operator (|| ?? ?. ?: =>)": re.compile(r"\|\||\?\?|\?\.|=>|\?[^?.]*:"),
+    "JS global (JSON, Math, parseInt, ...)": re.compile(
+        r"\b(JSON|Math|parseInt|parseFloat|encodeURIComponent|String|Number|Object|Array|Date)\b"
+    ),
+    "$now/$today": re.compile(r"\$(now|today)\b"),
+    "$execution/$workflow": re.compile(r"\$(execution|workflow)\b"),
+    "$runIndex/$itemIndex": re.compile(r"\$(runIndex|itemIndex)\b"),
+    "$env": re.compile(r"\$env\b"),
+    "$item()/items[]": re.compile(r"\$item\s*\(|\bitems\s*\["),
+}
+
+
+def expressions(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.startswith("=") else []
+    if isinstance(value, list):
+        return [e for v in value for e in expressions(v)]
+    if isinstance(value, dict):
+        return [e for v in value.values() for e in expressions(v)]
+    return []
+
+
+def measure(paths: list[Path]) -> dict[str, Any]:
+    files = sorted(p for d in paths for p in (d.rglob("*.json") if d.is_dir() else [d]))
+    totals = Counter()
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    reasons: dict[str, str] = {}
+    forms: dict[str, Counter] = defaultdict(Counter)
+    failures: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            data = json.loads(path.read_text())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if not n8n.looks_like_n8n(data):
+            continue
+        nodes = [n for n in data["nodes"] if isinstance(n, dict) and n.get("type") != STICKY]
+        totals["workflows"] += 1
+        refused_at: dict[int, str] = {}
+        try:
+            graph = n8n.convert(data)
+            issues = validate_graph(graph)
+        except ImportRefused as exc:
+            issues = exc.issues
+            graph = None
+        for issue in issues:
+            match = NODE_INDEX.match(issue.field or "")
+            if match:
+                refused_at[int(match.group(1))] = issue.message
+        if graph is not None and issues:  # mapped, but the result is not a valid workflow
+            by_node = {n.get("id"): n.get("label") for n in graph["nodes"]}
+            names = {i.node_id: by_node.get(i.node_id) for i in issues}
+            for index, raw in enumerate(data["nodes"]):
+                if isinstance(raw, dict) and raw.get("name") in names.values():
+                    message = next(i.message for i in issues if names[i.node_id] == raw["name"])
+                    refused_at[index] = message
+        full = not issues
+        totals["imported"] += full
+        if not full:
+            failures.append((path.name, issues[0].message if issues else ""))
+        for index, raw in enumerate(data["nodes"]):
+            if not isinstance(raw, dict) or raw.get("type") == STICKY:
+                continue
+            kind = str(raw.get("type"))
+            totals["nodes"] += 1
+            by_type[kind]["seen"] += 1
+            exprs = expressions(raw.get("parameters") or {})
+            used = {name for name, pattern in FORMS.items() for e in exprs if pattern.search(e)}
+            for name in used:
+                forms[name]["nodes"] += 1
+                forms[name]["refused"] += index in refused_at
+            if index in refused_at:
+                by_type[kind]["refused"] += 1
+                reasons.setdefault(kind, refused_at[index])
+            else:
+                totals["mapped"] += 1
+                by_type[kind]["mapped"] += 1
+    return {
+        "totals": dict(totals),
+        "by_type": {k: dict(v) for k, v in by_type.items()},
+        "reasons": reasons,
+        "forms": {k: dict(v) for k, v in forms.items()},
+        "failures": failures,
+    }
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "–"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    t = result["totals"]
+    lines = [
+        f"Workflows: {t.get('workflows', 0)}; imported with every node mapped: "
+        f"{t.get('imported', 0)} ({pct(t.get('imported', 0), t.get('workflows', 0))}). "
+        f"Nodes: {t.get('nodes', 0)}; mapped: {t.get('mapped', 0)} "
+        f"({pct(t.get('mapped', 0), t.get('nodes', 0))}).",
+        "",
+        "| n8n node type | seen | mapped | refused | first reason refused |",
+        "|---|---|---|---|---|",
+    ]
+    rows = sorted(result["by_type"].items(), key=lambda kv: (-kv[1].get("seen", 0), kv[0]))
+    for kind, c in rows:
+        reason = result["reasons"].get(kind, "").replace("|", "/")[:110]
+        lines.append(
+            f"| `{kind}` | {c.get('seen', 0)} | {c.get('mapped', 0)} | {c.get('refused', 0)} | {reason} |"
+        )
+    lines += ["", "| expression form | nodes using it | of them refused |", "|---|---|---|"]
+    for name, c in sorted(result["forms"].items(), key=lambda kv: -kv[1]["nodes"]):
+        lines.append(f"| {name} | {c['nodes']} | {c.get('refused', 0)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dirs", nargs="+", type=Path)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.dirs)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+    if args.markdown:
+        print(markdown(result))
+    else:
+        t = result["totals"]
+        print(
+            f"workflows {t.get('workflows', 0)}, fully imported {t.get('imported', 0)} "
+            f"({pct(t.get('imported', 0), t.get('workflows', 0))}); nodes {t.get('nodes', 0)}, "
+            f"mapped {t.get('mapped', 0)} ({pct(t.get('mapped', 0), t.get('nodes', 0))})"
+        )
+
+
+if __name__ == "__main__":
+    main()
