@@ -58,6 +58,11 @@ class Spec:
     # from the body back into the loop node, which is dropped since WorkFuse runs the body
     # once per item by itself.
     loop_handle: Callable[[N8nNode, int], str] | None = None
+    # n8n items: where in the WorkFuse output (a path under `nodes.<id>`, "" for the output
+    # itself) the list of the items this node emits lies, when it may emit several (Split Out
+    # -> "result", Filter -> "items"); None when it emits one item (its `data` is that item's
+    # json). The converter runs the per-item nodes after a many-item node in a loop.
+    items: str | None = None
 
 
 class Converter:
