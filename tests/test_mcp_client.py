@@ -17,7 +17,7 @@ from mcp.server.fastmcp import Context, FastMCP
 
 from aiconfig import mcp_client
 from aiconfig.mcp_client import McpError, McpResult, McpTool
-from tests.test_serve_embedded import free_port
+from tests.embedded import free_port
 
 TOKEN = "secret-token-0123456789"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}

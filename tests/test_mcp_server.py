@@ -9,10 +9,7 @@ same in queue mode (uvicorn, a celery worker, PostgreSQL, Redis).
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,10 +25,9 @@ from accounts.models import ApiToken
 from editor.models import Workflow
 from executions.models import Execution
 from mcpserver import tools
+from tests.embedded import embedded_env, free_port, manage, serving
 from tests.integration.conftest import QueueMode, queue_mode  # noqa: F401  (the fixture)
-from tests.test_serve_embedded import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 CALL_TIMEOUT = 3  # WORKFUSE_MCP_CALL_TIMEOUT_SECONDS of the server under test
 RATE = 100  # WORKFUSE_MCP_RATE per minute of the server under test
 
@@ -95,7 +91,7 @@ class Served:
         return tools.tool_name(name, self.made[key])
 
     def shell(self, code: str) -> str:
-        return _manage(self.env, "shell", "-c", code)
+        return manage(self.env, "shell", "-c", code)
 
     @property
     def env(self) -> dict[str, str]:
@@ -103,27 +99,12 @@ class Served:
 
 
 def _env(data_dir: Path, site_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    env.update(
-        WORKFUSE_DATA_DIR=str(data_dir),
+    return embedded_env(
+        data_dir,
         SITE_URL=site_url,
         WORKFUSE_MCP_CALL_TIMEOUT_SECONDS=str(CALL_TIMEOUT),
         WORKFUSE_MCP_RATE=f"{RATE}/m",
     )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip().splitlines()[-1] if out.strip() else ""
 
 
 @pytest.fixture(scope="module")
@@ -132,29 +113,11 @@ def served(tmp_path_factory: Any) -> Iterator[Served]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _env(data_dir, url)
-    _manage(env, "migrate", "--noinput", "-v0")
-    made = json.loads(_manage(env, "shell", "-c", SETUP))
+    manage(env, "migrate", "--noinput", "-v0")
+    made = json.loads(manage(env, "shell", "-c", SETUP))
     log = data_dir / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with serving(env, log, port=port):
         yield Served(url, made, data_dir)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
 
 

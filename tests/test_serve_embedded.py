@@ -3,75 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.embedded import embedded_env, manage, serving
 
 
 def test_serve_answers_http_and_starts_worker_and_beat(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    env["WORKFUSE_DATA_DIR"] = str(tmp_path)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        body = b""
-        while time.monotonic() < deadline:
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    env = embedded_env(tmp_path)
+    manage(env, "migrate", "--noinput", "-v0")
+    with serving(env, tmp_path / "serve.log") as server:
+        body = urllib.request.urlopen(f"{server.url}/", timeout=2).read()
         assert b"Workflow automation you own" in body
-        text = log.read_text()
+        text = server.log.read_text()
         assert "Embedded worker started" in text
         assert "Embedded beat started" in text
-        assert f"http://127.0.0.1:{port}/accounts/signup/" in text
+        assert f"{server.url}/accounts/signup/" in text
         assert (tmp_path / "workfuse.sqlite3").exists()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _manage(env: dict, *args: str) -> str:
-    """The command's last line of output (the shell command prints a notice before it)."""
-    out = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip().splitlines()[-1] if out.strip() else ""
 
 
 SNIPPET_START = """
@@ -89,34 +37,21 @@ print(execution.pk)
 
 
 def test_a_restarted_process_resumes_unfinished_executions_from_the_database(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    env["WORKFUSE_DATA_DIR"] = str(tmp_path)
-    _manage(env, "migrate", "--noinput", "-v0")
+    env = embedded_env(tmp_path)
+    manage(env, "migrate", "--noinput", "-v0")
     # A process that started a run and died before its worker took it: the dispatch was in
     # the in-memory broker, so only the database knows the run exists.
-    execution_id = _manage(env, "shell", "-c", SNIPPET_START)
+    execution_id = manage(env, "shell", "-c", SNIPPET_START)
     status = f"from executions.models import Execution as E; print(E.objects.get(pk='{execution_id}').status)"
-    assert _manage(env, "shell", "-c", status) == "running"
-    port = free_port()
-    with (tmp_path / "serve.log").open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    assert manage(env, "shell", "-c", status) == "running"
+    with serving(env, tmp_path / "serve.log", wait=False):
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and _manage(env, "shell", "-c", status) != "succeeded":
+        while time.monotonic() < deadline and manage(env, "shell", "-c", status) != "succeeded":
             time.sleep(0.5)
-        assert _manage(env, "shell", "-c", status) == "succeeded"
+        assert manage(env, "shell", "-c", status) == "succeeded"
         output = "from executions.models import Step; print(Step.objects.get(key='double').output)"
-        assert _manage(env, "shell", "-c", output) == "{'result': 42}"
+        assert manage(env, "shell", "-c", output) == "{'result': 42}"
         assert "Resumed 1 unfinished step(s)" in (tmp_path / "serve.log").read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 # --- respond: a webhook answered by a logic.respond node, in embedded mode ---
@@ -152,38 +87,20 @@ def _post_json(url: str, body: dict) -> tuple[int, bytes, float]:
 
 
 def test_serve_answers_a_webhook_from_its_respond_node_and_the_run_goes_on(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    env["WORKFUSE_DATA_DIR"] = str(tmp_path)
-    _manage(env, "migrate", "--noinput", "-v0")
-    answer_first, wait_first = _manage(env, "shell", "-c", SNIPPET_RESPOND).split()
+    env = embedded_env(tmp_path)
+    manage(env, "migrate", "--noinput", "-v0")
+    answer_first, wait_first = manage(env, "shell", "-c", SNIPPET_RESPOND).split()
     statuses = (
         "from executions.models import Execution as E; "
         "print(sorted((e.workflow.name, e.status, e.answered_by) for e in E.objects.all()))"
     )
-    port = free_port()
-    with (tmp_path / "serve.log").open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}/hooks/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.2)
+    with serving(env, tmp_path / "serve.log") as server:
+        base = f"{server.url}/hooks/"
         # Answered before the 5 s delay that follows the respond node, which still waits.
         status, body, took = _post_json(base + answer_first, {"n": 1})
         assert (status, json.loads(body)) == (201, {"n": 1})
         assert took < 1.5
-        assert _manage(env, "shell", "-c", statuses) == str(
+        assert manage(env, "shell", "-c", statuses) == str(
             [("answer-then-wait", "running", "reply")]
         )
         # Answered by a worker thread once the delay before the respond node is over.
@@ -194,9 +111,6 @@ def test_serve_answers_a_webhook_from_its_respond_node_and_the_run_goes_on(tmp_p
         expected = str(
             [("answer-then-wait", "succeeded", "reply"), ("wait-then-answer", "succeeded", "reply")]
         )
-        while _manage(env, "shell", "-c", statuses) != expected:
-            assert time.monotonic() < deadline, _manage(env, "shell", "-c", statuses)
+        while manage(env, "shell", "-c", statuses) != expected:
+            assert time.monotonic() < deadline, manage(env, "shell", "-c", statuses)
             time.sleep(0.5)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

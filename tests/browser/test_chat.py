@@ -6,11 +6,7 @@ reload."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,8 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.embedded import embedded_env, manage, serving
 from tests.fake_ai_server import Reply
-from tests.test_serve_embedded import ROOT, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -56,60 +52,24 @@ class Served:
     session_cookie: str
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=180,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip().splitlines()[-1] if out.strip() else ""
-
-
 @contextmanager
 def embedded(
     tmp_path: Path, fake_ai: Any, setup: str, **env_extra: str
 ) -> Iterator[tuple[str, dict]]:
     """WorkFuse as `make run` serves it, its only AI provider the fake one: yields its URL and
     what the `setup` script (run in `manage.py shell` first) printed as JSON."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    env |= {
-        "WORKFUSE_DATA_DIR": str(tmp_path),
-        "OPENAI_API_KEY": "sk-browser-chat-key-0123456789abcdef",
-        "OPENAI_BASE_URL": fake_ai.openai_url,
-        "ANTHROPIC_API_KEY": "",
-        "GEMINI_API_KEY": "",
+    env = embedded_env(
+        tmp_path,
+        OPENAI_API_KEY="sk-browser-chat-key-0123456789abcdef",
+        OPENAI_BASE_URL=fake_ai.openai_url,
+        ANTHROPIC_API_KEY="",
+        GEMINI_API_KEY="",
         **env_extra,
-    }
-    _manage(env, "migrate", "--noinput", "-v0")
-    made = json.loads(_manage(env, "shell", "-c", setup))
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield url, made
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    )
+    manage(env, "migrate", "--noinput", "-v0")
+    made = json.loads(manage(env, "shell", "-c", setup))
+    with serving(env, tmp_path / "serve.log") as server:
+        yield server.url, made
 
 
 @pytest.fixture
