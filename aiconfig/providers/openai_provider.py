@@ -116,7 +116,8 @@ class OpenAIProvider(Provider):
         finally:
             client.close()
 
-    def _whole(self, response: Any, request: Request) -> Completion:
+    def _first_choice(self, response: Any) -> Any:
+        """The answer's first choice; ProviderError when there is none or it is a refusal."""
         if not response.choices:
             raise ProviderError(
                 f"{self.label} returned no answer.", retryable=True, provider=self.name
@@ -127,6 +128,11 @@ class OpenAIProvider(Provider):
             raise ProviderError(
                 f"{self.label} declined to answer: {message.refusal}", provider=self.name
             )
+        return choice
+
+    def _whole(self, response: Any, request: Request) -> Completion:
+        choice = self._first_choice(response)
+        message = choice.message
         usage = response.usage
         return Completion(
             text=message.content or "",
@@ -238,16 +244,8 @@ class OpenAIProvider(Provider):
         return json.dumps(call.arguments)
 
     def _whole_turn(self, response: Any, conversation: Conversation) -> Turn:
-        if not response.choices:
-            raise ProviderError(
-                f"{self.label} returned no answer.", retryable=True, provider=self.name
-            )
-        choice = response.choices[0]
+        choice = self._first_choice(response)
         message = choice.message
-        if getattr(message, "refusal", None) and not message.content:
-            raise ProviderError(
-                f"{self.label} declined to answer: {message.refusal}", provider=self.name
-            )
         raw = [
             (call.id, call.function.name, call.function.arguments)
             for call in message.tool_calls or []
