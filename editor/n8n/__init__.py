@@ -27,6 +27,23 @@ from editor.n8n import (
 from editor.n8n import error_nodes
 
 # --- end errorflows ---
+# --- n8ndata ---
+# isort: split
+from editor.n8n import (
+    aggregate,
+    crypto,
+    date_time,
+    filter_node,
+    item_lists,
+    limit,
+    markup,
+    remove_duplicates,
+    rename_keys,
+    sort,
+    split_out,
+)
+
+# --- end n8ndata ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.shape import shape_issues
@@ -58,6 +75,19 @@ SPECS: dict[str, Spec] = {
         # --- errorflows ---
         error_nodes,
         # --- end errorflows ---
+        # --- n8ndata ---
+        split_out,
+        aggregate,
+        filter_node,
+        limit,
+        sort,
+        remove_duplicates,
+        item_lists,
+        date_time,
+        crypto,
+        markup,
+        rename_keys,
+        # --- end n8ndata ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

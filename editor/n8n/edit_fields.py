@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Spec, json_text
+from editor.n8n.data_input import field_list
 from editor.n8n.expressions import literal, single
 from editor.templating import is_template
 
@@ -27,17 +28,24 @@ def _set(node: N8nNode, cx: Converter) -> Converted:
             path = name.split(".") if dotted else [name]
             _place(tree, path, _json_piece(cx, node, value, kind))
         body = _json_object(tree)
-    if _keeps_input(node):
+    keep, names = _kept_input(node)
+    if keep != "none":
         ref = cx.input_ref(node)
         if ref is None:
             notes.append("n8n also kept the input's fields; there is no input to keep here.")
-        elif single(body) is not None:
-            body = "{{ dict(" + ref[0] + ", **(" + str(single(body)) + ")) }}"
         else:
-            body = (
-                "{% set fields %}" + body + "{% endset %}"
-                "{{ dict(" + ref[0] + ", **(fields | fromjson)) | tojson }}"
-            )
+            base = ref[0]
+            if keep in ("selected", "except"):
+                test = "selectattr" if keep == "selected" else "rejectattr"
+                listed = "[" + ", ".join(json.dumps(n) for n in names) + "]"
+                base = f"dict({ref[0]} | items | {test}('0', 'in', {listed}))"
+            if single(body) is not None:
+                body = "{{ dict(" + base + ", **(" + str(single(body)) + ")) }}"
+            else:
+                body = (
+                    "{% set fields %}" + body + "{% endset %}"
+                    "{{ dict(" + base + ", **(fields | fromjson)) | tojson }}"
+                )
             if dotted and any("." in name for name, _, _ in _set_fields(node)):
                 notes.append(
                     "Dotted names replace the input's whole top-level field, not just the nested key."
@@ -68,13 +76,20 @@ def _set_fields(node: N8nNode) -> list[tuple[str, str, Any]]:
     ]
 
 
-def _keeps_input(node: N8nNode) -> bool:
+def _kept_input(node: N8nNode) -> tuple[str, list[str]]:
+    """Which input fields n8n keeps beside the set ones: all, none, only the named ones
+    (selected) or all but them (except), and those names."""
     p = node.params
     if node.version < 3:
-        return not p.get("keepOnlySet", False)
-    if node.version >= 3.3:
-        return bool(p.get("includeOtherFields", False))
-    return (p.get("include") or "all") != "none"
+        return ("none" if p.get("keepOnlySet", False) else "all"), []
+    if node.version >= 3.3 and not p.get("includeOtherFields", False):
+        return "none", []
+    mode = str(p.get("include") or "all")
+    if mode == "selected":
+        return mode, field_list(p.get("includeFields", ""))
+    if mode == "except":
+        return mode, field_list(p.get("excludeFields", ""))
+    return ("none", []) if mode == "none" else ("all", [])
 
 
 def _place(tree: dict[str, Any], path: list[str], piece: str) -> None:
@@ -92,11 +107,27 @@ def _json_piece(cx: Converter, node: N8nNode, raw: Any, kind: str) -> str:
         value = cx.expression(raw[1:], node)
         expression = single(value)
         if expression is not None:
-            return "{{ (" + expression + ") | tojson }}"
+            return "{{ " + _typed_expression(expression, kind) + " | tojson }}"
         if is_template(value):
             return "{% filter tojson %}" + value + "{% endfilter %}"
         raw = value
     return literal(json.dumps(_typed(raw, kind), ensure_ascii=False), in_template=True)
+
+
+def _typed_expression(expression: str, kind: str) -> str:
+    """An expression's value converted to the field's type as n8n does: numeric text to a
+    number, 'true'/'false' to a boolean, JSON text to an array or object (text that does not
+    convert stops the step, as n8n stops without 'Ignore Type Conversion Errors')."""
+    value = "(" + expression + ")"
+    if kind == "number":
+        return f"(({value} | trim | fromjson) if {value} is string else {value})"
+    if kind == "boolean":
+        return f"(({value} | trim | lower == 'true') if {value} is string else {value})"
+    if kind in ("array", "object"):
+        return f"(({value} | fromjson) if {value} is string else {value})"
+    if kind == "string":
+        return f"({value} if {value} is string or {value} is none else ({value} | tojson))"
+    return value
 
 
 def _typed(value: Any, kind: str) -> Any:

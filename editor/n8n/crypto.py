@@ -1,0 +1,67 @@
+"""n8n's Crypto node as a WorkFuse crypto step: hash, HMAC (its secret becomes a credential
+slot), and UUID or random generation; signing has no WorkFuse form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512"}
+
+
+def _crypto(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    action = p.get("action", "hash")
+    field = str(p.get("dataPropertyName") or "data")
+    notes = [
+        f"n8n added the result to the item as '{field}'; WorkFuse outputs {{result}} alone, so "
+        "later nodes read the item's other fields from the node before."
+    ]
+    config: dict[str, Any]
+    if action == "sign":
+        raise Refusal(
+            "signs with a private key, which WorkFuse's crypto step does not do. Sign in a Code "
+            "node or an HTTP call to a signing service."
+        )
+    if action == "generate":
+        kind = p.get("encodingType", "uuid")
+        if kind == "uuid":
+            config = {"operation": "uuid"}
+        elif kind in ("hex", "base64"):
+            length = p.get("stringLength", 32)
+            if not isinstance(length, int):
+                raise Refusal("sets the length of the random text with an expression.")
+            # n8n makes `length` characters; WorkFuse makes bytes, so hex needs half as many.
+            size = max(1, (length + 1) // 2 if kind == "hex" else (length * 3 + 3) // 4)
+            config = {"operation": "random", "encoding": kind, "length": size}
+            notes.append(
+                f"n8n's random text was exactly {length} characters; WorkFuse's may be one or two longer."
+            )
+        else:
+            raise Refusal(f"generates '{kind}' text, which WorkFuse does not make.")
+        return Converted("utility.crypto", config, notes=notes)
+    if p.get("binaryData"):
+        raise Refusal("hashes binary data, which WorkFuse items do not carry.")
+    algorithm = ALGORITHMS.get(str(p.get("type", "MD5")))
+    if algorithm is None:
+        raise Refusal(
+            f"uses {p.get('type')}, which WorkFuse does not have (MD5, SHA1, SHA256, SHA512)."
+        )
+    config = {
+        "operation": action,
+        "algorithm": algorithm,
+        "value": cx.value(p.get("value", ""), node),
+        "encoding": "base64" if p.get("encoding") == "base64" else "hex",
+    }
+    if action == "hmac":
+        notes.append(
+            "The HMAC secret was not imported: choose a credential holding it (an API key or "
+            "webhook secret)."
+        )
+    elif action != "hash":
+        raise Refusal(f"runs '{action}', which WorkFuse's crypto step does not have.")
+    return Converted("utility.crypto", config, notes=notes)
+
+
+SPECS: dict[str, Spec] = {f"{BASE}crypto": Spec(_crypto, "result")}

@@ -1,0 +1,98 @@
+"""n8n's XML, HTML and Markdown nodes: XML and HTML extraction as WorkFuse parse steps; HTML
+templates and Markdown conversion have no WorkFuse form and are refused with what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+
+def _field(node: N8nNode, cx: Converter, name: Any) -> str:
+    """`{{ <the item>.<name> }}`: a field of the item this node receives."""
+    text = str(name or "data")
+    if text.startswith("="):
+        return str(cx.value(text, node))
+    return str(cx.expression("{{ $json[" + _quoted(text) + "] }}", node))
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _xml(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    if p.get("mode", "xmlToJson") == "jsonToxml":
+        raise Refusal(
+            "builds XML from the item; WorkFuse writes XML in its own layout (attributes as "
+            "'@name'), not xml2js's. Build the XML in a template (Edit Fields) instead."
+        )
+    options = p.get("options") or {}
+    notes = [
+        "WorkFuse reads XML as xmltodict does (attributes as '@name', text beside children as "
+        "'#text', numbers kept as text); n8n's xml2js merged attributes into the element."
+    ]
+    if options.get("explicitRoot") is False:
+        notes.append("n8n left out the root element; WorkFuse keeps it.")
+    if options.get("explicitArray"):
+        notes.append("n8n put every child in a list; WorkFuse makes a list only of repeats.")
+    config = {"format": "xml", "value": _field(node, cx, p.get("dataPropertyName"))}
+    return Converted("utility.parse", config, notes=notes)
+
+
+def _html(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    operation = p.get("operation", "generateHtmlTemplate")
+    if operation != "extractHtmlContent":
+        raise Refusal(
+            f"runs '{operation}'; WorkFuse only extracts from HTML. Write the HTML in an Edit "
+            "Fields value (a template) instead, and export again."
+        )
+    if p.get("sourceData", "json") != "json":
+        raise Refusal("reads HTML from binary data, which WorkFuse items do not carry.")
+    selectors = []
+    notes: list[str] = []
+    for value in (p.get("extractionValues") or {}).get("values") or []:
+        returned = value.get("returnValue", "text")
+        selector: dict[str, Any] = {
+            "name": str(value.get("key") or ""),
+            "css": str(value.get("cssSelector") or ""),
+            "multiple": bool(value.get("returnArray")),
+        }
+        if returned == "attribute":
+            selector["attribute"] = str(value.get("attribute") or "")
+        elif returned == "html":
+            selector["attribute"] = "html"
+        elif returned == "value":
+            selector["attribute"] = "value"
+            notes.append("A form field's value is read from its value attribute.")
+        selectors.append(selector)
+    if not selectors:
+        raise Refusal("extracts nothing; add a value to extract in n8n and export again.")
+    if node.version >= 1.2 and any(s.get("attribute") is None for s in selectors):
+        notes.append(
+            "Text is the elements' text with whitespace collapsed; n8n laid it out as plain text "
+            "(line breaks between blocks, links followed by their address)."
+        )
+    config = {
+        "format": "html",
+        "value": _field(node, cx, p.get("dataPropertyName")),
+        "selectors": selectors,
+    }
+    return Converted("utility.parse", config, notes=notes)
+
+
+def _markdown(node: N8nNode, cx: Converter) -> Converted:
+    direction = node.params.get("mode", "htmlToMarkdown")
+    wanted = "HTML to Markdown" if direction == "htmlToMarkdown" else "Markdown to HTML"
+    raise Refusal(
+        f"converts {wanted}, which WorkFuse has no step for. Convert in a Code node or an HTTP "
+        "call to a conversion service, or leave the text as it is, then export again."
+    )
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}xml": Spec(_xml, "result"),
+    f"{BASE}html": Spec(_html, "result"),
+    f"{BASE}markdown": Spec(_markdown, "result"),
+}
