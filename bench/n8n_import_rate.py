@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -76,7 +76,6 @@ def measure(paths: list[Path]) -> dict[str, Any]:
             continue
         if not n8n.looks_like_n8n(data):
             continue
-        nodes = [n for n in data["nodes"] if isinstance(n, dict) and n.get("type") != STICKY]
         totals["workflows"] += 1
         refused_at: dict[int, str] = {}
         try:
@@ -127,7 +126,7 @@ def measure(paths: list[Path]) -> dict[str, Any]:
 
 
 def pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %" if whole else "–"
+    return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
 def markdown(result: dict[str, Any]) -> str:

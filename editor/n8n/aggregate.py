@@ -126,11 +126,10 @@ def summarize(node: N8nNode, cx: Converter, params: dict[str, Any]) -> Converted
                 "entry per group. Choose 'Each Split in a Separate Item' in n8n."
             )
         config["group_by"] = [lookup_path(g, dotted) for g in groups]
-        notes.append(
-            "n8n made one item per group; WorkFuse outputs them as a list, {groups: [...]}."
-        )
         if node.version < 2:
             notes.append("Summarize 1 turned the group values into text; WorkFuse keeps them.")
+        # One n8n item per group: the groups are this node's items.
+        return Converted("utility.aggregate", config, notes=notes, spec={"items": "groups"})
     return Converted("utility.aggregate", config, notes=notes)
 
 

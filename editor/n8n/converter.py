@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from editor.graph import GraphIssue
@@ -40,6 +40,10 @@ class Converted:
     # fallback shares a case's output).
     outputs: list[list[str]] = field(default_factory=lambda: [["main"]])
     notes: list[str] = field(default_factory=list)
+    # What this node's settings make of its output where they differ from its Spec (a
+    # Summarize with group fields emits several items; a Crypto writing into a named field
+    # keeps the item's other fields): Spec fields (`data`, `items`, `aliases`) for this node.
+    spec: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -284,12 +288,19 @@ class Converter:
         source, index = parents[0]
         return self.output_ref(source, index, set())
 
+    def spec_of(self, name: str) -> Spec:
+        """The node's Spec, with what its converted settings say of its output."""
+        node = self.nodes[name]
+        converted = self.converted.get(name)
+        spec = self.specs[node.type]
+        return replace(spec, **converted.spec) if converted and converted.spec else spec
+
     def output_ref(self, name: str, index: int | None, seen: set[str]) -> Reference | None:
         node = self.nodes.get(name)
         if node is None or name in seen:
             return None
         seen.add(name)
-        spec = self.specs[node.type]
+        spec = self.spec_of(name)
         if spec.loop_handle is not None:
             if index is None or spec.loop_handle(node, index) == "each":
                 return "item", {}

@@ -35,7 +35,7 @@ def _items_of(cx: Converter, name: str, index: int, seen: set[str]) -> str:
     if source is None or name in seen:
         return "[]"
     seen.add(name)
-    spec = cx.specs[source.type]
+    spec = cx.spec_of(name)
     if spec.loop_handle is not None and spec.loop_handle(source, index) != "each":
         return f"nodes.{source.id}.results"
     if spec.items is not None and spec.loop_handle is None:
