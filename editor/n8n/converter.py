@@ -63,6 +63,12 @@ class Spec:
     # -> "result", Filter -> "items"); None when it emits one item (its `data` is that item's
     # json). The converter runs the per-item nodes after a many-item node in a loop.
     items: str | None = None
+    # --- n8nai ---
+    # For node types whose output shape depends on the node's settings (an agent with an
+    # output parser answers in `json`, GitHub's getIssues emits many items where create emits
+    # one): this node's own Spec. Read a node's spec with `Converter.spec_of`.
+    per_node: Callable[[N8nNode, Converter], Spec] | None = None
+    # --- end n8nai ---
 
 
 class Converter:
@@ -284,12 +290,20 @@ class Converter:
         source, index = parents[0]
         return self.output_ref(source, index, set())
 
+    # --- n8nai ---
+    def spec_of(self, node: N8nNode) -> Spec:
+        """`node`'s Spec, as its settings shape it (`Spec.per_node`)."""
+        spec = self.specs[node.type]
+        return spec.per_node(node, self) if spec.per_node else spec
+
+    # --- end n8nai ---
+
     def output_ref(self, name: str, index: int | None, seen: set[str]) -> Reference | None:
         node = self.nodes.get(name)
         if node is None or name in seen:
             return None
         seen.add(name)
-        spec = self.specs[node.type]
+        spec = self.spec_of(node)  # n8nai
         if spec.loop_handle is not None:
             if index is None or spec.loop_handle(node, index) == "each":
                 return "item", {}
