@@ -159,7 +159,10 @@ def _sheets_trigger(node: N8nNode, cx: Converter) -> Converted:
     event = p.get("event") or "rowAdded"
     if event != "rowAdded":
         raise Refusal(f"starts on '{event}'; WorkFuse's poll starts on new rows only (rowAdded).")
-    notes = [SHEETS_CREDENTIAL]
+    notes = [
+        SHEETS_CREDENTIAL,
+        "n8n started one run with all the new rows; WorkFuse starts one run per new row.",
+    ]
     config: dict[str, Any] = {
         "source": "google_sheets",
         "spreadsheet_id": spreadsheet(cx, node),
