@@ -1053,7 +1053,7 @@ def test_agent_takes_its_model_from_the_attached_chat_model():
     assert validate_graph(graph) == []
     assert [n["label"] for n in graph["nodes"]] == ["Webhook", "AI Agent", "Post summary"]
     agent = by_label(graph, "AI Agent")
-    assert agent["type"] == "action.ai"
+    assert agent["type"] == "action.agent"
     assert agent["config"] == {
         "provider": "openai",
         "model": "gpt-4o",
@@ -1061,6 +1061,8 @@ def test_agent_takes_its_model_from_the_attached_chat_model():
         "max_tokens": 300,
         "prompt": "Summarise this text in two sentences:\n{{ trigger.body.text }}",
         "system_prompt": "You are a concise editor.",
+        "tools": [],
+        "max_iterations": 10,
     }
     # n8n's agent answers in `output`; WorkFuse's AI node in `response`.
     post = by_label(graph, "Post summary")
@@ -1088,6 +1090,7 @@ def test_openai_message_node_becomes_an_ai_node():
     )
     graph = convert(data)
     assert by_label(graph, "Classify")["config"] == {
+        "provider": "openai",
         "model": "gpt-4o-mini",
         "json_output": True,
         "prompt": "Classify: {{ trigger.text }}",
@@ -1100,11 +1103,14 @@ def test_openai_message_node_becomes_an_ai_node():
 
 
 def test_unsupported_nodes_are_refused_one_issue_each_with_name_and_type():
-    messages = refusal_messages(copy.deepcopy(WITH_SLACK))
+    data = copy.deepcopy(WITH_SLACK)
+    for node, kind in zip(data["nodes"][1:], ("hubspot", "mailchimp"), strict=True):
+        node["type"] = f"n8n-nodes-base.{kind}"
+    messages = refusal_messages(data)
     assert messages == [
-        "n8n node 'Slack' (n8n-nodes-base.slack) has no WorkFuse equivalent yet; remove or "
+        "n8n node 'Slack' (n8n-nodes-base.hubspot) has no WorkFuse equivalent yet; remove or "
         "replace it in n8n (an HTTP Request node can often stand in), then export again.",
-        "n8n node 'Log to sheet' (n8n-nodes-base.googleSheets) has no WorkFuse equivalent yet; "
+        "n8n node 'Log to sheet' (n8n-nodes-base.mailchimp) has no WorkFuse equivalent yet; "
         "remove or replace it in n8n (an HTTP Request node can often stand in), then export "
         "again.",
     ]
@@ -1387,7 +1393,10 @@ def test_api_import_of_n8n_json_creates_the_workflow(alice_api, alice):
 
 @pytest.mark.django_db
 def test_api_import_refuses_unsupported_n8n_nodes_by_name(alice_api):
-    response = alice_api.post("/api/workflows/import", copy.deepcopy(WITH_SLACK))
+    data = copy.deepcopy(WITH_SLACK)
+    for node, kind in zip(data["nodes"][1:], ("hubspot", "mailchimp"), strict=True):
+        node["type"] = f"n8n-nodes-base.{kind}"
+    response = alice_api.post("/api/workflows/import", data)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_import"

@@ -44,6 +44,11 @@ from editor.n8n import (
 )
 
 # --- end n8ndata ---
+# --- n8nai ---
+# isort: split
+from editor.n8n import ai_refused, apps_data, apps_email, apps_google, apps_messaging
+
+# --- end n8nai ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.shape import shape_issues
@@ -88,11 +93,18 @@ SPECS: dict[str, Spec] = {
         markup,
         rename_keys,
         # --- end n8ndata ---
+        # --- n8nai ---
+        ai_refused,
+        apps_messaging,
+        apps_email,
+        apps_google,
+        apps_data,
+        # --- end n8nai ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
 # n8n sub-nodes configure the node they are attached to instead of running themselves.
-SUB_NODES = frozenset(ai.CHAT_MODELS)
+SUB_NODES = ai.ALL_SUB_NODES  # n8nai: models, memory, output parsers and tools
 
 
 def looks_like_n8n(data: object) -> bool:

@@ -1,107 +1,364 @@
-"""n8n's OpenAI, AI Agent and LLM Chain nodes (with their chat models) as WorkFuse AI actions."""
+"""n8n's AI nodes: the AI Agent (`action.agent` with its model, memory, output parser and tools),
+the Basic LLM Chain, the Information Extractor and the OpenAI nodes (`action.ai`).
+
+Their sub-nodes are read by editor/n8n/ai_parts.py and ai_tools.py through the `ai_*`
+connections; the n8n types that only refuse (vector stores and the like) are in ai_refused.py.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n import ai_parts, ai_tools
+from editor.n8n.ai_parts import (
+    CHAT_MODELS,
+    MEMORIES,
+    PARSERS,
+    chat_model,
+    described,
+    output_parser,
+    output_schema,
+    resource,
+    schema_from_example,
+)
+from editor.n8n.converter import (
+    BASE,
+    LANGCHAIN,
+    Converted,
+    Converter,
+    N8nNode,
+    Refusal,
+    Spec,
+    json_text,
+)
+from editor.nodes.action_ai import checked_schema
 
-# Chat models are n8n sub-nodes: they configure the agent or chain they are attached to.
-CHAT_MODELS = {
-    f"{LANGCHAIN}lmChatOpenAi": ("openai", "model"),
-    f"{LANGCHAIN}lmChatAnthropic": ("anthropic", "model"),
-    f"{LANGCHAIN}lmChatGoogleGemini": ("gemini", "modelName"),
-}
+AGENT, CHAIN = f"{LANGCHAIN}agent", f"{LANGCHAIN}chainLlm"
+TOOLS_SYSTEM = "You are a helpful assistant"  # n8n's Tools Agent default system message
+EXTRACTOR_SYSTEM = (
+    "You are an expert extraction algorithm.\nOnly extract relevant information from the "
+    "text.\nIf you do not know the value of an attribute asked to extract, you may omit the "
+    "attribute's value."
+)
+TEXT_AGENTS = ("conversationalAgent", "reActAgent", "openAiFunctionsAgent")
 
 
-def _ai(node: N8nNode, cx: Converter) -> Converted:
-    kind = node.type.removeprefix(LANGCHAIN)
-    p = node.params
-    options = p.get("options") or {}
-    config: dict[str, Any] = {}
-    if kind == "openAi":
-        if (p.get("resource") or "text") != "text":
-            raise Refusal(
-                f"works on {p.get('resource')}; WorkFuse AI nodes write text. Only the "
-                "'Message a model' operation can be imported."
-            )
-        messages = (p.get("messages") or p.get("responses") or {}).get("values") or []
-        system = [m.get("content", "") for m in messages if m.get("role") == "system"]
-        prompt = [m.get("content", "") for m in messages if m.get("role") != "system"]
-        config["model"] = _resource(p.get("modelId") or p.get("model"))
-        if p.get("jsonOutput"):
-            config["json_output"] = True
-    elif kind == "agent":
-        system = [options.get("systemMessage", "")]
-        prompt = [_prompt(p)]
-    else:
-        messages = (p.get("messages") or {}).get("messageValues") or []
-        system = [
-            m.get("message", "")
-            for m in messages
-            if (m.get("type") or "SystemMessagePromptTemplate") == "SystemMessagePromptTemplate"
-        ]
-        prompt = [_prompt(p)]
-    config.update(_chat_model(node, cx, options))
-    notes = [
-        "The n8n AI credential is not carried over; the server's key for the provider is used "
-        "unless you choose a credential."
-    ]
-    if config.get("provider", "openai") != "openai" and not config.get("model"):
-        raise Refusal(
-            "uses a chat model whose model name is not in the export; choose the model in "
-            "n8n and export again."
+def _text(p: dict[str, Any], key: str, version: float, legacy_below: float) -> str:
+    """What an agent or chain asks: where n8n has `promptType`, "auto" reads the chat
+    trigger's `chatInput`; older versions read a parameter whose default changed."""
+    if version < legacy_below:
+        default = {1.0: "={{ $json.input }}", 1.1: "={{ $json.chat_input }}"}.get(
+            version, "={{ $json.chatInput }}"
         )
-    text = "\n\n".join(str(cx.value(x, node)) for x in prompt if x)
-    if not text:
-        raise Refusal("has no prompt; write one in n8n and export again.")
-    config["prompt"] = text
-    system_text = "\n\n".join(str(cx.value(x, node)) for x in system if x)
-    if system_text:
-        config["system_prompt"] = system_text
-    config = {k: v for k, v in config.items() if v not in (None, "")}
-    return Converted("action.ai", config, notes=notes)
-
-
-def _prompt(p: dict[str, Any]) -> str:
-    """Agents and chains read the chat input unless told otherwise ("define")."""
-    if p.get("promptType") == "define" or ("promptType" not in p and p.get("text")):
+        if version == 1.2 and key == "prompt":  # Basic LLM Chain 1.2 still read chat_input
+            default = "={{ $json.chat_input }}"
+        return str(p.get(key, default))
+    kind = p.get("promptType") or "auto"
+    if kind == "define":
         return str(p.get("text") or "")
-    if "promptType" not in p and p.get("prompt"):
-        return str(p["prompt"])
+    if kind == "guardrails":
+        return "={{ $json.guardrailsInput }}"
     return "={{ $json.chatInput }}"
 
 
-def _chat_model(node: N8nNode, cx: Converter, options: dict[str, Any]) -> dict[str, Any]:
-    model = cx.models.get(node.name)
-    config: dict[str, Any] = {}
-    if model is not None:
-        provider, key = CHAT_MODELS[model.type]
-        config["provider"] = provider
-        config["model"] = _resource(model.params.get(key)).removeprefix("models/") or None
-        options = {**options, **(model.params.get("options") or {})}
-    temperature = options.get("temperature")
-    if isinstance(temperature, int | float) and 0 <= temperature <= 2:
-        config["temperature"] = temperature
-    tokens = (
-        options.get("maxTokens")
-        or options.get("maxTokensToSample")
-        or options.get("maxOutputTokens")
+# --- AI Agent ------------------------------------------------------------------------------
+
+
+def _agent(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    notes: list[str] = []
+    if node.version >= 2:
+        kind = "toolsAgent"
+    else:
+        kind = p.get("agent") or ("conversationalAgent" if node.version <= 1.5 else "toolsAgent")
+    if kind not in ("toolsAgent", *TEXT_AGENTS):
+        raise Refusal(
+            f"is a {kind}; WorkFuse's agent calls tools in a loop (n8n's Tools Agent). Switch "
+            "the n8n agent to the Tools Agent and export again."
+        )
+    if kind != "toolsAgent":
+        notes.append(
+            f"n8n's {kind} chose tools by parsing text; WorkFuse's agent uses the model's "
+            "native tool calls."
+        )
+    options = p.get("options") or {}
+    config: dict[str, Any] = chat_model(node, cx, notes)
+    config["prompt"] = _translated(cx, node, _text(p, "text", node.version, 1.3), "prompt")
+    system = options.get("systemMessage", TOOLS_SYSTEM if kind == "toolsAgent" else "")
+    if kind == "reActAgent":
+        system = options.get("prefix", "")
+    if kind == "conversationalAgent" and "systemMessage" not in options:
+        notes.append(
+            "n8n's conversational agent sent LangChain's default system message; WorkFuse "
+            "sends none."
+        )
+    if system:
+        config["system_prompt"] = str(cx.value(system, node))
+    config["tools"] = ai_tools.tools(node, cx, notes)
+    memory = ai_parts.memory(node, cx, notes)
+    if memory:
+        config["memory"] = memory
+    parser = output_parser(node, cx)
+    if parser is not None:
+        config["output_schema"] = output_schema(parser, cx, notes)
+    iterations = options.get("maxIterations", 10)
+    if isinstance(iterations, int):
+        config["max_iterations"] = min(max(iterations, 1), 50)
+        if config["max_iterations"] != iterations:
+            notes.append(f"n8n allowed {iterations} iterations; WorkFuse allows 1 to 50.")
+    if options.get("returnIntermediateSteps"):
+        notes.append(
+            "n8n returned the intermediate steps; WorkFuse's output lists each tool call in "
+            "tool_calls."
+        )
+    return Converted("action.agent", config, notes=notes)
+
+
+def _translated(cx: Converter, node: N8nNode, text: str, what: str) -> str:
+    value = str(cx.value(text, node) if text else "")
+    if not value.strip():
+        raise Refusal(f"has no {what}; write one in n8n and export again.")
+    return value
+
+
+def _agent_spec(node: N8nNode, cx: Converter) -> Spec:
+    """An agent with an output parser answers in `json` (n8n: the parsed `output`)."""
+    spec = SPECS[AGENT]
+    if output_parser(node, cx) is not None:
+        return dataclasses.replace(spec, aliases=(("output", "json"),), per_node=None)
+    return dataclasses.replace(spec, per_node=None)
+
+
+# --- Basic LLM Chain -----------------------------------------------------------------------
+
+
+def _chain(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    notes: list[str] = []
+    config: dict[str, Any] = chat_model(node, cx, notes)
+    prompt = _translated(
+        cx, node, _text(p, "prompt" if node.version <= 1.3 else "text", node.version, 1.4), "prompt"
     )
-    if isinstance(tokens, int) and tokens > 0:
-        config["max_tokens"] = tokens
-    return config
+    system, before = [], []
+    for message in (p.get("messages") or {}).get("messageValues") or []:
+        kind = message.get("type") or "SystemMessagePromptTemplate"
+        if (message.get("messageType") or "text") != "text":
+            raise Refusal(
+                "sends an image in its messages; WorkFuse's AI node sends text. Remove it in n8n "
+                "and export again."
+            )
+        text = str(cx.value(message.get("message", ""), node))
+        if kind == "SystemMessagePromptTemplate":
+            system.append(text)
+        elif kind == "HumanMessagePromptTemplate":
+            before.append(text)
+        else:
+            raise Refusal(
+                "puts an AI message before the prompt (an example answer); WorkFuse's AI node "
+                "sends a system prompt and one user message."
+            )
+    if before:
+        notes.append("n8n sent its user messages before the prompt; here they open the prompt.")
+    config["prompt"] = "\n\n".join([*before, prompt])
+    if system:
+        config["system_prompt"] = "\n\n".join(system)
+    parser = output_parser(node, cx)
+    if parser is not None:
+        config["json_output"] = True
+        config["json_schema"] = output_schema(parser, cx, notes)
+    if attached_tools := ai_parts.attached(cx, node, ai_parts.TOOL):
+        raise Refusal(f"has the tool {described(attached_tools[0])}; chains take no tools.")
+    return Converted("action.ai", config, notes=notes)
 
 
-def _resource(value: Any) -> str:
-    """n8n resource locators ({"__rl": true, "value": ...}) or plain strings."""
-    if isinstance(value, dict):
-        value = value.get("value")
-    return str(value or "").removeprefix("=")
+def _chain_spec(node: N8nNode, cx: Converter) -> Spec:
+    """With an output parser n8n's chain answers `{output: ...}` (version 1 parsers: the
+    object itself); WorkFuse's in `json`."""
+    spec = dataclasses.replace(SPECS[CHAIN], per_node=None)
+    parser = output_parser(node, cx)
+    if parser is None:
+        return spec
+    if parser.version == 1 and parser.type == f"{LANGCHAIN}outputParserStructured":
+        return dataclasses.replace(spec, data="json", aliases=())
+    return dataclasses.replace(spec, aliases=(("output", "json"),))
+
+
+# --- Information Extractor -----------------------------------------------------------------
+
+
+def _extractor(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    notes = [
+        "n8n asked a model to repair an answer that did not parse; WorkFuse reports it as an error."
+    ]
+    config: dict[str, Any] = chat_model(node, cx, notes)
+    config["prompt"] = _translated(cx, node, str(p.get("text") or ""), "text")
+    options = p.get("options") or {}
+    config["system_prompt"] = str(
+        cx.value(options.get("systemPromptTemplate", EXTRACTOR_SYSTEM), node)
+    )
+    kind = p.get("schemaType") or "fromAttributes"
+    if kind == "fromAttributes":
+        rows = (p.get("attributes") or {}).get("attributes") or []
+        if not rows:
+            raise Refusal("has no attributes to extract; add one in n8n and export again.")
+        types = {
+            "string": {"type": "string"},
+            "number": {"type": "number"},
+            "boolean": {"type": "boolean"},
+            "date": {"type": "string", "format": "date"},
+        }
+        properties: dict[str, Any] = {}
+        for row in rows:
+            field = dict(types.get(row.get("type") or "string", {}))
+            if row.get("description"):
+                field["description"] = str(row["description"])
+            properties[str(row.get("name") or "")] = field
+        required = [str(r.get("name")) for r in rows if r.get("required")]
+        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+    elif kind == "fromJson":
+        example = json_text(p.get("jsonSchemaExample") or "{}")
+        if not isinstance(example, dict):
+            raise Refusal("has an example that is not a JSON object; fix it in n8n.")
+        schema = schema_from_example(example, required=node.version >= 1.2)
+    else:
+        schema = json_text(p.get("inputSchema") or "{}")
+        if not isinstance(schema, dict):
+            raise Refusal("has a JSON Schema that is not a JSON object; fix it in n8n.")
+        schema.pop("$schema", None)
+    try:
+        checked_schema(schema)
+    except ValueError as exc:
+        raise Refusal(f"has a schema WorkFuse cannot use ({exc}); fix it in n8n.") from None
+    config.update(json_output=True, json_schema=schema)
+    return Converted("action.ai", config, notes=notes)
+
+
+# --- OpenAI nodes --------------------------------------------------------------------------
+
+
+def _openai(node: N8nNode, cx: Converter) -> Converted:
+    """@n8n/n8n-nodes-langchain.openAi 1.x: Text -> Message a Model."""
+    p = node.params
+    resource_name = p.get("resource") or "text"
+    operation = p.get("operation") or ("message" if resource_name == "text" else "")
+    if resource_name != "text" or operation != "message":
+        what = f"{resource_name} / {operation}" if operation else resource_name
+        raise Refusal(
+            f"does '{what}'; WorkFuse's AI node writes text: only "
+            "Text > Message a Model imports (images, audio, files and assistants do not)."
+        )
+    if node.version >= 2:
+        raise Refusal(
+            "is version 2, which answers in the Responses API's shape (output[0].content[0]"
+            ".text); WorkFuse imports versions 1.x. Use a Basic LLM Chain in n8n instead."
+        )
+    notes = [ai_parts.AI_CREDENTIAL_NOTE.format(provider="OpenAI")]
+    messages = (p.get("messages") or {}).get("values") or []
+    system = [m.get("content", "") for m in messages if m.get("role") == "system"]
+    others = [m for m in messages if m.get("role") != "system"]
+    if any(m.get("role") == "assistant" for m in others):
+        raise Refusal(
+            "puts an assistant message in the conversation (an example answer); WorkFuse's AI "
+            "node sends a system prompt and one user message."
+        )
+    config: dict[str, Any] = {
+        "provider": "openai",
+        "model": resource(p.get("modelId")) or "gpt-4o-mini",
+        "prompt": "\n\n".join(str(cx.value(m.get("content", ""), node)) for m in others),
+    }
+    if not config["prompt"].strip():
+        raise Refusal("has no user message; write one in n8n and export again.")
+    if system:
+        config["system_prompt"] = "\n\n".join(str(cx.value(s, node)) for s in system)
+    if p.get("jsonOutput"):
+        config["json_output"] = True
+    if p.get("simplify") is False:
+        notes.append("n8n output OpenAI's whole answer; WorkFuse outputs the simplified one.")
+    options = p.get("options") or {}
+    if isinstance(options.get("temperature"), int | float):
+        config["temperature"] = min(max(options["temperature"], 0), 2)
+    if isinstance(options.get("maxTokens"), int) and options["maxTokens"] > 0:
+        config["max_tokens"] = options["maxTokens"]
+    tools = ai_tools.tools(node, cx, notes)
+    if tools:
+        config["tools"] = tools
+        config.pop("json_output", None)
+        return Converted("action.agent", config, notes=notes)
+    return Converted("action.ai", config, notes=notes)
+
+
+def _openai_spec(node: N8nNode, cx: Converter) -> Spec:
+    spec = dataclasses.replace(SPECS[f"{LANGCHAIN}openAi"], per_node=None)
+    if node.params.get("jsonOutput"):
+        return dataclasses.replace(spec, aliases=(("message.content", "json"),))
+    return spec
+
+
+def _openai_base(node: N8nNode, cx: Converter) -> Converted:
+    """n8n-nodes-base.openAi (the older OpenAI node): Chat > Complete."""
+    p = node.params
+    resource_name = p.get("resource") or "text"
+    if resource_name != "chat":
+        raise Refusal(
+            f"uses OpenAI's {resource_name} API ({p.get('operation') or 'complete'}); WorkFuse's "
+            "AI node chats: only Chat > Complete imports."
+        )
+    model = p.get("chatModel") if node.version > 1 else p.get("model")
+    messages = (p.get("prompt") or {}).get("messages") or []
+    system = [m.get("content", "") for m in messages if m.get("role") == "system"]
+    others = [m for m in messages if m.get("role") != "system"]
+    if any(m.get("role") == "assistant" for m in others):
+        raise Refusal("puts an assistant message in the conversation; WorkFuse sends one prompt.")
+    config: dict[str, Any] = {
+        "provider": "openai",
+        "model": resource(model) or "gpt-3.5-turbo",
+        "prompt": "\n\n".join(str(cx.value(m.get("content", ""), node)) for m in others),
+    }
+    if not config["prompt"].strip():
+        raise Refusal("has no user message; write one in n8n and export again.")
+    if system:
+        config["system_prompt"] = "\n\n".join(str(cx.value(s, node)) for s in system)
+    options = p.get("options") or {}
+    if isinstance(options.get("temperature"), int | float):
+        config["temperature"] = min(max(options["temperature"], 0), 2)
+    if isinstance(options.get("maxTokens"), int) and options["maxTokens"] > 0:
+        config["max_tokens"] = options["maxTokens"]
+    notes = [ai_parts.AI_CREDENTIAL_NOTE.format(provider="OpenAI")]
+    if p.get("simplifyOutput") is False:
+        notes.append("n8n output OpenAI's whole answer; WorkFuse outputs the simplified one.")
+    return Converted("action.ai", config, notes=notes)
 
 
 SPECS: dict[str, Spec] = {
-    f"{LANGCHAIN}openAi": Spec(_ai, "", (("message.content", "response"),)),
-    f"{LANGCHAIN}agent": Spec(_ai, "", (("output", "response"),)),
-    f"{LANGCHAIN}chainLlm": Spec(_ai, "", (("text", "response"),)),
+    AGENT: Spec(_agent, "", (("output", "response"),), per_node=_agent_spec),
+    CHAIN: Spec(_chain, "", (("text", "response"),), per_node=_chain_spec),
+    f"{LANGCHAIN}informationExtractor": Spec(_extractor, "", (("output", "json"),)),
+    f"{LANGCHAIN}openAi": Spec(
+        _openai, "", (("message.content", "response"),), per_node=_openai_spec
+    ),
+    f"{BASE}openAi": Spec(_openai_base, "", (("message.content", "response"),)),
 }
+
+# n8n sub-nodes configure the node they are attached to instead of running themselves.
+SUB_NODES = frozenset({*CHAT_MODELS, *MEMORIES, *PARSERS})
+
+
+class SubNodeTypes(frozenset[str]):
+    """The sub-node types: the known ones, and every n8n tool (any app node can be a tool,
+    as `<app>Tool`), which the agent it is attached to converts or refuses by name."""
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        short = name.removeprefix(LANGCHAIN)
+        chat_model = name.startswith(LANGCHAIN) and (
+            short.startswith("lm") or short == "modelSelector"
+        )
+        return super().__contains__(name) or chat_model or ai_tools.is_tool(name)
+
+
+ALL_SUB_NODES = SubNodeTypes(SUB_NODES)

@@ -67,6 +67,12 @@ class Spec:
     # -> "result", Filter -> "items"); None when it emits one item (its `data` is that item's
     # json). The converter runs the per-item nodes after a many-item node in a loop.
     items: str | None = None
+    # --- n8nai ---
+    # For node types whose output shape depends on the node's settings (an agent with an
+    # output parser answers in `json`, GitHub's getIssues emits many items where create emits
+    # one): this node's own Spec. Read a node's spec with `Converter.spec_of`.
+    per_node: Callable[[N8nNode, Converter], Spec] | None = None
+    # --- end n8nai ---
 
 
 class Converter:
@@ -289,10 +295,13 @@ class Converter:
         return self.output_ref(source, index, set())
 
     def spec_of(self, name: str) -> Spec:
-        """The node's Spec, with what its converted settings say of its output."""
+        """The node's Spec as its settings shape it: its type's `per_node` (an agent with an
+        output parser answers in `json`), then what its conversion said (`Converted.spec`)."""
         node = self.nodes[name]
-        converted = self.converted.get(name)
         spec = self.specs[node.type]
+        if spec.per_node is not None:
+            spec = spec.per_node(node, self)
+        converted = self.converted.get(name)
         return replace(spec, **converted.spec) if converted and converted.spec else spec
 
     def output_ref(self, name: str, index: int | None, seen: set[str]) -> Reference | None:

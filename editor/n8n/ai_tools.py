@@ -1,0 +1,338 @@
+"""n8n's agent tools (sub-nodes on an agent's `ai_tool` input) as WorkFuse agent tools (DESIGN
+§12): HTTP Request tool -> http, Code and Think tools -> code, Call n8n Workflow tool ->
+workflow, MCP Client tool -> mcp. WorkFuse tools are taken literally, never rendered, so a tool
+whose settings read the run's data (`{{ ... }}`) is refused, as are tools WorkFuse has no
+faithful form for (each named in the agent's refusal).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
+from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+THINK_DESCRIPTION = (
+    "Use the tool to think about something. It will not obtain new information or change the "
+    "database, but just append the thought to the log. Use it when complex reasoning or some "
+    "cache memory is needed."
+)
+# Tools with no faithful WorkFuse form, and what to use instead.
+REFUSED = {
+    f"{LANGCHAIN}toolCalculator": "evaluates math with LangChain's calculator",
+    f"{LANGCHAIN}toolWikipedia": "searches Wikipedia through LangChain",
+    f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
+    f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
+    f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
+    f"{LANGCHAIN}toolVectorStore": "answers from a vector store",
+    f"{LANGCHAIN}agentTool": "is another AI agent",
+}
+REFUSED_HINT = (
+    "WorkFuse agents use HTTP, code, workflow and MCP tools: replace it in n8n with an HTTP "
+    "Request or Code tool that does the same, and export again."
+)
+TYPES = {"string": "string", "number": "number", "boolean": "boolean"}
+
+
+def tools(node: N8nNode, cx: Converter, notes: list[str]) -> list[dict[str, Any]]:
+    """The WorkFuse tools for the tools attached to `node`; raises Refusal naming a tool that
+    has no WorkFuse form."""
+    out: list[dict[str, Any]] = []
+    for tool in attached(cx, node, TOOL):
+        if tool.type in cx.specs:
+            continue  # a node of its own (a vector store as a tool): refused by its Spec
+        converted = _tool(tool, cx, notes)
+        if any(t["name"] == converted["name"] for t in out):
+            raise Refusal(f"has two tools named '{converted['name']}'; rename one in n8n.")
+        out.append(converted)
+    return out
+
+
+def is_tool(n8n_type: str) -> bool:
+    """n8n tool sub-nodes, including any app node used as a tool (`<app>Tool`)."""
+    if n8n_type.startswith(BASE):
+        return n8n_type.endswith("Tool")
+    name = n8n_type.removeprefix(LANGCHAIN)
+    if not n8n_type.startswith(LANGCHAIN) or name == "toolExecutor":  # a root node
+        return False
+    return name.startswith("tool") or name.endswith("Tool")
+
+
+def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    kind = tool.type.removeprefix(LANGCHAIN)
+    if tool.type in REFUSED:
+        raise Refusal(f"its tool {described(tool)} {REFUSED[tool.type]}; {REFUSED_HINT}")
+    if tool.type.startswith(BASE):
+        app = tool.type.removeprefix(BASE).removesuffix("Tool")
+        raise Refusal(
+            f"its tool {described(tool)} is the n8n {app} node used as a tool; WorkFuse agents "
+            "reach apps through a workflow tool: import a workflow that starts with 'When "
+            "called by a workflow' and runs that app node, and give the agent a workflow tool."
+        )
+    if kind == "toolHttpRequest":
+        return _http(tool, notes)
+    if kind == "toolCode":
+        return _code(tool)
+    if kind == "toolThink":
+        return {
+            "type": "code",
+            "name": "thinking_tool" if tool.version == 1 else tool_name(tool.name),
+            "description": str(tool.params.get("description") or THINK_DESCRIPTION),
+            "code": "return input.input;",
+            "input_schema": _string_input(),
+        }
+    if kind == "toolWorkflow":
+        return _workflow(tool, cx)
+    if kind == "mcpClientTool":
+        return _mcp(tool, notes)
+    raise Refusal(f"its tool {described(tool)} has no WorkFuse equivalent; {REFUSED_HINT}")
+
+
+def tool_name(name: str) -> str:
+    """n8n names a tool after its node: characters other than letters, digits, _ and -
+    become _."""
+    return (re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "tool")[:64]
+
+
+def _string_input() -> dict[str, Any]:
+    """The arguments of n8n's plain (one string) tools."""
+    return {"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"]}
+
+
+def _literal(tool: N8nNode, what: str, value: Any) -> str:
+    text = str(value if value is not None else "")
+    if text.startswith("="):
+        if "{{" in text:
+            raise Refusal(
+                f"its tool {described(tool)} builds its {what} from the run's data ({text[1:]}); "
+                "WorkFuse tools are fixed settings filled only by the model's arguments. Write it "
+                "without expressions (use {placeholders} for what the model fills) and export again."
+            )
+        text = text[1:]
+    return text
+
+
+# --- HTTP Request tool ---------------------------------------------------------------------
+
+
+def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
+    p = tool.params
+    method = str(p.get("method") or "GET").upper()
+    url = _literal(tool, "URL", p.get("url"))
+    defined = {
+        str(d.get("name") or "").strip("{}"): d
+        for d in (p.get("placeholderDefinitions") or {}).get("values") or []
+        if isinstance(d, dict)
+    }
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+
+    def argument(name: str, needed: bool) -> None:
+        definition = defined.get(name) or {}
+        schema: dict[str, Any] = {"type": TYPES.get(str(definition.get("type")), "string")}
+        if definition.get("type") == "json":
+            schema = {}
+        if definition.get("description"):
+            schema["description"] = str(definition["description"])
+        properties[name] = schema
+        if needed and name not in required:
+            required.append(name)
+
+    for name in PLACEHOLDER.findall(url):
+        argument(name, True)
+    fixed_query: dict[str, str] = {}
+    in_query = _pairs(tool, "Query", argument, fixed_query)
+    headers: dict[str, str] = {}
+    if _pairs(tool, "Headers", argument, headers):
+        raise Refusal(
+            f"its tool {described(tool)} lets the model set request headers; WorkFuse tools "
+            "send fixed headers. Fix them in n8n and export again."
+        )
+    in_body = _pairs(tool, "Body", argument, {})
+    sends_query = method in ("GET", "DELETE")
+    if (in_body and sends_query) or (in_query and not sends_query):
+        raise Refusal(
+            f"its tool {described(tool)} sends the model's arguments in the "
+            f"{'body' if in_body else 'query'} of a {method} request; WorkFuse sends them as "
+            "the query of GET and DELETE and the JSON body of other methods."
+        )
+    if fixed_query:
+        url += ("&" if "?" in url else "?") + urlencode(fixed_query)
+    config: dict[str, Any] = {
+        "type": "http",
+        "name": tool_name(tool.name),
+        "description": str(p.get("toolDescription") or ""),
+        "method": method,
+        "url": url,
+    }
+    if headers:
+        config["headers"] = headers
+    extra = set(properties) - set(PLACEHOLDER.findall(url))
+    if extra or any(properties[n] != {"type": "string"} for n in properties):
+        config["body_schema"] = {"type": "object", "properties": properties, "required": required}
+    if (p.get("authentication") or "none") != "none":
+        kind = p.get("genericAuthType") or p.get("nodeCredentialType") or "its"
+        notes.append(
+            f"Credentials are not imported: choose a credential for the tool '{config['name']}' "
+            f"(n8n used a {kind} credential)."
+        )
+    if p.get("optimizeResponse"):
+        notes.append(
+            f"n8n trimmed the tool '{config['name']}''s responses for the model; WorkFuse gives "
+            "it the whole response (cut to the agent's result size)."
+        )
+    return config
+
+
+def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bool:
+    """Reads the tool's query, headers or body: arguments the model gives are declared with
+    `argument`, fixed values go into `fixed`. True when the model gives some."""
+    p = tool.params
+    if not p.get(f"send{what}"):
+        return False
+    how = p.get(f"specify{what}") or "keypair"
+    if how != "keypair":
+        raise Refusal(
+            f"its tool {described(tool)} gives its {what.lower()} "
+            + ("as JSON" if how == "json" else "entirely to the model")
+            + "; WorkFuse's HTTP tool takes named arguments. Use 'Using Fields Below' in n8n "
+            "and export again."
+        )
+    by_model = False
+    for row in (p.get(f"parameters{what}") or {}).get("values") or []:
+        name = str(row.get("name") or "")
+        provider = row.get("valueProvider") or "modelRequired"
+        if not name:
+            continue
+        if provider in ("modelRequired", "modelOptional"):
+            argument(name, provider == "modelRequired")
+            by_model = True
+            continue
+        value = _literal(tool, f"{what.lower()} '{name}'", row.get("value"))
+        placeholders = PLACEHOLDER.findall(value)
+        if placeholders or (what == "Body"):
+            raise Refusal(
+                f"its tool {described(tool)} sends the fixed {what.lower()} value '{name}'"
+                + (" with {placeholders}" if placeholders else "")
+                + "; WorkFuse's HTTP tool sends only the model's arguments there."
+            )
+        fixed[name] = value
+    return by_model
+
+
+# --- Code, workflow and MCP tools --------------------------------------------------------
+
+
+def _code(tool: N8nNode) -> dict[str, Any]:
+    p = tool.params
+    if (p.get("language") or "javaScript") != "javaScript":
+        raise Refusal(
+            f"its tool {described(tool)} runs {p.get('language')}; WorkFuse code tools run "
+            "JavaScript. Rewrite it in JavaScript in n8n and export again."
+        )
+    name = str(p.get("name") or "") if tool.version <= 1.1 else ""
+    code = str(p.get("jsCode") or "return query.toUpperCase()")
+    config: dict[str, Any] = {
+        "type": "code",
+        "name": tool_name(name or tool.name),
+        "description": str(p.get("description") or ""),
+    }
+    if p.get("specifyInputSchema"):
+        # The arguments arrive as an object; n8n's code reads them as `query`.
+        config["code"] = "const query = input;\n" + code
+        if (p.get("schemaType") or "fromJson") == "fromJson":
+            example = json_text(p.get("jsonSchemaExample") or "{}")
+            if not isinstance(example, dict):
+                raise Refusal(
+                    f"its tool {described(tool)} has an example that is not a JSON object."
+                )
+            config["input_schema"] = schema_from_example(example, required=tool.version >= 1.3)
+        else:
+            schema = json_text(p.get("inputSchema") or "{}")
+            if not isinstance(schema, dict):
+                raise Refusal(f"its tool {described(tool)} has a schema that is not a JSON object.")
+            schema.pop("$schema", None)
+            config["input_schema"] = schema
+    else:
+        # A plain n8n tool takes one string, `input`, which its code reads as `query`.
+        config["code"] = "const query = input.input;\n" + code
+        config["input_schema"] = _string_input()
+    return config
+
+
+def workflow_ids(cx: Converter) -> dict[str, int]:
+    """n8n workflow ids -> WorkFuse ids of the workflows imported with this one (when a set of
+    exports is imported together, the importer records them on the converter)."""
+    ids = getattr(cx, "workflow_ids", None)
+    return ids if isinstance(ids, dict) else {}
+
+
+def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
+    p = tool.params
+    if (p.get("source") or "database") != "database":
+        raise Refusal(
+            f"its tool {described(tool)} carries the workflow it runs inside its settings; "
+            "WorkFuse calls saved workflows: import that workflow and choose it."
+        )
+    wanted = resource(p.get("workflowId"))
+    called = workflow_ids(cx).get(wanted)
+    if called is None and "$workflow.id" in wanted:
+        raise Refusal(
+            f"its tool {described(tool)} calls this same workflow; WorkFuse's workflow tool "
+            "calls another workflow that starts with 'When called by a workflow'. Move the "
+            "called part into its own workflow in n8n, import both together, and try again."
+        )
+    if called is None:
+        label = (p.get("workflowId") or {}) if isinstance(p.get("workflowId"), dict) else {}
+        name = label.get("cachedResultName")
+        raise Refusal(
+            f"its tool {described(tool)} calls the n8n workflow {wanted or '(none)'}"
+            + (f" ('{name}')" if name else "")
+            + ", which is not imported with it; import both exports together (the caller and "
+            "the workflow it calls) so the tool can call it."
+        )
+    name = str(p.get("name") or "") if tool.version <= 2.1 else ""
+    return {
+        "type": "workflow",
+        "name": tool_name(name or tool.name),
+        "description": str(p.get("description") or ""),
+        "workflow": called,
+    }
+
+
+def _mcp(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
+    p = tool.params
+    if tool.version < 1.1:
+        url, transport = p.get("sseEndpoint"), "sse"
+    else:
+        default = "sse" if tool.version < 1.2 else "httpStreamable"
+        url, transport = p.get("endpointUrl"), p.get("serverTransport") or default
+    if transport != "httpStreamable":
+        raise Refusal(
+            f"its tool {described(tool)} connects to its MCP server over SSE; WorkFuse speaks "
+            "MCP's streamable HTTP. Switch the n8n tool to HTTP Streamable (the server's /mcp "
+            "address) and export again."
+        )
+    config: dict[str, Any] = {
+        "type": "mcp",
+        "name": tool_name(tool.name),
+        "url": _literal(tool, "server URL", url),
+    }
+    include = p.get("include") or "all"
+    if include == "selected":
+        config["allow"] = [str(t) for t in p.get("includeTools") or []]
+    elif include == "except":
+        raise Refusal(
+            f"its tool {described(tool)} offers every MCP tool except some; WorkFuse lists the "
+            "tools it allows. Choose 'Selected' tools in n8n and export again."
+        )
+    auth = p.get("authentication") or "none"
+    if auth != "none":
+        notes.append(
+            f"Credentials are not imported: choose a bearer credential for the MCP server "
+            f"'{config['name']}' (n8n used {auth}; WorkFuse sends 'Authorization: Bearer')."
+        )
+    return config

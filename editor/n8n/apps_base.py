@@ -1,0 +1,57 @@
+"""What the n8n app-node families share: which resource and operation a node does (n8n leaves
+defaults out of its exports), refusing the operations WorkFuse's `app.<service>` node lacks, and
+the credential each one leaves to choose (credentials are never imported)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from editor.n8n.converter import Converter, N8nNode, Refusal
+
+URL_ID = re.compile(r"/d/([A-Za-z0-9_-]+)")
+
+
+def operation(node: N8nNode, resource: str, defaults: dict[str, str]) -> tuple[str, str]:
+    """(resource, operation), n8n's defaults filled in: `defaults` gives each resource's
+    default operation ("" where WorkFuse imports none of the resource's operations)."""
+    p = node.params
+    chosen = str(p.get("resource") or resource)
+    return chosen, str(p.get("operation") or defaults.get(chosen, ""))
+
+
+def unsupported(service: str, resource: str, op: str, supported: str) -> Refusal:
+    what = f"{resource} / {op}" if resource and op else op or f"{resource} (its default operation)"
+    return Refusal(
+        f"does '{what}', which WorkFuse's {service} node does not ({supported}). Replace it in "
+        "n8n (an HTTP Request node can call the API) and export again."
+    )
+
+
+def credential_note(service: str, kind: str) -> str:
+    """The note that makes the import report show a credential slot."""
+    return f"Credentials are not imported: choose a {service} credential ({kind}) before running."
+
+
+def locator(value: Any) -> str:
+    """A resource locator's value ({"__rl": true, "mode": ..., "value": ...}) or a string."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    return str(value if value is not None else "")
+
+
+def text(cx: Converter, node: N8nNode, value: Any) -> Any:
+    """A parameter as a config value: expressions become templates, numbers stay numbers."""
+    if isinstance(value, dict) and value.get("__rl"):
+        value = value.get("value")
+    return cx.value(value if value is not None else "", node)
+
+
+def listed(cx: Converter, node: N8nNode, value: Any) -> list[str]:
+    """n8n's comma-separated recipients/labels as a list (an expression stays whole)."""
+    converted = text(cx, node, value)
+    if not isinstance(converted, str):
+        return [str(converted)]
+    if "{{" in converted or "{%" in converted:
+        return [converted]
+    return [part.strip() for part in converted.split(",") if part.strip()]

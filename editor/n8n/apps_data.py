@@ -1,0 +1,435 @@
+"""n8n's Airtable, Notion, Postgres, AWS S3 and GitHub nodes as WorkFuse's `app.airtable`,
+`app.notion`, `app.postgres`, `app.s3` and `app.github`, for the operations both sides have; the
+others are refused by name. Operations that emit one n8n item per record say where the records
+lie in WorkFuse's output (their Spec's `items`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any
+
+from editor.n8n.apps_base import credential_note, listed, locator, operation, text, unsupported
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+AIRTABLE_ID = re.compile(r"\b((?:app|tbl|viw)[A-Za-z0-9]{10,})\b")
+GITHUB_URL = re.compile(r"github\.com/([^/\s]+)(?:/([^/\s#?]+))?")
+NOTION_TYPES: dict[str, Callable[[Any], Any]] = {
+    "rich_text": lambda v: {"rich_text": [{"text": {"content": v}}]},
+    "number": lambda v: {"number": v},
+    "select": lambda v: {"select": {"name": v}},
+    "status": lambda v: {"status": {"name": v}},
+    "checkbox": lambda v: {"checkbox": v},
+    "url": lambda v: {"url": v},
+    "email": lambda v: {"email": v},
+    "phone_number": lambda v: {"phone_number": v},
+}
+NOTION_VALUES = {
+    "rich_text": "textContent",
+    "number": "numberValue",
+    "select": "selectValue",
+    "status": "statusValue",
+    "checkbox": "checkboxValue",
+    "url": "urlValue",
+    "email": "emailValue",
+    "phone_number": "phoneValue",
+}
+
+
+def _per_node(
+    key: str, many: Callable[[N8nNode], str | None]
+) -> Callable[[N8nNode, Converter], Spec]:
+    """A Spec whose `items` depends on the node's operation (`many` gives the path or None)."""
+
+    def spec(node: N8nNode, cx: Converter) -> Spec:
+        return dataclasses.replace(SPECS[key], per_node=None, items=many(node))
+
+    return spec
+
+
+# --- Airtable ------------------------------------------------------------------------------
+
+
+def _airtable_id(cx: Converter, node: N8nNode, value: Any, what: str) -> Any:
+    found = text(cx, node, value)
+    if isinstance(found, str) and "airtable.com" in found:
+        ids = AIRTABLE_ID.findall(found)
+        wanted = {"base": "app", "table": "tbl"}[what]
+        found = next((i for i in ids if i.startswith(wanted)), found)
+    if not found:
+        raise Refusal(f"has no {what}; choose one in n8n and export again.")
+    return found
+
+
+def _airtable(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    notes = [credential_note("Airtable", "a personal access token")]
+    if node.version < 2:
+        op = p.get("operation") or "read"
+        if op != "list":
+            raise unsupported("Airtable", "", op, "version 1 imports its list operation")
+        base, table = p.get("application"), p.get("table")
+        extra = p.get("additionalOptions") or {}
+        config: dict[str, Any] = {"operation": "list_records"}
+        if extra.get("filterByFormula"):
+            config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
+        if extra.get("view"):
+            config["view"] = text(cx, node, extra["view"])
+        all_records = p.get("returnAll", True)
+    else:
+        resource, op = operation(node, "record", {"record": "get"})
+        if resource != "record" or op not in ("create", "search", "update"):
+            raise unsupported("Airtable", resource, op, "it creates, searches and updates records")
+        base, table = p.get("base"), p.get("table")
+        options = p.get("options") or {}
+        if op == "search":
+            config = {"operation": "list_records"}
+            if p.get("filterByFormula"):
+                config["filter_by_formula"] = text(cx, node, p["filterByFormula"])
+            if locator(options.get("view")):
+                config["view"] = text(cx, node, options["view"])
+            all_records = p.get("returnAll", True)
+        else:
+            fields = _airtable_fields(node, cx, notes)
+            if op == "create":
+                config = {"operation": "create_records", "records": [fields]}
+            else:
+                matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
+                if matching != ["id"] or "id" not in fields:
+                    raise Refusal(
+                        f"updates the records whose {', '.join(matching)} match; WorkFuse "
+                        "updates records by id. Match on id in n8n and export again."
+                    )
+                record_id = fields.pop("id")
+                config = {
+                    "operation": "update_records",
+                    "records": [{"id": record_id, "fields": fields}],
+                }
+            if options.get("typecast"):
+                config["typecast"] = True
+            all_records = False
+    config["base_id"] = _airtable_id(cx, node, base, "base")
+    config["table"] = _airtable_id(cx, node, table, "table")
+    if config["operation"] == "list_records":
+        limit = p.get("limit", 100)
+        config["max_records"] = 1000 if all_records else min(max(int(limit), 1), 1000)
+        if all_records:
+            notes.append("n8n read every record; WorkFuse reads at most 1000.")
+        notes.append(
+            "Records come as Airtable gives them ({id, createdTime, fields}); n8n put the "
+            "fields beside the id."
+        )
+    return Converted("app.airtable", config, notes=notes)
+
+
+def _airtable_fields(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    columns = node.params.get("columns") or {}
+    if (columns.get("mappingMode") or "defineBelow") != "defineBelow":
+        raise Refusal(
+            "maps the input's fields to columns automatically; WorkFuse needs the columns "
+            "named. Map them one by one in n8n and export again."
+        )
+    fields = {str(k): text(cx, node, v) for k, v in (columns.get("value") or {}).items()}
+    if not fields:
+        raise Refusal("sets no fields; map them in n8n and export again.")
+    return fields
+
+
+def _airtable_many(node: N8nNode) -> str | None:
+    op = node.params.get("operation") or ("read" if node.version < 2 else "get")
+    return "records" if op in ("search", "list") else None
+
+
+# --- Notion --------------------------------------------------------------------------------
+
+
+def _notion(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "page", {"databasePage": "create"})
+    if resource != "databasePage" or op not in ("create", "getAll"):
+        raise unsupported("Notion", resource, op, "it creates database pages and queries databases")
+    notes = [credential_note("Notion", "an integration token; share the database with it")]
+    database = text(cx, node, p.get("databaseId"))
+    if not database:
+        raise Refusal("has no database; choose one in n8n and export again.")
+    if op == "getAll":
+        kind = p.get("filterType") or "none"
+        if kind == "manual":
+            raise Refusal(
+                "filters with n8n's condition builder; WorkFuse takes Notion's filter JSON. "
+                "Choose 'JSON' filters in n8n and export again."
+            )
+        config: dict[str, Any] = {"operation": "query_database", "database_id": database}
+        if kind == "json" and p.get("filterJson"):
+            config["filter"] = text(cx, node, p["filterJson"])
+        config["page_size"] = (
+            100 if p.get("returnAll") else min(max(int(p.get("limit", 50)), 1), 100)
+        )
+        if p.get("returnAll"):
+            notes.append(
+                "n8n read every page; WorkFuse reads the first 100 (next_cursor for more)."
+            )
+        if p.get("simple", True):
+            notes.append(
+                "n8n simplified each page to its property values; WorkFuse gives Notion's "
+                "pages as they are."
+            )
+        return Converted("app.notion", config, notes=notes)
+    config = {"operation": "create_page", "parent_type": "database", "parent_id": database}
+    if p.get("title"):
+        config["title"] = text(cx, node, p["title"])
+    properties: dict[str, Any] = {}
+    for row in (p.get("propertiesUi") or {}).get("propertyValues") or []:
+        name, _, kind = str(row.get("key") or "").rpartition("|")
+        if kind == "title":
+            config["title"] = text(cx, node, row.get("title", ""))
+            config["title_property"] = name
+            continue
+        if kind == "multi_select":
+            values = row.get("multiSelectValue") or []
+            names = values if isinstance(values, list) else listed(cx, node, values)
+            properties[name] = {"multi_select": [{"name": text(cx, node, v)} for v in names]}
+            continue
+        if kind == "date":
+            properties[name] = {"date": {"start": text(cx, node, row.get("date", ""))}}
+            continue
+        if kind not in NOTION_TYPES or row.get("richText"):
+            raise Refusal(
+                f"sets the {kind or 'unknown'} property '{name}' in a way WorkFuse cannot "
+                "write; WorkFuse writes title, text, number, select, multi-select, status, "
+                "date, checkbox, URL, email and phone properties."
+            )
+        properties[name] = NOTION_TYPES[kind](text(cx, node, row.get(NOTION_VALUES[kind], "")))
+    if properties:
+        config["properties"] = properties
+    if (p.get("blockUi") or {}).get("blockValues"):
+        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+    if p.get("simple", True):
+        notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+    return Converted("app.notion", config, notes=notes)
+
+
+def _notion_many(node: N8nNode) -> str | None:
+    return "results" if node.params.get("operation") == "getAll" else None
+
+
+# --- Postgres ------------------------------------------------------------------------------
+
+
+def _postgres(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    op = p.get("operation") or "insert"
+    if op != "executeQuery":
+        raise unsupported("PostgreSQL", "", op, "it runs the SQL query you write")
+    notes = [credential_note("PostgreSQL", "a connection")]
+    sql = str(p.get("query") or "")
+    if sql.startswith("=") and "{{" in sql:
+        raise Refusal(
+            "builds its SQL with expressions; WorkFuse keeps values out of the SQL text. Use "
+            "query parameters ($1, $2 with 'Query Parameters') in n8n and export again."
+        )
+    sql = sql.removeprefix("=")
+    if node.version < 2:
+        if (p.get("additionalFields") or {}).get("queryParams"):
+            raise Refusal("takes query parameters from item fields; use version 2 in n8n.")
+        replacements: list[str] = []
+    else:
+        replacements = _replacements((p.get("options") or {}).get("queryReplacement") or "")
+    # n8n's $1, $2 become named parameters; a literal % must be doubled for psycopg.
+    config: dict[str, Any] = {"operation": "query", "sql": ""}
+    parameters: dict[str, Any] = {}
+
+    def named(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index < 1 or index > len(replacements):
+            raise Refusal(f"uses ${index} but gives {len(replacements)} query parameters.")
+        parameters[f"p{index}"] = text(cx, node, replacements[index - 1])
+        return f"%(p{index})s"
+
+    config["sql"] = re.sub(r"\$(\d+)", named, sql.replace("%", "%%"))
+    if not config["sql"].strip():
+        raise Refusal("has no query; write one in n8n and export again.")
+    if parameters:
+        config["parameters"] = parameters
+    notes.append("n8n emitted one item per row (or {success: true}); WorkFuse lists them in rows.")
+    return Converted("app.postgres", config, notes=notes)
+
+
+def _replacements(value: Any) -> list[str]:
+    """n8n's "Query Parameters": values separated by commas outside `{{ }}`."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    raw = str(value)
+    expression = raw.startswith("=")
+    body = raw.removeprefix("=")
+    if expression and re.fullmatch(r"\s*\{\{\s*\[.*\]\s*\}\}\s*", body, re.S):
+        raise Refusal(
+            "gives its query parameters as one array expression; list them separated by "
+            "commas in n8n and export again."
+        )
+    parts, depth, current = [], 0, ""
+    index = 0
+    while index < len(body):
+        if body.startswith("{{", index):
+            depth, current, index = depth + 1, current + "{{", index + 2
+            continue
+        if body.startswith("}}", index):
+            depth, current, index = max(depth - 1, 0), current + "}}", index + 2
+            continue
+        if body[index] == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += body[index]
+        index += 1
+    parts.append(current)
+    prefix = "=" if expression else ""
+    return [prefix + part.strip() for part in parts if part.strip()]
+
+
+# --- S3 ------------------------------------------------------------------------------------
+
+
+def _s3(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "file", {"file": "download"})
+    if resource != "file" or op not in ("upload", "download", "getAll"):
+        raise unsupported("S3", resource, op, "it uploads, downloads and lists files")
+    notes = [credential_note("S3", "an access key")]
+    config: dict[str, Any] = {"bucket": text(cx, node, p.get("bucketName", ""))}
+    if op == "upload":
+        if p.get("binaryData", True):
+            raise Refusal(
+                "uploads n8n binary data; WorkFuse's S3 node stores text or base64 content. "
+                "Turn off 'Binary File' and give the content in n8n, or set content after "
+                "importing."
+            )
+        folder = str((p.get("additionalFields") or {}).get("parentFolderKey") or "")
+        name = text(cx, node, p.get("fileName", ""))
+        config.update(
+            operation="put_object",
+            key=(folder.rstrip("/") + "/" if folder else "") + str(name),
+            content=text(cx, node, p.get("fileContent", "")),
+        )
+    elif op == "download":
+        config.update(operation="get_object", key=text(cx, node, p.get("fileKey", "")))
+        notes.append(
+            "n8n put the file in binary data; WorkFuse gives its content as text (or base64) in "
+            "content."
+        )
+    else:
+        config.update(operation="list_objects")
+        prefix = (p.get("options") or {}).get("folderKey")
+        if prefix:
+            config["prefix"] = text(cx, node, prefix)
+        config["max_keys"] = (
+            1000 if p.get("returnAll") else min(max(int(p.get("limit", 100)), 1), 1000)
+        )
+        if p.get("returnAll"):
+            notes.append("n8n listed every file; WorkFuse lists at most 1000 per run.")
+    return Converted("app.s3", config, notes=notes)
+
+
+def _s3_many(node: N8nNode) -> str | None:
+    return "objects" if node.params.get("operation") == "getAll" else None
+
+
+# --- GitHub --------------------------------------------------------------------------------
+
+
+def _github_names(cx: Converter, node: N8nNode) -> tuple[Any, Any]:
+    owner, repo = node.params.get("owner"), node.params.get("repository")
+    owner_text, repo_text = text(cx, node, owner), text(cx, node, repo)
+    for value in (owner_text, repo_text):
+        match = GITHUB_URL.search(value) if isinstance(value, str) else None
+        if match:
+            if value is owner_text:
+                owner_text = match.group(1)
+            else:
+                owner_text, repo_text = match.group(1), match.group(2) or repo_text
+    if not owner_text or not repo_text:
+        raise Refusal("has no owner or repository; choose them in n8n and export again.")
+    return owner_text, repo_text
+
+
+def _github(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(
+        node, "issue", {"issue": "create", "file": "create", "repository": "getIssues"}
+    )
+    if (resource, op) not in (
+        ("issue", "create"),
+        ("issue", "createComment"),
+        ("file", "get"),
+        ("repository", "getIssues"),
+    ):
+        raise unsupported(
+            "GitHub", resource, op, "it creates issues and comments, lists issues and reads files"
+        )
+    owner, repo = _github_names(cx, node)
+    config: dict[str, Any] = {"owner": owner, "repo": repo}
+    notes = [credential_note("GitHub", "an access token")]
+    if (resource, op) == ("issue", "create"):
+        labels = [r.get("label") for r in _rows(p.get("labels"), "label")]
+        assignees = [r.get("assignee") for r in _rows(p.get("assignees"), "assignee")]
+        config.update(operation="create_issue", title=text(cx, node, p.get("title", "")))
+        if p.get("body"):
+            config["body"] = text(cx, node, p["body"])
+        if any(labels):
+            config["labels"] = [text(cx, node, label) for label in labels if label]
+        if any(assignees):
+            config["assignees"] = [text(cx, node, a) for a in assignees if a]
+    elif op == "createComment":
+        config.update(
+            operation="comment",
+            issue_number=text(cx, node, p.get("issueNumber", 0)),
+            body=text(cx, node, p.get("body", "")),
+        )
+    elif op == "get":
+        config.update(operation="get_file", path=text(cx, node, p.get("filePath", "")))
+        reference = (p.get("additionalParameters") or {}).get("reference")
+        if reference:
+            config["ref"] = text(cx, node, reference)
+        if p.get("asBinaryProperty", True):
+            notes.append(
+                "n8n put the file in binary data; WorkFuse gives its text (or base64) in content."
+            )
+    else:
+        filters = p.get("getRepositoryIssuesFilters") or {}
+        config.update(operation="list_issues", state=filters.get("state") or "open")
+        if filters.get("labels"):
+            config["labels"] = listed(cx, node, filters["labels"])
+        if filters.get("since"):
+            config["since"] = text(cx, node, filters["since"])
+        config["per_page"] = (
+            100 if p.get("returnAll") else min(max(int(p.get("limit", 50)), 1), 100)
+        )
+        dropped = sorted(set(filters) - {"state", "labels", "since"})
+        if p.get("returnAll"):
+            notes.append("n8n read every issue; WorkFuse reads the newest 100.")
+        if dropped:
+            notes.append(f"n8n's issue filters {', '.join(dropped)} are not carried over.")
+    return Converted("app.github", config, notes=notes)
+
+
+def _rows(value: Any, key: str) -> list[dict[str, Any]]:
+    """n8n's label/assignee collections: {"label": "bug"} or a list of them."""
+    if isinstance(value, dict):
+        value = [value]
+    return [v for v in value or [] if isinstance(v, dict) and v.get(key)]
+
+
+def _github_many(node: N8nNode) -> str | None:
+    _, op = operation(node, "issue", {"repository": "getIssues"})
+    return "issues" if op == "getIssues" else None
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}airtable": Spec(_airtable, "", per_node=_per_node(f"{BASE}airtable", _airtable_many)),
+    f"{BASE}notion": Spec(_notion, "", per_node=_per_node(f"{BASE}notion", _notion_many)),
+    f"{BASE}postgres": Spec(_postgres, "", items="rows"),
+    f"{BASE}awsS3": Spec(_s3, "", per_node=_per_node(f"{BASE}awsS3", _s3_many)),
+    f"{BASE}s3": Spec(_s3, "", per_node=_per_node(f"{BASE}s3", _s3_many)),
+    f"{BASE}github": Spec(_github, "", per_node=_per_node(f"{BASE}github", _github_many)),
+}

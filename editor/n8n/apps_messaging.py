@@ -1,0 +1,269 @@
+"""n8n's Slack, Discord, Telegram (and its trigger) and Twilio nodes as WorkFuse's `app.slack`,
+`app.discord`, `app.telegram` and `app.twilio` (integrations/<service>/node.py), for the
+operations both sides have; the others are refused by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n.apps_base import credential_note, operation, text, unsupported
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
+
+SLACK_OPS = "it posts and updates messages and uploads text files"
+TELEGRAM_UPDATES = [
+    "update_id",
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "message_reaction",
+]
+
+
+# --- Slack ---------------------------------------------------------------------------------
+
+
+def _slack(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "message", {"message": "post"})
+    if resource != "message" or op not in ("post", "update"):
+        raise unsupported("Slack", resource, op, SLACK_OPS)
+    notes = [credential_note("Slack", "a bot token")]
+    message_type = p.get("messageType") or "text"
+    if message_type == "attachment" or (node.version < 2 and p.get("attachments")):
+        raise Refusal(
+            "sends legacy Slack attachments; WorkFuse's Slack node sends text and Block Kit "
+            "blocks. Rewrite the message as blocks in n8n and export again."
+        )
+    config: dict[str, Any] = {
+        "operation": "post_message" if op == "post" else "update_message",
+        "text": text(cx, node, p.get("text", "")),
+    }
+    if node.version < 2:
+        config["channel"] = text(cx, node, p.get("channel" if op == "post" else "channelId", ""))
+        if p.get("jsonParameters") and p.get("blocksJson"):
+            config["blocks"] = _json_value(cx, node, p["blocksJson"])
+        elif (p.get("blocksUi") or {}).get("blocksValues"):
+            raise Refusal("builds Slack blocks field by field; write them as JSON in n8n.")
+    else:
+        target = "user" if op == "post" and p.get("select") == "user" else "channelId"
+        config["channel"] = _channel(cx, node, p.get(target), target)
+        if message_type == "block":
+            config["blocks"] = _json_value(cx, node, p.get("blocksUi", ""))
+    options = p.get("otherOptions") or {}
+    thread = options.get("thread_ts")
+    if isinstance(thread, dict):  # v2: {replyValues: {thread_ts, reply_broadcast}}
+        thread = (thread.get("replyValues") or {}).get("thread_ts")
+    if thread and op == "post":
+        config["thread_ts"] = text(cx, node, thread)
+    if op == "update":
+        config["ts"] = text(cx, node, p.get("ts", ""))
+    # n8n's link to the workflow is n8n's own advert; Slack reads mrkdwn by default.
+    ignored = {
+        "thread_ts",
+        "includeLinkToWorkflow",
+        *(["mrkdwn"] if options.get("mrkdwn", True) else []),
+    }
+    dropped = sorted(k for k in options if k not in ignored)
+    if dropped:
+        notes.append(f"n8n's Slack options {', '.join(dropped)} are not carried over.")
+    return Converted("app.slack", config, notes=notes)
+
+
+def _channel(cx: Converter, node: N8nNode, value: Any, what: str) -> Any:
+    """Slack's channel (or user, for a direct message) resource locator."""
+    mode = value.get("mode") if isinstance(value, dict) else None
+    channel = text(cx, node, value)
+    if mode == "name" and isinstance(channel, str) and not channel.startswith(("#", "{")):
+        channel = "#" + channel
+    if mode == "username":
+        raise Refusal(
+            "messages a user chosen by username; WorkFuse's Slack node takes the user's ID "
+            "(U0123…). Choose the user by ID in n8n and export again."
+        )
+    if not channel:
+        raise Refusal(f"has no {'user' if what == 'user' else 'channel'}; choose one in n8n.")
+    return channel
+
+
+def _json_value(cx: Converter, node: N8nNode, value: Any) -> Any:
+    """A JSON parameter: parsed when it is plain JSON, a template when it is an expression."""
+    if isinstance(value, str) and not value.startswith("="):
+        parsed = json_text(value)
+        if parsed is None and value.strip():
+            raise Refusal("has JSON that does not parse; fix it in n8n and export again.")
+        if isinstance(parsed, dict) and "blocks" in parsed:  # Block Kit Builder's {blocks: [...]}
+            return parsed["blocks"]
+        return parsed
+    template = text(cx, node, value)
+    if isinstance(template, str) and '"blocks"' in template and "{%" not in template:
+        # Block Kit Builder's {"blocks": [...]} written with expressions: the list inside.
+        return (
+            "{% set message %}" + template + "{% endset %}"
+            "{{ (message | fromjson)['blocks'] | tojson }}"
+        )
+    return template
+
+
+# --- Discord -------------------------------------------------------------------------------
+
+
+def _discord(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    notes = [credential_note("Discord", "the channel's webhook URL")]
+    if node.version < 2:
+        options = p.get("options") or {}
+        config: dict[str, Any] = {
+            "operation": "send_message",
+            "content": text(cx, node, p.get("text", "")),
+        }
+        if options.get("username"):
+            config["username"] = text(cx, node, options["username"])
+        if options.get("embeds"):
+            config["embeds"] = _json_value(cx, node, options["embeds"])
+        dropped = sorted(set(options) - {"username", "embeds"})
+    else:
+        auth = p.get("authentication") or "botToken"
+        if auth == "webhook":
+            resource, op = "message", "sendLegacy"
+        else:
+            resource, op = operation(node, "channel", {"message": "send"})
+            if resource != "message" or op != "send":
+                raise unsupported("Discord", resource, op, "it sends messages through a webhook")
+            notes.append(
+                "n8n posted as a bot to a chosen channel; WorkFuse posts through a webhook, so "
+                "choose the webhook of that channel."
+            )
+        options = p.get("options") or {}
+        config = {"operation": "send_message", "content": text(cx, node, p.get("content", ""))}
+        if options.get("username"):
+            config["username"] = text(cx, node, options["username"])
+        embeds = [_embed(cx, node, e) for e in (p.get("embeds") or {}).get("values") or []]
+        if embeds:
+            config["embeds"] = embeds
+        dropped = sorted(set(options) - {"username"})
+        if (p.get("files") or {}).get("values"):
+            raise Refusal("attaches files; WorkFuse's Discord node sends text and embeds.")
+    if dropped:
+        notes.append(f"n8n's Discord options {', '.join(dropped)} are not carried over.")
+    if not config.get("content") and not config.get("embeds"):
+        raise Refusal("sends nothing (no content and no embeds); write the message in n8n.")
+    return Converted("app.discord", config, notes=notes)
+
+
+def _embed(cx: Converter, node: N8nNode, values: dict[str, Any]) -> Any:
+    if (values.get("inputMethod") or "fields") == "json":
+        return _json_value(cx, node, values.get("json") or "{}")
+    embed: dict[str, Any] = {}
+    for key in ("title", "description", "url", "timestamp"):
+        if values.get(key):
+            embed[key] = text(cx, node, values[key])
+    for key in ("image", "thumbnail", "video"):
+        if values.get(key):
+            embed[key] = {"url": text(cx, node, values[key])}
+    if values.get("author"):
+        embed["author"] = {"name": text(cx, node, values["author"])}
+    color = values.get("color")
+    if isinstance(color, str) and color.startswith("#"):
+        embed["color"] = int(color[1:], 16)
+    elif isinstance(color, int):
+        embed["color"] = color
+    return embed
+
+
+# --- Telegram ------------------------------------------------------------------------------
+
+
+def _telegram(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "message", {"message": "sendMessage"})
+    if resource != "message" or op != "sendMessage":
+        raise unsupported("Telegram", resource, op, "it sends text messages")
+    if (p.get("replyMarkup") or "none") != "none":
+        raise Refusal(
+            f"adds a {p['replyMarkup']} keyboard; WorkFuse's Telegram node sends text only."
+        )
+    fields = p.get("additionalFields") or {}
+    config: dict[str, Any] = {
+        "operation": "send_message",
+        "chat_id": text(cx, node, p.get("chatId", "")),
+        "text": text(cx, node, p.get("text", "")),
+        # n8n sends Markdown unless told otherwise.
+        "parse_mode": fields.get("parse_mode") or "Markdown",
+    }
+    notes = [credential_note("Telegram", "a bot token")]
+    if node.version >= 1.2 and fields.get("disable_web_page_preview") is not False:
+        notes.append("n8n turned link previews off; Telegram shows them for WorkFuse's messages.")
+    dropped = sorted(set(fields) - {"parse_mode", "appendAttribution", "disable_web_page_preview"})
+    if dropped:
+        notes.append(f"n8n's Telegram fields {', '.join(dropped)} are not carried over.")
+    return Converted("app.telegram", config, notes=notes)
+
+
+def _telegram_trigger(node: N8nNode, cx: Converter) -> Converted:
+    """Telegram posts each update to the webhook a bot registers; WorkFuse's webhook trigger
+    receives it as its body (the Spec's aliases read n8n's `$json.message` there)."""
+    p = node.params
+    notes = [
+        "Telegram calls this workflow's webhook URL once you register it with the bot's "
+        "setWebhook method (n8n registered its own on activation).",
+    ]
+    updates = p.get("updates") or ["*"]
+    if updates != ["*"]:
+        notes.append(
+            f"n8n asked Telegram only for {', '.join(map(str, updates))} updates; pass them as "
+            "allowed_updates to setWebhook."
+        )
+    if (p.get("additionalFields") or {}).get("download"):
+        notes.append("n8n downloaded the update's files; WorkFuse receives the update as it is.")
+    notes.append(
+        "Set a secret_token with setWebhook and check the X-Telegram-Bot-Api-Secret-Token "
+        "header (auth header) so only Telegram can start the workflow."
+    )
+    return Converted("trigger.webhook", {"methods": ["POST"], "response": "immediate"}, notes=notes)
+
+
+# --- Twilio --------------------------------------------------------------------------------
+
+
+def _twilio(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "sms", {"sms": "send", "call": "make"})
+    if resource != "sms" or op != "send":
+        raise unsupported("Twilio", resource, op, "it sends SMS")
+    if p.get("toWhatsapp"):
+        raise Refusal("sends a WhatsApp message; WorkFuse's Twilio node sends SMS.")
+    config = {
+        "operation": "send_sms",
+        "to": text(cx, node, p.get("to", "")),
+        "from_number": text(cx, node, p.get("from", "")),
+        "body": text(cx, node, p.get("message", "")),
+    }
+    notes = [credential_note("Twilio", "account SID and auth token")]
+    if (p.get("options") or {}).get("statusCallback"):
+        notes.append("n8n's status callback URL is not carried over.")
+    return Converted("app.twilio", config, notes=notes)
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}slack": Spec(_slack, ""),
+    f"{BASE}discord": Spec(_discord, ""),
+    f"{BASE}telegram": Spec(_telegram, ""),
+    f"{BASE}telegramTrigger": Spec(
+        _telegram_trigger,
+        "trigger",
+        tuple((field, f"body.{field}") for field in TELEGRAM_UPDATES),
+    ),
+    f"{BASE}twilio": Spec(_twilio, ""),
+}
