@@ -17,6 +17,12 @@ from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
 from editor.transfer import Imported, ImportRefused, export_workflow, read_import
+
+# --- n8nflow ---
+# isort: split
+from editor import transfer
+
+# --- end n8nflow ---
 from editor.validation import validate_graph
 from editor.workflow_settings import (
     SettingInvalid,
@@ -118,11 +124,34 @@ def create_workflow(request: ApiRequest, payload: WorkflowIn) -> Status[Workflow
     )
 
 
-@router.post("/import", response={201: WorkflowOut}, summary="Import a WorkFuse export")
+# --- n8nflow: n8n exports, alone or as a list imported together ---
+class ImportedSet(Schema):
+    items: list[WorkflowOut]
+    count: int
+
+
+@router.post(
+    "/import",
+    response={201: WorkflowOut | ImportedSet},
+    summary="Import a WorkFuse export, an n8n export, or a list of n8n exports",
+)
 def import_workflow(
-    request: ApiRequest, payload: Annotated[dict[str, Any], Body()]
-) -> Status[Workflow]:
-    """The body is the exported file as it is."""
+    request: ApiRequest, payload: Annotated[dict[str, Any] | list[Any], Body()]
+) -> Status[Any]:
+    """The body is the exported file as it is, or a JSON array of n8n exports imported
+    together (calls between them and their error workflows kept): 201 `{items, count}`, the
+    new workflows in the order given."""
+    if transfer.is_n8n_import(payload):
+        try:
+            made = transfer.import_n8n(
+                request.auth, payload if isinstance(payload, list) else [payload]
+            )
+        except ImportRefused as exc:
+            raise_graph_issues(exc.issues, code="invalid_import")
+        if isinstance(payload, list):
+            return Status(201, {"items": made, "count": len(made)})
+        return Status(201, made[0])
+    # --- end n8nflow ---
     try:
         imported = read_import(payload)
     except ImportRefused as exc:

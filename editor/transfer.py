@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from editor import n8n
-from editor.graph import GraphIssue, ImportRefused
-from editor.models import Workflow
+from editor.graph import GraphIssue, ImportRefused, starter_graph
+from editor.models import Workflow, WorkflowVersion
+
+# --- n8nflow ---
+# isort: split
+from editor.n8n import sets
+from editor.validation import validate_graph
+from editor.workflow_settings import set_error_workflow
+
+# --- end n8nflow ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -37,6 +46,19 @@ def export_workflow(workflow: Workflow) -> dict[str, Any]:
 def read_import(data: Any) -> Imported:
     """Accept a WorkFuse export, an n8n export or a bare graph; refuse anything else, saying why."""
     if not isinstance(data, dict):
+        # --- n8nflow ---
+        if isinstance(data, list):
+            raise ImportRefused(
+                [
+                    GraphIssue(
+                        None,
+                        "file",
+                        "A list of n8n workflows is imported with POST /api/workflows/import, "
+                        "which saves them together; here import one workflow at a time.",
+                    )
+                ]
+            )
+        # --- end n8nflow ---
         raise ImportRefused([GraphIssue(None, "file", "The file must hold a JSON object.")])
     if data.get("format") == FORMAT:
         if data.get("format_version") != FORMAT_VERSION:
@@ -60,7 +82,10 @@ def read_import(data: Any) -> Imported:
         return Imported(name=name.strip()[:200], description=str(description), graph=graph)
     if n8n.looks_like_n8n(data):
         name = str(data.get("name") or "").strip() or "Imported n8n workflow"
-        return Imported(name[:200], description="Imported from n8n", graph=n8n.convert(data))
+        # --- n8nflow ---
+        description = "Imported from n8n" + sets.error_workflow_note(data)
+        return Imported(name[:200], description=description, graph=n8n.convert(data))
+        # --- end n8nflow ---
     if "nodes" in data and "edges" in data:
         return Imported(
             name=str(data.get("name") or "Imported workflow")[:200], description="", graph=data
@@ -74,3 +99,58 @@ def read_import(data: Any) -> Imported:
             )
         ]
     )
+
+
+# --- n8nflow: a set of n8n exports imported together ---
+
+
+def is_n8n_import(data: Any) -> bool:
+    """An n8n export, or a list of them: imported by `import_n8n`."""
+    return isinstance(data, list) or (isinstance(data, dict) and n8n.looks_like_n8n(data))
+
+
+@transaction.atomic
+def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
+    """Import n8n exports together, as new workflows of `owner` (in the order given): an
+    Execute Workflow node calling another of the set (or its own workflow) calls the new
+    workflow, and `settings.errorWorkflow` naming one of the set becomes the error workflow.
+    All or nothing: ImportRefused lists every problem, each named by its workflow."""
+    group = sets.members(documents)
+    # The ids come first, so that calls can name them; the rows roll back if anything fails.
+    rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
+    graphs = sets.convert_set(group, [w.pk for w in rows])
+    links = sets.error_workflows(group)
+    for member, workflow, graph, (target, _) in zip(group, rows, graphs, links, strict=True):
+        workflow.graph = graph
+        workflow.description = "Imported from n8n"
+        if target is None:
+            workflow.description += sets.error_workflow_note(member.data)
+        workflow.save(update_fields=["graph", "description", "updated_at"])
+        WorkflowVersion.objects.create(
+            workflow=workflow, number=1, graph=graph, created_by=owner, note="Imported from n8n"
+        )
+    issues = [
+        issue
+        for member, workflow in zip(group, rows, strict=True)
+        for issue in sets.placed(member, validate_graph(workflow.graph, owner=owner), len(group))
+    ]
+    if issues:
+        raise ImportRefused(issues)
+    for workflow, (target, _) in zip(rows, links, strict=True):
+        if target is not None:
+            if not rows[target].has_error_trigger:
+                raise ImportRefused(
+                    [
+                        GraphIssue(
+                            None,
+                            "settings.errorWorkflow",
+                            f"'{workflow.name}' reports its failures to '{rows[target].name}', "
+                            "which has no Error Trigger; add one to it in n8n and export again.",
+                        )
+                    ]
+                )
+            set_error_workflow(workflow, rows[target])
+    return rows
+
+
+# --- end n8nflow ---

@@ -909,15 +909,9 @@ def test_switch_fallback_to_an_existing_output_shares_that_outputs_edges():
     assert ("switch", "urgent", "page_on_call") in edges_of(graph)
 
 
-def test_switch_in_expression_mode_is_refused():
-    data = copy.deepcopy(SWITCH_BY_STATUS)
-    data["nodes"][1]["parameters"] = {
-        "mode": "expression",
-        "numberOutputs": 4,
-        "output": "={{ 1 }}",
-    }
-    [message] = refusal_messages(data)
-    assert "'Switch'" in message and "Rules mode" in message
+# --- n8nflow ---
+# Expression-mode switches now import: tests/test_n8n_flow.py.
+# --- end n8nflow ---
 
 
 # --- loop --------------------------------------------------------------------------------------
@@ -991,18 +985,9 @@ def test_wait_until_a_specific_time_becomes_until():
     assert validate_graph(graph) == []
 
 
-def test_wait_for_a_webhook_call_is_refused():
-    data = single_node_workflow(
-        {
-            "name": "Approval",
-            "type": "n8n-nodes-base.wait",
-            "typeVersion": 1.1,
-            "parameters": {"resume": "webhook"},
-        }
-    )
-    [message] = refusal_messages(data)
-    assert "'Approval'" in message and "time only" in message
-    assert "utility.wait" in message
+# --- n8nflow ---
+# Waits on a webhook call now import as utility.wait: tests/test_n8n_flow.py.
+# --- end n8nflow ---
 
 
 # --- merge and code ------------------------------------------------------------------------

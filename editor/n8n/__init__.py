@@ -49,6 +49,12 @@ from editor.n8n import (
 from editor.n8n import ai_refused, apps_data, apps_email, apps_google, apps_messaging
 
 # --- end n8nai ---
+# --- n8nflow ---
+# isort: split
+from editor.n8n import chat_trigger, forms, respond, sub_workflows
+from editor.n8n.calls import CallTargets
+
+# --- end n8nflow ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.shape import shape_issues
@@ -100,6 +106,12 @@ SPECS: dict[str, Spec] = {
         apps_google,
         apps_data,
         # --- end n8nai ---
+        # --- n8nflow ---
+        sub_workflows,
+        respond,
+        forms,
+        chat_trigger,
+        # --- end n8nflow ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
@@ -124,12 +136,19 @@ def _is_n8n_type(name: str) -> bool:
     return name.startswith((BASE, "@n8n/")) or "n8n-nodes-" in name
 
 
-def convert(data: dict[str, Any]) -> dict[str, Any]:
-    """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem."""
+def convert(data: dict[str, Any], calls: CallTargets | None = None) -> dict[str, Any]:
+    """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem.
+    `calls`: the workflows it may call (when imported with them, `editor.n8n.sets`)."""
     issues = shape_issues(data)
     if issues:
         raise ImportRefused(issues)
+    # --- n8nflow ---
+    data = wait.with_resume_urls(data)
+    # --- end n8nflow ---
     converter = Converter(data, SPECS, SUB_NODES)
+    # --- n8nflow ---
+    converter.calls = calls or converter.calls
+    # --- end n8nflow ---
     try:
         graph = converter.run()
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:

@@ -9,6 +9,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from editor.graph import GraphIssue
+
+# --- n8nflow ---
+# isort: split
+from editor.n8n import cycles
+from editor.n8n.calls import CallTargets
+
+# --- end n8nflow ---
+# isort: split
 from editor.n8n.expressions import Reference, literal, translate
 from editor.n8n.names import MAX_ID, slug, unique
 
@@ -98,13 +106,23 @@ class Converter:
         self.parents: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.links: list[tuple[str, int, str]] = []
         self.converted: dict[str, Converted] = {}
+        # --- n8nflow ---
+        # The workflows an Execute Workflow node may call (a set of files imported together).
+        self.calls = CallTargets()
+        # --- end n8nflow ---
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
         self._read_connections()
+        # --- n8nflow ---
+        polls = cycles.unlink_polls(self)
+        # --- end n8nflow ---
         wf_nodes = [n for n in map(self._node, self.nodes.values()) if n]
         self._check_triggers()
         edges = self._edges()
+        # --- n8nflow ---
+        wf_nodes, edges = polls.rewrite(self, wf_nodes, edges)
+        # --- end n8nflow ---
         if not any(n["type"].startswith("trigger.") for n in wf_nodes) and not self.issues:
             wf_nodes, edges = self._add_manual_trigger(wf_nodes, edges)
         return {"nodes": wf_nodes, "edges": edges}

@@ -5,6 +5,9 @@ from __future__ import annotations
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
 WEB_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# n8n's "Respond" setting: at once, with the last node's output, or from a Respond to Webhook
+# node (logic.respond, respond.py).
+RESPONSES = {"onReceived": "immediate", "lastNode": "last_node", "responseNode": "respond_node"}
 
 
 def _webhook(node: N8nNode, cx: Converter) -> Converted:
@@ -22,8 +25,6 @@ def _webhook(node: N8nNode, cx: Converter) -> Converted:
             f"n8n also accepted {', '.join(sorted(set(methods) - set(supported)))}; WorkFuse does not."
         )
     mode = p.get("responseMode") or "onReceived"
-    if mode == "responseNode":
-        notes.append("n8n answered from a 'Respond to Webhook' node; this webhook answers at once.")
     if p.get("path"):
         notes.append(
             f"n8n path '{p['path']}': WorkFuse gives each workflow its own webhook URL; "
@@ -34,7 +35,7 @@ def _webhook(node: N8nNode, cx: Converter) -> Converted:
             f"n8n checked callers with {p['authentication']}; credentials are not carried over. "
             "Set auth (header or hmac) with a webhook secret credential."
         )
-    config = {"methods": supported, "response": "last_node" if mode == "lastNode" else "immediate"}
+    config = {"methods": supported, "response": RESPONSES.get(mode, "immediate")}
     outputs = [["main"] for _ in methods]
     if len(methods) > 1:
         notes.append(

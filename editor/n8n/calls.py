@@ -1,0 +1,45 @@
+"""The workflows an imported Execute Workflow node may call: those imported with it as a set.
+
+n8n names the workflow to call by its n8n id; WorkFuse by its own. A set of exports imported
+together (`editor.n8n.sets`) gets WorkFuse ids before conversion, and each export is converted
+knowing them (`Converter.calls`). Alone, an export calls nothing it could name, and its Execute
+Workflow nodes are refused with the n8n id they call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A workflow of the set, as its callers need to know it."""
+
+    id: int
+    name: str
+    # The inputs it takes, by name: its declared inputs, or the fields of `trigger` its nodes
+    # read when it takes whatever it is given (n8n "Accept all data"); None when its nodes read
+    # the call whole (a Code node reading its input), which names no fields.
+    fields: tuple[str, ...] | None = ()
+    # Where, in the output of its last node, n8n's item json lies ("result" after a Set, "body"
+    # after an HTTP Request; "" for the output itself), and the n8n fields named differently.
+    output: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class CallTargets:
+    """The callees one export of a set may name: itself (`$workflow.id`) and the others."""
+
+    own: Callee | None = None
+    by_id: dict[str, Callee] = field(default_factory=dict)
+    by_name: dict[str, Callee] = field(default_factory=dict)
+    # A first conversion that only learns what each workflow reads: calls whose inputs cannot
+    # be listed yet pass none instead of being refused.
+    probing: bool = False
+
+    def find(self, n8n_id: str, name: str) -> Callee | None:
+        """The callee an n8n id names, or (for an export without ids) the one with that name."""
+        if n8n_id and n8n_id in self.by_id:
+            return self.by_id[n8n_id]
+        return self.by_name.get(name) if name else None
