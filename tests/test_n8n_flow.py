@@ -536,6 +536,19 @@ def test_a_wait_for_a_call_becomes_a_utility_wait_with_its_resume_url_and_timeou
     assert {("wait", "main", "decision"), ("wait", "timeout", "decision")} <= edges_of(graph)
 
 
+def test_what_a_wait_outputs_is_read_whatever_the_order_of_the_nodes_in_the_export():
+    nodes = [
+        manual(),
+        n8n_node("Wait", "wait", {"resume": "webhook"}, 1.1),
+        set_fields("Decision", ok="={{ $json.body.ok }}"),
+    ]
+    links = [("Start", "Wait"), ("Wait", "Decision")]
+    for listed in (nodes, nodes[::-1]):
+        graph = convert(export("Approve", listed, links))
+        assert "nodes.wait.body.ok" in by_label(graph, "Decision")["config"]["expression"]
+        assert [n["label"] for n in graph["nodes"]] == [n["name"] for n in listed]
+
+
 def test_a_wait_for_a_form_becomes_an_approval_with_its_fields():
     data = export(
         "Review",

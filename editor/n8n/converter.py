@@ -116,8 +116,11 @@ class Converter:
         self._read_connections()
         # --- n8nflow ---
         polls = cycles.unlink_polls(self)
+        # A node's `$json` reads what its converted parent says of its output (`spec_of`), so
+        # parents are converted first; the graph keeps the export's order.
+        made = {name: self._node(self.nodes[name]) for name in cycles.upstream_first(self)}
+        wf_nodes = [n for n in (made[name] for name in self.nodes) if n]
         # --- end n8nflow ---
-        wf_nodes = [n for n in map(self._node, self.nodes.values()) if n]
         self._check_triggers()
         edges = self._edges()
         # --- n8nflow ---

@@ -102,6 +102,28 @@ def unlink_polls(cx: Converter) -> Polls:
     return polls
 
 
+def upstream_first(cx: Converter) -> list[str]:
+    """The node names, each after the nodes linking into it (Kahn's algorithm, ties in the
+    export's order); nodes of a loop left in the graph follow in the export's order."""
+    waiting = {name: 0 for name in cx.nodes}
+    children: dict[str, list[str]] = defaultdict(list)
+    for source, _, target in cx.links:
+        if source in waiting and target in waiting:
+            waiting[target] += 1
+            children[source].append(target)
+    ready = [name for name, count in waiting.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        name = ready.pop(0)
+        order.append(name)
+        for child in children[name]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    placed = set(order)
+    return order + [name for name in cx.nodes if name not in placed]
+
+
 def _loops(cx: Converter) -> list[list[str]]:
     """The strongly connected groups of nodes (two or more, or one linked to itself), each in
     the order the links walk it from its first node."""
