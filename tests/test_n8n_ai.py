@@ -653,3 +653,32 @@ def test_an_imported_agent_calls_its_http_and_code_tools(ai, alice):
     assert first["model"] == "gpt-4o-mini"
     assert {t["function"]["name"] for t in first["tools"]} == {"Lookup_order", "Shout"}
     assert "Where is order 7?" in str(first["messages"])
+
+
+@pytest.mark.django_db
+def test_a_workflow_tool_imported_with_its_workflow_calls_it(alice_api):
+    from editor.models import Workflow
+    from tests.test_n8n_flow import CALLEE
+
+    tool = n8n_node(
+        "Greeter tool",
+        f"{LC}toolWorkflow",
+        {
+            "name": "greet",
+            "description": "Greets a visitor",
+            "workflowId": {"__rl": True, "value": "calleeN8nId01", "cachedResultName": "Greeter"},
+        },
+        2,
+    )
+    caller = agent_export({"text": "Greet Ada", "promptType": "define"}, (tool, "ai_tool"))
+    caller["name"] = "Agent front desk"
+    response = alice_api.post("/api/workflows/import", [CALLEE, caller])
+    assert response.status_code == 201, response.content
+    greeter = Workflow.objects.get(name="Greeter")
+    agent = next(
+        n
+        for n in Workflow.objects.get(name="Agent front desk").graph["nodes"]
+        if n["type"] == "action.agent"
+    )
+    [imported] = agent["config"]["tools"]
+    assert imported["type"] == "workflow" and imported["workflow"] == greeter.pk

@@ -263,13 +263,6 @@ def _code(tool: N8nNode) -> dict[str, Any]:
     return config
 
 
-def workflow_ids(cx: Converter) -> dict[str, int]:
-    """n8n workflow ids -> WorkFuse ids of the workflows imported with this one (when a set of
-    exports is imported together, the importer records them on the converter)."""
-    ids = getattr(cx, "workflow_ids", None)
-    return ids if isinstance(ids, dict) else {}
-
-
 def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
     p = tool.params
     if (p.get("source") or "database") != "database":
@@ -278,7 +271,9 @@ def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
             "WorkFuse calls saved workflows: import that workflow and choose it."
         )
     wanted = resource(p.get("workflowId"))
-    called = workflow_ids(cx).get(wanted)
+    label = p.get("workflowId") if isinstance(p.get("workflowId"), dict) else {}
+    callee = cx.calls.find(wanted, str(label.get("cachedResultName") or ""))
+    called = callee.id if callee is not None else None
     if called is None and "$workflow.id" in wanted:
         raise Refusal(
             f"its tool {described(tool)} calls this same workflow; WorkFuse's workflow tool "
