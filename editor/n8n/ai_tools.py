@@ -271,7 +271,8 @@ def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
             "WorkFuse calls saved workflows: import that workflow and choose it."
         )
     wanted = resource(p.get("workflowId"))
-    label = p.get("workflowId") if isinstance(p.get("workflowId"), dict) else {}
+    chosen = p.get("workflowId")
+    label: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
     callee = cx.calls.find(wanted, str(label.get("cachedResultName") or ""))
     called = callee.id if callee is not None else None
     if called is None and "$workflow.id" in wanted:
