@@ -947,3 +947,19 @@ def test_a_loop_that_is_not_a_poll_is_refused_naming_its_nodes():
     [message] = refusal_messages(data)
     assert "'Ping' → 'Pong' → 'Ping'" in message
     assert "exactly one IF or Switch" in message and "Repeat until" in message
+
+
+def test_the_manual_chat_trigger_becomes_a_private_chat():
+    data = export(
+        "Old chat",
+        [
+            n8n_node("Chat", "@n8n/n8n-nodes-langchain.manualChatTrigger", {}, 1.1),
+            set_fields("Echo", said="={{ $json.chatInput }}"),
+        ],
+        [("Chat", "Echo")],
+    )
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    chat, echo = graph["nodes"]
+    assert (chat["type"], chat["config"]) == ("trigger.chat", {"public": False, "welcome": ""})
+    assert "trigger.message" in json.dumps(echo["config"])

@@ -16,7 +16,7 @@ from editor.n8n.converter import LANGCHAIN, Converter, N8nNode, Refusal, json_te
 from editor.nodes.action_ai import checked_schema
 
 MODEL, MEMORY, PARSER, TOOL = "ai_languageModel", "ai_memory", "ai_outputParser", "ai_tool"
-CHAT_TRIGGER = f"{LANGCHAIN}chatTrigger"
+CHAT_TRIGGERS = (f"{LANGCHAIN}chatTrigger", f"{LANGCHAIN}manualChatTrigger")
 AI_CREDENTIAL_NOTE = (
     "Credentials are not imported: choose an AI provider credential, or leave it empty to use "
     "the server's key for {provider}."
@@ -265,7 +265,7 @@ def memory(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any] | N
 def _from_chat(node: N8nNode, cx: Converter) -> str:
     """n8n reads `$json.sessionId`, else the chat trigger's session id."""
     chat = any(
-        isinstance(raw, dict) and raw.get("type") == CHAT_TRIGGER and not raw.get("disabled")
+        isinstance(raw, dict) and raw.get("type") in CHAT_TRIGGERS and not raw.get("disabled")
         for raw in cx.data.get("nodes") or []
     )
     if chat:

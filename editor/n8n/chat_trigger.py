@@ -50,8 +50,13 @@ def _chat(node: N8nNode, cx: Converter) -> Converted:
     return Converted("trigger.chat", config, notes=notes)
 
 
+def _manual_chat(node: N8nNode, cx: Converter) -> Converted:
+    """n8n's older Manual Chat Trigger: a chat in the editor only, so a private chat here."""
+    return Converted("trigger.chat", {"public": False, "welcome": ""})
+
+
+CHAT_ALIASES = (("chatInput", "message"), ("sessionId", "session_id"))
 SPECS: dict[str, Spec] = {
-    f"{LANGCHAIN}chatTrigger": Spec(
-        _chat, "trigger", aliases=(("chatInput", "message"), ("sessionId", "session_id"))
-    ),
+    f"{LANGCHAIN}chatTrigger": Spec(_chat, "trigger", aliases=CHAT_ALIASES),
+    f"{LANGCHAIN}manualChatTrigger": Spec(_manual_chat, "trigger", aliases=CHAT_ALIASES),
 }
