@@ -113,10 +113,13 @@ def test_what_the_fast_path_decides_is_what_decide_would_do(graph, seed):
 
 def test_a_straight_line_hands_over_step_by_step_and_its_last_step_ends_the_run():
     plan = compile_plan(line(noop("a"), noop("b")))
-    done = {"status": "succeeded", "handles": ("main",)}
-    assert follows(plan, StepState(key="start", node_id="start", **done)) == Next("a")
-    assert follows(plan, StepState(key="a", node_id="a", **done)) == Next("b")
-    assert follows(plan, StepState(key="b", node_id="b", **done)) == Next(None)
+
+    def done(node_id: str) -> StepState:
+        return StepState(key=node_id, node_id=node_id, status="succeeded", handles=("main",))
+
+    assert follows(plan, done("start")) == Next("a")
+    assert follows(plan, done("a")) == Next("b")
+    assert follows(plan, done("b")) == Next(None)
 
 
 def test_failures_and_unfired_handles_take_the_general_path():

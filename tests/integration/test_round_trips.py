@@ -35,7 +35,7 @@ pytestmark = [
 ]
 
 # The benchmark's workflow (bench/webhooks_vs_n8n.py): webhook -> set -> code -> set.
-GRAPH = {
+GRAPH: dict[str, Any] = {
     "nodes": [
         {
             "id": "hook",
@@ -235,7 +235,7 @@ def transforms(*ids: str) -> list[dict[str, Any]]:
 
 BAD = {"id": "bad", "type": "action.code", "config": {"code": "throw new Error('no');"}}
 MANUAL = {"id": "hook", "type": "trigger.manual", "config": {}}
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "the benchmark's line": {**GRAPH, "nodes": [MANUAL, *GRAPH["nodes"][1:]]},
     "a branch skipped": {
         "nodes": [line()["nodes"][0], *transforms("a"), check("if", 2), *transforms("t", "u")],
