@@ -28,7 +28,7 @@ from django.db.models import Field, Model
 
 from editor.models import Workflow
 from executions.models import Execution, Step
-from executions.statemachine import StepState
+from executions.statemachine import FINISHED, StepState
 
 S = Step.Status
 M = TypeVar("M", bound=Model)
@@ -413,3 +413,157 @@ def step_results(execution_id: Any, keys: list[str]) -> list[list[Any]]:
         _results_sql(connection.vendor, len(keys)), [_key(Execution, execution_id), *keys]
     )
     return [_python(_RESULT_COLUMNS, row) for row in rows]
+
+
+# --- fused checkpoints (PostgreSQL) ----------------------------------------------------------
+#
+# A chain's checkpoint as one statement sent in autocommit: the execution row locked (only if
+# still running), the step stored (only if still held under this worker's lease) and what
+# follows written (only if the step was), with no BEGIN and no COMMIT round trips. Each part
+# is a data-modifying CTE guarded by the one before it, so the statement writes all of it or
+# nothing (engine/fastpath.py says when it is used).
+
+
+def can_fuse() -> bool:
+    """Whether a checkpoint can be one statement (data-modifying CTEs, `FOR UPDATE` in them)."""
+    return connection.vendor == "postgresql"
+
+
+def _locked_running(last: bool) -> str:
+    """The CTE `run`: the execution's id if it is running, its row locked for the statement.
+    With `last`, only if none of its other steps is unfinished or failed unhandled."""
+    execution, step = _qn(Execution._meta.db_table), _qn(Step._meta.db_table)
+    pk, status = _qn("id"), _qn("status")
+    others = ""
+    if last:
+        finished = ", ".join(["%s"] * len(FINISHED))
+        others = (
+            f" AND NOT EXISTS (SELECT 1 FROM {step} o WHERE o.{_qn('execution_id')} = %s "  # noqa: S608
+            f"AND o.{pk} <> %s AND (o.{status} NOT IN ({finished}) "
+            f"OR (o.{status} = %s AND NOT o.{_qn('error_handled')})))"
+        )
+    return (
+        f"run AS MATERIALIZED (SELECT {pk} FROM {execution} "  # noqa: S608
+        f"WHERE {pk} = %s AND {status} = %s{others} FOR UPDATE)"
+    )
+
+
+def _locked_params(execution_id: Any, step_id: int, last: bool) -> list[Any]:
+    key = _key(Execution, execution_id)
+    params: list[Any] = [key, Execution.Status.RUNNING]
+    if last:
+        params += [key, step_id, *sorted(FINISHED), S.FAILED]
+    return params
+
+
+def _held(columns: tuple[str, ...]) -> str:
+    """The CTE `held`: the step's result stored, as `store_result` does, once `run` holds."""
+    sets = ", ".join(f"{_qn(_STEP[c].column)} = %s" for c in columns)
+    return (
+        f"held AS (UPDATE {_qn(Step._meta.db_table)} SET {sets} "  # noqa: S608
+        f"WHERE {_qn('id')} = %s AND {_qn('status')} = %s AND {_qn('lease_owner')} = %s "
+        f"AND EXISTS (SELECT 1 FROM run) RETURNING {_qn('id')})"
+    )
+
+
+def _held_params(step_id: int, owner: str, values: Mapping[str, object]) -> list[Any]:
+    params = [_STEP[c].get_db_prep_save(values[c], connection) for c in values]
+    return [*params, step_id, S.RUNNING, owner]
+
+
+@cache
+def _hand_over_sql(vendor: str, columns: tuple[str, ...]) -> str:
+    fields = _inserted(Step)
+    # Typed, as `INSERT … VALUES` would type them from the columns: here the row comes from a
+    # SELECT (so that a WHERE can guard it).
+    row = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    successor = (
+        f"next AS (INSERT INTO {_qn(Step._meta.db_table)} ({_names(fields)}) "  # noqa: S608
+        f"SELECT {row} WHERE EXISTS (SELECT 1 FROM held) RETURNING {_qn('id')})"
+    )
+    return (
+        f"WITH {_locked_running(False)}, {_held(columns)}, {successor} "  # noqa: S608
+        "SELECT (SELECT id FROM held), (SELECT id FROM next)"
+    )
+
+
+def hand_over(
+    execution_id: Any, step_id: int, owner: str, values: Mapping[str, object], successor: Step
+) -> bool:
+    """In one statement, if the execution is running and `owner` still holds the step: store
+    `values` (field name -> value) to the step and insert `successor`, setting its id. False
+    when nothing was written (the execution is not running, is gone, or the step was taken
+    over)."""
+    fields = _inserted(Step)
+    row = [f.get_db_prep_save(f.pre_save(successor, True), connection) for f in fields]
+    params = [
+        *_locked_params(execution_id, step_id, False),
+        *_held_params(step_id, owner, values),
+        *row,
+    ]
+    rows, _ = _run(_hand_over_sql(connection.vendor, tuple(values)), params)
+    stored, inserted = rows[0]
+    if stored is None:
+        return False
+    successor.pk = inserted
+    successor._state.adding, successor._state.db = False, connection.alias
+    return True
+
+
+@cache
+def _finish_run_sql(vendor: str, columns: tuple[str, ...]) -> str:
+    execution = _qn(Execution._meta.db_table)
+    sets = ", ".join(f"{_qn(c)} = %s" for c in ("status", "finished_at", "error"))
+    ended = (
+        f"ended AS (UPDATE {execution} SET {sets} "  # noqa: S608
+        f"WHERE {_qn('id')} IN (SELECT {_qn('id')} FROM run) "
+        f"AND EXISTS (SELECT 1 FROM held) RETURNING {_qn('id')})"
+    )
+    return (
+        f"WITH {_locked_running(True)}, {_held(columns)}, {ended} "  # noqa: S608
+        "SELECT (SELECT id FROM held), (SELECT id FROM ended)"
+    )
+
+
+def finish_run(
+    execution: Execution, step_id: int, owner: str, values: Mapping[str, object]
+) -> bool:
+    """In one statement, if the execution is running, its other steps have all finished (none
+    failed unhandled) and `owner` still holds the step: store `values` to the step, and the
+    execution's `status`, `finished_at` and `error` as set on `execution`. False when nothing
+    was written."""
+    params = [
+        *_locked_params(execution.pk, step_id, True),
+        *_held_params(step_id, owner, values),
+        execution.status,
+        _FINISHED_AT.get_db_prep_save(execution.finished_at, connection),
+        execution.error,
+    ]
+    rows, _ = _run(_finish_run_sql(connection.vendor, tuple(values)), params)
+    stored, ended = rows[0]
+    assert (stored is None) == (ended is None)  # `ended` follows `held`, which follows `run`
+    return stored is not None
+
+
+def insert_run(execution: Execution, steps: Sequence[Step]) -> None:
+    """Insert a new execution and its first steps, setting the steps' ids: one statement on
+    PostgreSQL (a data-modifying CTE inserts the execution; its foreign keys are checked at
+    commit), two elsewhere."""
+    if not can_fuse():
+        insert([execution])
+        insert(steps)
+        return
+    run_fields, step_fields = _inserted(Execution), _inserted(Step)
+    params = [f.get_db_prep_save(f.pre_save(execution, True), connection) for f in run_fields]
+    params += [
+        f.get_db_prep_save(f.pre_save(s, True), connection) for s in steps for f in step_fields
+    ]
+    sql = (
+        f"WITH run AS ({_insert_sql(connection.vendor, Execution, 1, False)}) "
+        f"{_insert_sql(connection.vendor, Step, len(steps), True)}"
+    )
+    rows, _ = _run(sql, params)
+    execution._state.adding, execution._state.db = False, connection.alias
+    for step, (pk,) in zip(steps, rows, strict=True):
+        step.pk = pk
+        step._state.adding, step._state.db = False, connection.alias

@@ -79,7 +79,7 @@ def _apply_once(
     """One round of decisions applied: the steps that became ready, the one claimed, and
     whether rounds of repeats were checked (then the state machine has more to say)."""
     plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
-    target = sole_successor(plan, _state(finished)) if finished is not None else None
+    target = sole_successor(plan, state_of(finished)) if finished is not None else None
     if target is not None:
         decisions = Decisions(create={target: (target, S.PENDING)})
     else:
@@ -91,14 +91,7 @@ def _apply_once(
     for key in decisions.finish_loops:
         _finish_loop(plan, execution, key, now)
     created = [
-        Step(
-            execution=execution,
-            node_id=node_id,
-            key=key,
-            status=status,
-            finished_at=now if status == S.SKIPPED else None,
-            dispatched_at=now if status == S.PENDING else None,
-        )
+        new_step(execution, node_id, key, status, now)
         for key, (node_id, status) in decisions.create.items()
     ]
     trigger = next(
@@ -110,10 +103,7 @@ def _apply_once(
     if claim and not decisions.outcome:
         claimed = next((s for s in created if s.status == S.PENDING), None)
         if claimed is not None:
-            claimed.status, claimed.attempt, claimed.started_at = S.RUNNING, 1, now
-            claimed.lease_owner = worker_id()
-            claimed.lease_expires_at = lease_until(now)
-            claimed.known = {}
+            claim_new(claimed, now)
     gate.apply(gate.Create(created))
     if decisions.outcome:
         _finish_execution(execution, decisions.outcome, now, plan)
@@ -125,16 +115,41 @@ def _apply_once(
     if trigger is not None:  # finished already: what follows from it, in this transaction
         more, successor = _apply(execution, claim=claim and claimed is None, finished=trigger)
         if successor is not None:  # it reads the trigger's output: no need to query it
-            usable = trigger.status == S.SUCCEEDED or trigger.error_handled
-            successor.known[trigger.key] = Finished(
-                trigger.node_id, usable, trigger.output, trigger.handles
-            )
+            successor.known[trigger.key] = finished_of(trigger)
         ready += more
         claimed = claimed or successor
     return ready, claimed, bool(decisions.end_rounds)
 
 
-def _state(step: Step) -> StepState:
+def new_step(execution: Execution, node_id: str, key: str, status: str, now: datetime) -> Step:
+    """A step the state machine created (pending or skipped), not yet stored."""
+    return Step(
+        execution=execution,
+        node_id=node_id,
+        key=key,
+        status=status,
+        finished_at=now if status == S.SKIPPED else None,
+        dispatched_at=now if status == S.PENDING else None,
+    )
+
+
+def claim_new(step: Step, now: datetime) -> None:
+    """Make a new pending step one this worker has claimed: it is stored running, under this
+    worker's lease, and the caller runs it itself."""
+    step.status, step.attempt, step.started_at = S.RUNNING, 1, now
+    step.lease_owner = worker_id()
+    step.lease_expires_at = lease_until(now)
+    step.known = {}
+
+
+def finished_of(step: Step) -> Finished:
+    """What a successor run by this worker reads of a finished step, without a query."""
+    usable = step.status == S.SUCCEEDED or step.error_handled
+    return Finished(step.node_id, usable, step.output, step.handles)
+
+
+def state_of(step: Step) -> StepState:
+    """A step as the state machine reads it."""
     return StepState(
         key=step.key,
         node_id=step.node_id,

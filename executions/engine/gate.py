@@ -3,11 +3,11 @@
 A change is one of the few kinds below, each named by the condition a step must still meet for
 the change to apply (it may have moved on since its writer read it) and written with its own
 statement: a claim (`Claim`, `Adopt`), new steps (`Create`), a step this worker holds (`Held`:
-a checkpoint, or a claim given back), or steps still in given statuses (`Move`: a timer due, a
-lease taken back, a loop finished, steps cancelled or retried). `apply` writes a change, keeps
-the objects in step with their rows, and announces every step it changed through
-`events.step_changed` (sent once the transaction commits, coalesced per process). Nothing else
-in the engine writes a step's `status`.
+a checkpoint, or a claim given back), a chain's checkpoint as one statement (`Checkpoint`), or
+steps still in given statuses (`Move`: a timer due, a lease taken back, a loop finished, steps
+cancelled or retried). `apply` writes a change, keeps the objects in step with their rows, and
+announces every step it changed through `events.step_changed` (sent once the transaction
+commits, coalesced per process). Nothing else in the engine writes a step's `status`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from executions import events, step_sql
 from executions.engine.leases import lease_until, worker_id
-from executions.models import Step
+from executions.models import Execution, Step
 
 
 class StepValues(TypedDict, total=False):
@@ -102,12 +102,16 @@ class Adopt(Change):
 @dataclass(frozen=True)
 class Create(Change):
     """New steps, in the status they start with: pending, skipped, running (claimed by this
-    worker as it is created), finished (a trigger's, or a rerun's copy). One INSERT."""
+    worker as it is created), finished (a trigger's, or a rerun's copy). One INSERT; with
+    `execution`, a new execution's row and its first steps, in one statement."""
 
     steps: Sequence[Step]
+    execution: Execution | None = None
 
     def write(self) -> list[Step]:
-        if self.steps:
+        if self.execution is not None:
+            step_sql.insert_run(self.execution, self.steps)
+        elif self.steps:
             step_sql.insert(self.steps)
         return list(self.steps)
 
@@ -126,6 +130,33 @@ class Held(Change):
             return []
         _assign(self.step, self.values)
         return [self.step]
+
+
+@dataclass(frozen=True)
+class Checkpoint(Change):
+    """A chain's checkpoint as one statement (PostgreSQL; `engine.fastpath` says when): the
+    step this worker holds stored with `values`, as `Held` stores it, and in the same statement
+    either its `successor` created (`Create`) or, when it is the run's last step, its execution
+    finished with the `status`, `finished_at` and `error` set on `step.execution`. Written only
+    while the execution is running (its row locked for the statement, as a checkpoint's
+    transaction locks it) and the step is still held; otherwise nothing is."""
+
+    step: Step
+    values: StepValues
+    successor: Step | None = None
+
+    def write(self) -> list[Step]:
+        step, owner = self.step, worker_id()
+        if self.successor is not None:
+            execution_id = step.execution_id
+            if not step_sql.hand_over(execution_id, step.pk, owner, self.values, self.successor):
+                return []
+            _assign(step, self.values)
+            return [step, self.successor]
+        if not step_sql.finish_run(step.execution, step.pk, owner, self.values):
+            return []
+        _assign(step, self.values)
+        return [step]
 
 
 @dataclass(frozen=True)

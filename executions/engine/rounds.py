@@ -18,11 +18,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from executions import completion, step_sql
-from executions.engine import gate
-from executions.engine.advance import advance, dispatch
+from executions.engine import fastpath, gate
+from executions.engine.advance import advance, dispatch, finished_of
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult
-from executions.engine.running import Finished, run
+from executions.engine.running import run
 from executions.engine.starting import settle_call
 from executions.models import Execution, Step
 from executions.statemachine import FINISHED
@@ -142,7 +142,11 @@ def run_round(steps: Sequence[Step]) -> list[Step]:
 
 
 def commit(result: StepResult) -> Step | None:
-    """Commit one step's result and what follows from it, in its own transaction."""
+    """Commit one step's result and what follows from it, in its own transaction: one
+    statement in a straight chain on PostgreSQL (`fastpath`), else the general checkpoint."""
+    fused = fastpath.commit(result)
+    if fused is not None:
+        return _handed_over(result.step, fused.claimed)
     with transaction.atomic():
         claimed = _store(result)
     return _handed_over(result.step, claimed)
@@ -238,7 +242,6 @@ def _handed_over(step: Step, claimed: Step | None) -> Step | None:
     """Pass what this worker knows of the execution's finished steps on to its successor."""
     if claimed is not None:
         if step.status in FINISHED:
-            usable = step.status == S.SUCCEEDED or step.error_handled
-            step.known[step.key] = Finished(step.node_id, usable, step.output, step.handles)
+            step.known[step.key] = finished_of(step)
         claimed.known = step.known
     return claimed

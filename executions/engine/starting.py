@@ -12,7 +12,7 @@ from django.utils import timezone
 from editor.models import Workflow, WorkflowVersion
 from editor.validation import GraphIssue, validate_graph
 from executions import events, step_sql
-from executions.engine import gate
+from executions.engine import fastpath, gate
 from executions.engine.advance import admit, advance
 from executions.engine.outcomes import StepResult
 from executions.models import Execution, Step
@@ -131,17 +131,10 @@ def _start(
         if issues:
             raise ExecutionRefused(issues)
         _valid_versions.add(version.pk)
-    # No savepoint when a caller's transaction is open (a webhook's, with its delivery record):
-    # a failure here fails that transaction anyway, and a savepoint costs two round trips.
-    with transaction.atomic(savepoint=False):
-        # The workflow row lock only serialises admissions when there is a limit to respect.
-        locked = (
-            Workflow.objects.select_for_update().get(pk=workflow.pk)
-            if workflow.max_concurrency
-            else workflow
-        )
+
+    def new_execution(locked: Workflow) -> Execution:
         unlimited = not locked.max_concurrency
-        execution = Execution(
+        return Execution(
             id=execution_id or uuid.uuid4(),
             workflow=locked,
             version=version,
@@ -160,6 +153,25 @@ def _start(
             status=E.RUNNING if unlimited else E.PENDING,
             started_at=timezone.now() if unlimited else None,
         )
+
+    if not workflow.max_concurrency and not reuse_steps:
+        # The common start, one statement on PostgreSQL: the run, its trigger's step and the
+        # first step together.
+        execution = new_execution(workflow)
+        started = fastpath.start(execution, claim=claim)
+        if started is not None:
+            return execution, started.claimed
+    # No savepoint when a caller's transaction is open (a webhook's, with its delivery record):
+    # a failure here fails that transaction anyway, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
+        # The workflow row lock only serialises admissions when there is a limit to respect.
+        locked = (
+            Workflow.objects.select_for_update().get(pk=workflow.pk)
+            if workflow.max_concurrency
+            else workflow
+        )
+        unlimited = not locked.max_concurrency
+        execution = new_execution(locked)
         step_sql.insert([execution])
         if reuse_steps:
             gate.apply(gate.Create([_copy_step(execution, s) for s in reuse_steps]))
