@@ -228,6 +228,9 @@ WORKFUSE_MAX_STEP_OUTPUT_BYTES = envint("WORKFUSE_MAX_STEP_OUTPUT_BYTES", 1_000_
 # CPU time the templates of one step may take in all (DESIGN §5); loops are stopped there.
 WORKFUSE_TEMPLATE_CPU_MS = envint("WORKFUSE_TEMPLATE_CPU_MS", 1000)
 WORKFUSE_INLINE_SUCCESSOR = envbool("WORKFUSE_INLINE_SUCCESSOR", True)
+# PostgreSQL: a straight chain's checkpoint as one statement (docs/engine.md, "One statement
+# per chain step"); off: always the general transaction.
+WORKFUSE_FUSED_CHECKPOINTS = envbool("WORKFUSE_FUSED_CHECKPOINTS", True)
 # Embedded mode: threads of the web process that run steps (docs/engine.md, "Embedded mode").
 WORKFUSE_EMBEDDED_THREADS = envint("WORKFUSE_EMBEDDED_THREADS", 4)
 # Under a backlog a task adopts steps waiting longer than this for a worker, up to this many

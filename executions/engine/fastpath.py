@@ -94,7 +94,7 @@ def ends_line(plan: Plan, node_id: str) -> bool:
 def enabled() -> bool:
     """On PostgreSQL, unless `WORKFUSE_FUSED_CHECKPOINTS` is off (to compare with the general
     path, which every case falls back to anyway)."""
-    return step_sql.can_fuse() and getattr(settings, "WORKFUSE_FUSED_CHECKPOINTS", True)
+    return step_sql.can_fuse() and settings.WORKFUSE_FUSED_CHECKPOINTS
 
 
 def commit(result: StepResult) -> Done | None:
