@@ -230,7 +230,12 @@ def test_if_routes_each_item_and_a_noop_after_it_outputs_the_item(alice):
 def test_a_noop_at_the_top_outputs_the_item_it_looks_through():
     data = export(
         [
-            {"name": "Hook", "type": f"{BASE}webhook", "typeVersion": 2, "parameters": {"path": "x"}},
+            {
+                "name": "Hook",
+                "type": f"{BASE}webhook",
+                "typeVersion": 2,
+                "parameters": {"path": "x"},
+            },
             if_older_than("Older", 30),
             noop("Yes"),
         ],
@@ -333,7 +338,11 @@ def two_inputs(**params: Any) -> dict:
         ),
         (
             {"mode": "combine", "combineBy": "combineByPosition", "options": {}},
-            [{"id": 2, "a": "x", "b": "Y"}, {"id": 1, "a": "y", "b": "X"}, {"id": 3, "a": "w", "b": "Z"}],
+            [
+                {"id": 2, "a": "x", "b": "Y"},
+                {"id": 1, "a": "y", "b": "X"},
+                {"id": 3, "a": "w", "b": "Z"},
+            ],
         ),
         (
             {"mode": "combine", "combineBy": "combineAll", "options": {}},

@@ -340,8 +340,12 @@ class Converter:
         for name, result in self.converted.items():
             node = self.nodes[name]
             outputs = []
+            linked = {i for s, i, _ in [*self.links, *self.back_links] if s == name}
             for index, handles in enumerate(result.outputs):
-                outputs.append({"handles": handles, "items": self.flow.view_items(node, index)})
+                # As n8n's pinData: the first output, and the others that lead somewhere.
+                if index == 0 or index in linked:
+                    items = self.flow.view_items(node, index)
+                    outputs.append({"handles": handles, "items": items})
             nodes[node.id] = {"name": name, "type": node.type, "outputs": outputs}
         return {"nodes": nodes}
 
