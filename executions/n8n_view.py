@@ -26,9 +26,10 @@ def n8n_view(execution: Execution) -> dict[str, Items]:
     if not nodes:
         return {}
     plan = plan_for(execution.version_id, lambda: execution.version.graph, execution.trigger_node)
-    everything = list(
-        execution.steps.values("key", "node_id", "status", "output", "input", "handles")
-    )
+    everything: list[dict[str, Any]] = [
+        dict(row)
+        for row in execution.steps.values("key", "node_id", "status", "output", "input", "handles")
+    ]
     by_key = {s["key"]: s for s in everything}
     steps = [s for s in everything if s["status"] == Step.Status.SUCCEEDED]
     view: dict[str, Items] = {}
