@@ -35,19 +35,23 @@ Port = tuple[str, int]  # (n8n node name, output index)
 Link = tuple[str, int, str]  # (source name, output index, target name)
 Scope = tuple[str, ...]  # WorkFuse ids of the containers around a node, outermost first
 
-# n8n nodes that take the list of all their input items in one run. Their WorkFuse forms read
-# the list (`items`), so the per-item loop before them closes.
+# n8n nodes that take the list of all their input items in one run (Split Out and Item Lists
+# work item by item in n8n, but their WorkFuse forms go over the whole list, which gives the same
+# flat list). Their WorkFuse forms read the list (`items`), so the per-item loop before them
+# closes.
 ALL_ITEMS = frozenset(
     BASE + name
     for name in (
         "aggregate",
         "compareDatasets",
         "filter",
+        "itemLists",
         "limit",
         "merge",
         "removeDuplicates",
         "respondToWebhook",
         "sort",
+        "splitOut",
         "summarize",
     )
 )
@@ -55,7 +59,16 @@ ALL_ITEMS = frozenset(
 # their WorkFuse form (a data node, DESIGN §4) a template sees that element as `item`.
 PER_ELEMENT = frozenset(
     BASE + name
-    for name in ("aggregate", "filter", "limit", "removeDuplicates", "sort", "summarize")
+    for name in (
+        "aggregate",
+        "filter",
+        "itemLists",
+        "limit",
+        "removeDuplicates",
+        "sort",
+        "splitOut",
+        "summarize",
+    )
 )
 CODE_TYPES = frozenset({f"{BASE}code", f"{BASE}function"})
 # Nodes that emit one item or several depending on the data at run time: n8n splits an HTTP
@@ -69,8 +82,6 @@ def takes_all(node: N8nNode) -> bool:
     """Whether n8n runs `node` once with every input item (rather than once per item)."""
     if node.type in ALL_ITEMS:
         return True
-    if node.type == f"{BASE}itemLists":
-        return node.params.get("operation", "splitOutItems") != "splitOutItems"
     if node.type == f"{BASE}code":
         return node.params.get("mode", "runOnceForAllItems") != "runOnceForEachItem"
     return node.type == f"{BASE}function"
