@@ -357,6 +357,38 @@ def test_merge_outputs_what_n8n_outputs_in_each_mode(alice, params, expected):
     assert jsons(view["Merge"]) == expected
 
 
+def two_inputs_v1(**params: Any) -> dict:
+    data = two_inputs(**params)
+    data["nodes"][3]["typeVersion"] = 1
+    return data
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # MergeV1.node.js: by index, the second input's fields win; left join keeps input 1's.
+        (
+            {"mode": "mergeByIndex", "join": "outer"},
+            [
+                {"id": 2, "a": "x", "b": "Y"},
+                {"id": 1, "a": "y", "b": "X"},
+                {"id": 3, "a": "w", "b": "Z"},
+            ],
+        ),
+        (
+            {"mode": "mergeByKey", "propertyName1": "id", "propertyName2": "id"},
+            [{"id": 1, "a": "x", "b": "X"}, {"id": 2, "a": "y", "b": "Y"}, {"id": 4, "a": "w"}],
+        ),
+        ({"mode": "removeKeyMatches", "propertyName1": "id", "propertyName2": "id"}, [LEFT[2]]),
+        ({"mode": "keepKeyMatches", "propertyName1": "id", "propertyName2": "id"}, LEFT[:2]),
+        ({"mode": "multiplex"}, [{**a, **b} for a in LEFT for b in RIGHT]),
+    ],
+)
+def test_merge_v1_modes_output_what_n8n_outputs(alice, params, expected):
+    view, _ = run_view(alice, two_inputs_v1(**params))
+    assert jsons(view["Merge"]) == expected
+
+
 def test_merge_by_sql_is_refused_naming_the_node():
     from editor.graph import ImportRefused
 

@@ -166,7 +166,52 @@ function everyCombination(ins, o) {
   const into = mergeMethod(clash);
   return in1.flatMap((a) => in2.map((b) => into(a, b)));
 }
-const run = { byFields, byPosition, everyCombination }[options.how];
+function legacyIndex(ins, o) {
+  const [in1, in2] = ins;
+  if (!in1.length) return ["inner", "left"].includes(o.join) ? [] : in2;
+  if (!in2.length) return ["left", "outer"].includes(o.join) ? in1 : [];
+  const count = o.join === "inner" ? Math.min(in1.length, in2.length)
+    : o.join === "outer" ? Math.max(in1.length, in2.length) : in1.length;
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    if (i >= in1.length) out.push(in2[i]);
+    else if (i >= in2.length) out.push(in1[i]);
+    else out.push({ ...in1[i], ...in2[i] });
+  }
+  return out;
+}
+function legacyMultiplex(ins) {
+  return ins[0].flatMap((a) => ins[1].map((b) => ({ ...a, ...b })));
+}
+function legacyKey(ins, o) {
+  const [in1, in2] = ins;
+  const mode = o.mode, p1 = o.propertyName1, p2 = o.propertyName2;
+  if (!in2.length || !p1 || !p2) return mode === "keepKeyMatches" ? [] : in1;
+  const copy = {};
+  for (const e of in2) { const k = get(e, p2, false); if (k) copy[k] = e; }
+  const out = [];
+  for (let entry of in1) {
+    let ref = get(entry, p1, false);
+    if (ref === undefined || (ref !== null && !["string", "number"].includes(typeof ref))) {
+      if (mode === "removeKeyMatches") out.push(entry);
+      continue;
+    }
+    if (typeof ref === "number") ref = String(ref);
+    if (ref !== null && Object.prototype.hasOwnProperty.call(copy, ref)) {
+      if (mode === "removeKeyMatches") continue;
+      if (mode === "keepKeyMatches") { out.push(entry); continue; }
+      entry = JSON.parse(JSON.stringify(entry));
+      for (const [key, value] of Object.entries(copy[ref])) {
+        if (key === p2) continue;
+        if (o.overwrite === "always" || (o.overwrite === "undefined" && !(key in entry))
+            || (o.overwrite === "blank" && [null, undefined, ""].includes(entry[key]))) entry[key] = value;
+      }
+    } else if (mode === "removeKeyMatches") { out.push(entry); continue; }
+    if (mode === "mergeByKey") out.push(entry);
+  }
+  return out;
+}
+const run = { byFields, byPosition, everyCombination, legacyIndex, legacyMultiplex, legacyKey }[options.how];
 return run(inputs.map((i) => JSON.parse(JSON.stringify(i))), options);
 """
 
@@ -221,13 +266,9 @@ def _choose(node: N8nNode, cx: Converter, mode: str) -> Converted:
     return _template(_inputs(node, cx, max(2, which + 1))[which])
 
 
-def _combine(
-    node: N8nNode, cx: Converter, how: str, count: int, unpaired: bool | None = None
-) -> Converted:
+def _combine(node: N8nNode, cx: Converter, how: str, count: int) -> Converted:
     p = node.params
-    options = dict(p.get("options") or {})
-    if unpaired is not None:
-        options["includeUnpaired"] = unpaired
+    options = p.get("options") or {}
     clash = ((options.get("clashHandling") or {}).get("values")) or {}
     settings: dict[str, Any] = {"clash": clash, "legacy": node.version < 3}
     if how == "combineByFields":
@@ -258,26 +299,44 @@ def _combine(
         count = 2
     else:
         raise Refusal(f"combines its inputs by '{how}', which the import does not know.")
+    return _code(node, cx, settings, count)
+
+
+def _legacy(node: N8nNode, cx: Converter, mode: str) -> Converted:
+    """Merge v1's modes (MergeV1.node.js): append/pass-through/wait are above; these combine,
+    copying fields shallowly (the second input's win)."""
+    p = node.params
+    settings: dict[str, Any]
+    if mode == "multiplex":
+        settings = {"how": "legacyMultiplex"}
+    elif mode == "mergeByIndex":
+        settings = {"how": "legacyIndex", "join": p.get("join", "left")}
+    elif mode in ("mergeByKey", "keepKeyMatches", "removeKeyMatches"):
+        names = (p.get("propertyName1", ""), p.get("propertyName2", ""))
+        if any(isinstance(n, str) and n.startswith("=") for n in names):
+            raise Refusal("matches on field names given by expressions; name the fields in n8n.")
+        settings = {
+            "how": "legacyKey",
+            "mode": mode,
+            "propertyName1": names[0],
+            "propertyName2": names[1],
+            "overwrite": p.get("overwrite", "always"),
+        }
+    else:
+        raise Refusal(
+            f"is Merge version 1 in '{mode}' mode, which the import does not know; replace it "
+            "with a new Merge node in n8n and export again."
+        )
+    return _code(node, cx, settings, 2)
+
+
+def _code(node: N8nNode, cx: Converter, settings: dict[str, Any], count: int) -> Converted:
     inputs = ", ".join(cx.input_list(node, i).js() for i in range(count))
     code = (
         f"const inputs = [{inputs}];\n"
         f"const options = {json.dumps(settings, ensure_ascii=False)};\n" + MERGE_JS.strip()
     )
     return Converted("action.code", {"code": code, "timeout_ms": 10000})
-
-
-def _legacy(node: N8nNode, cx: Converter, mode: str) -> Converted:
-    """Merge v1's modes: append/pass-through/wait are above; these combine."""
-    if mode == "multiplex":
-        return _combine(node, cx, "combineAll", 2)
-    if mode == "mergeByIndex":
-        join = node.params.get("join", "left")
-        if join == "inner":
-            return _combine(node, cx, "combineByPosition", 2, unpaired=False)
-    raise Refusal(
-        f"is Merge version 1 in '{mode}' mode, which the import does not convert; replace it "
-        "with a new Merge node in n8n and export again."
-    )
 
 
 SPECS: dict[str, Spec] = {f"{BASE}merge": Spec(_merge, "result", items="result")}
