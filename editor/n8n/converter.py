@@ -413,6 +413,8 @@ class Converter:
         if index is None and self._loops_over(name):
             return "item", {}  # `$('Name').item` in a loop over Name's items: the paired item
         spec = self.spec_of(name)
+        if index is None and (first := self._first_item(name)) is not None:
+            return first, {} if self.flow.out[(name, 0)].many else dict(spec.aliases)
         if spec.loop_handle is not None:
             if index is None or spec.loop_handle(node, index) == "each":
                 return "item", {}
@@ -432,6 +434,20 @@ class Converter:
         scope = self.flow.scope.get(self.current.name, ())
         loop = self.flow.loops.get(scope[-1]) if scope else None
         return loop is not None and any(source == name for source, _ in loop.sources)
+
+    def _first_item(self, name: str) -> str | None:
+        """`$('Name').first()` (or `.item`) where Name's items are a list as the node being
+        converted sees them (it emits several, or runs in a loop this node is not in): the
+        first of them, as n8n pairs an item with the first when it cannot pair it."""
+        out = self.flow.out.get((name, 0))
+        if self.current is None or out is None:
+            return None
+        here = self.flow.scope.get(self.current.name, ())
+        looped_away = bool(out.scope) and out.scope[-1] in self.flow.loops
+        looped_away = looped_away and out.scope[-1] not in here
+        if not (looped_away or out.many):
+            return None
+        return f"({self.flow.items_of((name, 0), self.flow.outer(here)).jinja()})[0]"
 
     def input_items(self, node: N8nNode, input_index: int | None = None) -> str:
         """A template for the list of the items `node` receives (on one input of a Merge):
