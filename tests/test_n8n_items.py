@@ -447,3 +447,26 @@ def test_an_http_response_feeding_per_item_nodes_carries_a_caveat():
     assert fetch.status == "caveats"
     assert any("JSON array" in note for note in fetch.notes)
     assert not any(n["type"] == "logic.loop" for n in result.graph["nodes"])
+
+
+def test_a_node_after_the_loop_reads_the_first_item_of_a_looped_node_by_name():
+    data = export(
+        [
+            manual(),
+            code("People", PEOPLE),
+            set_fields("Greet", greeting="=Hi {{ $json.name }}"),
+            merge("All"),
+            set_fields("Report", first="={{ $('Greet').first().json.greeting }}"),
+        ],
+        [
+            ("Start", 0, "People", 0),
+            ("People", 0, "Greet", 0),
+            ("Greet", 0, "All", 0),
+            ("All", 0, "Report", 0),
+        ],
+    )
+    graph = import_n8n(data).graph
+    assert validate_graph(graph) == []
+    expression = node_of(graph, "Report")["config"]["expression"]
+    assert 'nodes.each_people.results | reject("none")' in expression
+    assert ")[0].greeting" in expression

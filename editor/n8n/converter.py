@@ -440,8 +440,8 @@ class Converter:
         converted sees them (it emits several, or runs in a loop this node is not in): the
         first of them, as n8n pairs an item with the first when it cannot pair it."""
         out = self.flow.out.get((name, 0))
-        if self.current is None or out is None:
-            return None
+        if self.current is None or out is None or self.flow.is_container(self.nodes[name]):
+            return None  # n8n's loop node by name, in its body: the batch's item
         here = self.flow.scope.get(self.current.name, ())
         looped_away = bool(out.scope) and out.scope[-1] in self.flow.loops
         looped_away = looped_away and out.scope[-1] not in here

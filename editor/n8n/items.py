@@ -406,6 +406,8 @@ class ItemFlow:
     def _results(self, container: str, port: Port) -> Results:
         exit_ = self.exits.get((container, port))
         node = self.cx.nodes[port[0]]
+        if port not in self.out:  # planned without it (on a cycle): its results as they are
+            return Results(container, None, "", False)
         if exit_ is not None and exit_.node_id is not None:
             sink, field_path, flat = exit_.node_id, "result", self.out[port].many
         else:
@@ -550,7 +552,7 @@ def _output_count(cx: Converter, node: N8nNode) -> int:
     converted = cx.converted.get(node.name)
     if converted is not None:
         return len(converted.outputs)
-    indices = [i for s, i, _ in cx.links if s == node.name]
+    indices = [i for s, i, _ in [*cx.links, *cx.back_links] if s == node.name]
     return max(indices, default=0) + 1
 
 
