@@ -16,7 +16,15 @@ from pydantic import ConfigDict
 from editor.graph import GraphIssue
 from editor.models import Workflow, WorkflowVersion
 from editor.nodes import catalog
-from editor.transfer import Imported, ImportRefused, export_workflow, read_import
+from editor.transfer import (
+    Imported,
+    ImportRefused,
+    Preview,
+    export_workflow,
+    preview_import,
+    read_import,
+    save_import,
+)
 
 # --- n8nflow ---
 # isort: split
@@ -130,36 +138,118 @@ class ImportedSet(Schema):
     count: int
 
 
+# --- end n8nflow ---
+
+
+# --- n8nitems ---
+class ImportedOut(WorkflowOut):
+    report: dict[str, Any] | None = Field(
+        None, description="What became of each node: mapped exactly, with caveats, or refused."
+    )
+
+
+class ImportPreviewOut(Schema):
+    name: str | None
+    importable: bool
+    report: dict[str, Any]
+    issues: list[dict[str, Any]]
+
+
+def _preview_out(preview: Preview) -> dict[str, Any]:
+    return {
+        "name": preview.imported.name if preview.imported else None,
+        "importable": preview.importable,
+        "report": preview.report.as_dict(),
+        "issues": [i.as_dict() for i in preview.issues],
+    }
+
+
+def _refuse_import(preview: Preview) -> NoReturn:
+    """400 naming each refused node (its n8n name and type) and each problem."""
+    code = "invalid_import" if preview.imported is None else "invalid_graph"
+    details = preview.report.details() or [i.as_dict() for i in preview.issues]
+    refused = preview.report.refused
+    if refused:
+        message = (
+            f"{len(refused)} of {len(preview.report.nodes)} nodes cannot be imported: "
+            f"{refused[0].reasons[0] if refused[0].reasons else refused[0].name}"
+        )
+    else:
+        message = f"The workflow cannot be imported: {preview.issues[0].message}"
+    raise ApiError(400, code, message, details)
+
+
+# --- end n8nitems ---
+
+
 @router.post(
     "/import",
-    response={201: WorkflowOut | ImportedSet},
-    summary="Import a WorkFuse export, an n8n export, or a list of n8n exports",
+    response={201: ImportedOut | ImportedSet, 200: ImportPreviewOut},
+    summary="Import a WorkFuse export, an n8n export, or a list of n8n exports "
+    "(?dry_run=1: only the report of one export)",
 )
 def import_workflow(
-    request: ApiRequest, payload: Annotated[dict[str, Any] | list[Any], Body()]
+    request: ApiRequest,
+    payload: Annotated[dict[str, Any] | list[Any], Body()],
+    dry_run: bool = False,
 ) -> Status[Any]:
     """The body is the exported file as it is, or a JSON array of n8n exports imported
     together (calls between them and their error workflows kept): 201 `{items, count}`, the
-    new workflows in the order given."""
-    if transfer.is_n8n_import(payload):
-        try:
-            made = transfer.import_n8n(
-                request.auth, payload if isinstance(payload, list) else [payload]
+    new workflows in the order given. One export is answered with its import report
+    (docs/n8n-import.md); a dry run answers 200 with the report and saves nothing."""
+    # --- n8nflow ---
+    if isinstance(payload, list):
+        if dry_run:
+            raise ApiError(
+                400,
+                "invalid_import",
+                "A dry run reads one export; send the exports of a set one at a time.",
+                [{"field": "dry_run", "message": "Only for one export."}],
             )
+        try:
+            made = transfer.import_n8n(request.auth, payload)
         except ImportRefused as exc:
             raise_graph_issues(exc.issues, code="invalid_import")
-        if isinstance(payload, list):
-            return Status(201, {"items": made, "count": len(made)})
-        return Status(201, made[0])
+        for workflow, document in zip(made, payload, strict=True):
+            transfer.describe_imported(workflow, document)  # n8nitems
+        return Status(201, {"items": made, "count": len(made)})
     # --- end n8nflow ---
-    try:
-        imported = read_import(payload)
-    except ImportRefused as exc:
-        raise_graph_issues(exc.issues, code="invalid_import")
-    _check_graph(imported.graph, request.auth)
-    return Status(
-        201, Workflow.create(request.auth, imported.name, imported.description, imported.graph)
-    )
+    # --- n8nitems ---
+    preview = preview_import(payload, request.auth)
+    if dry_run:
+        return Status(200, _preview_out(preview))
+    if transfer.is_n8n_import(payload):
+        # Through the set import (a workflow calling itself keeps that call).
+        try:
+            [workflow] = transfer.import_n8n(request.auth, [payload])
+        except ImportRefused as exc:
+            if not preview.importable:
+                _refuse_import(preview)
+            raise_graph_issues(exc.issues, code="invalid_import")
+        report = transfer.describe_imported(workflow, payload) or preview.report
+        workflow.report = report.as_dict()  # type: ignore[attr-defined]
+        return Status(201, workflow)
+    if not preview.importable or preview.imported is None:
+        _refuse_import(preview)
+    workflow = save_import(request.auth, preview.imported)
+    workflow.report = preview.report.as_dict()  # type: ignore[attr-defined]
+    return Status(201, workflow)
+    # --- end n8nitems ---
+
+
+# --- n8nitems ---
+@router.post(
+    "/import/preview",
+    response=ImportPreviewOut,
+    summary="The import report of a file, without saving (as /import?dry_run=1)",
+)
+def preview_workflow_import(
+    request: ApiRequest, payload: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    return _preview_out(preview_import(payload, request.auth))
+
+
+# --- end n8nitems ---
 
 
 class ConvertedOut(Schema):

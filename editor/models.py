@@ -41,6 +41,12 @@ class Workflow(models.Model):
     # DESIGN §8 settings: {max_cost_usd_per_run, max_tokens_per_run} (either may be absent):
     # a run whose AI spend reaches it stops (executions/engine/agents.py). {}: no budget.
     ai_budget = models.JSONField(default=dict, blank=True)
+    # --- n8nitems ---
+    # A workflow imported from n8n: which n8n node each node came from and where its n8n items
+    # lie in a run ({nodes: {node_id: {name, type, outputs: [{handles, items}]}}}), read by
+    # executions/n8n_view.py. {} for other workflows.
+    n8n_import = models.JSONField(default=dict, blank=True)
+    # --- end n8nitems ---
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,12 @@ from editor.validation import validate_graph
 from editor.workflow_settings import set_error_workflow
 
 # --- end n8nflow ---
+# --- n8nitems ---
+# isort: split
+from editor.n8n.calls import Callee, CallTargets
+from editor.n8n.report import Report, graph_report
+
+# --- end n8nitems ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -29,6 +35,10 @@ class Imported:
     name: str
     description: str
     graph: dict[str, Any]
+    # --- n8nitems ---
+    report: Report | None = None  # for n8n exports: what became of each n8n node
+    n8n: dict[str, Any] = field(default_factory=dict)  # kept as Workflow.n8n_import
+    # --- end n8nitems ---
 
 
 def export_workflow(workflow: Workflow) -> dict[str, Any]:
@@ -84,8 +94,13 @@ def read_import(data: Any) -> Imported:
         name = str(data.get("name") or "").strip() or "Imported n8n workflow"
         # --- n8nflow ---
         description = "Imported from n8n" + sets.error_workflow_note(data)
-        return Imported(name[:200], description=description, graph=n8n.convert(data))
         # --- end n8nflow ---
+        # --- n8nitems ---
+        result = n8n.import_n8n(data)
+        return Imported(
+            name[:200], description, result.graph, report=result.report, n8n=result.meta
+        )
+        # --- end n8nitems ---
     if "nodes" in data and "edges" in data:
         return Imported(
             name=str(data.get("name") or "Imported workflow")[:200], description="", graph=data
@@ -154,3 +169,59 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
 
 
 # --- end n8nflow ---
+
+
+# --- n8nitems ---
+@dataclass
+class Preview:
+    """An import read and checked, not saved: the workflow to create (None when refused), the
+    problems, and the report the user reads before saving."""
+
+    imported: Imported | None
+    issues: list[GraphIssue]
+    report: Report
+
+    @property
+    def importable(self) -> bool:
+        return self.imported is not None and not self.issues
+
+
+def preview_import(data: Any, owner: Any) -> Preview:
+    """Read `data` as `read_import` does and validate the graph for `owner`, with the report."""
+    try:
+        imported = read_import(data)
+    except ImportRefused as exc:
+        report = getattr(exc, "report", None)
+        if not isinstance(report, Report):
+            report = Report("workfuse", problems=list(exc.issues))
+        return Preview(None, exc.issues, report)
+    issues = validate_graph(imported.graph, owner=owner)
+    report = imported.report or graph_report(imported.graph)
+    if issues:
+        report.with_issues(issues)
+    return Preview(imported, issues, report)
+
+
+def save_import(owner: Any, imported: Imported) -> Workflow:
+    """Create the workflow an import describes, keeping its n8n metadata."""
+    workflow = Workflow.create(owner, imported.name, imported.description, imported.graph)
+    if imported.n8n:
+        workflow.n8n_import = imported.n8n
+        workflow.save(update_fields=["n8n_import"])
+    return workflow
+
+
+def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None:
+    """Keep the n8n metadata of a workflow the set import made (`import_n8n`) from the export
+    `data`, and return its report (None when the export does not convert on its own, as an
+    export calling others of its set)."""
+    own = Callee(workflow.pk, workflow.name)
+    described = n8n.describe(data, CallTargets(own=own, probing=True))
+    if described is None:
+        return None
+    workflow.n8n_import = described.meta
+    workflow.save(update_fields=["n8n_import"])
+    return described.report
+
+
+# --- end n8nitems ---

@@ -27,7 +27,7 @@ from editor.nodes import (
     trigger_workflow,
 )
 from editor.nodes.base import CATEGORIES
-from editor.transfer import ImportRefused, export_workflow, read_import
+from editor.transfer import export_workflow, preview_import, save_import
 from editor.validation import validate_graph
 from editor.workflow_settings import set_ai_budget, set_error_workflow
 from workfuse.lib.params import row_id
@@ -134,20 +134,19 @@ def gallery(request: SignedInRequest) -> HttpResponse:
 
 @require_POST
 def import_workflow(request: SignedInRequest) -> HttpResponse:
+    # --- n8nitems ---
+    """Import in two steps: the uploaded (or pasted) file is read and its report shown in the
+    dialog, nothing saved; "Import" posts the same JSON back with `action=import` to save it."""
     form = ImportForm(request.POST, request.FILES)
-    issues = []
+    preview, text = None, ""
     if form.is_valid():
-        try:
-            imported = read_import(form.cleaned_data["data"])
-            issues = validate_graph(imported.graph, owner=request.user)
-        except ImportRefused as exc:
-            issues = exc.issues
-        if not issues:
-            workflow = Workflow.create(
-                request.user, imported.name, imported.description, imported.graph
-            )
-            messages.success(request, f"Imported “{workflow.name}”.")
-            return redirect(workflow)
+        preview = preview_import(form.cleaned_data["data"], request.user)
+        if preview.imported is not None and preview.importable:
+            if request.POST.get("action") == "import":
+                workflow = save_import(request.user, preview.imported)
+                messages.success(request, f"Imported “{workflow.name}”.")
+                return redirect(workflow)
+            text = json.dumps(form.cleaned_data["data"])
     page = _page_of(Workflow.objects.filter(owner=request.user).defer("graph"), 1)
     return render(
         request,
@@ -157,11 +156,14 @@ def import_workflow(request: SignedInRequest) -> HttpResponse:
             "search": "",
             "form": WorkflowForm(),
             "import_form": form,
-            "import_issues": issues,
+            "import_issues": preview.issues if preview else [],
+            "import_preview": preview,
+            "import_text": text,
             "show_import": True,
         },
-        status=400,
+        status=200 if preview is not None and preview.importable else 400,
     )
+    # --- end n8nitems ---
 
 
 def workflow(request: SignedInRequest, pk: int) -> HttpResponse:

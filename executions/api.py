@@ -23,6 +23,7 @@ from editor.nodes.trigger_schedule import config_in, next_fire_times
 from executions import engine, idempotency
 from executions.links import CallLink, caller_of, calls_of
 from executions.models import AgentEvent, Execution, RunRequest, Schedule, Step
+from executions.n8n_view import n8n_view  # n8nitems
 from workfuse.lib.api_errors import ApiError
 from workfuse.lib.params import MAX_ID, Pagination, RowId
 from workfuse.lib.requests import ApiRequest
@@ -139,6 +140,13 @@ class ExecutionOut(ExecutionSummary):
         return list(obj.error_runs.order_by("created_at").values_list("id", flat=True))
 
     # --- end errorflows ---
+    # --- n8nitems ---
+    n8n: dict[str, list[dict[str, Any]]] | None = Field(
+        None,
+        description="With ?view=n8n, for a workflow imported from n8n: each n8n node's items "
+        "by n8n node name ({name: [{json}, ...]}, n8n's pinData format).",
+    )
+    # --- end n8nitems ---
     agent_events: list[AgentEventOut] = Field(
         ...,
         description="The checkpoints of its agent steps (model turns and tool calls), in order.",
@@ -360,8 +368,20 @@ def list_executions(request: ApiRequest, filters: Query[ExecutionFilters]) -> Qu
 @router.get(
     "/{execution_id}", response=ExecutionOut, summary="An execution with its steps and attempts"
 )
-def get_execution(request: ApiRequest, execution_id: UUID) -> Execution:
-    return _own(request, execution_id)
+def get_execution(request: ApiRequest, execution_id: UUID, view: str = "") -> Execution:
+    execution = _own(request, execution_id)
+    # --- n8nitems ---
+    if view == "n8n":
+        execution.n8n = n8n_view(execution)  # type: ignore[attr-defined]
+    elif view:
+        raise ApiError(
+            400,
+            "invalid_view",
+            "view must be 'n8n' or left out.",
+            [{"field": "view", "message": "Unknown view."}],
+        )
+    # --- end n8nitems ---
+    return execution
 
 
 def _control(request: ApiRequest, execution_id: UUID, action: Any, **kwargs: Any) -> Execution:

@@ -52,6 +52,7 @@ EXECUTION_EXTRA_KEYS = {
     "ai_tokens",  # agents: the run's AI spend and its agent steps' checkpoints
     "ai_cost_usd",
     "agent_events",
+    "n8n",  # n8nitems: ?view=n8n, a run of an imported n8n workflow as n8n items (else null)
 }
 STEP_KEYS = {
     "node_id",

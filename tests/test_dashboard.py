@@ -126,7 +126,10 @@ def test_import_of_an_exported_file_recreates_the_workflow(alice_client, alice, 
     exported = alice_client.get(f"/workflows/{original.pk}/export/")
     assert exported["Content-Disposition"] == 'attachment; filename="exported.workfuse.json"'
     upload = SimpleUploadedFile("x.json", exported.content, content_type="application/json")
-    response = alice_client.post("/workflows/import/", {"file": upload})
+    preview = alice_client.post("/workflows/import/", {"file": upload})
+    assert preview.status_code == 200 and Workflow.objects.count() == 1  # shown, not saved
+    text = preview.context["import_text"]
+    response = alice_client.post("/workflows/import/", {"text": text, "action": "import"})
     imported = Workflow.objects.exclude(pk=original.pk).get()
     assert response["Location"] == f"/workflows/{imported.pk}/"
     assert imported.graph == example

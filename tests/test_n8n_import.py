@@ -922,13 +922,23 @@ def test_split_in_batches_becomes_a_loop_without_the_back_edge():
     assert validate_graph(graph) == []
     loop = by_label(graph, "Loop Over Items")
     assert loop["type"] == "logic.loop"
-    assert loop["config"] == {"items": "{{ nodes.fetch_users.body }}", "concurrency": 1}
+    # An HTTP response read as a list of items: n8n splits a JSON array, keeps an object whole.
+    body = "nodes.fetch_users.body"
+    assert loop["config"] == {
+        "items": f"{{{{ ({body} if {body} is sequence and {body} is not string and {body} "
+        f"is not mapping else [{body}]) }}}}",
+        "concurrency": 1,
+    }
     assert edges_of(graph) == {
         ("manual_trigger", "main", "fetch_users"),
         ("fetch_users", "main", "loop_over_items"),
-        ("loop_over_items", "done", "done"),
         ("loop_over_items", "each", "upsert_contact"),
         ("upsert_contact", "main", "wait"),
+        # The item each pass hands back to n8n's loop (its done output), and the No-op after
+        # `done` run per item (tests/test_n8n_items.py).
+        ("wait", "main", "wait_items"),
+        ("loop_over_items", "done", "each_loop_over_items"),
+        ("each_loop_over_items", "each", "done"),
     }
 
 
@@ -946,7 +956,9 @@ def test_split_in_batches_v1_loops_on_its_first_output():
     data["connections"]["Loop Over Items"]["main"].reverse()
     graph = convert(data)
     assert ("loop_over_items", "each", "upsert_contact") in edges_of(graph)
-    assert ("loop_over_items", "done", "done") in edges_of(graph)
+    # The No-op after `done` runs per item of the loop's results (tests/test_n8n_items.py).
+    assert ("loop_over_items", "done", "each_loop_over_items") in edges_of(graph)
+    assert ("each_loop_over_items", "each", "done") in edges_of(graph)
 
 
 # --- wait --------------------------------------------------------------------------------------
@@ -997,9 +1009,9 @@ def test_merge_waits_for_both_branches():
     graph = convert(copy.deepcopy(MERGE_AND_CODE))
     assert validate_graph(graph) == []
     merge = by_label(graph, "Merge")
-    assert merge["type"] == "utility.merge"
-    assert merge["config"] == {"mode": "all"}
-    assert "combine" in merge["notes"]
+    # Combining modes run n8n's algorithm over both inputs' items (tests/test_n8n_items.py).
+    assert merge["type"] == "action.code"
+    assert 'nodes?.["get_customer"]?.["body"]' in merge["config"]["code"]
     assert edges_of(graph) >= {
         ("order_webhook", "main", "get_customer"),
         ("order_webhook", "main", "get_product"),
@@ -1248,7 +1260,7 @@ def test_expressions_reference_the_node_ids_they_came_from():
     assert by_label(graph, "Report")["config"]["url"] == (
         "https://api.example.com/report?c={{ nodes.get_customer.body.id }}"
         "&p={{ nodes.get_product.body.sku }}&at={{ execution.started_at }}"
-        "&first={{ nodes.get_customer.body.name }}"
+        "&first={{ item.name }}"  # the Merge's items, one at a time
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from editor.graph import GraphIssue, ImportRefused
@@ -57,6 +58,7 @@ from editor.n8n.calls import CallTargets
 # --- end n8nflow ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
+from editor.n8n.report import N8nImportRefused, Report, n8n_report
 from editor.n8n.shape import shape_issues
 
 log = logging.getLogger(__name__)
@@ -139,9 +141,41 @@ def _is_n8n_type(name: str) -> bool:
 def convert(data: dict[str, Any], calls: CallTargets | None = None) -> dict[str, Any]:
     """The WorkFuse graph for an n8n export; raises ImportRefused listing every problem.
     `calls`: the workflows it may call (when imported with them, `editor.n8n.sets`)."""
+    return import_n8n(data, calls).graph
+
+
+# --- n8nitems ---
+@dataclass
+class N8nImport:
+    graph: dict[str, Any]
+    report: Report
+    meta: dict[str, Any]  # Workflow.n8n_import: the n8n node behind each node (n8n_view)
+
+
+def import_n8n(data: dict[str, Any], calls: CallTargets | None = None) -> N8nImport:
+    """Convert an n8n export: the graph, the import report and the n8n metadata. Raises
+    `N8nImportRefused` (an ImportRefused carrying the report) listing every problem."""
+    converter, graph = _converted(data, calls)
+    report = _report(converter, graph)
+    if converter.issues:
+        raise N8nImportRefused(converter.issues, report)
+    return N8nImport(graph, report, converter.view_meta())
+
+
+def describe(data: dict[str, Any], calls: CallTargets | None = None) -> N8nImport | None:
+    """The report and metadata of an export imported another way (a set, `editor.transfer`),
+    or None when it does not convert."""
+    try:
+        converter, graph = _converted(data, calls)
+    except ImportRefused:
+        return None
+    return N8nImport(graph, _report(converter, graph), converter.view_meta())
+
+
+def _converted(data: dict[str, Any], calls: CallTargets | None) -> tuple[Converter, dict[str, Any]]:
     issues = shape_issues(data)
     if issues:
-        raise ImportRefused(issues)
+        raise N8nImportRefused(issues, Report("n8n", problems=list(issues)))
     # --- n8nflow ---
     data = wait.with_resume_urls(data)
     # --- end n8nflow ---
@@ -150,20 +184,27 @@ def convert(data: dict[str, Any], calls: CallTargets | None = None) -> dict[str,
     converter.calls = calls or converter.calls
     # --- end n8nflow ---
     try:
-        graph = converter.run()
+        return converter, converter.run()
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
         # A parameter of a type n8n never writes: refuse the file, do not fail the request.
         log.warning("n8n import: unexpected value in the export", exc_info=True)
-        raise ImportRefused(
-            [
-                GraphIssue(
-                    None,
-                    "nodes",
-                    f"This n8n export holds a value of an unexpected type ({exc}); export the "
-                    "workflow from n8n again.",
-                )
-            ]
-        ) from exc
-    if converter.issues:
-        raise ImportRefused(converter.issues)
-    return graph
+        issue = GraphIssue(
+            None,
+            "nodes",
+            f"This n8n export holds a value of an unexpected type ({exc}); export the "
+            "workflow from n8n again.",
+        )
+        raise N8nImportRefused([issue], Report("n8n", problems=[issue])) from exc
+
+
+def _report(converter: Converter, graph: dict[str, Any]) -> Report:
+    made = set(converter.node_ids.values())
+    added = [
+        {"id": n["id"], "label": n.get("label", ""), "why": n.get("notes", "")}
+        for n in graph["nodes"]
+        if n["id"] not in made
+    ]
+    return n8n_report(converter, added)
+
+
+# --- end n8nitems ---

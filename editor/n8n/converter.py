@@ -18,6 +18,7 @@ from editor.n8n.calls import CallTargets
 # --- end n8nflow ---
 # isort: split
 from editor.n8n.expressions import Reference, literal, translate
+from editor.n8n.items import PER_ELEMENT, ItemFlow, ItemsRef, takes_all
 from editor.n8n.names import MAX_ID, slug, unique
 
 BASE = "n8n-nodes-base."
@@ -105,22 +106,39 @@ class Converter:
         self.models: dict[str, N8nNode] = {}  # agent/chain name -> its chat model sub-node
         self.parents: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.links: list[tuple[str, int, str]] = []
+        # (source, output, target, target input) for each main link, loop-backs left out.
+        self.inputs: list[tuple[str, int, str, int]] = []
+        self.back_links: list[tuple[str, int, str]] = []  # body -> n8n loop node, dropped
         self.converted: dict[str, Converted] = {}
         # --- n8nflow ---
         # The workflows an Execute Workflow node may call (a set of files imported together).
         self.calls = CallTargets()
         # --- end n8nflow ---
+        self.flow = ItemFlow(self, [])
+        self.current: N8nNode | None = None  # the node being converted
+        # What the import report says per n8n node (editor/n8n/report.py): refusals by name,
+        # and the WorkFuse node each n8n node became.
+        self.refusals: dict[str, list[str]] = defaultdict(list)
+        self.caveats: dict[str, list[str]] = {}
+        self.node_ids: dict[str, str] = {}
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
         self._read_connections()
         # --- n8nflow ---
         polls = cycles.unlink_polls(self)
+        # --- end n8nflow ---
+        self.flow = ItemFlow(self, self.back_links)
+        self.flow.plan()
+        # --- n8nflow ---
         # A node's `$json` reads what its converted parent says of its output (`spec_of`), so
         # parents are converted first; the graph keeps the export's order.
         made = {name: self._node(self.nodes[name]) for name in cycles.upstream_first(self)}
         wf_nodes = [n for n in (made[name] for name in self.nodes) if n]
         # --- end n8nflow ---
+        self.current = None
+        wf_nodes += [self.flow.loop_node(loop) for loop in self.flow.loops.values()]
+        wf_nodes += [self.flow.exit_node(e) for e in self.flow.exits.values() if e.node_id]
         self._check_triggers()
         edges = self._edges()
         # --- n8nflow ---
@@ -133,6 +151,8 @@ class Converter:
     def refuse(self, node: N8nNode | None, message: str) -> None:
         where = f"nodes[{node.index}]" if node else "nodes"
         self.issues.append(GraphIssue(None, where, message))
+        if node is not None:
+            self.refusals[node.name].append(message)
 
     def _read_nodes(self) -> None:
         taken: set[str] = set()
@@ -176,10 +196,12 @@ class Converter:
                             self.models[name] = self.nodes[source]
                         elif kind == "main":
                             self.links.append((source, index, name))
-        self.links = [link for link in self.links if not self._loops_back(link)]
+        self.back_links = [link for link in self.links if self._loops_back(link)]
+        self.links = [link for link in self.links if link not in self.back_links]
         inputs = {(s, i, t): target_input(connections, s, i, t) for s, i, t in self.links}
         for source, index, target in sorted(self.links, key=lambda link: inputs[link]):
             self.parents[target].append((source, index))
+            self.inputs.append((source, index, target, inputs[(source, index, target)]))
         for name, node in list(self.nodes.items()):
             if node.type in self.sub_nodes:
                 del self.nodes[name]
@@ -221,6 +243,7 @@ class Converter:
                 )
 
     def _node(self, node: N8nNode) -> dict[str, Any] | None:
+        self.current = node
         try:
             result = self.specs[node.type].convert(node, self)
             retry = _retry(node.raw)
@@ -237,6 +260,13 @@ class Converter:
             )
             return None
         self.converted[node.name] = result
+        self.node_ids[node.name] = node.id
+        if result.spec:
+            self.flow.plan()  # what it emits differs from its type's: its children see that
+        if takes_all(node) and "items" in result.config:
+            # The walk knows where the items come from (a list, or a loop's results).
+            result.config["items"] = self.input_items(node)
+        result.notes += self.flow.caveats(node)
         raw = node.raw
         position = _list(raw.get("position"))
         notes = [str(raw["notes"])] if raw.get("notes") else []
@@ -258,31 +288,66 @@ class Converter:
             out["on_error"] = "continue"
         if raw.get("disabled"):
             out["disabled"] = True
-            notes.append(
+            result.notes.append(
                 "Disabled in n8n, where a disabled node passes its input on; WorkFuse skips it "
                 "and the nodes after it."
             )
+            notes.append(result.notes[-1])
+        self.caveats[node.name] = list(result.notes)
         if notes:
             out["notes"] = "\n".join(notes)
         return out
 
     def _edges(self) -> list[dict[str, Any]]:
+        """The links as WorkFuse edges, through the loops the item flow inserts (into a loop's
+        `each`, out of its `done`) and into the exit nodes that collect a loop's items."""
         edges: list[dict[str, Any]] = []
         seen: set[tuple[str, str, str]] = set()
+
+        def add(source: str, handle: str, target: str) -> None:
+            if (source, handle, target) in seen:
+                return
+            seen.add((source, handle, target))
+            edge = {"source": source, "target": target}
+            if handle != "main":
+                edge["source_handle"] = handle
+            edges.append(edge)
+
         for source, index, target in self.links:
             result = self.converted.get(source)
             if result is None or target not in self.converted or index >= len(result.outputs):
                 continue
-            for handle in result.outputs[index]:
-                key = (self.nodes[source].id, handle, self.nodes[target].id)
-                if key in seen:
-                    continue
-                seen.add(key)
-                edge = {"source": key[0], "target": key[2]}
-                if handle != "main":
-                    edge["source_handle"] = handle
-                edges.append(edge)
+            loop = self.flow.entry.get((source, index, target))
+            for a, b in self.flow.route((source, index, target)):
+                if a == self.nodes[source].id:
+                    for handle in result.outputs[index]:
+                        add(a, handle, b)
+                else:
+                    add(a, "each" if a == loop and b == self.nodes[target].id else "done", b)
+        for exit_ in self.flow.exits.values():
+            name, index = exit_.port
+            result = self.converted.get(name)
+            if exit_.node_id and result is not None and index < len(result.outputs):
+                for handle in result.outputs[index]:
+                    add(self.nodes[name].id, handle, exit_.node_id)
         return edges
+
+    def view_meta(self) -> dict[str, Any]:
+        """Which n8n node each WorkFuse node came from and where, in each run of it, the items
+        of each n8n output lie (templates over the step's `nodes`, `item`, and `loop_items`:
+        a loop's list). executions/n8n_view.py renders a run as n8n items from it."""
+        nodes: dict[str, Any] = {}
+        for name, result in self.converted.items():
+            node = self.nodes[name]
+            outputs = []
+            linked = {i for s, i, _ in [*self.links, *self.back_links] if s == name}
+            for index, handles in enumerate(result.outputs):
+                # As n8n's pinData: the first output, and the others that lead somewhere.
+                if index == 0 or index in linked:
+                    items = self.flow.view_items(node, index)
+                    outputs.append({"handles": handles, "items": items})
+            nodes[node.id] = {"name": name, "type": node.type, "outputs": outputs}
+        return {"nodes": nodes}
 
     def _add_manual_trigger(
         self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
@@ -308,12 +373,27 @@ class Converter:
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
     def input_ref(self, node: N8nNode) -> Reference | None:
-        """The template path `$json` stands for in `node`, with field renames, or None."""
+        """The template path `$json` stands for in `node`, with field renames, or None.
+
+        In an inserted loop's body `$json` is the loop's `item`; in a node that takes all items
+        and evaluates its settings per item (Filter, Sort, ...: WorkFuse data nodes) it is the
+        data node's `item` too; in another node that takes all items (Merge, Respond to
+        Webhook) it is the first item, as in n8n."""
         parents = self.parents.get(node.name)
         if not parents:
             return None
-        source, index = parents[0]
-        return self.output_ref(source, index, set())
+        if takes_all(node):
+            if node.type in PER_ELEMENT:
+                return "item", {}
+            out = self.flow.out.get(parents[0])
+            if out is not None and (out.many or out.scope != self.flow.scope.get(node.name)):
+                return f"({self.flow.items_of(parents[0], ()).jinja()})[0]", {}
+        return self._link_ref(parents[0], node.name, set())
+
+    def _link_ref(self, parent: tuple[str, int], target: str, seen: set[str]) -> Reference | None:
+        if (parent[0], parent[1], target) in self.flow.entry:
+            return "item", {}
+        return self.output_ref(parent[0], parent[1], seen)
 
     def spec_of(self, name: str) -> Spec:
         """The node's Spec as its settings shape it: its type's `per_node` (an agent with an
@@ -330,18 +410,65 @@ class Converter:
         if node is None or name in seen:
             return None
         seen.add(name)
+        if index is None and self._loops_over(name):
+            return "item", {}  # `$('Name').item` in a loop over Name's items: the paired item
         spec = self.spec_of(name)
+        if index is None and (first := self._first_item(name)) is not None:
+            return first, {} if self.flow.out[(name, 0)].many else dict(spec.aliases)
         if spec.loop_handle is not None:
             if index is None or spec.loop_handle(node, index) == "each":
                 return "item", {}
             return f"nodes.{node.id}.results", {}
         if spec.data is None:
             parents = self.parents.get(name)
-            return self.output_ref(parents[0][0], parents[0][1], seen) if parents else None
+            return self._link_ref(parents[0], name, seen) if parents else None
         if spec.data == "trigger":
             return "trigger", dict(spec.aliases)
         path = f"nodes.{node.id}" + (f".{spec.data}" if spec.data else "")
         return path, dict(spec.aliases)
+
+    def _loops_over(self, name: str) -> bool:
+        """Whether the node being converted runs in an inserted loop over `name`'s items."""
+        if self.current is None:
+            return False
+        scope = self.flow.scope.get(self.current.name, ())
+        loop = self.flow.loops.get(scope[-1]) if scope else None
+        return loop is not None and any(source == name for source, _ in loop.sources)
+
+    def _first_item(self, name: str) -> str | None:
+        """`$('Name').first()` (or `.item`) where Name's items are a list as the node being
+        converted sees them (it emits several, or runs in a loop this node is not in): the
+        first of them, as n8n pairs an item with the first when it cannot pair it."""
+        out = self.flow.out.get((name, 0))
+        if self.current is None or out is None or self.flow.is_container(self.nodes[name]):
+            return None  # n8n's loop node by name, in its body: the batch's item
+        here = self.flow.scope.get(self.current.name, ())
+        looped_away = bool(out.scope) and out.scope[-1] in self.flow.loops
+        looped_away = looped_away and out.scope[-1] not in here
+        if not (looped_away or out.many):
+            return None
+        return f"({self.flow.items_of((name, 0), self.flow.outer(here)).jinja()})[0]"
+
+    def input_items(self, node: N8nNode, input_index: int | None = None) -> str:
+        """A template for the list of the items `node` receives (on one input of a Merge):
+        a many-item node's list, an inserted loop's results, or `[...]` around one item."""
+        return "{{ " + self.input_list(node, input_index).jinja(guard=self._guarded(node)) + " }}"
+
+    def input_list(self, node: N8nNode, input_index: int | None = None) -> ItemsRef:
+        """The items `node` receives, as an `ItemsRef` (rendered as Jinja or JavaScript)."""
+        scope = self.flow.scope.get(node.name, ())
+        if not takes_all(node) and scope and scope[-1] in self.flow.loops:
+            scope = scope[:-1]  # a node an inserted loop runs: the list the loop goes over
+        parts = tuple(
+            part
+            for source, index, target, into in self.inputs
+            if target == node.name and input_index in (None, into)
+            for part in self.flow.items_of((source, index), scope).parts
+        )
+        return ItemsRef(parts)
+
+    def _guarded(self, node: N8nNode) -> bool:
+        return len(self.parents.get(node.name, [])) > 1
 
     def value(self, value: Any, node: N8nNode) -> Any:
         """An n8n parameter value as a WorkFuse config value (templates for expressions)."""

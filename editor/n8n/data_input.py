@@ -27,26 +27,10 @@ def input_items(node: N8nNode, cx: Converter) -> str:
     parents = cx.parents.get(node.name)
     if not parents:
         return "[trigger]"
-    return _items_of(cx, parents[0][0], parents[0][1], set())
-
-
-def _items_of(cx: Converter, name: str, index: int, seen: set[str]) -> str:
-    source = cx.nodes.get(name)
-    if source is None or name in seen:
-        return "[]"
-    seen.add(name)
-    spec = cx.spec_of(name)
-    if spec.loop_handle is not None and spec.loop_handle(source, index) != "each":
-        return f"nodes.{source.id}.results"
-    if spec.items is not None and spec.loop_handle is None:
-        return f"nodes.{source.id}" + (f".{spec.items}" if spec.items else "")
-    if spec.data is None and spec.loop_handle is None:
-        parents = cx.parents.get(name)
-        if parents:
-            return _items_of(cx, parents[0][0], parents[0][1], seen)
-        return "[trigger]"
-    ref = cx.output_ref(name, index, set())
-    return f"[{ref[0]}]" if ref else "[]"
+    # --- n8nitems ---
+    # The item flow knows where the items come from: a list, one item, or a loop's results.
+    return cx.input_list(node).jinja(guard=len(parents) > 1)
+    # --- end n8nitems ---
 
 
 def items_template(node: N8nNode, cx: Converter) -> str:
