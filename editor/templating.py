@@ -8,29 +8,49 @@ of CPU time in all (loops stop there), no text or list they build may pass
 `WORKFUSE_MAX_STEP_OUTPUT_BYTES`, and the operations a single C call could make huge (padding,
 repetition, replacement, joining, format widths, big-integer powers and products) are checked
 before they run. A result that is not JSON data fails at once, naming the expression.
+
+Imported n8n expressions that have no exact template form call `n8n('<JavaScript>', json=...,
+refs={...})`: the JavaScript runs in the code sandbox (never in this process) with n8n's names
+over the data the other arguments name; each call gets `N8N_CALL_MS` and all the calls of one
+rendering `N8N_RENDER_MS` of sandbox time (docs/n8n-import.md, "Expressions"). The filters
+`n8n_text` and `n8n_string` write a value as n8n does inside text and as JavaScript's `String()`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import operator
 import re
 import string
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    Undefined,
+    UndefinedError,
+    pass_context,
+)
 from jinja2 import filters as jfilters
 from jinja2 import nodes as jnodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
+from workfuse.lib.node_run import NodeError
 
 CONTEXT_ROOTS = ("trigger", "nodes", "execution", "workflow")
 # What `execution` and `workflow` hold (DESIGN §5); `resume_url` only where a utility.wait is.
@@ -103,6 +123,15 @@ class WorkflowEnvironment(ImmutableSandboxedEnvironment):
             return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        # `x['count']` on workflow data means a key, never a method: Jinja would fall back to
+        # the attribute (list.count) when the lookup fails.
+        if isinstance(argument, str) and isinstance(obj, _JSON_VALUES):
+            if isinstance(obj, dict) and argument in obj:
+                return obj[argument]
+            return self.undefined(obj=obj, name=argument)
+        return super().getitem(obj, argument)
+
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "*":
             for seq, times in ((left, right), (right, left)):
@@ -136,6 +165,9 @@ class WorkflowEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(owner, str):
             _check_str_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
+
+
+_JSON_VALUES = (dict, list, tuple, str, int, float, type(None))
 
 
 def _is_int(value: Any) -> bool:
@@ -263,6 +295,158 @@ ENV.filters.update(
 ENV.globals = {"range": ENV.globals["range"], "dict": dict}
 
 
+# --- n8n expressions ------------------------------------------------------------------------
+
+N8N_CALL_MS = 1000  # sandbox time of one n8n() call
+N8N_RENDER_MS = 10_000  # sandbox time of all the n8n() calls of one rendering
+# Runs an n8n expression in the code sandbox: (JavaScript, the n8n data, timeout in ms) -> its
+# value, or NodeError. The sandbox lives under editor/nodes, which imports this module, so
+# editor/nodes/action_code.py hands it over at import (`install_javascript`).
+JavaScript = Callable[[str, dict[str, Any], int], Any]
+_javascript: JavaScript | None = None
+# When the n8n() calls of the rendering under way must be done (time.monotonic()).
+_js_deadline: ContextVar[float | None] = ContextVar("n8n_deadline", default=None)
+
+
+def install_javascript(run: JavaScript) -> None:
+    global _javascript
+    _javascript = run
+
+
+def js_string(value: Any) -> str:
+    """JavaScript's `String(value)` for JSON data: `true`, `null`, `1,2`, `[object Object]`."""
+    _fail_if_undefined(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _js_number(value)
+    if isinstance(value, list | tuple):
+        return ",".join("" if v is None else js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
+
+
+def n8n_text(value: Any) -> str:
+    """A value as n8n writes it inside text (`Hi {{ $json.name }}`): as `String()` does, but
+    null (and a missing value) is empty."""
+    _fail_if_undefined(value)
+    return "" if value is None else js_string(value)
+
+
+def _js_number(value: float) -> str:
+    """How JavaScript writes a number: `1` for 1.0, `1e-7`, `1e+21`, `0.00001`."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = int(exponent)
+    if -7 < power < 21:
+        return format(Decimal(text), "f")
+    return f"{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
+
+
+def _fail_if_undefined(value: Any) -> None:
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+
+
+@pass_context
+def _n8n(
+    context: Context,
+    source: Any,
+    json: Any = None,
+    refs: Any = None,
+    lists: Any = None,
+    items: Any = None,
+    aliases: Any = None,
+    tz: Any = None,
+    prev: Any = None,
+) -> Any:
+    """An n8n expression, run in the code sandbox with n8n's names: `$json` is `json`,
+    `$input.all()` is `items` (default `[json]`), `$('Name')` reads `refs` and `lists`."""
+    if not isinstance(source, str) or not source.strip():
+        raise TemplateError("n8n(): its first argument is the JavaScript expression, as text")
+    if _javascript is None:
+        raise TemplateError("n8n(): the code sandbox is not available in this process")
+    for value in (json, items, *_values(refs), *_values(lists)):
+        _fail_if_undefined(value)
+    data: dict[str, Any] = {
+        "mode": "expression",
+        "json": json,
+        "items": items if isinstance(items, list) else None,
+        "refs": refs if isinstance(refs, dict) else {},
+        "lists": lists if isinstance(lists, dict) else {},
+        "aliases": aliases if isinstance(aliases, dict) else {},
+        "tz": tz if isinstance(tz, str) else None,
+        "prev": prev if isinstance(prev, str) else None,
+        "execution": _n8n_execution(context.get("execution")),
+        "workflow": _plain(context.get("workflow"), ("id", "name")),
+        "itemIndex": context.get("index") if _is_int(context.get("index")) else 0,
+    }
+    deadline = _js_deadline.get() or time.monotonic() + N8N_CALL_MS / 1000
+    left_ms = int((deadline - time.monotonic()) * 1000)
+    if left_ms < 10:
+        raise TemplateError(
+            f"n8n expressions: they ran for more than {N8N_RENDER_MS // 1000} s in all in this "
+            "step and were stopped"
+        )
+    try:
+        return _outside_budget(_javascript, source, data, min(N8N_CALL_MS, left_ms))
+    except NodeError as exc:
+        short = " ".join(source.split())
+        short = short if len(short) <= 80 else short[:77] + "..."
+        raise TemplateError(f"n8n expression `{short}`: {exc.message}") from None
+
+
+def _values(named: Any) -> list[Any]:
+    return list(named.values()) if isinstance(named, dict) else []
+
+
+def _plain(value: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    source = value if isinstance(value, dict) else {}
+    return {k: source[k] for k in keys if k in source}
+
+
+def _n8n_execution(value: Any) -> dict[str, Any]:
+    execution = _plain(value, ("id", "resume_url"))
+    return {"id": execution.get("id"), "resumeUrl": execution.get("resume_url")}
+
+
+def _outside_budget(run: JavaScript, source: str, data: dict[str, Any], timeout_ms: int) -> Any:
+    """Call the sandbox from a thread of its own: the CPU budget of a rendering interrupts its
+    thread anywhere (cpu_budget), and the sandbox pool's bookkeeping must never be cut short.
+    The rendering thread only waits, which costs it no CPU time."""
+    outcome: dict[str, Any] = {}
+
+    def call() -> None:
+        try:
+            outcome["value"] = run(source, data, timeout_ms)
+        except BaseException as exc:  # handed to the rendering thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=call, name="n8n-expression", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+ENV.filters.update(n8n_text=n8n_text, n8n_string=js_string)
+ENV.globals["n8n"] = _n8n
+
+
 def is_template(value: Any) -> bool:
     return isinstance(value, str) and ("{{" in value or "{%" in value)
 
@@ -297,6 +481,8 @@ def budget() -> Iterator[None]:
     """The CPU budget of one rendering: a whole config, or a data node's pass over its items
     (editor/nodes/items.py). Renderings nested inside share the outer one."""
     ms = settings.WORKFUSE_TEMPLATE_CPU_MS
+    outermost = _js_deadline.get() is None
+    token = _js_deadline.set(time.monotonic() + N8N_RENDER_MS / 1000) if outermost else None
     try:
         with cpu_budget(ms / 1000):
             yield
@@ -305,6 +491,9 @@ def budget() -> Iterator[None]:
             f"templates: they took more than {ms} ms of CPU time and were stopped "
             "(WORKFUSE_TEMPLATE_CPU_MS); loop over less data"
         ) from None
+    finally:
+        if token is not None:
+            _js_deadline.reset(token)
 
 
 def render(text: str, context: dict[str, Any]) -> Any:

@@ -720,13 +720,13 @@ def test_http_node_keeps_method_url_headers_body_and_timeout():
     http = by_label(graph, "Create lead")
     assert http["config"] == {
         "method": "POST",
-        "url": "https://crm.example.com/api/leads/{{ nodes.edit_fields.result.email }}",
+        "url": "https://crm.example.com/api/leads/{{ nodes.edit_fields.result.email | n8n_text }}",
         "headers": {"X-Source": "n8n-import"},
         "body_type": "json",
         "body": {
             "email": "{{ nodes.edit_fields.result.email }}",
             "message": "{{ nodes.edit_fields.result.greeting }}",
-            "received_at": "{{ execution.started_at }}",
+            "received_at": "{{ n8n('$now') }}",
             "hook_method": "{{ trigger.headers }}",
         },
         "timeout_ms": 10000,
@@ -945,7 +945,7 @@ def test_split_in_batches_becomes_a_loop_without_the_back_edge():
 def test_json_inside_a_loop_body_is_the_current_item():
     graph = convert(copy.deepcopy(LOOP_OVER_USERS))
     upsert = by_label(graph, "Upsert contact")
-    assert upsert["config"]["url"] == "https://crm.example.com/contacts/{{ item.id }}"
+    assert upsert["config"]["url"] == "https://crm.example.com/contacts/{{ item.id | n8n_text }}"
     assert upsert["config"]["body"] == "{{ item }}"
     assert upsert["config"]["body_type"] == "json"
 
@@ -1021,12 +1021,13 @@ def test_merge_waits_for_both_branches():
     }
 
 
-def test_code_node_keeps_the_javascript_and_warns_about_n8n_apis():
+def test_code_node_keeps_the_javascript_and_runs_it_with_n8n_names():
     graph = convert(copy.deepcopy(MERGE_AND_CODE))
     code = by_label(graph, "Code")
     assert code["type"] == "action.code"
     assert code["config"]["code"] == MERGE_AND_CODE["nodes"][4]["parameters"]["jsCode"]
-    assert "$input" in code["notes"] and "`input`" in code["notes"]
+    assert code["config"]["n8n"]["mode"] == "all"
+    assert "$input" in code["notes"] and "`result`" in code["notes"]
 
 
 def test_python_code_node_is_refused():
@@ -1056,7 +1057,7 @@ def test_agent_takes_its_model_from_the_attached_chat_model():
         "model": "gpt-4o",
         "temperature": 0.2,
         "max_tokens": 300,
-        "prompt": "Summarise this text in two sentences:\n{{ trigger.body.text }}",
+        "prompt": "Summarise this text in two sentences:\n{{ trigger.body.text | n8n_text }}",
         "system_prompt": "You are a concise editor.",
         "tools": [],
         "max_iterations": 10,
@@ -1090,7 +1091,7 @@ def test_openai_message_node_becomes_an_ai_node():
         "provider": "openai",
         "model": "gpt-4o-mini",
         "json_output": True,
-        "prompt": "Classify: {{ trigger.text }}",
+        "prompt": "Classify: {{ trigger.text | n8n_text }}",
         "system_prompt": "Answer with one word.",
     }
     assert validate_graph(graph) == []
@@ -1239,7 +1240,7 @@ def test_if_v1_conditions_are_converted():
 def test_expressions_reference_the_node_ids_they_came_from():
     graph = convert(copy.deepcopy(MERGE_AND_CODE))
     assert by_label(graph, "Get customer")["config"]["url"] == (
-        "https://api.example.com/customers/{{ trigger.body.customer_id }}"
+        "https://api.example.com/customers/{{ trigger.body.customer_id | n8n_text }}"
     )
     data = copy.deepcopy(MERGE_AND_CODE)
     data["nodes"][4] = {
@@ -1258,13 +1259,13 @@ def test_expressions_reference_the_node_ids_they_came_from():
     graph = convert(data)
     assert validate_graph(graph) == []
     assert by_label(graph, "Report")["config"]["url"] == (
-        "https://api.example.com/report?c={{ nodes.get_customer.body.id }}"
-        "&p={{ nodes.get_product.body.sku }}&at={{ execution.started_at }}"
-        "&first={{ item.name }}"  # the Merge's items, one at a time
+        "https://api.example.com/report?c={{ nodes.get_customer.body.id | n8n_text }}"
+        "&p={{ nodes.get_product.body.sku | n8n_text }}&at={{ n8n('$now') | n8n_text }}"
+        "&first={{ item.name | n8n_text }}"  # the Merge's items, one at a time
     )
 
 
-def test_untranslatable_expressions_are_left_for_validation_to_report():
+def test_javascript_expressions_are_kept_for_the_sandbox_and_env_is_refused():
     data = single_node_workflow(
         {
             "name": "Call",
@@ -1272,23 +1273,19 @@ def test_untranslatable_expressions_are_left_for_validation_to_report():
             "typeVersion": 4.2,
             "parameters": {
                 "url": "=https://example.com/{{ $json.name.toUpperCase() }}",
-                "sendHeaders": True,
-                "headerParameters": {
-                    "parameters": [{"name": "X-Env", "value": "={{ $env.STAGE }}"}]
-                },
                 "options": {},
             },
         }
     )
-    graph = convert(data)
+    graph = convert(copy.deepcopy(data))
     http = by_label(graph, "Call")
-    assert http["config"]["url"] == "https://example.com/{{ $json.name.toUpperCase() }}"
-    issues = validate_graph(graph)
-    assert {(i.node_id, i.field) for i in issues} == {
-        ("call", "config.url"),
-        ("call", "config.headers.X-Env"),
-    }
-    assert all("syntax error" in i.message for i in issues)
+    assert http["config"]["url"] == (
+        "https://example.com/{{ n8n('$json.name.toUpperCase()', json=trigger) | n8n_text }}"
+    )
+    assert validate_graph(graph) == []
+    data["nodes"][1]["parameters"]["url"] = "={{ $env.STAGE }}"
+    [message] = refusal_messages(data)
+    assert "'Call'" in message and "$env" in message
 
 
 def test_literal_text_with_braces_is_not_read_as_a_template():
@@ -1403,13 +1400,13 @@ def test_api_import_refuses_unsupported_n8n_nodes_by_name(alice_api):
 
 
 @pytest.mark.django_db
-def test_api_import_reports_expressions_it_could_not_translate(alice_api):
+def test_api_import_reports_expressions_it_cannot_carry_over(alice_api):
     data = copy.deepcopy(WEBHOOK_SET_HTTP)
-    data["nodes"][2]["parameters"]["url"] = "={{ $json.email.split('@')[1] }}"
+    data["nodes"][2]["parameters"]["url"] = "={{ $env.CRM_URL }}/leads"
     response = alice_api.post("/api/workflows/import", data)
     assert response.status_code == 400
     [detail] = response.json()["details"]
-    assert detail["node_id"] == "create_lead" and detail["field"] == "config.url"
+    assert detail["field"] == "nodes[2]" and "$env" in detail["message"]
 
 
 def test_parameters_of_an_unexpected_shape_are_refused_not_crashed_on():
@@ -1445,7 +1442,10 @@ def test_bracketed_field_names_keep_their_quotes():
         }
     )
     url = by_label(convert(data), "Call")["config"]["url"]
-    assert url == 'https://example.com/{{ trigger["order id"] }}/{{ trigger.lines[0]["123"] }}'
+    assert url == (
+        'https://example.com/{{ trigger["order id"] | n8n_text }}'
+        '/{{ trigger.lines[0]["123"] | n8n_text }}'
+    )
     context = {"trigger": {"order id": "A1", "lines": [{"123": "x"}]}}
     assert render_value(url, context) == "https://example.com/A1/x"
 
@@ -1517,8 +1517,9 @@ def test_an_n8n_error_workflow_reads_the_error_trigger_under_workfuse_names():
     assert "Settings" in trigger["notes"]
     text = by_label(graph, "Post alert")["config"]["body"]["text"]
     assert text == (
-        "{{ trigger.workflow.name }} failed at {{ trigger.execution.failed_node.label }}: "
-        "{{ trigger.execution.error }} ({{ trigger.execution.url }})"
+        "{{ trigger.workflow.name | n8n_text }} failed at "
+        "{{ trigger.execution.failed_node.label | n8n_text }}: "
+        "{{ trigger.execution.error | n8n_text }} ({{ trigger.execution.url | n8n_text }})"
     )
 
 
@@ -1527,7 +1528,7 @@ def test_an_n8n_error_workflow_reads_the_error_trigger_under_workfuse_names():
     [
         (
             {"errorMessage": "=Order {{ $json.id }} has no total"},
-            {"message": "Order {{ trigger.id }} has no total", "code": ""},
+            {"message": "Order {{ trigger.id | n8n_text }} has no total", "code": ""},
         ),
         (
             {"errorType": "errorObject", "errorObject": '{"code": 42, "message": "No stock"}'},

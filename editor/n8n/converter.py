@@ -17,7 +17,7 @@ from editor.n8n.calls import CallTargets
 
 # --- end n8nflow ---
 # isort: split
-from editor.n8n.expressions import Reference, literal, translate
+from editor.n8n.expressions import Reference, Untranslatable, literal, scope_of, translate
 from editor.n8n.items import PER_ELEMENT, ItemFlow, ItemsRef, takes_all
 from editor.n8n.names import MAX_ID, slug, unique
 
@@ -483,12 +483,12 @@ class Converter:
         return value
 
     def expression(self, text: str, node: N8nNode) -> str:
-        """An n8n expression (without its `=`) in `node` as a template."""
-
-        def resolve(name: str | None) -> Reference | None:
-            return self.output_ref(name, None, set()) if name else self.input_ref(node)
-
-        return translate(text, resolve)
+        """An n8n expression (without its `=`) in `node` as a template: exact where a template
+        can be, else its JavaScript run by `n8n()` (expressions.py); Refusal for `$env`."""
+        try:
+            return translate(text, scope_of(self, node))
+        except Untranslatable as exc:
+            raise Refusal(str(exc)) from exc
 
 
 def _retry(raw: dict[str, Any]) -> dict[str, Any] | None:

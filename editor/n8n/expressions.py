@@ -1,11 +1,29 @@
-"""n8n expressions (`$json`, `$('Node')`, `$now`) as WorkFuse templates; plain text kept plain."""
+"""n8n expressions as WorkFuse templates (docs/n8n-import.md, "Expressions").
+
+n8n expressions are JavaScript. Each `{{ ... }}` block becomes, in this order of preference:
+
+1. an exact native template, when its JavaScript meaning and the template's agree for every
+   JSON value: property paths on `$json`, `$('Node').item.json`, `$node["Node"].json`,
+   `$input.first().json` and friends, `$execution.id`, `$execution.resumeUrl`, `$workflow.id`
+   and `.name`, literals, `+` joining text, and `===`/`!==` against a literal. Field names that
+   are Python or JavaScript attributes (`count`, `items`, `length`) are read as keys or left to
+   JavaScript; text blocks print values as n8n does (`n8n_text`: `true`, not `True`);
+2. otherwise the JavaScript itself, run in the code sandbox by the template function
+   `n8n('<JavaScript>', json=..., refs={...})` with n8n's names over the data it names.
+
+`$env` is refused: WorkFuse workflows cannot read the server's environment.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the converter imports this module
+    from editor.n8n.converter import Converter, N8nNode
 
 # A template path (`trigger`, `nodes.<id>.body`, `item`) and the n8n output fields read from it
 # that WorkFuse names differently (n8n path -> WorkFuse path).
@@ -13,61 +31,510 @@ Reference = tuple[str, dict[str, str]]
 # The reference for the node an expression names (`$('Name')`, `$node["Name"]`), or for the
 # node's input (`$json`, `$input`) when given None; None when there is nothing to refer to.
 Resolver = Callable[[str | None], Reference | None]
+# The template path of the list of n8n items a node emits (its input's for None), for nodes
+# that may emit several; None for one-item nodes.
+Lister = Callable[[str | None], str | None]
 
 _BLOCK = re.compile(r"\{\{(.*?)\}\}", re.S)
-_FIELDS = r"""(?P<fields>(?:\s*\.\s*[A-Za-z_$][\w$]*(?![\w$])(?!\s*\()|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])*)"""
-_REFERENCE = re.compile(
-    r"""(?:
-        \$\(\s*(?P<q1>['"])(?P<called>.+?)(?P=q1)\s*\)\s*\.\s*(?:item|first\(\s*\)|last\(\s*\))\s*\.\s*json
-      | \$node\s*\[\s*(?P<q2>['"])(?P<indexed>.+?)(?P=q2)\s*\]\s*\.\s*json
-      | \$input\s*\.\s*(?:item|first\(\s*\)|last\(\s*\))\s*\.\s*json
-      | \$json
-    )(?![\w$])"""
-    + _FIELDS
-    + r"""|(?P<now>\$now(?:\s*\.\s*toISO\(\s*\))?)(?![\w$]|\s*\.)""",
-    re.X,
+# Attributes a value of a JSON type has in Python, which Jinja would find where JavaScript finds
+# nothing (`[1, 2].count`): such fields are read as keys (`x['count']`).
+_PYTHON_ATTRIBUTES = frozenset(
+    name for kind in (str, list, dict, int, float, bool, type(None)) for name in dir(kind)
 )
-_N8N_LEFT = re.compile(r"\$[A-Za-z_(]")
-_JAVASCRIPT = re.compile(r"\.\s*[A-Za-z_]\w*\s*\(|\.\s*length\b|=>|===|!==|&&|\?\?|\?\.|`")
-_SEGMENT = re.compile(r"""\.\s*([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]""")
+# Names JavaScript finds on every value or on text and lists: left to JavaScript.
+_JS_PROPERTIES = frozenset(
+    {
+        "length",
+        "constructor",
+        "prototype",
+        "__proto__",
+        "toString",
+        "valueOf",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+    }
+)
+# Names that make an expression read the node's input items.
+_INPUT_NAMES = frozenset(
+    {"$json", "$input", "items", "$item", "$items", "$data", "$thisItem", "$binary"}
+)
 
 
-def translate(text: str, resolve: Resolver) -> str:
-    """The template for an n8n expression (the text after its leading `=`)."""
+class Untranslatable(Exception):
+    """An expression that has no WorkFuse form at all; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the expressions of one n8n node can read."""
+
+    resolve: Resolver
+    lists: Lister = lambda name: None
+    timezone: str | None = None  # the n8n workflow's, for $now and $today
+    previous: str | None = None  # the n8n name of the node's input, for $prevNode
+
+
+def scope_of(cx: Converter, node: N8nNode) -> Scope:
+    """What `node`'s expressions and code can read in the export `cx` converts."""
+
+    def resolve(name: str | None) -> Reference | None:
+        return cx.output_ref(name, None, set()) if name else cx.input_ref(node)
+
+    def lists(name: str | None) -> str | None:
+        if name is None:
+            parents = cx.parents.get(node.name)
+            name = parents[0][0] if parents else None
+        seen: set[str] = set()
+        while name is not None and name not in seen:
+            seen.add(name)
+            source = cx.nodes.get(name)
+            if source is None:
+                return None
+            spec = cx.specs[source.type]
+            if spec.loop_handle is not None:
+                return None
+            if spec.data is None:  # passes its input on (IF, Wait, No-op): look through it
+                parents = cx.parents.get(name)
+                name = parents[0][0] if parents else None
+                continue
+            if spec.items is None:
+                return None
+            return f"nodes.{source.id}" + (f".{spec.items}" if spec.items else "")
+        return None
+
+    settings = cx.data.get("settings")
+    timezone = settings.get("timezone") if isinstance(settings, dict) else None
+    parents = cx.parents.get(node.name)
+    return Scope(
+        resolve,
+        lists,
+        timezone if isinstance(timezone, str) and timezone else None,
+        parents[0][0] if parents else None,
+    )
+
+
+def translate(text: str, scope: Scope | Resolver) -> str:
+    """The template for an n8n expression (the text after its leading `=`); raises
+    Untranslatable for one that has no WorkFuse form."""
+    if not isinstance(scope, Scope):
+        scope = Scope(scope)
+    blocks = list(_BLOCK.finditer(text))
+    if len(blocks) == 1:
+        before, after = text[: blocks[0].start()], text[blocks[0].end() :]
+        if not before and not after:
+            return "{{ " + _block(blocks[0].group(1), scope)[0] + " }}"
+        if not before.strip() and not after.strip():
+            # Blank text around one block: n8n makes text of it, a template would not.
+            inner = _text_of(*_block(blocks[0].group(1), scope))
+            pieces = [_quote(before)] if before else []
+            pieces += [inner, _quote(after)] if after else [inner]
+            return "{{ " + " ~ ".join(pieces) + " }}"
     parts: list[str] = []
     last = 0
-    for match in _BLOCK.finditer(text):
+    for match in blocks:
         parts.append(literal(text[last : match.start()], in_template=True))
-        parts.append("{{" + _block(match.group(1), resolve) + "}}")
+        parts.append("{{ " + _text_of(*_block(match.group(1), scope)) + " }}")
         last = match.end()
     parts.append(literal(text[last:], in_template=last > 0))
     return "".join(parts)
 
 
-def _block(inner: str, resolve: Resolver) -> str:
-    def replace(match: re.Match[str]) -> str:
-        if match.group("now"):
-            return "execution.started_at"
-        ref = resolve(match.group("called") or match.group("indexed"))
+def _text_of(expression: str, is_text: bool) -> str:
+    """A block inside text prints its value the way n8n does."""
+    if is_text:
+        return expression
+    if _PATH.fullmatch(expression) or expression.startswith("n8n("):
+        return f"{expression} | n8n_text"
+    return f"({expression}) | n8n_text"
+
+
+_PATH = re.compile(
+    r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[-?\d+\]|\['(?:[^'\\]|\\.)*'\]|\["(?:[^"\\]|\\.)*"\])*"""
+)
+
+
+def _block(source: str, scope: Scope) -> tuple[str, bool]:
+    """The Jinja expression for one block, and whether its value is always text."""
+    if not source.strip():
+        return "''", True
+    try:
+        tokens = tokenize(source)
+    except _Unreadable:
+        tokens = None
+    if tokens is not None:
+        names = {t.text for t in tokens if t.kind == "name"}
+        if "$env" in names:
+            raise Untranslatable(
+                f"its expression {{{{{source}}}}} reads $env, the environment variables of the "
+                "n8n server, which WorkFuse workflows cannot read. Put the value in the workflow "
+                "(or in a credential, for a secret) and import again."
+            )
+        exact = _Exact(tokens, scope).translate()
+        if exact is not None:
+            return exact
+    return _javascript(source, tokens, scope), False
+
+
+# --- reading JavaScript ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # name, number, string, template, regex, punct
+    text: str
+    value: Any = None  # a string's or number's value
+
+
+class _Unreadable(Exception):
+    pass
+
+
+_PUNCTUATORS = sorted(
+    re.findall(
+        r"\S+",
+        ">>>= ... === !== **= <<= >>= >>> ?? ?. => == != <= >= && || ++ -- += -= *= /= %= &= |= "
+        "^= ** << >> { } ( ) [ ] ; , < > + - * / % & | ^ ! ~ ? : = . @ #",
+    ),
+    key=len,
+    reverse=True,
+)
+_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+_NUMBER = re.compile(
+    r"(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+"
+    r"|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?"
+)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+# After these, a `/` starts a regular expression rather than a division.
+_BEFORE_REGEX = frozenset(
+    re.findall(
+        r"\S+",
+        "( , = : [ ! & | ? { } ; + - * % < > ~ ^ => == != === !== && || ?? return typeof case do "
+        "else in instanceof new void delete throw",
+    )
+)
+
+
+def tokenize(source: str) -> list[Token]:
+    """JavaScript tokens (enough to read expressions: strings, regexes and template literals
+    are kept whole); raises _Unreadable on text that is not JavaScript."""
+    tokens: list[Token] = []
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c.isspace():
+            i += 1
+        elif source.startswith("//", i):
+            end = source.find("\n", i)
+            i = n if end < 0 else end
+        elif source.startswith("/*", i):
+            end = source.find("*/", i + 2)
+            if end < 0:
+                raise _Unreadable
+            i = end + 2
+        elif c in "'\"":
+            start = i
+            value, i = _string(source, i)
+            tokens.append(Token("string", source[start:i], value))
+        elif c == "`":
+            end = _template_end(source, i)
+            tokens.append(Token("template", source[i:end]))
+            i = end
+        elif c == "/" and (not tokens or tokens[-1].text in _BEFORE_REGEX):
+            end = _regex_end(source, i)
+            tokens.append(Token("regex", source[i:end]))
+            i = end
+        elif (m := _NUMBER.match(source, i)) and (c.isdigit() or c == "."):
+            text = m.group(0)
+            tokens.append(Token("number", text, _number(text)))
+            i = m.end()
+        elif m := _NAME.match(source, i):
+            tokens.append(Token("name", m.group(0)))
+            i = m.end()
+        else:
+            punct = next((p for p in _PUNCTUATORS if source.startswith(p, i)), None)
+            if punct is None:
+                raise _Unreadable
+            tokens.append(Token("punct", punct))
+            i += len(punct)
+    return tokens
+
+
+def _string(source: str, start: int) -> tuple[str, int]:
+    quote, i = source[start], start + 1
+    out: list[str] = []
+    while i < len(source):
+        c = source[i]
+        if c == quote:
+            return "".join(out), i + 1
+        if c == "\\":
+            i += 1
+            if i >= len(source):
+                break
+            e = source[i]
+            if e == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", source[i + 1 : i + 3]):
+                out.append(chr(int(source[i + 1 : i + 3], 16)))
+                i += 3
+            elif e == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", source[i + 1 : i + 5]):
+                out.append(chr(int(source[i + 1 : i + 5], 16)))
+                i += 5
+            elif e == "u" and (m := re.match(r"\{([0-9a-fA-F]{1,6})\}", source[i + 1 :])):
+                out.append(chr(int(m.group(1), 16)))
+                i += 1 + m.end()
+            elif e in "\r\n":  # a line continuation
+                i += 2 if source.startswith("\r\n", i) else 1
+            else:
+                out.append(_ESCAPES.get(e, e))
+                i += 1
+        elif c in "\r\n":
+            break
+        else:
+            out.append(c)
+            i += 1
+    raise _Unreadable
+
+
+def _template_end(source: str, start: int) -> int:
+    i, depth = start + 1, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+        elif depth == 0 and c == "`":
+            return i + 1
+        elif depth == 0 and source.startswith("${", i):
+            depth, i = 1, i + 2
+        elif depth and c in "'\"":
+            i = _string(source, i)[1]
+        elif depth and c == "`":
+            i = _template_end(source, i)
+        elif depth and c == "{":
+            depth, i = depth + 1, i + 1
+        elif depth and c == "}":
+            depth, i = depth - 1, i + 1
+        else:
+            i += 1
+    raise _Unreadable
+
+
+def _regex_end(source: str, start: int) -> int:
+    i, in_class = start + 1, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "\r\n":
+            break
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif c == "/" and not in_class:
+            m = re.compile(r"[a-z]*").match(source, i + 1)
+            return m.end() if m else i + 1
+        i += 1
+    raise _Unreadable
+
+
+def _number(text: str) -> int | float | None:
+    clean = text.replace("_", "")
+    if clean.endswith("n"):
+        return None  # a BigInt: not JSON
+    try:
+        if clean[:2].lower() in ("0x", "0b", "0o"):
+            return int(clean, 0)
+        value = float(clean)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and abs(value) < 2**53 and "." not in clean else value
+
+
+# --- 1. exact translations --------------------------------------------------------------------
+
+
+class _Exact:
+    """A recursive-descent reader of the forms that have an exact template; `translate()` gives
+    (Jinja expression, is text) or None when the block is anything else."""
+
+    def __init__(self, tokens: list[Token], scope: Scope):
+        self.tokens = tokens
+        self.scope = scope
+        self.at = 0
+
+    def translate(self) -> tuple[str, bool] | None:
+        try:
+            result = self._expression()
+        except _NotExact:
+            return None
+        return result if self.at == len(self.tokens) else None
+
+    def _peek(self, offset: int = 0) -> Token | None:
+        index = self.at + offset
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def _take(self, text: str | None = None, kind: str | None = None) -> Token:
+        token = self._peek()
+        if token is None or (text is not None and token.text != text):
+            raise _NotExact
+        if kind is not None and token.kind != kind:
+            raise _NotExact
+        self.at += 1
+        return token
+
+    def _is(self, text: str, offset: int = 0) -> bool:
+        token = self._peek(offset)
+        return token is not None and token.text == text and token.kind == "punct"
+
+    def _expression(self) -> tuple[str, bool]:
+        first = self._operand()
+        if self._is("===") or self._is("!=="):
+            negate = self._take().text == "!=="
+            second = self._operand()
+            return self._strict_equality(first, second, negate), False
+        if not self._is("+"):
+            return first[0], first[1] == "text"
+        operands = [first]
+        while self._is("+"):
+            self._take()
+            operands.append(self._operand())
+        # JavaScript adds left to right: once one side is text, every `+` after joins text.
+        if operands[0][1] != "text" and operands[1][1] != "text":
+            raise _NotExact
+        joined = [expr if kind == "text" else f"({expr}) | n8n_string" for expr, kind in operands]
+        return " ~ ".join(joined), True
+
+    def _strict_equality(self, left: tuple[str, str], right: tuple[str, str], negate: bool) -> str:
+        """`===` is exact against a text, a number, true/false or null on one side."""
+        if left[1] != "value" and right[1] == "value":
+            left, right = right, left
+        if right[1] == "value":
+            raise _NotExact  # two values of unknown type: JavaScript compares objects by identity
+        value, literal_kind = left[0], right[1]
+        if literal_kind == "null":
+            test = f"({value}) is none"
+        elif literal_kind == "boolean":
+            test = f"({value}) is {right[0]}"
+        elif literal_kind == "number":
+            # Python's True == 1; JavaScript's true !== 1.
+            test = f"(({value}) is number and ({value}) is not boolean and ({value}) == {right[0]})"
+        else:
+            test = f"({value}) == {right[0]}"
+        return f"not {test}" if negate else test
+
+    def _operand(self) -> tuple[str, str]:
+        """(Jinja expression, kind): kind is text, number, boolean, null or value (unknown)."""
+        token = self._take()
+        if token.kind == "string":
+            return _quote(token.value), "text"
+        if token.kind == "number" and isinstance(token.value, int):
+            return str(token.value), "number"
+        if token.kind == "name" and token.text in ("true", "false"):
+            return token.text, "boolean"
+        if token.kind == "name" and token.text == "null":
+            return "none", "null"
+        if token.kind != "name":
+            raise _NotExact
+        if token.text == "$runIndex":  # WorkFuse runs a node once per execution (or item)
+            return "0", "number"
+        if token.text in ("$execution", "$workflow"):
+            return self._run_field(token.text), "value"
+        ref = self._root(token.text)
+        return _path(ref[0], self._segments(), ref[1]), "value"
+
+    def _run_field(self, root: str) -> str:
+        self._take(".")
+        field = self._take(kind="name").text
+        known = {
+            "$execution": {"id": "execution.id", "resumeUrl": "execution.resume_url"},
+            "$workflow": {"id": "workflow.id", "name": "workflow.name"},
+        }[root]
+        if field not in known or self._is(".") or self._is("[") or self._is("("):
+            raise _NotExact
+        return known[field]
+
+    def _root(self, name: str) -> Reference:
+        """The reference an item's json root stands for: `$json`, `$input.item.json`,
+        `$('X').item.json`, `$node["X"].json`."""
+        if name == "$json":
+            return self._resolved(None, "item")
+        if name == "$input":
+            self._take(".")
+            return self._resolved(None, self._item_pick())
+        if name == "$" and self._is("("):
+            self._take("(")
+            node = self._take(kind="string").value
+            self._take(")")
+            self._take(".")
+            return self._resolved(node, self._item_pick())
+        if name == "$node":
+            if self._is("["):
+                self._take("[")
+                node = self._take(kind="string").value
+                self._take("]")
+            else:
+                self._take(".")
+                node = self._take(kind="name").text
+            self._take(".")
+            self._take("json")
+            return self._resolved(node, "item")
+        raise _NotExact
+
+    def _item_pick(self) -> str:
+        """`item.json`, `first().json` or `last().json` after `$input.` or `$('X').`."""
+        pick = self._take(kind="name").text
+        if pick in ("first", "last"):
+            self._take("(")
+            self._take(")")
+        elif pick != "item":
+            raise _NotExact
+        self._take(".")
+        self._take("json")
+        return pick
+
+    def _resolved(self, node: str | None, pick: str) -> Reference:
+        ref = self.scope.resolve(node)
         if ref is None:
-            return match.group(0)
-        return _with_fields(ref[0], match.group("fields") or "", ref[1])
+            raise _NotExact
+        many = self.scope.lists(node)
+        if many is None or pick == "item":
+            return ref
+        # A node that emits several items: the first or last of them.
+        return (many + ("[0]" if pick == "first" else "[-1]"), ref[1])
 
-    converted = _REFERENCE.sub(replace, inner)
-    # JavaScript methods parse as Jinja but fail at run time; keeping the n8n text
-    # makes validation point at the field instead.
-    if _N8N_LEFT.search(converted) or _JAVASCRIPT.search(converted):
-        return inner
-    return converted
+    def _segments(self) -> list[str | int]:
+        segments: list[str | int] = []
+        while True:
+            if self._is(".") and (nxt := self._peek(1)) is not None and nxt.kind == "name":
+                if self._is("(", 2):
+                    raise _NotExact  # a method call
+                self.at += 2
+                segments.append(nxt.text)
+            elif self._is("["):
+                self._take("[")
+                key = self._take()
+                self._take("]")
+                if key.kind != "string" and not isinstance(key.value, int):
+                    raise _NotExact
+                segments.append(key.value)
+            else:
+                return segments
+            if isinstance(segments[-1], str) and segments[-1] in _JS_PROPERTIES:
+                raise _NotExact
 
 
-def _with_fields(prefix: str, fields: str, aliases: dict[str, str]) -> str:
+class _NotExact(Exception):
+    pass
+
+
+def _path(prefix: str, segments: list[str | int], aliases: dict[str, str]) -> str:
     """`prefix` plus the fields read from it, renaming n8n output fields WorkFuse calls
     differently (an agent's `output` is WorkFuse's `response`)."""
-    segments: list[str | int] = []
-    for m in _SEGMENT.finditer(fields):
-        name = next((g for g in m.groups()[:3] if g is not None), None)
-        segments.append(name if name is not None else int(m.group(4)))
     for old, new in aliases.items():
         parts = old.split(".")
         if segments[: len(parts)] == parts:
@@ -77,11 +544,152 @@ def _with_fields(prefix: str, fields: str, aliases: dict[str, str]) -> str:
     for segment in segments:
         if isinstance(segment, int):
             text += f"[{segment}]"
-        elif re.fullmatch(r"[A-Za-z_]\w*", segment):
+        elif re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", segment) and segment not in _PYTHON_ATTRIBUTES:
             text += f".{segment}"
+        elif any(m in segment for m in ("{", "}", "%", "#")):
+            text += f"[{_quote(segment)}]"
         else:
-            text += f"[{json.dumps(segment)}]"
+            text += f"[{json.dumps(segment, ensure_ascii=False)}]"
     return text
+
+
+# --- 2. JavaScript in the sandbox -----------------------------------------------------------
+
+
+def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
+    """`n8n('<source>', ...)` with the data the expression reads."""
+    names = {t.text for t in tokens} if tokens is not None else set(re.findall(r"[\w$]+", source))
+    args = [_quote(source.strip())]
+    aliases: dict[str, list[list[str]]] = {}
+    if names & _INPUT_NAMES or tokens is None:
+        ref = scope.resolve(None)
+        if ref is not None:
+            args.append(f"json={ref[0]}")
+            if ref[1]:
+                aliases[""] = [[old, new] for old, new in ref[1].items()]
+            many = scope.lists(None)
+            if many is not None:
+                args.append(f"items={many}")
+    refs, lists = [], []
+    for node in _nodes_named(tokens, source):
+        ref = scope.resolve(node)
+        if ref is None:
+            continue
+        refs.append(f"{_quote(node)}: {ref[0]}")
+        if ref[1]:
+            aliases[node] = [[old, new] for old, new in ref[1].items()]
+        many = scope.lists(node)
+        if many is not None:
+            lists.append(f"{_quote(node)}: {many}")
+    if refs:
+        args.append("refs={" + ", ".join(refs) + "}")
+    if lists:
+        args.append("lists={" + ", ".join(lists) + "}")
+    if aliases:
+        args.append("aliases=" + _jinja_value(aliases))
+    if scope.timezone and names & {"$now", "$today", "DateTime", "toDateTime", "Interval"}:
+        args.append(f"tz={_quote(scope.timezone)}")
+    if scope.previous and "$prevNode" in names:
+        args.append(f"prev={_quote(scope.previous)}")
+    return "n8n(" + ", ".join(args) + ")"
+
+
+def code_context(source: str, scope: Scope) -> dict[str, Any]:
+    """action.code's `n8n` settings for an n8n Code node's JavaScript: templates of its input
+    items and of the nodes it names, and the names it reads under other WorkFuse names."""
+    try:
+        tokens: list[Token] | None = tokenize(source)
+    except _Unreadable:
+        tokens = None
+    context: dict[str, Any] = {}
+    aliases: dict[str, list[list[str]]] = {}
+    ref = scope.resolve(None)
+    many = scope.lists(None)
+    if many is not None:
+        context["items"] = "{{ " + many + " }}"
+    elif ref is not None:
+        context["items"] = "{{ [" + ref[0] + "] }}"
+    if ref is not None and ref[1]:
+        aliases[""] = [[old, new] for old, new in ref[1].items()]
+    nodes, lists = {}, {}
+    for name in _nodes_named(tokens, source):
+        named = scope.resolve(name)
+        if named is None:
+            continue
+        nodes[name] = "{{ " + named[0] + " }}"
+        if named[1]:
+            aliases[name] = [[old, new] for old, new in named[1].items()]
+        many = scope.lists(name)
+        if many is not None:
+            lists[name] = "{{ " + many + " }}"
+    for key, value in (("nodes", nodes), ("lists", lists), ("aliases", aliases)):
+        if value:
+            context[key] = value
+    if scope.timezone:
+        context["timezone"] = scope.timezone
+    if scope.previous:
+        context["previous"] = scope.previous
+    return context
+
+
+def _nodes_named(tokens: list[Token] | None, source: str) -> list[str]:
+    """The n8n node names an expression reads: `$('X')`, `$node["X"]`, `$node.X`,
+    `$items("X")`."""
+    found: list[str] = []
+    if tokens is None:
+        pattern = r"""\$(?:\(|node\[|items\()\s*(['"])(.+?)\1"""
+        return list(dict.fromkeys(m.group(2) for m in re.finditer(pattern, source)))
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1 : i + 3]
+        if len(nxt) < 2:
+            continue
+        opener, name = nxt
+        if token.kind != "name":
+            continue
+        called = token.text in ("$", "$items") and opener.text == "("
+        indexed = token.text == "$node" and opener.text == "["
+        if (called or indexed) and name.kind == "string":
+            found.append(name.value)
+        elif token.text == "$node" and opener.text == "." and name.kind == "name":
+            found.append(name.text)
+    return list(dict.fromkeys(found))
+
+
+def _quote(text: str) -> str:
+    """A Jinja string literal for any text, with no `{{`, `}}`, `{%` or `{#` in it (they would
+    end the template around it, or read as one)."""
+    out = ["'"]
+    for i, c in enumerate(text):
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "'":
+            out.append("\\'")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\t":
+            out.append("\\t")
+        elif c == "{" and text[i + 1 : i + 2] in ("{", "%", "#"):
+            out.append("\\x7b")
+        elif c == "}" and i and text[i - 1] in "}%#" and out[-1] != "\\x7d":
+            out.append("\\x7d")
+        elif ord(c) < 32:
+            out.append(f"\\x{ord(c):02x}")
+        else:
+            out.append(c)
+    return "".join(out) + "'"
+
+
+def _jinja_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_quote(k)}: {_jinja_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_jinja_value(v) for v in value) + "]"
+    return _quote(str(value))
+
+
+# --- text -------------------------------------------------------------------------------------
 
 
 def literal(text: str, in_template: bool = False) -> str:

@@ -7,18 +7,60 @@ V8 isolate with a time and a heap limit, inside a sandbox process whose memory l
 everything it allocates; untrusted code never runs in the web or worker process (DESIGN §10,
 docs/security.md). `code_sandbox.py` holds the pool of processes, `code_runner.py` what runs
 inside them.
+
+Imported n8n Code nodes set `n8n`: the code then sees n8n's names (`$input.all()`, `$json`,
+`items`, `$('Node')`, `$now`, ...) and returns n8n items, and `result` is the list of the
+items' json (docs/n8n-import.md, "Code nodes"). The same sandbox runs the n8n expressions of
+templates (`n8n()` in editor/templating.py), which this module hands it at import.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from editor import templating
 from editor.nodes import code_sandbox
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.code_runner import MAX_RESULT_BYTES
+
+N8N_EXPRESSION_MEMORY_MB = 64
+
+
+class N8nCode(BaseModel):
+    """How an imported n8n Code node sees n8n's items (set by the n8n importer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["all", "each", "functionItem"] = Field(
+        default="all",
+        description="`all`: the code runs once and returns a list of items (n8n's 'Run Once "
+        "for All Items'); `each`: once per input item, returning that item (n8n's 'Run Once "
+        "for Each Item'); `functionItem`: n8n's legacy Function Item node.",
+    )
+    items: list[Any] | str | None = Field(
+        default=None,
+        description="The input items' json (`$input.all()`, `items`): a template resolving to "
+        "a list. Empty: the previous node's output is the one input item.",
+    )
+    nodes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="For each n8n node the code reads with $('Name') or $node['Name']: its "
+        "item's json, as a template.",
+    )
+    lists: dict[str, Any] = Field(
+        default_factory=dict,
+        description="For n8n nodes that emit several items: all their items' json, as a template.",
+    )
+    aliases: dict[str, list[tuple[str, str]]] = Field(
+        default_factory=dict,
+        description="n8n field paths WorkFuse names differently, per node name ('' for the "
+        "input): [n8n path, WorkFuse path] pairs.",
+    )
+    timezone: str | None = Field(default=None, description="The zone of $now and $today (UTC).")
+    previous: str | None = Field(default=None, description="$prevNode.name: the n8n input node.")
 
 
 class Config(NodeConfig):
@@ -43,6 +85,11 @@ class Config(NodeConfig):
         "grows past this many megabytes (8 to 512).",
     )
 
+    n8n: N8nCode | None = Field(
+        default=None,
+        description="Set on import from n8n: run the code with n8n's names and items.",
+    )
+
     @field_validator("code")
     @classmethod
     def _not_blank(cls, value: str) -> str:
@@ -53,8 +100,27 @@ class Config(NodeConfig):
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Run `config.code` with the step's data; returns `{"result": ..., "logs": [...]}`."""
-    reply = code_sandbox.run(config.code, config.timeout_ms, config.memory_mb, _globals(ctx))
-    return _result(reply, config)
+    values = _globals(ctx)
+    if config.n8n is not None:
+        values["__n8n"] = _n8n_data(config.n8n, ctx)
+    # default=str: step data is JSON already; a stray date or Decimal should not sink the run.
+    reply = code_sandbox.run(
+        config.code,
+        config.timeout_ms,
+        config.memory_mb,
+        json.dumps(values, default=str),
+        n8n=config.n8n is not None,
+    )
+    return _result(reply, config.timeout_ms, config.memory_mb)
+
+
+def run_n8n_expression(source: str, data: dict[str, Any], timeout_ms: int) -> Any:
+    """The value of one n8n expression (templating's `n8n()`), run in the sandbox."""
+    code = "return (" + source.strip().rstrip(";") + "\n);"
+    payload = json.dumps({"__n8n": data}, default=str)
+    memory = N8N_EXPRESSION_MEMORY_MB
+    reply = code_sandbox.run(code, timeout_ms, memory, payload, n8n=True)
+    return _result(reply, timeout_ms, memory, what="The expression")["result"]
 
 
 NODE = NodeType(
@@ -71,7 +137,7 @@ NODE = NodeType(
 )
 
 
-def _globals(ctx: RunContext) -> str:
+def _globals(ctx: RunContext) -> dict[str, Any]:
     values: dict[str, Any] = {
         "input": ctx.input,
         "trigger": ctx.variables.get("trigger"),
@@ -80,11 +146,35 @@ def _globals(ctx: RunContext) -> str:
     for name in ("item", "index"):
         if name in ctx.variables:
             values[name] = ctx.variables[name]
-    # default=str: step data is JSON already; a stray date or Decimal should not sink the run.
-    return json.dumps(values, default=str)
+    return values
 
 
-def _result(reply: dict[str, Any], config: Config) -> dict[str, Any]:
+def _n8n_data(n8n: N8nCode, ctx: RunContext) -> dict[str, Any]:
+    """What n8n_shim.js reads: the items and nodes (already rendered), and the run's ids."""
+    items = n8n.items if n8n.items is not None else [ctx.input]
+    if not isinstance(items, list):
+        raise NodeError(f"n8n.items must resolve to the list of input items, not {items!r:.80}")
+    execution = ctx.variables.get("execution") or {}
+    workflow = ctx.variables.get("workflow") or {}
+    index = ctx.variables.get("index")
+    return {
+        "mode": n8n.mode,
+        "json": items[0] if items else {},
+        "items": items,
+        "refs": n8n.nodes,
+        "lists": n8n.lists,
+        "aliases": n8n.aliases,
+        "tz": n8n.timezone,
+        "prev": n8n.previous,
+        "execution": {"id": ctx.execution_id, "resumeUrl": execution.get("resume_url")},
+        "workflow": {"id": workflow.get("id"), "name": workflow.get("name")},
+        "itemIndex": index if isinstance(index, int) else 0,
+    }
+
+
+def _result(
+    reply: dict[str, Any], timeout_ms: int, memory_mb: int, what: str = "Code"
+) -> dict[str, Any]:
     """The node's output for a sandbox's reply, or the NodeError it stands for."""
     logs = reply.get("logs")
     if not isinstance(logs, list):
@@ -95,13 +185,14 @@ def _result(reply: dict[str, Any], config: Config) -> dict[str, Any]:
     line = reply.get("line")
     where = f" (line {line})" if isinstance(line, int) else ""
     if kind == "memory":
-        message = f"Code used more than {config.memory_mb} MB of memory and was stopped"
+        message = f"{what} used more than {memory_mb} MB of memory and was stopped"
         raise NodeError(message, detail={"logs": logs})
     if kind == "timeout":
-        message = f"Code ran longer than {config.timeout_ms} ms and was stopped"
+        message = f"{what} ran longer than {timeout_ms} ms and was stopped"
         raise NodeError(message, detail={"logs": logs})
     if kind == "crashed":
-        raise NodeError("Code crashed the JavaScript engine and was stopped", detail={"logs": logs})
+        message = f"{what} crashed the JavaScript engine and was stopped"
+        raise NodeError(message, detail={"logs": logs})
     if kind == "syntax":
         message = f"JavaScript syntax error: {reply.get('text')}{where}"
         raise NodeError(message, detail={"line": line})
@@ -122,3 +213,6 @@ def _result(reply: dict[str, Any], config: Config) -> dict[str, Any]:
             detail["stack"] = reply["stack"]
         raise NodeError(f"JavaScript error: {reply.get('text')}{where}", detail=detail)
     raise NodeError("The code interfered with how its result is collected")
+
+
+templating.install_javascript(run_n8n_expression)

@@ -16,6 +16,11 @@ otherwise an allocation past the cap either fails in JavaScript with one of V8's
 RangeErrors, which the runner reports as the memory limit, or aborts V8, which kills this
 process, and the parent reports that.
 
+n8n compatibility (the request header's `"n8n": true`): `n8n_shim.js` gives the code n8n's names
+over the data the request's `__n8n` global carries (an n8n expression, or an imported n8n Code
+node) and shapes its result as n8n would. The shim and Luxon's source text are put into every
+isolate while it is prepared; Luxon itself is compiled only when the code first needs a date.
+
 Why the runner polls a flag instead of awaiting the promise through mini-racer: microtasks
 run between mini-racer's tasks, where its timeout cannot interrupt them, and a Python call
 into a busy isolate blocks forever. So the runner never calls into the isolate while user
@@ -102,7 +107,10 @@ def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
         # about 0.3 ms). json.dumps of the JSON text is a JavaScript string literal: data never
         # becomes code. The prelude's call shares line 1 with the code: line numbers match.
         start = f"__wf_init({json.dumps(payload)}, {_LIMITS}); __wf_init = undefined; "
-        js.eval(start + _wrap(request["code"]), timeout_sec=_time_left(deadline))
+        if request.get("n8n"):
+            start += _N8N_START
+        code = _wrap(request["code"], n8n=bool(request.get("n8n")))
+        js.eval(start + code, timeout_sec=_time_left(deadline))
         # Queued behind the microtasks of code that finished without waiting on anything.
         text = js.eval("__workfuse.outcome()", timeout_sec=_time_left(deadline))
         if text is None:
@@ -121,12 +129,15 @@ def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
 
 def prepare(js: MiniRacer) -> None:
     """Compile the prelude into a fresh isolate while no request waits (`run` calls it)."""
-    js.eval(f"var __wf_init = {_PRELUDE.strip()};")
+    js.eval(f"var __wf_init = {_PRELUDE.strip()};\n{_N8N_PREPARE}")
 
 
-def _wrap(code: str) -> str:
+def _wrap(code: str, n8n: bool = False) -> str:
     # The user's first line shares line 1 with the wrapper, so line numbers match theirs.
-    return f"__workfuse.start(async function () {{{code}\n}});\n//# sourceURL={SCRIPT_NAME}\n"
+    function = f"async function () {{{code}\n}}"
+    if n8n:
+        function = f"__wf_n8n_wrap({function})"
+    return f"__workfuse.start({function});\n//# sourceURL={SCRIPT_NAME}\n"
 
 
 def _time_left(deadline: float) -> float:
@@ -401,6 +412,21 @@ _PRELUDE = r"""
   for (const name of Object.keys(values)) globalThis[name] = values[name];
 })
 """
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _source(*parts: str) -> str:
+    with open(os.path.join(_HERE, *parts), encoding="utf-8") as file:
+        return file.read()
+
+
+# Defined in every prepared isolate; a request in n8n mode installs the shim (which takes Luxon's
+# source along) and drops both names before the user's code starts.
+_N8N_PREPARE = (
+    f"var __wf_n8n = {_source('n8n_shim.js').strip()};\n"
+    f"var __wf_luxon = {json.dumps(_source('vendor', 'luxon.min.js'))};"
+)
+_N8N_START = "var __wf_n8n_wrap = __wf_n8n(__wf_luxon); __wf_n8n = __wf_luxon = undefined; "
 _LIMITS = json.dumps(
     {
         "logLines": MAX_LOG_LINES,

@@ -47,10 +47,16 @@ _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 _OUT_OF_MEMORY_SIGNS = ("out of memory", "mmap error: 12", "cannot allocate memory", "memoryerror")
 
 
-def run(code: str, timeout_ms: int, memory_mb: int, globals_json: str) -> dict[str, Any]:
+def run(
+    code: str, timeout_ms: int, memory_mb: int, globals_json: str, n8n: bool = False
+) -> dict[str, Any]:
     """Run `code` in a sandbox; returns the runner's reply, or a `kind` of `timeout`, `memory`
-    or `crashed` for a sandbox that had to be killed or died."""
-    header = json.dumps({"code": code, "timeout_ms": timeout_ms, "memory_mb": memory_mb})
+    or `crashed` for a sandbox that had to be killed or died. With `n8n`, the code runs with
+    n8n's names (code_runner.py: the globals carry their data as `__n8n`)."""
+    request: dict[str, Any] = {"code": code, "timeout_ms": timeout_ms, "memory_mb": memory_mb}
+    if n8n:
+        request["n8n"] = True
+    header = json.dumps(request)
     return _pool().run(
         header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb
     )
