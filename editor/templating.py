@@ -321,7 +321,8 @@ def js_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        # Beyond 2**53 JavaScript holds the nearest double.
+        return str(value) if abs(value) <= 2**53 else _js_number(float(value))
     if isinstance(value, float):
         return _js_number(value)
     if isinstance(value, list | tuple):
@@ -339,16 +340,17 @@ def n8n_text(value: Any) -> str:
 
 
 def _js_number(value: float) -> str:
-    """How JavaScript writes a number: `1` for 1.0, `1e-7`, `1e+21`, `0.00001`."""
+    """How JavaScript writes a number: the shortest digits that read back as the same double,
+    `1` for 1.0, `1e-7`, `1e+21`, `0.00001`, `54622780157957230`."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
+    if value == 0:
+        return "0"
     text = repr(value)
     if "e" not in text:
-        return text
+        return text.removesuffix(".0")
     mantissa, exponent = text.split("e")
     power = int(exponent)
     if -7 < power < 21:

@@ -289,6 +289,6 @@ def test_catalog_entry_describes_every_field() -> None:
         "action",
     )
     properties = entry["schema"]["properties"]
-    assert set(properties) == {"code", "timeout_ms", "memory_mb"}
+    assert set(properties) == {"code", "timeout_ms", "memory_mb", "n8n"}
     assert all(prop.get("description") for prop in properties.values())
     assert entry["schema"]["required"] == ["code"]

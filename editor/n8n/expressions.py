@@ -271,7 +271,9 @@ def _string(source: str, start: int) -> tuple[str, int]:
     while i < len(source):
         c = source[i]
         if c == quote:
-            return "".join(out), i + 1
+            # JavaScript strings are UTF-16: "\ud83d\ude00" is one character.
+            text = "".join(out).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return text, i + 1
         if c == "\\":
             i += 1
             if i >= len(source):
