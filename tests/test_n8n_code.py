@@ -218,7 +218,7 @@ def test_extension_methods_stay_out_of_code_nodes() -> None:
 
 
 def test_legacy_function_nodes_become_code_in_n8n_modes() -> None:
-    function = {
+    function: dict[str, Any] = {
         "parameters": {"functionCode": "return items.map(i => ({ json: { v: i.json.v * 2 } }));"},
         "id": "id-f",
         "name": "Function",
@@ -226,7 +226,7 @@ def test_legacy_function_nodes_become_code_in_n8n_modes() -> None:
         "typeVersion": 1,
         "position": [200, 0],
     }
-    function_item = {
+    function_item: dict[str, Any] = {
         "parameters": {"functionCode": "item.v = item.v + 1;\nreturn item;"},
         "id": "id-fi",
         "name": "Function Item",
