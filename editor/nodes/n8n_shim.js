@@ -29,6 +29,7 @@
   let lx = null;
   function luxon() {
     if (lx === null) {
+      if (typeof luxonSource !== "string") fail("dates (Luxon) are not loaded for this code: name $now, $today or DateTime in it");
       lx = (0, eval)(luxonSource + "\n;luxon");
       lx.Settings.defaultZone = data.tz || "UTC";
       installDateExtensions(lx);
