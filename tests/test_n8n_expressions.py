@@ -381,3 +381,27 @@ def test_all_the_expressions_of_a_rendering_share_one_time_allowance(monkeypatch
     assert time.monotonic() - started < 4
     assert "ran longer than" in failed.value.message or "in all" in failed.value.message
     assert templating.render_value({"a": "{{ n8n(slow) }}"}, {"slow": slow}) == {"a": 1}
+
+
+def test_validation_checks_what_an_n8n_call_reads() -> None:
+    def graph(expression: str) -> dict[str, Any]:
+        return {
+            "nodes": [
+                {"id": "start", "type": "trigger.manual", "config": {}},
+                {
+                    "id": "shape",
+                    "type": "utility.transform",
+                    "config": {"language": "template", "expression": expression},
+                },
+                {"id": "later", "type": "utility.transform", "config": {"expression": "@"}},
+            ],
+            "edges": [
+                {"source": "start", "target": "shape"},
+                {"source": "shape", "target": "later"},
+            ],
+        }
+
+    assert validate_graph(graph("{{ n8n('$json.a', json=trigger) }}")) == []
+    [issue] = validate_graph(graph("{{ n8n('$(\"L\").item.json', refs={'L': nodes.later}) }}"))
+    assert (issue.node_id, issue.field) == ("shape", "config.expression")
+    assert "later" in issue.message
