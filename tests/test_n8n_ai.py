@@ -132,7 +132,7 @@ def test_tools_agent_takes_model_prompt_system_message_tools_memory_and_iteratio
     assert agent["config"] == {
         "provider": "openai",
         "model": "gpt-4o-mini",
-        "prompt": "Handle this: {{ trigger.request }}",
+        "prompt": "Handle this: {{ trigger.request | n8n_text }}",
         "system_prompt": "You run the shop.",
         "tools": [
             {
@@ -535,7 +535,7 @@ def test_a_chain_with_messages_and_a_parser_becomes_a_json_ai_node():
     assert validate_graph(graph) == []
     config = by_label(graph, "Basic LLM Chain")["config"]
     assert by_label(graph, "Basic LLM Chain")["type"] == "action.ai"
-    assert config["prompt"] == "Where is {{ trigger.city }}?"
+    assert config["prompt"] == "Where is {{ trigger.city | n8n_text }}?"
     assert config["system_prompt"] == "Answer in JSON."
     assert config["json_output"] is True
     assert config["json_schema"]["required"] == ["state", "cities"]
@@ -587,7 +587,7 @@ def test_openai_nodes_message_a_model_and_refuse_other_resources():
     assert by_label(graph, "Ask")["config"] == {
         "provider": "openai",
         "model": "gpt-4o",
-        "prompt": "Summarise {{ trigger.text }}",
+        "prompt": "Summarise {{ trigger.text | n8n_text }}",
         "temperature": 0.1,
     }
     image = n8n_node("Look", f"{LC}openAi", {"resource": "image"}, 1.8)

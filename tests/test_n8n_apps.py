@@ -79,7 +79,7 @@ CASES = [
         {
             "operation": "post_message",
             "channel": "C0123",
-            "text": "Deployed {{ trigger.version }}",
+            "text": "Deployed {{ trigger.version | n8n_text }}",
             "thread_ts": "171.5",
         },
     ),
@@ -127,7 +127,7 @@ CASES = [
         {
             "operation": "send_message",
             "chat_id": "4242",
-            "text": "Order {{ trigger.id }}",
+            "text": "Order {{ trigger.id | n8n_text }}",
             "parse_mode": "Markdown",
         },
     ),
@@ -402,7 +402,7 @@ CASES = [
         {
             "bucket": "reports",
             "operation": "put_object",
-            "key": "daily/{{ trigger.day }}.txt",
+            "key": "daily/{{ trigger.day | n8n_text }}.txt",
             "content": "hello",
         },
     ),
@@ -429,7 +429,7 @@ CASES = [
             "owner": "acme",
             "repo": "shop",
             "operation": "create_issue",
-            "title": "Order {{ trigger.id }} failed",
+            "title": "Order {{ trigger.id | n8n_text }} failed",
             "labels": ["bug"],
         },
     ),
@@ -577,7 +577,7 @@ def test_the_telegram_trigger_is_a_webhook_whose_body_is_the_update():
     assert trigger["type"] == "trigger.webhook" and trigger["config"]["methods"] == ["POST"]
     assert "setWebhook" in trigger["notes"] and "allowed_updates" in trigger["notes"]
     assert reply["config"]["chat_id"] == "{{ trigger.body.message.chat.id }}"
-    assert reply["config"]["text"] == "Echo: {{ trigger.body.message.text }}"
+    assert reply["config"]["text"] == "Echo: {{ trigger.body.message.text | n8n_text }}"
 
 
 def test_the_sheets_trigger_polls_the_sheet_for_new_rows():

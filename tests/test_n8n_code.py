@@ -68,7 +68,7 @@ def _run(alice: Any, data: dict[str, Any], payload: Any) -> tuple[Any, dict[str,
     assert validate_graph(graph) == []
     execution = engine.start_execution(Workflow.create(alice, "imported", graph=graph), payload)
     execution.refresh_from_db()
-    return execution, {s.node_id: s for s in execution.steps.all()}
+    return execution, {s.key: s for s in execution.steps.all()}
 
 
 SPLIT = "return $json.lines.map(n => ({ n }));"
@@ -92,11 +92,8 @@ def test_code_node_config_names_the_items_and_nodes_its_code_reads() -> None:
         "code": SPLIT,
         "n8n": {"mode": "all", "items": "{{ [trigger] }}", "previous": "Start"},
     }
-    assert double["config"]["n8n"] == {
-        "mode": "each",
-        "items": "{{ nodes.split.result }}",
-        "previous": "Split",
-    }
+    # Once per item: the import runs it in a loop over Split's items, as n8n runs it per item.
+    assert double["config"]["n8n"] == {"mode": "each", "items": "{{ [item] }}", "previous": "Split"}
     assert "`result`" in split["notes"]
 
 
@@ -110,10 +107,11 @@ def test_code_nodes_in_both_modes_pass_n8n_items_along(alice: Any) -> None:
     execution, steps = _run(alice, data, {"order": "A-1", "lines": [2, 3, 5]})
     assert execution.status == "succeeded", execution.error
     assert steps["split"].output["result"] == [{"n": 2}, {"n": 3}, {"n": 5}]
-    assert steps["double"].output["result"] == [
-        {"doubled": 4, "index": 0, "first": 2, "via": 2},
-        {"doubled": 6, "index": 1, "first": 2, "via": 3},
-        {"doubled": 10, "index": 2, "first": 2, "via": 5},
+    # Each item's run sees that item ($input.first() too) and its index in the loop.
+    assert [steps[f"double[{i}]"].output["result"] for i in range(3)] == [
+        [{"doubled": 4, "index": 0, "first": 2, "via": 2}],
+        [{"doubled": 6, "index": 1, "first": 3, "via": 3}],
+        [{"doubled": 10, "index": 2, "first": 5, "via": 5}],
     ]
     assert steps["summary"].output["result"] == [
         {"total": 20, "count": 3, "split": [2, 3, 5], "order": "A-1", "year": True}
@@ -121,7 +119,7 @@ def test_code_nodes_in_both_modes_pass_n8n_items_along(alice: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_node_after_a_code_node_reads_its_first_item(alice: Any) -> None:
+def test_the_nodes_after_a_code_node_run_once_per_item_it_returns(alice: Any) -> None:
     shape = {
         "parameters": {
             "assignments": {
@@ -138,10 +136,13 @@ def test_the_node_after_a_code_node_reads_its_first_item(alice: Any) -> None:
         "typeVersion": 3.4,
         "position": [400, 0],
     }
-    data = _workflow(_code_node("Make", "return [{ n: 1, word: 'hi' }];"), shape)
-    execution, steps = _run(alice, data, {})
+    code = "return [{ n: 1, word: 'hi' }, { n: 2, word: 'yo' }];"
+    execution, steps = _run(alice, _workflow(_code_node("Make", code), shape), {})
     assert execution.status == "succeeded", execution.error
-    assert steps["shape"].output["result"] == {"n": 1, "shout": "HI"}
+    assert [steps[f"shape[{i}]"].output["result"] for i in range(2)] == [
+        {"n": 1, "shout": "HI"},
+        {"n": 2, "shout": "YO"},
+    ]
 
 
 def _run_code(code: str, mode: str = "all", items: list[Any] | None = None, **n8n: Any) -> Any:

@@ -144,7 +144,7 @@ def test_a_refused_import_names_each_refused_n8n_node_and_its_type(alice_api):
 @pytest.mark.django_db
 def test_a_graph_the_import_made_but_validation_refuses_is_reported_on_its_n8n_node(alice_api):
     data = copy.deepcopy(LEADS)
-    data["nodes"][1]["parameters"]["url"] = "={{ $json.email.split('@')[1] }}"
+    data["nodes"][1]["parameters"]["url"] = "={{ $('Done').item.json.url }}"
     response = alice_api.post("/api/workflows/import?dry_run=1", data)
     report = response.json()["report"]
     lead = outcome(report, "Create lead")

@@ -46,7 +46,13 @@ def _converted(node: N8nNode, cx: Converter, code: Any, mode: str, fallback: str
         # n8n leaves its sample code out of exports; it only adds a demo field.
         code = fallback
         notes.append("The n8n node had no code of its own; it passes its items on unchanged.")
-    n8n = {"mode": mode, **code_context(code, scope_of(cx, node))}
+    scope = scope_of(cx, node)
+    if mode == "all":  # runs once with every item n8n hands it (the item flow's list)
+        items: str | None = cx.input_items(node)
+    else:  # runs once per item: the item flow runs it in a loop where it gets one
+        ref = scope.resolve(None)
+        items = "{{ [" + ref[0] + "] }}" if ref is not None else None
+    n8n = {"mode": mode, **code_context(code, scope, items)}
     return Converted("action.code", {"code": code, "n8n": n8n}, notes=notes)
 
 

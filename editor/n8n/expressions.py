@@ -81,32 +81,28 @@ class Scope:
 
 
 def scope_of(cx: Converter, node: N8nNode) -> Scope:
-    """What `node`'s expressions and code can read in the export `cx` converts."""
+    """What `node`'s expressions and code can read in the export `cx` converts, with the item
+    flow's view of which nodes emit several items (editor/n8n/items.py)."""
 
     def resolve(name: str | None) -> Reference | None:
         return cx.output_ref(name, None, set()) if name else cx.input_ref(node)
 
     def lists(name: str | None) -> str | None:
         if name is None:
-            parents = cx.parents.get(node.name)
-            name = parents[0][0] if parents else None
-        seen: set[str] = set()
-        while name is not None and name not in seen:
-            seen.add(name)
-            source = cx.nodes.get(name)
-            if source is None:
-                return None
-            spec = cx.specs[source.type]
-            if spec.loop_handle is not None:
-                return None
-            if spec.data is None:  # passes its input on (IF, Wait, No-op): look through it
-                parents = cx.parents.get(name)
-                name = parents[0][0] if parents else None
-                continue
-            if spec.items is None:
-                return None
-            return f"nodes.{source.id}" + (f".{spec.items}" if spec.items else "")
-        return None
+            received = cx.input_list(node)
+            one = len(received.parts) == 1 and getattr(received.parts[0], "one", False)
+            return None if one or not received.parts else received.jinja()
+        source = cx.nodes.get(name)
+        out = cx.flow.out.get((name, 0))
+        if source is None or out is None or cx.flow.is_container(source):
+            return None
+        # As `Converter._first_item` reads it: a list when the node emits several items, or
+        # ran in a loop this node is not in.
+        here = cx.flow.scope.get(node.name, ())
+        away = bool(out.scope) and out.scope[-1] in cx.flow.loops and out.scope[-1] not in here
+        if not (away or out.many):
+            return None
+        return cx.flow.items_of((name, 0), cx.flow.outer(here)).jinja()
 
     settings = cx.data.get("settings")
     timezone = settings.get("timezone") if isinstance(settings, dict) else None
@@ -444,7 +440,7 @@ class _Exact:
             raise _NotExact
         if token.text == "$runIndex":  # WorkFuse runs a node once per execution (or item)
             return "0", "number"
-        if token.text in ("$execution", "$workflow"):
+        if token.text in _RUN_FIELDS:
             return self._run_field(token.text), "value"
         ref = self._root(token.text)
         return _path(ref[0], self._segments(), ref[1]), "value"
@@ -452,10 +448,7 @@ class _Exact:
     def _run_field(self, root: str) -> str:
         self._take(".")
         field = self._take(kind="name").text
-        known = {
-            "$execution": {"id": "execution.id", "resumeUrl": "execution.resume_url"},
-            "$workflow": {"id": "workflow.id", "name": "workflow.name"},
-        }[root]
+        known = _RUN_FIELDS[root]
         if field not in known or self._is(".") or self._is("[") or self._is("("):
             raise _NotExact
         return known[field]
@@ -534,6 +527,19 @@ class _NotExact(Exception):
     pass
 
 
+_RUN_FIELDS = {
+    "$execution": {
+        "id": "execution.id",
+        "resumeUrl": "execution.resume_url",
+        "resumeFormUrl": "execution.resume_url",
+    },
+    "$workflow": {"id": "workflow.id", "name": "workflow.name"},
+    # WorkFuse's own name, which the Wait family writes into the export for n8n's
+    # `$execution.resumeUrl` before anything converts (wait.with_resume_urls).
+    "execution": {"id": "execution.id", "resume_url": "execution.resume_url"},
+}
+
+
 def _path(prefix: str, segments: list[str | int], aliases: dict[str, str]) -> str:
     """`prefix` plus the fields read from it, renaming n8n output fields WorkFuse calls
     differently (an agent's `output` is WorkFuse's `response`)."""
@@ -596,21 +602,19 @@ def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
     return "n8n(" + ", ".join(args) + ")"
 
 
-def code_context(source: str, scope: Scope) -> dict[str, Any]:
-    """action.code's `n8n` settings for an n8n Code node's JavaScript: templates of its input
-    items and of the nodes it names, and the names it reads under other WorkFuse names."""
+def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]:
+    """action.code's `n8n` settings for an n8n Code node's JavaScript: its input items
+    (`items`, a template), templates of the nodes it names, and the names it reads under other
+    WorkFuse names."""
     try:
         tokens: list[Token] | None = tokenize(source)
     except _Unreadable:
         tokens = None
     context: dict[str, Any] = {}
     aliases: dict[str, list[list[str]]] = {}
+    if items is not None:
+        context["items"] = items
     ref = scope.resolve(None)
-    many = scope.lists(None)
-    if many is not None:
-        context["items"] = "{{ " + many + " }}"
-    elif ref is not None:
-        context["items"] = "{{ [" + ref[0] + "] }}"
     if ref is not None and ref[1]:
         aliases[""] = [[old, new] for old, new in ref[1].items()]
     nodes, lists = {}, {}

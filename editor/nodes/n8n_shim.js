@@ -165,6 +165,8 @@
       },
     },
     $workflow: Object.assign({ active: true }, data.workflow || {}),
+    // WorkFuse's name for what the importer's Wait family writes in place of $execution.resumeUrl.
+    execution: { id: data.execution ? data.execution.id : null, resume_url: data.execution ? data.execution.resumeUrl : undefined },
     $vars: Object.freeze({}),
     $secrets: Object.freeze({}),
     items: inputItems,
@@ -689,10 +691,11 @@
   return function wrap(fn) {
     if (mode === "expression") return async function () { return resultValue(await fn()); };
     if (mode === "all") return async function () { return normalizeAll(await fn()); };
+    const first = itemIndex;  // the loop's index, when WorkFuse runs this per item
     return async function () {
       const out = [];
       for (let index = 0; index < inputItems.length; index++) {
-        itemIndex = index;
+        itemIndex = first + index;
         current = inputItems[index];
         if (mode === "functionItem") {
           globalThis.item = current.json;
