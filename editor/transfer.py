@@ -57,7 +57,7 @@ def read_import(data: Any) -> Imported:
     """Accept a WorkFuse export, an n8n export or a bare graph; refuse anything else, saying why."""
     if not isinstance(data, dict):
         # --- n8nflow ---
-        if isinstance(data, list):
+        if isinstance(data, list) and data and all(n8n.looks_like_n8n(d) for d in data):
             raise ImportRefused(
                 [
                     GraphIssue(
