@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.n8n.comparisons import comparison, filter_rules
+from editor.n8n.comparisons import filter_rules
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.data_input import current_item, items_template, refuse_second_output
-from editor.n8n.if_node import V1_DEFAULT_OP, V1_DEFAULT_VALUE
+from editor.n8n.if_node import v1_rules
 
 
 def _filter(node: N8nNode, cx: Converter) -> Converted:
@@ -35,18 +35,7 @@ def _filter(node: N8nNode, cx: Converter) -> Converted:
                     "validation); WorkFuse compares a number with numeric text as numbers."
                 )
         else:
-            rules = [
-                comparison(
-                    node,
-                    cx,
-                    kind,
-                    c.get("operation") or V1_DEFAULT_OP[kind],
-                    c.get("value1", V1_DEFAULT_VALUE[kind]),
-                    c.get("value2", V1_DEFAULT_VALUE[kind]),
-                )
-                for kind in ("boolean", "dateTime", "number", "string")
-                for c in conditions.get(kind) or []
-            ]
+            rules = v1_rules(node, cx, conditions)
             combinator = "or" if p.get("combineConditions") == "OR" else "and"
     if not rules:
         raise Refusal("has no conditions; add one in n8n and export again.")

@@ -11,24 +11,29 @@ V1_DEFAULT_OP = {"boolean": "equal", "dateTime": "after", "number": "smaller", "
 V1_DEFAULT_VALUE: dict[str, Any] = {"boolean": False, "dateTime": "", "number": 0, "string": ""}
 
 
+def v1_rules(node: N8nNode, cx: Converter, conditions: dict[str, Any]) -> list[dict[str, Any]]:
+    """Version 1's conditions (IF, Filter): typed lists of comparisons."""
+    return [
+        comparison(
+            node,
+            cx,
+            kind,
+            c.get("operation") or V1_DEFAULT_OP[kind],
+            c.get("value1", V1_DEFAULT_VALUE[kind]),
+            c.get("value2", V1_DEFAULT_VALUE[kind]),
+        )
+        for kind in ("boolean", "dateTime", "number", "string")
+        for c in conditions.get(kind) or []
+    ]
+
+
 def _if(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     conditions = p.get("conditions") or {}
     if node.version >= 2:
         rules, combinator = filter_rules(node, cx, conditions)
     else:
-        rules = [
-            comparison(
-                node,
-                cx,
-                kind,
-                c.get("operation") or V1_DEFAULT_OP[kind],
-                c.get("value1", V1_DEFAULT_VALUE[kind]),
-                c.get("value2", V1_DEFAULT_VALUE[kind]),
-            )
-            for kind in ("boolean", "dateTime", "number", "string")
-            for c in conditions.get(kind) or []
-        ]
+        rules = v1_rules(node, cx, conditions)
         combinator = "or" if p.get("combineOperation") == "any" else "and"
     if not rules:
         raise Refusal("has no conditions; add one in n8n and export again.")

@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.test import Client
 from psycopg import pq
 
+# The benchmark's workflow: webhook -> set -> code -> set.
+from bench.webhooks_vs_n8n import GRAPH
 from editor.models import Workflow
 from executions import engine
 from executions.engine import advance
@@ -33,37 +35,6 @@ pytestmark = [
     pytest.mark.xdist_group("integration"),
     pytest.mark.django_db(transaction=True),
 ]
-
-# The benchmark's workflow (bench/webhooks_vs_n8n.py): webhook -> set -> code -> set.
-GRAPH: dict[str, Any] = {
-    "nodes": [
-        {
-            "id": "hook",
-            "type": "trigger.webhook",
-            "config": {"methods": ["POST"], "response": "last_node"},
-        },
-        {
-            "id": "set_n",
-            "type": "utility.transform",
-            "config": {"expression": "{n: body.n, tag: 'bench'}"},
-        },
-        {
-            "id": "code",
-            "type": "action.code",
-            "config": {"code": "const v = input.result; return {...v, c: v.n * 2 + 1};"},
-        },
-        {
-            "id": "set_done",
-            "type": "utility.transform",
-            "config": {"expression": "merge(result, {done: `true`})"},
-        },
-    ],
-    "edges": [
-        {"source": "hook", "target": "set_n"},
-        {"source": "set_n", "target": "code"},
-        {"source": "code", "target": "set_done"},
-    ],
-}
 
 
 @dataclass
