@@ -35,6 +35,8 @@ from editor.validation import validate_graph  # noqa: E402
 
 STICKY = "n8n-nodes-base.stickyNote"
 NODE_INDEX = re.compile(r"^nodes\[(\d+)\]")
+# Node names and values in a refusal, dropped to count refusals of the same kind together.
+QUOTED = re.compile(r"'[^']*'")
 FORMS = {
     "$json": re.compile(r"\$json\b"),
     "$('Node')/$node[..]": re.compile(r"\$\(\s*['\"]|\$node\s*\["),
@@ -67,6 +69,7 @@ def measure(paths: list[Path]) -> dict[str, Any]:
     totals = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
     reasons: dict[str, str] = {}
+    all_reasons: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, Counter] = defaultdict(Counter)
     failures: list[tuple[str, str]] = []
     for path in files:
@@ -113,6 +116,7 @@ def measure(paths: list[Path]) -> dict[str, Any]:
             if index in refused_at:
                 by_type[kind]["refused"] += 1
                 reasons.setdefault(kind, refused_at[index])
+                all_reasons[kind][QUOTED.sub("'…'", refused_at[index])] += 1
             else:
                 totals["mapped"] += 1
                 by_type[kind]["mapped"] += 1
@@ -120,6 +124,7 @@ def measure(paths: list[Path]) -> dict[str, Any]:
         "totals": dict(totals),
         "by_type": {k: dict(v) for k, v in by_type.items()},
         "reasons": reasons,
+        "all_reasons": {k: dict(v.most_common()) for k, v in all_reasons.items()},
         "forms": {k: dict(v) for k, v in forms.items()},
         "failures": failures,
     }
@@ -157,11 +162,17 @@ def main() -> None:
     parser.add_argument("dirs", nargs="+", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument(
+        "--reasons", metavar="TYPE", help="print every kind of refusal of this n8n node type"
+    )
     args = parser.parse_args()
     result = measure(args.dirs)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
-    if args.markdown:
+    if args.reasons:
+        for reason, count in result["all_reasons"].get(args.reasons, {}).items():
+            print(f"{count:4d}  {reason}")
+    elif args.markdown:
         print(markdown(result))
     else:
         t = result["totals"]

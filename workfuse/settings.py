@@ -256,6 +256,9 @@ WORKFUSE_CALL_RECHECK_SECONDS = envint("WORKFUSE_CALL_RECHECK_SECONDS", 300)
 # refuses nesting deeper than this (and integers beyond 64 bits, NaN/Infinity, NUL characters).
 WORKFUSE_MAX_JSON_DEPTH = envint("WORKFUSE_MAX_JSON_DEPTH", 64)
 
+# Files in step data (workfuse/lib/files.py): the largest file a step may output or take.
+WORKFUSE_FILE_MAX_BYTES = envint("WORKFUSE_FILE_MAX_BYTES", 10 * 1024 * 1024)
+
 # Webhooks (docs/webhooks.md)
 WORKFUSE_WEBHOOK_MAX_BYTES = envint("WORKFUSE_WEBHOOK_MAX_BYTES", 1_000_000)
 WORKFUSE_WEBHOOK_RATE = envstr("WORKFUSE_WEBHOOK_RATE", "600/m")  # per workflow
