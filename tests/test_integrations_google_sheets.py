@@ -340,7 +340,7 @@ def test_a_key_file_is_checked_without_being_quoted(value, message):
 def test_the_test_fetches_a_token(google, key):
     assert sheets_api.check_key(key) == (
         f"Google accepted the key of {CLIENT_EMAIL} and issued an access token. Share each "
-        "spreadsheet with this address."
+        "spreadsheet (and each Drive file or folder) with this address."
     )
     assert [r.path for r in google.requests] == ["/token"]
 

@@ -33,7 +33,7 @@ from workfuse.lib.node_run import NodeError, Secret
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 
-def _error_text(body: Any) -> str | None:
+def error_text(body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     error = body.get("error")
@@ -44,9 +44,9 @@ def _error_text(body: Any) -> str | None:
     return None
 
 
-API = http.Api("Google Sheets", error_text=_error_text)
+API = http.Api("Google Sheets", error_text=error_text)
 # The token endpoint refuses a wrong or disabled key with 400 invalid_grant (or 401).
-TOKEN_API = http.Api("Google", error_text=_error_text, auth_statuses=frozenset({400, 401, 403}))
+TOKEN_API = http.Api("Google", error_text=error_text, auth_statuses=frozenset({400, 401, 403}))
 
 
 class _Response(transport.Response):
@@ -95,11 +95,12 @@ class GuardedRequest(transport.Request):
         return _Response(reply)
 
 
-def access_token(secret: Secret) -> str:
+def access_token(secret: Secret, scope: str = SCOPE) -> str:
+    """A token for `scope` (Sheets by default; the Drive node asks for Drive's)."""
     fields = read_fields(ServiceAccountKey, secret)
     info = {**fields.info(), "token_uri": fields.token_url or DEFAULT_TOKEN_URL}
     try:
-        credentials = service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=[scope])
         credentials.refresh(GuardedRequest(secret))
     except (ValueError, google_errors.MalformedError):
         raise NodeError(
@@ -145,5 +146,5 @@ def check_key(secret: Secret) -> str:
     email = read_fields(ServiceAccountKey, secret).info().get("client_email")
     return (
         f"Google accepted the key of {email} and issued an access token. Share each "
-        "spreadsheet with this address."
+        "spreadsheet (and each Drive file or folder) with this address."
     )
