@@ -116,11 +116,19 @@ def access_token(secret: Secret, scope: str = SCOPE) -> str:
 def call(
     secret: Secret, method: str, spreadsheet_id: str, path: str, what: str, **body: Any
 ) -> dict[str, Any]:
-    """A Sheets API call on one spreadsheet (`path` after `/values/`); its JSON answer."""
+    """A Sheets API call on one spreadsheet's values (`path` after `/values/`); its JSON answer."""
+    return spreadsheet_call(secret, method, spreadsheet_id, f"/values/{path}", what, **body)
+
+
+def spreadsheet_call(
+    secret: Secret, method: str, spreadsheet_id: str, tail: str, what: str, **body: Any
+) -> dict[str, Any]:
+    """A Sheets API call on one spreadsheet (`tail` after its id: "", ":batchUpdate",
+    "/values:batchUpdate"); its JSON answer."""
     fields = read_fields(ServiceAccountKey, secret)
     token = access_token(secret)
     base = fields.base_url or DEFAULT_BASE_URL
-    url = f"{base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values/{path}"
+    url = f"{base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}{tail}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
         reply = http.send(API, secret, method, url, what=what, headers=headers, **body)
@@ -132,6 +140,24 @@ def call(
     if not isinstance(reply.body, dict):
         raise NodeError(f"Google Sheets answered {what} with something that is not JSON.")
     return reply.body
+
+
+def sheets(secret: Secret, spreadsheet_id: str) -> list[tuple[int, str]]:
+    """The spreadsheet's sheets, as (sheet id, i.e. the gid in its URL; title), in order."""
+    answer = spreadsheet_call(
+        secret,
+        "GET",
+        spreadsheet_id,
+        "",
+        "spreadsheets.get",
+        params={"fields": "sheets.properties(sheetId,title)"},
+    )
+    found = []
+    for sheet in answer.get("sheets") or []:
+        props = sheet.get("properties") if isinstance(sheet, dict) else None
+        if isinstance(props, dict) and isinstance(props.get("sheetId"), int):
+            found.append((int(props["sheetId"]), str(props.get("title") or "")))
+    return found
 
 
 def a1(range_: str) -> str:
