@@ -464,12 +464,11 @@ def _by_column(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def _delete(secret: Secret, config: Config) -> dict[str, Any]:
-    start = config.start_row
-    if isinstance(start, str):
-        try:
-            start = int(_row_number(start, "start_row"))
-        except ValueError:
-            raise NodeError(f"start_row must be a row number, not {start[:40]!r}.") from None
+    given = config.start_row
+    try:
+        start = int(_row_number(given, "start_row"))  # a template is filled in by now
+    except ValueError:
+        raise NodeError(f"start_row must be a row number, not {str(given)[:40]!r}.") from None
     sheet = _sheet(config.range).strip("'").replace("''", "'")
     gids = {title: gid for gid, title in sheets_api.sheets(secret, config.spreadsheet_id)}
     if sheet not in gids:
