@@ -611,3 +611,20 @@ def test_a_sheet_must_be_named_or_chosen_by_gid():
 
     with pytest.raises(ValueError, match="Name the sheet here"):
         Config.model_validate({"operation": "read_rows", "spreadsheet_id": "x"})
+
+
+def test_create_sheet_adds_a_tab_and_outputs_its_properties(google, key):
+    config = {"operation": "create_sheet", "spreadsheet_id": SHEET_ID, "title": "Q3"}
+    output = run_app(SHEETS, config, key)
+    assert output == {
+        "sheetId": 2000,
+        "title": "Q3",
+        "index": 2,
+        "sheetType": "GRID",
+        "gridProperties": {"rowCount": 1000, "columnCount": 26},
+    }
+    assert api_requests(google)[-1].json == {
+        "requests": [{"addSheet": {"properties": {"title": "Q3"}}}]
+    }
+    error = app_error(SHEETS, config, key)
+    assert 'A sheet with the name "Q3" already exists' in str(error) and not error.retryable

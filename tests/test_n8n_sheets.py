@@ -256,3 +256,13 @@ def test_an_imported_read_then_update_runs_once_per_matching_row(alice, settings
         ["1002", "paid"],
         ["1003", "shipped"],
     ]
+
+
+def test_create_a_sheet():
+    params = {"operation": "create", "documentId": DOC, "title": "={{ $json.name }}"}
+    assert sheets(params)["config"] == {
+        "spreadsheet_id": "1XyZ",
+        "operation": "create_sheet",
+        "title": "{{ trigger.name }}",
+    }
+    assert "creates a sheet with tabColor" in refusal({**params, "options": {"tabColor": "x"}})

@@ -19,7 +19,7 @@ from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, S
 
 SHEETS_OPS = (
     "it appends, reads, updates (by row number or a column's value), appends or updates, and "
-    "deletes rows"
+    "deletes rows, and creates sheets"
 )
 GID = re.compile(r"^(?:gid=)?(\d+)$")
 SHEETS_CREDENTIAL = credential_note(
@@ -88,9 +88,12 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
             "Replace it with a new Google Sheets node in n8n and export again."
         )
     resource, op = operation(node, "sheet", {"sheet": "read"})
-    if resource != "sheet" or op not in ("append", "read", "update", "appendOrUpdate", "delete"):
+    ops = ("append", "read", "update", "appendOrUpdate", "delete", "create")
+    if resource != "sheet" or op not in ops:
         raise unsupported("Google Sheets", resource, op, SHEETS_OPS)
     notes = [SHEETS_CREDENTIAL]
+    if op == "create":
+        return Converted("app.google_sheets", _create(cx, node), notes=notes)
     config: dict[str, Any] = {"spreadsheet_id": spreadsheet(cx, node)}
     config.update(sheet_choice(cx, node, notes))
     options = p.get("options") or {}
@@ -153,6 +156,17 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
             "and the row's values)."
         )
     return Converted("app.google_sheets", config, notes=notes)
+
+
+def _create(cx: Converter, node: N8nNode) -> dict[str, Any]:
+    """A sheet (tab) made in the spreadsheet, named by `title`."""
+    extra = sorted(node.params.get("options") or {})
+    if extra:
+        raise Refusal(f"creates a sheet with {', '.join(extra)}; WorkFuse names it only.")
+    title = text(cx, node, node.params.get("title") or "")
+    if not title:
+        raise Refusal("creates a sheet without a title; set one in n8n and export again.")
+    return {"spreadsheet_id": spreadsheet(cx, node), "operation": "create_sheet", "title": title}
 
 
 def _lookup(cx: Converter, node: N8nNode, options: dict[str, Any]) -> dict[str, Any]:

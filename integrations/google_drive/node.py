@@ -21,6 +21,7 @@ from workfuse.lib.node_types import NodeType
 
 MAX_RESULTS = 1000
 PAGE_SIZE = 1000  # Drive's largest page
+FULL_PAGE_SIZE = 100  # with every field a file is a few kilobytes: a page stays under 2 MB
 GOOGLE_APPS = "application/vnd.google-apps."
 ID_IN_URL = re.compile(r"(?:/d/|/folders/|[?&]id=)([A-Za-z0-9_-]+)")
 WITH_FILE = ("get", "download", "update", "copy", "move", "delete", "share")
@@ -263,7 +264,7 @@ class Config(OperationConfig):
         return value
 
 
-def drive_id(value: str) -> str:
+def id_of(value: str) -> str:
     """An id, or the id in a Drive URL (…/d/<id>/…, …/folders/<id>, …?id=<id>)."""
     value = value.strip()
     found = ID_IN_URL.search(value) if "/" in value else None
@@ -282,7 +283,7 @@ def search_query(config: Config) -> str:
     elif config.query.strip():
         parts.append(config.query.strip())
     if config.folder_id.strip():
-        parts.append(f"{_quoted(drive_id(config.folder_id))} in parents")
+        parts.append(f"{_quoted(id_of(config.folder_id))} in parents")
     if config.what == "folders":
         parts.append(f"mimeType = '{drive_api.FOLDER}'")
     else:
@@ -309,11 +310,12 @@ def search(secret: Secret, config: Config) -> dict[str, Any]:
         "corpora": "allDrives",
     }
     if config.drive_id.strip():
-        params.update(driveId=drive_id(config.drive_id), corpora="drive")
+        params.update(driveId=id_of(config.drive_id), corpora="drive")
     found: list[dict[str, Any]] = []
     token = ""
     while True:
-        page = {"pageSize": min(PAGE_SIZE, config.limit - len(found))}
+        size = FULL_PAGE_SIZE if "*" in params["fields"] else PAGE_SIZE
+        page = {"pageSize": min(size, config.limit - len(found))}
         answer = drive_api.call(
             secret,
             "GET",
@@ -339,7 +341,7 @@ def _get(secret: Secret, file_id: str, fields: str) -> dict[str, Any]:
 
 
 def download(secret: Secret, config: Config) -> dict[str, Any]:
-    file_id = drive_id(config.file_id)
+    file_id = id_of(config.file_id)
     meta = _get(secret, file_id, "id, name, mimeType")
     mime = str(meta.get("mimeType") or "")
     name = config.file_name.strip() or str(meta.get("name") or file_id)
@@ -370,7 +372,7 @@ def download(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def _parents(config: Config) -> list[str]:
-    return [drive_id(config.folder_id)] if config.folder_id.strip() else []
+    return [id_of(config.folder_id)] if config.folder_id.strip() else []
 
 
 def _file(config: Config) -> files.File:
@@ -416,7 +418,7 @@ def create_from_text(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def update(secret: Secret, config: Config) -> dict[str, Any]:
-    file_id = drive_id(config.file_id)
+    file_id = id_of(config.file_id)
     metadata = {"name": config.name.strip()} if config.name.strip() else {}
     fields = _fields(config, "id, name, mimeType, webViewLink")
     if config.file not in (None, ""):
@@ -452,7 +454,7 @@ def copy(secret: Secret, config: Config) -> dict[str, Any]:
     return drive_api.call(
         secret,
         "POST",
-        drive_api.file_path(drive_id(config.file_id), "/copy"),
+        drive_api.file_path(id_of(config.file_id), "/copy"),
         "files.copy",
         json=body,
         params={"fields": "id, name, mimeType, parents, webViewLink"},
@@ -460,7 +462,7 @@ def copy(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def move(secret: Secret, config: Config) -> dict[str, Any]:
-    file_id = drive_id(config.file_id)
+    file_id = id_of(config.file_id)
     current = _get(secret, file_id, "parents").get("parents") or []
     return drive_api.call(
         secret,
@@ -469,7 +471,7 @@ def move(secret: Secret, config: Config) -> dict[str, Any]:
         "files.update (move)",
         json={},
         params={
-            "addParents": drive_id(config.folder_id),
+            "addParents": id_of(config.folder_id),
             "removeParents": ",".join(map(str, current)),
             "fields": "id, name, mimeType, parents",
         },
@@ -477,7 +479,7 @@ def move(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def delete(secret: Secret, config: Config) -> dict[str, Any]:
-    file_id = drive_id(config.file_id)
+    file_id = id_of(config.file_id)
     if config.permanently:
         drive_api.call(secret, "DELETE", drive_api.file_path(file_id), "files.delete")
     else:
@@ -512,7 +514,7 @@ def share(secret: Secret, config: Config) -> dict[str, Any]:
     return drive_api.call(
         secret,
         "POST",
-        drive_api.file_path(drive_id(config.file_id), "/permissions"),
+        drive_api.file_path(id_of(config.file_id), "/permissions"),
         "permissions.create",
         json=permission,
         params=params,
@@ -534,7 +536,7 @@ def create_folder(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def get(secret: Secret, config: Config) -> dict[str, Any]:
-    return _get(secret, drive_id(config.file_id), _fields(config, "*"))
+    return _get(secret, id_of(config.file_id), _fields(config, "*"))
 
 
 OPERATIONS = {

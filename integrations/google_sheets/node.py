@@ -20,7 +20,8 @@ from workfuse.lib.node_types import NodeType
 MAX_ROWS = 10_000
 MATCHING = ("update_by_column", "append_or_update")
 ROWS = ("append_row", "update_row", *MATCHING)
-OPERATIONS = ("append_row", "read_rows", "update_row", *MATCHING, "delete_rows")
+IN_SHEET = ("append_row", "read_rows", "update_row", *MATCHING, "delete_rows")
+OPERATIONS = (*IN_SHEET, "create_sheet")
 START_ROW = re.compile(r"![A-Za-z]*(\d+)")
 SPREADSHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 PLAIN_TITLE = re.compile(r"[A-Za-z0-9_]+")
@@ -53,13 +54,15 @@ class Config(OperationConfig):
         "update_by_column",
         "append_or_update",
         "delete_rows",
+        "create_sheet",
     ] = Field(
         "append_row",
         description="append_row: add a row after the sheet's last row. read_rows: read rows "
         "(as objects by the header row), all or those matching filters. update_row: overwrite "
         "one row by its number. update_by_column: update the cells of the first row whose "
         "match_column holds the value given for it. append_or_update: the same, or append the "
-        "row when none matches. delete_rows: delete rows by number.",
+        "row when none matches. delete_rows: delete rows by number. create_sheet: add a sheet "
+        "(a tab) named title.",
     )
     spreadsheet_id: str = Field(
         "",
@@ -72,14 +75,14 @@ class Config(OperationConfig):
         "read_rows: what to read (Sheet1, or Sheet1!A1:D100). update_row: the row's cells "
         "(Sheet1!A5:D5), or the sheet with row_number. The others: the sheet. With sheet_gid, "
         "only the cells (A1:D100) or nothing.",
-        json_schema_extra=used_by(*OPERATIONS),
+        json_schema_extra=used_by(*IN_SHEET),
     )
     sheet_gid: str = Field(
         "",
         description="The sheet by its numeric id instead of its name: the number after gid= in "
         "its URL (0 for the first sheet made), or a URL holding #gid=…. Empty: range names "
         "the sheet.",
-        json_schema_extra=used_by(*OPERATIONS),
+        json_schema_extra=used_by(*IN_SHEET),
     )
     row_number: int | None = Field(
         None,
@@ -135,6 +138,11 @@ class Config(OperationConfig):
         description="delete_rows: how many rows to delete from start_row on.",
         json_schema_extra=used_by("delete_rows"),
     )
+    title: str = Field(
+        "",
+        description="create_sheet: the new sheet's name.",
+        json_schema_extra=used_by("create_sheet", required=True),
+    )
     header_row: bool = Field(
         True,
         description="read_rows: the first row read holds the column names, and each row comes "
@@ -172,7 +180,8 @@ class Config(OperationConfig):
 
     @model_validator(mode="after")
     def _sheet_given(self) -> Self:
-        if not self.range.strip() and not self.sheet_gid.strip():
+        needs_sheet = self.operation != "create_sheet"
+        if needs_sheet and not self.range.strip() and not self.sheet_gid.strip():
             message = "Name the sheet here, or choose it by sheet_gid."
             raise field_errors(self, {"range": message})
         if self.filters and not self.header_row and self.operation == "read_rows":
@@ -497,6 +506,21 @@ def _delete(secret: Secret, config: Config) -> dict[str, Any]:
     }
 
 
+def _create_sheet(secret: Secret, config: Config) -> dict[str, Any]:
+    answer = sheets_api.spreadsheet_call(
+        secret,
+        "POST",
+        config.spreadsheet_id,
+        ":batchUpdate",
+        "batchUpdate (addSheet)",
+        json={"requests": [{"addSheet": {"properties": {"title": config.title}}}]},
+    )
+    replies = answer.get("replies") or [{}]
+    added = replies[0].get("addSheet") if isinstance(replies[0], dict) else None
+    properties = added.get("properties") if isinstance(added, dict) else None
+    return properties if isinstance(properties, dict) else {"title": config.title}
+
+
 def _update(secret: Secret, config: Config) -> dict[str, Any]:
     target = config.range
     if config.row_number is not None:
@@ -527,7 +551,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """append_row/update_row: {spreadsheet_id, updated_range, updated_rows|updated_cells,
     values}; read_rows: {rows, row_numbers, headers, count, truncated}; update_by_column and
     append_or_update: {spreadsheet_id, row_number, updated, appended, values}; delete_rows:
-    {spreadsheet_id, deleted_rows, first_row}."""
+    {spreadsheet_id, deleted_rows, first_row}; create_sheet: the new sheet's properties
+    (sheetId, title, index, ...)."""
     secret, _ = credential_for(ctx, config.operation, ServiceAccountKey)
     config = located(secret, config)
     if config.operation == "read_rows":
@@ -538,6 +563,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         return _by_column(secret, config)
     if config.operation == "delete_rows":
         return _delete(secret, config)
+    if config.operation == "create_sheet":
+        return _create_sheet(secret, config)
     return _append(secret, config)
 
 
@@ -613,6 +640,14 @@ NODE = NodeType(
                     {"column": "Status", "value": "open"},
                     {"column": "Owner", "value": "Ada"},
                 ],
+            },
+        ),
+        (
+            "Add a sheet named Q3 results to spreadsheet 1AbC",
+            {
+                "operation": "create_sheet",
+                "spreadsheet_id": "1AbC",
+                "title": "Q3 results",
             },
         ),
         (

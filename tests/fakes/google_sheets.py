@@ -1,7 +1,7 @@
 """A fake Google: the OAuth 2.0 token endpoint for service accounts (a JWT bearer grant whose
 signature it checks with the account's public key) and the Sheets API v4 over an in-memory
 grid, with Google's error shapes: the `values` methods (get, append, update, batchUpdate),
-spreadsheets.get (the sheets' ids and titles) and batchUpdate's deleteDimension. A sheet's id
+spreadsheets.get (the sheets' ids and titles) and batchUpdate's deleteDimension and addSheet. A sheet's id
 (gid) is its position times 1000 (the first sheet's is 0), unless `gids` says otherwise."""
 
 from __future__ import annotations
@@ -212,13 +212,35 @@ class FakeGoogle(FakeService):
 
     def _batch_update(self, spreadsheet_id: str, request: Received) -> Answer:
         by_gid = {self.gid(spreadsheet_id, n): n for n in self.sheets[spreadsheet_id]}
+        replies: list[dict[str, Any]] = []
         for entry in request.json["requests"]:
+            if "addSheet" in entry:
+                title = entry["addSheet"]["properties"]["title"]
+                if title in self.sheets[spreadsheet_id]:
+                    return google_error(
+                        400,
+                        "INVALID_ARGUMENT",
+                        f'Invalid requests[0].addSheet: A sheet with the name "{title}" '
+                        "already exists. Please enter another name.",
+                    )
+                self.sheets[spreadsheet_id][title] = []
+                index = len(self.sheets[spreadsheet_id]) - 1
+                properties = {
+                    "sheetId": self.gid(spreadsheet_id, title),
+                    "title": title,
+                    "index": index,
+                    "sheetType": "GRID",
+                    "gridProperties": {"rowCount": 1000, "columnCount": 26},
+                }
+                replies.append({"addSheet": {"properties": properties}})
+                continue
             span = entry["deleteDimension"]["range"]
             name = by_gid.get(span["sheetId"])
             if name is None or span["dimension"] != "ROWS":
                 return google_error(400, "INVALID_ARGUMENT", f"No grid with id: {span['sheetId']}")
             del self.sheets[spreadsheet_id][name][span["startIndex"] : span["endIndex"]]
-        return Answer(200, {"spreadsheetId": spreadsheet_id, "replies": [{}]})
+            replies.append({})
+        return Answer(200, {"spreadsheetId": spreadsheet_id, "replies": replies})
 
     def _update(
         self, spreadsheet: dict[str, list[list[Any]]], a1: str, values_in: list[list[Any]]
