@@ -258,7 +258,7 @@ CASES = [
         "app.google_sheets",
         {
             "spreadsheet_id": "1AbC_d-9",
-            "range": "Leads",
+            "sheet_gid": "0",  # by its id, as n8n: found though renamed since
             "operation": "append_row",
             "values": {"Name": "{{ trigger.name }}"},
         },
@@ -272,7 +272,13 @@ CASES = [
             "sheetName": {"__rl": True, "mode": "name", "value": "Orders"},
         },
         "app.google_sheets",
-        {"spreadsheet_id": "1XyZ", "range": "Orders", "operation": "read_rows", "max_rows": 10000},
+        {
+            "spreadsheet_id": "1XyZ",
+            "range": "Orders",
+            "operation": "read_rows",
+            "max_rows": 10000,
+            "value_render": "UNFORMATTED_VALUE",  # n8n's default reading
+        },
     ),
     (
         "google sheets update by row_number read from the run",
@@ -479,7 +485,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
             "adds a inlineKeyboard keyboard",
         ),
         ("gmail", 2.1, {"operation": "getAll"}, "does 'message / getAll'"),
-        ("googleSheets", 4.5, {"operation": "appendOrUpdate"}, "does 'sheet / appendOrUpdate'"),
+        ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),
         ("googleSheets", 2, {}, "is Google Sheets version 2"),
         ("airtable", 2.1, {"operation": "upsert"}, "does 'record / upsert'"),
         ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
