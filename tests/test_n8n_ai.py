@@ -415,12 +415,8 @@ def test_mcp_think_and_query_tools_convert():
     ("tool", "said"),
     [
         (
-            n8n_node("Wikipedia", f"{LC}toolWikipedia", {}),
-            "its tool 'Wikipedia' (@n8n/n8n-nodes-langchain.toolWikipedia) searches Wikipedia",
-        ),
-        (
-            n8n_node("Calculator", f"{LC}toolCalculator", {}),
-            "its tool 'Calculator' (@n8n/n8n-nodes-langchain.toolCalculator) evaluates math",
+            n8n_node("SerpAPI", f"{LC}toolSerpApi", {}),
+            "its tool 'SerpAPI' (@n8n/n8n-nodes-langchain.toolSerpApi) searches Google",
         ),
         (
             n8n_node("Sheets", "n8n-nodes-base.googleSheetsTool", {}, 4.5),

@@ -11,6 +11,12 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+# --- agentio ---
+# isort: split
+from editor.n8n import ai_tools_builtin
+
+# --- end agentio ---
+# isort: split
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
 
@@ -22,8 +28,6 @@ THINK_DESCRIPTION = (
 )
 # Tools with no faithful WorkFuse form, and what to use instead.
 REFUSED = {
-    f"{LANGCHAIN}toolCalculator": "evaluates math with LangChain's calculator",
-    f"{LANGCHAIN}toolWikipedia": "searches Wikipedia through LangChain",
     f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
     f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
     f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
@@ -63,6 +67,10 @@ def is_tool(n8n_type: str) -> bool:
 
 def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
     kind = tool.type.removeprefix(LANGCHAIN)
+    # --- agentio ---
+    if tool.type in ai_tools_builtin.TOOLS:
+        return ai_tools_builtin.TOOLS[tool.type](tool, notes)
+    # --- end agentio ---
     if tool.type in REFUSED:
         raise Refusal(f"its tool {described(tool)} {REFUSED[tool.type]}; {REFUSED_HINT}")
     if tool.type.startswith(BASE):
