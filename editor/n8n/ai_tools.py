@@ -282,13 +282,19 @@ def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
     chosen = p.get("workflowId")
     label: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
     callee = cx.calls.find(wanted, str(label.get("cachedResultName") or ""))
+    # --- agentio ---
+    # n8n runs its own workflow from its Execute Workflow Trigger; so does WorkFuse, from the
+    # trigger.workflow that trigger becomes, once the import has saved it (`calls.own`).
+    if callee is None and ("$workflow.id" in wanted or wanted == str(cx.data.get("id") or "-")):
+        callee = cx.calls.own
+        if callee is None:
+            raise Refusal(
+                f"its tool {described(tool)} calls this same workflow, whose WorkFuse id exists "
+                "only once it is saved: import it with POST /api/workflows/import, which saves "
+                "it and then points the tool at it."
+            )
+    # --- end agentio ---
     called = callee.id if callee is not None else None
-    if called is None and "$workflow.id" in wanted:
-        raise Refusal(
-            f"its tool {described(tool)} calls this same workflow; WorkFuse's workflow tool "
-            "calls another workflow that starts with 'When called by a workflow'. Move the "
-            "called part into its own workflow in n8n, import both together, and try again."
-        )
     if called is None:
         label = (p.get("workflowId") or {}) if isinstance(p.get("workflowId"), dict) else {}
         name = label.get("cachedResultName")
