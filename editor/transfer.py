@@ -25,6 +25,11 @@ from editor.n8n.calls import Callee, CallTargets
 from editor.n8n.report import Report, graph_report
 
 # --- end n8nitems ---
+# --- agentio ---
+# isort: split
+from editor.n8n import app_tools
+
+# --- end agentio ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -131,6 +136,11 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     workflow, and `settings.errorWorkflow` naming one of the set becomes the error workflow.
     All or nothing: ImportRefused lists every problem, each named by its workflow."""
     group = sets.members(documents)
+    # --- agentio ---
+    # App nodes used as agent tools run in companion workflows, saved after the exports given.
+    given = len(group)
+    group = app_tools.with_companions(group, n8n.SPECS)
+    # --- end agentio ---
     # The ids come first, so that calls can name them; the rows roll back if anything fails.
     rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
     graphs = sets.convert_set(group, [w.pk for w in rows])
@@ -165,7 +175,7 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
                     ]
                 )
             set_error_workflow(workflow, rows[target])
-    return rows
+    return rows[:given]  # agentio: the companions are not among the exports given
 
 
 # --- end n8nflow ---

@@ -420,8 +420,8 @@ def test_mcp_think_and_query_tools_convert():
         ),
         (
             n8n_node("Sheets", "n8n-nodes-base.googleSheetsTool", {}, 4.5),
-            "is the n8n googleSheets node used as a tool; WorkFuse agents reach apps through a "
-            "workflow tool",
+            "is the n8n googleSheets node used as a tool, which WorkFuse runs as a workflow of "
+            "its own that the agent calls: import with POST /api/workflows/import",
         ),
         (
             n8n_node("Old MCP", f"{LC}mcpClientTool", {"sseEndpoint": "https://m.example/sse"}),

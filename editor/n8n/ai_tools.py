@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 # --- agentio ---
 # isort: split
-from editor.n8n import ai_tools_builtin
+from editor.n8n import ai_tools_builtin, app_tools
 
 # --- end agentio ---
 # isort: split
@@ -75,11 +75,20 @@ def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
         raise Refusal(f"its tool {described(tool)} {REFUSED[tool.type]}; {REFUSED_HINT}")
     if tool.type.startswith(BASE):
         app = tool.type.removeprefix(BASE).removesuffix("Tool")
+        # --- agentio ---
+        why = app_tools.problem(tool.raw, cx.specs)
+        if why is None:
+            raise Refusal(
+                f"its tool {described(tool)} is the n8n {app} node used as a tool, which "
+                "WorkFuse runs as a workflow of its own that the agent calls: import with POST "
+                "/api/workflows/import, which makes that workflow."
+            )
         raise Refusal(
-            f"its tool {described(tool)} is the n8n {app} node used as a tool; WorkFuse agents "
-            "reach apps through a workflow tool: import a workflow that starts with 'When "
-            "called by a workflow' and runs that app node, and give the agent a workflow tool."
+            f"its tool {described(tool)} is the n8n {app} node used as a tool, which WorkFuse "
+            f"would run as a workflow of its own, but {why}. Replace it in n8n with a Call n8n "
+            "Workflow tool and export again."
         )
+        # --- end agentio ---
     if kind == "toolHttpRequest":
         return _http(tool, notes)
     if kind == "toolCode":
