@@ -7,9 +7,10 @@ faithful form for (each named in the agent's refusal).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 # --- agentio ---
 # isort: split
@@ -21,6 +22,12 @@ from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# --- agentio ---
+# An expression that is one constant: a number, true/false or a quoted string.
+CONSTANT = re.compile(
+    r"=\s*\{\{\s*(?:(-?\d+(?:\.\d+)?|true|false)|'([^'{}]*)'|\"([^\"{}]*)\")\s*\}\}\s*"
+)
+# --- end agentio ---
 THINK_DESCRIPTION = (
     "Use the tool to think about something. It will not obtain new information or change the "
     "database, but just append the thought to the log. Use it when complex reasoning or some "
@@ -121,6 +128,11 @@ def _string_input() -> dict[str, Any]:
 
 def _literal(tool: N8nNode, what: str, value: Any) -> str:
     text = str(value if value is not None else "")
+    # --- agentio ---
+    constant = CONSTANT.fullmatch(text)
+    if constant:  # `={{ 648297 }}`, `={{ 'en' }}`: the value itself
+        return next(g for g in constant.groups() if g is not None)
+    # --- end agentio ---
     if text.startswith("="):
         if "{{" in text:
             raise Refusal(
@@ -177,7 +189,7 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
             "the query of GET and DELETE and the JSON body of other methods."
         )
     if fixed_query:
-        url += ("&" if "?" in url else "?") + urlencode(fixed_query)
+        url += ("&" if "?" in url else "?") + _query(fixed_query)  # agentio
     config: dict[str, Any] = {
         "type": "http",
         "name": tool_name(tool.name),
@@ -211,6 +223,10 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
     if not p.get(f"send{what}"):
         return False
     how = p.get(f"specify{what}") or "keypair"
+    # --- agentio ---
+    if how == "json" and what != "Headers":
+        return _json_pairs(tool, what, argument, fixed)
+    # --- end agentio ---
     if how != "keypair":
         raise Refusal(
             f"its tool {described(tool)} gives its {what.lower()} "
@@ -230,6 +246,14 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
             continue
         value = _literal(tool, f"{what.lower()} '{name}'", row.get("value"))
         placeholders = PLACEHOLDER.findall(value)
+        # --- agentio ---
+        if placeholders and what == "Query":
+            # Kept in the URL's query, where the tool fills {placeholders} as n8n does.
+            for placeholder in placeholders:
+                argument(placeholder, True)
+            fixed[name] = value
+            continue
+        # --- end agentio ---
         if placeholders or (what == "Body"):
             raise Refusal(
                 f"its tool {described(tool)} sends the fixed {what.lower()} value '{name}'"
@@ -238,6 +262,54 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
             )
         fixed[name] = value
     return by_model
+
+
+# --- agentio ---
+def _json_pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bool:
+    """A query or body given as JSON text: a flat object. Query values are kept with their
+    {placeholders} (filled in the URL); a body is the model's arguments when each value is
+    exactly the placeholder of its own name, which is what WorkFuse's HTTP tool sends."""
+    text = _literal(tool, what.lower(), tool.params.get(f"json{what}"))
+    parsed = json_text(text)
+    if not isinstance(parsed, dict) or not all(
+        isinstance(v, str | int | float | bool) for v in parsed.values()
+    ):
+        raise Refusal(
+            f"its tool {described(tool)} gives its {what.lower()} as JSON that is not a flat "
+            "object of values; WorkFuse's HTTP tool takes named arguments. Use 'Using Fields "
+            "Below' in n8n and export again."
+        )
+    if what == "Query":
+        for name, raw in parsed.items():
+            value = raw if isinstance(raw, str) else json.dumps(raw)
+            for placeholder in PLACEHOLDER.findall(value):
+                argument(placeholder, True)
+            fixed[str(name)] = value
+        return False
+    if not all(value == "{" + name + "}" for name, value in parsed.items()):
+        raise Refusal(
+            f"its tool {described(tool)} sends a JSON body with fixed values, or with "
+            "{placeholders} under other names than their own; WorkFuse's HTTP tool sends the "
+            "model's arguments, by name, as the JSON body."
+        )
+    for name in parsed:
+        argument(name, True)
+    return bool(parsed)
+
+
+def _query(fixed: dict[str, str]) -> str:
+    """The fixed query as URL text, its {placeholders} kept for the tool to fill."""
+    return "&".join(
+        f"{quote_plus(name)}={_keep_placeholders(value)}" for name, value in fixed.items()
+    )
+
+
+def _keep_placeholders(value: str) -> str:
+    parts = re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\})", value)
+    return "".join(part if PLACEHOLDER.fullmatch(part) else quote_plus(part) for part in parts)
+
+
+# --- end agentio ---
 
 
 # --- Code, workflow and MCP tools --------------------------------------------------------
