@@ -175,7 +175,16 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
                     ]
                 )
             set_error_workflow(workflow, rows[target])
-    return rows[:given]  # agentio: the companions are not among the exports given
+    # --- agentio ---
+    # `describe_imported` reports each export as it was converted: its app tools call their
+    # companions. The companions are not among the exports given.
+    companions = {
+        m.n8n_id: Callee(w.pk, m.name) for m, w in zip(group[given:], rows[given:], strict=True)
+    }
+    for member, workflow in zip(group[:given], rows[:given], strict=True):
+        workflow.n8n_converted = (member.data, companions)  # type: ignore[attr-defined]
+    return rows[:given]
+    # --- end agentio ---
 
 
 # --- end n8nflow ---
@@ -226,7 +235,10 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
     `data`, and return its report (None when the export does not convert on its own, as an
     export calling others of its set)."""
     own = Callee(workflow.pk, workflow.name)
-    described = n8n.describe(data, CallTargets(own=own, probing=True))
+    # --- agentio ---
+    data, companions = getattr(workflow, "n8n_converted", (data, {}))
+    described = n8n.describe(data, CallTargets(own=own, by_id=companions, probing=True))
+    # --- end agentio ---
     if described is None:
         return None
     workflow.n8n_import = described.meta

@@ -156,6 +156,8 @@ def test_an_imported_app_tool_runs_its_companion_workflow(alice, alice_api, ai, 
     settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
     response = alice_api.post("/api/workflows/import", app_tool_agent())
     assert response.status_code == 201, response.content
+    reported = {n["name"]: n["status"] for n in response.json()["report"]["nodes"]}
+    assert reported["AI Agent"] == "caveats"  # the report reads the export as converted
     caller = Workflow.objects.get(name="Lead desk")
     companion = Workflow.objects.get(name="Lead desk: Find lead tool")
     [tool] = by_label(caller.graph, "AI Agent")["config"]["tools"]
