@@ -103,7 +103,8 @@ class HttpTool(ToolBase):
         return arguments_schema(schema)
 
     def placeholders(self) -> list[str]:
-        return re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)
+        # Each name once, though the URL may use it twice (agentio).
+        return list(dict.fromkeys(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)))
 
     def parameters(self) -> dict[str, Any]:
         if self.body_schema:

@@ -237,9 +237,10 @@ def _call_http(
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in rest:
+        if name not in arguments:
             raise NodeError(f"the argument '{name}' the URL needs is missing")
-        return quote(str(rest.pop(name)), safe="")
+        rest.pop(name, None)  # the URL may use it twice (agentio)
+        return quote(str(arguments[name]), safe="")
 
     url = PLACEHOLDER.sub(fill, tool.url)
     in_query = tool.method in ("GET", "DELETE")
