@@ -366,7 +366,9 @@ def test_item_lists_remove_duplicates_is_refused_with_the_node_to_use():
 # --- Date & Time, Crypto, XML, HTML, Markdown, Rename Keys --------------------------------------
 
 
-def test_date_time_adds_and_formats(alice):
+def test_date_time_adds_and_formats_into_the_output_field(alice):
+    # n8n source (Date & Time 2): the result is the only field of a new item, unless "Include
+    # Input Fields" keeps the item's fields beside it.
     add = node(
         "Later",
         "dateTime",
@@ -378,7 +380,7 @@ def test_date_time_adds_and_formats(alice):
         options={},
     )
     out = run(alice, export(add, split=False), {"at": "2026-01-30T10:00:00+00:00"})
-    assert out["later"]["result"] == "2026-02-02T10:00:00+00:00"
+    assert out["later"] == {"newDate": "2026-02-02T10:00:00+00:00"}
     fmt = node(
         "Shown",
         "dateTime",
@@ -387,22 +389,62 @@ def test_date_time_adds_and_formats(alice):
         date="={{ $json.at }}",
         format="custom",
         customFormat="dd/MM/yyyy HH:mm",
-        options={},
+        outputFieldName="shown",
+        options={"includeInputFields": True},
     )
     assert run(alice, export(fmt, split=False), {"at": "2026-01-30T10:05:00Z"})["shown"] == {
-        "result": "30/01/2026 10:05"
+        "at": "2026-01-30T10:05:00Z",
+        "shown": "30/01/2026 10:05",
     }
 
 
-def test_crypto_hashes_the_value_and_sign_is_refused(alice):
-    hashed = node(
-        "Hash", "crypto", 1, type="SHA256", value="={{ $json.email }}", dataPropertyName="h"
+def test_date_time_version_1_writes_into_the_item(alice):
+    fmt = node(
+        "Day",
+        "dateTime",
+        1,
+        value="={{ $json.at }}",
+        toFormat="YYYY-MM-DD",
+        dataPropertyName="day",
+        options={},
     )
-    out = run(alice, export(hashed, split=False), {"email": "ann@example.com"})
-    assert out["hash"]["result"] == hashlib.sha256(b"ann@example.com").hexdigest()
+    out = run(alice, export(fmt, split=False), {"at": "2026-01-30T10:05:00Z", "n": 1})
+    assert out["day"] == {"at": "2026-01-30T10:05:00Z", "n": 1, "day": "2026-01-30"}
+
+
+def test_crypto_adds_the_hash_to_the_item_and_sign_is_refused(alice):
+    # n8n source (Crypto 1): the item's fields and the result under dataPropertyName, whose
+    # dots are part of the key; the node after it reads both.
+    hashed = node(
+        "Hash", "crypto", 1, type="SHA256", value="={{ $json.email }}", dataPropertyName="h.x"
+    )
+    shown = node(
+        "Shown",
+        "set",
+        3.4,
+        assignments={"assignments": [assignment("line", "={{ $json.email }}", "string")]},
+        includeOtherFields=True,
+        options={},
+    )
+    out = run(alice, export(hashed, shown, split=False), {"email": "ann@example.com"})
+    digest = hashlib.sha256(b"ann@example.com").hexdigest()
+    assert out["hash"] == {"email": "ann@example.com", "h.x": digest}
+    assert out["shown"]["result"] == {
+        "email": "ann@example.com",
+        "h.x": digest,
+        "line": "ann@example.com",
+    }
     with pytest.raises(ImportRefused) as caught:
         convert(export(node("Sign", "crypto", 1, action="sign"), split=False))
     assert "private key" in caught.value.issues[0].message
+
+
+def test_crypto_in_a_loop_over_items_writes_into_each_item(alice):
+    made = node("Make", "crypto", 1, action="generate", dataPropertyName="token")
+    out = run(alice, export(made), {"rows": ROWS[:2]})
+    tokens = [v for k, v in out.items() if k.startswith("make[")]
+    assert [{k: v for k, v in t.items() if k != "token"} for t in tokens] == ROWS[:2]
+    assert all(len(t["token"]) == 36 for t in tokens)
 
 
 def test_xml_and_html_parse_the_items_field(alice):
