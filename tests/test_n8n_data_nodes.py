@@ -478,17 +478,66 @@ def test_xml_and_html_parse_the_items_field(alice):
     }
 
 
+def test_html_template_without_a_workfuse_form_is_refused_by_name():
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(node("Convert", "html", 1, operation="generateHtmlTemplate"), split=False))
+    message = caught.value.issues[0].message
+    assert "'Convert'" in message and "only extracts" in message
+
+
+def test_markdown_writes_markdown_into_the_item_under_the_destination_key(alice):
+    # n8n source (Markdown 1): a copy of the item with the text set at destinationKey
+    # (lodash set: dots nest), for each item.
+    convert_node = node(
+        "Markdown",
+        "markdown",
+        1,
+        html="={{ $json.page }}",
+        destinationKey="out.md",
+        options={"bulletMarker": "-", "ignore": "nav"},
+    )
+    rows = [
+        {"id": 1, "page": "<h2>One</h2><nav>x</nav><ul><li>a</li></ul>"},
+        {"id": 2, "page": "<b>2</b>"},
+    ]
+    out = run(alice, export(convert_node), {"rows": rows})
+    made = [out[f"markdown[{i}]"] for i in range(2)]
+    assert made == [
+        {**rows[0], "out": {"md": "## One\n\n- a"}},
+        {**rows[1], "out": {"md": "**2**"}},
+    ]
+
+
+def test_markdown_to_html_keeps_showdowns_options(alice):
+    convert_node = node(
+        "To HTML",
+        "markdown",
+        1,
+        mode="markdownToHtml",
+        markdown="={{ $json.text }}",
+        options={"tables": True, "simpleLineBreaks": True, "noHeaderId": True},
+    )
+    out = run(alice, export(convert_node, split=False), {"text": "# Hi\na\nb"})
+    assert out["to_html"] == {"text": "# Hi\na\nb", "data": "<h1>Hi</h1>\n<p>a<br />\nb</p>\n"}
+    graph = convert(export(convert_node, split=False))
+    (made,) = [n for n in graph["nodes"] if n["id"] == "to_html"]
+    assert "showdown" in made["notes"]
+
+
 @pytest.mark.parametrize(
-    ("n8n_type", "params", "why"),
+    ("params", "why"),
     [
-        ("markdown", {"mode": "markdownToHtml"}, "Markdown to HTML"),
-        ("markdown", {"html": "={{ $json.page }}"}, "HTML to Markdown"),
-        ("html", {"operation": "generateHtmlTemplate"}, "only extracts"),
+        ({"options": {"textReplace": {"values": [{"pattern": "a"}]}}}, "'textReplace' option"),
+        ({"options": {"codeBlockStyle": "indented"}}, "'codeBlockStyle' option"),
+        ({"options": {"bulletMarker": "~"}}, "bulletMarker to '~'"),
+        ({"mode": "markdownToHtml", "options": {"emoji": True}}, "showdown's 'emoji' option"),
+        ({"mode": "markdownToHtml", "options": {"ghCodeBlocks": False}}, "'ghCodeBlocks' off"),
+        ({"destinationKey": "={{ $json.k }}"}, "destination key with an expression"),
     ],
 )
-def test_markup_without_a_workfuse_form_is_refused_by_name(n8n_type, params, why):
+def test_markdown_options_without_a_workfuse_form_are_refused_by_name(params, why):
     with pytest.raises(ImportRefused) as caught:
-        convert(export(node("Convert", n8n_type, 1, **params), split=False))
+        convert(export(node("Convert", "markdown", 1, **params), split=False))
     message = caught.value.issues[0].message
     assert "'Convert'" in message and why in message
 

@@ -1,5 +1,5 @@
-"""n8n's XML, HTML and Markdown nodes: XML and HTML extraction as WorkFuse parse steps; HTML
-templates and Markdown conversion have no WorkFuse form and are refused with what to do."""
+"""n8n's XML and HTML nodes: XML and HTML extraction as WorkFuse parse steps (the Markdown node
+is editor/n8n/markdown.py)."""
 
 from __future__ import annotations
 
@@ -82,17 +82,7 @@ def _html(node: N8nNode, cx: Converter) -> Converted:
     return Converted("utility.parse", config, notes=notes)
 
 
-def _markdown(node: N8nNode, cx: Converter) -> Converted:
-    direction = node.params.get("mode", "htmlToMarkdown")
-    wanted = "HTML to Markdown" if direction == "htmlToMarkdown" else "Markdown to HTML"
-    raise Refusal(
-        f"converts {wanted}, which WorkFuse has no step for. Convert in a Code node or an HTTP "
-        "call to a conversion service, or leave the text as it is, then export again."
-    )
-
-
 SPECS: dict[str, Spec] = {
     f"{BASE}xml": Spec(_xml, "result"),
     f"{BASE}html": Spec(_html, "result"),
-    f"{BASE}markdown": Spec(_markdown, "result"),
 }

@@ -136,16 +136,26 @@ INTO_HELP = (
 )
 
 
-def with_result(result: Any, output_field: str, into: Any) -> dict[str, Any]:
+def with_result(result: Any, output_field: str, into: Any, dotted: bool = False) -> dict[str, Any]:
     """{result}, or `into`'s fields plus the result under `output_field` (a copy: `into` is
-    another step's output, which later steps read too)."""
+    another step's output, which later steps read too). `dotted`: dots in the name build
+    nested objects, replacing a value on the way that is not one (as lodash's `set`)."""
     if not output_field:
         return {"result": result}
     if into is None or into == "":
-        return {output_field: result}
-    if not isinstance(into, dict):
+        out: dict[str, Any] = {}
+    elif isinstance(into, dict):
+        out = dict(into)
+    else:
         raise NodeError(
             f"input must be an object to add '{output_field}' to, not {_kind(into)}; leave it "
             "empty for an object holding only the result."
         )
-    return {**into, output_field: result}
+    *parents, last = output_field.split(".") if dotted else [output_field]
+    target = out
+    for part in parents:
+        child = target.get(part)
+        target[part] = dict(child) if isinstance(child, dict) else {}
+        target = target[part]
+    target[last] = result
+    return out
