@@ -58,7 +58,7 @@ from editor.n8n.calls import CallTargets
 # --- end n8nflow ---
 # --- media ---
 # isort: split
-from editor.n8n import markdown
+from editor.n8n import markdown, summarization
 
 # --- end media ---
 # isort: split
@@ -121,6 +121,7 @@ SPECS: dict[str, Spec] = {
         # --- end n8nflow ---
         # --- media ---
         markdown,
+        summarization,
         # --- end media ---
     )
     for n8n_type, spec in family.SPECS.items()
