@@ -478,11 +478,36 @@ def test_xml_and_html_parse_the_items_field(alice):
     }
 
 
-def test_html_template_without_a_workfuse_form_is_refused_by_name():
+def test_html_template_fills_n8n_expressions_for_each_item(alice):
+    # n8n source (HTML 1.2, generateHtmlTemplate): {html} alone, each {{ }} evaluated for the
+    # item, whether or not the parameter is marked as an expression.
+    page = node(
+        "Page",
+        "html",
+        1.2,
+        operation="generateHtmlTemplate",
+        html="<style>p { color: red }</style><p>{{ $json.name }}: {{ $json.id * 10 }}</p>",
+    )
+    shown = node(
+        "Shown",
+        "set",
+        3.4,
+        assignments={"assignments": [assignment("copy", "={{ $json.html }}", "string")]},
+        options={},
+    )
+    out = run(alice, export(page, shown), {"rows": ROWS[:2]})
+    first = "<style>p { color: red }</style><p>bob: 10</p>"
+    assert [out["page[0]"], out["page[1]"]] == [
+        {"html": first},
+        {"html": "<style>p { color: red }</style><p>Ada: 20</p>"},
+    ]
+    assert out["shown[0]"]["result"] == {"copy": first}
+    (made,) = [n for n in convert(export(page))["nodes"] if n["id"] == "page"]
+    assert "JavaScript's String()" in made["notes"]
     with pytest.raises(ImportRefused) as caught:
-        convert(export(node("Convert", "html", 1, operation="generateHtmlTemplate"), split=False))
+        convert(export(node("Table", "html", 1.2, operation="convertToHtmlTable"), split=False))
     message = caught.value.issues[0].message
-    assert "'Convert'" in message and "only extracts" in message
+    assert "'Table'" in message and "convertToHtmlTable" in message
 
 
 def test_markdown_writes_markdown_into_the_item_under_the_destination_key(alice):
