@@ -77,7 +77,7 @@ from editor.nodes import trigger_chat
 # --- end chat ---
 # --- media: utility.markdown, utility.image ---
 # isort: split
-from editor.nodes import utility_markdown
+from editor.nodes import utility_image, utility_markdown
 
 # --- end media ---
 # isort: split
@@ -145,6 +145,7 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- end chat ---
         # --- media ---
         utility_markdown,
+        utility_image,
         # --- end media ---
     )
 }
