@@ -200,3 +200,16 @@ def test_an_image_is_edited_in_a_workflow(alice):
     }
     step = run_in_workflow(alice, node, {"photo": image_file(), "w": "40"})
     assert opened(step.output["file"]).size == (40, 20)
+
+
+def test_an_animation_is_edited_frame_by_frame_and_stays_animated():
+    frames = [Image.new("RGB", (40, 20), color) for color in ((255, 0, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=120, loop=0)
+    gif = files.make(out.getvalue(), "blink.gif").value()
+    resized = opened(edit({"operation": "resize", "width": 20, "height": 20}, gif)["file"])
+    assert resized.size == (20, 10) and resized.n_frames == 2
+    resized.seek(1)
+    assert resized.convert("RGB").getpixel((5, 5)) == (0, 0, 255)
+    first = opened(edit({"operation": "convert", "format": "png"}, gif)["file"])
+    assert first.format == "PNG" and first.convert("RGB").getpixel((5, 5)) == (255, 0, 0)

@@ -4,7 +4,8 @@ The image is a file value (workfuse/lib/files.py), usually a template such as
 `{{ nodes.download.file }}`; the output is `{file}` (the edited image as a file value) or, for
 `information`, `{info}`. Several edits in a row are `steps` (n8n's Edit Image "Multi Step").
 
-Images are untrusted: only PNG, JPEG, GIF, WebP, BMP and TIFF are opened (Pillow's other
+An animated image (GIF, WebP) is edited frame by frame and stays animated in a format that has
+frames; written as another format, it is its first frame. Images are untrusted: only PNG, JPEG, GIF, WebP, BMP and TIFF are opened (Pillow's other
 decoders, such as EPS through Ghostscript, never run); an image over `MAX_PIXELS`
 (`WORKFUSE_IMAGE_MAX_PIXELS`) is refused from its header before it is decoded, as is an edit
 whose result would be; the written file is bounded like every file value.
@@ -17,7 +18,7 @@ import warnings
 from typing import Annotated, Any, Literal, Self
 
 from django.conf import settings
-from PIL import Image, ImageColor, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageColor, ImageOps, ImageSequence, UnidentifiedImageError
 from pydantic import BeforeValidator, Field, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
@@ -244,7 +245,12 @@ def information(image: Image.Image, file: files.File) -> dict[str, Any]:
     }
 
 
-def write(image: Image.Image, source: files.File, fmt: str, config: Config) -> files.File:
+def write(
+    edited: list[Image.Image], info: dict[str, Any], source: files.File, fmt: str, config: Config
+) -> files.File:
+    """The frames as a file; an animation stays one where the format has them (GIF, WebP,
+    TIFF), else its first frame is written."""
+    image, rest = edited[0], edited[1:]
     if fmt == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
         # JPEG has no transparency: flatten onto white, as GraphicsMagick does.
         rgba = image.convert("RGBA")
@@ -255,6 +261,9 @@ def write(image: Image.Image, source: files.File, fmt: str, config: Config) -> f
     options: dict[str, Any] = {}
     if fmt in ("JPEG", "WEBP"):
         options["quality"] = config.quality
+    if rest and fmt in ("GIF", "WEBP", "TIFF"):
+        options.update(save_all=True, append_images=rest)
+        options.update({k: info[k] for k in ("duration", "loop") if k in info})
     try:
         image.save(out, format=fmt, **options)
     except (OSError, ValueError) as exc:
@@ -267,6 +276,19 @@ def write(image: Image.Image, source: files.File, fmt: str, config: Config) -> f
         raise NodeError(str(exc)) from None
 
 
+def frames(image: Image.Image) -> list[Image.Image]:
+    """Every frame of an animated image (GIF, WebP, TIFF pages), within the pixel limit for
+    all of them together; one frame otherwise."""
+    count = int(getattr(image, "n_frames", 1))
+    if count > 1 and count * image.width * image.height > max_pixels():
+        raise NodeError(_too_large(f"The image ({count} frames of {image.width} x {image.height})"))
+    found = []
+    for frame in ImageSequence.Iterator(image):
+        frame.load()
+        found.append(frame.copy())
+    return found
+
+
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{file}: the edited image as a file value; for information, {info}."""
     try:
@@ -277,16 +299,20 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if config.operation == "information":
         return {"info": information(image, source)}
     fmt = FORMATS[config.format] if config.format else (image.format or "PNG")
-    edits = config.steps if config.operation == "steps" else [config]
+    edits: list[Edit] = {"convert": [], "steps": config.steps}.get(config.operation, [config])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-            for edit in edits if config.operation != "convert" else []:
-                image = apply(image, edit)
+            edited = []
+            for frame in frames(image):
+                for edit in edits:
+                    frame = apply(frame, edit)
+                edited.append(frame)
     except (OSError, SyntaxError, Image.DecompressionBombWarning) as exc:
         raise NodeError(f"The image could not be read: {exc}") from None
-    return {"file": write(image, source, fmt, config).value()}
+    if len(edited) > 1 and len(edited) * edited[0].width * edited[0].height > max_pixels():
+        raise NodeError(_too_large(f"The edited image ({len(edited)} frames)"))
+    return {"file": write(edited, image.info, source, fmt, config).value()}
 
 
 NODE = NodeType(
