@@ -34,6 +34,7 @@ EXTENSIONS = {
     "BMP": "bmp",
     "TIFF": "tiff",
 }
+Operation = Literal["resize", "crop", "rotate", "flip", "convert", "information", "steps"]
 MAX_SIDE = 20_000  # pixels on a side of a result
 MAX_STEPS = 20
 
@@ -104,13 +105,12 @@ class Edit(NodeConfig):
 
 
 class Config(Edit):
-    operation: Literal["resize", "crop", "rotate", "flip", "convert", "information", "steps"] = (  # type: ignore[assignment]
-        Field(
-            "resize",
-            description="resize, crop, rotate, flip: one edit (see each setting). convert: "
-            "only change 'format' or 'quality'. information: the image's width, height, "
-            "format... as {info}. steps: the edits in 'steps', in order.",
-        )
+    # A wider choice than one edit's (Edit.operation), in the same place in the form.
+    operation: Operation = Field(  # type: ignore[assignment]
+        "resize",
+        description="resize, crop, rotate, flip: one edit (see each setting). convert: "
+        "only change 'format' or 'quality'. information: the image's width, height, "
+        "format... as {info}. steps: the edits in 'steps', in order.",
     )
     file: Any = Field(
         None,
@@ -246,7 +246,7 @@ def information(image: Image.Image, file: files.File) -> dict[str, Any]:
 
 
 def write(
-    edited: list[Image.Image], info: dict[str, Any], source: files.File, fmt: str, config: Config
+    edited: list[Image.Image], info: dict[Any, Any], source: files.File, fmt: str, config: Config
 ) -> files.File:
     """The frames as a file; an animation stays one where the format has them (GIF, WebP,
     TIFF), else its first frame is written."""

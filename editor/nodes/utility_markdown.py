@@ -14,8 +14,13 @@ from typing import Any, Literal
 
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
-from markdownify import ATX, MarkdownConverter, abstract_inline_conversion
+from markdownify import (  # type: ignore[attr-defined]  # not in markdownify's stubs
+    ATX,
+    MarkdownConverter,
+    abstract_inline_conversion,
+)
 from pydantic import Field
 
 from editor.nodes import items as data
@@ -106,14 +111,15 @@ def to_markdown(text: str, config: Config) -> str:
         for img in soup.find_all("img"):
             if str(img.get("src") or "").strip().lower().startswith("data:"):
                 img.decompose()
-    converter = _Markdownify(
-        heading_style=ATX,
-        bullets=config.bullet,
-        em_mark=config.emphasis,
-        strong_mark=config.strong,
-        escape_underscores=False,
-        escape_misc=False,
-    )
+    options: dict[str, Any] = {
+        "heading_style": ATX,
+        "bullets": config.bullet,
+        "em_mark": config.emphasis,
+        "strong_mark": config.strong,
+        "escape_underscores": False,
+        "escape_misc": False,
+    }
+    converter = _Markdownify(**options)
     markdown = converter.convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
@@ -153,7 +159,9 @@ def to_html(text: str, config: Config) -> str:
     if config.heading_ids:
         md.core.ruler.push("heading_ids", _heading_ids(config.heading_id_prefix))
     if config.links_in_new_window:
-        default = md.renderer.rules.get("link_open") or md.renderer.renderToken
+        renderer = md.renderer
+        assert isinstance(renderer, RendererHTML)
+        default = renderer.rules.get("link_open") or renderer.renderToken
 
         def link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
             tokens[idx].attrSet("rel", "noopener noreferrer")
