@@ -95,7 +95,7 @@ def test_steps_run_in_order_and_the_format_and_name_change():
         }
     )
     value = out["file"]
-    assert value["filename"] == "photo.jpg" and value["content_type"] == "image/jpeg"
+    assert value["filename"] == "photo.jpeg" and value["content_type"] == "image/jpeg"
     image = opened(value)
     assert image.format == "JPEG" and image.size == (50, 50)
     named = edit({"operation": "convert", "format": "webp", "filename": "small.webp"})["file"]

@@ -14,6 +14,7 @@ whose result would be; the written file is bounded like every file value.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from typing import Annotated, Any, Literal, Self
 
@@ -28,7 +29,7 @@ from workfuse.lib import files
 FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP", "bmp": "BMP", "tiff": "TIFF"}
 EXTENSIONS = {
     "PNG": "png",
-    "JPEG": "jpg",
+    "JPEG": "jpeg",  # as n8n names a converted file
     "GIF": "gif",
     "WEBP": "webp",
     "BMP": "bmp",
@@ -178,14 +179,19 @@ def resized_size(size: tuple[int, int], edit: Edit) -> tuple[int, int]:
     width, height = _int(edit.width, "width"), _int(edit.height, "height")
     mode = edit.resize_mode
     if mode == "percent":
-        return max(1, round(w * width / 100)), max(1, round(h * height / 100))
+        return max(1, _rounded(w * width / 100)), max(1, _rounded(h * height / 100))
     if mode == "exact":
         return width, height
     fit = min(width / w, height / h)
     scale = max(width / w, height / h) if mode == "cover" else fit
     if (mode == "shrink" and fit >= 1) or (mode == "enlarge" and fit <= 1):
         return w, h
-    return max(1, round(w * scale)), max(1, round(h * scale))
+    return max(1, _rounded(w * scale)), max(1, _rounded(h * scale))
+
+
+def _rounded(value: float) -> int:
+    """Halves round up, as GraphicsMagick rounds a scaled size (Python's round() to even)."""
+    return math.floor(value + 0.5)
 
 
 def apply(image: Image.Image, edit: Edit) -> Image.Image:
