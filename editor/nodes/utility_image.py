@@ -41,7 +41,7 @@ MAX_STEPS = 20
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "WORKFUSE_IMAGE_MAX_PIXELS", 40_000_000))
+    return int(settings.WORKFUSE_IMAGE_MAX_PIXELS)
 
 
 def _number(value: Any) -> Any:
