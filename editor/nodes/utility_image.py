@@ -329,4 +329,20 @@ NODE = NodeType(
     "WebP, BMP, TIFF), several edits in a row, or reads its size and format.",
     Config=Config,
     run=run,
+    examples=(
+        (
+            "Make a 200 pixel wide JPEG thumbnail of the downloaded photo.",
+            {
+                "operation": "resize",
+                "file": "{{ nodes.download.file }}",
+                "width": 200,
+                "height": 200,
+                "format": "jpeg",
+            },
+        ),
+        (
+            "How big is the uploaded image?",
+            {"operation": "information", "file": "{{ nodes.upload.file }}"},
+        ),
+    ),
 )

@@ -208,4 +208,18 @@ NODE = NodeType(
     description="Converts HTML to Markdown, or Markdown to HTML.",
     Config=Config,
     run=run,
+    examples=(
+        (
+            "Turn the fetched page into Markdown, leaving out the navigation and footer.",
+            {"value": "{{ nodes.fetch.body }}", "ignore": ["nav", "footer"]},
+        ),
+        (
+            "Render the Markdown in the webhook's 'notes' as HTML with tables.",
+            {
+                "direction": "markdown_to_html",
+                "value": "{{ trigger.body.notes }}",
+                "tables": True,
+            },
+        ),
+    ),
 )
