@@ -50,6 +50,8 @@ def edit(config: dict, file: dict | None = None) -> dict:
         ("shrink", 200, 200, (200, 100)),
         ("enlarge", 200, 200, (400, 200)),  # "onlyIfSmaller": already larger
         ("enlarge", 800, 800, (800, 400)),
+        ("fit", 0, 100, (200, 100)),  # a side given as 0 does not constrain ("x100")
+        ("cover", 100, 0, (100, 50)),
     ],
 )
 def test_resize_follows_n8ns_geometry(mode, width, height, size):

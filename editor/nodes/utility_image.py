@@ -182,8 +182,12 @@ def resized_size(size: tuple[int, int], edit: Edit) -> tuple[int, int]:
         return max(1, _rounded(w * width / 100)), max(1, _rounded(h * height / 100))
     if mode == "exact":
         return width, height
-    fit = min(width / w, height / h)
-    scale = max(width / w, height / h) if mode == "cover" else fit
+    # As a geometry "200x" or "x100": a side given as 0 does not constrain.
+    ratios = [side / own for side, own in ((width, w), (height, h)) if side > 0]
+    if not ratios:
+        raise NodeError("resize needs a width or a height above 0.")
+    fit = min(ratios)
+    scale = max(ratios) if mode == "cover" else fit
     if (mode == "shrink" and fit >= 1) or (mode == "enlarge" and fit <= 1):
         return w, h
     return max(1, _rounded(w * scale)), max(1, _rounded(h * scale))
