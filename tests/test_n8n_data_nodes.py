@@ -543,7 +543,7 @@ def test_markdown_to_html_keeps_showdowns_options(alice):
         options={"tables": True, "simpleLineBreaks": True, "noHeaderId": True},
     )
     out = run(alice, export(convert_node, split=False), {"text": "# Hi\na\nb"})
-    assert out["to_html"] == {"text": "# Hi\na\nb", "data": "<h1>Hi</h1>\n<p>a<br />\nb</p>\n"}
+    assert out["to_html"] == {"text": "# Hi\na\nb", "data": "<h1>Hi</h1>\n<p>a<br />\nb</p>"}
     graph = convert(export(convert_node, split=False))
     (made,) = [n for n in graph["nodes"] if n["id"] == "to_html"]
     assert "showdown" in made["notes"]

@@ -29,10 +29,8 @@ from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
 MAX_TEXT = 2_000_000  # characters converted (a step's output is 1 MB by default)
 CPU_SECONDS = 5.0
-DOCUMENT = (
-    '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-    "</head>\n<body>\n{body}</body>\n</html>\n"
-)
+# showdown's completeHTMLDocument wrapping (no title: n8n does not read Markdown metadata).
+DOCUMENT = '<!DOCTYPE HTML>\n<html>\n<head>\n<meta charset="utf-8">\n</head>\n<body>\n{body}\n</body>\n</html>'
 
 
 class Config(NodeConfig):
@@ -81,8 +79,8 @@ class Config(NodeConfig):
     heading_id_prefix: str = Field("", max_length=100, description="Markdown to HTML: see above.")
     complete_document: bool = Field(
         False,
-        description="Markdown to HTML: a whole HTML document (<html>, <head>, <body>) instead "
-        "of a fragment.",
+        description="Markdown to HTML: a whole HTML document (<!DOCTYPE HTML>, <html>, <head>, "
+        "<body>) instead of a fragment.",
     )
     output_field: str = Field(
         "",
@@ -169,13 +167,9 @@ def to_html(text: str, config: Config) -> str:
             return str(default(tokens, idx, options, env))
 
         md.add_render_rule("link_open", link_open)
-    body = md.render(text)
-    if not config.complete_document:
-        return body
-    first = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", body, re.S)
-    # The heading's HTML without its tags: text already escaped by the renderer.
-    title = re.sub(r"<[^>]+>", "", first.group(1)) if first else ""
-    return DOCUMENT.format(title=title, body=body)
+    # showdown ends the last block without a line break.
+    body = md.render(text).removesuffix("\n")
+    return DOCUMENT.format(body=body) if config.complete_document else body
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
