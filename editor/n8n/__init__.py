@@ -61,6 +61,11 @@ from editor.n8n.calls import CallTargets
 from editor.n8n import apps_drive
 
 # --- end google ---
+# --- media ---
+# isort: split
+from editor.n8n import markdown, summarization
+
+# --- end media ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -122,6 +127,10 @@ SPECS: dict[str, Spec] = {
         # --- google ---
         apps_drive,
         # --- end google ---
+        # --- media ---
+        markdown,
+        summarization,
+        # --- end media ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -75,6 +75,11 @@ from editor.nodes import action_agent
 from editor.nodes import trigger_chat
 
 # --- end chat ---
+# --- media: utility.markdown, utility.image ---
+# isort: split
+from editor.nodes import utility_image, utility_markdown
+
+# --- end media ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -138,6 +143,10 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- chat ---
         trigger_chat,
         # --- end chat ---
+        # --- media ---
+        utility_markdown,
+        utility_image,
+        # --- end media ---
     )
 }
 # --- integrations ---
