@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import webhooks_vs_n8n as sbs  # noqa: E402
+import webhooks_vs_n8n as sbs
 
 TICK = os.sysconf("SC_CLK_TCK")
 
