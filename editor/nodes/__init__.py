@@ -75,6 +75,11 @@ from editor.nodes import action_agent
 from editor.nodes import trigger_chat
 
 # --- end chat ---
+# --- vectors: action.vector_store ---
+# isort: split
+from editor.nodes import action_vector_store
+
+# --- end vectors ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -138,6 +143,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- chat ---
         trigger_chat,
         # --- end chat ---
+        # --- vectors ---
+        action_vector_store,
+        # --- end vectors ---
     )
 }
 # --- integrations ---
