@@ -401,3 +401,66 @@ def test_fake_ai_server_answers_base64_embeddings():
     raw = base64.b64decode(reply["data"][0]["embedding"])
     assert len(struct.unpack(f"<{len(raw) // 4}f", raw)) == 64
     assert Reply  # scripting shares the provider queues
+
+
+# --- the agent's vector store tool -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_searches_the_store_with_its_tool(ai, alice):
+    insert(context(alice), {"collection": "faq"})
+    ai.script(
+        "openai",
+        Reply(tool_calls=[("faq", {"query": "when are refunds paid"})]),
+        Reply(text="Within 14 days."),
+    )
+    graph = chain(
+        {
+            "id": "agent",
+            "type": "action.agent",
+            "config": {
+                "prompt": "When do I get my refund?",
+                "stream": False,
+                "tools": [
+                    {
+                        "type": "vector_store",
+                        "name": "faq",
+                        "store": {"collection": "faq"},
+                        "top_k": 1,
+                    }
+                ],
+            },
+        }
+    )
+    execution = engine.start_execution(make_workflow(alice, graph))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    step = Step.objects.get(execution=execution, key="agent")
+    assert step.output["response"] == "Within 14 days."
+    call = step.output["tool_calls"][0]
+    assert call["result"]["results"][0]["text"] == DOCS[0]["body"]
+    assert call["result"]["results"][0]["metadata"] == {"doc": 1}
+    turns = ai.requests_for("openai")
+    offered = turns[0].body["tools"][0]["function"]
+    assert offered["name"] == "faq"
+    assert offered["parameters"]["required"] == ["query"]
+    assert DOCS[0]["body"] in json.dumps(turns[1].body["messages"])
+    embedded = ai.requests_for("openai_embeddings")[-1]
+    assert embedded.body["input"] == ["when are refunds paid"]
+    assert execution.ai_tokens == 2 * 17 + 4  # two turns and the query's embedding (4 words)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_query_goes_back_to_the_model_as_the_tools_error(ai, alice):
+    ai.script("openai", Reply(tool_calls=[("faq", {"query": " "})]), Reply(text="Sorry."))
+    tool = {"type": "vector_store", "name": "faq", "store": {"collection": "faq"}}
+    graph = chain(
+        {
+            "id": "agent",
+            "type": "action.agent",
+            "config": {"prompt": "?", "stream": False, "tools": [tool]},
+        }
+    )
+    execution = engine.start_execution(make_workflow(alice, graph))
+    step = Step.objects.get(execution=execution, key="agent")
+    assert "the argument 'query'" in step.output["tool_calls"][0]["error"]

@@ -25,6 +25,7 @@ from editor.nodes.vectors.settings import (
     STORE_CREDENTIAL_KINDS,
     Embeddings,
     Store,
+    default_embeddings,
 )
 from editor.nodes.vectors.splitter import split_text
 
@@ -40,7 +41,8 @@ class Config(NodeConfig):
     )
     store: Store = Field(..., description="Where the vectors live.")
     embeddings: Embeddings = Field(
-        default_factory=lambda: Embeddings(),
+        default_factory=default_embeddings,
+        validate_default=True,
         description="The model that computes the vectors; insert and search must use the same.",
     )
     items: Any = Field(None, description="Insert: " + data.ITEMS_HELP)

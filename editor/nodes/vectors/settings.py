@@ -3,7 +3,7 @@ agent's vector store tool share."""
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,6 +14,11 @@ STORE_CREDENTIAL_KINDS = ("api_key",)
 EMBEDDING_CREDENTIAL_KINDS = ("ai_provider",)
 PINECONE_API = "https://api.pinecone.io"
 COLLECTION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+
+
+def default_embeddings() -> dict[str, Any]:
+    """The default embeddings settings, as a form shows them (validated into `Embeddings`)."""
+    return {"provider": "openai", "model": "text-embedding-3-small"}
 
 
 class Embeddings(NodeConfig):
