@@ -305,6 +305,7 @@ def embed_texts(
     texts: list[str],
     secret: Any = None,
     base_url: str | None = None,
+    dimensions: int | None = None,
 ) -> tuple[list[list[float]], dict[str, Any]]:
     """Vectors for `texts` from `provider`'s embeddings API (key and base_url resolved as for
     `action.ai`), and what it spent: `{provider, model, usage, cost_usd}` (usage and cost in
@@ -325,7 +326,7 @@ def embed_texts(
                 key_source=source,
                 user_base_url=provider == "openai_compatible",
             )
-            embedded = adapter.embed(texts, model.strip())
+            embedded = adapter.embed(texts, model.strip(), dimensions)
     except NodeError as error:
         error.message = redaction.scrub(error.message, forms)
         error.detail = redaction.scrub(error.detail, forms)

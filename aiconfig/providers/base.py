@@ -186,16 +186,17 @@ class Provider(ABC):
         turn.warnings = warnings + turn.warnings
         return turn
 
-    def embed(self, texts: list[str], model: str) -> Embeddings:
-        """One vector per text (in order), through the same error mapping as every call.
-        Providers without an embeddings API refuse with a ProviderSetupError."""
+    def embed(self, texts: list[str], model: str, dimensions: int | None = None) -> Embeddings:
+        """One vector per text (in order; `dimensions` asks for shorter vectors where the model
+        can make them), through the same error mapping as every call. Providers without an
+        embeddings API refuse with a ProviderSetupError."""
         if not texts:
             return Embeddings([], model, Usage())
-        return self._call(model, lambda: self._embed(texts, model))
+        return self._call(model, lambda: self._embed(texts, model, dimensions))
 
     # --- for adapters -----------------------------------------------------------------------
 
-    def _embed(self, texts: list[str], model: str) -> Embeddings:
+    def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
         raise ProviderSetupError(
             f"{self.label} has no embeddings API WorkFuse can use; choose OpenAI, an "
             "OpenAI-compatible server or Gemini for embeddings.",

@@ -309,17 +309,19 @@ class OpenAIProvider(Provider):
             usage=_usage(usage),
         )
 
-    def _embed(self, texts: list[str], model: str) -> Embeddings:
+    def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
         client = self._client()
         vectors: list[list[float]] = []
         usage = Usage()
         answered = model
         try:
             for start in range(0, len(texts), EMBED_BATCH):
+                extra = {"dimensions": dimensions} if dimensions else {}
                 response = client.embeddings.create(
                     model=model,
                     input=texts[start : start + EMBED_BATCH],
                     encoding_format="float",
+                    **extra,
                 )
                 ordered = sorted(response.data, key=lambda item: item.index)
                 vectors.extend([float(x) for x in item.embedding] for item in ordered)

@@ -91,6 +91,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     owner_id = owner_of(ctx)
     store_secret = credential(ctx, config.store.credential, STORE_CREDENTIAL_KINDS)
     embed_secret = credential(ctx, config.embeddings.credential, EMBEDDING_CREDENTIAL_KINDS)
+    stores.check_ready(config.store, store_secret)
     if config.operation == "search":
         found, spent = search(
             config.store,
@@ -146,7 +147,7 @@ def embed(
     from aiconfig.providers import embed_texts  # the AI SDKs load only when a vector node runs
 
     vectors, spent = embed_texts(
-        settings.provider, settings.model, texts, secret, settings.base_url
+        settings.provider, settings.model, texts, secret, settings.base_url, settings.dimensions
     )
     return vectors, {
         "model": spent["model"],
@@ -165,6 +166,7 @@ def search(
     embed_secret: Secret | None,
 ) -> tuple[list[stores.Found], dict[str, Any]]:
     """The `top_k` chunks closest to `query`, best first, and what embedding it spent."""
+    stores.check_ready(store, store_secret)
     vectors, spent = embed(settings, [query], embed_secret)
     return stores.search(store, owner_id, vectors[0], top_k, store_secret), spent
 

@@ -13,7 +13,6 @@ from workfuse.lib.node_types import NodeConfig
 STORE_CREDENTIAL_KINDS = ("api_key",)
 EMBEDDING_CREDENTIAL_KINDS = ("ai_provider",)
 PINECONE_API = "https://api.pinecone.io"
-COLLECTION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 
 
 def default_embeddings() -> dict[str, Any]:
@@ -39,6 +38,13 @@ class Embeddings(NodeConfig):
         None,
         description="For OpenAI-compatible servers: the API base URL, e.g. "
         "'http://localhost:11434/v1'.",
+    )
+    dimensions: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Shorter vectors from models that can make them (text-embedding-3-*); "
+        "empty: the model's own length.",
     )
     credential: int | None = Field(
         None,
@@ -68,7 +74,6 @@ class Store(NodeConfig):
         ...,
         min_length=1,
         max_length=100,
-        pattern=COLLECTION_PATTERN,
         description="The collection (WorkFuse, Qdrant) or index (Pinecone) name, e.g. 'docs'.",
     )
     namespace: str = Field(
@@ -95,8 +100,6 @@ class Store(NodeConfig):
     def _consistent(self) -> Self:
         if self.kind == "qdrant" and not self.url:
             raise ValueError("a Qdrant store needs url: the server's address")
-        if self.kind == "pinecone" and self.credential is None:
-            raise ValueError("a Pinecone store needs credential: an API key credential")
         if self.kind == "workfuse" and (self.url or self.credential is not None):
             raise ValueError("WorkFuse's own store takes no url or credential")
         if self.namespace and self.kind != "pinecone":

@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.db import transaction
 
@@ -67,6 +68,12 @@ class Found:
         return {"text": self.text, "metadata": self.metadata, "score": self.score}
 
 
+def check_ready(store: Store, secret: Secret | None) -> None:
+    """Refuse, before anything is embedded, a store that cannot be reached as set."""
+    if store.kind == "pinecone":
+        _required(secret)
+
+
 def insert(store: Store, owner_id: int, chunks: list[Chunk], secret: Secret | None) -> None:
     if not chunks:
         return
@@ -104,6 +111,11 @@ def _required(secret: Secret | None) -> Secret:
     if secret is None:
         raise NodeError("A Pinecone store needs a credential: an API key credential.")
     return secret
+
+
+def _part(name: str) -> str:
+    """A collection or index name as one segment of a URL path."""
+    return quote(name, safe="")
 
 
 def _key(secret: Secret) -> str:
@@ -197,7 +209,7 @@ def _qdrant_headers(secret: Secret) -> dict[str, str]:
 
 
 def _qdrant_insert(store: Store, chunks: list[Chunk], secret: Secret) -> None:
-    base = f"{store.url}/collections/{store.collection}"
+    base = f"{store.url}/collections/{_part(store.collection)}"
     headers = _qdrant_headers(secret)
     try:
         http.send(QDRANT, secret, "GET", base, what="get collection", headers=headers)
@@ -234,7 +246,7 @@ def _qdrant_search(store: Store, vector: list[float], top_k: int, secret: Secret
         QDRANT,
         secret,
         "POST",
-        f"{store.url}/collections/{store.collection}/points/search",
+        f"{store.url}/collections/{_part(store.collection)}/points/search",
         what="search points",
         headers=_qdrant_headers(secret),
         json={"vector": vector, "limit": top_k, "with_payload": True},
@@ -267,7 +279,7 @@ def _pinecone_host(store: Store, secret: Secret) -> str:
         PINECONE,
         secret,
         "GET",
-        f"{store.url or PINECONE_API}/indexes/{store.collection}",
+        f"{store.url or PINECONE_API}/indexes/{_part(store.collection)}",
         what="describe index",
         headers=_pinecone_headers(secret),
     )
