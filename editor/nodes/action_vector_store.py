@@ -67,7 +67,8 @@ class Config(NodeConfig):
     )
     clear: bool = Field(
         False,
-        description="Insert, WorkFuse's own store: empty the collection first.",
+        description="Insert, WorkFuse's own store or Pinecone: empty the collection (the "
+        "Pinecone namespace) first.",
     )
     query: str = Field("", description="Search: what to look for, e.g. '{{ trigger.body.q }}'.")
     top_k: int = Field(4, ge=1, le=100, description="Search: how many chunks to return.")
@@ -80,8 +81,8 @@ class Config(NodeConfig):
             raise ValueError("chunk_overlap must be smaller than chunk_size")
         if self.operation == "search" and not self.query.strip():
             raise ValueError("search needs a query")
-        if self.clear and (self.operation != "insert" or self.store.kind != "workfuse"):
-            raise ValueError("clear is for inserts into WorkFuse's own store")
+        if self.clear and (self.operation != "insert" or self.store.kind == "qdrant"):
+            raise ValueError("clear is for inserts into WorkFuse's own store or Pinecone")
         return self
 
 
@@ -107,7 +108,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     chunks = _chunks(config, documents)
     vectors, spent = embed(config.embeddings, [text for text, _ in chunks], embed_secret)
     if config.clear:
-        stores.clear(config.store, owner_id)
+        stores.clear(config.store, owner_id, store_secret)
     stores.insert(
         config.store,
         owner_id,
@@ -146,6 +147,8 @@ def embed(
 ) -> tuple[list[list[float]], dict[str, Any]]:
     from aiconfig.providers import embed_texts  # the AI SDKs load only when a vector node runs
 
+    if settings.strip_newlines:  # LangChain's stripNewLines
+        texts = [text.replace("\n", " ") for text in texts]
     vectors, spent = embed_texts(
         settings.provider, settings.model, texts, secret, settings.base_url, settings.dimensions
     )

@@ -1,6 +1,6 @@
 """A fake Pinecone: the control plane (`GET /indexes/<name>` answering the index's `host`)
 and each index's data plane on the same server under `/hosts/<name>` (`POST .../vectors/upsert`
-with `{vectors: [{id, values, metadata}], namespace}`, `POST .../query` with `{vector, topK,
+with `{vectors: [{id, values, metadata}], namespace}`, `POST .../vectors/delete` with `{deleteAll, namespace}`, `POST .../query` with `{vector, topK,
 includeMetadata, namespace}` answering `{matches: [{id, score, metadata}]}`), authenticated by
 the `Api-Key` header, with Pinecone's error shape `{"error": {"code", "message"}}`."""
 
@@ -44,6 +44,10 @@ class FakePinecone(FakeService):
                         )
                 namespace[vector["id"]] = vector
             return Answer(200, {"upsertedCount": len(body["vectors"])})
+        if parts[2:] == ["vectors", "delete"]:
+            if body.get("deleteAll"):
+                namespace.clear()
+            return Answer(200, {})
         if parts[2:] == ["query"]:
             matches = [
                 {

@@ -46,6 +46,11 @@ class Embeddings(NodeConfig):
         description="Shorter vectors from models that can make them (text-embedding-3-*); "
         "empty: the model's own length.",
     )
+    strip_newlines: bool = Field(
+        False,
+        description="Replace line breaks by spaces in the text sent to the model (as n8n's "
+        "embeddings do); the stored text keeps them.",
+    )
     credential: int | None = Field(
         None,
         ge=1,

@@ -98,13 +98,26 @@ def search(
     return _pinecone_search(store, vector, top_k, _required(secret))
 
 
-def clear(store: Store, owner_id: int) -> int:
-    """Empty one of WorkFuse's own collections (n8n's in-memory "Clear Store"); how many
-    chunks it held."""
-    deleted, _ = VectorRecord.objects.filter(
-        owner_id=owner_id, collection=store.collection
-    ).delete()
-    return deleted
+def clear(store: Store, owner_id: int, secret: Secret | None) -> None:
+    """Empty one of WorkFuse's own collections (n8n's Simple Vector Store "Clear Store") or a
+    Pinecone namespace (n8n's "Clear Namespace")."""
+    if store.kind == "workfuse":
+        VectorRecord.objects.filter(owner_id=owner_id, collection=store.collection).delete()
+        return
+    secret = _required(secret)
+    host = _pinecone_host(store, secret)
+    body: dict[str, Any] = {"deleteAll": True}
+    if store.namespace:
+        body["namespace"] = store.namespace
+    http.send(
+        PINECONE,
+        secret,
+        "POST",
+        f"{host}/vectors/delete",
+        what="delete vectors",
+        headers=_pinecone_headers(secret),
+        json=body,
+    )
 
 
 def _required(secret: Secret | None) -> Secret:
