@@ -486,3 +486,36 @@ def test_an_empty_query_goes_back_to_the_model_as_the_tools_error(ai, alice):
     execution = engine.start_execution(make_workflow(alice, graph))
     step = Step.objects.get(execution=execution, key="agent")
     assert "the argument 'query'" in step.output["tool_calls"][0]["error"]
+
+
+@pytest.mark.django_db
+def test_pinecone_clear_empties_the_namespace_first(ai, alice):
+    key = credential_store.create(alice, "pinecone", "api_key", PINECONE_KEY)
+    with running(FakePinecone()) as pinecone:
+        pinecone.indexes["kb"] = {"shop": {"old": {"id": "old", "values": [1.0], "metadata": {}}}}
+        settings = {
+            "kind": "pinecone",
+            "collection": "kb",
+            "namespace": "shop",
+            "url": pinecone.url,
+            "credential": key.pk,
+        }
+        insert(context(alice), settings, clear=True)
+        assert "old" not in pinecone.indexes["kb"]["shop"]
+        assert len(pinecone.indexes["kb"]["shop"]) == 3
+        deleted = next(r for r in pinecone.requests if r.path.endswith("/vectors/delete"))
+        assert deleted.json == {"deleteAll": True, "namespace": "shop"}
+
+
+@pytest.mark.django_db
+def test_strip_newlines_embeds_lines_as_one_but_stores_them_as_they_are(ai, alice):
+    done = run(
+        context(alice),
+        operation="insert",
+        store={"collection": "lines"},
+        items=[{"t": "first line\nsecond line"}],
+        text="{{ item.t }}",
+        embeddings={"strip_newlines": True},
+    )
+    assert ai.requests_for("openai_embeddings")[0].body["input"] == ["first line second line"]
+    assert done["documents"][0]["text"] == "first line\nsecond line"
