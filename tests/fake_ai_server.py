@@ -10,7 +10,8 @@
 * Gemini: `POST /{version}/models/{model}:generateContent` and
   `:streamGenerateContent?alt=sse` (one `data:` event per chunk, usage on the last one).
 * OpenAI embeddings: `POST .../embeddings` (scripted as "openai_embeddings": errors, the
-  model), answering `fake_embedding` vectors, as floats or base64 float32.
+  model), answering `fake_embedding` vectors, as floats or base64 float32; Gemini's
+  `:batchEmbedContents` and `:embedContent` ("gemini_embeddings").
 
 Conversations with tools: `Reply.tool_calls` answers with native tool calls, streamed or not.
 Requests whose history breaks a provider's rules (a tool call left unanswered, a result for no
@@ -41,7 +42,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-PROVIDERS = ("openai", "anthropic", "gemini", "openai_embeddings")
+PROVIDERS = ("openai", "anthropic", "gemini", "openai_embeddings", "gemini_embeddings")
 EMBEDDING_DIMENSIONS = 64
 _UNSET: Any = object()
 
@@ -173,6 +174,9 @@ class FakeAIServer:
         if path.endswith("/embeddings"):
             self._embeddings(h, path, parts.query, body)
             return
+        if path.endswith((":batchEmbedContents", ":embedContent")):
+            self._gemini_embeddings(h, path, parts.query, body)
+            return
         if path.endswith("/chat/completions"):
             provider = "openai"
         elif path.endswith("/v1/messages"):
@@ -267,6 +271,44 @@ class FakeAIServer:
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
         }
         self._send_json(h, 200, payload)
+
+    def _gemini_embeddings(
+        self, h: BaseHTTPRequestHandler, path: str, query: str, body: Any
+    ) -> None:
+        """Gemini's `POST /v1beta/models/{model}:batchEmbedContents` (`requests[].content`) and
+        `:embedContent` (`content`), answered with `fake_embedding` vectors and no usage, as
+        the Gemini API answers (scripted as "gemini_embeddings")."""
+        record = Recorded(
+            provider="gemini_embeddings",
+            method=h.command,
+            path=path,
+            query=parse_qs(query),
+            headers={k.lower(): v for k, v in h.headers.items()},
+            body=body,
+        )
+        with self._lock:
+            self.requests.append(record)
+            queue = self.queues["gemini_embeddings"]
+            reply = queue.pop(0) if queue else Reply()
+        key = self._key("gemini", record)
+        if not key or (self.valid_keys is not None and key not in self.valid_keys):
+            reply = Reply(status=401, error=self._bad_key_message("gemini", key))
+        if reply.status >= 400:
+            self._gemini(h, record, reply)
+            return
+        body = body if isinstance(body, dict) else {}
+
+        def vector(request: dict[str, Any]) -> dict[str, Any]:
+            text = " ".join(
+                p.get("text", "") for p in (request.get("content") or {}).get("parts", [])
+            )
+            size = int(request.get("outputDimensionality") or EMBEDDING_DIMENSIONS)
+            return {"values": fake_embedding(text, size)}
+
+        if path.endswith(":embedContent"):
+            self._send_json(h, 200, {"embedding": vector(body)})
+        else:
+            self._send_json(h, 200, {"embeddings": [vector(r) for r in body.get("requests", [])]})
 
     # --- wire helpers -------------------------------------------------------------------------
 

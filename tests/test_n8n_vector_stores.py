@@ -332,15 +332,27 @@ def test_a_token_splitter_is_refused_with_what_to_use():
     assert any("splits by tokens (tiktoken)" in m for m in messages)
 
 
-def test_gemini_embeddings_are_refused_naming_the_node():
+def test_gemini_embeddings_carry_their_model():
     gemini = node(
         "Embeddings OpenAI",
         f"{LC}embeddingsGoogleGemini",
         {"modelName": "models/text-embedding-004"},
     )
-    messages = refusals(insert_export(QDRANT, embeddings=gemini))
+    config = by_label(convert(insert_export(QDRANT, embeddings=gemini)), "Qdrant")["config"]
+    assert config["embeddings"] == {
+        "provider": "gemini",
+        "model": "models/text-embedding-004",
+        "strip_newlines": True,
+    }
+
+
+def test_other_embeddings_are_refused_naming_the_node():
+    hugging = node("Embeddings OpenAI", f"{LC}embeddingsHuggingFaceInference", {"options": {}})
+    messages = refusals(insert_export(QDRANT, embeddings=hugging))
     assert any(
-        "computes embeddings with a service WorkFuse's vector store cannot call" in m
+        m.startswith("n8n node 'Qdrant'")
+        and "'Embeddings OpenAI' (@n8n/n8n-nodes-langchain.embeddingsHuggingFaceInference)" in m
+        and "computes embeddings with a service WorkFuse's vector store cannot call" in m
         for m in messages
     )
 

@@ -38,6 +38,8 @@ def ai(settings):
     with fake_ai_server() as server:
         settings.OPENAI_BASE_URL = server.openai_url
         settings.OPENAI_API_KEY = OPENAI_KEY
+        settings.GEMINI_BASE_URL = server.gemini_url
+        settings.GEMINI_API_KEY = "AIzaEnvGemini0123456789abcdef"
         settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True  # the fake stores live on 127.0.0.1
         yield server
 
@@ -519,3 +521,19 @@ def test_strip_newlines_embeds_lines_as_one_but_stores_them_as_they_are(ai, alic
     )
     assert ai.requests_for("openai_embeddings")[0].body["input"] == ["first line second line"]
     assert done["documents"][0]["text"] == "first line\nsecond line"
+
+
+@pytest.mark.django_db
+def test_gemini_embeddings_through_batch_embed_contents(ai, alice):
+    gemini = {"provider": "gemini", "model": "models/text-embedding-004"}
+    ctx = context(alice)
+    done = insert(ctx, {"collection": "g"}, embeddings=gemini)
+    found = run(ctx, store={"collection": "g"}, embeddings=gemini, query="gift cards", top_k=1)
+    assert found["results"][0]["metadata"] == {"doc": 3}
+    sent = ai.requests_for("gemini_embeddings")
+    assert sent[0].path.endswith("/models/text-embedding-004:batchEmbedContents")
+    assert [r["content"]["parts"][0]["text"] for r in sent[0].body["requests"]] == [
+        d["body"] for d in DOCS
+    ]
+    assert sent[0].headers["x-goog-api-key"] == "AIzaEnvGemini0123456789abcdef"
+    assert done["usage"]["total_tokens"] == 0 and done["cost_usd"] is None  # none reported

@@ -166,13 +166,17 @@ def embeddings(
             "base_url": "https://api.mistral.ai/v1",
         }
         service = "Mistral"
+    elif name == "embeddingsGoogleGemini":
+        model = p.get("modelName", "models/text-embedding-004")
+        settings = {"provider": "gemini", "model": _literal(part, "model", model)}
+        service = "Gemini"
     else:
         raise _part_refused(
             part,
             cx,
             "computes embeddings with a service WorkFuse's vector store cannot call (it uses "
-            "OpenAI or an OpenAI-compatible server such as Mistral or Ollama); use Embeddings "
-            "OpenAI in n8n and export again.",
+            "OpenAI, Gemini or an OpenAI-compatible server such as Mistral or Ollama); use "
+            "Embeddings OpenAI in n8n and export again.",
         )
     dimensions = options.pop("dimensions", None)
     if dimensions:

@@ -23,10 +23,10 @@ def default_embeddings() -> dict[str, Any]:
 class Embeddings(NodeConfig):
     """The model that turns text into vectors. Insert and search must use the same one."""
 
-    provider: Literal["openai", "openai_compatible"] = Field(
+    provider: Literal["openai", "openai_compatible", "gemini"] = Field(
         "openai",
-        description="Who computes the embeddings: OpenAI, or an OpenAI-compatible server "
-        "(Ollama, vLLM, Mistral) at base_url.",
+        description="Who computes the embeddings: OpenAI, Google Gemini, or an "
+        "OpenAI-compatible server (Ollama, vLLM, Mistral) at base_url.",
     )
     model: str = Field(
         "text-embedding-3-small",
