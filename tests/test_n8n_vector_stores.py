@@ -409,3 +409,36 @@ def test_an_imported_insert_then_search_runs_in_the_engine(settings, alice):
     results = asked[0].output["results"]
     assert results[0]["text"] == "Refunds are paid within 14 days."
     assert results[0]["metadata"] == {"doc": "faq-1"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_insert_and_an_agent_asking_its_store_run_in_the_engine(settings, alice):
+    store = node("Store", f"{LC}vectorStoreInMemory", {"mode": "insert", "memoryKey": "faq"}, 1.3)
+    loading = insert_export(store)
+    asking = agent_export(
+        node(
+            "FAQ",
+            f"{LC}vectorStoreInMemory",
+            {"mode": "retrieve-as-tool", "toolDescription": "The FAQ", "memoryKey": "faq"},
+            1.3,
+        )
+    )
+    with fake_ai_server() as ai:
+        settings.OPENAI_BASE_URL = ai.openai_url
+        settings.OPENAI_API_KEY = "sk-env-openai-0123456789abcdef"
+        loaded = engine.start_execution(make_workflow(alice, convert(loading), "load"))
+        loaded.refresh_from_db()
+        assert loaded.status == "succeeded", loaded.error
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("FAQ", {"query": "refunds"})]),
+            Reply(text="Within 14 days."),
+        )
+        asked = engine.start_execution(make_workflow(alice, convert(asking), "ask"))
+        asked.refresh_from_db()
+    assert asked.status == "succeeded", asked.error
+    agent = Step.objects.get(execution=asked, key="ai_agent")
+    assert agent.output["response"] == "Within 14 days."
+    [call] = agent.output["tool_calls"]
+    assert call["result"]["results"][0]["text"] == "Refunds are paid within 14 days."
+    assert call["result"]["results"][0]["metadata"] == {"doc": "faq-1"}
