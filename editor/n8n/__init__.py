@@ -66,6 +66,11 @@ from editor.n8n import apps_drive
 from editor.n8n import markdown, summarization
 
 # --- end media ---
+# --- vectors ---
+# isort: split
+from editor.n8n import vector_stores
+
+# --- end vectors ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -131,6 +136,9 @@ SPECS: dict[str, Spec] = {
         markdown,
         summarization,
         # --- end media ---
+        # --- vectors ---
+        vector_stores,
+        # --- end vectors ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

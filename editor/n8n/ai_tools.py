@@ -18,6 +18,7 @@ from editor.n8n import ai_tools_builtin, app_tools
 
 # --- end agentio ---
 # isort: split
+from editor.n8n import vector_stores  # vectors
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
 
@@ -38,7 +39,6 @@ REFUSED = {
     f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
     f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
     f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
-    f"{LANGCHAIN}toolVectorStore": "answers from a vector store",
     f"{LANGCHAIN}agentTool": "is another AI agent",
 }
 REFUSED_HINT = (
@@ -53,9 +53,14 @@ def tools(node: N8nNode, cx: Converter, notes: list[str]) -> list[dict[str, Any]
     has no WorkFuse form."""
     out: list[dict[str, Any]] = []
     for tool in attached(cx, node, TOOL):
-        if tool.type in cx.specs:
-            continue  # a node of its own (a vector store as a tool): refused by its Spec
-        converted = _tool(tool, cx, notes)
+        # --- vectors ---
+        if vector_stores.is_vector_tool(tool.type):
+            converted = vector_stores.agent_tool(tool, cx, notes, _vector_tool_name(tool))
+        # --- end vectors ---
+        elif tool.type in cx.specs:
+            continue  # a node of its own: refused by its Spec
+        else:
+            converted = _tool(tool, cx, notes)
         if any(t["name"] == converted["name"] for t in out):
             raise Refusal(f"has two tools named '{converted['name']}'; rename one in n8n.")
         out.append(converted)
@@ -119,6 +124,20 @@ def tool_name(name: str) -> str:
     """n8n names a tool after its node: characters other than letters, digits, _ and -
     become _."""
     return (re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "tool")[:64]
+
+
+# --- vectors ---
+def _vector_tool_name(tool: N8nNode) -> str:
+    """A Vector Store Tool's `name`; a vector store in retrieve-as-tool mode: its `toolName`
+    before version 1.3, its node's name from then on."""
+    if tool.type == f"{LANGCHAIN}toolVectorStore":
+        return tool_name(_literal(tool, "name", tool.params.get("name") or tool.name))
+    if tool.version < 1.3 and tool.params.get("toolName"):
+        return tool_name(_literal(tool, "name", tool.params["toolName"]))
+    return tool_name(tool.name)
+
+
+# --- end vectors ---
 
 
 def _string_input() -> dict[str, Any]:

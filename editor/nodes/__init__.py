@@ -80,6 +80,11 @@ from editor.nodes import trigger_chat
 from editor.nodes import utility_image, utility_markdown
 
 # --- end media ---
+# --- vectors: action.vector_store ---
+# isort: split
+from editor.nodes import action_vector_store
+
+# --- end vectors ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -147,6 +152,9 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_markdown,
         utility_image,
         # --- end media ---
+        # --- vectors ---
+        action_vector_store,
+        # --- end vectors ---
     )
 }
 # --- integrations ---
