@@ -24,6 +24,11 @@ from integrations import airtable, github, notion
 from integrations import email, sendgrid, twilio
 
 # --- end messaging ---
+# --- mail: gmail ---
+# isort: split
+from integrations import gmail
+
+# --- end mail ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -49,6 +54,9 @@ SERVICES: tuple[Service, ...] = (
     sendgrid.SERVICE,
     twilio.SERVICE,
     # --- end messaging ---
+    # --- mail ---
+    gmail.SERVICE,
+    # --- end mail ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
