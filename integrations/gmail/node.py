@@ -28,6 +28,7 @@ MESSAGE_ACTIONS = (*MESSAGE_ID, "trash", "delete")
 THREAD_ID = ("get_thread", "add_thread_labels", "remove_thread_labels", "trash_thread")
 LABELS = ("add_labels", "remove_labels", "add_thread_labels", "remove_thread_labels")
 LISTS = ("get_many", "get_threads")
+LIMITED = (*LISTS, "list_labels")
 READING = ("get", "get_many", "get_thread")
 Operation = Literal[
     "send",
@@ -155,14 +156,15 @@ class Config(OperationConfig):
         50,
         ge=1,
         le=MAX_RESULTS,
-        description=f"get_many/get_threads: at most this many (up to {MAX_RESULTS}), newest first.",
-        json_schema_extra=used_by(*LISTS),
+        description=f"get_many/get_threads/list_labels: at most this many (up to "
+        f"{MAX_RESULTS}); messages and threads newest first.",
+        json_schema_extra=used_by(*LIMITED),
     )
     simple: bool = Field(
         True,
         description="get/get_many/get_thread: on, the message's headers (From, To, Subject) "
         "and snippet; off, the whole message parsed: from/to as addresses, subject, date, "
-        "text, html, headers.",
+        "text, html, headers (get_thread: the API's full format).",
         json_schema_extra=used_by(*READING),
     )
     download_attachments: bool = Field(
@@ -351,9 +353,9 @@ def _thread(box: Mailbox, config: Config) -> dict[str, Any]:
     if config.simple:
         params["metadataHeaders"] = list(mime.METADATA_HEADERS)
     thread = box.call("GET", f"threads/{_id(config.thread_id)}", "threads.get", params=params)
-    if config.simple:
-        labels = label_names(box)
-        thread["messages"] = [mime.simplified(m, labels) for m in thread.get("messages") or []]
+    # n8n simplifies the thread's messages either way: label names, headers as fields.
+    labels = label_names(box)
+    thread["messages"] = [mime.simplified(m, labels) for m in thread.get("messages") or []]
     return thread
 
 
@@ -395,6 +397,7 @@ def _thread_action(box: Mailbox, config: Config) -> dict[str, Any]:
 def _label_action(box: Mailbox, config: Config) -> dict[str, Any]:
     if config.operation == "list_labels":
         labels = box.call("GET", "labels", "labels.list").get("labels") or []
+        labels = labels[: config.max_results]
         return {"labels": labels, "count": len(labels)}
     if config.operation == "get_label":
         return box.call("GET", f"labels/{_id(config.label_id)}", "labels.get")
