@@ -24,9 +24,9 @@ from integrations import airtable, github, notion
 from integrations import email, sendgrid, twilio
 
 # --- end messaging ---
-# --- mail: gmail ---
+# --- mail: gmail, outlook ---
 # isort: split
-from integrations import gmail
+from integrations import gmail, outlook
 
 # --- end mail ---
 # isort: split
@@ -56,6 +56,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end messaging ---
     # --- mail ---
     gmail.SERVICE,
+    outlook.SERVICE,
     # --- end mail ---
 )
 
