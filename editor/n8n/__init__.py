@@ -58,7 +58,7 @@ from editor.n8n.calls import CallTargets
 # --- end n8nflow ---
 # --- mail ---
 # isort: split
-from editor.n8n import apps_gmail
+from editor.n8n import apps_gmail, apps_outlook
 
 # --- end mail ---
 # isort: split
@@ -121,6 +121,7 @@ SPECS: dict[str, Spec] = {
         # --- end n8nflow ---
         # --- mail ---
         apps_gmail,
+        apps_outlook,
         # --- end mail ---
     )
     for n8n_type, spec in family.SPECS.items()

@@ -121,11 +121,12 @@ class Config(OperationConfig):
     )
     categories: Any = Field(
         None,
-        description="update: the message's categories (a list of names; replaces them).",
-        json_schema_extra=used_by("update"),
+        description="send/update: the message's categories (a list of names; update replaces "
+        "them).",
+        json_schema_extra=used_by("send", "update"),
     )
     importance: Literal["", "Low", "Normal", "High"] = Field(
-        "", description="update: the importance.", json_schema_extra=used_by("update")
+        "", description="send/update: the importance.", json_schema_extra=used_by("send", "update")
     )
     flag: Literal["", "notFlagged", "flagged", "complete"] = Field(
         "", description="update: the follow-up flag.", json_schema_extra=used_by("update")
@@ -200,6 +201,10 @@ def _send(box: Mailbox, config: Config) -> dict[str, Any]:
     ):
         if entries:
             message[name] = _recipients(entries)
+    if config.importance:
+        message["importance"] = config.importance
+    if config.categories is not None:
+        message["categories"] = _categories(config)
     found = _files(config)
     if found:
         message["attachments"] = found
