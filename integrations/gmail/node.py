@@ -79,16 +79,19 @@ class Config(OperationConfig):
     )
     to: list[str] = Field(
         default_factory=list,
+        examples=[["ada@example.com"]],
         description=f"Recipients. {RECIPIENTS}",
         json_schema_extra=used_by("send", "create_draft", required=("send",)),
     )
     cc: list[str] = Field(
         default_factory=list,
+        examples=[["ops@example.com"]],
         description=f"Copied recipients. {RECIPIENTS}",
         json_schema_extra=used_by(*SENDING),
     )
     bcc: list[str] = Field(
         default_factory=list,
+        examples=[["audit@example.com"]],
         description=f"Hidden recipients. {RECIPIENTS}",
         json_schema_extra=used_by(*SENDING),
     )
@@ -110,6 +113,7 @@ class Config(OperationConfig):
     )
     reply_to: str = Field(
         "",
+        examples=["billing@example.com"],
         description="Where replies go, when not to the mailbox.",
         json_schema_extra=used_by("send", "create_draft"),
     )
@@ -457,6 +461,34 @@ NODE = NodeType(
             },
         ),
         (
+            "Reply only to the sender of the message the trigger found: 'Thanks, received.'",
+            {
+                "operation": "reply",
+                "message_id": "{{ trigger.id }}",
+                "text": "Thanks, received.",
+                "reply_to_sender_only": True,
+            },
+        ),
+        (
+            "Draft an answer to ada@example.com in the trigger's thread for me to review",
+            {
+                "operation": "create_draft",
+                "to": ["ada@example.com"],
+                "subject": "Re: {{ trigger.subject }}",
+                "text": "{{ nodes.writer.text }}",
+                "thread_id": "{{ trigger.threadId }}",
+            },
+        ),
+        (
+            "Read the whole message 18c1f (text, HTML, sender) with its attachments",
+            {
+                "operation": "get",
+                "message_id": "18c1f",
+                "simple": False,
+                "download_attachments": True,
+            },
+        ),
+        (
             "Read my unread Gmail messages from the last day, whole (text and HTML)",
             {
                 "operation": "get_many",
@@ -472,6 +504,54 @@ NODE = NodeType(
                 "message_id": "{{ trigger.id }}",
                 "label_ids": ["Label_12"],
             },
+        ),
+        (
+            "Take the message the trigger found out of the inbox (archive it)",
+            {
+                "operation": "remove_labels",
+                "message_id": "{{ trigger.id }}",
+                "label_ids": ["INBOX"],
+            },
+        ),
+        (
+            "Mark the message the trigger found as read",
+            {"operation": "mark_read", "message_id": "{{ trigger.id }}"},
+        ),
+        ("Mark message 18c1f as unread again", {"operation": "mark_unread", "message_id": "18c1f"}),
+        (
+            "Move the message the trigger found to the trash",
+            {"operation": "trash", "message_id": "{{ trigger.id }}"},
+        ),
+        ("Delete message 18c1f for good", {"operation": "delete", "message_id": "18c1f"}),
+        (
+            "Read the conversation of the message the trigger found",
+            {"operation": "get_thread", "thread_id": "{{ trigger.threadId }}"},
+        ),
+        (
+            "List my 10 newest conversations about invoices",
+            {"operation": "get_threads", "query": "subject:invoice", "max_results": 10},
+        ),
+        (
+            "Star the whole conversation of the trigger's message",
+            {
+                "operation": "add_thread_labels",
+                "thread_id": "{{ trigger.threadId }}",
+                "label_ids": ["STARRED"],
+            },
+        ),
+        (
+            "Mark the conversation 18c1e read",
+            {"operation": "remove_thread_labels", "thread_id": "18c1e", "label_ids": ["UNREAD"]},
+        ),
+        (
+            "Trash the conversation of the trigger's message",
+            {"operation": "trash_thread", "thread_id": "{{ trigger.threadId }}"},
+        ),
+        ("List my Gmail labels with their ids", {"operation": "list_labels"}),
+        ("Show the label Label_12", {"operation": "get_label", "label_id": "Label_12"}),
+        (
+            "Create the label Invoices/Paid",
+            {"operation": "create_label", "label_name": "Invoices/Paid"},
         ),
     ),
 )

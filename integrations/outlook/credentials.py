@@ -35,7 +35,9 @@ class OutlookOAuth2(ApiFields):
         "new one before then.",
     )
     client_id: str = Field(
-        min_length=1, description="The app registration's application (client) id."
+        min_length=1,
+        description="The app registration's application (client) id.",
+        examples=["6731de76-14a6-49ae-97bc-6eba6914391e"],
     )
     tenant: str = Field(
         "common",

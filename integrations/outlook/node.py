@@ -41,21 +41,25 @@ class Config(OperationConfig):
     )
     to: list[str] = Field(
         default_factory=list,
+        examples=[["ada@example.com"]],
         description=f"Recipients. {RECIPIENTS}",
         json_schema_extra=used_by("send", required=True),
     )
     cc: list[str] = Field(
         default_factory=list,
+        examples=[["ops@example.com"]],
         description=f"Copied recipients. {RECIPIENTS}",
         json_schema_extra=used_by("send"),
     )
     bcc: list[str] = Field(
         default_factory=list,
+        examples=[["audit@example.com"]],
         description=f"Hidden recipients. {RECIPIENTS}",
         json_schema_extra=used_by("send"),
     )
     reply_to: list[str] = Field(
         default_factory=list,
+        examples=[["billing@example.com"]],
         description="Where replies go, when not to the mailbox.",
         json_schema_extra=used_by("send"),
     )
@@ -308,8 +312,47 @@ NODE = NodeType(
             },
         ),
         (
-            "Tag the message the previous step read with the category Invoice",
-            {"operation": "update", "message_id": "{{ nodes.read.id }}", "categories": ["Invoice"]},
+            "Reply to everyone on the message the previous step read: 'Noted, thanks.'",
+            {
+                "operation": "reply",
+                "message_id": "{{ nodes.read.id }}",
+                "body": "Noted, thanks.",
+                "reply_all": True,
+            },
+        ),
+        (
+            "Read the subject, sender and body of the message the previous step found",
+            {
+                "operation": "get",
+                "message_id": "{{ nodes.find.id }}",
+                "fields": ["subject", "from", "body"],
+            },
+        ),
+        (
+            "List my 20 newest unread messages in the inbox",
+            {
+                "operation": "get_many",
+                "folder_id": "inbox",
+                "filter": "isRead eq false",
+                "max_results": 20,
+            },
+        ),
+        (
+            "Tag the message the previous step read with the category Invoice and mark it read",
+            {
+                "operation": "update",
+                "message_id": "{{ nodes.read.id }}",
+                "categories": ["Invoice"],
+                "is_read": True,
+            },
+        ),
+        (
+            "Move the message the previous step read to the Archive folder",
+            {"operation": "move", "message_id": "{{ nodes.read.id }}", "folder_id": "archive"},
+        ),
+        (
+            "Delete the message the previous step read",
+            {"operation": "delete", "message_id": "{{ nodes.read.id }}"},
         ),
     ),
 )
