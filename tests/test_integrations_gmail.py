@@ -30,7 +30,7 @@ from tests.fakes.gmail import (
     google_error,
     message,
 )
-from workfuse.lib.node_run import Secret
+from workfuse.lib.node_run import NodeError, Secret
 
 GMAIL = "app.gmail"
 
@@ -398,3 +398,14 @@ def test_a_run_sends_the_rendered_email_with_the_stored_credential(alice, gmail,
     assert REFRESH_TOKEN not in stored and CLIENT_SECRET not in stored
     answer = alice_api.post(f"/api/credentials/{credential.pk}/test").json()
     assert answer["ok"] is True and MAILBOX in answer["message"]
+
+
+def test_a_message_nested_too_deeply_is_stopped_by_the_cpu_budget(monkeypatch):
+    monkeypatch.setattr(mime, "PARSE_CPU_SECONDS", 0.3)
+    boundary = [f"b{i}" for i in range(3000)]
+    parts = [f'Content-Type: multipart/mixed; boundary="{b}"\n\n--{b}\n' for b in boundary]
+    raw = "Subject: deep\n" + "".join(parts) + "Content-Type: text/plain\n\nx\n"
+    encoded = base64.urlsafe_b64encode(raw.encode()).decode()
+
+    with pytest.raises(NodeError, match="nests its parts too deeply"):
+        mime.parsed({"id": "deep", "raw": encoded})

@@ -28,9 +28,12 @@ from typing import Any
 
 from integrations.email.attachments import Attachment
 from workfuse.lib import files
+from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
+from workfuse.lib.node_run import NodeError
 
 ADDRESS_HEADERS = {"from": "from", "to": "to", "cc": "cc", "bcc": "bcc", "reply-to": "replyTo"}
 METADATA_HEADERS = ("From", "To", "Cc", "Bcc", "Subject")
+PARSE_CPU_SECONDS = 5.0  # a real message, even of 2 MB with attachments, parses in well under 1 s
 BLOCKS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
 
 
@@ -85,7 +88,20 @@ def raw(message: EmailMessage) -> str:
 
 def parsed(message: dict[str, Any], download_attachments: bool = False) -> dict[str, Any]:
     """A format=raw message in n8n's parsed shape (its attachments as file values in
-    `attachments` when asked)."""
+    `attachments` when asked). Parsing runs under a CPU budget: hostile MIME (thousands of
+    multiparts inside each other) costs the stdlib parser time quadratic in the nesting; such a
+    message is a NodeError."""
+    try:
+        with cpu_budget(PARSE_CPU_SECONDS):
+            return _parsed(message, download_attachments)
+    except (RecursionError, BudgetExceeded):
+        raise NodeError(
+            f"Gmail message {message.get('id')} nests its parts too deeply to read (over "
+            f"{PARSE_CPU_SECONDS:g} s of CPU time); read it with simple on."
+        ) from None
+
+
+def _parsed(message: dict[str, Any], download_attachments: bool) -> dict[str, Any]:
     data = _unb64(str(message.get("raw") or ""))
     mail = BytesParser(policy=policy.default).parsebytes(data)
     out: dict[str, Any] = {k: message.get(k) for k in ("id", "threadId", "labelIds")}
