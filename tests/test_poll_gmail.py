@@ -128,3 +128,22 @@ def test_a_revoked_token_is_shown_on_the_workflow_page_without_secrets(alice, al
     assert "Ada&#x27;s Gmail" in page or "Ada's Gmail" in page
     assert "invalid_grant" in page and "1//revoked" not in page + poll.last_error
     assert CLIENT_SECRET not in page + poll.last_error
+
+
+def test_the_settings_form_applies_the_gmail_preset(alice_client, alice):
+    workflow = Workflow.create(alice, "w")
+    response = alice_client.post(
+        f"/workflows/{workflow.pk}/node-settings/",
+        {
+            "action": "apply",
+            "node_type": "trigger.poll",
+            "node_id": "poll",
+            "config": "{}",
+            "f:preset": "gmail_messages",
+            "f:gmail_query": "has:attachment",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="gmail"' in html and "has:attachment" in html
+    assert "Enter the address of the JSON API" not in html
