@@ -29,6 +29,11 @@ from integrations import email, sendgrid, twilio
 from integrations import google_drive
 
 # --- end google ---
+# --- mail: gmail, outlook ---
+# isort: split
+from integrations import gmail, outlook
+
+# --- end mail ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -57,6 +62,10 @@ SERVICES: tuple[Service, ...] = (
     # --- google ---
     google_drive.SERVICE,
     # --- end google ---
+    # --- mail ---
+    gmail.SERVICE,
+    outlook.SERVICE,
+    # --- end mail ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -71,6 +71,11 @@ from editor.n8n import markdown, summarization
 from editor.n8n import vector_stores
 
 # --- end vectors ---
+# --- mail ---
+# isort: split
+from editor.n8n import apps_gmail, apps_outlook
+
+# --- end mail ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -139,6 +144,10 @@ SPECS: dict[str, Spec] = {
         # --- vectors ---
         vector_stores,
         # --- end vectors ---
+        # --- mail ---
+        apps_gmail,
+        apps_outlook,
+        # --- end mail ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
