@@ -37,7 +37,8 @@ class Received:
 
 @dataclass
 class Answer:
-    """What the fake sends back: a dict or list is sent as JSON, a str as text."""
+    """What the fake sends back: a dict or list is sent as JSON, a str as text, bytes as they
+    are (a file)."""
 
     status: int = 200
     body: Any = None
@@ -47,6 +48,8 @@ class Answer:
     def encoded(self) -> tuple[bytes, str]:
         if self.body is None:
             return b"", "text/plain"
+        if isinstance(self.body, bytes):
+            return self.body, "application/octet-stream"
         if isinstance(self.body, str):
             return self.body.encode(), "text/plain; charset=utf-8"
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
