@@ -129,6 +129,7 @@ CASES = [
             "chat_id": "4242",
             "text": "Order {{ trigger.id | n8n_text }}",
             "parse_mode": "Markdown",
+            "disable_web_page_preview": True,  # version 1.2 turns previews off
         },
     ),
     (
@@ -471,12 +472,12 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
     [
         ("slack", 2.2, {"resource": "channel"}, "does 'channel (its default operation)'"),
         ("slack", 2.2, {"operation": "delete"}, "does 'message / delete', which WorkFuse's Slack"),
-        ("telegram", 1.2, {"operation": "sendPhoto"}, "does 'message / sendPhoto'"),
+        ("telegram", 1.2, {"operation": "sendLocation"}, "does 'message / sendLocation'"),
         (
             "telegram",
             1.2,
-            {"chatId": "1", "text": "x", "replyMarkup": "inlineKeyboard"},
-            "adds a inlineKeyboard keyboard",
+            {"operation": "sendPhoto", "chatId": "1", "binaryData": True},
+            "sends binary data (the input item's 'data' file)",
         ),
         ("gmail", 2.1, {"operation": "getAll"}, "does 'message / getAll'"),
         ("googleSheets", 4.5, {"operation": "appendOrUpdate"}, "does 'sheet / appendOrUpdate'"),
@@ -630,6 +631,7 @@ def test_an_imported_telegram_node_sends_once_its_credential_is_chosen(alice, se
             "chat_id": "4242",
             "text": "*Deployed* 2.0",
             "parse_mode": "Markdown",  # n8n's default, so the text renders the same
+            "disable_web_page_preview": True,  # and version 1.2's
             "message_id": 1,
         }
     ]

@@ -40,7 +40,7 @@ SENDS = ("send_message", *MEDIA)
 TEXTS = ("send_message", "edit_message_text")
 FORMATTED = (*SENDS, "edit_message_text")
 CHATS = (*SENDS, "edit_message_text", "delete_message", "send_chat_action", "get_chat")
-ChatAction = Literal[
+CHAT_ACTIONS = (
     "typing",
     "upload_photo",
     "record_video",
@@ -52,7 +52,7 @@ ChatAction = Literal[
     "find_location",
     "record_video_note",
     "upload_video_note",
-]
+)
 
 
 def _as_text(value: Any) -> Any:
@@ -133,10 +133,10 @@ class Config(OperationConfig):
         description="The message's message_id (a send outputs it as message_id).",
         json_schema_extra=used_by("edit_message_text", "delete_message", required=True),
     )
-    action: ChatAction = Field(
+    action: str = Field(
         "typing",
         description="What the chat shows for up to 5 seconds, or until the bot sends a "
-        "message: typing, upload_photo, record_voice, upload_document, …",
+        f"message: {', '.join(CHAT_ACTIONS)}; may be a template.",
         json_schema_extra=used_by("send_chat_action"),
     )
     file_id: str = Field(
@@ -155,6 +155,13 @@ class Config(OperationConfig):
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _as_text(value)
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str) -> str:
+        if value not in CHAT_ACTIONS and "{{" not in value and "{%" not in value:
+            raise ValueError(f"must be one of {', '.join(CHAT_ACTIONS)}")
+        return value
 
     @field_validator("reply_markup", mode="before")
     @classmethod

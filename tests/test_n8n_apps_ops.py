@@ -1,0 +1,228 @@
+"""The n8n Telegram, Airtable, Notion and Slack operations beyond the first ones: each becomes
+its app node's config (validated by the node's Config), the ones left are refused by name, and
+an imported node of each service runs in the engine against its fake."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from editor.n8n import convert
+from editor.nodes import NODE_TYPES
+from editor.validation import validate_graph
+from tests.test_n8n_apps import converted, refusal, single
+
+KEYBOARD_ROWS = {
+    "rows": [
+        {
+            "row": {
+                "buttons": [
+                    {
+                        "text": "Retry",
+                        "additionalFields": {"callback_data": "=retry {{ $json.id }}"},
+                    },
+                    {"text": "Docs", "additionalFields": {"url": "https://example.com"}},
+                ]
+            }
+        }
+    ]
+}
+
+CASES = [
+    (
+        "telegram photo by URL with a caption",
+        "telegram",
+        1,
+        {
+            "operation": "sendPhoto",
+            "chatId": "-485365454",
+            "file": "={{ $json.url }}",
+            "additionalFields": {"caption": "={{ $json.title }}"},
+        },
+        {
+            "operation": "send_photo",
+            "chat_id": "-485365454",
+            "file": "{{ trigger.url }}",
+            "caption": "{{ trigger[\"title\"] }}",
+            "parse_mode": "Markdown",
+        },
+    ),
+    (
+        "telegram message with an inline keyboard, as a reply",
+        "telegram",
+        1.2,
+        {
+            "chatId": "42",
+            "text": "Failed",
+            "replyMarkup": "inlineKeyboard",
+            "inlineKeyboard": KEYBOARD_ROWS,
+            "additionalFields": {
+                "appendAttribution": False,
+                "reply_to_message_id": "={{ $json.message_id }}",
+            },
+        },
+        {
+            "operation": "send_message",
+            "chat_id": "42",
+            "text": "Failed",
+            "parse_mode": "Markdown",
+            "disable_web_page_preview": True,
+            "reply_to_message_id": "{{ trigger.message_id }}",
+            "reply_markup": {
+                "inline_keyboard": [
+                    [
+                        {"text": "Retry", "callback_data": "retry {{ trigger.id | n8n_text }}"},
+                        {"text": "Docs", "url": "https://example.com"},
+                    ]
+                ]
+            },
+        },
+    ),
+    (
+        "telegram reply keyboard, resized",
+        "telegram",
+        1.1,
+        {
+            "chatId": "42",
+            "text": "Pick",
+            "replyMarkup": "replyKeyboard",
+            "replyKeyboard": {"rows": [{"row": {"buttons": [{"text": "Yes"}, {"text": "No"}]}}]},
+            "replyKeyboardOptions": {"resize_keyboard": True},
+        },
+        {
+            "operation": "send_message",
+            "chat_id": "42",
+            "text": "Pick",
+            "parse_mode": "Markdown",
+            "reply_markup": {
+                "keyboard": [[{"text": "Yes"}, {"text": "No"}]],
+                "resize_keyboard": True,
+            },
+        },
+    ),
+    (
+        "telegram file get downloads by default",
+        "telegram",
+        1.2,
+        {"resource": "file", "fileId": "={{ $json.message.voice.file_id }}"},
+        {
+            "operation": "get_file",
+            "file_id": "{{ trigger.message.voice.file_id }}",
+            "download": True,
+        },
+    ),
+    (
+        "telegram chat action, typing by default",
+        "telegram",
+        1.2,
+        {"operation": "sendChatAction", "chatId": "={{ $json.message.chat.id }}"},
+        {
+            "operation": "send_chat_action",
+            "chat_id": "{{ trigger.message.chat.id }}",
+            "action": "typing",
+        },
+    ),
+    (
+        "telegram n8n's record_audio is Telegram's record_voice",
+        "telegram",
+        1,
+        {"operation": "sendChatAction", "chatId": "1", "action": "record_audio"},
+        {"operation": "send_chat_action", "chat_id": "1", "action": "record_voice"},
+    ),
+    (
+        "telegram delete message",
+        "telegram",
+        1.2,
+        {"operation": "deleteMessage", "chatId": "1", "messageId": "={{ $json.message_id }}"},
+        {"operation": "delete_message", "chat_id": "1", "message_id": "{{ trigger.message_id }}"},
+    ),
+    (
+        "telegram edit message text",
+        "telegram",
+        1.2,
+        {"operation": "editMessageText", "chatId": "1", "messageId": "7", "text": "Done"},
+        {
+            "operation": "edit_message_text",
+            "chat_id": "1",
+            "message_id": "7",
+            "text": "Done",
+            "parse_mode": "Markdown",
+            "disable_web_page_preview": True,
+        },
+    ),
+    (
+        "telegram chat get",
+        "telegram",
+        1.2,
+        {"resource": "chat", "chatId": "={{ $json.message.chat.id }}"},
+        {"operation": "get_chat", "chat_id": "{{ trigger.message.chat.id }}"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "version", "params", "config"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_each_operation_becomes_its_workfuse_config(kind, version, params, config):
+    graph = convert(single(kind, copy.deepcopy(params), version))
+    node = next(n for n in graph["nodes"] if n["label"] == "App")
+    assert node["config"] == config
+    assert "Credentials are not imported: choose a" in node["notes"]
+    NODE_TYPES[node["type"]].Config.model_validate(config)
+    assert validate_graph(graph) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "version", "params", "said"),
+    [
+        (
+            "telegram",
+            1.1,
+            {"operation": "sendAudio", "chatId": "1", "binaryData": True},
+            "sends binary data (the input item's 'data' file), which the importer does not yet",
+        ),
+        (
+            "telegram",
+            1.2,
+            {"operation": "editMessageText", "messageType": "inlineMessage"},
+            "edits a message sent through inline mode",
+        ),
+        ("telegram", 1.2, {"resource": "chat", "operation": "leave"}, "does 'chat / leave'"),
+    ],
+)
+def test_what_is_left_is_refused_naming_the_node_and_the_construct(kind, version, params, said):
+    message = refusal(kind, params, version)
+    assert message.startswith(f"n8n node 'App' (n8n-nodes-base.{kind}): ")
+    assert said in message
+
+
+def test_telegrams_result_fields_read_the_message_workfuse_outputs():
+    data = single("telegram", {"chatId": "1", "text": "Working"}, 1.2, name="Send")
+    data["nodes"].append(
+        {
+            "parameters": {
+                "operation": "deleteMessage",
+                "chatId": "={{ $('Send').item.json.result.chat.id }}",
+                "messageId": "={{ $json.result.message_id }}",
+            },
+            "name": "App",
+            "type": "n8n-nodes-base.telegram",
+            "typeVersion": 1.2,
+            "position": [480, 0],
+        }
+    )
+    data["connections"]["Send"] = {"main": [[{"node": "App", "type": "main", "index": 0}]]}
+    graph = convert(data)
+    delete = next(n for n in graph["nodes"] if n["label"] == "App")
+    assert delete["config"]["chat_id"] == "{{ nodes.send.chat.id }}"
+    assert delete["config"]["message_id"] == "{{ nodes.send.message_id }}"
+
+
+def test_a_file_get_says_where_the_file_goes():
+    node = converted("telegram", {"resource": "file", "fileId": "x"}, 1.1)
+    assert "WorkFuse puts it in the output's file" in node["notes"]
+    node = converted("telegram", {"resource": "file", "fileId": "x", "download": False}, 1.1)
+    assert node["config"]["download"] is False and "binary" not in node["notes"]
