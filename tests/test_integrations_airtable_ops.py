@@ -91,6 +91,7 @@ def test_update_by_matching_fields_finds_the_records_by_formula_then_patches_the
             **TABLE,
             "operation": "update_records",
             "match_fields": ["session_id"],
+            "all_matches": True,
             "records": [{"session_id": 's"1', "Status": "booked"}],
         },
         token(airtable),
@@ -101,12 +102,28 @@ def test_update_by_matching_fields_finds_the_records_by_formula_then_patches_the
     assert find.query["fields[]"] == ["session_id"]
     assert patch.json == {
         "records": [
-            {"id": first["id"], "fields": {"Status": "booked"}},
-            {"id": second["id"], "fields": {"Status": "booked"}},
+            {"id": first["id"], "fields": {"session_id": 's"1', "Status": "booked"}},
+            {"id": second["id"], "fields": {"session_id": 's"1', "Status": "booked"}},
         ]
     }
     assert output["count"] == 2
     assert other["fields"]["Status"] == "new"
+
+
+def test_update_by_matching_changes_the_first_match_unless_all_matches(airtable):
+    first = airtable.add("Leads", Email="a@x.io", Status="new")
+    second = airtable.add("Leads", Email="a@x.io", Status="new")
+    run_app(
+        AIRTABLE,
+        {
+            **TABLE,
+            "operation": "update_records",
+            "match_fields": ["Email"],
+            "records": [{"Email": "a@x.io", "Status": "seen"}],
+        },
+        token(airtable),
+    )
+    assert (first["fields"]["Status"], second["fields"]["Status"]) == ("seen", "new")
 
 
 def test_update_by_several_fields_ands_them_and_nothing_matching_changes_nothing(airtable):

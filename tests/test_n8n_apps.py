@@ -482,7 +482,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
         ("gmail", 2.1, {"operation": "getAll"}, "does 'message / getAll'"),
         ("googleSheets", 4.5, {"operation": "appendOrUpdate"}, "does 'sheet / appendOrUpdate'"),
         ("googleSheets", 2, {}, "is Google Sheets version 2"),
-        ("airtable", 2.1, {"operation": "upsert"}, "does 'record / upsert'"),
+        ("airtable", 2.1, {"operation": "deleteRecord"}, "does 'record / deleteRecord'"),
         ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
         ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "uploads n8n binary data"),
         ("twilio", 1, {"toWhatsapp": True}, "sends a WhatsApp message"),

@@ -11,7 +11,7 @@ import pytest
 from editor.n8n import convert
 from editor.nodes import NODE_TYPES
 from editor.validation import validate_graph
-from tests.test_n8n_apps import converted, refusal, single
+from tests.test_n8n_apps import RL, converted, refusal, single
 
 KEYBOARD_ROWS = {
     "rows": [
@@ -44,7 +44,7 @@ CASES = [
             "operation": "send_photo",
             "chat_id": "-485365454",
             "file": "{{ trigger.url }}",
-            "caption": "{{ trigger[\"title\"] }}",
+            "caption": '{{ trigger["title"] }}',
             "parse_mode": "Markdown",
         },
     ),
@@ -152,6 +152,138 @@ CASES = [
         },
     ),
     (
+        "airtable upsert on Email is performUpsert",
+        "airtable",
+        2.1,
+        {
+            "operation": "upsert",
+            "base": {**RL, "value": "appAbCdEfGhIj1234"},
+            "table": {**RL, "value": "tblAbCdEfGhIj1234"},
+            "columns": {
+                "mappingMode": "defineBelow",
+                "matchingColumns": ["Email"],
+                "value": {"Email": "={{ $json.email }}", "Name": "Ada"},
+            },
+            "options": {"typecast": True},
+        },
+        {
+            "operation": "upsert_records",
+            "fields_to_merge_on": ["Email"],
+            "records": [{"Email": "{{ trigger.email }}", "Name": "Ada"}],
+            "typecast": True,
+            "base_id": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+        },
+    ),
+    (
+        "airtable update matching session_id",
+        "airtable",
+        2.1,
+        {
+            "operation": "update",
+            "base": {**RL, "value": "appAbCdEfGhIj1234"},
+            "table": {**RL, "value": "tblAbCdEfGhIj1234"},
+            "columns": {
+                "mappingMode": "defineBelow",
+                "matchingColumns": ["session_id"],
+                "value": {"session_id": "={{ $json.From }}", "Status": "booked"},
+            },
+            "options": {},
+        },
+        {
+            "operation": "update_records",
+            "match_fields": ["session_id"],
+            "records": [{"session_id": "{{ trigger.From }}", "Status": "booked"}],
+            "base_id": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+        },
+    ),
+    (
+        "airtable update matching id and another column is by id, as n8n does",
+        "airtable",
+        2.1,
+        {
+            "operation": "update",
+            "base": {**RL, "value": "appAbCdEfGhIj1234"},
+            "table": {**RL, "value": "tblAbCdEfGhIj1234"},
+            "columns": {
+                "mappingMode": "defineBelow",
+                "matchingColumns": ["id", "Text"],
+                "value": {"id": "={{ $json.id }}", "Text": "x"},
+            },
+        },
+        {
+            "operation": "update_records",
+            "records": [{"id": "{{ trigger.id }}", "fields": {"Text": "x"}}],
+            "base_id": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+        },
+    ),
+    (
+        "airtable record get (the default operation)",
+        "airtable",
+        2.1,
+        {
+            "base": {**RL, "value": "appAbCdEfGhIj1234"},
+            "table": {**RL, "value": "tblAbCdEfGhIj1234"},
+            "id": "={{ $json.airtableID }}",
+        },
+        {
+            "operation": "get_record",
+            "record_id": "{{ trigger.airtableID }}",
+            "base_id": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+        },
+    ),
+    (
+        "airtable base schema",
+        "airtable",
+        2.1,
+        {
+            "resource": "base",
+            "operation": "getSchema",
+            "base": {"__rl": True, "mode": "id", "value": "={{ $json.base_id }}"},
+        },
+        {"operation": "get_base_schema", "base_id": "{{ trigger.base_id }}"},
+    ),
+    (
+        "airtable bases (base's default operation)",
+        "airtable",
+        2.1,
+        {"resource": "base", "options": {}},
+        {"operation": "list_bases"},
+    ),
+    (
+        "airtable v1 append of the whole input item",
+        "airtable",
+        1,
+        {"operation": "append", "application": "app3wAXUUwalhapFV", "table": "Log"},
+        {
+            "operation": "create_records",
+            "records": "[{{ trigger | tojson }}]",
+            "base_id": "app3wAXUUwalhapFV",
+            "table": "Log",
+        },
+    ),
+    (
+        "airtable v1 append of named fields",
+        "airtable",
+        1,
+        {
+            "operation": "append",
+            "application": "app3wAXUUwalhapFV",
+            "table": "Log",
+            "addAllFields": False,
+            "fields": ["chat", "name"],
+        },
+        {
+            "operation": "create_records",
+            "records": [{"chat": "{{ trigger.chat }}", "name": "{{ trigger.name }}"}],
+            "base_id": "app3wAXUUwalhapFV",
+            "table": "Log",
+        },
+    ),
+    (
         "telegram chat get",
         "telegram",
         1.2,
@@ -191,6 +323,29 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, confi
             "edits a message sent through inline mode",
         ),
         ("telegram", 1.2, {"resource": "chat", "operation": "leave"}, "does 'chat / leave'"),
+        (
+            "airtable",
+            2.1,
+            {
+                "operation": "upsert",
+                "base": "appAbCdEfGhIj1234",
+                "table": "T",
+                "columns": {"matchingColumns": ["id"], "value": {"id": "1", "A": "x"}},
+            },
+            "upserts matching on the record id",
+        ),
+        (
+            "airtable",
+            1,
+            {"operation": "append", "addAllFields": False, "fields": ["a", "={{ 1 }}"]},
+            "names the fields to append with expressions",
+        ),
+        (
+            "airtable",
+            2.1,
+            {"resource": "base", "options": {"permissionLevel": ["create"]}},
+            "lists only the bases with some permission levels",
+        ),
     ],
 )
 def test_what_is_left_is_refused_naming_the_node_and_the_construct(kind, version, params, said):

@@ -6,6 +6,7 @@ lie in WorkFuse's output (their Spec's `items`)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -67,20 +68,33 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
     notes = [credential_note("Airtable", "a personal access token")]
     if node.version < 2:
         op = p.get("operation") or "read"
-        if op != "list":
-            raise unsupported("Airtable", "", op, "version 1 imports its list operation")
+        if op not in ("list", "append"):
+            raise unsupported(
+                "Airtable", "", op, "version 1 imports its list and append operations"
+            )
         base, table = p.get("application"), p.get("table")
         extra = p.get("additionalOptions") or {}
-        config: dict[str, Any] = {"operation": "list_records"}
-        if extra.get("filterByFormula"):
-            config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
-        if extra.get("view"):
-            config["view"] = text(cx, node, extra["view"])
-        all_records = p.get("returnAll", True)
+        if op == "append":
+            config: dict[str, Any] = {
+                "operation": "create_records",
+                "records": _airtable_v1_records(node, cx),
+            }
+            if (p.get("options") or {}).get("typecast"):
+                config["typecast"] = True
+            all_records = False
+        else:
+            config = {"operation": "list_records"}
+            if extra.get("filterByFormula"):
+                config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
+            if extra.get("view"):
+                config["view"] = text(cx, node, extra["view"])
+            all_records = p.get("returnAll", True)
     else:
-        resource, op = operation(node, "record", {"record": "get"})
-        if resource != "record" or op not in ("create", "search", "update"):
-            raise unsupported("Airtable", resource, op, "it creates, searches and updates records")
+        resource, op = operation(node, "record", {"record": "get", "base": "getMany"})
+        if resource == "base":
+            return _airtable_base(node, cx, op, notes)
+        if resource != "record" or op not in ("create", "search", "update", "upsert", "get"):
+            raise unsupported("Airtable", resource, op, AIRTABLE_OPS)
         base, table = p.get("base"), p.get("table")
         options = p.get("options") or {}
         if op == "search":
@@ -90,22 +104,36 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
             if locator(options.get("view")):
                 config["view"] = text(cx, node, options["view"])
             all_records = p.get("returnAll", True)
+        elif op == "get":
+            config = {"operation": "get_record", "record_id": text(cx, node, p.get("id", ""))}
+            if not config["record_id"]:
+                raise Refusal("gets a record without an id; give the record id in n8n.")
+            notes.append(AIRTABLE_SHAPE)
+            all_records = False
         else:
             fields = _airtable_fields(node, cx, notes)
+            matching = [str(m) for m in (p.get("columns") or {}).get("matchingColumns") or []]
             if op == "create":
                 config = {"operation": "create_records", "records": [fields]}
-            else:
-                matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
-                if matching != ["id"] or "id" not in fields:
-                    raise Refusal(
-                        f"updates the records whose {', '.join(matching)} match; WorkFuse "
-                        "updates records by id. Match on id in n8n and export again."
-                    )
+            elif op == "upsert":
+                config = _airtable_upsert(fields, matching)
+            elif "id" in (matching or ["id"]):
+                # n8n matches on the id alone whenever the id is among the matching columns.
+                if "id" not in fields:
+                    raise Refusal("updates records by id but maps no id; map the id in n8n.")
                 record_id = fields.pop("id")
                 config = {
                     "operation": "update_records",
                     "records": [{"id": record_id, "fields": fields}],
                 }
+            else:
+                config = {
+                    "operation": "update_records",
+                    "match_fields": matching,
+                    "records": [fields],
+                }
+                if options.get("updateAllMatches"):
+                    config["all_matches"] = True
             if options.get("typecast"):
                 config["typecast"] = True
             all_records = False
@@ -116,11 +144,76 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
         config["max_records"] = 1000 if all_records else min(max(int(limit), 1), 1000)
         if all_records:
             notes.append("n8n read every record; WorkFuse reads at most 1000.")
-        notes.append(
-            "Records come as Airtable gives them ({id, createdTime, fields}); n8n put the "
-            "fields beside the id."
-        )
+        notes.append(AIRTABLE_SHAPE)
     return Converted("app.airtable", config, notes=notes)
+
+
+# --- apps ---
+AIRTABLE_OPS = (
+    "it creates, gets, searches, updates and upserts records, lists bases and reads a base's schema"
+)
+AIRTABLE_SHAPE = (
+    "Records come as Airtable gives them ({id, createdTime, fields}); n8n put the fields beside "
+    "the id."
+)
+
+
+def _airtable_upsert(fields: dict[str, Any], matching: list[str]) -> dict[str, Any]:
+    """n8n's upsert on other columns than the id is Airtable's performUpsert on them."""
+    if not matching or "id" in matching:
+        raise Refusal(
+            "upserts matching on the record id; Airtable upserts by field values (1 to 3 "
+            "fields). Match on a field such as Email in n8n and export again."
+        )
+    if len(matching) > 3:
+        raise Refusal(f"upserts matching on {len(matching)} columns; Airtable merges on at most 3.")
+    missing = [name for name in matching if name not in fields]
+    if missing:
+        raise Refusal(f"upserts matching on {', '.join(missing)} but maps no value for it.")
+    return {"operation": "upsert_records", "fields_to_merge_on": matching, "records": [fields]}
+
+
+def _airtable_base(node: N8nNode, cx: Converter, op: str, notes: list[str]) -> Converted:
+    if op == "getSchema":
+        config = {
+            "operation": "get_base_schema",
+            "base_id": _airtable_id(cx, node, node.params.get("base"), "base"),
+        }
+        return Converted("app.airtable", config, notes=notes)
+    if op != "getMany":
+        raise unsupported("Airtable", "base", op, AIRTABLE_OPS)
+    options = node.params.get("options") or {}
+    if options.get("permissionLevel"):
+        raise Refusal(
+            "lists only the bases with some permission levels; WorkFuse lists every base the "
+            "token reaches (a Filter node after it can keep some)."
+        )
+    if not node.params.get("returnAll", False):
+        notes.append(
+            f"n8n returned the first {node.params.get('limit', 100)} bases; WorkFuse lists all."
+        )
+    return Converted("app.airtable", {"operation": "list_bases"}, notes=notes)
+
+
+def _airtable_v1_records(node: N8nNode, cx: Converter) -> Any:
+    """Version 1's append: every field of the input item (its default), or the fields named."""
+    p = node.params
+    if p.get("addAllFields", True):
+        whole = cx.expression("{{ $json }}", node)
+        inner = re.fullmatch(r"\{\{ (.+) \}\}", whole)
+        if inner is None:
+            raise Refusal("appends the input item's fields, which WorkFuse cannot read here.")
+        return "[{{ " + inner.group(1) + " | tojson }}]"
+    names = [str(n) for n in p.get("fields") or []]
+    if not names or any(n.startswith("=") for n in names):
+        raise Refusal(
+            "names the fields to append with expressions; version 1 takes field names of the "
+            "input item. Name them in n8n and export again."
+        )
+    return [{name: cx.expression("{{ $json[" + json.dumps(name) + "] }}", node) for name in names}]
+
+
+# --- end apps ---
 
 
 def _airtable_fields(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
@@ -137,8 +230,14 @@ def _airtable_fields(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str
 
 
 def _airtable_many(node: N8nNode) -> str | None:
-    op = node.params.get("operation") or ("read" if node.version < 2 else "get")
-    return "records" if op in ("search", "list") else None
+    p = node.params
+    op = p.get("operation") or ("read" if node.version < 2 else "get")
+    if p.get("resource") == "base":
+        return "tables" if op == "getSchema" else "bases"
+    if op == "update":
+        matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
+        return None if "id" in matching else "records"
+    return "records" if op in ("search", "list", "upsert", "append") else None
 
 
 # --- Notion --------------------------------------------------------------------------------

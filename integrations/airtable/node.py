@@ -74,8 +74,14 @@ class Config(OperationConfig):
     match_fields: list[str] = Field(
         default_factory=list,
         description="update_records: find the records to change by these fields instead of "
-        "by id: every record whose values of these fields equal the record's given values is "
-        "updated (none matching: nothing changes).",
+        "by id: the record whose values of these fields equal the record's given values is "
+        "updated (all of them with all_matches; none matching: nothing changes).",
+        json_schema_extra=used_by("update_records"),
+    )
+    all_matches: bool = Field(
+        False,
+        description="update_records with match_fields: update every matching record (else "
+        "only the first one, in the table's order).",
         json_schema_extra=used_by("update_records"),
     )
     fields_to_merge_on: list[str] = Field(
@@ -196,7 +202,8 @@ def _formula_value(value: Any) -> str:
 
 
 def _matching(secret: Secret, config: Config, fields: dict[str, Any]) -> list[str]:
-    """The ids of the records whose match fields equal `fields`' values, every page read."""
+    """The ids of the records whose match fields equal `fields`' values (the first one, unless
+    all_matches: then every page is read)."""
     missing = [name for name in config.match_fields if name not in fields]
     if missing:
         raise NodeError(
@@ -218,6 +225,8 @@ def _matching(secret: Secret, config: Config, fields: dict[str, Any]) -> list[st
             params["offset"] = offset
         page = web_api.call(secret, "GET", path, what="update_records", params=params)
         ids.extend(str(r["id"]) for r in page.get("records") or [] if r.get("id"))
+        if ids and not config.all_matches:
+            return ids[:1]
         offset = str(page.get("offset") or "")
         if len(ids) > MAX_MATCHED:
             raise NodeError(
@@ -235,7 +244,7 @@ def _update_matching(secret: Secret, config: Config) -> dict[str, Any]:
     sent: list[dict[str, Any]] = []
     for record in _records(config):
         fields = _fields(record)
-        changes = {k: v for k, v in fields.items() if k not in config.match_fields}
+        changes = dict(fields)  # n8n sends the match fields too: the same values again
         sent.extend({"id": i, "fields": changes} for i in _matching(secret, config, fields))
     done: list[Any] = []
     path = web_api.table_path(config.base_id, config.table)
