@@ -471,7 +471,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
     ("kind", "version", "params", "said"),
     [
         ("slack", 2.2, {"resource": "channel"}, "does 'channel (its default operation)'"),
-        ("slack", 2.2, {"operation": "delete"}, "does 'message / delete', which WorkFuse's Slack"),
+        ("slack", 2.2, {"operation": "getPermalink"}, "does 'message / getPermalink', which"),
         ("telegram", 1.2, {"operation": "sendLocation"}, "does 'message / sendLocation'"),
         (
             "telegram",

@@ -8,7 +8,8 @@ import copy
 
 import pytest
 
-from editor.n8n import convert
+from editor.n8n import SPECS, SUB_NODES, convert
+from editor.n8n.converter import Converter
 from editor.nodes import NODE_TYPES
 from editor.validation import validate_graph
 from tests.test_n8n_apps import RL, converted, refusal, single
@@ -284,6 +285,62 @@ CASES = [
         },
     ),
     (
+        "slack v1 legacy attachments, their fields moved up as n8n sends them",
+        "slack",
+        1,
+        {
+            "channel": "team-accounts",
+            "text": "New invoice",
+            "attachments": [
+                {
+                    "color": "#FFBF00",
+                    "fields": {
+                        "item": [{"short": True, "title": "Amount", "value": "={{ $json.total }}"}]
+                    },
+                    "footer": "=*Date:* {{ $json.date }}",
+                }
+            ],
+            "otherOptions": {},
+        },
+        {
+            "operation": "post_message",
+            "text": "New invoice",
+            "channel": "team-accounts",
+            "attachments": [
+                {
+                    "color": "#FFBF00",
+                    "footer": "*Date:* {{ trigger.date | n8n_text }}",
+                    "fields": [{"short": True, "title": "Amount", "value": "{{ trigger.total }}"}],
+                }
+            ],
+        },
+    ),
+    (
+        "slack v2 delete",
+        "slack",
+        2.2,
+        {
+            "operation": "delete",
+            "select": "channel",
+            "channelId": {"__rl": True, "mode": "id", "value": "C0001"},
+            "timestamp": "={{ $json.ts }}",
+        },
+        {"operation": "delete_message", "channel": "C0001", "ts": "{{ trigger.ts }}"},
+    ),
+    (
+        "slack v2 search, newest first by default",
+        "slack",
+        2.2,
+        {"operation": "search", "query": "in:#n8n-tickets has::ticket:", "limit": 10},
+        {
+            "operation": "search_messages",
+            "query": "in:#n8n-tickets has::ticket:",
+            "sort": "timestamp",
+            "sort_dir": "desc",
+            "count": 10,
+        },
+    ),
+    (
         "telegram chat get",
         "telegram",
         1.2,
@@ -352,6 +409,16 @@ def test_what_is_left_is_refused_naming_the_node_and_the_construct(kind, version
     message = refusal(kind, params, version)
     assert message.startswith(f"n8n node 'App' (n8n-nodes-base.{kind}): ")
     assert said in message
+
+
+def test_a_slack_search_emits_its_matches_as_items():
+    cx = Converter(single("slack", {"operation": "search", "query": "x"}, 2.2), SPECS, SUB_NODES)
+    cx.run()
+    assert cx.spec_of("App").items == "matches"
+    assert (
+        "choose a Slack credential (a user token (xoxp-…) with search:read)"
+        in (converted("slack", {"operation": "search", "query": "x"}, 2.2)["notes"])
+    )
 
 
 def test_telegrams_result_fields_read_the_message_workfuse_outputs():

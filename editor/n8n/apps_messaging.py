@@ -9,7 +9,7 @@ from typing import Any
 from editor.n8n.apps_base import binary_file, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
 
-SLACK_OPS = "it posts and updates messages and uploads text files"
+SLACK_OPS = "it posts, updates, deletes and searches messages and uploads text files"
 TELEGRAM_OPS = {
     "sendMessage": "send_message",
     "sendPhoto": "send_photo",
@@ -81,15 +81,12 @@ TELEGRAM_UPDATES = [
 def _slack(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource, op = operation(node, "message", {"message": "post"})
-    if resource != "message" or op not in ("post", "update"):
+    if resource != "message" or op not in ("post", "update", "delete", "search"):
         raise unsupported("Slack", resource, op, SLACK_OPS)
+    if op in ("delete", "search"):
+        return _slack_delete_or_search(node, cx, op)
     notes = [credential_note("Slack", "a bot token")]
     message_type = p.get("messageType") or "text"
-    if message_type == "attachment" or (node.version < 2 and p.get("attachments")):
-        raise Refusal(
-            "sends legacy Slack attachments; WorkFuse's Slack node sends text and Block Kit "
-            "blocks. Rewrite the message as blocks in n8n and export again."
-        )
     config: dict[str, Any] = {
         "operation": "post_message" if op == "post" else "update_message",
         "text": text(cx, node, p.get("text", "")),
@@ -113,6 +110,9 @@ def _slack(node: N8nNode, cx: Converter) -> Converted:
         config["thread_ts"] = text(cx, node, thread)
     if op == "update":
         config["ts"] = text(cx, node, p.get("ts", ""))
+    attachments = _slack_attachments(cx, node)
+    if attachments:
+        config["attachments"] = attachments
     # n8n's link to the workflow is n8n's own advert; Slack reads mrkdwn by default.
     ignored = {
         "thread_ts",
@@ -123,6 +123,58 @@ def _slack(node: N8nNode, cx: Converter) -> Converted:
     if dropped:
         notes.append(f"n8n's Slack options {', '.join(dropped)} are not carried over.")
     return Converted("app.slack", config, notes=notes)
+
+
+def _slack_attachments(cx: Converter, node: N8nNode) -> list[dict[str, Any]]:
+    """n8n's legacy attachments, as n8n sends them: each attachment's fields moved up from
+    their `item` list (n8n's own storage shape)."""
+    made = []
+    for attachment in node.params.get("attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        attachment = dict(attachment)
+        fields = attachment.pop("fields", None)
+        if isinstance(fields, dict) and fields.get("item"):
+            attachment["fields"] = fields["item"]
+        made.append(text(cx, node, attachment))
+    return made
+
+
+def _slack_delete_or_search(node: N8nNode, cx: Converter, op: str) -> Converted:
+    p = node.params
+    if op == "delete":
+        notes = [credential_note("Slack", "a bot token")]
+        target = "user" if p.get("select") == "user" else "channelId"
+        config: dict[str, Any] = {
+            "operation": "delete_message",
+            "channel": _channel(cx, node, p.get(target), target),
+            "ts": text(cx, node, p.get("timestamp", "")),
+        }
+        return Converted("app.slack", config, notes=notes)
+    notes = [credential_note("Slack", "a user token (xoxp-…) with search:read")]
+    sort = p.get("sort") or "desc"
+    config = {
+        "operation": "search_messages",
+        "query": text(cx, node, p.get("query", "")),
+        "sort": "score" if sort == "relevance" else "timestamp",
+        "sort_dir": "asc" if sort == "asc" else "desc",
+    }
+    options = p.get("options") or {}
+    if options.get("searchChannel"):
+        raise Refusal(
+            "searches only the channels chosen in its options; write them into the query "
+            "(in:#channel) in n8n and export again."
+        )
+    if p.get("returnAll"):
+        config["count"] = 100
+        notes.append("n8n read every match; WorkFuse reads the first 100.")
+    else:
+        config["count"] = min(max(int(p.get("limit", 25)), 1), 100)
+    return Converted("app.slack", config, notes=notes)
+
+
+def _slack_many(node: N8nNode) -> str | None:
+    return "matches" if node.params.get("operation") == "search" else None
 
 
 def _channel(cx: Converter, node: N8nNode, value: Any, what: str) -> Any:
@@ -396,8 +448,12 @@ def _twilio(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.twilio", config, notes=notes)
 
 
+def _slack_spec(node: N8nNode) -> Spec:
+    return Spec(_slack, "", items=_slack_many(node))
+
+
 SPECS: dict[str, Spec] = {
-    f"{BASE}slack": Spec(_slack, ""),
+    f"{BASE}slack": Spec(_slack, "", per_node=lambda node, cx: _slack_spec(node)),
     f"{BASE}discord": Spec(_discord, ""),
     f"{BASE}telegram": Spec(
         _telegram, "", tuple((f"result.{field}", field) for field in TELEGRAM_RESULT)
