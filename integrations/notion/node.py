@@ -1,4 +1,5 @@
-"""app.notion: create a page (in a database or under a page) and query a database."""
+"""app.notion: create, get and update pages (database rows or sub-pages), query and read
+databases, and list a page's content blocks."""
 
 from __future__ import annotations
 
@@ -13,11 +14,20 @@ from integrations.notion import rest_api
 from integrations.notion.credentials import IntegrationToken
 from integrations.operations import OperationConfig, field_errors, json_list, used_by
 from integrations.service import credential_for
-from workfuse.lib.node_run import RunContext, Secret
+from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
-Operation = Literal["create_page", "query_database"]
+Operation = Literal[
+    "create_page",
+    "get_page",
+    "update_page",
+    "query_database",
+    "get_database",
+    "list_blocks",
+]
 MAX_PAGE_SIZE = 100  # Notion's limit
+MAX_BLOCKS = 1000  # blocks one list_blocks step reads at most, nested ones included
+MAX_DEPTH = 5  # levels of nested blocks list_blocks follows
 NOTION_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -60,7 +70,31 @@ class Config(OperationConfig):
     operation: Operation = Field(
         "create_page",
         description="create_page: add a page to a database (a row) or under a page. "
-        "query_database: a database's pages, filtered and sorted, one page of results.",
+        "get_page: read a page and its properties. update_page: change a page's properties "
+        "(or archive it). query_database: a database's pages, filtered and sorted, one page of "
+        "results. get_database: a database's title and properties. list_blocks: the content "
+        "blocks of a page (or of a block).",
+    )
+    page_id: str = Field(
+        "",
+        description="get_page, update_page: the page's id (32 hex characters) or Notion URL.",
+        json_schema_extra=used_by("get_page", "update_page", required=True),
+    )
+    block_id: str = Field(
+        "",
+        description="list_blocks: the page's (or block's) id or Notion URL.",
+        json_schema_extra=used_by("list_blocks", required=True),
+    )
+    nested: bool = Field(
+        False,
+        description="list_blocks: also read the blocks inside blocks (toggles, columns, "
+        "lists), into each block's children, up to 5 levels and 1000 blocks.",
+        json_schema_extra=used_by("list_blocks"),
+    )
+    archived: bool = Field(
+        False,
+        description="update_page: move the page to the trash (archive it).",
+        json_schema_extra=used_by("update_page"),
     )
     parent_type: Literal["database", "page"] = Field(
         "database",
@@ -77,7 +111,7 @@ class Config(OperationConfig):
     database_id: str = Field(
         "",
         description="The database's id (32 hex characters) or its Notion URL.",
-        json_schema_extra=used_by("query_database", required=True),
+        json_schema_extra=used_by("query_database", "get_database", required=True),
     )
     title: str = Field(
         "",
@@ -94,8 +128,9 @@ class Config(OperationConfig):
     properties: Any = Field(
         None,
         description="The page's property values as Notion's JSON, e.g. {\"Status\": "
-        '{"select": {"name": "Open"}}, "Total": {"number": 42}}.',
-        json_schema_extra=used_by("create_page"),
+        '{"select": {"name": "Open"}}, "Total": {"number": 42}}. update_page changes only the '
+        "properties given.",
+        json_schema_extra=used_by("create_page", "update_page"),
     )
     children: Any = Field(
         None,
@@ -128,7 +163,7 @@ class Config(OperationConfig):
         json_schema_extra=used_by("query_database"),
     )
 
-    @field_validator("database_id", "parent_id", mode="before")
+    @field_validator("database_id", "parent_id", "page_id", "block_id", mode="before")
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _notion_id(value)
@@ -155,6 +190,10 @@ class Config(OperationConfig):
 
     @model_validator(mode="after")
     def _one_parent(self) -> Self:
+        if self.operation == "update_page" and not self.properties and not self.archived:
+            raise field_errors(
+                self, {"properties": "Needed for update_page, unless the page is archived."}
+            )
         if self.operation != "create_page":
             return self
         if not self.title and not self.properties:
@@ -203,12 +242,66 @@ def _query(secret: Secret, config: Config) -> dict[str, Any]:
     }
 
 
+def _page_path(config: Config) -> str:
+    return f"/pages/{quote(config.page_id, safe='')}"
+
+
+def _update_page(secret: Secret, config: Config) -> dict[str, Any]:
+    payload: dict[str, Any] = {"properties": dict(config.properties or {})}
+    if config.archived:
+        payload["archived"] = True
+    return rest_api.call(secret, "PATCH", _page_path(config), what="update_page", json=payload)
+
+
+def _children(
+    secret: Secret, block_id: str, budget: list[int], depth: int, nested: bool
+) -> list[dict[str, Any]]:
+    """A block's children, Notion's pages followed; `budget` the blocks left to read."""
+    blocks: list[dict[str, Any]] = []
+    cursor = ""
+    path = f"/blocks/{quote(block_id, safe='')}/children"
+    while True:
+        params: dict[str, Any] = {"page_size": MAX_PAGE_SIZE}
+        if cursor:
+            params["start_cursor"] = cursor
+        page = rest_api.call(secret, "GET", path, what="list_blocks", params=params)
+        found = [b for b in page.get("results") or [] if isinstance(b, dict)]
+        budget[0] -= len(found)
+        if budget[0] < 0:
+            raise NodeError(
+                f"The page has more than {MAX_BLOCKS} blocks; list_blocks reads at most that "
+                "many (turn nested off, or list a part of the page by its block id)."
+            )
+        blocks.extend(found)
+        cursor = str(page.get("next_cursor") or "") if page.get("has_more") else ""
+        if not cursor:
+            break
+    if nested and depth < MAX_DEPTH:
+        for block in blocks:
+            if block.get("has_children") and block.get("id"):
+                block["children"] = _children(secret, str(block["id"]), budget, depth + 1, nested)
+    return blocks
+
+
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
-    """create_page: the page Notion created ({id, url, properties, ...}); query_database:
-    {results, count, has_more, next_cursor}."""
+    """create_page, get_page, update_page: the page ({id, url, properties, ...});
+    query_database: {results, count, has_more, next_cursor}; get_database: the database
+    ({id, title, properties, ...}); list_blocks: {results, count}, nested blocks in each
+    block's children."""
     secret, _ = credential_for(ctx, config.operation, IntegrationToken)
-    if config.operation == "create_page":
+    op = config.operation
+    if op == "create_page":
         return _create_page(secret, config)
+    if op == "get_page":
+        return rest_api.call(secret, "GET", _page_path(config), what="get_page")
+    if op == "update_page":
+        return _update_page(secret, config)
+    if op == "get_database":
+        path = f"/databases/{quote(config.database_id, safe='')}"
+        return rest_api.call(secret, "GET", path, what="get_database")
+    if op == "list_blocks":
+        blocks = _children(secret, config.block_id, [MAX_BLOCKS], 1, config.nested)
+        return {"results": blocks, "count": len(blocks)}
     return _query(secret, config)
 
 
@@ -216,8 +309,8 @@ NODE = NodeType(
     type="app.notion",
     label="Notion",
     category="app",
-    description="Creates a Notion page (a database row or a sub-page) or queries a database; "
-    "outputs the page Notion created or {results, count, has_more, next_cursor}.",
+    description="Creates, reads or updates a Notion page (a database row or a sub-page), "
+    "queries or reads a database, or lists a page's blocks; outputs what Notion answers.",
     Config=Config,
     run=run,
     credential_kinds=(IntegrationToken.kind,),

@@ -1,0 +1,118 @@
+"""app.notion's get and update page, get database, list blocks (paged, nested) and compound
+filters against the fake Notion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from integrations.notion.node import Config
+from tests.app_nodes import app_error, run_app
+from tests.fakes import running
+from tests.fakes.notion import DATABASE, PAGE, TOKEN, FakeNotion
+from workfuse.lib.node_run import Secret
+
+NOTION = "app.notion"
+
+
+@pytest.fixture
+def notion(settings: Any) -> Iterator[FakeNotion]:
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeNotion()) as fake:
+        yield fake
+
+
+def token(fake: FakeNotion) -> Secret:
+    return Secret("notion", {"token": TOKEN}, {"base_url": fake.url}, name="Acme Notion")
+
+
+def test_get_page_by_its_url(notion):
+    row = notion.add_row("Write docs")
+    url = "https://www.notion.so/acme/Write-docs-" + row["id"].replace("-", "")
+    output = run_app(NOTION, {"operation": "get_page", "page_id": url}, token(notion))
+    [request] = notion.requests
+    assert (request.method, request.path) == ("GET", f"/v1/pages/{row['id'].replace('-', '')}")
+    assert output["id"] == row["id"] and output["properties"] == row["properties"]
+
+
+def test_update_page_patches_only_the_given_properties(notion):
+    row = notion.add_row("Write docs")
+    output = run_app(
+        NOTION,
+        {
+            "operation": "update_page",
+            "page_id": row["id"],
+            "properties": {"Status": {"select": {"name": "Done"}}},
+        },
+        token(notion),
+    )
+    [request] = notion.requests
+    assert request.method == "PATCH"
+    assert request.json == {"properties": {"Status": {"select": {"name": "Done"}}}}
+    assert output["properties"]["Status"] == {"select": {"name": "Done"}}
+    assert output["properties"]["Name"] == row["properties"]["Name"]
+
+
+def test_archiving_a_page_needs_no_properties(notion):
+    row = notion.add_row("Old")
+    run_app(
+        NOTION, {"operation": "update_page", "page_id": row["id"], "archived": True}, token(notion)
+    )
+    assert notion.requests[0].json == {"properties": {}, "archived": True}
+    assert notion.pages[0]["archived"] is True
+
+
+def test_update_page_needs_properties_or_archiving():
+    with pytest.raises(ValidationError, match="unless the page is archived"):
+        Config.model_validate({"operation": "update_page", "page_id": PAGE})
+
+
+def test_get_database(notion):
+    output = run_app(NOTION, {"operation": "get_database", "database_id": DATABASE}, token(notion))
+    assert notion.requests[0].path == f"/v1/databases/{DATABASE}"
+    assert output["object"] == "database" and "Status" in output["properties"]
+
+
+def test_list_blocks_follows_notions_pages_and_reads_nested_blocks(notion):
+    for n in range(120):
+        notion.add_block(PAGE, f"line {n}")
+    toggle = notion.add_block(PAGE, "toggle", children=True)
+    notion.add_block(toggle["id"], "inside")
+    flat = run_app(NOTION, {"operation": "list_blocks", "block_id": PAGE}, token(notion))
+    assert flat["count"] == 121 and "children" not in flat["results"][-1]
+    assert [r.query.get("start_cursor") for r in notion.requests] == [None, ["100"]]
+    nested = run_app(
+        NOTION, {"operation": "list_blocks", "block_id": PAGE, "nested": True}, token(notion)
+    )
+    inside = nested["results"][-1]["children"]
+    assert [b["paragraph"]["rich_text"][0]["plain_text"] for b in inside] == ["inside"]
+
+
+def test_a_page_of_too_many_blocks_is_refused_not_cut(notion, monkeypatch):
+    monkeypatch.setattr("integrations.notion.node.MAX_BLOCKS", 50)
+    for n in range(60):
+        notion.add_block(PAGE, f"line {n}")
+    error = app_error(NOTION, {"operation": "list_blocks", "block_id": PAGE}, token(notion))
+    assert "more than 50 blocks" in error.message
+
+
+def test_a_compound_filter_is_sent_as_it_is(notion):
+    notion.add_row("A", "Open")
+    notion.add_row("B", "Done")
+    notion.add_row("C", "Blocked")
+    test = {
+        "or": [
+            {"property": "Status", "select": {"equals": "Open"}},
+            {"property": "Status", "select": {"equals": "Blocked"}},
+        ]
+    }
+    output = run_app(
+        NOTION,
+        {"operation": "query_database", "database_id": DATABASE, "filter": test},
+        token(notion),
+    )
+    assert notion.requests[0].json["filter"] == test
+    assert output["count"] == 2
