@@ -497,7 +497,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
                 "filterType": "manual",
                 "databaseId": {**RL, "value": "d"},
             },
-            "filters with n8n's condition builder",
+            "filters with the condition builder but sets no condition",
         ),
     ],
 )

@@ -341,6 +341,129 @@ CASES = [
         },
     ),
     (
+        "notion manual filter: one url condition inside n8n's default 'any'",
+        "notion",
+        2.2,
+        {
+            "resource": "databasePage",
+            "operation": "getAll",
+            "databaseId": {**RL, "value": "17b67aba-1fcc-80ae-baa1-d88ffda7ae83"},
+            "filterType": "manual",
+            "filters": {
+                "conditions": [
+                    {"condition": "equals", "key": "URL|url", "urlValue": "={{ $json.url }}"},
+                    {"condition": "is_empty", "key": "Done|checkbox"},
+                    {"condition": "past_week", "key": "Due|date"},
+                ]
+            },
+            "returnAll": True,
+        },
+        {
+            "operation": "query_database",
+            "database_id": "17b67aba-1fcc-80ae-baa1-d88ffda7ae83",
+            "filter": {
+                "or": [
+                    {"property": "URL", "url": {"equals": "{{ trigger.url }}"}},
+                    {"property": "Done", "checkbox": {"is_empty": True}},
+                    {"property": "Due", "date": {"past_week": {}}},
+                ]
+            },
+            "page_size": 100,
+        },
+    ),
+    (
+        "notion manual filter, all of them, last edited time",
+        "notion",
+        2.2,
+        {
+            "resource": "databasePage",
+            "operation": "getAll",
+            "databaseId": {**RL, "value": "d1"},
+            "filterType": "manual",
+            "matchType": "allFilters",
+            "filters": {
+                "conditions": [
+                    {
+                        "condition": "after",
+                        "key": "Edited|last_edited_time",
+                        "lastEditedTime": "2024-05-01T00:00:00Z",
+                    },
+                    {"condition": "equals", "key": "Status|status", "statusValue": "Open"},
+                ]
+            },
+            "limit": 10,
+        },
+        {
+            "operation": "query_database",
+            "database_id": "d1",
+            "filter": {
+                "and": [
+                    {
+                        "property": "Edited",
+                        "last_edited_time": {"after": "2024-05-01T00:00:00Z"},
+                    },
+                    {"property": "Status", "status": {"equals": "Open"}},
+                ]
+            },
+            "page_size": 10,
+        },
+    ),
+    (
+        "notion database page update",
+        "notion",
+        2.2,
+        {
+            "resource": "databasePage",
+            "operation": "update",
+            "pageId": {"__rl": True, "mode": "url", "value": "={{ $json.url }}"},
+            "propertiesUi": {
+                "propertyValues": [
+                    {"key": "Status|status", "statusValue": "Done"},
+                    {"key": "Name|title", "title": "Renamed"},
+                ]
+            },
+        },
+        {
+            "operation": "update_page",
+            "page_id": "{{ trigger.url }}",
+            "properties": {
+                "Status": {"status": {"name": "Done"}},
+                "Name": {"title": [{"text": {"content": "Renamed"}}]},
+            },
+        },
+    ),
+    (
+        "notion database page get",
+        "notion",
+        2.2,
+        {
+            "resource": "databasePage",
+            "operation": "get",
+            "pageId": {"__rl": True, "mode": "id", "value": "={{ $json.id }}"},
+        },
+        {"operation": "get_page", "page_id": "{{ trigger.id }}"},
+    ),
+    (
+        "notion database get (the resource's default)",
+        "notion",
+        2.2,
+        {"resource": "database", "databaseId": {**RL, "value": "7ea9697d"}, "simple": False},
+        {"operation": "get_database", "database_id": "7ea9697d"},
+    ),
+    (
+        "notion blocks, nested",
+        "notion",
+        2.2,
+        {
+            "resource": "block",
+            "operation": "getAll",
+            "blockId": {"__rl": True, "mode": "id", "value": "={{ $json.id }}"},
+            "fetchNestedBlocks": True,
+            "returnAll": True,
+        },
+        {"operation": "list_blocks", "block_id": "{{ trigger.id }}", "nested": True},
+    ),
+    (
         "telegram chat get",
         "telegram",
         1.2,
@@ -392,6 +515,25 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, confi
             "upserts matching on the record id",
         ),
         (
+            "notion",
+            2.2,
+            {
+                "resource": "databasePage",
+                "operation": "getAll",
+                "databaseId": "d",
+                "filterType": "manual",
+                "filters": {"conditions": [{"key": "F|formula", "condition": "equals"}]},
+            },
+            "filters on the formula property 'F', which WorkFuse does not translate",
+        ),
+        (
+            "notion",
+            2.2,
+            {"resource": "databasePage", "operation": "update", "pageId": "p"},
+            "updates no property",
+        ),
+        ("notion", 2.2, {"resource": "page", "operation": "archive"}, "does 'page / archive'"),
+        (
             "airtable",
             1,
             {"operation": "append", "addAllFields": False, "fields": ["a", "={{ 1 }}"]},
@@ -419,6 +561,24 @@ def test_a_slack_search_emits_its_matches_as_items():
         "choose a Slack credential (a user token (xoxp-…) with search:read)"
         in (converted("slack", {"operation": "search", "query": "x"}, 2.2)["notes"])
     )
+
+
+def test_notion_notes_say_what_n8n_simplified():
+    blocks = converted("notion", {"resource": "block", "operation": "getAll", "blockId": "b"}, 2.2)
+    assert "n8n returned the first 50 blocks" in blocks["notes"]
+    assert "{id, type, root_id, content}" in blocks["notes"]
+    dated = converted(
+        "notion",
+        {
+            "resource": "databasePage",
+            "operation": "getAll",
+            "databaseId": "d",
+            "filterType": "manual",
+            "filters": {"conditions": [{"key": "Day|date", "condition": "equals", "date": "x"}]},
+        },
+        2.2,
+    )
+    assert "sent it in UTC; WorkFuse sends it as written" in dated["notes"]
 
 
 def test_telegrams_result_fields_read_the_message_workfuse_outputs():

@@ -245,21 +245,24 @@ def _airtable_many(node: N8nNode) -> str | None:
 
 def _notion(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    resource, op = operation(node, "page", {"databasePage": "create"})
-    if resource != "databasePage" or op not in ("create", "getAll"):
-        raise unsupported("Notion", resource, op, "it creates database pages and queries databases")
+    resource, op = operation(
+        node,
+        "page",
+        {"databasePage": "create", "page": "create", "database": "get", "block": "append"},
+    )
+    if (resource, op) not in NOTION_OPS:
+        raise unsupported("Notion", resource, op, NOTION_SUPPORTED)
     notes = [credential_note("Notion", "an integration token; share the database with it")]
+    if resource != "databasePage" or op not in ("create", "getAll"):
+        return _notion_more(node, cx, resource, op, notes)
     database = text(cx, node, p.get("databaseId"))
     if not database:
         raise Refusal("has no database; choose one in n8n and export again.")
     if op == "getAll":
         kind = p.get("filterType") or "none"
-        if kind == "manual":
-            raise Refusal(
-                "filters with n8n's condition builder; WorkFuse takes Notion's filter JSON. "
-                "Choose 'JSON' filters in n8n and export again."
-            )
         config: dict[str, Any] = {"operation": "query_database", "database_id": database}
+        if kind == "manual":
+            config["filter"] = _notion_filter(node, cx, notes)
         if kind == "json" and p.get("filterJson"):
             config["filter"] = text(cx, node, p["filterJson"])
         config["page_size"] = (
@@ -278,12 +281,31 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
     config = {"operation": "create_page", "parent_type": "database", "parent_id": database}
     if p.get("title"):
         config["title"] = text(cx, node, p["title"])
+    properties = _notion_properties(node, cx, config)
+    if properties:
+        config["properties"] = properties
+    if (p.get("blockUi") or {}).get("blockValues"):
+        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+    if p.get("simple", True):
+        notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+    return Converted("app.notion", config, notes=notes)
+
+
+def _notion_properties(
+    node: N8nNode, cx: Converter, config: dict[str, Any] | None
+) -> dict[str, Any]:
+    """n8n's property rows as Notion's property values; a title row goes to `config`'s title
+    when given (create_page's shortcut), else into the properties."""
     properties: dict[str, Any] = {}
-    for row in (p.get("propertiesUi") or {}).get("propertyValues") or []:
+    for row in (node.params.get("propertiesUi") or {}).get("propertyValues") or []:
         name, _, kind = str(row.get("key") or "").rpartition("|")
         if kind == "title":
-            config["title"] = text(cx, node, row.get("title", ""))
-            config["title_property"] = name
+            title = text(cx, node, row.get("title", ""))
+            if config is not None:
+                config["title"] = title
+                config["title_property"] = name
+            else:
+                properties[name] = {"title": [{"text": {"content": title}}]}
             continue
         if kind == "multi_select":
             values = row.get("multiSelectValue") or []
@@ -300,17 +322,147 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
                 "date, checkbox, URL, email and phone properties."
             )
         properties[name] = NOTION_TYPES[kind](text(cx, node, row.get(NOTION_VALUES[kind], "")))
-    if properties:
-        config["properties"] = properties
-    if (p.get("blockUi") or {}).get("blockValues"):
-        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
-    if p.get("simple", True):
-        notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+    return properties
+
+
+# --- apps ---
+NOTION_OPS = {
+    ("databasePage", "create"),
+    ("databasePage", "getAll"),
+    ("databasePage", "get"),
+    ("databasePage", "update"),
+    ("page", "create"),
+    ("page", "get"),
+    ("database", "get"),
+    ("block", "getAll"),
+}
+NOTION_SUPPORTED = (
+    "it creates, gets and updates pages, queries and reads databases and lists blocks"
+)
+# n8n's filter conditions: the value's parameter per property type (n8n reads
+# `<camelCase type>Value`, the last edited time from `lastEditedTime`, a date from `date`).
+NOTION_FILTER_VALUES = {
+    "title": "titleValue",
+    "rich_text": "richTextValue",
+    "number": "numberValue",
+    "checkbox": "checkboxValue",
+    "select": "selectValue",
+    "multi_select": "multiSelectValue",
+    "status": "statusValue",
+    "url": "urlValue",
+    "email": "emailValue",
+    "phone_number": "phoneNumberValue",
+    "people": "peopleValue",
+    "relation": "relationValue",
+    "created_by": "createdByValue",
+    "last_edited_by": "lastEditedByValue",
+    "created_time": "createdTimeValue",
+    "last_edited_time": "lastEditedTime",
+    "date": "date",
+}
+NOTION_EMPTY = {"is_empty", "is_not_empty"}
+NOTION_RELATIVE = {"past_week", "past_month", "past_year", "next_week", "next_month", "next_year"}
+
+
+def _notion_filter(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    """n8n's filter builder as Notion's filter: each condition {property, <type>: {<condition>:
+    value}}, all of them inside `or` (n8n's "any filter", its default) or `and`."""
+    p = node.params
+    conditions = []
+    for row in (p.get("filters") or {}).get("conditions") or []:
+        name, _, kind = str(row.get("key") or "").rpartition("|")
+        condition = str(row.get("condition") or "equals")
+        if kind not in NOTION_FILTER_VALUES or kind == "formula":
+            raise Refusal(
+                f"filters on the {kind or 'unknown'} property '{name}', which WorkFuse does not "
+                "translate; choose 'JSON' filters in n8n and export again."
+            )
+        if condition in NOTION_EMPTY:
+            value: Any = True
+        elif condition in NOTION_RELATIVE:
+            value = {}
+        else:
+            value = text(cx, node, row.get(NOTION_FILTER_VALUES[kind], ""))
+            if kind == "date" and value:
+                notes.append(
+                    f"n8n read the date of the '{name}' filter in the workflow's time zone and "
+                    "sent it in UTC; WorkFuse sends it as written (give it with its offset)."
+                )
+        conditions.append({"property": name, kind: {condition: value}})
+    if not conditions:
+        raise Refusal("filters with the condition builder but sets no condition.")
+    return {("or" if (p.get("matchType") or "anyFilter") == "anyFilter" else "and"): conditions}
+
+
+def _notion_more(
+    node: N8nNode, cx: Converter, resource: str, op: str, notes: list[str]
+) -> Converted:
+    """Notion's operations beyond creating and querying database pages."""
+    p = node.params
+    simple = p.get("simple", True)
+    if (resource, op) == ("database", "get"):
+        config: dict[str, Any] = {
+            "operation": "get_database",
+            "database_id": text(cx, node, p.get("databaseId")),
+        }
+        if simple:
+            notes.append("n8n simplified the database; WorkFuse gives Notion's database as it is.")
+    elif resource == "block":
+        config = {"operation": "list_blocks", "block_id": text(cx, node, p.get("blockId"))}
+        if p.get("fetchNestedBlocks"):
+            config["nested"] = True
+        if not p.get("returnAll"):
+            notes.append(
+                f"n8n returned the first {p.get('limit', 50)} blocks; WorkFuse lists them all "
+                "(up to 1000)."
+            )
+        if p.get("simplifyOutput", True):
+            notes.append(
+                "n8n simplified each block to {id, type, root_id, content}; WorkFuse gives "
+                "Notion's blocks as they are (the text in <type>.rich_text)."
+            )
+    elif op == "get":
+        config = {"operation": "get_page", "page_id": text(cx, node, p.get("pageId"))}
+        if resource == "databasePage" and simple:
+            notes.append(
+                "n8n simplified the page to its property values; WorkFuse gives Notion's page "
+                "as it is."
+            )
+    elif op == "update":
+        config = {"operation": "update_page", "page_id": text(cx, node, p.get("pageId"))}
+        properties = _notion_properties(node, cx, None)
+        if properties:
+            config["properties"] = properties
+        if (p.get("blockUi") or {}).get("blockValues"):
+            raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+        if not properties:
+            raise Refusal("updates no property; set one in n8n and export again.")
+        if simple:
+            notes.append("n8n simplified the updated page; WorkFuse gives Notion's page as it is.")
+    else:  # a page under a page
+        if (p.get("blockUi") or {}).get("blockValues"):
+            raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+        config = {
+            "operation": "create_page",
+            "parent_type": "page",
+            "parent_id": text(cx, node, p.get("pageId")),
+            "title": text(cx, node, p.get("title", "")),
+        }
+        if simple:
+            notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+    target = next(
+        config[k] for k in ("database_id", "block_id", "page_id", "parent_id") if k in config
+    )
+    if not target:
+        raise Refusal(f"has no {resource} to {op}; choose one in n8n and export again.")
     return Converted("app.notion", config, notes=notes)
 
 
+# --- end apps ---
+
+
 def _notion_many(node: N8nNode) -> str | None:
-    return "results" if node.params.get("operation") == "getAll" else None
+    return "results" if node.params.get("operation") == "getAll" else None  # pages, blocks
 
 
 # --- Postgres ------------------------------------------------------------------------------
