@@ -65,20 +65,40 @@ def test_upsert_updates_the_matching_record_and_creates_the_missing_one(airtable
     assert output["records"][1]["id"] == created
 
 
-def test_an_upsert_matching_several_records_is_airtables_refusal(airtable):
-    airtable.add("Leads", Email="a@x.io")
-    airtable.add("Leads", Email="a@x.io")
-    error = app_error(
+def test_an_upsert_matching_several_records_updates_the_first_as_n8n_does(airtable):
+    first = airtable.add("Leads", Email="a@x.io", Name="")
+    second = airtable.add("Leads", Email="a@x.io", Name="")
+    output = run_app(
         AIRTABLE,
         {
             **TABLE,
             "operation": "upsert_records",
             "fields_to_merge_on": ["Email"],
-            "records": [{"Email": "a@x.io"}],
+            "records": [{"Email": "a@x.io", "Name": "Ann"}],
         },
         token(airtable),
     )
-    assert "INVALID_VALUE_FOR_COLUMN" in error.message and not error.retryable
+    # Airtable refuses the upsert; the first match is then found and updated by id.
+    assert [r.method for r in airtable.requests] == ["PATCH", "GET", "PATCH"]
+    assert (first["fields"]["Name"], second["fields"]["Name"]) == ("Ann", "")
+    assert output["updated_records"] == [first["id"]] and output["created_records"] == []
+
+
+def test_an_upsert_by_id_updates_that_record_or_creates_one_when_the_id_is_refused(airtable):
+    ada = airtable.add("Leads", Name="Ada")
+    config = {**TABLE, "operation": "upsert_records", "fields_to_merge_on": ["id"]}
+    updated = run_app(
+        AIRTABLE,
+        {**config, "records": [{"id": ada["id"], "fields": {"Name": "Ada L."}}]},
+        token(airtable),
+    )
+    assert updated["updated_records"] == [ada["id"]] and ada["fields"]["Name"] == "Ada L."
+    created = run_app(
+        AIRTABLE, {**config, "records": [{"id": "", "fields": {"Name": "New"}}]}, token(airtable)
+    )
+    assert [r.method for r in airtable.requests[1:]] == ["PATCH", "POST"]
+    assert airtable.requests[-1].json == {"records": [{"fields": {"Name": "New"}}]}
+    assert created["created_records"] == [created["records"][0]["id"]]
 
 
 def test_update_by_matching_fields_finds_the_records_by_formula_then_patches_them(airtable):
@@ -154,7 +174,7 @@ def test_update_by_matching_needs_the_match_values(airtable):
         },
         token(airtable),
     )
-    assert "matches on Email, but a record to update does not give" in error.message
+    assert "update_records matches on Email, but a record does not give" in error.message
 
 
 def test_get_record_reads_one_record(airtable):

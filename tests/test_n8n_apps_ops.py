@@ -177,6 +177,29 @@ CASES = [
         },
     ),
     (
+        "airtable upsert on the id: by id, or created",
+        "airtable",
+        2.1,
+        {
+            "operation": "upsert",
+            "base": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+            "columns": {
+                "matchingColumns": ["id"],
+                "value": {"id": "={{ $json.rec }}", "URL": "={{ $json.url }}"},
+            },
+            "options": {"updateAllMatches": True},
+        },
+        {
+            "operation": "upsert_records",
+            "fields_to_merge_on": ["id"],
+            "records": [{"id": "{{ trigger.rec }}", "fields": {"URL": "{{ trigger.url }}"}}],
+            "all_matches": True,
+            "base_id": "appAbCdEfGhIj1234",
+            "table": "tblAbCdEfGhIj1234",
+        },
+    ),
+    (
         "airtable update matching session_id",
         "airtable",
         2.1,
@@ -510,9 +533,9 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, confi
                 "operation": "upsert",
                 "base": "appAbCdEfGhIj1234",
                 "table": "T",
-                "columns": {"matchingColumns": ["id"], "value": {"id": "1", "A": "x"}},
+                "columns": {"matchingColumns": ["a", "b", "c", "d"], "value": {"a": "1"}},
             },
-            "upserts matching on the record id",
+            "upserts matching on 4 columns; Airtable merges on at most 3",
         ),
         (
             "notion",

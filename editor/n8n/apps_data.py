@@ -117,6 +117,8 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
                 config = {"operation": "create_records", "records": [fields]}
             elif op == "upsert":
                 config = _airtable_upsert(fields, matching)
+                if options.get("updateAllMatches"):
+                    config["all_matches"] = True
             elif "id" in (matching or ["id"]):
                 # n8n matches on the id alone whenever the id is among the matching columns.
                 if "id" not in fields:
@@ -159,12 +161,16 @@ AIRTABLE_SHAPE = (
 
 
 def _airtable_upsert(fields: dict[str, Any], matching: list[str]) -> dict[str, Any]:
-    """n8n's upsert on other columns than the id is Airtable's performUpsert on them."""
-    if not matching or "id" in matching:
-        raise Refusal(
-            "upserts matching on the record id; Airtable upserts by field values (1 to 3 "
-            "fields). Match on a field such as Email in n8n and export again."
-        )
+    """n8n's upsert: on other columns than the id, Airtable's performUpsert on them; on the id
+    (whenever it is among the matching columns), the record with that id updated, or created
+    when Airtable refuses the id."""
+    if "id" in matching or not matching:
+        record_id = fields.pop("id", "")
+        return {
+            "operation": "upsert_records",
+            "fields_to_merge_on": ["id"],
+            "records": [{"id": record_id, "fields": fields}],
+        }
     if len(matching) > 3:
         raise Refusal(f"upserts matching on {len(matching)} columns; Airtable merges on at most 3.")
     missing = [name for name in matching if name not in fields]

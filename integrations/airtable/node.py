@@ -80,15 +80,17 @@ class Config(OperationConfig):
     )
     all_matches: bool = Field(
         False,
-        description="update_records with match_fields: update every matching record (else "
-        "only the first one, in the table's order).",
-        json_schema_extra=used_by("update_records"),
+        description="update_records with match_fields, and upsert_records when several "
+        "records match: update every matching record (else only the first one, in the table's "
+        "order).",
+        json_schema_extra=used_by("update_records", "upsert_records"),
     )
     fields_to_merge_on: list[str] = Field(
         default_factory=list,
         description="upsert_records: 1 to 3 fields whose values identify a record (e.g. "
-        "Email): a record with the same values is updated, else one is created. Airtable "
-        "refuses the request when several records match.",
+        "Email): a record with the same values is updated, else one is created. Or id alone: "
+        'each record is {"id": "rec…", "fields": {...}}, updated by id, or created when '
+        "Airtable refuses the id (e.g. empty).",
         json_schema_extra=used_by("upsert_records", required=True),
     )
     record_id: str = Field(
@@ -172,16 +174,27 @@ def _write(secret: Secret, config: Config, method: str) -> dict[str, Any]:
 
 def _upsert(secret: Secret, config: Config) -> dict[str, Any]:
     """PATCH with performUpsert: Airtable updates the record whose merge fields match, or
-    creates one, and says which it did."""
+    creates one, and says which it did. When several records match, Airtable refuses; then
+    the first matching record is updated (all of them with all_matches), as n8n does. Merging
+    on "id": the record with that id is updated, or created when Airtable refuses the id."""
     records = _records(config)
+    path = web_api.table_path(config.base_id, config.table)
+    if config.fields_to_merge_on == ["id"]:
+        return _upsert_by_id(secret, config, records, path)
     payload: dict[str, Any] = {
         "performUpsert": {"fieldsToMergeOn": config.fields_to_merge_on},
         "records": [{"fields": _fields(r)} for r in records],
     }
     if config.typecast:
         payload["typecast"] = True
-    path = web_api.table_path(config.base_id, config.table)
-    answer = web_api.call(secret, "PATCH", path, what="upsert_records", json=payload)
+    try:
+        answer = web_api.call(secret, "PATCH", path, what="upsert_records", json=payload)
+    except NodeError as error:
+        if "Cannot update more than one record" not in str(error.detail.get("error")):
+            raise
+        updated = _update_matching(secret, config, config.fields_to_merge_on)
+        ids = [str(r.get("id")) for r in updated["records"]]
+        return {**updated, "created_records": [], "updated_records": ids}
     done = answer.get("records") or []
     return {
         "records": done,
@@ -189,6 +202,28 @@ def _upsert(secret: Secret, config: Config) -> dict[str, Any]:
         "created_records": answer.get("createdRecords") or [],
         "updated_records": answer.get("updatedRecords") or [],
     }
+
+
+def _upsert_by_id(
+    secret: Secret, config: Config, records: list[dict[str, Any]], path: str
+) -> dict[str, Any]:
+    sent = [{"id": str(r.get("id") or ""), "fields": r.get("fields") or {}} for r in records]
+    payload: dict[str, Any] = {"records": sent}
+    if config.typecast:
+        payload["typecast"] = True
+    try:
+        answer = web_api.call(secret, "PATCH", path, what="upsert_records", json=payload)
+        key = "updated_records"
+    except NodeError as error:
+        if error.detail.get("status") != 422:
+            raise
+        payload["records"] = [{"fields": r["fields"]} for r in sent]
+        answer = web_api.call(secret, "POST", path, what="upsert_records", json=payload)
+        key = "created_records"
+    done = answer.get("records") or []
+    ids = [str(r.get("id")) for r in done if isinstance(r, dict)]
+    result = {"records": done, "count": len(done), "created_records": [], "updated_records": []}
+    return {**result, key: ids}
 
 
 def _formula_value(value: Any) -> str:
@@ -201,26 +236,25 @@ def _formula_value(value: Any) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _matching(secret: Secret, config: Config, fields: dict[str, Any]) -> list[str]:
-    """The ids of the records whose match fields equal `fields`' values (the first one, unless
-    all_matches: then every page is read)."""
-    missing = [name for name in config.match_fields if name not in fields]
+def _matching(
+    secret: Secret, config: Config, names: list[str], fields: dict[str, Any]
+) -> list[str]:
+    """The ids of the records whose fields `names` equal `fields`' values (the first one,
+    unless all_matches: then every page is read)."""
+    missing = [name for name in names if name not in fields]
     if missing:
         raise NodeError(
-            f"update_records matches on {', '.join(missing)}, but a record to update does not "
+            f"{config.operation} matches on {', '.join(missing)}, but a record does not "
             "give that field's value."
         )
-    tests = [
-        f"{{{name.replace('}', '')}}} = {_formula_value(fields[name])}"
-        for name in config.match_fields
-    ]
+    tests = [f"{{{name.replace('}', '')}}} = {_formula_value(fields[name])}" for name in names]
     formula = tests[0] if len(tests) == 1 else f"AND({', '.join(tests)})"
     path = web_api.table_path(config.base_id, config.table)
     ids: list[str] = []
     offset = ""
     while True:
         params: dict[str, Any] = {"filterByFormula": formula, "pageSize": PAGE_SIZE}
-        params["fields[]"] = config.match_fields
+        params["fields[]"] = names
         if offset:
             params["offset"] = offset
         page = web_api.call(secret, "GET", path, what="update_records", params=params)
@@ -230,14 +264,14 @@ def _matching(secret: Secret, config: Config, fields: dict[str, Any]) -> list[st
         offset = str(page.get("offset") or "")
         if len(ids) > MAX_MATCHED:
             raise NodeError(
-                f"More than {MAX_MATCHED} records match {', '.join(config.match_fields)}; "
-                "update_records changes at most that many: match on more fields."
+                f"More than {MAX_MATCHED} records match {', '.join(names)}; "
+                f"{config.operation} changes at most that many: match on more fields."
             )
         if not offset:
             return ids
 
 
-def _update_matching(secret: Secret, config: Config) -> dict[str, Any]:
+def _update_matching(secret: Secret, config: Config, names: list[str]) -> dict[str, Any]:
     """n8n's update by other fields than the id: the matching records found by a formula,
     then changed by id, 10 per request (setting the same fields again is harmless, so a
     retry after a partial update ends in the same state)."""
@@ -245,7 +279,8 @@ def _update_matching(secret: Secret, config: Config) -> dict[str, Any]:
     for record in _records(config):
         fields = _fields(record)
         changes = dict(fields)  # n8n sends the match fields too: the same values again
-        sent.extend({"id": i, "fields": changes} for i in _matching(secret, config, fields))
+        found = _matching(secret, config, names, fields)
+        sent.extend({"id": i, "fields": changes} for i in found)
     done: list[Any] = []
     path = web_api.table_path(config.base_id, config.table)
     for start in range(0, len(sent), MAX_WRITE):
@@ -336,7 +371,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if op == "get_base_schema":
         return _schema(secret, config)
     if op == "update_records" and config.match_fields:
-        return _update_matching(secret, config)
+        return _update_matching(secret, config, config.match_fields)
     return _write(secret, config, "POST" if op == "create_records" else "PATCH")
 
 

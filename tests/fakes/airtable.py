@@ -104,6 +104,8 @@ class FakeAirtable(FakeService):
         by_id = {r["id"]: r for r in table}
         done = []
         for sent in records:
+            if not str(sent.get("id") or "").startswith("rec"):
+                return _error(422, "INVALID_RECORDS", f"Invalid record id {sent.get('id')!r}")
             record = by_id.get(sent.get("id", ""))
             if record is None:
                 return _error(404, "NOT_FOUND", f"Record ID {sent.get('id')} does not exist")
