@@ -4,14 +4,32 @@ an imported node of each service runs in the engine against its fake."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
+from typing import Any
 
 import pytest
 
+from credentials import store
 from editor.n8n import SPECS, SUB_NODES, convert
 from editor.n8n.converter import Converter
 from editor.nodes import NODE_TYPES
 from editor.validation import validate_graph
+from executions import engine
+from executions.models import Step
+from tests.engine_helpers import make_workflow
+from tests.fakes import running
+from tests.fakes.airtable import BASE as AIRTABLE_BASE
+from tests.fakes.airtable import TOKEN as AIRTABLE_TOKEN
+from tests.fakes.airtable import FakeAirtable
+from tests.fakes.notion import DATABASE as NOTION_DATABASE
+from tests.fakes.notion import TOKEN as NOTION_TOKEN
+from tests.fakes.notion import FakeNotion
+from tests.fakes.slack import USER_TOKEN as SLACK_USER_TOKEN
+from tests.fakes.slack import FakeSlack, Posted
+from tests.fakes.telegram import BOT_TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram import FakeTelegram
 from tests.test_n8n_apps import RL, converted, refusal, single
 
 KEYBOARD_ROWS = {
@@ -631,3 +649,112 @@ def test_a_file_get_says_where_the_file_goes():
     assert "WorkFuse puts it in the output's file" in node["notes"]
     node = converted("telegram", {"resource": "file", "fileId": "x", "download": False}, 1.1)
     assert node["config"]["download"] is False and "binary" not in node["notes"]
+
+
+# --- imported nodes run in the engine against the fakes ----------------------------------------
+
+
+def run_imported(alice: Any, kind: str, params: dict[str, Any], version: float, kind_fields: Any):
+    """Import `single(kind, params)`, choose the credential (`kind_fields`: (credential kind,
+    fields)) and run it with the trigger data {"chat": 4242, ...}: the app step's output."""
+    graph = convert(single(kind, params, version))
+    credential = store.create(alice, "Theirs", kind_fields[0], kind_fields[1])
+    graph["nodes"][1]["config"]["credential"] = credential.pk  # the user's one choice
+    execution = engine.start_execution(make_workflow(alice, graph), TRIGGER)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    return Step.objects.get(execution=execution, key="app").output
+
+
+TRIGGER = {
+    "chat": 4242,
+    "message": {"voice": {"file_id": "AwACAgIAAxkBAAIC"}},
+    "email": "ada@example.com",
+    "ts": "",
+    "query": "invoice",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_telegram_file_get_downloads_the_file(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeTelegram()) as telegram:
+        telegram.add_file("AwACAgIAAxkBAAIC", "voice/file_9.oga", b"OggS-voice")
+        output = run_imported(
+            alice,
+            "telegram",
+            {"resource": "file", "fileId": "={{ $json.message.voice.file_id }}"},
+            1.2,
+            ("telegram", {"bot_token": TELEGRAM_TOKEN, "base_url": telegram.url}),
+        )
+    assert output["file_path"] == "voice/file_9.oga"
+    assert base64.b64decode(output["file"]["content"]) == b"OggS-voice"
+    assert TELEGRAM_TOKEN not in json.dumps(output)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_airtable_upsert_merges_on_email(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeAirtable()) as airtable:
+        ada = airtable.add("Leads", Email="ada@example.com", Name="Ada")
+        output = run_imported(
+            alice,
+            "airtable",
+            {
+                "operation": "upsert",
+                "base": {**RL, "value": AIRTABLE_BASE},
+                "table": {**RL, "value": "Leads"},
+                "columns": {
+                    "mappingMode": "defineBelow",
+                    "matchingColumns": ["Email"],
+                    "value": {"Email": "={{ $json.email }}", "Name": "Ada Lovelace"},
+                },
+            },
+            2.1,
+            ("airtable", {"token": AIRTABLE_TOKEN, "base_url": airtable.url}),
+        )
+    assert output["updated_records"] == [ada["id"]]
+    assert ada["fields"] == {"Email": "ada@example.com", "Name": "Ada Lovelace"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_notion_filter_builder_query_runs(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeNotion()) as notion:
+        notion.add_row("A", "Open")
+        notion.add_row("B", "Done")
+        output = run_imported(
+            alice,
+            "notion",
+            {
+                "resource": "databasePage",
+                "operation": "getAll",
+                "databaseId": {**RL, "value": NOTION_DATABASE},
+                "filterType": "manual",
+                "filters": {
+                    "conditions": [
+                        {"condition": "equals", "key": "Status|select", "selectValue": "Done"}
+                    ]
+                },
+            },
+            2.2,
+            ("notion", {"token": NOTION_TOKEN, "base_url": notion.url}),
+        )
+    assert [p["properties"]["Name"]["title"][0]["text"]["content"] for p in output["results"]] == [
+        "B"
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_slack_search_runs_with_a_user_token(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeSlack()) as slack:
+        slack.messages.append(Posted("C0001", "invoice 7 paid", "1700000001.000100"))
+        output = run_imported(
+            alice,
+            "slack",
+            {"operation": "search", "query": "={{ $json.query }}", "limit": 5},
+            2.2,
+            ("slack", {"bot_token": SLACK_USER_TOKEN, "base_url": slack.api_url}),
+        )
+    assert [m["text"] for m in output["matches"]] == ["invoice 7 paid"]

@@ -164,7 +164,8 @@ def _search(config: Config, ctx: RunContext) -> dict[str, Any]:
         "sort_dir": config.sort_dir,
     }
     answer = web_api.call(secret, "search.messages", data=form)
-    messages = answer.get("messages") if isinstance(answer.get("messages"), dict) else {}
+    found = answer.get("messages")
+    messages: dict[str, Any] = found if isinstance(found, dict) else {}
     matches = messages.get("matches") or []
     return {"matches": matches, "count": len(matches), "total": messages.get("total", 0)}
 
