@@ -210,7 +210,9 @@ def _read(response: httpx.Response, api: Api, what: str, limit: int = MAX_BODY_B
         size += len(chunk)
         if size > limit:
             most = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit} bytes"
-            raise NodeError(f"{api.service} answered {what} with more than {most}; stopped reading.")
+            raise NodeError(
+                f"{api.service} answered {what} with more than {most}; stopped reading."
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -432,5 +432,22 @@ NODE = NodeType(
                 ],
             },
         ),
+        (
+            "Read record recA1b2C3d4E5f6G7 of the Tasks table of base appX1y2Z3",
+            {
+                "operation": "get_record",
+                "base_id": "appX1y2Z3",
+                "table": "Tasks",
+                "record_id": "recA1b2C3d4E5f6G7",
+            },
+        ),
+        (
+            "List the Airtable bases the token can see",
+            {"operation": "list_bases"},
+        ),
+        (
+            "Read the tables and fields of base appX1y2Z3",
+            {"operation": "get_base_schema", "base_id": "appX1y2Z3"},
+        ),
     ),
 )

@@ -338,5 +338,25 @@ NODE = NodeType(
                 "sorts": [{"property": "Due", "direction": "ascending"}],
             },
         ),
+        (
+            "Read the Notion page whose URL the webhook sent",
+            {"operation": "get_page", "page_id": "{{ trigger.body.url }}"},
+        ),
+        (
+            "Mark the page the query found as Done",
+            {
+                "operation": "update_page",
+                "page_id": "{{ nodes.query.results[0].id }}",
+                "properties": {"Status": {"status": {"name": "Done"}}},
+            },
+        ),
+        (
+            "Read the columns of Notion database 0123456789abcdef0123456789abcdef",
+            {"operation": "get_database", "database_id": "0123456789abcdef0123456789abcdef"},
+        ),
+        (
+            "Read the text blocks of the page the webhook names, nested ones too",
+            {"operation": "list_blocks", "block_id": "{{ trigger.body.page_id }}", "nested": True},
+        ),
     ),
 )

@@ -276,5 +276,22 @@ NODE = NodeType(
                 "text": ":rotating_light: {{ trigger.body.title }}",
             },
         ),
+        (
+            "Delete the message post_alert sent",
+            {
+                "operation": "delete_message",
+                "channel": "{{ nodes.post_alert.channel }}",
+                "ts": "{{ nodes.post_alert.ts }}",
+            },
+        ),
+        (
+            "Find the 10 newest messages about invoices in #billing (a user token, credential 11)",
+            {
+                "credential": 11,
+                "operation": "search_messages",
+                "query": "invoice in:#billing",
+                "count": 10,
+            },
+        ),
     ),
 )

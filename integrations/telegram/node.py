@@ -324,5 +324,50 @@ NODE = NodeType(
                 "file_id": "{{ trigger.body.message.voice.file_id }}",
             },
         ),
+        (
+            "Reply to the message from the webhook: change bot message 7 in chat 4242 to 'Done'",
+            {
+                "operation": "edit_message_text",
+                "chat_id": "4242",
+                "message_id": "7",
+                "text": "Done",
+            },
+        ),
+        (
+            "Delete the message the notify node sent",
+            {
+                "operation": "delete_message",
+                "chat_id": "{{ nodes.notify.chat.id }}",
+                "message_id": "{{ nodes.notify.message_id }}",
+            },
+        ),
+        (
+            "Show 'typing…' in the chat that wrote to the bot",
+            {"operation": "send_chat_action", "chat_id": "{{ trigger.body.message.chat.id }}"},
+        ),
+        (
+            "Look up the chat that wrote to the bot",
+            {"operation": "get_chat", "chat_id": "{{ trigger.body.message.chat.id }}"},
+        ),
+        (
+            "Send the report PDF from https://example.com/report.pdf to chat 4242",
+            {
+                "operation": "send_document",
+                "chat_id": "4242",
+                "file": "https://example.com/report.pdf",
+            },
+        ),
+        (
+            "Send the podcast episode the download node fetched as audio to @ops_news",
+            {
+                "operation": "send_audio",
+                "chat_id": "@ops_news",
+                "file": "{{ nodes.download.file }}",
+            },
+        ),
+        (
+            "Send the clip at https://example.com/clip.mp4 to chat 4242 as a video",
+            {"operation": "send_video", "chat_id": "4242", "file": "https://example.com/clip.mp4"},
+        ),
     ),
 )
