@@ -76,19 +76,44 @@ def test_get_database(notion):
     assert output["object"] == "database" and "Status" in output["properties"]
 
 
-def test_list_blocks_follows_notions_pages_and_reads_nested_blocks(notion):
+def test_list_blocks_follows_notions_pages_and_lists_nested_blocks_after_their_parent(notion):
     for n in range(120):
         notion.add_block(PAGE, f"line {n}")
     toggle = notion.add_block(PAGE, "toggle", children=True)
-    notion.add_block(toggle["id"], "inside")
+    inside = notion.add_block(toggle["id"], "inside")
+    notion.add_block(PAGE, "last")
     flat = run_app(NOTION, {"operation": "list_blocks", "block_id": PAGE}, token(notion))
-    assert flat["count"] == 121 and "children" not in flat["results"][-1]
+    assert flat["count"] == 122 and flat["results"][0]["parent_id"] == PAGE
     assert [r.query.get("start_cursor") for r in notion.requests] == [None, ["100"]]
     nested = run_app(
         NOTION, {"operation": "list_blocks", "block_id": PAGE, "nested": True}, token(notion)
     )
-    inside = nested["results"][-1]["children"]
-    assert [b["paragraph"]["rich_text"][0]["plain_text"] for b in inside] == ["inside"]
+    texts = [b["paragraph"]["rich_text"][0]["plain_text"] for b in nested["results"][-3:]]
+    assert texts == ["toggle", "inside", "last"]
+    assert nested["results"][-2]["id"] == inside["id"]
+    assert nested["results"][-2]["parent_id"] == toggle["id"]
+
+
+def test_list_blocks_limit_and_simplify_as_n8n(notion):
+    toggle = notion.add_block(PAGE, "first", children=True)
+    notion.add_block(toggle["id"], "inside")
+    notion.add_block(PAGE, "second")
+    output = run_app(
+        NOTION,
+        {
+            "operation": "list_blocks",
+            "block_id": PAGE,
+            "nested": True,
+            "limit": 2,
+            "simplify": True,
+        },
+        token(notion),
+    )
+    assert [(b["content"], b["root_id"], "paragraph" in b) for b in output["results"]] == [
+        ("first", PAGE, False),
+        ("inside", PAGE, False),
+    ]
+    assert output["results"][1]["parent_id"] == toggle["id"]
 
 
 def test_a_page_of_too_many_blocks_is_refused_not_cut(notion, monkeypatch):

@@ -502,7 +502,12 @@ CASES = [
             "fetchNestedBlocks": True,
             "returnAll": True,
         },
-        {"operation": "list_blocks", "block_id": "{{ trigger.id }}", "nested": True},
+        {
+            "operation": "list_blocks",
+            "block_id": "{{ trigger.id }}",
+            "nested": True,
+            "simplify": True,
+        },
     ),
     (
         "telegram chat get",
@@ -604,10 +609,13 @@ def test_a_slack_search_emits_its_matches_as_items():
     )
 
 
-def test_notion_notes_say_what_n8n_simplified():
+def test_notion_blocks_as_n8n_lists_them_and_notes_on_dates():
     blocks = converted("notion", {"resource": "block", "operation": "getAll", "blockId": "b"}, 2.2)
-    assert "n8n returned the first 50 blocks" in blocks["notes"]
-    assert "{id, type, root_id, content}" in blocks["notes"]
+    assert blocks["config"]["limit"] == 50 and blocks["config"]["simplify"] is True
+    raw = converted(
+        "notion", {"resource": "block", "operation": "getAll", "blockId": "b", "limit": 5}, 2
+    )
+    assert raw["config"]["limit"] == 5 and "simplify" not in raw["config"]
     dated = converted(
         "notion",
         {

@@ -418,15 +418,9 @@ def _notion_more(
         if p.get("fetchNestedBlocks"):
             config["nested"] = True
         if not p.get("returnAll"):
-            notes.append(
-                f"n8n returned the first {p.get('limit', 50)} blocks; WorkFuse lists them all "
-                "(up to 1000)."
-            )
-        if p.get("simplifyOutput", True):
-            notes.append(
-                "n8n simplified each block to {id, type, root_id, content}; WorkFuse gives "
-                "Notion's blocks as they are (the text in <type>.rich_text)."
-            )
+            config["limit"] = min(max(int(p.get("limit", 50)), 1), 1000)
+        if node.version > 2 and p.get("simplifyOutput", True):
+            config["simplify"] = True
     elif op == "get":
         config = {"operation": "get_page", "page_id": text(cx, node, p.get("pageId"))}
         if resource == "databasePage" and simple:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any, Literal, Self
 from urllib.parse import quote
 
@@ -27,7 +28,7 @@ Operation = Literal[
 ]
 MAX_PAGE_SIZE = 100  # Notion's limit
 MAX_BLOCKS = 1000  # blocks one list_blocks step reads at most, nested ones included
-MAX_DEPTH = 5  # levels of nested blocks list_blocks follows
+SIMPLIFY_DROPS = frozenset({"created_time", "last_edited_time", "created_by"})
 NOTION_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -88,7 +89,22 @@ class Config(OperationConfig):
     nested: bool = Field(
         False,
         description="list_blocks: also read the blocks inside blocks (toggles, columns, "
-        "lists), into each block's children, up to 5 levels and 1000 blocks.",
+        "lists; not sub-pages), each listed after its parent with the parent's id in "
+        "parent_id.",
+        json_schema_extra=used_by("list_blocks"),
+    )
+    limit: int = Field(
+        0,
+        ge=0,
+        le=MAX_BLOCKS,
+        description="list_blocks: the first this many blocks, in the page's order (nested ones "
+        "counted); 0 for all of them (more than 1000 fails rather than cutting the page).",
+        json_schema_extra=used_by("list_blocks"),
+    )
+    simplify: bool = Field(
+        False,
+        description="list_blocks: each block's text as content (its type's object dropped), "
+        "root_id the block listed, without created_time, last_edited_time and created_by.",
         json_schema_extra=used_by("list_blocks"),
     )
     archived: bool = Field(
@@ -253,41 +269,81 @@ def _update_page(secret: Secret, config: Config) -> dict[str, Any]:
     return rest_api.call(secret, "PATCH", _page_path(config), what="update_page", json=payload)
 
 
-def _children(
-    secret: Secret, block_id: str, budget: list[int], depth: int, nested: bool
-) -> list[dict[str, Any]]:
-    """A block's children, Notion's pages followed; `budget` the blocks left to read."""
-    blocks: list[dict[str, Any]] = []
+def _child_pages(secret: Secret, block_id: str, want: int) -> Iterator[dict[str, Any]]:
+    """A block's children, Notion's pages followed until `want` are read."""
     cursor = ""
     path = f"/blocks/{quote(block_id, safe='')}/children"
-    while True:
-        params: dict[str, Any] = {"page_size": MAX_PAGE_SIZE}
+    read = 0
+    while read < want:
+        params: dict[str, Any] = {"page_size": min(MAX_PAGE_SIZE, want - read)}
         if cursor:
             params["start_cursor"] = cursor
         page = rest_api.call(secret, "GET", path, what="list_blocks", params=params)
-        found = [b for b in page.get("results") or [] if isinstance(b, dict)]
-        budget[0] -= len(found)
-        if budget[0] < 0:
-            raise NodeError(
-                f"The page has more than {MAX_BLOCKS} blocks; list_blocks reads at most that "
-                "many (turn nested off, or list a part of the page by its block id)."
-            )
-        blocks.extend(found)
+        for block in page.get("results") or []:
+            if isinstance(block, dict):
+                read += 1
+                yield block
         cursor = str(page.get("next_cursor") or "") if page.get("has_more") else ""
         if not cursor:
-            break
-    if nested and depth < MAX_DEPTH:
-        for block in blocks:
-            if block.get("has_children") and block.get("id"):
-                block["children"] = _children(secret, str(block["id"]), budget, depth + 1, nested)
-    return blocks
+            return
+
+
+def _blocks(secret: Secret, config: Config) -> list[dict[str, Any]]:
+    """The blocks in the page's order, nested ones (with `nested`) right after their parent;
+    each with parent_id (the block listed, or the nested block's parent), as n8n lists them."""
+    want = config.limit or MAX_BLOCKS + 1  # one more than the limit tells "too many"
+    found: list[dict[str, Any]] = []
+
+    def walk(parent: str) -> None:
+        for block in _child_pages(secret, parent, want - len(found)):
+            found.append({"object": block.get("object"), "parent_id": parent, **block})
+            if len(found) >= want:
+                return
+            if (
+                config.nested
+                and block.get("has_children")
+                and block.get("type") not in ("child_page", "unsupported")
+                and block.get("id")
+            ):
+                walk(str(block["id"]))
+                if len(found) >= want:
+                    return
+
+    walk(config.block_id)
+    if not config.limit and len(found) > MAX_BLOCKS:
+        raise NodeError(
+            f"The page has more than {MAX_BLOCKS} blocks; list_blocks reads at most that many "
+            "(set a limit, or list a part of the page by its block id)."
+        )
+    return [_simplified(b, config.block_id) for b in found] if config.simplify else found
+
+
+def _simplified(block: dict[str, Any], root: str) -> dict[str, Any]:
+    """n8n's simplified block: the text of its type's object as content."""
+    block = {k: v for k, v in block.items() if k not in SIMPLIFY_DROPS}
+    block["root_id"] = root
+    kind = str(block.get("type") or "")
+    inner = block.get(kind)
+    if not isinstance(inner, dict):
+        return block
+    if kind in ("child_page", "child_database"):
+        block["content"] = inner.get("title")
+        del block[kind]
+        return block
+    text = inner.get("rich_text")
+    if isinstance(text, list):
+        block["content"] = "".join(
+            str(t.get("plain_text") or "") for t in text if isinstance(t, dict)
+        )
+        del block[kind]
+    return block
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """create_page, get_page, update_page: the page ({id, url, properties, ...});
     query_database: {results, count, has_more, next_cursor}; get_database: the database
-    ({id, title, properties, ...}); list_blocks: {results, count}, nested blocks in each
-    block's children."""
+    ({id, title, properties, ...}); list_blocks: {results, count}, the blocks in the page's
+    order."""
     secret, _ = credential_for(ctx, config.operation, IntegrationToken)
     op = config.operation
     if op == "create_page":
@@ -300,7 +356,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         path = f"/databases/{quote(config.database_id, safe='')}"
         return rest_api.call(secret, "GET", path, what="get_database")
     if op == "list_blocks":
-        blocks = _children(secret, config.block_id, [MAX_BLOCKS], 1, config.nested)
+        blocks = _blocks(secret, config)
         return {"results": blocks, "count": len(blocks)}
     return _query(secret, config)
 
