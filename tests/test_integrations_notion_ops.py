@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from integrations.notion.node import Config
+from integrations.notion.simple import snake_case
 from tests.app_nodes import app_error, run_app
 from tests.fakes import running
 from tests.fakes.notion import DATABASE, PAGE, TOKEN, FakeNotion
@@ -35,7 +36,9 @@ def test_get_page_by_its_url(notion):
     output = run_app(NOTION, {"operation": "get_page", "page_id": url}, token(notion))
     [request] = notion.requests
     assert (request.method, request.path) == ("GET", f"/v1/pages/{row['id'].replace('-', '')}")
-    assert output["id"] == row["id"] and output["properties"] == row["properties"]
+    assert output["id"] == row["id"]
+    assert output["properties"]["Name"]["title"][0]["plain_text"] == "Write docs"
+    assert output["properties"]["Status"] == {"type": "select", "select": {"name": "Open"}}
 
 
 def test_update_page_patches_only_the_given_properties(notion):
@@ -52,8 +55,8 @@ def test_update_page_patches_only_the_given_properties(notion):
     [request] = notion.requests
     assert request.method == "PATCH"
     assert request.json == {"properties": {"Status": {"select": {"name": "Done"}}}}
-    assert output["properties"]["Status"] == {"select": {"name": "Done"}}
-    assert output["properties"]["Name"] == row["properties"]["Name"]
+    assert output["properties"]["Status"] == {"type": "select", "select": {"name": "Done"}}
+    assert output["properties"]["Name"]["title"][0]["plain_text"] == "Write docs"
 
 
 def test_archiving_a_page_needs_no_properties(notion):
@@ -141,3 +144,48 @@ def test_a_compound_filter_is_sent_as_it_is(notion):
     )
     assert notion.requests[0].json["filter"] == test
     assert output["count"] == 2
+
+
+def test_snake_case_is_change_cases():
+    assert [
+        snake_case(n)
+        for n in ("Last edited time", "URL", "myProp", "Prénom", "ABCDef", "Status2", " a--b ")
+    ] == ["last_edited_time", "url", "my_prop", "pr_nom", "abc_def", "status2", "a_b"]
+
+
+def test_simplify_gives_pages_and_databases_as_n8n_does(notion):
+    row = notion.add_row("Write docs", "Open")
+    row["properties"].update(
+        {
+            "Tags": {"type": "multi_select", "multi_select": [{"name": "a"}, {"name": "b"}]},
+            "Due date": {"type": "date", "date": {"start": "2024-05-01", "end": None}},
+            "Owner": {"type": "people", "people": [{"person": {"email": "ada@example.com"}}]},
+            "Unique": {"type": "unique_id", "unique_id": {"number": 3}},
+        }
+    )
+    expected = {
+        "id": row["id"],
+        "name": "Write docs",
+        "url": row["url"],
+        "property_name": "Write docs",
+        "property_status": "Open",
+        "property_tags": ["a", "b"],
+        "property_due_date": {"start": "2024-05-01", "end": None},
+        "property_owner": ["ada@example.com"],
+    }
+    page = run_app(
+        NOTION, {"operation": "get_page", "page_id": row["id"], "simplify": True}, token(notion)
+    )
+    assert page == expected
+    query = run_app(
+        NOTION,
+        {"operation": "query_database", "database_id": DATABASE, "simplify": True},
+        token(notion),
+    )
+    assert query["results"] == [expected] and query["count"] == 1
+    database = run_app(
+        NOTION,
+        {"operation": "get_database", "database_id": DATABASE, "simplify": True},
+        token(notion),
+    )
+    assert database == {"id": "01234567-89ab-cdef-0123-456789abcdef", "name": "Tasks", "url": None}

@@ -369,6 +369,7 @@ CASES = [
             "title": "{{ trigger.task }}",
             "title_property": "Task",
             "properties": {"Status": {"select": {"name": "Open"}}, "Points": {"number": 3}},
+            "simplify": True,  # n8n's simplified page, its default
         },
     ),
     (

@@ -279,10 +279,7 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
                 "n8n read every page; WorkFuse reads the first 100 (next_cursor for more)."
             )
         if p.get("simple", True):
-            notes.append(
-                "n8n simplified each page to its property values; WorkFuse gives Notion's "
-                "pages as they are."
-            )
+            config["simplify"] = True
         return Converted("app.notion", config, notes=notes)
     config = {"operation": "create_page", "parent_type": "database", "parent_id": database}
     if p.get("title"):
@@ -293,7 +290,7 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
     if (p.get("blockUi") or {}).get("blockValues"):
         raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
     if p.get("simple", True):
-        notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+        config["simplify"] = True
     return Converted("app.notion", config, notes=notes)
 
 
@@ -412,7 +409,7 @@ def _notion_more(
             "database_id": text(cx, node, p.get("databaseId")),
         }
         if simple:
-            notes.append("n8n simplified the database; WorkFuse gives Notion's database as it is.")
+            config["simplify"] = True
     elif resource == "block":
         config = {"operation": "list_blocks", "block_id": text(cx, node, p.get("blockId"))}
         if p.get("fetchNestedBlocks"):
@@ -424,10 +421,7 @@ def _notion_more(
     elif op == "get":
         config = {"operation": "get_page", "page_id": text(cx, node, p.get("pageId"))}
         if resource == "databasePage" and simple:
-            notes.append(
-                "n8n simplified the page to its property values; WorkFuse gives Notion's page "
-                "as it is."
-            )
+            config["simplify"] = True
     elif op == "update":
         config = {"operation": "update_page", "page_id": text(cx, node, p.get("pageId"))}
         properties = _notion_properties(node, cx, None)
@@ -438,7 +432,7 @@ def _notion_more(
         if not properties:
             raise Refusal("updates no property; set one in n8n and export again.")
         if simple:
-            notes.append("n8n simplified the updated page; WorkFuse gives Notion's page as it is.")
+            config["simplify"] = True
     else:  # a page under a page
         if (p.get("blockUi") or {}).get("blockValues"):
             raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
@@ -449,7 +443,7 @@ def _notion_more(
             "title": text(cx, node, p.get("title", "")),
         }
         if simple:
-            notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+            config["simplify"] = True
     target = next(
         config[k] for k in ("database_id", "block_id", "page_id", "parent_id") if k in config
     )

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from pydantic import Field, field_validator, model_validator
 
-from integrations.notion import rest_api
+from integrations.notion import rest_api, simple
 from integrations.notion.credentials import IntegrationToken
 from integrations.operations import OperationConfig, field_errors, json_list, used_by
 from integrations.service import credential_for
@@ -103,9 +103,17 @@ class Config(OperationConfig):
     )
     simplify: bool = Field(
         False,
-        description="list_blocks: each block's text as content (its type's object dropped), "
-        "root_id the block listed, without created_time, last_edited_time and created_by.",
-        json_schema_extra=used_by("list_blocks"),
+        description="Give plain values, as n8n's Notion node does: a page as {id, name, url, "
+        "property_<name>: value} (a select's option name, a text's text, ...), a database as "
+        "{id, name, url}, a block with its text as content (and root_id, the block listed).",
+        json_schema_extra=used_by(
+            "create_page",
+            "get_page",
+            "update_page",
+            "query_database",
+            "get_database",
+            "list_blocks",
+        ),
     )
     archived: bool = Field(
         False,
@@ -343,22 +351,29 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """create_page, get_page, update_page: the page ({id, url, properties, ...});
     query_database: {results, count, has_more, next_cursor}; get_database: the database
     ({id, title, properties, ...}); list_blocks: {results, count}, the blocks in the page's
-    order."""
+    order. With simplify, pages, databases and blocks as n8n simplifies them."""
     secret, _ = credential_for(ctx, config.operation, IntegrationToken)
     op = config.operation
-    if op == "create_page":
-        return _create_page(secret, config)
-    if op == "get_page":
-        return rest_api.call(secret, "GET", _page_path(config), what="get_page")
-    if op == "update_page":
-        return _update_page(secret, config)
-    if op == "get_database":
-        path = f"/databases/{quote(config.database_id, safe='')}"
-        return rest_api.call(secret, "GET", path, what="get_database")
     if op == "list_blocks":
         blocks = _blocks(secret, config)
         return {"results": blocks, "count": len(blocks)}
-    return _query(secret, config)
+    if op == "query_database":
+        found = _query(secret, config)
+        if config.simplify:
+            pages = [simple.simplified(p) for p in found["results"] if isinstance(p, dict)]
+            found["results"] = [p for p in pages if p is not None]
+            found["count"] = len(found["results"])
+        return found
+    if op == "create_page":
+        answer = _create_page(secret, config)
+    elif op == "get_page":
+        answer = rest_api.call(secret, "GET", _page_path(config), what="get_page")
+    elif op == "update_page":
+        answer = _update_page(secret, config)
+    else:
+        path = f"/databases/{quote(config.database_id, safe='')}"
+        answer = rest_api.call(secret, "GET", path, what="get_database")
+    return (simple.simplified(answer) or answer) if config.simplify else answer
 
 
 NODE = NodeType(

@@ -99,7 +99,7 @@ class FakeNotion(FakeService):
         if body.get("children"):
             page["_children"] = body["children"]
         self.pages.append(page)
-        return Answer(200, {k: v for k, v in page.items() if not k.startswith("_")})
+        return Answer(200, _answered(page))
 
     def _query(self, database: str, request: Received) -> Answer:
         if database not in self.databases:
@@ -117,7 +117,7 @@ class FakeNotion(FakeService):
             200,
             {
                 "object": "list",
-                "results": results,
+                "results": [_answered(r) for r in results],
                 "next_cursor": str(start + size) if more else None,
                 "has_more": more,
                 "type": "page_or_database",
@@ -135,7 +135,7 @@ class FakeNotion(FakeService):
             found["properties"].update(body.get("properties") or {})
             if body.get("archived"):
                 found["archived"] = True
-        return Answer(200, {k: v for k, v in found.items() if not k.startswith("_")})
+        return Answer(200, _answered(found))
 
     def _blocks(self, parent: str, request: Received) -> Answer:
         if parent not in self.blocks and parent not in self.parents:
@@ -190,6 +190,22 @@ def _database() -> dict[str, Any]:
             "Status": {"id": "s1", "name": "Status", "type": "select", "select": {"options": []}},
         },
     }
+
+
+def _answered(page: dict[str, Any]) -> dict[str, Any]:
+    """A page as Notion answers it: each property carries its type, each text its plain_text."""
+    properties = {}
+    for name, value in page["properties"].items():
+        kind = next(k for k in value if k not in ("id", "type"))
+        inner = value[kind]
+        if kind in ("title", "rich_text") and isinstance(inner, list):
+            inner = [
+                {"type": "text", **t, "plain_text": (t.get("text") or {}).get("content", "")}
+                for t in inner
+            ]
+        properties[name] = {**value, "type": kind, kind: inner}
+    shown = {k: v for k, v in page.items() if not k.startswith("_")}
+    return {**shown, "properties": properties}
 
 
 def _properties(title: str, status: str) -> dict[str, Any]:
