@@ -217,3 +217,18 @@ def test_each_operation_names_what_it_needs(config, field):
     with pytest.raises(ValidationError) as caught:
         Config.model_validate(config)
     assert [e["loc"] for e in caught.value.errors()] == [(field,)]
+
+
+def test_flatten_puts_the_fields_beside_the_id_as_n8n_does(airtable):
+    ada = airtable.add("Leads", Name="Ada", Email="ada@example.com")
+    flat = {"id": ada["id"], "createdTime": ada["createdTime"], **ada["fields"]}
+    listed = run_app(
+        AIRTABLE, {**TABLE, "operation": "list_records", "flatten": True}, token(airtable)
+    )
+    assert listed["records"] == [flat]
+    got = run_app(
+        AIRTABLE,
+        {**TABLE, "operation": "get_record", "record_id": ada["id"], "flatten": True},
+        token(airtable),
+    )
+    assert got == flat

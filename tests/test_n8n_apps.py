@@ -317,6 +317,7 @@ CASES = [
         {
             "operation": "list_records",
             "filter_by_formula": "{Status} = 'Open'",
+            "flatten": True,  # n8n puts each record's fields beside its id
             "base_id": "appAbCdEfGhIj1234",
             "table": "tblZyXwVuTsRq9876",
             "max_records": 25,

@@ -273,6 +273,7 @@ CASES = [
         {
             "operation": "get_record",
             "record_id": "{{ trigger.airtableID }}",
+            "flatten": True,
             "base_id": "appAbCdEfGhIj1234",
             "table": "tblAbCdEfGhIj1234",
         },

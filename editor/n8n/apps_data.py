@@ -103,12 +103,13 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
                 config["filter_by_formula"] = text(cx, node, p["filterByFormula"])
             if locator(options.get("view")):
                 config["view"] = text(cx, node, options["view"])
+            config["flatten"] = True  # n8n puts the fields beside the id
             all_records = p.get("returnAll", True)
         elif op == "get":
             config = {"operation": "get_record", "record_id": text(cx, node, p.get("id", ""))}
             if not config["record_id"]:
                 raise Refusal("gets a record without an id; give the record id in n8n.")
-            notes.append(AIRTABLE_SHAPE)
+            config["flatten"] = True
             all_records = False
         else:
             fields = _airtable_fields(node, cx, notes)
@@ -146,7 +147,8 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
         config["max_records"] = 1000 if all_records else min(max(int(limit), 1), 1000)
         if all_records:
             notes.append("n8n read every record; WorkFuse reads at most 1000.")
-        notes.append(AIRTABLE_SHAPE)
+        if node.version < 2:
+            notes.append(AIRTABLE_SHAPE)
     return Converted("app.airtable", config, notes=notes)
 
 
@@ -154,10 +156,7 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
 AIRTABLE_OPS = (
     "it creates, gets, searches, updates and upserts records, lists bases and reads a base's schema"
 )
-AIRTABLE_SHAPE = (
-    "Records come as Airtable gives them ({id, createdTime, fields}); n8n put the fields beside "
-    "the id."
-)
+AIRTABLE_SHAPE = "Records come as Airtable gives them ({id, createdTime, fields})."
 
 
 def _airtable_upsert(fields: dict[str, Any], matching: list[str]) -> dict[str, Any]:

@@ -98,6 +98,12 @@ class Config(OperationConfig):
         description="get_record: the record's id (rec…).",
         json_schema_extra=used_by("get_record", required=True),
     )
+    flatten: bool = Field(
+        False,
+        description="list_records and get_record: give each record's fields beside its id "
+        "({id, createdTime, Name: …}) instead of under fields, as n8n does.",
+        json_schema_extra=used_by("list_records", "get_record"),
+    )
     typecast: bool = Field(
         False,
         description="Let Airtable convert values to the fields' types (text to a date, a new "
@@ -299,9 +305,19 @@ def _records(config: Config) -> list[dict[str, Any]]:
     return records
 
 
+def _flat(record: Any) -> Any:
+    """A record with its fields beside its id (n8n's flattenOutput)."""
+    if not isinstance(record, dict):
+        return record
+    rest = {k: v for k, v in record.items() if k != "fields"}
+    fields = record.get("fields")
+    return {**rest, **(fields if isinstance(fields, dict) else {})}
+
+
 def _get(secret: Secret, config: Config) -> dict[str, Any]:
     path = web_api.table_path(config.base_id, config.table) + "/" + quote(config.record_id, "")
-    return web_api.call(secret, "GET", path, what="get_record")
+    record = web_api.call(secret, "GET", path, what="get_record")
+    return _flat(record) if config.flatten else record
 
 
 def _bases(secret: Secret) -> dict[str, Any]:
@@ -347,6 +363,8 @@ def _list(secret: Secret, config: Config) -> dict[str, Any]:
         if not offset or len(records) >= config.max_records:
             break
     records = records[: config.max_records]
+    if config.flatten:
+        records = [_flat(r) for r in records]
     output: dict[str, Any] = {"records": records, "count": len(records)}
     if offset:
         output["offset"] = offset
