@@ -4,6 +4,7 @@ Tests point a credential's `base_url` (or webhook URL) at them; nothing leaves t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -90,7 +91,9 @@ class FakeService(ABC):
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                # A client may hang up mid-answer (a download stopped at its limit).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
