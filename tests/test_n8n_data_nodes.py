@@ -478,6 +478,28 @@ def test_xml_and_html_parse_the_items_field(alice):
     }
 
 
+def test_the_legacy_html_extract_node_extracts_as_html_does(alice):
+    # n8n's HTML Extract (version 1, before the HTML node took it over): the same settings.
+    extract = node(
+        "Extract",
+        "htmlExtract",
+        1,
+        dataPropertyName="page",
+        extractionValues={
+            "values": [
+                {"key": "title", "cssSelector": "h1"},
+                {"key": "items", "cssSelector": "li", "returnArray": True},
+            ]
+        },
+        options={},
+    )
+    page = "<h1>Shop</h1><ul><li>tea</li><li>cake</li></ul>"
+    assert run(alice, export(extract, split=False), {"page": page})["extract"]["result"] == {
+        "title": "Shop",
+        "items": ["tea", "cake"],
+    }
+
+
 def test_html_template_fills_n8n_expressions_for_each_item(alice):
     # n8n source (HTML 1.2, generateHtmlTemplate): {html} alone, each {{ }} evaluated for the
     # item, whether or not the parameter is marked as an expression.

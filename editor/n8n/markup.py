@@ -1,4 +1,5 @@
-"""n8n's XML and HTML nodes: XML and HTML extraction as WorkFuse parse steps, HTML templates as
+"""n8n's XML and HTML nodes (and the legacy HTML Extract node): XML and HTML extraction as
+WorkFuse parse steps, HTML templates as
 set steps (editor/n8n/html_template.py); the Markdown node is editor/n8n/markdown.py."""
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def _html(node: N8nNode, cx: Converter) -> Converted:
             f"runs '{operation}'; WorkFuse extracts from HTML and fills HTML templates. Build "
             "the table in a Code node instead, and export again."
         )
+    return _extract(node, cx)
+
+
+def _extract(node: N8nNode, cx: Converter) -> Converted:
+    """HTML's extractHtmlContent, and the legacy HTML Extract node (the same settings)."""
+    p = node.params
     if p.get("sourceData", "json") != "json":
         raise Refusal("reads HTML from binary data, which WorkFuse items do not carry.")
     selectors = []
@@ -90,4 +97,5 @@ def _html(node: N8nNode, cx: Converter) -> Converted:
 SPECS: dict[str, Spec] = {
     f"{BASE}xml": Spec(_xml, "result"),
     f"{BASE}html": Spec(_html, "result"),
+    f"{BASE}htmlExtract": Spec(_extract, "result"),
 }
