@@ -75,6 +75,11 @@ from editor.nodes import action_agent
 from editor.nodes import trigger_chat
 
 # --- end chat ---
+# --- files: utility.extract_file, utility.convert_file ---
+# isort: split
+from editor.nodes import utility_convert_file, utility_extract_file
+
+# --- end files ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -138,6 +143,10 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- chat ---
         trigger_chat,
         # --- end chat ---
+        # --- files ---
+        utility_extract_file,
+        utility_convert_file,
+        # --- end files ---
     )
 }
 # --- integrations ---
