@@ -14,7 +14,10 @@ from editor.nodes.base import NodeError
 from tests.data_nodes import form_round_trip, run, run_in_workflow
 from workfuse.lib import files
 
-ROWS = [{"sku": "a", "qty": 1}, {"sku": '=HYPERLINK("x")', "qty": 2.5, "tags": ["x"]}]
+ROWS = [
+    {"sku": "a", "qty": 1, "ok": True},
+    {"sku": '=HYPERLINK("x")', "qty": 2.5, "tags": ["x"], "by": {"name": "Ada"}},
+]
 
 
 def convert(**config) -> dict:
@@ -24,10 +27,13 @@ def convert(**config) -> dict:
 def test_csv_file_from_rows_reads_back_as_the_rows():
     made = convert(format="csv", items=ROWS, filename="stock.csv")
     assert (made["filename"], made["content_type"]) == ("stock.csv", "text/csv")
+    assert files.read(made).data == (
+        b'sku,qty,ok,tags.0,by.name\na,1,TRUE,,\n"=HYPERLINK(""x"")",2.5,,x,Ada\n'
+    )
     back = run(utility_extract_file, {"file": made, "format": "csv"})["rows"]
     assert back == [
-        {"sku": "a", "qty": "1"},
-        {"sku": '=HYPERLINK("x")', "qty": "2.5", "tags": '["x"]'},
+        {"sku": "a", "qty": "1", "ok": "TRUE"},
+        {"sku": '=HYPERLINK("x")', "qty": "2.5", "tags.0": "x", "by.name": "Ada"},
     ]
 
 
@@ -39,7 +45,10 @@ def test_xlsx_file_keeps_numbers_and_writes_formulas_as_text():
     cell = book["Stock"]["A3"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
     back = run(utility_extract_file, {"file": made, "format": "xlsx"})["rows"]
-    assert back == [{"sku": "a", "qty": 1}, {"sku": '=HYPERLINK("x")', "qty": 2.5, "tags": '["x"]'}]
+    assert back == [
+        {"sku": "a", "qty": 1, "ok": True},
+        {"sku": '=HYPERLINK("x")', "qty": 2.5, "tags.0": "x", "by.name": "Ada"},
+    ]
 
 
 def test_rows_from_the_previous_output_and_html_table():
@@ -55,6 +64,10 @@ def test_json_text_and_base64_files():
     encoded = base64.b64encode(b"<h1>hi</h1>").decode()
     made = convert(format="base64", value=encoded, filename="index.html")
     assert (made["content_type"], files.read(made).data) == ("text/html", b"<h1>hi</h1>")
+    made = convert(format="base64", value="data:image/png;base64," + encoded)
+    assert (made["filename"], made["content_type"]) == ("file.png", "image/png")
+    made = convert(format="json", items=[{"a": 1}, {"a": 2}])
+    assert files.read(made).data == b'[{"a":1},{"a":2}]'
 
 
 def test_bad_input_is_refused_clearly(settings):
@@ -82,7 +95,7 @@ def test_convert_runs_in_a_workflow(alice):
         "config": {"format": "csv", "items": "{{ trigger.rows }}", "filename": "out.csv"},
     }
     step = run_in_workflow(alice, node, {"rows": [{"a": 1}]})
-    assert files.read(step.output["file"]).data == b"a\r\n1\r\n"
+    assert files.read(step.output["file"]).data == b"a\n1\n"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ values and base64 — from real small files made in the test — and hostile fil
 from __future__ import annotations
 
 import base64
+import datetime
 import io
 import re
 import zipfile
@@ -71,25 +72,31 @@ def xlsx(rows: list[list], sheet: str = "Sheet1") -> bytes:
 # --- rows ---------------------------------------------------------------------------------
 
 
-def test_csv_rows_are_objects_named_by_the_header_row():
+def test_csv_rows_are_objects_named_by_the_header_row_as_csv_parse_names_them():
     data = b"sku;qty;;qty\r\na;1;x;2\r\n\r\nb;;;\r\n"
     out = extract(data, "stock.csv", format="csv", delimiter=";")
-    assert out == {
-        "rows": [{"sku": "a", "qty": "1", "__EMPTY": "x", "qty_1": "2"}, {"sku": "b"}],
-        "count": 2,
-    }
+    assert out == {"rows": [{"sku": "a", "qty": "2", "": "x"}, {"sku": "b"}], "count": 2}
 
 
 def test_csv_options_header_off_empty_cells_encoding_and_row_cap():
     data = "naïve,\nb,2\nc,3\n".encode("latin-1")
     assert extract(data, "a.csv", header=False, encoding="latin-1", max_rows=2)["rows"] == [
-        ["naïve", ""],
-        ["b", "2"],
+        {"row": ["naïve", ""]},
+        {"row": ["b", "2"]},
     ]
     out = extract(b"a,b\n1,\n", "a.csv", include_empty_cells=True)
     assert out["rows"] == [{"a": "1", "b": ""}]
     with pytest.raises(NodeError, match="not utf-8 text"):
         extract(data, "a.csv")
+
+
+def test_xlsx_headers_are_named_as_sheetjs_names_them_and_dates_as_chosen():
+    day = datetime.datetime(2024, 5, 1)
+    data = xlsx([["d", None, "d"], [day, 1, 2]])
+    assert extract(data, "s.xlsx", format="xlsx")["rows"] == [
+        {"d": "2024-05-01T00:00:00", "__EMPTY": 1, "d_1": 2}
+    ]
+    assert extract(data, "s.xlsx", format="xlsx", dates="serial")["rows"][0]["d"] == 45413
 
 
 def test_xlsx_rows_keep_numbers_and_read_the_named_sheet():

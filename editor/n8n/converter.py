@@ -53,6 +53,11 @@ class Converted:
     # Summarize with group fields emits several items; a Crypto writing into a named field
     # keeps the item's other fields): Spec fields (`data`, `items`, `aliases`) for this node.
     spec: dict[str, Any] = field(default_factory=dict)
+    # --- files ---
+    # Called when a later node reads one of this node's files (`Converter.file_ref`): an HTTP
+    # Request that detects its response's format keeps a binary answer as a file only then.
+    on_file_ref: Callable[[], None] | None = None
+    # --- end files ---
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,14 @@ class Spec:
     # one): this node's own Spec. Read a node's spec with `Converter.spec_of`.
     per_node: Callable[[N8nNode, Converter], Spec] | None = None
     # --- end n8nai ---
+    # --- files ---
+    # The files this node outputs, by n8n binary property (n8n's `item.binary.<name>`): pairs
+    # of (property, template path of the WorkFuse file value), e.g. (("data",
+    # "nodes.download.file"),); set per node through `Converted.spec`, since the path holds the
+    # node's id and the property is a setting. Nodes whose `data` is None (IF, Wait, No-op,
+    # loops) pass their input item's files on; see `Converter.file_ref`.
+    binary: tuple[tuple[str, str], ...] = ()
+    # --- end files ---
 
 
 class Converter:
@@ -370,6 +383,69 @@ class Converter:
             *edges,
         ]
 
+    # --- files: what `$binary.<name>` means ----------------------------------------------
+
+    def file_ref(self, node: N8nNode, prop: Any = "data") -> str:
+        """A template for the file in binary property `prop` of the item `node` receives (n8n's
+        "Input Binary Field", `data` by default), e.g. '{{ nodes.download.file }}': a file value
+        (workfuse/lib/files.py) for a setting that takes a file (`utility.extract_file`'s
+        `file`, a multipart field of `action.http`, ...).
+
+        The file is found upstream: the first parent's `Spec.binary` (its `Converted.spec`
+        for per-node settings), looking through nodes that pass their items on (`data` None).
+        Refusal, naming the node and the property, when the property is an expression, when no
+        node before it makes that file in WorkFuse (a trigger's upload, a node WorkFuse keeps no
+        file of), or when the file's node emits several items here (the file could not be
+        paired with this node's item). A node type that makes files declares them in its
+        conversion: `Converted(..., spec={"binary": (("data", f"nodes.{node.id}.file"),)})`.
+        """
+        name = str(prop if prop not in (None, "") else "data")
+        if name.startswith("="):
+            raise Refusal(
+                f"names the binary property of its input file with an expression ({name}); "
+                "WorkFuse follows a file by a fixed property name. Set a name in n8n and export "
+                "again."
+            )
+        producer, path = self._binary(node.name, name, set())
+        if path is None:
+            where = f"'{producer}' outputs" if producer else "its input item has"
+            raise Refusal(
+                f"reads the file in binary property '{name}' of its input item, and in WorkFuse "
+                f"{where} no such file (WorkFuse keeps the files of HTTP Request's file "
+                "responses, Convert to File and the nodes docs/n8n-import.md lists); make the "
+                "file with one of them in n8n, then export again."
+            )
+        if self._first_item(producer) is not None:
+            raise Refusal(
+                f"reads the file in binary property '{name}' that '{producer}' makes once per "
+                "item, from outside the loop over those items; WorkFuse pairs a file with its "
+                "item only inside that loop. Put this node right after it in n8n, then export "
+                "again."
+            )
+        converted = self.converted.get(producer)
+        if converted is not None and converted.on_file_ref is not None:
+            converted.on_file_ref()
+        return "{{ " + path + " }}"
+
+    def _binary(self, name: str, prop: str, seen: set[str]) -> tuple[str, str | None]:
+        """The node before `name` that makes the file `prop` and the file's path, looking
+        through nodes that pass their items on; (the node that stopped the search, None) when
+        none does, ("", None) when `name` has no input."""
+        parents = self.parents.get(name)
+        if not parents or name in seen:
+            return "", None
+        seen.add(name)
+        source = parents[0][0]
+        spec = self.spec_of(source)
+        files = dict(spec.binary)
+        if prop in files:
+            return source, files[prop]
+        if spec.data is None or spec.loop_handle is not None:
+            found = self._binary(source, prop, seen)
+            return found if found[0] else (source, None)
+        return source, None
+
+    # --- end files ---
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
     def input_ref(self, node: N8nNode) -> Reference | None:

@@ -2,17 +2,22 @@
 table, a value as a JSON file, text as a text file, or base64 text as the file it encodes.
 
 The file is a `workfuse.lib.files` value (`{filename, content_type, size, content}`) in the
-output's `file` field, bounded by the same size limit as any file in step data. Text cells are
-written to XLSX as text, never as formulas, so a value such as `=HYPERLINK(...)` from a form or
-an API stays the text it was (SheetJS, which n8n uses, writes them as text too).
+output's `file` field, bounded by the same size limit as any file in step data. Tables are
+written as n8n writes them (SheetJS): nested fields become dotted columns (`customer.email`,
+`tags.0`), CSV lines end in LF with booleans as TRUE/FALSE, and text cells go into XLSX as text,
+never as formulas, so a value such as `=HYPERLINK(...)` from a form or an API stays the text it
+was.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import csv
 import io
 import json
+import mimetypes
+import re
 from typing import Any, Literal
 
 from openpyxl import Workbook
@@ -21,7 +26,7 @@ from pydantic import Field, field_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.items import ITEMS_HELP, check_items, items_from
-from editor.nodes.utility_parse import DELIMITER_NAMES, _table, build_csv, build_html
+from editor.nodes.utility_parse import DELIMITER_NAMES, MAX_ROWS, build_html
 from workfuse.lib import files
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
@@ -36,6 +41,7 @@ DEFAULT_NAMES = {
 }
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+DATA_URL = re.compile(r"^data:([^,]*?);base64,(.*)$", re.S)
 
 Format = Literal["csv", "xlsx", "html", "json", "text", "base64"]
 
@@ -46,11 +52,13 @@ class Config(NodeConfig):
         description="The file to make: csv, xlsx or html (a table) from a list of rows; json from "
         "any value; text from text; base64: the file whose bytes the base64 text encodes.",
     )
-    items: Any = Field(None, description="For csv, xlsx and html: " + ITEMS_HELP)
+    items: Any = Field(
+        None, description="For csv, xlsx and html (and json when value is empty): " + ITEMS_HELP
+    )
     value: Any = Field(
         None,
-        description="For json, text and base64: the value, e.g. '{{ nodes.summary.result }}'. "
-        "Empty: the previous node's output.",
+        description="For json, text and base64: the value, e.g. '{{ nodes.summary.result }}'; "
+        "base64 may be a data: URL. Empty: the items for json, else the previous node's output.",
     )
     filename: str = Field(
         "",
@@ -87,6 +95,56 @@ class Config(NodeConfig):
         return value
 
 
+def flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects and lists as dotted columns ({"a": {"b": 1}, "t": ["x"]} ->
+    {"a.b": 1, "t.0": "x"}), as n8n flattens items before writing a table."""
+    out: dict[str, Any] = {}
+    for key, inner in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(inner, dict):
+            out.update(flatten(inner, f"{name}."))
+        elif isinstance(inner, list):
+            out.update(flatten({str(i): v for i, v in enumerate(inner)}, f"{name}."))
+        else:
+            out[name] = inner
+    return out
+
+
+def table(rows: list[Any]) -> tuple[list[str] | None, list[list[Any]]]:
+    """The column names (None for rows that are lists of cells) and each row's cells."""
+    if len(rows) > MAX_ROWS:
+        raise NodeError(f"The list has {len(rows):,} rows, over the {MAX_ROWS:,} limit.")
+    if all(isinstance(row, dict) for row in rows):
+        flat = [flatten(row) for row in rows]
+        names = list(dict.fromkeys(k for row in flat for k in row))
+        return names, [[row.get(n) for n in names] for row in flat]
+    if all(isinstance(row, list) for row in rows):
+        return None, rows
+    raise NodeError("Every item must be an object (a row of named fields) or a list of cells.")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def build_csv(rows: list[Any], delimiter: str, header: bool) -> bytes:
+    names, cells = table(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if header and names is not None:
+        writer.writerow(names)
+    writer.writerows([_csv_cell(v) for v in row] for row in cells)
+    return out.getvalue().encode()
+
+
 def _xlsx_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -96,7 +154,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def build_xlsx(rows: list[Any], header: bool, sheet: str) -> bytes:
-    names, _ = _table(rows)  # checks the row limit and that rows are all objects or all lists
+    names, table_cells = table(rows)
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
 
@@ -109,14 +167,10 @@ def build_xlsx(rows: list[Any], header: bool, sheet: str) -> bytes:
             out.append(cell)
         return out
 
-    if names is not None:
-        if header:
-            worksheet.append(cells(names))
-        for row in rows:
-            worksheet.append(cells([row.get(n) for n in names]))
-    else:
-        for row in rows:
-            worksheet.append(cells(row))
+    if names is not None and header:
+        worksheet.append(cells(names))
+    for row in table_cells:
+        worksheet.append(cells(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -131,27 +185,42 @@ def _text(value: Any, what: str) -> str:
     )
 
 
-def _from_base64(text: str) -> bytes:
+def _from_base64(text: str) -> tuple[bytes, str | None]:
+    """The bytes base64 text (or a `data:<type>;base64,` URL) encodes, and the URL's type."""
+    media_type = None
+    found = DATA_URL.match(text.strip())
+    if found:
+        media_type, text = found.group(1).split(";")[0].strip() or None, found.group(2)
+    text = "".join(text.split())
     try:
-        return base64.b64decode("".join(text.split()), validate=True)
+        # n8n (Node's Buffer) reads the URL-safe alphabet too.
+        data = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
     except (binascii.Error, ValueError):
         raise NodeError("The value is not valid base64 text.") from None
+    return data, media_type
 
 
-def contents(config: Config, ctx: RunContext) -> bytes:
+def contents(config: Config, ctx: RunContext) -> tuple[bytes, str | None]:
+    """The file's bytes, and its content type when the data says it (a data: URL)."""
     fmt = config.format
     if fmt in ("csv", "xlsx", "html"):
         rows = items_from(config.items, ctx)
         if fmt == "csv":
-            return build_csv(rows, config.delimiter, config.header).encode()
+            return build_csv(rows, config.delimiter, config.header), None
         if fmt == "html":
-            return build_html(rows).encode()
-        return build_xlsx(rows, config.header, config.sheet)
-    value = ctx.input if config.value is None else config.value
+            names, cells = table(rows)
+            shown = [dict(zip(names, row, strict=True)) for row in cells] if names else cells
+            return build_html(shown).encode(), None
+        return build_xlsx(rows, config.header, config.sheet), None
+    value = config.value
+    if value is None:
+        value = config.items if fmt == "json" and config.items is not None else ctx.input
     if fmt == "json":
-        return json.dumps(value, ensure_ascii=False, indent=2 if config.pretty else None).encode()
+        # As JSON.stringify writes it: compact, or indented by two spaces.
+        layout: dict[str, Any] = {"indent": 2} if config.pretty else {"separators": (",", ":")}
+        return json.dumps(value, ensure_ascii=False, **layout).encode(), None
     if fmt == "text":
-        return _text(value, "A text file").encode()
+        return _text(value, "A text file").encode(), None
     return _from_base64(_text(value, "A file from base64"))
 
 
@@ -159,14 +228,19 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{file}: the file made, as a file value."""
     try:
         with cpu_budget(CPU_SECONDS):
-            data = contents(config, ctx)
+            data, found_type = contents(config, ctx)
     except BudgetExceeded:
         raise NodeError(
             f"Making the {config.format} file took over {CPU_SECONDS:g} s of CPU time and was "
             "stopped; the data is too large."
         ) from None
+    content_type = config.content_type.strip() or found_type
+    if config.format == "xlsx":
+        content_type = content_type or XLSX_TYPE
     filename = config.filename.strip() or DEFAULT_NAMES[config.format]
-    content_type = config.content_type.strip() or (XLSX_TYPE if config.format == "xlsx" else None)
+    if config.format == "base64" and not config.filename.strip() and content_type:
+        # As n8n names a file it was given no name for: "file" and its type's extension.
+        filename += mimetypes.guess_extension(content_type) or ""
     try:
         file = files.make(data, filename, content_type, "The file made")
     except files.FileError as exc:

@@ -5,8 +5,10 @@ Files come from users and remote servers, so every parse is bounded: the file it
 `workfuse.lib.files` (10 MB), the work by a CPU budget (pypdf and openpyxl are pure Python, so
 the budget interrupts a hostile file between bytecodes), the result by row, cell and text caps,
 and an XLSX by the size its parts claim once unzipped (openpyxl keeps shared strings in memory).
-Rows follow n8n's spreadsheet reader (SheetJS): the first row names the columns, an empty name
-becomes `__EMPTY`, `__EMPTY_1`, a repeated one `name_1`, and empty cells are left out of a row.
+Rows follow n8n's readers: the first row names the columns and empty cells are left out of a
+row; in XLSX and HTML tables (SheetJS) an empty name becomes `__EMPTY`, `__EMPTY_1` and a
+repeated one `name_1`, in CSV (csv-parse) names are kept as they are and a repeated name's last
+cell wins. Without a header row each row is `{"row": [cells]}`, as n8n gives it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import openpyxl
+from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import Field, field_validator
 from pypdf import PdfReader
@@ -59,13 +62,18 @@ class Config(NodeConfig):
     )
     header: bool = Field(
         True,
-        description="For rows: the first row names the columns (rows are objects); off: rows are "
-        "lists of cells.",
+        description="For rows: the first row names the columns (rows are objects); off: each row "
+        "is {row: [cells]}.",
     )
     include_empty_cells: bool = Field(
         False, description="For rows: keep empty cells as '' (off: leave them out of the row)."
     )
     sheet: str = Field("", description="For xlsx: the sheet to read; empty: the first sheet.")
+    dates: Literal["iso", "serial"] = Field(
+        "iso",
+        description="For xlsx: date cells as ISO text (2024-05-01T00:00:00), or as Excel serial "
+        "numbers (45413), as n8n gives them.",
+    )
     max_rows: int = Field(0, ge=0, description="For rows: read at most this many (0: all).")
     max_pages: int = Field(0, ge=0, description="For pdf: read at most this many pages (0: all).")
     join_pages: bool = Field(
@@ -97,8 +105,11 @@ class Config(NodeConfig):
 # --- rows -----------------------------------------------------------------------------------
 
 
-def _names(row: list[Any]) -> list[str]:
-    """Column names as SheetJS makes them: `__EMPTY`, `__EMPTY_1` for blanks, `a_1` for a repeat."""
+def _names(row: list[Any], unique: bool = True) -> list[str]:
+    """Column names as SheetJS makes them: `__EMPTY`, `__EMPTY_1` for blanks, `a_1` for a
+    repeat; not `unique`: as csv-parse keeps them (a repeated name's last cell wins)."""
+    if not unique:
+        return [_text_cell(cell) for cell in row]
     names: list[str] = []
     empty = 0
     for cell in row:
@@ -125,7 +136,7 @@ def _is_empty(cell: Any) -> bool:
     return cell is None or cell == ""
 
 
-def _rows(raw: Iterable[list[Any]], config: Config) -> list[Any]:
+def _rows(raw: Iterable[list[Any]], config: Config, unique: bool = True) -> list[Any]:
     """Objects keyed by the header row (or lists of cells), with the row and cell caps."""
     limit = config.max_rows or MAX_ROWS
     names: list[str] | None = None
@@ -138,7 +149,7 @@ def _rows(raw: Iterable[list[Any]], config: Config) -> list[Any]:
         if cells > MAX_CELLS:
             raise NodeError(f"The file has more than {MAX_CELLS:,} cells.")
         if config.header and names is None:
-            names = _names(row)
+            names = _names(row, unique)
             continue
         if len(out) >= limit:
             if config.max_rows:
@@ -150,7 +161,7 @@ def _rows(raw: Iterable[list[Any]], config: Config) -> list[Any]:
 
 def _row(row: list[Any], names: list[str] | None, keep_empty: bool) -> Any:
     if names is None:
-        return ["" if c is None else c for c in row]
+        return {"row": ["" if c is None else c for c in row]}
     if len(row) > len(names):
         names += _names([*names, *[""] * (len(row) - len(names))])[len(names) :]
     result: dict[str, Any] = {}
@@ -188,7 +199,9 @@ def csv_rows(data: bytes, config: Config) -> Iterator[list[Any]]:
         raise NodeError(f"This is not valid CSV (line {reader.line_num}): {exc}") from None
 
 
-def _xlsx_cell(value: Any) -> Any:
+def _xlsx_cell(value: Any, dates: str) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date) and dates == "serial":
+        return to_excel(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, datetime.timedelta):
@@ -196,7 +209,7 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def xlsx_rows(data: bytes, sheet: str) -> Iterator[list[Any]]:
+def xlsx_rows(data: bytes, sheet: str, dates: str = "iso") -> Iterator[list[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             claimed = sum(info.file_size for info in archive.infolist())
@@ -221,7 +234,7 @@ def xlsx_rows(data: bytes, sheet: str) -> Iterator[list[Any]]:
         # every row to 16,384 cells.
         worksheet.reset_dimensions()
         for row in worksheet.iter_rows(values_only=True):
-            yield [_xlsx_cell(v) for v in row]
+            yield [_xlsx_cell(v, dates) for v in row]
     finally:
         book.close()
 
@@ -289,9 +302,9 @@ def extract(file: files.File, config: Config) -> dict[str, Any]:
     if fmt == "pdf":
         return pdf_text(file.data, config)
     if fmt == "csv":
-        rows = _rows(csv_rows(file.data, config), config)
+        rows = _rows(csv_rows(file.data, config), config, unique=False)
     elif fmt == "xlsx":
-        rows = _rows(xlsx_rows(file.data, config.sheet), config)
+        rows = _rows(xlsx_rows(file.data, config.sheet, config.dates), config)
     else:
         rows = _rows(html_rows(file.data, config.encoding), config)
     return {"rows": rows, "count": len(rows)}
