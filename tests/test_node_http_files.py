@@ -161,3 +161,10 @@ def test_response_file_has_the_steps_secret_scrubbed(server: str) -> None:
     with redaction.registered({"s3cr3t-value"}):  # as the engine does around a step
         file = call(secret, url=f"{server}/secret", response_format="file", credential=1)["file"]
     assert b"s3cr3t-value" not in files.read(file).data
+
+
+def test_detect_keeps_text_as_the_body_and_anything_else_as_a_file(server: str) -> None:
+    output = call(url=f"{server}/list.csv", response_format="detect")
+    assert output["body"] == "a,b\n1,2\n" and "file" not in output
+    output = call(url=f"{server}/named", response_format="detect")
+    assert output["file"]["content_type"] == "application/pdf" and "body" not in output

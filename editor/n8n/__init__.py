@@ -56,6 +56,11 @@ from editor.n8n import chat_trigger, forms, respond, sub_workflows
 from editor.n8n.calls import CallTargets
 
 # --- end n8nflow ---
+# --- files ---
+# isort: split
+from editor.n8n import file_nodes
+
+# --- end files ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -114,6 +119,9 @@ SPECS: dict[str, Spec] = {
         forms,
         chat_trigger,
         # --- end n8nflow ---
+        # --- files ---
+        file_nodes,
+        # --- end files ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -54,9 +54,10 @@ class Converted:
     # keeps the item's other fields): Spec fields (`data`, `items`, `aliases`) for this node.
     spec: dict[str, Any] = field(default_factory=dict)
     # --- files ---
-    # Called when a later node reads one of this node's files (`Converter.file_ref`): an HTTP
-    # Request that detects its response's format keeps a binary answer as a file only then.
-    on_file_ref: Callable[[], None] | None = None
+    # Called once when a later node reads one of this node's files (`Converter.file_ref`),
+    # returning a note for the node or None: an HTTP Request that detects its response's format
+    # keeps a binary answer as a file only then.
+    on_file_ref: Callable[[], str | None] | None = None
     # --- end files ---
 
 
@@ -134,6 +135,9 @@ class Converter:
         self.refusals: dict[str, list[str]] = defaultdict(list)
         self.caveats: dict[str, list[str]] = {}
         self.node_ids: dict[str, str] = {}
+        # --- files ---
+        self.graph_nodes: dict[str, dict[str, Any]] = {}  # each n8n node's WorkFuse node
+        # --- end files ---
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
@@ -274,7 +278,7 @@ class Converter:
             return None
         self.converted[node.name] = result
         self.node_ids[node.name] = node.id
-        if result.spec:
+        if set(result.spec) - {"binary"}:  # files: the files it makes leave the flow alone
             self.flow.plan()  # what it emits differs from its type's: its children see that
         if takes_all(node) and "items" in result.config:
             # The walk knows where the items come from (a list, or a loop's results).
@@ -309,6 +313,9 @@ class Converter:
         self.caveats[node.name] = list(result.notes)
         if notes:
             out["notes"] = "\n".join(notes)
+        # --- files ---
+        self.graph_nodes[node.name] = out
+        # --- end files ---
         return out
 
     def _edges(self) -> list[dict[str, Any]]:
@@ -400,6 +407,8 @@ class Converter:
         conversion: `Converted(..., spec={"binary": (("data", f"nodes.{node.id}.file"),)})`.
         """
         name = str(prop if prop not in (None, "") else "data")
+        if name.startswith("=") and "{{" not in name:
+            name = name[1:].strip()  # an "expression" of plain text is that text
         if name.startswith("="):
             raise Refusal(
                 f"names the binary property of its input file with an expression ({name}); "
@@ -408,7 +417,7 @@ class Converter:
             )
         producer, path = self._binary(node.name, name, set())
         if path is None:
-            where = f"'{producer}' outputs" if producer else "its input item has"
+            where = f"'{producer}' outputs" if producer else "the node before it (if any) makes"
             raise Refusal(
                 f"reads the file in binary property '{name}' of its input item, and in WorkFuse "
                 f"{where} no such file (WorkFuse keeps the files of HTTP Request's file "
@@ -424,7 +433,12 @@ class Converter:
             )
         converted = self.converted.get(producer)
         if converted is not None and converted.on_file_ref is not None:
-            converted.on_file_ref()
+            note, converted.on_file_ref = converted.on_file_ref(), None
+            if note:
+                self.caveats.setdefault(producer, []).append(note)
+                made = self.graph_nodes.get(producer)
+                if made is not None:
+                    made["notes"] = "\n".join(filter(None, [made.get("notes"), note]))
         return "{{ " + path + " }}"
 
     def _binary(self, name: str, prop: str, seen: set[str]) -> tuple[str, str | None]:

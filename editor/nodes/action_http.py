@@ -85,11 +85,12 @@ class Config(NodeConfig):
         description="Request body: any JSON value for json, an object of fields for form and "
         "multipart, text for raw, a file for file. Leave empty to send no body.",
     )
-    response_format: Literal["auto", "file"] = Field(
+    response_format: Literal["auto", "file", "detect"] = Field(
         "auto",
         description="auto: the body parsed by its content type (JSON, text, or base64 for "
         "binary). file: the body kept as a file in the output's `file` (named from the "
-        "Content-Disposition header or the URL), for steps that read, upload or attach files.",
+        "Content-Disposition header or the URL), for steps that read, upload or attach files. "
+        "detect: JSON and text as the body, anything else as a file.",
     )
     credential: int | None = Field(
         None, ge=1, description="Credential whose secret authenticates the request (see auth)."
@@ -565,7 +566,7 @@ def _call(config: Config, ctx: RunContext) -> dict[str, Any]:
         raise _status_error(response, request, config, content, encoding)
     output: dict[str, Any] = {"status": response.status_code}
     output["headers"] = dict(response.headers.items())
-    if config.response_format == "file":
+    if config.response_format == "file" or (config.response_format == "detect" and encoding):
         output["file"] = _as_file(content, response, request)
     else:
         output["body"] = body
@@ -578,7 +579,8 @@ def _call(config: Config, ctx: RunContext) -> dict[str, Any]:
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Send the request; the output is {status, headers, body, duration_ms}, plus
     `body_encoding: "base64"` when the body is binary; with response_format "file",
-    {status, headers, file, duration_ms} (`file` a file value, see workfuse.lib.files)."""
+    {status, headers, file, duration_ms} (`file` a file value, see workfuse.lib.files), and
+    with "detect" that when the body is binary."""
     try:
         return _call(config, ctx)
     except NodeError as error:
