@@ -17,13 +17,15 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from editor.graph import ImportRefused
+from editor.models import Workflow
 from editor.n8n import convert
 from editor.validation import validate_graph
 from executions import engine
 from tests.engine_helpers import make_workflow, steps_by_key
-from tests.test_n8n_flow import export, manual, n8n_node
+from tests.test_n8n_flow import export, import_set, manual, n8n_node
 
 CSV = b"sku,qty\na,1\nb,2\n"
 UPLOADS: list[dict[str, Any]] = []
@@ -371,3 +373,45 @@ def test_rows_made_into_a_file_are_uploaded_as_multipart(alice, settings, server
     assert outputs["send"]["body"] == {"ok": True}
     assert UPLOADS == [{"name": "upload", "filename": "rows.csv", "data": b"a,b.c\n1,TRUE\n2,\n"}]
     assert json.loads(json.dumps(outputs["make"]))["file"]["filename"] == "rows.csv"
+
+
+# --- Respond to Webhook with a file ---------------------------------------------------------
+
+
+def test_respond_with_binary_answers_with_the_file_and_its_type():
+    respond = n8n_node("Respond", "respondToWebhook", {"respondWith": "binary"}, 1.1)
+    data = chain(hook(), download_as_file("https://example.com/r.pdf"), respond)
+    config = node_of(convert(data), "Respond")["config"]
+    assert config["file"] == "{{ nodes.download.file }}" and config["body"] is None
+    assert config["content_type"] == "{{ nodes.download.file.content_type }}"
+    chosen = {
+        "respondWith": "binary",
+        "responseDataSource": "set",
+        "inputFieldName": "other",
+        "options": {"responseHeaders": {"entries": [{"name": "content-type", "value": "a/b"}]}},
+    }
+    respond = n8n_node("Respond", "respondToWebhook", chosen, 1.1)
+    text = refused(chain(hook(), download_as_file("https://example.com/r.pdf"), respond))
+    assert "binary property 'other'" in text
+
+
+def hook() -> dict:
+    params = {"httpMethod": "POST", "path": "files", "responseMode": "responseNode"}
+    return n8n_node("Webhook", "webhook", params, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_answers_with_the_downloaded_file(alice, alice_api, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    respond = n8n_node("Respond", "respondToWebhook", {"respondWith": "binary"}, 1.1)
+    data = chain(hook(), download_as_file(f"{server}/stock.csv"), respond)
+    response = import_set(alice_api, data)
+    assert response.status_code == 201, response.json()
+    workflow = Workflow.objects.get(pk=response.json()["id"])
+    workflow.is_active = True
+    workflow.save()
+    answer = Client().post(
+        f"/hooks/{workflow.webhook_token}", data="{}", content_type="application/json"
+    )
+    assert answer.status_code == 200
+    assert (answer["Content-Type"], answer.content) == ("text/csv", CSV)

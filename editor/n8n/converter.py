@@ -392,7 +392,7 @@ class Converter:
 
     # --- files: what `$binary.<name>` means ----------------------------------------------
 
-    def file_ref(self, node: N8nNode, prop: Any = "data") -> str:
+    def file_ref(self, node: N8nNode, prop: Any = "data", first: bool = False) -> str:
         """A template for the file in binary property `prop` of the item `node` receives (n8n's
         "Input Binary Field", `data` by default), e.g. '{{ nodes.download.file }}': a file value
         (workfuse/lib/files.py) for a setting that takes a file (`utility.extract_file`'s
@@ -405,8 +405,9 @@ class Converter:
         file of), or when the file's node emits several items here (the file could not be
         paired with this node's item). A node type that makes files declares them in its
         conversion: `Converted(..., spec={"binary": (("data", f"nodes.{node.id}.file"),)})`.
+        `first`: whichever file the item has first (n8n's "automatically"), `prop` unused.
         """
-        name = str(prop if prop not in (None, "") else "data")
+        name = "" if first else str(prop if prop not in (None, "") else "data")
         if name.startswith("=") and "{{" not in name:
             name = name[1:].strip()  # an "expression" of plain text is that text
         if name.startswith("="):
@@ -419,7 +420,8 @@ class Converter:
         if path is None:
             where = f"'{producer}' outputs" if producer else "the node before it (if any) makes"
             raise Refusal(
-                f"reads the file in binary property '{name}' of its input item, and in WorkFuse "
+                f"reads the file in binary property '{name or 'data'}' of its input item, and in "
+                "WorkFuse "
                 f"{where} no such file (WorkFuse keeps the files of HTTP Request's file "
                 "responses, Convert to File and the nodes docs/n8n-import.md lists); make the "
                 "file with one of them in n8n, then export again."
@@ -452,8 +454,8 @@ class Converter:
         source = parents[0][0]
         spec = self.spec_of(source)
         files = dict(spec.binary)
-        if prop in files:
-            return source, files[prop]
+        if prop in files or (prop == "" and files):
+            return source, files.get(prop) or next(iter(files.values()))
         if spec.data is None or spec.loop_handle is not None:
             found = self._binary(source, prop, seen)
             return found if found[0] else (source, None)
