@@ -418,11 +418,14 @@ class Converter:
             )
         producer, path = self._binary(node.name, name, set())
         if path is None:
-            where = f"'{producer}' outputs" if producer else "the node before it (if any) makes"
+            producer = producer or self._feeder(node.name)
+            where = (
+                f"'{producer}' outputs no such file" if producer else "no node before it makes it"
+            )
             raise Refusal(
                 f"reads the file in binary property '{name or 'data'}' of its input item, and in "
                 "WorkFuse "
-                f"{where} no such file (WorkFuse keeps the files of HTTP Request's file "
+                f"{where} (WorkFuse keeps the files of HTTP Request's file "
                 "responses, Convert to File and the nodes docs/n8n-import.md lists); make the "
                 "file with one of them in n8n, then export again."
             )
@@ -442,6 +445,15 @@ class Converter:
                 if made is not None:
                     made["notes"] = "\n".join(filter(None, [made.get("notes"), note]))
         return "{{ " + path + " }}"
+
+    def _feeder(self, name: str) -> str:
+        """The name of an n8n node the export links into `name` (one not imported, say)."""
+        for source, kinds in (self.data.get("connections") or {}).items():
+            outputs = kinds.get("main") if isinstance(kinds, dict) else None
+            for targets in _list(outputs):
+                if any(isinstance(t, dict) and t.get("node") == name for t in _list(targets)):
+                    return str(source)
+        return ""
 
     def _binary(self, name: str, prop: str, seen: set[str]) -> tuple[str, str | None]:
         """The node before `name` that makes the file `prop` and the file's path, looking
