@@ -415,3 +415,45 @@ def test_a_webhook_answers_with_the_downloaded_file(alice, alice_api, settings, 
     )
     assert answer.status_code == 200
     assert (answer["Content-Type"], answer.content) == ("text/csv", CSV)
+
+
+# --- files a form uploads -------------------------------------------------------------------
+
+
+def form_trigger() -> dict:
+    fields = [
+        {"fieldLabel": "Name"},
+        {"fieldType": "file", "fieldLabel": "File Upload", "multipleFiles": False},
+    ]
+    return n8n_node("Form", "formTrigger", {"formFields": {"values": fields}}, 2.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_posted_to_a_form_trigger_is_read_by_extract_from_file(alice, alice_api):
+    reader = extract({"operation": "csv", "binaryPropertyName": "File_Upload"})
+    data = chain(form_trigger(), reader)
+    graph = convert(data)
+    assert node_of(graph, "Extract")["config"]["file"] == "{{ trigger.files['File Upload'] }}"
+    assert "multipart/form-data" in node_of(graph, "Form")["notes"]
+    response = import_set(alice_api, data)
+    assert response.status_code == 201, response.json()
+    workflow = Workflow.objects.get(pk=response.json()["id"])
+    workflow.is_active = True
+    workflow.save()
+    upload = io.BytesIO(CSV)
+    upload.name = "stock.csv"
+    answer = Client().post(
+        f"/hooks/{workflow.webhook_token}", {"Name": "Ada", "File Upload": upload}
+    )
+    assert answer.status_code in (200, 202), answer.content
+    execution = workflow.executions.get()
+    steps = steps_by_key(execution)
+    assert steps["form"].output["body"] == {"Name": "Ada"}
+    assert steps["form"].output["files"]["File Upload"]["filename"] == "stock.csv"
+    assert steps["extract"].output["rows"] == [{"sku": "a", "qty": "1"}, {"sku": "b", "qty": "2"}]
+
+
+def test_a_form_field_taking_several_files_is_refused():
+    fields = [{"fieldType": "file", "fieldLabel": "Docs", "multipleFiles": True}]
+    form = n8n_node("Form", "formTrigger", {"formFields": {"values": fields}}, 2.2)
+    assert "takes several files in its field 'Docs'" in refused(chain(form))
