@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from aiconfig.models import AgentMemory, MagicFeedback
+from aiconfig.models import AgentMemory, MagicFeedback, VectorRecord
 
 
 @admin.register(MagicFeedback)
@@ -29,3 +29,19 @@ class AgentMemoryAdmin(admin.ModelAdmin):
     @admin.display(description="Messages")
     def message_count(self, obj: AgentMemory) -> int:
         return len(obj.messages or [])
+
+
+@admin.register(VectorRecord)
+class VectorRecordAdmin(admin.ModelAdmin):
+    """The chunks in WorkFuse's own vector store, by collection; deleting rows removes them
+    from searches."""
+
+    list_display = ("collection", "owner", "short_text", "dimensions", "created_at")
+    list_filter = ("collection",)
+    search_fields = ("collection", "text", "owner__username", "owner__email")
+    readonly_fields = ("owner", "collection", "text", "metadata", "dimensions", "created_at")
+    exclude = ("vector",)
+
+    @admin.display(description="Text")
+    def short_text(self, obj: VectorRecord) -> str:
+        return obj.text[:80]

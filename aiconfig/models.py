@@ -54,3 +54,27 @@ class AgentMemory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_key} ({len(self.messages or [])} messages)"
+
+
+class VectorRecord(models.Model):
+    """One chunk of text in a collection of WorkFuse's own vector store (`action.vector_store`
+    with store `workfuse`, and agents' vector store tools): its text, metadata and embedding
+    (float32, little-endian). Collections are named per owner, so every workflow of the owner
+    that names a collection shares it; deleting the rows empties it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vector_records"
+    )
+    collection = models.CharField(max_length=100)
+    text = models.TextField()
+    metadata = models.JSONField(default=dict, blank=True)
+    vector = models.BinaryField()
+    dimensions = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["owner", "collection"], name="vector_record_collection")]
+
+    def __str__(self) -> str:
+        return f"{self.collection}: {self.text[:60]}"

@@ -46,6 +46,11 @@ PRICES: dict[str, dict[str, Price]] = {
         "o4-mini": Price(1.10, 4.40),
         "o3-mini": Price(1.10, 4.40),
         "o1": Price(15.00, 60.00),
+        # --- vectors: embeddings models (input tokens only) ---
+        "text-embedding-3-small": Price(0.02, 0.0),
+        "text-embedding-3-large": Price(0.13, 0.0),
+        "text-embedding-ada-002": Price(0.10, 0.0),
+        # --- end vectors ---
     },
     "anthropic": {
         "claude-opus-4-7": Price(5.00, 25.00),

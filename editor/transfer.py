@@ -25,6 +25,11 @@ from editor.n8n.calls import Callee, CallTargets
 from editor.n8n.report import Report, graph_report
 
 # --- end n8nitems ---
+# --- agentio ---
+# isort: split
+from editor.n8n import app_tools
+
+# --- end agentio ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -131,6 +136,11 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     workflow, and `settings.errorWorkflow` naming one of the set becomes the error workflow.
     All or nothing: ImportRefused lists every problem, each named by its workflow."""
     group = sets.members(documents)
+    # --- agentio ---
+    # App nodes used as agent tools run in companion workflows, saved after the exports given.
+    given = len(group)
+    group = app_tools.with_companions(group, n8n.SPECS)
+    # --- end agentio ---
     # The ids come first, so that calls can name them; the rows roll back if anything fails.
     rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
     graphs = sets.convert_set(group, [w.pk for w in rows])
@@ -165,7 +175,16 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
                     ]
                 )
             set_error_workflow(workflow, rows[target])
-    return rows
+    # --- agentio ---
+    # `describe_imported` reports each export as it was converted: its app tools call their
+    # companions. The companions are not among the exports given.
+    companions = {
+        m.n8n_id: Callee(w.pk, m.name) for m, w in zip(group[given:], rows[given:], strict=True)
+    }
+    for member, workflow in zip(group[:given], rows[:given], strict=True):
+        workflow.n8n_converted = (member.data, companions)  # type: ignore[attr-defined]
+    return rows[:given]
+    # --- end agentio ---
 
 
 # --- end n8nflow ---
@@ -216,7 +235,10 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
     `data`, and return its report (None when the export does not convert on its own, as an
     export calling others of its set)."""
     own = Callee(workflow.pk, workflow.name)
-    described = n8n.describe(data, CallTargets(own=own, probing=True))
+    # --- agentio ---
+    data, companions = getattr(workflow, "n8n_converted", (data, {}))
+    described = n8n.describe(data, CallTargets(own=own, by_id=companions, probing=True))
+    # --- end agentio ---
     if described is None:
         return None
     workflow.n8n_import = described.meta

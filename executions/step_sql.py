@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
+from psycopg._queries import PostgresQuery, _query2pg_nocache
 
 from editor.models import Workflow
 from executions.models import Execution, Step
@@ -62,16 +63,43 @@ def _names(fields: tuple[Field, ...], table: str = "") -> str:
     return ", ".join(prefix + _qn(f.column) for f in fields)
 
 
+@lru_cache(maxsize=256)
+def _converted(sql: str, encoding: str) -> tuple[bytes, list[Any], Any, list[Any]]:
+    return _query2pg_nocache(sql.encode(encoding), encoding)
+
+
+class _Statement(PostgresQuery):
+    """A query whose `%s` placeholders are turned into `$n` once per process and statement.
+    psycopg caches that conversion only for statements under 4 KB and 50 parameters, and the
+    fused checkpoints are larger (a step's row has many columns): converting them again on
+    every call cost about 0.2 ms of CPU each (docs/performance.md). Every statement here comes
+    from a `@cache`d builder, so the set of texts is small and fixed."""
+
+    def convert(self, query: Any, vars: Any) -> None:
+        if not isinstance(query, str) or vars is None:
+            super().convert(query, vars)
+            return
+        self.query, self._want_formats, self._order, self._parts = _converted(
+            query, self._tx.encoding
+        )
+        self.dump(vars)
+
+
+class _Cursor(psycopg.Cursor[Any]):
+    _query_cls = _Statement
+
+
 def _run(sql: str, params: list[Any]) -> tuple[list[tuple[Any, ...]], int]:
     """(rows returned, rows affected). On PostgreSQL through a plain psycopg cursor on Django's
     connection: its values are bound by the server instead of quoted into the text in Python,
     and Django's cursor wrapper is skipped (errors are still Django's)."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of `connection` goes through a proxy
+    if db.vendor == "postgresql":
+        db.ensure_connection()
+        with db.wrap_database_errors, _Cursor(db.connection) as cursor:
             cursor.execute(sql, params)
             return (cursor.fetchall() if cursor.description else []), cursor.rowcount
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return (cursor.fetchall() if cursor.description else []), cursor.rowcount
 
@@ -89,10 +117,10 @@ def _converters(vendor: str, fields: tuple[Field, ...]) -> list[tuple[int, list[
 
 
 def _python(fields: tuple[Field, ...], row: tuple[Any, ...]) -> list[Any]:
-    values = list(row)
-    for position, functions, column in _converters(connection.vendor, fields):
+    values, db = list(row), connections[DEFAULT_DB_ALIAS]
+    for position, functions, column in _converters(db.vendor, fields):
         for function in functions:
-            values[position] = function(values[position], column, connection)
+            values[position] = function(values[position], column, db)
     return values
 
 
@@ -164,6 +192,29 @@ def load_execution(execution_id: Any) -> Execution:
     execution = _instance(Execution, _EXECUTION_COLUMNS, rows[0][:split])
     execution.workflow = _instance(Workflow, _WORKFLOW_COLUMNS, rows[0][split:])
     return execution
+
+
+# A webhook's workflow without its timestamps (loaded if ever read): reading a timestamptz
+# column sets up psycopg's time-zone loader for the result, a noticeable part of a call's CPU.
+_HOOK_WORKFLOW_COLUMNS = tuple(
+    f for f in _fields(Workflow) if f.get_internal_type() != "DateTimeField"
+)
+
+
+@cache
+def _active_hook_sql(vendor: str) -> str:
+    table = _qn(Workflow._meta.db_table)
+    return (
+        f"SELECT {_names(_HOOK_WORKFLOW_COLUMNS)} FROM {table} "  # noqa: S608
+        f"WHERE {_qn('webhook_token')} = %s AND {_qn('is_active')} = %s"
+    )
+
+
+def active_webhook_workflow(token: str) -> Workflow | None:
+    """The active workflow whose webhook URL ends in `token` (its owner and timestamps loaded on
+    first use), or None: what a webhook call looks up first, so one statement built once."""
+    rows, _ = _run(_active_hook_sql(connection.vendor), [token, True])
+    return _instance(Workflow, _HOOK_WORKFLOW_COLUMNS, rows[0]) if rows else None
 
 
 @cache
@@ -467,7 +518,8 @@ def _held(columns: tuple[str, ...]) -> str:
 
 
 def _held_params(step_id: int, owner: str, values: Mapping[str, object]) -> list[Any]:
-    params = [_STEP[c].get_db_prep_save(values[c], connection) for c in values]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [_STEP[c].get_db_prep_save(values[c], db) for c in values]
     return [*params, step_id, S.RUNNING, owner]
 
 
@@ -494,19 +546,19 @@ def hand_over(
     `values` (field name -> value) to the step and insert `successor`, setting its id. False
     when nothing was written (the execution is not running, is gone, or the step was taken
     over)."""
-    fields = _inserted(Step)
-    row = [f.get_db_prep_save(f.pre_save(successor, True), connection) for f in fields]
+    fields, db = _inserted(Step), connections[DEFAULT_DB_ALIAS]
+    row = [f.get_db_prep_save(f.pre_save(successor, True), db) for f in fields]
     params = [
         *_locked_params(execution_id, step_id, False),
         *_held_params(step_id, owner, values),
         *row,
     ]
-    rows, _ = _run(_hand_over_sql(connection.vendor, tuple(values)), params)
+    rows, _ = _run(_hand_over_sql(db.vendor, tuple(values)), params)
     stored, inserted = rows[0]
     if stored is None:
         return False
     successor.pk = inserted
-    successor._state.adding, successor._state.db = False, connection.alias
+    successor._state.adding, successor._state.db = False, db.alias
     return True
 
 
@@ -554,16 +606,15 @@ def insert_run(execution: Execution, steps: Sequence[Step]) -> None:
         insert(steps)
         return
     run_fields, step_fields = _inserted(Execution), _inserted(Step)
-    params = [f.get_db_prep_save(f.pre_save(execution, True), connection) for f in run_fields]
-    params += [
-        f.get_db_prep_save(f.pre_save(s, True), connection) for s in steps for f in step_fields
-    ]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(execution, True), db) for f in run_fields]
+    params += [f.get_db_prep_save(f.pre_save(s, True), db) for s in steps for f in step_fields]
     sql = (
-        f"WITH run AS ({_insert_sql(connection.vendor, Execution, 1, False)}) "
-        f"{_insert_sql(connection.vendor, Step, len(steps), True)}"
+        f"WITH run AS ({_insert_sql(db.vendor, Execution, 1, False)}) "
+        f"{_insert_sql(db.vendor, Step, len(steps), True)}"
     )
     rows, _ = _run(sql, params)
-    execution._state.adding, execution._state.db = False, connection.alias
+    execution._state.adding, execution._state.db = False, db.alias
     for step, (pk,) in zip(steps, rows, strict=True):
         step.pk = pk
-        step._state.adding, step._state.db = False, connection.alias
+        step._state.adding, step._state.db = False, db.alias

@@ -36,7 +36,7 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import answers, completion, engine, idempotency
+from executions import answers, completion, engine, idempotency, step_sql
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
 from workfuse.lib import files, redaction, safe_json
@@ -278,9 +278,7 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     """Everything that decides whether the call starts a run, then the start (the request is
     stored as the trigger data and committed before any answer). A synchronous webhook's run
     then starts here, in this thread, for up to WORKFUSE_INLINE_BUDGET_MS (`run_chain`)."""
-    workflow = (
-        Workflow.objects.select_related("owner").filter(webhook_token=token, is_active=True).first()
-    )
+    workflow = step_sql.active_webhook_workflow(token)
     config = _trigger_config(workflow) if workflow else None
     if workflow is None or config is None:
         return _done(_refuse(request, None, 404, "not_found", "No active webhook at this URL."))

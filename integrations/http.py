@@ -88,11 +88,14 @@ def send(
     what: str,
     timeout: float | None = None,
     headers: dict[str, str] | None = None,
+    max_bytes: int | None = None,
+    raw: bool = False,
     **body: Any,
 ) -> Reply:
     """One request (`body`: httpx's `json`, `data`, `content` or `params`) and its 2xx answer.
     `what` names the call in messages ("chat.postMessage"); `secret` is the credential in use,
-    named when the service refuses it. Raises NodeError."""
+    named when the service refuses it. `raw`: a 2xx answer's body stays bytes (a file's
+    content), read up to `max_bytes`. Raises NodeError."""
     timeout = timeout or TIMEOUT_SECONDS
     try:
         with netguard.httpx_client() as client:
@@ -102,7 +105,7 @@ def send(
             request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
             response = client.send(request, stream=True)
             try:
-                content = _read(response, api, what)
+                content = _read(response, api, what, max_bytes or MAX_BODY_BYTES)
             finally:
                 response.close()
     except UnicodeEncodeError:
@@ -120,7 +123,9 @@ def send(
         ) from None
     except netguard.PrivateTargetError as refused:
         raise NodeError(str(refused), detail={"host": refused.host}) from None
-    reply = Reply(response.status_code, response.headers, _parse(content, response))
+    status = response.status_code
+    parsed = content if raw and 200 <= status < 300 else _parse(content, response)
+    reply = Reply(status, response.headers, parsed)
     if not 200 <= reply.status < 300:
         raise failure(api, secret, reply, what)
     return reply
@@ -198,15 +203,15 @@ def _text(api: Api, reply: Reply) -> str:
     return redaction.truncate(" ".join(str(said).split()), TEXT_LIMIT)
 
 
-def _read(response: httpx.Response, api: Api, what: str) -> bytes:
+def _read(response: httpx.Response, api: Api, what: str, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             raise NodeError(
-                f"{api.service} answered {what} with more than {MAX_BODY_BYTES // 2**20} MB; "
-                "stopped reading."
+                f"{api.service} answered {what} with more than "
+                f"{f'{limit / 2**20:g} MB' if limit >= 2**20 else f'{limit} bytes'}; stopped reading."
             )
         chunks.append(chunk)
     return b"".join(chunks)

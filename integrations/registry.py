@@ -24,6 +24,16 @@ from integrations import airtable, github, notion
 from integrations import email, sendgrid, twilio
 
 # --- end messaging ---
+# --- google ---
+# isort: split
+from integrations import google_drive
+
+# --- end google ---
+# --- mail: gmail, outlook ---
+# isort: split
+from integrations import gmail, outlook
+
+# --- end mail ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -49,6 +59,13 @@ SERVICES: tuple[Service, ...] = (
     sendgrid.SERVICE,
     twilio.SERVICE,
     # --- end messaging ---
+    # --- google ---
+    google_drive.SERVICE,
+    # --- end google ---
+    # --- mail ---
+    gmail.SERVICE,
+    outlook.SERVICE,
+    # --- end mail ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -9,6 +9,9 @@
   `tool_choice` answered with a `tool_use` block, and `output_config.format` with JSON text.
 * Gemini: `POST /{version}/models/{model}:generateContent` and
   `:streamGenerateContent?alt=sse` (one `data:` event per chunk, usage on the last one).
+* OpenAI embeddings: `POST .../embeddings` (scripted as "openai_embeddings": errors, the
+  model), answering `fake_embedding` vectors, as floats or base64 float32; Gemini's
+  `:batchEmbedContents` and `:embedContent` ("gemini_embeddings").
 
 Conversations with tools: `Reply.tool_calls` answers with native tool calls, streamed or not.
 Requests whose history breaks a provider's rules (a tool call left unanswered, a result for no
@@ -23,9 +26,13 @@ Errors come in each provider's own error shape, so the SDKs raise their real exc
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
+import math
 import re
+import struct
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -35,7 +42,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-PROVIDERS = ("openai", "anthropic", "gemini")
+PROVIDERS = ("openai", "anthropic", "gemini", "openai_embeddings", "gemini_embeddings")
+EMBEDDING_DIMENSIONS = 64
 _UNSET: Any = object()
 
 
@@ -163,6 +171,12 @@ class FakeAIServer:
         except ValueError:
             body = raw.decode(errors="replace")
         path = parts.path
+        if path.endswith("/embeddings"):
+            self._embeddings(h, path, parts.query, body)
+            return
+        if path.endswith((":batchEmbedContents", ":embedContent")):
+            self._gemini_embeddings(h, path, parts.query, body)
+            return
         if path.endswith("/chat/completions"):
             provider = "openai"
         elif path.endswith("/v1/messages"):
@@ -212,6 +226,89 @@ class FakeAIServer:
         if provider == "anthropic":
             return f"invalid x-api-key: {key}"
         return f"API key not valid. Please pass a valid API key. ({key})"
+
+    def _embeddings(self, h: BaseHTTPRequestHandler, path: str, query: str, body: Any) -> None:
+        """OpenAI's `POST .../embeddings`: `input` a string or a list of them, answered with
+        `fake_embedding` vectors (float lists, or base64 float32 when asked)."""
+        record = Recorded(
+            provider="openai_embeddings",
+            method=h.command,
+            path=path,
+            query=parse_qs(query),
+            headers={k.lower(): v for k, v in h.headers.items()},
+            body=body,
+        )
+        with self._lock:
+            self.requests.append(record)
+            reply = (
+                self.queues["openai_embeddings"].pop(0)
+                if self.queues["openai_embeddings"]
+                else Reply()
+            )
+        key = self._key("openai", record)
+        if not key or (self.valid_keys is not None and key not in self.valid_keys):
+            reply = Reply(status=401, error=self._bad_key_message("openai", key))
+        if reply.status >= 400:
+            self._openai(h, record, reply)
+            return
+        body = body if isinstance(body, dict) else {}
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else list(texts or [])
+        dimensions = int(body.get("dimensions") or EMBEDDING_DIMENSIONS)
+        data = []
+        for i, text in enumerate(texts):
+            vector = fake_embedding(str(text), dimensions)
+            if body.get("encoding_format") == "base64":
+                encoded: Any = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+            else:
+                encoded = vector
+            data.append({"object": "embedding", "index": i, "embedding": encoded})
+        tokens = sum(len(str(t).split()) for t in texts)
+        payload = {
+            "object": "list",
+            "data": data,
+            "model": reply.model or body.get("model", "unknown"),
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+        self._send_json(h, 200, payload)
+
+    def _gemini_embeddings(
+        self, h: BaseHTTPRequestHandler, path: str, query: str, body: Any
+    ) -> None:
+        """Gemini's `POST /v1beta/models/{model}:batchEmbedContents` (`requests[].content`) and
+        `:embedContent` (`content`), answered with `fake_embedding` vectors and no usage, as
+        the Gemini API answers (scripted as "gemini_embeddings")."""
+        record = Recorded(
+            provider="gemini_embeddings",
+            method=h.command,
+            path=path,
+            query=parse_qs(query),
+            headers={k.lower(): v for k, v in h.headers.items()},
+            body=body,
+        )
+        with self._lock:
+            self.requests.append(record)
+            queue = self.queues["gemini_embeddings"]
+            reply = queue.pop(0) if queue else Reply()
+        key = self._key("gemini", record)
+        if not key or (self.valid_keys is not None and key not in self.valid_keys):
+            reply = Reply(status=401, error=self._bad_key_message("gemini", key))
+        if reply.status >= 400:
+            self._gemini(h, record, reply)
+            return
+        body = body if isinstance(body, dict) else {}
+
+        def vector(request: dict[str, Any]) -> dict[str, Any]:
+            text = " ".join(
+                p.get("text", "") for p in (request.get("content") or {}).get("parts", [])
+            )
+            size = int(request.get("outputDimensionality") or EMBEDDING_DIMENSIONS)
+            return {"values": fake_embedding(text, size)}
+
+        if path.endswith(":embedContent"):
+            self._send_json(h, 200, {"embedding": vector(body)})
+        else:
+            self._send_json(h, 200, {"embeddings": [vector(r) for r in body.get("requests", [])]})
 
     # --- wire helpers -------------------------------------------------------------------------
 
@@ -661,6 +758,17 @@ HISTORY_CHECKS = {
     "anthropic": _anthropic_problem,
     "gemini": _gemini_problem,
 }
+
+
+def fake_embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A deterministic bag-of-words vector (each lower-cased word hashed to a dimension), unit
+    length: texts sharing words are close, so searches in tests rank as a reader expects."""
+    vector = [0.0] * dimensions
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        slot = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "big") % dimensions
+        vector[slot] += 1.0
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
 
 
 def _halves(text: str) -> list[str]:

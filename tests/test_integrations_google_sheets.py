@@ -340,7 +340,7 @@ def test_a_key_file_is_checked_without_being_quoted(value, message):
 def test_the_test_fetches_a_token(google, key):
     assert sheets_api.check_key(key) == (
         f"Google accepted the key of {CLIENT_EMAIL} and issued an access token. Share each "
-        "spreadsheet with this address."
+        "spreadsheet (and each Drive file or folder) with this address."
     )
     assert [r.path for r in google.requests] == ["/token"]
 
@@ -432,3 +432,199 @@ def test_the_gallery_starter_adds_the_row_and_archives_the_form(alice, google, k
     assert stored["Key"] == f"forms/{execution.pk}.json"
     assert json.loads(body) == form
     assert google.sheets[SHEET_ID]["Leads"][-1] == ["Ada", "ada@x.org", "Hello"]
+
+
+# --- lookups, matching updates, deletes, sheets by id -------------------------------------------
+
+
+def add_orders(google: FakeGoogle) -> None:
+    google.sheets[SHEET_ID]["Orders"] = [
+        ["Order ID", "Status", "Owner"],
+        ["1001", "open", "Ada"],
+        ["1002", "paid", "Bob"],
+        ["1003", "open", "Bob"],
+        ["1002", "open", "Cy"],
+    ]
+
+
+def orders(google: FakeGoogle) -> list[list[Any]]:
+    return google.sheets[SHEET_ID]["Orders"]
+
+
+def test_read_rows_with_filters_combined_by_and_or_or(google, key):
+    add_orders(google)
+    base = {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "Orders"}
+    both = [{"column": "Status", "value": "open"}, {"column": "Owner", "value": "Bob"}]
+    output = run_app(SHEETS, {**base, "filters": both}, key)
+    assert output["rows"] == [{"Order ID": "1003", "Status": "open", "Owner": "Bob"}]
+    assert output["row_numbers"] == [4] and output["count"] == 1
+    either = run_app(SHEETS, {**base, "filters": both, "combine": "OR"}, key)
+    assert either["row_numbers"] == [2, 3, 4, 5]
+    first = run_app(SHEETS, {**base, "filters": both, "combine": "OR", "first_match": True}, key)
+    assert first["row_numbers"] == [2]
+
+
+def test_read_rows_filters_compare_text_and_name_a_missing_column(google, key):
+    add_orders(google)
+    base = {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "Orders"}
+    output = run_app(SHEETS, {**base, "filters": [{"column": "Order ID", "value": 1002}]}, key)
+    assert output["row_numbers"] == [3, 5]  # 1002 the number matches the cell "1002"
+    error = app_error(SHEETS, {**base, "filters": [{"column": "Total", "value": "1"}]}, key)
+    assert "The filter's column 'Total' is not in the header row" in str(error)
+
+
+def test_unformatted_values_are_asked_for_with_dates_as_shown(google, key):
+    add_orders(google)
+    config = {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "Orders"}
+    run_app(SHEETS, {**config, "value_render": "UNFORMATTED_VALUE"}, key)
+    read = api_requests(google)[-1]
+    assert read.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
+    assert read.query["dateTimeRenderOption"] == ["FORMATTED_STRING"]
+
+
+def test_update_by_column_writes_only_the_given_cells_of_the_first_match(google, key):
+    add_orders(google)
+    output = run_app(
+        SHEETS,
+        {
+            "operation": "update_by_column",
+            "spreadsheet_id": SHEET_ID,
+            "range": "Orders",
+            "match_column": "Order ID",
+            "values": {"Order ID": "1002", "Status": "shipped"},
+        },
+        key,
+    )
+    assert output == {
+        "spreadsheet_id": SHEET_ID,
+        "row_number": 3,
+        "updated": True,
+        "appended": False,
+        "values": {"Order ID": "1002", "Status": "shipped"},
+    }
+    assert orders(google)[2] == ["1002", "shipped", "Bob"]  # Owner untouched
+    assert orders(google)[4] == ["1002", "open", "Cy"]  # only the first match, as n8n
+    batch = api_requests(google)[-1]
+    assert (batch.method, batch.path) == ("POST", f"/v4/spreadsheets/{SHEET_ID}/values:batchUpdate")
+    assert batch.json["data"] == [{"range": "Orders!B3", "values": [["shipped"]]}]
+
+
+def test_update_by_column_without_a_match_updates_nothing(google, key):
+    add_orders(google)
+    config = {
+        "operation": "update_by_column",
+        "spreadsheet_id": SHEET_ID,
+        "range": "Orders",
+        "match_column": "Order ID",
+        "values": {"Order ID": "9999", "Status": "shipped"},
+    }
+    output = run_app(SHEETS, config, key)
+    assert output["updated"] is False and output["row_number"] is None
+    assert len(orders(google)) == 5
+
+
+def test_append_or_update_appends_when_nothing_matches(google, key):
+    add_orders(google)
+    config = {
+        "operation": "append_or_update",
+        "spreadsheet_id": SHEET_ID,
+        "range": "Orders",
+        "match_column": "Order ID",
+        "values": {"Order ID": "1004", "Owner": "Dee", "Status": {"a": 1}},
+    }
+    output = run_app(SHEETS, config, key)
+    assert output["appended"] is True and output["row_number"] == 6
+    assert orders(google)[5] == ["1004", '{"a": 1}', "Dee"]  # placed under the headers
+    again = run_app(SHEETS, {**config, "values": {"Order ID": "1004", "Owner": "Eve"}}, key)
+    assert again["updated"] is True and again["row_number"] == 6
+    assert orders(google)[5] == ["1004", '{"a": 1}', "Eve"]
+
+
+def test_matching_needs_the_match_columns_value_and_known_columns(google, key):
+    add_orders(google)
+    config = {
+        "operation": "append_or_update",
+        "spreadsheet_id": SHEET_ID,
+        "range": "Orders",
+        "match_column": "Order ID",
+    }
+    error = app_error(SHEETS, {**config, "values": {"Status": "x"}}, key)
+    assert "values must give the column to match on (Order ID) a value" in str(error)
+    error = app_error(SHEETS, {**config, "values": {"Order ID": "1", "Total": 3}}, key)
+    assert "header row does not have: Total" in str(error)
+
+
+def test_a_sheet_chosen_by_gid_is_found_by_its_current_name(google, key):
+    add_orders(google)  # the third sheet: gid 2000
+    output = run_app(
+        SHEETS,
+        {
+            "operation": "read_rows",
+            "spreadsheet_id": f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit",
+            "sheet_gid": f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit#gid=2000",
+            "filters": [{"column": "Owner", "value": "Ada"}],
+        },
+        key,
+    )
+    assert output["row_numbers"] == [2]
+    metadata, read = api_requests(google)
+    assert metadata.path == f"/v4/spreadsheets/{SHEET_ID}"
+    assert metadata.query["fields"] == ["sheets.properties(sheetId,title)"]
+    assert read.path == f"/v4/spreadsheets/{SHEET_ID}/values/Orders"
+    error = app_error(
+        SHEETS, {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "sheet_gid": "7"}, key
+    )
+    assert "has no sheet with id 7 (its sheets: Leads (0), Empty (1000), Orders (2000))" in str(
+        error
+    )
+
+
+def test_delete_rows_deletes_by_number_through_the_sheets_id(google, key):
+    add_orders(google)
+    output = run_app(
+        SHEETS,
+        {
+            "operation": "delete_rows",
+            "spreadsheet_id": SHEET_ID,
+            "range": "Orders",
+            "start_row": "3",
+            "row_count": 2,
+        },
+        key,
+    )
+    assert output == {"spreadsheet_id": SHEET_ID, "deleted_rows": 2, "first_row": 3}
+    assert [r[0] for r in orders(google)] == ["Order ID", "1001", "1002"]
+    batch = api_requests(google)[-1]
+    assert batch.json == {
+        "requests": [
+            {
+                "deleteDimension": {
+                    "range": {"sheetId": 2000, "dimension": "ROWS", "startIndex": 2, "endIndex": 4}
+                }
+            }
+        ]
+    }
+
+
+def test_a_sheet_must_be_named_or_chosen_by_gid():
+    from integrations.google_sheets.node import Config
+
+    with pytest.raises(ValueError, match="Name the sheet here"):
+        Config.model_validate({"operation": "read_rows", "spreadsheet_id": "x"})
+
+
+def test_create_sheet_adds_a_tab_and_outputs_its_properties(google, key):
+    config = {"operation": "create_sheet", "spreadsheet_id": SHEET_ID, "title": "Q3"}
+    output = run_app(SHEETS, config, key)
+    assert output == {
+        "sheetId": 2000,
+        "title": "Q3",
+        "index": 2,
+        "sheetType": "GRID",
+        "gridProperties": {"rowCount": 1000, "columnCount": 26},
+    }
+    assert api_requests(google)[-1].json == {
+        "requests": [{"addSheet": {"properties": {"title": "Q3"}}}]
+    }
+    error = app_error(SHEETS, config, key)
+    assert 'A sheet with the name "Q3" already exists' in str(error) and not error.retryable

@@ -49,3 +49,13 @@ def test_files_over_the_limit_are_refused_before_decoding(settings) -> None:
     big = {"content": base64.b64encode(b"x" * 1000).decode(), "filename": "big.bin"}
     with pytest.raises(files.FileError, match="over"):
         files.read(big, "nodes.get.file")
+
+
+def test_a_file_must_fit_in_a_step_output(settings) -> None:
+    settings.WORKFUSE_FILE_MAX_BYTES = 10 * 1024 * 1024
+    settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES = 1_000_000
+    assert files.max_bytes() < 750_000  # base64 of the largest file still fits in 1 MB
+    value = files.make(b"x" * files.max_bytes(), "max.bin").value()
+    assert len(value["content"]) + files.HEADROOM <= 1_000_000
+    with pytest.raises(files.FileError, match="WORKFUSE_MAX_STEP_OUTPUT_BYTES"):
+        files.make(b"x" * (files.max_bytes() + 1), "big.bin")

@@ -6,6 +6,7 @@ provider server calling its tools."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -415,17 +416,13 @@ def test_mcp_think_and_query_tools_convert():
     ("tool", "said"),
     [
         (
-            n8n_node("Wikipedia", f"{LC}toolWikipedia", {}),
-            "its tool 'Wikipedia' (@n8n/n8n-nodes-langchain.toolWikipedia) searches Wikipedia",
-        ),
-        (
-            n8n_node("Calculator", f"{LC}toolCalculator", {}),
-            "its tool 'Calculator' (@n8n/n8n-nodes-langchain.toolCalculator) evaluates math",
+            n8n_node("SerpAPI", f"{LC}toolSerpApi", {}),
+            "its tool 'SerpAPI' (@n8n/n8n-nodes-langchain.toolSerpApi) searches Google",
         ),
         (
             n8n_node("Sheets", "n8n-nodes-base.googleSheetsTool", {}, 4.5),
-            "is the n8n googleSheets node used as a tool; WorkFuse agents reach apps through a "
-            "workflow tool",
+            "is the n8n googleSheets node used as a tool, which WorkFuse runs as a workflow of "
+            "its own that the agent calls: import with POST /api/workflows/import",
         ),
         (
             n8n_node("Old MCP", f"{LC}mcpClientTool", {"sseEndpoint": "https://m.example/sse"}),
@@ -463,19 +460,19 @@ def test_tools_without_a_faithful_form_refuse_the_agent_naming_the_tool(tool, sa
 
 def test_vector_store_nodes_are_refused_one_by_one_with_the_reason():
     data = agent_export({})
-    store = n8n_node("Qdrant", f"{LC}vectorStoreQdrant", {"mode": "retrieve-as-tool"}, 1.1)
+    store = n8n_node("Supabase", f"{LC}vectorStoreSupabase", {"mode": "retrieve-as-tool"}, 1.1)
     embeddings = n8n_node("Embeddings", f"{LC}embeddingsOpenAi", {})
     data["nodes"] += [store, embeddings]
     data["connections"][store["name"]] = to("AI Agent", "ai_tool")
-    data["connections"][embeddings["name"]] = to("Qdrant", "ai_embedding")
+    data["connections"][embeddings["name"]] = to("Supabase", "ai_embedding")
     messages = refusals(data)
     assert len(messages) == 2
     assert messages[0].startswith(
-        "n8n node 'Qdrant' (@n8n/n8n-nodes-langchain.vectorStoreQdrant): is a vector store. "
-        "WorkFuse has no vector store"
+        "n8n node 'Supabase' (@n8n/n8n-nodes-langchain.vectorStoreSupabase): is a vector store "
+        "WorkFuse cannot reach"
     )
     assert messages[1].startswith(
-        "n8n node 'Embeddings' (@n8n/n8n-nodes-langchain.embeddingsOpenAi): computes embeddings"
+        "n8n node 'Embeddings' (@n8n/n8n-nodes-langchain.embeddingsOpenAi): feeds no vector store"
     )
 
 
@@ -682,3 +679,112 @@ def test_a_workflow_tool_imported_with_its_workflow_calls_it(alice_api):
     )
     [imported] = agent["config"]["tools"]
     assert imported["type"] == "workflow" and imported["workflow"] == greeter.pk
+
+
+# --- agentio ---
+SLOTS_TOOL = n8n_node(
+    "Slots",
+    f"{LC}toolHttpRequest",
+    {
+        "url": "https://api.cal.example/v2/slots/available",
+        "sendQuery": True,
+        "parametersQuery": {
+            "values": [
+                {"name": "eventTypeId", "value": "={{ 648297 }}", "valueProvider": "fieldValue"},
+                {"name": "start", "value": "{day}T09:00", "valueProvider": "fieldValue"},
+                {"name": "end", "value": "{day}T19:00", "valueProvider": "fieldValue"},
+            ]
+        },
+        "toolDescription": "Free slots on a day",
+    },
+    1,
+)
+
+
+def test_http_tool_fixed_query_values_keep_constants_and_placeholders():
+    graph = convert(
+        agent_export({"promptType": "define", "text": "Slots?"}, (SLOTS_TOOL, "ai_tool"))
+    )
+    assert validate_graph(graph) == []
+    [tool] = by_label(graph, "AI Agent")["config"]["tools"]
+    assert tool["url"] == (
+        "https://api.cal.example/v2/slots/available?eventTypeId=648297"
+        "&start={day}T09%3A00&end={day}T19%3A00"
+    )
+    assert "body_schema" not in tool  # the URL's placeholders are the arguments
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_http_tool_fills_placeholders_in_its_fixed_query(ai, alice):
+    with recorder() as api:
+        tool = copy.deepcopy(SLOTS_TOOL)
+        tool["parameters"]["url"] = f"{api.url}/slots"
+        data = agent_export({"promptType": "define", "text": "Slots?"}, (tool, "ai_tool"))
+        ai.script(
+            "openai", Reply(tool_calls=[("Slots", {"day": "2025-01-02"})]), Reply(text="Free")
+        )
+        execution = engine.start_execution(make_workflow(alice, convert(data)), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert [r["path"] for r in api.requests] == [
+        "/slots?eventTypeId=648297&start=2025-01-02T09%3A00&end=2025-01-02T19%3A00"
+    ]
+
+
+RESCHEDULE_TOOL = n8n_node(
+    "Reschedule",
+    f"{LC}toolHttpRequest",
+    {
+        "url": "https://api.cal.example/v2/bookings/{bookingUid}/reschedule",
+        "method": "POST",
+        "sendBody": True,
+        "specifyBody": "json",
+        "jsonBody": '{\n "start": "{start}",\n "reason": "{reason}"\n}',
+        "sendQuery": True,
+        "specifyQuery": "json",
+        "jsonQuery": '{"notify": true, "by": "{who}"}',
+        "toolDescription": "Move a booking",
+    },
+    1,
+)
+
+
+def test_http_tool_json_query_and_a_body_of_its_own_placeholders_are_named_arguments():
+    data = agent_export({"promptType": "define", "text": "Move it"}, (RESCHEDULE_TOOL, "ai_tool"))
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    [tool] = by_label(graph, "AI Agent")["config"]["tools"]
+    assert tool["url"] == (
+        "https://api.cal.example/v2/bookings/{bookingUid}/reschedule?notify=true&by={who}"
+    )
+    assert tool["body_schema"]["required"] == ["bookingUid", "who", "start", "reason"]
+    fixed = copy.deepcopy(RESCHEDULE_TOOL)
+    fixed["parameters"]["jsonBody"] = '{"start": "{start}", "timeZone": "Europe/Berlin"}'
+    [message] = refusals(agent_export({"promptType": "define", "text": "x"}, (fixed, "ai_tool")))
+    assert "its tool 'Reschedule' (@n8n/n8n-nodes-langchain.toolHttpRequest) sends a JSON body" in (
+        message
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_http_tool_sends_its_placeholders_as_the_json_body(ai, alice):
+    with recorder() as api:
+        tool = copy.deepcopy(RESCHEDULE_TOOL)
+        tool["parameters"]["url"] = f"{api.url}/bookings/{{bookingUid}}/reschedule"
+        data = agent_export({"promptType": "define", "text": "Move it"}, (tool, "ai_tool"))
+        arguments = {
+            "bookingUid": "b 1",
+            "who": "ada",
+            "start": "2025-01-02T10:00",
+            "reason": "ill",
+        }
+        ai.script("openai", Reply(tool_calls=[("Reschedule", arguments)]), Reply(text="Moved"))
+        execution = engine.start_execution(make_workflow(alice, convert(data)), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    [request] = api.requests
+    assert request["path"] == "/bookings/b%201/reschedule?notify=true&by=ada"
+    assert json.loads(request["body"]) == {"start": "2025-01-02T10:00", "reason": "ill"}
+
+
+# --- end agentio ---

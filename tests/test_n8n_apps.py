@@ -211,7 +211,7 @@ CASES = [
             "message": "Hello",
             "options": {"bccList": "audit@acme.test"},
         },
-        "app.email",
+        "app.gmail",
         {
             "operation": "send",
             "to": ["{{ trigger.email }}"],
@@ -258,7 +258,7 @@ CASES = [
         "app.google_sheets",
         {
             "spreadsheet_id": "1AbC_d-9",
-            "range": "Leads",
+            "sheet_gid": "0",  # by its id, as n8n: found though renamed since
             "operation": "append_row",
             "values": {"Name": "{{ trigger.name }}"},
         },
@@ -272,7 +272,13 @@ CASES = [
             "sheetName": {"__rl": True, "mode": "name", "value": "Orders"},
         },
         "app.google_sheets",
-        {"spreadsheet_id": "1XyZ", "range": "Orders", "operation": "read_rows", "max_rows": 10000},
+        {
+            "spreadsheet_id": "1XyZ",
+            "range": "Orders",
+            "operation": "read_rows",
+            "max_rows": 10000,
+            "value_render": "UNFORMATTED_VALUE",  # n8n's default reading
+        },
     ),
     (
         "google sheets update by row_number read from the run",
@@ -478,8 +484,8 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
             {"chatId": "1", "text": "x", "replyMarkup": "inlineKeyboard"},
             "adds a inlineKeyboard keyboard",
         ),
-        ("gmail", 2.1, {"operation": "getAll"}, "does 'message / getAll'"),
-        ("googleSheets", 4.5, {"operation": "appendOrUpdate"}, "does 'sheet / appendOrUpdate'"),
+        ("gmail", 2.1, {"operation": "sendAndWait"}, "waits for the recipient's answer"),
+        ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),
         ("googleSheets", 2, {}, "is Google Sheets version 2"),
         ("airtable", 2.1, {"operation": "upsert"}, "does 'record / upsert'"),
         ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
@@ -508,11 +514,11 @@ def test_operations_workfuse_lacks_are_refused_naming_node_and_operation(
     assert said in message
 
 
-def test_gmail_is_sent_through_smtp_with_a_note_saying_so():
+def test_gmail_is_sent_through_the_gmail_api_with_a_credential_note():
     node = converted("gmail", {"sendTo": "a@b.co", "subject": "s", "message": "<p>x</p>"}, 2.1)
+    assert node["type"] == "app.gmail"
     assert node["config"]["html"] == "<p>x</p>"  # Gmail sends HTML unless told otherwise
-    assert "not the Gmail API" in node["notes"]
-    assert "choose a SMTP server credential" in node["notes"]
+    assert "choose a Gmail OAuth2 credential" in node["notes"]
 
 
 def test_a_discord_webhook_url_in_the_export_is_never_copied():

@@ -366,7 +366,9 @@ def test_item_lists_remove_duplicates_is_refused_with_the_node_to_use():
 # --- Date & Time, Crypto, XML, HTML, Markdown, Rename Keys --------------------------------------
 
 
-def test_date_time_adds_and_formats(alice):
+def test_date_time_adds_and_formats_into_the_output_field(alice):
+    # n8n source (Date & Time 2): the result is the only field of a new item, unless "Include
+    # Input Fields" keeps the item's fields beside it.
     add = node(
         "Later",
         "dateTime",
@@ -378,7 +380,7 @@ def test_date_time_adds_and_formats(alice):
         options={},
     )
     out = run(alice, export(add, split=False), {"at": "2026-01-30T10:00:00+00:00"})
-    assert out["later"]["result"] == "2026-02-02T10:00:00+00:00"
+    assert out["later"] == {"newDate": "2026-02-02T10:00:00+00:00"}
     fmt = node(
         "Shown",
         "dateTime",
@@ -387,22 +389,62 @@ def test_date_time_adds_and_formats(alice):
         date="={{ $json.at }}",
         format="custom",
         customFormat="dd/MM/yyyy HH:mm",
-        options={},
+        outputFieldName="shown",
+        options={"includeInputFields": True},
     )
     assert run(alice, export(fmt, split=False), {"at": "2026-01-30T10:05:00Z"})["shown"] == {
-        "result": "30/01/2026 10:05"
+        "at": "2026-01-30T10:05:00Z",
+        "shown": "30/01/2026 10:05",
     }
 
 
-def test_crypto_hashes_the_value_and_sign_is_refused(alice):
-    hashed = node(
-        "Hash", "crypto", 1, type="SHA256", value="={{ $json.email }}", dataPropertyName="h"
+def test_date_time_version_1_writes_into_the_item(alice):
+    fmt = node(
+        "Day",
+        "dateTime",
+        1,
+        value="={{ $json.at }}",
+        toFormat="YYYY-MM-DD",
+        dataPropertyName="day",
+        options={},
     )
-    out = run(alice, export(hashed, split=False), {"email": "ann@example.com"})
-    assert out["hash"]["result"] == hashlib.sha256(b"ann@example.com").hexdigest()
+    out = run(alice, export(fmt, split=False), {"at": "2026-01-30T10:05:00Z", "n": 1})
+    assert out["day"] == {"at": "2026-01-30T10:05:00Z", "n": 1, "day": "2026-01-30"}
+
+
+def test_crypto_adds_the_hash_to_the_item_and_sign_is_refused(alice):
+    # n8n source (Crypto 1): the item's fields and the result under dataPropertyName, whose
+    # dots are part of the key; the node after it reads both.
+    hashed = node(
+        "Hash", "crypto", 1, type="SHA256", value="={{ $json.email }}", dataPropertyName="h.x"
+    )
+    shown = node(
+        "Shown",
+        "set",
+        3.4,
+        assignments={"assignments": [assignment("line", "={{ $json.email }}", "string")]},
+        includeOtherFields=True,
+        options={},
+    )
+    out = run(alice, export(hashed, shown, split=False), {"email": "ann@example.com"})
+    digest = hashlib.sha256(b"ann@example.com").hexdigest()
+    assert out["hash"] == {"email": "ann@example.com", "h.x": digest}
+    assert out["shown"]["result"] == {
+        "email": "ann@example.com",
+        "h.x": digest,
+        "line": "ann@example.com",
+    }
     with pytest.raises(ImportRefused) as caught:
         convert(export(node("Sign", "crypto", 1, action="sign"), split=False))
     assert "private key" in caught.value.issues[0].message
+
+
+def test_crypto_in_a_loop_over_items_writes_into_each_item(alice):
+    made = node("Make", "crypto", 1, action="generate", dataPropertyName="token")
+    out = run(alice, export(made), {"rows": ROWS[:2]})
+    tokens = [v for k, v in out.items() if k.startswith("make[")]
+    assert [{k: v for k, v in t.items() if k != "token"} for t in tokens] == ROWS[:2]
+    assert all(len(t["token"]) == 36 for t in tokens)
 
 
 def test_xml_and_html_parse_the_items_field(alice):
@@ -436,17 +478,91 @@ def test_xml_and_html_parse_the_items_field(alice):
     }
 
 
+def test_html_template_fills_n8n_expressions_for_each_item(alice):
+    # n8n source (HTML 1.2, generateHtmlTemplate): {html} alone, each {{ }} evaluated for the
+    # item, whether or not the parameter is marked as an expression.
+    page = node(
+        "Page",
+        "html",
+        1.2,
+        operation="generateHtmlTemplate",
+        html="<style>p { color: red }</style><p>{{ $json.name }}: {{ $json.id * 10 }}</p>",
+    )
+    shown = node(
+        "Shown",
+        "set",
+        3.4,
+        assignments={"assignments": [assignment("copy", "={{ $json.html }}", "string")]},
+        options={},
+    )
+    out = run(alice, export(page, shown), {"rows": ROWS[:2]})
+    first = "<style>p { color: red }</style><p>bob: 10</p>"
+    assert [out["page[0]"], out["page[1]"]] == [
+        {"html": first},
+        {"html": "<style>p { color: red }</style><p>Ada: 20</p>"},
+    ]
+    assert out["shown[0]"]["result"] == {"copy": first}
+    (made,) = [n for n in convert(export(page))["nodes"] if n["id"] == "page"]
+    assert "JavaScript's String()" in made["notes"]
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(node("Table", "html", 1.2, operation="convertToHtmlTable"), split=False))
+    message = caught.value.issues[0].message
+    assert "'Table'" in message and "convertToHtmlTable" in message
+
+
+def test_markdown_writes_markdown_into_the_item_under_the_destination_key(alice):
+    # n8n source (Markdown 1): a copy of the item with the text set at destinationKey
+    # (lodash set: dots nest), for each item.
+    convert_node = node(
+        "Markdown",
+        "markdown",
+        1,
+        html="={{ $json.page }}",
+        destinationKey="out.md",
+        options={"bulletMarker": "-", "ignore": "nav"},
+    )
+    rows = [
+        {"id": 1, "page": "<h2>One</h2><nav>x</nav><ul><li>a</li></ul>"},
+        {"id": 2, "page": "<b>2</b>"},
+    ]
+    out = run(alice, export(convert_node), {"rows": rows})
+    made = [out[f"markdown[{i}]"] for i in range(2)]
+    assert made == [
+        {**rows[0], "out": {"md": "## One\n\n- a"}},
+        {**rows[1], "out": {"md": "**2**"}},
+    ]
+
+
+def test_markdown_to_html_keeps_showdowns_options(alice):
+    convert_node = node(
+        "To HTML",
+        "markdown",
+        1,
+        mode="markdownToHtml",
+        markdown="={{ $json.text }}",
+        options={"tables": True, "simpleLineBreaks": True, "noHeaderId": True},
+    )
+    out = run(alice, export(convert_node, split=False), {"text": "# Hi\na\nb"})
+    assert out["to_html"] == {"text": "# Hi\na\nb", "data": "<h1>Hi</h1>\n<p>a<br />\nb</p>"}
+    graph = convert(export(convert_node, split=False))
+    (made,) = [n for n in graph["nodes"] if n["id"] == "to_html"]
+    assert "showdown" in made["notes"]
+
+
 @pytest.mark.parametrize(
-    ("n8n_type", "params", "why"),
+    ("params", "why"),
     [
-        ("markdown", {"mode": "markdownToHtml"}, "Markdown to HTML"),
-        ("markdown", {"html": "={{ $json.page }}"}, "HTML to Markdown"),
-        ("html", {"operation": "generateHtmlTemplate"}, "only extracts"),
+        ({"options": {"textReplace": {"values": [{"pattern": "a"}]}}}, "'textReplace' option"),
+        ({"options": {"codeBlockStyle": "indented"}}, "'codeBlockStyle' option"),
+        ({"options": {"bulletMarker": "~"}}, "bulletMarker to '~'"),
+        ({"mode": "markdownToHtml", "options": {"emoji": True}}, "showdown's 'emoji' option"),
+        ({"mode": "markdownToHtml", "options": {"ghCodeBlocks": False}}, "'ghCodeBlocks' off"),
+        ({"destinationKey": "={{ $json.k }}"}, "destination key with an expression"),
     ],
 )
-def test_markup_without_a_workfuse_form_is_refused_by_name(n8n_type, params, why):
+def test_markdown_options_without_a_workfuse_form_are_refused_by_name(params, why):
     with pytest.raises(ImportRefused) as caught:
-        convert(export(node("Convert", n8n_type, 1, **params), split=False))
+        convert(export(node("Convert", "markdown", 1, **params), split=False))
     message = caught.value.issues[0].message
     assert "'Convert'" in message and why in message
 

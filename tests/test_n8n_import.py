@@ -1151,17 +1151,17 @@ def test_two_triggers_of_the_same_kind_are_refused_by_name():
     assert "at most one of each kind" in message
 
 
-def test_old_http_request_version_is_refused_with_what_to_do():
+def test_old_http_request_version_file_response_is_refused_with_what_to_do():
     data = single_node_workflow(
         {
             "name": "Old call",
             "type": "n8n-nodes-base.httpRequest",
             "typeVersion": 1,
-            "parameters": {"url": "https://example.com"},
+            "parameters": {"url": "https://example.com", "responseFormat": "file"},
         }
     )
     [message] = refusal_messages(data)
-    assert "'Old call'" in message and "version 1" in message and "export again" in message
+    assert "'Old call'" in message and "as a file" in message and "export again" in message
 
 
 # --- conditions ----------------------------------------------------------------------------

@@ -107,3 +107,30 @@ def test_hmac_runs_in_a_workflow_and_the_key_is_stored_nowhere(alice):
     assert step.output == {"result": hmac.new(SIGNING_KEY.encode(), body, "sha256").hexdigest()}
     stored = json.dumps(list(Step.objects.values("input", "output", "error", "attempts")))
     assert SIGNING_KEY not in stored
+
+
+def test_the_result_can_be_added_to_an_object_under_a_name():
+    config = {"value": "abc", "algorithm": "md5", "output_field": "h.md5"}
+    digest = "900150983cd24fb0d6963f7d28e17f72"
+    assert run(utility_crypto, config) == {"h.md5": digest}
+    into = {"id": 7, "h.md5": "old"}
+    assert run(utility_crypto, {**config, "input": into}) == {"id": 7, "h.md5": digest}
+    assert into == {"id": 7, "h.md5": "old"}  # another step's output is never changed
+    with pytest.raises(NodeError, match="input must be an object to add 'h\\.md5' to, not text"):
+        run(utility_crypto, {**config, "input": "text"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workflow_adds_the_digest_to_the_trigger_data(alice):
+    node = {
+        "id": "hash",
+        "type": "utility.crypto",
+        "config": {
+            "value": "{{ trigger.email }}",
+            "output_field": "hash",
+            "input": "{{ trigger }}",
+        },
+    }
+    step = run_in_workflow(alice, node, {"email": "ann@example.com"})
+    digest = hashlib.sha256(b"ann@example.com").hexdigest()
+    assert step.output == {"email": "ann@example.com", "hash": digest}

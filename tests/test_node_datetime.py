@@ -148,7 +148,10 @@ def test_the_form_shows_every_setting(alice, alice_client):
     shown = form(alice_client, alice, "utility.datetime", {"operation": "add"})
     assert shown.kinds["operation"] == shown.kinds["unit"] == "select"
     assert shown.kinds["format"] == shown.kinds["timezone"] == "text"
-    assert set(shown.kinds) == {"operation", "value", "format", "timezone", "amount", "unit", "end"}
+    assert set(shown.kinds) == {
+        *("operation", "value", "format", "timezone", "amount", "unit", "end"),
+        *("output_field", "input"),
+    }
     config = {
         "operation": "add",
         "value": "{{ trigger.at }}",
@@ -198,3 +201,22 @@ def test_datetime_runs_in_a_workflow(alice):
     }
     step = run_in_workflow(alice, node, {"ordered_at": "2026-12-30T10:00:00Z", "days": 3})
     assert step.output == {"result": "02.01.2027"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_result_can_be_added_to_the_trigger_data_under_a_name(alice):
+    node = {
+        "id": "due",
+        "type": "utility.datetime",
+        "config": {
+            "operation": "diff",
+            "value": "{{ trigger.start }}",
+            "end": "{{ trigger.end }}",
+            "unit": "hours",
+            "output_field": "hours",
+            "input": "{{ trigger }}",
+        },
+    }
+    payload = {"start": "2026-12-30T10:00:00Z", "end": "2026-12-30T13:30:00Z"}
+    step = run_in_workflow(alice, node, payload)
+    assert step.output == {**payload, "hours": 3.5}

@@ -215,7 +215,8 @@ def test_an_xlsx_that_unzips_too_large_is_refused():
         extract(out.getvalue(), "bomb.xlsx", format="xlsx")
 
 
-def test_too_many_rows_and_a_slow_parse_are_stopped(monkeypatch):
+def test_too_many_rows_and_a_slow_parse_are_stopped(monkeypatch, settings):
+    settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES = 4 * 2**20  # room for a 1.6 MB file
     monkeypatch.setattr(utility_extract_file, "MAX_ROWS", 3)
     with pytest.raises(NodeError, match="more than 3 rows"):
         extract(b"a\n1\n2\n3\n4\n", "a.csv")

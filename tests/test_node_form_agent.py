@@ -196,7 +196,7 @@ def test_each_tool_is_a_card_with_its_types_own_fields(alice_client, workflow, m
     values = dict(form.values)
     assert [v for k, v in form.values if k == "f:tools.card"] == ["0", "1", "2", "3"]
     assert [v for k, v in form.values if k.endswith(".type")] == ["http", "workflow", "code", "mcp"]
-    assert form.options["f:tools.0.type"] == ["http", "workflow", "code", "mcp"]
+    assert form.options["f:tools.0.type"] == ["http", "workflow", "code", "mcp", "vector_store"]
     assert ">HTTP request</option>" in html and ">Call a workflow</option>" in html
     assert ">MCP server</option>" in html
     assert values["f:tools.0.url"] == "https://api.example.com/orders/{order_id}"
@@ -469,7 +469,7 @@ def test_a_card_of_no_known_type_says_which_types_there_are(alice_client, workfl
     assert result["applicable"] is False
     errors = CardReader(response.content.decode()).errors
     assert errors["2"][""] == (
-        "tools.2.type: Pick a type: HTTP request, Call a workflow, Code, MCP server."
+        "tools.2.type: Pick a type: HTTP request, Call a workflow, Code, MCP server, Vector store."
     )
 
 

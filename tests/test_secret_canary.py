@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, get_args
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
 from django.test import Client
@@ -284,6 +284,10 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Basic "):  # messaging: basic auth decoded too (Twilio's)
                 auth += " " + base64.b64decode(auth[6:]).decode("utf-8", "replace")
+            # --- mail: form bodies (OAuth token requests) read decoded ---
+            if "x-www-form-urlencoded" in self.headers.get("Content-Type", ""):
+                body = unquote_plus(body)
+            # --- end mail ---
             sent = f"{self.path} {auth} {body}"
             received.append(sent)
             mode = next(modes)
@@ -414,6 +418,11 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
             yield integration_value(kind, smtp_url), logins, True
         return
     # --- end messaging ---
+    # --- mail: OAuth refresh-token kinds: the token endpoint is the careless server too ---
+    if kind.kind in ("gmail", "outlook"):
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    # --- end mail ---
     yield integration_value(kind, url), received, True
 
 

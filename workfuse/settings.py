@@ -258,6 +258,11 @@ WORKFUSE_MAX_JSON_DEPTH = envint("WORKFUSE_MAX_JSON_DEPTH", 64)
 
 # Files in step data (workfuse/lib/files.py): the largest file a step may output or take.
 WORKFUSE_FILE_MAX_BYTES = envint("WORKFUSE_FILE_MAX_BYTES", 10 * 1024 * 1024)
+# --- media ---
+# utility.image (docs/data-nodes.md): the most pixels an image (all its frames) may have, read
+# from its header before it is decoded; 40 million RGBA pixels decode to 160 MB.
+WORKFUSE_IMAGE_MAX_PIXELS = envint("WORKFUSE_IMAGE_MAX_PIXELS", 40_000_000)
+# --- end media ---
 
 # Webhooks (docs/webhooks.md)
 WORKFUSE_WEBHOOK_MAX_BYTES = envint("WORKFUSE_WEBHOOK_MAX_BYTES", 1_000_000)

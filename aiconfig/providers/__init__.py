@@ -29,6 +29,7 @@ from django.conf import settings
 from aiconfig.prices import estimate_cost
 from aiconfig.providers.base import (
     Completion,
+    Embeddings,
     Provider,
     ProviderError,
     ProviderSetupError,
@@ -45,6 +46,7 @@ __all__ = [
     "ADAPTERS",
     "Completion",
     "Conversation",
+    "Embeddings",
     "Provider",
     "ProviderError",
     "ProviderSetupError",
@@ -53,6 +55,7 @@ __all__ = [
     "ToolCall",
     "Turn",
     "Usage",
+    "embed_texts",
     "get_provider",
     "refuse_key_in_conversation",
     "refuse_key_in_text",
@@ -294,3 +297,41 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
     if completion.warnings:
         output["warnings"] = completion.warnings
     return output
+
+
+def embed_texts(
+    provider: str,
+    model: str,
+    texts: list[str],
+    secret: Any = None,
+    base_url: str | None = None,
+    dimensions: int | None = None,
+) -> tuple[list[list[float]], dict[str, Any]]:
+    """Vectors for `texts` from `provider`'s embeddings API (key and base_url resolved as for
+    `action.ai`), and what it spent: `{provider, model, usage, cost_usd}` (usage and cost in
+    the shape the engine adds to the run's ai_budget spend)."""
+    api_key, source = resolve_key(provider, secret)
+    forms = redaction.forms_of(api_key) if source != "none" else set()
+    try:
+        with redaction.registered(forms):
+            if api_key != NO_KEY and any(api_key in text for text in texts):
+                raise ProviderSetupError(
+                    "A text to embed contains the provider's API key, so it was not sent.",
+                    code="bad_request",
+                )
+            adapter = get_provider(
+                provider,
+                api_key=api_key,
+                base_url=base_url_for(provider, base_url),
+                key_source=source,
+                user_base_url=provider == "openai_compatible",
+            )
+            embedded = adapter.embed(texts, model.strip(), dimensions)
+    except NodeError as error:
+        error.message = redaction.scrub(error.message, forms)
+        error.detail = redaction.scrub(error.detail, forms)
+        raise
+    usage = embedded.usage.as_dict()
+    cost = None if provider == "openai_compatible" else estimate_cost(provider, model, usage)
+    spent = {"provider": provider, "model": embedded.model, "usage": usage, "cost_usd": cost}
+    return embedded.vectors, spent

@@ -119,6 +119,15 @@ class Completion:
         return self.structured is not _NO_VALUE
 
 
+@dataclass
+class Embeddings:
+    """A provider's vectors for a list of texts, in the texts' order."""
+
+    vectors: list[list[float]]
+    model: str
+    usage: Usage
+
+
 class Provider(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
@@ -177,7 +186,23 @@ class Provider(ABC):
         turn.warnings = warnings + turn.warnings
         return turn
 
+    def embed(self, texts: list[str], model: str, dimensions: int | None = None) -> Embeddings:
+        """One vector per text (in order; `dimensions` asks for shorter vectors where the model
+        can make them), through the same error mapping as every call. Providers without an
+        embeddings API refuse with a ProviderSetupError."""
+        if not texts:
+            return Embeddings([], model, Usage())
+        return self._call(model, lambda: self._embed(texts, model, dimensions))
+
     # --- for adapters -----------------------------------------------------------------------
+
+    def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
+        raise ProviderSetupError(
+            f"{self.label} has no embeddings API WorkFuse can use; choose OpenAI, an "
+            "OpenAI-compatible server or Gemini for embeddings.",
+            code="bad_request",
+            provider=self.name,
+        )
 
     def http_client(self) -> httpx2.Client:
         """The HTTP client the SDK sends with: every connection, redirects included, passes

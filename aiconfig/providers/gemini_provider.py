@@ -22,6 +22,7 @@ import httpx2
 
 from aiconfig.providers.base import (
     Completion,
+    Embeddings,
     OnText,
     Provider,
     ProviderError,
@@ -41,6 +42,7 @@ from aiconfig.providers.conversation import (
     tool_calls_of,
 )
 
+EMBED_BATCH = 100  # texts per batchEmbedContents request (the API's limit)
 FINISH = {
     "STOP": "stop",
     "MAX_TOKENS": "length",
@@ -109,6 +111,33 @@ class GeminiProvider(Provider):
                 return self._completion(responses, request.model)
             finally:
                 client.close()
+
+    def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
+        """`batchEmbedContents`, at most 100 texts a request. The Gemini API reports no token
+        count for embeddings, so their usage is 0 and their cost unknown."""
+        from google.genai import types
+
+        config = types.EmbedContentConfig(output_dimensionality=dimensions) if dimensions else None
+        vectors: list[list[float]] = []
+        with self.http_client() as http:
+            client = self._client(http)
+            try:
+                for start in range(0, len(texts), EMBED_BATCH):
+                    response = client.models.embed_content(
+                        model=model, contents=texts[start : start + EMBED_BATCH], config=config
+                    )
+                    vectors.extend(
+                        [float(x) for x in e.values or []] for e in response.embeddings or []
+                    )
+            finally:
+                client.close()
+        if len(vectors) != len(texts):
+            raise ProviderError(
+                f"{self.label} returned {len(vectors)} embeddings for {len(texts)} texts.",
+                retryable=True,
+                provider=self.name,
+            )
+        return Embeddings(vectors, model, Usage())
 
     def _completion(self, responses: list[Any], model: str) -> Completion:
         text = "".join(_text(r) for r in responses)

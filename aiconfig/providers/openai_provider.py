@@ -20,6 +20,7 @@ from aiconfig.models_catalog import openai_is_reasoning
 from aiconfig.providers.base import (
     Asked,
     Completion,
+    Embeddings,
     OnText,
     Provider,
     ProviderError,
@@ -38,6 +39,7 @@ from aiconfig.providers.conversation import (
 )
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+EMBED_BATCH = 256  # texts per embeddings request (OpenAI accepts up to 2,048)
 FINISH = {
     "stop": "stop",
     "length": "length",
@@ -306,6 +308,35 @@ class OpenAIProvider(Provider):
             finish_reason=_finish(finish),
             usage=_usage(usage),
         )
+
+    def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
+        client = self._client()
+        vectors: list[list[float]] = []
+        usage = Usage()
+        answered = model
+        try:
+            for start in range(0, len(texts), EMBED_BATCH):
+                extra = {"dimensions": dimensions} if dimensions else {}
+                response = client.embeddings.create(
+                    model=model,
+                    input=texts[start : start + EMBED_BATCH],
+                    encoding_format="float",
+                    **extra,
+                )
+                ordered = sorted(response.data, key=lambda item: item.index)
+                vectors.extend([float(x) for x in item.embedding] for item in ordered)
+                prompt = response.usage.prompt_tokens if response.usage else 0
+                usage = Usage.of(usage.prompt_tokens + prompt, 0)
+                answered = response.model or model
+        finally:
+            client.close()
+        if len(vectors) != len(texts):
+            raise ProviderError(
+                f"{self.label} returned {len(vectors)} embeddings for {len(texts)} texts.",
+                retryable=True,
+                provider=self.name,
+            )
+        return Embeddings(vectors, answered, usage)
 
     def _map_error(self, exc: Exception) -> ProviderError | None:
         import openai

@@ -56,6 +56,26 @@ from editor.n8n import chat_trigger, forms, respond, sub_workflows
 from editor.n8n.calls import CallTargets
 
 # --- end n8nflow ---
+# --- google ---
+# isort: split
+from editor.n8n import apps_drive
+
+# --- end google ---
+# --- media ---
+# isort: split
+from editor.n8n import markdown, summarization
+
+# --- end media ---
+# --- vectors ---
+# isort: split
+from editor.n8n import vector_stores
+
+# --- end vectors ---
+# --- mail ---
+# isort: split
+from editor.n8n import apps_gmail, apps_outlook
+
+# --- end mail ---
 # --- files ---
 # isort: split
 from editor.n8n import file_nodes
@@ -119,6 +139,20 @@ SPECS: dict[str, Spec] = {
         forms,
         chat_trigger,
         # --- end n8nflow ---
+        # --- google ---
+        apps_drive,
+        # --- end google ---
+        # --- media ---
+        markdown,
+        summarization,
+        # --- end media ---
+        # --- vectors ---
+        vector_stores,
+        # --- end vectors ---
+        # --- mail ---
+        apps_gmail,
+        apps_outlook,
+        # --- end mail ---
         # --- files ---
         file_nodes,
         # --- end files ---

@@ -65,10 +65,6 @@ FEEDER_TYPES = [
 ]
 OTHERS = {
     "chainRetrievalQa": "answers questions from a vector store's documents. " + NO_VECTOR_STORE,
-    "chainSummarization": (
-        "summarises documents in chunks (map-reduce or refine); WorkFuse has no document "
-        "chain. Use a Basic LLM Chain that asks for a summary of the text instead."
-    ),
     "sentimentAnalysis": (
         "routes each item to the output of its sentiment; WorkFuse has no AI router. Use a "
         "Basic LLM Chain with a structured output parser followed by a Switch on its category."

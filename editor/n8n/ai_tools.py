@@ -7,14 +7,28 @@ faithful form for (each named in the agent's refusal).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
+# --- agentio ---
+# isort: split
+from editor.n8n import ai_tools_builtin, app_tools
+
+# --- end agentio ---
+# isort: split
+from editor.n8n import vector_stores  # vectors
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# --- agentio ---
+# An expression that is one constant: a number, true/false or a quoted string.
+CONSTANT = re.compile(
+    r"=\s*\{\{\s*(?:(-?\d+(?:\.\d+)?|true|false)|'([^'{}]*)'|\"([^\"{}]*)\")\s*\}\}\s*"
+)
+# --- end agentio ---
 THINK_DESCRIPTION = (
     "Use the tool to think about something. It will not obtain new information or change the "
     "database, but just append the thought to the log. Use it when complex reasoning or some "
@@ -22,12 +36,9 @@ THINK_DESCRIPTION = (
 )
 # Tools with no faithful WorkFuse form, and what to use instead.
 REFUSED = {
-    f"{LANGCHAIN}toolCalculator": "evaluates math with LangChain's calculator",
-    f"{LANGCHAIN}toolWikipedia": "searches Wikipedia through LangChain",
     f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
     f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
     f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
-    f"{LANGCHAIN}toolVectorStore": "answers from a vector store",
     f"{LANGCHAIN}agentTool": "is another AI agent",
 }
 REFUSED_HINT = (
@@ -42,9 +53,14 @@ def tools(node: N8nNode, cx: Converter, notes: list[str]) -> list[dict[str, Any]
     has no WorkFuse form."""
     out: list[dict[str, Any]] = []
     for tool in attached(cx, node, TOOL):
-        if tool.type in cx.specs:
-            continue  # a node of its own (a vector store as a tool): refused by its Spec
-        converted = _tool(tool, cx, notes)
+        # --- vectors ---
+        if vector_stores.is_vector_tool(tool.type):
+            converted = vector_stores.agent_tool(tool, cx, notes, _vector_tool_name(tool))
+        # --- end vectors ---
+        elif tool.type in cx.specs:
+            continue  # a node of its own: refused by its Spec
+        else:
+            converted = _tool(tool, cx, notes)
         if any(t["name"] == converted["name"] for t in out):
             raise Refusal(f"has two tools named '{converted['name']}'; rename one in n8n.")
         out.append(converted)
@@ -63,15 +79,28 @@ def is_tool(n8n_type: str) -> bool:
 
 def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
     kind = tool.type.removeprefix(LANGCHAIN)
+    # --- agentio ---
+    if tool.type in ai_tools_builtin.TOOLS:
+        return ai_tools_builtin.TOOLS[tool.type](tool, notes)
+    # --- end agentio ---
     if tool.type in REFUSED:
         raise Refusal(f"its tool {described(tool)} {REFUSED[tool.type]}; {REFUSED_HINT}")
     if tool.type.startswith(BASE):
         app = tool.type.removeprefix(BASE).removesuffix("Tool")
+        # --- agentio ---
+        why = app_tools.problem(tool.raw, cx.specs)
+        if why is None:
+            raise Refusal(
+                f"its tool {described(tool)} is the n8n {app} node used as a tool, which "
+                "WorkFuse runs as a workflow of its own that the agent calls: import with POST "
+                "/api/workflows/import, which makes that workflow."
+            )
         raise Refusal(
-            f"its tool {described(tool)} is the n8n {app} node used as a tool; WorkFuse agents "
-            "reach apps through a workflow tool: import a workflow that starts with 'When "
-            "called by a workflow' and runs that app node, and give the agent a workflow tool."
+            f"its tool {described(tool)} is the n8n {app} node used as a tool, which WorkFuse "
+            f"would run as a workflow of its own, but {why}. Replace it in n8n with a Call n8n "
+            "Workflow tool and export again."
         )
+        # --- end agentio ---
     if kind == "toolHttpRequest":
         return _http(tool, notes)
     if kind == "toolCode":
@@ -97,6 +126,20 @@ def tool_name(name: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "tool")[:64]
 
 
+# --- vectors ---
+def _vector_tool_name(tool: N8nNode) -> str:
+    """A Vector Store Tool's `name`; a vector store in retrieve-as-tool mode: its `toolName`
+    before version 1.3, its node's name from then on."""
+    if tool.type == f"{LANGCHAIN}toolVectorStore":
+        return tool_name(_literal(tool, "name", tool.params.get("name") or tool.name))
+    if tool.version < 1.3 and tool.params.get("toolName"):
+        return tool_name(_literal(tool, "name", tool.params["toolName"]))
+    return tool_name(tool.name)
+
+
+# --- end vectors ---
+
+
 def _string_input() -> dict[str, Any]:
     """The arguments of n8n's plain (one string) tools."""
     return {"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"]}
@@ -104,6 +147,11 @@ def _string_input() -> dict[str, Any]:
 
 def _literal(tool: N8nNode, what: str, value: Any) -> str:
     text = str(value if value is not None else "")
+    # --- agentio ---
+    constant = CONSTANT.fullmatch(text)
+    if constant:  # `={{ 648297 }}`, `={{ 'en' }}`: the value itself
+        return next(g for g in constant.groups() if g is not None)
+    # --- end agentio ---
     if text.startswith("="):
         if "{{" in text:
             raise Refusal(
@@ -160,7 +208,7 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
             "the query of GET and DELETE and the JSON body of other methods."
         )
     if fixed_query:
-        url += ("&" if "?" in url else "?") + urlencode(fixed_query)
+        url += ("&" if "?" in url else "?") + _query(fixed_query)  # agentio
     config: dict[str, Any] = {
         "type": "http",
         "name": tool_name(tool.name),
@@ -194,6 +242,10 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
     if not p.get(f"send{what}"):
         return False
     how = p.get(f"specify{what}") or "keypair"
+    # --- agentio ---
+    if how == "json" and what != "Headers":
+        return _json_pairs(tool, what, argument, fixed)
+    # --- end agentio ---
     if how != "keypair":
         raise Refusal(
             f"its tool {described(tool)} gives its {what.lower()} "
@@ -213,6 +265,14 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
             continue
         value = _literal(tool, f"{what.lower()} '{name}'", row.get("value"))
         placeholders = PLACEHOLDER.findall(value)
+        # --- agentio ---
+        if placeholders and what == "Query":
+            # Kept in the URL's query, where the tool fills {placeholders} as n8n does.
+            for placeholder in placeholders:
+                argument(placeholder, True)
+            fixed[name] = value
+            continue
+        # --- end agentio ---
         if placeholders or (what == "Body"):
             raise Refusal(
                 f"its tool {described(tool)} sends the fixed {what.lower()} value '{name}'"
@@ -221,6 +281,54 @@ def _pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bo
             )
         fixed[name] = value
     return by_model
+
+
+# --- agentio ---
+def _json_pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) -> bool:
+    """A query or body given as JSON text: a flat object. Query values are kept with their
+    {placeholders} (filled in the URL); a body is the model's arguments when each value is
+    exactly the placeholder of its own name, which is what WorkFuse's HTTP tool sends."""
+    text = _literal(tool, what.lower(), tool.params.get(f"json{what}"))
+    parsed = json_text(text)
+    if not isinstance(parsed, dict) or not all(
+        isinstance(v, str | int | float | bool) for v in parsed.values()
+    ):
+        raise Refusal(
+            f"its tool {described(tool)} gives its {what.lower()} as JSON that is not a flat "
+            "object of values; WorkFuse's HTTP tool takes named arguments. Use 'Using Fields "
+            "Below' in n8n and export again."
+        )
+    if what == "Query":
+        for name, raw in parsed.items():
+            value = raw if isinstance(raw, str) else json.dumps(raw)
+            for placeholder in PLACEHOLDER.findall(value):
+                argument(placeholder, True)
+            fixed[str(name)] = value
+        return False
+    if not all(value == "{" + name + "}" for name, value in parsed.items()):
+        raise Refusal(
+            f"its tool {described(tool)} sends a JSON body with fixed values, or with "
+            "{placeholders} under other names than their own; WorkFuse's HTTP tool sends the "
+            "model's arguments, by name, as the JSON body."
+        )
+    for name in parsed:
+        argument(name, True)
+    return bool(parsed)
+
+
+def _query(fixed: dict[str, str]) -> str:
+    """The fixed query as URL text, its {placeholders} kept for the tool to fill."""
+    return "&".join(
+        f"{quote_plus(name)}={_keep_placeholders(value)}" for name, value in fixed.items()
+    )
+
+
+def _keep_placeholders(value: str) -> str:
+    parts = re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\})", value)
+    return "".join(part if PLACEHOLDER.fullmatch(part) else quote_plus(part) for part in parts)
+
+
+# --- end agentio ---
 
 
 # --- Code, workflow and MCP tools --------------------------------------------------------
@@ -274,13 +382,19 @@ def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
     chosen = p.get("workflowId")
     label: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
     callee = cx.calls.find(wanted, str(label.get("cachedResultName") or ""))
+    # --- agentio ---
+    # n8n runs its own workflow from its Execute Workflow Trigger; so does WorkFuse, from the
+    # trigger.workflow that trigger becomes, once the import has saved it (`calls.own`).
+    if callee is None and ("$workflow.id" in wanted or wanted == str(cx.data.get("id") or "-")):
+        callee = cx.calls.own
+        if callee is None:
+            raise Refusal(
+                f"its tool {described(tool)} calls this same workflow, whose WorkFuse id exists "
+                "only once it is saved: import it with POST /api/workflows/import, which saves "
+                "it and then points the tool at it."
+            )
+    # --- end agentio ---
     called = callee.id if callee is not None else None
-    if called is None and "$workflow.id" in wanted:
-        raise Refusal(
-            f"its tool {described(tool)} calls this same workflow; WorkFuse's workflow tool "
-            "calls another workflow that starts with 'When called by a workflow'. Move the "
-            "called part into its own workflow in n8n, import both together, and try again."
-        )
     if called is None:
         label = (p.get("workflowId") or {}) if isinstance(p.get("workflowId"), dict) else {}
         name = label.get("cachedResultName")

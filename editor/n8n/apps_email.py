@@ -1,8 +1,6 @@
-"""n8n's Send Email, Gmail and SendGrid nodes as WorkFuse's `app.email` (SMTP) and
-`app.sendgrid`, for sending; other operations are refused by name.
-
-Gmail becomes `app.email`: WorkFuse sends through an SMTP server, not the Gmail API (Gmail's
-own SMTP server with an app password sends from the same mailbox)."""
+"""n8n's Send Email and SendGrid nodes as WorkFuse's `app.email` (SMTP) and `app.sendgrid`, for
+sending; other operations are refused by name. (n8n's Gmail node: apps_gmail.py, the Gmail
+API.)"""
 
 from __future__ import annotations
 
@@ -58,40 +56,6 @@ def _email_send(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.email", config, notes=notes)
 
 
-def _gmail(node: N8nNode, cx: Converter) -> Converted:
-    p = node.params
-    resource, op = operation(node, "message", {"message": "send"})
-    if resource != "message" or op != "send":
-        raise unsupported(
-            "email (SMTP)", resource, op, "it sends email through SMTP; it does not read Gmail"
-        )
-    options = p.get("options") or {}
-    if (options.get("attachmentsUi") or {}).get("attachmentsBinary"):
-        raise Refusal(
-            "attaches n8n binary data; WorkFuse's email node attaches files from URLs or base64 "
-            "text. Attach them that way after importing."
-        )
-    config: dict[str, Any] = {
-        "operation": "send",
-        "to": listed(cx, node, p.get("sendTo", "")),
-        "subject": text(cx, node, p.get("subject", "")),
-    }
-    _body(config, (p.get("emailType") or "html") == "html", text(cx, node, p.get("message", "")))
-    if options.get("ccList"):
-        config["cc"] = listed(cx, node, options["ccList"])
-    if options.get("bccList"):
-        config["bcc"] = listed(cx, node, options["bccList"])
-    notes = [
-        "Sent through an SMTP server, not the Gmail API: "
-        + credential_note("SMTP server", "Gmail's smtp.gmail.com with an app password works"),
-    ]
-    if options.get("senderName"):
-        notes.append("n8n's sender name is not carried over; the SMTP credential gives the sender.")
-    if options.get("replyTo"):
-        notes.append("n8n's Reply-To address is not carried over.")
-    return Converted("app.email", config, notes=notes)
-
-
 def _sendgrid(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource, op = operation(node, "list", {"mail": "send"})
@@ -131,6 +95,5 @@ def _sendgrid(node: N8nNode, cx: Converter) -> Converted:
 
 SPECS: dict[str, Spec] = {
     f"{BASE}emailSend": Spec(_email_send, ""),
-    f"{BASE}gmail": Spec(_gmail, ""),
     f"{BASE}sendGrid": Spec(_sendgrid, ""),
 }

@@ -1,19 +1,27 @@
-"""n8n's Google Sheets node (versions 3 and later) as `app.google_sheets` (append, read and
-update a row by its number) and its trigger's "row added" as `trigger.poll` on the sheet.
+"""n8n's Google Sheets node (versions 3 and later) as `app.google_sheets` (append; read, with
+its lookup filters; update a row by its number or by a column's value; append or update;
+delete rows) and its trigger's "row added" as `trigger.poll` on the sheet.
 
 WorkFuse reaches Google with a service account's key, where n8n mostly used OAuth: the sheet
 must be shared with the service account. n8n's read emits one item per row; WorkFuse's
-read_rows lists them under `rows` (the Spec says so for that operation)."""
+read_rows lists them under `rows` (the Spec says so for that operation). A sheet n8n chose
+from its list, by id or by URL is chosen by its id (gid) here too, so a renamed sheet is still
+found."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from editor.n8n.apps_base import URL_ID, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
-SHEETS_OPS = "it appends rows, reads rows and updates a row chosen by its row number"
+SHEETS_OPS = (
+    "it appends, reads, updates (by row number or a column's value), appends or updates, and "
+    "deletes rows, and creates sheets"
+)
+GID = re.compile(r"^(?:gid=)?(\d+)$")
 SHEETS_CREDENTIAL = credential_note(
     "Google service account key", "share the spreadsheet with the service account's email"
 )
@@ -31,6 +39,28 @@ def spreadsheet(cx: Converter, node: N8nNode) -> Any:
     if not found:
         raise Refusal("has no spreadsheet; choose one in n8n and export again.")
     return found
+
+
+def sheet_choice(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:
+    """The sheet as config: `range` naming it, or `sheet_gid` (its numeric id, a template, or
+    a URL holding #gid=) where n8n chose it by id (from its list, by id or by URL)."""
+    value = node.params.get("sheetName")
+    if isinstance(value, dict) and value.get("mode") in ("list", "id", "url"):
+        raw = value.get("value")
+        found = GID.match(str(raw).strip()) if isinstance(raw, str | int) else None
+        if found:
+            name = value.get("cachedResultName")
+            if name:
+                notes.append(
+                    f"The sheet is chosen by its id {found.group(1)} ('{name}' when exported), as in n8n."
+                )
+            return {"sheet_gid": found.group(1)}
+        given = text(cx, node, value)
+        if isinstance(given, str) and "{{" in given:
+            return {"sheet_gid": given}
+        if value.get("mode") == "url" and isinstance(given, str) and "gid=" in given:
+            return {"sheet_gid": given}
+    return {"range": sheet(cx, node)}
 
 
 def sheet(cx: Converter, node: N8nNode) -> Any:
@@ -58,35 +88,52 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
             "Replace it with a new Google Sheets node in n8n and export again."
         )
     resource, op = operation(node, "sheet", {"sheet": "read"})
-    if resource != "sheet" or op not in ("append", "read", "update"):
+    ops = ("append", "read", "update", "appendOrUpdate", "delete", "create")
+    if resource != "sheet" or op not in ops:
         raise unsupported("Google Sheets", resource, op, SHEETS_OPS)
     notes = [SHEETS_CREDENTIAL]
-    config: dict[str, Any] = {
-        "spreadsheet_id": spreadsheet(cx, node),
-        "range": sheet(cx, node),
-    }
+    if op == "create":
+        return Converted("app.google_sheets", _create(cx, node), notes=notes)
+    config: dict[str, Any] = {"spreadsheet_id": spreadsheet(cx, node)}
+    config.update(sheet_choice(cx, node, notes))
     options = p.get("options") or {}
     if op == "read":
-        filters = (p.get("filtersUI") or {}).get("values") or []
-        if filters:
-            raise Refusal(
-                "reads only the rows matching its filters; WorkFuse reads every row. Filter "
-                "them with a Filter node after it in n8n and export again."
-            )
         config.update(operation="read_rows", max_rows=10000)
+        config.update(_lookup(cx, node, options))
+        cells = config.pop("cells", None)
+        if cells:
+            config["range"] = f"{config['range']}!{cells}" if "range" in config else cells
         notes.append(
             "Each row's number is in the output's row_numbers, not in the row as n8n's row_number."
+        )
+        return Converted("app.google_sheets", config, notes=notes)
+    if op == "delete":
+        if p.get("toDelete", "rows") != "rows":
+            raise Refusal(f"deletes {p.get('toDelete')}; WorkFuse's delete_rows deletes rows.")
+        start = text(cx, node, p.get("startIndex", 2))
+        config.update(
+            operation="delete_rows",
+            start_row=start,
+            row_count=int(p.get("numberToDelete") or 1),
         )
         return Converted("app.google_sheets", config, notes=notes)
     values, matching = _columns(node, cx, notes)
     if op == "append":
         config.update(operation="append_row", values=values)
-    else:
-        if matching != "row_number":
-            raise Refusal(
-                f"updates the rows whose '{matching}' matches; WorkFuse's update_row updates "
-                "one row by its number. Match on row_number in n8n and export again."
+    elif op == "appendOrUpdate" or matching != "row_number":
+        if not matching:
+            raise Refusal("has no column to match on; choose one in n8n and export again.")
+        config.update(
+            operation="append_or_update" if op == "appendOrUpdate" else "update_by_column",
+            match_column=matching,
+            values=values,
+        )
+        if op == "update":
+            notes.append(
+                "n8n emitted no item when no row matched, so the nodes after it did not run; "
+                "WorkFuse goes on, with updated false and row_number empty."
             )
+    else:
         row = values.pop("row_number", None) if isinstance(values, dict) else None
         if row is None:
             raise Refusal("has no row_number value to find the row by; set it in n8n.")
@@ -95,18 +142,80 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
         else:
             # A row number read from the run: the range names the row once rendered.
             config.update(operation="update_row", values=values)
-            config["range"] = f"{config['range']}!{row}:{row}"
+            place = f"{row}:{row}"
+            config["range"] = f"{config['range']}!{place}" if "range" in config else place
         notes.append(
             "n8n wrote only the mapped columns; update_row writes the whole row, leaving "
             "unmapped cells empty."
         )
     if options.get("cellFormat") == "RAW":
         config["value_input_option"] = "RAW"
-    notes.append(
-        "n8n passed the written row on; WorkFuse outputs the sheet's answer (updated_range and "
-        "the row's values)."
-    )
+    if config["operation"] in ("append_row", "update_row"):
+        notes.append(
+            "n8n passed the written row on; WorkFuse outputs the sheet's answer (updated_range "
+            "and the row's values)."
+        )
     return Converted("app.google_sheets", config, notes=notes)
+
+
+def _create(cx: Converter, node: N8nNode) -> dict[str, Any]:
+    """A sheet (tab) made in the spreadsheet, named by `title`."""
+    extra = sorted(node.params.get("options") or {})
+    if extra:
+        raise Refusal(f"creates a sheet with {', '.join(extra)}; WorkFuse names it only.")
+    title = text(cx, node, node.params.get("title") or "")
+    if not title:
+        raise Refusal("creates a sheet without a title; set one in n8n and export again.")
+    return {"spreadsheet_id": spreadsheet(cx, node), "operation": "create_sheet", "title": title}
+
+
+def _lookup(cx: Converter, node: N8nNode, options: dict[str, Any]) -> dict[str, Any]:
+    """A read's filters as n8n applies them: AND by default from version 4.3 (OR before), the
+    first match only unless told otherwise before 4.5, every match from 4.5 on."""
+    p = node.params
+    config: dict[str, Any] = {}
+    formatting = ((options.get("outputFormatting") or {}).get("values")) or {}
+    general = formatting.get("general") or "UNFORMATTED_VALUE"
+    if general not in ("UNFORMATTED_VALUE", "FORMATTED_VALUE"):
+        raise Refusal(f"reads cells as {general}; WorkFuse reads values or text as shown.")
+    if (formatting.get("date") or "FORMATTED_STRING") != "FORMATTED_STRING":
+        raise Refusal(f"reads dates as {formatting['date']}; WorkFuse reads them as shown.")
+    config["value_render"] = general
+    location = (options.get("dataLocationOnSheet") or {}).get("values") or {}
+    how = location.get("rangeDefinition") or "detectAutomatically"
+    if how == "specifyRangeA1" and location.get("range"):
+        # The range's first row is the header row, in n8n as in read_rows.
+        config["cells"] = text(cx, node, location["range"])
+    elif how != "detectAutomatically":
+        raise Refusal(
+            f"reads the sheet with '{how}' (a header row and first data row); WorkFuse reads "
+            "the sheet from its first row, or an A1 range whose first row is the header row."
+        )
+    filters = (p.get("filtersUI") or {}).get("values") or []
+    entries = [
+        {
+            "column": text(cx, node, f.get("lookupColumn", "")),
+            "value": text(cx, node, f.get("lookupValue", "")),
+        }
+        for f in filters
+        if isinstance(f, dict)
+    ]
+    if node.version >= 4.5:
+        first = bool(options.get("returnFirstMatch"))
+    else:
+        first = options.get("returnAllMatches", "returnFirstMatch") != "returnAllMatches"
+        first = first and bool(entries)
+    combine = str(p.get("combineFilters") or ("AND" if node.version >= 4.3 else "OR"))
+    if entries and combine == "OR" and first and len(entries) > 1 and node.version < 4.6:
+        raise Refusal(
+            "keeps the first match of each of its OR filters (n8n before version 4.6); "
+            "WorkFuse keeps the first row matching any. Update the node in n8n and export again."
+        )
+    if entries:
+        config.update(filters=entries, combine=combine, first_match=first)
+    elif first:
+        config["max_rows"] = 1  # n8n's "return only the first row" without filters
+    return config
 
 
 def _columns(node: N8nNode, cx: Converter, notes: list[str]) -> tuple[Any, str]:
@@ -149,8 +258,18 @@ def _columns(node: N8nNode, cx: Converter, notes: list[str]) -> tuple[Any, str]:
 
 def _sheets_spec(node: N8nNode, cx: Converter) -> Spec:
     spec = dataclasses.replace(SPECS[f"{BASE}googleSheets"], per_node=None)
-    if operation(node, "sheet", {"sheet": "read"})[1] == "read":
+    op = operation(node, "sheet", {"sheet": "read"})[1]
+    if op == "read":
         return dataclasses.replace(spec, items="rows")
+    columns = node.params.get("columns") or {}
+    if node.version < 4:
+        matching = str(node.params.get("columnToMatchOn") or "")
+    else:
+        matching = str((columns.get("matchingColumns") or [""])[0])
+    if op == "appendOrUpdate" or (op == "update" and matching != "row_number"):
+        if node.version < 4 or columns.get("mappingMode") == "autoMapInputData":
+            return dataclasses.replace(spec, data=None)  # n8n passes its input items on
+        return dataclasses.replace(spec, data="values")  # n8n outputs the mapped columns
     return spec
 
 

@@ -16,6 +16,11 @@ from editor.n8n import cycles
 from editor.n8n.calls import CallTargets
 
 # --- end n8nflow ---
+# --- vectors ---
+# isort: split
+from editor.n8n.attachments import is_part
+
+# --- end vectors ---
 # isort: split
 from editor.n8n.expressions import Reference, Untranslatable, literal, scope_of, translate
 from editor.n8n.items import PER_ELEMENT, ItemFlow, ItemsRef, takes_all
@@ -180,7 +185,7 @@ class Converter:
             params = raw.get("parameters")
             params = params if isinstance(params, dict) else {}
             node = N8nNode(index, name, str(raw.get("type") or ""), _version(raw), params, raw)
-            if node.type in self.sub_nodes:
+            if node.type in self.sub_nodes or is_part(self.data, name, node.type):  # vectors
                 self.nodes.setdefault(name, node)
                 continue
             if node.type not in self.specs:
@@ -220,7 +225,7 @@ class Converter:
             self.parents[target].append((source, index))
             self.inputs.append((source, index, target, inputs[(source, index, target)]))
         for name, node in list(self.nodes.items()):
-            if node.type in self.sub_nodes:
+            if node.type in self.sub_nodes or is_part(self.data, name, node.type):  # vectors
                 del self.nodes[name]
 
     def _loops_back(self, link: tuple[str, int, str]) -> bool:

@@ -1,11 +1,13 @@
 """n8n's Crypto node as a WorkFuse crypto step: hash, HMAC (its secret becomes a credential
-slot), and UUID or random generation; signing has no WorkFuse form."""
+slot), and UUID or random generation; signing has no WorkFuse form. As in n8n, the result is
+added to the item under the node's property name (`dataPropertyName`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.data_input import with_field
 
 ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512"}
 
@@ -14,10 +16,7 @@ def _crypto(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     action = p.get("action", "hash")
     field = str(p.get("dataPropertyName") or "data")
-    notes = [
-        f"n8n added the result to the item as '{field}'; WorkFuse outputs {{result}} alone, so "
-        "later nodes read the item's other fields from the node before."
-    ]
+    notes: list[str] = []
     config: dict[str, Any]
     if action == "sign":
         raise Refusal(
@@ -40,7 +39,7 @@ def _crypto(node: N8nNode, cx: Converter) -> Converted:
             )
         else:
             raise Refusal(f"generates '{kind}' text, which WorkFuse does not make.")
-        return Converted("utility.crypto", config, notes=notes)
+        return with_field(Converted("utility.crypto", config, notes=notes), node, cx, field, True)
     if p.get("binaryData"):
         raise Refusal("hashes binary data, which WorkFuse items do not carry.")
     algorithm = ALGORITHMS.get(str(p.get("type", "MD5")))
@@ -61,7 +60,7 @@ def _crypto(node: N8nNode, cx: Converter) -> Converted:
         )
     elif action != "hash":
         raise Refusal(f"runs '{action}', which WorkFuse's crypto step does not have.")
-    return Converted("utility.crypto", config, notes=notes)
+    return with_field(Converted("utility.crypto", config, notes=notes), node, cx, field, True)
 
 
-SPECS: dict[str, Spec] = {f"{BASE}crypto": Spec(_crypto, "result")}
+SPECS: dict[str, Spec] = {f"{BASE}crypto": Spec(_crypto, "")}

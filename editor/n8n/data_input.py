@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from editor.n8n.converter import Converter, N8nNode, Refusal
+from editor.n8n.converter import Converted, Converter, N8nNode, Refusal
 from editor.n8n.expressions import Reference
 
 _PATH_PART = re.compile(r"""[^.[\]]+|\[(?:(\d+)|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\]""")
@@ -152,3 +152,21 @@ def _deep(base: str, parts: list[str]) -> tuple[str, str]:
         current = nxt
     found = " and ".join(guards) if guards else "true"
     return f"({found})", f"({current} if {found} else none)"
+
+
+def with_field(
+    result: Converted, node: N8nNode, cx: Converter, field: str, keep_item: bool
+) -> Converted:
+    """The step outputs `{field: result}`, beside the fields of the item it gets (`$json`)
+    when `keep_item`, as n8n's Crypto and Date & Time write their result into the item (the
+    name as one key, dots included); the nodes after it read that object as the item
+    (`Converted.spec`)."""
+    result.config["output_field"] = field
+    aliases: dict[str, str] = {}
+    if keep_item:
+        ref = cx.input_ref(node)
+        if ref is not None:
+            result.config["input"] = "{{ " + ref[0] + " }}"
+            aliases = ref[1]
+    result.spec = {"data": "", "aliases": tuple(aliases.items())}
+    return result

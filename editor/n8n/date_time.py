@@ -1,7 +1,8 @@
 """n8n's Date & Time node (versions 1 and 2) as a WorkFuse date-time step.
 
-n8n writes the result into a field of the item (`outputFieldName`, `dataPropertyName`); the
-WorkFuse step outputs `{result}` and each conversion says so in a note.
+n8n writes the result into a field: version 1 into a copy of the item (`dataPropertyName`),
+version 2 into a new item (`outputFieldName`) or, with "Include Input Fields", into a copy of the
+item. The WorkFuse step does the same with its `output_field` and `input`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.data_input import with_field
 
 UNITS = {
     "years",
@@ -109,15 +111,16 @@ def _v1(node: N8nNode, cx: Converter) -> tuple[dict[str, Any], str]:
 
 def _date_time(node: N8nNode, cx: Converter) -> Converted:
     config, field = _v2(node, cx) if node.version >= 2 else _v1(node, cx)
-    notes = [
-        f"n8n added the result to the item as '{field}'; WorkFuse outputs {{result}} alone, so "
-        "later nodes read the item's other fields from the node before."
-    ]
+    notes = []
     if config["operation"] != "format":
         notes.append(
             "Dates are written as ISO 8601 without milliseconds; n8n wrote them with milliseconds."
         )
-    return Converted("utility.datetime", config, notes=notes)
+    options = node.params.get("options") or {}
+    keep_item = node.version < 2 or bool(options.get("includeInputFields"))
+    return with_field(
+        Converted("utility.datetime", config, notes=notes), node, cx, field, keep_item
+    )
 
 
-SPECS: dict[str, Spec] = {f"{BASE}dateTime": Spec(_date_time, "result")}
+SPECS: dict[str, Spec] = {f"{BASE}dateTime": Spec(_date_time, "")}

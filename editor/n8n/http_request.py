@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# --- agentio ---
+# isort: split
+from editor.n8n import http_request_legacy
+
+# --- end agentio ---
+# isort: split
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
 from editor.n8n.expressions import single
 
@@ -177,4 +183,14 @@ def _response_file(node: N8nNode, config: dict[str, Any], converted: Converted) 
 # --- end files ---
 
 
-SPECS: dict[str, Spec] = {f"{BASE}httpRequest": Spec(_http, "body")}
+# --- agentio ---
+def _any_version(node: N8nNode, cx: Converter) -> Converted:
+    """Versions 1 and 2 name their settings differently (http_request_legacy); a method
+    written as a constant expression (`=POST`) is that method in every version."""
+    if node.version < 3:
+        return http_request_legacy.convert(node, cx)
+    return _http(http_request_legacy.with_constant_method(node, "method"), cx)
+
+
+SPECS: dict[str, Spec] = {f"{BASE}httpRequest": Spec(_any_version, "body")}
+# --- end agentio ---

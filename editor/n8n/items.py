@@ -70,6 +70,15 @@ PER_ELEMENT = frozenset(
         "summarize",
     )
 )
+# --- vectors ---
+# Vector stores that load all their items in insert mode, their loader's settings evaluated per
+# item (`item` in action.vector_store's per-item text and metadata).
+VECTOR_INSERTS = frozenset(
+    f"@n8n/n8n-nodes-langchain.{name}"
+    for name in ("vectorStoreQdrant", "vectorStorePinecone", "vectorStoreInMemory")
+)
+PER_ELEMENT = PER_ELEMENT | VECTOR_INSERTS
+# --- end vectors ---
 CODE_TYPES = frozenset({f"{BASE}code", f"{BASE}function"})
 # Nodes that emit one item or several depending on the data at run time: n8n splits an HTTP
 # response that is a JSON array into one item per element. Read as a list (by a node taking all
@@ -86,6 +95,10 @@ def takes_all(node: N8nNode) -> bool:
     """Whether n8n runs `node` once with every input item (rather than once per item)."""
     if node.type in ALL_ITEMS:
         return True
+    # --- vectors ---
+    if node.type in VECTOR_INSERTS:  # insert mode loads every item into the store at once
+        return node.params.get("mode") == "insert"
+    # --- end vectors ---
     if node.type == f"{BASE}code":
         return node.params.get("mode", "runOnceForAllItems") != "runOnceForEachItem"
     # --- files ---

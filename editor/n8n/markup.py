@@ -1,11 +1,12 @@
-"""n8n's XML, HTML and Markdown nodes: XML and HTML extraction as WorkFuse parse steps; HTML
-templates and Markdown conversion have no WorkFuse form and are refused with what to do."""
+"""n8n's XML and HTML nodes: XML and HTML extraction as WorkFuse parse steps, HTML templates as
+set steps (editor/n8n/html_template.py); the Markdown node is editor/n8n/markdown.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.html_template import html_template
 
 
 def _field(node: N8nNode, cx: Converter, name: Any) -> str:
@@ -43,10 +44,14 @@ def _xml(node: N8nNode, cx: Converter) -> Converted:
 def _html(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     operation = p.get("operation", "generateHtmlTemplate")
+    # --- media ---
+    if operation == "generateHtmlTemplate":
+        return html_template(node, cx)
+    # --- end media ---
     if operation != "extractHtmlContent":
         raise Refusal(
-            f"runs '{operation}'; WorkFuse only extracts from HTML. Write the HTML in an Edit "
-            "Fields value (a template) instead, and export again."
+            f"runs '{operation}'; WorkFuse extracts from HTML and fills HTML templates. Build "
+            "the table in a Code node instead, and export again."
         )
     if p.get("sourceData", "json") != "json":
         raise Refusal("reads HTML from binary data, which WorkFuse items do not carry.")
@@ -82,17 +87,7 @@ def _html(node: N8nNode, cx: Converter) -> Converted:
     return Converted("utility.parse", config, notes=notes)
 
 
-def _markdown(node: N8nNode, cx: Converter) -> Converted:
-    direction = node.params.get("mode", "htmlToMarkdown")
-    wanted = "HTML to Markdown" if direction == "htmlToMarkdown" else "Markdown to HTML"
-    raise Refusal(
-        f"converts {wanted}, which WorkFuse has no step for. Convert in a Code node or an HTTP "
-        "call to a conversion service, or leave the text as it is, then export again."
-    )
-
-
 SPECS: dict[str, Spec] = {
     f"{BASE}xml": Spec(_xml, "result"),
     f"{BASE}html": Spec(_html, "result"),
-    f"{BASE}markdown": Spec(_markdown, "result"),
 }

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from editor.graph import GraphIssue, ImportRefused
+from editor.n8n.attachments import configured  # vectors
 
 if TYPE_CHECKING:
     from editor.n8n.converter import Converter
@@ -177,6 +178,11 @@ def n8n_report(cx: Converter, added: list[dict[str, str]]) -> Report:
             outcome.fields = [f"nodes[{index}]"] * len(outcome.reasons)
         elif name in attached:
             outcome.notes = [f"Configures '{attached[name]}' (its model), as in n8n."]
+        # --- vectors ---
+        elif node_id is None and (root := configured(cx.data, name)) in cx.node_ids:
+            outcome.node_id = cx.node_ids[str(root)]
+            outcome.notes = [f"Configures '{root}', as in n8n."]
+        # --- end vectors ---
         elif node_id is None:
             outcome.status = "refused"
             outcome.reasons = [f"n8n node '{name}' ({kind}) was not converted."]

@@ -75,6 +75,16 @@ from editor.nodes import action_agent
 from editor.nodes import trigger_chat
 
 # --- end chat ---
+# --- media: utility.markdown, utility.image ---
+# isort: split
+from editor.nodes import utility_image, utility_markdown
+
+# --- end media ---
+# --- vectors: action.vector_store ---
+# isort: split
+from editor.nodes import action_vector_store
+
+# --- end vectors ---
 # --- files: utility.extract_file, utility.convert_file ---
 # isort: split
 from editor.nodes import utility_convert_file, utility_extract_file
@@ -143,6 +153,13 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- chat ---
         trigger_chat,
         # --- end chat ---
+        # --- media ---
+        utility_markdown,
+        utility_image,
+        # --- end media ---
+        # --- vectors ---
+        action_vector_store,
+        # --- end vectors ---
         # --- files ---
         utility_extract_file,
         utility_convert_file,

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 
 from editor.nodes.action_ai import ModelSettings, checked_schema
 from editor.nodes.base import NodeConfig, NodeType
+from editor.nodes.vectors.settings import Embeddings, Store, default_embeddings  # vectors
 
 # The credential kinds a tool accepts: an HTTP tool's as action.http's; an MCP server's token.
 HTTP_TOOL_KINDS = ("api_key", "bearer", "basic", "header")
@@ -103,7 +104,8 @@ class HttpTool(ToolBase):
         return arguments_schema(schema)
 
     def placeholders(self) -> list[str]:
-        return re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)
+        # Each name once, though the URL may use it twice (agentio).
+        return list(dict.fromkeys(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)))
 
     def parameters(self) -> dict[str, Any]:
         if self.body_schema:
@@ -179,7 +181,35 @@ class McpTool(NodeConfig):
         return http_url(url)
 
 
-AgentTool = Annotated[HttpTool | WorkflowTool | CodeTool | McpTool, Field(discriminator="type")]
+# --- vectors ---
+class VectorStoreTool(ToolBase):
+    """Searches a vector store (as `action.vector_store` does) for the model's query and gives
+    it the closest chunks."""
+
+    type: Literal["vector_store"] = Field(
+        "vector_store", json_schema_extra={"label": "Vector store"}
+    )
+    store: Store = Field(..., description="The vector store and collection to search.")
+    embeddings: Embeddings = Field(
+        default_factory=default_embeddings,
+        validate_default=True,
+        description="The embeddings model the collection was filled with.",
+    )
+    top_k: int = Field(4, ge=1, le=100, description="How many chunks each search returns.")
+    include_metadata: bool = Field(True, description="Give the model each chunk's metadata too.")
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": "What to search for."}},
+            "required": ["query"],
+        }
+
+
+# --- end vectors ---
+AgentTool = Annotated[
+    HttpTool | WorkflowTool | CodeTool | McpTool | VectorStoreTool, Field(discriminator="type")
+]
 
 
 class Memory(NodeConfig):
@@ -214,7 +244,8 @@ class Config(ModelSettings):
     tools: list[AgentTool] = Field(
         default_factory=list,
         description="What the agent may use: http (call an API), workflow (run one of your "
-        "workflows), code (JavaScript in the sandbox) and mcp (a remote MCP server's tools).",
+        "workflows), code (JavaScript in the sandbox), mcp (a remote MCP server's tools) and "
+        "vector_store (search a vector store's documents).",
     )
     memory: Literal["none"] | Memory = Field(
         "none",

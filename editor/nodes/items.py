@@ -123,3 +123,39 @@ def check_path(value: str) -> str:
     if not is_template(value) and "" in _INDEX.sub(r".\1", value).split("."):
         raise ValueError(f"'{value}' is not a field path: a part between dots is empty")
     return value
+
+
+# --- a result written into an object (utility.crypto, utility.datetime) -----------------------
+OUTPUT_FIELD_HELP = (
+    "Empty: the output is {result}. A name: the output is an object holding the result under "
+    "that name (taken as it is, dots included), beside the fields of 'input' when it is set."
+)
+INTO_HELP = (
+    "With output_field: the object the result is added to, usually a template such as "
+    "'{{ item }}' or '{{ nodes.fetch.body }}'. Empty: an object holding only the result."
+)
+
+
+def with_result(result: Any, output_field: str, into: Any, dotted: bool = False) -> dict[str, Any]:
+    """{result}, or `into`'s fields plus the result under `output_field` (a copy: `into` is
+    another step's output, which later steps read too). `dotted`: dots in the name build
+    nested objects, replacing a value on the way that is not one (as lodash's `set`)."""
+    if not output_field:
+        return {"result": result}
+    if into is None or into == "":
+        out: dict[str, Any] = {}
+    elif isinstance(into, dict):
+        out = dict(into)
+    else:
+        raise NodeError(
+            f"input must be an object to add '{output_field}' to, not {_kind(into)}; leave it "
+            "empty for an object holding only the result."
+        )
+    *parents, last = output_field.split(".") if dotted else [output_field]
+    target = out
+    for part in parents:
+        child = target.get(part)
+        target[part] = dict(child) if isinstance(child, dict) else {}
+        target = target[part]
+    target[last] = result
+    return out

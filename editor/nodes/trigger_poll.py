@@ -36,11 +36,12 @@ GITHUB_API = "https://api.github.com"
 
 
 class Config(NodeConfig):
-    preset: Literal["", "github_issues", "google_sheets_rows"] = Field(
+    preset: Literal["", "github_issues", "google_sheets_rows", "gmail_messages"] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
         "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
-        "row in the spreadsheet and range below). Then pick the credential.",
+        "row in the spreadsheet and range below), gmail_messages (Gmail: new message matching "
+        "the Gmail filters below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
@@ -48,11 +49,13 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets"] = Field(
+    source: Literal["url", "google_sheets", "gmail"] = Field(
         "url",
-        description="Where the items come from: url (the JSON API below) or google_sheets (the "
+        description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
-        "an object by the header row, with its row_number).",
+        "an object by the header row, with its row_number) or gmail (the newest messages "
+        "matching the Gmail filters below, read with a Gmail OAuth2 credential; id: the "
+        "message id).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -70,6 +73,41 @@ class Config(NodeConfig):
         "comes out as an object by them. Off: as {cells: [...]}.",
     )
     # --- end sheetspoll ---
+    # --- mail: the gmail source (n8n's Gmail Trigger filters) ---
+    gmail_query: str = Field(
+        "",
+        description="For gmail: a Gmail search, as in the search box (has:attachment "
+        "subject:invoice). Empty: every message.",
+    )
+    gmail_label_ids: list[str] = Field(
+        default_factory=list,
+        description="For gmail: only messages with all of these label ids (INBOX, UNREAD, "
+        "Label_…).",
+    )
+    gmail_read_status: Literal["both", "unread", "read"] = Field(
+        "both", description="For gmail: unread or read messages only, or both."
+    )
+    gmail_sender: str = Field(
+        "", description="For gmail: only from this sender (an address, or part of a name)."
+    )
+    gmail_include_spam_trash: bool = Field(
+        False, description="For gmail: also messages in Spam and Trash."
+    )
+    gmail_include_drafts: bool = Field(False, description="For gmail: also drafts.")
+    gmail_skip_sent: bool = Field(
+        True, description="For gmail: leave out the messages the mailbox sent itself."
+    )
+    gmail_simple: bool = Field(
+        True,
+        description="For gmail: on, each message's headers (From, To, Subject), labels and "
+        "snippet; off, the whole message parsed: from/to as addresses, subject, date, text, "
+        "html, headers.",
+    )
+    gmail_download_attachments: bool = Field(
+        False,
+        description="For gmail, with simple off: the attachments as file values in attachments.",
+    )
+    # --- end mail ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -143,7 +181,8 @@ class Config(NodeConfig):
             errors["spreadsheet_id"] = "Enter the spreadsheet's id (in its URL after /d/)."
         if sheets and not self.sheet_range.strip():
             errors["sheet_range"] = "Enter the sheet to watch, e.g. Sheet1."
-        if not sheets and not self.url:
+        sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
+        if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
             raise field_errors(self, errors)
@@ -176,7 +215,33 @@ def _google_sheets_rows(config: dict[str, Any]) -> dict[str, Any]:
     return {**filled, "source": "google_sheets", "method": "GET", "id_field": "row_number"}
 
 
-PRESETS = {"github_issues": _github_issues, "google_sheets_rows": _google_sheets_rows}
+# --- mail: the gmail_messages preset ---
+def _gmail_messages(config: dict[str, Any]) -> dict[str, Any]:
+    """The gmail source, the message id as the id; the filters and credential stay as given."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "gmail", "method": "GET", "id_field": "id"}
+
+
+GMAIL_FIELDS = {
+    "gmail_query",
+    "gmail_label_ids",
+    "gmail_read_status",
+    "gmail_sender",
+    "gmail_include_spam_trash",
+    "gmail_include_drafts",
+    "gmail_skip_sent",
+    "gmail_simple",
+    "gmail_download_attachments",
+}
+# --- end mail ---
+
+
+PRESETS = {
+    "github_issues": _github_issues,
+    "google_sheets_rows": _google_sheets_rows,
+    "gmail_messages": _gmail_messages,
+}
 
 
 def fill_form(config: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +252,9 @@ def fill_form(config: dict[str, Any]) -> dict[str, Any]:
 
 def source_settings(config: Config) -> dict[str, Any]:
     """The settings a `source` other than url reads (its integration's `Service.poll`): the
-    sheet's, google_sheets being the only such source yet."""
+    sheet's for google_sheets, the filters for gmail."""
+    if config.source == "gmail":
+        return config.model_dump(include=GMAIL_FIELDS)
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -195,6 +262,8 @@ def asks(config: Config) -> str:
     """What the poll asks, in a few words for the workflow page."""
     if config.source == "google_sheets":
         return f"Google Sheets {config.spreadsheet_id}, {config.sheet_range}"
+    if config.source == "gmail":
+        return f"Gmail {config.gmail_query or 'every message'}"
     return config.url
 
 
@@ -236,6 +305,10 @@ def _credential_kinds() -> tuple[str, ...]:
     """The HTTP node's kinds, and every integration kind holding one secret (a GitHub access
     token): that secret is sent the way `auth` says."""
     single = [k.kind for k in registry.KINDS.values() if len(k.secret_fields) == 1]
+    # --- mail: the kinds of services that list their own items (Gmail's OAuth client) ---
+    listing = [k.kind for s in registry.SERVICES if s.poll for k in s.kinds]
+    single += [kind for kind in listing if kind not in single]
+    # --- end mail ---
     return (*HTTP_NODE.credential_kinds, *single)
 
 

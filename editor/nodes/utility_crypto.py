@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from editor.nodes import items as data
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 
 
@@ -41,6 +42,8 @@ class Config(NodeConfig):
         "The key never appears in the output.",
     )
     length: int = Field(32, ge=1, le=1024, description="For random: how many bytes, 1 to 1024.")
+    output_field: str = Field("", max_length=200, description=data.OUTPUT_FIELD_HELP)
+    input: Any = Field(None, description=data.INTO_HELP)
 
     @field_validator("credential")
     @classmethod
@@ -69,19 +72,23 @@ def _encoded(digest: bytes, encoding: str) -> str:
     return digest.hex() if encoding == "hex" else base64.b64encode(digest).decode("ascii")
 
 
-def run(config: Config, ctx: RunContext) -> dict[str, str]:
-    """{result}: the digest, signature or token as text."""
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """{result}: the digest, signature or token as text (or `input` with it as output_field)."""
+    return data.with_result(_result(config, ctx), config.output_field, config.input)
+
+
+def _result(config: Config, ctx: RunContext) -> str:
     if config.operation == "uuid":
-        return {"result": str(uuid.uuid4())}
+        return str(uuid.uuid4())
     if config.operation == "random":
-        return {"result": _encoded(secrets.token_bytes(config.length), config.encoding)}
-    data = _bytes(config.value)
+        return _encoded(secrets.token_bytes(config.length), config.encoding)
+    message = _bytes(config.value)
     if config.operation == "hmac":
-        digest = hmac.new(_key(ctx), data, config.algorithm).digest()
+        digest = hmac.new(_key(ctx), message, config.algorithm).digest()
     else:
         # md5 and sha1 are here to match what other systems send, not to protect anything.
-        digest = hashlib.new(config.algorithm, data, usedforsecurity=False).digest()
-    return {"result": _encoded(digest, config.encoding)}
+        digest = hashlib.new(config.algorithm, message, usedforsecurity=False).digest()
+    return _encoded(digest, config.encoding)
 
 
 NODE = NodeType(

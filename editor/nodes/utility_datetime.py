@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from editor.nodes import items as data
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.templating import is_template
 
@@ -139,6 +140,8 @@ class Config(NodeConfig):
     end: Any = Field(
         None, description="For diff: the later date-time (empty: now); the result is end - value."
     )
+    output_field: str = Field("", max_length=200, description=data.OUTPUT_FIELD_HELP)
+    input: Any = Field(None, description=data.INTO_HELP)
 
     @field_validator("timezone")
     @classmethod
@@ -271,7 +274,12 @@ def end_of(moment: datetime, unit: str) -> datetime:
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
-    """{result}: ISO 8601 text (or text in 'format'), or for diff a number of units."""
+    """{result}: ISO 8601 text (or text in 'format'), or for diff a number of units (or
+    `input` with it as output_field)."""
+    return data.with_result(_result(config), config.output_field, config.input)
+
+
+def _result(config: Config) -> str | float | int:
     zone = _zone(config.timezone) if config.timezone else None
     op = config.operation
     if op == "now":
@@ -281,7 +289,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if zone is not None:
         moment = moment.astimezone(zone)
     if op == "diff":
-        return {"result": difference(moment, read(config.end, "", zone, "end"), config.unit)}
+        return difference(moment, read(config.end, "", zone, "end"), config.unit)
     if op in ("add", "subtract"):
         amount = _amount(config.amount)
         moment = shift(moment, amount if op == "add" else -amount, config.unit)
@@ -290,7 +298,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     elif op == "end_of":
         moment = end_of(moment, config.unit)
     output_format = "" if op == "parse" else config.format
-    return {"result": format_moment(moment, output_format)}
+    return format_moment(moment, output_format)
 
 
 NODE = NodeType(

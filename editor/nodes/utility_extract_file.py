@@ -2,7 +2,7 @@
 text of a PDF or text file, a JSON file's value, or the file as base64 text.
 
 Files come from users and remote servers, so every parse is bounded: the file itself by
-`workfuse.lib.files` (10 MB), the work by a CPU budget (pypdf and openpyxl are pure Python, so
+`workfuse.lib.files`, the work by a CPU budget (pypdf and openpyxl are pure Python, so
 the budget interrupts a hostile file between bytecodes), the result by row, cell and text caps,
 and an XLSX by the size its parts claim once unzipped (openpyxl keeps shared strings in memory).
 Rows follow n8n's readers: the first row names the columns and empty cells are left out of a
@@ -33,7 +33,9 @@ from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from workfuse.lib import files, safe_json
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
-CPU_SECONDS = 10.0  # a 10 MB PDF's text takes about 2 s of pypdf on this machine type
+# pypdf read the text of a 1.6 MB, 4,000-page PDF in 2.5 s of CPU on this machine type (2026-12);
+# files are about 740 KB at most by default, so a real file stays well inside.
+CPU_SECONDS = 10.0
 MAX_ROWS = 100_000
 MAX_CELLS = 1_000_000
 MAX_TEXT = 5_000_000  # characters

@@ -17,12 +17,15 @@ import json
 import re
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import F
+
 from credentials.runtime import resolve as resolve_credential
 from editor.models import Workflow
-from editor.nodes import action_code, action_http, trigger_workflow
+from editor.nodes import action_code, action_http, action_vector_store, trigger_workflow
 from editor.nodes.action_agent import (
     HTTP_TOOL_KINDS,
     MCP_TOOL_KINDS,
@@ -30,9 +33,12 @@ from editor.nodes.action_agent import (
     Config,
     HttpTool,
     McpTool,
+    VectorStoreTool,
     WorkflowTool,
 )
 from editor.nodes.base import NodeError, RunContext, Secret
+from editor.nodes.vectors.settings import EMBEDDING_CREDENTIAL_KINDS, STORE_CREDENTIAL_KINDS
+from executions.models import Execution
 from workfuse.lib import redaction
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -108,6 +114,13 @@ def offer(config: Config, owner_id: int, credentials: Credentials) -> list[Offer
                     tool.name, tool.description or _http_description(tool), tool.parameters(), index
                 )
             )
+        # --- vectors ---
+        elif isinstance(tool, VectorStoreTool):
+            description = tool.description or (
+                f"Searches the '{tool.store.collection}' documents for passages about a query."
+            )
+            offered.append(Offered(tool.name, description, tool.parameters(), index))
+        # --- end vectors ---
         else:
             parameters = tool.input_schema or {"type": "object", "properties": {}}
             offered.append(Offered(tool.name, tool.description, parameters, index))
@@ -219,6 +232,8 @@ def call(
             result = _call_code(tool, arguments, ctx)
         elif isinstance(tool, McpTool):
             result = _call_mcp(tool, offered.remote, arguments, credentials)
+        elif isinstance(tool, VectorStoreTool):  # vectors
+            result = _call_vector_store(tool, arguments, ctx, credentials)
         else:
             raise NodeError(f"{offered.name} is a workflow tool: the engine calls it")
     except NodeError as exc:
@@ -237,9 +252,10 @@ def _call_http(
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in rest:
+        if name not in arguments:
             raise NodeError(f"the argument '{name}' the URL needs is missing")
-        return quote(str(rest.pop(name)), safe="")
+        rest.pop(name, None)  # the URL may use it twice (agentio)
+        return quote(str(arguments[name]), safe="")
 
     url = PLACEHOLDER.sub(fill, tool.url)
     in_query = tool.method in ("GET", "DELETE")
@@ -278,6 +294,41 @@ def _call_mcp(
     if reply.is_error:
         raise NodeError(reply.text or f"the MCP tool {remote} failed")
     return reply.structured if reply.structured is not None else reply.text
+
+
+# --- vectors ---
+def _call_vector_store(
+    tool: VectorStoreTool, arguments: dict[str, Any], ctx: RunContext, credentials: Credentials
+) -> Any:
+    query = arguments.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise NodeError("the argument 'query' (the text to search for) is missing")
+    found, spent = action_vector_store.search(
+        tool.store,
+        tool.embeddings,
+        credentials.owner_id,
+        query,
+        tool.top_k,
+        credentials.secret(tool.store.credential, STORE_CREDENTIAL_KINDS),
+        credentials.secret(tool.embeddings.credential, EMBEDDING_CREDENTIAL_KINDS),
+    )
+    tokens = int(spent["usage"].get("total_tokens") or 0)
+    if tokens or spent["cost_usd"]:  # the run's ai_budget counts the query's embedding
+        Execution.objects.filter(pk=ctx.execution_id).update(
+            ai_tokens=F("ai_tokens") + tokens,
+            ai_cost_usd=F("ai_cost_usd") + Decimal(str(spent["cost_usd"] or 0)),
+        )
+    return {
+        "results": [
+            {"text": f.text, "metadata": f.metadata, "score": f.score}
+            if tool.include_metadata
+            else {"text": f.text, "score": f.score}
+            for f in found
+        ]
+    }
+
+
+# --- end vectors ---
 
 
 def _tool_context(ctx: RunContext, arguments: dict[str, Any], secret: Secret | None) -> RunContext:

@@ -62,8 +62,16 @@ class AgentStop(NodeError):
     """The agent cannot go on (budget, iterations, answer never matched): not retried."""
 
 
+# --- vectors ---
+# Steps (besides agents) whose output carries `usage` and `cost_usd` of AI calls: checked
+# against the run's ai_budget before they run, added to its spend after.
+SPENDS_AI = frozenset({"action.ai", "action.vector_store"})
+# --- end vectors ---
+
+
 def check_run_budget(execution: Execution) -> None:
-    """Before an `action.ai` step: stop when the run has spent its workflow's ai_budget."""
+    """Before an `action.ai` (or vector store) step: stop when the run has spent its workflow's
+    ai_budget."""
     budget = execution.workflow.ai_budget or {}
     if not budget:
         return

@@ -23,7 +23,7 @@ from editor.nodes.utility_wait import Config as WaitConfig
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues
 from executions import events, step_sql
-from executions.engine import agents, calls, waiting
+from executions.engine import agent_tools, agents, calls, waiting
 from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
@@ -83,6 +83,11 @@ def run(step: Step) -> StepResult:
             return _start_loop(step, config.items)
         secret = _resolve_credential(node, config, execution)
         secrets = redaction.forms_of(secret.value) if secret is not None else set()
+        # --- vectors ---
+        resolver = agent_tools.Credentials(
+            execution.workflow.owner_id, str(execution.id), node.id, secrets
+        )
+        # --- end vectors ---
         ctx = RunContext(
             execution_id=str(execution.id),
             node_id=node.id,
@@ -96,6 +101,7 @@ def run(step: Step) -> StepResult:
             emit=lambda message: events.token(
                 execution.id, execution.workflow_id, node.id, message.get("text", "")
             ),
+            resolve_credential=resolver.secret,  # vectors
         )
         with LEASES.holding(step.id), redaction.registered(secrets):
             if node.type == "action.agent":
@@ -105,7 +111,7 @@ def run(step: Step) -> StepResult:
                     return ran
                 output = ran
             else:
-                if node.type == "action.ai":
+                if node.type in agents.SPENDS_AI:
                     agents.check_run_budget(execution)
                 output = call_node(node, config, ctx)
         output = _checked_output(redaction.scrub(output, secrets))
@@ -123,7 +129,7 @@ def run(step: Step) -> StepResult:
     result = succeeded(step, output, handles, attempt_started, rendered=rendered)
     if node.type == "logic.respond" and awaits_answer(plan, execution):
         return replace(result, answer=rendered)
-    if node.type == "action.ai":
+    if node.type in agents.SPENDS_AI:
         return replace(result, after_store=lambda: agents.add_spend(execution, output))
     return result
 

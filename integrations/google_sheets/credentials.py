@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from integrations.service import ApiFields
 
 DEFAULT_BASE_URL = "https://sheets.googleapis.com"
+DRIVE_BASE_URL = "https://www.googleapis.com"
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address, not a secret)
 
 
@@ -21,12 +22,14 @@ class ServiceAccountKey(ApiFields):
     service_account_key: SecretStr = Field(
         min_length=1,
         description="The service account's key file (JSON), pasted whole: Google Cloud console → "
-        "IAM → Service accounts → Keys → Add key → JSON. Share each spreadsheet with the "
-        "account's client_email.",
+        "IAM → Service accounts → Keys → Add key → JSON. Share each spreadsheet (and each Drive "
+        "file or folder) with the account's client_email; enable the Sheets and Drive APIs in "
+        "its project.",
     )
     base_url: str | None = Field(
         None,
-        description=f"Leave empty for Google ({DEFAULT_BASE_URL}). Set it for a test server.",
+        description=f"Leave empty for Google ({DEFAULT_BASE_URL}; Drive: {DRIVE_BASE_URL}). "
+        "Set it for a test server, which then answers both APIs.",
     )
     token_url: str | None = Field(
         None,

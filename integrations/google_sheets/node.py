@@ -1,23 +1,30 @@
-"""app.google_sheets: append, read and update rows of a spreadsheet as a service account."""
+"""app.google_sheets: append, read (with n8n's lookup filters), update and delete rows of a
+spreadsheet as a service account; rows found and updated by a column's value as n8n's
+"Column to match on" does; a sheet named, or chosen by its numeric id (the gid in its URL)."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from integrations.google_sheets import sheets_api
 from integrations.google_sheets.credentials import ServiceAccountKey
-from integrations.operations import OperationConfig, used_by
+from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.service import credential_for
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
 MAX_ROWS = 10_000
-ROWS = ("append_row", "update_row")
+MATCHING = ("update_by_column", "append_or_update")
+ROWS = ("append_row", "update_row", *MATCHING)
+IN_SHEET = ("append_row", "read_rows", "update_row", *MATCHING, "delete_rows")
+OPERATIONS = (*IN_SHEET, "create_sheet")
 START_ROW = re.compile(r"![A-Za-z]*(\d+)")
+SPREADSHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+PLAIN_TITLE = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _values(value: Any) -> Any:
@@ -40,22 +47,42 @@ class Config(OperationConfig):
     credential: int | None = Field(
         None, ge=1, description="Your Google service account key credential. Needed to run."
     )
-    operation: Literal["append_row", "read_rows", "update_row"] = Field(
+    operation: Literal[
+        "append_row",
+        "read_rows",
+        "update_row",
+        "update_by_column",
+        "append_or_update",
+        "delete_rows",
+        "create_sheet",
+    ] = Field(
         "append_row",
         description="append_row: add a row after the sheet's last row. read_rows: read rows "
-        "(as objects by the header row). update_row: overwrite one row.",
+        "(as objects by the header row), all or those matching filters. update_row: overwrite "
+        "one row by its number. update_by_column: update the cells of the first row whose "
+        "match_column holds the value given for it. append_or_update: the same, or append the "
+        "row when none matches. delete_rows: delete rows by number. create_sheet: add a sheet "
+        "(a tab) named title.",
     )
     spreadsheet_id: str = Field(
         "",
-        description="The spreadsheet's id: the part of its URL between /d/ and /edit.",
-        json_schema_extra=used_by("append_row", "read_rows", "update_row", required=True),
+        description="The spreadsheet's id (the part of its URL between /d/ and /edit), or its URL.",
+        json_schema_extra=used_by(*OPERATIONS, required=True),
     )
     range: str = Field(
         "",
         description="A1 notation. append_row: the sheet (Sheet1) or its table (Sheet1!A:D). "
         "read_rows: what to read (Sheet1, or Sheet1!A1:D100). update_row: the row's cells "
-        "(Sheet1!A5:D5), or the sheet with row_number.",
-        json_schema_extra=used_by("append_row", "read_rows", "update_row", required=True),
+        "(Sheet1!A5:D5), or the sheet with row_number. The others: the sheet. With sheet_gid, "
+        "only the cells (A1:D100) or nothing.",
+        json_schema_extra=used_by(*IN_SHEET),
+    )
+    sheet_gid: str = Field(
+        "",
+        description="The sheet by its numeric id instead of its name: the number after gid= in "
+        "its URL (0 for the first sheet made), or a URL holding #gid=…. Empty: range names "
+        "the sheet.",
+        json_schema_extra=used_by(*IN_SHEET),
     )
     row_number: int | None = Field(
         None,
@@ -69,6 +96,52 @@ class Config(OperationConfig):
         description='The row: a list of cells ["Ada", 42], or an object by column header '
         '{"Name": "Ada", "Total": 42} (the sheet\'s first row names the columns).',
         json_schema_extra=used_by(*ROWS, required=True),
+    )
+    match_column: str = Field(
+        "",
+        description="update_by_column, append_or_update: the header of the column whose value "
+        "finds the row; values must give it (the first row holding it is updated).",
+        json_schema_extra=used_by(*MATCHING, required=True),
+    )
+    filters: Any = Field(
+        None,
+        description="read_rows: only rows whose columns hold these values, a JSON list of "
+        '{"column": "Status", "value": "open"} (text compared exactly, as n8n\'s lookup).',
+        json_schema_extra=used_by("read_rows"),
+    )
+    combine: Literal["AND", "OR"] = Field(
+        "AND",
+        description="read_rows: AND keeps rows matching every filter, OR rows matching any.",
+        json_schema_extra=used_by("read_rows"),
+    )
+    first_match: bool = Field(
+        False,
+        description="read_rows with filters: only the first matching row.",
+        json_schema_extra=used_by("read_rows"),
+    )
+    value_render: Literal["FORMATTED_VALUE", "UNFORMATTED_VALUE"] = Field(
+        "FORMATTED_VALUE",
+        description="read_rows: cells as shown in the sheet (FORMATTED_VALUE: 1,000.50, "
+        "TRUE) or as values (UNFORMATTED_VALUE: 1000.5, true; dates still as shown).",
+        json_schema_extra=used_by("read_rows"),
+    )
+    start_row: int | str = Field(
+        2,
+        description="delete_rows: the first row to delete (1 is the header row), or a "
+        "template giving it.",
+        json_schema_extra=used_by("delete_rows"),
+    )
+    row_count: int = Field(
+        1,
+        ge=1,
+        le=MAX_ROWS,
+        description="delete_rows: how many rows to delete from start_row on.",
+        json_schema_extra=used_by("delete_rows"),
+    )
+    title: str = Field(
+        "",
+        description="create_sheet: the new sheet's name.",
+        json_schema_extra=used_by("create_sheet", required=True),
     )
     header_row: bool = Field(
         True,
@@ -94,6 +167,125 @@ class Config(OperationConfig):
     @classmethod
     def _values(cls, value: Any) -> Any:
         return _values(value)
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filters(cls, value: Any) -> Any:
+        return _filter_list(value)
+
+    @field_validator("start_row")
+    @classmethod
+    def _start_row(cls, value: int | str) -> int | str:
+        return _row_number(value, "start_row")
+
+    @model_validator(mode="after")
+    def _sheet_given(self) -> Self:
+        needs_sheet = self.operation != "create_sheet"
+        if needs_sheet and not self.range.strip() and not self.sheet_gid.strip():
+            message = "Name the sheet here, or choose it by sheet_gid."
+            raise field_errors(self, {"range": message})
+        if self.filters and not self.header_row and self.operation == "read_rows":
+            raise field_errors(self, {"filters": "Filters name columns: keep header_row on."})
+        return self
+
+
+def _filter_list(value: Any) -> Any:
+    """`filters`: a list of {column, value}, JSON text of one, or a template."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, str):
+        if "{{" in value or "{%" in value:
+            return value
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError('must be a JSON list of {"column": …, "value": …}') from None
+    if not isinstance(value, list) or not all(
+        isinstance(f, dict) and "column" in f and set(f) <= {"column", "value"} for f in value
+    ):
+        raise ValueError('must be a list of {"column": …, "value": …}')
+    return value
+
+
+def _row_number(value: int | str, what: str) -> int | str:
+    if isinstance(value, str):
+        text = value.strip()
+        if "{{" in text or "{%" in text:
+            return text
+        if not text.isdigit():
+            raise ValueError("must be a row number (1 or more) or a template")
+        value = int(text)
+    if value < 1:
+        raise ValueError("must be 1 or more")
+    return value
+
+
+def js_text(value: Any) -> str:
+    """A cell or lookup value as text the way n8n compares them (JavaScript's toString)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell(value: Any) -> Any:
+    """A value to write: objects and lists as JSON text, nothing as an empty cell (as n8n)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _quoted(title: str) -> str:
+    return title if PLAIN_TITLE.fullmatch(title) else "'" + title.replace("'", "''") + "'"
+
+
+def _gid(value: str) -> int:
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    found = re.search(r"(?:^|[#?&])gid=(\d+)", value)
+    if not found:
+        raise NodeError(
+            f"sheet_gid must be a sheet's number, gid=<number> or a URL with #gid=<number>; "
+            f"it is {value[:80]!r}."
+        )
+    return int(found.group(1))
+
+
+def located(secret: Secret, config: Config) -> Config:
+    """The config with a bare spreadsheet id, and its sheet named in range (a sheet chosen by
+    gid is looked up in the spreadsheet's metadata: its name may have changed since)."""
+    spreadsheet = config.spreadsheet_id.strip()
+    found = SPREADSHEET_URL.search(spreadsheet)
+    if found:
+        spreadsheet = found.group(1)
+    range_ = config.range.strip()
+    if config.sheet_gid.strip():
+        gid = _gid(config.sheet_gid)
+        titles = dict(sheets_api.sheets(secret, spreadsheet))
+        if gid not in titles:
+            raise NodeError(
+                f"The spreadsheet {spreadsheet} has no sheet with id {gid} (its sheets: "
+                f"{', '.join(f'{t} ({g})' for g, t in titles.items()) or 'none'})."
+            )
+        cells = range_.rpartition("!")[2] if "!" in range_ else range_
+        range_ = _quoted(titles[gid]) + (f"!{cells}" if cells else "")
+    return config.model_copy(update={"spreadsheet_id": spreadsheet, "range": range_})
 
 
 def _sheet(range_: str) -> str:
@@ -153,7 +345,7 @@ def read_rows(secret: Secret, config: Config) -> dict[str, Any]:
         config.spreadsheet_id,
         sheets_api.a1(config.range),
         "values.get",
-        params={"majorDimension": "ROWS"},
+        params=_render(config.value_render),
     )
     rows: list[list[Any]] = answer.get("values") or []
     found = START_ROW.search(str(answer.get("range", "")))
@@ -161,6 +353,10 @@ def read_rows(secret: Secret, config: Config) -> dict[str, Any]:
     headers: list[str] = []
     if config.header_row and rows:
         headers, rows, first = [str(cell) for cell in rows[0]], rows[1:], first + 1
+    numbers = list(range(first, first + len(rows)))
+    if config.filters:
+        numbers = _matching(config, headers, rows, numbers)
+        rows = [rows[n - first] for n in numbers]
     kept = rows[: config.max_rows]
     out: list[Any] = kept
     if config.header_row:
@@ -168,11 +364,161 @@ def read_rows(secret: Secret, config: Config) -> dict[str, Any]:
         out = [{name: (r[i] if i < len(r) else "") for i, name in enumerate(headers)} for r in kept]
     return {
         "rows": out,
-        "row_numbers": list(range(first, first + len(kept))),
+        "row_numbers": numbers[: len(kept)],
         "headers": headers,
         "count": len(kept),
         "truncated": len(rows) > config.max_rows,
     }
+
+
+def _render(option: str) -> dict[str, str]:
+    params = {"majorDimension": "ROWS", "valueRenderOption": option}
+    if option == "UNFORMATTED_VALUE":
+        params["dateTimeRenderOption"] = "FORMATTED_STRING"  # dates as shown, not serials
+    return params
+
+
+def _matching(
+    config: Config, headers: list[str], rows: list[list[Any]], numbers: list[int]
+) -> list[int]:
+    """The numbers of the rows `config.filters` select, as n8n's lookup: a cell matches when
+    its text equals the value's; AND needs every filter, OR any; first_match stops at one."""
+    if not isinstance(config.filters, list):
+        raise NodeError("filters must be a list of {column, value} once its template is filled.")
+    wanted: list[tuple[int, str]] = []
+    for entry in _filter_list(config.filters):
+        column = str(entry.get("column", ""))
+        if column not in headers:
+            raise NodeError(
+                f"The filter's column {column!r} is not in the header row (the headers are: "
+                f"{', '.join(headers) or 'none'})."
+            )
+        wanted.append((headers.index(column), js_text(entry.get("value"))))
+    picked: list[int] = []
+    for row, number in zip(rows, numbers, strict=True):
+        hits = [js_text(row[i] if i < len(row) else "") == value for i, value in wanted]
+        if all(hits) if config.combine == "AND" else any(hits):
+            picked.append(number)
+            if config.first_match:
+                break
+    return picked
+
+
+def _by_column(secret: Secret, config: Config) -> dict[str, Any]:
+    """update_by_column / append_or_update, as n8n's "Column to match on": the first row whose
+    match_column's text equals the value given for it gets the given cells (others are left
+    as they are); append_or_update appends the row when none matches."""
+    values = config.values
+    if not isinstance(values, dict):
+        raise NodeError(f"{config.operation} needs values as an object by column header.")
+    key_name = config.match_column
+    if values.get(key_name) in (None, ""):
+        raise NodeError(f"values must give the column to match on ({key_name}) a value.")
+    sheet = _sheet(config.range)
+    answer = sheets_api.call(
+        secret,
+        "GET",
+        config.spreadsheet_id,
+        sheets_api.a1(sheet),
+        "values.get",
+        params=_render("UNFORMATTED_VALUE"),
+    )
+    rows: list[list[Any]] = answer.get("values") or []
+    headers = [str(cell) for cell in rows[0]] if rows else []
+    unknown = [name for name in values if name not in headers]
+    if unknown:
+        raise NodeError(
+            f"values names columns the sheet's header row does not have: {', '.join(unknown)} "
+            f"(the headers are: {', '.join(headers) or 'none'})."
+        )
+    key, wanted = headers.index(key_name), js_text(values[key_name])
+    found = START_ROW.search(str(answer.get("range", "")))
+    first = int(found.group(1)) if found else 1
+    out: dict[str, Any] = {
+        "spreadsheet_id": config.spreadsheet_id,
+        "row_number": None,
+        "updated": False,
+        "appended": False,
+        "values": values,
+    }
+    for offset, row in enumerate(rows[1:], start=1):
+        if js_text(row[key] if key < len(row) else "") != wanted:
+            continue
+        number = first + offset
+        data = [
+            {
+                "range": f"{sheet}!{column_letter(headers.index(name))}{number}",
+                "values": [[_cell(value)]],
+            }
+            for name, value in values.items()
+            if name != key_name
+        ]
+        if data:
+            sheets_api.spreadsheet_call(
+                secret,
+                "POST",
+                config.spreadsheet_id,
+                "/values:batchUpdate",
+                "values.batchUpdate",
+                json={"valueInputOption": config.value_input_option, "data": data},
+            )
+        return {**out, "row_number": number, "updated": True}
+    if config.operation == "update_by_column":
+        return out
+    appended = _append(
+        secret, config.model_copy(update={"values": [_cell(values.get(h)) for h in headers]})
+    )
+    place = START_ROW.search(str(appended.get("updated_range") or ""))
+    return {**out, "row_number": int(place.group(1)) if place else None, "appended": True}
+
+
+def _delete(secret: Secret, config: Config) -> dict[str, Any]:
+    given = config.start_row
+    try:
+        start = int(_row_number(given, "start_row"))  # a template is filled in by now
+    except ValueError:
+        raise NodeError(f"start_row must be a row number, not {str(given)[:40]!r}.") from None
+    sheet = _sheet(config.range).strip("'").replace("''", "'")
+    gids = {title: gid for gid, title in sheets_api.sheets(secret, config.spreadsheet_id)}
+    if sheet not in gids:
+        raise NodeError(
+            f"The spreadsheet {config.spreadsheet_id} has no sheet named {sheet!r} (its sheets: "
+            f"{', '.join(gids) or 'none'})."
+        )
+    dimension = {
+        "sheetId": gids[sheet],
+        "dimension": "ROWS",
+        "startIndex": start - 1,
+        "endIndex": start - 1 + config.row_count,
+    }
+    sheets_api.spreadsheet_call(
+        secret,
+        "POST",
+        config.spreadsheet_id,
+        ":batchUpdate",
+        "batchUpdate (deleteDimension)",
+        json={"requests": [{"deleteDimension": {"range": dimension}}]},
+    )
+    return {
+        "spreadsheet_id": config.spreadsheet_id,
+        "deleted_rows": config.row_count,
+        "first_row": start,
+    }
+
+
+def _create_sheet(secret: Secret, config: Config) -> dict[str, Any]:
+    answer = sheets_api.spreadsheet_call(
+        secret,
+        "POST",
+        config.spreadsheet_id,
+        ":batchUpdate",
+        "batchUpdate (addSheet)",
+        json={"requests": [{"addSheet": {"properties": {"title": config.title}}}]},
+    )
+    replies = answer.get("replies") or [{}]
+    added = replies[0].get("addSheet") if isinstance(replies[0], dict) else None
+    properties = added.get("properties") if isinstance(added, dict) else None
+    return properties if isinstance(properties, dict) else {"title": config.title}
 
 
 def _update(secret: Secret, config: Config) -> dict[str, Any]:
@@ -203,12 +549,22 @@ def _update(secret: Secret, config: Config) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """append_row/update_row: {spreadsheet_id, updated_range, updated_rows|updated_cells,
-    values}; read_rows: {rows, row_numbers, headers, count, truncated}."""
+    values}; read_rows: {rows, row_numbers, headers, count, truncated}; update_by_column and
+    append_or_update: {spreadsheet_id, row_number, updated, appended, values}; delete_rows:
+    {spreadsheet_id, deleted_rows, first_row}; create_sheet: the new sheet's properties
+    (sheetId, title, index, ...)."""
     secret, _ = credential_for(ctx, config.operation, ServiceAccountKey)
+    config = located(secret, config)
     if config.operation == "read_rows":
         return read_rows(secret, config)
     if config.operation == "update_row":
         return _update(secret, config)
+    if config.operation in MATCHING:
+        return _by_column(secret, config)
+    if config.operation == "delete_rows":
+        return _delete(secret, config)
+    if config.operation == "create_sheet":
+        return _create_sheet(secret, config)
     return _append(secret, config)
 
 
@@ -216,8 +572,9 @@ NODE = NodeType(
     type="app.google_sheets",
     label="Google Sheets",
     category="app",
-    description="Appends, reads or updates rows of a Google spreadsheet as a service account; "
-    "rows read come out as objects by the header row.",
+    description="Appends, reads (all rows or those matching filters), updates (by row number or "
+    "by a column's value, or appends when none matches) and deletes rows of a Google "
+    "spreadsheet as a service account; rows read come out as objects by the header row.",
     Config=Config,
     run=run,
     credential_kinds=(ServiceAccountKey.kind,),
@@ -250,6 +607,56 @@ NODE = NodeType(
                 "spreadsheet_id": "1AbC",
                 "range": "Orders!A5:C5",
                 "values": ["{{ trigger.body.id }}", "shipped", "{{ execution.started_at }}"],
+            },
+        ),
+        (
+            "Mark the order whose Order ID the webhook sent as paid in the Orders sheet",
+            {
+                "operation": "update_by_column",
+                "spreadsheet_id": "1AbC",
+                "range": "Orders",
+                "match_column": "Order ID",
+                "values": {"Order ID": "{{ trigger.body.order_id }}", "Status": "paid"},
+            },
+        ),
+        (
+            "Record the contact in the Contacts sheet, updating their row if the email is "
+            "already there",
+            {
+                "operation": "append_or_update",
+                "spreadsheet_id": "1AbC",
+                "range": "Contacts",
+                "match_column": "Email",
+                "values": {"Email": "{{ trigger.body.email }}", "Name": "{{ trigger.body.name }}"},
+            },
+        ),
+        (
+            "Read the open tickets assigned to Ada from the first sheet (gid 0)",
+            {
+                "operation": "read_rows",
+                "spreadsheet_id": "1AbC",
+                "sheet_gid": "0",
+                "filters": [
+                    {"column": "Status", "value": "open"},
+                    {"column": "Owner", "value": "Ada"},
+                ],
+            },
+        ),
+        (
+            "Add a sheet named Q3 results to spreadsheet 1AbC",
+            {
+                "operation": "create_sheet",
+                "spreadsheet_id": "1AbC",
+                "title": "Q3 results",
+            },
+        ),
+        (
+            "Delete row 7 of the Queue sheet",
+            {
+                "operation": "delete_rows",
+                "spreadsheet_id": "1AbC",
+                "range": "Queue",
+                "start_row": 7,
             },
         ),
     ),

@@ -33,7 +33,7 @@ from workfuse.lib.node_run import NodeError, Secret
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 
 
-def _error_text(body: Any) -> str | None:
+def error_text(body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     error = body.get("error")
@@ -44,9 +44,9 @@ def _error_text(body: Any) -> str | None:
     return None
 
 
-API = http.Api("Google Sheets", error_text=_error_text)
+API = http.Api("Google Sheets", error_text=error_text)
 # The token endpoint refuses a wrong or disabled key with 400 invalid_grant (or 401).
-TOKEN_API = http.Api("Google", error_text=_error_text, auth_statuses=frozenset({400, 401, 403}))
+TOKEN_API = http.Api("Google", error_text=error_text, auth_statuses=frozenset({400, 401, 403}))
 
 
 class _Response(transport.Response):
@@ -95,11 +95,12 @@ class GuardedRequest(transport.Request):
         return _Response(reply)
 
 
-def access_token(secret: Secret) -> str:
+def access_token(secret: Secret, scope: str = SCOPE) -> str:
+    """A token for `scope` (Sheets by default; the Drive node asks for Drive's)."""
     fields = read_fields(ServiceAccountKey, secret)
     info = {**fields.info(), "token_uri": fields.token_url or DEFAULT_TOKEN_URL}
     try:
-        credentials = service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=[scope])
         credentials.refresh(GuardedRequest(secret))
     except (ValueError, google_errors.MalformedError):
         raise NodeError(
@@ -115,11 +116,19 @@ def access_token(secret: Secret) -> str:
 def call(
     secret: Secret, method: str, spreadsheet_id: str, path: str, what: str, **body: Any
 ) -> dict[str, Any]:
-    """A Sheets API call on one spreadsheet (`path` after `/values/`); its JSON answer."""
+    """A Sheets API call on one spreadsheet's values (`path` after `/values/`); its JSON answer."""
+    return spreadsheet_call(secret, method, spreadsheet_id, f"/values/{path}", what, **body)
+
+
+def spreadsheet_call(
+    secret: Secret, method: str, spreadsheet_id: str, tail: str, what: str, **body: Any
+) -> dict[str, Any]:
+    """A Sheets API call on one spreadsheet (`tail` after its id: "", ":batchUpdate",
+    "/values:batchUpdate"); its JSON answer."""
     fields = read_fields(ServiceAccountKey, secret)
     token = access_token(secret)
     base = fields.base_url or DEFAULT_BASE_URL
-    url = f"{base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values/{path}"
+    url = f"{base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}{tail}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
         reply = http.send(API, secret, method, url, what=what, headers=headers, **body)
@@ -131,6 +140,24 @@ def call(
     if not isinstance(reply.body, dict):
         raise NodeError(f"Google Sheets answered {what} with something that is not JSON.")
     return reply.body
+
+
+def sheets(secret: Secret, spreadsheet_id: str) -> list[tuple[int, str]]:
+    """The spreadsheet's sheets, as (sheet id, i.e. the gid in its URL; title), in order."""
+    answer = spreadsheet_call(
+        secret,
+        "GET",
+        spreadsheet_id,
+        "",
+        "spreadsheets.get",
+        params={"fields": "sheets.properties(sheetId,title)"},
+    )
+    found = []
+    for sheet in answer.get("sheets") or []:
+        props = sheet.get("properties") if isinstance(sheet, dict) else None
+        if isinstance(props, dict) and isinstance(props.get("sheetId"), int):
+            found.append((int(props["sheetId"]), str(props.get("title") or "")))
+    return found
 
 
 def a1(range_: str) -> str:
@@ -145,5 +172,5 @@ def check_key(secret: Secret) -> str:
     email = read_fields(ServiceAccountKey, secret).info().get("client_email")
     return (
         f"Google accepted the key of {email} and issued an access token. Share each "
-        "spreadsheet with this address."
+        "spreadsheet (and each Drive file or folder) with this address."
     )

@@ -37,7 +37,8 @@ class Received:
 
 @dataclass
 class Answer:
-    """What the fake sends back: a dict or list is sent as JSON, a str as text."""
+    """What the fake sends back: a dict or list is sent as JSON, a str as text, bytes as
+    they are."""
 
     status: int = 200
     body: Any = None
@@ -49,6 +50,8 @@ class Answer:
             return b"", "text/plain"
         if isinstance(self.body, str):
             return self.body.encode(), "text/plain; charset=utf-8"
+        if isinstance(self.body, bytes):  # a file's content (a header may name its type)
+            return self.body, "application/octet-stream"
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 

@@ -1,6 +1,8 @@
 """A fake Google: the OAuth 2.0 token endpoint for service accounts (a JWT bearer grant whose
-signature it checks with the account's public key) and the Sheets API v4 `values` methods
-(get, append, update) over an in-memory grid, with Google's error shapes."""
+signature it checks with the account's public key) and the Sheets API v4 over an in-memory
+grid, with Google's error shapes: the `values` methods (get, append, update, batchUpdate),
+spreadsheets.get (the sheets' ids and titles) and batchUpdate's deleteDimension and addSheet. A sheet's id
+(gid) is its position times 1000 (the first sheet's is 0), unless `gids` says otherwise."""
 
 from __future__ import annotations
 
@@ -66,6 +68,7 @@ class FakeGoogle(FakeService):
         self.assertions: list[dict[str, Any]] = []
         # spreadsheet id -> sheet name -> rows of cells
         self.sheets: dict[str, dict[str, list[list[Any]]]] = {}
+        self.gids: dict[tuple[str, str], int] = {}  # (spreadsheet, sheet name) -> gid
 
     @property
     def token_url(self) -> str:
@@ -74,7 +77,10 @@ class FakeGoogle(FakeService):
     def respond(self, request: Received) -> Answer:
         if request.path == "/token":
             return self._token(request)
-        match = re.match(r"^/v4/spreadsheets/([^/]+)/values/(.+)$", request.path)
+        match = re.match(
+            r"^/v4/spreadsheets/([^/:]+)(/values/.+|/values:batchUpdate|:batchUpdate)?$",
+            request.path,
+        )
         if not match:
             return google_error(404, "NOT_FOUND", "Requested entity was not found.")
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -87,11 +93,23 @@ class FakeGoogle(FakeService):
         spreadsheet = self.sheets.get(unquote(match.group(1)))
         if spreadsheet is None:
             return google_error(404, "NOT_FOUND", "Requested entity was not found.")
-        target = unquote(match.group(2))
+        spreadsheet_id = unquote(match.group(1))
+        tail = match.group(2) or ""
+        if tail == "":
+            return self._metadata(spreadsheet_id)
+        if tail == ":batchUpdate":
+            return self._batch_update(spreadsheet_id, request)
+        if tail == "/values:batchUpdate":
+            for entry in request.json["data"]:
+                answer = self._update(spreadsheet, entry["range"], entry["values"])
+                if answer.status != 200:
+                    return answer
+            return Answer(200, {"totalUpdatedCells": len(request.json["data"])})
+        target = unquote(tail.removeprefix("/values/"))
         if target.endswith(":append") and request.method == "POST":
             return self._append(spreadsheet, target.removesuffix(":append"), request)
         if request.method == "PUT":
-            return self._update(spreadsheet, target, request)
+            return self._update(spreadsheet, target, request.json["values"])
         return self._get(spreadsheet, target)
 
     def _token(self, request: Received) -> Answer:
@@ -181,14 +199,57 @@ class FakeGoogle(FakeService):
             },
         )
 
+    def gid(self, spreadsheet_id: str, name: str) -> int:
+        order = list(self.sheets[spreadsheet_id])
+        return self.gids.get((spreadsheet_id, name), order.index(name) * 1000)
+
+    def _metadata(self, spreadsheet_id: str) -> Answer:
+        sheets = [
+            {"properties": {"sheetId": self.gid(spreadsheet_id, name), "title": name}}
+            for name in self.sheets[spreadsheet_id]
+        ]
+        return Answer(200, {"sheets": sheets})
+
+    def _batch_update(self, spreadsheet_id: str, request: Received) -> Answer:
+        by_gid = {self.gid(spreadsheet_id, n): n for n in self.sheets[spreadsheet_id]}
+        replies: list[dict[str, Any]] = []
+        for entry in request.json["requests"]:
+            if "addSheet" in entry:
+                title = entry["addSheet"]["properties"]["title"]
+                if title in self.sheets[spreadsheet_id]:
+                    return google_error(
+                        400,
+                        "INVALID_ARGUMENT",
+                        f'Invalid requests[0].addSheet: A sheet with the name "{title}" '
+                        "already exists. Please enter another name.",
+                    )
+                self.sheets[spreadsheet_id][title] = []
+                index = len(self.sheets[spreadsheet_id]) - 1
+                properties = {
+                    "sheetId": self.gid(spreadsheet_id, title),
+                    "title": title,
+                    "index": index,
+                    "sheetType": "GRID",
+                    "gridProperties": {"rowCount": 1000, "columnCount": 26},
+                }
+                replies.append({"addSheet": {"properties": properties}})
+                continue
+            span = entry["deleteDimension"]["range"]
+            name = by_gid.get(span["sheetId"])
+            if name is None or span["dimension"] != "ROWS":
+                return google_error(400, "INVALID_ARGUMENT", f"No grid with id: {span['sheetId']}")
+            del self.sheets[spreadsheet_id][name][span["startIndex"] : span["endIndex"]]
+            replies.append({})
+        return Answer(200, {"spreadsheetId": spreadsheet_id, "replies": replies})
+
     def _update(
-        self, spreadsheet: dict[str, list[list[Any]]], a1: str, request: Received
+        self, spreadsheet: dict[str, list[list[Any]]], a1: str, values_in: list[list[Any]]
     ) -> Answer:
         try:
             sheet, col, row, _ = self._locate(spreadsheet, a1)
         except KeyError:
             return google_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {a1}")
-        [values] = request.json["values"]
+        [values] = values_in
         rows = spreadsheet[sheet]
         while len(rows) <= row:
             rows.append([])

@@ -10,8 +10,11 @@ node:
     {"filename": "report.pdf", "content_type": "application/pdf", "size": 48213,
      "content": "<base64>"}
 
-Files are bounded (`WORKFUSE_FILE_MAX_BYTES`, 10 MB by default): a step's output is a
-checkpoint row, and n8n keeps binary data in its database the same way by default.
+Files are bounded: a file value lives in a step's output, a checkpoint row, so it must fit in
+`WORKFUSE_MAX_STEP_OUTPUT_BYTES` (1 MB by default) once base64 adds a third: about 740 KB of
+file by default. An operator who raises that limit gets larger files, up to
+`WORKFUSE_FILE_MAX_BYTES` (10 MB). n8n keeps binary data in its database the same way by
+default.
 """
 
 from __future__ import annotations
@@ -32,8 +35,19 @@ class FileError(ValueError):
     """The value is not a usable file; the message names `where` and says what is wrong."""
 
 
+# Room in a step's output for the file value's other fields and the output around it.
+HEADROOM = 4096
+
+
 def max_bytes() -> int:
-    return int(getattr(settings, "WORKFUSE_FILE_MAX_BYTES", 10 * 1024 * 1024))
+    """The largest file a step may output or take: WORKFUSE_FILE_MAX_BYTES, or less if a file
+    that large would not fit in a step's output."""
+    fits = (int(settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES) - HEADROOM) * 3 // 4
+    return max(0, min(int(settings.WORKFUSE_FILE_MAX_BYTES), fits))
+
+
+def _limit_hint() -> str:
+    return "WORKFUSE_MAX_STEP_OUTPUT_BYTES and WORKFUSE_FILE_MAX_BYTES"
 
 
 @dataclass(frozen=True)
@@ -67,8 +81,8 @@ def make(data: bytes, filename: str, content_type: str | None = None, where: str
     limit = max_bytes()
     if len(data) > limit:
         raise FileError(
-            f"{where} is {len(data) / 2**20:.1f} MB; files are limited to "
-            f"{limit / 2**20:.0f} MB (WORKFUSE_FILE_MAX_BYTES)."
+            f"{where} is {len(data) / 1024:,.0f} KB; files are limited to "
+            f"{limit / 1024:,.0f} KB by this server's settings ({_limit_hint()})."
         )
     name = filename or "file"
     return File(name, (content_type or guess_type(name)).split(";")[0].strip(), data)
@@ -93,8 +107,8 @@ def read(value: Any, where: str = "file") -> File:
         raise FileError(f"{where}.content must be base64 text.")
     if len(content) > max_bytes() * 4 // 3 + 4:
         raise FileError(
-            f"{where} is over {max_bytes() / 2**20:.0f} MB; files are limited to that size "
-            "(WORKFUSE_FILE_MAX_BYTES)."
+            f"{where} is over {max_bytes() / 1024:,.0f} KB, the limit for files on this server "
+            f"({_limit_hint()})."
         )
     try:
         data = base64.b64decode(content, validate=True)

@@ -63,6 +63,12 @@ class RunContext:
     secret: Secret | None = None
     workflow_id: int | None = None  # what a node remembers across executions is kept per workflow
     emit: Callable[[dict[str, Any]], None] = lambda message: None  # live messages (AI tokens)
+    # --- vectors ---
+    # Resolves another credential the config names besides `credential` (a vector store's
+    # key inside its `store` settings): (credential id, accepted kinds) -> Secret, for this step
+    # only, its value scrubbed from what the step stores like `secret`'s. None outside the engine.
+    resolve_credential: Callable[[int | None, tuple[str, ...]], Secret | None] | None = None
+    # --- end vectors ---
 
     @property
     def idempotency_key(self) -> str:

@@ -1,0 +1,260 @@
+"""n8n's Gmail node (version 2) and Gmail Trigger as WorkFuse's `app.gmail` (the Gmail API)
+and trigger.poll's `gmail` source. Messages read come out in n8n's shapes (simple, or parsed by
+mailparser), so `$json.subject`, `$json.from.value[0].address` or `$json.Subject` keep working;
+many-item operations (getAll, thread get with only its messages) declare their list."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from editor.n8n.apps_base import credential_note, listed, operation, text, unsupported
+from editor.n8n.apps_google import _interval
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from integrations.gmail.node import MAX_RESULTS
+
+CREDENTIAL = credential_note("Gmail OAuth2", "client id, client secret and refresh token")
+DEFAULTS = {"message": "send", "draft": "create", "thread": "getAll", "label": "getAll"}
+SUPPORTED = (
+    "messages: send, reply, get, getAll, addLabels, removeLabels, markAsRead, markAsUnread, "
+    "trash, delete; drafts: create; threads: get, getAll, addLabels, removeLabels, trash; "
+    "labels: get, getAll, create"
+)
+OPERATIONS = {
+    ("message", "send"): "send",
+    ("message", "reply"): "reply",
+    ("message", "get"): "get",
+    ("message", "getAll"): "get_many",
+    ("message", "addLabels"): "add_labels",
+    ("message", "removeLabels"): "remove_labels",
+    ("message", "markAsRead"): "mark_read",
+    ("message", "markAsUnread"): "mark_unread",
+    ("message", "trash"): "trash",
+    ("message", "delete"): "delete",
+    ("draft", "create"): "create_draft",
+    ("thread", "get"): "get_thread",
+    ("thread", "getAll"): "get_threads",
+    ("thread", "addLabels"): "add_thread_labels",
+    ("thread", "removeLabels"): "remove_thread_labels",
+    ("thread", "trash"): "trash_thread",
+    ("label", "getAll"): "list_labels",
+    ("label", "get"): "get_label",
+    ("label", "create"): "create_label",
+}
+MANY = {"get_many": "messages", "get_threads": "threads", "list_labels": "labels"}
+ATTRIBUTION = (
+    "n8n appended its 'This email was sent automatically with n8n' line to the message; "
+    "WorkFuse sends the message as written."
+)
+BINARY = (
+    "n8n put the attachments in binary properties (attachment_0, …); WorkFuse outputs them as "
+    "file values in the list attachments."
+)
+
+
+def _operation(node: N8nNode) -> str:
+    if node.version < 2:
+        raise Refusal(
+            f"is Gmail version {node.version:g}, whose settings WorkFuse does not read; open "
+            "the workflow in a current n8n (which upgrades the node to version 2) and export it "
+            "again."
+        )
+    resource, op = operation(node, "message", DEFAULTS)
+    if op == "sendAndWait":
+        raise Refusal(
+            "sends an email and waits for the recipient's answer (sendAndWait); WorkFuse has no "
+            "single node for that: use a Gmail send with {{ execution.resume_url }} in the "
+            "message, then 'Wait for call or approval' in approval mode."
+        )
+    found = OPERATIONS.get((resource, op))
+    if found is None:
+        raise unsupported("Gmail", resource, op, SUPPORTED)
+    return found
+
+
+def _ids(cx: Converter, node: N8nNode, value: Any) -> list[Any]:
+    """Label ids: n8n's multi-options list, or text separated by commas (or an expression)."""
+    if isinstance(value, list):
+        return [text(cx, node, entry) for entry in value if entry not in ("", None)]
+    return listed(cx, node, value)
+
+
+def _body(cx: Converter, node: N8nNode, config: dict[str, Any]) -> None:
+    """The message as text or HTML (n8n's emailType; HTML by default since version 2.1)."""
+    p = node.params
+    default = "html" if node.version >= 2.1 else "text"
+    kind = p.get("emailType") or default
+    config["html" if kind == "html" else "text"] = text(cx, node, p.get("message", ""))
+
+
+def _sending(cx: Converter, node: N8nNode, op: str, config: dict[str, Any]) -> list[str]:
+    p = node.params
+    options = p.get("options") or {}
+    notes: list[str] = []
+    if (options.get("attachmentsUi") or {}).get("attachmentsBinary"):
+        raise Refusal(
+            "attaches n8n binary data (attachmentsUi); WorkFuse's Gmail node attaches file "
+            "values, URLs or base64 content: attach them that way after importing."
+        )
+    if op == "send":
+        config["to"] = listed(cx, node, p.get("sendTo", ""))
+    if op != "reply":
+        config["subject"] = text(cx, node, p.get("subject", ""))
+    _body(cx, node, config)
+    for n8n_name, name in (("ccList", "cc"), ("bccList", "bcc"), ("sendTo", "to")):
+        if options.get(n8n_name) and (name != "to" or op == "create_draft"):
+            config[name] = listed(cx, node, options[n8n_name])
+    if options.get("senderName") and op != "create_draft":
+        config["sender_name"] = text(cx, node, options["senderName"])
+    if options.get("replyTo") and op != "reply":
+        config["reply_to"] = text(cx, node, options["replyTo"])
+    if op == "reply":
+        config["message_id"] = text(cx, node, p.get("messageId", ""))
+        if options.get("replyToSenderOnly"):
+            config["reply_to_sender_only"] = True
+    if op == "create_draft":
+        if options.get("threadId"):
+            config["thread_id"] = text(cx, node, options["threadId"])
+        if options.get("fromAlias"):
+            raise Refusal(
+                "creates a draft from an alias (fromAlias); WorkFuse's drafts are from the "
+                "mailbox itself."
+            )
+    attribution = options.get("appendAttribution", node.version >= 2.1)  # n8n's default
+    if op in ("send", "reply") and attribution:
+        notes.append(ATTRIBUTION)
+    return notes
+
+
+def _filters(cx: Converter, node: N8nNode, config: dict[str, Any]) -> None:
+    """getAll's filters, as n8n's prepareQuery makes them: q, then from: and is:."""
+    filters = node.params.get("filters") or {}
+    for name in ("receivedAfter", "receivedBefore"):
+        if filters.get(name):
+            raise Refusal(
+                f"filters by {name}; put after:YYYY/MM/DD or before:YYYY/MM/DD in the search "
+                "query instead and export again."
+            )
+    terms = [text(cx, node, filters.get("q", ""))]
+    if filters.get("sender"):
+        terms.append(f"from:{text(cx, node, filters['sender'])}")
+    status = filters.get("readStatus")
+    if status and status != "both":
+        terms.append(f"is:{status}")
+    query = " ".join(str(t) for t in terms if t)
+    if query:
+        config["query"] = query
+    if filters.get("labelIds"):
+        config["label_ids"] = _ids(cx, node, filters["labelIds"])
+    if filters.get("includeSpamTrash"):
+        config["include_spam_trash"] = True
+
+
+def _limit(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
+    p = node.params
+    if p.get("returnAll"):
+        config["max_results"] = MAX_RESULTS
+        notes.append(f"n8n returned them all (returnAll); WorkFuse reads at most {MAX_RESULTS}.")
+        return
+    limit = p.get("limit", 50)
+    if not isinstance(limit, int) or limit < 1:
+        raise Refusal(f"limits to {limit!r}; WorkFuse needs a number from 1 to {MAX_RESULTS}.")
+    if limit > MAX_RESULTS:
+        notes.append(f"n8n read up to {limit}; WorkFuse reads at most {MAX_RESULTS}.")
+    config["max_results"] = min(limit, MAX_RESULTS)
+
+
+def _reading(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
+    p = node.params
+    simple = p.get("simple", True)
+    if simple is False:
+        config["simple"] = False
+    if (p.get("options") or {}).get("downloadAttachments") and simple is False:
+        config["download_attachments"] = True
+        notes.append(BINARY)
+
+
+def _gmail(node: N8nNode, cx: Converter) -> Converted:
+    op = _operation(node)
+    p = node.params
+    config: dict[str, Any] = {"operation": op}
+    notes = [CREDENTIAL]
+    if op in ("send", "reply", "create_draft"):
+        notes += _sending(cx, node, op, config)
+    elif op in (
+        "get",
+        "add_labels",
+        "remove_labels",
+        "mark_read",
+        "mark_unread",
+        "trash",
+        "delete",
+    ):
+        config["message_id"] = text(cx, node, p.get("messageId", ""))
+    elif op in ("get_thread", "add_thread_labels", "remove_thread_labels", "trash_thread"):
+        config["thread_id"] = text(cx, node, p.get("threadId", ""))
+    if op in ("add_labels", "remove_labels", "add_thread_labels", "remove_thread_labels"):
+        config["label_ids"] = _ids(cx, node, p.get("labelIds", ""))
+    if op in ("get", "get_many", "get_thread"):
+        _reading(node, config, notes)
+    if op in ("get_many", "get_threads"):
+        _filters(cx, node, config)
+    if op in MANY:
+        _limit(node, config, notes)
+    if op == "get_label":
+        config["label_id"] = text(cx, node, p.get("labelId", ""))
+    if op == "create_label":
+        config["label_name"] = text(cx, node, p.get("name", ""))
+        if p.get("options"):
+            notes.append("n8n's label visibility options are not carried over: shown in both.")
+    return Converted("app.gmail", config, notes=notes)
+
+
+def _gmail_spec(node: N8nNode, cx: Converter) -> Spec:
+    spec = dataclasses.replace(SPECS[f"{BASE}gmail"], per_node=None)
+    try:
+        op = _operation(node)
+    except Refusal:
+        return spec
+    if op == "get_thread" and (node.params.get("options") or {}).get("returnOnlyMessages"):
+        return dataclasses.replace(spec, items="messages")
+    return dataclasses.replace(spec, items=MANY.get(op))
+
+
+def _gmail_trigger(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    event = p.get("event") or "messageReceived"
+    if event != "messageReceived":
+        raise Refusal(f"starts on '{event}'; WorkFuse's Gmail poll starts on new messages.")
+    filters = p.get("filters") or {}
+    notes = [
+        CREDENTIAL,
+        "n8n started one run with all the new messages; WorkFuse starts one run per new message.",
+    ]
+    config: dict[str, Any] = {"source": "gmail", "id_field": "id"}
+    if filters.get("q"):
+        config["gmail_query"] = text(cx, node, filters["q"])
+    if filters.get("labelIds"):
+        config["gmail_label_ids"] = _ids(cx, node, filters["labelIds"])
+    if filters.get("readStatus"):
+        config["gmail_read_status"] = filters["readStatus"]
+    if filters.get("sender"):
+        config["gmail_sender"] = text(cx, node, filters["sender"])
+    if filters.get("includeSpamTrash"):
+        config["gmail_include_spam_trash"] = True
+    # Drafts: included by default up to version 1.1; sent messages left out from 1.3.
+    config["gmail_include_drafts"] = bool(filters.get("includeDrafts", node.version <= 1.1))
+    config["gmail_skip_sent"] = node.version > 1.2
+    if p.get("simple", True) is False:
+        config["gmail_simple"] = False
+        if (p.get("options") or {}).get("downloadAttachments"):
+            config["gmail_download_attachments"] = True
+            notes.append(BINARY)
+    config["interval_seconds"] = _interval(p.get("pollTimes"), notes)
+    return Converted("trigger.poll", config, notes=notes)
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}gmail": Spec(_gmail, "", per_node=_gmail_spec),
+    f"{BASE}gmailTrigger": Spec(_gmail_trigger, "trigger"),
+}

@@ -1,0 +1,109 @@
+"""n8n's Edit Image node as a WorkFuse image step (`utility.image`).
+
+`edit_image_config(node, cx, file_template)` converts one Edit Image node, given the template
+of the file value its binary property holds (`Converter.file_ref` knows where an item's binary
+lies), so that wiring the node type in is one line:
+
+    SPECS = {f"{BASE}editImage": Spec(lambda n, cx: edit_image_config(n, cx, cx.file_ref(n)), "")}
+
+Resize (every option), crop, rotate and Multi Step over them carry over with GraphicsMagick's
+geometry; the other edits (blur, border, composite, create, draw, shear, text, transparent)
+are refused by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n.converter import Converted, Converter, N8nNode, Refusal
+
+RESIZE_MODES = {
+    "maximumArea": "fit",
+    "minimumArea": "cover",
+    "ignoreAspectRatio": "exact",
+    "onlyIfLarger": "shrink",
+    "onlyIfSmaller": "enlarge",
+    "percent": "percent",
+}
+FORMATS = {"bmp", "gif", "jpeg", "png", "tiff", "webp"}
+GM_QUALITY = 75  # GraphicsMagick's JPEG quality when n8n sets none
+INFO_NOTE = (
+    "n8n output GraphicsMagick's identify report (Format, Geometry, Resolution...); WorkFuse "
+    "outputs {info: {width, height, format, content_type, mode, has_alpha, frames, dpi, size, "
+    "filename}}."
+)
+OUTPUT_NOTE = (
+    "n8n handed on the item with its binary replaced; WorkFuse outputs {file}, the edited "
+    "image, which the nodes after it read."
+)
+
+
+def edit_image_config(node: N8nNode, cx: Converter, file_template: str) -> Converted:
+    """The utility.image step for `node`, reading the image from `file_template`."""
+    p = node.params
+    operation = p.get("operation", "border")
+    config: dict[str, Any] = {"file": file_template}
+    if operation == "information":
+        config["operation"] = "information"
+        return Converted("utility.image", config, notes=[INFO_NOTE], spec={"data": "info"})
+    if operation == "multiStep":
+        steps = (p.get("operations") or {}).get("operations") or []
+        if not steps:
+            raise Refusal("runs Multi Step without an operation; add one in n8n.")
+        config["operation"] = "steps"
+        config["steps"] = [_edit(step, node, cx) for step in steps]
+    else:
+        config.update(_edit(p, node, cx))
+    config.update(_options(p.get("options") or {}, node, cx))
+    return Converted("utility.image", config, notes=[OUTPUT_NOTE], spec={"data": ""})
+
+
+def _edit(params: dict[str, Any], node: N8nNode, cx: Converter) -> dict[str, Any]:
+    """One resize, crop or rotate with n8n's defaults for what the export leaves out."""
+    operation = params.get("operation") or "border"
+    if operation == "resize":
+        option = params.get("resizeOption", "maximumArea")
+        if option not in RESIZE_MODES:
+            raise Refusal(f"resizes with the option '{option}', which n8n's Edit Image has not.")
+        return {
+            "operation": "resize",
+            "width": cx.value(params.get("width", 500), node),
+            "height": cx.value(params.get("height", 500), node),
+            "resize_mode": RESIZE_MODES[option],
+        }
+    if operation == "crop":
+        return {
+            "operation": "crop",
+            "width": cx.value(params.get("width", 500), node),
+            "height": cx.value(params.get("height", 500), node),
+            "x": cx.value(params.get("positionX", 0), node),
+            "y": cx.value(params.get("positionY", 0), node),
+        }
+    if operation == "rotate":
+        return {
+            "operation": "rotate",
+            "degrees": cx.value(params.get("rotate", 0), node),
+            "background": cx.value(params.get("backgroundColor", "#ffffffff"), node),
+        }
+    raise Refusal(
+        f"runs the Edit Image operation '{operation}', which WorkFuse's image step does not "
+        "have (it resizes, crops, rotates, flips and converts). Remove it in n8n or do it in a "
+        "Code node, then export again."
+    )
+
+
+def _options(options: dict[str, Any], node: N8nNode, cx: Converter) -> dict[str, Any]:
+    out: dict[str, Any] = {"quality": GM_QUALITY}
+    fmt = options.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            raise Refusal(f"writes the format '{fmt}', which WorkFuse's image step does not.")
+        out["format"] = fmt
+    quality = options.get("quality")
+    if quality is not None:
+        if not isinstance(quality, int) or not 1 <= quality <= 100:
+            raise Refusal(f"sets the quality to '{quality}'; give a number from 1 to 100 in n8n.")
+        out["quality"] = quality
+    if options.get("fileName"):
+        out["filename"] = cx.value(options["fileName"], node)
+    return out

@@ -1,0 +1,409 @@
+"""n8n's vector stores (Qdrant, Pinecone, Simple / In-Memory) as `action.vector_store` steps
+and agents' `vector_store` tools, with the sub-nodes that feed them folded into the settings:
+the embeddings (OpenAI, Mistral: the step's `embeddings`), the Default Data Loader (its data:
+the step's per-item `text` and `metadata`) and its Recursive Character Text Splitter
+(`chunk_size`, `chunk_overlap`, split exactly as n8n splits). Modes: insert -> insert, load ->
+search, retrieve-as-tool and the Vector Store Tool -> the agent's tool. Which nodes count as
+parts of another is editor/n8n/attachments.py's rule; a part that cannot be imported is
+refused by name, with the store it feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.n8n import ai_refused
+from editor.n8n.ai_parts import AI_CREDENTIAL_NOTE, attached, described
+from editor.n8n.attachments import VECTOR_STORES, is_part
+from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
+
+QDRANT_LOCAL = "http://localhost:6333"
+SERVICES = {  # n8n type -> (WorkFuse store kind, the parameter naming the collection, default)
+    f"{LANGCHAIN}vectorStoreQdrant": ("qdrant", "qdrantCollection", ""),
+    f"{LANGCHAIN}vectorStorePinecone": ("pinecone", "pineconeIndex", ""),
+    f"{LANGCHAIN}vectorStoreInMemory": ("workfuse", "memoryKey", "vector_store_key"),
+}
+LOADER = f"{LANGCHAIN}documentDefaultDataLoader"
+SPLITTER = f"{LANGCHAIN}textSplitterRecursiveCharacterTextSplitter"
+TOOL = f"{LANGCHAIN}toolVectorStore"
+OPENAI_V1 = "https://api.openai.com/v1"
+IN_MEMORY_NOTE = (
+    "n8n's Simple Vector Store lives in the n8n process (emptied when it restarts); WorkFuse "
+    "keeps the collection '{key}' in its own store: durable, and shared by every workflow of "
+    "yours that names it."
+)
+LOADER_NOTE = (
+    "n8n also stores LangChain's loader metadata (source, blobType, line, loc) with each chunk; "
+    "WorkFuse stores the metadata set on the loader."
+)
+SPLITTERS_REFUSED = {
+    "textSplitterTokenSplitter": (
+        "splits by tokens (tiktoken); WorkFuse splits by characters: use a Recursive Character "
+        "Text Splitter in n8n (about 4 characters a token) and export again"
+    ),
+    "textSplitterCharacterTextSplitter": (
+        "splits on one separator; WorkFuse splits recursively: use a Recursive Character Text "
+        "Splitter in n8n and export again"
+    ),
+}
+
+
+# --- the parts ---------------------------------------------------------------------------------
+
+
+PART_KINDS = ("ai_embedding", "ai_document", "ai_textSplitter", "ai_vectorStore")
+
+
+def _part_refused(part: N8nNode, cx: Converter, message: str) -> Refusal:
+    """`message` about a part, reported on the part too (it counts as refused), and on the
+    parts that feed it."""
+    cx.refuse(part, f"n8n node '{part.name}' ({part.type}): {message}")
+    refuse_parts(part, cx)
+    return Refusal(f"its {described(part)} {message}")
+
+
+def refuse_parts(node: N8nNode, cx: Converter) -> None:
+    """Report the parts feeding `node`, which is not imported, as not imported either."""
+    for kind in PART_KINDS:
+        for part in attached(cx, node, kind):
+            if part.name in cx.refusals or not is_part(cx.data, part.name, part.type):
+                continue  # refused already, or a node of its own refused by its Spec
+            cx.refuse(
+                part,
+                f"n8n node '{part.name}' ({part.type}) configures '{node.name}', which is not "
+                "imported (see its reason).",
+            )
+            refuse_parts(part, cx)
+
+
+def _literal(node: N8nNode, what: str, value: Any) -> str:
+    """A setting of a tool, which WorkFuse takes literally: no expressions of the run's data."""
+    text = str(value if value is not None else "")
+    if text.startswith("="):
+        if "{{" in text:
+            raise Refusal(
+                f"takes its {what} from the run's data ({text[1:]}), and an agent's tool has "
+                "fixed settings; write it without an expression in n8n and export again."
+            )
+        text = text[1:]
+    return text
+
+
+def _setting(node: N8nNode, cx: Converter, what: str, value: Any, literal: bool) -> Any:
+    return _literal(node, what, value) if literal else cx.value(value, node)
+
+
+def _number(node: N8nNode, what: str, value: Any, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Refusal(f"sets {what} from an expression ({value}); WorkFuse needs a number there.")
+    return int(value)
+
+
+def store(node: N8nNode, cx: Converter, notes: list[str], literal: bool = False) -> dict[str, Any]:
+    kind, key, default = SERVICES[node.type]
+    p = node.params
+    raw = p.get(key, default)
+    raw = raw.get("value") if isinstance(raw, dict) else raw
+    if raw in (None, ""):
+        raise Refusal(f"names no {key}; choose one in n8n and export again.")
+    settings: dict[str, Any] = {
+        "kind": kind,
+        "collection": _setting(node, cx, key, raw, literal),
+    }
+    options = dict(p.get("options") or {})
+    namespace = options.pop("pineconeNamespace", None)
+    if namespace:
+        settings["namespace"] = _setting(node, cx, "namespace", namespace, literal)
+    if options.pop("clearNamespace", False) and node.params.get("mode") == "insert":
+        settings["clear"] = True  # taken out of the store's settings by the insert
+    if options:
+        raise Refusal(
+            f"sets {', '.join(sorted(options))}, which WorkFuse's vector store does not have "
+            "(metadata filters, namespace clearing, search filters); remove them in n8n and "
+            "export again."
+        )
+    if kind == "qdrant":
+        settings["url"] = QDRANT_LOCAL
+        notes.append(
+            "n8n keeps the Qdrant address in its credential: set the store's url (imported as "
+            f"Qdrant's local address, {QDRANT_LOCAL}) and choose an API key credential if the "
+            "server needs one."
+        )
+    elif kind == "pinecone":
+        notes.append("Credentials are not imported: choose an API key credential for Pinecone.")
+    else:
+        notes.append(IN_MEMORY_NOTE.format(key=settings["collection"]))
+    return settings
+
+
+def embeddings(
+    owner: N8nNode, cx: Converter, notes: list[str], literal: bool = False
+) -> dict[str, Any]:
+    found = attached(cx, owner, "ai_embedding")
+    if not found:
+        raise Refusal("has no embeddings attached; connect an Embeddings node in n8n.")
+    part = found[0]
+    p = part.params
+    options = dict(p.get("options") or {})
+    name = part.type.removeprefix(LANGCHAIN)
+    if name == "embeddingsOpenAi":
+        model = p.get(
+            "model", "text-embedding-ada-002" if part.version < 1.1 else "text-embedding-3-small"
+        )
+        settings: dict[str, Any] = {"provider": "openai", "model": _literal(part, "model", model)}
+        base_url = options.pop("baseURL", None)
+        if base_url and str(base_url).rstrip("/") != OPENAI_V1:
+            settings.update(
+                provider="openai_compatible", base_url=_literal(part, "base URL", base_url)
+            )
+        service = "OpenAI"
+    elif name == "embeddingsMistralCloud":
+        model = p.get("model", "mistral-embed")
+        settings = {
+            "provider": "openai_compatible",
+            "model": _literal(part, "model", model),
+            "base_url": "https://api.mistral.ai/v1",
+        }
+        service = "Mistral"
+    elif name == "embeddingsGoogleGemini":
+        model = p.get("modelName", "models/text-embedding-004")
+        settings = {"provider": "gemini", "model": _literal(part, "model", model)}
+        service = "Gemini"
+    else:
+        raise _part_refused(
+            part,
+            cx,
+            "computes embeddings with a service WorkFuse's vector store cannot call (it uses "
+            "OpenAI, Gemini or an OpenAI-compatible server such as Mistral or Ollama); use "
+            "Embeddings OpenAI in n8n and export again.",
+        )
+    dimensions = options.pop("dimensions", None)
+    if dimensions:
+        settings["dimensions"] = _number(part, "dimensions", dimensions, 0)
+    # LangChain's embeddings replace line breaks by spaces before embedding unless told not to.
+    settings["strip_newlines"] = bool(options.pop("stripNewLines", True))
+    options.pop("batchSize", None)  # how many texts per request: the vectors are the same
+    options.pop("timeout", None)
+    options.pop("maxRetries", None)
+    if options:
+        raise _part_refused(
+            part, cx, f"sets {', '.join(sorted(options))}, which WorkFuse does not have."
+        )
+    notes.append(AI_CREDENTIAL_NOTE.format(provider=service))
+    return settings
+
+
+def loader(owner: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    """`text`, `metadata`, `chunk_size` and `chunk_overlap` from the attached loader and its
+    splitter. The loader's expressions are evaluated by n8n with each item of the store."""
+    found = attached(cx, owner, "ai_document")
+    if not found:
+        raise Refusal("has no document loader attached; connect a Default Data Loader in n8n.")
+    part = found[0]
+    if part.type != LOADER:
+        raise _part_refused(
+            part, cx, "is a loader WorkFuse does not have; use the Default Data Loader in n8n."
+        )
+    p = part.params
+    if p.get("dataType", "json") != "json":
+        raise _part_refused(
+            part,
+            cx,
+            "loads binary files (PDF, DOCX, CSV...) and WorkFuse's vector store takes text: "
+            "extract the text first (Extract from File) and load it with 'Load Specific Data'.",
+        )
+    options = dict(p.get("options") or {})
+    config: dict[str, Any] = {}
+    if p.get("jsonMode", "allInputData") == "expressionData":
+        config["text"] = cx.value(p.get("jsonData", ""), owner)
+    else:
+        config["text"] = ""
+    if str(options.pop("pointers", "") or "").strip():
+        raise _part_refused(part, cx, "picks JSON pointers, which WorkFuse's loader does not have.")
+    metadata: dict[str, Any] = {}
+    for entry in (options.pop("metadata", None) or {}).get("metadataValues") or []:
+        name = _literal(part, "metadata name", entry.get("name"))
+        metadata[name] = cx.value(entry.get("value", ""), owner)
+    if metadata:
+        config["metadata"] = metadata
+    if options:
+        raise _part_refused(
+            part, cx, f"sets {', '.join(sorted(options))}, which WorkFuse does not have."
+        )
+    config.update(_splitter(part, cx))
+    notes.append(LOADER_NOTE)
+    return config
+
+
+def _splitter(part: N8nNode, cx: Converter) -> dict[str, Any]:
+    found = attached(cx, part, "ai_textSplitter")
+    if not found:
+        if part.version >= 1.1 and part.params.get("textSplittingMode", "simple") == "simple":
+            return {"chunk_size": 1000, "chunk_overlap": 200}  # the loader's "simple" splitting
+        raise Refusal(f"its {described(part)} has no text splitter attached, which n8n requires.")
+    splitter = found[0]
+    name = splitter.type.removeprefix(LANGCHAIN)
+    if splitter.type != SPLITTER:
+        reason = SPLITTERS_REFUSED.get(
+            name,
+            "is a splitter WorkFuse does not have; use a Recursive Character Text Splitter in n8n",
+        )
+        raise _part_refused(splitter, cx, reason + ".")
+    p = splitter.params
+    if (p.get("options") or {}).get("splitCode"):
+        raise _part_refused(
+            splitter,
+            cx,
+            "splits by a programming language's separators, which WorkFuse does not have.",
+        )
+    size = _number(splitter, "chunkSize", p.get("chunkSize"), 1000)
+    overlap = _number(splitter, "chunkOverlap", p.get("chunkOverlap"), 0)
+    if not 0 <= overlap < size:
+        raise _part_refused(
+            splitter, cx, f"has a chunk overlap ({overlap}) not below its chunk size ({size})."
+        )
+    return {"chunk_size": size, "chunk_overlap": overlap}
+
+
+# --- vector store nodes ------------------------------------------------------------------------
+
+
+def _convert(node: N8nNode, cx: Converter) -> Converted:
+    try:
+        return _converted(node, cx)
+    except Refusal:
+        refuse_parts(node, cx)
+        raise
+
+
+def _converted(node: N8nNode, cx: Converter) -> Converted:
+    mode = node.params.get("mode", "retrieve")
+    notes: list[str] = []
+    if mode == "insert":
+        config: dict[str, Any] = {
+            "operation": "insert",
+            "store": store(node, cx, notes),
+            "embeddings": embeddings(node, cx, notes),
+            "items": None,  # the items it receives: set by the converter
+            **loader(node, cx, notes),
+        }
+        if config["store"].pop("clear", False) or (
+            node.params.get("clearStore") and node.type.endswith("InMemory")
+        ):
+            config["clear"] = True
+        return Converted("action.vector_store", config, notes=notes)
+    if mode == "load":
+        p = node.params
+        config = {
+            "operation": "search",
+            "store": store(node, cx, notes),
+            "embeddings": embeddings(node, cx, notes),
+            "query": cx.value(p.get("prompt", ""), node),
+            "top_k": _number(node, "topK", p.get("topK"), 4),
+        }
+        if not str(config["query"]).strip():
+            raise Refusal("has no prompt to search for; set one in n8n and export again.")
+        return Converted("action.vector_store", config, notes=notes)
+    if mode in ("retrieve", "retrieve-as-tool"):
+        raise Refusal(
+            f"is in {mode} mode and feeds no AI Agent or Vector Store Tool WorkFuse can import "
+            "(a retriever or Q&A chain, say); WorkFuse searches a store with an AI Agent's "
+            "vector store tool or a vector store node in load mode."
+        )
+    raise Refusal(f"is in {mode} mode; WorkFuse's vector store inserts and searches only.")
+
+
+def _spec(node: N8nNode, cx: Converter) -> Spec:
+    if node.params.get("mode") == "load":
+        aliases = (("document.pageContent", "text"), ("document.metadata", "metadata"))
+        return Spec(_convert, "", aliases, items="results")
+    return Spec(_convert, "", (("pageContent", "text"),), items="documents")
+
+
+# --- agents' tools -------------------------------------------------------------------------
+
+
+def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dict[str, Any]:
+    """A vector store in retrieve-as-tool mode, or a Vector Store Tool with the store it reads,
+    as a `vector_store` tool of the agent it is attached to."""
+    if tool.type == TOOL:
+        stores = attached(cx, tool, "ai_vectorStore")
+        if not stores or stores[0].type not in VECTOR_STORES:
+            which = described(stores[0]) if stores else "no vector store"
+            raise Refusal(
+                f"its tool {described(tool)} reads {which}; WorkFuse's vector store tool "
+                "searches Qdrant, Pinecone or WorkFuse's own store."
+            )
+        source = stores[0]
+        p = tool.params
+        description = _literal(tool, "description", p.get("description", ""))
+        top_k = _number(tool, "topK", p.get("topK"), 4)
+        include = True
+        notes.append(
+            f"n8n's Vector Store Tool '{tool.name}' has its own model answer from the chunks it "
+            "finds; WorkFuse's tool gives the chunks to the agent's model, which answers from "
+            "them."
+        )
+    else:
+        source = tool
+        p = tool.params
+        description = _literal(tool, "description", p.get("toolDescription", ""))
+        top_k = _number(tool, "topK", p.get("topK"), 4)
+        include = bool(p.get("includeDocumentMetadata", True))
+        if p.get("useReranker"):
+            raise Refusal(f"its tool {described(tool)} reranks results, which WorkFuse does not.")
+    config: dict[str, Any] = {
+        "type": "vector_store",
+        "name": name,
+        "description": description,
+        "store": store(source, cx, notes, literal=True),
+        "embeddings": embeddings(source, cx, notes, literal=True),
+        "top_k": top_k,
+    }
+    if not include:
+        config["include_metadata"] = False
+    return config
+
+
+def is_vector_tool(n8n_type: str) -> bool:
+    return n8n_type == TOOL or n8n_type in VECTOR_STORES
+
+
+# --- what stays refused, said as it now is -----------------------------------------------------
+
+OTHER_STORE = (
+    "is a vector store WorkFuse cannot reach; WorkFuse's vector store node works with its own "
+    "store, Qdrant and Pinecone: use n8n's Simple, Qdrant or Pinecone Vector Store and export "
+    "again."
+)
+UNATTACHED = (
+    "feeds no vector store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone), so there is "
+    "nothing for it to configure."
+)
+RETRIEVAL = (
+    "retrieves through a LangChain chain, which WorkFuse does not have: give an AI Agent a "
+    "vector store tool instead (n8n's Vector Store Tool, or a vector store in retrieve-as-tool "
+    "mode)."
+)
+
+
+def _refused(message: str) -> Spec:
+    def refuse(node: N8nNode, cx: Converter) -> Converted:
+        refuse_parts(node, cx)
+        raise Refusal(message)
+
+    return Spec(refuse, None)
+
+
+SPECS: dict[str, Spec] = {
+    **{f"{LANGCHAIN}{name}": _refused(OTHER_STORE) for name in ai_refused.VECTOR_STORES},
+    **{f"{LANGCHAIN}{name}": _refused(UNATTACHED) for name in ai_refused.FEEDER_TYPES},
+    **{
+        f"{LANGCHAIN}{name}": _refused(RETRIEVAL)
+        for name in ai_refused.FEEDER_TYPES
+        if name.startswith(("retriever", "reranker"))
+    },
+    f"{LANGCHAIN}chainRetrievalQa": _refused(RETRIEVAL),
+    **{n8n_type: Spec(_convert, "", per_node=_spec) for n8n_type in SERVICES},
+}
