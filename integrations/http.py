@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from workfuse.lib import netguard, redaction, retry_after
+from workfuse.lib import files, netguard, redaction, retry_after
 from workfuse.lib.node_run import NodeError, Secret
 
 TIMEOUT_SECONDS = 30.0
@@ -92,10 +92,11 @@ def send(
     raw: bool = False,
     **body: Any,
 ) -> Reply:
-    """One request (`body`: httpx's `json`, `data`, `content` or `params`) and its 2xx answer.
-    `what` names the call in messages ("chat.postMessage"); `secret` is the credential in use,
-    named when the service refuses it. `raw`: a 2xx answer's body stays bytes (a file's
-    content), read up to `max_bytes`. Raises NodeError."""
+    """One request (`body`: httpx's `json`, `data`, `content`, `files` or `params`) and its 2xx
+    answer. `what` names the call in messages ("chat.postMessage"); `secret` is the credential
+    in use, named when the service refuses it. `raw`: a file is downloaded, its answer's body is
+    the bytes, read up to `max_bytes` or else the file size limit (workfuse.lib.files). Raises
+    NodeError."""
     timeout = timeout or TIMEOUT_SECONDS
     try:
         with netguard.httpx_client() as client:
@@ -105,7 +106,8 @@ def send(
             request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
             response = client.send(request, stream=True)
             try:
-                content = _read(response, api, what, max_bytes or MAX_BODY_BYTES)
+                limit = max_bytes or (files.max_bytes() if raw else MAX_BODY_BYTES)
+                content = _read(response, api, what, limit)
             finally:
                 response.close()
     except UnicodeEncodeError:
@@ -123,10 +125,10 @@ def send(
         ) from None
     except netguard.PrivateTargetError as refused:
         raise NodeError(str(refused), detail={"host": refused.host}) from None
-    status = response.status_code
-    parsed = content if raw and 200 <= status < 300 else _parse(content, response)
-    reply = Reply(status, response.headers, parsed)
-    if not 200 <= reply.status < 300:
+    ok = 200 <= response.status_code < 300
+    parsed = content if raw and ok else _parse(content, response)
+    reply = Reply(response.status_code, response.headers, parsed)
+    if not ok:
         raise failure(api, secret, reply, what)
     return reply
 
@@ -203,15 +205,15 @@ def _text(api: Api, reply: Reply) -> str:
     return redaction.truncate(" ".join(str(said).split()), TEXT_LIMIT)
 
 
-def _read(response: httpx.Response, api: Api, what: str, limit: int) -> bytes:
+def _read(response: httpx.Response, api: Api, what: str, limit: int = MAX_BODY_BYTES) -> bytes:
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
+            most = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit} bytes"
             raise NodeError(
-                f"{api.service} answered {what} with more than "
-                f"{f'{limit / 2**20:g} MB' if limit >= 2**20 else f'{limit} bytes'}; stopped reading."
+                f"{api.service} answered {what} with more than {most}; stopped reading."
             )
         chunks.append(chunk)
     return b"".join(chunks)

@@ -92,7 +92,10 @@ def test_the_node_types_api_lists_the_apps(alice_api):
     entries = {e["type"]: e for e in alice_api.get("/api/node-types").json()}
     assert entries["app.slack"]["category"] == "app"
     assert entries["app.slack"]["credential_kinds"] == ["slack", "slack_webhook"]
-    assert entries["app.slack"]["schema"]["properties"]["ts"]["operations"] == ["update_message"]
+    assert entries["app.slack"]["schema"]["properties"]["ts"]["operations"] == [
+        "update_message",
+        "delete_message",
+    ]
 
 
 # --- the pieces ---------------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def test_an_app_nodes_prompt_says_which_fields_each_operation_uses_and_shows_its
     assert data["valid"] is True and data["config"] == {"channel": "#ops", "text": "Deployed"}
     system = fake.requests_for("openai")[0].body["messages"][0]["content"]
     assert (
-        '- ts, default "", only for operation update_message, required for update_message' in system
+        '- ts, default "", only for operation update_message or delete_message, required for '
+        "update_message and delete_message" in system
     )
     assert "choose the operation first" in system
     assert "Share the CSV from the report node as report.csv" in system  # its own example

@@ -129,6 +129,7 @@ CASES = [
             "chat_id": "4242",
             "text": "Order {{ trigger.id | n8n_text }}",
             "parse_mode": "Markdown",
+            "disable_web_page_preview": True,  # version 1.2 turns previews off
         },
     ),
     (
@@ -322,6 +323,7 @@ CASES = [
         {
             "operation": "list_records",
             "filter_by_formula": "{Status} = 'Open'",
+            "flatten": True,  # n8n puts each record's fields beside its id
             "base_id": "appAbCdEfGhIj1234",
             "table": "tblZyXwVuTsRq9876",
             "max_records": 25,
@@ -374,6 +376,7 @@ CASES = [
             "title": "{{ trigger.task }}",
             "title_property": "Task",
             "properties": {"Status": {"select": {"name": "Open"}}, "Points": {"number": 3}},
+            "simplify": True,  # n8n's simplified page, its default
         },
     ),
     (
@@ -476,18 +479,18 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
     ("kind", "version", "params", "said"),
     [
         ("slack", 2.2, {"resource": "channel"}, "does 'channel (its default operation)'"),
-        ("slack", 2.2, {"operation": "delete"}, "does 'message / delete', which WorkFuse's Slack"),
-        ("telegram", 1.2, {"operation": "sendPhoto"}, "does 'message / sendPhoto'"),
+        ("slack", 2.2, {"operation": "getPermalink"}, "does 'message / getPermalink', which"),
+        ("telegram", 1.2, {"operation": "sendLocation"}, "does 'message / sendLocation'"),
         (
             "telegram",
             1.2,
-            {"chatId": "1", "text": "x", "replyMarkup": "inlineKeyboard"},
-            "adds a inlineKeyboard keyboard",
+            {"operation": "sendPhoto", "chatId": "1", "binaryData": True},
+            "sends binary data (the input item's 'data' file)",
         ),
         ("gmail", 2.1, {"operation": "sendAndWait"}, "waits for the recipient's answer"),
         ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),
         ("googleSheets", 2, {}, "is Google Sheets version 2"),
-        ("airtable", 2.1, {"operation": "upsert"}, "does 'record / upsert'"),
+        ("airtable", 2.1, {"operation": "deleteRecord"}, "does 'record / deleteRecord'"),
         ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
         ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "uploads n8n binary data"),
         ("twilio", 1, {"toWhatsapp": True}, "sends a WhatsApp message"),
@@ -502,7 +505,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
                 "filterType": "manual",
                 "databaseId": {**RL, "value": "d"},
             },
-            "filters with n8n's condition builder",
+            "filters with the condition builder but sets no condition",
         ),
     ],
 )
@@ -636,6 +639,7 @@ def test_an_imported_telegram_node_sends_once_its_credential_is_chosen(alice, se
             "chat_id": "4242",
             "text": "*Deployed* 2.0",
             "parse_mode": "Markdown",  # n8n's default, so the text renders the same
+            "disable_web_page_preview": True,  # and version 1.2's
             "message_id": 1,
         }
     ]

@@ -547,7 +547,15 @@ def test_workflow_page_says_how_to_set_up_magic_input_without_a_provider(
 def test_an_app_node_shows_only_the_chosen_operations_fields(alice_client, workflow):
     html = render(alice_client, workflow, "app.slack", {}).content.decode()
     form = FormReader(html)
-    assert list(form.kinds) == ["credential", "operation", "channel", "text", "blocks", "thread_ts"]
+    assert list(form.kinds) == [
+        "credential",
+        "operation",
+        "channel",
+        "text",
+        "blocks",
+        "attachments",
+        "thread_ts",
+    ]
     assert 'for="wf-f-channel">Channel<span class="wf-req" title="Required">*</span>' in html
     assert 'for="wf-f-thread_ts">Thread ts</label>' in html  # used, but optional
     assert '<select id="wf-f-operation" name="f:operation" data-rerender>' in html
@@ -583,7 +591,15 @@ def test_changing_the_operation_rerenders_keeping_the_fields_both_use(alice_clie
     assert result["config"] == {"operation": "update_message", "channel": "C1", "text": "Deploying"}
     assert result["valid"] is None  # re-rendered, not checked yet: no errors while choosing
     again = FormReader(response.content.decode())
-    assert list(again.kinds) == ["credential", "operation", "channel", "text", "blocks", "ts"]
+    assert list(again.kinds) == [
+        "credential",
+        "operation",
+        "channel",
+        "text",
+        "blocks",
+        "attachments",
+        "ts",
+    ]
     assert again.errors == {}
 
 

@@ -6,6 +6,7 @@ lie in WorkFuse's output (their Spec's `items`)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -67,20 +68,33 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
     notes = [credential_note("Airtable", "a personal access token")]
     if node.version < 2:
         op = p.get("operation") or "read"
-        if op != "list":
-            raise unsupported("Airtable", "", op, "version 1 imports its list operation")
+        if op not in ("list", "append"):
+            raise unsupported(
+                "Airtable", "", op, "version 1 imports its list and append operations"
+            )
         base, table = p.get("application"), p.get("table")
         extra = p.get("additionalOptions") or {}
-        config: dict[str, Any] = {"operation": "list_records"}
-        if extra.get("filterByFormula"):
-            config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
-        if extra.get("view"):
-            config["view"] = text(cx, node, extra["view"])
-        all_records = p.get("returnAll", True)
+        if op == "append":
+            config: dict[str, Any] = {
+                "operation": "create_records",
+                "records": _airtable_v1_records(node, cx),
+            }
+            if (p.get("options") or {}).get("typecast"):
+                config["typecast"] = True
+            all_records = False
+        else:
+            config = {"operation": "list_records"}
+            if extra.get("filterByFormula"):
+                config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
+            if extra.get("view"):
+                config["view"] = text(cx, node, extra["view"])
+            all_records = p.get("returnAll", True)
     else:
-        resource, op = operation(node, "record", {"record": "get"})
-        if resource != "record" or op not in ("create", "search", "update"):
-            raise unsupported("Airtable", resource, op, "it creates, searches and updates records")
+        resource, op = operation(node, "record", {"record": "get", "base": "getMany"})
+        if resource == "base":
+            return _airtable_base(node, cx, op, notes)
+        if resource != "record" or op not in ("create", "search", "update", "upsert", "get"):
+            raise unsupported("Airtable", resource, op, AIRTABLE_OPS)
         base, table = p.get("base"), p.get("table")
         options = p.get("options") or {}
         if op == "search":
@@ -89,23 +103,40 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
                 config["filter_by_formula"] = text(cx, node, p["filterByFormula"])
             if locator(options.get("view")):
                 config["view"] = text(cx, node, options["view"])
+            config["flatten"] = True  # n8n puts the fields beside the id
             all_records = p.get("returnAll", True)
+        elif op == "get":
+            config = {"operation": "get_record", "record_id": text(cx, node, p.get("id", ""))}
+            if not config["record_id"]:
+                raise Refusal("gets a record without an id; give the record id in n8n.")
+            config["flatten"] = True
+            all_records = False
         else:
             fields = _airtable_fields(node, cx, notes)
+            matching = [str(m) for m in (p.get("columns") or {}).get("matchingColumns") or []]
             if op == "create":
                 config = {"operation": "create_records", "records": [fields]}
-            else:
-                matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
-                if matching != ["id"] or "id" not in fields:
-                    raise Refusal(
-                        f"updates the records whose {', '.join(matching)} match; WorkFuse "
-                        "updates records by id. Match on id in n8n and export again."
-                    )
+            elif op == "upsert":
+                config = _airtable_upsert(fields, matching)
+                if options.get("updateAllMatches"):
+                    config["all_matches"] = True
+            elif "id" in (matching or ["id"]):
+                # n8n matches on the id alone whenever the id is among the matching columns.
+                if "id" not in fields:
+                    raise Refusal("updates records by id but maps no id; map the id in n8n.")
                 record_id = fields.pop("id")
                 config = {
                     "operation": "update_records",
                     "records": [{"id": record_id, "fields": fields}],
                 }
+            else:
+                config = {
+                    "operation": "update_records",
+                    "match_fields": matching,
+                    "records": [fields],
+                }
+                if options.get("updateAllMatches"):
+                    config["all_matches"] = True
             if options.get("typecast"):
                 config["typecast"] = True
             all_records = False
@@ -116,11 +147,78 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
         config["max_records"] = 1000 if all_records else min(max(int(limit), 1), 1000)
         if all_records:
             notes.append("n8n read every record; WorkFuse reads at most 1000.")
-        notes.append(
-            "Records come as Airtable gives them ({id, createdTime, fields}); n8n put the "
-            "fields beside the id."
-        )
+        if node.version < 2:
+            notes.append(AIRTABLE_SHAPE)
     return Converted("app.airtable", config, notes=notes)
+
+
+# --- apps ---
+AIRTABLE_OPS = (
+    "it creates, gets, searches, updates and upserts records, lists bases and reads a base's schema"
+)
+AIRTABLE_SHAPE = "Records come as Airtable gives them ({id, createdTime, fields})."
+
+
+def _airtable_upsert(fields: dict[str, Any], matching: list[str]) -> dict[str, Any]:
+    """n8n's upsert: on other columns than the id, Airtable's performUpsert on them; on the id
+    (whenever it is among the matching columns), the record with that id updated, or created
+    when Airtable refuses the id."""
+    if "id" in matching or not matching:
+        record_id = fields.pop("id", "")
+        return {
+            "operation": "upsert_records",
+            "fields_to_merge_on": ["id"],
+            "records": [{"id": record_id, "fields": fields}],
+        }
+    if len(matching) > 3:
+        raise Refusal(f"upserts matching on {len(matching)} columns; Airtable merges on at most 3.")
+    missing = [name for name in matching if name not in fields]
+    if missing:
+        raise Refusal(f"upserts matching on {', '.join(missing)} but maps no value for it.")
+    return {"operation": "upsert_records", "fields_to_merge_on": matching, "records": [fields]}
+
+
+def _airtable_base(node: N8nNode, cx: Converter, op: str, notes: list[str]) -> Converted:
+    if op == "getSchema":
+        config = {
+            "operation": "get_base_schema",
+            "base_id": _airtable_id(cx, node, node.params.get("base"), "base"),
+        }
+        return Converted("app.airtable", config, notes=notes)
+    if op != "getMany":
+        raise unsupported("Airtable", "base", op, AIRTABLE_OPS)
+    options = node.params.get("options") or {}
+    if options.get("permissionLevel"):
+        raise Refusal(
+            "lists only the bases with some permission levels; WorkFuse lists every base the "
+            "token reaches (a Filter node after it can keep some)."
+        )
+    if not node.params.get("returnAll", False):
+        notes.append(
+            f"n8n returned the first {node.params.get('limit', 100)} bases; WorkFuse lists all."
+        )
+    return Converted("app.airtable", {"operation": "list_bases"}, notes=notes)
+
+
+def _airtable_v1_records(node: N8nNode, cx: Converter) -> Any:
+    """Version 1's append: every field of the input item (its default), or the fields named."""
+    p = node.params
+    if p.get("addAllFields", True):
+        whole = cx.expression("{{ $json }}", node)
+        inner = re.fullmatch(r"\{\{ (.+) \}\}", whole)
+        if inner is None:
+            raise Refusal("appends the input item's fields, which WorkFuse cannot read here.")
+        return "[{{ " + inner.group(1) + " | tojson }}]"
+    names = [str(n) for n in p.get("fields") or []]
+    if not names or any(n.startswith("=") for n in names):
+        raise Refusal(
+            "names the fields to append with expressions; version 1 takes field names of the "
+            "input item. Name them in n8n and export again."
+        )
+    return [{name: cx.expression("{{ $json[" + json.dumps(name) + "] }}", node) for name in names}]
+
+
+# --- end apps ---
 
 
 def _airtable_fields(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
@@ -137,8 +235,14 @@ def _airtable_fields(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str
 
 
 def _airtable_many(node: N8nNode) -> str | None:
-    op = node.params.get("operation") or ("read" if node.version < 2 else "get")
-    return "records" if op in ("search", "list") else None
+    p = node.params
+    op = p.get("operation") or ("read" if node.version < 2 else "get")
+    if p.get("resource") == "base":
+        return "tables" if op == "getSchema" else "bases"
+    if op == "update":
+        matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
+        return None if "id" in matching else "records"
+    return "records" if op in ("search", "list", "upsert", "append") else None
 
 
 # --- Notion --------------------------------------------------------------------------------
@@ -146,21 +250,24 @@ def _airtable_many(node: N8nNode) -> str | None:
 
 def _notion(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    resource, op = operation(node, "page", {"databasePage": "create"})
-    if resource != "databasePage" or op not in ("create", "getAll"):
-        raise unsupported("Notion", resource, op, "it creates database pages and queries databases")
+    resource, op = operation(
+        node,
+        "page",
+        {"databasePage": "create", "page": "create", "database": "get", "block": "append"},
+    )
+    if (resource, op) not in NOTION_OPS:
+        raise unsupported("Notion", resource, op, NOTION_SUPPORTED)
     notes = [credential_note("Notion", "an integration token; share the database with it")]
+    if resource != "databasePage" or op not in ("create", "getAll"):
+        return _notion_more(node, cx, resource, op, notes)
     database = text(cx, node, p.get("databaseId"))
     if not database:
         raise Refusal("has no database; choose one in n8n and export again.")
     if op == "getAll":
         kind = p.get("filterType") or "none"
-        if kind == "manual":
-            raise Refusal(
-                "filters with n8n's condition builder; WorkFuse takes Notion's filter JSON. "
-                "Choose 'JSON' filters in n8n and export again."
-            )
         config: dict[str, Any] = {"operation": "query_database", "database_id": database}
+        if kind == "manual":
+            config["filter"] = _notion_filter(node, cx, notes)
         if kind == "json" and p.get("filterJson"):
             config["filter"] = text(cx, node, p["filterJson"])
         config["page_size"] = (
@@ -171,20 +278,36 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
                 "n8n read every page; WorkFuse reads the first 100 (next_cursor for more)."
             )
         if p.get("simple", True):
-            notes.append(
-                "n8n simplified each page to its property values; WorkFuse gives Notion's "
-                "pages as they are."
-            )
+            config["simplify"] = True
         return Converted("app.notion", config, notes=notes)
     config = {"operation": "create_page", "parent_type": "database", "parent_id": database}
     if p.get("title"):
         config["title"] = text(cx, node, p["title"])
+    properties = _notion_properties(node, cx, config)
+    if properties:
+        config["properties"] = properties
+    if (p.get("blockUi") or {}).get("blockValues"):
+        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+    if p.get("simple", True):
+        config["simplify"] = True
+    return Converted("app.notion", config, notes=notes)
+
+
+def _notion_properties(
+    node: N8nNode, cx: Converter, config: dict[str, Any] | None
+) -> dict[str, Any]:
+    """n8n's property rows as Notion's property values; a title row goes to `config`'s title
+    when given (create_page's shortcut), else into the properties."""
     properties: dict[str, Any] = {}
-    for row in (p.get("propertiesUi") or {}).get("propertyValues") or []:
+    for row in (node.params.get("propertiesUi") or {}).get("propertyValues") or []:
         name, _, kind = str(row.get("key") or "").rpartition("|")
         if kind == "title":
-            config["title"] = text(cx, node, row.get("title", ""))
-            config["title_property"] = name
+            title = text(cx, node, row.get("title", ""))
+            if config is not None:
+                config["title"] = title
+                config["title_property"] = name
+            else:
+                properties[name] = {"title": [{"text": {"content": title}}]}
             continue
         if kind == "multi_select":
             values = row.get("multiSelectValue") or []
@@ -201,17 +324,138 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
                 "date, checkbox, URL, email and phone properties."
             )
         properties[name] = NOTION_TYPES[kind](text(cx, node, row.get(NOTION_VALUES[kind], "")))
-    if properties:
-        config["properties"] = properties
-    if (p.get("blockUi") or {}).get("blockValues"):
-        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
-    if p.get("simple", True):
-        notes.append("n8n simplified the created page; WorkFuse gives Notion's page as it is.")
+    return properties
+
+
+# --- apps ---
+NOTION_OPS = {
+    ("databasePage", "create"),
+    ("databasePage", "getAll"),
+    ("databasePage", "get"),
+    ("databasePage", "update"),
+    ("page", "create"),
+    ("page", "get"),
+    ("database", "get"),
+    ("block", "getAll"),
+}
+NOTION_SUPPORTED = (
+    "it creates, gets and updates pages, queries and reads databases and lists blocks"
+)
+# n8n's filter conditions: the value's parameter per property type (n8n reads
+# `<camelCase type>Value`, the last edited time from `lastEditedTime`, a date from `date`).
+NOTION_FILTER_VALUES = {
+    "title": "titleValue",
+    "rich_text": "richTextValue",
+    "number": "numberValue",
+    "checkbox": "checkboxValue",
+    "select": "selectValue",
+    "multi_select": "multiSelectValue",
+    "status": "statusValue",
+    "url": "urlValue",
+    "email": "emailValue",
+    "phone_number": "phoneNumberValue",
+    "people": "peopleValue",
+    "relation": "relationValue",
+    "created_by": "createdByValue",
+    "last_edited_by": "lastEditedByValue",
+    "created_time": "createdTimeValue",
+    "last_edited_time": "lastEditedTime",
+    "date": "date",
+}
+NOTION_EMPTY = {"is_empty", "is_not_empty"}
+NOTION_RELATIVE = {"past_week", "past_month", "past_year", "next_week", "next_month", "next_year"}
+
+
+def _notion_filter(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    """n8n's filter builder as Notion's filter: each condition {property, <type>: {<condition>:
+    value}}, all of them inside `or` (n8n's "any filter", its default) or `and`."""
+    p = node.params
+    conditions = []
+    for row in (p.get("filters") or {}).get("conditions") or []:
+        name, _, kind = str(row.get("key") or "").rpartition("|")
+        condition = str(row.get("condition") or "equals")
+        if kind not in NOTION_FILTER_VALUES or kind == "formula":
+            raise Refusal(
+                f"filters on the {kind or 'unknown'} property '{name}', which WorkFuse does not "
+                "translate; choose 'JSON' filters in n8n and export again."
+            )
+        if condition in NOTION_EMPTY:
+            value: Any = True
+        elif condition in NOTION_RELATIVE:
+            value = {}
+        else:
+            value = text(cx, node, row.get(NOTION_FILTER_VALUES[kind], ""))
+            if kind == "date" and value:
+                notes.append(
+                    f"n8n read the date of the '{name}' filter in the workflow's time zone and "
+                    "sent it in UTC; WorkFuse sends it as written (give it with its offset)."
+                )
+        conditions.append({"property": name, kind: {condition: value}})
+    if not conditions:
+        raise Refusal("filters with the condition builder but sets no condition.")
+    return {("or" if (p.get("matchType") or "anyFilter") == "anyFilter" else "and"): conditions}
+
+
+def _notion_more(
+    node: N8nNode, cx: Converter, resource: str, op: str, notes: list[str]
+) -> Converted:
+    """Notion's operations beyond creating and querying database pages."""
+    p = node.params
+    simple = p.get("simple", True)
+    if (resource, op) == ("database", "get"):
+        config: dict[str, Any] = {
+            "operation": "get_database",
+            "database_id": text(cx, node, p.get("databaseId")),
+        }
+        if simple:
+            config["simplify"] = True
+    elif resource == "block":
+        config = {"operation": "list_blocks", "block_id": text(cx, node, p.get("blockId"))}
+        if p.get("fetchNestedBlocks"):
+            config["nested"] = True
+        if not p.get("returnAll"):
+            config["limit"] = min(max(int(p.get("limit", 50)), 1), 1000)
+        if node.version > 2 and p.get("simplifyOutput", True):
+            config["simplify"] = True
+    elif op == "get":
+        config = {"operation": "get_page", "page_id": text(cx, node, p.get("pageId"))}
+        if resource == "databasePage" and simple:
+            config["simplify"] = True
+    elif op == "update":
+        config = {"operation": "update_page", "page_id": text(cx, node, p.get("pageId"))}
+        properties = _notion_properties(node, cx, None)
+        if properties:
+            config["properties"] = properties
+        if (p.get("blockUi") or {}).get("blockValues"):
+            raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+        if not properties:
+            raise Refusal("updates no property; set one in n8n and export again.")
+        if simple:
+            config["simplify"] = True
+    else:  # a page under a page
+        if (p.get("blockUi") or {}).get("blockValues"):
+            raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+        config = {
+            "operation": "create_page",
+            "parent_type": "page",
+            "parent_id": text(cx, node, p.get("pageId")),
+            "title": text(cx, node, p.get("title", "")),
+        }
+        if simple:
+            config["simplify"] = True
+    target = next(
+        config[k] for k in ("database_id", "block_id", "page_id", "parent_id") if k in config
+    )
+    if not target:
+        raise Refusal(f"has no {resource} to {op}; choose one in n8n and export again.")
     return Converted("app.notion", config, notes=notes)
 
 
+# --- end apps ---
+
+
 def _notion_many(node: N8nNode) -> str | None:
-    return "results" if node.params.get("operation") == "getAll" else None
+    return "results" if node.params.get("operation") == "getAll" else None  # pages, blocks
 
 
 # --- Postgres ------------------------------------------------------------------------------

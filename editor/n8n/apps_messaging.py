@@ -6,10 +6,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.n8n.apps_base import credential_note, operation, text, unsupported
+from editor.n8n.apps_base import binary_file, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
 
-SLACK_OPS = "it posts and updates messages and uploads text files"
+SLACK_OPS = "it posts, updates, deletes and searches messages and uploads text files"
+TELEGRAM_OPS = {
+    "sendMessage": "send_message",
+    "sendPhoto": "send_photo",
+    "sendDocument": "send_document",
+    "sendAudio": "send_audio",
+    "sendVideo": "send_video",
+    "editMessageText": "edit_message_text",
+    "deleteMessage": "delete_message",
+    "sendChatAction": "send_chat_action",
+}
+TELEGRAM_SUPPORTED = (
+    "it sends, edits and deletes messages, sends photos, documents, audio and video, sends chat "
+    "actions, reads chats and downloads files"
+)
+# Fields of the messages, chats and files Telegram answers with: n8n's output is Telegram's
+# whole answer ({ok, result}), WorkFuse's its result.
+TELEGRAM_RESULT = (
+    "message_id",
+    "message_thread_id",
+    "from",
+    "chat",
+    "date",
+    "edit_date",
+    "text",
+    "entities",
+    "caption",
+    "photo",
+    "document",
+    "audio",
+    "video",
+    "voice",
+    "reply_markup",
+    "reply_to_message",
+    "id",
+    "type",
+    "title",
+    "username",
+    "first_name",
+    "last_name",
+    "file_id",
+    "file_unique_id",
+    "file_size",
+    "file_path",
+)
 TELEGRAM_UPDATES = [
     "update_id",
     "message",
@@ -37,15 +81,12 @@ TELEGRAM_UPDATES = [
 def _slack(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource, op = operation(node, "message", {"message": "post"})
-    if resource != "message" or op not in ("post", "update"):
+    if resource != "message" or op not in ("post", "update", "delete", "search"):
         raise unsupported("Slack", resource, op, SLACK_OPS)
+    if op in ("delete", "search"):
+        return _slack_delete_or_search(node, cx, op)
     notes = [credential_note("Slack", "a bot token")]
     message_type = p.get("messageType") or "text"
-    if message_type == "attachment" or (node.version < 2 and p.get("attachments")):
-        raise Refusal(
-            "sends legacy Slack attachments; WorkFuse's Slack node sends text and Block Kit "
-            "blocks. Rewrite the message as blocks in n8n and export again."
-        )
     config: dict[str, Any] = {
         "operation": "post_message" if op == "post" else "update_message",
         "text": text(cx, node, p.get("text", "")),
@@ -69,6 +110,9 @@ def _slack(node: N8nNode, cx: Converter) -> Converted:
         config["thread_ts"] = text(cx, node, thread)
     if op == "update":
         config["ts"] = text(cx, node, p.get("ts", ""))
+    attachments = _slack_attachments(cx, node)
+    if attachments:
+        config["attachments"] = attachments
     # n8n's link to the workflow is n8n's own advert; Slack reads mrkdwn by default.
     ignored = {
         "thread_ts",
@@ -79,6 +123,58 @@ def _slack(node: N8nNode, cx: Converter) -> Converted:
     if dropped:
         notes.append(f"n8n's Slack options {', '.join(dropped)} are not carried over.")
     return Converted("app.slack", config, notes=notes)
+
+
+def _slack_attachments(cx: Converter, node: N8nNode) -> list[dict[str, Any]]:
+    """n8n's legacy attachments, as n8n sends them: each attachment's fields moved up from
+    their `item` list (n8n's own storage shape)."""
+    made = []
+    for attachment in node.params.get("attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        attachment = dict(attachment)
+        fields = attachment.pop("fields", None)
+        if isinstance(fields, dict) and fields.get("item"):
+            attachment["fields"] = fields["item"]
+        made.append(text(cx, node, attachment))
+    return made
+
+
+def _slack_delete_or_search(node: N8nNode, cx: Converter, op: str) -> Converted:
+    p = node.params
+    if op == "delete":
+        notes = [credential_note("Slack", "a bot token")]
+        target = "user" if p.get("select") == "user" else "channelId"
+        config: dict[str, Any] = {
+            "operation": "delete_message",
+            "channel": _channel(cx, node, p.get(target), target),
+            "ts": text(cx, node, p.get("timestamp", "")),
+        }
+        return Converted("app.slack", config, notes=notes)
+    notes = [credential_note("Slack", "a user token (xoxp-…) with search:read")]
+    sort = p.get("sort") or "desc"
+    config = {
+        "operation": "search_messages",
+        "query": text(cx, node, p.get("query", "")),
+        "sort": "score" if sort == "relevance" else "timestamp",
+        "sort_dir": "asc" if sort == "asc" else "desc",
+    }
+    options = p.get("options") or {}
+    if options.get("searchChannel"):
+        raise Refusal(
+            "searches only the channels chosen in its options; write them into the query "
+            "(in:#channel) in n8n and export again."
+        )
+    if p.get("returnAll"):
+        config["count"] = 100
+        notes.append("n8n read every match; WorkFuse reads the first 100.")
+    else:
+        config["count"] = min(max(int(p.get("limit", 25)), 1), 100)
+    return Converted("app.slack", config, notes=notes)
+
+
+def _slack_many(node: N8nNode) -> str | None:
+    return "matches" if node.params.get("operation") == "search" else None
 
 
 def _channel(cx: Converter, node: N8nNode, value: Any, what: str) -> Any:
@@ -187,28 +283,124 @@ def _embed(cx: Converter, node: N8nNode, values: dict[str, Any]) -> Any:
 
 def _telegram(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    resource, op = operation(node, "message", {"message": "sendMessage"})
-    if resource != "message" or op != "sendMessage":
-        raise unsupported("Telegram", resource, op, "it sends text messages")
-    if (p.get("replyMarkup") or "none") != "none":
-        raise Refusal(
-            f"adds a {p['replyMarkup']} keyboard; WorkFuse's Telegram node sends text only."
-        )
-    fields = p.get("additionalFields") or {}
-    config: dict[str, Any] = {
-        "operation": "send_message",
-        "chat_id": text(cx, node, p.get("chatId", "")),
-        "text": text(cx, node, p.get("text", "")),
-        # n8n sends Markdown unless told otherwise.
-        "parse_mode": fields.get("parse_mode") or "Markdown",
-    }
+    resource, op = operation(
+        node, "message", {"message": "sendMessage", "chat": "get", "file": "get"}
+    )
     notes = [credential_note("Telegram", "a bot token")]
-    if node.version >= 1.2 and fields.get("disable_web_page_preview") is not False:
-        notes.append("n8n turned link previews off; Telegram shows them for WorkFuse's messages.")
-    dropped = sorted(set(fields) - {"parse_mode", "appendAttribution", "disable_web_page_preview"})
+    fields = p.get("additionalFields") or {}
+    if (resource, op) == ("file", "get"):
+        config: dict[str, Any] = {
+            "operation": "get_file",
+            "file_id": text(cx, node, p.get("fileId", "")),
+            "download": bool(p.get("download", True)),
+        }
+        if config["download"]:
+            notes.append(
+                "n8n put the downloaded file in the item's binary data; WorkFuse puts it in the "
+                "output's file."
+            )
+        return Converted("app.telegram", config, notes=notes)
+    if (resource, op) == ("chat", "get"):
+        config = {"operation": "get_chat", "chat_id": text(cx, node, p.get("chatId", ""))}
+        return Converted("app.telegram", config, notes=notes)
+    if resource != "message" or op not in TELEGRAM_OPS:
+        raise unsupported("Telegram", resource, op, TELEGRAM_SUPPORTED)
+    config = {"operation": TELEGRAM_OPS[op], "chat_id": text(cx, node, p.get("chatId", ""))}
+    if op == "sendChatAction":
+        action = text(cx, node, p.get("action") or "typing")
+        # n8n still offers the audio actions Telegram renamed to voice; Telegram shows the same.
+        config["action"] = {"record_audio": "record_voice", "upload_audio": "upload_voice"}.get(
+            action, action
+        )
+        return Converted("app.telegram", config, notes=notes)
+    if op in ("deleteMessage", "editMessageText"):
+        if op == "editMessageText" and p.get("messageType") == "inlineMessage":
+            raise Refusal(
+                "edits a message sent through inline mode (by its inline_message_id); WorkFuse "
+                "edits messages by chat and message_id."
+            )
+        config["message_id"] = text(cx, node, p.get("messageId", ""))
+        if op == "deleteMessage":
+            return Converted("app.telegram", config, notes=notes)
+    if op in ("sendMessage", "editMessageText"):
+        config["text"] = text(cx, node, p.get("text", ""))
+    else:
+        if p.get("binaryData"):
+            config["file"] = binary_file(cx, node, p.get("binaryPropertyName"))
+        else:
+            config["file"] = text(cx, node, p.get("file", ""))
+        if fields.get("caption"):
+            config["caption"] = text(cx, node, fields["caption"])
+    # n8n sends Markdown unless told otherwise (for captions too).
+    config["parse_mode"] = fields.get("parse_mode") or "Markdown"
+    if op in ("sendMessage", "editMessageText") and node.version >= 1.2:
+        # Version 1.2 turns link previews off unless told otherwise.
+        if fields.get("disable_web_page_preview") is not False:
+            config["disable_web_page_preview"] = True
+    elif fields.get("disable_web_page_preview"):
+        config["disable_web_page_preview"] = True
+    if op != "editMessageText":
+        if fields.get("reply_to_message_id"):
+            config["reply_to_message_id"] = text(cx, node, fields["reply_to_message_id"])
+        if fields.get("disable_notification"):
+            config["disable_notification"] = True
+    markup = _telegram_markup(node, cx)
+    if markup:
+        config["reply_markup"] = markup
+    known = {
+        "parse_mode",
+        "appendAttribution",
+        "disable_web_page_preview",
+        "reply_to_message_id",
+        "disable_notification",
+        "caption",
+    }
+    dropped = sorted(set(fields) - known)
     if dropped:
         notes.append(f"n8n's Telegram fields {', '.join(dropped)} are not carried over.")
     return Converted("app.telegram", config, notes=notes)
+
+
+def _telegram_markup(node: N8nNode, cx: Converter) -> dict[str, Any] | None:
+    """n8n's Reply Markup settings as Telegram's reply_markup (n8n builds the same object)."""
+    p = node.params
+    kind = p.get("replyMarkup") or "none"
+    if kind == "none":
+        return None
+    if kind == "forceReply":
+        options = p.get("forceReply") or {}
+        return {"force_reply": True, **_flags(options, ("selective",))}
+    if kind == "replyKeyboardRemove":
+        options = p.get("replyKeyboardRemove") or {}
+        return {"remove_keyboard": True, **_flags(options, ("selective",))}
+    if kind not in ("inlineKeyboard", "replyKeyboard"):
+        raise Refusal(f"adds a {kind} reply markup, which WorkFuse does not know.")
+    rows = []
+    for row in (p.get(kind) or {}).get("rows") or []:
+        buttons = []
+        for button in (row.get("row") or {}).get("buttons") or []:
+            made: dict[str, Any] = {"text": text(cx, node, button.get("text", ""))}
+            for key, value in (button.get("additionalFields") or {}).items():
+                if key == "web_app" or isinstance(value, dict):
+                    raise Refusal(f"has a keyboard button with {key}, which WorkFuse does not set.")
+                made[key] = text(cx, node, value)
+            buttons.append(made)
+        if buttons:
+            rows.append(buttons)
+    if not rows:
+        # n8n sends an empty keyboard, which shows no buttons: the message is the same without.
+        return None
+    if kind == "inlineKeyboard":
+        return {"inline_keyboard": rows}
+    options = p.get("replyKeyboardOptions") or {}
+    return {
+        "keyboard": rows,
+        **_flags(options, ("resize_keyboard", "one_time_keyboard", "selective")),
+    }
+
+
+def _flags(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: True for name in names if options.get(name)}
 
 
 def _telegram_trigger(node: N8nNode, cx: Converter) -> Converted:
@@ -256,10 +448,16 @@ def _twilio(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.twilio", config, notes=notes)
 
 
+def _slack_spec(node: N8nNode) -> Spec:
+    return Spec(_slack, "", items=_slack_many(node))
+
+
 SPECS: dict[str, Spec] = {
-    f"{BASE}slack": Spec(_slack, ""),
+    f"{BASE}slack": Spec(_slack, "", per_node=lambda node, cx: _slack_spec(node)),
     f"{BASE}discord": Spec(_discord, ""),
-    f"{BASE}telegram": Spec(_telegram, ""),
+    f"{BASE}telegram": Spec(
+        _telegram, "", tuple((f"result.{field}", field) for field in TELEGRAM_RESULT)
+    ),
     f"{BASE}telegramTrigger": Spec(
         _telegram_trigger,
         "trigger",

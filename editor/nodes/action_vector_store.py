@@ -245,4 +245,26 @@ NODE = NodeType(
     run=run,
     item_fields=("text", "metadata"),
     icon="⌕",
+    examples=(
+        (
+            "Store the help-center articles from the previous step in the 'docs' collection, "
+            "with each article's URL.",
+            {
+                "operation": "insert",
+                "store": {"kind": "workfuse", "collection": "docs"},
+                "items": "{{ nodes.articles.items }}",
+                "text": "{{ item.body }}",
+                "metadata": {"url": "{{ item.url }}"},
+            },
+        ),
+        (
+            "Find the five passages of 'docs' closest to the question in the webhook.",
+            {
+                "operation": "search",
+                "store": {"kind": "workfuse", "collection": "docs"},
+                "query": "{{ trigger.body.question }}",
+                "top_k": 5,
+            },
+        ),
+    ),
 )

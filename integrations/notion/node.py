@@ -1,23 +1,34 @@
-"""app.notion: create a page (in a database or under a page) and query a database."""
+"""app.notion: create, get and update pages (database rows or sub-pages), query and read
+databases, and list a page's content blocks."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any, Literal, Self
 from urllib.parse import quote
 
 from pydantic import Field, field_validator, model_validator
 
-from integrations.notion import rest_api
+from integrations.notion import rest_api, simple
 from integrations.notion.credentials import IntegrationToken
 from integrations.operations import OperationConfig, field_errors, json_list, used_by
 from integrations.service import credential_for
-from workfuse.lib.node_run import RunContext, Secret
+from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
-Operation = Literal["create_page", "query_database"]
+Operation = Literal[
+    "create_page",
+    "get_page",
+    "update_page",
+    "query_database",
+    "get_database",
+    "list_blocks",
+]
 MAX_PAGE_SIZE = 100  # Notion's limit
+MAX_BLOCKS = 1000  # blocks one list_blocks step reads at most, nested ones included
+SIMPLIFY_DROPS = frozenset({"created_time", "last_edited_time", "created_by"})
 NOTION_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -60,7 +71,54 @@ class Config(OperationConfig):
     operation: Operation = Field(
         "create_page",
         description="create_page: add a page to a database (a row) or under a page. "
-        "query_database: a database's pages, filtered and sorted, one page of results.",
+        "get_page: read a page and its properties. update_page: change a page's properties "
+        "(or archive it). query_database: a database's pages, filtered and sorted, one page of "
+        "results. get_database: a database's title and properties. list_blocks: the content "
+        "blocks of a page (or of a block).",
+    )
+    page_id: str = Field(
+        "",
+        description="get_page, update_page: the page's id (32 hex characters) or Notion URL.",
+        json_schema_extra=used_by("get_page", "update_page", required=True),
+    )
+    block_id: str = Field(
+        "",
+        description="list_blocks: the page's (or block's) id or Notion URL.",
+        json_schema_extra=used_by("list_blocks", required=True),
+    )
+    nested: bool = Field(
+        False,
+        description="list_blocks: also read the blocks inside blocks (toggles, columns, "
+        "lists; not sub-pages), each listed after its parent with the parent's id in "
+        "parent_id.",
+        json_schema_extra=used_by("list_blocks"),
+    )
+    limit: int = Field(
+        0,
+        ge=0,
+        le=MAX_BLOCKS,
+        description="list_blocks: the first this many blocks, in the page's order (nested ones "
+        "counted); 0 for all of them (more than 1000 fails rather than cutting the page).",
+        json_schema_extra=used_by("list_blocks"),
+    )
+    simplify: bool = Field(
+        False,
+        description="Give plain values, as n8n's Notion node does: a page as {id, name, url, "
+        "property_<name>: value} (a select's option name, a text's text, ...), a database as "
+        "{id, name, url}, a block with its text as content (and root_id, the block listed).",
+        json_schema_extra=used_by(
+            "create_page",
+            "get_page",
+            "update_page",
+            "query_database",
+            "get_database",
+            "list_blocks",
+        ),
+    )
+    archived: bool = Field(
+        False,
+        description="update_page: move the page to the trash (archive it).",
+        json_schema_extra=used_by("update_page"),
     )
     parent_type: Literal["database", "page"] = Field(
         "database",
@@ -77,7 +135,7 @@ class Config(OperationConfig):
     database_id: str = Field(
         "",
         description="The database's id (32 hex characters) or its Notion URL.",
-        json_schema_extra=used_by("query_database", required=True),
+        json_schema_extra=used_by("query_database", "get_database", required=True),
     )
     title: str = Field(
         "",
@@ -94,8 +152,9 @@ class Config(OperationConfig):
     properties: Any = Field(
         None,
         description="The page's property values as Notion's JSON, e.g. {\"Status\": "
-        '{"select": {"name": "Open"}}, "Total": {"number": 42}}.',
-        json_schema_extra=used_by("create_page"),
+        '{"select": {"name": "Open"}}, "Total": {"number": 42}}. update_page changes only the '
+        "properties given.",
+        json_schema_extra=used_by("create_page", "update_page"),
     )
     children: Any = Field(
         None,
@@ -128,7 +187,7 @@ class Config(OperationConfig):
         json_schema_extra=used_by("query_database"),
     )
 
-    @field_validator("database_id", "parent_id", mode="before")
+    @field_validator("database_id", "parent_id", "page_id", "block_id", mode="before")
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _notion_id(value)
@@ -155,6 +214,10 @@ class Config(OperationConfig):
 
     @model_validator(mode="after")
     def _one_parent(self) -> Self:
+        if self.operation == "update_page" and not self.properties and not self.archived:
+            raise field_errors(
+                self, {"properties": "Needed for update_page, unless the page is archived."}
+            )
         if self.operation != "create_page":
             return self
         if not self.title and not self.properties:
@@ -203,21 +266,122 @@ def _query(secret: Secret, config: Config) -> dict[str, Any]:
     }
 
 
+def _page_path(config: Config) -> str:
+    return f"/pages/{quote(config.page_id, safe='')}"
+
+
+def _update_page(secret: Secret, config: Config) -> dict[str, Any]:
+    payload: dict[str, Any] = {"properties": dict(config.properties or {})}
+    if config.archived:
+        payload["archived"] = True
+    return rest_api.call(secret, "PATCH", _page_path(config), what="update_page", json=payload)
+
+
+def _child_pages(secret: Secret, block_id: str, want: int) -> Iterator[dict[str, Any]]:
+    """A block's children, Notion's pages followed until `want` are read."""
+    cursor = ""
+    path = f"/blocks/{quote(block_id, safe='')}/children"
+    read = 0
+    while read < want:
+        params: dict[str, Any] = {"page_size": min(MAX_PAGE_SIZE, want - read)}
+        if cursor:
+            params["start_cursor"] = cursor
+        page = rest_api.call(secret, "GET", path, what="list_blocks", params=params)
+        for block in page.get("results") or []:
+            if isinstance(block, dict):
+                read += 1
+                yield block
+        cursor = str(page.get("next_cursor") or "") if page.get("has_more") else ""
+        if not cursor:
+            return
+
+
+def _blocks(secret: Secret, config: Config) -> list[dict[str, Any]]:
+    """The blocks in the page's order, nested ones (with `nested`) right after their parent;
+    each with parent_id (the block listed, or the nested block's parent), as n8n lists them."""
+    want = config.limit or MAX_BLOCKS + 1  # one more than the limit tells "too many"
+    found: list[dict[str, Any]] = []
+
+    def walk(parent: str) -> None:
+        for block in _child_pages(secret, parent, want - len(found)):
+            found.append({"object": block.get("object"), "parent_id": parent, **block})
+            if len(found) >= want:
+                return
+            if (
+                config.nested
+                and block.get("has_children")
+                and block.get("type") not in ("child_page", "unsupported")
+                and block.get("id")
+            ):
+                walk(str(block["id"]))
+                if len(found) >= want:
+                    return
+
+    walk(config.block_id)
+    if not config.limit and len(found) > MAX_BLOCKS:
+        raise NodeError(
+            f"The page has more than {MAX_BLOCKS} blocks; list_blocks reads at most that many "
+            "(set a limit, or list a part of the page by its block id)."
+        )
+    return [_simplified(b, config.block_id) for b in found] if config.simplify else found
+
+
+def _simplified(block: dict[str, Any], root: str) -> dict[str, Any]:
+    """n8n's simplified block: the text of its type's object as content."""
+    block = {k: v for k, v in block.items() if k not in SIMPLIFY_DROPS}
+    block["root_id"] = root
+    kind = str(block.get("type") or "")
+    inner = block.get(kind)
+    if not isinstance(inner, dict):
+        return block
+    if kind in ("child_page", "child_database"):
+        block["content"] = inner.get("title")
+        del block[kind]
+        return block
+    text = inner.get("rich_text")
+    if isinstance(text, list):
+        block["content"] = "".join(
+            str(t.get("plain_text") or "") for t in text if isinstance(t, dict)
+        )
+        del block[kind]
+    return block
+
+
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
-    """create_page: the page Notion created ({id, url, properties, ...}); query_database:
-    {results, count, has_more, next_cursor}."""
+    """create_page, get_page, update_page: the page ({id, url, properties, ...});
+    query_database: {results, count, has_more, next_cursor}; get_database: the database
+    ({id, title, properties, ...}); list_blocks: {results, count}, the blocks in the page's
+    order. With simplify, pages, databases and blocks as n8n simplifies them."""
     secret, _ = credential_for(ctx, config.operation, IntegrationToken)
-    if config.operation == "create_page":
-        return _create_page(secret, config)
-    return _query(secret, config)
+    op = config.operation
+    if op == "list_blocks":
+        blocks = _blocks(secret, config)
+        return {"results": blocks, "count": len(blocks)}
+    if op == "query_database":
+        found = _query(secret, config)
+        if config.simplify:
+            pages = [simple.simplified(p) for p in found["results"] if isinstance(p, dict)]
+            found["results"] = [p for p in pages if p is not None]
+            found["count"] = len(found["results"])
+        return found
+    if op == "create_page":
+        answer = _create_page(secret, config)
+    elif op == "get_page":
+        answer = rest_api.call(secret, "GET", _page_path(config), what="get_page")
+    elif op == "update_page":
+        answer = _update_page(secret, config)
+    else:
+        path = f"/databases/{quote(config.database_id, safe='')}"
+        answer = rest_api.call(secret, "GET", path, what="get_database")
+    return (simple.simplified(answer) or answer) if config.simplify else answer
 
 
 NODE = NodeType(
     type="app.notion",
     label="Notion",
     category="app",
-    description="Creates a Notion page (a database row or a sub-page) or queries a database; "
-    "outputs the page Notion created or {results, count, has_more, next_cursor}.",
+    description="Creates, reads or updates a Notion page (a database row or a sub-page), "
+    "queries or reads a database, or lists a page's blocks; outputs what Notion answers.",
     Config=Config,
     run=run,
     credential_kinds=(IntegrationToken.kind,),
@@ -244,6 +408,26 @@ NODE = NodeType(
                 "filter": {"property": "Status", "select": {"equals": "Open"}},
                 "sorts": [{"property": "Due", "direction": "ascending"}],
             },
+        ),
+        (
+            "Read the Notion page whose URL the webhook sent",
+            {"operation": "get_page", "page_id": "{{ trigger.body.url }}"},
+        ),
+        (
+            "Mark the page the query found as Done",
+            {
+                "operation": "update_page",
+                "page_id": "{{ nodes.query.results[0].id }}",
+                "properties": {"Status": {"status": {"name": "Done"}}},
+            },
+        ),
+        (
+            "Read the columns of Notion database 0123456789abcdef0123456789abcdef",
+            {"operation": "get_database", "database_id": "0123456789abcdef0123456789abcdef"},
+        ),
+        (
+            "Read the text blocks of the page the webhook names, nested ones too",
+            {"operation": "list_blocks", "block_id": "{{ trigger.body.page_id }}", "nested": True},
         ),
     ),
 )

@@ -17,7 +17,9 @@ class BotToken(ApiFields):
     bot_token: SecretStr = Field(
         min_length=1,
         description="The app's Bot User OAuth Token (xoxb-…), from your Slack app's "
-        "OAuth & Permissions page. It needs the chat:write scope, and files:write to upload.",
+        "OAuth & Permissions page. It needs the chat:write scope, and files:write to upload. "
+        "To search messages, give a User OAuth Token (xoxp-…) with search:read instead: Slack "
+        "lets only users search.",
     )
     base_url: str | None = Field(
         None,

@@ -9,11 +9,14 @@ quote URLs. Answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_c
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 from integrations import http
 from integrations.service import read_fields
 from integrations.telegram.credentials import DEFAULT_BASE_URL, BotToken
+from workfuse.lib.files import File
 from workfuse.lib.node_run import NodeError, Secret
 
 
@@ -41,15 +44,39 @@ API = http.Api(
 )
 
 
-def call(secret: Secret, method: str, payload: dict[str, Any] | None = None) -> Any:
-    """A Bot API method; its `result`."""
+def call(
+    secret: Secret,
+    method: str,
+    payload: dict[str, Any] | None = None,
+    upload: tuple[str, File] | None = None,
+) -> Any:
+    """A Bot API method; its `result`. `upload`: (the parameter, the file) sent as a
+    multipart/form-data upload, the payload's other values as form fields (objects as JSON)."""
     fields = read_fields(BotToken, secret)
     url = f"{fields.base_url or DEFAULT_BASE_URL}/bot{fields.bot_token.get_secret_value()}/{method}"
-    reply = http.send(API, secret, "POST", url, what=method, json=payload or {})
+    if upload is None:
+        reply = http.send(API, secret, "POST", url, what=method, json=payload or {})
+    else:
+        name, file = upload
+        form = {
+            key: value if isinstance(value, str) else json.dumps(value)
+            for key, value in (payload or {}).items()
+        }
+        sent = {name: (file.filename, file.data, file.content_type)}
+        reply = http.send(API, secret, "POST", url, what=method, data=form, files=sent)
     answer = reply.body
     if not isinstance(answer, dict) or answer.get("ok") is not True:
         raise NodeError(f"Telegram answered {method} without ok: {str(answer)[:200]}")
     return answer.get("result")
+
+
+def download(secret: Secret, file_path: str) -> bytes:
+    """A file getFile made ready (its `file_path`), from the Bot API's file address."""
+    fields = read_fields(BotToken, secret)
+    token = fields.bot_token.get_secret_value()
+    url = f"{fields.base_url or DEFAULT_BASE_URL}/file/bot{token}/{quote(file_path)}"
+    reply = http.send(API, secret, "GET", url, what="the file download", raw=True)
+    return bytes(reply.body)
 
 
 def check_bot_token(secret: Secret) -> str:

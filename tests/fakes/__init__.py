@@ -4,6 +4,7 @@ Tests point a credential's `base_url` (or webhook URL) at them; nothing leaves t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -37,8 +38,8 @@ class Received:
 
 @dataclass
 class Answer:
-    """What the fake sends back: a dict or list is sent as JSON, a str as text, bytes as
-    they are."""
+    """What the fake sends back: a dict or list is sent as JSON, a str as text, bytes as they
+    are (a file)."""
 
     status: int = 200
     body: Any = None
@@ -48,10 +49,10 @@ class Answer:
     def encoded(self) -> tuple[bytes, str]:
         if self.body is None:
             return b"", "text/plain"
+        if isinstance(self.body, bytes):
+            return self.body, "application/octet-stream"
         if isinstance(self.body, str):
             return self.body.encode(), "text/plain; charset=utf-8"
-        if isinstance(self.body, bytes):  # a file's content (a header may name its type)
-            return self.body, "application/octet-stream"
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 
@@ -90,7 +91,9 @@ class FakeService(ABC):
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                # A client may hang up mid-answer (a download stopped at its limit).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 

@@ -1,7 +1,10 @@
 """A fake Airtable Web API: `Authorization: Bearer <token>`, `/v0/meta/whoami`, and records
 under `/v0/<base id>/<table>` (POST creates up to 10, PATCH updates up to 10 by id, GET lists
-them a page at a time with `offset`), with Airtable's error shape `{"error": {"type",
-"message"}}`. A tiny `filterByFormula` is understood: `{Field} = 'value'`."""
+them a page at a time with `offset`, GET `/<record id>` reads one), PATCH with `performUpsert`
+(`fieldsToMergeOn`: update the one matching record or create one; several matching is refused),
+`/v0/meta/bases` and `/v0/meta/bases/<id>/tables`, with Airtable's error shape `{"error":
+{"type", "message"}}`. A tiny `filterByFormula` is understood: `{Field} = 'value'` (or a
+"double-quoted" value, a number), alone or several inside AND(...)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,20 @@ from tests.fakes import Answer, FakeService, Received
 
 TOKEN = "patFAKE1234.abcdef0123456789"
 BASE = "appFAKEbase12345"
-FORMULA = re.compile(r"^\{(?P<field>[^}]+)\}\s*=\s*'(?P<value>[^']*)'$")
+FORMULA = re.compile(
+    r"""^\{(?P<field>[^}]+)\}\s*=\s*"""
+    r"""(?:'(?P<single>[^']*)'|"(?P<double>(?:[^"\\]|\\.)*)"|(?P<number>-?[0-9.]+))$"""
+)
+SCHEMA = {
+    "id": "tblLeads0000001",
+    "name": "Leads",
+    "primaryFieldId": "fldName0000001",
+    "fields": [
+        {"id": "fldName0000001", "name": "Name", "type": "singleLineText"},
+        {"id": "fldEmail000001", "name": "Email", "type": "email"},
+    ],
+    "views": [{"id": "viwGrid0000001", "name": "Grid view", "type": "grid"}],
+}
 
 
 class FakeAirtable(FakeService):
@@ -39,7 +55,17 @@ class FakeAirtable(FakeService):
             return _error(401, "AUTHENTICATION_REQUIRED", "Authentication required")
         if request.path == "/v0/meta/whoami":
             return Answer(200, {"id": "usrFAKE", "email": "ada@example.com"})
+        if request.path == "/v0/meta/bases":
+            return self._bases(request)
+        if request.path == f"/v0/meta/bases/{BASE}/tables":
+            return Answer(200, {"tables": [SCHEMA]})
         parts = [unquote(part) for part in request.path.split("/")]
+        if len(parts) == 5 and parts[1] == "v0" and request.method == "GET":
+            table = self.tables.get((parts[2], parts[3]))
+            found = next((r for r in table or [] if r["id"] == parts[4]), None)
+            if found is None:
+                return _error(404, "NOT_FOUND", "Could not find what you are looking for")
+            return Answer(200, found)
         if len(parts) != 4 or parts[1] != "v0":
             return _error(404, "NOT_FOUND", "Could not find what you are looking for")
         table = self.tables.get((parts[2], parts[3]))
@@ -59,6 +85,8 @@ class FakeAirtable(FakeService):
             return _error(422, "INVALID_RECORDS", "You can only create or update 10 records")
         if request.method == "POST":
             return Answer(200, {"records": [self._create(table, r) for r in records]})
+        if request.method == "PATCH" and isinstance(body.get("performUpsert"), dict):
+            return self._upsert(table, records, body["performUpsert"].get("fieldsToMergeOn"))
         if request.method == "PATCH":
             return self._update(table, records)
         return _error(404, "NOT_FOUND", "Could not find what you are looking for")
@@ -76,6 +104,8 @@ class FakeAirtable(FakeService):
         by_id = {r["id"]: r for r in table}
         done = []
         for sent in records:
+            if not str(sent.get("id") or "").startswith("rec"):
+                return _error(422, "INVALID_RECORDS", f"Invalid record id {sent.get('id')!r}")
             record = by_id.get(sent.get("id", ""))
             if record is None:
                 return _error(404, "NOT_FOUND", f"Record ID {sent.get('id')} does not exist")
@@ -83,15 +113,54 @@ class FakeAirtable(FakeService):
             done.append(record)
         return Answer(200, {"records": done})
 
+    def _upsert(
+        self, table: list[dict[str, Any]], records: list[dict[str, Any]], on: Any
+    ) -> Answer:
+        if not isinstance(on, list) or not 1 <= len(on) <= 3:
+            return _error(422, "INVALID_REQUEST_UNKNOWN", "fieldsToMergeOn must list 1 to 3 fields")
+        done, created, updated = [], [], []
+        for sent in records:
+            fields = dict(sent.get("fields") or {})
+            if any(name not in fields for name in on):
+                return _error(
+                    422, "INVALID_VALUE_FOR_COLUMN", "Each record must give the merge fields"
+                )
+            matches = [r for r in table if all(r["fields"].get(n) == fields[n] for n in on)]
+            if len(matches) > 1:
+                return _error(
+                    422,
+                    "INVALID_VALUE_FOR_COLUMN",
+                    "Cannot update more than one record with the same fieldsToMergeOn values",
+                )
+            if matches:
+                matches[0]["fields"].update(fields)
+                updated.append(matches[0]["id"])
+                done.append(matches[0])
+            else:
+                record = self._create(table, {"fields": fields})
+                created.append(record["id"])
+                done.append(record)
+        return Answer(200, {"records": done, "createdRecords": created, "updatedRecords": updated})
+
+    def _bases(self, request: Received) -> Answer:
+        bases = [
+            {"id": BASE, "name": "Sales", "permissionLevel": "create"},
+            {"id": "appFAKEother0001", "name": "Ops", "permissionLevel": "read"},
+        ]
+        if not request.query.get("offset"):
+            return Answer(200, {"bases": bases[:1], "offset": "itr1"})
+        return Answer(200, {"bases": bases[1:]})
+
     def _list(self, table: list[dict[str, Any]], request: Received) -> Answer:
         query = {k: v[-1] for k, v in request.query.items()}
         found = table
         formula = query.get("filterByFormula")
         if formula:
-            match = FORMULA.match(formula)
-            if match is None:
+            inner = formula[4:-1] if formula.startswith("AND(") else formula
+            tests = [FORMULA.match(part.strip()) for part in inner.split(", ")]
+            if not all(tests):
                 return _error(422, "INVALID_FILTER_BY_FORMULA", "The formula is invalid")
-            found = [r for r in found if str(r["fields"].get(match["field"])) == match["value"]]
+            found = [r for r in found if all(_holds(r, t) for t in tests if t)]
         found = found[: int(query.get("maxRecords", len(found)))]
         start = int(query.get("offset", "0").removeprefix("itr") or 0)
         size = int(query.get("pageSize", "100"))
@@ -104,3 +173,12 @@ class FakeAirtable(FakeService):
 
 def _error(status: int, kind: str, message: str) -> Answer:
     return Answer(status, {"error": {"type": kind, "message": message}})
+
+
+def _holds(record: dict[str, Any], test: re.Match[str]) -> bool:
+    value = record["fields"].get(test["field"])
+    if test["number"] is not None:
+        return isinstance(value, int | float) and value == float(test["number"])
+    wanted = test["single"] if test["single"] is not None else test["double"]
+    wanted = re.sub(r"\\(.)", r"\1", wanted)
+    return str(value if value is not None else "") == wanted

@@ -1,7 +1,9 @@
 """A fake Notion API: `Authorization: Bearer <token>` and `Notion-Version` required,
 `/v1/users/me`, `/v1/pages` (create in a database or under a page) and
-`/v1/databases/<id>/query` (page_size and start_cursor), with Notion's error shape
-`{"object": "error", "status", "code", "message"}`."""
+`/v1/databases/<id>/query` (page_size and start_cursor; filters on a property's equals, alone
+or in `or`/`and`), GET and PATCH `/v1/pages/<id>`, GET `/v1/databases/<id>` and GET
+`/v1/blocks/<id>/children` (paged), with Notion's error shape `{"object": "error", "status",
+"code", "message"}`."""
 
 from __future__ import annotations
 
@@ -23,7 +25,21 @@ class FakeNotion(FakeService):
         self.pages: list[dict[str, Any]] = []
         self.databases = {DATABASE}
         self.parents = {PAGE}
+        self.blocks: dict[str, list[dict[str, Any]]] = {}  # parent id -> its child blocks
         self._n = itertools.count(1)
+
+    def add_block(self, parent: str, text: str, children: bool = False) -> dict[str, Any]:
+        block_id = str(uuid.uuid4())
+        block = {
+            "object": "block",
+            "id": block_id,
+            "parent": {"type": "page_id", "page_id": parent},
+            "type": "paragraph",
+            "has_children": children,
+            "paragraph": {"rich_text": [{"type": "text", "plain_text": text}]},
+        }
+        self.blocks.setdefault(parent.replace("-", ""), []).append(block)
+        return block
 
     def add_row(self, title: str, status: str = "Open") -> dict[str, Any]:
         page = _page({"database_id": DATABASE}, _properties(title, status))
@@ -55,6 +71,14 @@ class FakeNotion(FakeService):
         parts = request.path.strip("/").split("/")
         if parts[:2] == ["v1", "databases"] and parts[3:] == ["query"]:
             return self._query(parts[2].replace("-", ""), request)
+        if parts[:2] == ["v1", "databases"] and len(parts) == 3 and request.method == "GET":
+            if parts[2].replace("-", "") not in self.databases:
+                return _error(404, "object_not_found", f"Could not find database {parts[2]}.")
+            return Answer(200, _database())
+        if parts[:2] == ["v1", "pages"] and len(parts) == 3:
+            return self._page(parts[2], request)
+        if parts[:2] == ["v1", "blocks"] and parts[3:] == ["children"]:
+            return self._blocks(parts[2].replace("-", ""), request)
         return _error(400, "invalid_request_url", "Invalid request URL.")
 
     def _create(self, request: Received) -> Answer:
@@ -75,16 +99,16 @@ class FakeNotion(FakeService):
         if body.get("children"):
             page["_children"] = body["children"]
         self.pages.append(page)
-        return Answer(200, {k: v for k, v in page.items() if not k.startswith("_")})
+        return Answer(200, _answered(page))
 
     def _query(self, database: str, request: Received) -> Answer:
         if database not in self.databases:
             return _error(404, "object_not_found", f"Could not find database with ID: {database}.")
         body = request.json or {}
         rows = [p for p in self.pages if p["parent"].get("database_id") == DATABASE]
-        wanted = (body.get("filter") or {}).get("select", {}).get("equals")
-        if wanted:
-            rows = [r for r in rows if r["properties"]["Status"]["select"]["name"] == wanted]
+        test = body.get("filter")
+        if test:
+            rows = [r for r in rows if _matches(r, test)]
         start = int(body.get("start_cursor") or 0)
         size = int(body.get("page_size", 100))
         results = rows[start : start + size]
@@ -93,12 +117,95 @@ class FakeNotion(FakeService):
             200,
             {
                 "object": "list",
-                "results": results,
+                "results": [_answered(r) for r in results],
                 "next_cursor": str(start + size) if more else None,
                 "has_more": more,
                 "type": "page_or_database",
             },
         )
+
+    def _page(self, page_id: str, request: Received) -> Answer:
+        found = next(
+            (p for p in self.pages if p["id"].replace("-", "") == page_id.replace("-", "")), None
+        )
+        if found is None:
+            return _error(404, "object_not_found", f"Could not find page with ID: {page_id}.")
+        if request.method == "PATCH":
+            body = request.json or {}
+            found["properties"].update(body.get("properties") or {})
+            if body.get("archived"):
+                found["archived"] = True
+        return Answer(200, _answered(found))
+
+    def _blocks(self, parent: str, request: Received) -> Answer:
+        if parent not in self.blocks and parent not in self.parents:
+            return _error(404, "object_not_found", f"Could not find block with ID: {parent}.")
+        children = self.blocks.get(parent, [])
+        start = int(request.query.get("start_cursor", ["0"])[0])
+        size = int(request.query.get("page_size", ["100"])[0])
+        more = start + size < len(children)
+        return Answer(
+            200,
+            {
+                "object": "list",
+                "results": children[start : start + size],
+                "next_cursor": str(start + size) if more else None,
+                "has_more": more,
+                "type": "block",
+            },
+        )
+
+
+def _plain(value: dict[str, Any]) -> Any:
+    """A page property's value as the fake compares it."""
+    kind = next(k for k in value if k != "id" and k != "type")
+    inner = value[kind]
+    if kind in ("title", "rich_text"):
+        return "".join(t.get("text", {}).get("content", "") for t in inner)
+    if kind in ("select", "status"):
+        return (inner or {}).get("name")
+    return inner
+
+
+def _matches(page: dict[str, Any], test: dict[str, Any]) -> bool:
+    if "or" in test:
+        return any(_matches(page, t) for t in test["or"])
+    if "and" in test:
+        return all(_matches(page, t) for t in test["and"])
+    value = page["properties"].get(test.get("property"))
+    kind = next(k for k in test if k != "property")
+    condition = test[kind]
+    if value is None or "equals" not in condition:
+        return False
+    return bool(_plain(value) == condition["equals"])
+
+
+def _database() -> dict[str, Any]:
+    return {
+        "object": "database",
+        "id": "01234567-89ab-cdef-0123-456789abcdef",
+        "title": [{"type": "text", "plain_text": "Tasks"}],
+        "properties": {
+            "Name": {"id": "title", "name": "Name", "type": "title", "title": {}},
+            "Status": {"id": "s1", "name": "Status", "type": "select", "select": {"options": []}},
+        },
+    }
+
+
+def _answered(page: dict[str, Any]) -> dict[str, Any]:
+    """A page as Notion answers it: each property carries its type, each text its plain_text."""
+    properties = {}
+    for name, value in page["properties"].items():
+        kind = next(k for k in value if k not in ("id", "type"))
+        inner = value[kind]
+        if kind in ("title", "rich_text") and isinstance(inner, list):
+            inner = [
+                {"type": "text", **t, "plain_text": (t.get("text") or {}).get("content", "")}
+                for t in inner
+            ]
+        properties[name] = {**value, "type": kind, kind: inner}
+    shown = {k: v for k, v in page.items() if not k.startswith("_")}
+    return {**shown, "properties": properties}
 
 
 def _properties(title: str, status: str) -> dict[str, Any]:

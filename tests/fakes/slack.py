@@ -14,6 +14,7 @@ from typing import Any
 from tests.fakes import Answer, FakeService, Received
 
 BOT_TOKEN = "xoxb-1111-2222-fakeBotToken"
+USER_TOKEN = "xoxp-1111-3333-fakeUserToken"  # search.messages takes a user's token only
 WEBHOOK_PATH = "/services/T0001/B0001/fakeWebhookSecret42"
 
 
@@ -24,6 +25,7 @@ class Posted:
     ts: str
     blocks: Any = None
     thread_ts: str | None = None
+    attachments: Any = None
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Upload:
 class FakeSlack(FakeService):
     def __init__(self) -> None:
         super().__init__()
-        self.tokens = {BOT_TOKEN}
+        self.tokens = {BOT_TOKEN, USER_TOKEN}
         self.webhooks = {WEBHOOK_PATH}
         self.messages: list[Posted] = []
         self.webhook_messages: list[dict[str, Any]] = []
@@ -67,6 +69,8 @@ class FakeSlack(FakeService):
         if token not in self.tokens:
             return _error("invalid_auth")
         method = request.path.removeprefix("/api/")
+        if method == "search.messages":
+            return self._search(request, token)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         return handler(request) if handler else _error("unknown_method")
 
@@ -89,11 +93,21 @@ class FakeSlack(FakeService):
         channel = _channel_id(body.get("channel"))
         if channel is None:
             return _error("channel_not_found")
-        if not body.get("text") and not body.get("blocks"):
+        if not body.get("text") and not body.get("blocks") and not body.get("attachments"):
             return _error("no_text")
+        attachments = body.get("attachments")
+        if attachments is not None and not (
+            isinstance(attachments, list) and all(isinstance(a, dict) for a in attachments)
+        ):
+            return _error("invalid_attachments")
         ts = f"{1700000000 + next(self._ids)}.000100"
         posted = Posted(
-            channel, body.get("text", ""), ts, body.get("blocks"), body.get("thread_ts")
+            channel,
+            body.get("text", ""),
+            ts,
+            body.get("blocks"),
+            body.get("thread_ts"),
+            attachments,
         )
         self.messages.append(posted)
         return _ok(channel=channel, ts=ts, message=_message(posted))
@@ -106,6 +120,42 @@ class FakeSlack(FakeService):
             return _error("message_not_found")
         found[0].text, found[0].blocks = body.get("text", ""), body.get("blocks")
         return _ok(channel=channel, ts=found[0].ts, text=found[0].text, message=_message(found[0]))
+
+    def _chat_delete(self, request: Received) -> Answer:
+        body = _json_body(request) or {}
+        channel = _channel_id(body.get("channel"))
+        found = [m for m in self.messages if m.channel == channel and m.ts == body.get("ts")]
+        if not found:
+            return _error("message_not_found")
+        self.messages.remove(found[0])
+        return _ok(channel=channel, ts=found[0].ts)
+
+    def _search(self, request: Received, token: str) -> Answer:
+        if not token.startswith("xoxp-"):
+            return _error("not_allowed_token_type")
+        form = request.form
+        if not form.get("query"):
+            return _error("no_query")
+        words = form["query"].lower().split()
+        found = [m for m in self.messages if all(w in m.text.lower() for w in words)]
+        if form.get("sort", "score") == "timestamp":
+            found.sort(key=lambda m: m.ts, reverse=form.get("sort_dir", "desc") == "desc")
+        count = int(form.get("count", "20"))
+        matches = [
+            {
+                "type": "message",
+                "channel": {"id": m.channel, "name": "general"},
+                "text": m.text,
+                "ts": m.ts,
+                "permalink": f"https://acme.slack.com/archives/{m.channel}/p{m.ts.replace('.', '')}",
+            }
+            for m in found[:count]
+        ]
+        paging = {"count": count, "total": len(found), "page": 1, "pages": 1}
+        return _ok(
+            query=form["query"],
+            messages={"total": len(found), "matches": matches, "paging": paging},
+        )
 
     def _files_getUploadURLExternal(self, request: Received) -> Answer:
         form = request.form  # this method takes form fields only
@@ -183,4 +233,6 @@ def _message(posted: Posted) -> dict[str, Any]:
         message["blocks"] = posted.blocks
     if posted.thread_ts:
         message["thread_ts"] = posted.thread_ts
+    if posted.attachments:
+        message["attachments"] = posted.attachments
     return message
