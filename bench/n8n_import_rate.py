@@ -3,8 +3,10 @@
     .venv/bin/python bench/n8n_import_rate.py DIR [DIR ...] [--json out.json] [--markdown]
 
 Reads every `*.json` n8n export under the given directories (the corpus is not part of this
-repository: public workflows are their authors'), imports each the way
-`POST /api/workflows/import` does, and prints: workflows imported with every node mapped, nodes
+repository: public workflows are their authors'), imports each exactly as
+`POST /api/workflows/import` does (`transfer.import_n8n`: the workflows are saved, into a
+throwaway SQLite database, then rolled back; an agent's app tools become companion workflows,
+a call to the workflow itself finds it), and prints: workflows imported with every node mapped, nodes
 mapped (of all nodes but sticky notes), and by n8n node type the nodes seen, mapped and refused,
 with the first refusal reason of each type. `--markdown` prints the tables docs/n8n-import.md
 keeps. Expression forms (`$json`, `$('Node')`, method calls, JS operators, ...) are counted by
@@ -17,24 +19,33 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
+# A database of its own: the imports are saved (then rolled back), as the API saves them.
+os.environ.pop("DATABASE_URL", None)
+os.environ["WORKFUSE_DATA_DIR"] = tempfile.mkdtemp(prefix="n8n-import-rate-")
 
 import django
 
 django.setup()
 
-from editor import n8n  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from editor import n8n, transfer  # noqa: E402
 from editor.graph import ImportRefused  # noqa: E402
-from editor.validation import validate_graph  # noqa: E402
 
 STICKY = "n8n-nodes-base.stickyNote"
-NODE_INDEX = re.compile(r"^nodes\[(\d+)\]")
+# A node's issue: `nodes[3]...`, or `[0].nodes[3]...` when companions were imported with it.
+NODE_INDEX = re.compile(r"^(?:\[0\]\.)?nodes\[(\d+)\]")
 # Node names and values in a refusal, dropped to count refusals of the same kind together.
 QUOTED = re.compile(r"'[^']*'")
 FORMS = {
@@ -64,7 +75,25 @@ def expressions(value: Any) -> list[str]:
     return []
 
 
+class _RolledBack(Exception):
+    pass
+
+
+def imported(owner: Any, data: dict[str, Any]) -> list[Any]:
+    """The issues of importing `data` as the API does, nothing kept."""
+    try:
+        with transaction.atomic():
+            transfer.import_n8n(owner, [data])
+            raise _RolledBack
+    except _RolledBack:
+        return []
+    except ImportRefused as exc:
+        return list(exc.issues)
+
+
 def measure(paths: list[Path]) -> dict[str, Any]:
+    call_command("migrate", verbosity=0)
+    owner = get_user_model().objects.create_user("import-rate", "rate@example.com", "x")
     files = sorted(p for d in paths for p in (d.rglob("*.json") if d.is_dir() else [d]))
     totals = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
@@ -81,23 +110,21 @@ def measure(paths: list[Path]) -> dict[str, Any]:
             continue
         totals["workflows"] += 1
         refused_at: dict[int, str] = {}
-        try:
-            graph = n8n.convert(data)
-            issues = validate_graph(graph)
-        except ImportRefused as exc:
-            issues = exc.issues
-            graph = None
+        issues = imported(owner, data)
         for issue in issues:
             match = NODE_INDEX.match(issue.field or "")
             if match:
-                refused_at[int(match.group(1))] = issue.message
-        if graph is not None and issues:  # mapped, but the result is not a valid workflow
-            by_node = {n.get("id"): n.get("label") for n in graph["nodes"]}
-            names = {i.node_id: by_node.get(i.node_id) for i in issues}
+                refused_at.setdefault(int(match.group(1)), issue.message)
+        if issues and not refused_at:  # converted, but the result is not a valid workflow
+            by_label = {
+                n.get("id"): n.get("label")
+                for n in _graph_or_empty(data)["nodes"]
+                if isinstance(n, dict)
+            }
             for index, raw in enumerate(data["nodes"]):
-                if isinstance(raw, dict) and raw.get("name") in names.values():
-                    message = next(i.message for i in issues if names[i.node_id] == raw["name"])
-                    refused_at[index] = message
+                for issue in issues:
+                    if isinstance(raw, dict) and by_label.get(issue.node_id) == raw.get("name"):
+                        refused_at.setdefault(index, issue.message)
         full = not issues
         totals["imported"] += full
         if not full:
@@ -128,6 +155,14 @@ def measure(paths: list[Path]) -> dict[str, Any]:
         "forms": {k: dict(v) for k, v in forms.items()},
         "failures": failures,
     }
+
+
+def _graph_or_empty(data: dict[str, Any]) -> dict[str, Any]:
+    """The single export's conversion, to name the nodes a validation issue points at."""
+    try:
+        return n8n.convert(data)
+    except ImportRefused:
+        return {"nodes": []}
 
 
 def pct(part: int, whole: int) -> str:
@@ -166,7 +201,10 @@ def main() -> None:
         "--reasons", metavar="TYPE", help="print every kind of refusal of this n8n node type"
     )
     args = parser.parse_args()
-    result = measure(args.dirs)
+    try:
+        result = measure(args.dirs)
+    finally:
+        shutil.rmtree(os.environ["WORKFUSE_DATA_DIR"], ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     if args.reasons:
