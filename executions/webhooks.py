@@ -39,7 +39,7 @@ from editor.nodes.trigger_webhook import Config as WebhookConfig
 from executions import answers, completion, engine, idempotency, step_sql
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
-from workfuse.lib import redaction, safe_json
+from workfuse.lib import files, redaction, safe_json
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -132,6 +132,31 @@ def _parse_body(request: HttpRequest, raw: bytes) -> Any:
         text = "\x00"
     # Bytes that are not storable text (binary, or text with NUL characters) are kept as base64.
     return text if "\x00" not in text else {"base64": base64.b64encode(raw).decode()}
+
+
+# --- files ---
+def _uploaded_files(request: HttpRequest, secrets: set[str]) -> dict[str, Any]:
+    """The files a multipart call uploaded, by field name: a file value (workfuse/lib/files.py),
+    or a list of them for a field sent several times. Raises FileError over the file limit."""
+    if request.content_type != "multipart/form-data":
+        return {}
+    found: dict[str, Any] = {}
+    for name, uploads in request.FILES.lists():
+        values = [
+            # Scrubbing cannot see into base64: a secret sent in a file goes before encoding.
+            files.make(
+                redaction.scrub_bytes(upload.read(), secrets),
+                upload.name or "file",
+                upload.content_type or None,
+                f"The uploaded file '{name}'",
+            ).value()
+            for upload in uploads
+        ]
+        found[name] = values[0] if len(values) == 1 else values
+    return found
+
+
+# --- end files ---
 
 
 def _over_rate(request: HttpRequest, workflow: Workflow) -> dict[str, Any] | None:
@@ -313,8 +338,16 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
         return _done(_refuse_input(request, workflow, "body", exc))
     except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         return _done(_refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}"))
+    # --- files ---
+    try:
+        uploaded = _uploaded_files(request, secret_forms)
+    except files.FileError as exc:
+        return _done(_refuse(request, workflow, 413, "too_large", str(exc)))
+    # --- end files ---
     # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
     payload = redaction.scrub({**received, "body": body}, secret_forms)
+    if uploaded:  # files: only calls that upload files carry `files`
+        payload["files"] = uploaded
     key = request.headers.get("Idempotency-Key", "")[:200]
     mode = config.response
     synchronous = mode != "immediate"

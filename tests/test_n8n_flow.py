@@ -482,7 +482,7 @@ def test_a_json_body_made_by_one_expression_is_parsed_when_it_is_text_as_in_n8n(
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"respondWith": "binary"}, "binary file"),
+        ({"respondWith": "binary"}, "file in binary property 'data'"),  # none upstream
         ({"respondWith": "jwt"}, "JWT"),
         ({"respondWith": "text", "options": {"responseCode": 102}}, "status 102"),
     ],

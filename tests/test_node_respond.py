@@ -8,9 +8,10 @@ from pydantic import ValidationError
 
 from editor.models import Workflow
 from editor.nodes import NODE_TYPES, logic_respond
-from editor.nodes.base import RunContext
+from editor.nodes.base import NodeError, RunContext
 from executions import answers
 from tests.test_node_form import FormReader, apply, render
+from workfuse.lib import files
 
 Config = logic_respond.Config
 
@@ -190,6 +191,7 @@ def test_the_form_has_a_status_number_header_pairs_and_a_body(alice, alice_clien
         "headers": "keyvalue",
         "body": "json",
         "content_type": "text",
+        "file": "json",  # files: a file to answer with instead of the body
     }
     assert [v for k, v in form.values if k == "f:headers.key"] == ["Location", "Cache-Control"]
     html = response.content.decode()
@@ -218,3 +220,18 @@ def test_the_webhook_settings_offer_respond_node_with_its_explanation(alice, ali
     assert "respond_node: the first &#x27;Respond to webhook&#x27; node" in (
         response.content.decode()
     )
+
+
+# --- files: answering with a file -------------------------------------------------------------
+
+
+def test_a_file_answer_sends_the_files_bytes_and_a_bad_file_fails_the_step():
+    made = files.make(b"\x00\x01", "a.bin").value()
+    config = Config.model_validate({"file": made, "content_type": "application/octet-stream"})
+    assert logic_respond.encoded_body(config) == b"\x00\x01"
+    assert logic_respond.media_type(config) == "application/octet-stream"
+    with pytest.raises(ValueError, match="a body or a file, not both"):
+        Config.model_validate({"file": made, "body": "x"})
+    bad = Config.model_validate({"file": {"content": "***"}})
+    with pytest.raises(NodeError, match=r"file\.content is not valid base64"):
+        logic_respond.run(bad, RunContext(execution_id="e", node_id="r", step_key="r"))

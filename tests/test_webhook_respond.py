@@ -80,6 +80,7 @@ def test_the_respond_node_answers_with_its_status_headers_and_body(alice):
         "headers": {"Location": "/orders/7", "Cache-Control": "no-store"},
         "body": {"id": 7, "thanks": "Ada"},
         "content_type": "application/json",
+        "file": None,  # files: a file to answer with instead of the body
     }
     assert steps["after"].output == {"result": 201}
 

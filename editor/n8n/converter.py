@@ -58,6 +58,12 @@ class Converted:
     # Summarize with group fields emits several items; a Crypto writing into a named field
     # keeps the item's other fields): Spec fields (`data`, `items`, `aliases`) for this node.
     spec: dict[str, Any] = field(default_factory=dict)
+    # --- files ---
+    # Called once when a later node reads one of this node's files (`Converter.file_ref`),
+    # returning a note for the node or None: an HTTP Request that detects its response's format
+    # keeps a binary answer as a file only then.
+    on_file_ref: Callable[[], str | None] | None = None
+    # --- end files ---
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,14 @@ class Spec:
     # one): this node's own Spec. Read a node's spec with `Converter.spec_of`.
     per_node: Callable[[N8nNode, Converter], Spec] | None = None
     # --- end n8nai ---
+    # --- files ---
+    # The files this node outputs, by n8n binary property (n8n's `item.binary.<name>`): pairs
+    # of (property, template path of the WorkFuse file value), e.g. (("data",
+    # "nodes.download.file"),); set per node through `Converted.spec`, since the path holds the
+    # node's id and the property is a setting. Nodes whose `data` is None (IF, Wait, No-op,
+    # loops) pass their input item's files on; see `Converter.file_ref`.
+    binary: tuple[tuple[str, str], ...] = ()
+    # --- end files ---
 
 
 class Converter:
@@ -126,6 +140,9 @@ class Converter:
         self.refusals: dict[str, list[str]] = defaultdict(list)
         self.caveats: dict[str, list[str]] = {}
         self.node_ids: dict[str, str] = {}
+        # --- files ---
+        self.graph_nodes: dict[str, dict[str, Any]] = {}  # each n8n node's WorkFuse node
+        # --- end files ---
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
@@ -266,7 +283,7 @@ class Converter:
             return None
         self.converted[node.name] = result
         self.node_ids[node.name] = node.id
-        if result.spec:
+        if set(result.spec) - {"binary"}:  # files: the files it makes leave the flow alone
             self.flow.plan()  # what it emits differs from its type's: its children see that
         if takes_all(node) and "items" in result.config:
             # The walk knows where the items come from (a list, or a loop's results).
@@ -301,6 +318,9 @@ class Converter:
         self.caveats[node.name] = list(result.notes)
         if notes:
             out["notes"] = "\n".join(notes)
+        # --- files ---
+        self.graph_nodes[node.name] = out
+        # --- end files ---
         return out
 
     def _edges(self) -> list[dict[str, Any]]:
@@ -375,6 +395,90 @@ class Converter:
             *edges,
         ]
 
+    # --- files: what `$binary.<name>` means ----------------------------------------------
+
+    def file_ref(self, node: N8nNode, prop: Any = "data", first: bool = False) -> str:
+        """A template for the file in binary property `prop` of the item `node` receives (n8n's
+        "Input Binary Field", `data` by default), e.g. '{{ nodes.download.file }}': a file value
+        (workfuse/lib/files.py) for a setting that takes a file (`utility.extract_file`'s
+        `file`, a multipart field of `action.http`, ...).
+
+        The file is found upstream: the first parent's `Spec.binary` (its `Converted.spec`
+        for per-node settings), looking through nodes that pass their items on (`data` None).
+        Refusal, naming the node and the property, when the property is an expression, when no
+        node before it makes that file in WorkFuse (a trigger's upload, a node WorkFuse keeps no
+        file of), or when the file's node emits several items here (the file could not be
+        paired with this node's item). A node type that makes files declares them in its
+        conversion: `Converted(..., spec={"binary": (("data", f"nodes.{node.id}.file"),)})`.
+        `first`: whichever file the item has first (n8n's "automatically"), `prop` unused.
+        """
+        name = "" if first else str(prop if prop not in (None, "") else "data")
+        if name.startswith("=") and "{{" not in name:
+            name = name[1:].strip()  # an "expression" of plain text is that text
+        if name.startswith("="):
+            raise Refusal(
+                f"names the binary property of its input file with an expression ({name}); "
+                "WorkFuse follows a file by a fixed property name. Set a name in n8n and export "
+                "again."
+            )
+        producer, path = self._binary(node.name, name, set())
+        if path is None:
+            producer = producer or self._feeder(node.name)
+            where = (
+                f"'{producer}' outputs no such file" if producer else "no node before it makes it"
+            )
+            raise Refusal(
+                f"reads the file in binary property '{name or 'data'}' of its input item, and in "
+                "WorkFuse "
+                f"{where} (WorkFuse keeps the files of HTTP Request's file "
+                "responses, Convert to File and the nodes docs/n8n-import.md lists); make the "
+                "file with one of them in n8n, then export again."
+            )
+        if self._first_item(producer) is not None:
+            raise Refusal(
+                f"reads the file in binary property '{name}' that '{producer}' makes once per "
+                "item, from outside the loop over those items; WorkFuse pairs a file with its "
+                "item only inside that loop. Put this node right after it in n8n, then export "
+                "again."
+            )
+        converted = self.converted.get(producer)
+        if converted is not None and converted.on_file_ref is not None:
+            note, converted.on_file_ref = converted.on_file_ref(), None
+            if note:
+                self.caveats.setdefault(producer, []).append(note)
+                made = self.graph_nodes.get(producer)
+                if made is not None:
+                    made["notes"] = "\n".join(filter(None, [made.get("notes"), note]))
+        return "{{ " + path + " }}"
+
+    def _feeder(self, name: str) -> str:
+        """The name of an n8n node the export links into `name` (one not imported, say)."""
+        for source, kinds in (self.data.get("connections") or {}).items():
+            outputs = kinds.get("main") if isinstance(kinds, dict) else None
+            for targets in _list(outputs):
+                if any(isinstance(t, dict) and t.get("node") == name for t in _list(targets)):
+                    return str(source)
+        return ""
+
+    def _binary(self, name: str, prop: str, seen: set[str]) -> tuple[str, str | None]:
+        """The node before `name` that makes the file `prop` and the file's path, looking
+        through nodes that pass their items on; (the node that stopped the search, None) when
+        none does, ("", None) when `name` has no input."""
+        parents = self.parents.get(name)
+        if not parents or name in seen:
+            return "", None
+        seen.add(name)
+        source = parents[0][0]
+        spec = self.spec_of(source)
+        files = dict(spec.binary)
+        if prop in files or (prop == "" and files):
+            return source, files.get(prop) or next(iter(files.values()))
+        if spec.data is None or spec.loop_handle is not None:
+            found = self._binary(source, prop, seen)
+            return found if found[0] else (source, None)
+        return source, None
+
+    # --- end files ---
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
     def input_ref(self, node: N8nNode) -> Reference | None:

@@ -37,6 +37,10 @@ def _http(node: N8nNode, cx: Converter) -> Converted:
     if query:
         config["query"] = query
     config.update(_http_options(p.get("options") or {}, notes))
+    # --- files ---
+    converted = Converted("action.http", config, notes=notes)
+    _response_file(node, config, converted)
+    # --- end files ---
     auth = p.get("authentication") or "none"
     if auth != "none":
         kind = p.get("genericAuthType") or p.get("nodeCredentialType") or auth
@@ -44,7 +48,7 @@ def _http(node: N8nNode, cx: Converter) -> Converted:
             f"n8n signed this request with a {kind} credential; credentials are not carried "
             "over. Create a WorkFuse credential and choose it with auth."
         )
-    return Converted("action.http", config, notes=notes)
+    return converted
 
 
 def _pairs(node: N8nNode, cx: Converter, what: str, key: str, json_key: str) -> dict[str, Any]:
@@ -74,12 +78,12 @@ def _http_body(
     content_type = p.get("contentType") or "json"
     specify = p.get("specifyBody") or "keypair"
     rows = (p.get("bodyParameters") or {}).get("parameters") or []
-    if content_type == "binaryData" or any(
-        r.get("parameterType") == "formBinaryData" for r in rows
-    ):
-        raise Refusal(
-            "sends a file (binary data); WorkFuse HTTP requests send JSON, form or text bodies."
-        )
+    # --- files ---
+    if content_type == "binaryData":
+        return {"body_type": "file", "body": cx.file_ref(node, p.get("inputDataFieldName"))}
+    if content_type == "multipart-form-data":
+        return {"body_type": "multipart", "body": _multipart(node, cx, rows)}
+    # --- end files ---
     if content_type == "raw" or specify == "string":
         if content_type == "raw" and p.get("rawContentType"):
             _set_header(headers, "Content-Type", p["rawContentType"])
@@ -89,9 +93,7 @@ def _http_body(
     if content_type == "json" and specify == "json":
         return _json_body(node, cx, headers)
     body = {str(r.get("name")): cx.value(r.get("value", ""), node) for r in rows if r.get("name")}
-    if content_type == "multipart-form-data":
-        notes.append("n8n sent this form as multipart/form-data; WorkFuse sends it URL-encoded.")
-    if content_type in ("form-urlencoded", "multipart-form-data"):
+    if content_type == "form-urlencoded":
         return {"body_type": "form", "body": body}
     return {"body_type": "json", "body": body}
 
@@ -129,9 +131,56 @@ def _http_options(options: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     response = ((options.get("response") or {}).get("response")) or {}
     if response.get("neverError"):
         config["fail_on_status"] = False
+    # --- files ---
     if response.get("responseFormat") == "file":
-        notes.append("n8n saved the response as a file; WorkFuse gives binary bodies as base64.")
+        config["response_format"] = "file"
+    # --- end files ---
     return config
+
+
+# --- files ---
+
+
+def _multipart(node: N8nNode, cx: Converter, rows: list[Any]) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: a file (n8n's "n8n Binary File" field, from
+    the input item's binary property `inputDataFieldName`) or text."""
+    body: dict[str, Any] = {}
+    for row in rows:
+        name = str(row.get("name") or "")
+        if not name:
+            continue
+        if row.get("parameterType") == "formBinaryData":
+            body[name] = cx.file_ref(node, row.get("inputDataFieldName"))
+        else:
+            body[name] = cx.value(row.get("value", ""), node)
+    return body
+
+
+def _response_file(node: N8nNode, config: dict[str, Any], converted: Converted) -> None:
+    """The file the response makes (n8n's binary property `outputPropertyName`, `data` by
+    default): always with response format "file"; with "autodetect" (n8n's default) when the
+    answer is not JSON or text, which the node keeps as a file once a later node reads it."""
+    response = (((node.params.get("options") or {}).get("response") or {}).get("response")) or {}
+    response_format = response.get("responseFormat") or "autodetect"
+    if response_format not in ("file", "autodetect"):
+        return
+    prop = str(response.get("outputPropertyName") or "data")
+    converted.spec["binary"] = ((prop, f"nodes.{node.id}.file"),)
+    if response_format == "file":
+        return
+
+    def detect() -> str:
+        config["response_format"] = "detect"
+        return (
+            "n8n detected the response's format; WorkFuse keeps JSON and text answers as the "
+            "body and any other answer as a file (n8n read a few rarer application/* types as "
+            "text)."
+        )
+
+    converted.on_file_ref = detect
+
+
+# --- end files ---
 
 
 # --- agentio ---

@@ -85,6 +85,10 @@ CODE_TYPES = frozenset({f"{BASE}code", f"{BASE}function"})
 # items, or n8n's loop) such an output counts either way, as in n8n; the per-item nodes after
 # one run once (the common case: an object), which a caveat says.
 EITHER = frozenset({f"{BASE}httpRequest"})
+# --- files ---
+# Convert to File's operations that write every item as a row of one table.
+TABLE_FILES = frozenset({"csv", "html", "ods", "rtf", "xls", "xlsx"})
+# --- end files ---
 
 
 def takes_all(node: N8nNode) -> bool:
@@ -97,6 +101,13 @@ def takes_all(node: N8nNode) -> bool:
     # --- end vectors ---
     if node.type == f"{BASE}code":
         return node.params.get("mode", "runOnceForAllItems") != "runOnceForEachItem"
+    # --- files ---
+    if node.type == f"{BASE}convertToFile":
+        # One file of every item for a table and for JSON in mode "once"; a file per item else.
+        operation = node.params.get("operation") or "csv"
+        mode = node.params.get("mode") or "once"
+        return operation in TABLE_FILES or (operation == "toJson" and mode == "once")
+    # --- end files ---
     return node.type == f"{BASE}function"
 
 

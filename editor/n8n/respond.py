@@ -3,7 +3,8 @@ from a node"); the webhook it answers has `response: respond_node` (webhook.py).
 
 What n8n sends, by `respondWith`: a JSON body (`json`, `firstIncomingItem`, `allIncomingItems`),
 text (`text`, sent by Express as text/html unless a Content-Type header says otherwise), nothing
-(`noData`), or a redirect (`redirect`: `Location`, status 307 unless set). Binary files and JWT
+(`noData`), a redirect (`redirect`: `Location`, status 307 unless set), or a file (`binary`:
+the file `Converter.file_ref` finds, with its own type unless a Content-Type header is set). JWT
 tokens have no WorkFuse form and are refused. The node passes its input on, as in n8n.
 """
 
@@ -47,11 +48,13 @@ def _respond(node: N8nNode, cx: Converter) -> Converted:
     elif respond_with == "redirect":
         headers["Location"] = cx.value(p.get("redirectURL") or "", node)
         status = 307 if status is None else status
+    # --- files ---
     elif respond_with == "binary":
-        raise Refusal(
-            "answers with a binary file; WorkFuse answers with JSON or text. Answer with the "
-            "file's URL or its text instead, then export again."
-        )
+        automatic = (p.get("responseDataSource") or "automatically") != "set"
+        file = cx.file_ref(node, p.get("inputFieldName"), first=automatic)
+        # n8n sends the file's own type unless a Content-Type header is set.
+        content_type = content_type or file.removesuffix(" }}") + ".content_type }}"
+    # --- end files ---
     elif respond_with == "jwt":
         raise Refusal(
             "answers with a signed JWT; WorkFuse has no JWT signing. Sign the token in a Code "
@@ -67,6 +70,10 @@ def _respond(node: N8nNode, cx: Converter) -> Converted:
         )
     config: dict[str, Any] = {"status": status, "headers": headers, "body": body}
     config["content_type"] = content_type or "application/json"
+    # --- files ---
+    if respond_with == "binary":
+        config["file"] = file
+    # --- end files ---
     outputs = [["main"]]
     if node.version == 1.3 or (node.version >= 1.4 and p.get("enableResponseOutput")):
         outputs.append(["main"])

@@ -85,6 +85,11 @@ from editor.nodes import utility_image, utility_markdown
 from editor.nodes import action_vector_store
 
 # --- end vectors ---
+# --- files: utility.extract_file, utility.convert_file ---
+# isort: split
+from editor.nodes import utility_convert_file, utility_extract_file
+
+# --- end files ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -155,6 +160,10 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- vectors ---
         action_vector_store,
         # --- end vectors ---
+        # --- files ---
+        utility_extract_file,
+        utility_convert_file,
+        # --- end files ---
     )
 }
 # --- integrations ---

@@ -12,15 +12,18 @@ from __future__ import annotations
 import base64
 import http
 import json
+import secrets
 import time
+from email.message import Message
+from email.utils import collapse_rfc2231_value
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
-from workfuse.lib import netguard, redaction, retry_after
+from workfuse.lib import files, netguard, redaction, retry_after
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 10
@@ -68,16 +71,26 @@ class Config(NodeConfig):
         description="Request headers as name: value pairs, e.g. Content-Type or Accept. "
         "An Idempotency-Key header is added unless you set one.",
     )
-    body_type: Literal["json", "form", "raw"] = Field(
+    body_type: Literal["json", "form", "raw", "multipart", "file"] = Field(
         "json",
         description="How the body is encoded: json (sent as application/json), form (an object of "
-        "fields sent as application/x-www-form-urlencoded) or raw (text sent as is; set "
-        "Content-Type in headers, text/plain otherwise).",
+        "fields sent as application/x-www-form-urlencoded), raw (text sent as is; set "
+        "Content-Type in headers, text/plain otherwise), multipart (an object of fields sent as "
+        "multipart/form-data; a field whose value is a file, e.g. '{{ nodes.report.file }}', is "
+        "sent as a file) or file (the bytes of a file, e.g. '{{ nodes.report.file }}', with its "
+        "content type unless headers set one).",
     )
     body: Any = Field(
         None,
-        description="Request body: any JSON value for json, an object of fields for form, text for "
-        "raw. Leave empty to send no body.",
+        description="Request body: any JSON value for json, an object of fields for form and "
+        "multipart, text for raw, a file for file. Leave empty to send no body.",
+    )
+    response_format: Literal["auto", "file", "detect"] = Field(
+        "auto",
+        description="auto: the body parsed by its content type (JSON, text, or base64 for "
+        "binary). file: the body kept as a file in the output's `file` (named from the "
+        "Content-Disposition header or the URL), for steps that read, upload or attach files. "
+        "detect: JSON and text as the body, anything else as a file.",
     )
     credential: int | None = Field(
         None, ge=1, description="Credential whose secret authenticates the request (see auth)."
@@ -136,10 +149,16 @@ class Config(NodeConfig):
                 "request without authentication"
             )
         is_template = isinstance(self.body, str) and "{{" in self.body
-        if self.body_type == "form" and not (
+        if self.body_type in ("form", "multipart") and not (
             self.body is None or is_template or isinstance(self.body, dict)
         ):
-            raise ValueError("body_type 'form' needs the body to be an object of field: value")
+            raise ValueError(
+                f"body_type '{self.body_type}' needs the body to be an object of field: value"
+            )
+        if self.body_type == "file" and not (is_template or files.is_file(self.body)):
+            raise ValueError(
+                "body_type 'file' needs the body to be a file, e.g. '{{ nodes.report.file }}'"
+            )
         return self
 
 
@@ -223,29 +242,79 @@ def _form_value(value: Any) -> Any:
     return _as_text(value)
 
 
-def _body_arguments(config: Config) -> dict[str, Any]:
+def _file(value: Any, where: str) -> files.File:
+    try:
+        return files.read(value, where)
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+
+
+def _quoted(text: str) -> str:
+    # As browsers write names in multipart headers (WHATWG): no raw quote or line break.
+    return text.replace("\r", "%0D").replace("\n", "%0A").replace('"', "%22")
+
+
+def _multipart(body: dict[str, Any]) -> tuple[bytes, str]:
+    """A multipart/form-data body (RFC 7578) and its Content-Type: a value that is a file, or a
+    list of files, is sent as file parts; anything else as text fields, as in a form body."""
+    boundary = secrets.token_hex(16)
+    out: list[bytes] = []
+    for key, value in body.items():
+        name = _quoted(str(key))
+        values = value if isinstance(value, list) else [value]
+        if values and all(files.is_file(v) for v in values):
+            for index, item in enumerate(values):
+                file = _file(item, f"body.{key}" + (f"[{index}]" if len(values) > 1 else ""))
+                head = (
+                    f'Content-Disposition: form-data; name="{name}"; '
+                    f'filename="{_quoted(file.filename)}"\r\nContent-Type: {file.content_type}'
+                )
+                out += [f"--{boundary}\r\n{head}\r\n\r\n".encode(), file.data, b"\r\n"]
+            continue
+        texts = _form_value(value)
+        for text in texts if isinstance(texts, list) else [texts]:
+            head = f'Content-Disposition: form-data; name="{name}"'
+            out.append(f"--{boundary}\r\n{head}\r\n\r\n{text}\r\n".encode())
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={boundary}"
+
+
+def _body_arguments(config: Config) -> tuple[dict[str, Any], str | None]:
+    """httpx's body arguments, and the Content-Type the body implies (None: httpx sets it)."""
     body = config.body
     if body is None:
-        return {}
+        return {}, None
     if config.body_type == "json":
-        return {"json": body}
+        return {"json": body}, None
     if config.body_type == "form":
-        return {"data": {str(key): _form_value(value) for key, value in body.items()}}
-    return {"content": body if isinstance(body, str) else json.dumps(body)}
+        return {"data": {str(key): _form_value(value) for key, value in body.items()}}, None
+    if config.body_type == "multipart":
+        if not isinstance(body, dict):
+            raise NodeError("body_type 'multipart' needs the body to be an object of field: value.")
+        parts, boundary_type = _multipart(body)
+        return {"content": parts}, boundary_type
+    if config.body_type == "file":
+        file = _file(body, "body")
+        return {"content": file.data}, file.content_type
+    text = body if isinstance(body, str) else json.dumps(body)
+    return {"content": text}, "text/plain; charset=utf-8"
 
 
 def _build_request(client: httpx.Client, config: Config, ctx: RunContext) -> httpx.Request:
     headers = httpx.Headers(config.headers)
     headers.setdefault("User-Agent", USER_AGENT)
     headers.setdefault("Idempotency-Key", ctx.idempotency_key)
-    if config.body_type == "raw" and config.body is not None:
-        headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+    arguments, content_type = _body_arguments(config)
+    if config.body_type == "multipart" and content_type:
+        headers["Content-Type"] = content_type  # its boundary is the one in the body
+    elif content_type:
+        headers.setdefault("Content-Type", content_type)
     params = dict(config.query)
     _apply_auth(config, ctx.secret, headers, params)
     try:
         # httpx 0.28 replaces a URL's own query with `params=`; the user expects both.
         url = httpx.URL(config.url).copy_merge_params(params)
-        return client.build_request(config.method, url, headers=headers, **_body_arguments(config))
+        return client.build_request(config.method, url, headers=headers, **arguments)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
         raise NodeError(f"Could not build the request to {config.url}: {exc}") from exc
 
@@ -400,6 +469,38 @@ def parse_body(content: bytes, response: httpx.Response) -> tuple[Any, str | Non
     return base64.b64encode(redaction.scrub_bytes(content)).decode("ascii"), "base64"
 
 
+def _filename(response: httpx.Response, request: httpx.Request) -> str:
+    """The name the server gives the file (Content-Disposition, `filename*` first), else the
+    last segment of the URL's path, else "file"; never a path."""
+    disposition = response.headers.get("content-disposition", "")
+    if disposition:
+        message = Message()
+        message["content-disposition"] = disposition
+        params = message.get_params(header="content-disposition") or []
+        names = [v for k, v in params if k.lower() == "filename"]
+        # RFC 6266: an extended `filename*` (a tuple once parsed) wins over the plain one.
+        names.sort(key=lambda v: not isinstance(v, tuple))
+        if names:
+            name = collapse_rfc2231_value(names[0]).replace("\\", "/").rsplit("/", 1)[-1]
+            return name.strip() or "file"
+    return unquote(request.url.path.rsplit("/", 1)[-1]).strip() or "file"
+
+
+def _as_file(content: bytes, response: httpx.Response, request: httpx.Request) -> dict[str, Any]:
+    # Scrubbing cannot see into base64: the step's secrets go before the file is encoded.
+    data = redaction.scrub_bytes(content)
+    try:
+        file = files.make(
+            data,
+            _filename(response, request),
+            response.headers.get("content-type") or None,
+            f"The response to {request.method} {request.url.copy_with(query=None)}",
+        )
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+    return file.value()
+
+
 def _status_error(
     response: httpx.Response,
     request: httpx.Request,
@@ -463,20 +564,23 @@ def _call(config: Config, ctx: RunContext) -> dict[str, Any]:
     body, encoding = parse_body(content, response)
     if config.fail_on_status and response.status_code >= 400:
         raise _status_error(response, request, config, content, encoding)
-    output: dict[str, Any] = {
-        "status": response.status_code,
-        "headers": dict(response.headers.items()),
-        "body": body,
-        "duration_ms": duration_ms,
-    }
-    if encoding:
-        output["body_encoding"] = encoding
+    output: dict[str, Any] = {"status": response.status_code}
+    output["headers"] = dict(response.headers.items())
+    if config.response_format == "file" or (config.response_format == "detect" and encoding):
+        output["file"] = _as_file(content, response, request)
+    else:
+        output["body"] = body
+        if encoding:
+            output["body_encoding"] = encoding
+    output["duration_ms"] = duration_ms
     return output
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Send the request; the output is {status, headers, body, duration_ms}, plus
-    `body_encoding: "base64"` when the body is binary."""
+    `body_encoding: "base64"` when the body is binary; with response_format "file",
+    {status, headers, file, duration_ms} (`file` a file value, see workfuse.lib.files), and
+    with "detect" that when the body is binary."""
     try:
         return _call(config, ctx)
     except NodeError as error:

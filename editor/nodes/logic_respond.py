@@ -16,11 +16,12 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from editor.nodes.action_http import Text
-from editor.nodes.base import NodeConfig, NodeType, RunContext
+from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.templating import is_template
+from workfuse.lib import files
 
 HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 MAX_HEADER_VALUE = 8192
@@ -100,6 +101,21 @@ class Config(NodeConfig):
         max_length=200,
         description="Media type of the body, e.g. application/json, text/plain or text/html.",
     )
+    # --- files ---
+    file: Any = Field(
+        None,
+        description="A file to answer with instead of a body, e.g. '{{ nodes.report.file }}': "
+        "its bytes are sent; set content_type to its type, e.g. "
+        "'{{ nodes.report.file.content_type }}'.",
+    )
+
+    @model_validator(mode="after")
+    def _body_or_file(self) -> Config:
+        if self.file is not None and self.body is not None:
+            raise ValueError("answer with a body or a file, not both")
+        return self
+
+    # --- end files ---
 
     @field_validator("status")
     @classmethod
@@ -152,6 +168,8 @@ def is_json(content_type: str) -> bool:
 def media_type(config: Config) -> str:
     """The Content-Type sent: text types say they are UTF-8 unless a charset is given."""
     given = config.content_type
+    if config.file is not None:
+        return given  # a file's bytes are whatever they are: no charset is claimed for them
     if given.lower().startswith("text/") and "charset=" not in given.lower():
         return f"{given}; charset=utf-8"
     return given
@@ -160,6 +178,10 @@ def media_type(config: Config) -> str:
 def encoded_body(config: Config) -> bytes:
     """The body's bytes: JSON for a JSON content type; otherwise text as it is, and any other
     value as its JSON text. Nothing for an empty body or a status that has none."""
+    # --- files ---
+    if config.file is not None and config.status not in NO_BODY_STATUSES:
+        return files.read(config.file, "file").data
+    # --- end files ---
     if config.body is None or config.status in NO_BODY_STATUSES:
         return b""
     if isinstance(config.body, str) and not is_json(config.content_type):
@@ -169,6 +191,13 @@ def encoded_body(config: Config) -> bytes:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """The answer is the step's rendered settings (its input); the output says which status."""
+    # --- files ---
+    if config.file is not None:
+        try:
+            files.read(config.file, "file")  # a bad file fails this step, not the answer
+        except files.FileError as exc:
+            raise NodeError(str(exc)) from None
+    # --- end files ---
     return {"status": config.status}
 
 
