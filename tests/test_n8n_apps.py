@@ -485,7 +485,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
             "telegram",
             1.2,
             {"operation": "sendPhoto", "chatId": "1", "binaryData": True},
-            "sends binary data (the input item's 'data' file)",
+            "reads the file in binary property 'data' of its input item",
         ),
         ("gmail", 2.1, {"operation": "sendAndWait"}, "waits for the recipient's answer"),
         ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),

@@ -544,7 +544,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, confi
             "telegram",
             1.1,
             {"operation": "sendAudio", "chatId": "1", "binaryData": True},
-            "sends binary data (the input item's 'data' file), which the importer does not yet",
+            "reads the file in binary property 'data' of its input item, and in WorkFuse",
         ),
         (
             "telegram",

@@ -245,13 +245,13 @@ def test_the_top_of_my_drive_gets_a_note_on_the_service_accounts_own_drive():
         (
             {"name": "x", "folderId": FOLDER_RL},
             3,
-            "uploads the file in the item's binary property 'data'",
+            "reads the file in binary property 'data' of its input item",
         ),
         ({"name": "x", "binaryData": True, "parents": ["1F"]}, 1, "binary property 'data'"),
         (
             {"operation": "update", "fileId": {**RL_ID, "value": "1F"}, "changeFileContent": True},
             3,
-            "replaces the content with the file in the item's binary property 'data'",
+            "reads the file in binary property 'data' of its input item",
         ),
         ({"operation": "update", "fileId": {**RL_LIST, "value": ""}}, 3, "has no file"),
         ({"operation": "update", "fileId": {**RL_ID, "value": "1F"}}, 3, "updates nothing"),

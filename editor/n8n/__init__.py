@@ -63,7 +63,7 @@ from editor.n8n import apps_drive
 # --- end google ---
 # --- media ---
 # isort: split
-from editor.n8n import markdown, summarization
+from editor.n8n import edit_image, markdown, summarization
 
 # --- end media ---
 # --- vectors ---
@@ -145,6 +145,7 @@ SPECS: dict[str, Spec] = {
         # --- media ---
         markdown,
         summarization,
+        edit_image,
         # --- end media ---
         # --- vectors ---
         vector_stores,

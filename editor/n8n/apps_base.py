@@ -61,14 +61,9 @@ def listed(cx: Converter, node: N8nNode, value: Any) -> list[str]:
 def binary_file(cx: Converter, node: N8nNode, property_name: Any) -> Any:
     """The template of the file an n8n node sends from its input item's binary data (the
     property `property_name`, n8n's "data" by default), for a config field that takes a file
-    value (workfuse/lib/files.py). The one place that learns where an item's binary lies once
-    the converter knows it (`Converter.file_ref`); until then such nodes are refused."""
-    name = str(property_name or "data")
-    raise Refusal(
-        f"sends binary data (the input item's '{name}' file), which the importer does not yet "
-        "trace to the step that made it; send a URL or file_id in n8n, or set the file from "
-        "that step in WorkFuse."
-    )
+    value (workfuse/lib/files.py): `Converter.file_ref`, which refuses, naming the node, when
+    no step before it makes that file."""
+    return cx.file_ref(node, property_name or "data")
 
 
 # --- end apps ---

@@ -38,22 +38,11 @@ ROOT_NOTE = (
 )
 
 
-def binary_file(cx: Converter, node: N8nNode, field: str) -> Any:
+def _binary_upload(cx: Converter, node: N8nNode, field: str) -> Any:
     """The template of the file value an n8n item carries in binary `field` (what an upload
-    sends), or None while the importer cannot tell where an item's binary lies; wire this to
-    `cx.file_ref(node, field)` once the converter knows."""
-    return None
-
-
-def _binary_upload(cx: Converter, node: N8nNode, field: str, what: str) -> Any:
-    found = binary_file(cx, node, field)
-    if found is None:
-        raise Refusal(
-            f"{what} the file in the item's binary property '{field}', and the importer cannot "
-            "yet tell which step made that file; remove the node in n8n and, once imported, add "
-            "a Google Drive upload whose file is that step's file ({{ nodes.<step>.file }})."
-        )
-    return found
+    sends): `Converter.file_ref`, which refuses, naming the node, when no step before it makes
+    that file."""
+    return cx.file_ref(node, field)
 
 
 def _locator(cx: Converter, node: N8nNode, value: Any, what: str) -> Any:
@@ -138,10 +127,10 @@ def _download(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:
             config[field] = chosen
     if options.get("fileName"):
         config["file_name"] = text(cx, node, options["fileName"])
-    prop = str(options.get("binaryPropertyName") or "data")
     notes.append(
-        f"n8n put the file in the item's binary property '{prop}'; WorkFuse outputs it as "
-        "file ({filename, content_type, size, content})."
+        f"n8n put the file in the item's binary property '{_download_property(node)}'; WorkFuse "
+        "outputs it as file ({filename, content_type, size, content}), which the nodes after it "
+        "read from that property."
     )
     return config
 
@@ -183,7 +172,7 @@ def _file_op(cx: Converter, node: N8nNode, op: str, notes: list[str]) -> dict[st
         return _share(cx, node)
     if op == "upload":
         field = str(p.get("inputDataFieldName") or "data")
-        config = {"operation": "upload", "file": _binary_upload(cx, node, field, "uploads")}
+        config = {"operation": "upload", "file": _binary_upload(cx, node, field)}
         if p.get("name"):
             config["name"] = text(cx, node, p["name"])
         config["folder_id"] = _parent(cx, node, p, notes)
@@ -221,7 +210,7 @@ def _file_op(cx: Converter, node: N8nNode, op: str, notes: list[str]) -> dict[st
         config["name"] = text(cx, node, p["newUpdatedFileName"])
     if p.get("changeFileContent"):
         field = str(p.get("inputDataFieldName") or "data")
-        config["file"] = _binary_upload(cx, node, field, "replaces the content with")
+        config["file"] = _binary_upload(cx, node, field)
     if "name" not in config and "file" not in config:
         raise Refusal("updates nothing (no new name, no new content); set one in n8n.")
     if options.get("fields"):
@@ -247,7 +236,7 @@ def _legacy(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:
         raise Refusal("uploads into several parent folders; WorkFuse puts a file in one.")
     if p.get("binaryData"):
         field = str(p.get("binaryPropertyName") or "data")
-        config = {"operation": "upload", "file": _binary_upload(cx, node, field, "uploads")}
+        config = {"operation": "upload", "file": _binary_upload(cx, node, field)}
         if p.get("name"):
             config["name"] = text(cx, node, p["name"])
         return {**config, "folder_id": folder}
@@ -298,8 +287,15 @@ def _drive_spec(node: N8nNode, cx: Converter) -> Spec:
     if resource == "fileFolder":
         return dataclasses.replace(spec, items="files")
     if resource == "file" and op == "download":
-        return dataclasses.replace(spec, data=None)
+        made = ((_download_property(node), f"nodes.{node.id}.file"),)
+        return dataclasses.replace(spec, data=None, binary=made)
     return spec
+
+
+def _download_property(node: N8nNode) -> str:
+    """The binary property n8n put a download in ("data" unless the node names another)."""
+    options = node.params.get("options") or {}
+    return str(options.get("binaryPropertyName") or node.params.get("binaryPropertyName") or "data")
 
 
 SPECS: dict[str, Spec] = {

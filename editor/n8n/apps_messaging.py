@@ -294,12 +294,14 @@ def _telegram(node: N8nNode, cx: Converter) -> Converted:
             "file_id": text(cx, node, p.get("fileId", "")),
             "download": bool(p.get("download", True)),
         }
-        if config["download"]:
-            notes.append(
-                "n8n put the downloaded file in the item's binary data; WorkFuse puts it in the "
-                "output's file."
-            )
-        return Converted("app.telegram", config, notes=notes)
+        if not config["download"]:
+            return Converted("app.telegram", config, notes=notes)
+        notes.append(
+            "n8n put the downloaded file in the item's binary data; WorkFuse puts it in the "
+            "output's file, which the nodes after it read as that binary."
+        )
+        made = (("data", f"nodes.{node.id}.file"),)
+        return Converted("app.telegram", config, notes=notes, spec={"binary": made})
     if (resource, op) == ("chat", "get"):
         config = {"operation": "get_chat", "chat_id": text(cx, node, p.get("chatId", ""))}
         return Converted("app.telegram", config, notes=notes)

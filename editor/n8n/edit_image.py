@@ -2,9 +2,9 @@
 
 `edit_image_config(node, cx, file_template)` converts one Edit Image node, given the template
 of the file value its binary property holds (`Converter.file_ref` knows where an item's binary
-lies), so that wiring the node type in is one line:
-
-    SPECS = {f"{BASE}editImage": Spec(lambda n, cx: edit_image_config(n, cx, cx.file_ref(n)), "")}
+lies; `SPECS` passes it). After an edit, `$json` is still the item the node received (n8n
+replaced only its binary) and the edited image is the file the nodes after it read from that
+binary property.
 
 Resize (every option), crop, rotate and Multi Step over them carry over with GraphicsMagick's
 geometry; the other edits (blur, border, composite, create, draw, shear, text, transparent)
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.n8n.converter import Converted, Converter, N8nNode, Refusal
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
 RESIZE_MODES = {
     "maximumArea": "fit",
@@ -34,7 +34,7 @@ INFO_NOTE = (
 )
 OUTPUT_NOTE = (
     "n8n handed on the item with its binary replaced; WorkFuse outputs {file}, the edited "
-    "image, which the nodes after it read."
+    "image, which the nodes after it read as that binary."
 )
 
 
@@ -55,7 +55,19 @@ def edit_image_config(node: N8nNode, cx: Converter, file_template: str) -> Conve
     else:
         config.update(_edit(p, node, cx))
     config.update(_options(p.get("options") or {}, node, cx))
-    return Converted("utility.image", config, notes=[OUTPUT_NOTE], spec={"data": ""})
+    made = ((_property(node), f"nodes.{node.id}.file"),)
+    return Converted(
+        "utility.image", config, notes=[OUTPUT_NOTE], spec={"data": None, "binary": made}
+    )
+
+
+def _property(node: N8nNode) -> str:
+    """The binary property the node reads and writes (n8n's dataPropertyName)."""
+    return str(node.params.get("dataPropertyName") or "data")
+
+
+def _convert(node: N8nNode, cx: Converter) -> Converted:
+    return edit_image_config(node, cx, cx.file_ref(node, _property(node)))
 
 
 def _edit(params: dict[str, Any], node: N8nNode, cx: Converter) -> dict[str, Any]:
@@ -107,3 +119,6 @@ def _options(options: dict[str, Any], node: N8nNode, cx: Converter) -> dict[str,
     if options.get("fileName"):
         out["filename"] = cx.value(options["fileName"], node)
     return out
+
+
+SPECS: dict[str, Spec] = {f"{BASE}editImage": Spec(_convert, None)}
