@@ -587,9 +587,9 @@ def test_openai_nodes_message_a_model_and_refuse_other_resources():
         "prompt": "Summarise {{ trigger.text | n8n_text }}",
         "temperature": 0.1,
     }
-    image = n8n_node("Look", f"{LC}openAi", {"resource": "image"}, 1.8)
-    [refused] = refusals(export([TRIGGER, image], {"Start": to("Look")}))
-    assert "does 'image'; WorkFuse's AI node writes text" in refused
+    assistant = n8n_node("Look", f"{LC}openAi", {"resource": "assistant"}, 1.8)
+    [refused] = refusals(export([TRIGGER, assistant], {"Start": to("Look")}))
+    assert "does 'assistant / message'; WorkFuse's AI node messages a model" in refused
     old = n8n_node(
         "Old",
         "n8n-nodes-base.openAi",

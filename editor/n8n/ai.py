@@ -280,7 +280,7 @@ def _openai(node: N8nNode, cx: Converter) -> Converted:
     """@n8n/n8n-nodes-langchain.openAi 1.x: Text -> Message a Model."""
     p = node.params
     resource_name = p.get("resource") or "text"
-    defaults = {"text": "message", "image": "generate", "audio": "generate"}
+    defaults = {"text": "message", "image": "generate", "audio": "generate", "assistant": "message"}
     operation = p.get("operation") or defaults.get(resource_name, "")
     if resource_name in ("image", "audio") and node.version < 2:
         return ai_media.openai_media(node, cx, resource_name, operation)
