@@ -331,3 +331,99 @@ def test_an_imported_workflow_draws_looks_and_speaks(ai, alice):
     assert speech["filename"] == "audio.mp3"
     assert base64.b64decode(speech["content"]) == b"FAKEAUDIO:mp3:alloy:A fox and a hen"
     assert float(execution.ai_cost_usd) > 0.04
+
+
+# --- Text Classifier --------------------------------------------------------------------------
+
+
+def classifier_export(options: dict[str, Any]) -> dict[str, Any]:
+    node = n8n_node(
+        "Classify",
+        f"{LC}textClassifier",
+        {
+            "inputText": "={{ $json.message }}",
+            "categories": {
+                "categories": [
+                    {"category": "Refund request", "description": "money back"},
+                    {"category": "Bug"},
+                ]
+            },
+            "options": options,
+        },
+        1.1,
+        200,
+    )
+    nodes = [
+        TRIGGER,
+        node,
+        MODEL,
+        n8n_node("Pay", f"{BASE}noOp", {}, 1, 400),
+        n8n_node(
+            "Fix",
+            f"{BASE}set",
+            {
+                "assignments": {
+                    "assignments": [
+                        {"name": "m", "value": "={{ $json.message }}", "type": "string"}
+                    ]
+                }
+            },
+            3.4,
+            400,
+        ),
+        n8n_node("Else", f"{BASE}noOp", {}, 1, 400),
+    ]
+    outputs = [
+        [{"node": "Pay", "type": "main", "index": 0}],
+        [{"node": "Fix", "type": "main", "index": 0}],
+    ]
+    if options.get("fallback") == "other":
+        outputs.append([{"node": "Else", "type": "main", "index": 0}])
+    return export(
+        nodes,
+        {
+            "Start": to("Classify"),
+            MODEL["name"]: to("Classify", "ai_languageModel"),
+            "Classify": {"main": outputs},
+        },
+    )
+
+
+def test_the_text_classifier_becomes_one_ai_classifier_step_with_an_output_per_category():
+    graph = convert(classifier_export({"fallback": "other", "multiClass": True}))
+    assert validate_graph(graph) == []
+    node = by_label(graph, "Classify")
+    assert node["type"] == "logic.ai_classify"
+    config = node["config"]
+    assert config["prompt"] == "{{ trigger.message }}"
+    assert config["categories"] == [
+        {"name": "Refund request", "description": "money back", "handle": "refund_request"},
+        {"name": "Bug", "description": "", "handle": "bug"},
+    ]
+    assert config["multiple"] is True and config["fallback"] == "other"
+    handles = {
+        (e["source_handle"], by_id(graph, e["target"])["label"])
+        for e in graph["edges"]
+        if e["source"] == node["id"]
+    }
+    assert handles == {("refund_request", "Pay"), ("bug", "Fix"), ("other", "Else")}
+    # the items pass through: after the classifier $json is still the trigger's item
+    assert "trigger.message" in str(by_label(graph, "Fix")["config"])
+
+
+def by_id(graph: dict[str, Any], node_id: str) -> dict[str, Any]:
+    return next(n for n in graph["nodes"] if n["id"] == node_id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_classifier_sends_the_run_down_its_category(ai, alice):
+    ai.script("openai", Reply(json={"Refund request": False, "Bug": True}))
+    workflow = make_workflow(alice, convert(classifier_export({})))
+    execution = engine.start_execution(workflow, {"message": "It crashes"})
+    execution.refresh_from_db()
+    steps = {s.key: s for s in Step.objects.filter(execution=execution)}
+    assert execution.status == "succeeded", {k: s.error for k, s in steps.items()}
+    assert steps["classify"].output["categories"] == ["Bug"]
+    assert steps["pay"].status == "skipped"
+    assert steps["fix"].status == "succeeded"
+    assert "It crashes" in str(steps["fix"].output)

@@ -1,7 +1,7 @@
 """n8n's OpenAI operations beyond "message a model", as `action.ai` operations
 (docs/ai.md): @n8n/n8n-nodes-langchain.openAi's Image > Generate / Analyze and Audio >
 Generate (text to speech) / Transcribe / Translate, and the legacy n8n-nodes-base.openAi's
-Text > Complete / Edit and Image > Create.
+Text > Complete / Edit and Image > Create; and the Text Classifier as `logic.ai_classify`.
 
 n8n operations that read an item's binary file get it from `input_file`, the one place that
 knows where a file of an upstream node lies in WorkFuse.
@@ -9,11 +9,13 @@ knows where a file of an upstream node lies in WorkFuse.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from editor.n8n import ai_parts
 from editor.n8n.ai_parts import resource
-from editor.n8n.converter import Converted, Converter, N8nNode, Refusal
+from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
+from editor.nodes.logic_ai_classify import SYSTEM_PROMPT as CLASSIFIER_PROMPT
 
 CREDENTIAL_NOTE = ai_parts.AI_CREDENTIAL_NOTE.format(provider="OpenAI")
 TRANSCRIBE = ("transcribe", "transcribeRecording")
@@ -330,3 +332,78 @@ def _legacy_text(node: N8nNode, cx: Converter, operation: str) -> Converted:
     if p.get("simplifyOutput") is False:
         notes.append("n8n output OpenAI's whole answer; WorkFuse outputs the simplified one.")
     return Converted("action.ai", config, notes=notes)
+
+
+# --- @n8n/n8n-nodes-langchain.textClassifier ---------------------------------------------------
+
+
+def _handle_for(name: str, taken: set[str]) -> str:
+    """A WorkFuse output name for a category: lower case, digits and underscores."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:28] or "category"
+    if not base[0].isalpha():
+        base = f"c_{base}"[:28]
+    handle, n = base, 2
+    while handle in taken:
+        handle, n = f"{base}_{n}", n + 1
+    taken.add(handle)
+    return handle
+
+
+def _text_classifier(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    options = p.get("options") or {}
+    notes: list[str] = []
+    config: dict[str, Any] = ai_parts.chat_model(node, cx, notes)
+    text = _text(cx, node, p.get("inputText"))
+    if not text.strip():
+        raise Refusal("has no text to classify; write one in n8n and export again.")
+    rows = (p.get("categories") or {}).get("categories") or []
+    if not rows:
+        raise Refusal("has no categories; add one in n8n and export again.")
+    taken: set[str] = set()
+    categories = []
+    for row in rows:
+        name = str(row.get("category") or "")
+        if not name.strip() or name.startswith("="):
+            raise Refusal("has a category without a fixed name; name each one in n8n.")
+        categories.append(
+            {
+                "name": name,
+                "description": str(row.get("description") or ""),
+                "handle": _handle_for(name, taken),
+            }
+        )
+    fallback = options.get("fallback") or "discard"
+    config.update(
+        prompt=text,
+        categories=categories,
+        multiple=bool(options.get("multiClass")),
+        fallback=fallback,
+    )
+    if fallback == "other":
+        config["other_handle"] = _handle_for("other", taken)
+    template = options.get("systemPromptTemplate")
+    if isinstance(template, str) and template.startswith("="):
+        raise Refusal("takes its system prompt template from an expression; write it out in n8n.")
+    if template is not None and template != CLASSIFIER_PROMPT:
+        config["system_prompt"] = str(template)
+    notes.append(
+        "n8n asked for the verdict with LangChain's format instructions in the system prompt; "
+        "WorkFuse asks the provider for the same JSON object through its structured output."
+    )
+    if options.get("enableAutoFixing"):
+        notes.append(
+            "n8n asked the model again to fix a verdict that did not parse; WorkFuse's "
+            "structured output answers in the shape asked, and a verdict that does not match "
+            "fails the step."
+        )
+    outputs = [[c["handle"]] for c in categories]
+    if fallback == "other":
+        outputs.append([config["other_handle"]])
+    return Converted("logic.ai_classify", config, outputs=outputs, notes=notes)
+
+
+SPECS: dict[str, Spec] = {
+    # Items pass through to the outputs of their categories, as n8n's Switch does.
+    f"{LANGCHAIN}textClassifier": Spec(_text_classifier, None),
+}
