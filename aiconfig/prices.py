@@ -51,6 +51,12 @@ PRICES: dict[str, dict[str, Price]] = {
         "text-embedding-3-large": Price(0.13, 0.0),
         "text-embedding-ada-002": Price(0.10, 0.0),
         # --- end vectors ---
+        # --- aimedia: image and audio models priced by tokens (text/audio in, image/text out) ---
+        "gpt-image-1": Price(5.00, 40.00),
+        "gpt-image-1-mini": Price(2.00, 8.00),
+        "gpt-4o-transcribe": Price(6.00, 10.00),
+        "gpt-4o-mini-transcribe": Price(3.00, 5.00),
+        # --- end aimedia ---
     },
     "anthropic": {
         "claude-opus-4-7": Price(5.00, 25.00),
@@ -102,3 +108,56 @@ def estimate_cost(provider: str, model: str, usage: dict[str, Any]) -> float | N
     if price.long and prompt > price.long[0]:
         rate_in, rate_out = price.long[1], price.long[2]
     return round((prompt * rate_in + completion * rate_out) / 1_000_000, 6)
+
+
+# --- aimedia ---
+# Images and audio priced per image, per minute or per character (OpenAI pricing page,
+# checked 2026-11). gpt-image-1 and the gpt-4o transcription models report tokens and are
+# priced in PRICES; gpt-4o-mini-tts reports nothing to price by, so it has no estimate.
+DALL_E_PER_IMAGE: dict[str, dict[tuple[str, str], float]] = {
+    "dall-e-3": {
+        ("standard", "1024x1024"): 0.040,
+        ("standard", "1024x1792"): 0.080,
+        ("standard", "1792x1024"): 0.080,
+        ("hd", "1024x1024"): 0.080,
+        ("hd", "1024x1792"): 0.120,
+        ("hd", "1792x1024"): 0.120,
+    },
+    "dall-e-2": {
+        ("standard", "256x256"): 0.016,
+        ("standard", "512x512"): 0.018,
+        ("standard", "1024x1024"): 0.020,
+    },
+}
+TRANSCRIPTION_PER_MINUTE = {"whisper-1": 0.006}
+SPEECH_PER_MILLION_CHARACTERS = {"tts-1": 15.00, "tts-1-hd": 30.00}
+
+
+def image_cost(
+    model: str, quality: str, size: str, count: int, usage: dict[str, Any]
+) -> float | None:
+    """USD for generated images: by tokens when the model reports them, else per image."""
+    if int(usage.get("total_tokens") or 0):
+        return estimate_cost("openai", model, usage)
+    table = DALL_E_PER_IMAGE.get(model.strip().lower())
+    if table is None:
+        return None
+    each = table.get((quality if quality == "hd" else "standard", size or "1024x1024"))
+    return None if each is None else round(each * count, 6)
+
+
+def transcription_cost(model: str, seconds: float | None, usage: dict[str, Any]) -> float | None:
+    if int(usage.get("total_tokens") or 0):
+        return estimate_cost("openai", model, usage)
+    rate = TRANSCRIPTION_PER_MINUTE.get(model.strip().lower())
+    if rate is None or seconds is None:
+        return None
+    return round(rate * seconds / 60, 6)
+
+
+def speech_cost(model: str, characters: int) -> float | None:
+    rate = SPEECH_PER_MILLION_CHARACTERS.get(model.strip().lower())
+    return None if rate is None else round(rate * characters / 1_000_000, 6)
+
+
+# --- end aimedia ---

@@ -9,6 +9,13 @@
   `tool_choice` answered with a `tool_use` block, and `output_config.format` with JSON text.
 * Gemini: `POST /{version}/models/{model}:generateContent` and
   `:streamGenerateContent?alt=sse` (one `data:` event per chunk, usage on the last one).
+* OpenAI images and audio (scripted as "openai_images", "openai_audio", "openai_speech"):
+  `POST .../images/generations` (JSON; `b64_json` images, `usage` for gpt-image models, whose
+  API refuses `response_format`; DALL-E 3 a `revised_prompt`), `POST .../audio/transcriptions`
+  and `.../audio/translations` (multipart form with the file, read back as
+  `{field: value, "file": {filename, content_type, data}}`; `verbose_json` answers `duration`,
+  `json` answers token usage for gpt-4o models and duration usage for whisper), and
+  `POST .../audio/speech` (JSON; answers the audio bytes `FAKEAUDIO:<format>:<voice>:<input>`).
 * OpenAI embeddings: `POST .../embeddings` (scripted as "openai_embeddings": errors, the
   model), answering `fake_embedding` vectors, as floats or base64 float32; Gemini's
   `:batchEmbedContents` and `:embedContent` ("gemini_embeddings").
@@ -42,7 +49,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-PROVIDERS = ("openai", "anthropic", "gemini", "openai_embeddings", "gemini_embeddings")
+PROVIDERS = (
+    "openai",
+    "anthropic",
+    "gemini",
+    "openai_embeddings",
+    "gemini_embeddings",
+    "openai_images",
+    "openai_audio",
+    "openai_speech",
+)
+FAKE_PNG = b"\x89PNG\r\n\x1a\n fake image "
 EMBEDDING_DIMENSIONS = 64
 _UNSET: Any = object()
 
@@ -166,10 +183,14 @@ class FakeAIServer:
         parts = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode(errors="replace")
+        content_type = h.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            body: Any = _multipart(content_type, raw)
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode(errors="replace")
         path = parts.path
         if path.endswith("/embeddings"):
             self._embeddings(h, path, parts.query, body)
@@ -183,6 +204,12 @@ class FakeAIServer:
             provider = "anthropic"
         elif ":generateContent" in path or ":streamGenerateContent" in path:
             provider = "gemini"
+        elif path.endswith("/images/generations"):
+            provider = "openai_images"
+        elif path.endswith(("/audio/transcriptions", "/audio/translations")):
+            provider = "openai_audio"
+        elif path.endswith("/audio/speech"):
+            provider = "openai_speech"
         else:
             self._send_json(h, 404, {"error": {"message": f"no route for {path}"}})
             return
@@ -200,7 +227,7 @@ class FakeAIServer:
         key = self._key(provider, record)
         if not key or (self.valid_keys is not None and key not in self.valid_keys):
             reply = Reply(status=401, error=self._bad_key_message(provider, key))
-        elif reply.status < 400 and isinstance(body, dict):
+        elif reply.status < 400 and isinstance(body, dict) and provider in HISTORY_CHECKS:
             problem = HISTORY_CHECKS[provider](body)
             if problem:
                 reply = Reply(status=400, error=problem)
@@ -211,7 +238,7 @@ class FakeAIServer:
     @staticmethod
     def _key(provider: str, record: Recorded) -> str:
         bearer = record.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if provider == "openai":
+        if provider.startswith("openai"):
             return bearer
         if provider == "anthropic":  # older SDKs send x-api-key, newer ones a bearer token
             return record.headers.get("x-api-key") or bearer
@@ -221,7 +248,7 @@ class FakeAIServer:
     def _bad_key_message(provider: str, key: str) -> str:
         # Real providers echo (part of) the key they refused; the fake echoes all of it, so a
         # test can check that no error message passes it on.
-        if provider == "openai":
+        if provider.startswith("openai"):
             return f"Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys."
         if provider == "anthropic":
             return f"invalid x-api-key: {key}"
@@ -449,6 +476,106 @@ class FakeAIServer:
             last["usage"] = usage
             self._sse(h, last)
         self._sse(h, "[DONE]")
+
+    # --- OpenAI images and audio --------------------------------------------------------------
+
+    def _openai_error(self, h: BaseHTTPRequestHandler, status: int, message: str) -> None:
+        error = {"message": message, "type": "invalid_request_error", "param": None, "code": None}
+        self._send_json(h, status, {"error": error})
+
+    def _openai_images(self, h: BaseHTTPRequestHandler, record: Recorded, reply: Reply) -> None:
+        if reply.status >= 400:
+            self._openai(h, record, reply)
+            return
+        body = record.body if isinstance(record.body, dict) else {}
+        model = str(body.get("model") or "dall-e-2")
+        gpt_image = model.startswith("gpt-image")
+        if gpt_image and "response_format" in body:
+            self._openai_error(h, 400, "Unknown parameter: 'response_format'.")
+            return
+        if not body.get("prompt"):
+            self._openai_error(h, 400, "Missing required parameter: 'prompt'.")
+            return
+        b64 = gpt_image or body.get("response_format") == "b64_json"
+        data = []
+        for i in range(int(body.get("n") or 1)):
+            item: dict[str, Any] = {}
+            content = FAKE_PNG + f"{i}:{body['prompt']}".encode()
+            if b64:
+                item["b64_json"] = base64.b64encode(content).decode()
+            else:
+                item["url"] = f"{self.url}/files/image-{i}.png"
+            if model == "dall-e-3":
+                item["revised_prompt"] = f"A detailed picture: {body['prompt']}"
+            data.append(item)
+        payload: dict[str, Any] = {"created": int(time.time()), "data": data}
+        if gpt_image:
+            payload["usage"] = {
+                "input_tokens": reply.prompt_tokens,
+                "output_tokens": reply.completion_tokens,
+                "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+                "input_tokens_details": {"text_tokens": reply.prompt_tokens, "image_tokens": 0},
+            }
+        self._send_json(h, 200, payload, reply.headers)
+
+    def _openai_audio(self, h: BaseHTTPRequestHandler, record: Recorded, reply: Reply) -> None:
+        if reply.status >= 400:
+            self._openai(h, record, reply)
+            return
+        form = record.body if isinstance(record.body, dict) else {}
+        upload = form.get("file")
+        if not isinstance(upload, dict) or not upload.get("data"):
+            self._openai_error(h, 400, "Missing required parameter: 'file'.")
+            return
+        model = str(form.get("model") or "")
+        if record.path.endswith("translations") and model != "whisper-1":
+            self._openai_error(h, 400, f"model '{model}' is not supported for translations.")
+            return
+        text = reply.text or f"Transcript of {upload['filename']} ({len(upload['data'])} bytes)"
+        seconds = round(len(upload["data"]) / 1000, 2)  # the fake's "audio" lasts 1 ms a byte
+        fmt = form.get("response_format") or "json"
+        if fmt == "verbose_json":
+            task = "translate" if record.path.endswith("translations") else "transcribe"
+            language = "english" if task == "translate" else form.get("language") or "english"
+            payload: dict[str, Any] = {
+                "task": task,
+                "language": language,
+                "duration": seconds,
+                "text": text,
+                "segments": [],
+            }
+        elif fmt == "json":
+            payload = {"text": text}
+            if model.startswith("gpt-4o"):
+                payload["usage"] = {
+                    "type": "tokens",
+                    "input_tokens": reply.prompt_tokens,
+                    "output_tokens": reply.completion_tokens,
+                    "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+                    "input_token_details": {"audio_tokens": reply.prompt_tokens},
+                }
+            else:
+                payload["usage"] = {"type": "duration", "seconds": math.ceil(seconds)}
+        else:
+            self._openai_error(h, 400, f"response_format '{fmt}' is not supported by the fake.")
+            return
+        self._send_json(h, 200, payload, reply.headers)
+
+    def _openai_speech(self, h: BaseHTTPRequestHandler, record: Recorded, reply: Reply) -> None:
+        if reply.status >= 400:
+            self._openai(h, record, reply)
+            return
+        body = record.body if isinstance(record.body, dict) else {}
+        if not body.get("input") or not body.get("voice"):
+            self._openai_error(h, 400, "Missing required parameter: 'input' or 'voice'.")
+            return
+        fmt = body.get("response_format") or "mp3"
+        data = f"FAKEAUDIO:{fmt}:{body['voice']}:{body['input']}".encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "audio/mpeg" if fmt == "mp3" else f"audio/{fmt}")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.write(data)
 
     # --- Anthropic ----------------------------------------------------------------------------
 
@@ -775,6 +902,30 @@ def _halves(text: str) -> list[str]:
     """A tool call's JSON arguments in two pieces, as providers stream them."""
     middle = len(text) // 2
     return [text[:middle], text[middle:]] if middle else [text]
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart/form-data body as {field: text, file-field: {filename, content_type, data}}."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    form: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            form[str(name)] = {
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "data": data,
+            }
+        else:
+            form[str(name)] = data.decode()
+    return form
 
 
 class _Server(ThreadingHTTPServer):

@@ -490,9 +490,9 @@ def test_an_unsupported_chat_model_and_a_missing_one_are_refused_by_name():
 def test_sql_agents_and_classifiers_are_refused_with_what_to_do():
     [sql] = refusals(agent_export({"agent": "sqlAgent"}, version=1.6))
     assert "is a sqlAgent" in sql
-    classifier = n8n_node("Classify", f"{LC}textClassifier", {"inputText": "x"})
+    classifier = n8n_node("Classify", f"{LC}sentimentAnalysis", {"inputText": "x"})
     [message] = refusals(export([TRIGGER, classifier], {"Start": to("Classify")}))
-    assert "routes each item to the output of its category" in message
+    assert "routes each item to the output of its sentiment" in message
 
 
 # --- chains, extractor, OpenAI -------------------------------------------------------------
@@ -587,9 +587,9 @@ def test_openai_nodes_message_a_model_and_refuse_other_resources():
         "prompt": "Summarise {{ trigger.text | n8n_text }}",
         "temperature": 0.1,
     }
-    image = n8n_node("Look", f"{LC}openAi", {"resource": "image"}, 1.8)
-    [refused] = refusals(export([TRIGGER, image], {"Start": to("Look")}))
-    assert "does 'image'; WorkFuse's AI node writes text" in refused
+    assistant = n8n_node("Look", f"{LC}openAi", {"resource": "assistant"}, 1.8)
+    [refused] = refusals(export([TRIGGER, assistant], {"Start": to("Look")}))
+    assert "does 'assistant / message'; WorkFuse's AI node messages a model" in refused
     old = n8n_node(
         "Old",
         "n8n-nodes-base.openAi",

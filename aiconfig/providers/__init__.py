@@ -246,6 +246,8 @@ def run_node(config: Any, ctx: RunContext) -> dict[str, Any]:
 
 
 def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> dict[str, Any]:
+    from aiconfig.providers import media
+
     provider = get_provider(
         name,
         api_key=api_key,
@@ -253,12 +255,18 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
         key_source=source,
         user_base_url=name == "openai_compatible",  # the node's base_url (base_url_for)
     )
+    operation = getattr(config, "operation", "message")
+    if operation != "message":
+        return media.run_media(config, provider, api_key if source != "none" else "")
     request = Request(
         model=config.model.strip(),
         prompt=config.prompt,
         system=config.system_prompt or "",
         temperature=config.temperature,
         max_tokens=config.max_tokens,
+        images=media.images_of(
+            getattr(config, "images", None) or [], getattr(config, "image_detail", "")
+        ),
     )
     refuse_key_in_text(api_key, request)
     json_wanted = bool(config.json_output or config.json_schema)

@@ -27,6 +27,7 @@ from aiconfig.models_catalog import (
 from aiconfig.providers.base import (
     Asked,
     Completion,
+    Image,
     OnText,
     Provider,
     ProviderError,
@@ -89,7 +90,12 @@ class AnthropicProvider(Provider):
 
     def _arguments(self, request: Request) -> tuple[dict[str, Any], bool]:
         """The messages.create arguments, and whether the schema was wrapped in an object."""
-        messages = [{"role": "user", "content": request.prompt}]
+        content: Any = request.prompt
+        if request.images:  # vision: image blocks first, as Anthropic recommends
+            content = [_image_block(image) for image in request.images] + [
+                {"type": "text", "text": request.prompt}
+            ]
+        messages = [{"role": "user", "content": content}]
         args = _sampling(request, request.system_with_json_hint, messages)
         wrapped = False
         if request.json_output:
@@ -296,3 +302,12 @@ def _block_id(call_id: str) -> str:
 def _is_object_schema(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return kind == "object" or (kind is None and "properties" in schema)
+
+
+def _image_block(image: Image) -> dict[str, Any]:
+    if image.url:
+        return {"type": "image", "source": {"type": "url", "url": image.url}}
+    return {
+        "type": "image",
+        "source": {"type": "base64", "media_type": image.media_type, "data": image.data},
+    }

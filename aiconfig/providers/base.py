@@ -73,8 +73,23 @@ class ProviderSetupError(ProviderError):
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image sent with a prompt (vision): a public URL, or the bytes (base64) of a file."""
+
+    url: str = ""
+    media_type: str = ""
+    data: str = ""  # base64
+    detail: str = ""  # OpenAI: auto, low or high
+
+    @property
+    def data_url(self) -> str:
+        return self.url or f"data:{self.media_type};base64,{self.data}"
+
+
+@dataclass(frozen=True)
 class Request:
-    """What to ask. `json_output`/`json_schema` are set by `generate_json`."""
+    """What to ask. `json_output`/`json_schema` are set by `generate_json`; `images` go with
+    the prompt in the one user message."""
 
     model: str
     prompt: str
@@ -83,6 +98,7 @@ class Request:
     max_tokens: int | None = None
     json_output: bool = False
     json_schema: dict[str, Any] | None = None
+    images: tuple[Image, ...] = ()
 
     @property
     def system_with_json_hint(self) -> str:
@@ -91,6 +107,67 @@ class Request:
         if not self.json_output:
             return self.system
         return f"{self.system}\n\n{JSON_INSTRUCTION}".strip()
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """Images to make from a prompt (OpenAI's images API)."""
+
+    model: str
+    prompt: str
+    n: int = 1
+    size: str = ""
+    quality: str = ""
+    style: str = ""
+    urls: bool = False  # answer with links (DALL-E) instead of the images' bytes
+
+
+@dataclass
+class Images:
+    """Generated images: each `{data: bytes, url, revised_prompt}`; usage in tokens when the
+    model reports it (gpt-image-1), else zero."""
+
+    images: list[dict[str, Any]]
+    model: str
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class AudioRequest:
+    """Speech to text: `translate` writes English whatever the spoken language."""
+
+    model: str
+    filename: str
+    content_type: str
+    data: bytes
+    translate: bool = False
+    language: str = ""
+    prompt: str = ""
+    temperature: float | None = None
+
+
+@dataclass
+class Transcript:
+    text: str
+    model: str
+    usage: Usage
+    seconds: float | None = None  # the audio's length, when the provider says
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    model: str
+    text: str
+    voice: str
+    format: str = "mp3"
+    speed: float | None = None
+    instructions: str = ""
+
+
+@dataclass
+class Speech:
+    data: bytes
+    model: str
 
 
 _NO_VALUE: Any = object()
@@ -194,7 +271,35 @@ class Provider(ABC):
             return Embeddings([], model, Usage())
         return self._call(model, lambda: self._embed(texts, model, dimensions))
 
+    def generate_images(self, request: ImageRequest) -> Images:
+        """Images for a prompt, through the same error mapping as every call."""
+        return self._call(request.model, lambda: self._generate_images(request))
+
+    def transcribe(self, request: AudioRequest) -> Transcript:
+        """The text spoken in an audio file (or its English translation)."""
+        return self._call(request.model, lambda: self._transcribe(request))
+
+    def speak(self, request: SpeechRequest) -> Speech:
+        """Text read aloud, as audio bytes in `request.format`."""
+        return self._call(request.model, lambda: self._speak(request))
+
     # --- for adapters -----------------------------------------------------------------------
+
+    def _unsupported(self, what: str) -> ProviderSetupError:
+        return ProviderSetupError(
+            f"{self.label} has no {what} API WorkFuse can use; choose OpenAI for {what}.",
+            code="bad_request",
+            provider=self.name,
+        )
+
+    def _generate_images(self, request: ImageRequest) -> Images:
+        raise self._unsupported("image generation")
+
+    def _transcribe(self, request: AudioRequest) -> Transcript:
+        raise self._unsupported("transcription")
+
+    def _speak(self, request: SpeechRequest) -> Speech:
+        raise self._unsupported("text-to-speech")
 
     def _embed(self, texts: list[str], model: str, dimensions: int | None) -> Embeddings:
         raise ProviderSetupError(

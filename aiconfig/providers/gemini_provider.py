@@ -26,6 +26,7 @@ from aiconfig.providers.base import (
     OnText,
     Provider,
     ProviderError,
+    ProviderSetupError,
     Request,
     Usage,
     parse_duration,
@@ -90,19 +91,41 @@ class GeminiProvider(Provider):
                 config["response_json_schema"] = request.json_schema
         return types.GenerateContentConfig(**config)
 
+    def _prompt_contents(self, request: Request) -> Any:
+        """The prompt, with its images as inline parts (vision). Gemini reads only images it
+        is given (or ones in Google's file store), so an image URL is refused."""
+        if not request.images:
+            return request.prompt
+        from google.genai import types
+
+        parts = [types.Part.from_text(text=request.prompt)]
+        for image in request.images:
+            if image.url:
+                raise ProviderSetupError(
+                    "Gemini does not fetch images from URLs; give the image as a file (a step "
+                    "that downloads it outputs one), or choose OpenAI or Anthropic.",
+                    code="bad_request",
+                    provider=self.name,
+                )
+            parts.append(
+                types.Part.from_bytes(data=base64.b64decode(image.data), mime_type=image.media_type)
+            )
+        return [types.Content(role="user", parts=parts)]
+
     def _complete(self, request: Request, on_text: OnText | None) -> Completion:
         with self.http_client() as http:  # genai leaves a client it was handed open
             client = self._client(http)
             try:
                 config = self._config(request)
+                contents = self._prompt_contents(request)
                 if on_text is None:
                     response = client.models.generate_content(
-                        model=request.model, contents=request.prompt, config=config
+                        model=request.model, contents=contents, config=config
                     )
                     return self._completion([response], request.model)
                 responses = []
                 for chunk in client.models.generate_content_stream(
-                    model=request.model, contents=request.prompt, config=config
+                    model=request.model, contents=contents, config=config
                 ):
                     responses.append(chunk)
                     text = _text(chunk)

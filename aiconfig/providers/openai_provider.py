@@ -12,6 +12,7 @@ Reasoning models (o-series, GPT-5 and later) get no temperature and take
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,12 +20,19 @@ from typing import Any
 from aiconfig.models_catalog import openai_is_reasoning
 from aiconfig.providers.base import (
     Asked,
+    AudioRequest,
     Completion,
     Embeddings,
+    Image,
+    ImageRequest,
+    Images,
     OnText,
     Provider,
     ProviderError,
     Request,
+    Speech,
+    SpeechRequest,
+    Transcript,
     Usage,
     strict_compatible,
 )
@@ -78,11 +86,16 @@ class OpenAIProvider(Provider):
         return request, []
 
     def _arguments(self, request: Request) -> dict[str, Any]:
-        messages: list[dict[str, str]] = []
+        messages: list[dict[str, Any]] = []
         system = request.system_with_json_hint
         if system:
             messages.append({"role": "system", "content": system})
-        messages.append({"role": "user", "content": request.prompt})
+        content: Any = request.prompt
+        if request.images:  # vision: the text, then each image (a URL or a data: URL)
+            content = [{"type": "text", "text": request.prompt}] + [
+                {"type": "image_url", "image_url": _image_url(image)} for image in request.images
+            ]
+        messages.append({"role": "user", "content": content})
         args = self._sampling(request, messages)
         if request.json_output:
             if request.json_schema:
@@ -338,6 +351,103 @@ class OpenAIProvider(Provider):
             )
         return Embeddings(vectors, answered, usage)
 
+    # --- images and audio ----------------------------------------------------------------------
+
+    def _generate_images(self, request: ImageRequest) -> Images:
+        import base64
+
+        client = self._client()
+        args: dict[str, Any] = {"model": request.model, "prompt": request.prompt, "n": request.n}
+        for name in ("size", "quality", "style"):
+            if getattr(request, name):
+                args[name] = getattr(request, name)
+        if not request.model.startswith("gpt-image"):
+            # DALL-E answers with a link that expires after an hour unless asked for the bytes;
+            # gpt-image models always answer with the bytes and refuse the parameter.
+            args["response_format"] = "url" if request.urls else "b64_json"
+        try:
+            response = client.images.generate(**args)
+        finally:
+            client.close()
+        images = []
+        for item in response.data or []:
+            if not item.b64_json and not (request.urls and item.url):
+                raise ProviderError(
+                    f"{self.label} returned an image without its content.",
+                    retryable=True,
+                    provider=self.name,
+                )
+            images.append(
+                {
+                    "data": base64.b64decode(item.b64_json) if item.b64_json else b"",
+                    "url": item.url or "",
+                    "revised_prompt": item.revised_prompt or "",
+                }
+            )
+        usage = getattr(response, "usage", None)
+        spent = Usage.of(usage.input_tokens, usage.output_tokens) if usage else Usage()
+        return Images(images, request.model, spent)
+
+    def _transcribe(self, request: AudioRequest) -> Transcript:
+        client = self._client()
+        # whisper-1 tells the audio's length (what it is priced by) only in verbose_json;
+        # gpt-4o transcription models answer json with their token usage.
+        verbose = request.model.startswith("whisper")
+        args: dict[str, Any] = {
+            "model": request.model,
+            "file": (request.filename, request.data, request.content_type),
+            "response_format": "verbose_json" if verbose else "json",
+        }
+        if request.prompt:
+            args["prompt"] = request.prompt
+        if request.temperature is not None:
+            args["temperature"] = request.temperature
+        try:
+            if request.translate:
+                # The SDK marks the endpoint deprecated (no newer model translates); OpenAI
+                # still serves it with whisper-1, and n8n's "Translate a Recording" uses it.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    response = client.audio.translations.create(**args)
+            else:
+                if request.language:
+                    args["language"] = request.language
+                response = client.audio.transcriptions.create(**args)
+        finally:
+            client.close()
+        seconds = getattr(response, "duration", None)
+        usage = getattr(response, "usage", None)
+        spent = Usage()
+        if usage is not None and getattr(usage, "type", "") == "tokens":
+            spent = Usage.of(usage.input_tokens, usage.output_tokens, usage.total_tokens)
+        elif usage is not None and getattr(usage, "type", "") == "duration":
+            seconds = seconds or usage.seconds
+        return Transcript(
+            text=response.text or "",
+            model=request.model,
+            usage=spent,
+            seconds=float(seconds) if seconds is not None else None,
+        )
+
+    def _speak(self, request: SpeechRequest) -> Speech:
+        client = self._client()
+        args: dict[str, Any] = {
+            "model": request.model,
+            "input": request.text,
+            "voice": request.voice,
+            "response_format": request.format,
+        }
+        if request.speed is not None:
+            args["speed"] = request.speed
+        if request.instructions:
+            args["instructions"] = request.instructions
+        try:
+            response = client.audio.speech.create(**args)
+            data = response.read()
+        finally:
+            client.close()
+        return Speech(data, request.model)
+
     def _map_error(self, exc: Exception) -> ProviderError | None:
         import openai
 
@@ -370,6 +480,13 @@ class OpenAICompatibleProvider(OpenAIProvider):
     name = "openai_compatible"
     label = "OpenAI-compatible server"
     compatible = True
+
+
+def _image_url(image: Image) -> dict[str, str]:
+    sent = {"url": image.data_url}
+    if image.detail and image.detail != "auto":
+        sent["detail"] = image.detail
+    return sent
 
 
 def _tool_calls(raw: Sequence[tuple[str | None, str, str | None]], turn: int) -> list[ToolCall]:

@@ -81,6 +81,11 @@ from editor.n8n import apps_gmail, apps_outlook
 from editor.n8n import file_nodes
 
 # --- end files ---
+# --- aimedia ---
+# isort: split
+from editor.n8n import ai_media
+
+# --- end aimedia ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -157,6 +162,9 @@ SPECS: dict[str, Spec] = {
         # --- files ---
         file_nodes,
         # --- end files ---
+        # --- aimedia ---
+        ai_media,
+        # --- end aimedia ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

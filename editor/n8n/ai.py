@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from editor.n8n import ai_parts, ai_tools
+from editor.n8n import ai_media, ai_parts, ai_tools
 from editor.n8n.ai_parts import (
     CHAT_MODELS,
     MEMORIES,
@@ -141,13 +141,13 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
         cx, node, _text(p, "prompt" if node.version <= 1.3 else "text", node.version, 1.4), "prompt"
     )
     system, before = [], []
+    images: list[Any] = []
     for message in (p.get("messages") or {}).get("messageValues") or []:
         kind = message.get("type") or "SystemMessagePromptTemplate"
-        if (message.get("messageType") or "text") != "text":
-            raise Refusal(
-                "sends an image in its messages; WorkFuse's AI node sends text. Remove it in n8n "
-                "and export again."
-            )
+        message_type = message.get("messageType") or "text"
+        if message_type != "text":
+            images.append(_chain_image(node, cx, config, message, message_type))
+            continue
         text = str(cx.value(message.get("message", ""), node))
         if kind == "SystemMessagePromptTemplate":
             system.append(text)
@@ -163,6 +163,12 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
     config["prompt"] = "\n\n".join([*before, prompt])
     if system:
         config["system_prompt"] = "\n\n".join(system)
+    if images:
+        config["images"] = images
+        notes.append(
+            "n8n sent each image as a user message of its own before the prompt; WorkFuse "
+            "sends the images with the prompt in one user message."
+        )
     parser = output_parser(node, cx)
     if parser is not None:
         config["json_output"] = True
@@ -170,6 +176,36 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
     if attached_tools := ai_parts.attached(cx, node, ai_parts.TOOL):
         raise Refusal(f"has the tool {described(attached_tools[0])}; chains take no tools.")
     return Converted("action.ai", config, notes=notes)
+
+
+def _chain_image(
+    node: N8nNode, cx: Converter, config: dict[str, Any], message: dict[str, Any], kind: str
+) -> Any:
+    """An image message of a Basic LLM Chain: by URL, or the item's binary file."""
+    if message.get("type") not in (None, "HumanMessagePromptTemplate"):
+        raise Refusal(
+            f"sends an image in a {message.get('type')}; models take images in user messages."
+        )
+    detail = message.get("imageDetail") or "auto"
+    if detail != "auto":
+        if config.get("provider") not in ("openai", "openai_compatible"):
+            raise Refusal(
+                f"asks for image detail '{detail}', which only OpenAI's models take; set Auto "
+                "in n8n."
+            )
+        config["image_detail"] = detail
+    if kind == "imageUrl":
+        if config.get("provider") == "gemini":
+            raise Refusal(
+                "sends an image by URL to Gemini; WorkFuse gives Gemini images as files only."
+            )
+        url = message.get("imageUrl") or ""
+        if not str(url).strip("= "):
+            raise Refusal("has an image message without a URL; give one in n8n.")
+        return cx.value(url, node)
+    if kind == "imageBinary":
+        return ai_media.input_file(cx, node, message.get("binaryImageDataKey") or "data")
+    raise Refusal(f"sends a message of type '{kind}', which WorkFuse's AI node does not know.")
 
 
 def _chain_spec(node: N8nNode, cx: Converter) -> Spec:
@@ -244,12 +280,15 @@ def _openai(node: N8nNode, cx: Converter) -> Converted:
     """@n8n/n8n-nodes-langchain.openAi 1.x: Text -> Message a Model."""
     p = node.params
     resource_name = p.get("resource") or "text"
-    operation = p.get("operation") or ("message" if resource_name == "text" else "")
+    defaults = {"text": "message", "image": "generate", "audio": "generate", "assistant": "message"}
+    operation = p.get("operation") or defaults.get(resource_name, "")
+    if resource_name in ("image", "audio") and node.version < 2:
+        return ai_media.openai_media(node, cx, resource_name, operation)
     if resource_name != "text" or operation != "message":
         what = f"{resource_name} / {operation}" if operation else resource_name
         raise Refusal(
-            f"does '{what}'; WorkFuse's AI node writes text: only "
-            "Text > Message a Model imports (images, audio, files and assistants do not)."
+            f"does '{what}'; WorkFuse's AI node messages a model, makes and analyzes images and "
+            "transcribes and speaks audio: OpenAI's files and assistants do not import."
         )
     if node.version >= 2:
         raise Refusal(
@@ -291,8 +330,31 @@ def _openai(node: N8nNode, cx: Converter) -> Converted:
     return Converted("action.ai", config, notes=notes)
 
 
+def _media_aliases(
+    node: N8nNode, resource_name: str, operation: str
+) -> tuple[tuple[str, str], ...] | None:
+    """What the nodes after an image or audio operation read, where WorkFuse names it
+    differently (None: a text operation)."""
+    options = node.params.get("options") or {}
+    if resource_name == "image" and operation == "analyze":
+        return (("content", "response"),)
+    if operation == "generate" and resource_name in ("image", "audio"):
+        if resource_name == "image" and options.get("returnImageUrls"):
+            return (("url", "urls.0"),)
+        return (("fileName", "file.filename"), ("mimeType", "file.content_type"))
+    if resource_name == "audio":
+        return ()  # {text}, as n8n
+    return None
+
+
 def _openai_spec(node: N8nNode, cx: Converter) -> Spec:
     spec = dataclasses.replace(SPECS[f"{LANGCHAIN}openAi"], per_node=None)
+    p = node.params
+    resource_name = p.get("resource") or "text"
+    operation = p.get("operation") or ("generate" if resource_name in ("image", "audio") else "")
+    media = _media_aliases(node, resource_name, operation)
+    if media is not None:
+        return dataclasses.replace(spec, aliases=media)
     if node.params.get("jsonOutput"):
         return dataclasses.replace(spec, aliases=(("message.content", "json"),))
     return spec
@@ -303,10 +365,7 @@ def _openai_base(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource_name = p.get("resource") or "text"
     if resource_name != "chat":
-        raise Refusal(
-            f"uses OpenAI's {resource_name} API ({p.get('operation') or 'complete'}); WorkFuse's "
-            "AI node chats: only Chat > Complete imports."
-        )
+        return ai_media.openai_base_media(node, cx, resource_name)
     model = p.get("chatModel") if node.version > 1 else p.get("model")
     messages = (p.get("prompt") or {}).get("messages") or []
     system = [m.get("content", "") for m in messages if m.get("role") == "system"]
@@ -333,6 +392,18 @@ def _openai_base(node: N8nNode, cx: Converter) -> Converted:
     return Converted("action.ai", config, notes=notes)
 
 
+def _openai_base_spec(node: N8nNode, cx: Converter) -> Spec:
+    """Text > Complete / Edit answered `{text}` per choice, Image > Create a file or `{url}`."""
+    spec = dataclasses.replace(SPECS[f"{BASE}openAi"], per_node=None)
+    resource_name = node.params.get("resource") or "text"
+    if resource_name == "text":
+        return dataclasses.replace(spec, aliases=(("text", "response"),))
+    if resource_name == "image":
+        url = node.params.get("responseFormat") == "imageUrl"
+        return dataclasses.replace(spec, aliases=(("url", "urls.0"),) if url else ())
+    return spec
+
+
 SPECS: dict[str, Spec] = {
     AGENT: Spec(_agent, "", (("output", "response"),), per_node=_agent_spec),
     CHAIN: Spec(_chain, "", (("text", "response"),), per_node=_chain_spec),
@@ -340,7 +411,9 @@ SPECS: dict[str, Spec] = {
     f"{LANGCHAIN}openAi": Spec(
         _openai, "", (("message.content", "response"),), per_node=_openai_spec
     ),
-    f"{BASE}openAi": Spec(_openai_base, "", (("message.content", "response"),)),
+    f"{BASE}openAi": Spec(
+        _openai_base, "", (("message.content", "response"),), per_node=_openai_base_spec
+    ),
 }
 
 # n8n sub-nodes configure the node they are attached to instead of running themselves.

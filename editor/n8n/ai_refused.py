@@ -69,10 +69,6 @@ OTHERS = {
         "routes each item to the output of its sentiment; WorkFuse has no AI router. Use a "
         "Basic LLM Chain with a structured output parser followed by a Switch on its category."
     ),
-    "textClassifier": (
-        "routes each item to the output of its category; WorkFuse has no AI router. Use a "
-        "Basic LLM Chain with a structured output parser followed by a Switch on its category."
-    ),
     "memoryManager": (
         "reads or edits an agent's memory directly; WorkFuse agents manage their memory themselves."
     ),

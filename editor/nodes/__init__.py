@@ -90,6 +90,11 @@ from editor.nodes import action_vector_store
 from editor.nodes import utility_convert_file, utility_extract_file
 
 # --- end files ---
+# --- aimedia: logic.ai_classify ---
+# isort: split
+from editor.nodes import logic_ai_classify
+
+# --- end aimedia ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -164,6 +169,9 @@ NODE_TYPES: dict[str, NodeType] = {
         utility_extract_file,
         utility_convert_file,
         # --- end files ---
+        # --- aimedia ---
+        logic_ai_classify,
+        # --- end aimedia ---
     )
 }
 # --- integrations ---

@@ -67,6 +67,9 @@ class AgentStop(NodeError):
 # against the run's ai_budget before they run, added to its spend after.
 SPENDS_AI = frozenset({"action.ai", "action.vector_store"})
 # --- end vectors ---
+# --- aimedia ---
+SPENDS_AI = SPENDS_AI | {"logic.ai_classify"}
+# --- end aimedia ---
 
 
 def check_run_budget(execution: Execution) -> None:
