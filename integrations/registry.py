@@ -34,6 +34,11 @@ from integrations import google_drive
 from integrations import gmail, outlook
 
 # --- end mail ---
+# --- rest: jira ---
+# isort: split
+from integrations import jira
+
+# --- end rest ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -66,6 +71,9 @@ SERVICES: tuple[Service, ...] = (
     gmail.SERVICE,
     outlook.SERVICE,
     # --- end mail ---
+    # --- rest ---
+    jira.SERVICE,
+    # --- end rest ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
