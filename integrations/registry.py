@@ -34,9 +34,9 @@ from integrations import google_drive
 from integrations import gmail, outlook
 
 # --- end mail ---
-# --- rest: jira ---
+# --- rest: jira, wordpress ---
 # isort: split
-from integrations import jira
+from integrations import jira, wordpress
 
 # --- end rest ---
 # isort: split
@@ -73,6 +73,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end mail ---
     # --- rest ---
     jira.SERVICE,
+    wordpress.SERVICE,
     # --- end rest ---
 )
 
