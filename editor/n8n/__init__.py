@@ -78,7 +78,7 @@ from editor.n8n import apps_gmail, apps_outlook
 # --- end mail ---
 # --- rest ---
 # isort: split
-from editor.n8n import apps_jira
+from editor.n8n import apps_jira, apps_wordpress
 
 # --- end rest ---
 # isort: split
@@ -155,6 +155,7 @@ SPECS: dict[str, Spec] = {
         # --- end mail ---
         # --- rest ---
         apps_jira,
+        apps_wordpress,
         # --- end rest ---
     )
     for n8n_type, spec in family.SPECS.items()

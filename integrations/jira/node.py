@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from integrations.jira import rest_api
 from integrations.jira.credentials import ApiToken
@@ -24,6 +24,10 @@ MAX_LIST = 1000  # issues or comments one step reads at most (10 pages)
 
 
 class Config(OperationConfig):
+    # A template of one expression keeps its value's type: issue and transition ids read from an earlier
+    # step may arrive as numbers.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
     credential: int | None = Field(
         None, ge=1, description="Your Jira API token credential. Needed to run."
     )

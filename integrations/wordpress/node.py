@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from integrations.operations import OperationConfig, extra_of, used_by
 from integrations.service import credential_for
@@ -70,6 +70,10 @@ Ids = list[int] | str  # ids, or a template / comma-separated text WordPress par
 
 
 class Config(OperationConfig):
+    # A template of one expression keeps its value's type: post ids read from an earlier
+    # step may arrive as numbers.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
     credential: int | None = Field(
         None, ge=1, description="Your WordPress application password credential. Needed to run."
     )
