@@ -34,9 +34,9 @@ from integrations import google_drive
 from integrations import gmail, outlook
 
 # --- end mail ---
-# --- rest: jira, wordpress ---
+# --- rest: jira, wordpress, supabase ---
 # isort: split
-from integrations import jira, wordpress
+from integrations import jira, supabase, wordpress
 
 # --- end rest ---
 # isort: split
@@ -74,6 +74,7 @@ SERVICES: tuple[Service, ...] = (
     # --- rest ---
     jira.SERVICE,
     wordpress.SERVICE,
+    supabase.SERVICE,
     # --- end rest ---
 )
 
