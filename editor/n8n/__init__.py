@@ -78,7 +78,7 @@ from editor.n8n import apps_gmail, apps_outlook
 # --- end mail ---
 # --- rest ---
 # isort: split
-from editor.n8n import apps_jira, apps_wordpress
+from editor.n8n import apps_jira, apps_supabase, apps_wordpress
 
 # --- end rest ---
 # isort: split
@@ -156,6 +156,7 @@ SPECS: dict[str, Spec] = {
         # --- rest ---
         apps_jira,
         apps_wordpress,
+        apps_supabase,
         # --- end rest ---
     )
     for n8n_type, spec in family.SPECS.items()
