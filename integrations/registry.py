@@ -34,6 +34,11 @@ from integrations import google_drive
 from integrations import gmail, outlook
 
 # --- end mail ---
+# --- rest: jira, wordpress, supabase ---
+# isort: split
+from integrations import jira, supabase, wordpress
+
+# --- end rest ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -66,6 +71,11 @@ SERVICES: tuple[Service, ...] = (
     gmail.SERVICE,
     outlook.SERVICE,
     # --- end mail ---
+    # --- rest ---
+    jira.SERVICE,
+    wordpress.SERVICE,
+    supabase.SERVICE,
+    # --- end rest ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

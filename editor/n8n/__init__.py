@@ -86,6 +86,11 @@ from editor.n8n import file_nodes
 from editor.n8n import ai_media
 
 # --- end aimedia ---
+# --- rest ---
+# isort: split
+from editor.n8n import apps_jira, apps_supabase, apps_wordpress
+
+# --- end rest ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -165,6 +170,11 @@ SPECS: dict[str, Spec] = {
         # --- aimedia ---
         ai_media,
         # --- end aimedia ---
+        # --- rest ---
+        apps_jira,
+        apps_wordpress,
+        apps_supabase,
+        # --- end rest ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
