@@ -34,6 +34,11 @@ from integrations import google_drive
 from integrations import gmail, outlook
 
 # --- end mail ---
+# --- gfamily: google_calendar, google_analytics ---
+# isort: split
+from integrations import google_calendar
+
+# --- end gfamily ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -66,6 +71,9 @@ SERVICES: tuple[Service, ...] = (
     gmail.SERVICE,
     outlook.SERVICE,
     # --- end mail ---
+    # --- gfamily ---
+    google_calendar.SERVICE,
+    # --- end gfamily ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
