@@ -164,9 +164,11 @@ def test_create_keeps_an_offset_and_makes_all_day_events_from_dates(google, key)
             "start": "2026-05-01T00:00:00",
             "end": "2026-05-02",
             "all_day": True,
+            "default_reminders": False,
         },
         key,
     )
+    assert day["reminders"] == {"useDefault": False}
     assert day["start"] == {"date": "2026-05-01"} and day["end"] == {"date": "2026-05-02"}
 
 

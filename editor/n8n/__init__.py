@@ -76,6 +76,11 @@ from editor.n8n import vector_stores
 from editor.n8n import apps_gmail, apps_outlook
 
 # --- end mail ---
+# --- gfamily ---
+# isort: split
+from editor.n8n import apps_calendar
+
+# --- end gfamily ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -148,6 +153,9 @@ SPECS: dict[str, Spec] = {
         apps_gmail,
         apps_outlook,
         # --- end mail ---
+        # --- gfamily ---
+        apps_calendar,
+        # --- end gfamily ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

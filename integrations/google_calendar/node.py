@@ -171,6 +171,11 @@ class Config(OperationConfig):
         "Google's default (none).",
         json_schema_extra=used_by("create_event", "update_event", "delete_event"),
     )
+    default_reminders: bool = Field(
+        True,
+        description="create_event: the calendar's default reminders. Off: the event has none.",
+        json_schema_extra=used_by("create_event"),
+    )
     output_format: Literal["availability", "booked_slots", "raw"] = Field(
         "availability",
         description="availability: {available: true/false} (availability), the busy spans "
@@ -327,6 +332,8 @@ def create_event(secret: Secret, config: Config) -> dict[str, Any]:
             body[name] = getattr(config, name)
     if attendees := _attendees(config.attendees):
         body["attendees"] = attendees
+    if not config.default_reminders:
+        body["reminders"] = {"useDefault": False}
     return calendar_api.call(
         secret,
         "POST",
@@ -355,8 +362,7 @@ def update_event(secret: Secret, config: Config) -> dict[str, Any]:
             emails = {str(a.get("email", "")).lower() for a in known}
             attendees = known + [a for a in attendees if a["email"].lower() not in emails]
         body["attendees"] = attendees
-    if not body:
-        raise NodeError("update_event changes nothing: every field to change is empty.")
+    # An empty patch changes nothing and answers the event, as n8n's update with no fields.
     return calendar_api.call(
         secret, "PATCH", path, "events.patch", json=body, params=_params(config, "sendUpdates")
     )
