@@ -78,7 +78,7 @@ from editor.n8n import apps_gmail, apps_outlook
 # --- end mail ---
 # --- gfamily ---
 # isort: split
-from editor.n8n import apps_calendar
+from editor.n8n import apps_calendar, apps_drive_trigger
 
 # --- end gfamily ---
 # isort: split
@@ -155,6 +155,7 @@ SPECS: dict[str, Spec] = {
         # --- end mail ---
         # --- gfamily ---
         apps_calendar,
+        apps_drive_trigger,
         # --- end gfamily ---
     )
     for n8n_type, spec in family.SPECS.items()

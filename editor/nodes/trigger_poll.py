@@ -49,13 +49,14 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets", "gmail"] = Field(
+    source: Literal["url", "google_sheets", "gmail", "google_drive"] = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
         "an object by the header row, with its row_number) or gmail (the newest messages "
         "matching the Gmail filters below, read with a Gmail OAuth2 credential; id: the "
-        "message id).",
+        "message id) or google_drive (the files created or changed in the Drive folder below, "
+        "read with a Google service account key credential; id: change_id).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -108,6 +109,26 @@ class Config(NodeConfig):
         description="For gmail, with simple off: the attachments as file values in attachments.",
     )
     # --- end mail ---
+    # --- gfamily: the google_drive source (n8n's Google Drive Trigger) ---
+    drive_event: Literal["file_created", "file_updated", "folder_created", "folder_updated"] = (
+        Field(
+            "file_created",
+            description="For google_drive: what starts a run: a new file, a changed file (each "
+            "change; a new file too), a new folder, a changed folder. Set id_field to "
+            "change_id.",
+        )
+    )
+    drive_folder_id: str = Field(
+        "",
+        description="For google_drive: the folder to watch (its id or URL; shared with the "
+        "service account). Empty: everything the account sees.",
+    )
+    drive_file_type: str = Field(
+        "",
+        description="For google_drive, files: only this MIME type (application/pdf, "
+        "application/vnd.google-apps.document …). Empty: every type.",
+    )
+    # --- end gfamily ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -182,6 +203,7 @@ class Config(NodeConfig):
         if sheets and not self.sheet_range.strip():
             errors["sheet_range"] = "Enter the sheet to watch, e.g. Sheet1."
         sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
+        sourced = sourced or self.source == "google_drive"  # gfamily
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -255,6 +277,10 @@ def source_settings(config: Config) -> dict[str, Any]:
     sheet's for google_sheets, the filters for gmail."""
     if config.source == "gmail":
         return config.model_dump(include=GMAIL_FIELDS)
+    # --- gfamily ---
+    if config.source == "google_drive":
+        return config.model_dump(include={"drive_event", "drive_folder_id", "drive_file_type"})
+    # --- end gfamily ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -264,6 +290,8 @@ def asks(config: Config) -> str:
         return f"Google Sheets {config.spreadsheet_id}, {config.sheet_range}"
     if config.source == "gmail":
         return f"Gmail {config.gmail_query or 'every message'}"
+    if config.source == "google_drive":  # gfamily
+        return f"Google Drive {config.drive_event} in {config.drive_folder_id or 'any folder'}"
     return config.url
 
 
