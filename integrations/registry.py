@@ -36,7 +36,7 @@ from integrations import gmail, outlook
 # --- end mail ---
 # --- gfamily: google_calendar, google_analytics ---
 # isort: split
-from integrations import google_calendar
+from integrations import google_analytics, google_calendar
 
 # --- end gfamily ---
 # isort: split
@@ -73,6 +73,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end mail ---
     # --- gfamily ---
     google_calendar.SERVICE,
+    google_analytics.SERVICE,
     # --- end gfamily ---
 )
 
