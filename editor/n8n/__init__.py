@@ -78,7 +78,7 @@ from editor.n8n import apps_gmail, apps_outlook
 # --- end mail ---
 # --- gfamily ---
 # isort: split
-from editor.n8n import apps_calendar, apps_drive_trigger
+from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 
 # --- end gfamily ---
 # isort: split
@@ -156,6 +156,7 @@ SPECS: dict[str, Spec] = {
         # --- gfamily ---
         apps_calendar,
         apps_drive_trigger,
+        apps_analytics,
         # --- end gfamily ---
     )
     for n8n_type, spec in family.SPECS.items()
