@@ -78,8 +78,18 @@ def test_the_query_is_n8ns():
     assert new_files.query({"drive_file_type": PDF}) == (
         f"mimeType != '{FOLDER}' and mimeType = '{PDF}' and trashed = false"
     )
-    config = trigger_poll.Config.model_validate({"source": "google_drive"})
-    assert trigger_poll.asks(config) == "Google Drive file_created in any folder"
+    filled = trigger_poll.fill_form(
+        {"preset": "google_drive_files", "drive_event": "file_updated", "url": "https://x.test"}
+    )
+    assert filled == {
+        "drive_event": "file_updated",
+        "source": "google_drive",
+        "method": "GET",
+        "id_field": "change_id",
+    }
+    config = trigger_poll.Config.model_validate(filled)
+    assert trigger_poll.asks(config) == "Google Drive file_updated in any folder"
+    assert "google_sheets" in trigger_poll.NODE.credential_kinds
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,8 +130,8 @@ def test_watching_changes_starts_a_run_per_change(alice, drive, keys):
     assert poll_now(workflow) == 1
     drive.files["1Old"]["modifiedTime"] = "2026-03-05T00:00:00Z"
     assert poll_now(workflow) == 2
-    runs = Execution.objects.filter(workflow=workflow).order_by("pk")
-    assert [r.trigger_data["change_id"] for r in runs] == [
+    runs = Execution.objects.filter(workflow=workflow)
+    assert sorted(r.trigger_data["change_id"] for r in runs) == [
         "1Old@2026-03-04T00:00:00Z",
         "1Old@2026-03-05T00:00:00Z",
     ]

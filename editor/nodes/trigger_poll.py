@@ -36,12 +36,15 @@ GITHUB_API = "https://api.github.com"
 
 
 class Config(NodeConfig):
-    preset: Literal["", "github_issues", "google_sheets_rows", "gmail_messages"] = Field(
+    preset: Literal[
+        "", "github_issues", "google_sheets_rows", "gmail_messages", "google_drive_files"
+    ] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
         "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
         "row in the spreadsheet and range below), gmail_messages (Gmail: new message matching "
-        "the Gmail filters below). Then pick the credential.",
+        "the Gmail filters below), google_drive_files (Google Drive: new or changed file in the "
+        "folder below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
@@ -203,7 +206,8 @@ class Config(NodeConfig):
         if sheets and not self.sheet_range.strip():
             errors["sheet_range"] = "Enter the sheet to watch, e.g. Sheet1."
         sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
-        sourced = sourced or self.source == "google_drive"  # gfamily
+        drive = self.source == "google_drive" or self.preset == "google_drive_files"  # gfamily
+        sourced = sourced or drive
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -259,10 +263,22 @@ GMAIL_FIELDS = {
 # --- end mail ---
 
 
+# --- gfamily: the google_drive_files preset ---
+def _google_drive_files(config: dict[str, Any]) -> dict[str, Any]:
+    """The google_drive source, `change_id` as the id; event, folder and credential as given."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "google_drive", "method": "GET", "id_field": "change_id"}
+
+
+# --- end gfamily ---
+
+
 PRESETS = {
     "github_issues": _github_issues,
     "google_sheets_rows": _google_sheets_rows,
     "gmail_messages": _gmail_messages,
+    "google_drive_files": _google_drive_files,  # gfamily
 }
 
 
