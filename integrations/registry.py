@@ -39,6 +39,11 @@ from integrations import gmail, outlook
 from integrations import jira, supabase, wordpress
 
 # --- end rest ---
+# --- gfamily: google_calendar, google_analytics ---
+# isort: split
+from integrations import google_analytics, google_calendar
+
+# --- end gfamily ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -76,6 +81,10 @@ SERVICES: tuple[Service, ...] = (
     wordpress.SERVICE,
     supabase.SERVICE,
     # --- end rest ---
+    # --- gfamily ---
+    google_calendar.SERVICE,
+    google_analytics.SERVICE,
+    # --- end gfamily ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -128,9 +128,9 @@ def test_an_app_tool_reading_the_run_data_is_refused_saying_so():
     data = agent_export({"promptType": "define", "text": "Hi"}, (tool, "ai_tool"))
     [message] = refusals(data)
     assert "it reads the run's data ($json in {Email} = '{{ $json.email }}')" in message
-    missing = n8n_node("Cal", "n8n-nodes-base.googleCalendarTool", {}, 1.2)
+    missing = n8n_node("Cal", "n8n-nodes-base.zoomTool", {}, 1)
     [message] = refusals(agent_export({"promptType": "define", "text": "Hi"}, (missing, "ai_tool")))
-    assert "the n8n n8n-nodes-base.googleCalendar node has no WorkFuse equivalent yet" in message
+    assert "the n8n n8n-nodes-base.zoom node has no WorkFuse equivalent yet" in message
 
 
 def test_from_ai_arguments_become_the_companions_inputs():

@@ -91,6 +91,11 @@ from editor.n8n import ai_media
 from editor.n8n import apps_jira, apps_supabase, apps_wordpress
 
 # --- end rest ---
+# --- gfamily ---
+# isort: split
+from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
+
+# --- end gfamily ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -175,6 +180,11 @@ SPECS: dict[str, Spec] = {
         apps_wordpress,
         apps_supabase,
         # --- end rest ---
+        # --- gfamily ---
+        apps_calendar,
+        apps_drive_trigger,
+        apps_analytics,
+        # --- end gfamily ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -36,12 +36,15 @@ GITHUB_API = "https://api.github.com"
 
 
 class Config(NodeConfig):
-    preset: Literal["", "github_issues", "google_sheets_rows", "gmail_messages"] = Field(
+    preset: Literal[
+        "", "github_issues", "google_sheets_rows", "gmail_messages", "google_drive_files"
+    ] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
         "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
         "row in the spreadsheet and range below), gmail_messages (Gmail: new message matching "
-        "the Gmail filters below). Then pick the credential.",
+        "the Gmail filters below), google_drive_files (Google Drive: new or changed file in the "
+        "folder below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
@@ -49,13 +52,14 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets", "gmail"] = Field(
+    source: Literal["url", "google_sheets", "gmail", "google_drive"] = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
         "an object by the header row, with its row_number) or gmail (the newest messages "
         "matching the Gmail filters below, read with a Gmail OAuth2 credential; id: the "
-        "message id).",
+        "message id) or google_drive (the files created or changed in the Drive folder below, "
+        "read with a Google service account key credential; id: change_id).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -108,6 +112,26 @@ class Config(NodeConfig):
         description="For gmail, with simple off: the attachments as file values in attachments.",
     )
     # --- end mail ---
+    # --- gfamily: the google_drive source (n8n's Google Drive Trigger) ---
+    drive_event: Literal["file_created", "file_updated", "folder_created", "folder_updated"] = (
+        Field(
+            "file_created",
+            description="For google_drive: what starts a run: a new file, a changed file (each "
+            "change; a new file too), a new folder, a changed folder. Set id_field to "
+            "change_id.",
+        )
+    )
+    drive_folder_id: str = Field(
+        "",
+        description="For google_drive: the folder to watch (its id or URL; shared with the "
+        "service account). Empty: everything the account sees.",
+    )
+    drive_file_type: str = Field(
+        "",
+        description="For google_drive, files: only this MIME type (application/pdf, "
+        "application/vnd.google-apps.document …). Empty: every type.",
+    )
+    # --- end gfamily ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -182,6 +206,8 @@ class Config(NodeConfig):
         if sheets and not self.sheet_range.strip():
             errors["sheet_range"] = "Enter the sheet to watch, e.g. Sheet1."
         sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
+        drive = self.source == "google_drive" or self.preset == "google_drive_files"  # gfamily
+        sourced = sourced or drive
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -237,10 +263,22 @@ GMAIL_FIELDS = {
 # --- end mail ---
 
 
+# --- gfamily: the google_drive_files preset ---
+def _google_drive_files(config: dict[str, Any]) -> dict[str, Any]:
+    """The google_drive source, `change_id` as the id; event, folder and credential as given."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "google_drive", "method": "GET", "id_field": "change_id"}
+
+
+# --- end gfamily ---
+
+
 PRESETS = {
     "github_issues": _github_issues,
     "google_sheets_rows": _google_sheets_rows,
     "gmail_messages": _gmail_messages,
+    "google_drive_files": _google_drive_files,  # gfamily
 }
 
 
@@ -255,6 +293,10 @@ def source_settings(config: Config) -> dict[str, Any]:
     sheet's for google_sheets, the filters for gmail."""
     if config.source == "gmail":
         return config.model_dump(include=GMAIL_FIELDS)
+    # --- gfamily ---
+    if config.source == "google_drive":
+        return config.model_dump(include={"drive_event", "drive_folder_id", "drive_file_type"})
+    # --- end gfamily ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -264,6 +306,8 @@ def asks(config: Config) -> str:
         return f"Google Sheets {config.spreadsheet_id}, {config.sheet_range}"
     if config.source == "gmail":
         return f"Gmail {config.gmail_query or 'every message'}"
+    if config.source == "google_drive":  # gfamily
+        return f"Google Drive {config.drive_event} in {config.drive_folder_id or 'any folder'}"
     return config.url
 
 

@@ -4,7 +4,7 @@ once; the token asks for each service's scope)."""
 
 from __future__ import annotations
 
-from integrations.google_drive import node
+from integrations.google_drive import new_files, node
 from integrations.google_sheets import SERVICE as SHEETS
 from integrations.service import Service
 
@@ -13,4 +13,7 @@ SERVICE = Service(
     label="Google Drive",
     kinds=SHEETS.kinds,
     node=node.NODE,
+    # --- gfamily: trigger.poll's google_drive source ---
+    poll=new_files.poll_files,
+    # --- end gfamily ---
 )

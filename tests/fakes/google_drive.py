@@ -1,7 +1,7 @@
 """A fake Google Drive API (v3) next to the fake Sheets API (one Google, one token endpoint):
 files.list with Drive's query language (the clauses n8n's search builds), files.get (metadata,
 `alt=media`), files.export, multipart uploads (create and update), files.update (rename, trash,
-addParents/removeParents), files.copy, files.delete and permissions.create, over in-memory files,
+addParents/removeParents), files.copy, files.delete and permissions.create, `orderBy`, over in-memory files,
 with Drive's error shapes and its `fields` selection."""
 
 from __future__ import annotations
@@ -146,6 +146,9 @@ class FakeDrive(FakeGoogle):
 
     def _list(self, q: dict[str, str]) -> Answer:
         found = [m for m in self.files.values() if self._matches(m, q.get("q", ""))]
+        for key in reversed([k.strip() for k in q.get("orderBy", "").split(",") if k.strip()]):
+            name, _, direction = key.partition(" ")
+            found.sort(key=lambda m: str(m.get(name, "")), reverse=direction == "desc")
         start = int(q.get("pageToken") or 0)
         size = int(q.get("pageSize") or 100)
         page = found[start : start + size]
