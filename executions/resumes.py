@@ -3,7 +3,9 @@
 Webhook mode: any call resumes it (HEAD only looks), and the call — method, headers, query and
 body, read with the webhook endpoint's input limits and parsing — becomes the step's output.
 Approval mode: GET shows a small form (the step's title, description and fields, approve and
-reject); POST records the answer. No sign-in is needed: the token in the URL is the capability.
+reject); POST records the answer. Form mode (a further page of a form being filled in): the
+same page with one Submit button; after it the browser follows the run to its next page
+(executions/form_pages.py). No sign-in is needed: the token in the URL is the capability.
 A signed-in person's username is recorded as `by` only when the post carries a valid CSRF token
 (a page elsewhere cannot post as them); anyone else gives a name, or is "anonymous". API
 callers get JSON, browsers a readable page (by the Accept header). docs/control-flow.md,
@@ -17,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import SecurityEvent
 from editor.nodes.utility_wait import Config as WaitConfig
 from editor.nodes.utility_wait import read_answer
+from executions import form_pages
 from executions.engine import waiting
 from executions.webhooks import _parse_body, received_call
 from workfuse.lib import safe_json
@@ -34,6 +37,7 @@ from workfuse.lib import safe_json
 # session cookie or bearer token in the step's output would hand out the caller's access.
 PRIVATE_HEADERS = {"cookie", "authorization", "proxy-authorization", "x-csrftoken"}
 MAX_NAME = 100
+FORMS = ("approval", "form")  # the modes whose URL opens a form page
 DONE = {
     "resumed": (200, "The run goes on."),
     "paused": (202, "Recorded: the run is paused and goes on when it is resumed."),
@@ -46,7 +50,7 @@ DONE = {
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     try:
         target = waiting.find(token)
-        if target.mode == "approval":
+        if target.mode in FORMS:
             return _approval(request, target)
         return _webhook(request, target)
     except waiting.Refused as exc:
@@ -102,7 +106,7 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     _body(request)
     posted, approved, name = _posted(request)
     values, errors = read_answer(form, posted)
-    if approved is None:
+    if approved is None and target.mode == "approval":
         errors["decision"] = "Choose approve or reject."
     if errors:
         if _wants_json(request):
@@ -115,6 +119,12 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
                 status=400,
             )
         return _form(request, form, posted, errors, name=name, status=400)
+    if target.mode == "form":
+        page = {"fields": values, "at": timezone.now().isoformat()}
+        outcome = waiting.accept(target, page)
+        if _wants_json(request):
+            return _done(request, target, outcome)
+        return HttpResponseRedirect(form_pages.follow_url(target.execution.pk), status=303)
     answer = {
         "approved": approved,
         "fields": values,

@@ -85,6 +85,11 @@ from editor.nodes import utility_image, utility_markdown
 from editor.nodes import action_vector_store
 
 # --- end vectors ---
+# --- forms: logic.form_end ---
+# isort: split
+from editor.nodes import logic_form_end
+
+# --- end forms ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -155,6 +160,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- vectors ---
         action_vector_store,
         # --- end vectors ---
+        # --- forms ---
+        logic_form_end,
+        # --- end forms ---
     )
 }
 # --- integrations ---
