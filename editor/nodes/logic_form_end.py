@@ -61,4 +61,17 @@ NODE = NodeType(
     "mode): the person sees this title and message, or is sent to a URL; the run goes on.",
     Config=Config,
     run=run,
+    examples=(
+        (
+            "Thank the person who filled in the form by name.",
+            {
+                "title": "Thanks, {{ trigger.body.Name }}",
+                "message": "We will call you back within a day.",
+            },
+        ),
+        (
+            "Send them to the welcome page once the form is done.",
+            {"redirect_url": "https://example.com/welcome"},
+        ),
+    ),
 )
