@@ -31,7 +31,7 @@ from editor.nodes.utility_wait import read_answer
 from executions import form_pages
 from executions.engine import waiting
 from executions.webhooks import _parse_body, received_call
-from workfuse.lib import safe_json
+from workfuse.lib import files, safe_json
 
 # Sent by browsers and API clients, never part of what the call means to the workflow: a
 # session cookie or bearer token in the step's output would hand out the caller's access.
@@ -78,6 +78,8 @@ def _webhook(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
         raise waiting.Refused(400, "bad_request", f"The call was refused: {exc.message}") from exc
     except SuspiciousOperation as exc:  # more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         raise waiting.Refused(400, "bad_request", f"The body was refused: {exc}") from exc
+    except files.FileError as exc:
+        raise waiting.Refused(413, "too_large", str(exc)) from exc
     return _done(request, target, waiting.accept(target, {**received, "body": body}))
 
 

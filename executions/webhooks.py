@@ -26,6 +26,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -39,7 +40,7 @@ from editor.nodes.trigger_webhook import Config as WebhookConfig
 from executions import answers, completion, engine, form_pages, idempotency, step_sql
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
-from workfuse.lib import redaction, safe_json
+from workfuse.lib import files, redaction, safe_json
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,14 +117,19 @@ def received_call(request: HttpRequest, hidden: set[str]) -> dict[str, Any]:
 
 def _parse_body(request: HttpRequest, raw: bytes) -> Any:
     """The body as the trigger stores it; raises `safe_json.JsonRefused` (a JSON body beyond the
-    input limits, a form field with a NUL character) or `SuspiciousOperation` (too many fields)."""
+    input limits, a form field with a NUL character), `SuspiciousOperation` (too many fields)
+    or `files.FileError` (a file over the file size limit). A multipart form's files are file
+    values (workfuse/lib/files.py) under their field's name, beside its text fields."""
     content_type = request.content_type or ""
     if not raw:
         return None
     if content_type == "application/json" or content_type.endswith("+json"):
         return safe_json.loads(raw)
     if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
-        form = {k: v[0] if len(v) == 1 else v for k, v in request.POST.lists()}
+        fields: dict[str, list[Any]] = {k: list(v) for k, v in request.POST.lists()}
+        for name, uploads in request.FILES.lists():
+            fields.setdefault(name, []).extend(_file_value(name, u) for u in uploads)
+        form = {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
         safe_json.check(form)
         return form
     try:
@@ -132,6 +138,12 @@ def _parse_body(request: HttpRequest, raw: bytes) -> Any:
         text = "\x00"
     # Bytes that are not storable text (binary, or text with NUL characters) are kept as base64.
     return text if "\x00" not in text else {"base64": base64.b64encode(raw).decode()}
+
+
+def _file_value(name: str, upload: UploadedFile) -> dict[str, Any]:
+    """An uploaded file as a file value; the body's size limit already bounds what is read."""
+    data = upload.read()
+    return files.make(data, upload.name or "file", upload.content_type, f"body.{name}").value()
 
 
 def _over_rate(request: HttpRequest, workflow: Workflow) -> dict[str, Any] | None:
@@ -313,6 +325,8 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
         return _done(_refuse_input(request, workflow, "body", exc))
     except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         return _done(_refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}"))
+    except files.FileError as exc:
+        return _done(_refuse(request, workflow, 413, "too_large", str(exc)))
     # The secret may also have been sent elsewhere (a query parameter, the body): scrubbed too.
     payload = redaction.scrub({**received, "body": body}, secret_forms)
     key = request.headers.get("Idempotency-Key", "")[:200]
