@@ -795,6 +795,36 @@ def test_n8n_form_pages_workfuse_cannot_show_are_refused_naming_the_node(node, w
     assert "'Done'" in message and words in message
 
 
+def test_a_form_triggers_file_field_arrives_as_a_file_value_in_the_body():
+    data = export(
+        "Apply",
+        [
+            n8n_node(
+                "Apply form",
+                "formTrigger",
+                {
+                    "formFields": {
+                        "values": [
+                            {"fieldLabel": "Name"},
+                            {"fieldLabel": "CV", "fieldType": "file", "acceptFileTypes": ".pdf"},
+                        ]
+                    },
+                },
+                2.2,
+            ),
+            set_fields("Log", file="={{ $json.CV.filename }}", who="={{ $json.Name }}"),
+        ],
+        [("Apply form", "Log")],
+    )
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    notes = by_label(graph, "Apply form")["notes"]
+    assert "multipart/form-data" in notes and "'CV'" in notes
+    cv = {"filename": "cv.pdf", "content_type": "application/pdf", "size": 3, "content": "YWJj"}
+    result = run_node(by_label(graph, "Log"), {"trigger": {"body": {"Name": "Ada", "CV": cv}}})
+    assert result == {"result": {"file": "cv.pdf", "who": "Ada"}}
+
+
 def test_an_n8n_form_page_without_a_form_trigger_is_refused():
     data = export("Steps", [manual(), n8n_node("Page 2", "form", {}, 1)], [("Start", "Page 2")])
     [message] = refusal_messages(data)

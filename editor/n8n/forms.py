@@ -27,7 +27,9 @@ TRIGGER = f"{BASE}formTrigger"
 
 def _form_trigger(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    labels = [label for label, _, _ in form_fields(p)]
+    fields = form_fields(p, files=True)
+    labels = [label for label, _, _ in fields]
+    uploads = [label for label, kind, _ in fields if kind == "file"]
     options = p.get("options") or {}
     mode = p.get("responseMode") or options.get("responseMode") or "onReceived"
     notes = [
@@ -35,6 +37,15 @@ def _form_trigger(node: N8nNode, cx: Converter) -> Converted:
         + ", ".join(f"'{label}'" for label in labels)
         + ") to this webhook's URL from a form of your own; nothing checks they are filled in."
     ]
+    if uploads:
+        notes.append(
+            "Post the form as multipart/form-data: each file field ("
+            + ", ".join(f"'{label}'" for label in uploads)
+            + ") arrives as a file value {filename, content_type, size, content} in "
+            "trigger.body under its label (n8n's `mimetype` is `content_type`; n8n's $binary is "
+            "not traced: set that file where a node takes it); n8n's accepted file types are "
+            "not checked."
+        )
     if (p.get("authentication") or "none") != "none":
         notes.append(
             f"n8n asked for {p['authentication']} before showing the form; set the webhook's "

@@ -127,14 +127,18 @@ def _on_form(node: N8nNode, cx: Converter) -> Converted:
     return Converted("utility.wait", config, outputs=outputs, notes=notes, spec=spec)
 
 
-def form_fields(p: dict[str, Any]) -> list[tuple[str, str, bool]]:
+def form_fields(p: dict[str, Any], files: bool = False) -> list[tuple[str, str, bool]]:
     """(label, n8n type, required) of each field of an n8n form, refusing the ones an answer
-    cannot carry (files); shown-only HTML is left out."""
+    cannot carry (files, unless `files`: a form posted to a webhook carries them); shown-only
+    HTML is left out."""
     found = []
     for row in (p.get("formFields") or {}).get("values") or []:
         kind = str(row.get("fieldType") or "text")
         label = str(row.get("fieldName") or row.get("fieldLabel") or "")
         if kind == "html":
+            continue
+        if kind == "file" and files:
+            found.append((label, kind, bool(row.get("requiredField"))))
             continue
         if kind == "file":
             raise Refusal(
