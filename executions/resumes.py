@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -157,10 +158,19 @@ def _posted(request: HttpRequest) -> tuple[dict[str, Any], bool | None, str]:
         )
     decision = request.POST.get("decision", "")
     approved = {"approve": True, "reject": False}.get(decision)
-    fields = {
+    posted: dict[str, Any] = {
         k.removeprefix("field."): v for k, v in request.POST.items() if k.startswith("field.")
     }
-    return fields, approved, request.POST.get("name", "").strip()[:MAX_NAME]
+    for key in request.FILES:  # bounded by the body limit (`_body`)
+        upload = request.FILES.get(key)
+        if isinstance(upload, UploadedFile) and key.startswith("field.") and upload.size:
+            name = upload.name or "file"
+            try:
+                made = files.make(upload.read(), name, upload.content_type, "The file")
+            except files.FileError as exc:
+                raise waiting.Refused(413, "too_large", str(exc)) from exc
+            posted[key.removeprefix("field.")] = made.value()
+    return posted, approved, request.POST.get("name", "").strip()[:MAX_NAME]
 
 
 def _signed_in(request: HttpRequest) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from executions.models import Execution, Step
@@ -79,8 +80,8 @@ def test_the_person_sees_page_two_then_the_ending_page_while_the_run_goes_on(ali
         path(to_page_two["Location"]), {"field.company": "Acme", "field.seats": "12"}, **HTML
     )
     assert sent.status_code == 303
-    assert path(sent["Location"]) == follow
-    end = browser.get(follow, **HTML)
+    assert path(sent["Location"]).startswith("/hooks/form/")
+    end = browser.get(path(sent["Location"]), **HTML)
 
     assert end.status_code == 200
     assert "Thanks, Ada" in end.content.decode()
@@ -177,3 +178,48 @@ def test_an_ending_redirect_must_be_a_web_address():
 
     with pytest.raises(ValueError, match="not an http:// or https:// address"):
         Config(redirect_url="javascript:alert(1)")
+
+
+def test_a_form_page_takes_a_file_as_a_file_value(alice):
+    upload = node(
+        "upload",
+        "utility.wait",
+        mode="form",
+        fields=[{"name": "cv", "type": "file", "required": True}],
+    )
+    workflow = webhook_workflow(alice, FORM, then=[upload, ending(title="Got it")])
+    browser = Client()
+    to_page = browser.get(send_first_page(workflow, name="Ada"), **HTML)
+    page = path(to_page["Location"])
+    shown = browser.get(page, **HTML).content.decode()
+    assert 'enctype="multipart/form-data"' in shown and 'type="file"' in shown
+    cv = SimpleUploadedFile("cv.txt", b"Ada Lovelace", content_type="text/plain")
+
+    sent = browser.post(page, {"field.cv": cv}, **HTML)
+
+    assert sent.status_code == 303
+    assert "Got it" in browser.get(path(sent["Location"]), **HTML).content.decode()
+    output = Step.objects.get(execution__workflow=workflow, key="upload").output
+    assert output["fields"]["cv"] == {
+        "filename": "cv.txt",
+        "content_type": "text/plain",
+        "size": 12,
+        "content": "QWRhIExvdmVsYWNl",
+    }
+
+
+def test_a_required_file_left_out_shows_the_page_again(alice):
+    upload = node(
+        "upload",
+        "utility.wait",
+        mode="form",
+        fields=[{"name": "cv", "type": "file", "required": True}],
+    )
+    workflow = webhook_workflow(alice, FORM, then=[upload])
+    browser = Client()
+    page = path(browser.get(send_first_page(workflow, name="Ada"), **HTML)["Location"])
+
+    again = browser.post(page, {}, **HTML)
+
+    assert again.status_code == 400
+    assert "This field is required." in again.content.decode()

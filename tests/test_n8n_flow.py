@@ -594,7 +594,7 @@ def test_a_wait_for_a_form_becomes_an_approval_with_its_fields():
     assert "nodes.review_form.at" in expression
 
 
-def test_a_form_asking_for_a_file_is_refused():
+def test_a_wait_form_asking_for_a_file_takes_a_file_field():
     data = export(
         "Upload",
         [
@@ -611,8 +611,9 @@ def test_a_form_asking_for_a_file_is_refused():
         ],
         [("Start", "Ask")],
     )
-    [message] = refusal_messages(data)
-    assert "'Ask'" in message and "a file ('CV')" in message
+    ask = by_label(convert(data), "Ask")
+    assert ask["config"]["fields"] == [{"name": "cv", "type": "file", "required": False}]
+    assert "file value" in ask["notes"]
 
 
 # --- triggers ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.names import slug, unique
-from editor.n8n.wait import FIELD_TYPES, form_fields
+from editor.n8n.wait import FIELD_TYPES, FILE_NOTE, form_fields
 from editor.n8n.webhook import RESPONSES
 from editor.nodes import logic_form_end
 
@@ -27,7 +27,7 @@ TRIGGER = f"{BASE}formTrigger"
 
 def _form_trigger(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    fields = form_fields(p, files=True)
+    fields = form_fields(p)
     labels = [label for label, _, _ in fields]
     uploads = [label for label, kind, _ in fields if kind == "file"]
     options = p.get("options") or {}
@@ -118,6 +118,8 @@ def _page(node: N8nNode, cx: Converter) -> Converted:
     }
     if any(kind in ("dropdown", "radio", "checkbox") for _, kind, _ in found):
         notes.append("Choice fields are text fields here: the choices are not offered.")
+    if any(kind == "file" for _, kind, _ in found):
+        notes.append(FILE_NOTE)
     if options.get("buttonLabel"):
         notes.append(f"n8n's button read '{options['buttonLabel']}'; WorkFuse's reads 'Submit'.")
     spec = {"data": "", "aliases": tuple(aliases)}

@@ -17,8 +17,9 @@ from typing import Any, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeType
+from workfuse.lib import files
 
-FieldType = Literal["string", "text", "number", "boolean"]
+FieldType = Literal["string", "text", "number", "boolean", "file"]
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_TEXT = 10_000  # characters of one answered field
 TRUE = {"true", "on", "yes", "1"}
@@ -32,7 +33,8 @@ class FormField(NodeConfig):
     )
     type: FieldType = Field(
         "string",
-        description="string: one line of text; text: several lines; number; boolean: a checkbox.",
+        description="string: one line of text; text: several lines; number; boolean: a "
+        "checkbox; file: an uploaded file (a file value: filename, content_type, size, content).",
     )
     required: bool = Field(False, description="The form cannot be sent without it.")
 
@@ -97,7 +99,7 @@ class Config(NodeConfig):
 def read_answer(config: Config, posted: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The approval form's (or form page's) field values, converted to their types, and what is wrong with them
     by field name (empty when the answer can be recorded). `posted` maps field names to what
-    was sent: text from the form page, or JSON values from an API caller."""
+    was sent: text (and file values) from the form page, or JSON values from an API caller."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in config.fields:
@@ -117,6 +119,13 @@ def read_answer(config: Config, posted: Mapping[str, Any]) -> tuple[dict[str, An
 
 
 def _convert(raw: Any, kind: str) -> Any:
+    if kind == "file":
+        if raw is None or raw == "":
+            return None
+        try:
+            return files.read(raw, "The file").value()
+        except files.FileError as exc:
+            raise ValueError(str(exc)) from None
     if kind == "boolean":
         if isinstance(raw, bool) or raw is None:
             return bool(raw)
