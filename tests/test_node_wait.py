@@ -69,7 +69,7 @@ def test_the_defaults_wait_for_a_call_for_as_long_as_it_takes():
         ),
         (
             {"mode": "approval", "fields": [{"name": "when", "type": "date"}]},
-            "fields.0.type: Input should be 'string', 'text', 'number' or 'boolean'",
+            "fields.0.type: Input should be 'string', 'text', 'number', 'boolean' or 'file'",
         ),
     ],
 )
