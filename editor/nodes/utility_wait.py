@@ -64,7 +64,8 @@ class Config(NodeConfig):
     )
     title: str = Field(
         "",
-        description="Approval and form: the form's heading, e.g. 'Refund order {{ trigger.body.id }}?'",
+        description="Approval and form: the form's heading, e.g. "
+        "'Refund order {{ trigger.body.id }}?'",
     )
     description: str = Field(
         "",
@@ -97,9 +98,10 @@ class Config(NodeConfig):
 
 
 def read_answer(config: Config, posted: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The approval form's (or form page's) field values, converted to their types, and what is wrong with them
-    by field name (empty when the answer can be recorded). `posted` maps field names to what
-    was sent: text (and file values) from the form page, or JSON values from an API caller."""
+    """The field values of an approval form (or form page), converted to their types, and what
+    is wrong with them by field name (empty when the answer can be recorded). `posted` maps
+    field names to what was sent: text (and file values) from the form page, or JSON values
+    from an API caller."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in config.fields:

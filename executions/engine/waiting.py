@@ -248,7 +248,8 @@ def find(raw: str) -> Resumable:
 
 def check(target: Resumable, now: datetime | None = None) -> None:
     """Refused when the URL cannot resume its wait (used, too late, run over, cancelled); an
-    approval form (or form page) is refused until its step waits, as it is the step that fills it in."""
+    approval form (or form page) is refused until its step waits, as it is the step that fills
+    it in."""
     now = now or timezone.now()
     token, execution, step = target.token, target.execution, target.step
     if token.used_at is not None:
