@@ -3,7 +3,9 @@
 Webhook mode: any call resumes it (HEAD only looks), and the call — method, headers, query and
 body, read with the webhook endpoint's input limits and parsing — becomes the step's output.
 Approval mode: GET shows a small form (the step's title, description and fields, approve and
-reject); POST records the answer. No sign-in is needed: the token in the URL is the capability.
+reject); POST records the answer. Form mode (a further page of a form being filled in): the
+same page with one Submit button; after it the browser follows the run to its next page
+(executions/form_pages.py). No sign-in is needed: the token in the URL is the capability.
 A signed-in person's username is recorded as `by` only when the post carries a valid CSRF token
 (a page elsewhere cannot post as them); anyone else gives a name, or is "anonymous". API
 callers get JSON, browsers a readable page (by the Accept header). docs/control-flow.md,
@@ -17,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,14 +29,16 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import SecurityEvent
 from editor.nodes.utility_wait import Config as WaitConfig
 from editor.nodes.utility_wait import read_answer
+from executions import form_pages
 from executions.engine import waiting
 from executions.webhooks import _parse_body, received_call
-from workfuse.lib import safe_json
+from workfuse.lib import files, safe_json
 
 # Sent by browsers and API clients, never part of what the call means to the workflow: a
 # session cookie or bearer token in the step's output would hand out the caller's access.
 PRIVATE_HEADERS = {"cookie", "authorization", "proxy-authorization", "x-csrftoken"}
 MAX_NAME = 100
+FORMS = ("approval", "form")  # the modes whose URL opens a form page
 DONE = {
     "resumed": (200, "The run goes on."),
     "paused": (202, "Recorded: the run is paused and goes on when it is resumed."),
@@ -46,7 +51,7 @@ DONE = {
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     try:
         target = waiting.find(token)
-        if target.mode == "approval":
+        if target.mode in FORMS:
             return _approval(request, target)
         return _webhook(request, target)
     except waiting.Refused as exc:
@@ -74,6 +79,8 @@ def _webhook(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
         raise waiting.Refused(400, "bad_request", f"The call was refused: {exc.message}") from exc
     except SuspiciousOperation as exc:  # more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         raise waiting.Refused(400, "bad_request", f"The body was refused: {exc}") from exc
+    except files.FileError as exc:
+        raise waiting.Refused(413, "too_large", str(exc)) from exc
     return _done(request, target, waiting.accept(target, {**received, "body": body}))
 
 
@@ -102,7 +109,7 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
     _body(request)
     posted, approved, name = _posted(request)
     values, errors = read_answer(form, posted)
-    if approved is None:
+    if approved is None and target.mode == "approval":
         errors["decision"] = "Choose approve or reject."
     if errors:
         if _wants_json(request):
@@ -115,6 +122,12 @@ def _approval(request: HttpRequest, target: waiting.Resumable) -> HttpResponse:
                 status=400,
             )
         return _form(request, form, posted, errors, name=name, status=400)
+    if target.mode == "form":
+        page = {"fields": values, "at": timezone.now().isoformat()}
+        outcome = waiting.accept(target, page)
+        if _wants_json(request):
+            return _done(request, target, outcome)
+        return HttpResponseRedirect(form_pages.follow_url(target.execution.pk), status=303)
     answer = {
         "approved": approved,
         "fields": values,
@@ -145,10 +158,19 @@ def _posted(request: HttpRequest) -> tuple[dict[str, Any], bool | None, str]:
         )
     decision = request.POST.get("decision", "")
     approved = {"approve": True, "reject": False}.get(decision)
-    fields = {
+    posted: dict[str, Any] = {
         k.removeprefix("field."): v for k, v in request.POST.items() if k.startswith("field.")
     }
-    return fields, approved, request.POST.get("name", "").strip()[:MAX_NAME]
+    for key in request.FILES:  # bounded by the body limit (`_body`)
+        upload = request.FILES.get(key)
+        if isinstance(upload, UploadedFile) and key.startswith("field.") and upload.size:
+            name = upload.name or "file"
+            try:
+                made = files.make(upload.read(), name, upload.content_type, "The file")
+            except files.FileError as exc:
+                raise waiting.Refused(413, "too_large", str(exc)) from exc
+            posted[key.removeprefix("field.")] = made.value()
+    return posted, approved, request.POST.get("name", "").strip()[:MAX_NAME]
 
 
 def _signed_in(request: HttpRequest) -> str:

@@ -23,7 +23,7 @@ class StepRow:
     truncated: bool
     hint: str
     calls: list[CallLink]  # the runs this step called (action.workflow), oldest first
-    wait_mode: str = ""  # a utility.wait step waiting: "webhook" or "approval"
+    wait_mode: str = ""  # a utility.wait step waiting: "webhook", "approval" or "form"
     progress: str = ""  # a loop's items or a repeat's rounds, e.g. "rounds: 3 · done"
     agent: list[AgentRow] | None = None  # an agent step's turns and tool calls
 

@@ -36,7 +36,7 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import answers, completion, engine, idempotency, step_sql
+from executions import answers, completion, engine, form_pages, idempotency, step_sql
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
 from workfuse.lib import files, redaction, safe_json
@@ -116,7 +116,9 @@ def received_call(request: HttpRequest, hidden: set[str]) -> dict[str, Any]:
 
 def _parse_body(request: HttpRequest, raw: bytes) -> Any:
     """The body as the trigger stores it; raises `safe_json.JsonRefused` (a JSON body beyond the
-    input limits, a form field with a NUL character) or `SuspiciousOperation` (too many fields)."""
+    input limits, a form field with a NUL character), `SuspiciousOperation` (too many fields)
+    A multipart form's text fields are here; its files are the trigger's `files`
+    (`_uploaded_files`)."""
     content_type = request.content_type or ""
     if not raw:
         return None
@@ -350,7 +352,7 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
         payload["files"] = uploaded
     key = request.headers.get("Idempotency-Key", "")[:200]
     mode = config.response
-    synchronous = mode != "immediate"
+    synchronous = mode not in ("immediate", "form")
     try:
         execution, claimed, repeated = _start_once(
             workflow, payload, key, execution_id, claim=synchronous
@@ -360,6 +362,8 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
         return _done(_answer(409, "invalid_workflow", message))
     if mode == "respond_node":
         return _run_until_answered(execution, claimed, repeated)
+    if mode == "form":
+        return _done(_form_sent(request, execution))
     if not synchronous or repeated:
         return Ingested(execution=execution)
     last = engine.run_chain(claimed, budget_seconds=settings.WORKFUSE_INLINE_BUDGET_MS / 1000)
@@ -437,6 +441,18 @@ def _start_once(
         WebhookDelivery, {"workflow": workflow, "key": key}, start
     )
     return execution, claimed[0], earlier is not None
+
+
+def _form_sent(request: HttpRequest, execution: Execution) -> JsonResponse:
+    """response=form: 303 to the page that follows the run to the form's next page; the body
+    says the same to a caller that does not follow redirects."""
+    url = request.build_absolute_uri(form_pages.follow_url(execution.pk))
+    response = JsonResponse(
+        {"execution_id": str(execution.pk), "status": execution.status, "next_url": url},
+        status=303,
+    )
+    response["Location"] = url
+    return response
 
 
 def _accepted(request: HttpRequest, execution: Execution) -> JsonResponse:

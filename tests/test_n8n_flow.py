@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -593,7 +594,7 @@ def test_a_wait_for_a_form_becomes_an_approval_with_its_fields():
     assert "nodes.review_form.at" in expression
 
 
-def test_a_form_asking_for_a_file_is_refused():
+def test_a_wait_form_asking_for_a_file_takes_a_file_field():
     data = export(
         "Upload",
         [
@@ -610,8 +611,9 @@ def test_a_form_asking_for_a_file_is_refused():
         ],
         [("Start", "Ask")],
     )
-    [message] = refusal_messages(data)
-    assert "'Ask'" in message and "a file ('CV')" in message
+    ask = by_label(convert(data), "Ask")
+    assert ask["config"]["fields"] == [{"name": "cv", "type": "file", "required": False}]
+    assert "file value" in ask["notes"]
 
 
 # --- triggers ------------------------------------------------------------------------------
@@ -639,7 +641,7 @@ def test_a_form_trigger_is_a_webhook_whose_fields_are_in_the_body():
     assert validate_graph(graph) == []
     form = by_label(graph, "Form")
     assert form["config"] == {"methods": ["POST"], "response": "last_node"}
-    assert "serves no form page" in form["notes"] and "'Your email'" in form["notes"]
+    assert "serves no first form page" in form["notes"] and "'Your email'" in form["notes"]
     assert 'trigger.body["Your email"]' in by_label(graph, "Lead")["config"]["expression"]
     result = run_node(
         by_label(graph, "Lead"), {"trigger": {"body": {"Your email": "a@example.com"}}}
@@ -647,14 +649,188 @@ def test_a_form_trigger_is_a_webhook_whose_fields_are_in_the_body():
     assert result == {"result": {"email": "a@example.com"}}
 
 
-def test_n8n_form_pages_are_refused_clearly():
-    data = export(
-        "Steps",
-        [n8n_node("Form", "formTrigger", {}, 2.2), n8n_node("Page 2", "form", {}, 1)],
-        [("Form", "Page 2")],
+def three_page_form(ending: dict) -> dict:
+    """Form Trigger (page 1) -> Set -> Form page (page 2) -> Form completion, as n8n exports."""
+    return export(
+        "Signup",
+        [
+            n8n_node(
+                "Signup form",
+                "formTrigger",
+                {
+                    "formTitle": "Sign up",
+                    "formFields": {"values": [{"fieldLabel": "Your name", "requiredField": True}]},
+                    "options": {},
+                },
+                2.2,
+            ),
+            set_fields("Greeting", hello="=Hello {{ $json['Your name'] }}"),
+            n8n_node(
+                "Details",
+                "form",
+                {
+                    "formFields": {
+                        "values": [
+                            {"fieldLabel": "Company name", "requiredField": True},
+                            {"fieldLabel": "Seats", "fieldType": "number"},
+                            {"fieldLabel": "Plan", "fieldType": "dropdown"},
+                        ]
+                    },
+                    "options": {
+                        "formTitle": "={{ $json.hello }}, tell us more",
+                        "formDescription": "About your team",
+                    },
+                },
+                1,
+            ),
+            ending,
+        ],
+        [("Signup form", "Greeting"), ("Greeting", "Details"), ("Details", "Done")],
     )
+
+
+THANKS = n8n_node(
+    "Done",
+    "form",
+    {
+        "operation": "completion",
+        "completionTitle": "=Thanks, {{ $('Signup form').item.json['Your name'] }}",
+        "completionMessage": "={{ $('Details').item.json.Seats }} seats for "
+        "{{ $('Details').item.json['Company name'] }}",
+        "options": {},
+    },
+    1,
+)
+
+
+def test_n8n_form_pages_become_form_waits_and_an_ending_page():
+    graph = convert(three_page_form(THANKS))
+    assert validate_graph(graph) == []
+    assert by_label(graph, "Signup form")["config"] == {"methods": ["POST"], "response": "form"}
+    details = by_label(graph, "Details")
+    assert details["type"] == "utility.wait"
+    assert details["config"]["mode"] == "form"
+    assert details["config"]["fields"] == [
+        {"name": "company_name", "type": "string", "required": True},
+        {"name": "seats", "type": "number", "required": False},
+        {"name": "plan", "type": "string", "required": False},
+    ]
+    assert "Choice fields are text fields" in details["notes"]
+    done = by_label(graph, "Done")
+    assert done["type"] == "logic.form_end"
+    context = {
+        "trigger": {"body": {"Your name": "Ada"}},
+        "nodes": {details["id"]: {"fields": {"company_name": "Acme", "seats": 3}}},
+    }
+    assert run_node(done, context) == {
+        "title": "Thanks, Ada",
+        "message": "3 seats for Acme",
+        "redirect_url": "",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_form_is_filled_in_page_by_page_while_it_runs(alice, alice_api):
+    response = import_set(alice_api, three_page_form(THANKS))
+    assert response.status_code == 201, response.json()
+    workflow = Workflow.objects.get(pk=response.json()["id"])
+    workflow.is_active = True
+    workflow.save()
+    browser, html = Client(), {"HTTP_ACCEPT": "text/html"}
+
+    sent = browser.post(f"/hooks/{workflow.webhook_token}", {"Your name": "Ada"}, **html)
+    assert sent.status_code == 303
+    follow = urlsplit(sent["Location"]).path
+    to_page = browser.get(follow, **html)
+    page = urlsplit(to_page["Location"]).path
+    shown = browser.get(page, **html).content.decode()
+    assert "Hello Ada, tell us more" in shown and "About your team" in shown
+    assert (
+        browser.post(page, {"field.company_name": "Acme", "field.seats": "12"}, **html).status_code
+        == 303
+    )
+    end = browser.get(follow, **html).content.decode()
+
+    assert "Thanks, Ada" in end and "12 seats for Acme" in end
+    assert Execution.objects.get(workflow=workflow).status == "succeeded"
+
+
+def test_an_n8n_completion_can_redirect_or_show_its_text():
+    redirect = n8n_node(
+        "Done",
+        "form",
+        {"operation": "completion", "respondWith": "redirect", "redirectUrl": "https://a.example"},
+    )
+    graph = convert(three_page_form(redirect))
+    assert by_label(graph, "Done")["config"] == {"redirect_url": "https://a.example"}
+    text = n8n_node(
+        "Done",
+        "form",
+        {"operation": "completion", "respondWith": "showText", "responseText": "<b>Bye</b>"},
+    )
+    done = by_label(convert(three_page_form(text)), "Done")
+    assert done["config"]["message"] == "<b>Bye</b>"
+    assert "shows it as text" in done["notes"]
+
+
+@pytest.mark.parametrize(
+    ("node", "words"),
+    [
+        (
+            n8n_node("Done", "form", {"operation": "completion", "respondWith": "returnBinary"}),
+            "'returnBinary' (a file download)",
+        ),
+        (
+            n8n_node(
+                "Done",
+                "form",
+                {"operation": "completion", "respondWith": "redirect", "redirectUrl": "ftp://x"},
+            ),
+            "not an http:// or https:// address",
+        ),
+        (n8n_node("Done", "form", {"defineForm": "json", "jsonOutput": "={{ [] }}"}), "JSON"),
+    ],
+)
+def test_n8n_form_pages_workfuse_cannot_show_are_refused_naming_the_node(node, words):
+    [message] = refusal_messages(three_page_form(node))
+    assert "'Done'" in message and words in message
+
+
+def test_a_form_triggers_file_field_arrives_as_a_file_value_in_the_triggers_files():
+    data = export(
+        "Apply",
+        [
+            n8n_node(
+                "Apply form",
+                "formTrigger",
+                {
+                    "formFields": {
+                        "values": [
+                            {"fieldLabel": "Name"},
+                            {"fieldLabel": "CV", "fieldType": "file", "acceptFileTypes": ".pdf"},
+                        ]
+                    },
+                },
+                2.2,
+            ),
+            set_fields("Log", file="={{ $json.CV.filename }}", who="={{ $json.Name }}"),
+        ],
+        [("Apply form", "Log")],
+    )
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    notes = by_label(graph, "Apply form")["notes"]
+    assert "multipart/form-data" in notes and "'CV'" in notes
+    cv = {"filename": "cv.pdf", "content_type": "application/pdf", "size": 3, "content": "YWJj"}
+    trigger = {"body": {"Name": "Ada"}, "files": {"CV": cv}}
+    result = run_node(by_label(graph, "Log"), {"trigger": trigger})
+    assert result == {"result": {"file": "cv.pdf", "who": "Ada"}}
+
+
+def test_an_n8n_form_page_without_a_form_trigger_is_refused():
+    data = export("Steps", [manual(), n8n_node("Page 2", "form", {}, 1)], [("Start", "Page 2")])
     [message] = refusal_messages(data)
-    assert "'Page 2'" in message and "serves no form pages" in message
+    assert "'Page 2'" in message and "no n8n Form Trigger" in message
 
 
 def test_a_chat_trigger_feeds_the_agent_its_message_and_session():

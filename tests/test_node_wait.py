@@ -48,7 +48,7 @@ def test_the_defaults_wait_for_a_call_for_as_long_as_it_takes():
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        ({"mode": "email"}, "mode: Input should be 'webhook' or 'approval'"),
+        ({"mode": "email"}, "mode: Input should be 'webhook', 'approval' or 'form'"),
         ({"timeout_seconds": 0}, "timeout_seconds: Input should be greater than 0"),
         (
             {"timeout_seconds": "soon"},
@@ -56,7 +56,7 @@ def test_the_defaults_wait_for_a_call_for_as_long_as_it_takes():
         ),
         (
             {"fields": [{"name": "note"}]},
-            ": Value error, fields are the approval form's; set mode to 'approval' or remove them",
+            ": Value error, fields are a form's; set mode to 'approval' or 'form', or remove them",
         ),
         (
             {"mode": "approval", "fields": [{"name": "note"}, {"name": "note"}]},
@@ -69,7 +69,7 @@ def test_the_defaults_wait_for_a_call_for_as_long_as_it_takes():
         ),
         (
             {"mode": "approval", "fields": [{"name": "when", "type": "date"}]},
-            "fields.0.type: Input should be 'string', 'text', 'number' or 'boolean'",
+            "fields.0.type: Input should be 'string', 'text', 'number', 'boolean' or 'file'",
         ),
     ],
 )

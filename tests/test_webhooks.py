@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -350,3 +351,37 @@ def test_the_rate_limiter_fails_open_when_the_cache_is_down(alice, cache_down, c
     execution = Execution.objects.get(pk=response.json()["execution_id"])
     assert execution.trigger_data["body"] == {"order": 7}
     assert "Webhook rate limit not checked" in caplog.text
+
+
+# --- forms: files posted with a multipart form ---
+
+
+def test_a_file_posted_with_a_form_is_a_file_value_in_the_triggers_files(alice):
+    workflow = webhook_workflow(alice)
+    cv = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 ada", content_type="application/pdf")
+
+    response = Client().post(url(workflow), {"Your name": "Ada", "CV": cv})
+
+    assert response.status_code == 202
+    data = Execution.objects.get(pk=response.json()["execution_id"]).trigger_data
+    assert data["body"] == {"Your name": "Ada"}
+    assert data["files"] == {
+        "CV": {
+            "filename": "cv.pdf",
+            "content_type": "application/pdf",
+            "size": 12,
+            "content": "JVBERi0xLjQgYWRh",
+        },
+    }
+
+
+def test_a_posted_file_over_the_file_limit_is_refused_and_starts_nothing(alice, settings):
+    settings.WORKFUSE_FILE_MAX_BYTES = 10
+    workflow = webhook_workflow(alice)
+    big = SimpleUploadedFile("big.bin", b"x" * 11)
+
+    response = Client().post(url(workflow), {"CV": big})
+
+    assert response.status_code == 413
+    assert "The uploaded file 'CV' is" in response.json()["message"]
+    assert not Execution.objects.filter(workflow=workflow).exists()

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from editor import views as editor_views
-from executions import resumes, webhooks
+from executions import form_pages, resumes, webhooks
 from workfuse.api import api
 
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     # --- wait: resume URLs, public, the token is the capability ---
     path("hooks/resume/<str:token>", resumes.resume, name="resume"),
     # --- end wait ---
+    # --- forms: a form's next page, followed by whoever sent the page before ---
+    path("hooks/form/<str:token>", form_pages.follow, name="form_follow"),
+    # --- end forms ---
     # --- chat: the chat pages (the public link is open, its token the capability) ---
     path("chat/", include("chat.urls")),
     # --- end chat ---

@@ -31,7 +31,14 @@ FIELD_TYPES = {
     "hiddenField": "string",
     "textarea": "text",
     "number": "number",
+    "file": "file",
 }
+
+FILE_NOTE = (
+    "A file field's answer is a file value {filename, content_type, size, content} (n8n's "
+    "`mimetype` is `content_type`; n8n's $binary is not traced: set that file where a node "
+    "takes it); n8n's accepted file types are not checked."
+)
 
 SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
@@ -123,24 +130,21 @@ def _on_form(node: N8nNode, cx: Converter) -> Converted:
     outputs = _timeout(node, config, notes)
     if any(kind in ("dropdown", "radio", "checkbox") for _, kind, _ in form_fields(p)):
         notes.append("Choice fields are text fields here: the choices are not offered.")
+    if any(kind == "file" for _, kind, _ in form_fields(p)):
+        notes.append(FILE_NOTE)
     spec = {"data": "", "aliases": tuple(aliases)}
     return Converted("utility.wait", config, outputs=outputs, notes=notes, spec=spec)
 
 
 def form_fields(p: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(label, n8n type, required) of each field of an n8n form, refusing the ones an answer
-    cannot carry (files); shown-only HTML is left out."""
+    """(label, n8n type, required) of each field of an n8n form, refusing the types WorkFuse's
+    forms lack; shown-only HTML is left out."""
     found = []
     for row in (p.get("formFields") or {}).get("values") or []:
         kind = str(row.get("fieldType") or "text")
         label = str(row.get("fieldName") or row.get("fieldLabel") or "")
         if kind == "html":
             continue
-        if kind == "file":
-            raise Refusal(
-                f"asks for a file ('{label}'); WorkFuse forms take text, numbers and yes/no. "
-                "Ask for a link to the file instead, then export again."
-            )
         if kind not in FIELD_TYPES:
             raise Refusal(f"has a form field '{label}' of type '{kind}', which WorkFuse lacks.")
         found.append((label, kind, bool(row.get("requiredField"))))

@@ -95,6 +95,11 @@ from editor.nodes import utility_convert_file, utility_extract_file
 from editor.nodes import logic_ai_classify
 
 # --- end aimedia ---
+# --- forms: logic.form_end ---
+# isort: split
+from editor.nodes import logic_form_end
+
+# --- end forms ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -172,6 +177,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- aimedia ---
         logic_ai_classify,
         # --- end aimedia ---
+        # --- forms ---
+        logic_form_end,
+        # --- end forms ---
     )
 }
 # --- integrations ---

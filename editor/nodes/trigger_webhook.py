@@ -44,11 +44,13 @@ class Config(NodeConfig):
     credential: int | None = Field(
         None, description="The webhook secret credential used by header or HMAC auth."
     )
-    response: Literal["immediate", "last_node", "respond_node"] = Field(
+    response: Literal["immediate", "last_node", "respond_node", "form"] = Field(
         "immediate",
         description="immediate: answer 202 with the execution id at once; last_node: wait for the run "
         "and answer with the last node's output; respond_node: the first 'Respond to webhook' node "
-        "the run reaches answers (204 if none does), and the run goes on.",
+        "the run reaches answers (204 if none does), and the run goes on; form: the call is a "
+        "form's first page, and the browser is sent (303) to follow the run to its next form "
+        "page ('Wait' in form mode) or ending page ('Form ending page').",
     )
 
     @model_validator(mode="after")

@@ -1,5 +1,5 @@
-"""`utility.wait`: waits — for days if need be — for a call to its resume URL or a person's
-answer on its approval form, or until its timeout.
+"""`utility.wait`: waits — for days if need be — for a call to its resume URL, a person's
+answer on its approval form, or a further page of a form being filled in, or until its timeout.
 
 The engine runs it without holding a worker (executions/engine/waiting.py): the step waits
 with a `wake_at` only for its timeout, and whoever calls its URL records what it needs and
@@ -17,8 +17,9 @@ from typing import Any, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from editor.nodes.base import NodeConfig, NodeType
+from workfuse.lib import files
 
-FieldType = Literal["string", "text", "number", "boolean"]
+FieldType = Literal["string", "text", "number", "boolean", "file"]
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_TEXT = 10_000  # characters of one answered field
 TRUE = {"true", "on", "yes", "1"}
@@ -32,7 +33,8 @@ class FormField(NodeConfig):
     )
     type: FieldType = Field(
         "string",
-        description="string: one line of text; text: several lines; number; boolean: a checkbox.",
+        description="string: one line of text; text: several lines; number; boolean: a "
+        "checkbox; file: an uploaded file (a file value: filename, content_type, size, content).",
     )
     required: bool = Field(False, description="The form cannot be sent without it.")
 
@@ -47,10 +49,12 @@ class FormField(NodeConfig):
 
 
 class Config(NodeConfig):
-    mode: Literal["webhook", "approval"] = Field(
+    mode: Literal["webhook", "approval", "form"] = Field(
         "webhook",
         description="webhook: any call to the resume URL continues the run with that call; "
-        "approval: the URL opens a form where a person approves or rejects.",
+        "approval: the URL opens a form where a person approves or rejects; form: the next page "
+        "of a form (its fields and a Submit button), shown to whoever filled in the page before "
+        "(a webhook trigger with response 'form', or an earlier form page).",
     )
     timeout_seconds: float | None = Field(
         None,
@@ -60,14 +64,17 @@ class Config(NodeConfig):
     )
     title: str = Field(
         "",
-        description="Approval: the form's heading, e.g. 'Refund order {{ trigger.body.id }}?'",
+        description="Approval and form: the form's heading, e.g. "
+        "'Refund order {{ trigger.body.id }}?'",
     )
     description: str = Field(
-        "", description="Approval: what the person is asked to decide, shown under the title."
+        "",
+        description="Approval and form: what the person is asked, shown under the title.",
     )
     fields: list[FormField] = Field(
         default_factory=list,
-        description="Approval: fields the person fills in besides approve or reject.",
+        description="Approval and form: the fields the person fills in (on an approval form, "
+        "besides approve or reject).",
     )
 
     @field_validator("timeout_seconds")
@@ -79,9 +86,9 @@ class Config(NodeConfig):
 
     @model_validator(mode="after")
     def _form_fits_mode(self) -> Self:
-        if self.fields and self.mode != "approval":
+        if self.fields and self.mode == "webhook":
             raise ValueError(
-                "fields are the approval form's; set mode to 'approval' or remove them"
+                "fields are a form's; set mode to 'approval' or 'form', or remove them"
             )
         names = [f.name for f in self.fields]
         for i, name in enumerate(names):
@@ -91,9 +98,10 @@ class Config(NodeConfig):
 
 
 def read_answer(config: Config, posted: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The approval form's field values, converted to their types, and what is wrong with them
-    by field name (empty when the answer can be recorded). `posted` maps field names to what
-    was sent: text from the form page, or JSON values from an API caller."""
+    """The field values of an approval form (or form page), converted to their types, and what
+    is wrong with them by field name (empty when the answer can be recorded). `posted` maps
+    field names to what was sent: text (and file values) from the form page, or JSON values
+    from an API caller."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in config.fields:
@@ -113,6 +121,13 @@ def read_answer(config: Config, posted: Mapping[str, Any]) -> tuple[dict[str, An
 
 
 def _convert(raw: Any, kind: str) -> Any:
+    if kind == "file":
+        if raw is None or raw == "":
+            return None
+        try:
+            return files.read(raw, "The file").value()
+        except files.FileError as exc:
+            raise ValueError(str(exc)) from None
     if kind == "boolean":
         if isinstance(raw, bool) or raw is None:
             return bool(raw)
@@ -144,9 +159,10 @@ NODE = NodeType(
     type="utility.wait",
     label="Wait for call or approval",
     category="utility",
-    description="Waits — for days if need be — until its resume URL is called or a person "
-    "approves or rejects on its form, without holding a worker; 'timeout' if nobody answers "
-    "in time. Send the link with {{ execution.resume_url }} from a node before it.",
+    description="Waits — for days if need be — until its resume URL is called, a person "
+    "approves or rejects on its form, or fills in the next page of a form, without holding a "
+    "worker; 'timeout' if nobody answers in time. Send the link with "
+    "{{ execution.resume_url }} from a node before it.",
     Config=Config,
     handles=("main", "timeout"),
 )

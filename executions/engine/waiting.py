@@ -248,7 +248,8 @@ def find(raw: str) -> Resumable:
 
 def check(target: Resumable, now: datetime | None = None) -> None:
     """Refused when the URL cannot resume its wait (used, too late, run over, cancelled); an
-    approval form is refused until its step waits, as it is the step that fills it in."""
+    approval form (or form page) is refused until its step waits, as it is the step that fills
+    it in."""
     now = now or timezone.now()
     token, execution, step = target.token, target.execution, target.step
     if token.used_at is not None:
@@ -266,11 +267,12 @@ def check(target: Resumable, now: datetime | None = None) -> None:
     if step is not None and step.status in open_statuses and _timed_out(step, now):
         raise Refused(409, "timed_out", "Too late: this wait timed out and the run went on.")
     if step is None or step.status in open_statuses:
-        if target.mode == "approval" and (step is None or step.status != S.WAITING):
+        if target.mode in ("approval", "form") and (step is None or step.status != S.WAITING):
+            what = "approval" if target.mode == "approval" else "form page"
             raise Refused(
                 409,
                 "not_ready",
-                "This approval is not open yet: the run has not reached it. Try again in a moment.",
+                f"This {what} is not open yet: the run has not reached it. Try again in a moment.",
                 retry_after=5,
             )
         return
