@@ -110,3 +110,22 @@ def test_an_imported_download_then_edit_runs(alice, photos, settings) -> None:
     edit = next(s for k, s in steps_by_key(execution).items() if k.startswith("resize"))
     image = Image.open(io.BytesIO(files.read(edit.output["file"]).data))
     assert image.size == (100, 50)  # n8n's default resize keeps the aspect ratio
+
+
+def test_openai_reads_a_downloaded_recording_and_its_image_is_the_next_upload() -> None:
+    lc = "@n8n/n8n-nodes-langchain.openAi"
+    listen = n8n_node(
+        "Listen", lc, {"resource": "audio", "operation": "transcribe", "options": {}}, 1.3
+    )
+    draw = n8n_node(
+        "Draw", lc, {"resource": "image", "prompt": "={{ $json.text }}", "options": {}}, 1.3
+    )
+    graph = convert(
+        chain(manual(), download_as_file("https://x.test/memo.mp3"), listen, draw, telegram_photo())
+    )
+    assert validate_graph(graph) == []
+    download, heard, drawn, send = (
+        node_of(graph, n) for n in ("Download", "Listen", "Draw", "Send")
+    )
+    assert heard["config"]["file"] == f"{{{{ nodes.{download['id']}.file }}}}"
+    assert send["config"]["file"] == f"{{{{ nodes.{drawn['id']}.file }}}}"

@@ -28,13 +28,16 @@ COMPLETIONS_MAX_TOKENS = 16  # the completions API's default when max_tokens is 
 
 
 def input_file(cx: Converter, node: N8nNode, prop: Any) -> str:
-    """A template for the file in binary property `prop` of the item `node` receives."""
-    name = str(prop or "data").removeprefix("=")
-    raise Refusal(
-        f"reads the file in binary property '{name}' of its input; the importer cannot yet "
-        "follow n8n binary data to a WorkFuse file value. Pass the file's URL instead, if it "
-        "has one, and export again."
-    )
+    """A template for the file in binary property `prop` of the item `node` receives
+    (`Converter.file_ref`, which refuses, naming the node, when no step before makes it)."""
+    return cx.file_ref(node, prop or "data")
+
+
+def _made_file(node: N8nNode, options: dict[str, Any]) -> dict[str, Any]:
+    """The Spec of a step that makes a file: the nodes after it find it under n8n's binary
+    property (binaryPropertyOutput, "data" by default)."""
+    prop = str(options.get("binaryPropertyOutput") or "data")
+    return {"binary": ((prop, f"nodes.{node.id}.file"),)}
 
 
 def _number(value: Any) -> int | float | None:
@@ -104,12 +107,12 @@ def _image_generate(node: N8nNode, cx: Converter) -> Converted:
             "n8n output OpenAI's image links as items {url, revised_prompt}; WorkFuse outputs "
             "them as 'urls' (links that expire after an hour, as in n8n)."
         )
-    elif options.get("binaryPropertyOutput") not in (None, "", "data"):
-        notes.append(
-            f"n8n put the image in binary property '{options['binaryPropertyOutput']}'; "
-            "WorkFuse's step outputs it as 'file'."
-        )
-    return Converted("action.ai", config, notes=notes)
+        return Converted("action.ai", config, notes=notes)
+    notes.append(
+        "WorkFuse's step outputs the image as 'file', which the nodes after it read as n8n's "
+        "binary data."
+    )
+    return Converted("action.ai", config, notes=notes, spec=_made_file(node, options))
 
 
 def _image_analyze(node: N8nNode, cx: Converter) -> Converted:
@@ -171,13 +174,12 @@ def _speech(node: N8nNode, cx: Converter) -> Converted:
     speed = _number(options.get("speed"))
     if speed:
         config["speed"] = speed
-    notes = [CREDENTIAL_NOTE]
-    if options.get("binaryPropertyOutput") not in (None, "", "data"):
-        notes.append(
-            f"n8n put the audio in binary property '{options['binaryPropertyOutput']}'; "
-            "WorkFuse's step outputs it as 'file'."
-        )
-    return Converted("action.ai", config, notes=notes)
+    notes = [
+        CREDENTIAL_NOTE,
+        "WorkFuse's step outputs the audio as 'file', which the nodes after it read as n8n's "
+        "binary data.",
+    ]
+    return Converted("action.ai", config, notes=notes, spec=_made_file(node, options))
 
 
 def _transcribe(node: N8nNode, cx: Converter, translate: bool) -> Converted:
