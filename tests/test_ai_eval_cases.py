@@ -261,6 +261,10 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
     # --- end messaging ---
 }
 
+# Cases that carry their right answer (the app operations' cases, made from each operation's
+# worked example in its node's Magic Input examples).
+RIGHT_ANSWERS.update({cid: c["right_answer"] for cid, c in CASES.items() if "right_answer" in c})
+
 
 def test_every_case_is_well_formed():
     ids = [case["id"] for case in ai_eval.load_cases(str(ai_eval.DEFAULT_CASES))]

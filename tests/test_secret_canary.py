@@ -231,6 +231,18 @@ def example_value(node_type: Any, operation: str, name: str) -> Any:
     return [{"x": "x"}]
 
 
+def _example_fields(node_type: Any, operation: str) -> set[str]:
+    """The fields a Magic Input example of the operation sets without a template (a JSON field
+    an operation needs only in some cases, Notion's update_page properties)."""
+    return {
+        name
+        for _, config in node_type.examples
+        if config.get("operation") == operation
+        for name, value in config.items()
+        if value and "{{" not in json.dumps(value)
+    }
+
+
 def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
     """Two nodes per operation, with every text and list field its operation uses filled in, and
     the JSON fields it needs."""
@@ -247,7 +259,10 @@ def operation_nodes(node_type: Any, credential: int) -> list[dict[str, Any]]:
                 config[name] = "x"
             elif prop.get("type") == "array":
                 config[name] = ["x"]
-            elif "type" not in prop and operation in prop.get("required_for", ()):
+            elif "type" not in prop and (
+                operation in prop.get("required_for", ())
+                or name in _example_fields(node_type, operation)
+            ):
                 config[name] = example_value(node_type, operation, name)
         # Each operation twice, so it meets the careless server in two of its moods (a service
         # whose success answer is not the output echoes only in an error). One attempt each: a

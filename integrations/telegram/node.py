@@ -137,7 +137,7 @@ class Config(OperationConfig):
         "typing",
         description="What the chat shows for up to 5 seconds, or until the bot sends a "
         f"message: {', '.join(CHAT_ACTIONS)}; may be a template.",
-        json_schema_extra=used_by("send_chat_action"),
+        json_schema_extra={**used_by("send_chat_action"), "examples": ["typing"]},
     )
     file_id: str = Field(
         "",
