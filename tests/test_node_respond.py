@@ -215,7 +215,7 @@ def test_the_webhook_settings_offer_respond_node_with_its_explanation(alice, ali
     workflow = Workflow.create(alice, "Respond", graph=graph({}))
     response = render(alice_client, workflow, "trigger.webhook", {"response": "respond_node"})
     form = FormReader(response.content.decode())
-    assert form.options["f:response"] == ["immediate", "last_node", "respond_node"]
+    assert form.options["f:response"] == ["immediate", "last_node", "respond_node", "form"]
     assert ("f:response", "respond_node") in form.values
     assert "respond_node: the first &#x27;Respond to webhook&#x27; node" in (
         response.content.decode()
