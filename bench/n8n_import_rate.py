@@ -100,7 +100,7 @@ def measure(paths: list[Path]) -> dict[str, Any]:
     reasons: dict[str, str] = {}
     all_reasons: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, Counter] = defaultdict(Counter)
-    failures: list[tuple[str, str]] = []
+    failures: list[tuple[str, str, list[str]]] = []
     for path in files:
         try:
             data = json.loads(path.read_text())
@@ -128,7 +128,8 @@ def measure(paths: list[Path]) -> dict[str, Any]:
         full = not issues
         totals["imported"] += full
         if not full:
-            failures.append((path.name, issues[0].message if issues else ""))
+            kinds = sorted({str(data["nodes"][i].get("type")) for i in refused_at} or {"(graph)"})
+            failures.append((path.name, issues[0].message if issues else "", kinds))
         for index, raw in enumerate(data["nodes"]):
             if not isinstance(raw, dict) or raw.get("type") == STICKY:
                 continue

@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+import redis
 
 from workfuse.lib.redis_cache import RedisCache
 
@@ -18,9 +19,13 @@ def cache():
     url = os.environ.get("REDIS_URL")
     if not url:
         pytest.fail("REDIS_URL must point at the machine's Redis for integration tests")
-    made = RedisCache(url, {"KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}"})
+    prefix = f"t-{uuid.uuid4().hex[:8]}"
+    made = RedisCache(url, {"KEY_PREFIX": prefix})
     yield made
-    made.clear()
+    # Only this test's keys: clear() would flush the whole database under other tests' feet.
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 def test_it_adds_counts_and_expires_like_djangos(cache):
