@@ -28,7 +28,9 @@ def exports(git_dir: str, under: str = "") -> dict[str, dict[str, Any]]:
     """Every n8n export in the HEAD tree of a repository, by path."""
     names = subprocess.run(
         ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", "HEAD", "--", under or "."],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     found: dict[str, dict[str, Any]] = {}
     for name in names:
@@ -81,7 +83,8 @@ def main(awesome_git: str, wesley_git: str, out: str) -> None:
     seen = {signature(d) for d in awesome.values()}
     wesley_all = exports(wesley_git, "workflows")
     candidates = sorted(
-        p for p, d in wesley_all.items()
+        p
+        for p, d in wesley_all.items()
         if sized(d) and connections_intact(d) and signature(d) not in seen
     )
     # One export per signature: the collection holds some workflows twice under two names.

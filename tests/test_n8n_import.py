@@ -692,13 +692,15 @@ def test_webhook_set_http_converts_to_a_valid_graph():
         ("webhook", "trigger.webhook"),
         ("edit_fields", "utility.transform"),
         ("create_lead", "action.http"),
+        ("answer_the_webhook_after_create_lead", "logic.respond"),  # n8n's lastNode answer
     ]
     assert edges_of(graph) == {
         ("webhook", "main", "edit_fields"),
         ("edit_fields", "main", "create_lead"),
+        ("create_lead", "main", "answer_the_webhook_after_create_lead"),
     }
     hook = by_label(graph, "Webhook")
-    assert hook["config"] == {"methods": ["POST"], "response": "last_node"}
+    assert hook["config"] == {"methods": ["POST"], "response": "respond_node"}
     assert hook["position"] == {"x": -460, "y": 120}
 
 
@@ -1382,6 +1384,7 @@ def test_api_import_of_n8n_json_creates_the_workflow(alice_api, alice):
         "trigger.webhook",
         "utility.transform",
         "action.http",
+        "logic.respond",
     ]
 
 

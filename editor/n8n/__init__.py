@@ -52,7 +52,7 @@ from editor.n8n import ai_refused, apps_data, apps_email, apps_google, apps_mess
 # --- end n8nai ---
 # --- n8nflow ---
 # isort: split
-from editor.n8n import chat_trigger, forms, respond, sub_workflows
+from editor.n8n import chat_trigger, forms, last_node, respond, sub_workflows
 from editor.n8n.calls import CallTargets
 
 # --- end n8nflow ---
@@ -249,6 +249,7 @@ def _converted(data: dict[str, Any], calls: CallTargets | None) -> tuple[Convert
         raise N8nImportRefused(issues, Report("n8n", problems=list(issues)))
     # --- n8nflow ---
     data = wait.with_resume_urls(data)
+    data = last_node.answered_by_respond_nodes(data)
     # --- end n8nflow ---
     converter = Converter(data, SPECS, SUB_NODES)
     # --- n8nflow ---
@@ -269,7 +270,11 @@ def _converted(data: dict[str, Any], calls: CallTargets | None) -> tuple[Convert
 
 
 def _report(converter: Converter, graph: dict[str, Any]) -> Report:
-    made = set(converter.node_ids.values())
+    made = {
+        node_id
+        for name, node_id in converter.node_ids.items()
+        if not (converter.nodes.get(name) and converter.nodes[name].raw.get(last_node.ADDED))
+    }
     added = [
         {"id": n["id"], "label": n.get("label", ""), "why": n.get("notes", "")}
         for n in graph["nodes"]

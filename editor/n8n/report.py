@@ -169,6 +169,8 @@ def n8n_report(cx: Converter, added: list[dict[str, str]]) -> Report:
     for index, raw in enumerate(cx.data.get("nodes") or []):
         if not isinstance(raw, dict) or raw.get("type") == "n8n-nodes-base.stickyNote":
             continue
+        if raw.get("workfuseAdded"):  # added by the import (last_node.py): listed as added
+            continue
         name = str(raw.get("name") or f"Node {index + 1}")
         kind = str(raw.get("type") or "")
         node_id = cx.node_ids.get(name) or cx.node_ids.get(attached.get(name, ""))

@@ -41,6 +41,10 @@ def _respond(node: N8nNode, cx: Converter) -> Converted:
         content_type = content_type or "text/html"
     elif respond_with in ("firstIncomingItem", "allIncomingItems"):
         body = _incoming(node, cx, every=respond_with == "allIncomingItems")
+        prop = p.get("workfuseProperty")  # a lastNode webhook's property (last_node.py)
+        if prop and isinstance(body, str):
+            path = "".join(f"[{json.dumps(part)}]" for part in str(prop).split("."))
+            body = "{{ (" + body.removeprefix("{{ ").removesuffix(" }}") + ")" + path + " }}"
         key = options.get("responseKey")
         if key:
             for part in reversed(str(key).split(".")):
