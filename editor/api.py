@@ -58,6 +58,7 @@ class WorkflowPut(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     graph: dict[str, Any]
+    is_active: bool | None = Field(None, description="left as it is when not given")
 
 
 class WorkflowPatch(Schema):
@@ -66,6 +67,9 @@ class WorkflowPatch(Schema):
     name: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
     description: str = Field(None)  # type: ignore[assignment]
     graph: dict[str, Any] = Field(None)  # type: ignore[arg-type]
+    is_active: bool = Field(  # type: ignore[assignment]
+        None, description="true activates (the graph must be valid, as /activate), false deactivates"
+    )
 
 
 class WorkflowSummary(Schema):
@@ -295,8 +299,16 @@ def get_workflow(request: ApiRequest, workflow_id: RowId) -> Workflow:
 def _update(request: ApiRequest, workflow: Workflow, fields: dict[str, Any]) -> Workflow:
     if "graph" in fields:
         _check_graph(fields["graph"], request.auth)
+    if fields.get("is_active") is True:
+        # As POST /activate: the graph it will run must be valid; checked before anything changes.
+        issues = validate_graph(fields.get("graph", workflow.graph), owner=request.auth)
+        if issues:
+            raise_graph_issues(issues, code="cannot_activate")
+    if "graph" in fields:
         workflow.save_graph(fields["graph"], user=request.auth, note="Saved via API")
-    changed = [f for f in ("name", "description") if f in fields]
+    if fields.get("is_active") is None:
+        fields.pop("is_active", None)
+    changed = [f for f in ("name", "description", "is_active") if f in fields]
     for f in changed:
         setattr(workflow, f, fields[f])
     if changed:

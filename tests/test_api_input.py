@@ -96,7 +96,7 @@ def test_the_depth_limit_is_a_setting(alice_api, workflow, settings):
 # --- null where a value is required ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["name", "description", "graph"])
+@pytest.mark.parametrize("field", ["name", "description", "graph", "is_active"])
 def test_patch_with_null_is_refused_naming_the_field(alice_api, workflow, field):
     response = alice_api.patch(f"/api/workflows/{workflow.pk}", {field: None})
     body = assert_refused(response, field=field)
@@ -109,6 +109,48 @@ def test_patch_without_the_field_still_leaves_it_alone(alice_api, workflow):
     response = alice_api.patch(f"/api/workflows/{workflow.pk}", {"description": "d"})
     assert response.status_code == 200
     assert response.json()["name"] == "Target"
+
+
+def test_patch_activates_and_deactivates_as_the_endpoints_do(alice_api, workflow):
+    response = alice_api.patch(f"/api/workflows/{workflow.pk}", {"is_active": True})
+    assert response.status_code == 200, response.content
+    assert response.json()["is_active"] is True
+    workflow.refresh_from_db()
+    assert workflow.is_active
+    response = alice_api.patch(f"/api/workflows/{workflow.pk}", {"is_active": False})
+    assert response.json()["is_active"] is False
+    workflow.refresh_from_db()
+    assert not workflow.is_active
+
+
+def test_patch_activating_an_invalid_graph_changes_nothing(alice_api, workflow):
+    # A graph saved before a rule it breaks (a node type's settings tightened, say).
+    Workflow.objects.filter(pk=workflow.pk).update(
+        graph={
+            "nodes": [
+                {"id": "start", "type": "trigger.manual", "config": {}},
+                {"id": "call", "type": "action.http", "config": {"method": "GET"}},  # no url
+            ],
+            "edges": [{"source": "start", "target": "call"}],
+        }
+    )
+    response = alice_api.patch(
+        f"/api/workflows/{workflow.pk}", {"is_active": True, "name": "Renamed"}
+    )
+    body = assert_refused(response)
+    assert body["code"] == "cannot_activate"
+    assert any("url" in d["field"] for d in body["details"]), body
+    workflow.refresh_from_db()
+    assert (workflow.name, workflow.is_active) == ("Target", False)
+
+
+def test_put_without_is_active_leaves_it_as_it_is(alice_api, workflow):
+    alice_api.post(f"/api/workflows/{workflow.pk}/activate")
+    response = alice_api.put(
+        f"/api/workflows/{workflow.pk}", {"name": "Again", "graph": workflow.graph}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["is_active"] is True
 
 
 # --- integer query and path parameters -------------------------------------------------------
