@@ -68,7 +68,8 @@ class WorkflowPatch(Schema):
     description: str = Field(None)  # type: ignore[assignment]
     graph: dict[str, Any] = Field(None)  # type: ignore[arg-type]
     is_active: bool = Field(  # type: ignore[assignment]
-        None, description="true activates (the graph must be valid, as /activate), false deactivates"
+        None,
+        description="true activates (the graph must be valid, as /activate), false deactivates",
     )
 
 

@@ -445,7 +445,46 @@ def _outside_budget(run: JavaScript, source: str, data: dict[str, Any], timeout_
     return outcome.get("value")
 
 
-ENV.filters.update(n8n_text=n8n_text, n8n_string=js_string)
+# JavaScript's Number() on text (what n8n's field types convert with): decimal, or 0x/0o/0b.
+JS_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+JS_RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+
+
+def n8n_typed(value: Any, kind: str, field: str) -> Any:
+    """A field's value converted to its n8n type (number, boolean, array, object) as n8n's
+    Edit Fields node does, stopping the step with n8n's message when it does not convert."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if kind == "number":
+        if text == "":
+            return 0  # Number('') is 0
+        if JS_DECIMAL.fullmatch(text):
+            number = float(text)
+            if math.isfinite(number):
+                return int(number) if number.is_integer() and abs(number) < 2**53 else number
+        elif JS_RADIX.fullmatch(text):
+            return int(text, 0)
+    elif kind == "boolean":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        if text and JS_DECIMAL.fullmatch(text) and float(text) in (0, 1):
+            return float(text) == 1
+    elif kind in ("array", "object"):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list if kind == "array" else dict):
+            return parsed
+    else:
+        return value
+    raise TemplateError(
+        f"'{field}' expects a{'n' if kind[0] in 'ao' else ''} {kind} but we got '{value}'"
+    )
+
+
+ENV.filters.update(n8n_text=n8n_text, n8n_string=js_string, n8n_typed=n8n_typed)
 ENV.globals["n8n"] = _n8n
 
 

@@ -14,7 +14,7 @@ from editor.n8n import convert, looks_like_n8n
 from editor.nodes import NODE_TYPES
 from editor.nodes.base import RunContext
 from editor.nodes.rules import RuleSet, evaluate
-from editor.templating import render_value
+from editor.templating import TemplateError, n8n_typed, render_value
 from editor.transfer import ImportRefused, read_import
 from editor.validation import validate_graph
 
@@ -1554,3 +1554,50 @@ def test_stop_and_error_becomes_a_stop_with_its_message_and_code(params, config)
 
 
 # --- end errorflows ---
+
+
+# --- Edit Fields' types, converted as n8n converts them ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "value"),
+    [
+        ("number", " 12 ", 12),
+        ("number", "01", 1),  # not JSON, but Number('01') is 1
+        ("number", "1.5e3", 1500),
+        ("number", "0x10", 16),
+        ("number", "", 0),
+        ("number", "-0.25", -0.25),
+        ("boolean", "TRUE", True),
+        ("boolean", "0", False),
+        ("boolean", "1", True),
+        ("array", "[1, 2]", [1, 2]),
+        ("object", '{"a": 1}', {"a": 1}),
+    ],
+)
+def test_edit_fields_converts_text_to_its_type_as_javascript_does(kind, text, value):
+    node = {
+        "parameters": {
+            "assignments": {
+                "assignments": [{"id": "a", "name": "n", "value": "={{ $json.v }}", "type": kind}]
+            },
+            "options": {},
+        },
+        "name": "Typed",
+        "type": "n8n-nodes-base.set",
+        "typeVersion": 3.4,
+        "position": [0, 0],
+    }
+    step = by_label(convert(single_node_workflow(node)), "Typed")
+    assert run_node(step, {"trigger": {"v": text}, "nodes": {}}) == {"result": {"n": value}}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [("number", "12 apples"), ("number", "inf"), ("boolean", "yes"), ("array", '{"a": 1}')],
+)
+def test_text_that_does_not_convert_stops_with_n8ns_message(kind, text):
+    with pytest.raises(TemplateError) as caught:
+        n8n_typed(text, kind, "n")
+    article = "an" if kind == "array" else "a"
+    assert caught.value.message == f"'n' expects {article} {kind} but we got '{text}'"

@@ -26,7 +26,7 @@ def _set(node: N8nNode, cx: Converter) -> Converted:
         tree: dict[str, Any] = {}
         for name, kind, value in fields:
             path = name.split(".") if dotted else [name]
-            _place(tree, path, _json_piece(cx, node, value, kind))
+            _place(tree, path, _json_piece(cx, node, value, kind, name))
         body = _json_object(tree)
     keep, names = _kept_input(node)
     if keep != "none":
@@ -101,30 +101,27 @@ def _place(tree: dict[str, Any], path: list[str], piece: str) -> None:
     tree[path[-1]] = piece
 
 
-def _json_piece(cx: Converter, node: N8nNode, raw: Any, kind: str) -> str:
+def _json_piece(cx: Converter, node: N8nNode, raw: Any, kind: str, name: str) -> str:
     """Template text that renders to the JSON for one field's value."""
     if isinstance(raw, str) and raw.startswith("="):
         value = cx.expression(raw[1:], node)
         expression = single(value)
         if expression is not None:
-            return "{{ " + _typed_expression(expression, kind) + " | tojson }}"
+            return "{{ " + _typed_expression(expression, kind, name) + " | tojson }}"
         if is_template(value):
             return "{% filter tojson %}" + value + "{% endfilter %}"
         raw = value
     return literal(json.dumps(_typed(raw, kind), ensure_ascii=False), in_template=True)
 
 
-def _typed_expression(expression: str, kind: str) -> str:
-    """An expression's value converted to the field's type as n8n does: numeric text to a
-    number, 'true'/'false' to a boolean, JSON text to an array or object (text that does not
-    convert stops the step, as n8n stops without 'Ignore Type Conversion Errors')."""
+def _typed_expression(expression: str, kind: str, name: str) -> str:
+    """An expression's value converted to the field's type as n8n does (the `n8n_typed`
+    filter: numeric text to a number as JavaScript's Number() reads it, 'true'/'false'/1/0 to a
+    boolean, JSON text to an array or object); text that does not convert stops the step with
+    n8n's message, as n8n stops without 'Ignore Type Conversion Errors'."""
     value = "(" + expression + ")"
-    if kind == "number":
-        return f"(({value} | trim | fromjson) if {value} is string else {value})"
-    if kind == "boolean":
-        return f"(({value} | trim | lower == 'true') if {value} is string else {value})"
-    if kind in ("array", "object"):
-        return f"(({value} | fromjson) if {value} is string else {value})"
+    if kind in ("number", "boolean", "array", "object"):
+        return f"({value} | n8n_typed({json.dumps(kind)}, {json.dumps(name)}))"
     if kind == "string":
         return f"({value} if {value} is string or {value} is none else ({value} | tojson))"
     return value
