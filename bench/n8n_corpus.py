@@ -5,8 +5,8 @@
 AWESOME_GIT and WESLEY_GIT are git directories of `enescingoz/awesome-n8n-templates` and
 `wesleyleandro7g/n8n-workflows` (bare or not; HEAD is read). OUT_DIR gets `awesome/` (every
 export of 3 to 40 nodes, sticky notes not counted) and `wesley/` (150 drawn with seed 20261206
-from that repository's exports of the same size whose connections name their nodes, without
-the ones that repeat an awesome export). The exports are their authors': the corpus is built
+from that repository's `workflows_backup/` exports of the same size whose connections name
+their nodes, without the ones that repeat an awesome export). The exports are their authors': the corpus is built
 where it is measured, never committed.
 """
 
@@ -57,10 +57,11 @@ def sized(doc: dict[str, Any]) -> bool:
 
 
 def connections_intact(doc: dict[str, Any]) -> bool:
-    """Every connection's source and target is a node of the export (by name, as n8n keys them)."""
+    """The export has connections, and every one's source and target is a node of the export
+    (by name, as n8n keys them)."""
     names = {n.get("name") for n in doc["nodes"] if isinstance(n, dict)}
     connections = doc.get("connections") or {}
-    if not isinstance(connections, dict):
+    if not isinstance(connections, dict) or not connections:
         return False
     for source, outputs in connections.items():
         if source not in names:
@@ -81,7 +82,9 @@ def main(awesome_git: str, wesley_git: str, out: str) -> None:
     out_dir = Path(out)
     awesome = {p: d for p, d in exports(awesome_git).items() if sized(d)}
     seen = {signature(d) for d in awesome.values()}
-    wesley_all = exports(wesley_git, "workflows")
+    # `workflows/` holds the collection rewritten (connections emptied, an "Error Handler" node
+    # added); `workflows_backup/` holds the exports as their authors made them.
+    wesley_all = exports(wesley_git, "workflows_backup")
     candidates = sorted(
         p
         for p, d in wesley_all.items()

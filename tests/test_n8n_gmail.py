@@ -186,7 +186,7 @@ def test_refusals_name_the_node_and_the_construct():
     )
     assert "attaches n8n binary data (attachmentsUi)" in said
     assert "does 'draft / delete'" in refusal({"resource": "draft", "operation": "delete"})
-    assert "Gmail version 1" in refusal({"resource": "message", "operation": "send"}, 1)
+    assert "does 'draft / create'" in refusal({}, 1)  # version 1's default resource: drafts
     assert "receivedAfter" in refusal({"operation": "getAll", "filters": {"receivedAfter": "x"}})
 
 

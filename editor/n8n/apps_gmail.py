@@ -1,4 +1,4 @@
-"""n8n's Gmail node (version 2) and Gmail Trigger as WorkFuse's `app.gmail` (the Gmail API)
+"""n8n's Gmail node (versions 1 and 2) and Gmail Trigger as WorkFuse's `app.gmail` (the Gmail API)
 and trigger.poll's `gmail` source. Messages read come out in n8n's shapes (simple, or parsed by
 mailparser), so `$json.subject`, `$json.from.value[0].address` or `$json.Subject` keep working;
 many-item operations (getAll, thread get with only its messages) declare their list."""
@@ -53,12 +53,6 @@ BINARY = (
 
 
 def _operation(node: N8nNode) -> str:
-    if node.version < 2:
-        raise Refusal(
-            f"is Gmail version {node.version:g}, whose settings WorkFuse does not read; open "
-            "the workflow in a current n8n (which upgrades the node to version 2) and export it "
-            "again."
-        )
     resource, op = operation(node, "message", DEFAULTS)
     if op == "sendAndWait":
         raise Refusal(
@@ -175,6 +169,8 @@ def _reading(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
 
 
 def _gmail(node: N8nNode, cx: Converter) -> Converted:
+    if node.version < 2:
+        return _gmail_v1(node, cx)
     op = _operation(node)
     p = node.params
     config: dict[str, Any] = {"operation": op}
@@ -210,8 +206,111 @@ def _gmail(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.gmail", config, notes=notes)
 
 
+# --- version 1 ---------------------------------------------------------------------------
+# Gmail version 1 (n8n's GmailV1.node.ts): recipients as lists, an HTML part beside the text,
+# messages read "resolved" (parsed, as version 2 with Simplify off) by default, message labels
+# as a resource of their own, and drafts as the default resource.
+V1_DEFAULTS = {"message": "send", "messageLabel": "add", "label": "getAll", "draft": "create"}
+V1_OPERATIONS = {
+    ("message", "send"): "send",
+    ("message", "get"): "get",
+    ("message", "getAll"): "get_many",
+    ("message", "delete"): "delete",
+    ("messageLabel", "add"): "add_labels",
+    ("messageLabel", "remove"): "remove_labels",
+    ("label", "get"): "get_label",
+    ("label", "getAll"): "list_labels",
+}
+V1_SUPPORTED = (
+    "messages: send, get, getAll, delete; message labels: add, remove; labels: get, getAll"
+)
+V1_FORMATS = ("resolved", "full", "metadata", "minimal")
+
+
+def _gmail_v1(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    resource, op = operation(node, "draft", V1_DEFAULTS)
+    found = V1_OPERATIONS.get((resource, op))
+    if found is None:
+        raise unsupported("Gmail (version 1)", resource, op, V1_SUPPORTED)
+    config: dict[str, Any] = {"operation": found}
+    notes = [CREDENTIAL]
+    fields = p.get("additionalFields") or {}
+    if found == "send":
+        if (fields.get("attachmentsUi") or {}).get("attachmentsBinary"):
+            raise Refusal(
+                "attaches n8n binary data (attachmentsUi); WorkFuse's Gmail node attaches file "
+                "values, URLs or base64 content: attach them that way after importing."
+            )
+        config["to"] = _v1_list(cx, node, p.get("toList"))
+        config["subject"] = text(cx, node, p.get("subject", ""))
+        config["text"] = text(cx, node, p.get("message", ""))
+        if p.get("includeHtml"):
+            config["html"] = text(cx, node, p.get("htmlMessage", ""))
+        for n8n_name, name in (("ccList", "cc"), ("bccList", "bcc")):
+            if fields.get(n8n_name):
+                config[name] = _v1_list(cx, node, fields[n8n_name])
+        if fields.get("senderName"):
+            config["sender_name"] = text(cx, node, fields["senderName"])
+        if fields.get("replyTo"):
+            config["reply_to"] = text(cx, node, fields["replyTo"])
+    elif found in ("get", "delete", "add_labels", "remove_labels"):
+        config["message_id"] = text(cx, node, p.get("messageId", ""))
+    if found in ("add_labels", "remove_labels"):
+        config["label_ids"] = _ids(cx, node, p.get("labelIds", ""))
+    if found == "get_label":
+        config["label_id"] = text(cx, node, p.get("labelId", ""))
+    if found in ("get", "get_many"):
+        _v1_format(fields, config, notes, ids=found == "get_many")
+    if found == "get_many":
+        if fields.get("q"):
+            config["query"] = text(cx, node, fields["q"])
+        if fields.get("labelIds"):
+            config["label_ids"] = _ids(cx, node, fields["labelIds"])
+        if fields.get("includeSpamTrash"):
+            config["include_spam_trash"] = True
+    if found in ("get_many", "list_labels"):
+        if p.get("returnAll") or "limit" in p:
+            _limit(node, config, notes)
+        else:
+            config["max_results"] = 10  # version 1's default limit
+    return Converted("app.gmail", config, notes=notes)
+
+
+def _v1_list(cx: Converter, node: N8nNode, value: Any) -> list[Any]:
+    """Version 1's recipients: a list of addresses (each may be an expression)."""
+    if isinstance(value, list):
+        return [text(cx, node, entry) for entry in value if entry not in ("", None)]
+    return listed(cx, node, value or "")
+
+
+def _v1_format(fields: dict[str, Any], config: dict[str, Any], notes: list[str], ids: bool) -> None:
+    fmt = fields.get("format") or "resolved"
+    if fmt == "ids" and ids:
+        config["ids_only"] = True
+        return
+    if fmt not in V1_FORMATS:
+        raise Refusal(
+            f"reads messages in the '{fmt}' format; WorkFuse reads them parsed (n8n's "
+            "'resolved') or their ids. Choose one of those in n8n and export again."
+        )
+    config["simple"] = False
+    if fmt != "resolved":
+        notes.append(
+            f"n8n gave Gmail's '{fmt}' JSON (payload, headers as a list); WorkFuse gives the "
+            "message parsed (id, threadId, labelIds, from, to, subject, date, text, html, "
+            "headers), as n8n's 'resolved' format does."
+        )
+    else:  # n8n's "resolved" keeps every attachment, as binary data
+        config["download_attachments"] = True
+        notes.append(BINARY)
+
+
 def _gmail_spec(node: N8nNode, cx: Converter) -> Spec:
     spec = dataclasses.replace(SPECS[f"{BASE}gmail"], per_node=None)
+    if node.version < 2:
+        found = V1_OPERATIONS.get(operation(node, "draft", V1_DEFAULTS))
+        return dataclasses.replace(spec, items=MANY.get(found or ""))
     try:
         op = _operation(node)
     except Refusal:

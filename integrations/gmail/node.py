@@ -176,6 +176,12 @@ class Config(OperationConfig):
         description="With simple off: the message's attachments as file values in attachments.",
         json_schema_extra=used_by(*READING),
     )
+    ids_only: bool = Field(
+        False,
+        description="get_many: only each message's id and threadId, without reading the "
+        "messages (one API call a page instead of one a message).",
+        json_schema_extra=used_by("get_many"),
+    )
     label_id: str = Field(
         "",
         description="get_label: the label's id.",
@@ -344,6 +350,9 @@ def _listed(box: Mailbox, config: Config, what: str) -> list[dict[str, Any]]:
 
 def _get_many(box: Mailbox, config: Config) -> dict[str, Any]:
     listed = _listed(box, config, "messages")
+    if config.ids_only:
+        ids = [{"id": m.get("id"), "threadId": m.get("threadId")} for m in listed]
+        return {"messages": ids, "count": len(ids)}
     labels = label_names(box) if config.simple and listed else None
     messages = [
         read_message(box, str(m["id"]), config.simple, config.download_attachments, labels)
