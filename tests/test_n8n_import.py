@@ -867,6 +867,46 @@ def test_old_cron_node_becomes_a_schedule():
     assert by_label(graph, "Schedule Trigger")["config"]["cron"] == "0 6 * * 5"
 
 
+def interval_trigger(params: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(SCHEDULE_HTTP_IF)
+    data["nodes"][0] = {
+        "parameters": params,
+        "id": "i",
+        "name": "Schedule Trigger",
+        "type": "n8n-nodes-base.interval",
+        "typeVersion": 1,
+        "position": [0, 0],
+    }
+    return data
+
+
+@pytest.mark.parametrize(
+    ("params", "cron", "note"),
+    [
+        ({"unit": "minutes", "interval": 5}, "*/5 * * * *", "runs on the clock"),
+        ({"unit": "minutes", "interval": 45}, "*/45 * * * *", "the last interval"),
+        ({"unit": "minutes", "interval": 120}, "0 */2 * * *", "runs on the clock"),
+        ({"unit": "seconds", "interval": 300}, "*/5 * * * *", "runs on the clock"),
+        ({"unit": "hours", "interval": 6}, "0 */6 * * *", "runs on the clock"),
+        ({"unit": "days", "interval": 2}, "0 0 */2 * *", "restarts on the 1st"),
+    ],
+)
+def test_the_interval_node_becomes_a_schedule(params, cron, note):
+    trigger = by_label(convert(interval_trigger(params)), "Schedule Trigger")
+    assert trigger["type"] == "trigger.schedule"
+    assert trigger["config"]["cron"] == cron
+    assert note in trigger["notes"]
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [({}, "once a minute"), ({"unit": "minutes", "interval": 90}, "whole number of hours")],
+)
+def test_intervals_a_cron_cannot_say_are_refused(params, words):
+    [message] = refusal_messages(interval_trigger(params))
+    assert "'Schedule Trigger' (n8n-nodes-base.interval)" in message and words in message
+
+
 # --- switch ---------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""n8n's Schedule Trigger and Cron nodes as a WorkFuse schedule trigger (a 5-field cron)."""
+"""n8n's Schedule Trigger, Cron and Interval nodes as a WorkFuse schedule trigger (a 5-field
+cron)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,48 @@ def _cron(node: N8nNode, cx: Converter) -> Converted:
     return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
 
 
+# n8n's Interval node: every N seconds, minutes, hours or days from the workflow's activation.
+INTERVAL_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def _interval(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    unit = p.get("unit") or "seconds"
+    value = p.get("interval", 1)
+    if unit not in INTERVAL_UNITS or not isinstance(value, int) or value < 1:
+        raise Refusal(f"fires every {value!r} {unit}, which WorkFuse cannot schedule.")
+    seconds = value * INTERVAL_UNITS[unit]
+    if seconds % 60:
+        raise Refusal(
+            f"fires every {value} {unit}; WorkFuse schedules run at most once a minute and on "
+            "whole minutes. Use a whole number of minutes in n8n and export again."
+        )
+    minutes = seconds // 60
+    if minutes < 60:
+        cron, cycle, span = f"*/{minutes} * * * *", 60, minutes
+    elif minutes % 60 == 0 and minutes < 1440:
+        cron, cycle, span = f"0 */{minutes // 60} * * *", 24, minutes // 60
+    elif minutes % 1440 == 0:
+        cron, cycle, span = f"0 0 */{minutes // 1440} * *", 0, 0
+    else:
+        raise Refusal(
+            f"fires every {minutes} minutes, which a cron expression cannot say; use a whole "
+            "number of hours or days in n8n and export again."
+        )
+    notes = [
+        "n8n counted the interval from the workflow's activation; this schedule runs on the "
+        "clock (at whole minutes, hours or days)."
+    ]
+    if cycle and cycle % span:
+        notes.append(
+            f"Every {span} does not divide the {'hour' if cycle == 60 else 'day'}: the last "
+            "interval before it turns is shorter."
+        )
+    if minutes >= 1440:
+        notes.append("Days are counted in the month, so the interval restarts on the 1st.")
+    return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
+
+
 def _timezone(cx: Converter, notes: list[str]) -> dict[str, str]:
     settings = cx.data.get("settings")
     zone = settings.get("timezone") if isinstance(settings, dict) else None
@@ -112,4 +155,5 @@ def _timezone(cx: Converter, notes: list[str]) -> dict[str, str]:
 SPECS: dict[str, Spec] = {
     f"{BASE}scheduleTrigger": Spec(_schedule, "trigger", (("timestamp", "scheduled_at"),)),
     f"{BASE}cron": Spec(_cron, "trigger"),
+    f"{BASE}interval": Spec(_interval, "trigger"),
 }
