@@ -641,7 +641,10 @@ def test_clear_range_empties_the_cells_and_keeps_the_rows(google, key):
     )
     assert output == {"spreadsheet_id": SHEET_ID, "cleared_range": "Leads!A2:B"}
     clear = api_requests(google)[-1]
-    assert (clear.method, clear.path) == ("POST", f"/v4/spreadsheets/{SHEET_ID}/values/Leads!A2:B:clear")
+    assert (clear.method, clear.path) == (
+        "POST",
+        f"/v4/spreadsheets/{SHEET_ID}/values/Leads!A2:B:clear",
+    )
     assert google.sheets[SHEET_ID]["Leads"] == [["Name", "Email", "Plan"], ["", "", "pro"], []]
 
 

@@ -114,8 +114,7 @@ def _read(
         config.update(range=range_, header_row=False)
         name = str(p.get("dataProperty") or "data")
         notes.append(
-            f"n8n output one item holding the cells under '{name}'; WorkFuse lists them under "
-            "rows."
+            f"n8n output one item holding the cells under '{name}'; WorkFuse lists them under rows."
         )
     else:
         config["range"] = _from_key_row(
@@ -161,7 +160,9 @@ def _from_key_row(range_: Any, key_row: int, data_start: int) -> Any:
     sheet, cells = _split(range_)
     found = CELLS.fullmatch(cells or "A:ZZZ")
     if found is None:
-        raise Refusal(f"has a key row other than the first in the range {range_!r}, which WorkFuse cannot shift.")
+        raise Refusal(
+            f"has a key row other than the first in the range {range_!r}, which WorkFuse cannot shift."
+        )
     first = int(found["r0"] or 1) + key_row
     end = f"{found['c1'] or ''}{found['r1'] or ''}" or "ZZZ"
     return f"{sheet}{found['c0']}{first}:{end}"

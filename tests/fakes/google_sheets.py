@@ -210,7 +210,8 @@ class FakeGoogle(FakeService):
             return google_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {a1}")
         cells = a1.rpartition("!")[2] if "!" in a1 else ""
         start, _, end_cell = cells.partition(":")
-        end = CELL.match(end_cell or start).group(1) if cells else ""
+        found = CELL.match(end_cell or start)
+        end = found.group(1) if cells and found else ""
         stop = _column(end) + 1 if end else None
         rows = spreadsheet[sheet]
         for index in range(row, len(rows) if last is None else min(last, len(rows))):
@@ -219,7 +220,9 @@ class FakeGoogle(FakeService):
                 current[i] = ""
             while current and current[-1] == "":
                 current.pop()
-        return Answer(200, {"spreadsheetId": "x", "clearedRange": a1 if cells else f"{sheet}!A1:Z1000"})
+        return Answer(
+            200, {"spreadsheetId": "x", "clearedRange": a1 if cells else f"{sheet}!A1:Z1000"}
+        )
 
     def gid(self, spreadsheet_id: str, name: str) -> int:
         order = list(self.sheets[spreadsheet_id])
