@@ -704,5 +704,13 @@ NODE = NodeType(
                 "start_row": 7,
             },
         ),
+        (
+            "Empty the Queue sheet below its header row, keeping the rows",
+            {
+                "operation": "clear_range",
+                "spreadsheet_id": "1AbC",
+                "range": "Queue!A2:Z",
+            },
+        ),
     ),
 )
