@@ -109,6 +109,7 @@ def test_lookup_reads_the_rows_matching_a_column_first_or_all():
         "first_match": True,
     }
     assert "Continue If Empty" in node["notes"]
+    assert "n8n left out empty rows" not in node["notes"]  # n8n's lookup pads rows too
     params["options"] = {"returnAllMatches": True}
     assert legacy(params)["config"]["first_match"] is False
     assert "looks up no column" in refusal({**params, "lookupColumn": ""})

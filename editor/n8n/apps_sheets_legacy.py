@@ -120,10 +120,11 @@ def _read(
         config["range"] = _from_key_row(
             range_, _index(node, "keyRow", 0), _index(node, "dataStartRow", 1)
         )
-        notes.append(
-            "n8n left out empty rows and each row's empty trailing cells; WorkFuse keeps them "
-            '(as "") and gives each row\'s number in row_numbers.'
-        )
+        if op == "read":  # n8n's lookup filled a row's missing cells with "" as WorkFuse does
+            notes.append(
+                "n8n left out empty rows and each row's empty trailing cells; WorkFuse keeps "
+                'them (as "") and gives each row\'s number in row_numbers.'
+            )
     if render == "UNFORMATTED_VALUE":
         notes.append("Dates come as shown in the sheet, where n8n read them as serial numbers.")
     if op == "lookup":
