@@ -628,3 +628,66 @@ def test_create_sheet_adds_a_tab_and_outputs_its_properties(google, key):
     }
     error = app_error(SHEETS, config, key)
     assert 'A sheet with the name "Q3" already exists' in str(error) and not error.retryable
+
+
+# --- sheets: clear, extra fields left out, cells on the first sheet --------------------------
+
+
+def test_clear_range_empties_the_cells_and_keeps_the_rows(google, key):
+    output = run_app(
+        SHEETS,
+        {"operation": "clear_range", "spreadsheet_id": SHEET_ID, "range": "Leads!A2:B"},
+        key,
+    )
+    assert output == {"spreadsheet_id": SHEET_ID, "cleared_range": "Leads!A2:B"}
+    clear = api_requests(google)[-1]
+    assert (clear.method, clear.path) == (
+        "POST",
+        f"/v4/spreadsheets/{SHEET_ID}/values/Leads!A2:B:clear",
+    )
+    assert google.sheets[SHEET_ID]["Leads"] == [["Name", "Email", "Plan"], ["", "", "pro"], []]
+
+
+def test_extra_fields_ignore_leaves_out_what_the_header_row_does_not_name(google, key):
+    item = {"Name": "Cy", "Email": "cy@x.org", "source": "web", "tags": ["a"]}
+    config = {"operation": "append_row", "spreadsheet_id": SHEET_ID, "range": "Leads"}
+    error = app_error(SHEETS, {**config, "values": item}, key)
+    assert "header row does not have: source, tags" in str(error)
+    output = run_app(SHEETS, {**config, "values": item, "extra_fields": "ignore"}, key)
+    assert output["values"] == ["Cy", "cy@x.org", ""]
+    assert google.sheets[SHEET_ID]["Leads"][-1] == ["Cy", "cy@x.org", ""]
+
+
+def test_update_by_column_with_extra_fields_ignored_writes_the_known_columns(google, key):
+    item = {"Email": "bob@x.org", "Plan": "team", "visits": 4}
+    output = run_app(
+        SHEETS,
+        {
+            "operation": "update_by_column",
+            "spreadsheet_id": SHEET_ID,
+            "range": "Leads",
+            "match_column": "Email",
+            "values": item,
+            "extra_fields": "ignore",
+        },
+        key,
+    )
+    assert output["row_number"] == 3 and output["updated"]
+    assert google.sheets[SHEET_ID]["Leads"][2] == ["Bob", "bob@x.org", "team"]
+
+
+def test_cells_without_a_sheet_are_on_the_first_sheet(google, key):
+    google.sheets[SHEET_ID] = {"Leads": google.sheets[SHEET_ID]["Leads"], "A1": [["x"], ["y"]]}
+    output = run_app(
+        SHEETS, {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "A2:C"}, key
+    )
+    assert output["rows"] == [{"Ada": "Bob", "ada@x.org": "bob@x.org", "pro": ""}]
+    assert output["row_numbers"] == [3]
+    metadata, read = api_requests(google)
+    assert metadata.path == f"/v4/spreadsheets/{SHEET_ID}"
+    assert read.path == f"/v4/spreadsheets/{SHEET_ID}/values/Leads!A2:C"
+    # A sheet whose title reads as cells is that sheet.
+    output = run_app(
+        SHEETS, {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "A1"}, key
+    )
+    assert output["rows"] == [{"x": "y"}]

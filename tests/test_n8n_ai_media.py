@@ -225,6 +225,28 @@ def test_legacy_image_create_and_versions_n8n_never_had():
     )
 
 
+def test_a_legacy_openai_node_at_1_8_with_the_ai_nodes_settings_says_which_type_to_set():
+    """Exports seen in the wild: the AI section's OpenAI settings under the legacy type name at
+    version 1.8. The refusal names the type whose settings they are, and that type imports."""
+    params = {
+        "model": "gpt-4o-mini",
+        "messages": {
+            "values": [
+                {"role": "system", "content": "Classify the email. JSON: {category}"},
+                {"role": "user", "content": "={{ $json.subject }}"},
+            ]
+        },
+        "options": {"temperature": 0.2, "maxTokens": 200, "responseFormat": "json_object"},
+    }
+    message = refused(f"{BASE}openAi", params, 1.8)
+    assert "edited or generated outside n8n" in message
+    assert "Set its type to @n8n/n8n-nodes-langchain.openAi (and jsonOutput true" in message
+    fixed = one(f"{LC}openAi", {**params, "jsonOutput": True}, 1.8)
+    assert fixed["config"]["model"] == "gpt-4o-mini"
+    assert fixed["config"]["system_prompt"].startswith("Classify the email.")
+    assert fixed["config"]["json_output"] is True
+
+
 # --- Basic LLM Chain image messages -----------------------------------------------------------
 
 

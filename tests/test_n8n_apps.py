@@ -489,7 +489,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
         ),
         ("gmail", 2.1, {"operation": "sendAndWait"}, "waits for the recipient's answer"),
         ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),
-        ("googleSheets", 2, {}, "is Google Sheets version 2"),
+        ("googleSheets", 2, {"operation": "remove"}, "does 'sheet / remove'"),
         ("airtable", 2.1, {"operation": "deleteRecord"}, "does 'record / deleteRecord'"),
         ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
         ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "uploads n8n binary data"),

@@ -208,11 +208,7 @@ def _transcribe(node: N8nNode, cx: Converter, translate: bool) -> Converted:
 def openai_base_media(node: N8nNode, cx: Converter, resource_name: str) -> Converted:
     p = node.params
     if node.version not in (1, 1.1):
-        raise Refusal(
-            f"is version {node.version:g}, which n8n's legacy OpenAI node does not have (its "
-            "versions are 1 and 1.1); the export was not made by n8n. Use the OpenAI node "
-            "(@n8n/n8n-nodes-langchain.openAi) in n8n and export again."
-        )
+        raise Refusal(_unknown_version(node))
     operation = p.get("operation") or ("create" if resource_name == "image" else "complete")
     if resource_name == "image" and operation == "create":
         return _legacy_image(node, cx)
@@ -223,6 +219,25 @@ def openai_base_media(node: N8nNode, cx: Converter, resource_name: str) -> Conve
         "images and transcribes: Chat > Complete, Text > Complete / Edit and Image > Create "
         "import."
     )
+
+
+def _unknown_version(node: N8nNode) -> str:
+    """Why a legacy OpenAI node of a version n8n never gave it is refused, and what to do: its
+    settings are often those of the OpenAI node of n8n's AI section under the old type name."""
+    said = (
+        f"is version {node.version:g}, which n8n's legacy OpenAI node does not have (its "
+        "versions are 1 and 1.1), so the export was edited or generated outside n8n."
+    )
+    messages = node.params.get("messages")
+    if isinstance(messages, dict) and "values" in messages:
+        return (
+            f"{said} Its settings (model, messages.values) are those of the OpenAI node's "
+            "Message a Model (@n8n/n8n-nodes-langchain.openAi, versions 1 to 1.8), not the "
+            "legacy node's (resource chat, prompt.messages). Set its type to "
+            "@n8n/n8n-nodes-langchain.openAi (and jsonOutput true for a JSON answer; "
+            "options.responseFormat is not one of its settings) and import again."
+        )
+    return f"{said} Use the OpenAI node (@n8n/n8n-nodes-langchain.openAi) in n8n and export again."
 
 
 def _legacy_image(node: N8nNode, cx: Converter) -> Converted:

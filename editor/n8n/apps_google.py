@@ -1,4 +1,5 @@
-"""n8n's Google Sheets node (versions 3 and later) as `app.google_sheets` (append; read, with
+"""n8n's Google Sheets node (versions 3 and later; 1 and 2 in apps_sheets_legacy.py) as
+`app.google_sheets` (append; read, with
 its lookup filters; update a row by its number or by a column's value; append or update;
 delete rows) and its trigger's "row added" as `trigger.poll` on the sheet.
 
@@ -14,6 +15,7 @@ import dataclasses
 import re
 from typing import Any
 
+from editor.n8n import apps_sheets_legacy
 from editor.n8n.apps_base import URL_ID, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
@@ -37,7 +39,12 @@ def spreadsheet(cx: Converter, node: N8nNode) -> Any:
         if match:
             return match.group(1)
     if not found:
-        raise Refusal("has no spreadsheet; choose one in n8n and export again.")
+        named = value.get("cachedResultName") if isinstance(value, dict) else None
+        hint = f" (the export names it '{named}' but gives no id)" if named else ""
+        raise Refusal(
+            f"has no spreadsheet{hint}: a template leaves it for you to choose. WorkFuse checks "
+            "every setting on import, so choose the spreadsheet in n8n and export again."
+        )
     return found
 
 
@@ -83,10 +90,9 @@ def sheet(cx: Converter, node: N8nNode) -> Any:
 def _sheets(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     if node.version < 3:
-        raise Refusal(
-            f"is Google Sheets version {node.version:g}; WorkFuse reads versions 3 and later. "
-            "Replace it with a new Google Sheets node in n8n and export again."
-        )
+        legacy = apps_sheets_legacy.convert(node, cx)
+        legacy.notes.insert(0, SHEETS_CREDENTIAL)
+        return legacy
     resource, op = operation(node, "sheet", {"sheet": "read"})
     ops = ("append", "read", "update", "appendOrUpdate", "delete", "create")
     if resource != "sheet" or op not in ops:
@@ -258,6 +264,8 @@ def _columns(node: N8nNode, cx: Converter, notes: list[str]) -> tuple[Any, str]:
 
 def _sheets_spec(node: N8nNode, cx: Converter) -> Spec:
     spec = dataclasses.replace(SPECS[f"{BASE}googleSheets"], per_node=None)
+    if node.version < 3:
+        return apps_sheets_legacy.spec(node, spec)
     op = operation(node, "sheet", {"sheet": "read"})[1]
     if op == "read":
         return dataclasses.replace(spec, items="rows")

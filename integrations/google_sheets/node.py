@@ -1,6 +1,7 @@
-"""app.google_sheets: append, read (with n8n's lookup filters), update and delete rows of a
-spreadsheet as a service account; rows found and updated by a column's value as n8n's
-"Column to match on" does; a sheet named, or chosen by its numeric id (the gid in its URL)."""
+"""app.google_sheets: append, read (with n8n's lookup filters), update, clear and delete rows of
+a spreadsheet as a service account; rows found and updated by a column's value as n8n's
+"Column to match on" does; a sheet named, or chosen by its numeric id (the gid in its URL); a
+range without a sheet ("A:F") is on the first sheet, as Google reads it."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from workfuse.lib.node_types import NodeType
 MAX_ROWS = 10_000
 MATCHING = ("update_by_column", "append_or_update")
 ROWS = ("append_row", "update_row", *MATCHING)
-IN_SHEET = ("append_row", "read_rows", "update_row", *MATCHING, "delete_rows")
+IN_SHEET = ("append_row", "read_rows", "update_row", *MATCHING, "delete_rows", "clear_range")
 OPERATIONS = (*IN_SHEET, "create_sheet")
 START_ROW = re.compile(r"![A-Za-z]*(\d+)")
 SPREADSHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 PLAIN_TITLE = re.compile(r"[A-Za-z0-9_]+")
+# Cells without a sheet ("A:F", "A2:D", "3:3"): Google reads them on the first sheet.
+CELLS = re.compile(r"(?=.*[\d:])\$?[A-Za-z]{0,3}\$?\d*(:\$?[A-Za-z]{0,3}\$?\d*)?")
 
 
 def _values(value: Any) -> Any:
@@ -55,6 +58,7 @@ class Config(OperationConfig):
         "append_or_update",
         "delete_rows",
         "create_sheet",
+        "clear_range",
     ] = Field(
         "append_row",
         description="append_row: add a row after the sheet's last row. read_rows: read rows "
@@ -62,7 +66,8 @@ class Config(OperationConfig):
         "one row by its number. update_by_column: update the cells of the first row whose "
         "match_column holds the value given for it. append_or_update: the same, or append the "
         "row when none matches. delete_rows: delete rows by number. create_sheet: add a sheet "
-        "(a tab) named title.",
+        "(a tab) named title. clear_range: empty the cells of range (values only; the rows "
+        "stay).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -73,8 +78,9 @@ class Config(OperationConfig):
         "",
         description="A1 notation. append_row: the sheet (Sheet1) or its table (Sheet1!A:D). "
         "read_rows: what to read (Sheet1, or Sheet1!A1:D100). update_row: the row's cells "
-        "(Sheet1!A5:D5), or the sheet with row_number. The others: the sheet. With sheet_gid, "
-        "only the cells (A1:D100) or nothing.",
+        "(Sheet1!A5:D5), or the sheet with row_number. clear_range: the cells to empty "
+        "(Sheet1!A2:D, or Sheet1 for all). The others: the sheet. Cells without a sheet (A:D) "
+        "are on the first sheet. With sheet_gid, only the cells (A1:D100) or nothing.",
         json_schema_extra=used_by(*IN_SHEET),
     )
     sheet_gid: str = Field(
@@ -102,6 +108,13 @@ class Config(OperationConfig):
         description="update_by_column, append_or_update: the header of the column whose value "
         "finds the row; values must give it (the first row holding it is updated).",
         json_schema_extra=used_by(*MATCHING, required=True),
+    )
+    extra_fields: Literal["refuse", "ignore"] = Field(
+        "refuse",
+        description="values given as an object that name columns the header row does not "
+        "have: refuse (the step fails, naming them) or ignore (they are left out, as n8n's "
+        "Google Sheets versions 1 and 2 did with the fields of a whole item).",
+        json_schema_extra=used_by(*ROWS),
     )
     filters: Any = Field(
         None,
@@ -275,6 +288,8 @@ def located(secret: Secret, config: Config) -> Config:
     if found:
         spreadsheet = found.group(1)
     range_ = config.range.strip()
+    if range_ and "!" not in range_ and not config.sheet_gid.strip() and CELLS.fullmatch(range_):
+        range_ = _on_first_sheet(secret, spreadsheet, range_)
     if config.sheet_gid.strip():
         gid = _gid(config.sheet_gid)
         titles = dict(sheets_api.sheets(secret, spreadsheet))
@@ -286,6 +301,15 @@ def located(secret: Secret, config: Config) -> Config:
         cells = range_.rpartition("!")[2] if "!" in range_ else range_
         range_ = _quoted(titles[gid]) + (f"!{cells}" if cells else "")
     return config.model_copy(update={"spreadsheet_id": spreadsheet, "range": range_})
+
+
+def _on_first_sheet(secret: Secret, spreadsheet: str, cells: str) -> str:
+    """Cells named without a sheet, placed on the spreadsheet's first sheet (a sheet whose
+    title looks like cells keeps its title)."""
+    titles = [title for _, title in sheets_api.sheets(secret, spreadsheet)]
+    if cells in titles or not titles:
+        return cells
+    return f"{_quoted(titles[0])}!{cells}"
 
 
 def _sheet(range_: str) -> str:
@@ -308,13 +332,19 @@ def _row(secret: Secret, config: Config) -> list[Any]:
     if not isinstance(config.values, dict):
         raise NodeError("values must be a list of cells or an object by column header.")
     headers = _headers(secret, config)
+    _check_columns(config, headers)
+    return [_cell(config.values.get(name, "")) for name in headers]
+
+
+def _check_columns(config: Config, headers: list[str]) -> None:
+    """Values naming columns the header row lacks fail the step, unless extra_fields says
+    to leave them out."""
     unknown = [name for name in config.values if name not in headers]
-    if unknown:
+    if unknown and config.extra_fields == "refuse":
         raise NodeError(
             f"values names columns the sheet's header row does not have: {', '.join(unknown)} "
             f"(the headers are: {', '.join(headers) or 'none'})."
         )
-    return [config.values.get(name, "") for name in headers]
 
 
 def _append(secret: Secret, config: Config) -> dict[str, Any]:
@@ -425,12 +455,13 @@ def _by_column(secret: Secret, config: Config) -> dict[str, Any]:
     )
     rows: list[list[Any]] = answer.get("values") or []
     headers = [str(cell) for cell in rows[0]] if rows else []
-    unknown = [name for name in values if name not in headers]
-    if unknown:
+    _check_columns(config, headers)
+    if key_name not in headers:
         raise NodeError(
-            f"values names columns the sheet's header row does not have: {', '.join(unknown)} "
-            f"(the headers are: {', '.join(headers) or 'none'})."
+            f"The column to match on ({key_name}) is not in the header row (the headers are: "
+            f"{', '.join(headers) or 'none'})."
         )
+    values = {name: value for name, value in values.items() if name in headers}
     key, wanted = headers.index(key_name), js_text(values[key_name])
     found = START_ROW.search(str(answer.get("range", "")))
     first = int(found.group(1)) if found else 1
@@ -506,6 +537,18 @@ def _delete(secret: Secret, config: Config) -> dict[str, Any]:
     }
 
 
+def _clear(secret: Secret, config: Config) -> dict[str, Any]:
+    answer = sheets_api.call(
+        secret,
+        "POST",
+        config.spreadsheet_id,
+        f"{sheets_api.a1(config.range)}:clear",
+        "values.clear",
+        json={},
+    )
+    return {"spreadsheet_id": config.spreadsheet_id, "cleared_range": answer.get("clearedRange")}
+
+
 def _create_sheet(secret: Secret, config: Config) -> dict[str, Any]:
     answer = sheets_api.spreadsheet_call(
         secret,
@@ -552,7 +595,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     values}; read_rows: {rows, row_numbers, headers, count, truncated}; update_by_column and
     append_or_update: {spreadsheet_id, row_number, updated, appended, values}; delete_rows:
     {spreadsheet_id, deleted_rows, first_row}; create_sheet: the new sheet's properties
-    (sheetId, title, index, ...)."""
+    (sheetId, title, index, ...); clear_range: {spreadsheet_id, cleared_range}."""
     secret, _ = credential_for(ctx, config.operation, ServiceAccountKey)
     config = located(secret, config)
     if config.operation == "read_rows":
@@ -565,6 +608,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         return _delete(secret, config)
     if config.operation == "create_sheet":
         return _create_sheet(secret, config)
+    if config.operation == "clear_range":
+        return _clear(secret, config)
     return _append(secret, config)
 
 
@@ -657,6 +702,14 @@ NODE = NodeType(
                 "spreadsheet_id": "1AbC",
                 "range": "Queue",
                 "start_row": 7,
+            },
+        ),
+        (
+            "Empty the Queue sheet below its header row, keeping the rows",
+            {
+                "operation": "clear_range",
+                "spreadsheet_id": "1AbC",
+                "range": "Queue!A2:Z",
             },
         ),
     ),

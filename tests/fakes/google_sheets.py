@@ -1,6 +1,7 @@
 """A fake Google: the OAuth 2.0 token endpoint for service accounts (a JWT bearer grant whose
 signature it checks with the account's public key) and the Sheets API v4 over an in-memory
-grid, with Google's error shapes: the `values` methods (get, append, update, batchUpdate),
+grid, with Google's error shapes: the `values` methods (get, append, update, batchUpdate,
+clear),
 spreadsheets.get (the sheets' ids and titles) and batchUpdate's deleteDimension and addSheet. A sheet's id
 (gid) is its position times 1000 (the first sheet's is 0), unless `gids` says otherwise."""
 
@@ -106,6 +107,8 @@ class FakeGoogle(FakeService):
                     return answer
             return Answer(200, {"totalUpdatedCells": len(request.json["data"])})
         target = unquote(tail.removeprefix("/values/"))
+        if target.endswith(":clear") and request.method == "POST":
+            return self._clear(spreadsheet, target.removesuffix(":clear"))
         if target.endswith(":append") and request.method == "POST":
             return self._append(spreadsheet, target.removesuffix(":append"), request)
         if request.method == "PUT":
@@ -197,6 +200,28 @@ class FakeGoogle(FakeService):
                     "updatedCells": sum(map(len, values)),
                 },
             },
+        )
+
+    def _clear(self, spreadsheet: dict[str, list[list[Any]]], a1: str) -> Answer:
+        """values.clear: the cells become empty, the rows stay (trailing empties trimmed)."""
+        try:
+            sheet, col, row, last = self._locate(spreadsheet, a1)
+        except KeyError:
+            return google_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {a1}")
+        cells = a1.rpartition("!")[2] if "!" in a1 else ""
+        start, _, end_cell = cells.partition(":")
+        found = CELL.match(end_cell or start)
+        end = found.group(1) if cells and found else ""
+        stop = _column(end) + 1 if end else None
+        rows = spreadsheet[sheet]
+        for index in range(row, len(rows) if last is None else min(last, len(rows))):
+            current = rows[index]
+            for i in range(col, len(current) if stop is None else min(stop, len(current))):
+                current[i] = ""
+            while current and current[-1] == "":
+                current.pop()
+        return Answer(
+            200, {"spreadsheetId": "x", "clearedRange": a1 if cells else f"{sheet}!A1:Z1000"}
         )
 
     def gid(self, spreadsheet_id: str, name: str) -> int:
