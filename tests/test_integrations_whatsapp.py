@@ -19,7 +19,15 @@ from integrations.whatsapp.node import Config
 from tests.app_nodes import app_error, run_app
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes import Answer, running
-from tests.fakes.whatsapp import NOT_ALLOWED, PHONE_NUMBER_ID, TOKEN, WABA_ID, FakeWhatsApp
+from tests.fakes.whatsapp import (
+    MEDIA,
+    MEDIA_ID,
+    NOT_ALLOWED,
+    PHONE_NUMBER_ID,
+    TOKEN,
+    WABA_ID,
+    FakeWhatsApp,
+)
 from workfuse.lib.node_run import NodeError, Secret
 
 WHATSAPP = "app.whatsapp"
@@ -110,6 +118,14 @@ def test_send_template_sends_its_name_language_and_components(whatsapp):
         "language": {"code": "en_US"},
         "components": components,
     }
+
+
+def test_get_media_url_asks_for_the_media_and_outputs_its_url(whatsapp):
+    output = run_app(WHATSAPP, {"operation": "get_media_url", "media": MEDIA_ID}, account(whatsapp))
+    assert (whatsapp.requests[0].method, whatsapp.requests[0].path) == ("GET", f"/v21.0/{MEDIA_ID}")
+    assert output == MEDIA
+    error = app_error(WHATSAPP, {"operation": "get_media_url", "media": "x.jpg"}, account(whatsapp))
+    assert error.message == "media: a media id is digits, not 'x.jpg'"
 
 
 def test_settings_are_checked_on_their_fields():

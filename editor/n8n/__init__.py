@@ -98,7 +98,7 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 # --- end gfamily ---
 # --- triggers ---
 # isort: split
-from editor.n8n import service_triggers
+from editor.n8n import apps_whatsapp, service_triggers
 
 # --- end triggers ---
 # isort: split
@@ -192,6 +192,7 @@ SPECS: dict[str, Spec] = {
         # --- end gfamily ---
         # --- triggers ---
         service_triggers,
+        apps_whatsapp,
         # --- end triggers ---
     )
     for n8n_type, spec in family.SPECS.items()

@@ -65,6 +65,17 @@ def send_message(secret: Secret, phone_number_id: str, message: dict[str, Any]) 
     return reply.body
 
 
+def media_url(secret: Secret, media_id: str) -> Any:
+    """GET …/{media_id}: the media's download URL (valid for 5 minutes) and what it is."""
+    fields = read_fields(CloudApi, secret)
+    if not media_id.isdigit():
+        raise NodeError(f"media: a media id is digits, not {media_id[:40]!r}")
+    reply = http.send(
+        API, secret, "GET", _url(fields, media_id), what="media", headers=_auth(fields)
+    )
+    return reply.body
+
+
 def check_account(secret: Secret) -> str:
     """GET …/{business_account_id}/phone_numbers: the numbers the token may send from."""
     fields = read_fields(CloudApi, secret)

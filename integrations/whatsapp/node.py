@@ -35,11 +35,12 @@ class Config(OperationConfig):
     credential: int | None = Field(
         None, ge=1, description="Your WhatsApp Cloud API credential. Needed to run."
     )
-    operation: Literal["send_text", "send_media", "send_template"] = Field(
+    operation: Literal["send_text", "send_media", "send_template", "get_media_url"] = Field(
         "send_text",
         description="send_text: a text message; send_media: an image, video, audio, document "
         "or sticker by link or media id; send_template: an approved message template (the "
-        "only kind WhatsApp delivers outside the 24-hour customer service window).",
+        "only kind WhatsApp delivers outside the 24-hour customer service window); "
+        "get_media_url: the short-lived download URL of a media id a received message carries.",
     )
     phone_number_id: str = Field(
         "",
@@ -71,9 +72,10 @@ class Config(OperationConfig):
     )
     media: str = Field(
         "",
-        description="A public https URL WhatsApp downloads the media from, or the numeric id "
-        "of media already uploaded to WhatsApp; may use templates.",
-        json_schema_extra=used_by("send_media", required=True),
+        description="send_media: a public https URL WhatsApp downloads the media from, or the "
+        "numeric id of media already uploaded to WhatsApp. get_media_url: the media id, e.g. "
+        "'{{ item.image.id }}'. May use templates.",
+        json_schema_extra=used_by("send_media", "get_media_url", required=True),
     )
     caption: str = Field(
         "",
@@ -151,9 +153,12 @@ def _message(config: Config) -> dict[str, Any]:
 
 
 def run(config: Config, ctx: RunContext) -> Any:
-    """What the Cloud API answered: {messaging_product, contacts: [{input, wa_id}],
-    messages: [{id}]}."""
+    """What the Cloud API answered: for a message {messaging_product, contacts: [{input,
+    wa_id}], messages: [{id}]}; for a media id {url, mime_type, sha256, file_size, id,
+    messaging_product}."""
     secret, _ = credential_for(ctx, config.operation, CloudApi)
+    if config.operation == "get_media_url":
+        return cloud_api.media_url(secret, config.media)
     if not config.to:
         raise NodeError("to: the recipient's phone number is empty once templates are filled in")
     return cloud_api.send_message(secret, config.phone_number_id, _message(config))
@@ -193,6 +198,10 @@ NODE = NodeType(
                 "media": "https://files.example.com/inv-7.pdf",
                 "filename": "invoice-7.pdf",
             },
+        ),
+        (
+            "Get the download URL of the image in the WhatsApp message we received",
+            {"operation": "get_media_url", "media": "{{ trigger.messages[0].image.id }}"},
         ),
         (
             "Send the approved WhatsApp template order_update in en_US to +1 650 555 1234 with "

@@ -1,5 +1,5 @@
-"""A fake WhatsApp Cloud API (Graph API v21.0): `GET /{waba id}/phone_numbers` and `POST
-/{phone number id}/messages` (JSON) with a bearer token, errors as Graph errors
+"""A fake WhatsApp Cloud API (Graph API v21.0): `GET /{waba id}/phone_numbers`, `GET /{media
+id}` and `POST /{phone number id}/messages` (JSON) with a bearer token, errors as Graph errors
 `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}` — 401 code 190 for a
 wrong token, 400 code 100 for a bad parameter, 400 code 131030 for a recipient not on the
 test number's allowed list, as the Cloud API answers."""
@@ -15,6 +15,15 @@ TOKEN = "EAAGfakeWhatsAppAccessToken0123456789"
 WABA_ID = "102290129340398"
 PHONE_NUMBER_ID = "106540352242922"
 NOT_ALLOWED = "15550000000"  # a recipient the fake refuses with 131030
+MEDIA_ID = "1037543291543636"
+MEDIA = {
+    "url": f"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid={MEDIA_ID}&ext=1",
+    "mime_type": "image/jpeg",
+    "sha256": "8b6a0f0ef7e1c13e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899a",
+    "file_size": 303833,
+    "id": MEDIA_ID,
+    "messaging_product": "whatsapp",
+}
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 
 
@@ -40,6 +49,8 @@ class FakeWhatsApp(FakeService):
             return Answer(
                 200, {"data": [number], "paging": {"cursors": {"before": "a", "after": "b"}}}
             )
+        if request.method == "GET" and request.path == f"/v21.0/{MEDIA_ID}":
+            return Answer(200, MEDIA)
         if (request.method, request.path) == ("POST", f"/v21.0/{PHONE_NUMBER_ID}/messages"):
             return self._send(request.json)
         return _error(400, 100, "Unsupported request - method type or path", "GraphMethodException")
