@@ -17,7 +17,7 @@ from django.test import Client
 from credentials import store
 from editor.graph import ImportRefused
 from editor.models import Workflow
-from editor.n8n import convert
+from editor.n8n import convert, import_n8n
 from editor.validation import validate_graph
 from executions.models import Execution, Step
 
@@ -224,6 +224,13 @@ def test_typeform_without_simplifying_gives_the_answers_by_field_id_from_version
     result = output_of(post(imported(alice, data, secret=None), json.dumps(TYPEFORM_BODY).encode()))
     answers = TYPEFORM_BODY["form_response"]["answers"]
     assert result == {a["field"]["id"]: a for a in answers}
+
+
+def test_the_report_asks_for_the_webhook_secret_where_n8n_had_its_service_credential():
+    data = export("shopifyTrigger", {"topic": "orders/create"})
+    data["nodes"][0]["credentials"] = {"shopifyTokenApi": {"id": "1", "name": "My shop"}}
+    [slot] = import_n8n(data).report.credentials
+    assert (slot.node_id, slot.kind) == ("service_trigger_webhook", "webhook_secret")
 
 
 def test_typeform_answers_read_by_title_downstream_read_the_output_step():
