@@ -233,6 +233,43 @@ def test_the_report_asks_for_the_webhook_secret_where_n8n_had_its_service_creden
     assert (slot.node_id, slot.kind) == ("service_trigger_webhook", "webhook_secret")
 
 
+def test_typeform_unsimplified_gives_the_answers_list_in_version_1_or_the_body(alice):
+    body = json.dumps(TYPEFORM_BODY).encode()
+    only = export("typeformTrigger", {"formId": "x", "simplifyAnswers": False})
+    assert (
+        output_of(post(imported(alice, only, secret=None), body))
+        == (TYPEFORM_BODY["form_response"]["answers"])
+    )
+    params = {"formId": "x", "simplifyAnswers": False, "onlyAnswers": False}
+    everything = imported(alice, export("typeformTrigger", params), secret=None)
+    assert output_of(post(everything, body)) == TYPEFORM_BODY
+
+
+def test_a_call_that_is_not_a_typeform_response_fails_the_step_naming_what_is_missing(alice):
+    workflow = imported(alice, export("typeformTrigger", {"formId": "x"}), secret=None)
+    response = post(workflow, b'{"event_type": "ping"}')
+    execution = Execution.objects.get(pk=response.json()["execution_id"])
+    assert execution.status == "failed"
+    assert "form_response" in execution.error
+
+
+def test_a_name_taken_by_another_node_gets_a_number():
+    data = export("shopifyTrigger", {"topic": "orders/create"})
+    data["nodes"][1]["name"] = "Service Trigger (webhook)"
+    data["connections"] = {
+        "Service Trigger": {
+            "main": [[{"node": "Service Trigger (webhook)", "type": "main", "index": 0}]]
+        }
+    }
+    graph = convert(data)
+    labels = {n["label"]: n["type"] for n in graph["nodes"]}
+    assert labels == {
+        "Service Trigger (webhook) 2": "trigger.webhook",
+        "Service Trigger": "utility.transform",
+        "Service Trigger (webhook)": "utility.transform",
+    }
+
+
 def test_typeform_answers_read_by_title_downstream_read_the_output_step():
     data = export("typeformTrigger", {"formId": "x"})
     data["nodes"][1] = {
