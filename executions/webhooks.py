@@ -36,7 +36,15 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
-from executions import answers, completion, engine, form_pages, idempotency, step_sql
+from executions import (
+    answers,
+    challenges,  # triggers: Meta's subscription check
+    completion,
+    engine,
+    form_pages,
+    idempotency,
+    step_sql,
+)
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
 from workfuse.lib import files, redaction, safe_json
@@ -284,6 +292,10 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     config = _trigger_config(workflow) if workflow else None
     if workflow is None or config is None:
         return _done(_refuse(request, None, 404, "not_found", "No active webhook at this URL."))
+    # --- triggers ---
+    if config.challenge == "meta" and challenges.is_meta_check(request.method or "", request.GET):
+        return _done(_meta_check(request, workflow, token))
+    # --- end triggers ---
     if request.method not in config.methods:
         return _done(
             _refuse(
@@ -374,6 +386,29 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     if last.status == Step.Status.SUCCEEDED and "[" not in last.key:
         return _done(JsonResponse(last.output, status=200, safe=False))
     return _done(_result(execution, last.execution.status))
+
+
+# --- triggers ---
+def _meta_check(request: HttpRequest, workflow: Workflow, token: str) -> HttpResponse:
+    """Meta's subscription check (`challenges`): the challenge as text, or 403. Rate limited
+    like every call, so the verify token cannot be guessed quickly."""
+    usage = _over_rate(request, workflow)
+    if usage is not None:
+        return _refuse(
+            request,
+            workflow,
+            429,
+            "rate_limited",
+            "Too many requests for this workflow; slow down.",
+            Retry_After=str(max(1, usage["time_left"])),
+        )
+    answer = challenges.answer_meta(request.GET, token)
+    if not answer.ok:
+        return _refuse(request, workflow, 403, "forbidden", answer.text)
+    return HttpResponse(answer.text, content_type="text/plain; charset=utf-8")
+
+
+# --- end triggers ---
 
 
 def _run_until_answered(execution: Execution, claimed: Step | None, repeated: bool) -> Ingested:

@@ -96,6 +96,11 @@ from editor.n8n import apps_jira, apps_supabase, apps_wordpress
 from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 
 # --- end gfamily ---
+# --- triggers ---
+# isort: split
+from editor.n8n import apps_whatsapp, service_triggers
+
+# --- end triggers ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -185,6 +190,10 @@ SPECS: dict[str, Spec] = {
         apps_drive_trigger,
         apps_analytics,
         # --- end gfamily ---
+        # --- triggers ---
+        service_triggers,
+        apps_whatsapp,
+        # --- end triggers ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
@@ -251,6 +260,9 @@ def _converted(data: dict[str, Any], calls: CallTargets | None) -> tuple[Convert
     data = wait.with_resume_urls(data)
     data = last_node.answered_by_respond_nodes(data)
     # --- end n8nflow ---
+    # --- triggers ---
+    data = service_triggers.with_output_steps(data)
+    # --- end triggers ---
     converter = Converter(data, SPECS, SUB_NODES)
     # --- n8nflow ---
     converter.calls = calls or converter.calls

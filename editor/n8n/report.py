@@ -56,6 +56,15 @@ CREDENTIAL_KINDS = {
     "gmailOAuth2": "email",
     "googleSheetsOAuth2Api": "google_sheets",
     "googleApi": "google_sheets",
+    # --- triggers: the webhook's secret for signed service triggers, WhatsApp's token ---
+    "typeformApi": "webhook_secret",
+    "typeformOAuth2Api": "webhook_secret",
+    "shopifyApi": "webhook_secret",
+    "shopifyTokenApi": "webhook_secret",
+    "shopifyOAuth2Api": "webhook_secret",
+    "whatsAppTriggerApi": "webhook_secret",
+    "whatsAppApi": "whatsapp",
+    # --- end triggers ---
 }
 
 

@@ -53,6 +53,16 @@ class Config(NodeConfig):
         "page ('Wait' in form mode) or ending page ('Form ending page').",
     )
 
+    # --- triggers ---
+    challenge: Literal["none", "meta"] = Field(
+        "none",
+        description="meta: answer Meta's subscription check (WhatsApp Cloud API, Messenger, "
+        "Instagram): a GET with hub.mode=subscribe, hub.verify_token and hub.challenge is "
+        "answered 200 with the challenge, and starts no run, when the verify token is the last "
+        "part of this webhook's URL (after /hooks/). Other calls are handled as usual.",
+    )
+    # --- end triggers ---
+
     @model_validator(mode="after")
     def _auth_needs_secret(self) -> Self:
         if self.auth != "none" and self.credential is None:

@@ -1,0 +1,48 @@
+"""Subscription checks a service makes before it sends events to a webhook (trigger.webhook's
+`challenge`). Pure: no Django, no I/O.
+
+Meta (WhatsApp Cloud API, Messenger, Instagram) verifies a callback URL with
+`GET ?hub.mode=subscribe&hub.verify_token=<token>&hub.challenge=<number>` and expects 200 with
+the challenge as the body. The verify token asked of the user is the webhook URL's own token
+(the part after /hooks/): it proves no more than the URL does, and needs none, since answering
+starts nothing and every event after it is checked with the app secret's signature
+(X-Hub-Signature-256, the `github` HMAC preset)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAX_CHALLENGE = 256  # Meta sends a number of about ten digits
+
+
+@dataclass(frozen=True)
+class Answer:
+    """`ok`: answer 200 with `text`; else refuse (403) with `text` as the reason."""
+
+    ok: bool
+    text: str
+
+
+def is_meta_check(method: str, query: Mapping[str, str]) -> bool:
+    """Whether a call is Meta's subscription check rather than an event."""
+    return method == "GET" and "hub.challenge" in query
+
+
+def answer_meta(query: Mapping[str, str], webhook_token: str) -> Answer:
+    """Meta's check answered: the challenge when hub.verify_token is this webhook's token."""
+    mode = query.get("hub.mode", "")
+    if mode != "subscribe":
+        return Answer(False, f"hub.mode must be 'subscribe', not {mode[:40]!r}")
+    given = query.get("hub.verify_token", "")
+    if not hmac.compare_digest(given.encode(), webhook_token.encode()):
+        return Answer(
+            False,
+            "hub.verify_token does not match: set Meta's Verify token to the last part of the "
+            "webhook URL (after /hooks/)",
+        )
+    challenge = query.get("hub.challenge", "")
+    if not challenge or len(challenge) > MAX_CHALLENGE or not challenge.isprintable():
+        return Answer(False, f"hub.challenge must be 1 to {MAX_CHALLENGE} printable characters")
+    return Answer(True, challenge)
