@@ -475,7 +475,8 @@ class Converter:
             return source, files.get(prop) or next(iter(files.values()))
         if spec.data is None or spec.loop_handle is not None:
             found = self._binary(source, prop, seen)
-            return found if found[0] else (source, None)
+            # httpfiles: a node that makes other files is the one to name when none has this one
+            return found if found[0] and (found[1] is not None or not files) else (source, None)
         return source, None
 
     # --- end files ---

@@ -6,7 +6,7 @@ from typing import Any
 
 # --- agentio ---
 # isort: split
-from editor.n8n import http_request_legacy
+from editor.n8n import http_request_legacy, http_files  # httpfiles: http_files
 
 # --- end agentio ---
 # isort: split
@@ -167,6 +167,10 @@ def _response_file(node: N8nNode, config: dict[str, Any], converted: Converted) 
     prop = str(response.get("outputPropertyName") or "data")
     converted.spec["binary"] = ((prop, f"nodes.{node.id}.file"),)
     if response_format == "file":
+        # --- httpfiles ---
+        full = bool(response.get("fullResponse"))
+        converted.spec.update(http_files.file_output(node, prop, full, converted.notes))
+        # --- end httpfiles ---
         return
 
     def detect() -> str:
