@@ -6,9 +6,14 @@ from typing import Any
 
 # --- agentio ---
 # isort: split
-from editor.n8n import http_request_legacy, http_files  # httpfiles: http_files
+from editor.n8n import http_request_legacy
 
 # --- end agentio ---
+# --- httpfiles ---
+# isort: split
+from editor.n8n import http_files
+
+# --- end httpfiles ---
 # isort: split
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
 from editor.n8n.expressions import single
