@@ -98,7 +98,7 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 # --- end gfamily ---
 # --- httpfiles ---
 # isort: split
-from editor.n8n import graphql
+from editor.n8n import graphql, legacy_binary
 
 # --- end httpfiles ---
 # isort: split
@@ -192,6 +192,7 @@ SPECS: dict[str, Spec] = {
         # --- end gfamily ---
         # --- httpfiles ---
         graphql,
+        legacy_binary,
         # --- end httpfiles ---
     )
     for n8n_type, spec in family.SPECS.items()

@@ -42,8 +42,8 @@ MAX_TEXT = 5_000_000  # characters
 MAX_UNZIPPED = 200 * 2**20  # bytes an XLSX's parts may claim once unzipped
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
-Format = Literal["csv", "xlsx", "html", "pdf", "json", "text", "base64"]
-ROW_FORMATS = ("csv", "xlsx", "html")
+Format = Literal["csv", "xlsx", "html", "pdf", "json", "text", "base64", "spreadsheet"]
+ROW_FORMATS = ("csv", "xlsx", "html", "spreadsheet")
 
 
 class Config(NodeConfig):
@@ -53,8 +53,9 @@ class Config(NodeConfig):
     )
     format: Format = Field(
         "csv",
-        description="What to read: csv, xlsx or html (the first table) give rows; pdf and text give "
-        "text; json gives the file's value; base64 gives the file's bytes as base64 text.",
+        description="What to read: csv, xlsx or html (the first table) give rows; spreadsheet "
+        "gives rows of whichever of those the file is (CSV when its type says so); pdf and text "
+        "give text; json gives the file's value; base64 gives the file's bytes as base64 text.",
     )
     delimiter: str = Field(
         ",", description="For csv: the character between fields, e.g. ',' ';' '|' or 'tab'."
@@ -290,8 +291,29 @@ def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
 # --- the node -------------------------------------------------------------------------------
 
 
+# --- httpfiles ---
+def spreadsheet_format(file: files.File) -> str:
+    """The row format of a file read as "spreadsheet", as n8n's Spreadsheet File autodetects
+    it: CSV when its type says so, else by its bytes (a zip is XLSX, markup is an HTML table,
+    other text is read as CSV)."""
+    if file.content_type == "text/csv" or (
+        file.content_type == "text/plain" and file.extension == "csv"
+    ):
+        return "csv"
+    if file.data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if file.data.lstrip()[:1] == b"<":
+        return "html"
+    return "csv"
+
+
+# --- end httpfiles ---
+
+
 def extract(file: files.File, config: Config) -> dict[str, Any]:
-    fmt = config.format
+    fmt: str = config.format
+    if fmt == "spreadsheet":
+        fmt = spreadsheet_format(file)  # httpfiles
     if fmt == "base64":
         return {config.key: file.value()["content"]}
     if fmt == "text":
