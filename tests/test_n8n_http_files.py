@@ -34,7 +34,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        self._reply(PICTURE, "image/png")
+        if self.path.endswith(".csv"):
+            self._reply(b"x\n1\n", "text/csv")
+        else:
+            self._reply(PICTURE, "image/png")
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -234,3 +237,74 @@ def test_an_imported_version_1_raw_upload_sends_the_bytes(alice, settings, serve
     )
     run(alice, data)
     assert RECEIVED == [{"content_type": "image/png", "data": PICTURE}]
+
+
+# --- files through a Merge ------------------------------------------------------------------
+
+
+def merged(merge: dict, reader: dict, download_first: bool = False) -> dict:
+    """Start -> Person (input 1) and Start -> Get (input 2) -> Merge -> reader; or Get on input
+    1 with `download_first`."""
+    nodes = [
+        manual(),
+        set_fields("Person", name="Ada"),
+        old_download("Get", "https://x.test/s.csv", "sheet"),
+        merge,
+        reader,
+    ]
+    into = {"Person": 1 if download_first else 0, "Get": 0 if download_first else 1}
+    connections = {
+        "Start": {
+            "main": [
+                [
+                    {"node": "Person", "type": "main", "index": 0},
+                    {"node": "Get", "type": "main", "index": 0},
+                ]
+            ]
+        },
+        "Person": {"main": [[{"node": merge["name"], "type": "main", "index": into["Person"]}]]},
+        "Get": {"main": [[{"node": merge["name"], "type": "main", "index": into["Get"]}]]},
+        merge["name"]: {"main": [[{"node": reader["name"], "type": "main", "index": 0}]]},
+    }
+    return {"name": "Merged", "nodes": nodes, "connections": connections}
+
+
+def csv_reader() -> dict:
+    return n8n_node("Read", "extractFromFile", {"binaryPropertyName": "sheet", "options": {}})
+
+
+@pytest.mark.parametrize(
+    ("params", "version", "download_first"),
+    [
+        ({"mode": "combine", "combineBy": "combineByPosition", "options": {}}, 3, False),
+        ({"mode": "combine", "combinationMode": "mergeByPosition", "options": {}}, 2.1, True),
+        ({"mode": "mergeByIndex"}, 1, False),
+        ({"mode": "chooseBranch", "output": "input2"}, 2, False),
+        ({"mode": "chooseBranch", "useDataOfInput": 1}, 3, True),
+    ],
+)
+def test_a_merge_that_pairs_or_passes_items_carries_their_files(params, version, download_first):
+    merge = n8n_node("Merge", "merge", params, version)
+    graph = convert(merged(merge, csv_reader(), download_first))
+    assert validate_graph(graph) == []
+    assert node_of(graph, "Read")["config"]["file"] == "{{ nodes.get.file }}"
+
+
+def test_a_merge_that_appends_or_chooses_the_other_branch_carries_no_file():
+    for params, version in [
+        ({"mode": "append"}, 3),
+        ({"mode": "chooseBranch", "useDataOfInput": 1}, 3),
+    ]:
+        merge = n8n_node("Merge", "merge", params, version)
+        text = refused(merged(merge, csv_reader()))
+        assert "binary property 'sheet'" in text and "'Merge' outputs no such file" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_merge_by_position_hands_the_download_on(alice, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    merge = n8n_node("Merge", "merge", {"mode": "combine", "combineBy": "combineByPosition"}, 3)
+    data = merged(merge, csv_reader())
+    data["nodes"][2]["parameters"]["url"] = f"{server}/s.csv"
+    outputs = run(alice, data)
+    assert outputs["read[0]"]["rows"] == [{"x": "1"}]  # the Merge's one item, in a loop
