@@ -21,7 +21,7 @@ from tests.data_nodes import run as run_node
 from tests.test_n8n_files import chain, node_of, refused, run
 from tests.test_n8n_flow import manual, n8n_node
 from tests.test_n8n_http_files import old_download, old_upload
-from workfuse.lib import files
+from workfuse.lib import archives, files
 
 CSV = b"sku,qty\na,1\nb,2\n"
 RECEIVED: list[bytes] = []
@@ -50,6 +50,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.endswith(".csv"):
             self._reply(CSV, "text/csv")
+        elif self.path.endswith(".zip"):
+            self._reply(archives.make_zip([("stock.csv", CSV), ("book.xlsx", workbook())]), "a/b")
         else:
             self._reply(workbook(), "application/octet-stream")
 
@@ -208,6 +210,96 @@ def test_binary_to_json_sets_all_data_or_one_key():
 def test_move_binary_data_refusals_name_the_node(params, message):
     text = refused(chain(manual(), old_download("Get", "https://x.test/f"), move(params)))
     assert "n8n node 'Move' (n8n-nodes-base.moveBinaryData)" in text and message in text
+
+
+# --- Compression ---------------------------------------------------------------------------
+
+
+def compression(params: dict, version: float = 1.1) -> dict:
+    return n8n_node("Pack", "compression", params, version)
+
+
+def test_decompress_unpacks_into_numbered_files_the_next_nodes_read():
+    first = n8n_node("Read", "extractFromFile", {"binaryPropertyName": "file_1", "options": {}})
+    graph = converted(old_download("Get", "https://x.test/a.zip"), compression({}), first)
+    pack = node_of(graph, "Pack")["config"]
+    assert (pack["format"], pack["prefix"], pack["file"]) == (
+        "archive",
+        "file_",
+        "{{ nodes.get.file }}",
+    )
+    assert node_of(graph, "Read")["config"]["file"] == "{{ nodes.pack.files.file_1 }}"
+
+
+def test_compress_zips_the_listed_files_or_gzips_one():
+    zip_params = {"operation": "compress", "binaryPropertyName": "a, b", "fileName": "x.zip"}
+    graph = converted(
+        old_download("A", "https://x.test/a", "a"),
+        old_download("B", "https://x.test/b", "b"),
+        compression(zip_params),
+        old_upload("Send", "https://x.test/u", "archive:data", "multipart-form-data"),
+    )
+    config = node_of(graph, "Pack")["config"]
+    assert config == {
+        "format": "zip",
+        "value": ["{{ nodes.a.file }}", "{{ nodes.b.file }}"],
+        "filename": "x.zip",
+    }
+    assert node_of(graph, "Send")["config"]["body"] == {"archive": "{{ nodes.pack.file }}"}
+    gz = {"operation": "compress", "outputFormat": "gzip", "outputPrefix": "gz"}
+    graph = converted(
+        old_download("A", "https://x.test/a"),
+        compression(gz, 1),
+        old_upload("Send", "https://x.test/u", "gz0", "raw"),
+    )
+    assert node_of(graph, "Send")["config"]["body"] == "{{ nodes.pack.file }}"
+
+
+@pytest.mark.parametrize(
+    ("params", "version", "message"),
+    [
+        ({"binaryPropertyName": "a,b"}, 1.1, "unpacks the files 'a, b' into one item"),
+        ({"operation": "compress"}, 1, "no output format chosen"),
+        (
+            {"operation": "compress", "outputFormat": "gzip", "binaryPropertyName": "a,b"},
+            1.1,
+            "gzips several files",
+        ),
+    ],
+)
+def test_compression_refusals_name_the_node(params, version, message):
+    text = refused(
+        chain(manual(), old_download("Get", "https://x.test/a"), compression(params, version))
+    )
+    assert "n8n node 'Pack' (n8n-nodes-base.compression)" in text and message in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_unzip_reads_the_spreadsheet_inside(alice, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    read = sheet({"binaryPropertyName": "file_1"})
+    outputs = run(
+        alice, chain(manual(), old_download("Get", f"{server}/a.zip"), compression({}), read)
+    )
+    assert outputs["pack"]["count"] == 2
+    assert outputs["pack"]["files"]["file_0"]["filename"] == "stock.csv"
+    assert outputs["sheet"]["rows"] == [{"name": "tea", "price": 2.5}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_zip_of_a_download_is_uploaded(alice, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    RECEIVED.clear()
+    zip_params = {"operation": "compress", "fileName": "out.zip"}
+    data = chain(
+        manual(),
+        old_download("Get", f"{server}/s.csv"),
+        compression(zip_params),
+        old_upload("Send", f"{server}/up", "data", "raw"),
+    )
+    outputs = run(alice, data)
+    assert outputs["pack"]["file"]["filename"] == "out.zip"
+    assert archives.unzip(RECEIVED[0], 10_000) == [("s.csv", CSV)]
 
 
 # --- the server's disk ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""n8n's older binary-data nodes: Spreadsheet File and Move Binary Data as `utility.extract_file`
-and `utility.convert_file` (n8n replaced them with Extract from File and Convert to File, whose
+"""n8n's older binary-data nodes: Spreadsheet File, Move Binary Data and Compression as
+`utility.extract_file` and `utility.convert_file` (n8n replaced them with Extract from File and Convert to File, whose
 conversions in file_nodes.py these reuse), and the nodes that read or write the n8n server's own
 disk, refused with what to use instead.
 
@@ -9,6 +9,9 @@ SheetJS reads whatever it is); "Write to File" makes one file of every item (XLS
 Move Binary Data (MoveBinaryData `execute`) works item by item: JSON to a file (the whole item
 JSON-encoded, or one key's value: JSON-encoded, as it is, or decoded from base64), or a file to
 JSON (parsed into the whole item, or as text, parsed JSON or base64 into one key).
+Compression (Compression `execute`) unpacks a .zip or .gz file into binary properties
+`<prefix>0`, `<prefix>1`, ... and packs files into a zip or gzips one; the item's JSON is the
+input's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from editor.n8n import file_nodes
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from workfuse.lib import archives
 
 EXTRACT = file_nodes.SPECS[f"{BASE}extractFromFile"].convert
 CONVERT = file_nodes.SPECS[f"{BASE}convertToFile"].convert
@@ -165,6 +169,68 @@ def _to_json(node: N8nNode, cx: Converter) -> Converted:
     return Converted("utility.extract_file", config, notes=[note], spec={"data": "", "items": None})
 
 
+# --- Compression ---------------------------------------------------------------------------
+
+
+def _names(node: N8nNode) -> list[str]:
+    text = file_nodes._fixed(node.params.get("binaryPropertyName") or "data", "its input fields")
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _compression(node: N8nNode, cx: Converter) -> Converted:
+    p = node.params
+    names = _names(node)
+    if (p.get("operation") or "decompress") == "decompress":
+        if len(names) != 1:
+            raise Refusal(
+                f"unpacks the files '{', '.join(names)}' into one item; WorkFuse unpacks one "
+                "archive per node. Use one Compression node per file in n8n, then export again."
+            )
+        prefix = file_nodes._fixed(p.get("outputPrefix") or "file_", "its output prefix")
+        unpack = {"file": cx.file_ref(node, names[0]), "format": "archive", "prefix": prefix}
+        made = tuple(
+            (f"{prefix}{i}", f"nodes.{node.id}.files.{prefix}{i}")
+            for i in range(archives.MAX_ENTRIES)
+        )
+        note = (
+            f"WorkFuse unpacks at most {archives.MAX_ENTRIES} files, as large in all as a step's "
+            "output allows, and fails on a file that is not .zip or .gz, which n8n passed over."
+        )
+        return Converted(
+            "utility.extract_file", unpack, notes=[note], spec={"data": None, "binary": made}
+        )
+    fmt = p.get("outputFormat") or ("" if node.version < 1.1 else "zip")
+    if fmt not in ("zip", "gzip"):
+        raise Refusal(
+            "compresses with no output format chosen, so n8n outputs nothing; choose Zip or "
+            "Gzip in n8n, then export again."
+        )
+    if fmt == "gzip" and len(names) != 1:
+        raise Refusal(
+            "gzips several files into one item; WorkFuse gzips one file per node. Use a Zip "
+            "archive, or one Compression node per file, in n8n, then export again."
+        )
+    refs = [cx.file_ref(node, name) for name in names]
+    notes: list[str] = []
+    if fmt == "zip":
+        prop = p.get("binaryPropertyOutput") or "data"
+        config: dict[str, Any] = {"format": "zip", "value": refs}
+        if p.get("fileName"):
+            config["filename"] = cx.value(p["fileName"], node)
+    else:
+        config = {"format": "gzip", "value": refs[0]}
+        if node.version < 1.1:
+            prop = f"{p.get('outputPrefix') or 'data'}0"
+        else:
+            prop = p.get("binaryPropertyOutput") or "data"
+        notes.append("WorkFuse names the gzip file after the file it packs, with .gz added.")
+    spec = {
+        "data": None,
+        "binary": ((file_nodes._fixed(prop, "its output field"), f"nodes.{node.id}.file"),),
+    }
+    return Converted("utility.convert_file", config, notes=notes, spec=spec)
+
+
 # --- the server's disk ----------------------------------------------------------------------
 
 
@@ -203,6 +269,7 @@ def _read_or_write(node: N8nNode, cx: Converter) -> Converted:
 SPECS: dict[str, Spec] = {
     f"{BASE}spreadsheetFile": Spec(_spreadsheet, "rows", items="rows"),
     f"{BASE}moveBinaryData": Spec(_move, ""),
+    f"{BASE}compression": Spec(_compression, None),
     f"{BASE}readBinaryFile": Spec(_disk(READ_INSTEAD), ""),
     f"{BASE}readBinaryFiles": Spec(_disk(READ_INSTEAD), ""),
     f"{BASE}writeBinaryFile": Spec(_disk(WRITE_INSTEAD), ""),
