@@ -4,6 +4,7 @@ n8n's Compression node packs and unpacks), with archive bombs refused naming the
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 
@@ -42,9 +43,9 @@ def test_zip_of_several_files_unpacks_under_the_prefix():
 
 def test_an_archive_bomb_and_a_file_that_is_no_archive_are_refused_naming_the_file():
     bomb = value(gzip.compress(b"\0" * 5_000_000), "zeros.gz")
-    with pytest.raises(NodeError, match="'zeros.gz' unpacks to more than"):
+    with pytest.raises(NodeError, match=re.escape("'zeros.gz' unpacks to more than")):
         run(utility_extract_file, {"file": bomb, "format": "archive"})
-    with pytest.raises(NodeError, match="'notes.txt' is not a .zip or .gz file"):
+    with pytest.raises(NodeError, match=re.escape("'notes.txt' is not a .zip or .gz file")):
         run(utility_extract_file, {"file": value(b"hi", "notes.txt"), "format": "archive"})
     with pytest.raises(NodeError, match="gzip file packs one file"):
         run(utility_convert_file, {"format": "gzip", "value": [value(b"1", "a"), value(b"2", "b")]})
