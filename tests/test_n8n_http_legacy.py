@@ -193,10 +193,15 @@ def test_constant_method_expressions_are_that_method_in_every_version():
 @pytest.mark.parametrize(
     ("params", "construct"),
     [
-        ({"url": "https://x.example", "responseFormat": "file"}, "saves the response as a file"),
         (
-            {"url": "https://x.example", "sendBinaryData": True, "binaryPropertyName": "bg"},
-            "sends a file (binary data 'bg')",
+            {
+                "url": "https://x.example",
+                "requestMethod": "POST",
+                "jsonParameters": True,
+                "sendBinaryData": True,
+                "binaryPropertyName": "bg",
+            },
+            "sends a file (binary data) with Body Content Type 'json'",
         ),
         (
             {"url": "https://x.example", "options": {"splitIntoItems": True}},

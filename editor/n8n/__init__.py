@@ -101,6 +101,11 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 from editor.n8n import apps_whatsapp, service_triggers
 
 # --- end triggers ---
+# --- httpfiles ---
+# isort: split
+from editor.n8n import graphql, legacy_binary
+
+# --- end httpfiles ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -194,6 +199,10 @@ SPECS: dict[str, Spec] = {
         service_triggers,
         apps_whatsapp,
         # --- end triggers ---
+        # --- httpfiles ---
+        graphql,
+        legacy_binary,
+        # --- end httpfiles ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -101,6 +101,11 @@ class Spec:
     # loops) pass their input item's files on; see `Converter.file_ref`.
     binary: tuple[tuple[str, str], ...] = ()
     # --- end files ---
+    # --- httpfiles ---
+    # The inputs whose items' files this node's items carry (a Merge combining by position or
+    # choosing a branch), least to most preferred: a file the later ones have wins.
+    binary_inputs: tuple[int, ...] = ()
+    # --- end httpfiles ---
 
 
 class Converter:
@@ -283,7 +288,7 @@ class Converter:
             return None
         self.converted[node.name] = result
         self.node_ids[node.name] = node.id
-        if set(result.spec) - {"binary"}:  # files: the files it makes leave the flow alone
+        if set(result.spec) - {"binary", "binary_inputs"}:  # files leave the flow alone
             self.flow.plan()  # what it emits differs from its type's: its children see that
         if takes_all(node) and "items" in result.config:
             # The walk knows where the items come from (a list, or a loop's results).
@@ -468,14 +473,30 @@ class Converter:
         if not parents or name in seen:
             return "", None
         seen.add(name)
-        source = parents[0][0]
+        return self._made_by(parents[0][0], prop, seen)
+
+    def _made_by(self, source: str, prop: str, seen: set[str]) -> tuple[str, str | None]:
+        """As `_binary`, for the items `source` emits."""
         spec = self.spec_of(source)
         files = dict(spec.binary)
         if prop in files or (prop == "" and files):
             return source, files.get(prop) or next(iter(files.values()))
+        # --- httpfiles ---
+        if spec.binary_inputs and source not in seen:
+            seen.add(source)
+            candidates = [
+                self._made_by(feeder, prop, seen)
+                for index in spec.binary_inputs
+                for feeder, _, target, into in self.inputs
+                if target == source and into == index
+            ]
+            made = [c for c in candidates if c[1] is not None]
+            return made[-1] if made else (source, None)
+        # --- end httpfiles ---
         if spec.data is None or spec.loop_handle is not None:
             found = self._binary(source, prop, seen)
-            return found if found[0] else (source, None)
+            # httpfiles: a node that makes other files is the one to name when none has this one
+            return found if found[0] and (found[1] is not None or not files) else (source, None)
         return source, None
 
     # --- end files ---

@@ -9,6 +9,11 @@ from typing import Any
 from editor.n8n import http_request_legacy
 
 # --- end agentio ---
+# --- httpfiles ---
+# isort: split
+from editor.n8n import http_files
+
+# --- end httpfiles ---
 # isort: split
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
 from editor.n8n.expressions import single
@@ -167,6 +172,10 @@ def _response_file(node: N8nNode, config: dict[str, Any], converted: Converted) 
     prop = str(response.get("outputPropertyName") or "data")
     converted.spec["binary"] = ((prop, f"nodes.{node.id}.file"),)
     if response_format == "file":
+        # --- httpfiles ---
+        full = bool(response.get("fullResponse"))
+        converted.spec.update(http_files.file_output(node, prop, full, converted.notes))
+        # --- end httpfiles ---
         return
 
     def detect() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, get_args
 
+from editor.n8n import http_files  # httpfiles
 from editor.n8n.converter import Converted, Converter, N8nNode, Refusal, json_text
 from editor.n8n.expressions import literal, single
 from editor.nodes.action_http import Method
@@ -45,17 +46,6 @@ def convert(node: N8nNode, cx: Converter) -> Converted:
     method = constant_method(node, p.get("requestMethod"))
     response_format = p.get("responseFormat") or "json"
     options = p.get("options") or {}
-    if response_format == "file":
-        raise Refusal(
-            "saves the response as a file (Response Format 'File'); WorkFuse's HTTP node gives "
-            "the response as data. Use Response Format 'JSON' or 'String' in n8n if the "
-            "response is text, and export again."
-        )
-    if p.get("sendBinaryData"):
-        raise Refusal(
-            f"sends a file (binary data '{p.get('binaryPropertyName') or 'data'}'); WorkFuse "
-            "HTTP requests send JSON, form or text bodies."
-        )
     if options.get("splitIntoItems"):
         raise Refusal(
             "splits the response into items (option 'Split Into Items'); put a Split Out node "
@@ -66,15 +56,20 @@ def convert(node: N8nNode, cx: Converter) -> Converted:
     read = _json_sections if p.get("jsonParameters") else _ui_sections
     sections = read(node, cx, options)
     headers: dict[str, Any] = sections.get("headers") or {}
-    if "body" in sections:
+    # --- httpfiles ---
+    # n8n reads Send Binary Data with JSON/RAW Parameters only, and then sends no other body.
+    if p.get("jsonParameters") and p.get("sendBinaryData"):
+        config.update(http_files.binary_body(node, cx, method, options, headers, notes))
+    elif "body" in sections:
         config.update(_body(method, sections["body"], options, headers))
+    # --- end httpfiles ---
     if options.get("bodyContentCustomMimeType"):
         _set_header(headers, "Content-Type", str(options["bodyContentCustomMimeType"]))
     if headers:
         config["headers"] = headers
     if sections.get("query"):
         config["query"] = sections["query"]
-    config.update(_options(method, options, notes))
+    config.update(_options(method, options, notes, bool(config.get("body_type") == "multipart")))
     if p.get("allowUnauthorizedCerts"):
         notes.append(
             "n8n accepted invalid TLS certificates for this request (Ignore SSL Issues); "
@@ -87,6 +82,13 @@ def convert(node: N8nNode, cx: Converter) -> Converted:
             f"n8n signed this request with a {kind} credential; credentials are not carried "
             "over. Create a WorkFuse credential and choose it with auth."
         )
+    # --- httpfiles ---
+    if response_format == "file":
+        config["response_format"] = "file"
+        prop, full = str(p.get("dataPropertyName") or "data"), bool(options.get("fullResponse"))
+        spec = http_files.file_output(node, prop, full, notes)
+        return Converted("action.http", config, notes=notes, spec=spec)
+    # --- end httpfiles ---
     return Converted("action.http", config, notes=notes, spec=_output(response_format, p, notes))
 
 
@@ -205,9 +207,12 @@ def _set_header(headers: dict[str, Any], name: str, value: str) -> None:
         headers[name] = value
 
 
-def _options(method: str, options: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+def _options(
+    method: str, options: dict[str, Any], notes: list[str], multipart: bool
+) -> dict[str, Any]:
     config: dict[str, Any] = {}
-    if options.get("bodyContentType") == "multipart-form-data" and method in FORM_METHODS:
+    multipart_form = options.get("bodyContentType") == "multipart-form-data"
+    if multipart_form and method in FORM_METHODS and not multipart:
         notes.append("n8n sent this form as multipart/form-data; WorkFuse sends it URL-encoded.")
     if isinstance(options.get("timeout"), int | float):
         timeout = int(options["timeout"])

@@ -108,6 +108,10 @@ def takes_all(node: N8nNode) -> bool:
         mode = node.params.get("mode") or "once"
         return operation in TABLE_FILES or (operation == "toJson" and mode == "once")
     # --- end files ---
+    # --- httpfiles ---
+    if node.type == f"{BASE}spreadsheetFile":  # Write to File: one file of every item
+        return node.params.get("operation") == "toFile"
+    # --- end httpfiles ---
     return node.type == f"{BASE}function"
 
 

@@ -216,7 +216,49 @@ return run(inputs.map((i) => JSON.parse(JSON.stringify(i))), options);
 """
 
 
+# --- httpfiles ---
 def _merge(node: N8nNode, cx: Converter) -> Converted:
+    converted = _merge_items(node, cx)
+    inputs = files_through(node)
+    if inputs:
+        converted.spec["binary_inputs"] = inputs
+    return converted
+
+
+def files_through(node: N8nNode) -> tuple[int, ...]:
+    """The inputs whose files the merged items carry, least preferred first, as n8n's Merge
+    does (MergeV1 mergeByIndex, MergeV2 mergeByPosition, MergeV3 combineByPosition merge the
+    paired items' binaries, the preferred input's winning; choosing a branch or passing one
+    through keeps that input's items whole). Other modes: none (append mixes items with and
+    without files; matching by fields pairs items the import cannot follow)."""
+    p = node.params
+    mode = p.get("mode") or "append"
+    count = int(p.get("numberInputs") or 2) if node.version >= 3 else 2
+    if mode == "passThrough":
+        return (1 if p.get("output", "input1") == "input2" else 0,)
+    if mode == "chooseBranch":
+        if node.version >= 3:
+            empty = p.get("output", "specifiedInput") == "empty"
+            return () if empty else (int(p.get("useDataOfInput", 1) or 1) - 1,)
+        legacy = p.get("output", "input1")
+        return () if legacy == "empty" else (1 if legacy == "input2" else 0,)
+    how = p.get("combineBy") if node.version >= 3 else p.get("combinationMode")
+    if mode in ("mergeByIndex", "combineByPosition") or (mode == "combine" and how in _BY_POSITION):
+        clash = (((p.get("options") or {}).get("clashHandling") or {}).get("values")) or {}
+        resolve = str(clash.get("resolveClash") or "")
+        order = list(range(count))
+        if resolve.startswith("preferInput") and resolve[11:].isdigit():
+            preferred = int(resolve[11:]) - 1
+            order = [i for i in order if i != preferred] + [preferred]
+        return tuple(order)
+    return ()
+
+
+_BY_POSITION = ("mergeByPosition", "combineByPosition")
+
+
+def _merge_items(node: N8nNode, cx: Converter) -> Converted:
+    # --- end httpfiles ---
     p = node.params
     mode = p.get("mode") or "append"
     count = int(p.get("numberInputs") or 2) if node.version >= 3 else 2

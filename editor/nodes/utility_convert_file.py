@@ -27,11 +27,13 @@ from pydantic import Field, field_validator
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.items import ITEMS_HELP, check_items, items_from
 from editor.nodes.utility_parse import DELIMITER_NAMES, MAX_ROWS, build_html
-from workfuse.lib import files
+from workfuse.lib import archives, files  # httpfiles: archives
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
 CPU_SECONDS = 10.0
 DEFAULT_NAMES = {
+    "zip": "archive.zip",  # httpfiles
+    "gzip": "file.gz",  # httpfiles
     "csv": "spreadsheet.csv",
     "xlsx": "spreadsheet.xlsx",
     "html": "spreadsheet.html",
@@ -43,14 +45,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 DATA_URL = re.compile(r"^data:([^,]*?);base64,(.*)$", re.S)
 
-Format = Literal["csv", "xlsx", "html", "json", "text", "base64"]
+Format = Literal["csv", "xlsx", "html", "json", "text", "base64", "zip", "gzip"]
 
 
 class Config(NodeConfig):
     format: Format = Field(
         "csv",
         description="The file to make: csv, xlsx or html (a table) from a list of rows; json from "
-        "any value; text from text; base64: the file whose bytes the base64 text encodes.",
+        "any value; text from text; base64: the file whose bytes the base64 text encodes; zip: "
+        "an archive of the files in value (a file or a list of files); gzip: the file in value "
+        "gzipped.",
     )
     items: Any = Field(
         None, description="For csv, xlsx and html (and json when value is empty): " + ITEMS_HELP
@@ -221,7 +225,37 @@ def contents(config: Config, ctx: RunContext) -> tuple[bytes, str | None]:
         return json.dumps(value, ensure_ascii=False, **layout).encode(), None
     if fmt == "text":
         return _text(value, "A text file").encode(), None
+    # --- httpfiles ---
+    if fmt in ("zip", "gzip"):
+        return _archive(fmt, value), None
+    # --- end httpfiles ---
     return _from_base64(_text(value, "A file from base64"))
+
+
+# --- httpfiles ---
+def _archive(fmt: str, value: Any) -> bytes:
+    listed = value if isinstance(value, list) else [value]
+    try:
+        members = [
+            files.read(v, f"value[{i}]" if fmt == "zip" else "value") for i, v in enumerate(listed)
+        ]
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+    if fmt == "gzip":
+        if len(members) != 1:
+            raise NodeError("A gzip file packs one file; value must be one file.")
+        return archives.make_gzip(members[0].data)
+    return archives.make_zip([(m.filename, m.data) for m in members])
+
+
+def _archive_name(config: Config) -> str:
+    """gzip: the packed file's name + .gz, as n8n names it; zip: archive.zip."""
+    if config.format == "gzip" and files.is_file(config.value):
+        return f"{config.value.get('filename') or 'file'}.gz"
+    return DEFAULT_NAMES[config.format]
+
+
+# --- end httpfiles ---
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
@@ -237,7 +271,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     content_type = config.content_type.strip() or found_type
     if config.format == "xlsx":
         content_type = content_type or XLSX_TYPE
-    filename = config.filename.strip() or DEFAULT_NAMES[config.format]
+    filename = config.filename.strip() or _archive_name(config)  # httpfiles
     if config.format == "base64" and not config.filename.strip() and content_type:
         # As n8n names a file it was given no name for: "file" and its type's extension.
         filename += mimetypes.guess_extension(content_type) or ""

@@ -30,7 +30,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from selectolax.lexbor import LexborHTMLParser
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
-from workfuse.lib import files, safe_json
+from workfuse.lib import archives, files, safe_json  # httpfiles: archives
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
 # pypdf read the text of a 1.6 MB, 4,000-page PDF in 2.5 s of CPU on this machine type (2026-12);
@@ -42,8 +42,8 @@ MAX_TEXT = 5_000_000  # characters
 MAX_UNZIPPED = 200 * 2**20  # bytes an XLSX's parts may claim once unzipped
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
-Format = Literal["csv", "xlsx", "html", "pdf", "json", "text", "base64"]
-ROW_FORMATS = ("csv", "xlsx", "html")
+Format = Literal["csv", "xlsx", "html", "pdf", "json", "text", "base64", "spreadsheet", "archive"]
+ROW_FORMATS = ("csv", "xlsx", "html", "spreadsheet")
 
 
 class Config(NodeConfig):
@@ -53,8 +53,10 @@ class Config(NodeConfig):
     )
     format: Format = Field(
         "csv",
-        description="What to read: csv, xlsx or html (the first table) give rows; pdf and text give "
-        "text; json gives the file's value; base64 gives the file's bytes as base64 text.",
+        description="What to read: csv, xlsx or html (the first table) give rows; spreadsheet "
+        "gives rows of whichever of those the file is (CSV when its type says so); pdf and text "
+        "give text; json gives the file's value; base64 gives the file's bytes as base64 text; "
+        "archive unpacks a .zip or .gz file into `files` (<prefix>0, <prefix>1, ...).",
     )
     delimiter: str = Field(
         ",", description="For csv: the character between fields, e.g. ',' ';' '|' or 'tab'."
@@ -86,6 +88,13 @@ class Config(NodeConfig):
         min_length=1,
         description="For json, text and base64: the output field the value is put in.",
     )
+    # --- httpfiles ---
+    prefix: str = Field(
+        "file_",
+        description="For archive: the unpacked files are named <prefix>0, <prefix>1, ... in "
+        "`files`, in the archive's order.",
+    )
+    # --- end httpfiles ---
 
     @field_validator("delimiter")
     @classmethod
@@ -290,8 +299,57 @@ def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
 # --- the node -------------------------------------------------------------------------------
 
 
+# --- httpfiles ---
+def spreadsheet_format(file: files.File) -> str:
+    """The row format of a file read as "spreadsheet", as n8n's Spreadsheet File autodetects
+    it: CSV when its type says so, else by its bytes (a zip is XLSX, markup is an HTML table,
+    other text is read as CSV)."""
+    if file.content_type == "text/csv" or (
+        file.content_type == "text/plain" and file.extension == "csv"
+    ):
+        return "csv"
+    if file.data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if file.data.lstrip()[:1] == b"<":
+        return "html"
+    return "csv"
+
+
+def unpack(file: files.File, prefix: str) -> dict[str, Any]:
+    """{files, count}: a .zip's files or a .gz file's content, as n8n's Compression node
+    decides by the file's extension; bounded by the room a step's output has for files."""
+    limit = files.max_bytes()
+    try:
+        if file.extension == "zip":
+            members = archives.unzip(file.data, limit)
+        elif file.extension in ("gz", "gzip"):
+            stem = file.filename.split(".")[0] or "file"
+            inner = file.filename[: -len(file.extension) - 1]
+            name = inner if "." in inner else stem
+            members = [(name, archives.gunzip(file.data, limit))]
+        else:
+            raise NodeError(
+                f"'{file.filename}' is not a .zip or .gz file; archive unpacks those (by the "
+                "file's name, as n8n does)."
+            )
+    except archives.ArchiveError as exc:
+        raise NodeError(f"'{file.filename}' {exc}") from None
+    unpacked = {
+        f"{prefix}{index}": files.File(name, files.guess_type(name), data).value()
+        for index, (name, data) in enumerate(members)
+    }
+    return {"files": unpacked, "count": len(unpacked)}
+
+
+# --- end httpfiles ---
+
+
 def extract(file: files.File, config: Config) -> dict[str, Any]:
-    fmt = config.format
+    fmt: str = config.format
+    if fmt == "spreadsheet":
+        fmt = spreadsheet_format(file)  # httpfiles
+    if fmt == "archive":
+        return unpack(file, config.prefix)  # httpfiles
     if fmt == "base64":
         return {config.key: file.value()["content"]}
     if fmt == "text":
@@ -314,7 +372,7 @@ def extract(file: files.File, config: Config) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{rows, count} for csv, xlsx and html; {text, pages, pages_read, info} for pdf;
-    {<key>: value} for json, text and base64."""
+    {<key>: value} for json, text and base64; {files, count} for archive."""
     try:
         file = files.read(config.file, "file")
     except files.FileError as exc:
