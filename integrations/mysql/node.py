@@ -94,6 +94,7 @@ class Config(OperationConfig):
         default_factory=list,
         description="Conditions on the rows (empty: every row); delete with command delete "
         "and no conditions deletes every row.",
+        examples=[[{"column": "status", "condition": "equal", "value": "open"}]],
         json_schema_extra=used_by("select", "delete"),
     )
     combine: Literal["AND", "OR"] = Field(
@@ -104,6 +105,7 @@ class Config(OperationConfig):
     sort: list[Sort] = Field(
         default_factory=list,
         description="The order of the rows.",
+        examples=[[{"column": "created_at", "direction": "DESC"}]],
         json_schema_extra=used_by("select"),
     )
     distinct: bool = Field(
