@@ -285,6 +285,14 @@ def test_table_operations_need_their_fields():
     assert {e["loc"] for e in caught.value.errors()} == {("data",), ("match_column",)}
     with pytest.raises(ValidationError, match="must be an object of column values"):
         Config.model_validate({"operation": "insert", "table": "t", "data": "[1]"})
+    with pytest.raises(ValidationError, match="condition 2: condition: Input should be"):
+        Config.model_validate(
+            {
+                "operation": "select",
+                "table": "t",
+                "where": [{"column": "a", "value": 1}, {"column": "b", "condition": "~"}],
+            }
+        )
 
 
 # --- connecting ------------------------------------------------------------------------------------

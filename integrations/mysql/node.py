@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from integrations.mysql import database, statements
 from integrations.mysql.credentials import Connection
@@ -37,6 +37,21 @@ def _rows(value: Any) -> Any:
     ):
         return value
     raise ValueError('must be an object of column values, e.g. {"id": 7, "name": "Ada"}')
+
+
+def _each(
+    model: type[Where | Sort], rules: list[dict[str, Any]], what: str
+) -> list[dict[str, Any]]:
+    """Each rule checked by `model` (the form keeps the config flat: plain objects here)."""
+    checked = []
+    for index, rule in enumerate(rules, start=1):
+        try:
+            checked.append(model.model_validate(rule).model_dump())
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(map(str, problem["loc"]))
+            raise ValueError(f"{what} {index}: {where}: {problem['msg']}") from None
+    return checked
 
 
 class Config(OperationConfig):
@@ -90,10 +105,11 @@ class Config(OperationConfig):
         description="The columns to output (empty: all of them).",
         json_schema_extra=used_by("select"),
     )
-    where: list[Where] = Field(
+    where: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="Conditions on the rows (empty: every row); delete with command delete "
-        "and no conditions deletes every row.",
+        description="Conditions on the rows, each {column, condition, value}; condition is "
+        "equal (default), !=, LIKE, >, <, >=, <=, IS NULL or IS NOT NULL. Empty: every row "
+        "(delete with command delete and no conditions deletes every row).",
         examples=[[{"column": "status", "condition": "equal", "value": "open"}]],
         json_schema_extra=used_by("select", "delete"),
     )
@@ -102,9 +118,9 @@ class Config(OperationConfig):
         description="Whether a row must meet all the conditions (AND) or any (OR).",
         json_schema_extra=used_by("select", "delete"),
     )
-    sort: list[Sort] = Field(
+    sort: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="The order of the rows.",
+        description="The order of the rows, each {column, direction: ASC or DESC}.",
         examples=[[{"column": "created_at", "direction": "DESC"}]],
         json_schema_extra=used_by("select"),
     )
@@ -156,6 +172,16 @@ class Config(OperationConfig):
     def _parameters(cls, value: Any) -> Any:
         return json_object(value, "parameter values") or {}
 
+    @field_validator("where")
+    @classmethod
+    def _where(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return _each(Where, value, "condition")
+
+    @field_validator("sort")
+    @classmethod
+    def _sort(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return _each(Sort, value, "sort rule")
+
     @field_validator("data", mode="before")
     @classmethod
     def _data(cls, value: Any) -> Any:
@@ -174,15 +200,16 @@ def _sql(config: Config) -> tuple[str, Any, int]:
         sql, values = statements.select(
             config.table,
             config.columns,
-            config.where,
+            [Where.model_validate(rule) for rule in config.where],
             config.combine,
-            config.sort,
+            [Sort.model_validate(rule) for rule in config.sort],
             keep + 1,  # one more than kept tells whether there were more
             config.distinct,
         )
         return sql, values, keep
     if op == "delete":
-        return (*statements.delete(config.table, config.command, config.where, config.combine), 0)
+        conditions = [Where.model_validate(rule) for rule in config.where]
+        return (*statements.delete(config.table, config.command, conditions, config.combine), 0)
     rows = _rendered_rows(config.data)
     if op == "insert":
         return (*statements.insert(config.table, rows, config.ignore, config.priority), 0)
@@ -269,6 +296,26 @@ NODE = NodeType(
                 "table": "orders",
                 "match_column": "id",
                 "data": {"id": "{{ trigger.body.id }}", "status": "paid"},
+            },
+        ),
+        (
+            "Insert the customer from the webhook, or update their name if the email exists",
+            {
+                "operation": "upsert",
+                "table": "customers",
+                "match_column": "email",
+                "data": {"email": "{{ trigger.body.email }}", "name": "{{ trigger.body.name }}"},
+            },
+        ),
+        (
+            "Delete the sessions that expired before the webhook's cutoff",
+            {
+                "operation": "delete",
+                "table": "sessions",
+                "command": "delete",
+                "where": [
+                    {"column": "expires_at", "condition": "<", "value": "{{ trigger.body.cutoff }}"}
+                ],
             },
         ),
         (

@@ -186,6 +186,20 @@ NODE = NodeType(
             },
         ),
         (
+            "Read the session stored under session:<id from the webhook>",
+            {"operation": "get", "key": "session:{{ trigger.body.id }}"},
+        ),
+        ("Delete the key lock:report", {"operation": "delete", "key": "lock:report"}),
+        (
+            "List the keys starting with session: without their values",
+            {"operation": "keys", "pattern": "session:*", "get_values": False},
+        ),
+        ("Take the next job from the start of the list jobs", {"operation": "pop", "list": "jobs"}),
+        (
+            "Publish the webhook body as JSON to the channel orders",
+            {"operation": "publish", "channel": "orders", "message": "{{ trigger.body | tojson }}"},
+        ),
+        (
             "Count this visitor's requests, resetting after a minute",
             {
                 "operation": "incr",
