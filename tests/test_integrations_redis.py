@@ -152,6 +152,12 @@ def test_operations_need_their_fields():
     with pytest.raises(ValidationError) as caught:
         Config.model_validate({"operation": "keys"})
     assert caught.value.errors()[0]["loc"] == ("pattern",)
+    ttl = Config.model_validate({"key": "k", "operation": "set", "ttl_seconds": "90"})
+    assert ttl.ttl_seconds == 90
+    templated = {"key": "k", "operation": "set", "ttl_seconds": "{{ trigger.ttl }}"}
+    assert Config.model_validate(templated).ttl_seconds == "{{ trigger.ttl }}"
+    with pytest.raises(ValidationError, match="must be a whole number of seconds"):
+        Config.model_validate({"key": "k", "operation": "set", "ttl_seconds": "soon"})
 
 
 # --- connecting ------------------------------------------------------------------------------------
@@ -224,18 +230,18 @@ def test_a_run_sets_the_rendered_key_with_the_stored_credential(
             "operation": "set",
             "key": prefix + "order:{{ trigger.id }}",
             "value": "{{ trigger.status }}",
-            "ttl_seconds": 120,
+            "ttl_seconds": "{{ trigger.ttl }}",
         },
     }
 
-    execution = engine.start_execution(
-        make_workflow(alice, chain(node)), {"id": 9, "status": "paid"}
-    )
+    trigger = {"id": 9, "status": "paid", "ttl": 120}
+    execution = engine.start_execution(make_workflow(alice, chain(node)), trigger)
 
     execution.refresh_from_db()
     assert execution.status == "succeeded", execution.error
     step = Step.objects.get(execution=execution, key="remember")
     assert step.output == {"key": f"{prefix}order:9", "type": "string", "ttl_seconds": 120}
     assert direct().get(f"{prefix}order:9") == "paid"
+    assert 0 < direct().ttl(f"{prefix}order:9") <= 120  # the rendered template
     answer = alice_api.post(f"/api/credentials/{credential.pk}/test").json()
     assert answer["ok"] is True and answer["message"].startswith("Connected to Redis")

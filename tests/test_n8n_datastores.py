@@ -156,14 +156,20 @@ CASES: list[tuple[str, str, float, dict[str, Any], str, dict[str, Any]]] = [
         "redis set with an expiry",
         "redis",
         1,
-        {"operation": "set", "key": "status", "value": "idle", "expire": True, "ttl": 30},
+        {
+            "operation": "set",
+            "key": "status",
+            "value": "idle",
+            "expire": True,
+            "ttl": "={{ $json.t }}",
+        },
         "app.redis",
         {
             "operation": "set",
             "key": "status",
             "key_type": "automatic",
             "value": "idle",
-            "ttl_seconds": 30,
+            "ttl_seconds": "{{ trigger.t }}",
         },
     ),
 ]
@@ -215,3 +221,30 @@ def test_a_later_node_reads_the_redis_value_under_n8ns_property_name():
     # $json.status reads the get's value: n8n's property name is an alias of WorkFuse's value
     expression = graph["nodes"][-1]["config"]["expression"]
     assert "json=nodes.app, aliases={'': [['status', 'value']]}" in expression
+
+
+def test_a_mysql_tool_becomes_a_companion_whose_model_arguments_are_parameters():
+    from editor.n8n import SPECS, app_tools, sets
+    from tests.test_n8n_ai import agent_export, n8n_node
+
+    tool = n8n_node(
+        "Products",
+        "n8n-nodes-base.mySqlTool",
+        {
+            "operation": "executeQuery",
+            "query": "=SELECT * FROM products WHERE city = '{{ $fromAI(\"city\") }}' "
+            'AND {{ $fromAI("age", "", "number") }} BETWEEN min_age AND max_age',
+            "options": {},
+        },
+        2.4,
+    )
+    data = agent_export({"promptType": "define", "text": "Plans?"}, (tool, "ai_tool"))
+    [member] = sets.members([data])
+    _, companion = app_tools.with_companions([member], SPECS)
+    graph = convert(companion.data)
+    app = next(n for n in graph["nodes"] if n["type"] == "app.mysql")
+    assert app["config"]["sql"] == (
+        "SELECT * FROM products WHERE city = %(e1)s AND %(e2)s BETWEEN min_age AND max_age"
+    )
+    assert app["config"]["parameters"] == {"e1": "{{ trigger.city }}", "e2": "{{ trigger.age }}"}
+    assert validate_graph(graph) == []

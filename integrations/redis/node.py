@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import redis
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from integrations.operations import OperationConfig, used_by
 from integrations.redis import store
 from integrations.redis.credentials import Connection
 from integrations.service import credential_for
-from workfuse.lib.node_run import RunContext
+from workfuse.lib.node_run import NodeError, RunContext
 from workfuse.lib.node_types import NodeType
 
 MAX_KEYS = 10_000
@@ -46,10 +46,10 @@ class Config(OperationConfig):
         "list or set, an object for a hash.",
         json_schema_extra=used_by("set"),
     )
-    ttl_seconds: int | None = Field(
+    ttl_seconds: int | str | None = Field(
         None,
-        ge=1,
-        description="Expire the key after this many seconds (empty: never).",
+        description="Expire the key after this many seconds (empty: never), or a template "
+        "giving them.",
         json_schema_extra=used_by("set", "incr"),
     )
     pattern: str = Field(
@@ -91,6 +91,27 @@ class Config(OperationConfig):
         10, ge=1, le=120, description="Wait at most this many seconds for Redis's answer."
     )
 
+    @field_validator("ttl_seconds", mode="before")
+    @classmethod
+    def _ttl(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            if "{{" in value or "{%" in value:
+                return value
+            if not value.strip().isdigit():
+                raise ValueError("must be a whole number of seconds or a template")
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 1:
+            raise ValueError("must be a whole number of seconds, 1 or more")
+        return int(value)
+
+
+def _ttl_of(config: Config) -> int | None:
+    if isinstance(config.ttl_seconds, str):
+        raise NodeError("ttl_seconds must be a whole number of seconds once rendered.")
+    return config.ttl_seconds
+
 
 def _get(config: Config, client: redis.Redis) -> dict[str, Any]:
     kind, value = store.get_value(client, config.key, config.key_type)
@@ -98,8 +119,9 @@ def _get(config: Config, client: redis.Redis) -> dict[str, Any]:
 
 
 def _set(config: Config, client: redis.Redis) -> dict[str, Any]:
-    kind = store.set_value(client, config.key, config.value, config.key_type, config.ttl_seconds)
-    return {"key": config.key, "type": kind, "ttl_seconds": config.ttl_seconds}
+    ttl = _ttl_of(config)
+    kind = store.set_value(client, config.key, config.value, config.key_type, ttl)
+    return {"key": config.key, "type": kind, "ttl_seconds": ttl}
 
 
 def _delete(config: Config, client: redis.Redis) -> dict[str, Any]:
@@ -109,8 +131,9 @@ def _delete(config: Config, client: redis.Redis) -> dict[str, Any]:
 def _incr(config: Config, client: redis.Redis) -> dict[str, Any]:
     with client.pipeline(transaction=True) as pipe:
         pipe.incr(config.key)
-        if config.ttl_seconds:
-            pipe.expire(config.key, config.ttl_seconds)
+        ttl = _ttl_of(config)
+        if ttl:
+            pipe.expire(config.key, ttl)
         value = pipe.execute()[0]
     return {"key": config.key, "value": value}
 
