@@ -11,6 +11,7 @@ import pytest
 
 from editor.n8n import convert
 from editor.nodes import NODE_TYPES
+from editor.templating import render
 from editor.validation import validate_graph
 from tests.test_n8n_apps import refusal, single
 
@@ -195,6 +196,19 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
         ("mySql", {"operation": "executeQuery", "query": "DESCRIBE {{ $json.t }}"}, "wants a name"),
         ("mySql", {"operation": "executeQuery", "query": "{{ $json.query }}"}, "makes whole"),
         ("mySql", {"operation": "executeQuery", "query": "SELECT * FROM $1:name"}, "$1:name"),
+        (
+            "mySql",
+            {"operation": "executeQuery", "query": "SELECT * FROM t WHERE a = '{{ $json.a }}x'"},
+            "where SQL wants a name or text around it",
+        ),
+        (
+            "mySql",
+            {
+                "operation": "executeQuery",
+                "query": "SELECT * FROM t WHERE a LIKE '%{{ $json.a }}%'",
+            },
+            "where SQL wants a name or text around it",
+        ),
         ("mySql", {"operation": "insert"}, "has no table"),
         ("redis", {}, "does 'info', which WorkFuse's Redis node does not"),
     ],
@@ -203,6 +217,15 @@ def test_what_has_no_faithful_form_is_refused_naming_the_node(kind, params, said
     message = refusal(kind, params, 2.4 if kind == "mySql" else 1)
     assert message.startswith(f"n8n node 'App' (n8n-nodes-base.{kind}): ")
     assert said in message
+
+
+def test_version_1_sends_braces_outside_an_expression_as_sql_text():
+    text = single("mySql", {"operation": "executeQuery", "query": "SELECT '{{ a }}'"}, 1)
+    node = next(n for n in convert(text)["nodes"] if n["label"] == "App")
+    assert render(node["config"]["sql"], {}) == "SELECT '{{ a }}'"  # as n8n sent it
+    plain = single("mySql", {"operation": "executeQuery", "query": "=SELECT {{ $json.a }}"}, 1)
+    node = next(n for n in convert(plain)["nodes"] if n["label"] == "App")
+    assert node["config"]["sql"] == "SELECT %(e1)s"
 
 
 def test_a_later_node_reads_the_redis_value_under_n8ns_property_name():

@@ -62,8 +62,10 @@ def _mysql(node: N8nNode, cx: Converter) -> Converted:
 def _query(node: N8nNode, cx: Converter) -> dict[str, Any]:
     p = node.params
     sql = str(p.get("query") or "")
-    if node.version < 2 and not sql.startswith("="):
-        sql = sql.replace("{{", "{ {")  # v1 resolved expressions only in an expression
+    # Version 2 resolves {{ }} anywhere in its SQL; version 1 only in an expression.
+    resolves = node.version >= 2 or sql.startswith("=")
+    if not resolves:  # sent as written: braces in it stay text (cx.value escapes them)
+        return {"operation": "query", "sql": str(cx.value(sql.strip(), node))}
     sql = sql.removeprefix("=")
     if re.search(r"\$\d+:name", sql):
         raise Refusal("puts a query parameter in as a name ($1:name); name it in the SQL instead.")
@@ -84,8 +86,10 @@ def _query(node: N8nNode, cx: Converter) -> dict[str, Any]:
     def expression(match: re.Match[str]) -> str:
         whole, before = match.group(0), sql[: match.start()]
         quoted = whole.startswith("'") and whole.endswith("'")
-        if not quoted and (
-            before.count("'") % 2 or before.count('"') % 2 or NAME_BEFORE.search(before)
+        partly = whole.startswith("'") != whole.endswith("'")  # text around it in the literal
+        if partly or (
+            not quoted
+            and (before.count("'") % 2 or before.count('"') % 2 or NAME_BEFORE.search(before))
         ):
             raise Refusal(
                 f"builds its SQL with the expression {{{{{match.group(1)}}}}} where SQL wants a "
@@ -225,7 +229,7 @@ def _redis(node: N8nNode, cx: Converter) -> Converted:
         if op == "push":
             config["message"] = text(cx, node, p.get("messageData", ""))
         else:
-            spec["aliases"] = ((str(p.get("propertyName") or "propertyName"), "value"),)
+            spec["aliases"] = ((str(p.get("propertyName") or "propertyName").lstrip("="), "value"),)
     elif op == "publish":
         config |= {"channel": text(cx, node, p.get("channel", ""))}
         config["message"] = text(cx, node, p.get("messageData", ""))
