@@ -9,9 +9,9 @@ from __future__ import annotations
 from integrations import discord, slack, telegram
 
 # --- end integrations ---
-# --- datastores: google_sheets, postgres, s3 ---
+# --- datastores: google_sheets, postgres, s3, mysql, redis ---
 # isort: split
-from integrations import google_sheets, postgres, s3
+from integrations import google_sheets, mysql, postgres, redis, s3
 
 # --- end datastores ---
 # --- devtools: github, airtable, notion ---
@@ -63,6 +63,8 @@ SERVICES: tuple[Service, ...] = (
     google_sheets.SERVICE,
     postgres.SERVICE,
     s3.SERVICE,
+    mysql.SERVICE,
+    redis.SERVICE,
     # --- end datastores ---
     # --- devtools ---
     github.SERVICE,

@@ -27,7 +27,9 @@ from integrations import registry
 from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes.google_sheets import new_key
+from tests.fakes.mysql import fake_mysql
 from tests.fakes.postgres import fake_postgres
+from tests.fakes.redis_server import fake_redis
 from tests.test_secret_hygiene import dump_every_table
 from workfuse.lib.redaction import forms_of
 
@@ -415,6 +417,17 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         with fake_postgres(echo=True) as server:  # quotes the password in its refusal
             value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
             value |= {"database": "shop", "username": "canary", "sslmode": "disable"}
+            yield value, server.passwords, True
+        return
+    if kind.kind == "mysql":
+        with fake_mysql(echo=True) as server:  # quotes the cleartext password in its refusal
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
+            value |= {"database": "shop", "username": "canary", "ssl_mode": "disabled"}
+            yield value, server.passwords, True
+        return
+    if kind.kind == "redis":
+        with fake_redis(echo=True) as server:  # quotes the password in its WRONGPASS
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
             yield value, server.passwords, True
         return
     if kind.kind == "s3":

@@ -106,6 +106,11 @@ from editor.n8n import apps_whatsapp, service_triggers
 from editor.n8n import graphql, legacy_binary
 
 # --- end httpfiles ---
+# --- datastores ---
+# isort: split
+from editor.n8n import apps_datastores
+
+# --- end datastores ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -203,6 +208,9 @@ SPECS: dict[str, Spec] = {
         graphql,
         legacy_binary,
         # --- end httpfiles ---
+        # --- datastores ---
+        apps_datastores,
+        # --- end datastores ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -51,6 +51,10 @@ CREDENTIAL_KINDS = {
     "notionApi": "notion",
     "notionOAuth2Api": "notion",
     "postgres": "postgres",
+    # --- datastores ---
+    "mySql": "mysql",
+    "redis": "redis",
+    # --- end datastores ---
     "aws": "s3",
     "smtp": "email",
     "gmailOAuth2": "email",
