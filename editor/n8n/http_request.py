@@ -167,6 +167,9 @@ def _response_file(node: N8nNode, config: dict[str, Any], converted: Converted) 
     prop = str(response.get("outputPropertyName") or "data")
     converted.spec["binary"] = ((prop, f"nodes.{node.id}.file"),)
     if response_format == "file":
+        # rag: n8n's item is the file alone (its json empty) and WorkFuse's output has no
+        # `body` then: the item is the step's output, so a node taking all items gets one.
+        converted.spec["data"] = ""
         return
 
     def detect() -> str:
