@@ -149,18 +149,25 @@ def test_a_store_workfuse_cannot_search_is_refused_with_its_parts():
     )
 
 
-def test_a_top_k_from_an_expression_is_refused_with_what_to_write():
+def test_a_top_k_from_an_expression_is_a_template_over_the_chains_input():
     retriever = node("Retriever", f"{LC}retrieverVectorStore", {"topK": "={{ $json.k }}"})
+    search = by_label(convert(qa_export({}, retriever=retriever)), "Q&A (search)")
+    assert search["config"]["top_k"] == "{{ trigger.k }}"
+    retriever["parameters"]["topK"] = 500
     messages = refusals(qa_export({}, retriever=retriever))
-    assert any("sets topK to ={{ $json.k }}; WorkFuse needs a number" in m for m in messages)
+    assert any("sets topK to 500; WorkFuse returns 1 to 100 chunks" in m for m in messages)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_imported_chain_answers_from_the_chunks_its_search_found(settings, alice):
     store = node("Store", f"{LC}vectorStoreInMemory", {"mode": "insert", "memoryKey": "faq"}, 1.3)
     loading = insert_export(store)
+    retriever = node("Retriever", f"{LC}retrieverVectorStore", {"topK": "={{ $json.k }}"})
     asking = qa_export(
-        {"promptType": "define", "text": "When are refunds paid?"}, 1.6, trigger=TRIGGER
+        {"promptType": "define", "text": "When are refunds paid?"},
+        1.6,
+        trigger=TRIGGER,
+        retriever=retriever,
     )
     with fake_ai_server() as ai:
         settings.OPENAI_BASE_URL = ai.openai_url
@@ -169,7 +176,7 @@ def test_an_imported_chain_answers_from_the_chunks_its_search_found(settings, al
         loaded.refresh_from_db()
         assert loaded.status == "succeeded", loaded.error
         ai.script("openai", Reply(text="Within 14 days."))
-        asked = engine.start_execution(make_workflow(alice, convert(asking), "ask"))
+        asked = engine.start_execution(make_workflow(alice, convert(asking), "ask"), {"k": 3})
         asked.refresh_from_db()
         assert asked.status == "succeeded", asked.error
         [chat] = ai.requests_for("openai")
@@ -178,5 +185,6 @@ def test_an_imported_chain_answers_from_the_chunks_its_search_found(settings, al
     assert messages[0]["content"].endswith("Context: Refunds are paid within 14 days.")
     assert messages[1] == {"role": "user", "content": "When are refunds paid?"}
     steps = {s.key: s for s in Step.objects.filter(execution=asked)}
+    assert steps["q_a_search"].input["top_k"] == 3
     assert steps["q_a_search"].output["results"][0]["text"] == "Refunds are paid within 14 days."
     assert steps["q_a"].output["response"] == "Within 14 days."

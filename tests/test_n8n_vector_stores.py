@@ -214,6 +214,9 @@ def test_load_mode_is_a_search_with_its_prompt_and_top_k():
     assert config["operation"] == "search"
     assert config["query"] == "{{ nodes.docs.result.content }}"
     assert config["top_k"] == 3
+    load["parameters"]["topK"] = "={{ $json.chunks }}"
+    config = by_label(convert(data), "Qdrant")["config"]
+    assert config["top_k"] == "{{ nodes.docs.result.chunks }}"
 
 
 # --- as an agent's tool ------------------------------------------------------------------------
@@ -365,11 +368,11 @@ def test_other_embeddings_are_refused_naming_the_node():
     )
 
 
-def test_supabase_is_refused_with_the_stores_workfuse_can_use():
-    supabase = node("Supabase", f"{LC}vectorStoreSupabase", {"mode": "insert", "tableName": "docs"})
-    messages = refusals(insert_export(supabase))
+def test_a_store_workfuse_cannot_reach_is_refused_with_the_stores_it_can_use():
+    pg = node("PGVector", f"{LC}vectorStorePGVector", {"mode": "insert", "tableName": "docs"})
+    messages = refusals(insert_export(pg))
     assert any(
-        m.startswith("n8n node 'Supabase'") and "its own store, Qdrant and Pinecone" in m
+        m.startswith("n8n node 'PGVector'") and "its own store, Qdrant, Pinecone and Supabase" in m
         for m in messages
     )
     assert any(m.startswith("n8n node 'Embeddings OpenAI'") for m in messages)

@@ -10,7 +10,13 @@ from typing import Any
 
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
 VECTOR_STORES = frozenset(
-    LANGCHAIN + name for name in ("vectorStoreQdrant", "vectorStorePinecone", "vectorStoreInMemory")
+    LANGCHAIN + name
+    for name in (
+        "vectorStoreQdrant",
+        "vectorStorePinecone",
+        "vectorStoreInMemory",
+        "vectorStoreSupabase",  # rag
+    )
 )
 # --- rag ---
 RETRIEVER = LANGCHAIN + "retrieverVectorStore"  # a store's search, for a Q&A chain

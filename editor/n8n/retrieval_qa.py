@@ -92,22 +92,23 @@ def _retrieval(chain: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any
         which = described(stores[0]) if stores else "no vector store"
         raise Refusal(
             f"its retriever {described(retriever)} reads {which}; WorkFuse searches its own "
-            "store, Qdrant and Pinecone (n8n's Simple, Qdrant and Pinecone Vector Stores)."
+            "store, Qdrant, Pinecone and Supabase (n8n's Simple, Qdrant, Pinecone and Supabase "
+            "Vector Stores)."
         )
     source = stores[0]
     mode = source.params.get("mode", "retrieve")
     if mode != "retrieve":
         raise Refusal(f"its store {described(source)} is in {mode} mode; a retriever reads one.")
-    top_k = retriever.params.get("topK", 4)
-    if isinstance(top_k, bool) or not isinstance(top_k, int | float) or not 1 <= top_k <= 100:
+    count = vector_stores.top_k(retriever, cx, retriever.params.get("topK"), reader=chain)
+    if isinstance(count, int) and not 1 <= count <= 100:
         raise Refusal(
-            f"its retriever {described(retriever)} sets topK to {top_k}; WorkFuse needs a "
-            "number from 1 to 100 there."
+            f"its retriever {described(retriever)} sets topK to {count}; WorkFuse returns 1 to "
+            "100 chunks."
         )
     return {
         "store": vector_stores.store(source, cx, notes, reader=chain),
         "embeddings": vector_stores.embeddings(source, cx, notes),
-        "top_k": int(top_k),
+        "top_k": count,
     }
 
 

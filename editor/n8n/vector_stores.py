@@ -1,5 +1,5 @@
-"""n8n's vector stores (Qdrant, Pinecone, Simple / In-Memory) as `action.vector_store` steps
-and agents' `vector_store` tools, with the sub-nodes that feed them folded into the settings:
+"""n8n's vector stores (Qdrant, Pinecone, Supabase, Simple / In-Memory) as
+`action.vector_store` steps and agents' `vector_store` tools, with the sub-nodes that feed them folded into the settings:
 the embeddings (OpenAI, Mistral: the step's `embeddings`), the Default Data Loader (its data:
 the step's per-item `text` and `metadata`) and its Recursive Character Text Splitter
 (`chunk_size`, `chunk_overlap`, split exactly as n8n splits). Modes: insert -> insert, load ->
@@ -15,13 +15,20 @@ from editor.n8n import ai_refused
 from editor.n8n.ai_parts import AI_CREDENTIAL_NOTE, attached, described
 from editor.n8n.attachments import VECTOR_STORES, is_part
 from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
+from editor.nodes.vectors.settings import SUPABASE_QUERY
 
 QDRANT_LOCAL = "http://localhost:6333"
 SERVICES = {  # n8n type -> (WorkFuse store kind, the parameter naming the collection, default)
     f"{LANGCHAIN}vectorStoreQdrant": ("qdrant", "qdrantCollection", ""),
     f"{LANGCHAIN}vectorStorePinecone": ("pinecone", "pineconeIndex", ""),
     f"{LANGCHAIN}vectorStoreInMemory": ("workfuse", "memoryKey", "vector_store_key"),
+    f"{LANGCHAIN}vectorStoreSupabase": ("supabase", "tableName", ""),
 }
+SUPABASE_NOTE = (
+    "Credentials are not imported: choose a Supabase credential. WorkFuse stores rows "
+    "{content, metadata, embedding} and searches with the table's match function, as n8n "
+    "(LangChain) does."
+)
 LOADER = f"{LANGCHAIN}documentDefaultDataLoader"
 SPLITTER = f"{LANGCHAIN}textSplitterRecursiveCharacterTextSplitter"
 TOOL = f"{LANGCHAIN}toolVectorStore"
@@ -114,6 +121,14 @@ def _number(node: N8nNode, what: str, value: Any, default: int) -> int:
     return int(value)
 
 
+def top_k(node: N8nNode, cx: Converter, value: Any, reader: N8nNode | None = None) -> Any:
+    """`topK` (4 by default): a number, or an expression as a template the search step renders
+    (over the items of `reader`, the node searching, when given)."""
+    if isinstance(value, str) and value.startswith("="):
+        return cx.value(value, reader or node)
+    return _number(node, "topK", value, 4)
+
+
 def store(
     node: N8nNode,
     cx: Converter,
@@ -138,6 +153,9 @@ def store(
     namespace = options.pop("pineconeNamespace", None)
     if namespace:
         settings["namespace"] = _setting(owner, cx, "namespace", namespace, literal)
+    query_name = options.pop("queryName", None) if kind == "supabase" else None
+    if query_name and query_name != SUPABASE_QUERY:
+        settings["query_name"] = _literal(node, "queryName", query_name)
     if options.pop("clearNamespace", False) and node.params.get("mode") == "insert":
         settings["clear"] = True  # taken out of the store's settings by the insert
     if options:
@@ -155,6 +173,8 @@ def store(
         )
     elif kind == "pinecone":
         notes.append("Credentials are not imported: choose an API key credential for Pinecone.")
+    elif kind == "supabase":
+        notes.append(SUPABASE_NOTE)
     else:
         notes.append(IN_MEMORY_NOTE.format(key=settings["collection"]))
     return settings
@@ -398,7 +418,7 @@ def _converted(node: N8nNode, cx: Converter) -> Converted:
             "store": store(node, cx, notes),
             "embeddings": embeddings(node, cx, notes),
             "query": cx.value(p.get("prompt", ""), node),
-            "top_k": _number(node, "topK", p.get("topK"), 4),
+            "top_k": top_k(node, cx, p.get("topK")),
         }
         if not str(config["query"]).strip():
             raise Refusal("has no prompt to search for; set one in n8n and export again.")
@@ -431,12 +451,12 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
             which = described(stores[0]) if stores else "no vector store"
             raise Refusal(
                 f"its tool {described(tool)} reads {which}; WorkFuse's vector store tool "
-                "searches Qdrant, Pinecone or WorkFuse's own store."
+                "searches Qdrant, Pinecone, Supabase or WorkFuse's own store."
             )
         source = stores[0]
         p = tool.params
         description = _literal(tool, "description", p.get("description", ""))
-        top_k = _number(tool, "topK", p.get("topK"), 4)
+        count = _number(tool, "topK", p.get("topK"), 4)
         include = True
         notes.append(
             f"n8n's Vector Store Tool '{tool.name}' has its own model answer from the chunks it "
@@ -447,7 +467,7 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
         source = tool
         p = tool.params
         description = _literal(tool, "description", p.get("toolDescription", ""))
-        top_k = _number(tool, "topK", p.get("topK"), 4)
+        count = _number(tool, "topK", p.get("topK"), 4)
         include = bool(p.get("includeDocumentMetadata", True))
         if p.get("useReranker"):
             raise Refusal(f"its tool {described(tool)} reranks results, which WorkFuse does not.")
@@ -457,7 +477,7 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
         "description": description,
         "store": store(source, cx, notes, literal=True),
         "embeddings": embeddings(source, cx, notes, literal=True),
-        "top_k": top_k,
+        "top_k": count,
     }
     if not include:
         config["include_metadata"] = False
@@ -472,12 +492,12 @@ def is_vector_tool(n8n_type: str) -> bool:
 
 OTHER_STORE = (
     "is a vector store WorkFuse cannot reach; WorkFuse's vector store node works with its own "
-    "store, Qdrant and Pinecone: use n8n's Simple, Qdrant or Pinecone Vector Store and export "
-    "again."
+    "store, Qdrant, Pinecone and Supabase: use n8n's Simple, Qdrant, Pinecone or Supabase "
+    "Vector Store and export again."
 )
 UNATTACHED = (
-    "feeds no vector store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone), so there is "
-    "nothing for it to configure."
+    "feeds no vector store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone, Supabase), "
+    "so there is nothing for it to configure."
 )
 RETRIEVAL = (
     "retrieves through a LangChain chain, which WorkFuse does not have: give an AI Agent a "
