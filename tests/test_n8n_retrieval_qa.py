@@ -79,6 +79,16 @@ def test_the_chain_becomes_a_search_step_then_an_ai_step_answering_from_its_chun
     assert "WorkFuse searches in the step 'Q&A (search)'" in answer["notes"]
 
 
+def test_the_search_step_is_disabled_and_retried_with_its_chain():
+    data = qa_export({})
+    data["nodes"][1].update(disabled=True, retryOnFail=True, maxTries=4, waitBetweenTries=2000)
+    graph = convert(data)
+    search, answer = by_label(graph, "Q&A (search)"), by_label(graph, "Q&A")
+    assert search["disabled"] is answer["disabled"] is True
+    assert search["retry"] == answer["retry"]
+    assert search["retry"]["max_attempts"] == 4
+
+
 def test_the_report_counts_the_retriever_store_and_embeddings_as_parts_of_the_chain():
     report = import_n8n(qa_export({})).report.as_dict()
     assert report["counts"]["refused"] == 0

@@ -640,13 +640,16 @@ class Converter:
 
 # --- rag ---
 def _placed_before(steps: list[dict[str, Any]], node: dict[str, Any]) -> list[dict[str, Any]]:
-    """`steps` as graph nodes left of `node`, disabled with it."""
+    """`steps` as graph nodes left of `node`, disabled with it and retried as it is (n8n retried
+    the whole node)."""
     x, y = node["position"]["x"], node["position"]["y"]
     placed = []
     for offset, step in enumerate(reversed(steps), start=1):
         made = {**step, "position": {"x": x - 220 * offset, "y": y + 160}}
         if node.get("disabled"):
             made["disabled"] = True
+        if node.get("retry"):
+            made["retry"] = dict(node["retry"])
         placed.append(made)
     return placed[::-1]
 
