@@ -460,15 +460,15 @@ def test_tools_without_a_faithful_form_refuse_the_agent_naming_the_tool(tool, sa
 
 def test_vector_store_nodes_are_refused_one_by_one_with_the_reason():
     data = agent_export({})
-    store = n8n_node("Supabase", f"{LC}vectorStoreSupabase", {"mode": "retrieve-as-tool"}, 1.1)
+    store = n8n_node("PGVector", f"{LC}vectorStorePGVector", {"mode": "retrieve-as-tool"}, 1.1)
     embeddings = n8n_node("Embeddings", f"{LC}embeddingsOpenAi", {})
     data["nodes"] += [store, embeddings]
     data["connections"][store["name"]] = to("AI Agent", "ai_tool")
-    data["connections"][embeddings["name"]] = to("Supabase", "ai_embedding")
+    data["connections"][embeddings["name"]] = to("PGVector", "ai_embedding")
     messages = refusals(data)
     assert len(messages) == 2
     assert messages[0].startswith(
-        "n8n node 'Supabase' (@n8n/n8n-nodes-langchain.vectorStoreSupabase): is a vector store "
+        "n8n node 'PGVector' (@n8n/n8n-nodes-langchain.vectorStorePGVector): is a vector store "
         "WorkFuse cannot reach"
     )
     assert messages[1].startswith(

@@ -214,6 +214,9 @@ def test_load_mode_is_a_search_with_its_prompt_and_top_k():
     assert config["operation"] == "search"
     assert config["query"] == "{{ nodes.docs.result.content }}"
     assert config["top_k"] == 3
+    load["parameters"]["topK"] = "={{ $json.chunks }}"
+    config = by_label(convert(data), "Qdrant")["config"]
+    assert config["top_k"] == "{{ nodes.docs.result.chunks }}"
 
 
 # --- as an agent's tool ------------------------------------------------------------------------
@@ -310,13 +313,13 @@ def test_a_tools_collection_from_the_runs_data_is_refused():
 # --- refusals ----------------------------------------------------------------------------------
 
 
-def test_a_binary_loader_is_refused_by_name_with_the_store():
+def test_a_binary_loader_with_no_file_before_it_is_refused_by_name_with_the_store():
     binary = node("Default Data Loader", f"{LC}documentDefaultDataLoader", {"dataType": "binary"})
     messages = refusals(insert_export(QDRANT, loader=binary))
     assert any(
         m.startswith("n8n node 'Qdrant'")
         and "'Default Data Loader'" in m
-        and "loads binary files" in m
+        and "in WorkFuse 'Docs' outputs no such file" in m
         for m in messages
     )
     assert any(m.startswith("n8n node 'Default Data Loader'") for m in messages)
@@ -326,10 +329,18 @@ def test_a_binary_loader_is_refused_by_name_with_the_store():
     )
 
 
-def test_a_token_splitter_is_refused_with_what_to_use():
-    tokens = node("Splitter", f"{LC}textSplitterTokenSplitter", {"chunkSize": 100})
+def test_a_token_splitter_splits_by_characters_four_a_token_with_its_caveat():
+    tokens = node("Splitter", f"{LC}textSplitterTokenSplitter", {"chunkSize": 300})
+    step = by_label(convert(insert_export(QDRANT, splitter=tokens)), "Qdrant")
+    assert step["config"]["chunk_size"] == 1200
+    assert step["config"]["chunk_overlap"] == 0
+    assert "n8n's Token Splitter 'Splitter' cut chunks of 300 tokens" in step["notes"]
+
+
+def test_a_token_splitter_past_what_workfuse_splits_is_refused():
+    tokens = node("Splitter", f"{LC}textSplitterTokenSplitter", {"chunkSize": 30_000})
     messages = refusals(insert_export(QDRANT, splitter=tokens))
-    assert any("splits by tokens (tiktoken)" in m for m in messages)
+    assert any("at most 25,000 tokens a chunk" in m for m in messages)
 
 
 def test_gemini_embeddings_carry_their_model():
@@ -357,25 +368,14 @@ def test_other_embeddings_are_refused_naming_the_node():
     )
 
 
-def test_supabase_is_refused_with_the_stores_workfuse_can_use():
-    supabase = node("Supabase", f"{LC}vectorStoreSupabase", {"mode": "insert", "tableName": "docs"})
-    messages = refusals(insert_export(supabase))
+def test_a_store_workfuse_cannot_reach_is_refused_with_the_stores_it_can_use():
+    pg = node("PGVector", f"{LC}vectorStorePGVector", {"mode": "insert", "tableName": "docs"})
+    messages = refusals(insert_export(pg))
     assert any(
-        m.startswith("n8n node 'Supabase'") and "its own store, Qdrant and Pinecone" in m
+        m.startswith("n8n node 'PGVector'") and "its own store, Qdrant, Pinecone and Supabase" in m
         for m in messages
     )
     assert any(m.startswith("n8n node 'Embeddings OpenAI'") for m in messages)
-
-
-def test_a_retriever_chain_is_refused_with_the_agent_tool_to_use():
-    chain = node("QA", f"{LC}chainRetrievalQa", {})
-    data = {
-        "name": "qa",
-        "nodes": [TRIGGER, chain],
-        "connections": {"Start": {"main": [[{"node": "QA", "type": "main", "index": 0}]]}},
-    }
-    [message] = refusals(data)
-    assert "give an AI Agent a vector store tool instead" in message
 
 
 # --- running an import -------------------------------------------------------------------------

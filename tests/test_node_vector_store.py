@@ -98,6 +98,14 @@ def test_own_store_finds_the_closest_chunk_first_with_its_metadata(ai, alice):
     assert VectorRecord.objects.filter(owner=alice, collection="help").count() == 3
 
 
+def test_top_k_is_a_number_from_1_to_100_or_a_template_giving_one():
+    store = {"collection": "help"}
+    assert Config(store=store, query="q", top_k="{{ trigger.k }}").top_k == "{{ trigger.k }}"
+    assert Config(store=store, query="q", top_k="7").top_k == 7  # as a template renders
+    with pytest.raises(ValueError, match="top_k must be from 1 to 100, not 0"):
+        Config(store=store, query="q", top_k=0)
+
+
 @pytest.mark.django_db
 def test_own_collections_belong_to_their_owner(ai, alice, bob):
     insert(context(alice), {"collection": "help"})

@@ -111,6 +111,11 @@ from editor.n8n import graphql, legacy_binary
 from editor.n8n import apps_datastores
 
 # --- end datastores ---
+# --- rag ---
+# isort: split
+from editor.n8n import retrieval_qa
+
+# --- end rag ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -211,6 +216,9 @@ SPECS: dict[str, Spec] = {
         # --- datastores ---
         apps_datastores,
         # --- end datastores ---
+        # --- rag ---
+        retrieval_qa,
+        # --- end rag ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -10,14 +10,33 @@ from typing import Any
 
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
 VECTOR_STORES = frozenset(
-    LANGCHAIN + name for name in ("vectorStoreQdrant", "vectorStorePinecone", "vectorStoreInMemory")
+    LANGCHAIN + name
+    for name in (
+        "vectorStoreQdrant",
+        "vectorStorePinecone",
+        "vectorStoreInMemory",
+        "vectorStoreSupabase",  # rag
+    )
 )
+# --- rag ---
+RETRIEVER = LANGCHAIN + "retrieverVectorStore"  # a store's search, for a Q&A chain
+QA_CHAIN = LANGCHAIN + "chainRetrievalQa"
+# --- end rag ---
 # connection kind -> the node types that read what it brings (None: any node)
 CONSUMERS: dict[str, frozenset[str] | None] = {
     "ai_embedding": VECTOR_STORES,
     "ai_document": VECTOR_STORES,
     "ai_textSplitter": frozenset({LANGCHAIN + "documentDefaultDataLoader"}),
-    "ai_vectorStore": frozenset({LANGCHAIN + "toolVectorStore"}),
+    "ai_vectorStore": frozenset({LANGCHAIN + "toolVectorStore", RETRIEVER}),  # rag: RETRIEVER
+    # --- rag ---
+    "ai_retriever": frozenset({QA_CHAIN}),
+    # --- end rag ---
+}
+# Parts that count only while what they feed is itself a part (a splitter's loader, a store's
+# retriever).
+NESTED = {
+    ("ai_textSplitter", LANGCHAIN + "documentDefaultDataLoader"),
+    ("ai_vectorStore", RETRIEVER),  # rag
 }
 
 
@@ -37,6 +56,8 @@ def is_part(data: dict[str, Any], name: str, n8n_type: str) -> bool:
             return True
         if kind == "ai_vectorStore" and n8n_type not in VECTOR_STORES:
             continue
+        if kind == "ai_retriever" and n8n_type != RETRIEVER:  # rag
+            continue
         consumers = CONSUMERS.get(kind)
         if consumers is None:
             continue
@@ -47,7 +68,7 @@ def is_part(data: dict[str, Any], name: str, n8n_type: str) -> bool:
                 reader = str(target.get("node"))
                 if types.get(reader) not in consumers:
                     continue
-                if kind != "ai_textSplitter" or is_part(data, reader, types[reader]):
+                if (kind, types[reader]) not in NESTED or is_part(data, reader, types[reader]):
                     return True
     return False
 

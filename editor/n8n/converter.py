@@ -64,6 +64,12 @@ class Converted:
     # keeps a binary answer as a file only then.
     on_file_ref: Callable[[], str | None] | None = None
     # --- end files ---
+    # --- rag ---
+    # WorkFuse nodes that run right before this one, in this order, in its place in the flow
+    # (a Q&A chain's search before its model answers, a file's text extracted before it is
+    # stored): each a dict with `id` (from `Converter.step_id`), `type`, `label`, `config`.
+    before: list[dict[str, Any]] = field(default_factory=list)
+    # --- end rag ---
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,10 @@ class Converter:
         # --- files ---
         self.graph_nodes: dict[str, dict[str, Any]] = {}  # each n8n node's WorkFuse node
         # --- end files ---
+        # --- rag ---
+        self.steps_before: dict[str, list[dict[str, Any]]] = {}  # node id -> `Converted.before`
+        self.step_ids: set[str] = set()
+        # --- end rag ---
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
@@ -163,6 +173,9 @@ class Converter:
         made = {name: self._node(self.nodes[name]) for name in cycles.upstream_first(self)}
         wf_nodes = [n for n in (made[name] for name in self.nodes) if n]
         # --- end n8nflow ---
+        # --- rag ---
+        wf_nodes = [m for n in wf_nodes for m in (*self.steps_before.get(n["id"], ()), n)]
+        # --- end rag ---
         self.current = None
         wf_nodes += [self.flow.loop_node(loop) for loop in self.flow.loops.values()]
         wf_nodes += [self.flow.exit_node(e) for e in self.flow.exits.values() if e.node_id]
@@ -323,6 +336,10 @@ class Converter:
         self.caveats[node.name] = list(result.notes)
         if notes:
             out["notes"] = "\n".join(notes)
+        # --- rag ---
+        if result.before:
+            self.steps_before[node.id] = _placed_before(result.before, out)
+        # --- end rag ---
         # --- files ---
         self.graph_nodes[node.name] = out
         # --- end files ---
@@ -335,6 +352,11 @@ class Converter:
         seen: set[tuple[str, str, str]] = set()
 
         def add(source: str, handle: str, target: str) -> None:
+            # --- rag ---
+            before = self.steps_before.get(target)
+            if before and source not in {step["id"] for step in before}:
+                target = before[0]["id"]  # into the first of the steps that run before it
+            # --- end rag ---
             if (source, handle, target) in seen:
                 return
             seen.add((source, handle, target))
@@ -360,6 +382,12 @@ class Converter:
             if exit_.node_id and result is not None and index < len(result.outputs):
                 for handle in result.outputs[index]:
                     add(self.nodes[name].id, handle, exit_.node_id)
+        # --- rag ---
+        for node_id, before in self.steps_before.items():
+            ids = [step["id"] for step in before]
+            for source, target in zip(ids, [*ids[1:], node_id], strict=True):
+                add(source, "main", target)
+        # --- end rag ---
         return edges
 
     def view_meta(self) -> dict[str, Any]:
@@ -500,6 +528,16 @@ class Converter:
         return source, None
 
     # --- end files ---
+    # --- rag ---
+
+    def step_id(self, node: N8nNode, suffix: str) -> str:
+        """A fresh node id for a step that runs before `node` (`Converted.before`)."""
+        taken = {n.id for n in self.nodes.values()} | self.flow.taken | self.step_ids
+        made = unique(slug(f"{node.id}_{suffix}"), taken, MAX_ID)
+        self.step_ids.add(made)
+        return made
+
+    # --- end rag ---
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
     def input_ref(self, node: N8nNode) -> Reference | None:
@@ -621,6 +659,23 @@ class Converter:
             raise Refusal(str(exc)) from exc
 
 
+# --- rag ---
+def _placed_before(steps: list[dict[str, Any]], node: dict[str, Any]) -> list[dict[str, Any]]:
+    """`steps` as graph nodes left of `node`, disabled with it and retried as it is (n8n retried
+    the whole node)."""
+    x, y = node["position"]["x"], node["position"]["y"]
+    placed = []
+    for offset, step in enumerate(reversed(steps), start=1):
+        made = {**step, "position": {"x": x - 220 * offset, "y": y + 160}}
+        if node.get("disabled"):
+            made["disabled"] = True
+        if node.get("retry"):
+            made["retry"] = dict(node["retry"])
+        placed.append(made)
+    return placed[::-1]
+
+
+# --- end rag ---
 def _retry(raw: dict[str, Any]) -> dict[str, Any] | None:
     """n8n's "Retry On Fail" waits the same time between tries; WorkFuse's multiplier 1 does too."""
     if not raw.get("retryOnFail"):

@@ -75,7 +75,12 @@ PER_ELEMENT = frozenset(
 # item (`item` in action.vector_store's per-item text and metadata).
 VECTOR_INSERTS = frozenset(
     f"@n8n/n8n-nodes-langchain.{name}"
-    for name in ("vectorStoreQdrant", "vectorStorePinecone", "vectorStoreInMemory")
+    for name in (
+        "vectorStoreQdrant",
+        "vectorStorePinecone",
+        "vectorStoreInMemory",
+        "vectorStoreSupabase",  # rag
+    )
 )
 PER_ELEMENT = PER_ELEMENT | VECTOR_INSERTS
 # --- end vectors ---

@@ -1,5 +1,5 @@
-"""n8n's vector stores (Qdrant, Pinecone, Simple / In-Memory) as `action.vector_store` steps
-and agents' `vector_store` tools, with the sub-nodes that feed them folded into the settings:
+"""n8n's vector stores (Qdrant, Pinecone, Supabase, Simple / In-Memory) as
+`action.vector_store` steps and agents' `vector_store` tools, with the sub-nodes that feed them folded into the settings:
 the embeddings (OpenAI, Mistral: the step's `embeddings`), the Default Data Loader (its data:
 the step's per-item `text` and `metadata`) and its Recursive Character Text Splitter
 (`chunk_size`, `chunk_overlap`, split exactly as n8n splits). Modes: insert -> insert, load ->
@@ -15,13 +15,20 @@ from editor.n8n import ai_refused
 from editor.n8n.ai_parts import AI_CREDENTIAL_NOTE, attached, described
 from editor.n8n.attachments import VECTOR_STORES, is_part
 from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
+from editor.nodes.vectors.settings import SUPABASE_QUERY
 
 QDRANT_LOCAL = "http://localhost:6333"
 SERVICES = {  # n8n type -> (WorkFuse store kind, the parameter naming the collection, default)
     f"{LANGCHAIN}vectorStoreQdrant": ("qdrant", "qdrantCollection", ""),
     f"{LANGCHAIN}vectorStorePinecone": ("pinecone", "pineconeIndex", ""),
     f"{LANGCHAIN}vectorStoreInMemory": ("workfuse", "memoryKey", "vector_store_key"),
+    f"{LANGCHAIN}vectorStoreSupabase": ("supabase", "tableName", ""),
 }
+SUPABASE_NOTE = (
+    "Credentials are not imported: choose a Supabase credential. WorkFuse stores rows "
+    "{content, metadata, embedding} and searches with the table's match function, as n8n "
+    "(LangChain) does."
+)
 LOADER = f"{LANGCHAIN}documentDefaultDataLoader"
 SPLITTER = f"{LANGCHAIN}textSplitterRecursiveCharacterTextSplitter"
 TOOL = f"{LANGCHAIN}toolVectorStore"
@@ -35,11 +42,25 @@ LOADER_NOTE = (
     "n8n also stores LangChain's loader metadata (source, blobType, line, loc) with each chunk; "
     "WorkFuse stores the metadata set on the loader."
 )
+BINARY_LOADERS = ("auto", "pdfLoader", "textLoader", "csvLoader", "jsonLoader")
+BINARY_LOADERS_REFUSED = {"docxLoader": "DOCX", "epubLoader": "EPUB"}
+FIRST_FILE_NOTE = (
+    "n8n's loader '{loader}' loads every file of the item; WorkFuse loads its first file."
+)
+BINARY_NOTE = (
+    "n8n reads a file's text with LangChain's loaders (pdf.js for PDFs); WorkFuse reads it "
+    "by the file's content type, PDFs with pypdf, whose text may differ in spacing and line "
+    "breaks, and refuses DOCX and EPUB files when the run meets one."
+)
+TOKEN_SPLITTER = f"{LANGCHAIN}textSplitterTokenSplitter"
+CHARS_PER_TOKEN = 4  # OpenAI's rule of thumb for English text in cl100k_base
+BY_CHARACTERS_NOTE = (
+    "n8n's Token Splitter '{name}' cut chunks of {size} tokens ({overlap} overlapping) with "
+    "tiktoken's cl100k_base, wherever a token ends; WorkFuse splits by characters at paragraph, "
+    "line and word breaks, {chars} characters a chunk ({chars_overlap} overlapping), about 4 "
+    "characters a token: chunks of other languages or of code hold more or fewer tokens."
+)
 SPLITTERS_REFUSED = {
-    "textSplitterTokenSplitter": (
-        "splits by tokens (tiktoken); WorkFuse splits by characters: use a Recursive Character "
-        "Text Splitter in n8n (about 4 characters a token) and export again"
-    ),
     "textSplitterCharacterTextSplitter": (
         "splits on one separator; WorkFuse splits recursively: use a Recursive Character Text "
         "Splitter in n8n and export again"
@@ -50,7 +71,7 @@ SPLITTERS_REFUSED = {
 # --- the parts ---------------------------------------------------------------------------------
 
 
-PART_KINDS = ("ai_embedding", "ai_document", "ai_textSplitter", "ai_vectorStore")
+PART_KINDS = ("ai_embedding", "ai_document", "ai_textSplitter", "ai_vectorStore", "ai_retriever")
 
 
 def _part_refused(part: N8nNode, cx: Converter, message: str) -> Refusal:
@@ -100,8 +121,25 @@ def _number(node: N8nNode, what: str, value: Any, default: int) -> int:
     return int(value)
 
 
-def store(node: N8nNode, cx: Converter, notes: list[str], literal: bool = False) -> dict[str, Any]:
+def top_k(node: N8nNode, cx: Converter, value: Any, reader: N8nNode | None = None) -> Any:
+    """`topK` (4 by default): a number, or an expression as a template the search step renders
+    (over the items of `reader`, the node searching, when given)."""
+    if isinstance(value, str) and value.startswith("="):
+        return cx.value(value, reader or node)
+    return _number(node, "topK", value, 4)
+
+
+def store(
+    node: N8nNode,
+    cx: Converter,
+    notes: list[str],
+    literal: bool = False,
+    reader: N8nNode | None = None,
+) -> dict[str, Any]:
+    """The step's `store` from the vector store `node`; its expressions read the items of
+    `reader` (the node searching through it, a Q&A chain) when given, else `node`'s own."""
     kind, key, default = SERVICES[node.type]
+    owner = reader or node
     p = node.params
     raw = p.get(key, default)
     raw = raw.get("value") if isinstance(raw, dict) else raw
@@ -109,12 +147,15 @@ def store(node: N8nNode, cx: Converter, notes: list[str], literal: bool = False)
         raise Refusal(f"names no {key}; choose one in n8n and export again.")
     settings: dict[str, Any] = {
         "kind": kind,
-        "collection": _setting(node, cx, key, raw, literal),
+        "collection": _setting(owner, cx, key, raw, literal),
     }
     options = dict(p.get("options") or {})
     namespace = options.pop("pineconeNamespace", None)
     if namespace:
-        settings["namespace"] = _setting(node, cx, "namespace", namespace, literal)
+        settings["namespace"] = _setting(owner, cx, "namespace", namespace, literal)
+    query_name = options.pop("queryName", None) if kind == "supabase" else None
+    if query_name and query_name != SUPABASE_QUERY:
+        settings["query_name"] = _literal(node, "queryName", query_name)
     if options.pop("clearNamespace", False) and node.params.get("mode") == "insert":
         settings["clear"] = True  # taken out of the store's settings by the insert
     if options:
@@ -132,6 +173,8 @@ def store(node: N8nNode, cx: Converter, notes: list[str], literal: bool = False)
         )
     elif kind == "pinecone":
         notes.append("Credentials are not imported: choose an API key credential for Pinecone.")
+    elif kind == "supabase":
+        notes.append(SUPABASE_NOTE)
     else:
         notes.append(IN_MEMORY_NOTE.format(key=settings["collection"]))
     return settings
@@ -194,9 +237,12 @@ def embeddings(
     return settings
 
 
-def loader(owner: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+def loader(
+    owner: N8nNode, cx: Converter, notes: list[str], before: list[dict[str, Any]]
+) -> dict[str, Any]:
     """`text`, `metadata`, `chunk_size` and `chunk_overlap` from the attached loader and its
-    splitter. The loader's expressions are evaluated by n8n with each item of the store."""
+    splitter. The loader's expressions are evaluated by n8n with each item of the store. A
+    loader of binary files adds the step that reads their texts to `before`."""
     found = attached(cx, owner, "ai_document")
     if not found:
         raise Refusal("has no document loader attached; connect a Default Data Loader in n8n.")
@@ -206,16 +252,11 @@ def loader(owner: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
             part, cx, "is a loader WorkFuse does not have; use the Default Data Loader in n8n."
         )
     p = part.params
-    if p.get("dataType", "json") != "json":
-        raise _part_refused(
-            part,
-            cx,
-            "loads binary files (PDF, DOCX, CSV...) and WorkFuse's vector store takes text: "
-            "extract the text first (Extract from File) and load it with 'Load Specific Data'.",
-        )
     options = dict(p.get("options") or {})
     config: dict[str, Any] = {}
-    if p.get("jsonMode", "allInputData") == "expressionData":
+    if p.get("dataType", "json") == "binary":
+        config["text"] = _file_texts(owner, part, cx, options, notes, before)
+    elif p.get("jsonMode", "allInputData") == "expressionData":
         config["text"] = cx.value(p.get("jsonData", ""), owner)
     else:
         config["text"] = ""
@@ -231,12 +272,61 @@ def loader(owner: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
         raise _part_refused(
             part, cx, f"sets {', '.join(sorted(options))}, which WorkFuse does not have."
         )
-    config.update(_splitter(part, cx))
+    config.update(_splitter(part, cx, notes))
     notes.append(LOADER_NOTE)
     return config
 
 
-def _splitter(part: N8nNode, cx: Converter) -> dict[str, Any]:
+def _file_texts(
+    owner: N8nNode,
+    part: N8nNode,
+    cx: Converter,
+    options: dict[str, Any],
+    notes: list[str],
+    before: list[dict[str, Any]],
+) -> str:
+    """A `utility.extract_file` step reading the store's input file as documents (by its content
+    type, as n8n's loader in "auto" does), and the template of its texts."""
+    p = part.params
+    kind = p.get("loader", "auto")
+    if kind not in BINARY_LOADERS:
+        raise _part_refused(
+            part,
+            cx,
+            f"loads {BINARY_LOADERS_REFUSED.get(kind, kind)} files, whose text WorkFuse cannot "
+            "read; convert them to PDF or text in n8n and export again.",
+        )
+    every = p.get("binaryMode", "allInputData") == "allInputData"
+    try:
+        file = cx.file_ref(owner, p.get("binaryDataKey", "data"), first=every)
+    except Refusal as exc:
+        raise _part_refused(part, cx, str(exc)) from None
+    config: dict[str, Any] = {"file": file, "format": "documents"}
+    # n8n's PDF loader makes a document of each page unless told not to.
+    config["join_pages"] = options.pop("splitPages", True) is False
+    separator = options.pop("separator", ",")
+    if separator not in ("", ","):
+        config["delimiter"] = _literal(part, "CSV separator", separator)
+    column = options.pop("column", "")
+    if column:
+        config["column"] = _literal(part, "CSV column", column)
+    step = cx.step_id(owner, "text")
+    before.append(
+        {
+            "id": step,
+            "type": "utility.extract_file",
+            "label": f"{owner.name} (read file)",
+            "config": config,
+            "notes": f"Added on import: reads the file n8n's loader '{part.name}' loaded.",
+        }
+    )
+    if every:
+        notes.append(FIRST_FILE_NOTE.format(loader=part.name))
+    notes.append(BINARY_NOTE)
+    return "{{ nodes." + step + ".documents }}"
+
+
+def _splitter(part: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
     found = attached(cx, part, "ai_textSplitter")
     if not found:
         if part.version >= 1.1 and part.params.get("textSplittingMode", "simple") == "simple":
@@ -244,6 +334,8 @@ def _splitter(part: N8nNode, cx: Converter) -> dict[str, Any]:
         raise Refusal(f"its {described(part)} has no text splitter attached, which n8n requires.")
     splitter = found[0]
     name = splitter.type.removeprefix(LANGCHAIN)
+    if splitter.type == TOKEN_SPLITTER:
+        return _token_splitter(splitter, cx, notes)
     if splitter.type != SPLITTER:
         reason = SPLITTERS_REFUSED.get(
             name,
@@ -266,6 +358,31 @@ def _splitter(part: N8nNode, cx: Converter) -> dict[str, Any]:
     return {"chunk_size": size, "chunk_overlap": overlap}
 
 
+def _token_splitter(splitter: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    """n8n's Token Splitter (defaults 1000 tokens, no overlap) as characters, 4 a token."""
+    p = splitter.params
+    size = _number(splitter, "chunkSize", p.get("chunkSize"), 1000)
+    overlap = _number(splitter, "chunkOverlap", p.get("chunkOverlap"), 0)
+    if not 0 <= overlap < size or size * CHARS_PER_TOKEN > 100_000:
+        raise _part_refused(
+            splitter,
+            cx,
+            f"has chunks of {size} tokens overlapping by {overlap}; WorkFuse needs an overlap "
+            "below the size and at most 25,000 tokens a chunk.",
+        )
+    chars, chars_overlap = size * CHARS_PER_TOKEN, overlap * CHARS_PER_TOKEN
+    notes.append(
+        BY_CHARACTERS_NOTE.format(
+            name=splitter.name,
+            size=size,
+            overlap=overlap,
+            chars=chars,
+            chars_overlap=chars_overlap,
+        )
+    )
+    return {"chunk_size": chars, "chunk_overlap": chars_overlap}
+
+
 # --- vector store nodes ------------------------------------------------------------------------
 
 
@@ -281,18 +398,19 @@ def _converted(node: N8nNode, cx: Converter) -> Converted:
     mode = node.params.get("mode", "retrieve")
     notes: list[str] = []
     if mode == "insert":
+        before: list[dict[str, Any]] = []
         config: dict[str, Any] = {
             "operation": "insert",
             "store": store(node, cx, notes),
             "embeddings": embeddings(node, cx, notes),
             "items": None,  # the items it receives: set by the converter
-            **loader(node, cx, notes),
+            **loader(node, cx, notes, before),
         }
         if config["store"].pop("clear", False) or (
             node.params.get("clearStore") and node.type.endswith("InMemory")
         ):
             config["clear"] = True
-        return Converted("action.vector_store", config, notes=notes)
+        return Converted("action.vector_store", config, notes=notes, before=before)
     if mode == "load":
         p = node.params
         config = {
@@ -300,7 +418,7 @@ def _converted(node: N8nNode, cx: Converter) -> Converted:
             "store": store(node, cx, notes),
             "embeddings": embeddings(node, cx, notes),
             "query": cx.value(p.get("prompt", ""), node),
-            "top_k": _number(node, "topK", p.get("topK"), 4),
+            "top_k": top_k(node, cx, p.get("topK")),
         }
         if not str(config["query"]).strip():
             raise Refusal("has no prompt to search for; set one in n8n and export again.")
@@ -333,12 +451,12 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
             which = described(stores[0]) if stores else "no vector store"
             raise Refusal(
                 f"its tool {described(tool)} reads {which}; WorkFuse's vector store tool "
-                "searches Qdrant, Pinecone or WorkFuse's own store."
+                "searches Qdrant, Pinecone, Supabase or WorkFuse's own store."
             )
         source = stores[0]
         p = tool.params
         description = _literal(tool, "description", p.get("description", ""))
-        top_k = _number(tool, "topK", p.get("topK"), 4)
+        count = _number(tool, "topK", p.get("topK"), 4)
         include = True
         notes.append(
             f"n8n's Vector Store Tool '{tool.name}' has its own model answer from the chunks it "
@@ -349,7 +467,7 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
         source = tool
         p = tool.params
         description = _literal(tool, "description", p.get("toolDescription", ""))
-        top_k = _number(tool, "topK", p.get("topK"), 4)
+        count = _number(tool, "topK", p.get("topK"), 4)
         include = bool(p.get("includeDocumentMetadata", True))
         if p.get("useReranker"):
             raise Refusal(f"its tool {described(tool)} reranks results, which WorkFuse does not.")
@@ -359,7 +477,7 @@ def agent_tool(tool: N8nNode, cx: Converter, notes: list[str], name: str) -> dic
         "description": description,
         "store": store(source, cx, notes, literal=True),
         "embeddings": embeddings(source, cx, notes, literal=True),
-        "top_k": top_k,
+        "top_k": count,
     }
     if not include:
         config["include_metadata"] = False
@@ -374,12 +492,12 @@ def is_vector_tool(n8n_type: str) -> bool:
 
 OTHER_STORE = (
     "is a vector store WorkFuse cannot reach; WorkFuse's vector store node works with its own "
-    "store, Qdrant and Pinecone: use n8n's Simple, Qdrant or Pinecone Vector Store and export "
-    "again."
+    "store, Qdrant, Pinecone and Supabase: use n8n's Simple, Qdrant, Pinecone or Supabase "
+    "Vector Store and export again."
 )
 UNATTACHED = (
-    "feeds no vector store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone), so there is "
-    "nothing for it to configure."
+    "feeds no vector store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone, Supabase), "
+    "so there is nothing for it to configure."
 )
 RETRIEVAL = (
     "retrieves through a LangChain chain, which WorkFuse does not have: give an AI Agent a "
@@ -404,6 +522,5 @@ SPECS: dict[str, Spec] = {
         for name in ai_refused.FEEDER_TYPES
         if name.startswith(("retriever", "reranker"))
     },
-    f"{LANGCHAIN}chainRetrievalQa": _refused(RETRIEVAL),
     **{n8n_type: Spec(_convert, "", per_node=_spec) for n8n_type in SERVICES},
 }

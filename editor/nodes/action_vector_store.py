@@ -5,8 +5,8 @@ list gives one document per text value in it, as n8n's Default Data Loader does)
 like LangChain's recursive character splitter (`chunk_size`, `chunk_overlap`:
 editor/nodes/vectors/splitter.py), computes their embeddings and stores the chunks with the
 item's `metadata`. `search` embeds `query` and returns the `top_k` closest chunks with their
-scores. Stores: WorkFuse's own (durable, per owner and collection), Qdrant and Pinecone
-(editor/nodes/vectors/stores.py). The embeddings' tokens and cost count towards the workflow's
+scores. Stores: WorkFuse's own (durable, per owner and collection), Qdrant, Pinecone and
+Supabase (editor/nodes/vectors/stores.py). The embeddings' tokens and cost count towards the workflow's
 `ai_budget` like an AI prompt's.
 """
 
@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from editor.models import Workflow
 from editor.nodes import items as data
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
+from editor.nodes.utility_image import Number  # a whole number or a template giving one
 from editor.nodes.vectors import stores
 from editor.nodes.vectors.settings import (
     EMBEDDING_CREDENTIAL_KINDS,
@@ -71,7 +72,11 @@ class Config(NodeConfig):
         "Pinecone namespace) first.",
     )
     query: str = Field("", description="Search: what to look for, e.g. '{{ trigger.body.q }}'.")
-    top_k: int = Field(4, ge=1, le=100, description="Search: how many chunks to return.")
+    top_k: Number = Field(
+        4,
+        description="Search: how many chunks to return, 1 to 100 (or a template giving one, "
+        "e.g. '{{ trigger.body.k }}').",
+    )
 
     _items = field_validator("items")(data.check_items)
 
@@ -81,7 +86,11 @@ class Config(NodeConfig):
             raise ValueError("chunk_overlap must be smaller than chunk_size")
         if self.operation == "search" and not self.query.strip():
             raise ValueError("search needs a query")
-        if self.clear and (self.operation != "insert" or self.store.kind == "qdrant"):
+        if isinstance(self.top_k, int) and not 1 <= self.top_k <= 100:
+            raise ValueError(f"top_k must be from 1 to 100, not {self.top_k}")
+        if self.clear and (
+            self.operation != "insert" or self.store.kind not in ("workfuse", "pinecone")
+        ):
             raise ValueError("clear is for inserts into WorkFuse's own store or Pinecone")
         return self
 
@@ -99,7 +108,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
             config.embeddings,
             owner_id,
             config.query,
-            config.top_k,
+            int(config.top_k),  # a number once rendered (`Number`)
             store_secret,
             embed_secret,
         )
@@ -239,8 +248,8 @@ NODE = NodeType(
     type="action.vector_store",
     label="Vector store",
     category="action",
-    description="Stores texts as embeddings in a vector store (WorkFuse's own, Qdrant or "
-    "Pinecone) and finds the passages closest to a question, for retrieval-augmented answers.",
+    description="Stores texts as embeddings in a vector store (WorkFuse's own, Qdrant, Pinecone "
+    "or Supabase) and finds the passages closest to a question, for retrieval-augmented answers.",
     Config=Config,
     run=run,
     item_fields=("text", "metadata"),

@@ -29,6 +29,7 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 from selectolax.lexbor import LexborHTMLParser
 
+from editor.nodes.action_vector_store import texts_in  # LangChain's JSONLoader's walk
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from workfuse.lib import archives, files, safe_json  # httpfiles: archives
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
@@ -42,7 +43,9 @@ MAX_TEXT = 5_000_000  # characters
 MAX_UNZIPPED = 200 * 2**20  # bytes an XLSX's parts may claim once unzipped
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
-Format = Literal["csv", "xlsx", "html", "pdf", "json", "text", "base64", "spreadsheet", "archive"]
+Format = Literal[
+    "csv", "xlsx", "html", "pdf", "json", "text", "base64", "spreadsheet", "archive", "documents"
+]
 ROW_FORMATS = ("csv", "xlsx", "html", "spreadsheet")
 
 
@@ -56,7 +59,8 @@ class Config(NodeConfig):
         description="What to read: csv, xlsx or html (the first table) give rows; spreadsheet "
         "gives rows of whichever of those the file is (CSV when its type says so); pdf and text "
         "give text; json gives the file's value; base64 gives the file's bytes as base64 text; "
-        "archive unpacks a .zip or .gz file into `files` (<prefix>0, <prefix>1, ...).",
+        "archive unpacks a .zip or .gz file into `files` (<prefix>0, <prefix>1, ...); "
+        "documents gives texts to store in a vector store, read by the file's type.",
     )
     delimiter: str = Field(
         ",", description="For csv: the character between fields, e.g. ',' ';' '|' or 'tab'."
@@ -82,6 +86,9 @@ class Config(NodeConfig):
     max_pages: int = Field(0, ge=0, description="For pdf: read at most this many pages (0: all).")
     join_pages: bool = Field(
         True, description="For pdf: one text for the whole file; off: a list of each page's text."
+    )
+    column: str = Field(
+        "", description="For documents from a CSV file: the column whose cells are the texts."
     )
     key: str = Field(
         "data",
@@ -296,6 +303,51 @@ def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
     }
 
 
+# --- documents ------------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def documents(file: files.File, config: Config) -> dict[str, Any]:
+    """The file's texts as n8n's Default Data Loader (LangChain's loaders) reads them by content
+    type: a PDF's text, one document per page unless `join_pages`; a CSV's rows as
+    'column: value' lines (or the cells of `column`); a JSON file's string values; any other
+    file as one text."""
+    kind = file.content_type
+    if kind == "application/pdf":
+        text = pdf_text(file.data, config)["text"]
+        texts = text if isinstance(text, list) else [text]
+    elif kind == "text/csv":
+        texts = _csv_documents(file, config)
+    elif kind == "application/json":
+        try:
+            texts = texts_in(safe_json.loads(_decoded(file.data, config.encoding)))
+        except safe_json.JsonRefused as exc:
+            raise NodeError(f"The file is not usable JSON: {exc.message}") from None
+    elif kind in (DOCX, "application/epub+zip"):
+        raise NodeError(
+            f"'{file.filename}' is a {'DOCX' if kind == DOCX else 'EPUB'} file, whose text WorkFuse "
+            "cannot read; convert it to PDF or text first."
+        )
+    else:
+        texts = [_decoded(file.data, config.encoding)]
+    return {"documents": texts, "count": len(texts), "content_type": kind}
+
+
+def _csv_loader(config: Config) -> Config:
+    """d3-dsv's reading, which LangChain's CSVLoader uses: a header row, every cell kept."""
+    return config.model_copy(update={"header": True, "include_empty_cells": True})
+
+
+def _csv_documents(file: files.File, config: Config) -> list[str]:
+    rows = _rows(csv_rows(file.data, config), _csv_loader(config), False)
+    if config.column:
+        if rows and config.column not in rows[0]:
+            raise NodeError(f"column: the CSV file has no column '{config.column}'.")
+        return [str(row.get(config.column, "")) for row in rows]
+    return ["\n".join(f"{k.strip()}: {str(v).strip()}" for k, v in row.items()) for row in rows]
+
+
 # --- the node -------------------------------------------------------------------------------
 
 
@@ -361,6 +413,8 @@ def extract(file: files.File, config: Config) -> dict[str, Any]:
             raise NodeError(f"The file is not usable JSON: {exc.message}") from None
     if fmt == "pdf":
         return pdf_text(file.data, config)
+    if fmt == "documents":
+        return documents(file, config)
     if fmt == "csv":
         rows = _rows(csv_rows(file.data, config), config, unique=False)
     elif fmt == "xlsx":
@@ -372,7 +426,8 @@ def extract(file: files.File, config: Config) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{rows, count} for csv, xlsx and html; {text, pages, pages_read, info} for pdf;
-    {<key>: value} for json, text and base64; {files, count} for archive."""
+    {<key>: value} for json, text and base64; {files, count} for archive; {documents, count,
+    content_type} for documents."""
     try:
         file = files.read(config.file, "file")
     except files.FileError as exc:

@@ -37,6 +37,15 @@ def call(secret: Secret, method: str, table: str, *, what: str, **body: Any) -> 
     return http.send(API, secret, method, url, what=what, headers=headers, **body).body
 
 
+def rpc(secret: Secret, function: str, *, what: str, **body: Any) -> Any:
+    """POST /rest/v1/rpc/<function>: a database function's answer (its rows for a set)."""
+    fields = read_fields(ServiceKey, secret)
+    key = fields.service_key.get_secret_value()
+    headers = {"apikey": key, "Authorization": f"Bearer {key}"}
+    url = f"{fields.base_url}/rest/v1/rpc/{quote(function.strip(), safe='')}"
+    return http.send(API, secret, "POST", url, what=what, headers=headers, **body).body
+
+
 def check_key(secret: Secret) -> str:
     """GET /rest/v1/: the API's description, readable with a valid key only."""
     call(secret, "GET", "", what="the API description")

@@ -3,11 +3,15 @@
 selects, PATCH updates, DELETE deletes the rows the query keeps, returning them with `Prefer:
 return=representation`. Filters: `column=op.value` (eq, neq, gt, gte, lt, lte, like, ilike with
 `*`, is null/true/false), `or=(column.op.value,…)` with "quoted" values, a `column->>key` JSON
-path, `limit` and `offset`; errors in PostgREST's `{"code", "message", "details", "hint"}`."""
+path, `limit` and `offset`; errors in PostgREST's `{"code", "message", "details", "hint"}`.
+`POST /rest/v1/rpc/<function>` calls a function of `functions` (name -> table): Supabase's
+pgvector guide's `match_documents(query_embedding, match_count, filter)`, answering the table's
+rows `{id, content, metadata, similarity}` by cosine similarity, best first."""
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from typing import Any
 
@@ -63,6 +67,7 @@ class FakeSupabase(FakeService):
     def __init__(self) -> None:
         super().__init__()
         self.tables: dict[str, list[dict[str, Any]]] = {}
+        self.functions: dict[str, str] = {}  # match function -> the table it searches
 
     def respond(self, request: Received) -> Answer:
         key = request.headers.get("apikey")
@@ -70,6 +75,8 @@ class FakeSupabase(FakeService):
             return Answer(401, {"message": "Invalid API key", "hint": "Double check your key"})
         if request.path in ("/rest/v1/", "/rest/v1"):
             return Answer(200, {"swagger": "2.0", "paths": {f"/{t}": {} for t in self.tables}})
+        if request.path.startswith("/rest/v1/rpc/"):
+            return self._match(request)
         table = self.tables.get(request.path.removeprefix("/rest/v1/"))
         if table is None:
             return _error(
@@ -110,6 +117,43 @@ class FakeSupabase(FakeService):
             ]
             return Answer(200, kept if returning else None)
         return _error(405, "PGRST117", "Unsupported HTTP method")
+
+    def _match(self, request: Received) -> Answer:
+        name = request.path.removeprefix("/rest/v1/rpc/")
+        if name not in self.functions or request.method != "POST":
+            return _error(
+                404, "PGRST202", f"Could not find the function public.{name} in the schema cache"
+            )
+        args = request.json if isinstance(request.json, dict) else {}
+        query = args.get("query_embedding")
+        if not isinstance(query, list) or set(args) - {"query_embedding", "match_count", "filter"}:
+            return _error(404, "PGRST202", f"Could not find the function public.{name}({args})")
+        wanted = args.get("filter") or {}
+        rows = []
+        for row in self.tables[self.functions[name]]:
+            stored = row["embedding"]
+            if len(stored) != len(query):
+                return _error(
+                    400, "22000", f"different vector dimensions {len(stored)} and {len(query)}"
+                )
+            metadata = row.get("metadata") or {}
+            if any(metadata.get(k) != v for k, v in wanted.items()):
+                continue
+            similarity = sum(a * b for a, b in zip(query, stored, strict=True)) / (
+                math.sqrt(sum(a * a for a in query)) * math.sqrt(sum(b * b for b in stored))
+            )
+            rows.append(
+                {
+                    "id": row["id"],
+                    "content": row.get("content"),
+                    "metadata": metadata,
+                    "similarity": similarity,
+                }
+            )
+        rows.sort(key=lambda r: -r["similarity"])
+        count = args.get("match_count")
+        limit = int(request.query.get("limit", [str(len(rows))])[-1])
+        return Answer(200, rows[: min(limit, count if isinstance(count, int) else len(rows))])
 
     def _filter(
         self, table: list[dict[str, Any]], query: dict[str, list[str]]

@@ -10,7 +10,8 @@ from pydantic import Field, field_validator, model_validator
 from integrations.service import http_url
 from workfuse.lib.node_types import NodeConfig
 
-STORE_CREDENTIAL_KINDS = ("api_key",)
+STORE_CREDENTIAL_KINDS = ("api_key", "supabase")
+SUPABASE_QUERY = "match_documents"  # the function Supabase's guide (and n8n) searches with
 EMBEDDING_CREDENTIAL_KINDS = ("ai_provider",)
 PINECONE_API = "https://api.pinecone.io"
 
@@ -70,16 +71,25 @@ class Embeddings(NodeConfig):
 class Store(NodeConfig):
     """Which vector store, and which collection in it."""
 
-    kind: Literal["workfuse", "qdrant", "pinecone"] = Field(
+    kind: Literal["workfuse", "qdrant", "pinecone", "supabase"] = Field(
         "workfuse",
         description="WorkFuse's own store (kept in WorkFuse's database, shared by your "
-        "workflows), a Qdrant server, or a Pinecone index.",
+        "workflows), a Qdrant server, a Pinecone index, or a Supabase table (pgvector).",
     )
     collection: str = Field(
         ...,
         min_length=1,
         max_length=100,
-        description="The collection (WorkFuse, Qdrant) or index (Pinecone) name, e.g. 'docs'.",
+        description="The collection (WorkFuse, Qdrant), index (Pinecone) or table (Supabase) "
+        "name, e.g. 'docs'.",
+    )
+    query_name: str = Field(
+        SUPABASE_QUERY,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Supabase only: the database function that searches the table (Supabase's "
+        "guide names it match_documents).",
     )
     namespace: str = Field(
         "", max_length=100, description="Pinecone only: the namespace in the index (optional)."
@@ -92,7 +102,8 @@ class Store(NodeConfig):
     credential: int | None = Field(
         None,
         ge=1,
-        description="The store's API key (an API key credential); Qdrant without a key needs none.",
+        description="The store's API key (an API key credential; a Supabase credential for "
+        "Supabase); Qdrant without a key needs none.",
         json_schema_extra={"credential_kinds": list(STORE_CREDENTIAL_KINDS)},
     )
 
@@ -109,4 +120,8 @@ class Store(NodeConfig):
             raise ValueError("WorkFuse's own store takes no url or credential")
         if self.namespace and self.kind != "pinecone":
             raise ValueError("namespace is for Pinecone stores only")
+        if self.kind == "supabase" and self.url:
+            raise ValueError("a Supabase store takes its address from its Supabase credential")
+        if self.kind != "supabase" and self.query_name != SUPABASE_QUERY:
+            raise ValueError("query_name is for Supabase stores only")
         return self

@@ -1,10 +1,13 @@
 """The vector stores `action.vector_store` writes to and searches: WorkFuse's own (rows of
-`aiconfig.VectorRecord`, cosine similarity computed here), Qdrant and Pinecone (their REST APIs,
-through the integrations' guarded HTTP client, integrations/http.py).
+`aiconfig.VectorRecord`, cosine similarity computed here), Qdrant, Pinecone and Supabase (their
+REST APIs, through the integrations' guarded HTTP client, integrations/http.py).
 
 Chunks are stored the way LangChain's stores (and so n8n) store them, so a collection filled by
 n8n can be searched from WorkFuse and the other way round: Qdrant points carry
-`{"content": text, "metadata": {...}}`, Pinecone vectors the text in the metadata key `text`.
+`{"content": text, "metadata": {...}}`, Pinecone vectors the text in the metadata key `text`,
+Supabase rows are `{content, metadata, embedding}` searched by the database function
+`query_name` (`match_documents(query_embedding)` answering `{id, content, metadata,
+similarity}` rows, as Supabase's guide writes it).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.db import transaction
 from aiconfig.models import VectorRecord
 from editor.nodes.vectors.settings import PINECONE_API, Store
 from integrations import http
+from integrations.supabase import rest_api as supabase
 from workfuse.lib.node_run import NodeError, Secret
 
 # WorkFuse's own store compares a query with every chunk of the collection in Python (no
@@ -32,6 +36,7 @@ from workfuse.lib.node_run import NodeError, Secret
 # busy 2-core machine, 0.27 ms a chunk), so a collection is bounded at that.
 MAX_RECORDS = 5_000
 BATCH = 100  # points per Qdrant / Pinecone upsert request
+SUPABASE_BATCH = 500  # rows per Supabase insert, as LangChain's SupabaseVectorStore sends
 NO_KEY = Secret(kind="api_key", value="", name="")
 
 
@@ -73,8 +78,8 @@ class Found:
 
 def check_ready(store: Store, secret: Secret | None) -> None:
     """Refuse, before anything is embedded, a store that cannot be reached as set."""
-    if store.kind == "pinecone":
-        _required(secret)
+    if store.kind in ("pinecone", "supabase"):
+        _required(store, secret)
 
 
 def insert(store: Store, owner_id: int, chunks: list[Chunk], secret: Secret | None) -> None:
@@ -87,8 +92,10 @@ def insert(store: Store, owner_id: int, chunks: list[Chunk], secret: Secret | No
         _own_insert(store, owner_id, chunks)
     elif store.kind == "qdrant":
         _qdrant_insert(store, chunks, secret or NO_KEY)
+    elif store.kind == "supabase":
+        _supabase_insert(store, chunks, _required(store, secret))
     else:
-        _pinecone_insert(store, chunks, _required(secret))
+        _pinecone_insert(store, chunks, _required(store, secret))
 
 
 def search(
@@ -98,7 +105,9 @@ def search(
         return _own_search(store, owner_id, vector, top_k)
     if store.kind == "qdrant":
         return _qdrant_search(store, vector, top_k, secret or NO_KEY)
-    return _pinecone_search(store, vector, top_k, _required(secret))
+    if store.kind == "supabase":
+        return _supabase_search(store, vector, top_k, _required(store, secret))
+    return _pinecone_search(store, vector, top_k, _required(store, secret))
 
 
 def clear(store: Store, owner_id: int, secret: Secret | None) -> None:
@@ -107,7 +116,7 @@ def clear(store: Store, owner_id: int, secret: Secret | None) -> None:
     if store.kind == "workfuse":
         VectorRecord.objects.filter(owner_id=owner_id, collection=store.collection).delete()
         return
-    secret = _required(secret)
+    secret = _required(store, secret)
     host = _pinecone_host(store, secret)
     body: dict[str, Any] = {"deleteAll": True}
     if store.namespace:
@@ -123,9 +132,17 @@ def clear(store: Store, owner_id: int, secret: Secret | None) -> None:
     )
 
 
-def _required(secret: Secret | None) -> Secret:
+def _required(store: Store, secret: Secret | None) -> Secret:
     if secret is None:
-        raise NodeError("A Pinecone store needs a credential: an API key credential.")
+        kind = "a Supabase credential" if store.kind == "supabase" else "an API key credential"
+        raise NodeError(
+            f"store.credential: a {store.kind.title()} store needs a credential: {kind}."
+        )
+    if (secret.kind == "supabase") != (store.kind == "supabase"):
+        raise NodeError(
+            f"store.credential: a {store.kind.title()} store needs "
+            + ("a Supabase credential." if store.kind == "supabase" else "an API key credential.")
+        )
     return secret
 
 
@@ -367,4 +384,37 @@ def _pinecone_search(store: Store, vector: list[float], top_k: int, secret: Secr
         metadata = dict(match.get("metadata") or {})
         text = metadata.pop("text", "")
         found.append(Found(str(text), metadata, float(match.get("score") or 0)))
+    return found
+
+
+# --- Supabase (PostgREST and pgvector) ------------------------------------------------------------
+
+
+def _supabase_insert(store: Store, chunks: list[Chunk], secret: Secret) -> None:
+    for start in range(0, len(chunks), SUPABASE_BATCH):
+        rows = [
+            {"content": c.text, "metadata": c.metadata, "embedding": c.vector}
+            for c in chunks[start : start + SUPABASE_BATCH]
+        ]
+        supabase.call(secret, "POST", store.collection, what="insert documents", json=rows)
+
+
+def _supabase_search(store: Store, vector: list[float], top_k: int, secret: Secret) -> list[Found]:
+    rows = supabase.rpc(
+        secret,
+        store.query_name,
+        what=f"search with {store.query_name}",
+        params={"limit": top_k},
+        json={"query_embedding": vector},
+    )
+    found = []
+    for row in rows if isinstance(rows, list) else []:
+        metadata = row.get("metadata") if isinstance(row, dict) else None
+        found.append(
+            Found(
+                str(row.get("content") or ""),
+                metadata if isinstance(metadata, dict) else {},
+                float(row.get("similarity") or 0),
+            )
+        )
     return found
