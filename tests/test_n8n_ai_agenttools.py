@@ -5,11 +5,30 @@ Workflow tool, models chosen by expression; and what stays refused says what to 
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
+
+import pytest
 
 from editor.n8n import convert
 from editor.validation import validate_graph
-from tests.test_n8n_ai import LC, TRIGGER, by_label, chain_export, export, n8n_node, refusals, to
+from executions import engine
+from executions.models import Step
+from tests.engine_helpers import make_workflow, recorder
+from tests.fake_ai_server import Reply
+from tests.test_n8n_ai import (
+    LC,
+    TRIGGER,
+    agent_export,
+    ai,  # noqa: F401 (the fixture)
+    by_label,
+    chain_export,
+    export,
+    n8n_node,
+    refusals,
+    to,
+)
 
 
 def chain_with(messages: list[dict[str, Any]], text: str = "=Title for {{ $json.item }}") -> dict:
@@ -100,3 +119,120 @@ def test_an_openai_conversation_ending_with_the_assistant_is_refused_with_what_t
     [refused] = refusals(export([TRIGGER, node], {"Start": to("Ask")}))
     assert "ends its conversation with an assistant message" in refused
     assert "Put the user message last in n8n" in refused
+
+
+# --- HTTP Request tool: JSON bodies of any shape -------------------------------------------
+
+BOOKING_TOOL = n8n_node(
+    "Create a Booking",
+    f"{LC}toolHttpRequest",
+    {
+        "url": "https://api.cal.example/v2/bookings",
+        "method": "POST",
+        "sendBody": True,
+        "specifyBody": "json",
+        "jsonBody": '{\n "eventTypeId": 648297,\n "start": "{start}",\n "guests": {guests},\n'
+        ' "attendee": {"name": "{name}", "note": "Booked for {name} ({email})"}\n}',
+        "placeholderDefinitions": {
+            "values": [
+                {"name": "start", "type": "string", "description": "ISO start time"},
+                {"name": "guests", "type": "number", "description": "How many come"},
+                {"name": "name", "type": "string"},
+            ]
+        },
+        "toolDescription": "Book a meeting",
+    },
+    1,
+)
+
+
+def test_a_nested_json_body_becomes_the_tools_body_template_with_its_placeholders():
+    graph = convert(agent_export({"promptType": "define", "text": "Book"}, (BOOKING_TOOL, "ai_tool")))
+    assert validate_graph(graph) == []
+    agent = by_label(graph, "AI Agent")
+    [tool] = agent["config"]["tools"]
+    assert tool["body"] == {
+        "eventTypeId": 648297,
+        "start": "{start}",
+        "guests": "{guests}",
+        "attendee": {"name": "{name}", "note": "Booked for {name} ({email})"},
+    }
+    assert tool["body_schema"] == {
+        "type": "object",
+        "properties": {
+            "start": {"type": "string", "description": "ISO start time"},
+            "guests": {"type": "number", "description": "How many come"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+        },
+        "required": ["start", "guests", "name", "email"],
+    }
+    assert "fills the {placeholders} of its JSON body as values" in agent["notes"]
+
+
+def test_a_json_body_that_is_not_json_is_refused_naming_the_tool():
+    broken = copy.deepcopy(BOOKING_TOOL)
+    broken["parameters"]["jsonBody"] = '{"start": "{start}",'
+    [refused] = refusals(agent_export({"promptType": "define", "text": "x"}, (broken, "ai_tool")))
+    assert "'Create a Booking' (@n8n/n8n-nodes-langchain.toolHttpRequest) gives a JSON body" in (
+        refused
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_tool_sends_its_body_template_filled_with_the_models_arguments(ai, alice):
+    with recorder() as api:
+        api.script = [(201, {}, {"uid": "bk-1"})]
+        tool = copy.deepcopy(BOOKING_TOOL)
+        tool["parameters"]["url"] = f"{api.url}/bookings"
+        data = agent_export({"promptType": "define", "text": "Book"}, (tool, "ai_tool"))
+        arguments = {"start": "2025-01-02T10:00", "guests": 3, "name": 'Ada "AL"', "email": "a@x"}
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("Create_a_Booking", arguments)]),
+            Reply(text="Booked"),
+        )
+        execution = engine.start_execution(make_workflow(alice, convert(data)), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    [request] = api.requests
+    assert json.loads(request["body"]) == {
+        "eventTypeId": 648297,
+        "start": "2025-01-02T10:00",
+        "guests": 3,
+        "attendee": {"name": 'Ada "AL"', "note": 'Booked for Ada "AL" (a@x)'},
+    }
+    output = Step.objects.get(execution=execution, key="ai_agent").output
+    assert output["tool_calls"][0]["result"] == {"status": 201, "body": {"uid": "bk-1"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_body_argument_goes_back_to_the_model_as_its_error(ai, alice):
+    with recorder() as api:
+        tool = copy.deepcopy(BOOKING_TOOL)
+        tool["parameters"]["url"] = f"{api.url}/bookings"
+        graph = convert(agent_export({"promptType": "define", "text": "Book"}, (tool, "ai_tool")))
+        # A hand-edited schema that no longer asks for a placeholder the body reads.
+        by_label(graph, "AI Agent")["config"]["tools"][0]["body_schema"]["required"].remove("email")
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("Create_a_Booking", {"start": "x", "guests": 1, "name": "A"})]),
+            Reply(text="I need the email"),
+        )
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert api.requests == []
+    output = Step.objects.get(execution=execution, key="ai_agent").output
+    assert output["tool_calls"][0]["error"] == "the argument 'email' the body needs is missing"
+
+
+def test_a_body_on_a_get_tool_is_refused_by_field():
+    from pydantic import ValidationError
+
+    from editor.nodes.action_agent import HttpTool
+
+    with pytest.raises(ValidationError, match="body: a GET request sends no body"):
+        HttpTool.model_validate(
+            {"type": "http", "name": "t", "url": "https://e.com", "body": {"a": "{a}"}}
+        )

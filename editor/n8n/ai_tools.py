@@ -21,6 +21,7 @@ from editor.n8n import ai_tools_builtin, app_tools
 from editor.n8n import vector_stores  # vectors
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
+from editor.nodes.action_agent import body_placeholders  # agenttools
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # --- agentio ---
@@ -199,7 +200,10 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
             f"its tool {described(tool)} lets the model set request headers; WorkFuse tools "
             "send fixed headers. Fix them in n8n and export again."
         )
-    in_body = _pairs(tool, "Body", argument, {})
+    # --- agenttools ---
+    body = _json_body(tool, argument) if p.get("sendBody") else None
+    in_body = body is not None or _pairs(tool, "Body", argument, {})
+    # --- end agenttools ---
     sends_query = method in ("GET", "DELETE")
     if (in_body and sends_query) or (in_query and not sends_query):
         raise Refusal(
@@ -218,6 +222,9 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
     }
     if headers:
         config["headers"] = headers
+    if body is not None:  # agenttools
+        config["body"] = body
+        notes.append(JSON_BODY_NOTE.format(name=config["name"]))
     extra = set(properties) - set(PLACEHOLDER.findall(url))
     if extra or any(properties[n] != {"type": "string"} for n in properties):
         config["body_schema"] = {"type": "object", "properties": properties, "required": required}
@@ -314,6 +321,61 @@ def _json_pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) 
     for name in parsed:
         argument(name, True)
     return bool(parsed)
+
+
+# --- agenttools ---
+JSON_BODY_NOTE = (
+    "The tool '{name}' fills the {{placeholders}} of its JSON body as values (escaped, a "
+    "number stays a number); n8n pasted the model's text into the JSON before parsing it."
+)
+
+
+def _json_body(tool: N8nNode, argument: Any) -> Any:
+    """A JSON body (`specifyBody: json`) that is not just the model's arguments by name: the
+    WorkFuse tool's `body` template, each {placeholder} declared as a required argument, as
+    n8n declares the placeholders of JSON text. None for other bodies."""
+    if (tool.params.get("specifyBody") or "keypair") != "json":
+        return None
+    text = _literal(tool, "body", tool.params.get("jsonBody"))
+    parsed = json_text(text)
+    if parsed is None:  # placeholders standing for values: `"count": {count}`
+        parsed = json_text(_quote_bare_placeholders(text))
+    if parsed is None:
+        raise Refusal(
+            f"its tool {described(tool)} gives a JSON body that is not JSON, even with its "
+            "{placeholders} filled; fix it in n8n and export again."
+        )
+    if isinstance(parsed, dict) and all(v == "{" + k + "}" for k, v in parsed.items()):
+        return None  # the model's arguments by name: the tool's own body (_json_pairs)
+    for name in body_placeholders(parsed):
+        argument(name, True)
+    return parsed
+
+
+def _quote_bare_placeholders(text: str) -> str:
+    """JSON text with each {placeholder} outside a string made a string of its own."""
+    out: list[str] = []
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        bare = None if in_string else PLACEHOLDER.match(text, i)
+        if bare:
+            out.append(f'"{bare.group(0)}"')
+            i = bare.end()
+            continue
+        if in_string and escaped:
+            escaped = False
+        elif in_string and char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = not in_string
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+# --- end agenttools ---
 
 
 def _query(fixed: dict[str, str]) -> str:

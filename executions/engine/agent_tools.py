@@ -269,6 +269,8 @@ def _call_http(
     }
     if in_query:
         settings["query"] = {k: v if isinstance(v, str) else json.dumps(v) for k, v in rest.items()}
+    elif tool.body is not None:  # agenttools
+        settings["body"] = _filled(tool.body, arguments)
     elif rest:
         settings["body"] = rest
     try:
@@ -278,6 +280,36 @@ def _call_http(
     secret = credentials.secret(tool.credential, HTTP_TOOL_KINDS)
     reply = action_http.run(http_config, _tool_context(ctx, arguments, secret))
     return {"status": reply["status"], "body": reply["body"]}
+
+
+# --- agenttools ---
+def _filled(body: Any, arguments: dict[str, Any]) -> Any:
+    """An HTTP tool's JSON body with its {placeholders} filled: a string that is exactly one
+    placeholder takes the argument's value as given, one inside longer text its text."""
+    if isinstance(body, dict):
+        return {key: _filled(value, arguments) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, arguments) for value in body]
+    if not isinstance(body, str):
+        return body
+    whole = PLACEHOLDER.fullmatch(body)
+    if whole:
+        return _argument(whole.group(1), arguments)
+
+    def text(match: re.Match[str]) -> str:
+        value = _argument(match.group(1), arguments)
+        return value if isinstance(value, str) else json.dumps(value)
+
+    return PLACEHOLDER.sub(text, body)
+
+
+def _argument(name: str, arguments: dict[str, Any]) -> Any:
+    if arguments.get(name) is None:
+        raise NodeError(f"the argument '{name}' the body needs is missing")
+    return arguments[name]
+
+
+# --- end agenttools ---
 
 
 def _call_code(tool: CodeTool, arguments: dict[str, Any], ctx: RunContext) -> Any:
