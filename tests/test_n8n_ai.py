@@ -416,8 +416,8 @@ def test_mcp_think_and_query_tools_convert():
     ("tool", "said"),
     [
         (
-            n8n_node("SerpAPI", f"{LC}toolSerpApi", {}),
-            "its tool 'SerpAPI' (@n8n/n8n-nodes-langchain.toolSerpApi) searches Google",
+            n8n_node("Wolfram", f"{LC}toolWolframAlpha", {}),
+            "its tool 'Wolfram' (@n8n/n8n-nodes-langchain.toolWolframAlpha) asks Wolfram|Alpha",
         ),
         (
             n8n_node("Sheets", "n8n-nodes-base.googleSheetsTool", {}, 4.5),

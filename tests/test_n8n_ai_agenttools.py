@@ -236,3 +236,54 @@ def test_a_body_on_a_get_tool_is_refused_by_field():
         HttpTool.model_validate(
             {"type": "http", "name": "t", "url": "https://e.com", "body": {"a": "{a}"}}
         )
+
+
+# --- SerpApi -------------------------------------------------------------------------------
+
+SERPAPI = n8n_node("SerpAPI", f"{LC}toolSerpApi", {"options": {"gl": "de", "hl": "de"}})
+
+
+def test_serpapi_becomes_an_http_tool_searching_serpapi_with_a_key_slot_and_caveats():
+    graph = convert(agent_export({"promptType": "define", "text": "News?"}, (SERPAPI, "ai_tool")))
+    assert validate_graph(graph) == []
+    agent = by_label(graph, "AI Agent")
+    [tool] = agent["config"]["tools"]
+    assert tool == {
+        "type": "http",
+        "name": "search",
+        "description": "a search engine. useful for when you need to answer questions about "
+        "current events. input should be a search query.",
+        "method": "GET",
+        "url": "https://serpapi.com/search?gl=de&hl=de&q={input}",
+        "body_schema": {
+            "type": "object",
+            "properties": {"input": {"type": "string"}},
+            "required": ["input"],
+        },
+        "auth": "query",
+    }
+    assert "choose an API key credential holding your SerpApi key" in agent["notes"]
+    assert "n8n's gave one distilled answer" in agent["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_serpapi_tool_sends_the_query_and_the_key_as_serpapi_expects(
+    ai, alice, settings
+):
+    from credentials import store
+
+    with recorder() as api:
+        api.script = [(200, {}, {"answer_box": {"answer": "42"}})]
+        graph = convert(agent_export({"promptType": "define", "text": "Q?"}, (SERPAPI, "ai_tool")))
+        [tool] = by_label(graph, "AI Agent")["config"]["tools"]
+        tool["url"] = tool["url"].replace("https://serpapi.com", api.url)  # the fake SerpApi
+        tool["credential"] = store.create(alice, "SerpApi", "api_key", "serp-key-1").pk
+        ai.script("openai", Reply(tool_calls=[("search", {"input": "life & more"})]), Reply())
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    [request] = api.requests
+    assert request["path"] == "/search?gl=de&hl=de&q=life+%26+more&api_key=serp-key-1"
+    step = Step.objects.get(execution=execution, key="ai_agent")
+    assert step.output["tool_calls"][0]["result"]["body"] == {"answer_box": {"answer": "42"}}
+    assert "serp-key-1" not in json.dumps(step.output)

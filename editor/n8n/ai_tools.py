@@ -37,7 +37,6 @@ THINK_DESCRIPTION = (
 )
 # Tools with no faithful WorkFuse form, and what to use instead.
 REFUSED = {
-    f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
     f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
     f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
     f"{LANGCHAIN}agentTool": "is another AI agent",
