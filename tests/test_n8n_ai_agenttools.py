@@ -287,3 +287,113 @@ def test_an_imported_serpapi_tool_sends_the_query_and_the_key_as_serpapi_expects
     step = Step.objects.get(execution=execution, key="ai_agent")
     assert step.output["tool_calls"][0]["result"]["body"] == {"answer_box": {"answer": "42"}}
     assert "serp-key-1" not in json.dumps(step.output)
+
+
+# --- Call n8n Workflow tool carrying its workflow ------------------------------------------
+
+
+def embedded_tool(
+    label: str, inner: list[dict], start: str, kind: str = "executeWorkflowTrigger", **params: Any
+) -> dict:
+    """A version 1.1 Call n8n Workflow tool whose workflow is `start` (an n8n-nodes-base
+    `kind`) -> each of `inner`."""
+    chain_ = [start, *(n["name"] for n in inner)]
+    workflow = {
+        "nodes": [
+            n8n_node(start, f"n8n-nodes-base.{kind}", {}, 1),
+            *inner,
+        ],
+        "connections": {
+            a: {"main": [[{"node": b, "type": "main", "index": 0}]]}
+            for a, b in zip(chain_, chain_[1:], strict=False)
+        },
+    }
+    return n8n_node(
+        label,
+        f"{LC}toolWorkflow",
+        {"source": "parameter", "workflowJson": json.dumps(workflow), **params},
+        1.1,
+    )
+
+
+def set_node(name: str, field: str, value: str) -> dict:
+    return n8n_node(
+        name,
+        "n8n-nodes-base.set",
+        {"assignments": {"assignments": [{"name": field, "value": value, "type": "string"}]}},
+        3.4,
+    )
+
+
+CITY_TOOL = embedded_tool(
+    "Weather",
+    [set_node("Forecast", "forecast", "=Sunny in {{ $json.query.city }}")],
+    "Execute Workflow Trigger",
+    name="weather",
+    description="The weather in a city",
+    specifyInputSchema=True,
+    jsonSchemaExample='{"city": "Paris"}',
+)
+
+
+def test_an_embedded_workflow_alone_is_refused_saying_to_use_the_saving_import():
+    [refused] = refusals(agent_export({"promptType": "define", "text": "x"}, (CITY_TOOL, "ai_tool")))
+    assert "carries the workflow it runs inside its settings, which WorkFuse saves" in refused
+    assert "POST /api/workflows/import" in refused
+
+
+def test_an_embedded_workflow_that_cannot_be_one_is_refused_with_the_reason():
+    broken = copy.deepcopy(CITY_TOOL)
+    broken["parameters"]["workflowJson"] = "{not json"
+    [refused] = refusals(agent_export({"promptType": "define", "text": "x"}, (broken, "ai_tool")))
+    assert "but the workflow in its settings is not an n8n workflow's JSON" in refused
+    newer = copy.deepcopy(CITY_TOOL)
+    newer["typeVersion"] = 2.2
+    [refused] = refusals(agent_export({"promptType": "define", "text": "x"}, (newer, "ai_tool")))
+    assert "call it from the database and export both" in refused
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("tool", "arguments", "expected"),
+    [
+        (CITY_TOOL, {"city": "Oslo"}, {"forecast": "Sunny in Oslo"}),
+        (
+            embedded_tool(
+                "Shout",
+                [set_node("Loud", "loud", "={{ $json.query.toUpperCase() }}")],
+                "Execute workflow",
+                "manualTrigger",  # older exports start there
+                name="shout",
+                description="Shouts",
+            ),
+            {"query": "hi"},
+            {"loud": "HI"},
+        ),
+    ],
+)
+def test_an_embedded_workflow_becomes_a_companion_the_agent_calls(
+    alice_api, ai, tool, arguments, expected
+):
+    from editor.models import Workflow
+
+    data = agent_export({"promptType": "define", "text": "Go"}, (tool, "ai_tool"))
+    data["name"] = "Desk"
+    response = alice_api.post("/api/workflows/import", data)
+    assert response.status_code == 201, response.content
+    caller = Workflow.objects.get(name="Desk")
+    companion = Workflow.objects.get(name=f"Desk: {tool['name']} tool")
+    [imported] = by_label(caller.graph, "AI Agent")["config"]["tools"]
+    assert imported["type"] == "workflow" and imported["workflow"] == companion.pk
+    assert imported["name"] == tool["parameters"]["name"]
+    trigger = by_label(companion.graph, "When called by the agent")
+    assert [i["name"] for i in trigger["config"]["inputs"]] == list(arguments)
+    ai.script(
+        "openai", Reply(tool_calls=[(imported["name"], arguments)]), Reply(text="Done")
+    )
+    execution = engine.start_execution(caller, {})
+    execution.refresh_from_db()
+    step = Step.objects.get(execution=execution, key="ai_agent")
+    assert execution.status == "succeeded", step.error
+    [call] = step.output["tool_calls"]
+    assert call["result"] == {"result": expected}

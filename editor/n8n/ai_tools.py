@@ -17,6 +17,11 @@ from urllib.parse import quote_plus
 from editor.n8n import ai_tools_builtin, app_tools
 
 # --- end agentio ---
+# --- agenttools ---
+# isort: split
+from editor.n8n import embedded_tools
+
+# --- end agenttools ---
 # isort: split
 from editor.n8n import vector_stores  # vectors
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
@@ -435,10 +440,19 @@ def _code(tool: N8nNode) -> dict[str, Any]:
 def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
     p = tool.params
     if (p.get("source") or "database") != "database":
+        # --- agenttools ---
+        why = embedded_tools.problem(tool.raw)
+        if why is None:
+            raise Refusal(
+                f"its tool {described(tool)} carries the workflow it runs inside its settings, "
+                "which WorkFuse saves as a workflow of its own that the agent calls: import "
+                "with POST /api/workflows/import, which makes that workflow."
+            )
         raise Refusal(
-            f"its tool {described(tool)} carries the workflow it runs inside its settings; "
-            "WorkFuse calls saved workflows: import that workflow and choose it."
+            f"its tool {described(tool)} carries the workflow it runs inside its settings, "
+            f"but {why}."
         )
+        # --- end agenttools ---
     wanted = resource(p.get("workflowId"))
     chosen = p.get("workflowId")
     label: dict[str, Any] = chosen if isinstance(chosen, dict) else {}
