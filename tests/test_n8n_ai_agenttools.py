@@ -397,3 +397,39 @@ def test_an_embedded_workflow_becomes_a_companion_the_agent_calls(
     assert execution.status == "succeeded", step.error
     [call] = step.output["tool_calls"]
     assert call["result"] == {"result": expected}
+
+
+# --- a model chosen by expression ----------------------------------------------------------
+
+
+def chain_with_model_expression() -> dict[str, Any]:
+    chain = chain_with([], text="=Hello {{ $json.name }}")
+    data = copy.deepcopy(chain_export(chain))  # MODEL is shared with other tests
+    model = next(n for n in data["nodes"] if n["name"] == "OpenAI Chat Model")
+    model["parameters"]["model"] = {"__rl": True, "value": "={{ $json.model }}", "mode": "id"}
+    return data
+
+
+def test_a_model_chosen_by_expression_becomes_a_template_with_a_note():
+    graph = convert(chain_with_model_expression())
+    assert validate_graph(graph) == []
+    node = by_label(graph, "Basic LLM Chain")
+    assert node["config"]["model"] == "{{ trigger.model }}"
+    assert "The model is chosen by the run's data" in node["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_model_is_filled_when_the_step_runs_and_an_empty_one_fails_naming_the_field(
+    ai, alice
+):
+    workflow = make_workflow(alice, convert(chain_with_model_expression()))
+    execution = engine.start_execution(workflow, {"model": "gpt-4.1-mini", "name": "Ada"})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert ai.requests[0].body["model"] == "gpt-4.1-mini"
+    failed = engine.start_execution(workflow, {"model": "", "name": "Ada"})
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    step = Step.objects.get(execution=failed, key="basic_llm_chain")
+    assert "config.model: String should have at least 1 character" in step.error
+    assert len(ai.requests) == 1
