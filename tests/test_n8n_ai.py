@@ -489,7 +489,7 @@ def test_an_unsupported_chat_model_and_a_missing_one_are_refused_by_name():
 
 def test_sql_agents_and_classifiers_are_refused_with_what_to_do():
     [sql] = refusals(agent_export({"agent": "sqlAgent"}, version=1.6))
-    assert "is a sqlAgent" in sql
+    assert "is a SQL Agent" in sql
     classifier = n8n_node("Classify", f"{LC}sentimentAnalysis", {"inputText": "x"})
     [message] = refusals(export([TRIGGER, classifier], {"Start": to("Classify")}))
     assert "routes each item to the output of its sentiment" in message

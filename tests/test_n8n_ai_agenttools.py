@@ -433,3 +433,20 @@ def test_the_model_is_filled_when_the_step_runs_and_an_empty_one_fails_naming_th
     step = Step.objects.get(execution=failed, key="basic_llm_chain")
     assert "config.model: String should have at least 1 character" in step.error
     assert len(ai.requests) == 1
+
+
+# --- SQL agents stay refused, saying what to do ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"agent": "sqlAgent"}, "a SQLite file, which WorkFuse cannot query: load the data into"),
+        ({"agent": "sqlAgent", "dataSource": "postgres"}, "against its postgres database; switch"),
+    ],
+)
+def test_a_sql_agent_is_refused_with_the_tools_agent_to_build_instead(params, said):
+    [refused] = refusals(agent_export(params, version=1.7))
+    assert refused.startswith("n8n node 'AI Agent' (@n8n/n8n-nodes-langchain.agent): is a SQL Agent")
+    assert said in refused
+    assert "Tools Agent with a Postgres tool (operation Execute Query" in refused

@@ -78,6 +78,21 @@ def _agent(node: N8nNode, cx: Converter) -> Converted:
         kind = "toolsAgent"
     else:
         kind = p.get("agent") or ("conversationalAgent" if node.version <= 1.5 else "toolsAgent")
+    # --- agenttools ---
+    if kind == "sqlAgent":
+        source = p.get("dataSource") or "sqlite"
+        where = (
+            "a SQLite file, which WorkFuse cannot query: load the data into PostgreSQL, then "
+            if source == "sqlite"
+            else f"its {source} database; "
+        )
+        raise Refusal(
+            f"is a SQL Agent, which lets LangChain list the tables and write queries against "
+            f"{where}switch the n8n agent to the Tools Agent with a Postgres tool (operation "
+            "Execute Query, its query filled by $fromAI) and a system message naming the "
+            "tables, and export again: WorkFuse runs that tool as a workflow the agent calls."
+        )
+    # --- end agenttools ---
     if kind not in ("toolsAgent", *TEXT_AGENTS):
         raise Refusal(
             f"is a {kind}; WorkFuse's agent calls tools in a loop (n8n's Tools Agent). Switch "
