@@ -445,10 +445,10 @@ def test_mcp_think_and_query_tools_convert():
             n8n_node(
                 "Dyn",
                 f"{LC}toolHttpRequest",
-                {"url": "={{ $json.base }}/x"},
+                {"url": "={{ $fromAI('base') }}/x"},
                 1.1,
             ),
-            "builds its URL from the run's data",
+            "reads $fromAI in its URL",
         ),
     ],
 )

@@ -450,3 +450,68 @@ def test_a_sql_agent_is_refused_with_the_tools_agent_to_build_instead(params, sa
     assert refused.startswith("n8n node 'AI Agent' (@n8n/n8n-nodes-langchain.agent): is a SQL Agent")
     assert said in refused
     assert "Tools Agent with a Postgres tool (operation Execute Query" in refused
+
+
+# --- HTTP Request tool: a URL read from the run's data -------------------------------------
+
+NOTION_TOOL = n8n_node(
+    "Search notion",
+    f"{LC}toolHttpRequest",
+    {
+        "url": "=https://api.notion.example/v1/databases/{{ $json.notionID }}/query",
+        "method": "POST",
+        "sendBody": True,
+        "specifyBody": "json",
+        "jsonBody": '{"filter": {"property": "question", "rich_text": {"contains": "{keyword}"}}}',
+        "toolDescription": "Search the knowledge base",
+    },
+    1.1,
+)
+
+
+def test_a_url_expression_becomes_a_template_of_the_agents_data():
+    graph = convert(agent_export({"promptType": "define", "text": "x"}, (NOTION_TOOL, "ai_tool")))
+    assert validate_graph(graph) == []
+    [tool] = by_label(graph, "AI Agent")["config"]["tools"]
+    assert tool["url"] == (
+        "https://api.notion.example/v1/databases/{{ trigger.notionID | n8n_text }}/query"
+    )
+    assert tool["body_schema"]["required"] == ["keyword"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tool_fills_its_url_from_the_run_and_its_placeholders_from_the_model(ai, alice):
+    with recorder() as api:
+        tool = copy.deepcopy(NOTION_TOOL)
+        tool["parameters"]["url"] = "={{ $json.base }}/databases/{{ $json.notionID }}/query"
+        graph = convert(agent_export({"promptType": "define", "text": "x"}, (tool, "ai_tool")))
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("Search_notion", {"keyword": "{{ 7 * 7 }}"})]),
+            Reply(tool_calls=[("Search_notion", {"keyword": "refunds"})]),
+            Reply(text="Found"),
+            Reply(tool_calls=[("Search_notion", {"keyword": "x"})]),  # the second run's
+            Reply(text="The address is wrong"),
+        )
+        workflow = make_workflow(alice, graph)
+        execution = engine.start_execution(workflow, {"base": api.url, "notionID": "db 1"})
+        bad = engine.start_execution(workflow, {"base": "ftp://files", "notionID": "db"})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    paths = [r["path"] for r in api.requests]
+    assert paths == ["/databases/db%201/query", "/databases/db%201/query"]
+    # The model's text is never template text.
+    assert json.loads(api.requests[0]["body"])["filter"]["rich_text"]["contains"] == "{{ 7 * 7 }}"
+    calls = Step.objects.get(execution=bad, key="ai_agent").output["tool_calls"]
+    assert calls[0]["error"] == (
+        "tools.Search_notion.url: the filled-in address must be an http:// or https:// address"
+    )
+
+
+def test_a_tool_url_template_that_does_not_parse_is_refused_by_field():
+    from pydantic import ValidationError
+
+    from editor.nodes.action_agent import HttpTool
+
+    with pytest.raises(ValidationError, match="url"):
+        HttpTool.model_validate({"type": "http", "name": "t", "url": "{{ trigger.url "})

@@ -65,7 +65,7 @@ def tools(node: N8nNode, cx: Converter, notes: list[str]) -> list[dict[str, Any]
         elif tool.type in cx.specs:
             continue  # a node of its own: refused by its Spec
         else:
-            converted = _tool(tool, cx, notes)
+            converted = _tool(tool, cx, notes, node)
         if any(t["name"] == converted["name"] for t in out):
             raise Refusal(f"has two tools named '{converted['name']}'; rename one in n8n.")
         out.append(converted)
@@ -82,7 +82,8 @@ def is_tool(n8n_type: str) -> bool:
     return name.startswith("tool") or name.endswith("Tool")
 
 
-def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+def _tool(tool: N8nNode, cx: Converter, notes: list[str], root: N8nNode) -> dict[str, Any]:
+    """The WorkFuse form of `tool`, attached to the agent or chain `root`."""
     kind = tool.type.removeprefix(LANGCHAIN)
     # --- agentio ---
     if tool.type in ai_tools_builtin.TOOLS:
@@ -107,7 +108,7 @@ def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
         )
         # --- end agentio ---
     if kind == "toolHttpRequest":
-        return _http(tool, notes)
+        return _http(tool, notes, cx, root)
     if kind == "toolCode":
         return _code(tool)
     if kind == "toolThink":
@@ -171,10 +172,10 @@ def _literal(tool: N8nNode, what: str, value: Any) -> str:
 # --- HTTP Request tool ---------------------------------------------------------------------
 
 
-def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
+def _http(tool: N8nNode, notes: list[str], cx: Converter, root: N8nNode) -> dict[str, Any]:
     p = tool.params
     method = str(p.get("method") or "GET").upper()
-    url = _literal(tool, "URL", p.get("url"))
+    url = _url(tool, cx, root)
     defined = {
         str(d.get("name") or "").strip("{}"): d
         for d in (p.get("placeholderDefinitions") or {}).get("values") or []
@@ -328,6 +329,21 @@ def _json_pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) 
 
 
 # --- agenttools ---
+def _url(tool: N8nNode, cx: Converter, root: N8nNode) -> str:
+    """The tool's URL; expressions in it read the run's data as the agent's item (n8n fills
+    them for the item the agent works on), so they become templates of the agent's data, which
+    the tool fills when it is called."""
+    raw = tool.params.get("url")
+    if not isinstance(raw, str) or not raw.startswith("=") or CONSTANT.fullmatch(raw):
+        return _literal(tool, "URL", raw)
+    if "$fromAI" in raw:
+        raise Refusal(
+            f"its tool {described(tool)} reads $fromAI in its URL; WorkFuse's HTTP tool takes "
+            "the model's arguments as {placeholders}: write {name} there in n8n and export again."
+        )
+    return str(cx.value(raw, root))
+
+
 JSON_BODY_NOTE = (
     "The tool '{name}' fills the {{placeholders}} of its JSON body as values (escaped, a "
     "number stays a number); n8n pasted the model's text into the JSON before parsing it."

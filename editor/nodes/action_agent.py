@@ -19,12 +19,14 @@ from pydantic import Field, field_validator, model_validator
 from editor.nodes.action_ai import ModelSettings, checked_schema
 from editor.nodes.base import NodeConfig, NodeType
 from editor.nodes.vectors.settings import Embeddings, Store, default_embeddings  # vectors
+from editor.templating import TemplateError, is_template, parse  # agenttools
 
 # The credential kinds a tool accepts: an HTTP tool's as action.http's; an MCP server's token.
 HTTP_TOOL_KINDS = ("api_key", "bearer", "basic", "header")
 MCP_TOOL_KINDS = ("bearer", "api_key", "header")
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)  # agenttools
 EMPTY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
 
 
@@ -91,7 +93,8 @@ class HttpTool(ToolBase):
         ...,
         min_length=1,
         description="The address; {name} parts are filled from the arguments of the same name, "
-        "e.g. https://api.example.com/orders/{order_id}.",
+        "e.g. https://api.example.com/orders/{order_id}; templates ({{ ... }}) from the run's "
+        "data when the tool is called.",
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Headers sent every time.")
     body_schema: dict[str, Any] | None = Field(
@@ -121,6 +124,14 @@ class HttpTool(ToolBase):
     @field_validator("url")
     @classmethod
     def _http_url(cls, url: str) -> str:
+        # --- agenttools ---
+        if is_template(url):  # the run's data fills it when the tool is called
+            try:
+                parse(url)
+            except TemplateError as exc:
+                raise ValueError(exc.message) from None
+            return url.strip()
+        # --- end agenttools ---
         return http_url(url)
 
     @field_validator("body_schema")
@@ -141,7 +152,8 @@ class HttpTool(ToolBase):
 
     def placeholders(self) -> list[str]:
         # Each name once, though the URL may use it twice (agentio), then the body's (agenttools).
-        found = PLACEHOLDER.findall(self.url) + body_placeholders(self.body)
+        url = TEMPLATE_PART.sub("", self.url)  # {placeholders} outside its templates
+        found = PLACEHOLDER.findall(url) + body_placeholders(self.body)
         return list(dict.fromkeys(found))
 
     def parameters(self) -> dict[str, Any]:

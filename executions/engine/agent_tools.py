@@ -35,8 +35,10 @@ from editor.nodes.action_agent import (
     McpTool,
     VectorStoreTool,
     WorkflowTool,
+    http_url,
 )
 from editor.nodes.base import NodeError, RunContext, Secret
+from editor.templating import TemplateError, is_template, render  # agenttools
 from editor.nodes.vectors.settings import EMBEDDING_CREDENTIAL_KINDS, STORE_CREDENTIAL_KINDS
 from executions.models import Execution
 from workfuse.lib import redaction
@@ -257,7 +259,7 @@ def _call_http(
         rest.pop(name, None)  # the URL may use it twice (agentio)
         return quote(str(arguments[name]), safe="")
 
-    url = PLACEHOLDER.sub(fill, tool.url)
+    url = PLACEHOLDER.sub(fill, _rendered_url(tool, ctx))
     in_query = tool.method in ("GET", "DELETE")
     settings: dict[str, Any] = {
         "method": tool.method,
@@ -283,6 +285,19 @@ def _call_http(
 
 
 # --- agenttools ---
+def _rendered_url(tool: HttpTool, ctx: RunContext) -> str:
+    """The tool's URL with its templates filled from the run's data (before the model's
+    arguments fill its {placeholders}, so that they never become template text)."""
+    if not is_template(tool.url):
+        return tool.url
+    try:
+        return http_url(str(render(tool.url, ctx.variables)))
+    except TemplateError as exc:
+        raise NodeError(f"tools.{tool.name}.url: {exc.message}") from None
+    except ValueError as exc:
+        raise NodeError(f"tools.{tool.name}.url: the filled-in address {exc}") from None
+
+
 def _filled(body: Any, arguments: dict[str, Any]) -> Any:
     """An HTTP tool's JSON body with its {placeholders} filled: a string that is exactly one
     placeholder takes the argument's value as given, one inside longer text its text."""
