@@ -515,3 +515,4 @@ def test_a_tool_url_template_that_does_not_parse_is_refused_by_field():
 
     with pytest.raises(ValidationError, match="url"):
         HttpTool.model_validate({"type": "http", "name": "t", "url": "{{ trigger.url "})
+
