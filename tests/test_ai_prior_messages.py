@@ -12,8 +12,21 @@ from editor.nodes.base import NodeError, RunContext
 from executions import engine
 from executions.models import Step
 from tests.engine_helpers import chain, make_workflow
-from tests.fake_ai_server import Reply
-from tests.test_ai_node import ENV_KEYS, MODELS, ai  # noqa: F401 (the fixture)
+from tests.fake_ai_server import Reply, fake_ai_server
+from tests.test_ai_node import ENV_KEYS, MODELS
+
+
+@pytest.fixture
+def ai(settings):
+    with fake_ai_server() as server:
+        settings.OPENAI_BASE_URL = server.openai_url
+        settings.ANTHROPIC_BASE_URL = server.anthropic_url
+        settings.GEMINI_BASE_URL = server.gemini_url
+        settings.OPENAI_API_KEY = ENV_KEYS["openai"]
+        settings.ANTHROPIC_API_KEY = ENV_KEYS["anthropic"]
+        settings.GEMINI_API_KEY = ENV_KEYS["gemini"]
+        yield server
+
 
 EXAMPLE = [
     {"role": "user", "content": "Title for: red mug"},

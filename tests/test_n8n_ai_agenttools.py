@@ -6,6 +6,7 @@ Workflow tool, models chosen by expression; and what stays refused says what to 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from typing import Any
 
@@ -16,12 +17,11 @@ from editor.validation import validate_graph
 from executions import engine
 from executions.models import Step
 from tests.engine_helpers import make_workflow, recorder
-from tests.fake_ai_server import Reply
+from tests.fake_ai_server import Reply, fake_ai_server
 from tests.test_n8n_ai import (
     LC,
     TRIGGER,
     agent_export,
-    ai,  # noqa: F401 (the fixture)
     by_label,
     chain_export,
     export,
@@ -29,6 +29,15 @@ from tests.test_n8n_ai import (
     refusals,
     to,
 )
+
+
+@pytest.fixture
+def ai(settings):
+    with fake_ai_server() as server:
+        settings.OPENAI_BASE_URL = server.openai_url
+        settings.OPENAI_API_KEY = "sk-env-openai-0123456789abcdef"
+        settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True  # the HTTP tools call local recorders
+        yield server
 
 
 def chain_with(messages: list[dict[str, Any]], text: str = "=Title for {{ $json.item }}") -> dict:
@@ -147,7 +156,9 @@ BOOKING_TOOL = n8n_node(
 
 
 def test_a_nested_json_body_becomes_the_tools_body_template_with_its_placeholders():
-    graph = convert(agent_export({"promptType": "define", "text": "Book"}, (BOOKING_TOOL, "ai_tool")))
+    graph = convert(
+        agent_export({"promptType": "define", "text": "Book"}, (BOOKING_TOOL, "ai_tool"))
+    )
     assert validate_graph(graph) == []
     agent = by_label(graph, "AI Agent")
     [tool] = agent["config"]["tools"]
@@ -305,7 +316,7 @@ def embedded_tool(
         ],
         "connections": {
             a: {"main": [[{"node": b, "type": "main", "index": 0}]]}
-            for a, b in zip(chain_, chain_[1:], strict=False)
+            for a, b in itertools.pairwise(chain_)
         },
     }
     return n8n_node(
@@ -337,7 +348,9 @@ CITY_TOOL = embedded_tool(
 
 
 def test_an_embedded_workflow_alone_is_refused_saying_to_use_the_saving_import():
-    [refused] = refusals(agent_export({"promptType": "define", "text": "x"}, (CITY_TOOL, "ai_tool")))
+    [refused] = refusals(
+        agent_export({"promptType": "define", "text": "x"}, (CITY_TOOL, "ai_tool"))
+    )
     assert "carries the workflow it runs inside its settings, which WorkFuse saves" in refused
     assert "POST /api/workflows/import" in refused
 
@@ -388,9 +401,7 @@ def test_an_embedded_workflow_becomes_a_companion_the_agent_calls(
     assert imported["name"] == tool["parameters"]["name"]
     trigger = by_label(companion.graph, "When called by the agent")
     assert [i["name"] for i in trigger["config"]["inputs"]] == list(arguments)
-    ai.script(
-        "openai", Reply(tool_calls=[(imported["name"], arguments)]), Reply(text="Done")
-    )
+    ai.script("openai", Reply(tool_calls=[(imported["name"], arguments)]), Reply(text="Done"))
     execution = engine.start_execution(caller, {})
     execution.refresh_from_db()
     step = Step.objects.get(execution=execution, key="ai_agent")
@@ -419,9 +430,7 @@ def test_a_model_chosen_by_expression_becomes_a_template_with_a_note():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_model_is_filled_when_the_step_runs_and_an_empty_one_fails_naming_the_field(
-    ai, alice
-):
+def test_the_model_is_filled_when_the_step_runs_and_an_empty_one_fails_naming_the_field(ai, alice):
     workflow = make_workflow(alice, convert(chain_with_model_expression()))
     execution = engine.start_execution(workflow, {"model": "gpt-4.1-mini", "name": "Ada"})
     execution.refresh_from_db()
@@ -447,7 +456,9 @@ def test_the_model_is_filled_when_the_step_runs_and_an_empty_one_fails_naming_th
 )
 def test_a_sql_agent_is_refused_with_the_tools_agent_to_build_instead(params, said):
     [refused] = refusals(agent_export(params, version=1.7))
-    assert refused.startswith("n8n node 'AI Agent' (@n8n/n8n-nodes-langchain.agent): is a SQL Agent")
+    assert refused.startswith(
+        "n8n node 'AI Agent' (@n8n/n8n-nodes-langchain.agent): is a SQL Agent"
+    )
     assert said in refused
     assert "Tools Agent with a Postgres tool (operation Execute Query" in refused
 
@@ -516,3 +527,24 @@ def test_a_tool_url_template_that_does_not_parse_is_refused_by_field():
     with pytest.raises(ValidationError, match="url"):
         HttpTool.model_validate({"type": "http", "name": "t", "url": "{{ trigger.url "})
 
+
+def test_a_manual_input_schema_declares_the_companions_inputs_by_its_fields():
+    from editor.n8n import embedded_tools, sets
+
+    tool = copy.deepcopy(CITY_TOOL)
+    tool["parameters"].update(
+        schemaType="manual",
+        inputSchema='{"type": "object", "properties": {"city": {"type": "string"}, '
+        '"days": {"type": "number"}, "when": {"format": "date"}}}',
+    )
+    data = agent_export({"promptType": "define", "text": "x"}, (tool, "ai_tool"))
+    caller, companion = embedded_tools.with_companions(sets.members([data]))
+    trigger = next(n for n in companion.data["nodes"] if n["name"] == "When called by the agent")
+    assert trigger["parameters"]["workflowInputs"]["values"] == [
+        {"name": "city", "type": "string"},
+        {"name": "days", "type": "number"},
+        {"name": "when", "type": "any"},
+    ]
+    [called] = [n for n in caller.data["nodes"] if n["name"] == "Weather"]
+    assert called["parameters"]["source"] == "database"
+    assert "workflowJson" not in called["parameters"]

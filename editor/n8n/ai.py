@@ -179,7 +179,9 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
             if text.strip():  # n8n sends an empty message; models refuse empty turns
                 before.append({"role": CHAIN_ROLES[kind], "content": text})
         else:
-            raise Refusal(f"has a message of type '{kind}', which WorkFuse's AI node does not know.")
+            raise Refusal(
+                f"has a message of type '{kind}', which WorkFuse's AI node does not know."
+            )
     config["prompt"] = prompt
     if before:
         config["messages"] = before

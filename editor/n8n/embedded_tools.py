@@ -120,7 +120,7 @@ def _inputs(params: Mapping[str, Any]) -> list[dict[str, str]] | None:
         return None
     kinds = {"string", "number", "boolean", "array", "object"}
     return [
-        {"name": str(k), "type": v.get("type") if v.get("type") in kinds else "any"}
+        {"name": str(k), "type": str(v["type"]) if v.get("type") in kinds else "any"}
         for k, v in properties.items()
         if isinstance(v, dict)
     ]
@@ -182,9 +182,7 @@ def _companion(member: Member, tool: dict[str, Any]) -> Member:
         n for n in embedded["nodes"] if isinstance(n, dict) and n is not start
     ]
     connections = dict(embedded.get("connections") or {})
-    connections[TRIGGER_NAME] = {
-        "main": [[{"node": rebuild["name"], "type": "main", "index": 0}]]
-    }
+    connections[TRIGGER_NAME] = {"main": [[{"node": rebuild["name"], "type": "main", "index": 0}]]}
     n8n_id = f"{member.n8n_id or member.index}/tool/{name}"
     title = f"{member.name}: {name} tool"[:200]
     data = {"id": n8n_id, "name": title, "nodes": nodes, "connections": connections}

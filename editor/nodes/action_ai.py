@@ -76,9 +76,7 @@ class PriorMessage(NodeConfig):
     role: Literal["user", "assistant"] = Field(
         "user", description="Who said it: user, or assistant (the model, e.g. an example answer)."
     )
-    content: str = Field(
-        ..., min_length=1, description="The message's text; templates allowed."
-    )
+    content: str = Field(..., min_length=1, description="The message's text; templates allowed.")
 
 
 Operation = Literal["message", "image_generate", "transcribe", "translate", "speech"]

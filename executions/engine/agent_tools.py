@@ -38,8 +38,8 @@ from editor.nodes.action_agent import (
     http_url,
 )
 from editor.nodes.base import NodeError, RunContext, Secret
-from editor.templating import TemplateError, is_template, render  # agenttools
 from editor.nodes.vectors.settings import EMBEDDING_CREDENTIAL_KINDS, STORE_CREDENTIAL_KINDS
+from editor.templating import TemplateError, is_template, render  # agenttools
 from executions.models import Execution
 from workfuse.lib import redaction
 
