@@ -11,8 +11,12 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from editor.n8n import convert
+from credentials import store
+from editor.models import Workflow
+from editor.n8n import convert, embedded_tools, sets
+from editor.nodes.action_agent import HttpTool
 from editor.validation import validate_graph
 from executions import engine
 from executions.models import Step
@@ -239,10 +243,6 @@ def test_a_missing_body_argument_goes_back_to_the_model_as_its_error(ai, alice):
 
 
 def test_a_body_on_a_get_tool_is_refused_by_field():
-    from pydantic import ValidationError
-
-    from editor.nodes.action_agent import HttpTool
-
     with pytest.raises(ValidationError, match="body: a GET request sends no body"):
         HttpTool.model_validate(
             {"type": "http", "name": "t", "url": "https://e.com", "body": {"a": "{a}"}}
@@ -281,8 +281,6 @@ def test_serpapi_becomes_an_http_tool_searching_serpapi_with_a_key_slot_and_cave
 def test_an_imported_serpapi_tool_sends_the_query_and_the_key_as_serpapi_expects(
     ai, alice, settings
 ):
-    from credentials import store
-
     with recorder() as api:
         api.script = [(200, {}, {"answer_box": {"answer": "42"}})]
         graph = convert(agent_export({"promptType": "define", "text": "Q?"}, (SERPAPI, "ai_tool")))
@@ -388,8 +386,6 @@ def test_an_embedded_workflow_that_cannot_be_one_is_refused_with_the_reason():
 def test_an_embedded_workflow_becomes_a_companion_the_agent_calls(
     alice_api, ai, tool, arguments, expected
 ):
-    from editor.models import Workflow
-
     data = agent_export({"promptType": "define", "text": "Go"}, (tool, "ai_tool"))
     data["name"] = "Desk"
     response = alice_api.post("/api/workflows/import", data)
@@ -520,17 +516,11 @@ def test_the_tool_fills_its_url_from_the_run_and_its_placeholders_from_the_model
 
 
 def test_a_tool_url_template_that_does_not_parse_is_refused_by_field():
-    from pydantic import ValidationError
-
-    from editor.nodes.action_agent import HttpTool
-
     with pytest.raises(ValidationError, match="url"):
         HttpTool.model_validate({"type": "http", "name": "t", "url": "{{ trigger.url "})
 
 
 def test_a_manual_input_schema_declares_the_companions_inputs_by_its_fields():
-    from editor.n8n import embedded_tools, sets
-
     tool = copy.deepcopy(CITY_TOOL)
     tool["parameters"].update(
         schemaType="manual",
