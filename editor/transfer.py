@@ -30,6 +30,11 @@ from editor.n8n.report import Report, graph_report
 from editor.n8n import app_tools
 
 # --- end agentio ---
+# --- agenttools ---
+# isort: split
+from editor.n8n import embedded_tools
+
+# --- end agenttools ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -141,6 +146,10 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     given = len(group)
     group = app_tools.with_companions(group, n8n.SPECS)
     # --- end agentio ---
+    # --- agenttools ---
+    # Workflows carried inside a Call n8n Workflow tool's settings, likewise.
+    group = embedded_tools.with_companions(group)
+    # --- end agenttools ---
     # The ids come first, so that calls can name them; the rows roll back if anything fails.
     rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
     graphs = sets.convert_set(group, [w.pk for w in rows])

@@ -416,8 +416,8 @@ def test_mcp_think_and_query_tools_convert():
     ("tool", "said"),
     [
         (
-            n8n_node("SerpAPI", f"{LC}toolSerpApi", {}),
-            "its tool 'SerpAPI' (@n8n/n8n-nodes-langchain.toolSerpApi) searches Google",
+            n8n_node("Wolfram", f"{LC}toolWolframAlpha", {}),
+            "its tool 'Wolfram' (@n8n/n8n-nodes-langchain.toolWolframAlpha) asks Wolfram|Alpha",
         ),
         (
             n8n_node("Sheets", "n8n-nodes-base.googleSheetsTool", {}, 4.5),
@@ -445,10 +445,10 @@ def test_mcp_think_and_query_tools_convert():
             n8n_node(
                 "Dyn",
                 f"{LC}toolHttpRequest",
-                {"url": "={{ $json.base }}/x"},
+                {"url": "={{ $fromAI('base') }}/x"},
                 1.1,
             ),
-            "builds its URL from the run's data",
+            "reads $fromAI in its URL",
         ),
     ],
 )
@@ -489,7 +489,7 @@ def test_an_unsupported_chat_model_and_a_missing_one_are_refused_by_name():
 
 def test_sql_agents_and_classifiers_are_refused_with_what_to_do():
     [sql] = refusals(agent_export({"agent": "sqlAgent"}, version=1.6))
-    assert "is a sqlAgent" in sql
+    assert "is a SQL Agent" in sql
     classifier = n8n_node("Classify", f"{LC}sentimentAnalysis", {"inputText": "x"})
     [message] = refusals(export([TRIGGER, classifier], {"Start": to("Classify")}))
     assert "routes each item to the output of its sentiment" in message
@@ -760,10 +760,9 @@ def test_http_tool_json_query_and_a_body_of_its_own_placeholders_are_named_argum
     assert tool["body_schema"]["required"] == ["bookingUid", "who", "start", "reason"]
     fixed = copy.deepcopy(RESCHEDULE_TOOL)
     fixed["parameters"]["jsonBody"] = '{"start": "{start}", "timeZone": "Europe/Berlin"}'
-    [message] = refusals(agent_export({"promptType": "define", "text": "x"}, (fixed, "ai_tool")))
-    assert "its tool 'Reschedule' (@n8n/n8n-nodes-langchain.toolHttpRequest) sends a JSON body" in (
-        message
-    )
+    graph = convert(agent_export({"promptType": "define", "text": "x"}, (fixed, "ai_tool")))
+    [tool] = by_label(graph, "AI Agent")["config"]["tools"]  # agenttools: a body template
+    assert tool["body"] == {"start": "{start}", "timeZone": "Europe/Berlin"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -184,6 +184,7 @@ def test_each_tool_is_a_card_with_its_types_own_fields(alice_client, workflow, m
             "url",
             "headers",
             "body_schema",
+            "body",  # agenttools
             "credential",
             "auth",
         ],
@@ -597,3 +598,18 @@ def test_every_example_for_magic_input_goes_through_the_form_unchanged(alice_cli
         assert form.kinds["tools"] == "tools"
         _, result = apply(alice_client, workflow, config, form.values)
         assert result["config"] == config
+
+
+# --- agenttools ---
+def test_an_http_tools_body_is_json_text_in_its_card(alice_client, workflow, mine):
+    config = every_kind(mine)
+    _, form = shown(alice_client, workflow, config)
+    values = form.with_values(
+        **{"f:tools.0.method": "POST", "f:tools.0.body": '{"filter": {"tag": "{tag}"}, "n": 5}'}
+    )
+    _, result = apply(alice_client, workflow, config, values)
+    assert result["valid"] is True, result
+    assert result["config"]["tools"][0]["body"] == {"filter": {"tag": "{tag}"}, "n": 5}
+
+
+# --- end agenttools ---

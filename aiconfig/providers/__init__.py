@@ -203,7 +203,8 @@ def _checked_compatible_url(url: str | None) -> str:
 
 
 def refuse_key_in_text(api_key: str, request: Request) -> None:
-    if api_key and api_key != NO_KEY and (api_key in request.prompt or api_key in request.system):
+    texts = [request.prompt, request.system, *(text for _, text in request.history)]
+    if api_key and api_key != NO_KEY and any(api_key in text for text in texts):
         raise ProviderSetupError(
             "The prompt contains the provider's API key, so it was not sent. Remove the key "
             "from the prompt and the data it is built from.",
@@ -267,6 +268,7 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
         images=media.images_of(
             getattr(config, "images", None) or [], getattr(config, "image_detail", "")
         ),
+        history=tuple((m.role, m.content) for m in getattr(config, "messages", None) or []),
     )
     refuse_key_in_text(api_key, request)
     json_wanted = bool(config.json_output or config.json_schema)

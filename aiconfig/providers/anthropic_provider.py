@@ -31,6 +31,7 @@ from aiconfig.providers.base import (
     OnText,
     Provider,
     ProviderError,
+    ProviderSetupError,
     Request,
     Usage,
 )
@@ -95,7 +96,7 @@ class AnthropicProvider(Provider):
             content = [_image_block(image) for image in request.images] + [
                 {"type": "text", "text": request.prompt}
             ]
-        messages = [{"role": "user", "content": content}]
+        messages = _with_history(request, content)
         args = _sampling(request, request.system_with_json_hint, messages)
         wrapped = False
         if request.json_output:
@@ -291,6 +292,25 @@ def _messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             out.append({"role": wire_role, "content": blocks})
     return out
+
+
+def _with_history(request: Request, content: Any) -> list[dict[str, Any]]:
+    """The earlier turns, then the prompt's user message; one role following itself is merged
+    (the API wants user and assistant to alternate, starting with the user)."""
+    messages = _messages([{"role": role, "content": text} for role, text in request.history])
+    if messages and messages[0]["role"] == "assistant":
+        raise ProviderSetupError(
+            "messages: Anthropic's conversations start with a user message; put one before "
+            "the first assistant message.",
+            code="bad_request",
+            provider="anthropic",
+        )
+    if messages and messages[-1]["role"] == "user":
+        blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+        messages[-1]["content"].extend(blocks)
+    else:
+        messages.append({"role": "user", "content": content})
+    return messages
 
 
 def _block_id(call_id: str) -> str:

@@ -89,7 +89,8 @@ class Image:
 @dataclass(frozen=True)
 class Request:
     """What to ask. `json_output`/`json_schema` are set by `generate_json`; `images` go with
-    the prompt in the one user message."""
+    the prompt in its user message. `history` holds earlier turns, `(role, text)` with role
+    `user` or `assistant`, sent in order before the prompt (an example answer, say)."""
 
     model: str
     prompt: str
@@ -99,6 +100,7 @@ class Request:
     json_output: bool = False
     json_schema: dict[str, Any] | None = None
     images: tuple[Image, ...] = ()
+    history: tuple[tuple[str, str], ...] = ()
 
     @property
     def system_with_json_hint(self) -> str:

@@ -92,12 +92,20 @@ class GeminiProvider(Provider):
         return types.GenerateContentConfig(**config)
 
     def _prompt_contents(self, request: Request) -> Any:
-        """The prompt, with its images as inline parts (vision). Gemini reads only images it
-        is given (or ones in Google's file store), so an image URL is refused."""
-        if not request.images:
+        """The earlier turns (assistant ones as `model`), then the prompt with its images as
+        inline parts (vision). Gemini reads only images it is given (or ones in Google's file
+        store), so an image URL is refused."""
+        if not request.images and not request.history:
             return request.prompt
         from google.genai import types
 
+        earlier = [
+            types.Content(
+                role="model" if role == "assistant" else "user",
+                parts=[types.Part.from_text(text=text)],
+            )
+            for role, text in request.history
+        ]
         parts = [types.Part.from_text(text=request.prompt)]
         for image in request.images:
             if image.url:
@@ -110,7 +118,7 @@ class GeminiProvider(Provider):
             parts.append(
                 types.Part.from_bytes(data=base64.b64decode(image.data), mime_type=image.media_type)
             )
-        return [types.Content(role="user", parts=parts)]
+        return [*earlier, types.Content(role="user", parts=parts)]
 
     def _complete(self, request: Request, on_text: OnText | None) -> Completion:
         with self.http_client() as http:  # genai leaves a client it was handed open

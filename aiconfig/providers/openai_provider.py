@@ -90,6 +90,7 @@ class OpenAIProvider(Provider):
         system = request.system_with_json_hint
         if system:
             messages.append({"role": "system", "content": system})
+        messages.extend({"role": role, "content": text} for role, text in request.history)
         content: Any = request.prompt
         if request.images:  # vision: the text, then each image (a URL or a data: URL)
             content = [{"type": "text", "text": request.prompt}] + [

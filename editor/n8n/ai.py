@@ -41,6 +41,12 @@ EXTRACTOR_SYSTEM = (
     "text.\nIf you do not know the value of an attribute asked to extract, you may omit the "
     "attribute's value."
 )
+# Basic LLM Chain messages before the prompt, as action.ai's earlier turns.
+CHAIN_ROLES = {"HumanMessagePromptTemplate": "user", "AIMessagePromptTemplate": "assistant"}
+SYSTEM_FIRST = (
+    "n8n sent a system message after other messages; WorkFuse sends all system messages first, "
+    "as the system prompt."
+)
 TEXT_AGENTS = ("conversationalAgent", "reActAgent", "openAiFunctionsAgent")
 
 
@@ -72,6 +78,21 @@ def _agent(node: N8nNode, cx: Converter) -> Converted:
         kind = "toolsAgent"
     else:
         kind = p.get("agent") or ("conversationalAgent" if node.version <= 1.5 else "toolsAgent")
+    # --- agenttools ---
+    if kind == "sqlAgent":
+        source = p.get("dataSource") or "sqlite"
+        where = (
+            "a SQLite file, which WorkFuse cannot query: load the data into PostgreSQL, then "
+            if source == "sqlite"
+            else f"its {source} database; "
+        )
+        raise Refusal(
+            f"is a SQL Agent, which lets LangChain list the tables and write queries against "
+            f"{where}switch the n8n agent to the Tools Agent with a Postgres tool (operation "
+            "Execute Query, its query filled by $fromAI) and a system message naming the "
+            "tables, and export again: WorkFuse runs that tool as a workflow the agent calls."
+        )
+    # --- end agenttools ---
     if kind not in ("toolsAgent", *TEXT_AGENTS):
         raise Refusal(
             f"is a {kind}; WorkFuse's agent calls tools in a loop (n8n's Tools Agent). Switch "
@@ -140,7 +161,8 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
     prompt = _translated(
         cx, node, _text(p, "prompt" if node.version <= 1.3 else "text", node.version, 1.4), "prompt"
     )
-    system, before = [], []
+    system: list[str] = []
+    before: list[dict[str, str]] = []  # n8n's human and AI messages, in order, then the prompt
     images: list[Any] = []
     for message in (p.get("messages") or {}).get("messageValues") or []:
         kind = message.get("type") or "SystemMessagePromptTemplate"
@@ -150,17 +172,19 @@ def _chain(node: N8nNode, cx: Converter) -> Converted:
             continue
         text = str(cx.value(message.get("message", ""), node))
         if kind == "SystemMessagePromptTemplate":
+            if before and SYSTEM_FIRST not in notes:
+                notes.append(SYSTEM_FIRST)
             system.append(text)
-        elif kind == "HumanMessagePromptTemplate":
-            before.append(text)
+        elif kind in CHAIN_ROLES:
+            if text.strip():  # n8n sends an empty message; models refuse empty turns
+                before.append({"role": CHAIN_ROLES[kind], "content": text})
         else:
             raise Refusal(
-                "puts an AI message before the prompt (an example answer); WorkFuse's AI node "
-                "sends a system prompt and one user message."
+                f"has a message of type '{kind}', which WorkFuse's AI node does not know."
             )
+    config["prompt"] = prompt
     if before:
-        notes.append("n8n sent its user messages before the prompt; here they open the prompt.")
-    config["prompt"] = "\n\n".join([*before, prompt])
+        config["messages"] = before
     if system:
         config["system_prompt"] = "\n\n".join(system)
     if images:
@@ -299,18 +323,37 @@ def _openai(node: N8nNode, cx: Converter) -> Converted:
     messages = (p.get("messages") or {}).get("values") or []
     system = [m.get("content", "") for m in messages if m.get("role") == "system"]
     others = [m for m in messages if m.get("role") != "system"]
-    if any(m.get("role") == "assistant" for m in others):
+    if others and others[-1].get("role") == "assistant":
         raise Refusal(
-            "puts an assistant message in the conversation (an example answer); WorkFuse's AI "
-            "node sends a system prompt and one user message."
+            "ends its conversation with an assistant message, for the model to continue; "
+            "WorkFuse's AI node sends the prompt last, as a user message. Put the user message "
+            "last in n8n and export again."
         )
+    if _system_after_turns([m.get("role") for m in messages]):
+        notes.append(SYSTEM_FIRST)
+    turns = [
+        {"role": m.get("role") or "user", "content": str(cx.value(m.get("content", ""), node))}
+        for m in others
+    ]
     config: dict[str, Any] = {
         "provider": "openai",
         "model": resource(p.get("modelId")) or "gpt-4o-mini",
-        "prompt": "\n\n".join(str(cx.value(m.get("content", ""), node)) for m in others),
+        "prompt": turns[-1]["content"] if turns else "",
     }
     if not config["prompt"].strip():
         raise Refusal("has no user message; write one in n8n and export again.")
+    earlier = [t for t in turns[:-1] if t["content"].strip()]
+    tools = ai_tools.tools(node, cx, notes)
+    if tools and earlier:  # an agent takes one prompt: user messages open it, as n8n sent them
+        if any(t["role"] == "assistant" for t in earlier):
+            raise Refusal(
+                "puts an assistant message before the prompt and has tools; WorkFuse's agent "
+                "takes one prompt. Move the example into the system message in n8n and export "
+                "again."
+            )
+        config["prompt"] = "\n\n".join(t["content"] for t in turns)
+    elif earlier:
+        config["messages"] = earlier
     if system:
         config["system_prompt"] = "\n\n".join(str(cx.value(s, node)) for s in system)
     if p.get("jsonOutput"):
@@ -322,12 +365,18 @@ def _openai(node: N8nNode, cx: Converter) -> Converted:
         config["temperature"] = min(max(options["temperature"], 0), 2)
     if isinstance(options.get("maxTokens"), int) and options["maxTokens"] > 0:
         config["max_tokens"] = options["maxTokens"]
-    tools = ai_tools.tools(node, cx, notes)
     if tools:
         config["tools"] = tools
         config.pop("json_output", None)
         return Converted("action.agent", config, notes=notes)
     return Converted("action.ai", config, notes=notes)
+
+
+def _system_after_turns(roles: list[Any]) -> bool:
+    """Whether a system message follows a user or assistant one (n8n sends it there; WorkFuse
+    sends every system message first, as the system prompt)."""
+    first_turn = next((i for i, r in enumerate(roles) if r != "system"), len(roles))
+    return "system" in roles[first_turn:]
 
 
 def _media_aliases(

@@ -166,8 +166,14 @@ def chat_model(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]
         )
     options = model.params.get("options") or {}
     name = resource(model.params.get(kind.key)) or _default_model(model, kind)
-    if "{{" in name:
-        raise Refusal(f"chooses its model with an expression ({name}); choose a model by name.")
+    # --- agenttools ---
+    if "{{" in name:  # the run's data names the model: filled, then checked, when the step runs
+        name = str(cx.value(f"={name}", node))
+        notes.append(
+            f"The model is chosen by the run's data ({name}); a name the provider does not "
+            "know fails the step with the provider's error."
+        )
+    # --- end agenttools ---
     config: dict[str, Any] = {"provider": kind.provider, "model": name.removeprefix("models/")}
     base_url = kind.base_url
     if options.get("baseURL"):

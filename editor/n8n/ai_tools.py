@@ -17,10 +17,16 @@ from urllib.parse import quote_plus
 from editor.n8n import ai_tools_builtin, app_tools
 
 # --- end agentio ---
+# --- agenttools ---
+# isort: split
+from editor.n8n import embedded_tools
+
+# --- end agenttools ---
 # isort: split
 from editor.n8n import vector_stores  # vectors
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
+from editor.nodes.action_agent import body_placeholders  # agenttools
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # --- agentio ---
@@ -36,7 +42,6 @@ THINK_DESCRIPTION = (
 )
 # Tools with no faithful WorkFuse form, and what to use instead.
 REFUSED = {
-    f"{LANGCHAIN}toolSerpApi": "searches Google through SerpApi",
     f"{LANGCHAIN}toolWolframAlpha": "asks Wolfram|Alpha",
     f"{LANGCHAIN}toolSearXng": "searches through SearXNG",
     f"{LANGCHAIN}agentTool": "is another AI agent",
@@ -60,7 +65,7 @@ def tools(node: N8nNode, cx: Converter, notes: list[str]) -> list[dict[str, Any]
         elif tool.type in cx.specs:
             continue  # a node of its own: refused by its Spec
         else:
-            converted = _tool(tool, cx, notes)
+            converted = _tool(tool, cx, notes, node)
         if any(t["name"] == converted["name"] for t in out):
             raise Refusal(f"has two tools named '{converted['name']}'; rename one in n8n.")
         out.append(converted)
@@ -77,7 +82,8 @@ def is_tool(n8n_type: str) -> bool:
     return name.startswith("tool") or name.endswith("Tool")
 
 
-def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+def _tool(tool: N8nNode, cx: Converter, notes: list[str], root: N8nNode) -> dict[str, Any]:
+    """The WorkFuse form of `tool`, attached to the agent or chain `root`."""
     kind = tool.type.removeprefix(LANGCHAIN)
     # --- agentio ---
     if tool.type in ai_tools_builtin.TOOLS:
@@ -102,7 +108,7 @@ def _tool(tool: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
         )
         # --- end agentio ---
     if kind == "toolHttpRequest":
-        return _http(tool, notes)
+        return _http(tool, notes, cx, root)
     if kind == "toolCode":
         return _code(tool)
     if kind == "toolThink":
@@ -166,10 +172,10 @@ def _literal(tool: N8nNode, what: str, value: Any) -> str:
 # --- HTTP Request tool ---------------------------------------------------------------------
 
 
-def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
+def _http(tool: N8nNode, notes: list[str], cx: Converter, root: N8nNode) -> dict[str, Any]:
     p = tool.params
     method = str(p.get("method") or "GET").upper()
-    url = _literal(tool, "URL", p.get("url"))
+    url = _url(tool, cx, root)
     defined = {
         str(d.get("name") or "").strip("{}"): d
         for d in (p.get("placeholderDefinitions") or {}).get("values") or []
@@ -199,7 +205,10 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
             f"its tool {described(tool)} lets the model set request headers; WorkFuse tools "
             "send fixed headers. Fix them in n8n and export again."
         )
-    in_body = _pairs(tool, "Body", argument, {})
+    # --- agenttools ---
+    body = _json_body(tool, argument) if p.get("sendBody") else None
+    in_body = body is not None or _pairs(tool, "Body", argument, {})
+    # --- end agenttools ---
     sends_query = method in ("GET", "DELETE")
     if (in_body and sends_query) or (in_query and not sends_query):
         raise Refusal(
@@ -218,6 +227,9 @@ def _http(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
     }
     if headers:
         config["headers"] = headers
+    if body is not None:  # agenttools
+        config["body"] = body
+        notes.append(JSON_BODY_NOTE.format(name=config["name"]))
     extra = set(properties) - set(PLACEHOLDER.findall(url))
     if extra or any(properties[n] != {"type": "string"} for n in properties):
         config["body_schema"] = {"type": "object", "properties": properties, "required": required}
@@ -316,6 +328,76 @@ def _json_pairs(tool: N8nNode, what: str, argument: Any, fixed: dict[str, str]) 
     return bool(parsed)
 
 
+# --- agenttools ---
+def _url(tool: N8nNode, cx: Converter, root: N8nNode) -> str:
+    """The tool's URL; expressions in it read the run's data as the agent's item (n8n fills
+    them for the item the agent works on), so they become templates of the agent's data, which
+    the tool fills when it is called."""
+    raw = tool.params.get("url")
+    if not isinstance(raw, str) or not raw.startswith("=") or CONSTANT.fullmatch(raw):
+        return _literal(tool, "URL", raw)
+    if "$fromAI" in raw:
+        raise Refusal(
+            f"its tool {described(tool)} reads $fromAI in its URL; WorkFuse's HTTP tool takes "
+            "the model's arguments as {placeholders}: write {name} there in n8n and export again."
+        )
+    return str(cx.value(raw, root))
+
+
+JSON_BODY_NOTE = (
+    "The tool '{name}' fills the {{placeholders}} of its JSON body as values (escaped, a "
+    "number stays a number); n8n pasted the model's text into the JSON before parsing it."
+)
+
+
+def _json_body(tool: N8nNode, argument: Any) -> Any:
+    """A JSON body (`specifyBody: json`) that is not just the model's arguments by name: the
+    WorkFuse tool's `body` template, each {placeholder} declared as a required argument, as
+    n8n declares the placeholders of JSON text. None for other bodies."""
+    if (tool.params.get("specifyBody") or "keypair") != "json":
+        return None
+    text = _literal(tool, "body", tool.params.get("jsonBody"))
+    parsed = json_text(text)
+    if parsed is None:  # placeholders standing for values: `"count": {count}`
+        parsed = json_text(_quote_bare_placeholders(text))
+    if parsed is None:
+        raise Refusal(
+            f"its tool {described(tool)} gives a JSON body that is not JSON, even with its "
+            "{placeholders} filled; fix it in n8n and export again."
+        )
+    if isinstance(parsed, dict) and all(v == "{" + k + "}" for k, v in parsed.items()):
+        return None  # the model's arguments by name: the tool's own body (_json_pairs)
+    for name in body_placeholders(parsed):
+        argument(name, True)
+    return parsed
+
+
+def _quote_bare_placeholders(text: str) -> str:
+    """JSON text with each {placeholder} outside a string made a string of its own."""
+    out: list[str] = []
+    in_string = escaped = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        bare = None if in_string else PLACEHOLDER.match(text, i)
+        if bare:
+            out.append(f'"{bare.group(0)}"')
+            i = bare.end()
+            continue
+        if in_string and escaped:
+            escaped = False
+        elif in_string and char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = not in_string
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+# --- end agenttools ---
+
+
 def _query(fixed: dict[str, str]) -> str:
     """The fixed query as URL text, its {placeholders} kept for the tool to fill."""
     return "&".join(
@@ -374,10 +456,19 @@ def _code(tool: N8nNode) -> dict[str, Any]:
 def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
     p = tool.params
     if (p.get("source") or "database") != "database":
+        # --- agenttools ---
+        why = embedded_tools.problem(tool.raw)
+        if why is None:
+            raise Refusal(
+                f"its tool {described(tool)} carries the workflow it runs inside its settings, "
+                "which WorkFuse saves as a workflow of its own that the agent calls: import "
+                "with POST /api/workflows/import, which makes that workflow."
+            )
         raise Refusal(
-            f"its tool {described(tool)} carries the workflow it runs inside its settings; "
-            "WorkFuse calls saved workflows: import that workflow and choose it."
+            f"its tool {described(tool)} carries the workflow it runs inside its settings, "
+            f"but {why}."
         )
+        # --- end agenttools ---
     wanted = resource(p.get("workflowId"))
     chosen = p.get("workflowId")
     label: dict[str, Any] = chosen if isinstance(chosen, dict) else {}

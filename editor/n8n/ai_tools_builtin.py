@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 from editor.n8n.converter import LANGCHAIN, N8nNode
 
@@ -63,7 +64,49 @@ def wikipedia(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
     }
 
 
+# --- agenttools ---
+SERPAPI_DESCRIPTION = (
+    "a search engine. useful for when you need to answer questions about current events. input "
+    "should be a search query."
+)
+# n8n's options, in the order SerpApi's query gets them (n8n sends only those set).
+SERPAPI_OPTIONS = ("gl", "device", "no_cache", "google_domain", "hl")
+
+
+def serpapi(tool: N8nNode, notes: list[str]) -> dict[str, Any]:
+    """LangChain's SerpAPI tool: GET serpapi.com/search with the options, the key as
+    `api_key` and the model's query as `q`."""
+    options = tool.params.get("options") or {}
+    query = {k: options[k] for k in SERPAPI_OPTIONS if options.get(k) not in (None, "")}
+    fixed = "".join(
+        f"{k}={quote_plus(str(v).lower() if isinstance(v, bool) else str(v))}&"
+        for k, v in query.items()
+    )
+    notes.append(
+        "Credentials are not imported: choose an API key credential holding your SerpApi key "
+        "for the tool 'search' (sent as the api_key query parameter, as n8n sent it)."
+    )
+    notes.append(
+        "The SerpApi tool gives the model SerpApi's JSON (cut to the agent's result size); "
+        "n8n's gave one distilled answer (the answer box, or the knowledge graph and first "
+        "result's snippet)."
+    )
+    return {
+        "type": "http",
+        "name": "search",
+        "description": SERPAPI_DESCRIPTION,
+        "method": "GET",
+        "url": f"https://serpapi.com/search?{fixed}q={{input}}",
+        "body_schema": _string_input(),
+        "auth": "query",
+    }
+
+
+# --- end agenttools ---
+
+
 TOOLS: dict[str, Callable[[N8nNode, list[str]], dict[str, Any]]] = {
     f"{LANGCHAIN}toolCalculator": calculator,
     f"{LANGCHAIN}toolWikipedia": wikipedia,
+    f"{LANGCHAIN}toolSerpApi": serpapi,  # agenttools
 }

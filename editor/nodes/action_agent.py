@@ -19,11 +19,14 @@ from pydantic import Field, field_validator, model_validator
 from editor.nodes.action_ai import ModelSettings, checked_schema
 from editor.nodes.base import NodeConfig, NodeType
 from editor.nodes.vectors.settings import Embeddings, Store, default_embeddings  # vectors
+from editor.templating import TemplateError, is_template, parse  # agenttools
 
 # The credential kinds a tool accepts: an HTTP tool's as action.http's; an MCP server's token.
 HTTP_TOOL_KINDS = ("api_key", "bearer", "basic", "header")
 MCP_TOOL_KINDS = ("bearer", "api_key", "header")
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)  # agenttools
 EMPTY_OBJECT: dict[str, Any] = {"type": "object", "properties": {}}
 
 
@@ -33,6 +36,21 @@ def arguments_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
     if schema and schema.get("type", "object") != "object":
         raise ValueError("a tool's arguments are an object: the schema's type must be 'object'")
     return schema
+
+
+# --- agenttools ---
+def body_placeholders(body: Any) -> list[str]:
+    """The {placeholders} in the strings of an HTTP tool's JSON body, in order."""
+    if isinstance(body, str):
+        return PLACEHOLDER.findall(body)
+    if isinstance(body, list):
+        return [name for value in body for name in body_placeholders(value)]
+    if isinstance(body, dict):
+        return [name for value in body.values() for name in body_placeholders(value)]
+    return []
+
+
+# --- end agenttools ---
 
 
 def http_url(url: str) -> str:
@@ -75,7 +93,8 @@ class HttpTool(ToolBase):
         ...,
         min_length=1,
         description="The address; {name} parts are filled from the arguments of the same name, "
-        "e.g. https://api.example.com/orders/{order_id}.",
+        "e.g. https://api.example.com/orders/{order_id}; templates ({{ ... }}) from the run's "
+        "data when the tool is called.",
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Headers sent every time.")
     body_schema: dict[str, Any] | None = Field(
@@ -83,6 +102,15 @@ class HttpTool(ToolBase):
         description="JSON Schema of the arguments the model gives (an object). Empty: the "
         "{placeholders} of the URL, as strings.",
     )
+    # --- agenttools ---
+    body: Any = Field(
+        None,
+        description="POST, PUT, PATCH: a JSON body sent every time instead of the arguments; "
+        "a string that is exactly {name} becomes that argument's value, {name} inside a longer "
+        'string its text, e.g. {"filter": {"tag": "{tag}"}, "limit": 10}. Empty: the '
+        "arguments are the body.",
+    )
+    # --- end agenttools ---
     credential: int | None = Field(
         None,
         ge=1,
@@ -96,6 +124,14 @@ class HttpTool(ToolBase):
     @field_validator("url")
     @classmethod
     def _http_url(cls, url: str) -> str:
+        # --- agenttools ---
+        if is_template(url):  # the run's data fills it when the tool is called
+            try:
+                parse(url)
+            except TemplateError as exc:
+                raise ValueError(exc.message) from None
+            return url.strip()
+        # --- end agenttools ---
         return http_url(url)
 
     @field_validator("body_schema")
@@ -103,9 +139,22 @@ class HttpTool(ToolBase):
     def _usable_schema(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
         return arguments_schema(schema)
 
+    # --- agenttools ---
+    @model_validator(mode="after")
+    def _body_fits(self) -> Self:
+        if self.body is not None and self.method in ("GET", "DELETE"):
+            raise ValueError(
+                f"body: a {self.method} request sends no body (its arguments go in the query)"
+            )
+        return self
+
+    # --- end agenttools ---
+
     def placeholders(self) -> list[str]:
-        # Each name once, though the URL may use it twice (agentio).
-        return list(dict.fromkeys(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", self.url)))
+        # Each name once, though the URL may use it twice (agentio), then the body's (agenttools).
+        url = TEMPLATE_PART.sub("", self.url)  # {placeholders} outside its templates
+        found = PLACEHOLDER.findall(url) + body_placeholders(self.body)
+        return list(dict.fromkeys(found))
 
     def parameters(self) -> dict[str, Any]:
         if self.body_schema:

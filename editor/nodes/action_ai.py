@@ -70,6 +70,15 @@ def checked_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
     return schema
 
 
+class PriorMessage(NodeConfig):
+    """An earlier turn of the conversation, sent before the prompt."""
+
+    role: Literal["user", "assistant"] = Field(
+        "user", description="Who said it: user, or assistant (the model, e.g. an example answer)."
+    )
+    content: str = Field(..., min_length=1, description="The message's text; templates allowed.")
+
+
 Operation = Literal["message", "image_generate", "transcribe", "translate", "speech"]
 NEEDS_PROMPT = ("message", "image_generate", "speech")
 OPENAI_ONLY = ("image_generate", "transcribe", "translate", "speech")
@@ -88,6 +97,12 @@ class Config(ModelSettings):
         description="What to ask (message), the picture to make (image_generate), the text to "
         "read aloud (speech), or a hint of names and spelling (transcribe, translate); use "
         "templates for data, e.g. 'Summarise: {{ trigger.body.text }}'.",
+    )
+    messages: list[PriorMessage] = Field(
+        default_factory=list,
+        max_length=50,
+        description="message: earlier turns sent in order before the prompt, each {role: "
+        "user|assistant, content}; e.g. an example answer the model should follow.",
     )
     images: list[Any] = Field(
         default_factory=list,
@@ -167,6 +182,8 @@ class Config(ModelSettings):
             raise ValueError("model: OpenAI translates speech with whisper-1 only")
         if self.return_urls and self.model.strip().startswith("gpt-image"):
             raise ValueError("return_urls: gpt-image models answer with the images, not links")
+        if self.messages and self.operation != "message":
+            raise ValueError("messages are for operation message (the conversation before it)")
         if self.images and self.operation != "message":
             raise ValueError("images are for operation message (the model looks at them)")
         return self

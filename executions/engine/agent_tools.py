@@ -35,9 +35,11 @@ from editor.nodes.action_agent import (
     McpTool,
     VectorStoreTool,
     WorkflowTool,
+    http_url,
 )
 from editor.nodes.base import NodeError, RunContext, Secret
 from editor.nodes.vectors.settings import EMBEDDING_CREDENTIAL_KINDS, STORE_CREDENTIAL_KINDS
+from editor.templating import TemplateError, is_template, render  # agenttools
 from executions.models import Execution
 from workfuse.lib import redaction
 
@@ -257,7 +259,7 @@ def _call_http(
         rest.pop(name, None)  # the URL may use it twice (agentio)
         return quote(str(arguments[name]), safe="")
 
-    url = PLACEHOLDER.sub(fill, tool.url)
+    url = PLACEHOLDER.sub(fill, _rendered_url(tool, ctx))
     in_query = tool.method in ("GET", "DELETE")
     settings: dict[str, Any] = {
         "method": tool.method,
@@ -269,6 +271,8 @@ def _call_http(
     }
     if in_query:
         settings["query"] = {k: v if isinstance(v, str) else json.dumps(v) for k, v in rest.items()}
+    elif tool.body is not None:  # agenttools
+        settings["body"] = _filled(tool.body, arguments)
     elif rest:
         settings["body"] = rest
     try:
@@ -278,6 +282,49 @@ def _call_http(
     secret = credentials.secret(tool.credential, HTTP_TOOL_KINDS)
     reply = action_http.run(http_config, _tool_context(ctx, arguments, secret))
     return {"status": reply["status"], "body": reply["body"]}
+
+
+# --- agenttools ---
+def _rendered_url(tool: HttpTool, ctx: RunContext) -> str:
+    """The tool's URL with its templates filled from the run's data (before the model's
+    arguments fill its {placeholders}, so that they never become template text)."""
+    if not is_template(tool.url):
+        return tool.url
+    try:
+        return http_url(str(render(tool.url, ctx.variables)))
+    except TemplateError as exc:
+        raise NodeError(f"tools.{tool.name}.url: {exc.message}") from None
+    except ValueError as exc:
+        raise NodeError(f"tools.{tool.name}.url: the filled-in address {exc}") from None
+
+
+def _filled(body: Any, arguments: dict[str, Any]) -> Any:
+    """An HTTP tool's JSON body with its {placeholders} filled: a string that is exactly one
+    placeholder takes the argument's value as given, one inside longer text its text."""
+    if isinstance(body, dict):
+        return {key: _filled(value, arguments) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, arguments) for value in body]
+    if not isinstance(body, str):
+        return body
+    whole = PLACEHOLDER.fullmatch(body)
+    if whole:
+        return _argument(whole.group(1), arguments)
+
+    def text(match: re.Match[str]) -> str:
+        value = _argument(match.group(1), arguments)
+        return value if isinstance(value, str) else json.dumps(value)
+
+    return PLACEHOLDER.sub(text, body)
+
+
+def _argument(name: str, arguments: dict[str, Any]) -> Any:
+    if arguments.get(name) is None:
+        raise NodeError(f"the argument '{name}' the body needs is missing")
+    return arguments[name]
+
+
+# --- end agenttools ---
 
 
 def _call_code(tool: CodeTool, arguments: dict[str, Any], ctx: RunContext) -> Any:
