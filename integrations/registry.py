@@ -46,7 +46,7 @@ from integrations import google_analytics, google_calendar
 # --- end gfamily ---
 # --- crm: hubspot, mailchimp, trello ---
 # isort: split
-from integrations import hubspot
+from integrations import hubspot, mailchimp
 
 # --- end crm ---
 # isort: split
@@ -92,6 +92,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end gfamily ---
     # --- crm ---
     hubspot.SERVICE,
+    mailchimp.SERVICE,
     # --- end crm ---
 )
 
