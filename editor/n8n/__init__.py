@@ -98,7 +98,7 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 # --- end gfamily ---
 # --- crm ---
 # isort: split
-from editor.n8n import apps_hubspot
+from editor.n8n import apps_hubspot, apps_mailchimp
 
 # --- end crm ---
 # isort: split
@@ -192,6 +192,7 @@ SPECS: dict[str, Spec] = {
         # --- end gfamily ---
         # --- crm ---
         apps_hubspot,
+        apps_mailchimp,
         # --- end crm ---
     )
     for n8n_type, spec in family.SPECS.items()
