@@ -46,7 +46,7 @@ from integrations import google_analytics, google_calendar
 # --- end gfamily ---
 # --- crm: hubspot, mailchimp, trello ---
 # isort: split
-from integrations import hubspot, mailchimp
+from integrations import hubspot, mailchimp, trello
 
 # --- end crm ---
 # isort: split
@@ -93,6 +93,7 @@ SERVICES: tuple[Service, ...] = (
     # --- crm ---
     hubspot.SERVICE,
     mailchimp.SERVICE,
+    trello.SERVICE,
     # --- end crm ---
 )
 
