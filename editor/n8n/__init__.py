@@ -98,7 +98,7 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 # --- end gfamily ---
 # --- crm ---
 # isort: split
-from editor.n8n import apps_hubspot, apps_mailchimp
+from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
 
 # --- end crm ---
 # isort: split
@@ -193,6 +193,7 @@ SPECS: dict[str, Spec] = {
         # --- crm ---
         apps_hubspot,
         apps_mailchimp,
+        apps_trello,
         # --- end crm ---
     )
     for n8n_type, spec in family.SPECS.items()
