@@ -239,5 +239,6 @@ def test_a_run_upserts_the_rendered_contact_with_the_stored_credential(alice, hu
     [contact] = hubspot.records["contacts"]
     assert contact["properties"]["firstname"] == "Ada"
     step = Step.objects.get(execution=execution, key="upsert")
+    assert step.output is not None
     assert step.output["id"] == contact["id"] and step.output["isNew"] is True
     assert TOKEN not in json.dumps([step.input, step.output])

@@ -212,5 +212,6 @@ def test_a_run_subscribes_the_rendered_member_with_the_stored_credential(alice, 
     [member] = mailchimp.members.values()
     assert member["merge_fields"] == {"FNAME": "Ada"}
     step = Step.objects.get(execution=execution, key="subscribe")
+    assert step.output is not None
     assert step.output["email_address"] == "ada@example.com"
     assert API_KEY not in json.dumps([step.input, step.output])

@@ -171,5 +171,6 @@ def test_a_run_creates_the_rendered_card_with_the_stored_credential(alice, trell
     [card] = trello.cards
     assert (card["name"], card["due"]) == ("Order 42", "2026-12-24")
     step = Step.objects.get(execution=execution, key="card")
+    assert step.output is not None
     assert step.output["id"] == card["id"]
     assert API_TOKEN not in json.dumps([step.input, step.output])

@@ -308,14 +308,10 @@ NODE = NodeType(
             },
         ),
         (
-            "Create a closed-won deal for the order, linked to contact 51",
+            "Create the closed-won deal Order 1001 of 120, linked to contact 51",
             {
                 "operation": "create_deal",
-                "properties": {
-                    "dealname": "{{ trigger.body.name }}",
-                    "dealstage": "closedwon",
-                    "amount": "{{ trigger.body.total }}",
-                },
+                "properties": {"dealname": "Order 1001", "dealstage": "closedwon", "amount": "120"},
                 "associated_contacts": ["51"],
             },
         ),

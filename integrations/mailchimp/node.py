@@ -51,6 +51,7 @@ class Config(OperationConfig):
         "",
         description="Writes: the subscription status (create_member needs one; pending sends "
         "a double opt-in email). list_members: only members in this status.",
+        examples=["subscribed"],
         json_schema_extra=used_by(*WRITES, "list_members", required=["create_member"]),
     )
     merge_fields: Any = Field(

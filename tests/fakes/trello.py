@@ -58,10 +58,10 @@ class FakeTrello(FakeService):
             found = [c for c in self.cards if c["idList"] == match["id"] and not c["closed"]]
             return Answer(200, [self._view(c, request.query) for c in found])
         match = CARD.match(request.path)
-        card = match and next(
-            (c for c in self.cards if match["id"] in (c["id"], c["shortLink"])), None
-        )
-        if not card:
+        card = None
+        if match is not None:
+            card = next((c for c in self.cards if match["id"] in (c["id"], c["shortLink"])), None)
+        if match is None or card is None:
             return Answer(400, "invalid id")
         if match["comments"]:
             action = {
