@@ -129,6 +129,13 @@ def test_search_and_return_all_say_what_they_do():
     assert "properties.<name>.value" in node["notes"]
 
 
+def test_an_upsert_reading_properties_back_says_what_it_outputs():
+    params = {"resource": "contact", "email": "a@b.c", "additionalFields": {"properties": ["x"]}}
+    node = converted("hubspot", params)
+    assert node["config"] == {"operation": "upsert_contact", "email": "a@b.c"}
+    assert "n8n read the upserted contact's chosen properties back" in node["notes"]
+
+
 @pytest.mark.parametrize(
     ("params", "said"),
     [

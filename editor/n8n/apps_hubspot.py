@@ -92,6 +92,10 @@ COMPANY_FIELDS = {
 # Options that change nothing WorkFuse sends: how n8n displays properties (v3 has one value).
 IGNORED = {"propertyMode", "resolveData"}
 NOTE_MANY = "n8n read every {what}; WorkFuse reads at most 1000."
+NOTE_UPSERT_READ = (
+    "n8n read the upserted contact's chosen properties back; WorkFuse outputs what HubSpot's "
+    "upsert answers (the properties written and HubSpot's defaults)."
+)
 NOTE_SHAPE = (
     "WorkFuse reads HubSpot's CRM v3 API, where n8n's node read the legacy one: the record's id "
     "is `id` (n8n: `{legacy}`) and a property is `properties.<name>` (n8n: "
@@ -105,6 +109,8 @@ def _hubspot(node: N8nNode, cx: Converter) -> Converted:
     notes = [credential_note("HubSpot", "a private app's access token")]
     if resource == "contact" and op == "upsert":
         config = _upsert(node, cx)
+        if _returned(cx, node, dict(node.params.get("additionalFields") or {})):
+            notes.append(NOTE_UPSERT_READ)
     elif resource == "contact" and op == "get":
         config = _get(node, cx, "contact", "contactId")
     elif resource == "contact" and op == "getAll":
