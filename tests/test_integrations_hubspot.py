@@ -161,11 +161,25 @@ def test_create_company_posts_its_properties(hubspot):
     assert output["properties"]["domain"] == "acme.com"
 
 
+def test_update_company_patches_its_properties(hubspot):
+    company = hubspot.add("companies", name="Acme")
+    output = run_app(
+        HS,
+        {"operation": "update_company", "object_id": company["id"], "properties": {"city": "Lyon"}},
+        token(hubspot),
+    )
+    [request] = hubspot.requests
+    assert (request.method, request.path) == ("PATCH", f"/crm/v3/objects/companies/{company['id']}")
+    assert request.json == {"properties": {"city": "Lyon"}}
+    assert output["properties"]["city"] == "Lyon" and output["properties"]["name"] == "Acme"
+
+
 @pytest.mark.parametrize(
     ("config", "field"),
     [
         ({"properties": {"firstname": "x"}}, "email"),
         ({"operation": "get_deal"}, "object_id"),
+        ({"operation": "update_company", "properties": {"city": "x"}}, "object_id"),
         ({"operation": "create_company"}, "properties"),
         ({"operation": "search_contacts", "filter_groups": "{not json"}, "filter_groups"),
         ({"email": "a@b.c", "properties": "[1, 2]"}, "properties"),

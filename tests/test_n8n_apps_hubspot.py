@@ -113,6 +113,19 @@ from tests.test_n8n_apps import converted, refusal, single, spec_items
             {"resource": "company", "name": "Acme", "additionalFields": {"city": "Paris"}},
             {"operation": "create_company", "properties": {"name": "Acme", "city": "Paris"}},
         ),
+        (
+            {
+                "resource": "company",
+                "companyId": {"__rl": True, "mode": "id", "value": "={{ $json.companyId }}"},
+                "operation": "update",
+                "updateFields": {"yearFounded": "1999", "twitterHandle": "acme"},
+            },
+            {
+                "operation": "update_company",
+                "object_id": "{{ trigger.companyId }}",
+                "properties": {"founded_year": "1999", "twitterhandle": "acme"},
+            },
+        ),
     ],
 )
 def test_each_operation_becomes_its_hubspot_config(params, config):
@@ -120,6 +133,38 @@ def test_each_operation_becomes_its_hubspot_config(params, config):
     assert node["type"] == "app.hubspot"
     assert node["config"] == config
     assert "choose a HubSpot credential" in node["notes"]
+
+
+def test_version_2_defaults_to_contacts_where_version_1_defaults_to_deals():
+    params = {"email": "a@b.c", "additionalFields": {"firstName": "Ada"}}
+    assert converted("hubspot", params, 2)["config"] == {
+        "operation": "upsert_contact",
+        "email": "a@b.c",
+        "properties": {"firstname": "Ada"},
+    }
+    search = {
+        "operation": "search",
+        "filterGroupsUi": {
+            "filterGroupsValues": [
+                {
+                    "filtersUi": {
+                        "filterValues": [
+                            {
+                                "operator": "NOT_HAS_PROPERTY",
+                                "propertyName": "notes_last_contacted|datetime",
+                            }
+                        ]
+                    }
+                }
+            ]
+        },
+    }
+    config = converted("hubspot", search, 2)["config"]
+    assert config["operation"] == "search_contacts"
+    assert config["filter_groups"] == [
+        {"filters": [{"propertyName": "notes_last_contacted", "operator": "NOT_HAS_PROPERTY"}]}
+    ]
+    assert converted("hubspot", {"stage": "closedwon"}, 1)["config"]["operation"] == "create_deal"
 
 
 def test_search_and_return_all_say_what_they_do():
@@ -140,6 +185,8 @@ def test_an_upsert_reading_properties_back_says_what_it_outputs():
     ("params", "said"),
     [
         ({"resource": "ticket", "ticketName": "x"}, "does 'ticket / create', which WorkFuse's"),
+        ({"resource": "engagement", "type": "email"}, "does 'engagement / create'"),
+        ({"resource": "company", "operation": "searchByDomain"}, "does 'company / searchByDomain'"),
         ({"resource": "contact", "operation": "delete"}, "does 'contact / delete'"),
         (
             {

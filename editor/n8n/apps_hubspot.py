@@ -19,9 +19,15 @@ from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, S
 
 SUPPORTED = (
     "it upserts, gets, lists and searches contacts, creates, updates, gets and searches deals "
-    "and creates companies; other resources and operations are not imported"
+    "and creates and updates companies; other resources and operations are not imported"
 )
-DEFAULTS = {"contact": "upsert", "deal": "create", "company": "create", "ticket": "create"}
+DEFAULTS = {
+    "contact": "upsert",
+    "deal": "create",
+    "company": "create",
+    "ticket": "create",
+    "engagement": "create",
+}
 # n8n's contact fields (v1 and v2 additionalFields) and HubSpot's property names, as n8n sends
 # them.
 CONTACT_FIELDS = {
@@ -80,14 +86,41 @@ DEAL_FIELDS = {
     "pipeline": "pipeline",
     "description": "description",
 }
+# n8n's company fields (v2's create and update) and HubSpot's.
 COMPANY_FIELDS = {
+    "aboutUs": "about_us",
+    "annualRevenue": "annualrevenue",
     "city": "city",
+    "closeDate": "closedate",
     "companyDomainName": "domain",
+    "companyOwner": "hubspot_owner_id",
     "countryRegion": "country",
     "description": "description",
+    "facebookFans": "facebookfans",
+    "googlePlusPage": "googleplus_page",
     "industry": "industry",
+    "isPublic": "is_public",
+    "leadStatus": "hs_lead_status",
+    "lifecycleStatus": "lifecyclestage",
+    "linkedinBio": "linkedinbio",
+    "linkedInCompanyPage": "linkedin_company_page",
+    "numberOfEmployees": "numberofemployees",
+    "originalSourceType": "hs_analytics_source",
     "phoneNumber": "phone",
+    "postalCode": "zip",
+    "stateRegion": "state",
+    "streetAddress": "address",
+    "streetAddress2": "address2",
+    "targetAccount": "hs_target_account",
+    "timezone": "timezone",
+    "totalMoneyRaised": "total_money_raised",
+    "twitterBio": "twitterbio",
+    "twitterFollowers": "twitterfollowers",
+    "twitterHandle": "twitterhandle",
+    "type": "type",
     "websiteUrl": "website",
+    "webTechnologies": "web_technologies",
+    "yearFounded": "founded_year",
 }
 # Options that change nothing WorkFuse sends: how n8n displays properties (v3 has one value).
 IGNORED = {"propertyMode", "resolveData"}
@@ -104,8 +137,13 @@ NOTE_SHAPE = (
 )
 
 
+def _resource(node: N8nNode) -> tuple[str, str]:
+    """(resource, operation): version 1 defaults to deals, version 2 to contacts."""
+    return operation(node, "deal" if node.version < 2 else "contact", DEFAULTS)
+
+
 def _hubspot(node: N8nNode, cx: Converter) -> Converted:
-    resource, op = operation(node, "deal", DEFAULTS)
+    resource, op = _resource(node)
     notes = [credential_note("HubSpot", "a private app's access token")]
     if resource == "contact" and op == "upsert":
         config = _upsert(node, cx)
@@ -123,6 +161,8 @@ def _hubspot(node: N8nNode, cx: Converter) -> Converted:
         config = _get(node, cx, "deal", "dealId")
     elif resource == "company" and op == "create":
         config = _company(node, cx)
+    elif resource == "company" and op == "update":
+        config = _company_update(node, cx)
     else:
         raise unsupported("HubSpot", resource, op, SUPPORTED)
     if config["operation"] not in ("search_contacts", "search_deals"):
@@ -297,6 +337,19 @@ def _company(node: N8nNode, cx: Converter) -> dict[str, Any]:
     return {"operation": "create_company", "properties": properties}
 
 
+def _company_update(node: N8nNode, cx: Converter) -> dict[str, Any]:
+    fields = dict(node.params.get("updateFields") or {})
+    _refuse_others(fields, {*COMPANY_FIELDS, "name", "customPropertiesUi"}, "company field(s)")
+    company_id = text(cx, node, locator(node.params.get("companyId")) or "")
+    if company_id in ("", None):
+        raise Refusal("names no company id; set the Company ID in n8n.")
+    properties = _properties(node, cx, fields, {**COMPANY_FIELDS, "name": "name"})
+    config: dict[str, Any] = {"operation": "update_company", "object_id": str(company_id)}
+    if properties:
+        config["properties"] = properties
+    return config
+
+
 def _legacy_aliases(node: N8nNode, resource: str) -> tuple[tuple[str, str], ...]:
     """What n8n's legacy records name differently: the id, and `properties.<p>.value` for the
     properties this node's settings can name (every mapped field, its custom properties and the
@@ -317,7 +370,7 @@ def _legacy_aliases(node: N8nNode, resource: str) -> tuple[tuple[str, str], ...]
 
 def _spec(node: N8nNode, cx: Converter) -> Spec:
     base = dataclasses.replace(SPECS[f"{BASE}hubspot"], per_node=None)
-    resource, op = operation(node, "deal", DEFAULTS)
+    resource, op = _resource(node)
     if op in ("getAll", "search"):
         return dataclasses.replace(base, items="results")
     if resource in ("contact", "deal", "company"):

@@ -25,9 +25,10 @@ Operation = Literal[
     "get_deal",
     "search_deals",
     "create_company",
+    "update_company",
 ]
-WRITES = ("upsert_contact", "create_deal", "update_deal", "create_company")
-BY_ID = ("get_contact", "get_deal", "update_deal")
+WRITES = ("upsert_contact", "create_deal", "update_deal", "create_company", "update_company")
+BY_ID = ("get_contact", "get_deal", "update_deal", "update_company")
 SEARCHES = ("search_contacts", "search_deals")
 LISTS = ("list_contacts", *SEARCHES)
 READS = ("get_contact", "get_deal", *LISTS)
@@ -53,7 +54,8 @@ class Config(OperationConfig):
         description="upsert_contact: create the contact with this email or update it. "
         "get_contact / get_deal: read one by id. list_contacts: read contacts page after page. "
         "search_contacts / search_deals: HubSpot's CRM search (filters, text query, sort). "
-        "create_deal, update_deal, create_company: write the properties given.",
+        "create_deal, update_deal, create_company, update_company: write the properties "
+        "given.",
     )
     email: str = Field(
         "",
@@ -62,7 +64,7 @@ class Config(OperationConfig):
     )
     object_id: str = Field(
         "",
-        description="The contact's or deal's id (HubSpot's record id).",
+        description="The contact's, deal's or company's id (HubSpot's record id).",
         json_schema_extra=used_by(*BY_ID, required=True),
     )
     properties: Any = Field(
@@ -255,7 +257,7 @@ def run(config: Config, ctx: RunContext) -> Any:
         body = {"properties": _properties(config)}
         return crm_api.call(secret, "POST", path, what=op, json=body)
     path = f"{path}/{config.object_id.strip()}"
-    if op == "update_deal":
+    if op in ("update_deal", "update_company"):
         body = {"properties": _properties(config)}
         return crm_api.call(secret, "PATCH", path, what=op, json=body)
     return crm_api.call(secret, "GET", path, what=op, params=_read_query(config))
@@ -330,6 +332,14 @@ NODE = NodeType(
             {
                 "operation": "create_company",
                 "properties": {"name": "Acme", "domain": "acme.com"},
+            },
+        ),
+        (
+            "Set company 9001's industry to software",
+            {
+                "operation": "update_company",
+                "object_id": "9001",
+                "properties": {"industry": "COMPUTER_SOFTWARE"},
             },
         ),
     ),
