@@ -49,6 +49,11 @@ from integrations import google_analytics, google_calendar
 from integrations import whatsapp
 
 # --- end triggers ---
+# --- crm: hubspot, mailchimp, trello ---
+# isort: split
+from integrations import hubspot, mailchimp, trello
+
+# --- end crm ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -95,6 +100,11 @@ SERVICES: tuple[Service, ...] = (
     # --- triggers ---
     whatsapp.SERVICE,
     # --- end triggers ---
+    # --- crm ---
+    hubspot.SERVICE,
+    mailchimp.SERVICE,
+    trello.SERVICE,
+    # --- end crm ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -1144,13 +1144,13 @@ def test_openai_message_node_becomes_an_ai_node():
 
 def test_unsupported_nodes_are_refused_one_issue_each_with_name_and_type():
     data = copy.deepcopy(WITH_SLACK)
-    for node, kind in zip(data["nodes"][1:], ("hubspot", "mailchimp"), strict=True):
+    for node, kind in zip(data["nodes"][1:], ("acmeCrm", "acmeMailer"), strict=True):
         node["type"] = f"n8n-nodes-base.{kind}"
     messages = refusal_messages(data)
     assert messages == [
-        "n8n node 'Slack' (n8n-nodes-base.hubspot) has no WorkFuse equivalent yet; remove or "
+        "n8n node 'Slack' (n8n-nodes-base.acmeCrm) has no WorkFuse equivalent yet; remove or "
         "replace it in n8n (an HTTP Request node can often stand in), then export again.",
-        "n8n node 'Log to sheet' (n8n-nodes-base.mailchimp) has no WorkFuse equivalent yet; "
+        "n8n node 'Log to sheet' (n8n-nodes-base.acmeMailer) has no WorkFuse equivalent yet; "
         "remove or replace it in n8n (an HTTP Request node can often stand in), then export "
         "again.",
     ]
@@ -1430,7 +1430,7 @@ def test_api_import_of_n8n_json_creates_the_workflow(alice_api, alice):
 @pytest.mark.django_db
 def test_api_import_refuses_unsupported_n8n_nodes_by_name(alice_api):
     data = copy.deepcopy(WITH_SLACK)
-    for node, kind in zip(data["nodes"][1:], ("hubspot", "mailchimp"), strict=True):
+    for node, kind in zip(data["nodes"][1:], ("acmeCrm", "acmeMailer"), strict=True):
         node["type"] = f"n8n-nodes-base.{kind}"
     response = alice_api.post("/api/workflows/import", data)
     assert response.status_code == 400

@@ -116,6 +116,11 @@ from editor.n8n import apps_datastores
 from editor.n8n import retrieval_qa
 
 # --- end rag ---
+# --- crm ---
+# isort: split
+from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
+
+# --- end crm ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -219,6 +224,11 @@ SPECS: dict[str, Spec] = {
         # --- rag ---
         retrieval_qa,
         # --- end rag ---
+        # --- crm ---
+        apps_hubspot,
+        apps_mailchimp,
+        apps_trello,
+        # --- end crm ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
