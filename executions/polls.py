@@ -37,6 +37,12 @@ from executions import dispatch, engine
 from executions.models import Execution
 from integrations import registry
 from workfuse.lib import redaction
+
+# --- feeds ---
+# isort: split
+from workfuse.lib import feeds
+
+# --- end feeds ---
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 
 log = logging.getLogger(__name__)
@@ -161,6 +167,10 @@ def _fetch(workflow: Workflow, node_id: str, config: trigger_poll.Config) -> lis
             trigger_poll.NODE.credential_kinds,
             node_id=node_id,
         )
+    # --- feeds: an RSS or Atom feed, public: no credential ---
+    if config.source == "rss":
+        return feeds.poll_entries(config.url)
+    # --- end feeds ---
     if config.source != "url":
         return _listed_by_service(config, secret)
     secret = _single_value(secret) if secret is not None else None

@@ -96,6 +96,11 @@ from editor.n8n import apps_jira, apps_supabase, apps_wordpress
 from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 
 # --- end gfamily ---
+# --- feeds ---
+# isort: split
+from editor.n8n import rss
+
+# --- end feeds ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -185,6 +190,9 @@ SPECS: dict[str, Spec] = {
         apps_drive_trigger,
         apps_analytics,
         # --- end gfamily ---
+        # --- feeds ---
+        rss,
+        # --- end feeds ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -52,14 +52,17 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets", "gmail", "google_drive"] = Field(
+    source: Literal["url", "google_sheets", "gmail", "google_drive", "rss", "imap"] = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
         "an object by the header row, with its row_number) or gmail (the newest messages "
         "matching the Gmail filters below, read with a Gmail OAuth2 credential; id: the "
         "message id) or google_drive (the files created or changed in the Drive folder below, "
-        "read with a Google service account key credential; id: change_id).",
+        "read with a Google service account key credential; id: change_id) or rss (the entries "
+        "of the RSS or Atom feed at url, no credential; id: entryId) or imap (the newest "
+        "messages matching the IMAP search below, read with an IMAP server credential; id: "
+        "uid).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -132,6 +135,30 @@ class Config(NodeConfig):
         "application/vnd.google-apps.document …). Empty: every type.",
     )
     # --- end gfamily ---
+    # --- feeds: the imap source (n8n's Email Trigger (IMAP)) ---
+    imap_mailbox: str = Field("INBOX", description="For imap: the mailbox (folder) to watch.")
+    imap_search: list[Any] = Field(
+        default_factory=lambda: ["UNSEEN"],
+        description='For imap: the IMAP search, as n8n\'s custom email rules: a JSON list such '
+        'as ["UNSEEN"] or ["UNSEEN", ["FROM", "billing@example.com"]].',
+    )
+    imap_format: Literal["simple", "resolved", "raw"] = Field(
+        "simple",
+        description="For imap: simple (from, to, cc, subject, date, textPlain, textHtml, "
+        "metadata with the other headers), resolved (the whole message parsed: from/to as "
+        "addresses, text, html, headers, attachments) or raw (the message body as sent).",
+    )
+    imap_download_attachments: bool = Field(
+        False,
+        description="For imap, format simple: the attachments as file values in attachments "
+        "(resolved always has them).",
+    )
+    imap_mark_read: bool = Field(
+        True,
+        description="For imap: mark each message that started a run as read (seen). Messages "
+        "unread when the poll starts are left alone.",
+    )
+    # --- end feeds ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -208,6 +235,7 @@ class Config(NodeConfig):
         sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
         drive = self.source == "google_drive" or self.preset == "google_drive_files"  # gfamily
         sourced = sourced or drive
+        sourced = sourced or self.source == "imap"  # feeds
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -261,6 +289,15 @@ GMAIL_FIELDS = {
     "gmail_download_attachments",
 }
 # --- end mail ---
+# --- feeds ---
+IMAP_FIELDS = {
+    "imap_mailbox",
+    "imap_search",
+    "imap_format",
+    "imap_download_attachments",
+    "imap_mark_read",
+}
+# --- end feeds ---
 
 
 # --- gfamily: the google_drive_files preset ---
@@ -297,6 +334,12 @@ def source_settings(config: Config) -> dict[str, Any]:
     if config.source == "google_drive":
         return config.model_dump(include={"drive_event", "drive_folder_id", "drive_file_type"})
     # --- end gfamily ---
+    # --- feeds ---
+    if config.source == "imap":
+        return config.model_dump(include=IMAP_FIELDS)
+    if config.source == "rss":
+        return {}  # the feed's url is asked already
+    # --- end feeds ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -308,6 +351,8 @@ def asks(config: Config) -> str:
         return f"Gmail {config.gmail_query or 'every message'}"
     if config.source == "google_drive":  # gfamily
         return f"Google Drive {config.drive_event} in {config.drive_folder_id or 'any folder'}"
+    if config.source == "imap":  # feeds
+        return f"IMAP {config.imap_mailbox}"
     return config.url
 
 
