@@ -44,6 +44,11 @@ from integrations import jira, supabase, wordpress
 from integrations import google_analytics, google_calendar
 
 # --- end gfamily ---
+# --- feeds: imap ---
+# isort: split
+from integrations import imap
+
+# --- end feeds ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -85,6 +90,9 @@ SERVICES: tuple[Service, ...] = (
     google_calendar.SERVICE,
     google_analytics.SERVICE,
     # --- end gfamily ---
+    # --- feeds ---
+    imap.SERVICE,
+    # --- end feeds ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
