@@ -98,7 +98,7 @@ from editor.n8n import apps_analytics, apps_calendar, apps_drive_trigger
 # --- end gfamily ---
 # --- feeds ---
 # isort: split
-from editor.n8n import rss
+from editor.n8n import apps_imap, rss
 
 # --- end feeds ---
 # isort: split
@@ -192,6 +192,7 @@ SPECS: dict[str, Spec] = {
         # --- end gfamily ---
         # --- feeds ---
         rss,
+        apps_imap,
         # --- end feeds ---
     )
     for n8n_type, spec in family.SPECS.items()

@@ -70,6 +70,9 @@ class FakeImap:
     def __init__(self) -> None:
         self.user, self.password = USER, PASSWORD
         self.accept_any_password = False
+        # Careless: every other login is refused with the login echoed (secret canary tests).
+        self.careless = False
+        self.sent: list[str] = []  # each login as "user password"
         self.mailboxes: dict[str, list[Stored]] = {"INBOX": [], "Archive": []}
         self.logins: list[tuple[str, str]] = []
         self.commands: list[str] = []
@@ -136,6 +139,9 @@ class FakeImap:
         if name == "LOGIN":
             user, password = (str(a) for a in args[:2])
             self.logins.append((user, password))
+            self.sent.append(f"{user} {password}")
+            if self.careless and len(self.logins) % 2:
+                return f"NO [AUTHENTICATIONFAILED] Invalid credentials {user} {password}"
             if user == self.user and (self.accept_any_password or password == self.password):
                 state["user"] = user
                 return "OK LOGIN completed"
