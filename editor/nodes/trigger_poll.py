@@ -139,7 +139,7 @@ class Config(NodeConfig):
     imap_mailbox: str = Field("INBOX", description="For imap: the mailbox (folder) to watch.")
     imap_search: list[Any] = Field(
         default_factory=lambda: ["UNSEEN"],
-        description='For imap: the IMAP search, as n8n\'s custom email rules: a JSON list such '
+        description="For imap: the IMAP search, as n8n's custom email rules: a JSON list such "
         'as ["UNSEEN"] or ["UNSEEN", ["FROM", "billing@example.com"]].',
     )
     imap_format: Literal["simple", "resolved", "raw"] = Field(

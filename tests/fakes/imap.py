@@ -176,8 +176,10 @@ class FakeImap:
             for stored in self._in_set(box, str(args[0])):
                 flags = args[2] if isinstance(args[2], list) else args[2:]
                 stored.flags |= {str(f) for f in flags}
-                send(f"* {box.index(stored) + 1} FETCH (UID {stored.uid} FLAGS "
-                     f"({' '.join(sorted(stored.flags))}))")
+                send(
+                    f"* {box.index(stored) + 1} FETCH (UID {stored.uid} FLAGS "
+                    f"({' '.join(sorted(stored.flags))}))"
+                )
             return "OK STORE completed"
         return f"BAD Unknown command {name}"
 
