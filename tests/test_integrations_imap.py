@@ -267,3 +267,14 @@ def test_the_imap_source_needs_no_url_and_names_its_settings():
     assert trigger_poll.asks(config) == "IMAP INBOX"
     assert trigger_poll.source_settings(config)["imap_search"] == ["UNSEEN"]
     assert "imap" in trigger_poll.NODE.credential_kinds
+
+
+def test_the_user_name_is_sent_quoted(imap):
+    imap.user = 'CORP\\ada "x"'
+    value = secret(imap)
+    value.settings["user"] = imap.user
+    assert (
+        node.read(value, "INBOX", ["ALL"], shape="simple", download_attachments=False, limit=1)
+        == []
+    )
+    assert imap.logins[-1][0] == imap.user

@@ -98,7 +98,13 @@ def session(secret: Secret) -> Iterator[imaplib.IMAP4]:
             if fields.security == "starttls":
                 client.starttls(ssl_context=context)
         try:
-            client.login(fields.user, fields.password.get_secret_value())
+            user = quoted(fields.user, "The user name")
+        except ValueError as exc:
+            raise NodeError(f"{exc}: IMAP's LOGIN cannot carry it.") from None
+        try:
+            # imaplib quotes the password but sends the user name as it is: quoted here, so a
+            # name with a space or a backslash (DOMAIN\user) arrives whole.
+            client.login(user, fields.password.get_secret_value())
         except imaplib.IMAP4.error as exc:
             if isinstance(exc, imaplib.IMAP4.abort):
                 raise
