@@ -103,6 +103,19 @@ def test_a_body_that_looks_like_a_path_is_parsed_never_opened(site):
         feeds.read(f"{site.url}/rss")
 
 
+def test_entity_expansion_is_not_followed():
+    levels = "".join(
+        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
+    )
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">{levels}]>'
+        '<rss version="2.0"><channel><title>x</title><item><title>&lol9;</title></item>'
+        "</channel></rss>"
+    )
+    [item] = feeds.parse(bomb.encode())["items"]
+    assert len(item["title"]) < 100
+
+
 def test_server_errors_are_retryable_and_missing_feeds_are_not(site):
     site.script(Answer(status=503, body="busy"))
     with pytest.raises(NodeError) as busy:
