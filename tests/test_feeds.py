@@ -12,6 +12,7 @@ import pytest
 
 from editor.models import Poll
 from editor.n8n import convert
+from editor.nodes import trigger_poll
 from editor.validation import validate_graph
 from executions import engine
 from executions.models import Execution
@@ -173,17 +174,25 @@ def test_action_rss_refuses_a_url_that_is_not_http_on_its_field():
 
 
 def rss_poll(url: str) -> dict[str, Any]:
-    trigger = {
-        "id": "new_post",
-        "type": "trigger.poll",
-        "config": {"source": "rss", "url": url, "id_field": "entryId", "interval_seconds": 60},
-    }
+    config = trigger_poll.fill_form({"preset": "rss_entries", "url": url, "interval_seconds": 60})
+    trigger = {"id": "new_post", "type": "trigger.poll", "config": config}
     note = {
         "id": "note",
         "type": "utility.transform",
         "config": {"language": "template", "expression": "{{ trigger.title }}"},
     }
     return {"nodes": [trigger, note], "edges": [{"source": "new_post", "target": "note"}]}
+
+
+def test_the_rss_preset_sets_the_source_and_the_entry_id():
+    filled = trigger_poll.fill_form({"preset": "rss_entries", "url": "https://x.test/rss"})
+    assert filled == {
+        "url": "https://x.test/rss",
+        "source": "rss",
+        "method": "GET",
+        "id_field": "entryId",
+    }
+    assert trigger_poll.asks(trigger_poll.Config.model_validate(filled)) == "https://x.test/rss"
 
 
 @pytest.mark.django_db(transaction=True)

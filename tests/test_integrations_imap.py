@@ -203,7 +203,9 @@ def test_app_imap_reads_in_a_run_without_storing_the_password(alice, imap):
 
 
 def mail_poll(credential: int, **settings: Any) -> dict[str, Any]:
-    config = {"source": "imap", "credential": credential, "interval_seconds": 60, **settings}
+    form = {"preset": "imap_messages", "credential": credential, "interval_seconds": 60}
+    config = trigger_poll.fill_form(form | settings)
+    assert config["source"] == "imap" and config["id_field"] == "id"
     trigger = {"id": "new_mail", "type": "trigger.poll", "config": config}
     note = {
         "id": "note",
@@ -278,3 +280,25 @@ def test_the_user_name_is_sent_quoted(imap):
         == []
     )
     assert imap.logins[-1][0] == imap.user
+
+
+@pytest.mark.django_db
+def test_the_settings_form_applies_the_imap_preset(alice_client, alice):
+    from editor.models import Workflow
+
+    workflow = Workflow.create(alice, "w")
+    response = alice_client.post(
+        f"/workflows/{workflow.pk}/node-settings/",
+        {
+            "action": "apply",
+            "node_type": "trigger.poll",
+            "node_id": "poll",
+            "config": "{}",
+            "f:preset": "imap_messages",
+            "f:imap_mailbox": "Invoices",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="imap"' in html and "Invoices" in html and "UNSEEN" in html
+    assert "Enter the address of the JSON API" not in html

@@ -37,14 +37,21 @@ GITHUB_API = "https://api.github.com"
 
 class Config(NodeConfig):
     preset: Literal[
-        "", "github_issues", "google_sheets_rows", "gmail_messages", "google_drive_files"
+        "",
+        "github_issues",
+        "google_sheets_rows",
+        "gmail_messages",
+        "google_drive_files",
+        "rss_entries",
+        "imap_messages",
     ] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
         "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
         "row in the spreadsheet and range below), gmail_messages (Gmail: new message matching "
         "the Gmail filters below), google_drive_files (Google Drive: new or changed file in the "
-        "folder below). Then pick the credential.",
+        "folder below), rss_entries (RSS or Atom: new entry in the feed at url), imap_messages "
+        "(IMAP: new message matching the IMAP search below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
@@ -311,11 +318,31 @@ def _google_drive_files(config: dict[str, Any]) -> dict[str, Any]:
 # --- end gfamily ---
 
 
+# --- feeds: the rss_entries and imap_messages presets ---
+def _rss_entries(config: dict[str, Any]) -> dict[str, Any]:
+    """The rss source, `entryId` as the id; the feed's url stays as given, no credential."""
+    cleared = ("preset", "preset_repository", "headers", "auth", "items_path", "credential")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "rss", "method": "GET", "id_field": "entryId"}
+
+
+def _imap_messages(config: dict[str, Any]) -> dict[str, Any]:
+    """The imap source, the message's `id` as the id; the search and credential as given."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "imap", "method": "GET", "id_field": "id"}
+
+
+# --- end feeds ---
+
+
 PRESETS = {
     "github_issues": _github_issues,
     "google_sheets_rows": _google_sheets_rows,
     "gmail_messages": _gmail_messages,
     "google_drive_files": _google_drive_files,  # gfamily
+    "rss_entries": _rss_entries,  # feeds
+    "imap_messages": _imap_messages,  # feeds
 }
 
 
