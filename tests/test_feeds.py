@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from editor.graph import ImportRefused
 from editor.models import Poll
 from editor.n8n import convert
 from editor.nodes import trigger_poll
@@ -282,7 +283,7 @@ def test_rss_read_with_custom_fields_is_refused_by_name():
         ),
         links=[("Start", "Feed")],
     )
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ImportRefused) as refused:
         convert(data)
     assert "n8n node 'Feed' (n8n-nodes-base.rssFeedRead): reads custom fields" in str(
         refused.value.issues

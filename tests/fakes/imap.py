@@ -149,12 +149,12 @@ class FakeImap:
         if state["user"] is None:
             return "BAD Log in first"
         if name in ("SELECT", "EXAMINE"):
-            box = str(args[0]) if args else ""
-            if box not in self.mailboxes:
+            chosen = str(args[0]) if args else ""
+            if chosen not in self.mailboxes:
                 state["box"] = None
                 return "NO [NONEXISTENT] Unknown Mailbox"
-            state["box"] = box
-            send(f"* {len(self.mailboxes[box])} EXISTS")
+            state["box"] = chosen
+            send(f"* {len(self.mailboxes[chosen])} EXISTS")
             send("* 0 RECENT")
             send(f"* OK [UIDVALIDITY {UIDVALIDITY}] UIDs valid")
             send("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)")
