@@ -264,6 +264,15 @@ def test_a_wrong_password_is_shown_on_the_poll_without_it(alice, imap):
     assert "not-it-9f" not in poll.last_error
 
 
+def test_a_search_imap_cannot_send_is_refused_on_the_poll_field():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        trigger_poll.Config.model_validate({"source": "imap", "imap_search": '["OR", "x"]'})
+    [error] = refused.value.errors()
+    assert error["loc"] == ("imap_search",) and "entry 1" in error["msg"]
+
+
 def test_the_imap_source_needs_no_url_and_names_its_settings():
     config = trigger_poll.Config.model_validate({"source": "imap", "credential": 3})
     assert trigger_poll.asks(config) == "IMAP INBOX"

@@ -27,6 +27,7 @@ from editor.nodes.action_http import HEADER_NAME_PATTERN
 from editor.nodes.action_http import NODE as HTTP_NODE
 from editor.nodes.base import NodeConfig, NodeType, RunContext
 from integrations import registry
+from integrations.imap import node as imap_node  # feeds
 from integrations.operations import field_errors
 
 REPOSITORY = re.compile(r"^\s*[\w.-]+/[\w.-]+\s*$")
@@ -217,6 +218,10 @@ class Config(NodeConfig):
         if value and (parts.scheme.lower() not in ("http", "https") or not parts.hostname):
             raise ValueError("must be an http:// or https:// URL with a host")
         return value
+
+    # --- feeds ---
+    _imap_search = field_validator("imap_search", mode="before")(imap_node.criteria)
+    # --- end feeds ---
 
     @field_validator("items_path")
     @classmethod
