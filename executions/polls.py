@@ -37,6 +37,13 @@ from executions import dispatch, engine
 from executions.models import Execution
 from integrations import registry
 from workfuse.lib import redaction
+
+# --- feeds ---
+# isort: split
+from integrations.imap import new_mail as imap_mail
+from workfuse.lib import feeds
+
+# --- end feeds ---
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 
 log = logging.getLogger(__name__)
@@ -148,7 +155,43 @@ def run(poll_id: int, claim: str) -> int:
             poll, NodeError(f"The workflow cannot run: {refused}"), now, config.interval_seconds
         )
         return 0
+    # --- feeds: IMAP's "mark as read", once the runs are committed ---
+    if started and config.source == "imap" and config.imap_mark_read and config.credential:
+        begun = [item for key, item in keyed.items() if key in new]
+        _mark_read(poll, workflow, node_id, config, begun)
+    # --- end feeds ---
     return started
+
+
+# --- feeds ---
+def _mark_read(
+    poll: Poll,
+    workflow: Workflow,
+    node_id: str,
+    config: trigger_poll.Config,
+    items: list[Any],
+) -> None:
+    """Mark the messages that started runs read. A failure leaves them unread (never a run
+    lost) and is shown on the workflow page."""
+    secrets: set[str] = set()
+    try:
+        secret = runtime.resolve(
+            workflow.owner_id,
+            config.credential or 0,
+            trigger_poll.NODE.credential_kinds,
+            node_id=node_id,
+        )
+        secrets = redaction.forms_of(secret.value)
+        with redaction.registered(secrets):
+            imap_mail.mark_read(secret, trigger_poll.source_settings(config), items)
+    except NodeError as failure:
+        message = f"Started the runs but could not mark the messages read: {failure.message}"
+        text = redaction.truncate(redaction.scrub(message, secrets), ERROR_LIMIT)
+        Poll.objects.filter(pk=poll.pk).update(last_error=text)
+        log.warning("poll %s: %s", poll.pk, text)
+
+
+# --- end feeds ---
 
 
 def _fetch(workflow: Workflow, node_id: str, config: trigger_poll.Config) -> list[Any]:
@@ -161,6 +204,10 @@ def _fetch(workflow: Workflow, node_id: str, config: trigger_poll.Config) -> lis
             trigger_poll.NODE.credential_kinds,
             node_id=node_id,
         )
+    # --- feeds: an RSS or Atom feed, public: no credential ---
+    if config.source == "rss":
+        return feeds.poll_entries(config.url)
+    # --- end feeds ---
     if config.source != "url":
         return _listed_by_service(config, secret)
     secret = _single_value(secret) if secret is not None else None

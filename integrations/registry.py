@@ -54,6 +54,11 @@ from integrations import whatsapp
 from integrations import hubspot, mailchimp, trello
 
 # --- end crm ---
+# --- feeds: imap ---
+# isort: split
+from integrations import imap
+
+# --- end feeds ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -105,6 +110,9 @@ SERVICES: tuple[Service, ...] = (
     mailchimp.SERVICE,
     trello.SERVICE,
     # --- end crm ---
+    # --- feeds ---
+    imap.SERVICE,
+    # --- end feeds ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

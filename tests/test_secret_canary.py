@@ -451,6 +451,19 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         yield integration_value(kind, url) | {"token_url": url}, received, True
         return
     # --- end mail ---
+    # --- feeds: an IMAP server that echoes the login in every other refusal ---
+    if kind.kind == "imap":
+        from tests.fakes.imap import USER, FakeImap
+
+        fake = FakeImap()
+        fake.careless = fake.accept_any_password = True
+        try:
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": fake.port}
+            yield value | {"security": "none", "user": USER}, fake.sent, True
+        finally:
+            fake.close()
+        return
+    # --- end feeds ---
     yield integration_value(kind, url), received, True
 
 

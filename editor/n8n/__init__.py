@@ -121,6 +121,11 @@ from editor.n8n import retrieval_qa
 from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
 
 # --- end crm ---
+# --- feeds ---
+# isort: split
+from editor.n8n import apps_imap, rss
+
+# --- end feeds ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -229,6 +234,10 @@ SPECS: dict[str, Spec] = {
         apps_mailchimp,
         apps_trello,
         # --- end crm ---
+        # --- feeds ---
+        rss,
+        apps_imap,
+        # --- end feeds ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -100,6 +100,11 @@ from editor.nodes import logic_ai_classify
 from editor.nodes import logic_form_end
 
 # --- end forms ---
+# --- feeds: action.rss ---
+# isort: split
+from editor.nodes import action_rss
+
+# --- end feeds ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -180,6 +185,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- forms ---
         logic_form_end,
         # --- end forms ---
+        # --- feeds ---
+        action_rss,
+        # --- end feeds ---
     )
 }
 # --- integrations ---

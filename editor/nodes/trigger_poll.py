@@ -27,6 +27,7 @@ from editor.nodes.action_http import HEADER_NAME_PATTERN
 from editor.nodes.action_http import NODE as HTTP_NODE
 from editor.nodes.base import NodeConfig, NodeType, RunContext
 from integrations import registry
+from integrations.imap import node as imap_node  # feeds
 from integrations.operations import field_errors
 
 REPOSITORY = re.compile(r"^\s*[\w.-]+/[\w.-]+\s*$")
@@ -37,14 +38,21 @@ GITHUB_API = "https://api.github.com"
 
 class Config(NodeConfig):
     preset: Literal[
-        "", "github_issues", "google_sheets_rows", "gmail_messages", "google_drive_files"
+        "",
+        "github_issues",
+        "google_sheets_rows",
+        "gmail_messages",
+        "google_drive_files",
+        "rss_entries",
+        "imap_messages",
     ] = Field(
         "",
         description="Fill the request for a known service when you apply: github_issues "
         "(GitHub: new issue in the repository below), google_sheets_rows (Google Sheets: new "
         "row in the spreadsheet and range below), gmail_messages (Gmail: new message matching "
         "the Gmail filters below), google_drive_files (Google Drive: new or changed file in the "
-        "folder below). Then pick the credential.",
+        "folder below), rss_entries (RSS or Atom: new entry in the feed at url), imap_messages "
+        "(IMAP: new message matching the IMAP search below). Then pick the credential.",
     )
     preset_repository: str = Field(
         "",
@@ -52,14 +60,17 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets", "gmail", "google_drive"] = Field(
+    source: Literal["url", "google_sheets", "gmail", "google_drive", "rss", "imap"] = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
         "an object by the header row, with its row_number) or gmail (the newest messages "
         "matching the Gmail filters below, read with a Gmail OAuth2 credential; id: the "
         "message id) or google_drive (the files created or changed in the Drive folder below, "
-        "read with a Google service account key credential; id: change_id).",
+        "read with a Google service account key credential; id: change_id) or rss (the entries "
+        "of the RSS or Atom feed at url, no credential; id: entryId) or imap (the newest "
+        "messages matching the IMAP search below, read with an IMAP server credential; id: "
+        "uid).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -132,6 +143,30 @@ class Config(NodeConfig):
         "application/vnd.google-apps.document …). Empty: every type.",
     )
     # --- end gfamily ---
+    # --- feeds: the imap source (n8n's Email Trigger (IMAP)) ---
+    imap_mailbox: str = Field("INBOX", description="For imap: the mailbox (folder) to watch.")
+    imap_search: list[Any] = Field(
+        default_factory=lambda: ["UNSEEN"],
+        description="For imap: the IMAP search, as n8n's custom email rules: a JSON list such "
+        'as ["UNSEEN"] or ["UNSEEN", ["FROM", "billing@example.com"]].',
+    )
+    imap_format: Literal["simple", "resolved", "raw"] = Field(
+        "simple",
+        description="For imap: simple (from, to, cc, subject, date, textPlain, textHtml, "
+        "metadata with the other headers), resolved (the whole message parsed: from/to as "
+        "addresses, text, html, headers, attachments) or raw (the message body as sent).",
+    )
+    imap_download_attachments: bool = Field(
+        False,
+        description="For imap, format simple: the attachments as file values in attachments "
+        "(resolved always has them).",
+    )
+    imap_mark_read: bool = Field(
+        True,
+        description="For imap: mark each message that started a run as read (seen). Messages "
+        "unread when the poll starts are left alone.",
+    )
+    # --- end feeds ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -184,6 +219,10 @@ class Config(NodeConfig):
             raise ValueError("must be an http:// or https:// URL with a host")
         return value
 
+    # --- feeds ---
+    _imap_search = field_validator("imap_search", mode="before")(imap_node.criteria)
+    # --- end feeds ---
+
     @field_validator("items_path")
     @classmethod
     def _path(cls, value: str) -> str:
@@ -208,6 +247,7 @@ class Config(NodeConfig):
         sourced = sheets or self.source == "gmail" or self.preset == "gmail_messages"
         drive = self.source == "google_drive" or self.preset == "google_drive_files"  # gfamily
         sourced = sourced or drive
+        sourced = sourced or self.source == "imap"  # feeds
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -261,6 +301,15 @@ GMAIL_FIELDS = {
     "gmail_download_attachments",
 }
 # --- end mail ---
+# --- feeds ---
+IMAP_FIELDS = {
+    "imap_mailbox",
+    "imap_search",
+    "imap_format",
+    "imap_download_attachments",
+    "imap_mark_read",
+}
+# --- end feeds ---
 
 
 # --- gfamily: the google_drive_files preset ---
@@ -274,11 +323,31 @@ def _google_drive_files(config: dict[str, Any]) -> dict[str, Any]:
 # --- end gfamily ---
 
 
+# --- feeds: the rss_entries and imap_messages presets ---
+def _rss_entries(config: dict[str, Any]) -> dict[str, Any]:
+    """The rss source, `entryId` as the id; the feed's url stays as given, no credential."""
+    cleared = ("preset", "preset_repository", "headers", "auth", "items_path", "credential")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "rss", "method": "GET", "id_field": "entryId"}
+
+
+def _imap_messages(config: dict[str, Any]) -> dict[str, Any]:
+    """The imap source, the message's `id` as the id; the search and credential as given."""
+    cleared = ("preset", "preset_repository", "url", "headers", "auth", "items_path")
+    filled = {k: v for k, v in config.items() if k not in cleared}
+    return {**filled, "source": "imap", "method": "GET", "id_field": "id"}
+
+
+# --- end feeds ---
+
+
 PRESETS = {
     "github_issues": _github_issues,
     "google_sheets_rows": _google_sheets_rows,
     "gmail_messages": _gmail_messages,
     "google_drive_files": _google_drive_files,  # gfamily
+    "rss_entries": _rss_entries,  # feeds
+    "imap_messages": _imap_messages,  # feeds
 }
 
 
@@ -297,6 +366,12 @@ def source_settings(config: Config) -> dict[str, Any]:
     if config.source == "google_drive":
         return config.model_dump(include={"drive_event", "drive_folder_id", "drive_file_type"})
     # --- end gfamily ---
+    # --- feeds ---
+    if config.source == "imap":
+        return config.model_dump(include=IMAP_FIELDS)
+    if config.source == "rss":
+        return {}  # the feed's url is asked already
+    # --- end feeds ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -308,6 +383,8 @@ def asks(config: Config) -> str:
         return f"Gmail {config.gmail_query or 'every message'}"
     if config.source == "google_drive":  # gfamily
         return f"Google Drive {config.drive_event} in {config.drive_folder_id or 'any folder'}"
+    if config.source == "imap":  # feeds
+        return f"IMAP {config.imap_mailbox}"
     return config.url
 
 

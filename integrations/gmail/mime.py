@@ -102,10 +102,18 @@ def parsed(message: dict[str, Any], download_attachments: bool = False) -> dict[
 
 
 def _parsed(message: dict[str, Any], download_attachments: bool) -> dict[str, Any]:
-    data = _unb64(str(message.get("raw") or ""))
-    mail = BytesParser(policy=policy.default).parsebytes(data)
     out: dict[str, Any] = {k: message.get(k) for k in ("id", "threadId", "labelIds")}
     out["sizeEstimate"] = message.get("sizeEstimate")
+    data = _unb64(str(message.get("raw") or ""))
+    return {**out, **mailparser(data, download_attachments)}
+
+
+def mailparser(data: bytes, download_attachments: bool = False) -> dict[str, Any]:
+    """A message's bytes in mailparser's shape (what n8n's nodes that read whole messages
+    give: Gmail with simple off, the IMAP trigger's resolved format). No CPU budget here: the
+    caller runs it under one."""
+    mail = BytesParser(policy=policy.default).parsebytes(data)
+    out: dict[str, Any] = {}
     out["headers"] = {name.lower(): f"{name}: {value}" for name, value in mail.items()}
     texts, htmls, found = _bodies(mail)
     text = "\n".join(texts) if texts else ""
