@@ -31,6 +31,12 @@ from editor.transfer import (
 from editor import transfer
 
 # --- end n8nflow ---
+# --- triggersplit ---
+# isort: split
+from editor.n8n import trigger_split
+
+# --- end triggersplit ---
+# isort: split
 from editor.validation import validate_graph
 from editor.workflow_settings import (
     SettingInvalid,
@@ -228,7 +234,9 @@ def import_workflow(
         try:
             [workflow] = transfer.import_n8n(request.auth, [payload])
         except ImportRefused as exc:
-            if not preview.importable:
+            # triggersplit: an export the set import splits is refused by the importer alone
+            # for its triggers; its copies' own reasons are the ones to give.
+            if not preview.importable and not trigger_split.splits(payload):
                 _refuse_import(preview)
             raise_graph_issues(exc.issues, code="invalid_import")
         report = transfer.describe_imported(workflow, payload) or preview.report

@@ -35,6 +35,11 @@ from editor.n8n import app_tools
 from editor.n8n import embedded_tools
 
 # --- end agenttools ---
+# --- triggersplit ---
+# isort: split
+from editor.n8n import trigger_split
+
+# --- end triggersplit ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -144,6 +149,10 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     # --- agentio ---
     # App nodes used as agent tools run in companion workflows, saved after the exports given.
     given = len(group)
+    # --- triggersplit ---
+    # An export with several triggers of one kind: a workflow per extra trigger, likewise.
+    group, splits = trigger_split.with_companions(group)
+    # --- end triggersplit ---
     group = app_tools.with_companions(group, n8n.SPECS)
     # --- end agentio ---
     # --- agenttools ---
@@ -192,6 +201,11 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     }
     for member, workflow in zip(group[:given], rows[:given], strict=True):
         workflow.n8n_converted = (member.data, companions)  # type: ignore[attr-defined]
+    # --- triggersplit ---
+    for split in splits:
+        made = trigger_split.saved(split, rows)
+        rows[split.main].n8n_split = made  # type: ignore[attr-defined]
+    # --- end triggersplit ---
     return rows[:given]
     # --- end agentio ---
 
@@ -252,6 +266,11 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
         return None
     workflow.n8n_import = described.meta
     workflow.save(update_fields=["n8n_import"])
+    # --- triggersplit ---
+    made = getattr(workflow, "n8n_split", [])
+    if made:
+        return trigger_split.report(described.report, made, companions)
+    # --- end triggersplit ---
     return described.report
 
 

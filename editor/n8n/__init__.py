@@ -340,3 +340,17 @@ def _report(converter: Converter, graph: dict[str, Any]) -> Report:
 
 
 # --- end n8nitems ---
+
+
+# --- triggersplit ---
+def trigger_kinds(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The n8n name of each trigger of the export, in its order, with the WorkFuse trigger type
+    it becomes ([] when the export does not convert at all)."""
+    try:
+        converter, _ = _converted(data, None)
+    except ImportRefused:
+        return []
+    return [(node.name, kind) for node, kind in converter.trigger_kinds()]
+
+
+# --- end triggersplit ---

@@ -29,6 +29,11 @@ from editor.n8n.names import MAX_ID, slug, unique
 BASE = "n8n-nodes-base."
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
 DROPPED_TYPES = {f"{BASE}stickyNote"}
+# --- triggersplit ---
+# Set by editor/n8n/trigger_split.py on a node of one workflow copy that reads a node left in
+# another: the refusal's message.
+READS_ELSEWHERE = "workfuseReadsElsewhere"
+# --- end triggersplit ---
 
 
 class Refusal(Exception):
@@ -203,6 +208,11 @@ class Converter:
             params = raw.get("parameters")
             params = params if isinstance(params, dict) else {}
             node = N8nNode(index, name, str(raw.get("type") or ""), _version(raw), params, raw)
+            # --- triggersplit ---
+            if raw.get(READS_ELSEWHERE):  # a copy reading a node of another (trigger_split.py)
+                self.refuse(node, str(raw[READS_ELSEWHERE]))
+                continue
+            # --- end triggersplit ---
             if node.type in self.sub_nodes or is_part(self.data, name, node.type):  # vectors
                 self.nodes.setdefault(name, node)
                 continue
@@ -269,19 +279,30 @@ class Converter:
         """A WorkFuse workflow may have several triggers, one of each kind (DESIGN §3): two n8n
         triggers that become the same kind are refused by their n8n names."""
         first: dict[str, N8nNode] = {}
-        for node in self.nodes.values():
-            converted = self.converted.get(node.name)
-            if self.specs[node.type].data != "trigger" or converted is None:
-                continue
-            earlier = first.setdefault(converted.type, node)
+        for node, kind in self.trigger_kinds():
+            earlier = first.setdefault(kind, node)
             if earlier is not node:
                 self.refuse(
                     node,
                     f"The n8n triggers '{earlier.name}' and '{node.name}' both become a "
-                    f"{converted.type} trigger, and a WorkFuse workflow has at most one of each "
-                    "kind. Keep one of them in n8n (or split the workflow) and import again.",
+                    f"{kind} trigger, and a WorkFuse workflow has at most one of each "
+                    "kind. Import the export with POST /api/workflows/import, which saves one "
+                    "more workflow per extra trigger (docs/n8n-import.md), or keep one of them "
+                    "in n8n.",
                 )
 
+    # --- triggersplit ---
+    def trigger_kinds(self) -> list[tuple[N8nNode, str]]:
+        """Each n8n trigger converted, in the export's order, with the WorkFuse trigger type
+        it became."""
+        return [
+            (node, converted.type)
+            for node in self.nodes.values()
+            if self.specs[node.type].data == "trigger"
+            and (converted := self.converted.get(node.name)) is not None
+        ]
+
+    # --- end triggersplit ---
     def _node(self, node: N8nNode) -> dict[str, Any] | None:
         self.current = node
         try:

@@ -638,6 +638,21 @@ def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]
     return context
 
 
+# --- triggersplit ---
+def nodes_read(source: str, expression: bool) -> list[str]:
+    """The n8n node names an expression (without its `=`: its `{{ }}` blocks are read) or a
+    Code node's JavaScript (`expression` False) reads."""
+    found: list[str] = []
+    for code in [m.group(1) for m in _BLOCK.finditer(source)] if expression else [source]:
+        try:
+            tokens: list[Token] | None = tokenize(code)
+        except _Unreadable:
+            tokens = None
+        found += _nodes_named(tokens, code)
+    return list(dict.fromkeys(found))
+
+
+# --- end triggersplit ---
 def _nodes_named(tokens: list[Token] | None, source: str) -> list[str]:
     """The n8n node names an expression reads: `$('X')`, `$node["X"]`, `$node.X`,
     `$items("X")`."""

@@ -83,10 +83,17 @@ class NodeOutcome:
     # Where each reason points, for the API's 400 details: the field ("nodes[3]" in the n8n
     # file, "config.url" on the WorkFuse node).
     fields: list[str] = field(default_factory=list)
+    # --- triggersplit ---
+    # When the import made several workflows of the export (trigger_split.py): the one holding
+    # this copy of the node, {id, name}.
+    workflow: dict[str, Any] | None = None
+    # --- end triggersplit ---
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["fields"]
+        if data["workflow"] is None:  # triggersplit
+            del data["workflow"]
         return data
 
 
@@ -106,6 +113,11 @@ class Report:
     credentials: list[CredentialSlot] = field(default_factory=list)
     added: list[dict[str, str]] = field(default_factory=list)  # {id, label, why}
     problems: list[GraphIssue] = field(default_factory=list)  # not tied to one n8n node
+    # --- triggersplit ---
+    # The workflows the export became when it had several triggers of one kind, main first:
+    # {id, name, triggers (n8n names)}; empty otherwise.
+    workflows: list[dict[str, Any]] = field(default_factory=list)
+    # --- end triggersplit ---
 
     def counts(self) -> dict[str, int]:
         statuses = [n.status for n in self.nodes]
@@ -130,6 +142,7 @@ class Report:
             "credentials": [asdict(c) for c in self.credentials],
             "added": list(self.added),
             "problems": [p.as_dict() for p in self.problems],
+            "workflows": list(self.workflows),  # triggersplit
         }
 
     def details(self) -> list[dict[str, Any]]:
