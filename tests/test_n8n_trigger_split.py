@@ -89,6 +89,25 @@ def test_each_copy_converts_to_a_valid_graph_with_one_trigger():
     assert by_label(companion, "Log")["id"] == by_label(main, "Log")["id"] == "log"
 
 
+def test_a_merge_fed_by_both_branches_keeps_its_copys_input_in_each_workflow():
+    # n8n's Merge (append) runs with the one input a run gives it; each copy has that one.
+    data = two_webhooks(merge=n8n_node("Merge", "merge", {}, 3))
+    data["connections"]["Order total"]["main"][0].append(
+        {"node": "Merge", "type": "main", "index": 0}
+    )
+    data["connections"]["Refund total"]["main"][0].append(
+        {"node": "Merge", "type": "main", "index": 1}
+    )
+    group, _ = split(data)
+    main, companion = sets.convert_set(group, [11, 12])
+    assert by_label(main, "Merge")["config"]["expression"] == (
+        "{{ ([nodes.order_total.result] if nodes.order_total is defined else []) + [] }}"
+    )
+    assert by_label(companion, "Merge")["config"]["expression"] == (
+        "{{ [] + ([nodes.refund_total.result] if nodes.refund_total is defined else []) }}"
+    )
+
+
 def test_triggers_of_other_kinds_and_unreached_nodes_stay_in_the_main_workflow():
     data = two_webhooks(
         nightly=n8n_node("Nightly", "scheduleTrigger", {"rule": {"interval": [{}]}}, 1.2),
