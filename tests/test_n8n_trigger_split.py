@@ -108,6 +108,30 @@ def test_a_merge_fed_by_both_branches_keeps_its_copys_input_in_each_workflow():
     )
 
 
+def test_three_schedules_become_three_workflows_each_with_its_own_schedule():
+    def every(name: str, hours: int) -> dict[str, Any]:
+        rule = {"interval": [{"field": "hours", "hoursInterval": hours}]}
+        return n8n_node(name, "scheduleTrigger", {"rule": rule}, 1.2)
+
+    nodes = [every("Hourly", 1), every("Twice", 2), every("Thrice", 3), set_fields("Tick", t=1)]
+    links = [("Hourly", "Tick"), ("Twice", "Tick"), ("Thrice", "Tick")]
+    group, [made] = split(export("Ticks", nodes, links))
+    assert [m.name for m in group] == ["Ticks", "Ticks: Twice", "Ticks: Thrice"]
+    assert [c.names for c in made.copies] == [
+        {"Hourly", "Tick"},
+        {"Twice", "Tick"},
+        {"Thrice", "Tick"},
+    ]
+    graphs = sets.convert_set(group, [11, 12, 13])
+    crons = []
+    for graph in graphs:
+        assert validate_graph(graph) == []
+        [trigger] = [n for n in graph["nodes"] if n["type"] == "trigger.schedule"]
+        crons.append(trigger["config"]["cron"])
+        assert by_label(graph, "Tick")["id"] == "tick"
+    assert len(set(crons)) == 3
+
+
 def test_triggers_of_other_kinds_and_unreached_nodes_stay_in_the_main_workflow():
     data = two_webhooks(
         nightly=n8n_node("Nightly", "scheduleTrigger", {"rule": {"interval": [{}]}}, 1.2),
