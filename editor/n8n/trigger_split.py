@@ -150,15 +150,9 @@ def _is_trigger(node: Any) -> bool:
 def _copies(member: Member, extras: list[tuple[str, list[str]]]) -> list[Copy]:
     data = member.data
     names = [_name(n, i) for i, n in enumerate(data["nodes"]) if _is_node(n)]
-    children, attached = _links(data)
     extra = [name for name, _ in extras]
     main_triggers = extras[0][1]
-    by_extra = {name: _reach(children, [name]) for name in extra}
-    only_extra = set().union(*by_extra.values()) - _reach(children, main_triggers)
-    main = {n for n in names if n not in only_extra and n not in attached} - set(extra)
-    sets = [_with_sub_nodes(main, attached)]
-    sets += [_with_sub_nodes(by_extra[name], attached) for name in extra]
-    sets[0] |= {n for n in names if not any(n in s for s in sets)}
+    sets = _node_sets(data, names, main_triggers, extra)
     titles = [member.name] + [f"{member.name}: {name}"[:200] for name in extra]
     copies: list[Copy] = []
     for i, keep in enumerate(sets):
@@ -174,6 +168,21 @@ def _copies(member: Member, extras: list[tuple[str, list[str]]]) -> list[Copy]:
     for made_copy in copies:
         _refuse_reads_elsewhere(made_copy, elsewhere)
     return copies
+
+
+def _node_sets(
+    data: dict[str, Any], names: list[str], main_triggers: list[str], extra: list[str]
+) -> list[set[str]]:
+    """The n8n names each copy holds, the main copy's first, then one per extra trigger."""
+    children, attached = _links(data)
+    by_extra = [_reach(children, [name]) for name in extra]
+    from_main = _reach(children, main_triggers)
+    only_extra = set().union(*by_extra) - from_main
+    free = {n for n in names if n not in only_extra and n not in attached}
+    sets = [_with_sub_nodes((free | from_main) - set(extra), attached)]
+    sets += [_with_sub_nodes(reached, attached) for reached in by_extra]
+    sets[0] |= {n for n in names if not any(n in s for s in sets)}  # sub-nodes of nothing
+    return [s & set(names) for s in sets]  # links may name nodes the export lacks
 
 
 def _copy(data: dict[str, Any], keep: set[str], fields: dict[str, Any]) -> dict[str, Any]:
