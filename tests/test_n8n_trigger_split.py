@@ -162,6 +162,28 @@ def test_sub_nodes_go_with_the_agent_they_configure():
     assert not {"Agent", "Model"} & main.names
 
 
+def test_a_sub_node_reading_the_other_trigger_is_refused_in_its_copy():
+    lc = "@n8n/n8n-nodes-langchain."
+    agent = n8n_node("Agent", f"{lc}agent", {"promptType": "define", "text": "Hi"}, 1.7)
+    model = n8n_node("Model", f"{lc}lmChatOpenAi", {"model": "={{ $('Orders').item.json.m }}"})
+    data = two_webhooks(agent=agent, model=model)
+    data["connections"]["Refund total"]["main"][0].append(
+        {"node": "Agent", "type": "main", "index": 0}
+    )
+    data["connections"]["Model"] = {
+        "ai_languageModel": [[{"node": "Agent", "type": "ai_languageModel", "index": 0}]]
+    }
+    group, _ = split(data)
+    with pytest.raises(sets.ImportRefused) as refused:
+        sets.convert_set(group, [11, 12])
+    fields = {i.field: i.message for i in refused.value.issues}
+    assert "[0].nodes[7]" in fields
+    assert (
+        "n8n node 'Model' (@n8n/n8n-nodes-langchain.lmChatOpenAi) reads $('Orders')"
+        in (fields["[0].nodes[7]"])
+    )
+
+
 def test_an_export_with_one_trigger_of_each_kind_is_left_alone():
     data = two_webhooks()
     data["nodes"][2] = n8n_node("Refunds", "scheduleTrigger", {"rule": {"interval": [{}]}}, 1.2)
