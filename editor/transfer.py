@@ -228,8 +228,31 @@ class Preview:
         return self.imported is not None and not self.issues
 
 
+class _Previewed(Exception):
+    """Rolls a preview's saving import back, carrying what it found."""
+
+    def __init__(self, imported: Imported):
+        self.imported = imported
+
+
 def preview_import(data: Any, owner: Any) -> Preview:
-    """Read `data` as `read_import` does and validate the graph for `owner`, with the report."""
+    """Read `data` as `read_import` does and validate the graph for `owner`, with the report.
+    An n8n export is previewed through the saving import (`import_n8n`, rolled back), so the
+    preview says what saving it makes: its app tools' and extra triggers' companions too."""
+    if isinstance(data, dict) and n8n.looks_like_n8n(data):
+        try:
+            with transaction.atomic():
+                [workflow] = import_n8n(owner, [data])
+                report = describe_imported(workflow, data)
+                raise _Previewed(
+                    Imported(workflow.name, workflow.description, workflow.graph, report)
+                )
+        except _Previewed as done:
+            if done.imported.report is not None:
+                return Preview(done.imported, [], done.imported.report)
+        except ImportRefused as exc:
+            if trigger_split.splits(data):  # refused alone for its triggers: the copies' reasons
+                return Preview(None, list(exc.issues), Report("n8n", problems=list(exc.issues)))
     try:
         imported = read_import(data)
     except ImportRefused as exc:
@@ -244,8 +267,13 @@ def preview_import(data: Any, owner: Any) -> Preview:
     return Preview(imported, issues, report)
 
 
-def save_import(owner: Any, imported: Imported) -> Workflow:
-    """Create the workflow an import describes, keeping its n8n metadata."""
+def save_import(owner: Any, imported: Imported, data: Any = None) -> Workflow:
+    """Create the workflow an import describes, keeping its n8n metadata. An n8n export
+    (`data`) is saved by the saving import, with the companions it makes."""
+    if isinstance(data, dict) and n8n.looks_like_n8n(data):
+        [workflow] = import_n8n(owner, [data])
+        describe_imported(workflow, data)
+        return workflow
     workflow = Workflow.create(owner, imported.name, imported.description, imported.graph)
     if imported.n8n:
         workflow.n8n_import = imported.n8n

@@ -143,7 +143,7 @@ def import_workflow(request: SignedInRequest) -> HttpResponse:
         preview = preview_import(form.cleaned_data["data"], request.user)
         if preview.imported is not None and preview.importable:
             if request.POST.get("action") == "import":
-                workflow = save_import(request.user, preview.imported)
+                workflow = save_import(request.user, preview.imported, form.cleaned_data["data"])
                 messages.success(request, f"Imported “{workflow.name}”.")
                 return redirect(workflow)
             text = json.dumps(form.cleaned_data["data"])

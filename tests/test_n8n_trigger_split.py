@@ -300,3 +300,29 @@ def test_a_set_of_exports_keeps_its_order_with_the_split_ones_companions_saved_b
     assert response.status_code == 201, response.content
     assert [w["name"] for w in response.json()["items"]] == ["Shop hooks", "Plain"]
     assert Workflow.objects.filter(name="Shop hooks: Refunds").exists()
+
+
+@pytest.mark.django_db
+def test_the_dry_run_reports_the_split_and_saves_nothing(alice_api):
+    response = alice_api.post("/api/workflows/import?dry_run=1", two_webhooks())
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["importable"] is True and body["issues"] == []
+    assert [w["name"] for w in body["report"]["workflows"]] == [
+        "Shop hooks",
+        "Shop hooks: Refunds",
+    ]
+    assert not Workflow.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_dialog_previews_then_imports_every_workflow(alice_client):
+    text = json.dumps(two_webhooks())
+    preview = alice_client.post("/workflows/import/", {"text": text})
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    assert "Shop hooks: Refunds" in preview.content.decode()  # the report names the companion
+    assert not Workflow.objects.exists()
+    response = alice_client.post("/workflows/import/", {"text": text, "action": "import"})
+    main = Workflow.objects.get(name="Shop hooks")
+    assert response["Location"] == f"/workflows/{main.pk}/"
+    assert Workflow.objects.filter(name="Shop hooks: Refunds").exists()
