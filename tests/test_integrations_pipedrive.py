@@ -58,7 +58,12 @@ def test_update_get_and_delete_address_the_record_and_leads_are_patched(pipedriv
     )
     run_app(
         PD,
-        {"operation": "update", "resource": "lead", "record_id": lead["id"], "fields": {"title": "X"}},
+        {
+            "operation": "update",
+            "resource": "lead",
+            "record_id": lead["id"],
+            "fields": {"title": "X"},
+        },
         secret,
     )
     got = run_app(PD, {"operation": "get", "resource": "deal", "record_id": "1"}, secret)
@@ -117,8 +122,15 @@ def test_search_flattens_each_hit_with_its_score(pipedrive):
         "limit": ["1"],
     }
     assert output == {
-        "items": [{"result_score": 1.0, "id": 1, "active_flag": True, "name": "Ada",
-                   "email": ["ada@example.com"]}],
+        "items": [
+            {
+                "result_score": 1.0,
+                "id": 1,
+                "active_flag": True,
+                "name": "Ada",
+                "email": ["ada@example.com"],
+            }
+        ],
         "count": 1,
     }
 
@@ -141,7 +153,12 @@ def test_custom_fields_are_written_and_read_by_name(pipedrive):
     assert pipedrive.requests[1].json == {WEBSITE: "https://acme.io", SIZE: 32, "Unknown": "x"}
     got = run_app(
         PD,
-        {"operation": "get", "resource": "organization", "record_id": 1, "custom_field_names": True},
+        {
+            "operation": "get",
+            "resource": "organization",
+            "record_id": 1,
+            "custom_field_names": True,
+        },
         secret,
     )
     assert (got["Website"], got["Size"], got["Name"]) == ("https://acme.io", "11-50", "Acme")
@@ -155,8 +172,10 @@ def test_custom_fields_are_written_and_read_by_name(pipedrive):
         ({"operation": "get", "resource": "deal"}, "record_id"),
         ({"operation": "search", "resource": "person"}, "term"),
         ({"operation": "search", "resource": "note", "term": "x"}, "resource"),
-        ({"operation": "get", "resource": "lead", "record_id": "1", "custom_field_names": True},
-         "custom_field_names"),
+        (
+            {"operation": "get", "resource": "lead", "record_id": "1", "custom_field_names": True},
+            "custom_field_names",
+        ),
         ({"resource": "person", "fields": "[1]"}, "fields"),
     ],
 )
@@ -181,13 +200,17 @@ def test_a_rate_limit_is_retried_after_pipedrives_wait(pipedrive):
     pipedrive.script(
         Answer(429, {"success": False, "error": "Too many requests"}, {"Retry-After": "2"})
     )
-    error = app_error(PD, {"operation": "get", "resource": "deal", "record_id": "1"}, token(pipedrive))
+    error = app_error(
+        PD, {"operation": "get", "resource": "deal", "record_id": "1"}, token(pipedrive)
+    )
     assert error.retryable and error.retry_after == 2
     assert "Too many requests" in error.message
 
 
 def test_the_token_test_reads_the_user(pipedrive):
-    assert rest_api.check_token(token(pipedrive)) == "Connected to Pipedrive as Ada Lovelace (Acme)."
+    assert (
+        rest_api.check_token(token(pipedrive)) == "Connected to Pipedrive as Ada Lovelace (Acme)."
+    )
     with pytest.raises(NodeError, match="did not accept the credential “CRM”"):
         rest_api.check_token(token(pipedrive, "old"))
 

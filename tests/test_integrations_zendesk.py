@@ -100,12 +100,19 @@ def test_search_tickets_adds_type_ticket_and_follows_next_page(zendesk):
         zendesk.ticket(f"T{n}", status="open" if n % 4 else "pending")
     output = run_app(
         ZD,
-        {"operation": "search_tickets", "query": "status<pending assignee:none", "max_results": 120},
+        {
+            "operation": "search_tickets",
+            "query": "status<pending assignee:none",
+            "max_results": 120,
+        },
         agent(zendesk),
     )
     first, second = zendesk.requests
     assert first.path == "/api/v2/search.json"
-    assert first.query == {"query": ["type:ticket status<pending assignee:none"], "per_page": ["100"]}
+    assert first.query == {
+        "query": ["type:ticket status<pending assignee:none"],
+        "per_page": ["100"],
+    }
     assert second.query["page"] == ["2"]
     assert output["count"] == 120 and output["items"][0]["subject"] == "T1"
     assert {t["status"] for t in output["items"]} == {"open"}
@@ -115,8 +122,12 @@ def test_users_are_created_updated_read_and_searched(zendesk):
     secret = agent(zendesk)
     made = run_app(
         ZD,
-        {"operation": "create_user", "name": "Ada", "email": "ada@example.com",
-         "fields": {"role": "end-user"}},
+        {
+            "operation": "create_user",
+            "name": "Ada",
+            "email": "ada@example.com",
+            "fields": {"role": "end-user"},
+        },
         secret,
     )
     run_app(
@@ -162,7 +173,10 @@ def test_each_operation_names_the_fields_it_needs(config, field):
 def test_the_credential_needs_one_way_in_and_a_bare_subdomain(fields, said):
     with pytest.raises(ValidationError, match=said):
         ZendeskApi.model_validate(fields)
-    assert ZendeskApi.model_validate({"subdomain": "Acme.zendesk.com", "access_token": "t"}).subdomain == "acme"
+    assert (
+        ZendeskApi.model_validate({"subdomain": "Acme.zendesk.com", "access_token": "t"}).subdomain
+        == "acme"
+    )
 
 
 def test_errors_name_the_credential_or_quote_zendesk(zendesk):
@@ -182,7 +196,9 @@ def test_a_rate_limit_is_retried_after_zendesks_wait(zendesk):
 
 
 def test_the_credential_test_reads_the_current_user(zendesk):
-    assert rest_api.check_credential(agent(zendesk)) == "Connected to Zendesk as Agent Smith (admin)."
+    assert (
+        rest_api.check_credential(agent(zendesk)) == "Connected to Zendesk as Agent Smith (admin)."
+    )
     zendesk.script(Answer(200, {"user": {"id": None, "name": "Anonymous user"}}))
     with pytest.raises(NodeError, match="answered as an anonymous user"):
         rest_api.check_credential(agent(zendesk))

@@ -22,7 +22,11 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
     [
         (  # the resource and operation n8n leaves out: a deal, created
             {"title": "={{ $json.Name }} Deal", "additionalFields": {}},
-            {"resource": "deal", "operation": "create", "fields": {"title": "{{ trigger.Name | n8n_text }} Deal"}},
+            {
+                "resource": "deal",
+                "operation": "create",
+                "fields": {"title": "{{ trigger.Name | n8n_text }} Deal"},
+            },
         ),
         (
             {
@@ -32,7 +36,12 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
                     "email": ["={{ $json.email }}"],
                     "org_id": "={{ $json.id }}",
                     "customProperties": {
-                        "property": [{"name": "aa8c534fc3ea812ffe8b155290873293b9950c3a", "value": "={{ $json.title }}"}]
+                        "property": [
+                            {
+                                "name": "aa8c534fc3ea812ffe8b155290873293b9950c3a",
+                                "value": "={{ $json.title }}",
+                            }
+                        ]
                     },
                 },
             },
@@ -73,10 +82,19 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
         ),
         (
             {"content": "={{ $json.text }}", "resource": "note", "additionalFields": {"org_id": 7}},
-            {"resource": "note", "operation": "create", "fields": {"content": "{{ trigger.text }}", "org_id": 7}},
+            {
+                "resource": "note",
+                "operation": "create",
+                "fields": {"content": "{{ trigger.text }}", "org_id": 7},
+            },
         ),
         (
-            {"subject": "Call", "type": "call", "resource": "activity", "additionalFields": {"deal_id": 3}},
+            {
+                "subject": "Call",
+                "type": "call",
+                "resource": "activity",
+                "additionalFields": {"deal_id": 3},
+            },
             {
                 "resource": "activity",
                 "operation": "create",
@@ -90,7 +108,9 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
                 "organizationId": "={{ $json.meta.id }}",
                 "encodeProperties": True,
                 "updateFields": {
-                    "customProperties": {"property": [{"name": "=Website", "value": "={{ $json.url }}"}]},
+                    "customProperties": {
+                        "property": [{"name": "=Website", "value": "={{ $json.url }}"}]
+                    },
                     "label": "null",
                 },
             },
@@ -103,16 +123,45 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
             },
         ),
         (
-            {"personId": "={{ $json.id }}", "resource": "person", "operation": "get", "resolveProperties": True},
-            {"resource": "person", "operation": "get", "record_id": "{{ trigger.id }}", "custom_field_names": True},
+            {
+                "personId": "={{ $json.id }}",
+                "resource": "person",
+                "operation": "get",
+                "resolveProperties": True,
+            },
+            {
+                "resource": "person",
+                "operation": "get",
+                "record_id": "{{ trigger.id }}",
+                "custom_field_names": True,
+            },
         ),
         (
-            {"resource": "person", "operation": "getAll", "additionalFields": {"firstChar": "a", "filterId": 4}},
-            {"resource": "person", "operation": "get_many", "max_results": 100, "filters": {"first_char": "a", "filter_id": 4}},
+            {
+                "resource": "person",
+                "operation": "getAll",
+                "additionalFields": {"firstChar": "a", "filterId": 4},
+            },
+            {
+                "resource": "person",
+                "operation": "get_many",
+                "max_results": 100,
+                "filters": {"first_char": "a", "filter_id": 4},
+            },
         ),
         (
-            {"resource": "deal", "operation": "getAll", "returnAll": True, "filters": {"status": "open"}},
-            {"resource": "deal", "operation": "get_many", "max_results": 5000, "filters": {"status": "open"}},
+            {
+                "resource": "deal",
+                "operation": "getAll",
+                "returnAll": True,
+                "filters": {"status": "open"},
+            },
+            {
+                "resource": "deal",
+                "operation": "get_many",
+                "max_results": 5000,
+                "filters": {"status": "open"},
+            },
         ),
         (
             {
@@ -132,12 +181,31 @@ from tests.test_n8n_apps import BASE, converted, refusal, single, spec_items
             },
         ),
         (
-            {"term": "Acme", "resource": "organization", "operation": "search", "additionalFields": {"fields": ["name", "notes"]}},
-            {"resource": "organization", "operation": "search", "max_results": 100, "term": "Acme", "search_fields": "name,notes"},
+            {
+                "term": "Acme",
+                "resource": "organization",
+                "operation": "search",
+                "additionalFields": {"fields": ["name", "notes"]},
+            },
+            {
+                "resource": "organization",
+                "operation": "search",
+                "max_results": 100,
+                "term": "Acme",
+                "search_fields": "name,notes",
+            },
         ),
         (
-            {"leadId": "adf21080-0e10-11eb-879b-05d71fb426ec", "resource": "lead", "operation": "delete"},
-            {"resource": "lead", "operation": "delete", "record_id": "adf21080-0e10-11eb-879b-05d71fb426ec"},
+            {
+                "leadId": "adf21080-0e10-11eb-879b-05d71fb426ec",
+                "resource": "lead",
+                "operation": "delete",
+            },
+            {
+                "resource": "lead",
+                "operation": "delete",
+                "record_id": "adf21080-0e10-11eb-879b-05d71fb426ec",
+            },
         ),
     ],
 )
@@ -162,7 +230,12 @@ def test_a_deal_without_its_association_leaves_the_zero_id_out_with_a_note():
         ({"resource": "person", "operation": "get"}, "names no person; set the personId"),
         ({"authentication": "oAuth2", "title": "x"}, "signs in with OAuth2"),
         (
-            {"resource": "person", "operation": "search", "term": "x", "additionalFields": {"rawData": True}},
+            {
+                "resource": "person",
+                "operation": "search",
+                "term": "x",
+                "additionalFields": {"rawData": True},
+            },
             "sets RAW Data",
         ),
         (
@@ -179,7 +252,10 @@ def test_what_the_pipedrive_node_lacks_is_refused_naming_node_and_construct(para
 
 def test_lists_and_searches_say_where_their_items_lie():
     assert spec_items("pipedrive", {"resource": "deal", "operation": "getAll"}, 1) == "items"
-    assert spec_items("pipedrive", {"resource": "person", "operation": "search", "term": "a"}, 1) == "items"
+    assert (
+        spec_items("pipedrive", {"resource": "person", "operation": "search", "term": "a"}, 1)
+        == "items"
+    )
     assert spec_items("pipedrive", {"resource": "person", "name": "a"}, 1) is None
 
 

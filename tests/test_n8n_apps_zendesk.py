@@ -33,7 +33,11 @@ from tests.test_n8n_apps import converted, refusal, single, spec_items
                 "operation": "create_ticket",
                 "comment": "Order #{{ trigger.order_number | n8n_text }}",
                 "subject": "Order #{{ trigger.order_number | n8n_text }}",
-                "fields": {"status": "open", "external_id": "{{ trigger.order_number }}", "tags": ["shop"]},
+                "fields": {
+                    "status": "open",
+                    "external_id": "{{ trigger.order_number }}",
+                    "tags": ["shop"],
+                },
             },
         ),
         (
@@ -54,7 +58,9 @@ from tests.test_n8n_apps import converted, refusal, single, spec_items
                 "operation": "update",
                 "updateFields": {
                     "internalNote": "=Summary: {{ $json.summary }}",
-                    "customFieldsUi": {"customFieldsValues": [{"id": 3447, "value": "={{ $json.t }}"}]},
+                    "customFieldsUi": {
+                        "customFieldsValues": [{"id": 3447, "value": "={{ $json.t }}"}]
+                    },
                     "assigneeEmail": "ops@acme.io",
                 },
             },
@@ -64,21 +70,45 @@ from tests.test_n8n_apps import converted, refusal, single, spec_items
                 "comment": "Summary: {{ trigger.summary | n8n_text }}",
                 "comment_public": False,
                 "comment_html": True,
-                "fields": {"custom_fields": [{"id": 3447, "value": "{{ trigger.t }}"}], "assignee_email": "ops@acme.io"},
+                "fields": {
+                    "custom_fields": [{"id": 3447, "value": "{{ trigger.t }}"}],
+                    "assignee_email": "ops@acme.io",
+                },
             },
         ),
         (
-            {"id": "7", "operation": "update", "updateFields": {"publicReply": "Done", "internalNote": "x"}},
+            {
+                "id": "7",
+                "operation": "update",
+                "updateFields": {"publicReply": "Done", "internalNote": "x"},
+            },
             {"operation": "update_ticket", "ticket_id": "7", "comment": "Done"},
         ),
         ({"id": "7", "operation": "get"}, {"operation": "get_ticket", "ticket_id": "7"}),
         (
-            {"options": {"query": "assignee:none status<pending"}, "operation": "getAll", "returnAll": True},
-            {"operation": "search_tickets", "query": "assignee:none status<pending", "max_results": 1000},
+            {
+                "options": {"query": "assignee:none status<pending"},
+                "operation": "getAll",
+                "returnAll": True,
+            },
+            {
+                "operation": "search_tickets",
+                "query": "assignee:none status<pending",
+                "max_results": 1000,
+            },
         ),
         (
-            {"options": {"query": "external_id:1027", "status": "open", "sortBy": "created_at"}, "operation": "getAll", "limit": 5},
-            {"operation": "search_tickets", "query": "external_id:1027 status:open", "sort_by": "created_at", "max_results": 5},
+            {
+                "options": {"query": "external_id:1027", "status": "open", "sortBy": "created_at"},
+                "operation": "getAll",
+                "limit": 5,
+            },
+            {
+                "operation": "search_tickets",
+                "query": "external_id:1027 status:open",
+                "sort_by": "created_at",
+                "max_results": 5,
+            },
         ),
         (
             {
@@ -98,12 +128,30 @@ from tests.test_n8n_apps import converted, refusal, single, spec_items
             },
         ),
         (
-            {"id": "501", "resource": "user", "operation": "update", "updateFields": {"name": "Ada", "phone": "+44"}},
-            {"operation": "update_user", "user_id": "501", "name": "Ada", "fields": {"phone": "+44"}},
+            {
+                "id": "501",
+                "resource": "user",
+                "operation": "update",
+                "updateFields": {"name": "Ada", "phone": "+44"},
+            },
+            {
+                "operation": "update_user",
+                "user_id": "501",
+                "name": "Ada",
+                "fields": {"phone": "+44"},
+            },
         ),
-        ({"id": "501", "resource": "user", "operation": "get"}, {"operation": "get_user", "user_id": "501"}),
         (
-            {"resource": "user", "operation": "search", "filters": {"query": "email:a@b.c"}, "limit": 10},
+            {"id": "501", "resource": "user", "operation": "get"},
+            {"operation": "get_user", "user_id": "501"},
+        ),
+        (
+            {
+                "resource": "user",
+                "operation": "search",
+                "filters": {"query": "email:a@b.c"},
+                "limit": 10,
+            },
             {"operation": "search_users", "query": "email:a@b.c", "max_results": 10},
         ),
     ],
@@ -118,13 +166,22 @@ def test_each_operation_becomes_its_zendesk_config(params, config):
 @pytest.mark.parametrize(
     ("params", "said"),
     [
-        ({"operation": "delete", "id": "1"}, "does 'ticket / delete', which WorkFuse's Zendesk node"),
+        (
+            {"operation": "delete", "id": "1"},
+            "does 'ticket / delete', which WorkFuse's Zendesk node",
+        ),
         ({"resource": "organization", "operation": "getAll"}, "does 'organization / getAll'"),
         ({"operation": "get", "ticketType": "suspended", "id": "1"}, "reads suspended tickets"),
         ({"operation": "update"}, "names no ticket; set the Ticket ID"),
         ({"description": "x", "additionalFields": {"priority": "high"}}, "sets priority"),
-        ({"description": "x", "jsonParameters": True, "additionalFieldsJson": "{oops"}, "is not JSON"),
-        ({"resource": "user", "operation": "search", "filters": {"external_id": "9"}}, "other filters than a query"),
+        (
+            {"description": "x", "jsonParameters": True, "additionalFieldsJson": "{oops"},
+            "is not JSON",
+        ),
+        (
+            {"resource": "user", "operation": "search", "filters": {"external_id": "9"}},
+            "other filters than a query",
+        ),
     ],
 )
 def test_what_the_zendesk_node_lacks_is_refused_naming_node_and_construct(params, said):

@@ -24,7 +24,9 @@ SUPPORTED = (
     "it creates, updates, gets, lists, searches and deletes persons, organizations, deals, "
     "activities, notes and leads; files, products and deal products are not imported"
 )
-DEFAULTS = {r: "create" for r in ("activity", "deal", "file", "lead", "note", "organization", "person")}
+DEFAULTS = {
+    r: "create" for r in ("activity", "deal", "file", "lead", "note", "organization", "person")
+}
 DEFAULTS |= {"dealActivity": "getAll", "dealProduct": "add", "product": "getAll"}
 OPERATIONS = {
     "person": ("create", "update", "get", "getAll", "search", "delete"),
@@ -121,17 +123,21 @@ def _written(node: N8nNode, cx: Converter, resource: str, param: str) -> dict[st
     }
 
 
-def _create_fields(
-    node: N8nNode, cx: Converter, resource: str, notes: list[str]
-) -> dict[str, Any]:
+def _create_fields(node: N8nNode, cx: Converter, resource: str, notes: list[str]) -> dict[str, Any]:
     p = node.params
     first: dict[str, Any] = {}
     if resource == "activity":
-        first = {"subject": p.get("subject", ""), "done": p.get("done", "0"), "type": p.get("type", "")}
+        first = {
+            "subject": p.get("subject", ""),
+            "done": p.get("done", "0"),
+            "type": p.get("type", ""),
+        }
     elif resource in ("deal", "lead"):
         first = {"title": p.get("title", "")}
         org = "org_id" if resource == "deal" else "organization_id"
-        chosen = org if (p.get("associateWith") or "organization") == "organization" else "person_id"
+        chosen = (
+            org if (p.get("associateWith") or "organization") == "organization" else "person_id"
+        )
         if p.get(chosen) not in (None, "", 0):
             first[chosen] = p[chosen]
         else:
@@ -183,8 +189,14 @@ def _search(node: N8nNode, cx: Converter, resource: str) -> dict[str, Any]:
         config["exact_match"] = True
     fields = extra.pop("fields", None)
     if fields:
-        config["search_fields"] = ",".join(fields) if isinstance(fields, list) else text(cx, node, fields)
-    renamed = {"includeFields": "include_fields", "organizationId": "organization_id", "personId": "person_id"}
+        config["search_fields"] = (
+            ",".join(fields) if isinstance(fields, list) else text(cx, node, fields)
+        )
+    renamed = {
+        "includeFields": "include_fields",
+        "organizationId": "organization_id",
+        "personId": "person_id",
+    }
     filters = {
         renamed.get(k, k): cx.value(v, node) for k, v in extra.items() if v not in ("", None)
     }
@@ -207,7 +219,9 @@ def _pipedrive_trigger(node: N8nNode, cx: Converter) -> Converted:
     action, what = str(p.get("action") or "*"), str(p.get("object") or "*")
     if action.startswith("=") or what.startswith("="):
         raise Refusal("chooses its event with an expression; choose one in n8n.")
-    event = f"{'any change' if action == '*' else action} of {'any object' if what == '*' else what}"
+    event = (
+        f"{'any change' if action == '*' else action} of {'any object' if what == '*' else what}"
+    )
     checked = (p.get("incomingAuthentication") or p.get("authentication") or "none") == "basicAuth"
     config = {
         "methods": ["POST"],

@@ -82,14 +82,12 @@ def _ticket_write(node: N8nNode, cx: Converter, op: str) -> dict[str, Any]:
     else:
         config["ticket_id"] = _id(node, cx, "ticket")
     if p.get("jsonParameters"):
-        if fields := _json_fields(node, cx, "additionalFieldsJson" if op == "create" else "updateFieldsJson"):
-            config["fields"] = fields
+        written = "additionalFieldsJson" if op == "create" else "updateFieldsJson"
+        if as_json := _json_fields(node, cx, written):
+            config["fields"] = as_json
         return config
-    given = {
-        k: v
-        for k, v in dict(p.get("additionalFields" if op == "create" else "updateFields") or {}).items()
-        if v not in ("", None, [], {})
-    }
+    collection = p.get("additionalFields" if op == "create" else "updateFields") or {}
+    given = {k: v for k, v in dict(collection).items() if v not in ("", None, [], {})}
     if "subject" in given:
         config["subject"] = text(cx, node, given.pop("subject"))
     # n8n's update sends one comment: the public reply when both are set.

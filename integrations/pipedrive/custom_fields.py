@@ -12,8 +12,22 @@ from typing import Any
 
 # Field types whose value is the value itself; option types are turned into labels.
 PLAIN = frozenset(
-    "date address double monetary org people phone text time user varchar varchar_auto int "
-    "timerange".split()
+    [
+        "date",
+        "address",
+        "double",
+        "monetary",
+        "org",
+        "people",
+        "phone",
+        "text",
+        "time",
+        "user",
+        "varchar",
+        "varchar_auto",
+        "int",
+        "timerange",
+    ]
 )
 ENDPOINTS = {
     "person": "personFields",

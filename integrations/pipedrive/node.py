@@ -53,7 +53,7 @@ class Config(OperationConfig):
     )
     fields: Any = Field(
         None,
-        description='The record\'s fields as Pipedrive names them, as a JSON object, e.g. a '
+        description="The record's fields as Pipedrive names them, as a JSON object, e.g. a "
         'person {"name": "Ada", "email": ["ada@example.com"], "org_id": 12}, a deal {"title": '
         '"Renewal", "value": 500, "person_id": 7}, a note {"content": "…", "deal_id": 3}, a '
         'lead {"title": "…", "organization_id": 12}. Custom fields by their key, or by their '
@@ -68,8 +68,7 @@ class Config(OperationConfig):
     )
     term: str = Field(
         "",
-        description="search: the text to look for (at least 2 characters, or 1 with exact "
-        "match).",
+        description="search: the text to look for (at least 2 characters, or 1 with exact match).",
         json_schema_extra=used_by("search", required=True),
     )
     exact_match: bool = Field(
@@ -83,7 +82,7 @@ class Config(OperationConfig):
     )
     filters: Any = Field(
         None,
-        description='More query parameters as Pipedrive names them, as a JSON object: get_many '
+        description="More query parameters as Pipedrive names them, as a JSON object: get_many "
         '{"filter_id": 4, "first_char": "a", "sort": "name ASC", "status": "open", "user_id": '
         '2}; search {"organization_id": 12, "include_fields": "person.picture", "status": '
         '"open"}.',
@@ -200,11 +199,21 @@ NODE = NodeType(
         ),
         (
             "Mark deal 42 as won",
-            {"operation": "update", "resource": "deal", "record_id": "42", "fields": {"status": "won"}},
+            {
+                "operation": "update",
+                "resource": "deal",
+                "record_id": "42",
+                "fields": {"status": "won"},
+            },
         ),
         (
             "Read person 7 with custom fields by name",
-            {"operation": "get", "resource": "person", "record_id": "7", "custom_field_names": True},
+            {
+                "operation": "get",
+                "resource": "person",
+                "record_id": "7",
+                "custom_field_names": True,
+            },
         ),
         (
             "List the open deals, at most 50",

@@ -60,9 +60,7 @@ def call(secret: Secret, method: str, path: str, *, what: str, **body: Any) -> d
     return reply.body
 
 
-def pages(
-    secret: Secret, path: str, query: dict[str, Any], *, what: str, most: int
-) -> list[Any]:
+def pages(secret: Secret, path: str, query: dict[str, Any], *, what: str, most: int) -> list[Any]:
     """Up to `most` records of a list or search, page after page; a search's `data.items`
     are its records."""
     found: list[Any] = []

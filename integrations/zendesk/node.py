@@ -150,7 +150,9 @@ def _search(config: Config, ctx_secret: Any) -> dict[str, Any]:
         )
     else:
         query = {"query": " ".join(("type:ticket", config.query)).strip()}
-        query |= {k: v for k, v in (("sort_by", config.sort_by), ("sort_order", config.sort_order)) if v}
+        query |= {
+            k: v for k, v in (("sort_by", config.sort_by), ("sort_order", config.sort_order)) if v
+        }
         found = rest_api.pages(
             ctx_secret, "/search", "results", query, what="search_tickets", most=config.max_results
         )
@@ -234,7 +236,11 @@ NODE = NodeType(
         ),
         (
             "Give user 501 the phone number sent",
-            {"operation": "update_user", "user_id": "501", "fields": {"phone": "{{ trigger.body.phone }}"}},
+            {
+                "operation": "update_user",
+                "user_id": "501",
+                "fields": {"phone": "{{ trigger.body.phone }}"},
+            },
         ),
         ("Read user 501", {"operation": "get_user", "user_id": "501"}),
         (

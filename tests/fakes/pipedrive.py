@@ -15,9 +15,7 @@ from tests.fakes import Answer, FakeService, Received
 
 API_TOKEN = "659c9fddb16335e48cc67114694b52074e812e03"
 RESOURCES = ("persons", "organizations", "deals", "activities", "notes", "leads")
-PATH = re.compile(
-    r"/v1/(?P<resource>" + "|".join(RESOURCES) + r")(?:/(?P<id>search|[0-9a-f-]+))?$"
-)
+PATH = re.compile(r"/v1/(?P<resource>" + "|".join(RESOURCES) + r")(?:/(?P<id>search|[0-9a-f-]+))?$")
 FIELDS = re.compile(r"/v1/(?P<kind>person|organization|deal|activity)Fields$")
 WEBSITE = "8d4b1f0c3a2e5d6f7a8b9c0d1e2f3a4b5c6d7e8f"
 SIZE = "1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e"

@@ -133,5 +133,9 @@ def _matches(ticket: dict[str, Any], term: re.Match[str]) -> bool:
         rank = STATUSES.index(ticket["status"])
         return rank < STATUSES.index(value) if op == "<" else rank > STATUSES.index(value)
     if field == "assignee":
-        return ticket["assignee_id"] is None if value == "none" else str(ticket["assignee_id"]) == value
+        return (
+            ticket["assignee_id"] is None
+            if value == "none"
+            else str(ticket["assignee_id"]) == value
+        )
     return str(ticket.get(field)) == value
