@@ -17,7 +17,7 @@ from credentials import store
 from executions import engine
 from executions.models import Step
 from integrations.zendesk import rest_api
-from integrations.zendesk.credentials import ZendeskApi
+from integrations.zendesk.credentials import ApiToken, OAuthToken
 from integrations.zendesk.node import Config
 from tests.app_nodes import app_error, run_app
 from tests.engine_helpers import chain, make_workflow
@@ -42,7 +42,7 @@ def agent(fake: FakeZendesk, value: str = API_TOKEN) -> Secret:
 
 def oauth(fake: FakeZendesk) -> Secret:
     return Secret(
-        "zendesk", {"access_token": OAUTH_TOKEN}, {"subdomain": "acme", "base_url": fake.url}
+        "zendesk_oauth", {"access_token": OAUTH_TOKEN}, {"subdomain": "acme", "base_url": fake.url}
     )
 
 
@@ -160,22 +160,26 @@ def test_each_operation_names_the_fields_it_needs(config, field):
 
 
 @pytest.mark.parametrize(
-    ("fields", "said"),
+    ("kind", "fields", "said"),
     [
-        ({"subdomain": "acme", "email": EMAIL}, "give an email with an API token"),
-        ({"subdomain": "acme.zendesk.com/x", "access_token": "t"}, "the subdomain alone"),
-        (
-            {"subdomain": "acme", "email": EMAIL, "api_token": "a", "access_token": "t"},
-            "not both",
-        ),
+        (ApiToken, {"subdomain": "acme", "email": EMAIL}, "api_token"),
+        (OAuthToken, {"subdomain": "acme.zendesk.com/x", "access_token": "t"}, "subdomain alone"),
+        (OAuthToken, {"subdomain": "acme", "access_token": "t", "api_token": "a"}, "api_token"),
     ],
 )
-def test_the_credential_needs_one_way_in_and_a_bare_subdomain(fields, said):
+def test_each_credential_kind_needs_its_token_and_a_bare_subdomain(kind, fields, said):
     with pytest.raises(ValidationError, match=said):
-        ZendeskApi.model_validate(fields)
+        kind.model_validate(fields)
+    bare = OAuthToken.model_validate({"subdomain": "Acme.zendesk.com", "access_token": "t"})
+    assert bare.subdomain == "acme"
+
+
+def test_a_credential_of_another_kind_is_refused_naming_it():
+    other = Secret("trello", {"api_key": "k", "api_token": "t"}, {}, name="Board")
+    error = app_error(ZD, {"operation": "get_user", "user_id": "1"}, other)
     assert (
-        ZendeskApi.model_validate({"subdomain": "Acme.zendesk.com", "access_token": "t"}).subdomain
-        == "acme"
+        "needs a Zendesk credential" in error.message
+        and "“Board” is of kind trello" in error.message
     )
 
 

@@ -198,6 +198,10 @@ NODE = NodeType(
             },
         ),
         (
+            "Add the organization Acme Ltd",
+            {"operation": "create", "resource": "organization", "fields": {"name": "Acme Ltd"}},
+        ),
+        (
             "Mark deal 42 as won",
             {
                 "operation": "update",

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from integrations.service import CredentialKind, Service
 from integrations.zendesk import node, rest_api
-from integrations.zendesk.credentials import ZendeskApi
+from integrations.zendesk.credentials import ApiToken, OAuthToken
 
 SERVICE = Service(
     name="zendesk",
     label="Zendesk",
-    kinds=(CredentialKind(ZendeskApi, test=rest_api.check_credential),),
+    kinds=(
+        CredentialKind(ApiToken, test=rest_api.check_credential),
+        CredentialKind(OAuthToken, test=rest_api.check_credential),
+    ),
     node=node.NODE,
 )

@@ -8,10 +8,9 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from integrations.operations import OperationConfig, json_object, used_by
-from integrations.service import credential_for
 from integrations.zendesk import rest_api
-from integrations.zendesk.credentials import ZendeskApi
-from workfuse.lib.node_run import NodeError, RunContext
+from integrations.zendesk.credentials import KINDS
+from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
 Operation = Literal[
@@ -138,10 +137,10 @@ def _user(config: Config) -> dict[str, Any]:
     return {"user": user}
 
 
-def _search(config: Config, ctx_secret: Any) -> dict[str, Any]:
+def _search(config: Config, secret: Secret) -> dict[str, Any]:
     if config.operation == "search_users":
         found = rest_api.pages(
-            ctx_secret,
+            secret,
             "/users/search",
             "users",
             {"query": config.query},
@@ -154,7 +153,7 @@ def _search(config: Config, ctx_secret: Any) -> dict[str, Any]:
             k: v for k, v in (("sort_by", config.sort_by), ("sort_order", config.sort_order)) if v
         }
         found = rest_api.pages(
-            ctx_secret, "/search", "results", query, what="search_tickets", most=config.max_results
+            secret, "/search", "results", query, what="search_tickets", most=config.max_results
         )
     return {"items": found, "count": len(found)}
 
@@ -162,8 +161,11 @@ def _search(config: Config, ctx_secret: Any) -> dict[str, Any]:
 def run(config: Config, ctx: RunContext) -> Any:
     """What Zendesk answers, as n8n outputs it: the ticket or user written or read; searches
     {items, count}."""
-    secret, _ = credential_for(ctx, config.operation, ZendeskApi)
     op = config.operation
+    secret = ctx.secret
+    if secret is None:
+        raise NodeError(f"Choose a Zendesk credential in this node's settings: {op} needs one.")
+    rest_api.credential(secret, op)
     if op in SEARCHES:
         return _search(config, secret)
     ticket = f"/tickets/{config.ticket_id.strip()}"
@@ -198,7 +200,7 @@ NODE = NodeType(
     "Zendesk answers.",
     Config=Config,
     run=run,
-    credential_kinds=(ZendeskApi.kind,),
+    credential_kinds=tuple(KINDS),
     icon="✉",
     examples=(
         (

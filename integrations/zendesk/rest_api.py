@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from integrations import http
 from integrations.service import read_fields
-from integrations.zendesk.credentials import ZendeskApi
+from integrations.zendesk.credentials import KINDS, ApiToken, OAuthToken
 from workfuse.lib.node_run import NodeError, Secret
 
 PAGE = 100  # Zendesk's largest page
@@ -43,15 +43,25 @@ def _error_text(body: Any) -> str | None:
 API = http.Api("Zendesk", error_text=_error_text)
 
 
-def _auth(fields: ZendeskApi) -> str:
-    if fields.access_token is not None:
+def credential(secret: Secret, operation: str) -> ApiToken | OAuthToken:
+    """The step's credential's fields, when it is one of Zendesk's kinds."""
+    fields = KINDS.get(secret.kind)
+    if fields is None:
+        raise NodeError(
+            f"The {operation} operation needs a Zendesk credential (email and API token, or "
+            f"OAuth token); “{secret.name}” is of kind {secret.kind}: choose another one."
+        )
+    return read_fields(fields, secret)
+
+
+def _auth(fields: ApiToken | OAuthToken) -> str:
+    if isinstance(fields, OAuthToken):
         return f"Bearer {fields.access_token.get_secret_value()}"
-    assert fields.api_token is not None  # the credential's own validator sees to it
     pair = f"{fields.email}/token:{fields.api_token.get_secret_value()}"
     return "Basic " + base64.b64encode(pair.encode()).decode()
 
 
-def base(fields: ZendeskApi) -> str:
+def base(fields: ApiToken | OAuthToken) -> str:
     return fields.base_url or f"https://{fields.subdomain}.zendesk.com"
 
 
@@ -67,7 +77,7 @@ def call(
 ) -> Any:
     """A call (`path` below `/api/v2`, without `.json`; or a `next_page` `url` Zendesk gave) and
     its JSON answer (None for an empty 204)."""
-    fields = read_fields(ZendeskApi, secret)
+    fields = credential(secret, what)
     sent = {"Authorization": _auth(fields), "Accept": "application/json", **(headers or {})}
     target = url or f"{base(fields)}/api/v2{path}.json"
     reply = http.send(API, secret, method, target, what=what, headers=sent, **body)
@@ -86,7 +96,7 @@ def pages(
 ) -> list[Any]:
     """Up to `most` records of a list (`key`: where each page holds them), following
     `next_page` on the same host only."""
-    own_host = urlsplit(base(read_fields(ZendeskApi, secret))).netloc
+    own_host = urlsplit(base(credential(secret, what))).netloc
     found: list[Any] = []
     answer = call(secret, "GET", path, what=what, params={**query, "per_page": min(PAGE, most)})
     while True:
