@@ -69,7 +69,7 @@ def pages(secret: Secret, path: str, query: dict[str, Any], *, what: str, most: 
         params = {**query, "start": start, "limit": min(PAGE, most - len(found))}
         answer = call(secret, "GET", path, what=what, params=params)
         data = answer.get("data") or []
-        found.extend(data.get("items") or [] if isinstance(data, dict) else data)
+        found.extend((data.get("items") or []) if isinstance(data, dict) else data)
         more = ((answer.get("additional_data") or {}).get("pagination")) or {}
         if not more.get("more_items_in_collection") or not data:
             break
