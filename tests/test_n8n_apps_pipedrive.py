@@ -230,6 +230,10 @@ def test_a_deal_without_its_association_leaves_the_zero_id_out_with_a_note():
         ({"resource": "person", "operation": "get"}, "names no person; set the personId"),
         ({"authentication": "oAuth2", "title": "x"}, "signs in with OAuth2"),
         (
+            {"resource": "deal", "operation": "update", "dealId": 3, "updateFields": {}},
+            "updates no field; add one under Update Fields",
+        ),
+        (
             {
                 "resource": "person",
                 "operation": "search",

@@ -68,6 +68,8 @@ def _pipedrive(node: N8nNode, cx: Converter) -> Converted:
         config |= {"operation": op, "record_id": _record_id(node, cx, resource)}
         if op == "update":
             config["fields"] = _written(node, cx, resource, "updateFields")
+            if not config["fields"]:
+                raise Refusal("updates no field; add one under Update Fields in n8n.")
     elif op == "getAll":
         config |= {"operation": "get_many"} | _listing(node, notes)
         if filters := _filters(node, cx, resource):
