@@ -59,6 +59,11 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
+# --- crm2: pipedrive, zendesk ---
+# isort: split
+from integrations import pipedrive, zendesk
+
+# --- end crm2 ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -113,6 +118,10 @@ SERVICES: tuple[Service, ...] = (
     # --- feeds ---
     imap.SERVICE,
     # --- end feeds ---
+    # --- crm2 ---
+    pipedrive.SERVICE,
+    zendesk.SERVICE,
+    # --- end crm2 ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -299,6 +299,9 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
             auth = self.headers.get("Authorization", "")
+            # --- crm2: a token in a header of its own (Pipedrive's x-api-token) ---
+            auth = auth or self.headers.get("x-api-token", "")
+            # --- end crm2 ---
             if auth.startswith("Basic "):  # messaging: basic auth decoded too (Twilio's)
                 auth += " " + base64.b64decode(auth[6:]).decode("utf-8", "replace")
             # --- mail: form bodies (OAuth token requests) read decoded ---
