@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- misc ---
 # isort: split
-from editor.n8n import apps_openweathermap, hacker_news, training_data
+from editor.n8n import apps_openweathermap, compare_datasets, hacker_news, training_data
 
 # --- end misc ---
 # isort: split
@@ -247,6 +247,7 @@ SPECS: dict[str, Spec] = {
         training_data,
         hacker_news,
         apps_openweathermap,
+        compare_datasets,
         # --- end misc ---
     )
     for n8n_type, spec in family.SPECS.items()
