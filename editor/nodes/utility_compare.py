@@ -400,4 +400,29 @@ NODE = NodeType(
     run=run,
     handles=HANDLES,
     route=route,
+    icon="≶",
+    # Kept here rather than in editor/magic.py's EXAMPLES: the node brings its own, as an
+    # integration's does.
+    examples=(
+        (
+            "Compare the CRM contacts with the shop's customers by email, ignoring updated_at",
+            {
+                "input_a": "{{ nodes.crm.body.contacts }}",
+                "input_b": "{{ nodes.shop.body.customers }}",
+                "fields": [{"a": "email", "b": "email"}],
+                "skip_fields": ["updated_at"],
+            },
+        ),
+        (
+            "Pair orders A and B by customer id and year, tolerating '3' vs 3, keeping B's "
+            "version when they differ",
+            {
+                "input_a": "{{ nodes.orders_a.result }}",
+                "input_b": "{{ nodes.orders_b.result }}",
+                "fields": [{"a": "customer_id", "b": "customer_id"}, {"a": "year", "b": "year"}],
+                "fuzzy": True,
+                "resolve": "prefer_b",
+            },
+        ),
+    ),
 )
