@@ -77,7 +77,7 @@ class Config(OperationConfig):
 
 def query(config: Config) -> dict[str, str]:
     """OpenWeatherMap's query parameters for the config (the key is added by the call)."""
-    params = {"units": config.units}
+    params: dict[str, str] = {"units": config.units}
     for name, param in LOCATION_FIELDS[config.location].items():
         params[param] = str(getattr(config, name)).strip()
     if config.language.strip():
