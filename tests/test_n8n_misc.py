@@ -356,6 +356,14 @@ def test_compare_datasets_without_fields_to_match_is_refused():
     assert "'Compare' (n8n-nodes-base.compareDatasets): leaves a field of pair 1" in issue.message
 
 
+def test_compare_datasets_field_names_from_an_expression_are_refused():
+    params = {**MATCH_ID, "options": {"skipFields": "={{ $json.skip }}"}}
+    with pytest.raises(ImportRefused) as refused:
+        convert(compare_workflow(params, 2.3))
+    [issue] = refused.value.issues
+    assert "sets 'Fields to Skip Comparing' with an expression" in issue.message
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_imported_compare_runs_each_outputs_nodes_over_that_outputs_items(alice):
     graph = convert(compare_workflow({**MATCH_ID, "options": {}}, 2.3))

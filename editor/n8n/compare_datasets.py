@@ -39,12 +39,23 @@ def _compare(node: N8nNode, cx: Converter) -> Converted:
         "n8n_version": version,
     }
     if options.get("skipFields"):
-        config["skip_fields"] = field_list(cx.value(options["skipFields"], node))
+        config["skip_fields"] = _names(options["skipFields"], "Fields to Skip Comparing")
     if resolve == "mix":
         config["prefer"] = "b" if p.get("preferWhenMix") == "input2" else "a"
-        config["except_fields"] = field_list(cx.value(p.get("exceptWhenMix") or "", node))
+        config["except_fields"] = _names(p.get("exceptWhenMix") or "", "For Everything Except")
     outputs = [[handle] for handle in HANDLES]
     return Converted("utility.compare", config, outputs=outputs)
+
+
+def _names(value: Any, label: str) -> list[str]:
+    """n8n's comma-separated field names; an expression there is refused (WorkFuse needs the
+    names to split them)."""
+    if isinstance(value, str) and value.startswith("="):
+        raise Refusal(
+            f"sets '{label}' with an expression; WorkFuse needs the field names written out. "
+            "Write them in n8n and export again."
+        )
+    return field_list(value)
 
 
 def _input(node: N8nNode, cx: Converter, index: int) -> str:
