@@ -373,3 +373,18 @@ def test_an_imported_compare_runs_each_outputs_nodes_over_that_outputs_items(ali
         {"name": "Edmund Pevensie"},
     ]
     assert loop_results(graph, steps, "kept") == [{"id": p["id"]} for p in PEOPLE[:3]]
+
+
+def test_a_respond_node_after_one_compare_output_answers_that_outputs_items():
+    data = compare_workflow({**MATCH_ID, "options": {}}, 2.3)
+    data["nodes"][0] = node(
+        "Start", "webhook", {"path": "people", "responseMode": "responseNode"}, 0, 2
+    )
+    data["nodes"].append(
+        node("Answer", "respondToWebhook", {"respondWith": "allIncomingItems"}, 720, 1.1)
+    )
+    data["connections"]["Compare"]["main"][2] = link(("Answer", 0))
+    graph = convert(data)
+    [answer] = [n for n in graph["nodes"] if n["id"] == "answer"]
+    assert "nodes.compare.different" in json.dumps(answer["config"])
+    assert {"source": "compare", "source_handle": "different", "target": "answer"} in graph["edges"]

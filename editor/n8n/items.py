@@ -425,7 +425,7 @@ class ItemFlow:
 
     def _own_list(self, node: N8nNode, index: int = 0) -> Path:
         spec = self.cx.spec_of(node.name)
-        path = _items_path(spec, index)
+        path = items_path(spec, index)
         path = path if path is not None else spec.data or ""
         full = f"nodes.{node.id}" + (f".{path}" if path else "")
         return Path(full, either=node.type in CODE_TYPES)
@@ -448,7 +448,7 @@ class ItemFlow:
             spec = self.cx.spec_of(node.name)
             many = self.out[port].many
             sink = node.id
-            items = _items_path(spec, port[1])  # misc: per output
+            items = items_path(spec, port[1])  # misc: per output
             field_path = (items if many and items is not None else spec.data) or ""
             flat = many
         several = len(self.sinks().get(container, [])) > 1
@@ -584,9 +584,9 @@ class ItemFlow:
 
 
 # --- misc ---
-def _items_path(spec: Spec, index: int) -> str | None:
-    """Where the items of output `index` lie: its own path (`Spec.output_items`), else the
-    node's `items`."""
+def items_path(spec: Spec, index: int) -> str | None:
+    """Where the items of output `index` lie (a path under `nodes.<id>`), or None for a node
+    that emits one item: the output's own path (`Spec.output_items`), else `Spec.items`."""
     if index < len(spec.output_items):
         return spec.output_items[index]
     return spec.items
