@@ -6,6 +6,7 @@ through the engine with a stored credential whose key never reaches the step."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,7 +120,8 @@ def test_the_key_test_asks_for_londons_weather(owm):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_reads_the_rendered_city_with_the_stored_key(alice, owm):
+def test_a_run_reads_the_rendered_city_with_the_stored_key(alice, owm, caplog):
+    caplog.set_level(logging.INFO)
     credential = store.create(
         alice, "Weather", "openweathermap", {"api_key": API_KEY, "base_url": owm.url}
     )
@@ -134,3 +136,4 @@ def test_a_run_reads_the_rendered_city_with_the_stored_key(alice, owm):
     step = Step.objects.get(execution=execution, key="weather")
     assert step.output is not None and step.output["name"] == "Berlin"
     assert API_KEY not in json.dumps([step.input, step.output])
+    assert "appid" in caplog.text and API_KEY not in caplog.text  # httpx logs the URL
