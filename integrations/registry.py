@@ -64,6 +64,11 @@ from integrations import imap
 from integrations import pipedrive, zendesk
 
 # --- end crm2 ---
+# --- misc: openweathermap ---
+# isort: split
+from integrations import openweathermap
+
+# --- end misc ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -122,6 +127,9 @@ SERVICES: tuple[Service, ...] = (
     pipedrive.SERVICE,
     zendesk.SERVICE,
     # --- end crm2 ---
+    # --- misc ---
+    openweathermap.SERVICE,
+    # --- end misc ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -131,6 +131,11 @@ from editor.n8n import apps_imap, rss
 from editor.n8n import apps_pipedrive, apps_zendesk
 
 # --- end crm2 ---
+# --- misc ---
+# isort: split
+from editor.n8n import apps_openweathermap, compare_datasets, hacker_news, training_data
+
+# --- end misc ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -247,6 +252,12 @@ SPECS: dict[str, Spec] = {
         apps_pipedrive,
         apps_zendesk,
         # --- end crm2 ---
+        # --- misc ---
+        training_data,
+        hacker_news,
+        apps_openweathermap,
+        compare_datasets,
+        # --- end misc ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -117,6 +117,11 @@ class Spec:
     # choosing a branch), least to most preferred: a file the later ones have wins.
     binary_inputs: tuple[int, ...] = ()
     # --- end httpfiles ---
+    # --- misc ---
+    # For a node whose outputs carry different lists (Compare Datasets' four): where, for each
+    # n8n output in turn, its items lie (as `items`, which they override port by port).
+    output_items: tuple[str, ...] = ()
+    # --- end misc ---
 
 
 class Converter:

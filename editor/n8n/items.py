@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from editor.n8n.names import MAX_ID, slug, unique
 
 if TYPE_CHECKING:
-    from editor.n8n.converter import Converter, N8nNode
+    from editor.n8n.converter import Converter, N8nNode, Spec
 
 BASE = "n8n-nodes-base."
 Port = tuple[str, int]  # (n8n node name, output index)
@@ -415,7 +415,7 @@ class ItemFlow:
             if self.is_container(node) and out.many:
                 return ItemsRef(self._container_results(node))
             if out.many:
-                return ItemsRef((self._own_list(node),))
+                return ItemsRef((self._own_list(node, port[1]),))
             ref = self.cx.output_ref(port[0], port[1], set())
             if ref is None:
                 return ItemsRef(())
@@ -423,9 +423,10 @@ class ItemFlow:
             return ItemsRef((Path(ref[0], one=not either, either=either),))
         return ItemsRef((self._results(out.scope[-1], port),))
 
-    def _own_list(self, node: N8nNode) -> Path:
+    def _own_list(self, node: N8nNode, index: int = 0) -> Path:
         spec = self.cx.spec_of(node.name)
-        path = spec.items if spec.items is not None else spec.data or ""
+        path = items_path(spec, index)
+        path = path if path is not None else spec.data or ""
         full = f"nodes.{node.id}" + (f".{path}" if path else "")
         return Path(full, either=node.type in CODE_TYPES)
 
@@ -447,7 +448,8 @@ class ItemFlow:
             spec = self.cx.spec_of(node.name)
             many = self.out[port].many
             sink = node.id
-            field_path = (spec.items if many and spec.items is not None else spec.data) or ""
+            items = items_path(spec, port[1])  # misc: per output
+            field_path = (items if many and items is not None else spec.data) or ""
             flat = many
         several = len(self.sinks().get(container, [])) > 1
         return Results(container, sink if several else None, field_path, flat)
@@ -541,7 +543,7 @@ class ItemFlow:
             ref = self.cx.output_ref(node.name, index, set())
             return f"[{ref[0]}]" if ref else "[]"
         if self.emits_many(node):
-            return _jinja(self._own_list(node), False)
+            return _jinja(self._own_list(node, index), False)
         if spec.data == "trigger":
             return f"[nodes.{node.id}]"
         return f"[nodes.{node.id}" + (f".{spec.data}]" if spec.data else "]")
@@ -565,7 +567,7 @@ class ItemFlow:
         node = self.cx.nodes[exit_.port[0]]
         out = self.out[exit_.port]
         if out.many:
-            expression = "{{ " + self._own_list(node).path + " }}"
+            expression = "{{ " + self._own_list(node, exit_.port[1]).path + " }}"
         else:
             path = self.item_in(exit_.port, out.scope) or "item"
             expression = "{{ " + path + " }}"
@@ -581,6 +583,16 @@ class ItemFlow:
         }
 
 
+# --- misc ---
+def items_path(spec: Spec, index: int) -> str | None:
+    """Where the items of output `index` lie (a path under `nodes.<id>`), or None for a node
+    that emits one item: the output's own path (`Spec.output_items`), else `Spec.items`."""
+    if index < len(spec.output_items):
+        return spec.output_items[index]
+    return spec.items
+
+
+# --- end misc ---
 def _output_count(cx: Converter, node: N8nNode) -> int:
     converted = cx.converted.get(node.name)
     if converted is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.expressions import literal, single
+from editor.n8n.items import items_path  # misc
 from editor.nodes.logic_respond import REFUSED_HEADERS
 
 BLOCK = re.compile(r"\{\{.*?\}\}", re.S)
@@ -134,8 +135,9 @@ def _many(node: N8nNode, cx: Converter) -> str | None:
         if before is None or before.type not in cx.specs:
             return None
         spec = cx.spec_of(name)
-        if spec.items is not None:
-            return f"nodes.{before.id}" + (f".{spec.items}" if spec.items else "")
+        items = items_path(spec, parents[0][1])  # misc: the output's own list (Compare Datasets)
+        if items is not None:
+            return f"nodes.{before.id}" + (f".{items}" if items else "")
         if spec.data is not None or spec.loop_handle is not None:
             return None
         parents = cx.parents.get(name)

@@ -105,6 +105,11 @@ from editor.nodes import logic_form_end
 from editor.nodes import action_rss
 
 # --- end feeds ---
+# --- misc: utility.compare ---
+# isort: split
+from editor.nodes import utility_compare
+
+# --- end misc ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -188,6 +193,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- feeds ---
         action_rss,
         # --- end feeds ---
+        # --- misc ---
+        utility_compare,
+        # --- end misc ---
     )
 }
 # --- integrations ---
