@@ -59,6 +59,11 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
+# --- social: twitter, linkedin, youtube ---
+# isort: split
+from integrations import linkedin, twitter, youtube
+
+# --- end social ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -113,6 +118,11 @@ SERVICES: tuple[Service, ...] = (
     # --- feeds ---
     imap.SERVICE,
     # --- end feeds ---
+    # --- social ---
+    twitter.SERVICE,
+    linkedin.SERVICE,
+    youtube.SERVICE,
+    # --- end social ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
