@@ -126,6 +126,11 @@ from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
 from editor.n8n import apps_imap, rss
 
 # --- end feeds ---
+# --- social ---
+# isort: split
+from editor.n8n import apps_linkedin, apps_twitter, apps_youtube
+
+# --- end social ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -238,6 +243,11 @@ SPECS: dict[str, Spec] = {
         rss,
         apps_imap,
         # --- end feeds ---
+        # --- social ---
+        apps_twitter,
+        apps_linkedin,
+        apps_youtube,
+        # --- end social ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
