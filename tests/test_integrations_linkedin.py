@@ -20,6 +20,7 @@ from tests.app_nodes import app_error, run_app
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes import running
 from tests.fakes.linkedin import ACCESS_TOKEN, ORGANIZATION_ID, PERSON_ID, FakeLinkedIn
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, Secret
 
 LI = "app.linkedin"
@@ -80,6 +81,34 @@ def test_a_pages_post_is_public_and_carries_the_article_card(linkedin):
     assert post["author"] == f"urn:li:organization:{ORGANIZATION_ID}"
     assert post["visibility"] == "PUBLIC"
     assert post["content"] == {"article": {"source": "https://acme.test/blog/1", "title": "Launch"}}
+
+
+def test_an_image_is_uploaded_first_and_posted_as_the_posts_media(linkedin):
+    image = files.make(b"\x89PNG fake", "chart.png").value()
+    output = run_app(
+        LI,
+        {"author_id": PERSON_ID, "text": "Q4", "image": image, "image_title": "Chart"},
+        token(linkedin),
+    )
+    init, upload, post = linkedin.requests
+    assert (init.path, init.query) == ("/rest/images", {"action": ["initializeUpload"]})
+    assert init.json == {"initializeUploadRequest": {"owner": f"urn:li:person:{PERSON_ID}"}}
+    assert upload.method == "PUT" and upload.body == b"\x89PNG fake"
+    assert upload.headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
+    [urn] = linkedin.images
+    assert post.json["content"] == {"media": {"id": urn, "title": "Chart"}}
+    assert output == {"urn": linkedin.posts[0]["urn"]}
+
+
+def test_an_image_must_be_a_file_and_not_beside_an_article(linkedin):
+    text_given = app_error(
+        LI, {"author_id": "a", "text": "x", "image": "photo.png"}, token(linkedin)
+    )
+    assert text_given.message.startswith("The image field must be a file")
+    image = files.make(b"GIF89a", "a.gif").value()
+    both = {"author_id": "a", "text": "x", "image": image, "article_url": "https://a.test"}
+    assert "both set" in app_error(LI, both, token(linkedin)).message
+    assert linkedin.requests == []
 
 
 def test_an_author_may_be_given_as_a_urn(linkedin):

@@ -12,7 +12,7 @@ from editor.n8n import convert
 from editor.validation import validate_graph
 from executions import engine
 from tests.engine_helpers import make_workflow
-from tests.fakes import running
+from tests.fakes import Answer, FakeService, Received, running
 from tests.fakes.linkedin import ACCESS_TOKEN, PERSON_ID, FakeLinkedIn
 from tests.test_n8n_apps import converted, refusal, single
 
@@ -78,7 +78,11 @@ def test_each_post_becomes_its_linkedin_config(params, config):
     [
         (
             {"text": "x", "person": "p", "shareMediaCategory": "IMAGE"},
-            "shares an image (Media Category IMAGE), which WorkFuse's LinkedIn node does not upload",
+            "reads the file in binary property 'data' of its input item",
+        ),
+        (
+            {"text": "x", "person": "p", "shareMediaCategory": "VIDEO"},
+            "shares Media Category VIDEO, which WorkFuse's LinkedIn node does not post",
         ),
         ({"additionalFields": {}}, "names no person; choose the Person in n8n."),
         ({"person": "p", "text": ""}, "has no text; write the post's Text in n8n."),
@@ -112,3 +116,54 @@ def test_an_imported_workflow_posts_to_linkedin(alice, settings):
         [post] = linkedin.posts
     assert post["author"] == f"urn:li:person:{PERSON_ID}"
     assert post["commentary"] == "Hello \\(world\\)"
+
+
+class ImageHost(FakeService):
+    def respond(self, request: Received) -> Answer:
+        return Answer(200, b"\x89PNG image", {"Content-Type": "image/png"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_image_post_uploads_the_file_the_http_request_fetched(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    options = {"title": "Chart", "description": "A rising line"}
+    data = single(
+        "linkedIn",
+        {
+            "text": "Q4",
+            "person": PERSON_ID,
+            "shareMediaCategory": "IMAGE",
+            "additionalFields": options,
+        },
+    )
+    with running(FakeLinkedIn()) as linkedin, running(ImageHost()) as host:
+        fetch = {
+            "parameters": {
+                "url": f"{host.url}/chart.png",
+                "options": {"response": {"response": {"responseFormat": "file"}}},
+            },
+            "name": "Fetch",
+            "type": "n8n-nodes-base.httpRequest",
+            "typeVersion": 4.2,
+            "position": [120, 0],
+        }
+        data["nodes"].insert(1, fetch)
+        data["connections"] = {
+            "Start": {"main": [[{"node": "Fetch", "type": "main", "index": 0}]]},
+            "Fetch": {"main": [[{"node": "App", "type": "main", "index": 0}]]},
+        }
+        graph = convert(data)
+        assert validate_graph(graph) == []
+        post_node = next(n for n in graph["nodes"] if n["type"] == "app.linkedin")
+        assert post_node["config"]["image"] == "{{ nodes.fetch.file }}"
+        credential = store.create(
+            alice, "Ada", "linkedin", {"access_token": ACCESS_TOKEN, "base_url": linkedin.url}
+        )
+        post_node["config"]["credential"] = credential.pk
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        [post] = linkedin.posts
+        [(urn, uploaded)] = linkedin.images.items()
+    assert uploaded == b"\x89PNG image"
+    assert post["content"] == {"media": {"id": urn, "title": "Chart", "altText": "A rising line"}}

@@ -1,13 +1,14 @@
 """n8n's LinkedIn node as WorkFuse's `app.linkedin`: a post created as a member or an
 organization, text alone (shareMediaCategory NONE) or with an article card (ARTICLE), through
-the Posts API as n8n's current node does; its output is the same `{urn}`. An image post (IMAGE,
-which uploads the input item's file) is refused by name."""
+the Posts API as n8n's current node does; its output is the same `{urn}`. An image post (IMAGE)
+uploads the input item's file, as n8n's does: the file an earlier step made (HTTP Request,
+Read Binary File, …), found through `Converter.file_ref`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from editor.n8n.apps_base import credential_note, operation, text, unsupported
+from editor.n8n.apps_base import binary_file, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
 SUPPORTED = "it creates text and article posts"
@@ -19,11 +20,10 @@ def _linkedin(node: N8nNode, cx: Converter) -> Converted:
         raise unsupported("LinkedIn", resource, op, SUPPORTED)
     p = node.params
     category = str(p.get("shareMediaCategory") or "NONE")
-    if category not in ("NONE", "ARTICLE"):
+    if category not in ("NONE", "ARTICLE", "IMAGE"):
         raise Refusal(
-            f"shares an {category.lower()} (Media Category {category}), which WorkFuse's "
-            "LinkedIn node does not upload; post text or an article link, or upload the image "
-            "with HTTP Request nodes (LinkedIn's Images API)."
+            f"shares Media Category {category}, which WorkFuse's LinkedIn node does not post; "
+            "post text, an article link or an image."
         )
     post_as = str(p.get("postAs") or "person")
     author = text(cx, node, p.get(post_as))
@@ -51,6 +51,11 @@ def _linkedin(node: N8nNode, cx: Converter) -> Converted:
                 config[field] = text(cx, node, options[option])
         if "article_url" not in config:
             raise Refusal("shares an article without its Original URL; set it in n8n.")
+    if category == "IMAGE":
+        config["image"] = binary_file(cx, node, p.get("binaryPropertyName"))
+        for option, field in (("title", "image_title"), ("description", "image_alt_text")):
+            if options.get(option):
+                config[field] = text(cx, node, options[option])
     notes = [credential_note("LinkedIn", "a member's OAuth 2.0 access token")]
     return Converted("app.linkedin", config, notes=notes)
 

@@ -1,5 +1,5 @@
-"""app.linkedin: a post shared on LinkedIn as a member or an organization (a page), text alone
-or with an article link."""
+"""app.linkedin: a post shared on LinkedIn as a member or an organization (a page), text alone,
+with an article link or with an image (a file from an earlier step, uploaded first)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from integrations.linkedin import posts_api
 from integrations.linkedin.credentials import LinkedInToken
 from integrations.operations import OperationConfig, used_by
 from integrations.service import credential_for
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, RunContext
 from workfuse.lib.node_types import NodeType
 
@@ -70,6 +71,21 @@ class Config(OperationConfig):
         description="The article card's description.",
         json_schema_extra=used_by("create_post"),
     )
+    image: Any = Field(
+        None,
+        description="An image to post with the text: a file from an earlier step, e.g. "
+        "'{{ nodes.download.file }}' (JPG, PNG or GIF; uploaded to LinkedIn first). Not with "
+        "an article link.",
+        json_schema_extra=used_by("create_post"),
+    )
+    image_title: str = Field(
+        "", description="The image's title.", json_schema_extra=used_by("create_post")
+    )
+    image_alt_text: str = Field(
+        "",
+        description="The image's alternative text, read out to those who cannot see it.",
+        json_schema_extra=used_by("create_post"),
+    )
 
 
 def _author(config: Config) -> str:
@@ -84,9 +100,8 @@ def _author(config: Config) -> str:
     return f"urn:li:{config.post_as}:{value}"
 
 
-def post_body(config: Config) -> dict[str, Any]:
-    """The Posts API's body for the config (rendered)."""
-    author = _author(config)
+def post_body(config: Config, author: str, image_urn: str = "") -> dict[str, Any]:
+    """The Posts API's body for the config (rendered); `image_urn`: the image uploaded."""
     public = author.startswith("urn:li:organization:") or config.visibility == "PUBLIC"
     body: dict[str, Any] = {
         "author": author,
@@ -109,6 +124,13 @@ def post_body(config: Config) -> dict[str, Any]:
         body["content"] = {"article": article}
     elif config.article_title or config.article_description:
         raise NodeError("The article URL field is empty: an article card needs the link.")
+    if image_urn:
+        media = {"id": image_urn}
+        if config.image_title:
+            media["title"] = config.image_title
+        if config.image_alt_text:
+            media["altText"] = config.image_alt_text
+        body["content"] = {"media": media}
     return body
 
 
@@ -117,7 +139,20 @@ def run(config: Config, ctx: RunContext) -> Any:
     secret, _ = credential_for(ctx, config.operation, LinkedInToken)
     if not config.text.strip():
         raise NodeError("The text field rendered empty: LinkedIn refuses a post without text.")
-    return posts_api.create_post(secret, post_body(config))
+    author = _author(config)
+    image_urn = ""
+    if config.image not in (None, ""):
+        if config.article_url.strip():
+            raise NodeError(
+                "The image field and the article URL field are both set: a post "
+                "carries one or the other."
+            )
+        try:
+            image = files.read(config.image, "The image field")
+        except files.FileError as error:
+            raise NodeError(str(error)) from None
+        image_urn = posts_api.upload_image(secret, author, image)
+    return posts_api.create_post(secret, post_body(config, author, image_urn))
 
 
 NODE = NodeType(
