@@ -37,7 +37,7 @@ def _twitter(node: N8nNode, cx: Converter) -> Converted:
             "with an OAuth 2.0 token, whose tweets carry id and text (not user or entities)."
         )
     if resource == "tweet" and op == "create":
-        config = _create(node, cx, v1)
+        config = _create(node, cx)
     elif resource == "tweet" and op in ("delete", "like", "retweet"):
         param = "tweetDeleteId" if op == "delete" and not v1 else "tweetId"
         config = {"operation": f"{op}_tweet" if op != "retweet" else "retweet"}
@@ -68,7 +68,7 @@ def _refuse_options(options: dict[str, Any], allowed: tuple[str, ...]) -> None:
         )
 
 
-def _create(node: N8nNode, cx: Converter, v1: bool) -> dict[str, Any]:
+def _create(node: N8nNode, cx: Converter) -> dict[str, Any]:
     options = dict(node.params.get("additionalFields") or {})
     _refuse_options(options, ("inReplyToStatusId", "inQuoteToStatusId"))
     tweet = text(cx, node, node.params.get("text"))

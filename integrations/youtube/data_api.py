@@ -55,7 +55,7 @@ class Channel:
 
     def __init__(self, secret: Secret) -> None:
         self.secret = secret
-        self.base = f"{read_fields(YouTubeOAuth2, secret).base_url or DEFAULT_BASE_URL}"
+        self.base = read_fields(YouTubeOAuth2, secret).base_url or DEFAULT_BASE_URL
         self._token: str | None = None
 
     def call(self, resource: str, what: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -138,8 +138,9 @@ def _search(channel: Channel, config: Config) -> dict[str, Any]:
 def _one(channel: Channel, resource: str, what: str, params: dict[str, Any]) -> Any:
     items = channel.call(resource, what, params).get("items") or []
     if not items:
-        said = params.get("id") or "the credential's own"
-        raise NodeError(f"YouTube has no {what.split('.')[0][:-1]} {said} (or it is private).")
+        kind = resource[:-1]  # videos -> video, channels -> channel
+        which = f"{kind} {params['id']}" if params.get("id") else f"{kind} of the credential's own"
+        raise NodeError(f"YouTube has no {which} (or it is private).")
     return items[0]
 
 
