@@ -69,6 +69,11 @@ from integrations import pipedrive, zendesk
 from integrations import openweathermap
 
 # --- end misc ---
+# --- social: twitter, linkedin, youtube ---
+# isort: split
+from integrations import linkedin, twitter, youtube
+
+# --- end social ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -130,6 +135,11 @@ SERVICES: tuple[Service, ...] = (
     # --- misc ---
     openweathermap.SERVICE,
     # --- end misc ---
+    # --- social ---
+    twitter.SERVICE,
+    linkedin.SERVICE,
+    youtube.SERVICE,
+    # --- end social ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

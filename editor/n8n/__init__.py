@@ -136,6 +136,11 @@ from editor.n8n import apps_pipedrive, apps_zendesk
 from editor.n8n import apps_openweathermap, compare_datasets, hacker_news, training_data
 
 # --- end misc ---
+# --- social ---
+# isort: split
+from editor.n8n import apps_linkedin, apps_twitter, apps_youtube
+
+# --- end social ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -258,6 +263,11 @@ SPECS: dict[str, Spec] = {
         apps_openweathermap,
         compare_datasets,
         # --- end misc ---
+        # --- social ---
+        apps_twitter,
+        apps_linkedin,
+        apps_youtube,
+        # --- end social ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
