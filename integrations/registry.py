@@ -59,6 +59,11 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
+# --- files2: dropbox ---
+# isort: split
+from integrations import dropbox
+
+# --- end files2 ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -113,6 +118,9 @@ SERVICES: tuple[Service, ...] = (
     # --- feeds ---
     imap.SERVICE,
     # --- end feeds ---
+    # --- files2 ---
+    dropbox.SERVICE,
+    # --- end files2 ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}
