@@ -102,7 +102,7 @@ def test_search_simplifies_matches_and_sends_n8ns_options(dropbox):
         {"operation": "search", "query": "day", "file_extensions": "json, .txt", "limit": 1},
         app(dropbox),
     )
-    request = [r for r in calls(dropbox) if r.path == "/2/files/search_v2"][0]
+    request = next(r for r in calls(dropbox) if r.path == "/2/files/search_v2")
     assert request.json == {
         "query": "day",
         "options": {"filename_only": True, "max_results": 1, "file_extensions": ["json", "txt"]},

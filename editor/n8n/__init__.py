@@ -126,6 +126,11 @@ from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
 from editor.n8n import apps_imap, rss
 
 # --- end feeds ---
+# --- files2 ---
+# isort: split
+from editor.n8n import apps_dropbox
+
+# --- end files2 ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -238,6 +243,9 @@ SPECS: dict[str, Spec] = {
         rss,
         apps_imap,
         # --- end feeds ---
+        # --- files2 ---
+        apps_dropbox,
+        # --- end files2 ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
