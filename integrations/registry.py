@@ -59,9 +59,9 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
-# --- files2: dropbox ---
+# --- files2: dropbox, google_docs ---
 # isort: split
-from integrations import dropbox
+from integrations import dropbox, google_docs
 
 # --- end files2 ---
 # isort: split
@@ -120,6 +120,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end feeds ---
     # --- files2 ---
     dropbox.SERVICE,
+    google_docs.SERVICE,
     # --- end files2 ---
 )
 
