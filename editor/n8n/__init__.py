@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- files2 ---
 # isort: split
-from editor.n8n import apps_dropbox
+from editor.n8n import apps_dropbox, apps_google_docs
 
 # --- end files2 ---
 # isort: split
@@ -245,6 +245,7 @@ SPECS: dict[str, Spec] = {
         # --- end feeds ---
         # --- files2 ---
         apps_dropbox,
+        apps_google_docs,
         # --- end files2 ---
     )
     for n8n_type, spec in family.SPECS.items()
