@@ -59,9 +59,9 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
-# --- files2: dropbox, google_docs ---
+# --- files2: dropbox, google_docs, onedrive ---
 # isort: split
-from integrations import dropbox, google_docs
+from integrations import dropbox, google_docs, onedrive
 
 # --- end files2 ---
 # isort: split
@@ -121,6 +121,7 @@ SERVICES: tuple[Service, ...] = (
     # --- files2 ---
     dropbox.SERVICE,
     google_docs.SERVICE,
+    onedrive.SERVICE,
     # --- end files2 ---
 )
 
