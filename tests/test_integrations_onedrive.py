@@ -52,7 +52,7 @@ def grant(fake: FakeOneDrive, token: str = REFRESH_TOKEN) -> Secret:
 def test_download_reads_the_item_then_its_download_url_without_the_token(onedrive):
     output = run_app(OD, {"operation": "download", "item_id": "01Q1"}, grant(onedrive))
     assert onedrive.scopes == [SCOPES]
-    token, item, content = onedrive.requests
+    _token, item, content = onedrive.requests
     assert item.path == "/v1.0/me/drive/items/01Q1"
     assert content.path.startswith("/download/") and "authorization" not in content.headers
     assert output["file"]["filename"] == "q1 report.pdf"
