@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- files2 ---
 # isort: split
-from editor.n8n import apps_dropbox, apps_google_docs
+from editor.n8n import apps_dropbox, apps_google_docs, apps_onedrive
 
 # --- end files2 ---
 # isort: split
@@ -246,6 +246,7 @@ SPECS: dict[str, Spec] = {
         # --- files2 ---
         apps_dropbox,
         apps_google_docs,
+        apps_onedrive,
         # --- end files2 ---
     )
     for n8n_type, spec in family.SPECS.items()
