@@ -80,11 +80,13 @@ class Config(OperationConfig):
         description="The full path, starting with / (/invoices/2026/march.pdf). list_folder: the "
         "folder (empty: the top). search: only under this folder (empty: everywhere). move, "
         "copy: the path to move or copy from.",
+        examples=["/invoices/2026/march.pdf"],
         json_schema_extra=used_by(*BY_PATH, *LISTING, required=BY_PATH),
     )
     to_path: str = Field(
         "",
         description="move, copy: the new full path, file name included (/archive/march.pdf).",
+        examples=["/archive/march.pdf"],
         json_schema_extra=used_by("move", "copy", required=True),
     )
     file: Any = Field(
@@ -106,6 +108,7 @@ class Config(OperationConfig):
     file_categories: list[str] = Field(
         default_factory=list,
         description=f"search: only these kinds ({', '.join(CATEGORIES)}).",
+        examples=[["pdf", "image"]],
         json_schema_extra=used_by("search"),
     )
     file_extensions: list[str] = Field(

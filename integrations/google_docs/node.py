@@ -90,6 +90,7 @@ class Config(OperationConfig):
         max_length=MAX_ACTIONS,
         description='update: the changes, in order, e.g. [{"action": "insert_text", "text": '
         '"Hello"}, {"action": "replace_all_text", "text": "{{name}}", "replace_text": "Ada"}].',
+        examples=[[{"action": "insert_text", "text": "Hello"}]],
         json_schema_extra=used_by("update", required=True),
     )
 
