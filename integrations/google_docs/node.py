@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from integrations.google_docs import docs_api
 from integrations.google_drive import drive_api
 from integrations.google_drive.node import id_of
 from integrations.google_sheets.credentials import ServiceAccountKey
-from integrations.operations import OperationConfig, used_by
+from integrations.operations import OperationConfig, json_list, used_by
 from integrations.service import credential_for
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
@@ -29,7 +29,9 @@ MAX_ACTIONS = 100
 
 
 class Action(BaseModel):
-    """One change of an update, in the order given: n8n's text actions."""
+    """One change of an update, in the order given: n8n's text actions. Kept out of the Config's
+    schema (which stays flat for the form and Magic Input): `actions` is a JSON list checked
+    against it."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -85,14 +87,36 @@ class Config(OperationConfig):
         "change's answer with documentId. Off: what the Docs API answers.",
         json_schema_extra=used_by("get", "update"),
     )
-    actions: list[Action] = Field(
-        default_factory=list,
-        max_length=MAX_ACTIONS,
-        description='update: the changes, in order, e.g. [{"action": "insert_text", "text": '
-        '"Hello"}, {"action": "replace_all_text", "text": "{{name}}", "replace_text": "Ada"}].',
+    actions: Any = Field(
+        None,
+        description='update: the changes, in order, a JSON list of objects, e.g. [{"action": '
+        '"insert_text", "text": "Hello"}, {"action": "replace_all_text", "text": "{{name}}", '
+        '"replace_text": "Ada"}]. Each: action (insert_text, replace_all_text), text (to insert, '
+        "or to find), replace_text, match_case, index (insert_text: where, 1 is the start of "
+        "the body; empty: the end), segment_id (a header's or footer's id; empty: the body).",
         examples=[[{"action": "insert_text", "text": "Hello"}]],
         json_schema_extra=used_by("update", required=True),
     )
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _actions(cls, value: Any) -> Any:
+        value = json_list(value, "actions")
+        if not isinstance(value, list):
+            return value
+        if len(value) > MAX_ACTIONS:
+            raise ValueError(f"at most {MAX_ACTIONS} actions")
+        return [_action(entry, index).model_dump() for index, entry in enumerate(value)]
+
+
+def _action(entry: Any, index: int) -> Action:
+    try:
+        return Action.model_validate(entry)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'the action'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValueError(f"action {index + 1}: {problems}") from None
 
 
 def document_id(value: str) -> str:
@@ -148,7 +172,9 @@ def get(secret: Secret, config: Config) -> dict[str, Any]:
 
 def update(secret: Secret, config: Config) -> dict[str, Any]:
     doc_id = document_id(config.document_id)
-    body = {"requests": [_request(action) for action in config.actions]}
+    if not isinstance(config.actions, list) or not config.actions:
+        raise NodeError("actions did not render to a list of changes.")
+    body = {"requests": [_request(Action.model_validate(a)) for a in config.actions]}
     answer = docs_api.call(
         secret, "POST", doc_id, ":batchUpdate", "documents.batchUpdate", json=body
     )
