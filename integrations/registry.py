@@ -74,6 +74,11 @@ from integrations import openweathermap
 from integrations import linkedin, twitter, youtube
 
 # --- end social ---
+# --- files2: dropbox, google_docs, onedrive ---
+# isort: split
+from integrations import dropbox, google_docs, onedrive
+
+# --- end files2 ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -140,6 +145,11 @@ SERVICES: tuple[Service, ...] = (
     linkedin.SERVICE,
     youtube.SERVICE,
     # --- end social ---
+    # --- files2 ---
+    dropbox.SERVICE,
+    google_docs.SERVICE,
+    onedrive.SERVICE,
+    # --- end files2 ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

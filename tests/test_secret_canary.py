@@ -472,6 +472,11 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         yield integration_value(kind, url) | {"token_url": url}, received, True
         return
     # --- end social ---
+    # --- files2: OneDrive's token endpoint (Outlook's machinery) is the careless server too ---
+    if kind.kind == "onedrive":
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    # --- end files2 ---
     yield integration_value(kind, url), received, True
 
 

@@ -141,6 +141,11 @@ from editor.n8n import apps_openweathermap, compare_datasets, hacker_news, train
 from editor.n8n import apps_linkedin, apps_twitter, apps_youtube
 
 # --- end social ---
+# --- files2 ---
+# isort: split
+from editor.n8n import apps_dropbox, apps_google_docs, apps_onedrive
+
+# --- end files2 ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -268,6 +273,11 @@ SPECS: dict[str, Spec] = {
         apps_linkedin,
         apps_youtube,
         # --- end social ---
+        # --- files2 ---
+        apps_dropbox,
+        apps_google_docs,
+        apps_onedrive,
+        # --- end files2 ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

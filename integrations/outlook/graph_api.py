@@ -33,14 +33,16 @@ API = http.Api("Microsoft Graph", error_text=_error_text)
 TOKEN_API = http.Api("Microsoft", error_text=_error_text, auth_statuses=frozenset({400, 401}))
 
 
-def access_token(secret: Secret) -> str:
+def access_token(secret: Secret, scopes: str = SCOPES) -> str:
+    """An access token for `scopes` (Outlook's mail scopes unless another Graph integration,
+    OneDrive, asks for its own)."""
     fields = read_fields(OutlookOAuth2, secret)
     form = {
         "grant_type": "refresh_token",
         "client_id": fields.client_id,
         "client_secret": fields.client_secret.get_secret_value(),
         "refresh_token": fields.refresh_token.get_secret_value(),
-        "scope": SCOPES,
+        "scope": scopes,
     }
     reply = http.send(
         TOKEN_API, secret, "POST", fields.token_endpoint, what="the access token request", data=form
