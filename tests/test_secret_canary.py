@@ -308,7 +308,8 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             if "x-www-form-urlencoded" in self.headers.get("Content-Type", ""):
                 body = unquote_plus(body)
             # --- end mail ---
-            sent = f"{self.path} {auth} {body}"
+            # A key sent as a query parameter (OpenWeatherMap's appid) is read decoded.
+            sent = f"{unquote_plus(self.path)} {auth} {body}"
             received.append(sent)
             mode = next(modes)
             status, kind, text = 200, "application/json", ""

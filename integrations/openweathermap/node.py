@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from integrations.openweathermap import rest_api
 from integrations.openweathermap.credentials import ApiKey
-from integrations.operations import OperationConfig, field_errors
+from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.service import credential_for
 from workfuse.lib.node_run import RunContext
 from workfuse.lib.node_types import NodeType
@@ -46,6 +46,7 @@ class Config(OperationConfig):
     city_name: str = Field(
         "",
         description="For city_name: the city, optionally with its country code, e.g. 'berlin,de'.",
+        json_schema_extra=used_by("current_weather", "forecast"),  # with the default location
     )
     city_id: str = Field(
         "", description="For city_id: OpenWeatherMap's city id, e.g. '2950159' (Berlin)."
