@@ -59,6 +59,11 @@ from integrations import hubspot, mailchimp, trello
 from integrations import imap
 
 # --- end feeds ---
+# --- work: mattermost, baserow ---
+# isort: split
+from integrations import mattermost
+
+# --- end work ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -113,6 +118,9 @@ SERVICES: tuple[Service, ...] = (
     # --- feeds ---
     imap.SERVICE,
     # --- end feeds ---
+    # --- work ---
+    mattermost.SERVICE,
+    # --- end work ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -126,6 +126,11 @@ from editor.n8n import apps_hubspot, apps_mailchimp, apps_trello
 from editor.n8n import apps_imap, rss
 
 # --- end feeds ---
+# --- work ---
+# isort: split
+from editor.n8n import apps_mattermost
+
+# --- end work ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -238,6 +243,9 @@ SPECS: dict[str, Spec] = {
         rss,
         apps_imap,
         # --- end feeds ---
+        # --- work ---
+        apps_mattermost,
+        # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
