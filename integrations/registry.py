@@ -61,7 +61,7 @@ from integrations import imap
 # --- end feeds ---
 # --- work: mattermost, baserow ---
 # isort: split
-from integrations import mattermost
+from integrations import baserow, mattermost
 
 # --- end work ---
 # isort: split
@@ -120,6 +120,7 @@ SERVICES: tuple[Service, ...] = (
     # --- end feeds ---
     # --- work ---
     mattermost.SERVICE,
+    baserow.SERVICE,
     # --- end work ---
 )
 

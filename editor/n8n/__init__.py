@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- work ---
 # isort: split
-from editor.n8n import apps_mattermost
+from editor.n8n import apps_baserow, apps_mattermost
 
 # --- end work ---
 # isort: split
@@ -245,6 +245,7 @@ SPECS: dict[str, Spec] = {
         # --- end feeds ---
         # --- work ---
         apps_mattermost,
+        apps_baserow,
         # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
