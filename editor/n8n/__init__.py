@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- work ---
 # isort: split
-from editor.n8n import apps_baserow, apps_mattermost
+from editor.n8n import apps_baserow, apps_mattermost, apps_notion_trigger
 
 # --- end work ---
 # isort: split
@@ -246,6 +246,7 @@ SPECS: dict[str, Spec] = {
         # --- work ---
         apps_mattermost,
         apps_baserow,
+        apps_notion_trigger,
         # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
