@@ -61,7 +61,7 @@ from integrations import imap
 # --- end feeds ---
 # --- work: mattermost, baserow ---
 # isort: split
-from integrations import baserow, mattermost
+from integrations import baserow, linear, mattermost
 
 # --- end work ---
 # isort: split
@@ -121,6 +121,7 @@ SERVICES: tuple[Service, ...] = (
     # --- work ---
     mattermost.SERVICE,
     baserow.SERVICE,
+    linear.SERVICE,
     # --- end work ---
 )
 

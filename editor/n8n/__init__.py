@@ -128,7 +128,7 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- work ---
 # isort: split
-from editor.n8n import apps_baserow, apps_mattermost, apps_notion_trigger
+from editor.n8n import apps_baserow, apps_linear, apps_mattermost, apps_notion_trigger
 
 # --- end work ---
 # isort: split
@@ -247,6 +247,7 @@ SPECS: dict[str, Spec] = {
         apps_mattermost,
         apps_baserow,
         apps_notion_trigger,
+        apps_linear,
         # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
