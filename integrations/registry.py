@@ -61,7 +61,7 @@ from integrations import imap
 # --- end feeds ---
 # --- work: mattermost, baserow ---
 # isort: split
-from integrations import baserow, linear, mattermost
+from integrations import baserow, linear, mattermost, todoist
 
 # --- end work ---
 # isort: split
@@ -122,6 +122,7 @@ SERVICES: tuple[Service, ...] = (
     mattermost.SERVICE,
     baserow.SERVICE,
     linear.SERVICE,
+    todoist.SERVICE,
     # --- end work ---
 )
 

@@ -128,7 +128,13 @@ from editor.n8n import apps_imap, rss
 # --- end feeds ---
 # --- work ---
 # isort: split
-from editor.n8n import apps_baserow, apps_linear, apps_mattermost, apps_notion_trigger
+from editor.n8n import (
+    apps_baserow,
+    apps_linear,
+    apps_mattermost,
+    apps_notion_trigger,
+    apps_todoist,
+)
 
 # --- end work ---
 # isort: split
@@ -248,6 +254,7 @@ SPECS: dict[str, Spec] = {
         apps_baserow,
         apps_notion_trigger,
         apps_linear,
+        apps_todoist,
         # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
