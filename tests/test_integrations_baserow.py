@@ -135,6 +135,14 @@ def test_an_unknown_field_name_is_named(baserow):
         token(baserow),
     )
     assert error.message.startswith(f"Table {TABLE_ID} has no field named “Colour”")
+    shapeless = app_error(BR, {"table_id": TABLE, "filters": [{"value": "x"}]}, token(baserow))
+    assert shapeless.message.startswith("The filters field must render to a JSON list of objects")
+    operator = app_error(
+        BR,
+        {"table_id": TABLE, "filters": [{"field": "Status", "operator": "x&y=1"}]},
+        token(baserow),
+    )
+    assert operator.message == "The filters field has an operator Baserow lacks: “x&y=1”."
 
 
 def test_a_wrong_token_names_the_credential_and_a_missing_row_quotes_baserow(baserow):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from integrations.baserow import rest_api
 from integrations.baserow.credentials import DatabaseToken
-from integrations.operations import OperationConfig, json_object, used_by
+from integrations.operations import OperationConfig, json_list, json_object, used_by
 from integrations.service import credential_for
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
@@ -24,26 +24,9 @@ OPERATIONS: tuple[str, ...] = get_args(Operation)
 BY_ROW = ("get_row", "update_row", "delete_row")
 WRITES = ("create_row", "update_row")
 FIELD_ID = re.compile(r"^field_(\d+)$")
+OPERATOR = re.compile(r"^[a-z_]+$")
 PAGE_SIZE = 200  # Baserow's largest page
 MAX_ROWS = 10_000
-
-
-class Filter(BaseModel):
-    model_config = ConfigDict(coerce_numbers_to_str=True)
-
-    field: str = Field(min_length=1, description="The field's name, or field_<id>.")
-    operator: str = Field(
-        "equal",
-        pattern=r"^[a-z_]+$",
-        description="Baserow's filter type: equal, not_equal, contains, contains_not, "
-        "higher_than, lower_than, date_equal, empty, not_empty, boolean …",
-    )
-    value: Any = Field("", description="The value to compare with.")
-
-
-class Order(BaseModel):
-    field: str = Field(min_length=1, description="The field's name, or field_<id>.")
-    direction: Literal["asc", "desc"] = "asc"
 
 
 class Config(OperationConfig):
@@ -73,10 +56,12 @@ class Config(OperationConfig):
         '{"Name": "Ada", "Score": 3, "field_5871": "blog"}. May be a template.',
         json_schema_extra=used_by(*WRITES, required=True),
     )
-    filters: list[Filter] = Field(
-        default_factory=list,
-        description='list_rows: conditions, e.g. [{"field": "Status", "operator": "equal", '
-        '"value": "open"}].',
+    filters: Any = Field(
+        None,
+        description='list_rows: conditions as a JSON list, e.g. [{"field": "Status", '
+        '"operator": "equal", "value": "open"}]; field: a name or field_<id>; operator: '
+        "Baserow's filter type (equal, not_equal, contains, higher_than, date_equal, empty, "
+        "boolean …; default equal).",
         json_schema_extra=used_by("list_rows"),
     )
     filter_type: Literal["AND", "OR"] = Field(
@@ -89,9 +74,10 @@ class Config(OperationConfig):
         description="list_rows: only rows with this text in some field.",
         json_schema_extra=used_by("list_rows"),
     )
-    order: list[Order] = Field(
-        default_factory=list,
-        description='list_rows: sort keys, e.g. [{"field": "Date", "direction": "desc"}].',
+    order: Any = Field(
+        None,
+        description='list_rows: sort keys as a JSON list, e.g. [{"field": "Date", "direction": '
+        '"desc"}] (direction asc or desc).',
         json_schema_extra=used_by("list_rows"),
     )
     max_results: int = Field(
@@ -106,6 +92,11 @@ class Config(OperationConfig):
     @classmethod
     def _fields(cls, value: Any) -> Any:
         return json_object(value, "Baserow field values")
+
+    @field_validator("filters", "order", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return json_list(value, "conditions")
 
 
 def _field_id(key: str, ids: dict[str, str], table: str) -> str:
@@ -133,19 +124,35 @@ def _named(row: Any, names: dict[str, str]) -> Any:
     return {names.get(k, k): v for k, v in row.items()}
 
 
+def _entries(value: Any, name: str) -> list[dict[str, Any]]:
+    """The rendered `filters` or `order`: objects that each name a field."""
+    entries = value or []
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and str(e.get("field") or "").strip() for e in entries
+    ):
+        raise NodeError(f"The {name} field must render to a JSON list of objects with a field.")
+    return entries
+
+
 def _query(config: Config, ids: dict[str, str]) -> dict[str, Any]:
     query: dict[str, Any] = {"size": PAGE_SIZE}
-    for rule in config.filters:
-        field = _field_id(rule.field, ids, config.table_id)
-        query[f"filter__{field}__{rule.operator}"] = rule.value
-    if config.filters:
+    table = config.table_id
+    filters = _entries(config.filters, "filters")
+    for rule in filters:
+        operator = str(rule.get("operator") or "equal")
+        if not OPERATOR.match(operator):
+            raise NodeError(f"The filters field has an operator Baserow lacks: “{operator}”.")
+        value = rule.get("value", "")
+        query[f"filter__{_field_id(str(rule['field']), ids, table)}__{operator}"] = value
+    if filters:
         query["filter_type"] = config.filter_type
     if config.search:
         query["search"] = config.search
-    if config.order:
+    order = _entries(config.order, "order")
+    if order:
         query["order_by"] = ",".join(
-            ("-" if o.direction == "desc" else "") + _field_id(o.field, ids, config.table_id)
-            for o in config.order
+            ("-" if o.get("direction") == "desc" else "") + _field_id(str(o["field"]), ids, table)
+            for o in order
         )
     return query
 
