@@ -220,11 +220,11 @@ NODE = NodeType(
         ),
         ("Read row 12 of table 607", {"operation": "get_row", "table_id": "607", "row_id": "12"}),
         (
-            "Save the summary and today's date as a new row of table 607",
+            "Add a row to table 607 with Summary Good week and Status new",
             {
                 "operation": "create_row",
                 "table_id": "607",
-                "fields": {"Summary": "{{ nodes.summary.response }}", "Date": "{{ trigger.date }}"},
+                "fields": {"Summary": "Good week", "Status": "new"},
             },
         ),
         (
