@@ -79,6 +79,11 @@ from integrations import linkedin, twitter, youtube
 from integrations import dropbox, google_docs, onedrive
 
 # --- end files2 ---
+# --- work: mattermost, baserow ---
+# isort: split
+from integrations import baserow, linear, mattermost, todoist
+
+# --- end work ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -150,6 +155,12 @@ SERVICES: tuple[Service, ...] = (
     google_docs.SERVICE,
     onedrive.SERVICE,
     # --- end files2 ---
+    # --- work ---
+    mattermost.SERVICE,
+    baserow.SERVICE,
+    linear.SERVICE,
+    todoist.SERVICE,
+    # --- end work ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -146,6 +146,17 @@ from editor.n8n import apps_linkedin, apps_twitter, apps_youtube
 from editor.n8n import apps_dropbox, apps_google_docs, apps_onedrive
 
 # --- end files2 ---
+# --- work ---
+# isort: split
+from editor.n8n import (
+    apps_baserow,
+    apps_linear,
+    apps_mattermost,
+    apps_notion_trigger,
+    apps_todoist,
+)
+
+# --- end work ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -278,6 +289,13 @@ SPECS: dict[str, Spec] = {
         apps_google_docs,
         apps_onedrive,
         # --- end files2 ---
+        # --- work ---
+        apps_mattermost,
+        apps_baserow,
+        apps_notion_trigger,
+        apps_linear,
+        apps_todoist,
+        # --- end work ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

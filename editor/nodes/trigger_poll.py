@@ -34,6 +34,9 @@ REPOSITORY = re.compile(r"^\s*[\w.-]+/[\w.-]+\s*$")
 MIN_INTERVAL = 30  # seconds: a kinder floor than most APIs' rate limits ask for
 MAX_ITEMS = 500  # items read from one answer; the rest wait for the next poll
 GITHUB_API = "https://api.github.com"
+# --- work: the sources (notion added) ---
+Source = Literal["url", "google_sheets", "gmail", "google_drive", "rss", "imap", "notion"]
+# --- end work ---
 
 
 class Config(NodeConfig):
@@ -60,7 +63,7 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Literal["url", "google_sheets", "gmail", "google_drive", "rss", "imap"] = Field(
+    source: Source = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
@@ -70,7 +73,8 @@ class Config(NodeConfig):
         "read with a Google service account key credential; id: change_id) or rss (the entries "
         "of the RSS or Atom feed at url, no credential; id: entryId) or imap (the newest "
         "messages matching the IMAP search below, read with an IMAP server credential; id: "
-        "uid).",
+        "uid) or notion (the newest pages of the Notion database below, read with a Notion "
+        "integration token credential; id: id, or change_id for page_updated).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -167,6 +171,23 @@ class Config(NodeConfig):
         "unread when the poll starts are left alone.",
     )
     # --- end feeds ---
+    # --- work: the notion source (n8n's Notion Trigger) ---
+    notion_database_id: str = Field(
+        "",
+        description="For notion: the database to watch (its id, or its URL), shared with the "
+        "integration.",
+    )
+    notion_event: Literal["page_added", "page_updated"] = Field(
+        "page_added",
+        description="For notion: a page added to the database (id_field id), or a page "
+        "changed (each edit; id_field change_id).",
+    )
+    notion_simple: bool = Field(
+        True,
+        description="For notion: each page as its id and its properties by name with plain "
+        "values; off, the page as Notion answers it.",
+    )
+    # --- end work ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -248,6 +269,12 @@ class Config(NodeConfig):
         drive = self.source == "google_drive" or self.preset == "google_drive_files"  # gfamily
         sourced = sourced or drive
         sourced = sourced or self.source == "imap"  # feeds
+        # --- work ---
+        notion = self.source == "notion"
+        sourced = sourced or notion
+        if notion and not self.notion_database_id.strip():
+            errors["notion_database_id"] = "Enter the Notion database's id or URL."
+        # --- end work ---
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -372,6 +399,10 @@ def source_settings(config: Config) -> dict[str, Any]:
     if config.source == "rss":
         return {}  # the feed's url is asked already
     # --- end feeds ---
+    # --- work ---
+    if config.source == "notion":
+        return config.model_dump(include={"notion_database_id", "notion_event", "notion_simple"})
+    # --- end work ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -385,6 +416,8 @@ def asks(config: Config) -> str:
         return f"Google Drive {config.drive_event} in {config.drive_folder_id or 'any folder'}"
     if config.source == "imap":  # feeds
         return f"IMAP {config.imap_mailbox}"
+    if config.source == "notion":  # work
+        return f"Notion database {config.notion_database_id} ({config.notion_event})"
     return config.url
 
 

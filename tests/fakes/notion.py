@@ -109,6 +109,11 @@ class FakeNotion(FakeService):
         test = body.get("filter")
         if test:
             rows = [r for r in rows if _matches(r, test)]
+        # --- work: sorts by timestamp (the Notion Trigger's query) ---
+        for sort in reversed(body.get("sorts") or []):
+            stamp = sort.get("timestamp") or ""
+            rows.sort(key=lambda r: r.get(stamp, ""), reverse=sort.get("direction") == "descending")
+        # --- end work ---
         start = int(body.get("start_cursor") or 0)
         size = int(body.get("page_size", 100))
         results = rows[start : start + size]
@@ -133,6 +138,7 @@ class FakeNotion(FakeService):
         if request.method == "PATCH":
             body = request.json or {}
             found["properties"].update(body.get("properties") or {})
+            found["last_edited_time"] = _now()  # work
             if body.get("archived"):
                 found["archived"] = True
         return Answer(200, _answered(found))
@@ -217,13 +223,29 @@ def _properties(title: str, status: str) -> dict[str, Any]:
 
 def _page(parent: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     page_id = str(uuid.uuid4())
+    now = _now()  # work
     return {
         "object": "page",
         "id": page_id,
+        "created_time": now,  # work
+        "last_edited_time": now,  # work
         "parent": {"type": next(iter(parent)), **parent},
         "properties": properties,
         "url": f"https://www.notion.so/{page_id.replace('-', '')}",
     }
+
+
+# --- work: page timestamps, distinct and increasing as Notion's are over time ---
+_CLOCK = itertools.count(1)
+
+
+def _now() -> str:
+    """A timestamp later than every one before it."""
+    tick = next(_CLOCK)
+    return f"2026-03-01T{tick // 3600 % 24:02d}:{tick // 60 % 60:02d}:{tick % 60:02d}.000Z"
+
+
+# --- end work ---
 
 
 def _error(status: int, code: str, message: str) -> Answer:
