@@ -614,7 +614,9 @@ def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
 
 
 # In a template literal's text: a read of the input list (as `_reads_input_list` finds them).
-_LIST_READ = re.compile(r"\$input\s*\.\s*(?:all|first|last)\b|(?<![\w$.])items\b|\$items\s*\(\s*\)|\$item\s*\(")
+_LIST_READ = re.compile(
+    r"\$input\s*\.\s*(?:all|first|last)\b|(?<![\w$.])items\b|\$items\s*\(\s*\)|\$item\s*\("
+)
 
 
 def _reads_input_list(tokens: list[Token] | None, source: str) -> bool:
