@@ -16,6 +16,7 @@ an Execute Once node's input after making the expressions' input, WorkflowDataPr
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def set_node(name: str, keep: bool = True, once: bool = False, **fields: str) ->
 def chain(*nodes: dict[str, Any]) -> dict[str, Any]:
     """Start → People (three items) → each node in turn."""
     names = ["Start", "People", *(n["name"] for n in nodes)]
-    links = [(a, 0, b, 0) for a, b in zip(names, names[1:], strict=False)]
+    links = [(a, 0, b, 0) for a, b in pairwise(names)]
     return export([manual(), code("People", PEOPLE), *nodes], links)
 
 
