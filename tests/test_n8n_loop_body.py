@@ -23,9 +23,12 @@ import pytest
 
 from editor.graph import ImportRefused
 from editor.n8n import import_n8n
-from tests.test_n8n_items import BASE, PEOPLE, code, export, jsons, manual, run_view
+from tests.test_n8n_items import BASE, code, export, jsons, manual, run_view
+from tests.test_n8n_items import PEOPLE as _PEOPLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+PEOPLE: list[dict[str, Any]] = _PEOPLE
 
 
 def set_node(name: str, keep: bool = True, once: bool = False, **fields: str) -> dict[str, Any]:
