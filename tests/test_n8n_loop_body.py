@@ -23,7 +23,7 @@ import pytest
 
 from editor.graph import ImportRefused
 from editor.n8n import import_n8n
-from tests.test_n8n_items import BASE, code, export, jsons, manual, run_view
+from tests.test_n8n_items import BASE, code, export, if_older_than, jsons, manual, run_view
 from tests.test_n8n_items import PEOPLE as _PEOPLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,3 +159,11 @@ def test_the_first_node_of_the_body_reads_the_loops_items_as_its_input(alice):
     )
     view, _ = run_view(alice, chain(rank))
     assert jsons(view["Rank"]) == [{**p, "of": "3 people, first Ada"} for p in PEOPLE]
+
+
+def test_execute_once_on_a_node_that_passes_items_on_carries_a_caveat():
+    check = {**if_older_than("Old", 30), "executeOnce": True}
+    result = import_n8n(chain(check))
+    outcome = next(n for n in result.report.nodes if n.name == "Old")
+    assert outcome.status == "caveats"
+    assert any("'Execute Once' gave it only its first input item" in n for n in outcome.notes)

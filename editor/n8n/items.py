@@ -89,7 +89,7 @@ CODE_TYPES = frozenset({f"{BASE}code", f"{BASE}function"})
 # Nodes whose n8n "Execute Once" is not read as taking all items: code (its own modes), the
 # nodes that pass their items on (their output would be every item, not the first), n8n's loop.
 ONCE_AS_IS = CODE_TYPES | frozenset(
-    BASE + name for name in ("if", "switch", "noOp", "wait", "splitInBatches", "filter")
+    BASE + name for name in ("if", "switch", "noOp", "wait", "splitInBatches")
 )
 # --- end loopbody ---
 # Nodes that emit one item or several depending on the data at run time: n8n splits an HTTP
@@ -554,6 +554,14 @@ class ItemFlow:
                 "If the response is a JSON array, n8n runs the nodes after it once per element; "
                 "here they run once with the whole response (add a loop if it is a list)."
             )
+        # --- loopbody ---
+        if node.raw.get("executeOnce") is True and (
+            node.type in ONCE_AS_IS or node.type in ALL_ITEMS
+        ):
+            notes.append(
+                "n8n's 'Execute Once' gave it only its first input item; here it gets every item."
+            )
+        # --- end loopbody ---
         return notes
 
     def view_items(self, node: N8nNode, index: int) -> str:
