@@ -148,7 +148,18 @@ def test_reading_every_input_item_deep_in_the_body_is_refused_by_name():
     assert issue.field == "nodes[3]"
     assert "n8n node 'Count' (n8n-nodes-base.set)" in issue.message
     assert "inside the loop WorkFuse adds over the items of 'People'" in issue.message
-    assert "Execute Once" in issue.message
+    assert "set 'Execute Once' on it in n8n if it should run once" in issue.message
+
+
+def test_an_if_reading_every_input_item_deep_in_the_body_is_told_to_aggregate_first():
+    check = if_older_than("Ready", 30)
+    condition = check["parameters"]["conditions"]["conditions"][0]
+    condition["leftValue"] = "={{ $input.all().length }}"
+    with pytest.raises(ImportRefused) as refused:
+        import_n8n(chain(GREET, check))
+    (issue,) = refused.value.issues
+    assert "n8n node 'Ready' (n8n-nodes-base.if)" in issue.message
+    assert "; put an Aggregate before it in n8n, then export again." in issue.message
 
 
 def test_the_first_node_of_the_body_reads_the_loops_items_as_its_input(alice):

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from editor.n8n.items import ONCE_AS_IS  # loopbody
+
 if TYPE_CHECKING:  # the converter imports this module
     from editor.n8n.converter import Converter, N8nNode
 
@@ -92,12 +94,14 @@ def scope_of(cx: Converter, node: N8nNode) -> Scope:
             received = cx.input_list(node)
             inside = cx.flow.unknown_until_done(received, node)
             if inside is not None:
+                fix = "put an Aggregate before it in n8n"
+                if node.type not in ONCE_AS_IS:
+                    fix = "set 'Execute Once' on it in n8n if it should run once, or " + fix
                 raise Untranslatable(
                     f"reads all its input items ($input.all(), .first(), .last(), items) "
                     f"inside the loop WorkFuse adds over the items of '{inside}', where each "
                     "run knows only its own item (n8n ran this node once all items had come "
-                    "through the nodes before it). Set 'Execute Once' on it in n8n, or put an "
-                    "Aggregate before it, then export again."
+                    f"through the nodes before it); {fix}, then export again."
                 )
             one = len(received.parts) == 1 and getattr(received.parts[0], "one", False)
             return None if one or not received.parts else received.jinja()
