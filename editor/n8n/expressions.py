@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from editor.n8n.items import ONCE_AS_IS  # loopbody
+
 if TYPE_CHECKING:  # the converter imports this module
     from editor.n8n.converter import Converter, N8nNode
 
@@ -90,6 +92,17 @@ def scope_of(cx: Converter, node: N8nNode) -> Scope:
     def lists(name: str | None) -> str | None:
         if name is None:
             received = cx.input_list(node)
+            inside = cx.flow.unknown_until_done(received, node)
+            if inside is not None:
+                fix = "put an Aggregate before it in n8n"
+                if node.type not in ONCE_AS_IS:
+                    fix = "set 'Execute Once' on it in n8n if it should run once, or " + fix
+                raise Untranslatable(
+                    f"reads all its input items ($input.all(), .first(), .last(), items) "
+                    f"inside the loop WorkFuse adds over the items of '{inside}', where each "
+                    "run knows only its own item (n8n ran this node once all items had come "
+                    f"through the nodes before it); {fix}, then export again."
+                )
             one = len(received.parts) == 1 and getattr(received.parts[0], "one", False)
             return None if one or not received.parts else received.jinja()
         source = cx.nodes.get(name)
@@ -496,8 +509,10 @@ class _Exact:
         ref = self.scope.resolve(node)
         if ref is None:
             raise _NotExact
+        if pick == "item":
+            return ref
         many = self.scope.lists(node)
-        if many is None or pick == "item":
+        if many is None:
             return ref
         # A node that emits several items: the first or last of them.
         return (many + ("[0]" if pick == "first" else "[-1]"), ref[1])
@@ -575,7 +590,7 @@ def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
             args.append(f"json={ref[0]}")
             if ref[1]:
                 aliases[""] = [[old, new] for old, new in ref[1].items()]
-            many = scope.lists(None)
+            many = scope.lists(None) if _reads_input_list(tokens, source) else None
             if many is not None:
                 args.append(f"items={many}")
     refs, lists = [], []
@@ -600,6 +615,47 @@ def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
     if scope.previous and "$prevNode" in names:
         args.append(f"prev={_quote(scope.previous)}")
     return "n8n(" + ", ".join(args) + ")"
+
+
+# In a template literal's text: a read of the input list (as `_reads_input_list` finds them).
+_LIST_READ = re.compile(
+    r"\$input\s*\.\s*(?:all|first|last)\b|(?<![\w$.])items\b|\$items\s*\(\s*\)|\$item\s*\("
+)
+
+
+def _reads_input_list(tokens: list[Token] | None, source: str) -> bool:
+    """Whether an expression reads its node's input items as a list (`$input.all()`,
+    `.first()`, `.last()`, `items`, `$items()`, `$item(i).$json`) rather than only the item it
+    runs for (`$json`, `$input.item`, `$item(i).$node[...]`): only the former needs `items=`,
+    which inside an inserted loop's body is not known until the loop is done."""
+    if tokens is None:
+        return bool(_LIST_READ.search(source))
+    for i, token in enumerate(tokens):
+        if token.kind == "template":
+            if _LIST_READ.search(token.text):
+                return True
+            continue
+        if token.kind != "name" or (i and tokens[i - 1].text in (".", "?.")):
+            continue
+        after = [t.text for t in tokens[i + 1 : i + 3]]
+        if token.text == "$input" and (after[:1] != ["."] or after[1:] != ["item"]):
+            return True
+        if token.text == "items" or (token.text == "$items" and after == ["(", ")"]):
+            return True
+        if token.text == "$item" and not _reads_other_node(tokens, i + 1):
+            return True
+    return False
+
+
+def _reads_other_node(tokens: list[Token], at: int) -> bool:
+    """Whether `$item(...)` whose `(` is at `at` goes on to `.$node`: another node's item."""
+    depth = 0
+    for j in range(at, len(tokens)):
+        depth += {"(": 1, ")": -1}.get(tokens[j].text, 0) if tokens[j].kind == "punct" else 0
+        if depth == 0:
+            nxt = [t.text for t in tokens[j + 1 : j + 3]]
+            return nxt == [".", "$node"]
+    return False
 
 
 def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]:

@@ -85,6 +85,13 @@ VECTOR_INSERTS = frozenset(
 PER_ELEMENT = PER_ELEMENT | VECTOR_INSERTS
 # --- end vectors ---
 CODE_TYPES = frozenset({f"{BASE}code", f"{BASE}function"})
+# --- loopbody ---
+# Nodes whose n8n "Execute Once" is not read as taking all items: code (its own modes), the
+# nodes that pass their items on (their output would be every item, not the first), n8n's loop.
+ONCE_AS_IS = CODE_TYPES | frozenset(
+    BASE + name for name in ("if", "switch", "noOp", "wait", "splitInBatches")
+)
+# --- end loopbody ---
 # Nodes that emit one item or several depending on the data at run time: n8n splits an HTTP
 # response that is a JSON array into one item per element. Read as a list (by a node taking all
 # items, or n8n's loop) such an output counts either way, as in n8n; the per-item nodes after
@@ -100,6 +107,13 @@ def takes_all(node: N8nNode) -> bool:
     """Whether n8n runs `node` once with every input item (rather than once per item)."""
     if node.type in ALL_ITEMS:
         return True
+    # --- loopbody ---
+    if node.raw.get("executeOnce") is True and node.type not in ONCE_AS_IS:
+        # n8n runs it with its first item only, but its expressions' `$input.all()` still
+        # reads every item (WorkflowExecute.runNode slices the input after it has made the
+        # expressions' connectionInputData): a node that takes all items, `$json` the first.
+        return True
+    # --- end loopbody ---
     # --- vectors ---
     if node.type in VECTOR_INSERTS:  # insert mode loads every item into the store at once
         return node.params.get("mode") == "insert"
@@ -454,6 +468,18 @@ class ItemFlow:
         several = len(self.sinks().get(container, [])) > 1
         return Results(container, sink if several else None, field_path, flat)
 
+    def unknown_until_done(self, ref: ItemsRef, node: N8nNode) -> str | None:
+        """When `ref` (the items `node` receives) holds the results of an inserted loop that
+        `node` itself runs in, the n8n name of what that loop goes over (those results exist
+        only once the loop is done); else None."""
+        around = self.scope.get(node.name, ())
+        for part in ref.parts:
+            if isinstance(part, Results) and part.container in around:
+                loop = self.loops.get(part.container)
+                if loop is not None:
+                    return loop.sources[0][0]
+        return None
+
     def item_in(self, port: Port, scope: Scope) -> str | None:
         """The template path of the item `port` carries, read inside `scope`'s body."""
         ref = self.cx.output_ref(port[0], port[1], set())
@@ -530,6 +556,14 @@ class ItemFlow:
                 "If the response is a JSON array, n8n runs the nodes after it once per element; "
                 "here they run once with the whole response (add a loop if it is a list)."
             )
+        # --- loopbody ---
+        if node.raw.get("executeOnce") is True and (
+            node.type in ONCE_AS_IS or node.type in ALL_ITEMS
+        ):
+            notes.append(
+                "n8n's 'Execute Once' gave it only its first input item; here it gets every item."
+            )
+        # --- end loopbody ---
         return notes
 
     def view_items(self, node: N8nNode, index: int) -> str:
