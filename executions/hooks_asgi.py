@@ -13,12 +13,10 @@ approval form needs the session and CSRF middleware.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -28,15 +26,9 @@ from executions import webhooks
 
 log = logging.getLogger(__name__)
 PREFIX = "/hooks/"
-MAX_TRACKED = 10_000
 
 
 class WebhookHandler(ASGIHandler):
-    def __init__(self) -> None:
-        super().__init__()
-        # Answers given on each open connection (by the caller's address and port).
-        self.answered: collections.Counter[tuple[Any, ...]] = collections.Counter()
-
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         with webhooks.pooled():
             await self.handle(scope, receive, send)
@@ -57,8 +49,6 @@ class WebhookHandler(ASGIHandler):
             return
         set_script_prefix(get_script_prefix(scope))
         request, error_response = self.create_request(scope, body_file)
-        if request is not None and self._reconnect_now(scope):
-            request.META["workfuse.reconnect"] = True
         try:
             if request is None:
                 assert error_response is not None  # Django returns one or the other
@@ -96,27 +86,8 @@ class WebhookHandler(ASGIHandler):
             log.exception("The webhook %s failed", request.path)
             response = _error(500, "server_error", "The webhook failed; try again later.")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.META.get("workfuse.reconnect"):
-            response.headers["Connection"] = "close"
         response._resource_closers.append(request.close)  # type: ignore[attr-defined]  # as Django does
         return response
-
-    def _reconnect_now(self, scope: dict[str, Any]) -> bool:
-        """Whether this answer closes its connection: every Nth on one connection
-        (`WORKFUSE_WEBHOOK_RECONNECT_EVERY`). The caller reconnects at once, and the web process
-        least busy takes the new connection first, as they all wait on one listening socket."""
-        every = settings.WORKFUSE_WEBHOOK_RECONNECT_EVERY
-        client = scope.get("client")
-        if every <= 0 or not client:
-            return False
-        key = tuple(client)
-        self.answered[key] += 1
-        if self.answered[key] < every:
-            if len(self.answered) > MAX_TRACKED:  # callers gone without their Nth answer
-                self.answered.clear()
-            return False
-        del self.answered[key]
-        return True
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:

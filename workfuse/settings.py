@@ -273,11 +273,6 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 8)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
-# Every Nth webhook answer on one keep-alive connection asks the caller to reconnect
-# (`Connection: close`), so that its next connection goes to the web process free to accept it:
-# connections otherwise stay where the kernel first put them, however uneven (docs/performance.md,
-# "Connections spread again"). 0 keeps them for good; embedded mode has one process and does.
-WORKFUSE_WEBHOOK_RECONNECT_EVERY = envint("WORKFUSE_WEBHOOK_RECONNECT_EVERY", 0 if EMBEDDED else 32)
 # --- chat: trigger.chat's page and API (docs/chat.md) ---
 # How long a chat message waits for its run's reply (then the API answers 202 and the reply
 # joins the conversation when the run ends), the longest message, and how often one client may

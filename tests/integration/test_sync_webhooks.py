@@ -126,28 +126,3 @@ def test_killing_the_web_process_mid_run_leaves_a_run_that_resumes_and_finishes(
     assert [a["status"] for a in steps["first"].attempts] == ["succeeded"]  # not repeated
     assert [a["status"] for a in steps["slow"].attempts] == ["interrupted", "succeeded"]
     assert steps["last"].output == {"result": {"done": True}}
-
-
-def test_every_nth_answer_on_a_connection_asks_the_caller_to_reconnect(queue_mode, alice):
-    # Keep-alive connections stay with the web process that accepted them; closing one now and
-    # then lets the caller's next connection go to the process free to take it.
-    workflow = hook_workflow(alice, transform("last", "{n: body.n}"))
-    queue_mode.env["WORKFUSE_WEBHOOK_RECONNECT_EVERY"] = "4"
-    queue_mode.worker(concurrency=1)
-    queue_mode.web()
-    url = f"{queue_mode.url}/hooks/{workflow.webhook_token}"
-    peers = []
-    with httpx.Client(timeout=30) as client:
-        answers = []
-        for n in range(8):
-            answer = client.post(url, json={"n": n})
-            answers.append(answer)
-            if answer.headers.get("connection") != "close":  # a closed socket has no address
-                peers.append(answer.extensions["network_stream"].get_extra_info("client_addr"))
-    assert [a.status_code for a in answers] == [200] * 8, answers[0].text
-    assert [a.json() for a in answers] == [{"result": {"n": n}} for n in range(8)]
-    closing = [i for i, a in enumerate(answers) if a.headers.get("connection") == "close"]
-    assert closing == [3, 7]
-    # The same connection for four answers, then a new one.
-    assert len(peers) == 6 and len(set(peers[:3])) == 1 and len(set(peers[3:])) == 1
-    assert peers[0] != peers[3]
