@@ -49,6 +49,17 @@ def test_too_many_entries_and_broken_archives_are_refused():
         archives.gunzip(b"plain text", 1000)
 
 
+def test_a_compression_method_python_cannot_read_is_refused_by_name():
+    data = bytearray(zipped({"a.txt": b"hello"}))
+    # Method 9 (deflate64) in the local and the central header: the archive lists, its file
+    # cannot be read.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.index(signature) + offset
+        data[at : at + 2] = (9).to_bytes(2, "little")
+    with pytest.raises(archives.ArchiveError, match="compression method 9"):
+        archives.unzip(bytes(data), 1000)
+
+
 def test_gzip_round_trips_and_a_gzip_bomb_stops_at_the_limit():
     assert archives.gunzip(archives.make_gzip(b"hello"), 10) == b"hello"
     assert gzip.decompress(archives.make_gzip(b"hello")) == b"hello"

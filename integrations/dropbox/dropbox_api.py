@@ -51,7 +51,8 @@ TOKEN_API = http.Api("Dropbox", error_text=_error_text, auth_statuses=frozenset(
 
 
 def header_arg(arg: dict[str, Any]) -> str:
-    """A JSON argument fit for an HTTP header: non-ASCII escaped as \\uXXXX (and 0x7F too)."""
+    """A JSON argument fit for an HTTP header: non-ASCII characters (and 0x7F) written as JSON's
+    backslash-u escapes."""
     return json.dumps(arg, ensure_ascii=True).replace("\x7f", "\\u007f")
 
 

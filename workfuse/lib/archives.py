@@ -58,6 +58,12 @@ def _too_large(limit: int) -> ArchiveError:
     )
 
 
+# The methods Python's zipfile reads; another (AES, deflate64, ...) is refused by name.
+SUPPORTED_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+
+
 def unzip(data: bytes, limit: int) -> list[tuple[str, bytes]]:
     """The files in a zip archive as (name, bytes), folders and macOS `__MACOSX` copies left
     out, in the archive's order; ArchiveError when it is not a readable zip, holds more than
@@ -72,6 +78,11 @@ def unzip(data: bytes, limit: int) -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     total = 0
     for info in entries:
+        if info.compress_type not in SUPPORTED_METHODS:
+            raise ArchiveError(
+                f"could not unpack '{info.filename}' (compression method {info.compress_type} "
+                "is not one of stored, deflate, bzip2 or lzma)."
+            )
         chunks: list[bytes] = []
         try:
             with archive.open(info) as member:
@@ -80,7 +91,7 @@ def unzip(data: bytes, limit: int) -> list[tuple[str, bytes]]:
                     if total > limit:
                         raise _too_large(limit)
                     chunks.append(chunk)
-        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error) as exc:
+        except (RuntimeError, zipfile.BadZipFile, zlib.error) as exc:
             raise ArchiveError(f"could not unpack '{info.filename}' ({exc}).") from None
         out.append((posixpath.basename(info.filename), b"".join(chunks)))
     return out
