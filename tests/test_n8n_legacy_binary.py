@@ -5,47 +5,28 @@ against a 127.0.0.1 server."""
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 
-import openpyxl
 import pytest
 
 from editor.n8n import convert
 from editor.nodes import utility_extract_file
 from editor.validation import validate_graph
+from tests import test_n8n_files as files_tests
 from tests.data_nodes import run as run_node
-from tests.test_n8n_files import chain, node_of, refused, run
+from tests.test_n8n_files import CSV, chain, node_of, refused, run, workbook
 from tests.test_n8n_flow import manual, n8n_node
 from tests.test_n8n_http_files import old_download, old_upload
 from workfuse.lib import archives, files
 
-CSV = b"sku,qty\na,1\nb,2\n"
 RECEIVED: list[bytes] = []
 
 
-def workbook() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["name", "price"])
-    book.active.append(["tea", 2.5])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _reply(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class Handler(files_tests.Handler):
+    """test_n8n_files' server (its CSV and workbook), answering by extension and recording
+    what is posted."""
 
     def do_GET(self) -> None:
         if self.path.endswith(".csv"):
