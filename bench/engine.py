@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/engine.py [--executions 500] [--workers 2] [--no-inline]
                                      [--compare-inline] [--batch-sizes 16,1] [--no-baseline]
-                                     [--warmup 20] [--via-api --submitters 8]
+                                     [--warmup 20] [--via-api --submitters 8 [--web-workers 2]]
 
 What it sets up: a throwaway PostgreSQL database (`workfuse_bench`, dropped and created again,
 migrated with `manage.py migrate`), a private Redis database number (`--redis-db`, flushed) and
@@ -22,8 +22,9 @@ What it measures:
   sent) to a Redis list, and the wait ends when the list holds N entries.
 
 With `--via-api` the runs are started as a script would start them, by `POST
-/api/workflows/{id}/run` to one `uvicorn workfuse.asgi:application` process (bearer token, one
-kept-alive connection per `--submitters` thread), so the web process's cost is in the figures.
+/api/workflows/{id}/run` to `uvicorn workfuse.asgi:application` (one process, or `--web-workers`
+as the Procfile starts it; bearer token, one kept-alive connection per `--submitters` thread),
+so the web processes' cost is in the figures.
 
 For both: runs/s, steps/s, the mean per-step overhead (wall time x worker processes / steps,
 i.e. the worker time one no-op step costs, everything included: broker, database, Python), and
@@ -420,8 +421,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--via-api",
         action="store_true",
-        help="start runs through POST /api/workflows/{id}/run on one uvicorn process (bearer "
-        "token, one connection per submitter) instead of calling the engine in this process",
+        help="start runs through POST /api/workflows/{id}/run to uvicorn (bearer token, one "
+        "connection per submitter) instead of calling the engine in this process",
+    )
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=1,
+        help="with --via-api: uvicorn worker processes (the Procfile starts one per core)",
     )
     parser.add_argument("--timeout", type=float, default=300, help="seconds per part")
     service_args(parser, database="workfuse_bench", redis_db=13)
@@ -434,8 +441,14 @@ def main() -> None:
     with throwaway(args, "bench") as bench:
 
         def workers(env: dict[str, str]) -> Cluster:
-            kind = WebCluster if args.via_api else Cluster
-            return kind(env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency)
+            if not args.via_api:
+                return Cluster(
+                    env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency
+                )
+            return WebCluster(
+                *(env, args.workers, bench.queue, bench.tmp, args.pool, args.concurrency),
+                web_workers=args.web_workers,
+            )
 
         def measured(env: dict[str, str], part: Callable[[Cluster, Meter], Result]) -> Result:
             with running(workers(env)) as cluster:

@@ -34,6 +34,9 @@ if str(ROOT) not in sys.path:
 PYTHON = sys.executable
 CELERY = str(Path(sys.executable).with_name("celery"))
 UVICORN = str(Path(sys.executable).with_name("uvicorn"))
+# The Procfile's HTTP protocol for several web processes (docs/performance.md, "Connections spread
+# evenly").
+BALANCED_HTTP = "workfuse.web_protocol:BalancedHttpToolsProtocol"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -262,18 +265,29 @@ class Cluster:
 
 
 class WebCluster(Cluster):
-    """A `Cluster` plus one `uvicorn workfuse.asgi:application` on a free port (`web`)."""
+    """A `Cluster` plus `uvicorn workfuse.asgi:application` on a free port (`web`), with
+    `web_workers` worker processes as the Procfile starts it (its balanced HTTP protocol
+    included) when that is more than one, else a single process."""
+
+    def __init__(self, *args: Any, web_workers: int = 1, **kwargs: Any):
+        self.web_workers = web_workers
+        super().__init__(*args, **kwargs)
 
     def _start_more(self, env: dict[str, str], tmp: Path) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
+        several = (
+            ("--workers", str(self.web_workers), "--http", BALANCED_HTTP)
+            if self.web_workers > 1
+            else ()
+        )
         self.web = Process(
             "web",
             [
                 *(UVICORN, "workfuse.asgi:application", "--host", "127.0.0.1"),
                 *("--port", str(self.port), "--lifespan", "off", "--no-access-log"),
-                *("--log-level", "warning", "--timeout-graceful-shutdown", "3"),
+                *("--log-level", "warning", "--timeout-graceful-shutdown", "3", *several),
             ],
             env,
             tmp / "web.log",

@@ -49,6 +49,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from workfuse.lib import files, n8n_binary
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 from workfuse.lib.node_run import NodeError
 
@@ -56,7 +57,7 @@ CONTEXT_ROOTS = ("trigger", "nodes", "execution", "workflow")
 # What `execution` and `workflow` hold (DESIGN §5); `resume_url` only where a utility.wait is.
 CONTEXT_KEYS = {"execution": ("id", "started_at", "resume_url"), "workflow": ("id", "name")}
 LOOP_ROOTS = ("item", "index")
-REPEAT_ROOTS = ("iteration",)  # inside a logic.repeat's body
+REPEAT_ROOTS = ("iteration", "carried")  # inside a logic.repeat's body
 ROUND_ROOTS = ("iteration", "last")  # in a repeat's round fields, read after each round
 MAX_REPEAT = 100_000  # longest string or list `*` may build
 MAX_INT_BITS = 100_000  # largest integer `*` and `**` may build (about 30,000 digits)
@@ -374,9 +375,12 @@ def _n8n(
     aliases: Any = None,
     tz: Any = None,
     prev: Any = None,
+    binary: Any = None,
 ) -> Any:
     """An n8n expression, run in the code sandbox with n8n's names: `$json` is `json`,
-    `$input.all()` is `items` (default `[json]`), `$('Name')` reads `refs` and `lists`."""
+    `$input.all()` is `items` (default `[json]`), `$('Name')` reads `refs` and `lists`;
+    `binary` ({"" | name: {property: file value}}) the files of the input item and of named
+    nodes' items, as n8n's `$binary` and `.binary` (workfuse/lib/n8n_binary.py)."""
     if not isinstance(source, str) or not source.strip():
         raise TemplateError("n8n(): its first argument is the JavaScript expression, as text")
     if _javascript is None:
@@ -396,6 +400,8 @@ def _n8n(
         "workflow": _plain(context.get("workflow"), ("id", "name")),
         "itemIndex": context.get("index") if _is_int(context.get("index")) else 0,
     }
+    if isinstance(binary, dict):
+        data["binary"] = _n8n_binaries(binary)
     deadline = _js_deadline.get() or time.monotonic() + N8N_CALL_MS / 1000
     left_ms = int((deadline - time.monotonic()) * 1000)
     if left_ms < 10:
@@ -409,6 +415,22 @@ def _n8n(
         short = " ".join(source.split())
         short = short if len(short) <= 80 else short[:77] + "..."
         raise TemplateError(f"n8n expression `{short}`: {exc.message}") from None
+
+
+def _n8n_binaries(binary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The files an n8n expression reads as n8n binary objects; a node that made no such
+    file this time (or did not run) has none, as in n8n."""
+    made: dict[str, dict[str, Any]] = {}
+    for name, by in binary.items():
+        made[name] = {}
+        for prop, value in by.items() if isinstance(by, dict) else ():
+            if value is None or isinstance(value, Undefined):
+                continue
+            try:
+                made[name][prop] = n8n_binary.binary_object(value, f"the file in '{prop}'")
+            except files.FileError as exc:
+                raise TemplateError(f"n8n(): {exc}") from None
+    return made
 
 
 def _values(named: Any) -> list[Any]:

@@ -40,6 +40,11 @@ from editor.n8n import embedded_tools
 from editor.n8n import trigger_split
 
 # --- end triggersplit ---
+# --- ai4 ---
+# isort: split
+from editor.n8n import mcp_servers
+
+# --- end ai4 ---
 
 FORMAT = "workfuse"
 FORMAT_VERSION = 1
@@ -54,6 +59,8 @@ class Imported:
     report: Report | None = None  # for n8n exports: what became of each n8n node
     n8n: dict[str, Any] = field(default_factory=dict)  # kept as Workflow.n8n_import
     # --- end n8nitems ---
+    # quality: for n8n exports, the n8n node behind each WorkFuse node (`n8n.named_issues`)
+    origins: dict[str, Any] = field(default_factory=dict)
 
 
 def export_workflow(workflow: Workflow) -> dict[str, Any]:
@@ -113,7 +120,12 @@ def read_import(data: Any) -> Imported:
         # --- n8nitems ---
         result = n8n.import_n8n(data)
         return Imported(
-            name[:200], description, result.graph, report=result.report, n8n=result.meta
+            name[:200],
+            description,
+            result.graph,
+            report=result.report,
+            n8n=result.meta,
+            origins=result.origins,
         )
         # --- end n8nitems ---
     if "nodes" in data and "edges" in data:
@@ -153,6 +165,10 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     # An export with several triggers of one kind: a workflow per extra trigger, likewise.
     group, splits = trigger_split.with_companions(group)
     # --- end triggersplit ---
+    # --- ai4 ---
+    # An export with an MCP Server Trigger: a workflow per tool it serves, likewise.
+    group, served = mcp_servers.with_companions(group, n8n.SPECS)
+    # --- end ai4 ---
     group = app_tools.with_companions(group, n8n.SPECS)
     # --- end agentio ---
     # --- agenttools ---
@@ -161,7 +177,8 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     # --- end agenttools ---
     # The ids come first, so that calls can name them; the rows roll back if anything fails.
     rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
-    graphs = sets.convert_set(group, [w.pk for w in rows])
+    origins: list[dict[str, Any]] = []  # quality: the n8n node behind each WorkFuse node
+    graphs = sets.convert_set(group, [w.pk for w in rows], origins)
     links = sets.error_workflows(group)
     for member, workflow, graph, (target, _) in zip(group, rows, graphs, links, strict=True):
         workflow.graph = graph
@@ -174,8 +191,12 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
         )
     issues = [
         issue
-        for member, workflow in zip(group, rows, strict=True)
-        for issue in sets.placed(member, validate_graph(workflow.graph, owner=owner), len(group))
+        for member, workflow, traced in zip(group, rows, origins, strict=True)
+        for issue in sets.placed(
+            member,
+            n8n.named_issues(validate_graph(workflow.graph, owner=owner), traced),
+            len(group),
+        )
     ]
     if issues:
         raise ImportRefused(issues)
@@ -206,6 +227,11 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
         made = trigger_split.saved(split, rows)
         rows[split.main].n8n_split = made  # type: ignore[attr-defined]
     # --- end triggersplit ---
+    # --- ai4 ---
+    for server in served:
+        made = mcp_servers.saved(server, rows)
+        rows[server.main].n8n_split = made  # type: ignore[attr-defined]
+    # --- end ai4 ---
     return rows[:given]
     # --- end agentio ---
 
@@ -253,6 +279,10 @@ def preview_import(data: Any, owner: Any) -> Preview:
         except ImportRefused as exc:
             if trigger_split.splits(data):  # refused alone for its triggers: the copies' reasons
                 return Preview(None, list(exc.issues), Report("n8n", problems=list(exc.issues)))
+            # --- ai4 ---
+            if mcp_servers.serves(data):  # likewise for an MCP Server Trigger's tools
+                return Preview(None, list(exc.issues), Report("n8n", problems=list(exc.issues)))
+            # --- end ai4 ---
     try:
         imported = read_import(data)
     except ImportRefused as exc:
@@ -260,7 +290,7 @@ def preview_import(data: Any, owner: Any) -> Preview:
         if not isinstance(report, Report):
             report = Report("workfuse", problems=list(exc.issues))
         return Preview(None, exc.issues, report)
-    issues = validate_graph(imported.graph, owner=owner)
+    issues = n8n.named_issues(validate_graph(imported.graph, owner=owner), imported.origins)
     report = imported.report or graph_report(imported.graph)
     if issues:
         report.with_issues(issues)

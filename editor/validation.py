@@ -435,6 +435,11 @@ def _reference_problem(path: tuple[Any, ...], roots: set[str], place: _Place) ->
                 "'iteration' exists only inside a repeat's body (after a Repeat node's 'body' "
                 "output) and in the repeat's own 'until' and 'delay_seconds'."
             )
+        if root == "carried":
+            return (
+                "'carried' exists only inside a repeat's body (after a Repeat node's 'body' "
+                "output): what the round was given."
+            )
         if root in templating.ROUND_ROOTS:
             return (
                 f"'{root}' exists only in a repeat's 'until' and 'delay_seconds': the output of "
@@ -443,7 +448,7 @@ def _reference_problem(path: tuple[Any, ...], roots: set[str], place: _Place) ->
         return (
             f"Unknown variable '{root}'. Templates can read trigger, nodes.<id>, execution, "
             "workflow, item/index inside a loop or a data node's per-item settings, and "
-            "iteration inside a repeat."
+            "iteration and carried inside a repeat."
         )
     if root == "nodes" and len(path) > 1:
         other = path[1]

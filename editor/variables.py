@@ -80,6 +80,8 @@ class Scope:
         found += [Variable("workflow.id", "number"), Variable("workflow.name", "string")]
         if self.in_repeat or self.last is not None:
             found.append(Variable("iteration", "number"))
+        if self.in_repeat:
+            found.append(Variable("carried", ""))
         if self.last is not None:
             found += _paths("last", self.last.value, self.last.known)[:MAX_PATHS_PER_ROOT]
         if self.in_loop:

@@ -11,6 +11,7 @@ starts nothing and every event after it is checked with the app secret's signatu
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -46,3 +47,25 @@ def answer_meta(query: Mapping[str, str], webhook_token: str) -> Answer:
     if not challenge or len(challenge) > MAX_CHALLENGE or not challenge.isprintable():
         return Answer(False, f"hub.challenge must be 1 to {MAX_CHALLENGE} printable characters")
     return Answer(True, challenge)
+
+
+# --- svcb ---
+# WooCommerce pings a webhook's delivery URL when the webhook is saved active: a POST whose
+# body is `webhook_id=<id>`, with none of the X-WC-Webhook-* headers and no signature, and it
+# keeps the webhook only if the answer is exactly 200. Answering it starts nothing.
+WOOCOMMERCE_PING = re.compile(rb"webhook_id=\d{1,20}")
+MAX_PING_BYTES = 40
+
+
+def is_woocommerce_ping(method: str, headers: Mapping[str, str], body: bytes) -> bool:
+    """Whether a call is WooCommerce's ping rather than a delivery (deliveries carry
+    X-WC-Webhook-ID and a JSON body)."""
+    return (
+        method == "POST"
+        and "X-WC-Webhook-ID" not in headers
+        and len(body) <= MAX_PING_BYTES
+        and WOOCOMMERCE_PING.fullmatch(body) is not None
+    )
+
+
+# --- end svcb ---

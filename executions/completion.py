@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import queue
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -76,13 +78,53 @@ def _tell(key: str, news: News, message: str) -> None:
     if settings.EMBEDDED:
         _resolve(key, news)
         return
+    _outbox.put((channel(), message))
+    _sender_running()
+
+
+# Queue mode publishes from one thread per process, so the thread that committed (a webhook's
+# request, a worker's step) does not wait for Redis's round trip: the publish is the last thing
+# a synchronous webhook's run did before its answer could leave (docs/performance.md).
+_outbox: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+_sender: tuple[int, threading.Thread] | None = None
+BATCH = 100
+
+
+def _sender_running() -> None:
+    """Start this process's publishing thread if it has none (a forked worker starts its own)."""
+    global _sender
+    pid = os.getpid()
+    if _sender is not None and _sender[0] == pid and _sender[1].is_alive():
+        return
+    with _lock:
+        if _sender is None or _sender[0] != pid or not _sender[1].is_alive():
+            thread = threading.Thread(
+                target=_send_forever, name="completion-publisher", daemon=True
+            )
+            thread.start()
+            _sender = (pid, thread)
+
+
+def _send_forever() -> None:
+    """Publish what `_tell` queued, as it comes, several at once when several wait. Never
+    raises: a lost message costs a waiter a re-read (RECHECK_SECONDS)."""
     global _publisher
-    try:
-        if _publisher is None:
-            _publisher = redis.Redis.from_url(settings.REDIS_URL)
-        _publisher.publish(channel(), message)
-    except redis.RedisError as exc:
-        log.warning("Could not announce %s of execution %s: %s", news.status, key, exc)
+    while True:
+        batch = [_outbox.get()]
+        while len(batch) < BATCH:
+            try:
+                batch.append(_outbox.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            if _publisher is None:
+                _publisher = redis.Redis.from_url(settings.REDIS_URL)
+            with _publisher.pipeline(transaction=False) as pipe:
+                for name, message in batch:
+                    pipe.publish(name, message)
+                pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("Could not announce %d execution changes: %s", len(batch), exc)
 
 
 def _parse(message: bytes) -> tuple[str, News]:

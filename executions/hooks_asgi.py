@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import set_script_prefix
 
 from executions import webhooks
+from workfuse.lib import web_balance
 
 log = logging.getLogger(__name__)
 PREFIX = "/hooks/"
@@ -86,6 +87,8 @@ class WebhookHandler(ASGIHandler):
             log.exception("The webhook %s failed", request.path)
             response = _error(500, "server_error", "The webhook failed; try again later.")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if web_balance.should_close():
+            response.headers["Connection"] = "close"
         response._resource_closers.append(request.close)  # type: ignore[attr-defined]  # as Django does
         return response
 

@@ -6,17 +6,22 @@ the headers a correct sender would send, for tests and for the curl example in t
 
 Presets follow each provider's documentation: GitHub (`X-Hub-Signature-256`), Stripe
 (`Stripe-Signature`), Slack (`X-Slack-Signature`), Standard Webhooks (`webhook-signature`),
-plus a custom header with a chosen hash, prefix and encoding.
+Twilio (`X-Twilio-Signature`, keyed with the account's Auth Token and signing the URL the call
+was sent to), Netlify (`X-Webhook-Signature`, a JWS whose claims carry the body's SHA-256), plus a
+custom header with a chosen hash, prefix and encoding.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
+import json
 import math
 import re
 import secrets
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -45,8 +50,11 @@ def verify(
     headers: Mapping[str, str],
     body: bytes,
     now: float | None = None,
+    *,
+    url: str = "",
 ) -> None:
-    """Accept the request or raise `SignatureRejected`. `body` is the raw body as received."""
+    """Accept the request or raise `SignatureRejected`. `body` is the raw body as received;
+    `url` the full URL it was sent to (Twilio signs it)."""
     if config.auth == "none":
         return
     if not secret:
@@ -57,6 +65,14 @@ def verify(
         return
     if config.auth != "hmac":
         raise ValueError(f"unknown webhook auth {config.auth!r}")
+    if config.hmac_preset == "twilio":
+        _verify_twilio(secret, lowered, body, url)
+        return
+    # --- svcc ---
+    if config.hmac_preset == "netlify":
+        _verify_netlify(secret, lowered, body)
+        return
+    # --- end svcc ---
     current = time.time() if now is None else now
     _VERIFIERS[config.hmac_preset](config, secret, lowered, body, math.floor(current))
 
@@ -68,10 +84,14 @@ def sign(
     now: float | None = None,
     *,
     msg_id: str | None = None,
+    url: str = "",
+    form: bool = False,
 ) -> dict[str, str]:
     """The headers a sender must add so that `verify` accepts `body`.
 
-    `msg_id` is the Standard Webhooks message id; a random one is made when not given."""
+    `msg_id` is the Standard Webhooks message id; a random one is made when not given. `url`
+    and `form` (the body is form-encoded) are Twilio's: a JSON body is signed through a
+    bodySHA256 parameter that `url` must already carry."""
     if config.auth == "none":
         return {}
     if config.auth == "header":
@@ -94,6 +114,13 @@ def sign(
             "webhook-timestamp": timestamp,
             "webhook-signature": "v1," + _b64(mac),
         }
+    if preset == "twilio":
+        params = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True) if form else []
+        return {"X-Twilio-Signature": _b64(_twilio_mac(secret, url, params))}
+    # --- svcc ---
+    if preset == "netlify":
+        return {"X-Webhook-Signature": _netlify_token(secret, body)}
+    # --- end svcc ---
     if preset == "custom":
         mac = _mac(secret.encode(), body, _algorithm(config))
         encoded = mac.hex() if config.signature_encoding == "hex" else _b64(mac)
@@ -112,6 +139,8 @@ def auth_headers(config: Config) -> tuple[str, ...]:
         "stripe": ("Stripe-Signature",),
         "slack": ("X-Slack-Signature",),
         "standard": ("webhook-signature",),
+        "twilio": ("X-Twilio-Signature",),
+        "netlify": ("X-Webhook-Signature",),  # svcc
         "custom": (config.header_name,),
     }.get(config.hmac_preset, ())
 
@@ -211,6 +240,56 @@ def _verify_custom(
     _match(_mac(secret.encode(), body, algorithm), given, algorithm, "the raw request body")
 
 
+def _verify_twilio(secret: str, headers: Mapping[str, str], body: bytes, url: str) -> None:
+    """Twilio's scheme (twilio.com/docs/usage/security): base64 HMAC-SHA1 of the URL followed,
+    for a form-encoded POST, by each parameter's name and value sorted by name; a JSON body is
+    covered by the URL's bodySHA256 parameter, its hex SHA-256. Twilio may sign the URL with or
+    without the scheme's default port, so both are tried."""
+    name = "X-Twilio-Signature"
+    given = _decode([_header(headers, name)], "base64", name)
+    if not url:
+        raise SignatureRejected(
+            "The URL the call was sent to is unknown, so Twilio's signature cannot be checked"
+        )
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    params: list[tuple[str, str]] = []
+    if "bodySHA256" in query:
+        digest = hashlib.sha256(body).hexdigest()
+        if not hmac.compare_digest(query["bodySHA256"][0].lower(), digest):
+            raise SignatureRejected("The bodySHA256 parameter is not the SHA-256 of the body")
+    elif headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        try:
+            params = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise SignatureRejected("The form-encoded body is not UTF-8") from None
+    for candidate in _with_and_without_port(url):
+        if any(hmac.compare_digest(_twilio_mac(secret, candidate, params), g) for g in given):
+            return
+    raise SignatureRejected(
+        "Signature does not match: expected HMAC-SHA1 of the webhook URL as configured in "
+        "Twilio followed by the sorted form parameters, keyed with the account's Auth Token"
+    )
+
+
+def _twilio_mac(secret: str, url: str, params: list[tuple[str, str]]) -> bytes:
+    signed = url + "".join(k + v for k, v in sorted(params))
+    return _mac(secret.encode(), signed.encode(), "sha1")
+
+
+def _with_and_without_port(url: str) -> list[str]:
+    parts = urllib.parse.urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    host = parts.hostname or ""
+    if default is None or not host:
+        return [url]
+    if ":" in host:
+        host = f"[{host}]"
+    with_port = parts._replace(netloc=f"{host}:{parts.port or default}").geturl()
+    if parts.port not in (None, default):
+        return [url]
+    return [parts._replace(netloc=host).geturl(), with_port]
+
+
 _VERIFIERS: dict[str, _Verifier] = {
     "github": _verify_github,
     "stripe": _verify_stripe,
@@ -220,6 +299,50 @@ _VERIFIERS: dict[str, _Verifier] = {
 }
 
 
+# --- svcc ---
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _netlify_token(secret: str, body: bytes) -> str:
+    header = _b64url(b'{"alg":"HS256","typ":"JWT"}')
+    claims = f'{{"iss":"netlify","sha256":"{hashlib.sha256(body).hexdigest()}"}}'
+    signed = f"{header}.{_b64url(claims.encode())}"
+    return f"{signed}.{_b64url(_mac(secret.encode(), signed.encode()))}"
+
+
+def _verify_netlify(secret: str, headers: Mapping[str, str], body: bytes) -> None:
+    """Netlify's scheme (docs.netlify.com, outgoing webhooks' JWS secret token): an HS256 JWT
+    keyed with the token, issued by "netlify", whose `sha256` claim is the body's hex SHA-256."""
+    name = "X-Webhook-Signature"
+    parts = _header(headers, name).split(".")
+    if len(parts) != 3:
+        raise SignatureRejected(f"{name} must be a JWT (header.claims.signature)")
+    try:
+        header = json.loads(_unb64url(parts[0]))
+        claims = json.loads(_unb64url(parts[1]))
+        given = _unb64url(parts[2])
+    except ValueError:
+        raise SignatureRejected(f"{name} is not a well-formed JWT") from None
+    if not isinstance(header, dict) or header.get("alg") != "HS256":
+        raise SignatureRejected(f"{name} must be signed with HS256")
+    expected = _mac(secret.encode(), f"{parts[0]}.{parts[1]}".encode())
+    if not hmac.compare_digest(expected, given):
+        raise SignatureRejected(
+            "Signature does not match: expected an HS256 JWT keyed with the JWS secret token "
+            "set on the Netlify webhook"
+        )
+    if not isinstance(claims, dict) or claims.get("iss") != "netlify":
+        raise SignatureRejected(f"{name} was not issued by netlify")
+    if not hmac.compare_digest(str(claims.get("sha256", "")), hashlib.sha256(body).hexdigest()):
+        raise SignatureRejected("The JWT's sha256 claim is not the SHA-256 of the raw body")
+
+
+# --- end svcc ---
 def _mac(key: bytes, message: bytes, algorithm: str = "sha256") -> bytes:
     return hmac.new(key, message, algorithm).digest()
 

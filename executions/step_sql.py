@@ -524,7 +524,7 @@ def _held_params(step_id: int, owner: str, values: Mapping[str, object]) -> list
 
 
 @cache
-def _hand_over_sql(vendor: str, columns: tuple[str, ...]) -> str:
+def _hand_over_sql(vendor: str, columns: tuple[str, ...], relaxed: bool) -> str:
     fields = _inserted(Step)
     # Typed, as `INSERT … VALUES` would type them from the columns: here the row comes from a
     # SELECT (so that a WHERE can guard it).
@@ -536,16 +536,25 @@ def _hand_over_sql(vendor: str, columns: tuple[str, ...]) -> str:
     return (
         f"WITH {_locked_running(False)}, {_held(columns)}, {successor} "  # noqa: S608
         "SELECT (SELECT id FROM held), (SELECT id FROM next)"
+        # For this statement's own transaction only (SET LOCAL): read when it commits.
+        + (", set_config('synchronous_commit', 'off', true)" if relaxed else "")
     )
 
 
 def hand_over(
-    execution_id: Any, step_id: int, owner: str, values: Mapping[str, object], successor: Step
+    execution_id: Any,
+    step_id: int,
+    owner: str,
+    values: Mapping[str, object],
+    successor: Step,
+    *,
+    relaxed: bool = False,
 ) -> bool:
     """In one statement, if the execution is running and `owner` still holds the step: store
     `values` (field name -> value) to the step and insert `successor`, setting its id. False
     when nothing was written (the execution is not running, is gone, or the step was taken
-    over)."""
+    over). With `relaxed`, its commit does not wait for the write-ahead log to reach the disk
+    (`synchronous_commit` off for that transaction: `gate.Checkpoint` says when)."""
     fields, db = _inserted(Step), connections[DEFAULT_DB_ALIAS]
     row = [f.get_db_prep_save(f.pre_save(successor, True), db) for f in fields]
     params = [
@@ -553,8 +562,8 @@ def hand_over(
         *_held_params(step_id, owner, values),
         *row,
     ]
-    rows, _ = _run(_hand_over_sql(db.vendor, tuple(values)), params)
-    stored, inserted = rows[0]
+    rows, _ = _run(_hand_over_sql(db.vendor, tuple(values), relaxed), params)
+    stored, inserted = rows[0][:2]
     if stored is None:
         return False
     successor.pk = inserted
@@ -597,10 +606,11 @@ def finish_run(
     return stored is not None
 
 
-def insert_run(execution: Execution, steps: Sequence[Step]) -> None:
+def insert_run(execution: Execution, steps: Sequence[Step], *, relaxed: bool = False) -> None:
     """Insert a new execution and its first steps, setting the steps' ids: one statement on
     PostgreSQL (a data-modifying CTE inserts the execution; its foreign keys are checked at
-    commit), two elsewhere."""
+    commit), two elsewhere. With `relaxed` (PostgreSQL), its commit does not wait for the
+    write-ahead log to reach the disk (`gate.Create` says when)."""
     if not can_fuse():
         insert([execution])
         insert(steps)
@@ -609,12 +619,14 @@ def insert_run(execution: Execution, steps: Sequence[Step]) -> None:
     db = connections[DEFAULT_DB_ALIAS]
     params = [f.get_db_prep_save(f.pre_save(execution, True), db) for f in run_fields]
     params += [f.get_db_prep_save(f.pre_save(s, True), db) for s in steps for f in step_fields]
-    sql = (
-        f"WITH run AS ({_insert_sql(db.vendor, Execution, 1, False)}) "
-        f"{_insert_sql(db.vendor, Step, len(steps), True)}"
-    )
+    sql = f"WITH run AS ({_insert_sql(db.vendor, Execution, 1, False)}) "
+    if relaxed:  # for this statement's own transaction only (SET LOCAL): read when it commits
+        sql += ", relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS off) "
+    sql += _insert_sql(db.vendor, Step, len(steps), True)
+    if relaxed:
+        sql += ", (SELECT off FROM relaxed)"
     rows, _ = _run(sql, params)
     execution._state.adding, execution._state.db = False, db.alias
-    for step, (pk,) in zip(steps, rows, strict=True):
+    for step, (pk, *_) in zip(steps, rows, strict=True):
         step.pk = pk
         step._state.adding, step._state.db = False, db.alias

@@ -25,9 +25,11 @@ from typing import Any, TypeVar
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import parse_header_parameters
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
@@ -47,7 +49,8 @@ from executions import (
 )
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
-from workfuse.lib import files, redaction, safe_json
+from workfuse.lib import files, rate_window, redaction, safe_json
+from workfuse.lib.redis_cache import RedisCache
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -166,20 +169,65 @@ def _uploaded_files(request: HttpRequest, secrets: set[str]) -> dict[str, Any]:
     return found
 
 
+def _raw_body_file(request: HttpRequest, raw: bytes, secrets: set[str]) -> dict[str, Any]:
+    """The body as sent, as a file (the trigger's `raw_body`): n8n's Webhook Raw Body, typed
+    by the request's Content-Type or application/json. Raises FileError over the file limit."""
+    return files.make(
+        redaction.scrub_bytes(raw, secrets),  # as an uploaded file: before encoding
+        "body",
+        request.content_type or "application/json",
+        "The request's body",
+    ).value()
+
+
+def _whole_body_file(request: HttpRequest, raw: bytes, secrets: set[str]) -> dict[str, Any]:
+    """The body as sent, whatever its type, as one file (the trigger's `body_file`): n8n's
+    Webhook v1 Binary Data (`handleBinaryData`), named by the Content-Disposition header's
+    filename and typed by the Content-Type, else application/octet-stream. Raises FileError
+    over the file limit."""
+    _, params = parse_header_parameters(request.headers.get("Content-Disposition", ""))
+    return files.make(
+        redaction.scrub_bytes(raw, secrets),  # as an uploaded file: before encoding
+        params.get("filename") or "body",
+        request.content_type or files.DEFAULT_TYPE,
+        "The request's body",
+    ).value()
+
+
+def _trigger_files(
+    config: WebhookConfig, request: HttpRequest, raw: bytes, secrets: set[str]
+) -> dict[str, Any]:
+    """The trigger's `files`: the whole body as one file (`body_file`; none when it is empty),
+    or the multipart uploads by field name, with the body as `data` too under `raw_body`."""
+    if config.body_file:
+        return {config.body_file: _whole_body_file(request, raw, secrets)} if raw else {}
+    uploaded = _uploaded_files(request, secrets)
+    if config.raw_body and request.content_type != "multipart/form-data":
+        uploaded["data"] = _raw_body_file(request, raw, secrets)
+    return uploaded
+
+
 # --- end files ---
 
 
 def _over_rate(request: HttpRequest, workflow: Workflow) -> dict[str, Any] | None:
     """The rate limit's usage when it is exceeded, else None. Fails open: the limiter lives in
-    the cache, and losing a trigger because Redis is down is worse than letting it through."""
+    the cache, and losing a trigger because Redis is down is worse than letting it through.
+    On Redis, one round trip (`rate_window`); elsewhere django-ratelimit's two."""
     try:
-        usage = get_usage(
-            request,
-            group="webhook",
-            key=lambda group, req: str(workflow.pk),
-            rate=settings.WORKFUSE_WEBHOOK_RATE,
-            increment=True,
-        )
+        cache = caches["default"]
+        if isinstance(cache, RedisCache):
+            usage = rate_window.usage(
+                cache, f"webhook:{workflow.pk}", settings.WORKFUSE_WEBHOOK_RATE
+            )
+        else:
+            usage = get_usage(
+                request,
+                group="webhook",
+                key=lambda group, req: str(workflow.pk),
+                rate=settings.WORKFUSE_WEBHOOK_RATE,
+                increment=True,
+            )
     except Exception as exc:  # any cache backend's error: redis, memcached, a database cache
         log.warning("Webhook rate limit not checked for workflow %s: %s", workflow.pk, exc)
         return None
@@ -296,6 +344,10 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     if config.challenge == "meta" and challenges.is_meta_check(request.method or "", request.GET):
         return _done(_meta_check(request, workflow, token))
     # --- end triggers ---
+    # --- svcb ---
+    if _is_woocommerce_ping(request, config.challenge):
+        return _done(_woocommerce_ping(request, workflow))
+    # --- end svcb ---
     if request.method not in config.methods:
         return _done(
             _refuse(
@@ -336,7 +388,13 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
             secret = resolve(
                 workflow.owner_id, config.credential, ("webhook_secret",), node_id="webhook"
             )
-            verify(config, str(secret.value), request.headers, raw)
+            verify(
+                config,
+                str(secret.value),
+                request.headers,
+                raw,
+                url=request.build_absolute_uri(),
+            )
         except (NodeError, SignatureRejected) as exc:
             reason = exc.message if isinstance(exc, NodeError) else exc.reason
             return _done(_refuse(request, workflow, 401, "unauthorized", reason))
@@ -347,14 +405,14 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     except safe_json.JsonRefused as exc:
         return _done(_refuse_input(request, workflow, "request", exc))
     try:
-        body = _parse_body(request, raw)
+        body = {} if config.body_file else _parse_body(request, raw)  # files: n8n parsed none
     except safe_json.JsonRefused as exc:
         return _done(_refuse_input(request, workflow, "body", exc))
     except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         return _done(_refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}"))
     # --- files ---
     try:
-        uploaded = _uploaded_files(request, secret_forms)
+        uploaded = _trigger_files(config, request, raw, secret_forms)
     except files.FileError as exc:
         return _done(_refuse(request, workflow, 413, "too_large", str(exc)))
     # --- end files ---
@@ -409,6 +467,36 @@ def _meta_check(request: HttpRequest, workflow: Workflow, token: str) -> HttpRes
 
 
 # --- end triggers ---
+
+
+# --- svcb ---
+def _is_woocommerce_ping(request: HttpRequest, challenge: str) -> bool:
+    """Whether the call is WooCommerce's ping, on a trigger that answers it; the body is read
+    before the size checks only when it is declared that small."""
+    declared = request.headers.get("Content-Length", "")
+    if challenge != "woocommerce" or not declared.isdigit():
+        return False
+    if int(declared) > challenges.MAX_PING_BYTES:
+        return False
+    return challenges.is_woocommerce_ping(request.method or "", request.headers, request.body)
+
+
+def _woocommerce_ping(request: HttpRequest, workflow: Workflow) -> HttpResponse:
+    """WooCommerce's ping (`challenges`): 200 and no run, rate limited like every call."""
+    usage = _over_rate(request, workflow)
+    if usage is not None:
+        return _refuse(
+            request,
+            workflow,
+            429,
+            "rate_limited",
+            "Too many requests for this workflow; slow down.",
+            Retry_After=str(max(1, usage["time_left"])),
+        )
+    return JsonResponse({"ping": "ok"})
+
+
+# --- end svcb ---
 
 
 def _run_until_answered(execution: Execution, claimed: Step | None, repeated: bool) -> Ingested:

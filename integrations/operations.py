@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from workfuse.lib.node_run import NodeError
 from workfuse.lib.node_types import NodeConfig
 
 
@@ -93,6 +94,16 @@ def json_object(value: Any, what: str) -> Any:
     settled, value = _json_text(value, f"a JSON object of {what}")
     if not settled and not isinstance(value, dict):
         raise ValueError(f"must be a JSON object of {what}")
+    return value
+
+
+def rendered_object(value: Any, name: str) -> dict[str, Any]:
+    """A `json_object` field once its templates are rendered: {} when empty; anything but an
+    object fails the step, naming the field."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise NodeError(f"{name} must render to a JSON object.")
     return value
 
 

@@ -84,6 +84,115 @@ from integrations import dropbox, google_docs, onedrive
 from integrations import baserow, linear, mattermost, todoist
 
 # --- end work ---
+# --- svca: spotify, google_natural_language, google_perspective, aws_comprehend, aws_rekognition, uproc ---
+# isort: split
+from integrations import (
+    aws_comprehend,
+    aws_rekognition,
+    google_natural_language,
+    google_perspective,
+    spotify,
+    uproc,
+)
+
+# --- end svca ---
+# --- svcc: monday, clickup, lemlist, wekan ---
+# isort: split
+from integrations import (
+    aws_ses,
+    aws_textract,
+    aws_transcribe,
+    clickup,
+    lemlist,
+    monday,
+    profitwell,
+    pushcut,
+    vonage,
+    wekan,
+)
+
+# --- end svcc ---
+# --- svcd: bamboohr, pagerduty, nextcloud, taiga, wise, tapfiliate ---
+# isort: split
+from integrations import (
+    automizy,
+    bamboohr,
+    microsoft_excel,
+    nextcloud,
+    pagerduty,
+    questdb,
+    quickchart,
+    securityscorecard,
+    taiga,
+    tapfiliate,
+    wise,
+    zammad,
+    zulip,
+)
+
+# --- end svcd ---
+# --- svcb: woocommerce, salesforce, strapi, nasa, coingecko, raindrop, humantic_ai, mindee, dhl, mailcheck, bannerbear ---
+# isort: split
+from integrations import (
+    bannerbear,
+    coingecko,
+    dhl,
+    humantic_ai,
+    mailcheck,
+    mindee,
+    nasa,
+    raindrop,
+    salesforce,
+    strapi,
+    woocommerce,
+)
+
+# --- end svcb ---
+# --- svcg: facebook_graph, erpnext, egoi, storyblok, clockify, freshdesk, customerio ---
+# isort: split
+from integrations import (
+    clockify,
+    customerio,
+    egoi,
+    erpnext,
+    facebook_graph,
+    freshdesk,
+    storyblok,
+)
+
+# --- end svcg ---
+# --- svce: ghost, clearbit, hunter, mailgun, elasticsearch, nocodb, reddit ---
+# isort: split
+from integrations import clearbit, elasticsearch, ghost, hunter, mailgun, nocodb, reddit
+
+# --- end svce ---
+# --- svcf: google_contacts, google_books, gsuite_admin, google_bigquery, google_cloud_storage, google_firebase_database ---
+# isort: split
+from integrations import (
+    google_bigquery,
+    google_books,
+    google_cloud_storage,
+    google_contacts,
+    google_firebase_database,
+    gsuite_admin,
+)
+
+# --- end svcf ---
+# --- svca: medium, asana, zoom ---
+# isort: split
+from integrations import asana, medium, zoom
+
+# --- end svca ---
+# --- ssh: ssh ---
+# isort: split
+from integrations import amqp, ssh
+
+# --- end ssh ---
+# --- svc1: venafi_cloud, sentry, webflow ---
+# isort: split
+from integrations import sentry, venafi_cloud, webflow
+
+# --- end svc1 ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -161,6 +270,94 @@ SERVICES: tuple[Service, ...] = (
     linear.SERVICE,
     todoist.SERVICE,
     # --- end work ---
+    # --- svca ---
+    spotify.SERVICE,
+    google_natural_language.SERVICE,
+    google_perspective.SERVICE,
+    aws_comprehend.SERVICE,
+    aws_rekognition.SERVICE,
+    uproc.SERVICE,
+    # --- end svca ---
+    # --- svcc ---
+    monday.SERVICE,
+    clickup.SERVICE,
+    lemlist.SERVICE,
+    wekan.SERVICE,
+    pushcut.SERVICE,
+    vonage.SERVICE,
+    profitwell.SERVICE,
+    aws_ses.SERVICE,
+    aws_transcribe.SERVICE,
+    aws_textract.SERVICE,
+    # --- end svcc ---
+    # --- svcd ---
+    bamboohr.SERVICE,
+    pagerduty.SERVICE,
+    nextcloud.SERVICE,
+    taiga.SERVICE,
+    wise.SERVICE,
+    tapfiliate.SERVICE,
+    questdb.SERVICE,
+    automizy.SERVICE,
+    securityscorecard.SERVICE,
+    quickchart.SERVICE,
+    zulip.SERVICE,
+    zammad.SERVICE,
+    microsoft_excel.SERVICE,
+    # --- end svcd ---
+    # --- svcb ---
+    woocommerce.SERVICE,
+    salesforce.SERVICE,
+    strapi.SERVICE,
+    nasa.SERVICE,
+    coingecko.SERVICE,
+    raindrop.SERVICE,
+    humantic_ai.SERVICE,
+    mindee.SERVICE,
+    dhl.SERVICE,
+    mailcheck.SERVICE,
+    bannerbear.SERVICE,
+    # --- end svcb ---
+    # --- svcg ---
+    facebook_graph.SERVICE,
+    erpnext.SERVICE,
+    egoi.SERVICE,
+    storyblok.SERVICE,
+    clockify.SERVICE,
+    freshdesk.SERVICE,
+    customerio.SERVICE,
+    # --- end svcg ---
+    # --- svce ---
+    ghost.SERVICE,
+    clearbit.SERVICE,
+    hunter.SERVICE,
+    mailgun.SERVICE,
+    elasticsearch.SERVICE,
+    nocodb.SERVICE,
+    reddit.SERVICE,
+    # --- end svce ---
+    # --- svcf ---
+    google_contacts.SERVICE,
+    google_books.SERVICE,
+    gsuite_admin.SERVICE,
+    google_bigquery.SERVICE,
+    google_cloud_storage.SERVICE,
+    google_firebase_database.SERVICE,
+    # --- end svcf ---
+    # --- svca ---
+    medium.SERVICE,
+    asana.SERVICE,
+    zoom.SERVICE,
+    # --- end svca ---
+    # --- ssh ---
+    ssh.SERVICE,
+    amqp.SERVICE,
+    # --- end ssh ---
+    # --- svc1 ---
+    venafi_cloud.SERVICE,
+    sentry.SERVICE,
+    webflow.SERVICE,
+    # --- end svc1 ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

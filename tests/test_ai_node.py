@@ -250,6 +250,42 @@ def test_config_rules():
     assert "json_schema" in NODE.raw_fields  # schemas are not templates
 
 
+# --- vector ---
+def test_schema_descriptions_are_set_on_the_schema_sent_and_must_name_its_properties(ai):
+    ai.script("openai", Reply(json={"label": "billing", "urgent": True}))
+    ctx, _ = context()
+    described = {"label": "One of: billing, shipping"}
+    output = run_node(
+        ctx, provider="openai", json_output=True, json_schema=SCHEMA, schema_descriptions=described
+    )
+    assert output["json"] == {"label": "billing", "urgent": True}
+    [request] = ai.requests_for("openai")
+    sent = request.body["response_format"]["json_schema"]["schema"]
+    assert sent["properties"]["label"] == {"type": "string", "description": described["label"]}
+    assert sent["properties"]["urgent"] == {"type": "boolean"}
+    assert "description" not in SCHEMA["properties"]["label"]  # the config is left as it is
+    with pytest.raises(ValidationError, match="schema_descriptions: team is not a property"):
+        Config(prompt="x", json_schema=SCHEMA, schema_descriptions={"team": "Which team"})
+    with pytest.raises(ValidationError, match="schema_descriptions: label is not a property"):
+        Config(prompt="x", schema_descriptions={"label": "One of"})
+
+
+def test_a_schema_description_holding_the_key_is_not_sent(ai):
+    ctx, _ = context()
+    with pytest.raises(NodeError) as caught:
+        run_node(
+            ctx,
+            provider="openai",
+            json_schema=SCHEMA,
+            schema_descriptions={"label": f"Remember {ENV_KEYS['openai']}"},
+        )
+    assert "descriptions contain the provider's API key" in caught.value.message
+    assert ai.requests == []
+
+
+# --- end vector ---
+
+
 # --- inside the engine -----------------------------------------------------------------------------
 
 

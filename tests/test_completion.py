@@ -4,10 +4,14 @@ the news arrives and by re-reading the status when it cannot."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 import uuid
 from typing import Any
+
+import pytest
+import redis
 
 from executions import completion
 from tests.conftest import CLOSED_REDIS
@@ -83,29 +87,45 @@ def test_an_answer_wakes_the_waiter_with_the_answer(settings: Any) -> None:
     assert asyncio.run(wait()) == completion.News(completion.ANSWERED, answer)
 
 
-def test_an_answer_is_carried_on_the_channel_unless_it_is_too_large(settings: Any) -> None:
+def test_an_answer_is_carried_on_the_channel_unless_it_is_too_large(
+    settings: Any, monkeypatch: Any
+) -> None:
     settings.EMBEDDED = False
-    sent: list[str] = []
-
-    class Channel:
-        def publish(self, channel: str, message: str) -> None:
-            sent.append(message)
-
+    # What the publishing thread would send to Redis, read from its queue instead.
+    monkeypatch.setattr(completion, "_sender_running", lambda: None)
     execution_id = uuid.uuid4()
-    original = completion._publisher
-    completion._publisher = Channel()  # type: ignore[assignment]  # records what Redis would carry
-    try:
-        completion.announce_answer(execution_id, {"status": 200, "body": "ok"})
-        completion.announce_answer(execution_id, {"status": 200, "body": "x" * 300_000})
-        completion.announce(execution_id, "failed")
-    finally:
-        completion._publisher = original
-    parsed = [completion._parse(message.encode()) for message in sent]
+    completion.announce_answer(execution_id, {"status": 200, "body": "ok"})
+    completion.announce_answer(execution_id, {"status": 200, "body": "x" * 300_000})
+    completion.announce(execution_id, "failed")
+    sent = [completion._outbox.get_nowait() for _ in range(3)]
+    assert {name for name, _ in sent} == {completion.channel()}
+    parsed = [completion._parse(message.encode()) for _, message in sent]
     assert parsed == [
         (str(execution_id), completion.News("answered", {"status": 200, "body": "ok"})),
         (str(execution_id), completion.News("answered")),  # the waiter reads it from the DB
         (str(execution_id), completion.News("failed")),
     ]
+
+
+@pytest.mark.integration
+def test_announcements_reach_redis_from_the_publishing_thread(settings: Any) -> None:
+    settings.EMBEDDED = False
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    completion._publisher = None  # built from this REDIS_URL
+    listener = redis.Redis.from_url(settings.REDIS_URL).pubsub()
+    listener.subscribe(completion.channel())
+    assert listener.get_message(timeout=5)["type"] == "subscribe"
+    ids = [uuid.uuid4() for _ in range(5)]
+    for execution_id in ids:
+        completion.announce(execution_id, "succeeded")
+    heard = []
+    deadline = time.monotonic() + 5
+    while len(heard) < len(ids) and time.monotonic() < deadline:
+        message = listener.get_message(timeout=1)
+        if message and message["type"] == "message":
+            heard.append(completion._parse(message["data"])[0])
+    listener.close()
+    assert heard == [str(i) for i in ids]  # all of them, in order
 
 
 def test_a_waiter_registered_late_reads_the_database_first(settings: Any) -> None:

@@ -353,3 +353,68 @@ def test_a_rerun_starts_from_the_repeat_not_from_inside_its_body(alice):
     again.refresh_from_db()
     assert again.status == "succeeded"
     assert steps_by_key(again)["again"].output["iterations"] == 2
+
+
+def counter(node_id: str) -> dict:
+    """{result: {left: n - 1, round}} from `carried` {result: {left: n}}."""
+    left = "{'left': carried.result.left - 1, 'round': iteration}"
+    return template(node_id, "{{ " + left + " | tojson }}")
+
+
+def countdown(**config) -> dict:
+    """start {result: {left: n}} → repeat until 'left' is 0: count (left - 1) → hold (a
+    minute) → keep (count's output again, so the round ends with it)."""
+    hold = {"id": "hold", "type": "utility.delay", "config": {"seconds": 60}}
+    return repeat_graph(
+        repeat(until=[rule("{{ last.result.left }}", "lte", 0)], **config),
+        [counter("count"), hold, template("keep", "{{ nodes.count.result | tojson }}")],
+    )
+
+
+def test_carry_gives_each_round_the_last_output_of_the_round_before(alice):
+    graph = repeat_graph(
+        repeat(until=[rule("{{ last.result.left }}", "lte", 0)], carry=True),
+        [transform("first", "result.left"), counter("count")],
+    )
+    execution = run(make_workflow(alice, graph), {"result": {"left": 3}})
+    assert execution.status == "succeeded", execution.error
+    steps = steps_by_key(execution)
+    lefts = [steps[f"count[{i}]"].output["result"]["left"] for i in range(3)]
+    assert lefts == [2, 1, 0]
+    # The first step's input is carried too: what came in, then the round before's last output.
+    assert [steps[f"first[{i}]"].output["result"] for i in range(3)] == [3, 2, 1]
+    assert steps["again"].output["iterations"] == 3
+    assert steps["done_step"].status == "succeeded"
+
+
+def test_without_carry_every_round_gets_what_came_into_the_repeat(alice):
+    graph = repeat_graph(repeat(until=[rule("{{ iteration }}", "eq", 2)]), [counter("count")])
+    execution = run(make_workflow(alice, graph), {"result": {"left": 3}})
+    steps = steps_by_key(execution)
+    lefts = [steps[f"count[{i}]"].output["result"]["left"] for i in range(3)]
+    assert lefts == [2, 2, 2]
+
+
+def test_a_carrying_round_run_again_after_its_worker_died_gets_the_same_input(alice):
+    execution = run(make_workflow(alice, countdown(carry=True)), {"result": {"left": 3}})
+    engine.sweep(now=later(61))  # round 0's hold is over: round 1 counts, then holds
+    assert Step.objects.get(execution=execution, key="hold[1]").status == "waiting"
+    # count[1]'s worker died before its result was stored: it runs again from stored steps.
+    Step.objects.filter(execution=execution, key="hold[1]").delete()
+    Step.objects.filter(execution=execution, key="count[1]").update(
+        status="running",
+        output=None,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        lease_owner="dead",
+    )
+    engine.sweep()
+    assert Step.objects.get(execution=execution, key="count[1]").output == {
+        "result": {"left": 1, "round": 1}
+    }
+    engine.sweep(now=later(122))
+    engine.sweep(now=later(183))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    steps = steps_by_key(execution)
+    assert [steps[f"keep[{i}]"].output["result"]["left"] for i in range(3)] == [2, 1, 0]
+    assert steps["again"].output["iterations"] == 3

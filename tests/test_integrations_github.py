@@ -158,6 +158,57 @@ def test_a_binary_file_stays_base64(github):
     assert github.requests[0].query == {}  # no ref: the default branch
 
 
+# --- files2 ---
+def test_as_file_outputs_the_file_as_a_file_value_instead_of_its_content(github):
+    data = b"\x89PNG\r\n\x1a\n\x00\xff"
+    github.repos["acme/shop"].files["main"] = {"img/logo.png": data}
+    config = {**REPO, "operation": "get_file", "path": "img/logo.png", "as_file": True}
+    output = run_app(GITHUB, config, token(github))
+    made = output["file"]
+    assert (made["filename"], made["content_type"], made["size"]) == (
+        "logo.png",
+        "image/png",
+        len(data),
+    )
+    assert base64.b64decode(made["content"]) == data
+    assert "content" not in output and output["sha"] and output["path"] == "img/logo.png"
+
+
+def test_as_file_over_the_file_limit_names_the_path(github, settings):
+    settings.WORKFUSE_FILE_MAX_BYTES = 4
+    github.repos["acme/shop"].files["main"] = {"big.bin": b"12345678"}
+    config = {**REPO, "operation": "get_file", "path": "big.bin", "as_file": True}
+    error = app_error(GITHUB, config, token(github))
+    assert error.message.startswith("big.bin is") and "WORKFUSE_FILE_MAX_BYTES" in error.message
+
+
+# --- end files2 ---
+# --- ops ---
+@pytest.mark.parametrize(
+    ("operation", "path", "said"),
+    [
+        ("get_repository", "/repos/acme/shop", {"stargazers_count": 12345}),
+        ("get_license", "/repos/acme/shop/license", {"license": {"spdx_id": "MIT"}}),
+        ("get_community_profile", "/repos/acme/shop/community/profile", {"health_percentage": 71}),
+    ],
+)
+def test_repository_reads_get_githubs_answer_as_it_is(github, operation, path, said):
+    output = run_app(GITHUB, {**REPO, "operation": operation}, token(github))
+    [request] = github.requests
+    assert (request.method, request.path) == ("GET", path)
+    assert_github_headers(request)
+    for key, value in said.items():
+        got = output[key]
+        assert got == value if not isinstance(value, dict) else value.items() <= got.items()
+
+
+def test_an_unknown_repository_read_is_a_404_naming_the_operation(github):
+    config = {"owner": "acme", "repo": "gone", "operation": "get_repository"}
+    error = app_error(GITHUB, config, token(github))
+    assert "get_repository" in error.message and not error.retryable
+
+
+# --- end ops ---
 def test_a_directory_is_not_a_file(github):
     github.repos["acme/shop"].files["main"] = {"docs/a.md": b"a"}
     error = app_error(GITHUB, {**REPO, "operation": "get_file", "path": "docs"}, token(github))

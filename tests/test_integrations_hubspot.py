@@ -57,6 +57,23 @@ def test_upsert_creates_a_contact_by_email_then_updates_it(hubspot):
     assert len(hubspot.records["contacts"]) == 1
 
 
+def test_upsert_makes_the_company_the_contacts_primary_one(hubspot):
+    acme = hubspot.add("companies", name="Acme", domain="acme.com")
+    config = {"email": "ada@acme.com", "associated_companies": acme["id"]}
+    contact = run_app(HS, config, token(hubspot))
+    assert [(r.method, r.path) for r in hubspot.requests] == [
+        ("POST", "/crm/v3/objects/contacts/batch/upsert"),
+        ("PUT", f"/crm/v4/objects/contacts/{contact['id']}/associations/companies/{acme['id']}"),
+    ]
+    assert hubspot.requests[1].json == [
+        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}
+    ]
+    assert hubspot.associations == [(contact["id"], acme["id"], 1)]
+    assert contact["isNew"] is True  # the upserted contact, as n8n outputs it
+    error = app_error(HS, {**config, "associated_companies": "999"}, token(hubspot))
+    assert "One or more objects were not found" in str(error)
+
+
 def test_get_contact_reads_the_properties_asked_for(hubspot):
     contact = hubspot.add(email="ada@example.com", firstname="Ada")
     output = run_app(
@@ -149,6 +166,27 @@ def test_update_and_get_deal_and_search_deals(hubspot):
     assert hubspot.requests[0].json == {"properties": {"amount": 9}}
     assert got["properties"]["amount"] == "9"
     assert found["count"] == 1 and found["results"][0]["id"] == deal["id"]
+
+
+def test_search_companies_finds_them_by_domain(hubspot):
+    acme = hubspot.add("companies", name="Acme", domain="acme.com")
+    hubspot.add("companies", name="Other", domain="other.com")
+    by_domain = [{"filters": [{"propertyName": "domain", "operator": "EQ", "value": "acme.com"}]}]
+    found = run_app(
+        HS,
+        {"operation": "search_companies", "filter_groups": by_domain, "max_results": 1},
+        token(hubspot),
+    )
+    [request] = hubspot.requests
+    assert (request.method, request.path) == ("POST", "/crm/v3/objects/companies/search")
+    assert request.json == {"filterGroups": by_domain, "limit": 1}
+    assert found["count"] == 1 and found["results"][0]["id"] == acme["id"]
+    assert found["results"][0]["properties"]["domain"] == "acme.com"
+    unknown = json.dumps(by_domain).replace("acme.com", "nobody.test")  # as a template renders
+    nothing = run_app(
+        HS, {"operation": "search_companies", "filter_groups": unknown}, token(hubspot)
+    )
+    assert nothing == {"results": [], "count": 0}
 
 
 def test_create_company_posts_its_properties(hubspot):

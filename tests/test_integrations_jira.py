@@ -23,6 +23,7 @@ from tests.app_nodes import app_error, run_app
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes import Answer, running
 from tests.fakes.jira import API_TOKEN, EMAIL, FakeJira
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, Secret
 
 JIRA = "app.jira"
@@ -279,3 +280,34 @@ def test_a_run_opens_the_rendered_issue_with_the_stored_credential(alice, jira):
     step = Step.objects.get(execution=execution, key="open")
     assert step.output["key"] == "SUP-1"
     assert API_TOKEN not in json.dumps([step.input, step.output])
+
+
+# --- fileops ---
+def test_add_attachment_uploads_the_file_as_multipart_with_the_xsrf_header(jira):
+    jira.add("SUP", "Printer")
+    report = files.make(b"%PDF-1.4 report", "report.pdf").value()
+    output = run_app(
+        JIRA, {"operation": "add_attachment", "issue_key": "SUP-1", "file": report}, token(jira)
+    )
+    assert output["count"] == 1
+    assert output["attachments"][0]["filename"] == "report.pdf"
+    [kept] = jira.attachments["SUP-1"]
+    assert kept["data"] == b"%PDF-1.4 report" and kept["mimeType"] == "application/pdf"
+    [request] = [r for r in jira.requests if r.path.endswith("/attachments")]
+    assert request.path == "/rest/api/3/issue/SUP-1/attachments"
+    assert request.headers["x-atlassian-token"] == "no-check"
+    with pytest.raises(NodeError, match="file"):
+        run_app(
+            JIRA,
+            {"operation": "add_attachment", "issue_key": "SUP-1", "file": {"filename": "x"}},
+            token(jira),
+        )
+    with pytest.raises(NodeError, match="Issue does not exist"):
+        run_app(
+            JIRA,
+            {"operation": "add_attachment", "issue_key": "NOPE-9", "file": report},
+            token(jira),
+        )
+
+
+# --- end fileops ---

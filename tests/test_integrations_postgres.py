@@ -119,6 +119,18 @@ def test_at_most_max_rows_are_read(db):
     assert output["truncated"] is True
 
 
+# --- ops ---
+def test_always_output_row_gives_one_empty_row_when_none_came(db):
+    sql = "SELECT * FROM orders WHERE email = %(e)s"
+    output = query(db, sql, parameters={"e": "nobody"}, always_output_row=True)
+    assert (output["rows"], output["row_count"]) == ([{}], 0)
+    with db.connect() as connection:
+        connection.execute("INSERT INTO orders (id, email) VALUES (1, 'a')")
+    found = query(db, sql, parameters={"e": "a"}, always_output_row=True)
+    assert [r["id"] for r in found["rows"]] == [1]
+
+
+# --- end ops ---
 def test_a_statement_over_its_timeout_is_cancelled(db):
     error = app_error(PG, {"sql": "SELECT pg_sleep(3)", "timeout_seconds": 1}, conn(db))
     assert "ran longer than timeout_seconds (1 s) and was cancelled" in error.message

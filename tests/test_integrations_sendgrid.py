@@ -279,3 +279,51 @@ def test_the_welcome_starter_sends_the_template_with_the_first_name(alice, sendg
         {"to": [{"email": "ada@example.com"}], "dynamic_template_data": {"first_name": "Ada"}}
     ]
     assert bob["personalizations"][0]["dynamic_template_data"] == {"first_name": "there"}
+
+
+# --- svcb: Marketing contacts ------------------------------------------------------------------
+
+
+def test_a_contact_is_upserted_found_by_email_and_id_and_deleted(settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with running(FakeSendGrid()) as fake:
+        secret = Secret("sendgrid", {"api_key": API_KEY}, {"base_url": fake.url}, name="Mail")
+        added = run_app(
+            "app.sendgrid",
+            {"operation": "upsert_contact", "email": "ada@x.test", "first_name": "Ada"},
+            secret,
+        )
+        run_app(
+            "app.sendgrid",
+            {"operation": "upsert_contact", "email": "ada@x.test", "last_name": "Lovelace"},
+            secret,
+        )
+        found = run_app("app.sendgrid", {"operation": "get_contact", "email": "ada@x.test"}, secret)
+        by_id = run_app(
+            "app.sendgrid", {"operation": "get_contact", "contact_id": found["id"]}, secret
+        )
+        gone = run_app(
+            "app.sendgrid", {"operation": "delete_contact", "contact_id": found["id"]}, secret
+        )
+        missing = app_error(
+            "app.sendgrid", {"operation": "get_contact", "email": "ada@x.test"}, secret
+        )
+    assert added["job_id"].startswith("fakeJob") and gone["job_id"].startswith("fakeJob")
+    assert fake.requests[0].method == "PUT" and fake.requests[0].path == "/v3/marketing/contacts"
+    assert fake.requests[0].json == {"contacts": [{"email": "ada@x.test", "first_name": "Ada"}]}
+    assert (found["first_name"], found["last_name"]) == ("Ada", "Lovelace") and by_id == found
+    assert fake.requests[-2].query == {"ids": [found["id"]]}
+    assert missing.message == "SendGrid refused get_contact (HTTP 404): contacts not found"
+
+
+def test_contact_operations_need_their_fields_and_no_email_content():
+    assert Config.model_validate({"operation": "upsert_contact", "email": "a@x.test"})
+    with pytest.raises(ValidationError) as caught:
+        Config.model_validate({"operation": "get_contact"})
+    assert caught.value.errors()[0]["loc"] == ("contact_id",)
+    with pytest.raises(ValidationError) as caught:
+        Config.model_validate({"operation": "delete_contact"})
+    assert caught.value.errors()[0]["loc"] == ("contact_id",)
+
+
+# --- end svcb ---

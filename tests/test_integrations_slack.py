@@ -60,6 +60,16 @@ def test_post_message_sends_json_with_the_bot_token_and_outputs_slacks_answer(sl
     assert output["ts"] == slack.messages[0].ts and output["message"]["text"] == "New order 42"
 
 
+def test_post_message_of_blocks_alone_sends_no_text(slack):
+    # n8n's Slack node posts a Block Kit message with an empty notification text (quality).
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*New reply*"}}]
+    output = run_app(SLACK, {"channel": "C0123", "blocks": json.dumps(blocks)}, bot(slack))
+
+    [request] = slack.requests
+    assert request.json == {"channel": "C0123", "blocks": blocks}
+    assert output["ok"] is True and slack.messages[0].blocks == blocks
+
+
 def test_post_message_replies_in_a_thread_and_sends_nothing_it_was_not_given(slack):
     run_app(SLACK, {"channel": "C0123", "text": "Resolved", "thread_ts": "17.000100"}, bot(slack))
     assert slack.requests[0].json == {

@@ -61,9 +61,16 @@ def test_owner_gets_a_snapshot_then_live_step_and_execution_messages(alice):
             "b": "succeeded",
         }
         await database_sync_to_async(engine.start_execution)(workflow)
-        messages = await receive_until(
-            ws, lambda m: m["type"] == "execution" and m["status"] == "succeeded"
-        )
+        # Until both the run's end and every step's last message have come: step and
+        # execution messages are sent apart, so under load their order may vary.
+        wanted = {("start", "succeeded"), ("b", "succeeded"), ("execution", "succeeded")}
+        seen: set[tuple[str, str]] = set()
+
+        def done(m: dict) -> bool:
+            seen.add((m.get("key", m["type"]), m.get("status", "")))
+            return wanted <= seen
+
+        messages = await receive_until(ws, done)
         await ws.disconnect()
         return messages
 

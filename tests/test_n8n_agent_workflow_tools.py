@@ -122,15 +122,11 @@ def test_an_app_tool_alone_is_refused_saying_the_saving_import_makes_its_workflo
     assert "POST /api/workflows/import, which makes that workflow" in message
 
 
-def test_an_app_tool_reading_the_run_data_is_refused_saying_so():
-    tool = copy.deepcopy(AIRTABLE_TOOL)
-    tool["parameters"]["filterByFormula"] = "={Email} = '{{ $json.email }}'"
-    data = agent_export({"promptType": "define", "text": "Hi"}, (tool, "ai_tool"))
-    [message] = refusals(data)
-    assert "it reads the run's data ($json in {Email} = '{{ $json.email }}')" in message
-    missing = n8n_node("Cal", "n8n-nodes-base.zoomTool", {}, 1)
+def test_an_app_tool_without_a_companion_form_is_refused_saying_why():
+    # the run's data it reads is an input the tool fills (tests/test_n8n_agent_fixed_inputs.py)
+    missing = n8n_node("Cal", "n8n-nodes-base.stravaTool", {}, 1)
     [message] = refusals(agent_export({"promptType": "define", "text": "Hi"}, (missing, "ai_tool")))
-    assert "the n8n n8n-nodes-base.zoom node has no WorkFuse equivalent yet" in message
+    assert "the n8n n8n-nodes-base.strava node has no WorkFuse equivalent yet" in message
 
 
 def test_from_ai_arguments_become_the_companions_inputs():

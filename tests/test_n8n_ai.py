@@ -490,9 +490,7 @@ def test_an_unsupported_chat_model_and_a_missing_one_are_refused_by_name():
 def test_sql_agents_and_classifiers_are_refused_with_what_to_do():
     [sql] = refusals(agent_export({"agent": "sqlAgent"}, version=1.6))
     assert "is a SQL Agent" in sql
-    classifier = n8n_node("Classify", f"{LC}sentimentAnalysis", {"inputText": "x"})
-    [message] = refusals(export([TRIGGER, classifier], {"Start": to("Classify")}))
-    assert "routes each item to the output of its sentiment" in message
+    # Sentiment Analysis now imports as the AI classifier: tests/test_n8n_sentiment.py
 
 
 # --- chains, extractor, OpenAI -------------------------------------------------------------
@@ -567,6 +565,78 @@ def test_the_information_extractor_builds_its_schema_from_attributes():
         },
         "required": ["name"],
     }
+
+
+# --- vector ---
+DESCRIBED_BY_EXPRESSION = n8n_node(
+    "Extract department",
+    f"{LC}informationExtractor",
+    {
+        "text": "={{ $json.text }}",
+        "attributes": {
+            "attributes": [
+                {"name": "department", "description": "=One of: {{ $json.departments }}"},
+                {"name": "urgent", "type": "boolean", "description": "Needs an answer today"},
+            ]
+        },
+    },
+    1,
+)
+
+
+def test_an_attribute_described_by_an_expression_gets_its_description_each_run():
+    graph = convert(chain_export(DESCRIBED_BY_EXPRESSION))
+    assert validate_graph(graph) == []
+    step = by_label(graph, "Extract department")
+    config = step["config"]
+    assert config["schema_descriptions"] == {
+        "department": "One of: {{ trigger.departments | n8n_text }}"
+    }
+    assert config["json_schema"]["properties"] == {
+        "department": {"type": "string"},
+        "urgent": {"type": "boolean", "description": "Needs an answer today"},
+    }
+    assert "reads the attributes' descriptions with its first item" not in step["notes"]
+
+
+def test_a_description_that_is_one_expression_is_rendered_as_text():
+    extractor = copy.deepcopy(DESCRIBED_BY_EXPRESSION)
+    rows = extractor["parameters"]["attributes"]["attributes"]
+    rows[0]["description"] = "={{ $json.departments }}"
+    config = by_label(convert(chain_export(extractor)), "Extract department")["config"]
+    assert config["schema_descriptions"] == {"department": "{{ trigger.departments | n8n_text }}"}
+
+
+def test_an_extractor_run_per_item_says_n8n_read_its_descriptions_with_the_first():
+    split = n8n_node("Tickets", "n8n-nodes-base.splitOut", {"fieldToSplitOut": "tickets"}, 1)
+    data = chain_export(DESCRIBED_BY_EXPRESSION)
+    data["nodes"].append(split)
+    data["connections"]["Start"] = to("Tickets")
+    data["connections"]["Tickets"] = to("Extract department")
+    step = by_label(convert(data), "Extract department")
+    assert step["config"]["schema_descriptions"]["department"].startswith("One of: {{ item.")
+    assert "reads the attributes' descriptions with its first item" in step["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_extractor_sends_the_description_its_run_reads(ai, alice):
+    ai.script("openai", Reply(json={"department": "Finance", "urgent": False}))
+    workflow = make_workflow(alice, convert(chain_export(DESCRIBED_BY_EXPRESSION)))
+    execution = engine.start_execution(
+        workflow, {"text": "My payslip is wrong", "departments": ["HR", "Finance"]}
+    )
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    [request] = ai.requests_for("openai")
+    sent = request.body["response_format"]["json_schema"]["schema"]["properties"]
+    assert sent["department"]["description"] == "One of: HR,Finance"
+    assert sent["urgent"]["description"] == "Needs an answer today"
+    step = Step.objects.get(execution=execution, key="extract_department")
+    assert step.output["json"] == {"department": "Finance", "urgent": False}
+    assert "schema_descriptions" not in json.dumps(step.output)
+
+
+# --- end vector ---
 
 
 def test_openai_nodes_message_a_model_and_refuse_other_resources():

@@ -304,6 +304,28 @@ CASES = [
         },
     ),
     (
+        "google sheets update by row_number, columns mapped automatically",
+        "googleSheets",
+        4.5,
+        {
+            "operation": "update",
+            "documentId": {"__rl": True, "mode": "id", "value": "1XyZ"},
+            "sheetName": {"__rl": True, "mode": "name", "value": "Orders"},
+            "columns": {
+                "mappingMode": "autoMapInputData",
+                "value": {},
+                "matchingColumns": ["row_number"],
+            },
+        },
+        "app.google_sheets",
+        {
+            "spreadsheet_id": "1XyZ",
+            "range": "Orders!{{ (trigger).row_number }}:{{ (trigger).row_number }}",
+            "operation": "update_row",
+            "values": "{{ dict((trigger) | items | rejectattr('0', 'eq', 'row_number')) }}",
+        },
+    ),
+    (
         "airtable v2 search",
         "airtable",
         2.1,
@@ -454,7 +476,13 @@ CASES = [
             "filePath": "README.md",
         },
         "app.github",
-        {"owner": "acme", "repo": "docs", "operation": "get_file", "path": "README.md"},
+        {
+            "owner": "acme",
+            "repo": "docs",
+            "operation": "get_file",
+            "path": "README.md",
+            "as_file": True,  # files2: n8n's default "As Binary Property"
+        },
     ),
 ]
 
@@ -487,12 +515,23 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
             {"operation": "sendPhoto", "chatId": "1", "binaryData": True},
             "reads the file in binary property 'data' of its input item",
         ),
-        ("gmail", 2.1, {"operation": "sendAndWait"}, "waits for the recipient's answer"),
+        (
+            "gmail",
+            2.1,
+            {"operation": "sendAndWait", "options": {"limitWaitTime": {"values": {}}}},
+            "limits the wait time",
+        ),
         ("googleSheets", 4.5, {"operation": "clear"}, "does 'sheet / clear'"),
         ("googleSheets", 2, {"operation": "remove"}, "does 'sheet / remove'"),
-        ("airtable", 2.1, {"operation": "deleteRecord"}, "does 'record / deleteRecord'"),
-        ("postgres", 2.5, {"table": "orders"}, "does 'insert', which WorkFuse's PostgreSQL"),
-        ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "uploads n8n binary data"),
+        ("airtable", 1, {"operation": "search"}, "does 'search'"),
+        (
+            "postgres",
+            2.5,
+            {"operation": "upsert", "table": "orders"},
+            "does 'upsert', which WorkFuse's PostgreSQL",
+        ),
+        # files2: the file is followed; here no node before it makes one
+        ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "binary property 'data'"),
         ("twilio", 1, {"toWhatsapp": True}, "sends a WhatsApp message"),
         ("sendGrid", 1, {"resource": "mail", "additionalFields": {"ccEmail": "x@y.z"}}, "ccEmail"),
         ("github", 1, {"resource": "file"}, "does 'file / create'"),

@@ -185,16 +185,21 @@ def test_an_upsert_reading_properties_back_says_what_it_outputs():
     ("params", "said"),
     [
         ({"resource": "ticket", "ticketName": "x"}, "does 'ticket / create', which WorkFuse's"),
-        ({"resource": "engagement", "type": "email"}, "does 'engagement / create'"),
-        ({"resource": "company", "operation": "searchByDomain"}, "does 'company / searchByDomain'"),
+        ({"resource": "engagement", "operation": "delete"}, "does 'engagement / delete'"),
+        ({"resource": "company", "operation": "getAll"}, "does 'company / getAll'"),
         ({"resource": "contact", "operation": "delete"}, "does 'contact / delete'"),
         (
+            {"resource": "company", "operation": "searchByDomain", "domain": ""},
+            "names no domain",
+        ),
+        (
             {
-                "resource": "contact",
-                "email": "a@b.c",
-                "additionalFields": {"associatedCompanyId": 4},
+                "resource": "company",
+                "operation": "searchByDomain",
+                "domain": "acme.com",
+                "options": {"offset": 3},
             },
-            "does not associate the contact with a company",
+            "sets the search option(s) offset",
         ),
         (
             {"resource": "contact", "email": "a@b.c", "additionalFields": {"hairColor": "red"}},
@@ -265,3 +270,98 @@ def test_an_imported_workflow_reads_the_legacy_fields_of_the_upserted_contact(al
     assert contact["properties"]["lifecyclestage"] == "opportunity"
     assert contact["properties"]["legacy_vid"] == contact["id"]
     assert contact["properties"]["firstname"] == "Ada"
+
+
+def test_search_by_domain_becomes_a_company_search_on_the_domain_property():
+    params = {
+        "resource": "company",
+        "operation": "searchByDomain",
+        "domain": "={{ $json.domain }}",
+        "limit": 1,
+        "options": {"properties": ["name", "domain"]},
+    }
+    node = converted("hubspot", params, 2)
+    assert node["config"] == {
+        "operation": "search_companies",
+        "filter_groups": [
+            {
+                "filters": [
+                    {
+                        "propertyName": "domain",
+                        "operator": "EQ",
+                        "value": "{% set d %}{{ trigger.domain }}{% endset %}{{ d.replace("
+                        "'https://', '', 1) if 'https://' in d else d.replace('http://', '', 1) }}",
+                    }
+                ]
+            }
+        ],
+        "max_results": 1,
+        "return_properties": ["name", "domain"],
+    }
+    assert "legacy search by domain" in node["notes"]
+    assert spec_items("hubspot", params, 2) == "results"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_company_found_by_domain_is_updated_and_its_contact_associated(alice, settings):
+    """Corpus workflow 0431's shape: search the company by a domain given as a URL, update each
+    company found by the legacy `companyId`, then upsert a contact with associatedCompanyId."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    data = single(
+        "hubspot",
+        {
+            "resource": "company",
+            "operation": "searchByDomain",
+            "domain": "=https://{{ $json.domain }}",
+            "limit": 1,
+            "options": {},
+        },
+        version=2,
+        name="Search company",
+    )
+    later = [
+        (
+            "Update company",
+            {
+                "resource": "company",
+                "operation": "update",
+                "companyId": {"__rl": True, "mode": "id", "value": "={{ $json.companyId }}"},
+                "updateFields": {"description": "Found by domain"},
+            },
+        ),
+        (
+            "Upsert contact",
+            {
+                "email": "ada@acme.com",
+                "resource": "contact",
+                "additionalFields": {"associatedCompanyId": "={{ $json.companyId }}"},
+            },
+        ),
+    ]
+    previous = "Search company"
+    for i, (name, params) in enumerate(later):
+        data["nodes"].append(
+            {**data["nodes"][1], "name": name, "parameters": params, "position": [480 + i, 0]}
+        )
+        data["connections"][previous] = {"main": [[{"node": name, "type": "main", "index": 0}]]}
+        previous = name
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    with running(FakeHubSpot()) as hubspot:
+        acme = hubspot.add("companies", name="Acme", domain="acme.com")
+        hubspot.add("companies", name="Other", domain="other.com")
+        credential = store.create(
+            alice, "CRM", "hubspot", {"access_token": TOKEN, "base_url": hubspot.url}
+        )
+        for node in graph["nodes"]:
+            if node["type"] == "app.hubspot":
+                node["config"]["credential"] = credential.pk
+        execution = engine.start_execution(make_workflow(alice, graph), {"domain": "acme.com"})
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        [contact] = hubspot.records["contacts"]
+        search = hubspot.requests[0]
+    assert search.path == "/crm/v3/objects/companies/search"
+    assert search.json["filterGroups"][0]["filters"][0]["value"] == "acme.com"
+    assert acme["properties"]["description"] == "Found by domain"
+    assert hubspot.associations == [(contact["id"], acme["id"], 1)]

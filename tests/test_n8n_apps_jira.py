@@ -18,7 +18,9 @@ from tests.engine_helpers import make_workflow
 from tests.fakes import running
 from tests.fakes.jira import API_TOKEN, EMAIL, FakeJira
 from tests.test_n8n_apps import converted, refusal, spec_items
+from workfuse.lib import files
 
+BASE = "n8n-nodes-base."
 RL = {"__rl": True, "mode": "list"}
 
 
@@ -107,8 +109,8 @@ def test_search_everything_reads_up_to_1000_and_says_so():
     ("params", "said"),
     [
         (
-            {"resource": "issueAttachment", "issueKey": "SUP-1"},
-            "does 'issueAttachment / add', which moves files (n8n binary data)",
+            {"resource": "issueAttachment", "operation": "remove", "attachmentId": "1"},
+            "does 'issueAttachment / remove'; WorkFuse's Jira node adds attachments but does not",
         ),
         (
             {"jiraVersion": "server", "operation": "get", "issueKey": "A-1"},
@@ -247,3 +249,52 @@ def test_an_imported_autoclose_workflow_comments_on_and_closes_each_stale_issue(
         "SUP-3": ["Closing Badge (automated)"],
     }
     assert Step.objects.filter(execution=execution).count() >= 3
+
+
+# --- fileops ---
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_upload_attaches_the_items_file_to_the_issue(alice, settings):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    hook = {"httpMethod": "POST", "path": "shot", "options": {}}
+    upload = {"issueKey": "={{ $json.body.key }}", "resource": "issueAttachment"}
+    data = {
+        "name": "Attach",
+        "nodes": [
+            {"parameters": hook, "name": "Hook", "type": f"{BASE}webhook", "typeVersion": 2},
+            {"parameters": upload, "name": "Upload", "type": f"{BASE}jira", "typeVersion": 1},
+        ],
+        "connections": {"Hook": {"main": [[{"node": "Upload", "type": "main", "index": 0}]]}},
+    }
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    node = next(n for n in graph["nodes"] if n["type"] == "app.jira")
+    assert node["config"]["operation"] == "add_attachment"
+    assert node["config"]["file"] == '{{ trigger.files["data"] }}'
+    shot = b"\x89PNG\r\n\x1a\n screenshot bytes"
+    with running(FakeJira()) as jira:
+        jira.add("SUP", "Phishing")
+        credential = store.create(
+            alice,
+            "Acme Jira",
+            "jira",
+            {"api_token": API_TOKEN, "email": EMAIL, "base_url": jira.url},
+        )
+        node["config"]["credential"] = credential.pk
+        payload = {
+            "method": "POST",
+            "headers": {},
+            "query": {},
+            "body": {"key": "SUP-1"},
+            "files": {"data": files.make(shot, "email.png").value()},
+        }
+        execution = engine.start_execution(make_workflow(alice, graph), payload)
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        [kept] = jira.attachments["SUP-1"]
+    assert kept["data"] == shot and kept["filename"] == "email.png"
+    assert kept["mimeType"] == "image/png"
+    out = Step.objects.get(execution=execution, node_id=node["id"]).output
+    assert out["count"] == 1 and out["attachments"][0]["filename"] == "email.png"
+
+
+# --- end fileops ---

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from credentials import store
+from credentials.models import Credential
 from editor.n8n import SPECS, SUB_NODES, convert
 from editor.n8n.converter import Converter
 from editor.nodes import NODE_TYPES
@@ -24,6 +25,7 @@ from tests.fakes.airtable import BASE as AIRTABLE_BASE
 from tests.fakes.airtable import TOKEN as AIRTABLE_TOKEN
 from tests.fakes.airtable import FakeAirtable
 from tests.fakes.notion import DATABASE as NOTION_DATABASE
+from tests.fakes.notion import PAGE as NOTION_PAGE
 from tests.fakes.notion import TOKEN as NOTION_TOKEN
 from tests.fakes.notion import FakeNotion
 from tests.fakes.slack import USER_TOKEN as SLACK_USER_TOKEN
@@ -304,6 +306,7 @@ CASES = [
         {
             "operation": "create_records",
             "records": "[{{ trigger | tojson }}]",
+            "ignore_fields": ["id"],  # n8n leaves out the item's id
             "base_id": "app3wAXUUwalhapFV",
             "table": "Log",
         },
@@ -321,7 +324,8 @@ CASES = [
         },
         {
             "operation": "create_records",
-            "records": [{"chat": "{{ trigger.chat }}", "name": "{{ trigger.name }}"}],
+            "records": "[{{ trigger | tojson }}]",
+            "keep_fields": ["chat", "name"],
             "base_id": "app3wAXUUwalhapFV",
             "table": "Log",
         },
@@ -582,12 +586,12 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, confi
             {"resource": "databasePage", "operation": "update", "pageId": "p"},
             "updates no property",
         ),
-        ("notion", 2.2, {"resource": "page", "operation": "archive"}, "does 'page / archive'"),
+        ("notion", 2.2, {"resource": "page", "operation": "archive"}, "has no page to archive"),
         (
             "airtable",
             1,
-            {"operation": "append", "addAllFields": False, "fields": ["a", "={{ 1 }}"]},
-            "names the fields to append with expressions",
+            {"operation": "read", "application": "appA", "table": "T"},
+            "names no record id; give the record's id in n8n",
         ),
         (
             "airtable",
@@ -754,6 +758,104 @@ def test_an_imported_notion_filter_builder_query_runs(alice, settings):
         )
     # n8n's simplified pages: {id, name, url, property_<name>: value}
     assert [p["property_status"] for p in output["results"]] == ["Done"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_notion_database_list_and_page_archive_run_as_n8n_asks(alice, settings):
+    """n8n's database getAll searches the databases shared with the integration (simplified to
+    {id, name, url}); page archive patches the page with archived: true."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    credential = ("notion", {"token": NOTION_TOKEN})
+    with running(FakeNotion()) as notion:
+        row = notion.add_row("Old", "Done")
+        listed = run_imported(
+            alice,
+            "notion",
+            {"resource": "database", "operation": "getAll", "returnAll": True},
+            2,
+            (credential[0], {**credential[1], "base_url": notion.url}),
+        )
+        Credential.objects.filter(owner=alice).delete()  # run_imported names its credential
+        archived = run_imported(
+            alice,
+            "notion",
+            {"operation": "archive", "pageId": {**RL, "value": row["id"]}},
+            2,
+            (credential[0], {**credential[1], "base_url": notion.url}),
+        )
+        search = next(r for r in notion.requests if r.path == "/v1/search")
+    assert search.json == {"filter": {"property": "object", "value": "database"}, "page_size": 100}
+    assert [(d["id"], d["name"]) for d in listed["results"]] == [
+        ("01234567-89ab-cdef-0123-456789abcdef", "Tasks")
+    ]
+    assert row["archived"] is True
+    assert archived["id"] == row["id"]
+    graph = convert(
+        single("notion", {"resource": "database", "operation": "getAll", "limit": 7}, 2)
+    )
+    assert graph["nodes"][1]["config"] == {
+        "operation": "list_databases",
+        "page_size": 7,
+        "simplify": True,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notion_blocks_given_field_by_field_are_created_with_the_page(alice, settings):
+    """n8n's formatBlocks: each block its type (paragraph by default) with its text as one run;
+    a to-do's checked; an image's external URL."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    blocks = [
+        {"type": "heading_1", "textContent": "Summary"},
+        {"textContent": "=Asked for {{ $json.query }}"},
+        {"type": "to_do", "textContent": "Reply", "checked": True},
+        {"type": "image", "url": "https://img.example/a.png"},
+    ]
+    params = {
+        "resource": "page",
+        "operation": "create",
+        "pageId": {**RL, "value": NOTION_PAGE},
+        "title": "=Report {{ $json.chat }}",
+        "blockUi": {"blockValues": blocks},
+        "options": {},
+    }
+    with running(FakeNotion()) as notion:
+        output = run_imported(
+            alice,
+            "notion",
+            params,
+            2.1,
+            ("notion", {"token": NOTION_TOKEN, "base_url": notion.url}),
+        )
+        [page] = notion.pages
+    assert output["name"] == "Report 4242"
+    run = [{"type": "text", "text": {"content": "Summary"}}]
+    assert page["_children"] == [
+        {"object": "block", "type": "heading_1", "heading_1": {"rich_text": run}},
+        {
+            "object": "block",
+            "type": "paragraph",
+            "paragraph": {
+                "rich_text": [{"type": "text", "text": {"content": "Asked for invoice"}}]
+            },
+        },
+        {
+            "object": "block",
+            "type": "to_do",
+            "to_do": {
+                "checked": True,
+                "rich_text": [{"type": "text", "text": {"content": "Reply"}}],
+            },
+        },
+        {
+            "object": "block",
+            "type": "image",
+            "image": {"type": "external", "external": {"url": "https://img.example/a.png"}},
+        },
+    ]
+    rich = {"textContent": "", "richText": True, "text": {"text": [{"text": "a"}]}}
+    said = refusal("notion", {**params, "blockUi": {"blockValues": [rich]}}, 2.1)
+    assert "Rich Text on" in said
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ produced by running n8n 1.123.81 itself on the same workflow."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 from typing import Any
@@ -18,6 +19,7 @@ from editor.n8n import convert
 from editor.validation import validate_graph
 from executions import engine
 from tests.engine_helpers import make_workflow, steps_by_key
+from workfuse.lib import files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,6 +132,39 @@ def test_split_out_of_objects_values_and_selected_fields(alice):
     assert run(alice, export(selected), payload)["deep"]["result"] == [
         {"deep.n": {"q": 1}, "id": 7, "by.y": 5}
     ]
+
+
+def test_split_out_of_a_nested_field_keeps_the_other_fields_without_it(alice):
+    # n8n source (SplitOut 1): the kept copy loses the split field (lodash unset: the nested
+    # key, or a key that is the whole path), its parent object stays; each element goes under
+    # the field's name as written. The corpus's "Split out each invoice line".
+    lines = [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]
+    payload = {
+        "rows": [
+            {"id": 7, "body": {"output": {"invoice_lines": lines, "total": 9}}, "x": 1},
+            {"id": 8, "body.output.invoice_lines": ["C"], "body": {"output": {"total": 1}}},
+            {"id": 9, "body": "text"},
+        ]
+    }
+    nested = node(
+        "Lines",
+        "splitOut",
+        1,
+        fieldToSplitOut="body.output.invoice_lines",
+        include="allOtherFields",
+        options={},
+    )
+    assert run(alice, export(nested), payload)["lines"]["result"] == [
+        {"id": 7, "body": {"output": {"total": 9}}, "x": 1, "body.output.invoice_lines": lines[0]},
+        {"id": 7, "body": {"output": {"total": 9}}, "x": 1, "body.output.invoice_lines": lines[1]},
+        {"id": 8, "body": {"output": {"total": 1}}, "body.output.invoice_lines": "C"},
+    ]
+    in_a_list = node(
+        "Lines", "splitOut", 1, fieldToSplitOut="a.0.b", include="allOtherFields", options={}
+    )
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(in_a_list))
+    assert "splits out a field inside a list" in caught.value.issues[0].message
 
 
 # --- Filter -------------------------------------------------------------------------------------
@@ -246,6 +281,42 @@ def test_remove_items_seen_in_earlier_executions(alice):
     assert outputs == [ROWS[:2], [ROWS[2]]]
 
 
+def test_remove_items_seen_before_by_an_expression_joining_two_fields(alice):
+    # n8n source (RemoveDuplicatesV2): each item's key is its Value to Dedupe On as text, here
+    # the corpus's "Issue ID:Last Modified"; an item whose text was seen before is removed.
+    seen = node(
+        "Dedupe",
+        "removeDuplicates",
+        2,
+        operation="removeItemsSeenInPreviousExecutions",
+        dedupeValue="={{ $json.fields[\"Issue ID\"] }}:{{ $json.fields['Last Modified'] }}",
+    )
+    graph = convert(export(seen))
+    workflow = make_workflow(alice, graph)
+    rows = [
+        {"fields": {"Issue ID": "ENG-1", "Last Modified": "2026-12-01"}},
+        {"fields": {"Issue ID": "ENG-2", "Last Modified": "2026-12-01"}},
+        {"fields": {"Issue ID": "ENG-1", "Last Modified": "2026-12-02"}},
+    ]
+    first = engine.start_execution(workflow, {"rows": rows[:2]})
+    second = engine.start_execution(workflow, {"rows": rows[1:]})
+    outputs = [steps_by_key(e)["dedupe"].output["items"] for e in (first, second)]
+    assert outputs == [rows[:2], [rows[2]]]
+
+
+def test_remove_items_seen_before_by_a_fixed_value_is_refused(alice):
+    fixed = node(
+        "Dedupe",
+        "removeDuplicates",
+        2,
+        operation="removeItemsSeenInPreviousExecutions",
+        dedupeValue="id",
+    )
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(fixed))
+    assert "dedupes on a fixed value" in caught.value.issues[0].message
+
+
 # --- Aggregate, Summarize -----------------------------------------------------------------------
 
 
@@ -274,11 +345,55 @@ def test_aggregate_individual_fields_and_all_item_data(alice):
     assert run(alice, export(everything), {"rows": ROWS})["aggregate"] == {"all": ROWS}
 
 
-def test_aggregate_of_binaries_is_refused():
-    data = export(node("Aggregate", "aggregate", 1, options={"includeBinaries": True}))
+def test_all_item_data_keeps_only_the_fields_named_as_n8n_does(alice):
+    # n8n source (Aggregate 1, Item Lists 3 concatenateItems): each item keeps its top-level
+    # keys named in Fields To Include (or all but Fields To Exclude), in the item's own key
+    # order; an item left with no key is dropped.
+    rows = [*ROWS, {"other": True}]
+    some = node(
+        "Aggregate",
+        "aggregate",
+        1,
+        aggregate="aggregateAllItemData",
+        include="specifiedFields",
+        fieldsToInclude="total, id",
+    )
+    out = run(alice, export(some), {"rows": rows})["aggregate"]
+    assert out == {"data": [{"id": r["id"], "total": r["total"]} for r in ROWS]}
+    assert [list(i) for i in out["data"]] == [["id", "total"]] * 4
+    but = node(
+        "Lists",
+        "itemLists",
+        3,
+        operation="concatenateItems",
+        aggregate="aggregateAllItemData",
+        include="allFieldsExcept",
+        fieldsToExclude="tags,other",
+        destinationFieldName="response",
+    )
+    assert run(alice, export(but), {"rows": rows})["lists"]["result"] == [
+        {"response": [{k: v for k, v in r.items() if k != "tags"} for r in ROWS]}
+    ]
     with pytest.raises(ImportRefused) as caught:
-        convert(data)
-    assert "binary" in caught.value.issues[0].message
+        convert(
+            export(
+                {**some, "parameters": {**some["parameters"], "fieldsToInclude": "={{ $json.f }}"}}
+            )
+        )
+    assert (
+        "names the fields to keep with an expression (fieldsToInclude"
+        in caught.value.issues[0].message
+    )
+
+
+def test_aggregate_of_binaries_says_which_files_later_nodes_read():
+    # files: tests/test_n8n_aggregate_files.py follows them
+    options = {"includeBinaries": True}
+    data = export(
+        node("Aggregate", "aggregate", 1, aggregate="aggregateAllItemData", options=options)
+    )
+    aggregated = next(n for n in convert(data)["nodes"] if n["label"] == "Aggregate")
+    assert "Include Binaries" in aggregated["notes"]
 
 
 def test_summarize_names_results_as_n8n_and_groups_by_split_fields(alice):
@@ -357,10 +472,42 @@ def test_item_lists_split_out_sort_limit_and_aggregate(alice):
     ]
 
 
-def test_item_lists_remove_duplicates_is_refused_with_the_node_to_use():
+def test_a_field_to_split_out_written_as_an_expression_without_a_block_is_its_text(alice):
+    # n8n evaluates "=response.data" (an expression with no {{ }}) to the text "response.data".
+    split = node("Lists", "itemLists", 1, fieldToSplitOut="=response.data", options={})
+    payload = {"rows": [{"response": {"data": [{"n": 1}, {"n": 2}]}}]}
+    assert run(alice, export(split), payload)["lists"]["result"] == [{"n": 1}, {"n": 2}]
+    dynamic = node("Lists", "itemLists", 1, fieldToSplitOut="={{ $json.f }}", options={})
     with pytest.raises(ImportRefused) as caught:
-        convert(export(node("Lists", "itemLists", 3, operation="removeDuplicates")))
-    assert "Remove Duplicates node" in caught.value.issues[0].message
+        convert(export(dynamic))
+    assert "names the field to split out with an expression" in caught.value.issues[0].message
+
+
+def test_item_lists_remove_duplicates_keeps_the_first_of_each_selected_field_value(alice):
+    # n8n source (Item Lists v1, the Remove Duplicates node's ancestor): selected fields as a
+    # collection of {fieldName}; the first item of each value is kept, in order.
+    dedupe = node(
+        "Lists",
+        "itemLists",
+        1,
+        operation="removeDuplicates",
+        compare="selectedFields",
+        fieldsToCompare={"fields": [{"fieldName": "name"}]},
+        options={},
+    )
+    assert [r["id"] for r in run(alice, export(dedupe), {"rows": ROWS})["lists"]["items"]] == [
+        1,
+        2,
+        3,
+    ]
+    whole = node("Lists", "itemLists", 3, operation="removeDuplicates", compare="allFields")
+    assert len(run(alice, export(whole), {"rows": ROWS})["lists"]["items"]) == 3
+
+
+def test_item_lists_summarize_is_refused_with_the_node_to_use():
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(node("Lists", "itemLists", 3, operation="summarize")))
+    assert "Summarize node" in caught.value.issues[0].message
 
 
 # --- Date & Time, Crypto, XML, HTML, Markdown, Rename Keys --------------------------------------
@@ -498,6 +645,27 @@ def test_the_legacy_html_extract_node_extracts_as_html_does(alice):
         "title": "Shop",
         "items": ["tea", "cake"],
     }
+
+
+def test_html_selector_marked_as_an_expression_is_its_text(alice):
+    # n8n evaluates '=div > a' as an expression with no {{ }}: the text after the '='.
+    def extract(css: str) -> dict[str, Any]:
+        return node(
+            "Extract",
+            "html",
+            1.2,
+            operation="extractHtmlContent",
+            dataPropertyName="page",
+            extractionValues={"values": [{"key": "link", "cssSelector": css}]},
+            options={},
+        )
+
+    page = "<div><p>x</p><a>first</a></div>"
+    out = run(alice, export(extract("=div > a:nth-child(2)"), split=False), {"page": page})
+    assert out["extract"]["result"] == {"link": "first"}
+    with pytest.raises(ImportRefused) as caught:
+        convert(export(extract("={{ $json.css }}"), split=False))
+    assert "CSS selector from an expression" in caught.value.issues[0].message
 
 
 def test_html_template_fills_n8n_expressions_for_each_item(alice):
@@ -682,3 +850,51 @@ def test_set_v3_raw_mode_and_v1_keep_only_set(alice):
         "a": {"b": "x"},
         "c": False,
     }
+
+
+# --- fileops ---
+@pytest.mark.django_db(transaction=True)
+def test_crypto_hashes_the_bytes_of_the_items_file(alice):
+
+    data = b"%PDF-1.4 raw bytes \x00\x01\x02"
+    hook = {"httpMethod": "POST", "path": "sum", "options": {}}
+    crypto = {
+        "action": "hash",
+        "type": "SHA256",
+        "binaryData": True,
+        "binaryPropertyName": "upload",
+        "dataPropertyName": "checksum",
+        "encoding": "base64",
+    }
+    nodes = [
+        {"parameters": hook, "name": "Hook", "type": "n8n-nodes-base.webhook", "typeVersion": 2},
+        {"parameters": crypto, "name": "Sum", "type": "n8n-nodes-base.crypto", "typeVersion": 1},
+    ]
+    graph = convert(
+        {
+            "name": "Checksum",
+            "nodes": nodes,
+            "connections": {"Hook": {"main": [[{"node": "Sum", "type": "main", "index": 0}]]}},
+        }
+    )
+    assert validate_graph(graph) == []
+    step = next(n for n in graph["nodes"] if n["type"] == "utility.crypto")
+    assert step["config"]["file"] == '{{ trigger.files["upload"] }}'
+    assert "value" not in step["config"]
+    payload = {
+        "method": "POST",
+        "headers": {},
+        "query": {},
+        "body": {"id": 7},
+        "files": {"upload": files.make(data, "a.pdf").value()},
+    }
+    execution = engine.start_execution(make_workflow(alice, graph), payload)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+
+    out = steps_by_key(execution)[step["id"]].output
+    assert out["checksum"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert out["body"] == {"id": 7}  # the item, as n8n hands it on, with the checksum
+
+
+# --- end fileops ---

@@ -53,6 +53,7 @@ def _sandboxes() -> Any:
         ("{{ $('Fetch').item.json.id }}", "{{ nodes.fetch.body.id }}"),
         ("{{ $('Fetch').first().json.id }}", "{{ nodes.fetch.body.id }}"),
         ('{{ $node["Fetch"].json["id"] }}', "{{ nodes.fetch.body.id }}"),
+        ('{{ $node["Fetch"].data["id"] }}', "{{ nodes.fetch.body.id }}"),  # older name
         ("{{ $input.item.json.id }}", "{{ trigger.body.id }}"),
         ("{{ $('Split').last().json.id }}", "{{ nodes.split.result[-1].id }}"),
         ("{{ $('Agent').item.json.output }}", "{{ nodes.agent.response }}"),
@@ -302,6 +303,7 @@ def test_javascript_expressions_give_n8n_values_when_the_workflow_runs(alice: An
                 "missing": "={{ $json.nothing ?? 'n/a' }}",
                 "kind": "={{ $json.id > 40 ? 'big' : 'small' }}",
                 "fetched": "={{ JSON.stringify($('Fetch').item.json) }}",
+                "older": "={{ $node['Fetch'].data.tags.join('-') }}",
                 "title": "={{ 'ann lee'.toTitleCase() }}",
                 "count": "=Tags: {{ $json.tags.length }} ({{ $json.tags.join('+') }})",
                 "year": "={{ $now.toFormat('yyyy') }}",
@@ -319,6 +321,7 @@ def test_javascript_expressions_give_n8n_values_when_the_workflow_runs(alice: An
         "missing": "n/a",
         "kind": "big",
         "fetched": '{"id":42,"tags":["a","b"]}',
+        "older": "a-b",
         "title": "Ann Lee",
         "count": "Tags: 2 (a+b)",
         "year": str(time.gmtime().tm_year),

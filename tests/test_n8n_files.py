@@ -391,8 +391,9 @@ def test_respond_with_binary_answers_with_the_file_and_its_type():
         "options": {"responseHeaders": {"entries": [{"name": "content-type", "value": "a/b"}]}},
     }
     respond = n8n_node("Respond", "respondToWebhook", chosen, 1.1)
-    text = refused(chain(hook(), download_as_file("https://example.com/r.pdf"), respond))
-    assert "binary property 'other'" in text
+    # files2: a file response keeps the input item's files, here the webhook's upload 'other'
+    graph = convert(chain(hook(), download_as_file("https://example.com/r.pdf"), respond))
+    assert node_of(graph, "Respond")["config"]["file"] == '{{ trigger.files["other"] }}'
 
 
 def hook() -> dict:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from editor.graph import ImportRefused
 from editor.models import Workflow
-from editor.n8n import convert
+from editor.n8n import convert, import_n8n
 from editor.templating import render_value
 from editor.transfer import read_import
 from editor.validation import validate_graph
@@ -292,6 +292,55 @@ def test_a_callee_that_reads_its_input_whole_is_refused_naming_what_to_declare()
     assert "Define using fields below" in issue.message
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_callee_reading_its_input_whole_gets_every_field_an_edit_fields_before_the_call_sets(
+    alice, alice_api
+):
+    """n8n hands the called workflow the caller's item; when an Edit Fields node right before
+    the call sets the item's fields (keeping no others), each is passed by name, and the
+    callee's trigger, declaring none, outputs them all: the Code node sees the whole item."""
+    callee = export(
+        "Coder",
+        [
+            n8n_node("When called", "executeWorkflowTrigger"),
+            n8n_node(
+                "Code",
+                "code",
+                {"jsCode": "return [{json: {keys: Object.keys($input.first().json).sort()}}];"},
+                2,
+            ),
+        ],
+        [("When called", "Code")],
+        id="coder",
+    )
+    caller = export(
+        "Boss",
+        [
+            manual(),
+            set_fields("Article", title="T", body="B", **{"meta.words": 3}),
+            n8n_node("Run", "executeWorkflow", {"workflowId": "coder"}, 1.1),
+        ],
+        [("Start", "Article"), ("Article", "Run")],
+    )
+    response = import_set(alice_api, [callee, caller])
+    assert response.status_code == 201, response.json()
+    boss = Workflow.objects.get(pk=response.json()["items"][1]["id"])
+    assert set(by_label(boss.graph, "Run")["config"]["inputs"]) == {"title", "body", "meta"}
+
+    execution = run(boss)
+
+    assert execution.status == "succeeded", execution.error
+    child = Execution.objects.get(parent=execution)
+    assert steps_by_key(child)["when_called"].output == {
+        "title": "T",
+        "body": "B",
+        "meta": {"words": 3},
+    }
+    assert steps_by_key(execution)["run"].output["output"]["result"] == [
+        {"keys": ["body", "meta", "title"]}
+    ]
+
+
 @pytest.mark.django_db
 def test_a_refused_file_in_a_set_saves_none_of_them(alice, alice_api):
     broken = json.loads(json.dumps(CALLEE))
@@ -483,7 +532,6 @@ def test_a_json_body_made_by_one_expression_is_parsed_when_it_is_text_as_in_n8n(
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"respondWith": "binary"}, "file in binary property 'data'"),  # none upstream
         ({"respondWith": "jwt"}, "JWT"),
         ({"respondWith": "text", "options": {"responseCode": 102}}, "status 102"),
     ],
@@ -917,6 +965,27 @@ def test_switch_v1_sends_the_first_matching_rule_to_its_numbered_output():
     assert route(switch, graph, {"kind": "praise"}) == {"out_3"}
 
 
+def test_switch_v1_reads_a_comparison_marked_as_an_expression_as_its_text():
+    # The corpus's "Completed, Action or Inprogress": n8n evaluates "=equal" to "equal".
+    params = {
+        "dataType": "string",
+        "value1": "={{ $json.status }}",
+        "rules": {
+            "rules": [
+                {"value2": "completed"},
+                {"output": 1, "value2": "in_progress", "operation": "=equal"},
+            ]
+        },
+    }
+    graph, switch = switch_of(params, 1, 2)
+    assert route(switch, graph, {"status": "in_progress"}) == {"out_1"}
+    assert route(switch, graph, {"status": "in_progress_2"}) == set()
+    chosen = {"value2": "x", "operation": "={{ $json.op }}"}
+    with pytest.raises(ImportRefused) as caught:
+        switch_of({**params, "rules": {"rules": [chosen]}}, 1, 2)
+    assert "chooses a rule's comparison with an expression" in caught.value.issues[0].message
+
+
 def test_switch_v2_has_an_output_per_rule_and_numbers_compare_as_numbers():
     params = {
         "value1": "={{ $json.score }}",
@@ -1121,6 +1190,133 @@ def test_a_switch_deciding_a_poll_leaves_by_every_other_output():
     assert ("done", "default", "fetch") in edges_of(graph)
 
 
+def retry_counter_export() -> dict:
+    """n8n's "retry with a counter" loop (the corpus's Stopanderror template without its error
+    branch): Set tries (tries = $json.tries || 0) → Update tries (+ 1) → Wait 5 s → If tries
+    left (tries < 3: round again), then Done."""
+    set_tries = set_fields("Set tries", tries="={{ $json.tries || 0 }}")
+    set_tries["parameters"]["includeOtherFields"] = True
+    update_tries = set_fields("Update tries", tries="={{ $('Set tries').item.json.tries + 1 }}")
+    for node in (set_tries, update_tries):
+        node["parameters"]["assignments"]["assignments"][0]["type"] = "number"
+    left = {
+        "leftValue": "={{ $json.tries }}",
+        "rightValue": 3,
+        "operator": {"type": "number", "operation": "lt"},
+    }
+    nodes = [
+        manual(),
+        set_tries,
+        update_tries,
+        n8n_node("Wait", "wait", {"amount": 5}, 1.1),
+        n8n_node(
+            "If tries left", "if", {"conditions": {"conditions": [left], "combinator": "and"}}, 2.2
+        ),
+        set_fields("Done", total="={{ $json.tries }}"),
+    ]
+    links = [
+        ("Start", "Set tries"),
+        ("Set tries", "Update tries"),
+        ("Update tries", "Wait"),
+        ("Wait", "If tries left"),
+        ("If tries left", 0, "Set tries"),
+        ("If tries left", 1, "Done"),
+    ]
+    return export("Retry counter", nodes, links)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_loop_carrying_a_counter_imports_as_a_carrying_repeat_and_counts_as_n8n(alice):
+    graph = convert(retry_counter_export())
+    assert validate_graph(graph) == []
+    repeat = by_label(graph, "Repeat until If tries left")
+    assert repeat["config"]["carry"] is True
+    assert repeat["config"]["delay_seconds"] == 5
+    assert repeat["config"]["until"]["rules"] == [
+        {"left": "{{ nodes.update_tries.result.tries }}", "operator": "gte", "right": 3}
+    ]
+    execution = run(Workflow.create(alice, "Retry counter", graph=graph))
+    for round_ in range(1, 4):
+        engine.sweep(now=later(6 * round_))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    steps = steps_by_key(execution)
+    # As n8n runs it: each round's Set tries gets the round before's Update tries item, so the
+    # counter goes 0, 1, 2 and the loop leaves when it reaches 3.
+    assert [steps[f"set_tries[{i}]"].output["result"]["tries"] for i in range(3)] == [0, 1, 2]
+    assert [steps[f"update_tries[{i}]"].output["result"]["tries"] for i in range(3)] == [1, 2, 3]
+    assert "set_tries[3]" not in steps
+    assert steps[repeat["id"]].output["iterations"] == 3
+    assert steps["done"].output["result"] == {"total": "3"}  # a string field, as in n8n
+
+
+def test_a_carrying_loop_says_how_many_rounds_it_stops_after():
+    report = import_n8n(retry_counter_export()).report
+    decider = next(n for n in report.nodes if n.name == "If tries left")
+    assert decider.status == "caveats"
+    [caveat] = [note for note in decider.notes if "without a bound" in note]
+    assert "stops after 720 rounds (max_iterations)" in caveat  # an hour at 5 s a round
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_status_check_reading_json_reads_the_check_before_from_the_second_round(alice, settings):
+    """As the corpus's LlamaParse invoice workflow: the status check reads `$json.id`, which n8n
+    takes from the upload in the first round and from the previous status answer after."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with recorder() as server:
+        server.script = [
+            (200, {}, {"id": 7}),
+            (200, {}, {"id": 8, "state": "queued"}),  # the job moved: n8n asks for 8 next
+            (200, {}, {"id": 8, "state": "done", "url": server.url + "/files/8"}),
+            (200, {}, {"text": "the result"}),
+        ]
+        data = poll_export(server.url, wait_first=False)
+        data["nodes"][3] = http("Check", f"={server.url}/jobs/{{{{ $json.id }}}}")
+        graph = convert(data)
+        assert validate_graph(graph) == []
+        repeat = by_label(graph, "Repeat until Done?")
+        assert repeat["config"]["carry"] is True
+        url = by_label(graph, "Check")["config"]["url"]
+        assert "(nodes.start_job.body if iteration == 0 else carried.body)" in url
+        execution = run(Workflow.create(alice, "Poller", graph=graph))
+        engine.sweep(now=later(3))
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        paths = [r["path"] for r in server.requests]
+        assert paths == ["/jobs", "/jobs/7", "/jobs/8", "/files/8"]
+
+
+def test_a_counting_loop_leaving_by_two_ifs_imports_with_a_way_out_for_each():
+    data = retry_counter_export()
+    known = {
+        "leftValue": "={{ $json.error }}",
+        "rightValue": "could not be found",
+        "operator": {"type": "string", "operation": "contains"},
+    }
+    data["nodes"].append(
+        n8n_node("Known error", "if", {"conditions": {"conditions": [known]}}, 2.2)
+    )
+    data["nodes"].append(set_fields("Gave up on it", why="known"))
+    data["connections"]["Update tries"]["main"] = [
+        [{"node": "Known error", "type": "main", "index": 0}]
+    ]
+    data["connections"]["Known error"] = {
+        "main": [
+            [{"node": "Gave up on it", "type": "main", "index": 0}],
+            [{"node": "Wait", "type": "main", "index": 0}],
+        ]
+    }
+    # --- cycles ---
+    # One Repeat over the whole loop, and a Switch after it to where each IF leaves to
+    # (tests/test_n8n_cycle_exits.py runs such a loop).
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    assert ("known_error", "true", "known_error_left_0") in edges_of(graph)
+    assert ("way_out_set_tries", "known_error_left_0", "gave_up_on_it") in edges_of(graph)
+    assert ("way_out_set_tries", "if_tries_left_left_1", "done") in edges_of(graph)
+    # --- end cycles ---
+
+
 def test_a_loop_that_is_not_a_poll_is_refused_naming_its_nodes():
     data = export(
         "Ping pong",
@@ -1130,6 +1326,40 @@ def test_a_loop_that_is_not_a_poll_is_refused_naming_its_nodes():
     [message] = refusal_messages(data)
     assert "'Ping' → 'Pong' → 'Ping'" in message
     assert "exactly one IF or Switch" in message and "Repeat until" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_loop_nothing_leads_into_never_runs_and_keeps_its_nodes_unlinked(alice):
+    """A diagram of No Operation nodes linked in a ring (a node linked to itself, say) that no
+    trigger reaches: n8n never runs it, and neither does WorkFuse once its links are dropped."""
+    table = n8n_node("Table: Tools", "noOp")
+    data = export(
+        "Diagram",
+        [manual(), set_fields("Work", a=1), table, n8n_node("Table: Attributes", "noOp")],
+        [
+            ("Start", "Work"),
+            ("Table: Tools", "Table: Tools"),
+            ("Table: Tools", "Table: Attributes"),
+        ],
+    )
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    assert {e[:3:2] for e in edges_of(graph)} == {
+        ("start", "work"),
+        ("table_tools", "table_attributes"),
+    }
+    execution = run(Workflow.create(alice, "Diagram", graph=graph))
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert set(steps_by_key(execution)) == {"start", "work"}
+    # Without a trigger, the import starts a workflow at its roots: such a ring stays refused.
+    looped = export(
+        "Ring",
+        [set_fields("Ping", a=1), set_fields("Pong", b=2)],
+        [("Ping", "Pong"), ("Pong", "Ping")],
+    )
+    [message] = refusal_messages(looped)
+    assert "'Ping' → 'Pong' → 'Ping'" in message
 
 
 def test_the_manual_chat_trigger_becomes_a_private_chat():

@@ -174,8 +174,9 @@ def test_send_defaults_follow_the_node_version():
 
 
 def test_refusals_name_the_node_and_the_construct():
-    said = refusal({"operation": "sendAndWait", "sendTo": "a@b.co", "subject": "s", "message": "m"})
-    assert said.startswith(f"n8n node 'Gmail' ({BASE}gmail): sends an email and waits")
+    waits = {"operation": "sendAndWait", "sendTo": "a@b.co", "subject": "s", "message": "m"}
+    said = refusal({**waits, "options": {"limitWaitTime": {"values": {"resumeAmount": 1}}}})
+    assert said.startswith(f"n8n node 'Gmail' ({BASE}gmail): limits the wait time")
     said = refusal(
         {
             "sendTo": "a@b.co",
@@ -184,10 +185,12 @@ def test_refusals_name_the_node_and_the_construct():
             "options": {"attachmentsUi": {"attachmentsBinary": [{"property": "data"}]}},
         }
     )
-    assert "attaches n8n binary data (attachmentsUi)" in said
+    # ops: version 2 attaches the input item's files; here no node before it makes one
+    assert "reads the file in binary property 'data' of its input item" in said
     assert "does 'draft / delete'" in refusal({"resource": "draft", "operation": "delete"})
     assert "does 'draft / create'" in refusal({}, 1)  # version 1's default resource: drafts
-    assert "receivedAfter" in refusal({"operation": "getAll", "filters": {"receivedAfter": "x"}})
+    said = refusal({"operation": "getAll", "filters": {"receivedAfter": "={{ $json.d }}T00:00"}})
+    assert "filters by receivedAfter with text around its expression" in said
 
 
 def spec_items(params: dict[str, Any]) -> str | None:
@@ -357,3 +360,57 @@ def test_an_imported_gmail_trigger_labels_each_new_message(alice, gmail):
     assert run.status == "succeeded", run.error
     assert done in gmail.messages[new].label_ids
     assert run.trigger_data["subject"] == "After"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_received_after_and_before_join_the_search_as_n8n_adds_them(alice, gmail):
+    """n8n appends ` after:<epoch seconds>` and ` before:<epoch seconds>` to the query, from an
+    ISO date, a Luxon DateTime ($now.minus) or a timestamp, at run time."""
+    for n in range(3):  # received at 1767000000, +60 and +120 seconds
+        gmail.deliver(message(subject=f"Invoice {n}", message_id=f"<m-{n}@x.org>"))
+    params = {
+        "operation": "getAll",
+        "filters": {
+            "q": "invoice",
+            "receivedAfter": "2025-12-29T09:20:30Z",  # 1767000030
+            "receivedBefore": "={{ $json.before }}",
+        },
+    }
+    config = converted(params)["config"]
+    assert config["query"].startswith("invoice {{ n8n(")
+    assert config["query"].count("n8n(") == 2
+    data = export(
+        [manual(), gmail_node(params, name="Gmail")],
+        [("Start", 0, "Gmail", 0)],
+    )
+    credential = oauth_credential(alice, gmail)
+    graph = choose(convert(data), credential)
+    assert validate_graph(graph) == []
+
+    for before, subjects in (
+        (1767000090, ["Invoice 1"]),
+        ("1767000200000", ["Invoice 2", "Invoice 1"]),
+    ):
+        execution = engine.start_execution(make_workflow(alice, graph), {"before": before})
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        got = execution.steps.get(key="gmail").output["messages"]
+        assert [m["Subject"] for m in got] == subjects
+        assert searches(gmail)[-1] == [
+            f"invoice after:1767000030 before:{1767000090 if before == 1767000090 else 1767000200}"
+        ]
+
+    when = {"operation": "getAll", "filters": {"receivedAfter": "={{ $now.minus({days: 1}) }}"}}
+    graph = choose(
+        convert(export([manual(), gmail_node(when)], [("Start", 0, "Gmail", 0)])), credential
+    )
+    execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert execution.steps.get(key="gmail").output["messages"] == []  # all older than a day
+    after = int(searches(gmail)[-1][0].removeprefix("after:"))
+    assert abs(after - (execution.started_at.timestamp() - 86400)) < 120
+
+
+def searches(gmail: FakeGmail) -> list[list[str]]:
+    return [r.query.get("q", []) for r in gmail.requests if r.path.endswith("/messages")]

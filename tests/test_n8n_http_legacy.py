@@ -275,3 +275,63 @@ def test_an_imported_version_1_request_runs_and_the_next_node_reads_its_response
     assert json.loads(create["body"]) == {"item": "tea", "qty": 2}
     assert (pay["method"], pay["path"], pay["body"]) == ("PUT", "/orders/42", "state=paid")
     assert pay["headers"]["x-shop"] == "7"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_headers_and_query_as_json_with_expressions_in_their_values_are_sent_filled_in(
+    alice, settings
+):
+    """n8n fills in the {{ }} blocks of `={"X-Session": "{{ ... }}"}` and parses the JSON: each
+    value becomes a template (version 1's JSON parameters and version 4's 'Using JSON')."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with recorder() as api:
+        api.script = [(200, {}, {"token": "t-9"}), (200, {}, {"ok": True})]
+        data = single_node_workflow(
+            old_http(
+                {
+                    "url": f"{api.url}/session",
+                    "jsonParameters": True,
+                    "headerParametersJson": '={"X-Session-Id":"{{$json["sid"]}}", "X-N": 3}',
+                    "queryParametersJson": '={"q": "a \\"b\\" {{ $json.q }}"}',
+                    "options": {},
+                }
+            )
+        )
+        data["nodes"].append(
+            {
+                "name": "Use",
+                "type": "n8n-nodes-base.httpRequest",
+                "typeVersion": 4.2,
+                "parameters": {
+                    "url": f"{api.url}/use",
+                    "sendHeaders": True,
+                    "specifyHeaders": "json",
+                    "jsonHeaders": '={\n  "Authorization": "Bearer {{ $json.token }}"\n}',
+                    "options": {},
+                },
+            }
+        )
+        data["connections"]["Call"] = {"main": [[{"node": "Use", "type": "main", "index": 0}]]}
+        graph = convert(data)
+        assert by_label(graph, "Use")["config"]["headers"] == {
+            "Authorization": "Bearer {{ nodes.call.body.token | n8n_text }}"
+        }
+        execution = engine.start_execution(make_workflow(alice, graph), {"sid": "s1", "q": "c"})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    session, use = api.requests
+    assert session["path"] == "/session?q=a+%22b%22+c"
+    assert (session["headers"]["X-Session-Id"], session["headers"]["X-N"]) == ("s1", "3")
+    assert use["headers"]["Authorization"] == "Bearer t-9"
+    said = refusal_messages(
+        single_node_workflow(
+            old_http(
+                {
+                    "url": "https://x.example",
+                    "jsonParameters": True,
+                    "headerParametersJson": '={"n": {{ $json.n }}}',
+                }
+            )
+        )
+    )
+    assert "sets its headers from an expression" in said[0]

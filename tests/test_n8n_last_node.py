@@ -13,6 +13,7 @@ from django.test import Client
 from editor.models import Workflow
 from editor.n8n import import_n8n
 from editor.validation import validate_graph
+from executions.models import Execution
 from tests.test_n8n_flow import export, n8n_node, set_fields
 from tests.test_n8n_import import by_label
 
@@ -78,6 +79,49 @@ def test_per_item_nodes_after_several_items_answer_the_first_item(alice, alice_a
         [("Webhook", "Rows"), ("Rows", "Double")],
     )
     assert call(alice_api, data, {}).json() == {"twice": "2"}
+
+
+ORDERS = "return $json.body.totals.map(t => ({json: {total: t}}));"
+
+
+def big_order() -> dict:
+    rule = {
+        "leftValue": "={{ $json.total }}",
+        "rightValue": 100,
+        "operator": {"type": "number", "operation": "gt"},
+    }
+    conditions = {"options": {}, "conditions": [rule], "combinator": "and"}
+    return n8n_node("Big?", "if", {"conditions": conditions, "options": {}}, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("totals", "answer"),
+    [
+        ([120], {"total": 120, "tier": "gold"}),
+        ([15], {"total": 15, "tier": "standard"}),
+        ([120, 15], {"total": 15, "tier": "standard"}),  # the last branch that ran answers
+    ],
+)
+def test_branches_after_several_items_answer_from_the_last_branch_that_ran(
+    alice, alice_api, totals, answer
+):
+    # The Code node's items make the import loop over them; both branches end inside that
+    # loop, so their answers come after it, and the one of a branch that got no items must
+    # not answer (n8n does not run a node without items).
+    gold, standard = set_fields("Gold", tier="gold"), set_fields("Standard", tier="standard")
+    for node in (gold, standard):
+        node["parameters"]["includeOtherFields"] = True
+    data = export(
+        "Triage",
+        [hook(), code("Orders", ORDERS), big_order(), gold, standard],
+        [("Webhook", "Orders"), ("Orders", "Big?"), ("Big?", 0, "Gold"), ("Big?", 1, "Standard")],
+    )
+    response = call(alice_api, data, {"totals": totals})
+    assert response.status_code == 200, response.json()
+    assert response.json() == answer
+    run = Execution.objects.get()  # and no answer failed on a branch without items
+    assert run.status == "succeeded", run.error
 
 
 @pytest.mark.django_db(transaction=True)

@@ -246,6 +246,20 @@ def test_compress_zips_the_listed_files_or_gzips_one():
             1.1,
             "gzips several files",
         ),
+        (
+            {"operation": "compress", "binaryPropertyName": "={{ $json.keys }}"},
+            1.1,
+            "the node before it makes files of fixed names only",
+        ),
+        (
+            {
+                "operation": "compress",
+                "outputFormat": "gzip",
+                "binaryPropertyName": "={{ $json.keys }}",
+            },
+            1.1,
+            "one output file per name",
+        ),
     ],
 )
 def test_compression_refusals_name_the_node(params, version, message):
@@ -280,6 +294,40 @@ def test_an_imported_zip_of_a_download_is_uploaded(alice, settings, server):
     )
     outputs = run(alice, data)
     assert outputs["pack"]["file"]["filename"] == "out.zip"
+    assert archives.unzip(RECEIVED[0], 10_000) == [("s.csv", CSV)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_zip_of_the_files_a_code_node_names_is_uploaded(alice, settings, server):
+    # The corpus's "Code Magic" → Compression: the code gathers the item's files under new
+    # names and lists them in `binary_keys`, which the Compression's input fields read.
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    RECEIVED.clear()
+    code = (
+        "const binaries = {}, keys = [];\n"
+        "for (const [i, item] of Object.entries($input.all())) {\n"
+        "  binaries[`data_${i}`] = item.binary.data; keys.push(`data_${i}`);\n"
+        "}\n"
+        "return [{json: {binary_keys: keys.join(',')}, binary: binaries}];"
+    )
+    zip_params = {
+        "operation": "compress",
+        "binaryPropertyName": "={{ $json.binary_keys }}",
+        "fileName": "out.zip",
+    }
+    data = chain(
+        manual(),
+        old_download("Get", f"{server}/s.csv"),
+        n8n_node("Code Magic", "code", {"jsCode": code}, 2),
+        compression(zip_params),
+        old_upload("Send", f"{server}/up", "data", "raw"),
+    )
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    pack = node_of(graph, "Pack")
+    assert pack["config"]["names"] == "{{ item.binary_keys }}"
+    outputs = run(alice, data)
+    assert outputs["pack[0]"]["file"]["filename"] == "out.zip"
     assert archives.unzip(RECEIVED[0], 10_000) == [("s.csv", CSV)]
 
 

@@ -95,7 +95,7 @@ def test_update_and_move_read_the_resource_locators():
 
 
 def test_refusals_name_the_node_and_the_construct():
-    assert "does 'message / getAll'" in refusal({"operation": "getAll"})
+    assert "does 'message / delete'" in refusal({"operation": "delete"})
     said = refusal(
         {
             "operation": "update",

@@ -168,3 +168,56 @@ def test_a_docx_met_at_run_time_fails_naming_the_file(alice, settings, file_serv
     assert sent == []
     read = Step.objects.get(execution=execution, key="store_text")
     assert "'notes.docx' is a DOCX file, whose text WorkFuse cannot read" in read.error
+
+
+# --- vector: n8n's older Binary Input Loader -----------------------------------------------------
+
+
+def legacy_export(url: str, loader_params: dict[str, Any]) -> dict[str, Any]:
+    """`binary_export` with the Default Data Loader's forerunner, whose file settings are
+    top-level parameters."""
+    data = binary_export(url, {})
+    legacy = node("Loader", f"{LC}documentBinaryInputLoader", loader_params)
+    data["nodes"] = [legacy if n["name"] == "Loader" else n for n in data["nodes"]]
+    return data
+
+
+def test_the_binary_input_loader_reads_its_file_as_the_default_loader_does():
+    params = {"loader": "pdfLoader", "splitPages": False, "options": {}}
+    graph = convert(legacy_export("https://example.com/a.pdf", params))
+    assert by_label(graph, "Store (read file)")["config"] == {
+        "file": "{{ nodes.download.file }}",
+        "format": "documents",
+        "join_pages": True,
+    }
+    store = by_label(graph, "Store")
+    assert store["config"]["text"] == "{{ nodes.store_text.documents }}"
+    assert (store["config"]["chunk_size"], store["config"]["chunk_overlap"]) == (500, 50)
+    assert validate_graph(graph) == []
+    csv = {"loader": "csvLoader", "separator": ";", "column": "body"}
+    read = by_label(convert(legacy_export("https://example.com/a", csv)), "Store (read file)")
+    assert (read["config"]["delimiter"], read["config"]["column"]) == (";", "body")
+
+
+def test_the_binary_input_loaders_pointers_and_docx_are_refused_by_name():
+    pointers = refusals(legacy_export("https://example.com/a", {"pointers": "/text"}))
+    assert any("'Loader'" in m and "picks JSON pointers" in m for m in pointers)
+    docx = refusals(legacy_export("https://example.com/a", {"loader": "docxLoader"}))
+    assert any("'Loader'" in m and "loads DOCX files" in m for m in docx)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_loaded_by_the_binary_input_loader_is_stored_a_document_a_page(
+    alice, settings, file_server
+):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    settings.OPENAI_API_KEY = "sk-env-openai-0123456789abcdef"
+    data = legacy_export(f"{file_server}/guide.pdf", {"loader": "pdfLoader"})
+    with fake_ai_server() as ai:
+        ai.script("openai_embeddings", Reply())
+        settings.OPENAI_BASE_URL = ai.openai_url
+        execution = engine.start_execution(make_workflow(alice, convert(data)))
+        execution.refresh_from_db()
+        sent = [r.body["input"] for r in ai.requests_for("openai_embeddings")]
+    assert execution.status == "succeeded", execution.error
+    assert sent == [["Refunds take 14 days.", "Shipping is free."]]

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -18,8 +19,10 @@ from credentials import store
 from editor.graph import ImportRefused
 from editor.models import Workflow
 from editor.n8n import convert, import_n8n
+from editor.nodes.trigger_webhook import Config
 from editor.validation import validate_graph
 from executions.models import Execution, Step
+from executions.signatures import sign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -416,3 +419,97 @@ def test_whatsapp_nodes_after_the_trigger_read_each_event_in_a_loop():
     assert loop["config"]["items"] == "{{ nodes.service_trigger.result }}"
     [slack] = [n for n in graph["nodes"] if n["id"] == "next"]
     assert slack["config"]["text"] == "{{ item.messages[0].text.body }}"
+
+
+# --- svcc ---
+# Twilio ---------------------------------------------------------------------------------------
+
+TWILIO_TOKEN = "twilio-auth-token"
+SMS = {
+    "MessageSid": "SM1f0e8ae6ade43cb3c0ce4525424e404f",
+    "AccountSid": "AC0123456789abcdef0123456789abcdef",
+    "From": "+15017122661",
+    "To": "+15558675310",
+    "Body": "Can I book for Friday?",
+    "NumMedia": "0",
+}
+INBOUND = "com.twilio.messaging.inbound-message.received"
+
+
+def twilio_post(
+    workflow: Workflow, body: bytes, content_type: str, url: str = "", sent: bytes = b""
+) -> Any:
+    """`body` signed as Twilio signs it for `url` (by default the webhook's), and `sent` (by
+    default `body`) posted."""
+    path = f"/hooks/{workflow.webhook_token}"
+    signed = sign(
+        Config.model_validate({"auth": "hmac", "hmac_preset": "twilio", "credential": 1}),
+        TWILIO_TOKEN,
+        body,
+        url=url or f"http://testserver{path}",
+        form=content_type.startswith("application/x-www-form-urlencoded"),
+    )
+    return Client().post(
+        path,
+        data=sent or body,
+        content_type=content_type,
+        HTTP_X_TWILIO_SIGNATURE=signed["X-Twilio-Signature"],
+    )
+
+
+def test_twilio_trigger_becomes_a_webhook_with_twilios_signature_and_a_setup_note():
+    graph = convert(export("twilioTrigger", {"updates": [INBOUND]}))
+    [hook] = [n for n in graph["nodes"] if n["type"] == "trigger.webhook"]
+    assert hook["config"] == {
+        "methods": ["POST"],
+        "response": "immediate",
+        "auth": "none",
+        "hmac_preset": "twilio",
+    }
+    assert "'A message comes in'" in hook["notes"] and "Auth Token" in hook["notes"]
+
+
+def test_a_signed_twilio_sms_runs_once_with_n8ns_fields_and_a_tampered_one_is_refused(alice):
+    workflow = imported(alice, export("twilioTrigger", {"updates": [INBOUND]}), TWILIO_TOKEN)
+    body = urlencode(SMS).encode()
+    form = "application/x-www-form-urlencoded"
+    assert output_of(twilio_post(workflow, body, form)) == [SMS]
+    tampered = twilio_post(workflow, body, form, sent=body.replace(b"Friday", b"Monday"))
+    assert tampered.status_code == 401
+    signed_elsewhere = twilio_post(workflow, body, form, url="https://elsewhere.example/hook")
+    assert signed_elsewhere.status_code == 401
+    assert "Auth Token" in signed_elsewhere.json()["message"]
+    assert Execution.objects.count() == 1
+
+
+def test_an_event_streams_delivery_gives_one_item_per_chosen_event(alice):
+    workflow = imported(alice, export("twilioTrigger", {"updates": [INBOUND]}), secret=None)
+    event = {"specversion": "1.0", "type": INBOUND, "id": "EZ1", "data": {"body": "hi"}}
+    other = {**event, "type": "com.twilio.messaging.message.delivered", "id": "EZ2"}
+    result = output_of(post(workflow, json.dumps([event, other]).encode()))
+    assert result == [event]
+
+
+def test_twilio_nodes_after_the_trigger_read_each_message_in_a_loop():
+    data = export("twilioTrigger", {"updates": [INBOUND]})
+    data["nodes"][1] = {
+        "parameters": {"channel": "#sms", "text": "={{ $('Service Trigger').item.json.Body }}"},
+        "name": "Next",
+        "type": f"{BASE}slack",
+        "typeVersion": 1,
+        "position": [300, 0],
+    }
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    [loop] = [n for n in graph["nodes"] if n["type"] == "logic.loop"]
+    assert loop["config"]["items"] == "{{ nodes.service_trigger.result }}"
+
+
+def test_a_twilio_trigger_on_an_unknown_update_is_refused_by_name():
+    with pytest.raises(ImportRefused) as info:
+        import_n8n(export("twilioTrigger", {"updates": ["com.twilio.other"]}))
+    assert "'Service Trigger" in str(info.value) and "twilioTrigger" in str(info.value)
+    assert "com.twilio.messaging.inbound-message.received" in str(info.value)
+
+
+# --- end svcc ---

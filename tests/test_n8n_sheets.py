@@ -266,3 +266,23 @@ def test_create_a_sheet():
         "title": "{{ trigger.name }}",
     }
     assert "creates a sheet with tabColor" in refusal({**params, "options": {"tabColor": "x"}})
+
+
+def test_a_sheet_chosen_by_an_id_that_is_no_number_is_refused_as_n8n_fails_on_it():
+    # n8n looks the id up among the sheets' numeric ids and stops: "Sheet with ID Sheet1 not
+    # found". A numeric id without its name is read by id (sheet_gid).
+    said = refusal(
+        {
+            "documentId": {"__rl": True, "mode": "id", "value": "1AbC"},
+            "sheetName": {"__rl": True, "mode": "id", "value": "=Sheet1"},
+        }
+    )
+    assert "by the id 'Sheet1', which is not a sheet id" in said
+    assert "Sheet with ID Sheet1 not found" in said
+    by_number = sheets(
+        {
+            "documentId": {"__rl": True, "mode": "id", "value": "1AbC"},
+            "sheetName": {"__rl": True, "mode": "id", "value": "12"},
+        }
+    )
+    assert by_number["config"]["sheet_gid"] == "12"

@@ -132,9 +132,6 @@ def test_append_writes_the_whole_item_leaving_out_unknown_fields(version):
     }
     assert spec(params, version).data is None  # n8n passes its input items on
     assert "starts right of column A" in refusal({**params, "range": "C:F"})
-    assert "Use Header Names as JSON Paths" in refusal(
-        {**params, "options": {"usePathForKeyRow": True}}
-    )
     assert "headers below the first row" in refusal({**params, "keyRow": 1})
 
 
@@ -332,3 +329,45 @@ def test_n8ns_sheets_example_appends_looks_up_updates_and_reads(alice, settings)
         "Rent": "1100",
         "City": "Berlin",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_header_names_as_json_paths_read_nested_fields_as_lodash_get_does(alice, settings):
+    """'Use Header Names as JSON Paths': n8n writes get(item, header) under each header: a key
+    of the item as it is first, else a path (a.b, a[0].b, a.0.b); a missing one stays empty."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    params = {
+        "operation": "append",
+        "sheetId": SHEET,
+        "range": "Data!A:F",
+        "options": {"usePathForKeyRow": True},
+    }
+    graph = convert(single("googleSheets", params, 1))
+    assert validate_graph(graph) == []
+    private, key_file = new_key()
+    with running(FakeGoogle(private.public_key())) as google:
+        headers = ["id", "user.name", "tags[1]", "lines.0.sku", "a.b", "none.here"]
+        google.sheets[SHEET] = {"Data": [headers]}
+        credential = store.create(
+            alice,
+            "Acme Google",
+            "google_sheets",
+            {
+                "service_account_key": key_file,
+                "base_url": google.url,
+                "token_url": google.token_url,
+            },
+        )
+        graph["nodes"][1]["config"]["credential"] = credential.pk
+        item = {
+            "id": 7,
+            "user": {"name": "Ada"},
+            "tags": ["x", "y"],
+            "lines": [{"sku": "S-1"}],
+            "a": {"b": "nested"},
+            "a.b": "the key itself",
+        }
+        execution = engine.start_execution(make_workflow(alice, graph), item)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert google.sheets[SHEET]["Data"][1] == ["7", "Ada", "y", "S-1", "the key itself", ""]

@@ -174,3 +174,60 @@ def test_an_imported_supabase_insert_and_qa_chain_run_in_the_engine(settings, al
     assert chat.body["messages"][0]["content"].endswith("Context: Refunds are paid within 14 days.")
     answer = Step.objects.get(execution=asked, key="q_a").output
     assert answer["response"] == "Within 14 days."
+
+
+# --- vector: n8n's Metadata Filter on a Supabase store ------------------------------------------
+
+
+def test_a_vector_store_tools_supabase_metadata_filter_carries_over():
+    tool = node(
+        "Vector Store Tool1",
+        f"{LC}toolVectorStore",
+        {"name": "knowledge_base", "topK": 8, "description": "Retrieve data"},
+    )
+    filtered = supabase_store(
+        "Supabase Vector Store",
+        {"options": {"metadata": {"metadataValues": [{"name": "file_id", "value": "f-300"}]}}},
+    )
+    [converted] = by_label(convert(agent_export(tool, extra=[filtered])), "AI Agent")["config"][
+        "tools"
+    ]
+    assert converted["store"] == {
+        "kind": "supabase",
+        "collection": "documents",
+        "metadata_filter": {"file_id": "f-300"},
+    }
+
+
+def test_a_supabase_search_filters_by_the_runs_data():
+    params = {
+        "mode": "load",
+        "prompt": "refunds",
+        "options": {
+            "metadata": {"metadataValues": [{"name": "file_id", "value": "={{ $json.file }}"}]}
+        },
+    }
+    step = by_label(convert(insert_export(supabase_store("Search", params))), "Search")
+    assert step["config"]["store"]["metadata_filter"] == {"file_id": "{{ nodes.docs.result.file }}"}
+
+
+def test_a_metadata_filter_belongs_to_supabase_searches():
+    with pytest.raises(ValueError, match="metadata_filter is for Supabase stores only"):
+        Store(kind="workfuse", collection="c", metadata_filter={"a": "b"})
+    store = {"kind": "supabase", "collection": "c", "metadata_filter": {"a": "b"}}
+    with pytest.raises(ValueError, match=r"store\.metadata_filter is for searches"):
+        Config(operation="insert", store=store)
+
+
+def test_the_filter_goes_to_the_match_function_as_langchain_sends_it(supabase):
+    secret = Secret("supabase", {"service_key": SERVICE_KEY}, {"base_url": supabase.url}, name="P")
+    table = Store(kind="supabase", collection="documents")
+    chunks = [
+        stores.Chunk("tea", {"file_id": "a"}, [1.0, 0.0]),
+        stores.Chunk("cake", {"file_id": "b"}, [0.0, 1.0]),
+    ]
+    stores.insert(table, 1, chunks, secret)
+    only_a = Store(kind="supabase", collection="documents", metadata_filter={"file_id": "a"})
+    found = stores.search(only_a, 1, [0.2, 0.9], 4, secret)
+    assert supabase.requests[-1].json == {"query_embedding": [0.2, 0.9], "filter": {"file_id": "a"}}
+    assert [(f.text, f.metadata) for f in found] == [("tea", {"file_id": "a"})]

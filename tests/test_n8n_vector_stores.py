@@ -364,6 +364,8 @@ def test_other_embeddings_are_refused_naming_the_node():
         m.startswith("n8n node 'Qdrant'")
         and "'Embeddings OpenAI' (@n8n/n8n-nodes-langchain.embeddingsHuggingFaceInference)" in m
         and "computes embeddings with a service WorkFuse's vector store cannot call" in m
+        and "(Hugging Face's Inference API; WorkFuse's store uses OpenAI, Gemini" in m
+        and "use Embeddings OpenAI in n8n, for this store's insert and its searches" in m
         for m in messages
     )
 
@@ -442,3 +444,127 @@ def test_an_imported_insert_and_an_agent_asking_its_store_run_in_the_engine(sett
     [call] = agent.output["tool_calls"]
     assert call["result"]["results"][0]["text"] == "Refunds are paid within 14 days."
     assert call["result"]["results"][0]["metadata"] == {"doc": "faq-1"}
+
+
+# --- the Simple Vector Store as n8n's WhatsApp chatbot template builds it ---------------------
+
+
+def test_an_emptied_chunk_overlap_keeps_as_much_of_the_chunk_before_as_fits():
+    memory = node(
+        "Catalogue",
+        f"{LC}vectorStoreInMemory",
+        {"mode": "insert", "memoryKey": "whatsapp-75", "clearStore": True},
+    )
+    emptied = node(
+        "Splitter",
+        f"{LC}textSplitterRecursiveCharacterTextSplitter",
+        {"chunkSize": 2000, "chunkOverlap": {}, "options": {}},
+    )
+    step = by_label(convert(insert_export(memory, splitter=emptied)), "Catalogue")
+    assert (step["config"]["chunk_size"], step["config"]["chunk_overlap"]) == (2000, 1999)
+    assert "has an empty chunk overlap ({})" in step["notes"]
+    assert "imported as an overlap of 1999 characters (one below the size)" in step["notes"]
+
+
+def test_an_overlap_from_an_expression_stays_refused_naming_the_splitter():
+    computed = node(
+        "Splitter",
+        f"{LC}textSplitterRecursiveCharacterTextSplitter",
+        {"chunkSize": 500, "chunkOverlap": "={{ $json.overlap }}", "options": {}},
+    )
+    messages = refusals(insert_export(QDRANT, splitter=computed))
+    assert any(
+        m.startswith("n8n node 'Qdrant'") and "sets chunkOverlap from an expression" in m
+        for m in messages
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cleared_simple_store_filled_twice_holds_one_copy_an_agent_tool_finds(settings, alice):
+    memory = node(
+        "Catalogue",
+        f"{LC}vectorStoreInMemory",
+        {"mode": "insert", "memoryKey": "whatsapp-75", "clearStore": True},
+    )
+    emptied = node(
+        "Splitter",
+        f"{LC}textSplitterRecursiveCharacterTextSplitter",
+        {"chunkSize": 2000, "chunkOverlap": {}, "options": {}},
+    )
+    tool = node(
+        "Vector Store Tool",
+        f"{LC}toolVectorStore",
+        {"name": "query_product_brochure", "description": "The brochure"},
+    )
+    reader = node("Product Catalogue", f"{LC}vectorStoreInMemory", {"memoryKey": "whatsapp-75"})
+    with fake_ai_server() as ai:
+        settings.OPENAI_BASE_URL = ai.openai_url
+        settings.OPENAI_API_KEY = "sk-env-openai-0123456789abcdef"
+        loading = make_workflow(alice, convert(insert_export(memory, splitter=emptied)), "load")
+        for _ in range(2):  # clearStore: the second run replaces what the first stored
+            loaded = engine.start_execution(loading)
+            loaded.refresh_from_db()
+            assert loaded.status == "succeeded", loaded.error
+        ai.script(
+            "openai",
+            Reply(tool_calls=[("query_product_brochure", {"query": "refunds"})]),
+            Reply(text="Within 14 days."),
+        )
+        asking = make_workflow(alice, convert(agent_export(tool, extra=[reader])), "ask")
+        asked = engine.start_execution(asking)
+        asked.refresh_from_db()
+        embedded = [r.body["input"] for r in ai.requests_for("openai_embeddings")]
+    assert asked.status == "succeeded", asked.error
+    assert embedded == [["Refunds are paid within 14 days."]] * 2 + [["refunds"]]
+    agent = Step.objects.get(execution=asked, key="ai_agent")
+    assert agent.output["response"] == "Within 14 days."
+    [call] = agent.output["tool_calls"]
+    assert [r["text"] for r in call["result"]["results"]] == ["Refunds are paid within 14 days."]
+    assert call["result"]["results"][0]["metadata"] == {"doc": "faq-1"}
+
+
+# --- vector: Embeddings Ollama -------------------------------------------------------------------
+
+
+def test_ollama_embeddings_go_to_ollamas_openai_compatible_api_with_texts_as_they_are():
+    ollama = node("Embeddings OpenAI", f"{LC}embeddingsOllama", {"model": "nomic-embed-text"})
+    step = by_label(convert(insert_export(QDRANT, embeddings=ollama)), "Qdrant")
+    assert step["config"]["embeddings"] == {
+        "provider": "openai_compatible",
+        "model": "nomic-embed-text",
+        "base_url": "http://localhost:11434/v1",
+        "strip_newlines": False,
+    }
+    assert "WorkFuse assumes Ollama's default, http://localhost:11434/v1" in step["notes"]
+    assert "use the server's key for Ollama" not in step["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_ollama_insert_then_search_runs_against_its_server(settings, alice):
+    ollama = node("Embeddings OpenAI", f"{LC}embeddingsOllama", {})
+    store = node("Store", f"{LC}vectorStoreInMemory", {"mode": "insert", "memoryKey": "faq"}, 1.3)
+    search = node(
+        "Ask",
+        f"{LC}vectorStoreInMemory",
+        {"mode": "load", "prompt": "when are refunds paid", "memoryKey": "faq", "topK": 1},
+        1.3,
+    )
+    data = insert_export(store, embeddings=ollama)
+    data["nodes"].append(search)
+    link(data["connections"], "Store", "Ask")
+    link(data["connections"], "Embeddings OpenAI", "Ask", "ai_embedding")
+    graph = convert(data)
+    with fake_ai_server() as ai:
+        settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True  # the fake server stands in for Ollama
+        for step in graph["nodes"]:
+            if step["type"] == "action.vector_store":  # what the note asks the user to set
+                step["config"]["embeddings"]["base_url"] = ai.openai_url
+        ai.script("openai_embeddings", Reply(), Reply())
+        execution = engine.start_execution(make_workflow(alice, graph))
+        execution.refresh_from_db()
+        requests = ai.requests_for("openai_embeddings")
+    assert execution.status == "succeeded", execution.error
+    assert [r.body["model"] for r in requests] == ["llama3.2", "llama3.2"]
+    assert requests[-1].body["input"] == ["when are refunds paid"]
+    asked = [s for s in Step.objects.filter(execution=execution) if s.key.startswith("ask")]
+    assert asked[0].output["results"][0]["text"] == "Refunds are paid within 14 days."

@@ -41,6 +41,21 @@ def test_zip_of_several_files_unpacks_under_the_prefix():
     assert {k: files.read(v).data for k, v in out["files"].items()} == {"f0": b"1", "f1": b"2"}
 
 
+def test_zip_of_the_files_an_object_names_packs_them_in_that_order():
+    item_files = {"data_0": value(b"0", "a.txt"), "data_1": value(b"1", "b.txt"), "x": None}
+    made = run(
+        utility_convert_file,
+        {"format": "zip", "value": item_files, "names": "data_1, data_0"},
+    )
+    out = run(utility_extract_file, {"file": made["file"], "format": "archive", "prefix": "f"})
+    unpacked = [(v["filename"], files.read(v).data) for v in out["files"].values()]
+    assert unpacked == [("b.txt", b"1"), ("a.txt", b"0")]
+    with pytest.raises(NodeError, match="value has no file named 'data_2'"):
+        run(utility_convert_file, {"format": "zip", "value": item_files, "names": "data_0,data_2"})
+    with pytest.raises(NodeError, match="value must be an object of files"):
+        run(utility_convert_file, {"format": "zip", "value": [], "names": "data_0"})
+
+
 def test_an_archive_bomb_and_a_file_that_is_no_archive_are_refused_naming_the_file():
     bomb = value(gzip.compress(b"\0" * 5_000_000), "zeros.gz")
     with pytest.raises(NodeError, match=re.escape("'zeros.gz' unpacks to more than")):

@@ -16,6 +16,7 @@ from editor.nodes import utility_crypto
 from editor.nodes.base import NodeError, Secret
 from executions.models import Step
 from tests.data_nodes import form, form_round_trip, run, run_in_workflow, save_errors
+from workfuse.lib import files
 
 FOX = "The quick brown fox jumps over the lazy dog"
 SIGNING_KEY = "whsec_test_signing_key_0123456789"
@@ -56,6 +57,8 @@ def test_hmac_signs_with_the_credentials_key():
     )
     with pytest.raises(NodeError, match="one secret value"):
         crypto({"operation": "hmac", "value": FOX, "credential": 1})
+    with pytest.raises(NodeError, match=r"choose one .* in this node's settings"):
+        crypto({"operation": "hmac", "value": FOX})
 
 
 def test_uuid_and_random_tokens_are_fresh_each_time():
@@ -71,7 +74,8 @@ def test_bad_settings_are_refused_on_save_with_their_field(alice_api):
     details = save_errors(alice_api, "utility.crypto", {"operation": "hmac", "algorithm": "crc32"})
     by_field = {d["field"]: d["message"] for d in details}
     assert "config.algorithm" in by_field
-    assert "hmac needs a credential" in by_field["config.credential"]
+    # The key is a slot to fill (an n8n import leaves it empty): saved, and the run asks for it.
+    assert "config.credential" not in by_field
     details = save_errors(alice_api, "utility.crypto", {"operation": "random", "length": 0})
     assert details[0]["field"] == "config.length"
 
@@ -134,3 +138,24 @@ def test_a_workflow_adds_the_digest_to_the_trigger_data(alice):
     step = run_in_workflow(alice, node, {"email": "ann@example.com"})
     digest = hashlib.sha256(b"ann@example.com").hexdigest()
     assert step.output == {"email": "ann@example.com", "hash": digest}
+
+
+# --- fileops ---
+def test_a_files_bytes_are_hashed_and_signed_instead_of_the_value():
+
+    data = bytes(range(256)) * 3
+    file = files.make(data, "blob.bin").value()
+    assert crypto({"operation": "hash", "algorithm": "sha256", "file": file}) == (
+        hashlib.sha256(data).hexdigest()
+    )
+    secret = Secret("webhook_secret", SIGNING_KEY)
+    signed = crypto(
+        {"operation": "hmac", "algorithm": "sha1", "file": file, "credential": 1, "value": "x"},
+        secret=secret,
+    )
+    assert signed == hmac.new(SIGNING_KEY.encode(), data, "sha1").hexdigest()
+    with pytest.raises(NodeError, match="file"):
+        crypto({"operation": "hash", "file": {"filename": "x"}})
+
+
+# --- end fileops ---

@@ -49,6 +49,24 @@ def test_fields_decide_which_items_are_the_same():
     }
 
 
+def test_a_template_field_is_rendered_for_each_item_and_its_value_compared():
+    rows = [
+        {"id": "A-1", "at": "10:00", "n": 1},
+        {"id": "A-1", "at": "11:00", "n": 2},
+        {"id": "A-1", "at": "10:00", "n": 3},
+        {"id": "A-10", "at": ":00", "n": 4},
+    ]
+    key = "{{ item.id }}:{{ item.at }}"
+    assert dedupe({"items": rows, "fields": [key]}) == {"items": rows[:2] + rows[3:], "dropped": 1}
+    by_index = dedupe({"items": rows, "fields": ["{{ index // 2 }}"]})
+    assert by_index == {"items": [rows[0], rows[2]], "dropped": 2}
+
+
+def test_a_template_field_that_fails_names_the_item_and_field():
+    with pytest.raises(NodeError, match=r"Item 1: template error in fields\[0\]"):
+        dedupe({"items": [{"a": {"b": 1}}, {}], "fields": ["{{ item.a.b }}"]})
+
+
 def test_items_default_to_the_previous_output_or_its_first_list():
     assert dedupe({}, input=[1, 1, 2]) == {"items": [1, 2], "dropped": 1}
     assert dedupe({}, input={"status": 200, "body": ["x", "x"]}) == {"items": ["x"], "dropped": 1}
@@ -242,6 +260,30 @@ def test_concurrent_executions_never_both_keep_an_item(alice):
     assert sum(len(keys_won) for keys_won in won.values()) == len(keys)
     assert set.union(*won.values()) == set(keys)
     assert SeenItem.objects.count() == len(keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_template_key_is_remembered_across_executions(alice):
+    graph = chain(
+        {
+            "id": "dedupe",
+            "type": "utility.dedupe",
+            "config": {
+                "items": "{{ trigger.leads }}",
+                "fields": ["{{ item.email | lower }}"],
+                "scope": "workflow",
+            },
+        }
+    )
+    workflow = make_workflow(alice, graph)
+    first = engine.start_execution(workflow, {"leads": LEADS[:2]})
+    upper = {"email": "ADA@example.com", "name": "Ada"}
+    second = engine.start_execution(workflow, {"leads": [upper, {"email": "cy@example.com"}]})
+    outputs = [steps_by_key(e)["dedupe"].output for e in (first, second)]
+    assert outputs == [
+        {"items": LEADS[:2], "dropped": 0},
+        {"items": [{"email": "cy@example.com"}], "dropped": 1},
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

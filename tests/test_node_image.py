@@ -215,3 +215,157 @@ def test_an_animation_is_edited_frame_by_frame_and_stays_animated():
     assert resized.convert("RGB").getpixel((5, 5)) == (0, 0, 255)
     first = opened(edit({"operation": "convert", "format": "png"}, gif)["file"])
     assert first.format == "PNG" and first.convert("RGB").getpixel((5, 5)) == (255, 0, 0)
+
+
+# --- fileops ---
+def solid(size: tuple[int, int], color: tuple[int, ...], mode: str = "RGB") -> dict:
+    out = io.BytesIO()
+    Image.new(mode, size, color).save(out, format="PNG")
+    return files.make(out.getvalue(), "solid.png").value()
+
+
+def pixel(value: dict, at: tuple[int, int]) -> tuple[int, ...]:
+    return opened(value).convert("RGBA").getpixel(at)
+
+
+def test_create_makes_a_new_image_without_reading_a_file():
+    made = run(
+        utility_image,
+        {
+            "operation": "create",
+            "width": 120,
+            "height": 80,
+            "background": "#102030ff",
+        },
+    )["file"]
+    assert made["filename"] == "image.png" and made["content_type"] == "image/png"
+    image = opened(made)
+    assert image.size == (120, 80) and image.getpixel((60, 40)) == (16, 32, 48, 255)
+
+
+def test_draw_fills_rectangles_circles_and_lines_blending_translucent_colors():
+    blue = solid((200, 100), (0, 0, 200))
+    boxed = edit(
+        {"operation": "draw", "color": "#ff000080", "x": 10, "y": 10, "end_x": 50, "end_y": 50},
+        blue,
+    )["file"]
+    # half red over blue: GraphicsMagick's fill with alpha 0x80
+    assert pixel(boxed, (30, 30))[:3] in ((128, 0, 100), (128, 0, 99))
+    assert pixel(boxed, (60, 30))[:3] == (0, 0, 200)
+    assert opened(boxed).mode == "RGB"  # no transparency added to an opaque image
+    circle = edit(
+        {
+            "operation": "draw",
+            "primitive": "circle",
+            "color": "#ffffff",
+            "x": 100,
+            "y": 50,
+            "end_x": 100,
+            "end_y": 30,  # radius 20
+        },
+        blue,
+    )["file"]
+    assert pixel(circle, (100, 50))[:3] == (255, 255, 255)
+    assert pixel(circle, (100, 75))[:3] == (0, 0, 200)
+    assert pixel(circle, (115, 50))[:3] == (255, 255, 255)
+    line = edit(
+        {
+            "operation": "draw",
+            "primitive": "line",
+            "color": "#00ff00",
+            "x": 0,
+            "y": 5,
+            "end_x": 199,
+            "end_y": 5,
+        },
+        blue,
+    )["file"]
+    assert pixel(line, (150, 5))[:3] == (0, 255, 0) and pixel(line, (150, 7))[:3] == (0, 0, 200)
+
+
+def test_text_wraps_as_n8n_and_writes_from_the_baseline():
+    assert utility_image.wrapped("one two three four\nfive", 9) == [
+        "one two",
+        "three",
+        "four",
+        "five",
+    ]
+    white = solid((300, 120), (255, 255, 255))
+    written = edit(
+        {
+            "operation": "text",
+            "text": "WWWW WWWW",
+            "font_size": 30,
+            "color": "#000000",
+            "x": 10,
+            "y": 40,
+            "line_length": 5,
+        },
+        white,
+    )["file"]
+    image = opened(written).convert("L")
+    dark = [(x, y) for x in range(300) for y in range(120) if image.getpixel((x, y)) < 100]
+    assert dark, "no text was written"
+    assert min(x for x, _ in dark) >= 10
+    assert min(y for _, y in dark) < 40 < max(y for _, y in dark)  # two lines: below the first
+    assert max(y for _, y in dark) > 60
+
+
+def test_composite_lays_the_overlay_on_as_its_operator_says():
+    base = solid((100, 100), (0, 0, 255, 255), "RGBA")
+    logo = solid((20, 20), (255, 0, 0, 128), "RGBA")
+    over = edit({"operation": "composite", "overlay": logo, "x": 70, "y": 90}, base)["file"]
+    assert pixel(over, (75, 95))[:3] in ((128, 0, 127), (128, 0, 126))
+    assert pixel(over, (65, 95)) == (0, 0, 255, 255)
+    assert opened(over).size == (100, 100)  # clipped to the image
+    copied = edit(
+        {"operation": "composite", "overlay": logo, "operator": "Copy", "x": 0, "y": 0}, base
+    )["file"]
+    assert pixel(copied, (5, 5)) == (255, 0, 0, 128)
+    # In: the overlay only where the image is; a clear image keeps nothing of it
+    clear = solid((40, 40), (0, 0, 0, 0), "RGBA")
+    kept = edit({"operation": "composite", "overlay": logo, "operator": "In"}, clear)["file"]
+    assert pixel(kept, (5, 5))[3] == 0
+    with pytest.raises(NodeError, match="overlay"):
+        edit({"operation": "composite", "overlay": None}, base)
+
+
+def test_create_draw_and_composite_make_a_round_avatar_mask():
+    avatar = image_file(size=(200, 200), color=(0, 128, 0))  # left half (10, 200, 10)
+    made = run(
+        utility_image,
+        {
+            "operation": "steps",
+            "steps": [
+                {"operation": "create", "width": 200, "height": 200, "background": "#00000000"},
+                {
+                    "operation": "draw",
+                    "primitive": "circle",
+                    "color": "#000000ff",
+                    "x": 100,
+                    "y": 100,
+                    "end_x": 100,
+                    "end_y": 10,
+                },
+                {"operation": "composite", "operator": "In", "overlay": avatar},
+            ],
+        },
+    )["file"]
+    assert pixel(made, (100, 100))[3] == 255 and pixel(made, (5, 5))[3] == 0
+    assert pixel(made, (50, 100))[:3] == (10, 200, 10)  # the avatar's own pixels
+    assert pixel(made, (150, 100))[:3] == (0, 128, 0)
+
+
+def test_new_edits_keep_the_size_limits(settings):
+    settings.WORKFUSE_IMAGE_MAX_PIXELS = 10_000
+    with pytest.raises(NodeError, match="WORKFUSE_IMAGE_MAX_PIXELS"):
+        run(utility_image, {"operation": "create", "width": 200, "height": 200})
+    with pytest.raises(NodeError, match="font_size"):
+        edit({"operation": "text", "text": "x", "font_size": 5000}, image_file(size=(50, 50)))
+    with pytest.raises(ValueError, match="first edit"):
+        utility_image.Config.model_validate(
+            {"operation": "steps", "steps": [{"operation": "flip"}, {"operation": "create"}]}
+        )
+
+
+# --- end fileops ---

@@ -173,6 +173,16 @@ def test_iteration_is_only_read_inside_the_body_or_by_the_repeat():
     ]
 
 
+def test_carried_is_read_inside_the_body_only():
+    inside = issues_of(lambda g: node(g, "check")["config"].update(url="https://x/{{ carried }}"))
+    assert inside == []
+    issues = issues_of(lambda g: node(g, "after")["config"].update(url="https://x/{{ carried }}"))
+    assert issues[0]["message"] == (
+        "'carried' exists only inside a repeat's body (after a Repeat node's 'body' output): "
+        "what the round was given."
+    )
+
+
 def test_last_is_only_read_by_the_repeats_until_and_delay():
     issues = issues_of(lambda g: node(g, "check")["config"].update(url="https://x/{{ last }}"))
     assert issues[0]["field"] == "config.url"
@@ -263,11 +273,17 @@ def workflow(alice: Any) -> Workflow:
 @pytest.mark.django_db
 def test_until_is_edited_with_the_rule_editor(alice_client, workflow):
     form = FormReader(render(alice_client, workflow, "logic.repeat", {}).content.decode())
-    assert form.kinds == {"max_iterations": "number", "delay_seconds": "json", "until": "ruleset"}
+    assert form.kinds == {
+        "max_iterations": "number",
+        "delay_seconds": "json",
+        "until": "ruleset",
+        "carry": "toggle",
+    }
     assert form.options["f:until.match"] == ["and", "or"]
     values = form.with_values(
         **{
             "f:max_iterations": "12",
+            "f:carry": ["0", "1"],  # the hidden marker and the ticked box
             "f:until.match": "or",
             "f:until.row": ["rule", "group", "rule", "end"],
             "f:until.left": ["{{ last.status }}", "{{ iteration }}"],
@@ -279,6 +295,7 @@ def test_until_is_edited_with_the_rule_editor(alice_client, workflow):
     _, result = apply(alice_client, workflow, "logic.repeat", {}, values)
     assert result["config"] == {
         "max_iterations": 12,
+        "carry": True,
         "until": {
             "combinator": "or",
             "rules": [

@@ -302,6 +302,25 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             # --- crm2: a token in a header of its own (Pipedrive's x-api-token) ---
             auth = auth or self.headers.get("x-api-token", "")
             # --- end crm2 ---
+            # --- svca: a Google API key in X-Goog-Api-Key (Perspective's) ---
+            auth = auth or self.headers.get("x-goog-api-key", "")
+            # --- end svca ---
+            # --- svcd: a key in a header of its own (Tapfiliate's Api-Key) ---
+            auth = auth or self.headers.get("Api-Key", "")
+            # --- end svcd ---
+            # --- svcg: a key in a header of its own (E-goi's Apikey, Clockify's X-Api-Key) ---
+            auth = auth or self.headers.get("Apikey", "") or self.headers.get("X-Api-Key", "")
+            # --- end svcg ---
+            # --- svce: a token in a header of its own (NocoDB's xc-token) ---
+            auth = auth or self.headers.get("xc-token", "")
+            # --- end svce ---
+            # --- svcb: a key in a header of its own (CoinGecko's x-cg-demo-api-key, DHL's) ---
+            auth = auth or self.headers.get("x-cg-demo-api-key", "")
+            auth = auth or self.headers.get("DHL-API-Key", "")
+            # --- end svcb ---
+            # --- svc1: Venafi TLS Protect Cloud's key in a header of its own ---
+            auth = auth or self.headers.get("tppl-api-key", "")
+            # --- end svc1 ---
             if auth.startswith("Basic "):  # messaging: basic auth decoded too (Twilio's)
                 auth += " " + base64.b64decode(auth[6:]).decode("utf-8", "replace")
             # --- mail: form bodies (OAuth token requests) read decoded ---
@@ -478,6 +497,69 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         yield integration_value(kind, url) | {"token_url": url}, received, True
         return
     # --- end files2 ---
+    # --- svca: Spotify's token endpoint is the careless server too ---
+    if kind.kind == "spotify":
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    # --- end svca ---
+    # --- svce: Ghost's Admin API key has a shape (<id>:<hex secret>) and signs tokens ---
+    if kind.kind == "ghost":
+        key = f"{INTEGRATION_CANARY.split(':')[0]}:{INTEGRATION_CANARY.encode().hex()}"
+        yield {"admin_api_key": key, "base_url": url}, received, False
+        return
+    if kind.kind == "reddit":  # the token endpoint is the careless server too
+        value = integration_value(kind, url) | {"token_url": url, "username": "canary-user"}
+        yield value, received, True
+        return
+    # --- end svce ---
+    # --- svcf: Google Contacts, Books and Admin trade a Google refresh token, careless there ---
+    if kind.kind in ("google_contacts", "google_books", "gsuite_admin"):
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    # --- end svcf ---
+    # --- svca: Zoom's token endpoint (the account_credentials grant) is the careless server ---
+    if kind.kind == "zoom":
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    # --- end svca ---
+    # --- ssh: careless SSH and AMQP servers that quote the password in their answers ---
+    if kind.kind == "ssh":
+        import asyncssh
+
+        from tests.fakes.ssh import FakeSsh, encrypted_key
+
+        key = asyncssh.generate_private_key("ssh-ed25519")  # refused: the password is tried next
+        pem = encrypted_key(key, INTEGRATION_CANARY)
+        fake = FakeSsh(careless=True)
+        try:
+            value = {"password": INTEGRATION_CANARY, "private_key": pem}
+            value |= {"passphrase": INTEGRATION_CANARY, "host": "127.0.0.1", "port": fake.port}
+            yield value | {"username": "canary"}, fake.passwords, True
+        finally:
+            fake.close()
+        return
+    if kind.kind == "amqp":  # a broker that quotes the login in its refusal
+        from tests.fakes.amqp_broker import CarelessBroker
+
+        broker = CarelessBroker()
+        try:
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": broker.port}
+            yield value, broker.received, True
+        finally:
+            broker.close()
+        return
+    # --- end ssh ---
+    # --- svcd: Excel 365 trades Outlook's refresh token, at the careless server too; QuestDB
+    # speaks PostgreSQL's protocol: the careless PostgreSQL fake ---
+    if kind.kind == "microsoft_excel":
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
+    if kind.kind == "questdb":
+        with fake_postgres(echo=True) as server:
+            value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
+            yield value, server.passwords, True
+        return
+    # --- end svcd ---
     yield integration_value(kind, url), received, True
 
 

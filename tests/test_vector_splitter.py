@@ -57,6 +57,61 @@ def test_splits_as_langchain_js_does(args, expected):
     assert split_text(text, size, overlap, keep_separator=keep) == expected
 
 
+# n8n's splitter with chunkOverlap `{}` (an emptied number field): what LangChain JS 1.0.1's
+# splitText returned, which an overlap of chunk_size - 1 reproduces (the importer's mapping).
+LANGCHAIN_JS_EMPTY_OVERLAP = [
+    (
+        ("one two three four five six seven eight nine ten", 12),
+        [
+            "one two",
+            "two three",
+            "three four",
+            "four five",
+            "five six",
+            "six seven",
+            "seven eight",
+            "eight nine",
+            "nine ten",
+        ],
+    ),
+    (
+        (
+            "Hello world. This is a test.\n\nSecond paragraph here, somewhat longer than the "
+            "first one.\nAnd a line.",
+            30,
+        ),
+        [
+            "Hello world. This is a test.",
+            "Second paragraph here,",
+            "paragraph here, somewhat",
+            "here, somewhat longer than the",
+            "somewhat longer than the first",
+            "longer than the first one.",
+            "And a line.",
+        ],
+    ),
+    (
+        ("abcdefghijklmnopq", 10),
+        [
+            "abcdefghij",
+            "bcdefghijk",
+            "cdefghijkl",
+            "defghijklm",
+            "efghijklmn",
+            "fghijklmno",
+            "ghijklmnop",
+            "hijklmnopq",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), LANGCHAIN_JS_EMPTY_OVERLAP)
+def test_an_overlap_one_below_the_size_splits_as_langchain_with_an_empty_overlap(args, expected):
+    text, size = args
+    assert split_text(text, size, size - 1) == expected
+
+
 def test_refuses_an_overlap_not_below_the_size():
     with pytest.raises(ValueError, match="smaller than chunk_size"):
         split_text("text", 10, 10)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import SecurityEvent
 from editor.models import Workflow
-from executions.challenges import MAX_CHALLENGE, answer_meta, is_meta_check
+from executions.challenges import MAX_CHALLENGE, answer_meta, is_meta_check, is_woocommerce_ping
 from executions.models import Execution
 
 TOKEN = "hook-token-123"
@@ -90,3 +90,33 @@ def test_the_check_is_rate_limited_like_any_call(alice, settings):
     answers = [Client().get(f"/hooks/{workflow.webhook_token}", query) for _ in range(3)]
     assert [a.status_code for a in answers] == [403, 403, 429]
     assert answers[-1]["Retry-After"]
+
+
+# --- svcb ---
+@pytest.mark.parametrize(
+    ("method", "headers", "body", "ping"),
+    [
+        ("POST", {}, b"webhook_id=12", True),
+        ("POST", {"X-WC-Webhook-ID": "12"}, b"webhook_id=12", False),
+        ("GET", {}, b"webhook_id=12", False),
+        ("POST", {}, b"webhook_id=12&x=1", False),
+        ("POST", {}, b'{"webhook_id": 12}', False),
+        ("POST", {}, b"webhook_id=" + b"1" * 30, False),
+    ],
+)
+def test_only_woocommerces_unsigned_ping_body_is_its_ping(method, headers, body, ping):
+    assert is_woocommerce_ping(method, headers, body) is ping
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_woocommerce_option_the_ping_is_an_ordinary_call(alice):
+    workflow = meta_workflow(alice, challenge="none")
+    answer = Client().post(
+        f"/hooks/{workflow.webhook_token}",
+        data=b"webhook_id=12",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 202 and Execution.objects.count() == 1
+
+
+# --- end svcb ---

@@ -588,3 +588,68 @@ def test_header_auth_accepts_only_the_exact_secret(secret: str, other: str) -> N
     if other.strip() != secret:
         with pytest.raises(SignatureRejected):
             verify(config, secret, {"X-Api-Key": other}, b"", now=NOW)
+
+
+# --- svcc ---
+# twilio/twilio-python's RequestValidator tests (tests/unit/test_request_validator.py).
+TWILIO_TOKEN = "12345"
+TWILIO_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
+TWILIO_FORM = (
+    b"CallSid=CA1234567890ABCDE&Digits=1234&From=%2B14158675309&To=%2B18005551212"
+    b"&Caller=%2B14158675309"
+)
+TWILIO_SIGNATURE = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+TWILIO_JSON = b'{"property": "value", "boolean": true}'
+TWILIO_JSON_URL = (
+    TWILIO_URL + "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+)
+TWILIO_JSON_SIGNATURE = "a9nBmqA0ju/hNViExpshrM61xv4="
+FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def twilio_rejected(headers: dict[str, str], body: bytes, url: str) -> str:
+    with pytest.raises(SignatureRejected) as info:
+        verify(hmac_config("twilio"), TWILIO_TOKEN, headers, body, url=url)
+    return info.value.reason
+
+
+def test_twilio_form_vector_is_accepted_and_reproduced() -> None:
+    headers = {**FORM_TYPE, "X-Twilio-Signature": TWILIO_SIGNATURE}
+    verify(hmac_config("twilio"), TWILIO_TOKEN, headers, TWILIO_FORM, url=TWILIO_URL)
+    signed = sign(hmac_config("twilio"), TWILIO_TOKEN, TWILIO_FORM, url=TWILIO_URL, form=True)
+    assert signed == {"X-Twilio-Signature": TWILIO_SIGNATURE}
+
+
+def test_twilio_json_vector_is_accepted_through_its_body_hash() -> None:
+    headers = {"Content-Type": "application/json", "X-Twilio-Signature": TWILIO_JSON_SIGNATURE}
+    verify(hmac_config("twilio"), TWILIO_TOKEN, headers, TWILIO_JSON, url=TWILIO_JSON_URL)
+    reason = twilio_rejected(headers, TWILIO_JSON + b" ", TWILIO_JSON_URL)
+    assert reason == "The bodySHA256 parameter is not the SHA-256 of the body"
+
+
+def test_twilio_tampered_form_other_url_or_token_is_refused() -> None:
+    headers = {**FORM_TYPE, "X-Twilio-Signature": TWILIO_SIGNATURE}
+    tampered = TWILIO_FORM.replace(b"Digits=1234", b"Digits=1235")
+    assert "Auth Token" in twilio_rejected(headers, tampered, TWILIO_URL)
+    assert "Auth Token" in twilio_rejected(headers, TWILIO_FORM, TWILIO_URL + "&baz=3")
+    with pytest.raises(SignatureRejected):
+        verify(hmac_config("twilio"), "54321", headers, TWILIO_FORM, url=TWILIO_URL)
+
+
+def test_twilio_signature_of_the_url_with_its_default_port_is_accepted() -> None:
+    headers = {**FORM_TYPE, "X-Twilio-Signature": TWILIO_SIGNATURE}
+    with_port = TWILIO_URL.replace("mycompany.com", "mycompany.com:443")
+    verify(hmac_config("twilio"), TWILIO_TOKEN, headers, TWILIO_FORM, url=with_port)
+    other_port = TWILIO_URL.replace("mycompany.com", "mycompany.com:8443")
+    assert "Auth Token" in twilio_rejected(headers, TWILIO_FORM, other_port)
+
+
+def test_twilio_missing_signature_or_url_is_explained() -> None:
+    assert (
+        twilio_rejected(FORM_TYPE, TWILIO_FORM, TWILIO_URL) == "Missing X-Twilio-Signature header"
+    )
+    headers = {**FORM_TYPE, "X-Twilio-Signature": TWILIO_SIGNATURE}
+    assert "URL the call was sent to is unknown" in twilio_rejected(headers, TWILIO_FORM, "")
+
+
+# --- end svcc ---

@@ -1,17 +1,12 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (session auth, origin checked)."""
 
-import os
 from typing import Any
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workfuse.settings")
-# Under ASGI each request's sync code runs in a thread of its own, so a connection kept after
-# the request is never reused and piles up until PostgreSQL refuses new clients ("too many
-# clients already", found by bench/webhooks.py). Requests borrow from a pool instead, and give
-# the connection back when they end (docs/performance.md, "Webhook throughput").
-os.environ.setdefault("WORKFUSE_DB_CONN_MAX_AGE", "0")
-os.environ.setdefault("WORKFUSE_DB_POOL", "1")
+from workfuse import web_env
+
+web_env.apply()  # a pool of database connections, before the settings are read
 django_asgi_app = get_asgi_application()
 
 # Imported after Django is set up: they load models.
@@ -60,3 +55,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What this process loaded to serve is kept out of garbage collections from here on: a full
+# collection over it paused every request in the process for about 125 ms (gc_freeze.py).
+import editor.nodes  # noqa: E402, F401  (the node types and integrations, loaded now)
+from workfuse.lib.gc_freeze import freeze_loaded  # noqa: E402
+
+freeze_loaded()

@@ -239,7 +239,7 @@ WORKFUSE_ADOPT_AFTER_MS = envint("WORKFUSE_ADOPT_AFTER_MS", 50)
 WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
 # action.code sandboxes per web/worker process, and runs before one is replaced (docs/security.md)
 WORKFUSE_CODE_SANDBOXES = envint("WORKFUSE_CODE_SANDBOXES", 2)
-WORKFUSE_CODE_RUNS_PER_SANDBOX = envint("WORKFUSE_CODE_RUNS_PER_SANDBOX", 200)
+WORKFUSE_CODE_RUNS_PER_SANDBOX = envint("WORKFUSE_CODE_RUNS_PER_SANDBOX", 1000)
 # --- subflows: called workflows (docs/control-flow.md, "Sub-workflows") ---
 # How deep calls may nest, and how many called executions one top-level run may start in all
 # (its calls' calls included), so a workflow calling itself cannot run away.

@@ -202,6 +202,23 @@ def _checked_compatible_url(url: str | None) -> str:
     return url
 
 
+def described_schema(
+    schema: dict[str, Any] | None, descriptions: dict[str, str] | None
+) -> dict[str, Any] | None:
+    """`schema` with the rendered `descriptions` set on its top-level properties (n8n's
+    Information Extractor describes attributes with expressions); the node's own config is
+    left as it is."""
+    if not schema:
+        return None
+    if not descriptions:
+        return schema
+    properties = {
+        name: {**field, "description": descriptions[name]} if name in descriptions else field
+        for name, field in (schema.get("properties") or {}).items()
+    }
+    return {**schema, "properties": properties}
+
+
 def refuse_key_in_text(api_key: str, request: Request) -> None:
     texts = [request.prompt, request.system, *(text for _, text in request.history)]
     if api_key and api_key != NO_KEY and any(api_key in text for text in texts):
@@ -272,6 +289,13 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
     )
     refuse_key_in_text(api_key, request)
     json_wanted = bool(config.json_output or config.json_schema)
+    schema = described_schema(config.json_schema, getattr(config, "schema_descriptions", None))
+    if schema and api_key and api_key != NO_KEY and api_key in json.dumps(schema):
+        raise ProviderSetupError(
+            "The JSON schema's descriptions contain the provider's API key, so nothing was "
+            "sent. Remove the key from the data they are built from.",
+            code="bad_request",
+        )
 
     def on_text(text: str) -> None:
         ctx.emit({"text": text})
@@ -279,7 +303,7 @@ def _ask(config: Any, ctx: RunContext, name: str, api_key: str, source: str) -> 
     streaming = on_text if config.stream else None
     started = time.monotonic()
     if json_wanted:
-        completion = provider.generate_json(request, config.json_schema or None, on_text=streaming)
+        completion = provider.generate_json(request, schema, on_text=streaming)
     elif streaming is not None:
         completion = provider.stream(request, streaming)
     else:

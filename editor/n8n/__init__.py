@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from editor.graph import GraphIssue, ImportRefused
@@ -157,8 +158,138 @@ from editor.n8n import (
 )
 
 # --- end work ---
+# --- airtable2 ---
 # isort: split
-from editor.n8n.converter import BASE, Converter, Spec
+from editor.n8n import apps_airtable_trigger
+
+# --- end airtable2 ---
+# --- svca ---
+# isort: split
+from editor.n8n import apps_aws_ai, apps_google_language, apps_spotify, apps_uproc
+
+# --- end svca ---
+# --- svcc ---
+# isort: split
+from editor.n8n import (
+    apps_aws_ses,
+    apps_aws_textract,
+    apps_aws_transcribe,
+    apps_clickup,
+    apps_lemlist,
+    apps_monday,
+    apps_profitwell,
+    apps_pushcut,
+    apps_vonage,
+    apps_wekan,
+)
+
+# --- end svcc ---
+# --- ai3 ---
+# isort: split
+from editor.n8n import sentiment
+
+# --- end ai3 ---
+# --- svcd ---
+# isort: split
+from editor.n8n import (
+    apps_automizy,
+    apps_bamboohr,
+    apps_microsoft_excel,
+    apps_nextcloud,
+    apps_pagerduty,
+    apps_questdb,
+    apps_quickchart,
+    apps_securityscorecard,
+    apps_taiga,
+    apps_tapfiliate,
+    apps_wise,
+    apps_zammad,
+    apps_zulip,
+)
+
+# --- end svcd ---
+# --- svcb ---
+# isort: split
+from editor.n8n import (
+    apps_bannerbear,
+    apps_coingecko,
+    apps_dhl,
+    apps_humantic_ai,
+    apps_mailcheck,
+    apps_mindee,
+    apps_nasa,
+    apps_raindrop,
+    apps_salesforce,
+    apps_strapi,
+    apps_woocommerce,
+)
+
+# --- end svcb ---
+# --- ai4 ---
+# --- svcg ---
+# --- svce ---
+# --- svcf ---
+# isort: split
+from editor.n8n import (
+    apps_google_bigquery,
+    apps_google_books,
+    apps_google_cloud_storage,
+    apps_google_contacts,
+    apps_google_firebase_database,
+    apps_gsuite_admin,
+)
+
+# --- end svcf ---
+# --- svca ---
+# isort: split
+from editor.n8n import apps_asana, apps_medium, apps_zoom
+
+# --- end svca ---
+# isort: split
+from editor.n8n import (
+    apps_clearbit,
+    apps_elasticsearch,
+    apps_ghost,
+    apps_hunter,
+    apps_mailgun,
+    apps_nocodb,
+    apps_reddit,
+)
+
+# --- end svce ---
+# isort: split
+from editor.n8n import (
+    apps_clockify,
+    apps_customerio,
+    apps_egoi,
+    apps_erpnext,
+    apps_facebook_graph,
+    apps_freshdesk,
+    apps_storyblok,
+)
+
+# --- end svcg ---
+# isort: split
+from editor.n8n import mcp_trigger
+
+# --- end ai4 ---
+# --- ssh ---
+# isort: split
+from editor.n8n import apps_amqp, apps_ssh
+
+# --- end ssh ---
+# --- ops ---
+# isort: split
+from editor.n8n import execution_data, memory_manager, read_pdf
+
+# --- end ops ---
+# --- svc1 ---
+# isort: split
+from editor.n8n import apps_sentry, apps_venafi_cloud, apps_webflow
+
+# --- end svc1 ---
+# isort: split
+from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
 from editor.n8n.shape import shape_issues
 
@@ -296,6 +427,106 @@ SPECS: dict[str, Spec] = {
         apps_linear,
         apps_todoist,
         # --- end work ---
+        # --- airtable2 ---
+        apps_airtable_trigger,
+        # --- end airtable2 ---
+        # --- svca ---
+        apps_spotify,
+        apps_google_language,
+        apps_aws_ai,
+        apps_uproc,
+        # --- end svca ---
+        # --- svcc ---
+        apps_monday,
+        apps_clickup,
+        apps_lemlist,
+        apps_wekan,
+        apps_pushcut,
+        apps_vonage,
+        apps_profitwell,
+        apps_aws_ses,
+        apps_aws_transcribe,
+        apps_aws_textract,
+        # --- end svcc ---
+        # --- ai3 ---
+        sentiment,
+        # --- end ai3 ---
+        # --- svcd ---
+        apps_bamboohr,
+        apps_pagerduty,
+        apps_nextcloud,
+        apps_taiga,
+        apps_wise,
+        apps_tapfiliate,
+        apps_questdb,
+        apps_automizy,
+        apps_securityscorecard,
+        apps_quickchart,
+        apps_zulip,
+        apps_zammad,
+        apps_microsoft_excel,
+        # --- end svcd ---
+        # --- svcb ---
+        apps_woocommerce,
+        apps_salesforce,
+        apps_strapi,
+        apps_nasa,
+        apps_coingecko,
+        apps_raindrop,
+        apps_humantic_ai,
+        apps_mindee,
+        apps_dhl,
+        apps_mailcheck,
+        apps_bannerbear,
+        # --- end svcb ---
+        # --- ai4 ---
+        mcp_trigger,
+        # --- end ai4 ---
+        # --- svcg ---
+        apps_facebook_graph,
+        apps_erpnext,
+        apps_egoi,
+        apps_storyblok,
+        apps_clockify,
+        apps_freshdesk,
+        apps_customerio,
+        # --- end svcg ---
+        # --- svce ---
+        apps_ghost,
+        apps_clearbit,
+        apps_hunter,
+        apps_mailgun,
+        apps_elasticsearch,
+        apps_nocodb,
+        apps_reddit,
+        # --- end svce ---
+        # --- svcf ---
+        apps_google_contacts,
+        apps_google_books,
+        apps_gsuite_admin,
+        apps_google_bigquery,
+        apps_google_cloud_storage,
+        apps_google_firebase_database,
+        # --- end svcf ---
+        # --- svca ---
+        apps_medium,
+        apps_asana,
+        apps_zoom,
+        # --- end svca ---
+        # --- ssh ---
+        apps_ssh,
+        apps_amqp,
+        # --- end ssh ---
+        # --- ops ---
+        memory_manager,
+        read_pdf,
+        execution_data,
+        # --- end ops ---
+        # --- svc1 ---
+        apps_venafi_cloud,
+        apps_sentry,
+        apps_webflow,
+        # --- end svc1 ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
@@ -326,12 +557,48 @@ def convert(data: dict[str, Any], calls: CallTargets | None = None) -> dict[str,
     return import_n8n(data, calls).graph
 
 
+# --- quality ---
+def convert_traced(
+    data: dict[str, Any], calls: CallTargets | None = None
+) -> tuple[dict[str, Any], dict[str, N8nNode]]:
+    """As `convert`, with the n8n node behind each WorkFuse node (`Converter.origins`)."""
+    converter, graph = _converted(data, calls)
+    if converter.issues:
+        raise N8nImportRefused(converter.issues, _report(converter, graph))
+    return graph, converter.origins()
+
+
+def named_issues(issues: list[GraphIssue], origins: Mapping[str, N8nNode]) -> list[GraphIssue]:
+    """The problems WorkFuse finds in a converted workflow, each on a node named by the n8n
+    node it came from (issue 21: every refusal names the n8n node and the construct)."""
+    return [_named(issue, origins) for issue in issues]
+
+
+def _named(issue: GraphIssue, origins: Mapping[str, N8nNode]) -> GraphIssue:
+    node = origins.get(issue.node_id or "")
+    if node is None or issue.message.startswith(f"n8n node '{node.name}'"):
+        return issue
+    setting = issue.field.removeprefix("config.")
+    where = f"setting '{setting}'" if setting != issue.field else issue.field or "the node"
+    text = issue.message.rstrip()
+    text += "" if text.endswith((".", "?", "!")) else "."
+    message = (
+        f"n8n node '{node.name}' ({node.type}), as the WorkFuse node '{issue.node_id}' "
+        f"({where}): {text} Change it in n8n and export again, or fix it in WorkFuse after "
+        "import."
+    )
+    return GraphIssue(issue.node_id, issue.field, message)
+
+
+# --- end quality ---
 # --- n8nitems ---
 @dataclass
 class N8nImport:
     graph: dict[str, Any]
     report: Report
     meta: dict[str, Any]  # Workflow.n8n_import: the n8n node behind each node (n8n_view)
+    # quality: the n8n node behind each WorkFuse node, to name it in problems (`named_issues`)
+    origins: dict[str, N8nNode] = field(default_factory=dict)
 
 
 def import_n8n(data: dict[str, Any], calls: CallTargets | None = None) -> N8nImport:
@@ -341,7 +608,7 @@ def import_n8n(data: dict[str, Any], calls: CallTargets | None = None) -> N8nImp
     report = _report(converter, graph)
     if converter.issues:
         raise N8nImportRefused(converter.issues, report)
-    return N8nImport(graph, report, converter.view_meta())
+    return N8nImport(graph, report, converter.view_meta(), converter.origins())
 
 
 def describe(data: dict[str, Any], calls: CallTargets | None = None) -> N8nImport | None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
-from editor.n8n.data_input import field_list, items_template, lookup_path, path_parts
+from editor.n8n.data_input import (
+    field_list,
+    items_template,
+    lookup_path,
+    path_parts,
+)
+from editor.n8n.expressions import quote
 
 # Summarize's aggregations: (WorkFuse op, the prefix n8n gives the result's name).
 SUMMARIES = {
@@ -23,21 +30,39 @@ SUMMARIES = {
 def aggregate(node: N8nNode, cx: Converter, params: dict[str, Any]) -> Converted:
     """Aggregate's settings (shared with Item Lists' aggregate operation)."""
     options = params.get("options") or {}
+    # --- files ---
+    converted = _aggregated(node, cx, params, options)
     if options.get("includeBinaries"):
-        raise Refusal(
-            "includes the items' binary data, which WorkFuse items do not carry. Turn off "
-            "'Include Binaries' in n8n and export again."
-        )
+        converted.spec["binary_first"] = True
+        converted.notes.append(INCLUDE_BINARIES_NOTE)
+    return converted
+
+
+INCLUDE_BINARIES_NOTE = (
+    "Later nodes read the files of the first item aggregated (n8n's Include Binaries keeps each "
+    "binary property's first file under its name); the other items' files, which n8n renamed "
+    "'data_1', 'data_2'..., are not followed, and when the node making the first item's file "
+    "did not run, the reader fails where n8n took the next item's file."
+)
+
+
+def _aggregated(
+    node: N8nNode, cx: Converter, params: dict[str, Any], options: dict[str, Any]
+) -> Converted:
+    # --- end files ---
     config: dict[str, Any] = {"items": items_template(node, cx)}
     if params.get("aggregate", "aggregateIndividualFields") == "aggregateAllItemData":
-        if params.get("include", "allFields") != "allFields":
-            raise Refusal(
-                "keeps only some fields of each item; WorkFuse's aggregate collects whole items. "
-                "Choose 'All Fields' (an Edit Fields node before it can drop fields) and export "
-                "again."
-            )
         name = str(params.get("destinationFieldName") or "data")
         config["operations"] = [{"field": "", "op": "list", "as": name}]
+        # --- struct2 ---
+        if params.get("include", "allFields") != "allFields":
+            picked_items(params, "[]")  # its refusals, now
+            return Converted(
+                "utility.aggregate",
+                config,
+                items_from=lambda items: picked_items(params, items) or items,
+            )
+        # --- end struct2 ---
         return Converted("utility.aggregate", config)
     if options.get("keepMissing"):
         raise Refusal(
@@ -73,6 +98,35 @@ def aggregate(node: N8nNode, cx: Converter, params: dict[str, Any]) -> Converted
     return Converted("utility.aggregate", config, notes=notes)
 
 
+# --- struct2 ---
+def picked_items(params: dict[str, Any], items: str) -> str | None:
+    """'All Item Data' keeping only some fields: the Jinja expression of the input items (the
+    expression `items`) as n8n makes them, each item's top-level fields named in Fields To
+    Include (or all but those of Fields To Exclude), in the item's order, and the items left
+    with no field dropped. None when it keeps all fields."""
+    include = params.get("include", "allFields")
+    if include == "allFields":
+        return None
+    setting = "fieldsToInclude" if include == "specifiedFields" else "fieldsToExclude"
+    raw = params.get(setting, "")
+    if isinstance(raw, str) and raw.startswith("=") and "{{" in raw:
+        raise Refusal(
+            f"names the fields to keep with an expression ({setting}: {raw[1:80]}); name them "
+            "in n8n and export again."
+        )
+    names = field_list(raw.removeprefix("=") if isinstance(raw, str) else raw)
+    if not names:
+        raise Refusal(f"keeps only some fields but names none ({setting}); name them in n8n.")
+    test = "" if include == "specifiedFields" else "!"
+    source = (
+        f"$input.all().map((i) => i.json).map((o) => Object.fromEntries(Object.keys(o)"
+        f".filter((k) => {test}{json.dumps(names)}.includes(k)).map((k) => [k, o[k]])))"
+        ".filter((o) => Object.keys(o).length > 0)"
+    )
+    return f"n8n({quote(source)}, items={items})"
+
+
+# --- end struct2 ---
 def _aggregate(node: N8nNode, cx: Converter) -> Converted:
     return aggregate(node, cx, node.params)
 

@@ -273,7 +273,18 @@ def _extractor(node: N8nNode, cx: Converter) -> Converted:
         for row in rows:
             field = dict(types.get(row.get("type") or "string", {}))
             if row.get("description"):
-                field["description"] = str(row["description"])
+                described = str(row["description"])
+                # --- vector ---
+                if described.startswith("=") and "{{" in described:
+                    templates = config.setdefault("schema_descriptions", {})
+                    templates[str(row.get("name") or "")] = _description(cx, node, described)
+                    received = cx.input_list(node).parts
+                    one = len(received) == 1 and getattr(received[0], "one", False)
+                    if not one and FIRST_ITEM_DESCRIPTION not in notes:
+                        notes.append(FIRST_ITEM_DESCRIPTION)
+                else:
+                    field["description"] = described.removeprefix("=")
+                # --- end vector ---
             properties[str(row.get("name") or "")] = field
         required = [str(r.get("name")) for r in rows if r.get("required")]
         schema: dict[str, Any] = {"type": "object", "properties": properties}
@@ -295,6 +306,27 @@ def _extractor(node: N8nNode, cx: Converter) -> Converted:
         raise Refusal(f"has a schema WorkFuse cannot use ({exc}); fix it in n8n.") from None
     config.update(json_output=True, json_schema=schema)
     return Converted("action.ai", config, notes=notes)
+
+
+# --- vector ---
+FIRST_ITEM_DESCRIPTION = (
+    "n8n reads the attributes' descriptions with its first item and uses them for every item; "
+    "WorkFuse reads them with each item, the same when the items agree on what they read."
+)
+
+
+def _description(cx: Converter, node: N8nNode, described: str) -> str:
+    """An attribute's description written as an n8n expression, as a template giving text
+    (n8n's zod `.describe()` receives the expression's value as a string)."""
+    template = cx.value(described, node)
+    if not isinstance(template, str):
+        raise Refusal(f"describes an attribute with {described[1:]!r}, which is not text.")
+    if template.startswith("{{") and template.endswith("}}") and template.count("{{") == 1:
+        template = template[:-2].rstrip() + " | n8n_text }}"
+    return template
+
+
+# --- end vector ---
 
 
 # --- OpenAI nodes --------------------------------------------------------------------------

@@ -400,8 +400,11 @@ def _text_classifier(node: N8nNode, cx: Converter) -> Converted:
     if fallback == "other":
         config["other_handle"] = _handle_for("other", taken)
     template = options.get("systemPromptTemplate")
+    # --- ai3 ---
+    # An expression: n8n evaluates it for the item, then fills in {categories}.
     if isinstance(template, str) and template.startswith("="):
-        raise Refusal("takes its system prompt template from an expression; write it out in n8n.")
+        template = cx.value(template, node) if "{{" in template else template[1:]
+    # --- end ai3 ---
     if template is not None and template != CLASSIFIER_PROMPT:
         config["system_prompt"] = str(template)
     notes.append(

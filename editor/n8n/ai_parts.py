@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from editor.n8n import ai_schema  # ai3
 from editor.n8n.converter import LANGCHAIN, Converter, N8nNode, Refusal, json_text
 from editor.nodes.action_ai import checked_schema
 
@@ -307,6 +308,7 @@ def _parser_default(node: N8nNode) -> bool:
 def output_schema(parser: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
     """The JSON Schema the parser holds the answer to."""
     schema = _output_schema(parser, cx, notes)
+    schema = ai_schema.as_n8n_reads(schema, notes)  # ai3
     try:
         checked_schema(schema)
     except ValueError as exc:

@@ -65,13 +65,6 @@ FEEDER_TYPES = [
 ]
 OTHERS = {
     "chainRetrievalQa": "answers questions from a vector store's documents. " + NO_VECTOR_STORE,
-    "sentimentAnalysis": (
-        "routes each item to the output of its sentiment; WorkFuse has no AI router. Use a "
-        "Basic LLM Chain with a structured output parser followed by a Switch on its category."
-    ),
-    "memoryManager": (
-        "reads or edits an agent's memory directly; WorkFuse agents manage their memory themselves."
-    ),
     "memoryChatRetriever": "reads an agent's memory directly; WorkFuse has no such node.",
     "code": (
         "runs LangChain code; WorkFuse has no LangChain runtime. Use an AI Agent or a Code "

@@ -2,7 +2,9 @@
 §12): HTTP Request tool -> http, Code and Think tools -> code, Call n8n Workflow tool ->
 workflow, MCP Client tool -> mcp. WorkFuse tools are taken literally, never rendered, so a tool
 whose settings read the run's data (`{{ ... }}`) is refused, as are tools WorkFuse has no
-faithful form for (each named in the agent's refusal).
+faithful form for (each named in the agent's refusal). The exceptions read the run's data as
+n8n does, in the agent's step: an HTTP tool's URL, and the inputs a workflow tool sends beside
+the model's arguments (workflow_tool_inputs.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from editor.n8n import embedded_tools
 # --- end agenttools ---
 # isort: split
 from editor.n8n import vector_stores  # vectors
+
+# --- ai3 ---
+# isort: split
+from editor.n8n import js_constant, workflow_tool_inputs
+
+# --- end ai3 ---
 from editor.n8n.ai_parts import TOOL, attached, described, resource, schema_from_example
 from editor.n8n.converter import BASE, LANGCHAIN, Converter, N8nNode, Refusal, json_text
 from editor.nodes.action_agent import body_placeholders  # agenttools
@@ -120,7 +128,7 @@ def _tool(tool: N8nNode, cx: Converter, notes: list[str], root: N8nNode) -> dict
             "input_schema": _string_input(),
         }
     if kind == "toolWorkflow":
-        return _workflow(tool, cx)
+        return _workflow(tool, cx, root)
     if kind == "mcpClientTool":
         return _mcp(tool, notes)
     raise Refusal(f"its tool {described(tool)} has no WorkFuse equivalent; {REFUSED_HINT}")
@@ -207,6 +215,8 @@ def _http(tool: N8nNode, notes: list[str], cx: Converter, root: N8nNode) -> dict
         )
     # --- agenttools ---
     body = _json_body(tool, argument) if p.get("sendBody") else None
+    if body is None and p.get("sendBody"):  # ai3
+        body = _keypair_body(tool, argument)
     in_body = body is not None or _pairs(tool, "Body", argument, {})
     # --- end agenttools ---
     sends_query = method in ("GET", "DELETE")
@@ -372,6 +382,52 @@ def _json_body(tool: N8nNode, argument: Any) -> Any:
     return parsed
 
 
+# --- ai3 ---
+def _keypair_body(tool: N8nNode, argument: Any) -> dict[str, Any] | None:
+    """A body of fields ('Using Fields Below') with fixed values beside the model's: the
+    WorkFuse tool's `body` template, each field the model fills as its {placeholder} (declared
+    required), each fixed value as it is, its {placeholders} filled by the model as n8n fills
+    them. None when the model gives every field (the tool's own body)."""
+    p = tool.params
+    if (p.get("specifyBody") or "keypair") != "keypair":
+        return None
+    rows = [
+        r
+        for r in (p.get("parametersBody") or {}).get("values") or []
+        if isinstance(r, dict) and r.get("name")
+    ]
+    by_model = ("modelRequired", "modelOptional")
+    if all((r.get("valueProvider") or "modelRequired") in by_model for r in rows):
+        return None
+    body: dict[str, Any] = {}
+    for row in rows:
+        name = str(row["name"])
+        provider = row.get("valueProvider") or "modelRequired"
+        if provider == "modelOptional":
+            raise Refusal(
+                f"its tool {described(tool)} sends fixed body values beside the field '{name}', "
+                "which the model may leave out; WorkFuse's tool sends such a body with every "
+                "field filled. Make it required in n8n (By Model (and is required)) and export "
+                "again."
+            )
+        if provider == "modelRequired":
+            argument(name, True)
+            body[name] = "{" + name + "}"
+            continue
+        is_constant, fixed = js_constant.constant(row.get("value"))
+        if is_constant:  # `={{ { onlyMainContent: true } }}`: that value, whatever the run
+            body[name] = fixed
+            continue
+        value = _literal(tool, f"body '{name}'", row.get("value"))
+        for placeholder in PLACEHOLDER.findall(value):
+            argument(placeholder, True)
+        body[name] = value
+    return body
+
+
+# --- end ai3 ---
+
+
 def _quote_bare_placeholders(text: str) -> str:
     """JSON text with each {placeholder} outside a string made a string of its own."""
     out: list[str] = []
@@ -453,7 +509,7 @@ def _code(tool: N8nNode) -> dict[str, Any]:
     return config
 
 
-def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
+def _workflow(tool: N8nNode, cx: Converter, root: N8nNode) -> dict[str, Any]:
     p = tool.params
     if (p.get("source") or "database") != "database":
         # --- agenttools ---
@@ -496,12 +552,17 @@ def _workflow(tool: N8nNode, cx: Converter) -> dict[str, Any]:
             "the workflow it calls) so the tool can call it."
         )
     name = str(p.get("name") or "") if tool.version <= 2.1 else ""
-    return {
+    converted: dict[str, Any] = {
         "type": "workflow",
         "name": tool_name(name or tool.name),
         "description": str(p.get("description") or ""),
         "workflow": called,
     }
+    takes = callee.fields if callee is not None else None  # ai3
+    fixed = workflow_tool_inputs.fixed(tool, cx, root, takes)  # ai3
+    if fixed:
+        converted["inputs"] = fixed
+    return converted
 
 
 def _mcp(tool: N8nNode, notes: list[str]) -> dict[str, Any]:

@@ -6,9 +6,11 @@ settings with the model's arguments. WorkFuse agents reach apps through workflow
 each such tool the import adds a workflow that starts with 'When called by a workflow',
 declaring one input per `$fromAI` argument, and runs the app node with `$fromAI(...)` read from
 those inputs; the tool becomes a Call n8n Workflow tool calling it. Both are then converted as
-any other exports of the set. A tool whose settings also read the run's data (`$json`,
-`$('Node')`) has no such form, since the companion sees only the model's arguments: it stays
-as it is and is refused, saying why (`problem`).
+any other exports of the set. Settings that read the run's data (`$json`, `$('Node')`) are
+evaluated by n8n in the agent's run, for the item it works on: each such `{{ }}` part becomes
+another input of the companion, which the Call n8n Workflow tool fills with that expression
+(a fixed input the model does not see, evaluated at the agent's step). A tool that has no such
+form stays as it is and is refused, saying why (`problem`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from editor.n8n.converter import BASE, Spec
+from editor.n8n import send_and_wait  # sendwait
+from editor.n8n.converter import BASE, READS_ELSEWHERE, Spec
 from editor.nodes.trigger_workflow import INPUT_NAME_RE
 
 if TYPE_CHECKING:  # ai_tools reads `problem` while editor.n8n (which sets imports) loads
@@ -33,6 +36,7 @@ FROM_AI = re.compile(
     re.S,
 )
 RUN_DATA = re.compile(r"\$(json|input|node|items?|binary|prevNode|runIndex)\b|\$\(")
+BLOCK = re.compile(r"\{\{(?P<expr>.*?)\}\}", re.S)  # ai3: an n8n expression's `{{ }}` parts
 # $fromAI's types as n8n's Execute Workflow Trigger types.
 TYPES = {"string": "string", "number": "number", "boolean": "boolean", "json": "any"}
 TRIGGER_NAME = "When called by the agent"
@@ -57,6 +61,10 @@ def problem(node: Mapping[str, Any], specs: Mapping[str, Spec]) -> str | None:
     app = app_type(str(node.get("type") or ""))
     if app is None or app not in specs:
         return f"the n8n {app or node.get('type')} node has no WorkFuse equivalent yet"
+    # --- sendwait ---
+    if (node.get("parameters") or {}).get("operation") == "sendAndWait":
+        return send_and_wait.refusal_for_tool()
+    # --- end sendwait ---
     for text in _strings(node.get("parameters")):
         if not text.startswith("="):
             if "$fromAI" in text:
@@ -65,12 +73,23 @@ def problem(node: Mapping[str, Any], specs: Mapping[str, Spec]) -> str | None:
         rest = FROM_AI.sub(lambda m: m.group("default") or "", text)
         if "$fromAI" in rest:
             return f"a $fromAI call it makes cannot be read ({text[1:80]})"
-        found = RUN_DATA.search(rest)
-        if found:
-            return (
-                f"it reads the run's data ({found.group(0)} in {text[1:80].strip()}), and a "
-                "workflow tool sees only the model's arguments"
-            )
+        # --- ai3 ---
+        for block in BLOCK.finditer(text):
+            expr = block.group("expr")
+            found = RUN_DATA.search(FROM_AI.sub(lambda m: m.group("default") or "", expr))
+            if found is None:
+                continue
+            if "$fromAI" in expr:
+                return (
+                    f"one expression of it reads both the model's arguments and the run's data "
+                    f"({found.group(0)} in {{{{{expr[:80]}}}}}); give each its own {{{{ }}}} in n8n"
+                )
+            if found.group(0) == "$binary":
+                return (
+                    f"it reads a file of the run ($binary in {{{{{expr[:80]}}}}}), which a called "
+                    "workflow's inputs cannot carry"
+                )
+        # --- end ai3 ---
     for argument in arguments(node.get("parameters")).values():
         if not INPUT_NAME_RE.match(argument.name):
             return f"its $fromAI argument '{argument.name}' is not a WorkFuse input name"
@@ -104,6 +123,7 @@ def with_companions(group: list[Member], specs: Mapping[str, Spec]) -> list[Memb
             if isinstance(n, dict)
             and app_type(str(n.get("type") or "")) is not None
             and problem(n, specs) is None
+            and not n.get(READS_ELSEWHERE)  # ai4: refused already, saying why
         ]
         if not tools:
             out.append(member)
@@ -111,17 +131,20 @@ def with_companions(group: list[Member], specs: Mapping[str, Spec]) -> list[Memb
         data = copy.deepcopy(data)
         for node in data["nodes"]:
             if node in tools:
-                companion = _companion(member, node)
+                companion, lifted = companion_of(member, node)
                 made.append(companion)
-                _call_instead(node, companion)
+                _call_instead(node, companion, lifted)
         out.append(replace(member, data=data))
     return out + made
 
 
-def _companion(member: Member, tool: dict[str, Any]) -> Member:
+def companion_of(member: Member, tool: dict[str, Any]) -> tuple[Member, dict[str, str]]:
+    """The companion workflow of the app tool `tool`, and the run's data it reads: the n8n
+    expressions the caller evaluates for it, by the companion input each fills."""
     name = str(tool.get("name") or "Tool")
     params = _params(tool)
     found = arguments(params)
+    params, lifted = lift_run_data(params, set(found))  # ai3
     trigger = {
         "name": TRIGGER_NAME,
         "type": f"{BASE}executeWorkflowTrigger",
@@ -131,6 +154,7 @@ def _companion(member: Member, tool: dict[str, Any]) -> Member:
             "inputSource": "workflowInputs",
             "workflowInputs": {
                 "values": [{"name": a.name, "type": TYPES[a.type]} for a in found.values()]
+                + [{"name": n, "type": "any"} for n in lifted]  # ai3
             },
         },
     }
@@ -140,7 +164,12 @@ def _companion(member: Member, tool: dict[str, Any]) -> Member:
         "position": [240, 0],
         "parameters": _read_inputs(params),
         "notes": f"n8n ran this node inside the agent of '{member.name}' as its tool '{name}', "
-        "with the model's arguments where it read $fromAI; here they are this workflow's inputs.",
+        "with the model's arguments where it read $fromAI; here they are this workflow's inputs."
+        + (
+            " The run's data it read the agent's tool fills in: inputs " + ", ".join(lifted) + "."
+            if lifted
+            else ""
+        ),
     }
     if app.get("name") == TRIGGER_NAME:
         app["name"] = f"{TRIGGER_NAME} (app)"
@@ -154,12 +183,36 @@ def _companion(member: Member, tool: dict[str, Any]) -> Member:
             TRIGGER_NAME: {"main": [[{"node": app["name"], "type": "main", "index": 0}]]}
         },
     }
-    return replace(member, data=data, n8n_id=n8n_id, name=title)
+    return replace(member, data=data, n8n_id=n8n_id, name=title), lifted
 
 
-def _call_instead(tool: dict[str, Any], companion: Member) -> None:
+def _call_instead(tool: dict[str, Any], companion: Member, lifted: dict[str, str]) -> None:
     """Turn the app tool node into a Call n8n Workflow tool (version 2.2, named after the node
-    as n8n names app tools) calling `companion`."""
+    as n8n names app tools) calling `companion`, sending it the run's data `lifted` (n8n
+    expressions by input name, evaluated in the agent's run as n8n evaluated them there)."""
+    description = tool_description(tool)
+    tool["type"] = "@n8n/n8n-nodes-langchain.toolWorkflow"
+    tool["typeVersion"] = 2.2
+    tool["parameters"] = {
+        "description": description,
+        "source": "database",
+        "workflowId": {
+            "__rl": True,
+            "mode": "list",
+            "value": companion.n8n_id,
+            "cachedResultName": companion.name,
+        },
+    }
+    if lifted:  # ai3
+        tool["parameters"]["workflowInputs"] = {
+            "mappingMode": "defineBelow",
+            "value": {name: "={{ " + expr + " }}" for name, expr in lifted.items()},
+        }
+
+
+def tool_description(tool: dict[str, Any]) -> str:
+    """What the model reads of the app tool `tool` (an n8n `<app>Tool` node): its manual
+    description, else what it runs, and the `$fromAI` arguments with their descriptions."""
     params = _params(tool)
     app = str(app_type(str(tool["type"]))).removeprefix(BASE)
     if params.get("descriptionType") == "manual" and params.get("toolDescription"):
@@ -173,18 +226,51 @@ def _call_instead(tool: dict[str, Any], companion: Member) -> None:
             f"{a.name}: {a.description}" if a.description else a.name for a in found.values()
         ]
         description += "\nArguments: " + "; ".join(described)
-    tool["type"] = "@n8n/n8n-nodes-langchain.toolWorkflow"
-    tool["typeVersion"] = 2.2
-    tool["parameters"] = {
-        "description": description,
-        "source": "database",
-        "workflowId": {
-            "__rl": True,
-            "mode": "list",
-            "value": companion.n8n_id,
-            "cachedResultName": companion.name,
-        },
-    }
+    return description
+
+
+# --- ai3 ---
+def lift_run_data(params: Any, taken: set[str]) -> tuple[Any, dict[str, str]]:
+    """The settings with each `{{ }}` part of an expression that reads the run's data reading
+    a companion input instead, and those parts' expressions by input name (the same expression
+    once). Input names are `run_` and the last name the expression reads (`run_id` for
+    `$('Chat').item.json.chat.id`), kept apart from `taken` and from each other."""
+    lifted: dict[str, str] = {}
+
+    def lift(match: re.Match[str]) -> str:
+        expr = match.group("expr").strip()
+        if not RUN_DATA.search(expr) or "$fromAI" in expr:
+            return match.group(0)
+        for name, known in lifted.items():
+            if known == expr:
+                return "{{ $json." + name + " }}"
+        name = _input_name(expr, taken | set(lifted))
+        lifted[name] = expr
+        return "{{ $json." + name + " }}"
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return BLOCK.sub(lift, value) if value.startswith("=") else value
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return walk(params), lifted
+
+
+def _input_name(expr: str, taken: set[str]) -> str:
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"(['\"`]).*?\1", "", expr))
+    base = ("run_" + (words[-1] if words else "value"))[:60]
+    name, count = base, 1
+    while name in taken:
+        count += 1
+        name = f"{base}_{count}"
+    return name
+
+
+# --- end ai3 ---
 
 
 def _params(node: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,18 @@ def text(cx: Converter, node: N8nNode, value: Any) -> Any:
     return cx.value(value if value is not None else "", node)
 
 
+def required(
+    cx: Converter, node: N8nNode, name: str, label: str, empty: tuple[Any, ...] = ("", None)
+) -> str:
+    """The setting `name` as text (an expression stays a template), for an operation that
+    cannot do without it: refused, naming `label`, when the export leaves it empty (a template
+    left for the user to fill, which n8n could not run either)."""
+    value = text(cx, node, node.params.get(name))
+    if value in empty:
+        raise Refusal(f"names no {label}; set it in n8n and export again.")
+    return value if isinstance(value, str) else str(value)
+
+
 def listed(cx: Converter, node: N8nNode, value: Any) -> list[str]:
     """n8n's comma-separated recipients/labels as a list (an expression stays whole)."""
     converted = text(cx, node, value)
@@ -67,3 +79,27 @@ def binary_file(cx: Converter, node: N8nNode, property_name: Any) -> Any:
 
 
 # --- end apps ---
+
+
+# --- svcg ---
+SETTING_OF = re.compile(
+    r"""^=\{\{\s*\$node\[\s*(["'])(?P<node>.+?)\1\s*\]\.parameter\[\s*(["'])(?P<key>\w+)\3\s*\]\s*\}\}$"""
+)
+
+
+def setting_of(cx: Converter, value: Any) -> Any:
+    """`value`, or the fixed setting it reads when it is exactly `{{$node["X"].parameter["k"]}}`
+    (the corpus's way to repeat a first node's list or space in the nodes after it). WorkFuse's
+    templates read outputs, not settings; a setting that is itself an expression stays as it
+    is, for the converter to translate or refuse."""
+    match = SETTING_OF.match(value) if isinstance(value, str) else None
+    other = cx.nodes.get(match["node"]) if match else None
+    if match is None or other is None:
+        return value
+    setting = other.params.get(match["key"])
+    if setting is None or (isinstance(setting, str) and setting.startswith("=")):
+        return value
+    return setting
+
+
+# --- end svcg ---

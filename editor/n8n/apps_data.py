@@ -6,13 +6,18 @@ lie in WorkFuse's output (their Spec's `items`)."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from editor.n8n.apps_base import credential_note, listed, locator, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+# --- ops ---
+# isort: split
+from editor.n8n import postgres_tables
+
+# --- end ops ---
 
 AIRTABLE_ID = re.compile(r"\b((?:app|tbl|viw)[A-Za-z0-9]{10,})\b")
 GITHUB_URL = re.compile(r"github\.com/([^/\s]+)(?:/([^/\s#?]+))?")
@@ -68,19 +73,30 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
     notes = [credential_note("Airtable", "a personal access token")]
     if node.version < 2:
         op = p.get("operation") or "read"
-        if op not in ("list", "append"):
-            raise unsupported(
-                "Airtable", "", op, "version 1 imports its list and append operations"
-            )
+        if op not in ("list", "append", "read", "update", "delete"):  # airtable2
+            # --- ops ---
+            if op in ("search", "create", "upsert", "get", "deleteRecord"):  # version 2's
+                raise Refusal(
+                    f"does '{op}' in version 1 of n8n's Airtable node, which has no such "
+                    "operation (n8n fails the node: its operations are append, delete, list, "
+                    "read and update). Recreate the node as the current Airtable node in n8n "
+                    "and export again."
+                )
+            # --- end ops ---
+            raise unsupported("Airtable", "", op, AIRTABLE_V1_OPS)
         base, table = p.get("application"), p.get("table")
         extra = p.get("additionalOptions") or {}
         if op == "append":
             config: dict[str, Any] = {
                 "operation": "create_records",
                 "records": _airtable_v1_records(node, cx),
+                **_airtable_v1_fields(node, cx, "addAllFields"),  # airtable2
             }
             if (p.get("options") or {}).get("typecast"):
                 config["typecast"] = True
+            all_records = False
+        elif op != "list":  # airtable2
+            config = _airtable_v1_by_id(node, cx, op)
             all_records = False
         else:
             config = {"operation": "list_records"}
@@ -88,12 +104,14 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
                 config["filter_by_formula"] = text(cx, node, extra["filterByFormula"])
             if extra.get("view"):
                 config["view"] = text(cx, node, extra["view"])
+            config.update(_airtable_list_shape(node, cx, extra, extra.get("sort")))  # airtable2
             all_records = p.get("returnAll", True)
     else:
         resource, op = operation(node, "record", {"record": "get", "base": "getMany"})
         if resource == "base":
             return _airtable_base(node, cx, op, notes)
-        if resource != "record" or op not in ("create", "search", "update", "upsert", "get"):
+        ops = ("create", "search", "update", "upsert", "get", "deleteRecord")  # airtable2
+        if resource != "record" or op not in ops:
             raise unsupported("Airtable", resource, op, AIRTABLE_OPS)
         base, table = p.get("base"), p.get("table")
         options = p.get("options") or {}
@@ -104,7 +122,14 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
             if locator(options.get("view")):
                 config["view"] = text(cx, node, options["view"])
             config["flatten"] = True  # n8n puts the fields beside the id
+            config.update(_airtable_list_shape(node, cx, options, p.get("sort")))  # airtable2
             all_records = p.get("returnAll", True)
+        elif op == "deleteRecord":  # airtable2
+            config = {"operation": "delete_records", "record_ids": [_airtable_record_id(node, cx)]}
+            all_records = False
+        elif op != "get" and _airtable_automatic(node):  # airtable2
+            config = _airtable_automap(node, cx, op, options)
+            all_records = False
         elif op == "get":
             config = {"operation": "get_record", "record_id": text(cx, node, p.get("id", ""))}
             if not config["record_id"]:
@@ -154,7 +179,8 @@ def _airtable(node: N8nNode, cx: Converter) -> Converted:
 
 # --- apps ---
 AIRTABLE_OPS = (
-    "it creates, gets, searches, updates and upserts records, lists bases and reads a base's schema"
+    "it creates, gets, searches, updates, upserts and deletes records, lists bases and reads a "
+    "base's schema"
 )
 AIRTABLE_SHAPE = "Records come as Airtable gives them ({id, createdTime, fields})."
 
@@ -201,21 +227,8 @@ def _airtable_base(node: N8nNode, cx: Converter, op: str, notes: list[str]) -> C
 
 
 def _airtable_v1_records(node: N8nNode, cx: Converter) -> Any:
-    """Version 1's append: every field of the input item (its default), or the fields named."""
-    p = node.params
-    if p.get("addAllFields", True):
-        whole = cx.expression("{{ $json }}", node)
-        inner = re.fullmatch(r"\{\{ (.+) \}\}", whole)
-        if inner is None:
-            raise Refusal("appends the input item's fields, which WorkFuse cannot read here.")
-        return "[{{ " + inner.group(1) + " | tojson }}]"
-    names = [str(n) for n in p.get("fields") or []]
-    if not names or any(n.startswith("=") for n in names):
-        raise Refusal(
-            "names the fields to append with expressions; version 1 takes field names of the "
-            "input item. Name them in n8n and export again."
-        )
-    return [{name: cx.expression("{{ $json[" + json.dumps(name) + "] }}", node) for name in names}]
+    """Version 1's append: the input item, whose fields `_airtable_v1_fields` picks."""
+    return "[{{ " + _airtable_item(node, cx, "appends") + " | tojson }}]"
 
 
 # --- end apps ---
@@ -239,10 +252,154 @@ def _airtable_many(node: N8nNode) -> str | None:
     op = p.get("operation") or ("read" if node.version < 2 else "get")
     if p.get("resource") == "base":
         return "tables" if op == "getSchema" else "bases"
-    if op == "update":
+    if op == "update" and node.version >= 2:  # airtable2: version 1 updates by id
         matching = (p.get("columns") or {}).get("matchingColumns") or ["id"]
         return None if "id" in matching else "records"
     return "records" if op in ("search", "list", "upsert", "append") else None
+
+
+# --- airtable2 ---
+def _airtable_spec(node: N8nNode, cx: Converter) -> Spec:
+    """Airtable's Spec for this node: where its items lie, and for the operations that emit
+    one record per input item (create, update by id, delete) that record (`records[0]`)."""
+    many = _airtable_many(node)
+    p = node.params
+    one = p.get("resource") != "base" and p.get("operation") in (
+        "create",
+        "update",
+        "delete",
+        "deleteRecord",
+    )
+    data = "records[0]" if many is None and one else ""
+    return dataclasses.replace(SPECS[f"{BASE}airtable"], per_node=None, items=many, data=data)
+
+
+# --- end airtable2 ---
+
+
+# --- airtable2 ---
+AIRTABLE_V1_OPS = "version 1 imports its append, delete, list, read and update operations"
+
+
+def _airtable_item(node: N8nNode, cx: Converter, does: str) -> str:
+    """The Jinja expression of the node's input item (n8n's `$json`)."""
+    whole = cx.expression("{{ $json }}", node)
+    inner = re.fullmatch(r"\{\{ (.+) \}\}", whole)
+    if inner is None:
+        raise Refusal(f"{does} the input item's fields, which WorkFuse cannot read here.")
+    return inner.group(1)
+
+
+def _airtable_v1_fields(node: N8nNode, cx: Converter, every: str) -> dict[str, Any]:
+    """Version 1's append and update send the input item's fields: all but its id (the
+    default; update also leaves out options.ignoreFields), or the fields named, whose names
+    may be expressions (n8n sends the item's field of the name the expression gives)."""
+    p = node.params
+    if p.get(every, True):
+        ignored = listed(cx, node, (p.get("options") or {}).get("ignoreFields") or "")
+        return {"ignore_fields": ["id", *[i for i in ignored if i != "id"]]}
+    names = [cx.value(n, node) for n in p.get("fields") or []]
+    if not names:  # n8n then sends a record without fields
+        return {"records": [{"id": "", "fields": {}}] if every == "updateAllFields" else [{}]}
+    return {"keep_fields": [str(n) for n in names]}
+
+
+def _airtable_record_id(node: N8nNode, cx: Converter) -> Any:
+    record_id = text(cx, node, node.params.get("id", ""))
+    if record_id in ("", None):
+        raise Refusal("names no record id; give the record's id in n8n and export again.")
+    return record_id
+
+
+def _airtable_v1_by_id(node: N8nNode, cx: Converter, op: str) -> dict[str, Any]:
+    """Version 1's read, update and delete: one record, by the id its `id` setting gives."""
+    record_id = _airtable_record_id(node, cx)
+    if op == "read":
+        return {"operation": "get_record", "record_id": record_id}
+    if op == "delete":
+        return {"operation": "delete_records", "record_ids": [record_id]}
+    item = _airtable_item(node, cx, "updates")
+    config: dict[str, Any] = {
+        "operation": "update_records",
+        "records": [{"id": record_id, "fields": "{{ " + item + " }}"}],
+        **_airtable_v1_fields(node, cx, "updateAllFields"),
+    }
+    if not config["records"][0]["id"]:  # no fields named: the record's fields stay as they are
+        config["records"] = [{"id": record_id, "fields": {}}]
+    if (node.params.get("options") or {}).get("typecast"):
+        config["typecast"] = True
+    return config
+
+
+def _airtable_list_shape(node: N8nNode, cx: Converter, options: Any, sort: Any) -> dict[str, Any]:
+    """A list's output fields (v1 additionalOptions.fields, v2 options.fields) and its sort
+    (v1 additionalOptions.sort, v2 sort: {property: [{field, direction}]})."""
+    if node.params.get("downloadAttachments") or (
+        isinstance(options, dict) and options.get("downloadFields")
+    ):
+        raise Refusal(
+            "downloads the records' attachments as n8n binary data; WorkFuse gives the "
+            "attachments' URLs (an HTTP Request node can download them). Turn the download off "
+            "in n8n and export again."
+        )
+    config: dict[str, Any] = {}
+    fields = options.get("fields") if isinstance(options, dict) else None
+    if fields:
+        names = fields if isinstance(fields, list) else listed(cx, node, fields)
+        config["fields"] = [str(cx.value(n, node)) for n in names]
+    rules = sort.get("property") if isinstance(sort, dict) else None
+    if isinstance(rules, list) and rules:
+        config["sort"] = [
+            {
+                "field": str(cx.value(r.get("field", ""), node)),
+                "direction": r.get("direction", "asc"),
+            }
+            for r in rules
+            if isinstance(r, dict)
+        ]
+    return config
+
+
+def _airtable_automatic(node: N8nNode) -> bool:
+    columns = node.params.get("columns") or {}
+    return isinstance(columns, dict) and columns.get("mappingMode") == "autoMapInputData"
+
+
+def _airtable_automap(
+    node: N8nNode, cx: Converter, op: str, options: dict[str, Any]
+) -> dict[str, Any]:
+    """n8n's "map automatically": the input item's fields are the columns, less
+    options.ignoreFields; matching on the id (update, upsert), the item's id names the record
+    and is not sent as a field."""
+    records = "[{{ " + _airtable_item(node, cx, "maps") + " | tojson }}]"
+    matching = [str(m) for m in (node.params.get("columns") or {}).get("matchingColumns") or []]
+    config: dict[str, Any] = {"records": records}
+    ignored = listed(cx, node, options.get("ignoreFields") or "")
+    if ignored:
+        config["ignore_fields"] = ignored
+    if op == "create":
+        config["operation"] = "create_records"
+    elif op == "update" and (matching[:1] or ["id"]) == ["id"]:
+        config["operation"] = "update_records"
+    elif op == "update":
+        config.update(operation="update_records", match_fields=matching[:1])
+    elif "id" in matching or not matching:
+        config.update(operation="upsert_records", fields_to_merge_on=["id"])
+    else:
+        if len(matching) > 3:
+            raise Refusal(
+                f"upserts matching on {len(matching)} columns; Airtable merges on at most 3."
+            )
+        config.update(operation="upsert_records", fields_to_merge_on=matching)
+    on_fields = config.get("match_fields") or config.get("fields_to_merge_on") or ["id"]
+    if options.get("updateAllMatches") and on_fields != ["id"]:
+        config["all_matches"] = True
+    if options.get("typecast"):
+        config["typecast"] = True
+    return config
+
+
+# --- end airtable2 ---
 
 
 # --- Notion --------------------------------------------------------------------------------
@@ -286,11 +443,59 @@ def _notion(node: N8nNode, cx: Converter) -> Converted:
     properties = _notion_properties(node, cx, config)
     if properties:
         config["properties"] = properties
+    # --- struct2 ---
     if (p.get("blockUi") or {}).get("blockValues"):
-        raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
+        config["children"] = _notion_blocks(node, cx, p["blockUi"]["blockValues"])
+    # --- end struct2 ---
     if p.get("simple", True):
         config["simplify"] = True
     return Converted("app.notion", config, notes=notes)
+
+
+# --- struct2 ---
+NOTION_BLOCK_TYPES = (
+    "paragraph",
+    "heading_1",
+    "heading_2",
+    "heading_3",
+    "toggle",
+    "to_do",
+    "bulleted_list_item",
+    "numbered_list_item",
+    "image",
+)
+
+
+def _notion_blocks(node: N8nNode, cx: Converter, rows: Any) -> list[dict[str, Any]]:
+    """n8n's blocks given field by field as Notion block objects, as its formatBlocks makes
+    them: a type (paragraph by default), its text as one text run (the `rich_text` of Notion's
+    API version WorkFuse speaks), a to-do's checked, an image's external URL."""
+    blocks = []
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict):
+            continue
+        kind = str(row.get("type") or "paragraph")
+        if kind not in NOTION_BLOCK_TYPES:
+            raise Refusal(f"adds a '{kind}' block, which n8n's Notion node does not list.")
+        inner: dict[str, Any] = {}
+        if kind == "to_do" and "checked" in row:
+            inner["checked"] = cx.value(row["checked"], node)
+        if kind == "image":
+            inner = {"type": "external", "external": {"url": text(cx, node, row.get("url", ""))}}
+        elif row.get("richText"):
+            raise Refusal(
+                "adds a block of rich text given run by run (Rich Text on); WorkFuse takes the "
+                "block's text as one run. Turn Rich Text off in n8n (or write the blocks as "
+                "JSON) and export again."
+            )
+        else:
+            content = text(cx, node, row.get("textContent", ""))
+            inner["rich_text"] = [{"type": "text", "text": {"content": content}}]
+        blocks.append({"object": "block", "type": kind, kind: inner})
+    return blocks
+
+
+# --- end struct2 ---
 
 
 def _notion_properties(
@@ -337,9 +542,14 @@ NOTION_OPS = {
     ("page", "get"),
     ("database", "get"),
     ("block", "getAll"),
+    # --- struct2 ---
+    ("database", "getAll"),
+    ("page", "archive"),
+    # --- end struct2 ---
 }
 NOTION_SUPPORTED = (
-    "it creates, gets and updates pages, queries and reads databases and lists blocks"
+    "it creates, gets, updates and archives pages, queries, reads and lists databases and "
+    "lists blocks"
 )
 # n8n's filter conditions: the value's parameter per property type (n8n reads
 # `<camelCase type>Value`, the last edited time from `lastEditedTime`, a date from `date`).
@@ -402,8 +612,34 @@ def _notion_more(
     """Notion's operations beyond creating and querying database pages."""
     p = node.params
     simple = p.get("simple", True)
+    # --- struct2 ---
+    if (resource, op) == ("database", "getAll"):
+        # n8n searches the databases shared with the integration (POST /search).
+        config: dict[str, Any] = {"operation": "list_databases"}
+        if p.get("returnAll"):
+            config["page_size"] = 100
+            notes.append(
+                "n8n read every database; WorkFuse reads the first 100 (next_cursor for more)."
+            )
+        else:
+            config["page_size"] = min(max(int(p.get("limit", 50)), 1), 100)
+        if simple:
+            config["simplify"] = True
+        return Converted("app.notion", config, notes=notes)
+    if (resource, op) == ("page", "archive"):
+        config = {
+            "operation": "update_page",
+            "page_id": text(cx, node, p.get("pageId")),
+            "archived": True,
+        }
+        if not config["page_id"]:
+            raise Refusal("has no page to archive; choose one in n8n and export again.")
+        if simple:
+            config["simplify"] = True
+        return Converted("app.notion", config, notes=notes)
+    # --- end struct2 ---
     if (resource, op) == ("database", "get"):
-        config: dict[str, Any] = {
+        config = {
             "operation": "get_database",
             "database_id": text(cx, node, p.get("databaseId")),
         }
@@ -433,14 +669,16 @@ def _notion_more(
         if simple:
             config["simplify"] = True
     else:  # a page under a page
-        if (p.get("blockUi") or {}).get("blockValues"):
-            raise Refusal("adds content blocks field by field; WorkFuse takes them as JSON.")
         config = {
             "operation": "create_page",
             "parent_type": "page",
             "parent_id": text(cx, node, p.get("pageId")),
             "title": text(cx, node, p.get("title", "")),
         }
+        # --- struct2 ---
+        if (p.get("blockUi") or {}).get("blockValues"):
+            config["children"] = _notion_blocks(node, cx, p["blockUi"]["blockValues"])
+        # --- end struct2 ---
         if simple:
             config["simplify"] = True
     target = next(
@@ -464,6 +702,10 @@ def _notion_many(node: N8nNode) -> str | None:
 def _postgres(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     op = p.get("operation") or "insert"
+    # --- ops ---
+    if op in postgres_tables.OPERATIONS:
+        return postgres_tables.convert(node, cx, op)
+    # --- end ops ---
     if op != "executeQuery":
         raise unsupported("PostgreSQL", "", op, "it runs the SQL query you write")
     notes = [credential_note("PostgreSQL", "a connection")]
@@ -543,13 +785,26 @@ def _s3(node: N8nNode, cx: Converter) -> Converted:
     notes = [credential_note("S3", "an access key")]
     config: dict[str, Any] = {"bucket": text(cx, node, p.get("bucketName", ""))}
     if op == "upload":
-        if p.get("binaryData", True):
-            raise Refusal(
-                "uploads n8n binary data; WorkFuse's S3 node stores text or base64 content. "
-                "Turn off 'Binary File' and give the content in n8n, or set content after "
-                "importing."
-            )
         folder = str((p.get("additionalFields") or {}).get("parentFolderKey") or "")
+        # --- files2 ---
+        if p.get("binaryData", True):
+            # n8n (AwsS3 `execute`, file:upload) sends the item's file with its MIME type, under
+            # the File Name, else the file's own name.
+            made = cx.file_ref(node, p.get("binaryPropertyName") or "data")
+            path = made.removeprefix("{{ ").removesuffix(" }}")
+            named = p.get("fileName")
+            name = text(cx, node, named) if named else "{{ " + path + ".filename }}"
+            if isinstance(named, str) and "binary" in named:
+                name = _binary_name(cx, node, named, path)
+            config.update(
+                operation="put_object",
+                key=(folder.rstrip("/") + "/" if folder else "") + str(name),
+                content="{{ " + path + ".content }}",
+                encoding="base64",
+                content_type="{{ " + path + ".content_type }}",
+            )
+            return Converted("app.s3", config, notes=notes)
+        # --- end files2 ---
         name = text(cx, node, p.get("fileName", ""))
         config.update(
             operation="put_object",
@@ -575,6 +830,38 @@ def _s3(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.s3", config, notes=notes)
 
 
+# --- files2 ---
+# A File Name that is the name of an item's file: `$binary.<p>.fileName`, `$json.binary...`,
+# `$input.item.binary...`, `$node["X"].binary...`, `$('X').item.binary...` (or `.first()`).
+BINARY_NAME = re.compile(
+    r"^=\s*\{\{\s*(?:\$binary|\$json\.binary|\$input\.item\.binary"
+    r"|\$node\[\s*[\"']([^\"']+)[\"']\s*\]\.binary"
+    r"|\$\(\s*[\"']([^\"']+)[\"']\s*\)\.(?:item|first\(\))\.binary)"
+    r"\s*(?:\.(\w+)|\[\s*[\"'](\w+)[\"']\s*\])\s*\.fileName\s*\}\}\s*$"
+)
+
+
+def _binary_name(cx: Converter, node: N8nNode, named: str, path: str) -> str:
+    """The S3 key n8n made of a File Name reading a file's name, when that file is the one
+    uploaded: the uploaded file's name. Refusal for other reads of binary data."""
+    match = BINARY_NAME.match(named)
+    if match:
+        source = match.group(1) or match.group(2)
+        prop = match.group(3) or match.group(4)
+        if source is None:
+            read = cx.file_ref(node, prop).removeprefix("{{ ").removesuffix(" }}")
+        else:
+            read = cx.file_made_by(source, prop) or ""
+        if read == path:
+            return "{{ " + path + ".filename }}"
+    raise Refusal(
+        f"names the file from n8n binary data in an expression ({named}); the importer follows "
+        "the uploaded file's own name only. Leave File Name empty in n8n (n8n then uses the "
+        "file's name), or write the name out, then export again."
+    )
+
+
+# --- end files2 ---
 def _s3_many(node: N8nNode) -> str | None:
     return "objects" if node.params.get("operation") == "getAll" else None
 
@@ -607,13 +894,25 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
         ("issue", "createComment"),
         ("file", "get"),
         ("repository", "getIssues"),
+        *(("repository", read) for read in GITHUB_REPOSITORY_READS),  # ops
     ):
         raise unsupported(
-            "GitHub", resource, op, "it creates issues and comments, lists issues and reads files"
+            "GitHub",
+            resource,
+            op,
+            "it creates issues and comments, lists issues, reads files and reads a "
+            "repository's details, license and community profile",
         )
     owner, repo = _github_names(cx, node)
     config: dict[str, Any] = {"owner": owner, "repo": repo}
     notes = [credential_note("GitHub", "an access token")]
+    # --- ops ---
+    if resource == "repository" and op in GITHUB_REPOSITORY_READS:
+        # n8n (Github `execute`): one GET of /repos/{owner}/{repo}[/license|/community/profile],
+        # GitHub's answer as the item.
+        config["operation"] = GITHUB_REPOSITORY_READS[op]
+        return Converted("app.github", config, notes=notes)
+    # --- end ops ---
     if (resource, op) == ("issue", "create"):
         labels = [r.get("label") for r in _rows(p.get("labels"), "label")]
         assignees = [r.get("assignee") for r in _rows(p.get("assignees"), "assignee")]
@@ -635,10 +934,21 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
         reference = (p.get("additionalParameters") or {}).get("reference")
         if reference:
             config["ref"] = text(cx, node, reference)
+        # --- files2 ---
         if p.get("asBinaryProperty", True):
-            notes.append(
-                "n8n put the file in binary data; WorkFuse gives its text (or base64) in content."
-            )
+            # n8n (Github `execute`, file:get) keeps the input item's json and files and adds
+            # the file, named by its path, in the binary property.
+            prop = str(p.get("binaryPropertyName") or "data")
+            if prop.startswith("="):
+                raise Refusal(
+                    f"names the binary property of the file with an expression ({prop}); "
+                    "WorkFuse follows a file by a fixed property name. Set a name in n8n and "
+                    "export again."
+                )
+            config["as_file"] = True
+            made = ((prop, f"nodes.{node.id}.file"),)
+            return Converted("app.github", config, notes=notes, spec={"data": None, "binary": made})
+        # --- end files2 ---
     else:
         filters = p.get("getRepositoryIssuesFilters") or {}
         config.update(operation="list_issues", state=filters.get("state") or "open")
@@ -657,6 +967,15 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
     return Converted("app.github", config, notes=notes)
 
 
+# --- ops ---
+GITHUB_REPOSITORY_READS = {
+    "get": "get_repository",
+    "getLicense": "get_license",
+    "getProfile": "get_community_profile",
+}
+# --- end ops ---
+
+
 def _rows(value: Any, key: str) -> list[dict[str, Any]]:
     """n8n's label/assignee collections: {"label": "bug"} or a list of them."""
     if isinstance(value, dict):
@@ -670,7 +989,7 @@ def _github_many(node: N8nNode) -> str | None:
 
 
 SPECS: dict[str, Spec] = {
-    f"{BASE}airtable": Spec(_airtable, "", per_node=_per_node(f"{BASE}airtable", _airtable_many)),
+    f"{BASE}airtable": Spec(_airtable, "", per_node=_airtable_spec),  # airtable2
     f"{BASE}notion": Spec(_notion, "", per_node=_per_node(f"{BASE}notion", _notion_many)),
     f"{BASE}postgres": Spec(_postgres, "", items="rows"),
     f"{BASE}awsS3": Spec(_s3, "", per_node=_per_node(f"{BASE}awsS3", _s3_many)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from editor.n8n import send_and_wait  # sendwait
 from editor.n8n.apps_base import credential_note, listed, locator, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
@@ -17,8 +18,17 @@ def _body(config: dict[str, Any], html: bool, value: Any) -> None:
 def _email_send(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     op = p.get("operation") or "send"
+    # --- sendwait ---
+    if op == "sendAndWait":
+        send = {
+            "operation": "send",
+            "to": listed(cx, node, p.get("toEmail", "")),
+            "subject": text(cx, node, p.get("subject", "")),
+        }
+        return send_and_wait.convert(cx, node, "app.email", send, _sender_notes(p))
+    # --- end sendwait ---
     if op != "send":
-        raise unsupported("Send Email", "", op, "it sends an email")
+        raise unsupported("Send Email", "", op, "it sends an email, or sends and waits")
     options = p.get("options") or {}
     attachments = p.get("attachments") if node.version < 2 else options.get("attachments")
     if attachments:
@@ -45,20 +55,29 @@ def _email_send(node: N8nNode, cx: Converter) -> Converted:
         kinds = ["text", "html"] if fmt == "both" else [fmt]
     for kind in kinds:
         _body(config, kind == "html", text(cx, node, p.get(kind, "")))
+    notes = _sender_notes(p)
+    if options.get("replyTo"):
+        notes.append("n8n's Reply-To address is not carried over.")
+    return Converted("app.email", config, notes=notes)
+
+
+def _sender_notes(p: dict[str, Any]) -> list[str]:
     notes = [credential_note("SMTP server", "it gives the sender")]
     if p.get("fromEmail"):
         notes.append(
             f"n8n sent from {p['fromEmail']}; WorkFuse sends from the SMTP credential's from "
             "address."
         )
-    if options.get("replyTo"):
-        notes.append("n8n's Reply-To address is not carried over.")
-    return Converted("app.email", config, notes=notes)
+    return notes
 
 
 def _sendgrid(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource, op = operation(node, "list", {"mail": "send"})
+    # --- svcb ---
+    if resource == "contact":
+        return _sendgrid_contact(node, cx)
+    # --- end svcb ---
     if resource != "mail" or op != "send":
         raise unsupported("SendGrid", resource, op, "it sends email")
     extra = p.get("additionalFields") or {}
@@ -91,6 +110,63 @@ def _sendgrid(node: N8nNode, cx: Converter) -> Converted:
     if dropped:
         notes.append(f"n8n's SendGrid fields {', '.join(dropped)} are not carried over.")
     return Converted("app.sendgrid", config, notes=notes)
+
+
+# --- svcb ---
+CONTACT_FIELDS = {"firstName": "first_name", "lastName": "last_name"}
+
+
+def _sendgrid_contact(node: N8nNode, cx: Converter) -> Converted:
+    """n8n's SendGrid contact resource (its default operation, upsert, creates or updates)."""
+    p = node.params
+    op = str(p.get("operation") or "upsert")
+    notes = [credential_note("SendGrid", "an API key")]
+    if op == "upsert":
+        config: dict[str, Any] = {
+            "operation": "upsert_contact",
+            "email": text(cx, node, p.get("email", "")),
+        }
+        extra = dict(p.get("additionalFields") or {})
+        lists = ((extra.pop("listIdsUi", None) or {}).get("listIdValues") or {}).get("listIds")
+        if lists:
+            config["list_ids"] = [text(cx, node, i) for i in lists]
+        for key, name in CONTACT_FIELDS.items():
+            value = extra.pop(key, "")
+            if value not in ("", None):
+                config[name] = text(cx, node, value)
+        left = sorted(k for k, v in extra.items() if v not in ("", None, {}, []))
+        if left:
+            raise Refusal(
+                f"sets the contact field(s) {', '.join(left)}, which WorkFuse's SendGrid node "
+                "does not (email, first and last name, lists); remove them in n8n and export "
+                "again."
+            )
+        return Converted("app.sendgrid", config, notes=notes)
+    if op == "get":
+        if p.get("by") == "email":
+            config = {"operation": "get_contact", "email": text(cx, node, p.get("email", ""))}
+        else:
+            config = {
+                "operation": "get_contact",
+                "contact_id": text(cx, node, p.get("contactId", "")),
+            }
+        return Converted("app.sendgrid", config, notes=notes)
+    if op == "delete" and not p.get("deleteAll"):
+        ids = listed(cx, node, p.get("ids", ""))
+        if len(ids) != 1:
+            raise Refusal(
+                "deletes several contacts at once; WorkFuse's SendGrid node deletes one by id: "
+                "use one node per contact (or a loop) in n8n and export again."
+            )
+        return Converted(
+            "app.sendgrid", {"operation": "delete_contact", "contact_id": ids[0]}, notes=notes
+        )
+    raise unsupported(
+        "SendGrid", "contact", op, "it sends email, upserts, gets and deletes single contacts"
+    )
+
+
+# --- end svcb ---
 
 
 SPECS: dict[str, Spec] = {

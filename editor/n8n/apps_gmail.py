@@ -6,10 +6,14 @@ many-item operations (getAll, thread get with only its messages) declare their l
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from typing import Any
 
+from editor.n8n import send_and_wait  # sendwait
 from editor.n8n.apps_base import credential_note, listed, operation, text, unsupported
 from editor.n8n.apps_google import _interval
+from editor.n8n.apps_imap import FILES_DECLARED  # files2
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from integrations.gmail.node import MAX_RESULTS
 
@@ -18,7 +22,7 @@ DEFAULTS = {"message": "send", "draft": "create", "thread": "getAll", "label": "
 SUPPORTED = (
     "messages: send, reply, get, getAll, addLabels, removeLabels, markAsRead, markAsUnread, "
     "trash, delete; drafts: create; threads: get, getAll, addLabels, removeLabels, trash; "
-    "labels: get, getAll, create"
+    "labels: get, getAll, create; sendAndWait"
 )
 OPERATIONS = {
     ("message", "send"): "send",
@@ -54,12 +58,6 @@ BINARY = (
 
 def _operation(node: N8nNode) -> str:
     resource, op = operation(node, "message", DEFAULTS)
-    if op == "sendAndWait":
-        raise Refusal(
-            "sends an email and waits for the recipient's answer (sendAndWait); WorkFuse has no "
-            "single node for that: use a Gmail send with {{ execution.resume_url }} in the "
-            "message, then 'Wait for call or approval' in approval mode."
-        )
     found = OPERATIONS.get((resource, op))
     if found is None:
         raise unsupported("Gmail", resource, op, SUPPORTED)
@@ -81,11 +79,35 @@ def _body(cx: Converter, node: N8nNode, config: dict[str, Any]) -> None:
     config["html" if kind == "html" else "text"] = text(cx, node, p.get("message", ""))
 
 
+# --- ops ---
+def _binary_attachments(cx: Converter, node: N8nNode, entries: Any) -> str:
+    """Gmail v2's Attachments (GmailV2 `prepareEmailAttachments`): each entry's Attachment
+    Field Name ("data" unless set; names separated by commas) is a binary property of the input
+    item, attached under its file's name: the file values `Converter.file_ref` finds."""
+    names: list[str] = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        prop = (entry or {}).get("property", "data") if isinstance(entry, dict) else "data"
+        if isinstance(prop, str) and prop.startswith("="):
+            raise Refusal(
+                f"names the attachments' binary property with an expression ({prop}); WorkFuse "
+                "follows a file by a fixed property name. Set a name in n8n and export again."
+            )
+        names += [n.strip() for n in str(prop).split(",")]
+    paths = [cx.file_ref(node, name).removeprefix("{{ ").removesuffix(" }}") for name in names]
+    return "{{ [" + ", ".join(paths) + "] }}"  # one expression: the list of file values
+
+
+# --- end ops ---
 def _sending(cx: Converter, node: N8nNode, op: str, config: dict[str, Any]) -> list[str]:
     p = node.params
     options = p.get("options") or {}
     notes: list[str] = []
-    if (options.get("attachmentsUi") or {}).get("attachmentsBinary"):
+    # --- ops ---
+    binary = (options.get("attachmentsUi") or {}).get("attachmentsBinary")
+    if binary and node.version >= 2:
+        config["attachments"] = _binary_attachments(cx, node, binary)
+    elif binary:
+        # --- end ops ---
         raise Refusal(
             "attaches n8n binary data (attachmentsUi); WorkFuse's Gmail node attaches file "
             "values, URLs or base64 content: attach them that way after importing."
@@ -123,18 +145,15 @@ def _sending(cx: Converter, node: N8nNode, op: str, config: dict[str, Any]) -> l
 def _filters(cx: Converter, node: N8nNode, config: dict[str, Any]) -> None:
     """getAll's filters, as n8n's prepareQuery makes them: q, then from: and is:."""
     filters = node.params.get("filters") or {}
-    for name in ("receivedAfter", "receivedBefore"):
-        if filters.get(name):
-            raise Refusal(
-                f"filters by {name}; put after:YYYY/MM/DD or before:YYYY/MM/DD in the search "
-                "query instead and export again."
-            )
     terms = [text(cx, node, filters.get("q", ""))]
     if filters.get("sender"):
         terms.append(f"from:{text(cx, node, filters['sender'])}")
     status = filters.get("readStatus")
     if status and status != "both":
         terms.append(f"is:{status}")
+    for name, label in (("receivedAfter", "after"), ("receivedBefore", "before")):
+        if filters.get(name):
+            terms.append(_received(cx, node, name, label, filters[name]))
     query = " ".join(str(t) for t in terms if t)
     if query:
         config["query"] = query
@@ -142,6 +161,38 @@ def _filters(cx: Converter, node: N8nNode, config: dict[str, Any]) -> None:
         config["label_ids"] = _ids(cx, node, filters["labelIds"])
     if filters.get("includeSpamTrash"):
         config["include_spam_trash"] = True
+
+
+# n8n's prepareTimestamp (Gmail GenericFunctions): an ISO date and time becomes its epoch
+# seconds, rounded; a number or short text is taken as seconds; longer text as milliseconds.
+_TIMESTAMP = """((v, label) => {
+  if (v === undefined || v === null || v === '') return '';
+  if (DateTime.isDateTime(v)) v = v.toISO();
+  let t = DateTime.fromISO(String(v)).toSeconds();
+  if (typeof t === 'number') t = Math.round(t);
+  if (!t && typeof v === 'number' && v.toString().length < 12) t = v;
+  if (!t && String(v).length < 12) t = parseInt(v, 10);
+  if (!t) t = Math.floor(DateTime.fromMillis(parseInt(v, 10)).toSeconds());
+  if (!t) throw new Error(`'${v}' isn't a valid date and time for Received ${label}: set an ISO date string or a timestamp`);
+  return `${label}:${t}`;
+})"""
+_WHOLE = re.compile(r"=\{\{(?P<source>(?:(?!\}\}).)*)\}\}\s*", re.S)
+
+
+def _received(cx: Converter, node: N8nNode, name: str, label: str, value: Any) -> str:
+    """receivedAfter/receivedBefore as n8n adds them to the search: ` after:<epoch seconds>`,
+    computed at run time from the date the field gives (an ISO text, a DateTime, a timestamp)."""
+    if isinstance(value, str) and value.startswith("="):
+        whole = _WHOLE.fullmatch(value.strip())
+        if whole is None:
+            raise Refusal(
+                f"filters by {name} with text around its expression ({value[1:80]}); make the "
+                "field one expression ({{ ... }}) in n8n and export again."
+            )
+        source = whole.group("source")
+    else:
+        source = json.dumps(value)
+    return str(cx.expression(f"{{{{ {_TIMESTAMP}({source}, '{label}') }}}}", node))
 
 
 def _limit(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
@@ -163,6 +214,14 @@ def _reading(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
     simple = p.get("simple", True)
     if simple is False:
         config["simple"] = False
+    # --- ai4 ---
+    if isinstance(simple, str) and simple.startswith("="):  # e.g. a tool's $fromAI('Simplify')
+        notes.append(
+            f"n8n chose Simplify with an expression ({simple[1:80].strip()}); WorkFuse's Gmail "
+            "node reads the message simplified, whatever it gives: switch Simplify off here to "
+            "read it whole."
+        )
+    # --- end ai4 ---
     if (p.get("options") or {}).get("downloadAttachments") and simple is False:
         config["download_attachments"] = True
         notes.append(BINARY)
@@ -171,6 +230,16 @@ def _reading(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
 def _gmail(node: N8nNode, cx: Converter) -> Converted:
     if node.version < 2:
         return _gmail_v1(node, cx)
+    # --- sendwait ---
+    if operation(node, "message", DEFAULTS) == ("message", "sendAndWait"):
+        p = node.params
+        send = {
+            "operation": "send",
+            "to": listed(cx, node, p.get("sendTo", "")),
+            "subject": text(cx, node, p.get("subject", "")),
+        }
+        return send_and_wait.convert(cx, node, "app.gmail", send, [CREDENTIAL])
+    # --- end sendwait ---
     op = _operation(node)
     p = node.params
     config: dict[str, Any] = {"operation": op}
@@ -203,7 +272,7 @@ def _gmail(node: N8nNode, cx: Converter) -> Converted:
         config["label_name"] = text(cx, node, p.get("name", ""))
         if p.get("options"):
             notes.append("n8n's label visibility options are not carried over: shown in both.")
-    return Converted("app.gmail", config, notes=notes)
+    return _with_files(node, Converted("app.gmail", config, notes=notes))  # files2
 
 
 # --- version 1 ---------------------------------------------------------------------------
@@ -274,7 +343,20 @@ def _gmail_v1(node: N8nNode, cx: Converter) -> Converted:
             _limit(node, config, notes)
         else:
             config["max_results"] = 10  # version 1's default limit
-    return Converted("app.gmail", config, notes=notes)
+    return _with_files(node, Converted("app.gmail", config, notes=notes))  # files2
+
+
+# --- files2 ---
+def _with_files(node: N8nNode, converted: Converted) -> Converted:
+    """A message read with its attachments: their binary properties (a list of messages pairs
+    its files with no one item, so those are not declared)."""
+    config = converted.config
+    if config.get("operation") == "get" and config.get("download_attachments"):
+        converted.spec["binary"] = attachment_files(node, f"nodes.{node.id}.attachments")
+    return converted
+
+
+# --- end files2 ---
 
 
 def _v1_list(cx: Converter, node: N8nNode, value: Any) -> list[Any]:
@@ -350,7 +432,24 @@ def _gmail_trigger(node: N8nNode, cx: Converter) -> Converted:
             config["gmail_download_attachments"] = True
             notes.append(BINARY)
     config["interval_seconds"] = _interval(p.get("pollTimes"), notes)
-    return Converted("trigger.poll", config, notes=notes)
+    # --- files2 ---
+    spec = {}
+    if config.get("gmail_download_attachments"):
+        spec["binary"] = attachment_files(node, "trigger.attachments")
+    return Converted("trigger.poll", config, notes=notes, spec=spec)
+
+
+def attachment_files(node: N8nNode, path: str) -> tuple[tuple[str, str], ...]:
+    """The binary properties n8n gave a message's attachments (the Attachment Prefix,
+    `attachment_` by default, and the attachment's index), as the file values in the list at
+    `path` (GmailTrigger, GmailV2 and GmailV1 with attachments downloaded)."""
+    p = node.params
+    options = {**(p.get("additionalFields") or {}), **(p.get("options") or {})}
+    prefix = str(options.get("dataPropertyAttachmentsPrefixName") or "attachment_")
+    return tuple((f"{prefix}{i}", f"{path}[{i}]") for i in range(FILES_DECLARED))
+
+
+# --- end files2 ---
 
 
 SPECS: dict[str, Spec] = {

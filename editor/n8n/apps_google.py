@@ -18,6 +18,7 @@ from typing import Any
 from editor.n8n import apps_sheets_legacy
 from editor.n8n.apps_base import URL_ID, credential_note, operation, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.expressions import single
 
 SHEETS_OPS = (
     "it appends, reads, updates (by row number or a column's value), appends or updates, and "
@@ -75,6 +76,15 @@ def sheet(cx: Converter, node: N8nNode) -> Any:
     value = node.params.get("sheetName")
     if isinstance(value, dict) and value.get("mode") in ("list", "id", "url"):
         name = value.get("cachedResultName")
+        # --- struct2 ---
+        given = str(value.get("value") or "").removeprefix("=").strip()
+        if not name and given and "{{" not in given and not GID.match(given):
+            raise Refusal(
+                f"chooses its sheet by the id '{given}', which is not a sheet id (the number "
+                f"after gid= in its URL): n8n stops there too ('Sheet with ID {given} not "
+                "found'). Choose the sheet from the list, or by name, in n8n and export again."
+            )
+        # --- end struct2 ---
         if not name:
             raise Refusal(
                 "chooses its sheet by id without its name; choose the sheet by name in n8n "
@@ -140,7 +150,12 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
                 "WorkFuse goes on, with updated false and row_number empty."
             )
     else:
-        row = values.pop("row_number", None) if isinstance(values, dict) else None
+        # --- ops ---
+        if isinstance(values, str):  # "map automatically": the item's row_number, its fields
+            values, row = _auto_row(values)
+        else:
+            row = values.pop("row_number", None)
+        # --- end ops ---
         if row is None:
             raise Refusal("has no row_number value to find the row by; set it in n8n.")
         if isinstance(row, int) or (isinstance(row, str) and row.strip().isdigit()):
@@ -162,6 +177,21 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
             "and the row's values)."
         )
     return Converted("app.google_sheets", config, notes=notes)
+
+
+# --- ops ---
+def _auto_row(item: str) -> tuple[str, str | None]:
+    """An update by row_number mapped automatically, as n8n's: the row is the item's
+    `row_number` and the item's other fields are the columns written; (values, row) templates,
+    row None when the item is not one expression."""
+    expression = single(item)
+    if expression is None:
+        return item, None
+    values = "{{ dict((" + expression + ") | items | rejectattr('0', 'eq', 'row_number')) }}"
+    return values, "{{ (" + expression + ").row_number }}"
+
+
+# --- end ops ---
 
 
 def _create(cx: Converter, node: N8nNode) -> dict[str, Any]:

@@ -18,8 +18,10 @@ from editor.n8n.apps_base import credential_note, locator, operation, text, unsu
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
 SUPPORTED = (
-    "it upserts, gets, lists and searches contacts, creates, updates, gets and searches deals "
-    "and creates and updates companies; other resources and operations are not imported"
+    "it upserts, gets, lists and searches contacts, creates, updates, gets and searches deals, "
+    "creates, updates and searches (by domain) companies and creates email, task and call "
+    "engagements; other "
+    "resources and operations are not imported"
 )
 DEFAULTS = {
     "contact": "upsert",
@@ -163,9 +165,18 @@ def _hubspot(node: N8nNode, cx: Converter) -> Converted:
         config = _company(node, cx)
     elif resource == "company" and op == "update":
         config = _company_update(node, cx)
+    # --- ops ---
+    elif resource == "company" and op == "searchByDomain":
+        config = _search_by_domain(node, cx, notes)
+    # --- end ops ---
+    # --- svca ---
+    elif resource == "engagement" and op == "create":
+        config = _engagement(node, cx, notes)
+        return Converted("app.hubspot", config, notes=notes)
+    # --- end svca ---
     else:
         raise unsupported("HubSpot", resource, op, SUPPORTED)
-    if config["operation"] not in ("search_contacts", "search_deals"):
+    if config["operation"] not in ("search_contacts", "search_deals", "search_companies"):
         legacy = {"contact": "vid", "deal": "dealId", "company": "companyId"}[resource]
         notes.append(NOTE_SHAPE.format(legacy=legacy))
     return Converted("app.hubspot", config, notes=notes)
@@ -208,13 +219,8 @@ def _returned(cx: Converter, node: N8nNode, fields: dict[str, Any]) -> list[str]
 
 def _upsert(node: N8nNode, cx: Converter) -> dict[str, Any]:
     fields = dict(node.params.get("additionalFields") or {})
-    if fields.get("associatedCompanyId"):
-        raise Refusal(
-            "sets the additional field associatedCompanyId; WorkFuse's HubSpot upsert does not "
-            "associate the contact with a company. Remove it in n8n, or associate it with an "
-            "HTTP Request node on /crm/v4/associations."
-        )
     known = {*CONTACT_FIELDS, "customPropertiesUi", "properties", "propertiesCollection"}
+    known.add("associatedCompanyId")  # ops
     _refuse_others(fields, known, "additional field(s)")
     email = text(cx, node, node.params.get("email"))
     if email in ("", None):
@@ -223,6 +229,11 @@ def _upsert(node: N8nNode, cx: Converter) -> dict[str, Any]:
     properties = _properties(node, cx, fields, CONTACT_FIELDS)
     if properties:
         config["properties"] = properties
+    # --- ops ---
+    # n8n (v1, v2) associates the upserted contact with this company (definitionId 1, primary).
+    if fields.get("associatedCompanyId") not in ("", None):
+        config["associated_companies"] = _ids(cx, node, fields["associatedCompanyId"])
+    # --- end ops ---
     return config
 
 
@@ -350,6 +361,115 @@ def _company_update(node: N8nNode, cx: Converter) -> dict[str, Any]:
     return config
 
 
+# --- ops ---
+NOTE_DOMAIN = (
+    "n8n called HubSpot's legacy search by domain (/companies/v2/domains/<domain>/companies); "
+    "WorkFuse searches CRM v3 companies whose domain property equals it, and outputs them as "
+    "CRM v3 records (the legacy `companyId` and `properties.<name>.value` reads are translated)."
+)
+
+
+def _search_by_domain(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    """n8n's company searchByDomain (HubspotV2): the domain with a leading scheme removed (its
+    first `https://`, else its first `http://`), `limit` or every page, `options.properties`."""
+    options = dict(node.params.get("options") or {})
+    _refuse_others(options, {"properties"}, "search option(s)")
+    domain = text(cx, node, node.params.get("domain"))
+    if domain in ("", None):
+        raise Refusal("names no domain; set the company's Domain in n8n.")
+    without_scheme = (
+        "{% set d %}" + str(domain) + "{% endset %}"
+        "{{ d.replace('https://', '', 1) if 'https://' in d else d.replace('http://', '', 1) }}"
+    )
+    rule = {"propertyName": "domain", "operator": "EQ", "value": without_scheme}
+    config: dict[str, Any] = {
+        "operation": "search_companies",
+        "filter_groups": [{"filters": [rule]}],
+        "max_results": _max_results(node, "company", notes),
+    }
+    returned = _returned(cx, node, options)
+    if returned:
+        config["return_properties"] = returned
+    notes.append(NOTE_DOMAIN)
+    return config
+
+
+# --- end ops ---
+# --- svca ---
+# n8n's engagement metadata fields, per type, as its GenericFunctions send them.
+ENGAGEMENT_FIELDS = {
+    "email": {"fromEmail", "firstName", "lastName", "cc", "bcc", "subject", "html", "text"},
+    "task": {"body", "subject", "status", "forObjectType"},
+    "call": {"toNumber", "fromNumber", "status", "durationMilliseconds", "recordingUrl", "body"},
+}
+ASSOCIATIONS = ("companyIds", "contactIds", "dealIds", "ownerIds", "ticketIds")
+
+
+def _email_metadata(given: dict[str, Any]) -> dict[str, Any]:
+    """n8n's getEmailMetadata: from {email, firstName, lastName}, cc and bcc as [{email}] (each
+    entry split at commas), then subject, html and text when set."""
+    sender = {k: given[n] for n, k in SENDER.items() if given.get(n)}
+    metadata: dict[str, Any] = {"from": sender}
+    for copy in ("cc", "bcc"):
+        entries = given.get(copy) or []
+        addresses = [a for e in entries for a in _split(e)]
+        metadata[copy] = [{"email": a} for a in addresses]
+    metadata |= {k: given[k] for k in ("subject", "html", "text") if given.get(k)}
+    return metadata
+
+
+def _split(entry: Any) -> list[Any]:
+    """An entry split at commas as n8n splits it; an expression stays whole."""
+    return [entry] if str(entry).startswith("=") else str(entry).split(",")
+
+
+SENDER = {"fromEmail": "email", "firstName": "firstName", "lastName": "lastName"}
+
+
+def _engagement(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
+    p = node.params
+    kind = str(p.get("type") or "")
+    if kind not in ENGAGEMENT_FIELDS:
+        raise Refusal(
+            f"creates a {kind or 'typeless'} engagement; WorkFuse imports email, task and call "
+            "engagements (a meeting's times are converted by n8n in ways not imported)."
+        )
+    given = dict(p.get("metadata") or {})
+    if not any(v not in ("", None, []) for v in given.values()):
+        raise Refusal(
+            "sets no metadata; n8n fails an engagement without any: set at least one metadata "
+            "field in n8n."
+        )
+    dropped = sorted(n for n, v in given.items() if n not in ENGAGEMENT_FIELDS[kind] and v)
+    if dropped:
+        notes.append(
+            f"n8n's node does not send the metadata {', '.join(dropped)} of the {kind} "
+            "engagement, so neither does WorkFuse."
+        )
+    kept = {n: v for n, v in given.items() if n in ENGAGEMENT_FIELDS[kind]}
+    metadata = _email_metadata(kept) if kind == "email" else {k: v for k, v in kept.items() if v}
+    fields = dict(p.get("additionalFields") or {})
+    _refuse_others(fields, {"associations"}, "engagement field(s)")
+    linked = dict(fields.get("associations") or {})
+    _refuse_others(linked, set(ASSOCIATIONS), "association(s)")
+    config: dict[str, Any] = {
+        "operation": "create_engagement",
+        "engagement_type": kind.upper(),
+        "metadata": text(cx, node, metadata),
+    }
+    associations = {k: text(cx, node, linked[k]) for k in ASSOCIATIONS if linked.get(k)}
+    if associations:
+        config["associations"] = associations
+    notes.append(
+        "WorkFuse outputs what HubSpot's Engagements API answers ({engagement, associations, "
+        "metadata}), as n8n did."
+    )
+    return config
+
+
+# --- end svca ---
+
+
 def _legacy_aliases(node: N8nNode, resource: str) -> tuple[tuple[str, str], ...]:
     """What n8n's legacy records name differently: the id, and `properties.<p>.value` for the
     properties this node's settings can name (every mapped field, its custom properties and the
@@ -373,6 +493,12 @@ def _spec(node: N8nNode, cx: Converter) -> Spec:
     resource, op = _resource(node)
     if op in ("getAll", "search"):
         return dataclasses.replace(base, items="results")
+    # --- ops ---
+    if op == "searchByDomain":  # legacy company records, one item each
+        return dataclasses.replace(
+            base, items="results", item_aliases=_legacy_aliases(node, resource)
+        )
+    # --- end ops ---
     if resource in ("contact", "deal", "company"):
         return dataclasses.replace(base, aliases=_legacy_aliases(node, resource))
     return base

@@ -1,7 +1,8 @@
 """n8n's Jira Software node as WorkFuse's `app.jira` (Jira Cloud): issues created, updated
 (their "Status" is a transition, applied first as n8n does), got and searched with JQL;
-comments added (as one paragraph of Atlassian Document Format, as n8n sends them) and listed.
-Attachments, Jira Server and the other operations are refused by name."""
+comments added (as one paragraph of Atlassian Document Format, as n8n sends them) and listed;
+a file attached to an issue (the item's binary property). Reading or removing attachments,
+Jira Server and the other operations are refused by name."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from editor.n8n.apps_base import credential_note, listed, locator, operation, te
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 
 SUPPORTED = (
-    "it creates, updates, gets and searches issues, adds and lists comments; attachments, "
-    "changelogs, notifications, deletions and users are not imported"
+    "it creates, updates, gets and searches issues, adds and lists comments, adds "
+    "attachments; other attachment operations, changelogs, notifications, deletions and users "
+    "are not imported"
 )
 DEFAULTS = {"issue": "create", "issueComment": "add", "issueAttachment": "add", "user": "get"}
 # n8n's issue fields (additionalFields on create, updateFields on update) and WorkFuse's.
@@ -37,11 +39,10 @@ def _jira(node: N8nNode, cx: Converter) -> Converted:
             f"talks to Jira {p['jiraVersion']} (self-hosted); WorkFuse's Jira node speaks to "
             "Jira Cloud only. Call your server with an HTTP Request node."
         )
-    if resource == "issueAttachment":
+    if resource == "issueAttachment" and op != "add":
         raise Refusal(
-            f"does 'issueAttachment / {op}', which moves files (n8n binary data); WorkFuse's "
-            "Jira node does not upload or download attachments. Use an HTTP Request node on "
-            "/rest/api/3/issue/<key>/attachments."
+            f"does 'issueAttachment / {op}'; WorkFuse's Jira node adds attachments but does not "
+            "read, list or remove them. Use an HTTP Request node on /rest/api/3/attachment/<id>."
         )
     notes = [credential_note("Jira", "the site's URL, an account email and its API token")]
     if resource == "issue" and op in ("create", "update"):
@@ -54,6 +55,9 @@ def _jira(node: N8nNode, cx: Converter) -> Converted:
         config = _comment_add(node, cx)
     elif resource == "issueComment" and op == "getAll":
         config = _comment_list(node, cx, notes)
+    elif resource == "issueAttachment":  # fileops: add
+        config = _attachment_add(node, cx)
+        notes.append(ATTACHMENT_NOTE)
     else:
         raise unsupported("Jira", resource, op, SUPPORTED)
     return Converted("app.jira", config, notes=notes)
@@ -166,6 +170,24 @@ def _comment_add(node: N8nNode, cx: Converter) -> dict[str, Any]:
     }
 
 
+# --- fileops ---
+ATTACHMENT_NOTE = (
+    "n8n output one item per attachment Jira made (usually one); WorkFuse outputs "
+    "{attachments, count}, and the nodes after it read the first attachment."
+)
+
+
+def _attachment_add(node: N8nNode, cx: Converter) -> dict[str, Any]:
+    p = node.params
+    _refuse_others(p.get("options") or {}, set(), "option")
+    return {
+        "operation": "add_attachment",
+        "issue_key": _key(node, cx),
+        "file": cx.file_ref(node, p.get("binaryPropertyName") or "data"),
+    }
+
+
+# --- end fileops ---
 def _comment_list(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
     p = node.params
     _refuse_others(p.get("options") or {}, set(), "option")
@@ -191,7 +213,10 @@ def _many(node: N8nNode) -> str | None:
 
 
 def _spec(node: N8nNode, cx: Converter) -> Spec:
-    return dataclasses.replace(SPECS[f"{BASE}jira"], per_node=None, items=_many(node))
+    spec = dataclasses.replace(SPECS[f"{BASE}jira"], per_node=None, items=_many(node))
+    if operation(node, "issue", DEFAULTS)[0] == "issueAttachment":  # fileops
+        return dataclasses.replace(spec, data="attachments[0]")
+    return spec
 
 
 SPECS: dict[str, Spec] = {f"{BASE}jira": Spec(_jira, "", per_node=_spec)}

@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from editor.n8n.apps_base import binary_file, credential_note, operation, text, unsupported
-from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec, json_text
+from editor.n8n.converter import (
+    BASE,
+    FETCHED,
+    Converted,
+    Converter,
+    N8nNode,
+    Refusal,
+    Spec,
+    json_text,
+)
 
 SLACK_OPS = "it posts, updates, deletes and searches messages and uploads text files"
 TELEGRAM_OPS = {
@@ -308,6 +317,14 @@ def _telegram(node: N8nNode, cx: Converter) -> Converted:
     if resource != "message" or op not in TELEGRAM_OPS:
         raise unsupported("Telegram", resource, op, TELEGRAM_SUPPORTED)
     config = {"operation": TELEGRAM_OPS[op], "chat_id": text(cx, node, p.get("chatId", ""))}
+    # --- quality ---
+    inline = op == "editMessageText" and p.get("messageType") == "inlineMessage"  # no chat
+    if not inline and not str(config["chat_id"]).strip():  # n8n stops it at run: Chat ID required
+        raise Refusal(
+            f"its 'Chat ID' is empty, so the {op} operation has no chat to send to (n8n stops "
+            "it with 'Chat ID' required); fill it in in n8n and export again."
+        )
+    # --- end quality ---
     if op == "sendChatAction":
         action = text(cx, node, p.get("action") or "typing")
         # n8n still offers the audio actions Telegram renamed to voice; Telegram shows the same.
@@ -419,13 +436,66 @@ def _telegram_trigger(node: N8nNode, cx: Converter) -> Converted:
             f"n8n asked Telegram only for {', '.join(map(str, updates))} updates; pass them as "
             "allowed_updates to setWebhook."
         )
-    if (p.get("additionalFields") or {}).get("download"):
-        notes.append("n8n downloaded the update's files; WorkFuse receives the update as it is.")
     notes.append(
         "Set a secret_token with setWebhook and check the X-Telegram-Bot-Api-Secret-Token "
         "header (auth header) so only Telegram can start the workflow."
     )
-    return Converted("trigger.webhook", {"methods": ["POST"], "response": "immediate"}, notes=notes)
+    config = {"methods": ["POST"], "response": "immediate"}
+    # --- files2 ---
+    fields = p.get("additionalFields") or {}
+    if fields.get("download"):
+        size = str(fields.get("imageSize") or "large")
+        return Converted(
+            "trigger.webhook",
+            config,
+            notes=notes,
+            spec={"binary": (("data", FETCHED),)},
+            fetch_file=lambda step_id: _telegram_download(node, size),
+        )
+    # --- end files2 ---
+    return Converted("trigger.webhook", config, notes=notes)
+
+
+# --- files2 ---
+# n8n's TelegramTrigger `webhook` with Download on: a photo's file by Image Size (small, medium,
+# large: the update's photo sizes 0, 2 and 3, the first when that one is missing), else the
+# video's, else the document's, of the message or channel post.
+PHOTO_SIZES = {"small": 0, "medium": 2, "large": 3}
+TELEGRAM_FILE_ID = (
+    "{%- set m = trigger.body.message if trigger.body.message is defined "
+    "else trigger.body.channel_post -%}"
+    "{%- if m.photo is defined -%}"
+    "{{ (m.photo[SIZE] if m.photo | length > SIZE else m.photo[0]).file_id }}"
+    "{%- elif m.video is defined -%}{{ m.video.file_id }}"
+    "{%- else -%}{{ m.document.file_id }}{%- endif -%}"
+)
+
+
+def _telegram_download(node: N8nNode, size: str) -> dict[str, Any]:
+    """The app.telegram step that downloads the file of the update `node` received, as n8n's
+    trigger did on receiving it; it runs right before the node that reads the file."""
+    index = PHOTO_SIZES.get(size, 3)
+    config = {
+        "operation": "get_file",
+        "file_id": TELEGRAM_FILE_ID.replace("SIZE", str(index)),
+        "download": True,
+    }
+    note = (
+        f"Downloads the file of the update '{node.name}' received (n8n's trigger downloaded it "
+        "with Download on): "
+        + credential_note("Telegram", "a bot token")
+        + " An update without a photo, video or document fails this step, as the node reading "
+        "its file failed in n8n."
+    )
+    return {
+        "type": "app.telegram",
+        "label": f"Download the file of {node.name}",
+        "config": config,
+        "notes": note,
+    }
+
+
+# --- end files2 ---
 
 
 # --- Twilio --------------------------------------------------------------------------------

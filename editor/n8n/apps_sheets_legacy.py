@@ -182,6 +182,20 @@ def _split(range_: Any) -> tuple[str, str]:
     return ("", range_) if CELLS.fullmatch(range_) else (f"{range_}!", "")
 
 
+# --- struct2 ---
+PATHS = (
+    "={{ (() => { const out = {}; "
+    "const walk = (v, forms) => { if (v === null || typeof v !== 'object') return; "
+    "for (const k of Object.keys(v)) { "
+    "const next = forms.flatMap((f) => Array.isArray(v) ? [`${f}[${k}]`, `${f}.${k}`] "
+    ": [`${f}.${k}`]); "
+    "for (const f of next) { if (!(f in out)) out[f] = v[k]; } walk(v[k], next); } }; "
+    "for (const k of Object.keys($json)) walk($json[k], [k]); "
+    "return Object.assign(out, $json); })() }}"
+)
+
+
+# --- end struct2 ---
 def _write(
     cx: Converter,
     node: N8nNode,
@@ -211,15 +225,14 @@ def _write(
                 f"writes the range {range_!r}, which starts right of column A; WorkFuse places "
                 "values under the header row from column A."
             )
-    if options.get("usePathForKeyRow"):
-        raise Refusal(
-            "reads header names as paths into the item (Use Header Names as JSON Paths); "
-            "WorkFuse matches headers to the item's top-level fields. Flatten the item (Set "
-            "node) in n8n and export again."
-        )
+    # --- struct2 ---
+    # Use Header Names as JSON Paths: n8n reads each header with lodash's get (a key of the
+    # item as it is, else a path: a.b, a[0].b, a.0.b); the item is given by all those paths.
+    values = PATHS if options.get("usePathForKeyRow") else "={{ $json }}"
+    # --- end struct2 ---
     config.update(
         range=range_,
-        values=cx.value("={{ $json }}", node),
+        values=cx.value(values, node),
         extra_fields="ignore",
         value_input_option=str(options.get("valueInputMode") or "RAW"),
     )

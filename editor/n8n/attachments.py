@@ -39,6 +39,25 @@ NESTED = {
     ("ai_vectorStore", RETRIEVER),  # rag
 }
 
+# --- ai4 ---
+# A Summarization Chain reads its document loader and text splitter (editor/n8n/summarization.py):
+# the splitter attached to the chain, or to a JSON loader that is itself the chain's.
+SUMMARIZATION = LANGCHAIN + "chainSummarization"
+JSON_LOADER = LANGCHAIN + "documentJsonInputLoader"
+CONSUMERS["ai_document"] = frozenset({*VECTOR_STORES, SUMMARIZATION})
+CONSUMERS["ai_textSplitter"] = frozenset(
+    {LANGCHAIN + "documentDefaultDataLoader", SUMMARIZATION, JSON_LOADER}
+)
+NESTED.add(("ai_textSplitter", JSON_LOADER))
+# --- end ai4 ---
+# --- vector ---
+BINARY_LOADER = LANGCHAIN + "documentBinaryInputLoader"  # the Default Data Loader's forerunner
+CONSUMERS["ai_textSplitter"] = frozenset(
+    {LANGCHAIN + "documentDefaultDataLoader", SUMMARIZATION, JSON_LOADER, BINARY_LOADER}
+)
+NESTED.add(("ai_textSplitter", BINARY_LOADER))
+# --- end vector ---
+
 
 def is_part(data: dict[str, Any], name: str, n8n_type: str) -> bool:
     """Whether the node `name` feeds, by an `ai_*` connection, a node that reads it (a loader

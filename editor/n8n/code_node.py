@@ -7,10 +7,13 @@ data the importer names; its output's `result` is the list of the items' json it
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
-from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
-from editor.n8n.expressions import code_context, scope_of
+from editor.n8n import per_item_files
+from editor.n8n.converter import BASE, FETCHED, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.expressions import code_context, nodes_read, scope_of
 
 CAVEATS = (
     "Runs with n8n's $input, $json, items, $('Node') and $now; the output's `result` is the "
@@ -53,11 +56,76 @@ def _converted(node: N8nNode, cx: Converter, code: Any, mode: str, fallback: str
         ref = scope.resolve(None)
         items = "{{ [" + ref[0] + "] }}" if ref is not None else None
     n8n = {"mode": mode, **code_context(code, scope, items)}
-    return Converted("action.code", {"code": code, "n8n": n8n}, notes=notes)
+    # --- fileops ---
+    spec: dict[str, Any] = {}
+    binary = _files_seen(node, cx, code) if mode != "functionItem" else {}
+    if binary:
+        n8n["binary"] = binary
+        notes[0] = FILES_CAVEATS
+        spec["binary_any"] = f"nodes.{node.id}.binary[0]"
+        spec["binary_each"] = f"nodes.{node.id}.binary"  # files: each returned item's files
+    # --- end fileops ---
+    return Converted("action.code", {"code": code, "n8n": n8n}, notes=notes, spec=spec)
+
+
+# --- fileops ---
+FILES_CAVEATS = (
+    "Runs with n8n's $input, $json, items, $('Node') and $now; the output's `result` is the "
+    "list of the returned items' json and `binary` their files (n8n's item.binary, with base64 "
+    "`data`) by property; $jmespath is not available."
+)
+_PROPERTY = re.compile(r"""\bbinary\s*(?:\?\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])(.+?)\2\s*\])""")
+
+
+def _files_seen(node: N8nNode, cx: Converter, code: str) -> dict[str, dict[str, str]]:
+    """The files a Code node that reads, makes or hands on `binary` sees: its input item's
+    and those of the nodes it names, by binary property, as templates (`{"": {}}` when none is
+    made in WorkFuse: the code's own files are still kept; {} when the code names no
+    `binary`)."""
+    if not re.search(r"\bbinary\b", code):
+        return {}
+    named = {m.group(1) or m.group(3) for m in _PROPERTY.finditer(code)} | {"data"}
+    seen: dict[str, dict[str, str]] = {}
+    parents = cx.parents.get(node.name)
+    sources = [("", parents[0][0])] if parents else []
+    sources += [(name, name) for name in nodes_read(code, expression=False) if name in cx.nodes]
+    for key, source in sources:
+        props = named | {prop for prop, _ in cx.spec_of(source).binary}
+        found = {}
+        for prop in sorted(props):
+            path = cx.file_made_by(source, prop)
+            if path is not None and not key:  # files: the input item's own, in a loop over it
+                maker = cx._made_by(source, prop, set())[0]
+                path = per_item_files.paired_path(cx, node, maker, path) or path
+            if path is not None and path != FETCHED:
+                # n8n's item simply lacks a file its node did not make this time
+                found[prop] = "{{ " + path + " | default(none) }}"
+        if found:
+            seen[key] = found
+    return seen or {"": {}}
+
+
+# --- end fileops ---
+
+
+def _per_node(node: N8nNode, cx: Converter) -> Spec:
+    """fileops: "Run Once for Each Item" returns one item for each it gets, so a node fed by
+    one that emits a single item emits one too (its files then pair with it); otherwise (and
+    for a loop opened at this node) a list, as before."""
+    many = Spec(SPECS[node.type].convert, "result[0]", items="result")
+    if node.type != f"{BASE}code" or node.params.get("mode") != "runOnceForEachItem":
+        return many
+    parents = cx.parents.get(node.name)
+    if not parents or parents[0][0] not in cx.nodes:
+        return many
+    parent = cx.nodes[parents[0][0]]
+    if parent.type in SPECS:  # a Code node's own count is not looked into (no recursion)
+        return many
+    return replace(many, items=None) if cx.spec_of(parent.name).items is None else many
 
 
 SPECS: dict[str, Spec] = {
-    f"{BASE}{name}": Spec(convert, "result[0]", items="result")
+    f"{BASE}{name}": Spec(convert, "result[0]", items="result", per_node=_per_node)
     for name, convert in (
         ("code", _code),
         ("function", _function),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field, replace
@@ -21,14 +22,44 @@ from editor.n8n.calls import CallTargets
 from editor.n8n.attachments import is_part
 
 # --- end vectors ---
+# --- perfiles ---
 # isort: split
-from editor.n8n.expressions import Reference, Untranslatable, literal, scope_of, translate
+from editor.n8n import per_item_files
+
+# --- end perfiles ---
+# --- loopitem ---
+# isort: split
+from editor.n8n import outer_item
+
+# --- end loopitem ---
+# isort: split
+from editor.n8n.expressions import (
+    Reference,
+    Untranslatable,
+    literal,
+    nodes_read,
+    scope_of,
+    translate,
+)
 from editor.n8n.items import PER_ELEMENT, ItemFlow, ItemsRef, takes_all
 from editor.n8n.names import MAX_ID, slug, unique
 
 BASE = "n8n-nodes-base."
+# --- quality ---
+# A read of another node's settings in an n8n expression, and one step of its path.
+PARAMETER_READ = re.compile(
+    r"""(?:\$node\[\s*(?:"(?P<double>[^"]+)"|'(?P<single>[^']+)')\s*\]\.parameter"""
+    r"""|\$\(\s*['"](?P<call>[^'"]+)['"]\s*\)\.params)"""
+    r"""(?P<path>(?:\.\w+|\[\s*(?:\d+|"[^"]*"|'[^']*')\s*\])*)"""
+)
+PARAMETER_STEP = re.compile(r"""\.(\w+)|\[\s*(\d+)\s*\]|\[\s*"([^"]*)"\s*\]|\[\s*'([^']*)'\s*\]""")
+# --- end quality ---
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
 DROPPED_TYPES = {f"{BASE}stickyNote"}
+# files2: the path of a file a node's `Converted.fetch_file` step fetches.
+FETCHED = "(fetched before the node that reads it)"
+# The Spec fields that say only where a node's files are (they leave the item flow alone).
+FILE_SPECS = {"binary", "binary_inputs", "binary_through", "binary_any"}  # files2: the last two
 # --- triggersplit ---
 # Set by editor/n8n/trigger_split.py on a node of one workflow copy that reads a node left in
 # another: the refusal's message.
@@ -49,6 +80,11 @@ class N8nNode:
     params: dict[str, Any]
     raw: dict[str, Any]
     id: str = ""
+    # --- perfiles ---
+    # A node n8n runs once with every item that the import runs per item, in the inserted loop
+    # where the files it reads are made (editor/n8n/per_item_files.py); set by the item flow.
+    per_item: bool = False
+    # --- end perfiles ---
 
 
 @dataclass
@@ -68,13 +104,28 @@ class Converted:
     # returning a note for the node or None: an HTTP Request that detects its response's format
     # keeps a binary answer as a file only then.
     on_file_ref: Callable[[], str | None] | None = None
+    # Why a later node finds no file of the property it names here, and what to do, when the
+    # node's settings explain it (a Webhook with Binary Data keeps the whole body as one file).
+    missing_file: Callable[[str], str] | None = None
     # --- end files ---
+    # --- files2 ---
+    # For a node that names its file without fetching it (a Telegram trigger's update, whose
+    # file n8n downloaded): given a fresh node id, the WorkFuse step that fetches the file
+    # (`type`, `label`, `config`, its output's `file`); it runs right before each node that
+    # reads the file, as `before` steps do. Its binary pairs hold the path FETCHED.
+    fetch_file: Callable[[str], dict[str, Any]] | None = None
+    # --- end files2 ---
     # --- rag ---
     # WorkFuse nodes that run right before this one, in this order, in its place in the flow
     # (a Q&A chain's search before its model answers, a file's text extracted before it is
     # stored): each a dict with `id` (from `Converter.step_id`), `type`, `label`, `config`.
     before: list[dict[str, Any]] = field(default_factory=list)
     # --- end rag ---
+    # --- struct2 ---
+    # For a node taking all its items: its `items` made from the Jinja expression of the list
+    # it receives (an Aggregate keeping only some fields of each item picks them there).
+    items_from: Callable[[str], str] | None = None
+    # --- end struct2 ---
 
 
 @dataclass(frozen=True)
@@ -122,6 +173,39 @@ class Spec:
     # n8n output in turn, its items lie (as `items`, which they override port by port).
     output_items: tuple[str, ...] = ()
     # --- end misc ---
+    # --- files2 ---
+    # The node's items keep their input item's files beside their own (Edit Fields keeping
+    # binary data, a Code node handing its items on, Edit Image's information): a file it does
+    # not make is looked for before it, as through the nodes that pass their items on.
+    binary_through: bool = False
+    # A path to an object of file values by binary property (a Webhook's uploads,
+    # `trigger.files`): the node makes a file of any property name, that object's entry.
+    binary_any: str = ""
+    # --- end files2 ---
+    # --- constructs ---
+    # For a node that hands its input item on with fields added (Sentiment Analysis'
+    # `sentimentAnalysis`): (field, Jinja expression of its value) pairs, set per node through
+    # `Converted.spec` since the expression reads the node's own output.
+    adds: tuple[tuple[str, str], ...] = ()
+    # --- end constructs ---
+    # --- files ---
+    # A path to the list of the files of each item the node emits, by position (a Code node's
+    # `binary`, one object of file values per returned item): in a loop over those items, the
+    # item's own files are that list's entry at the loop's `index`.
+    binary_each: str = ""
+    # The node's one item carries the files of the first item it receives (Aggregate with
+    # Include Binaries: n8n's `addBinariesToItem` keeps each property's first file under its
+    # own name), found in that item: through a Merge appending its inputs (`appends`), the
+    # first input's.
+    binary_first: bool = False
+    # A Merge appending its inputs' items in turn: its first items are its first input's.
+    appends: bool = False
+    # --- end files ---
+    # --- ops ---
+    # As `aliases`, for each of the items this node emits (`items`), read as the `item` of the
+    # loop over them: HubSpot's legacy company records, one item each.
+    item_aliases: tuple[tuple[str, str], ...] = ()
+    # --- end ops ---
 
 
 class Converter:
@@ -168,12 +252,32 @@ class Converter:
         self.steps_before: dict[str, list[dict[str, Any]]] = {}  # node id -> `Converted.before`
         self.step_ids: set[str] = set()
         # --- end rag ---
+        # --- files2 ---
+        # reader name -> producer name -> the step fetching its file (`Converted.fetch_file`)
+        self.fetches: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        # --- end files2 ---
+        # --- perfiles ---
+        # reader name -> notes on the file it reads (per_item_files.prefer_pairable)
+        self.file_notes: dict[str, list[str]] = defaultdict(list)
+        # --- end perfiles ---
+        # --- repeat ---
+        self.polls = cycles.Polls()  # the export's polling loops, once `run` has found them
+        # --- end repeat ---
+        # --- constructs ---
+        # trigger -> the (source, output) connections into it
+        self.into_triggers: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        # --- end constructs ---
+        # --- loopitem ---
+        # head of an n8n loop's body -> the step before it keeping the loop's current item
+        # (editor/n8n/outer_item.py)
+        self.outer_items: dict[str, str] = {}
+        # --- end loopitem ---
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
         self._read_connections()
         # --- n8nflow ---
-        polls = cycles.unlink_polls(self)
+        polls = self.polls = cycles.unlink_polls(self)
         # --- end n8nflow ---
         self.flow = ItemFlow(self, self.back_links)
         self.flow.plan()
@@ -249,8 +353,20 @@ class Converter:
                             continue
                         if kind == "ai_languageModel" and self.nodes[source].type in self.sub_nodes:
                             self.models[name] = self.nodes[source]
+                        # --- constructs ---
+                        elif kind == "main" and self._is_trigger(name):
+                            self.into_triggers[name].append((source, index))
+                        # --- end constructs ---
                         elif kind == "main":
                             self.links.append((source, index, name))
+        # --- constructs ---
+        # n8n passes the items a trigger is given through to the nodes after it
+        # (WorkflowExecute.runNode, outside manual runs): the source connects to them directly.
+        for trigger, sources in self.into_triggers.items():
+            after = [(index, target) for s, index, target in self.links if s == trigger]
+            for source, output in sources:
+                self.links += [(source, output, target) for _, target in after]
+        # --- end constructs ---
         self.back_links = [link for link in self.links if self._loops_back(link)]
         self.links = [link for link in self.links if link not in self.back_links]
         inputs = {(s, i, t): target_input(connections, s, i, t) for s, i, t in self.links}
@@ -261,6 +377,12 @@ class Converter:
             if node.type in self.sub_nodes or is_part(self.data, name, node.type):  # vectors
                 del self.nodes[name]
 
+    # --- constructs ---
+    def _is_trigger(self, name: str) -> bool:
+        spec = self.specs.get(self.nodes[name].type)
+        return spec is not None and spec.data == "trigger"
+
+    # --- end constructs ---
     def _loops_back(self, link: tuple[str, int, str]) -> bool:
         """Whether `link` runs from a loop's body back into the loop node."""
         source, _, target = link
@@ -310,10 +432,15 @@ class Converter:
     # --- end triggersplit ---
     def _node(self, node: N8nNode) -> dict[str, Any] | None:
         self.current = node
+        # --- perfiles ---
+        if per_item_files.file_read(self, node) is not None:
+            self.flow.plan()  # where its files are made is known now that its parents are
+        # --- end perfiles ---
         try:
             result = self.specs[node.type].convert(node, self)
             retry = _retry(node.raw)
         except Refusal as exc:
+            self.fetches.pop(node.name, None)  # files2
             self.refuse(node, f"n8n node '{node.name}' ({node.type}): {exc}")
             return None
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
@@ -324,15 +451,36 @@ class Converter:
                 f"n8n node '{node.name}' ({node.type}): its settings could not be read ({exc}). "
                 "Open and save it in n8n, then export again.",
             )
+            self.fetches.pop(node.name, None)  # files2
             return None
         self.converted[node.name] = result
+        # --- files2 ---
+        result.before = [*self.fetches.pop(node.name, {}).values(), *result.before]
+        # --- end files2 ---
         self.node_ids[node.name] = node.id
-        if set(result.spec) - {"binary", "binary_inputs"}:  # files leave the flow alone
+        if set(result.spec) - FILE_SPECS:  # files leave the flow alone
             self.flow.plan()  # what it emits differs from its type's: its children see that
         if takes_all(node) and "items" in result.config:
             # The walk knows where the items come from (a list, or a loop's results).
             result.config["items"] = self.input_items(node)
+            # --- struct2 ---
+            if result.items_from is not None:
+                listed = self.input_list(node).jinja(guard=self._guarded(node))
+                result.config["items"] = "{{ " + result.items_from(listed) + " }}"
+            # --- end struct2 ---
         result.notes += self.flow.caveats(node)
+        result.notes += self.file_notes.pop(node.name, [])  # perfiles
+        # --- constructs ---
+        if self.into_triggers.get(node.name):
+            sources = ", ".join(
+                f"'{s}'" for s in dict.fromkeys(s for s, _ in self.into_triggers[node.name])
+            )
+            result.notes.append(
+                f"n8n passes the items {sources} sends into this trigger through to the nodes "
+                f"after it; WorkFuse triggers take no input, so {sources} connects to those nodes "
+                "directly."
+            )
+        # --- end constructs ---
         raw = node.raw
         position = _list(raw.get("position"))
         notes = [str(raw["notes"])] if raw.get("notes") else []
@@ -416,6 +564,23 @@ class Converter:
         # --- end rag ---
         return edges
 
+    # --- quality ---
+    def origins(self) -> dict[str, N8nNode]:
+        """The n8n node behind each WorkFuse node the import made: the node it became, the
+        steps run before it, the loop over its items and the exit handing its items on."""
+        by_id = {node.id: node for node in self.nodes.values() if node.id}
+        found = {node.id: node for name, node in self.nodes.items() if name in self.converted}
+        for node_id, before in self.steps_before.items():
+            found.update({step["id"]: by_id[node_id] for step in before if node_id in by_id})
+        for loop in self.flow.loops.values():
+            if loop.sources and loop.sources[0][0] in self.nodes:
+                found[loop.id] = self.nodes[loop.sources[0][0]]
+        for exit_ in self.flow.exits.values():
+            if exit_.node_id and exit_.port[0] in self.nodes:
+                found[exit_.node_id] = self.nodes[exit_.port[0]]
+        return found
+
+    # --- end quality ---
     def view_meta(self) -> dict[str, Any]:
         """Which n8n node each WorkFuse node came from and where, in each run of it, the items
         of each n8n output lie (templates over the step's `nodes`, `item`, and `loop_items`:
@@ -483,6 +648,14 @@ class Converter:
         producer, path = self._binary(node.name, name, set())
         if path is None:
             producer = producer or self._feeder(node.name)
+            # --- files ---
+            maker = self.converted.get(producer)
+            if maker is not None and maker.missing_file is not None:
+                raise Refusal(
+                    f"reads the file in binary property '{name or 'data'}' of its input item: "
+                    + maker.missing_file(name or "data")
+                )
+            # --- end files ---
             where = (
                 f"'{producer}' outputs no such file" if producer else "no node before it makes it"
             )
@@ -493,7 +666,11 @@ class Converter:
                 "responses, Convert to File and the nodes docs/n8n-import.md lists); make the "
                 "file with one of them in n8n, then export again."
             )
-        if self._first_item(producer) is not None:
+        # --- files ---
+        paired = per_item_files.paired_path(self, node, producer, path)
+        path = paired or path
+        # --- end files ---
+        if not paired and self._first_item(producer) is not None:
             raise Refusal(
                 f"reads the file in binary property '{name}' that '{producer}' makes once per "
                 "item, from outside the loop over those items; WorkFuse pairs a file with its "
@@ -501,6 +678,14 @@ class Converter:
                 "again."
             )
         converted = self.converted.get(producer)
+        # --- files2 ---
+        if path == FETCHED and converted is not None and converted.fetch_file is not None:
+            fetches = self.fetches[node.name]
+            if producer not in fetches:
+                step_id = self.step_id(node, "file")
+                fetches[producer] = {"id": step_id, **converted.fetch_file(step_id)}
+            path = f"nodes.{fetches[producer]['id']}.file"
+        # --- end files2 ---
         if converted is not None and converted.on_file_ref is not None:
             note, converted.on_file_ref = converted.on_file_ref(), None
             if note:
@@ -535,6 +720,14 @@ class Converter:
         files = dict(spec.binary)
         if prop in files or (prop == "" and files):
             return source, files.get(prop) or next(iter(files.values()))
+        # --- files ---
+        if spec.binary_first:
+            return self._first_item_file(source, prop, seen)
+        # --- end files ---
+        # --- files2 ---
+        if spec.binary_any:
+            return source, _any_file(spec.binary_any, prop)
+        # --- end files2 ---
         # --- httpfiles ---
         if spec.binary_inputs and source not in seen:
             seen.add(source)
@@ -545,15 +738,41 @@ class Converter:
                 if target == source and into == index
             ]
             made = [c for c in candidates if c[1] is not None]
+            made = per_item_files.prefer_pairable(self, source, prop, made)  # perfiles
             return made[-1] if made else (source, None)
         # --- end httpfiles ---
-        if spec.data is None or spec.loop_handle is not None:
+        if spec.data is None or spec.loop_handle is not None or spec.binary_through:  # files2
             found = self._binary(source, prop, seen)
             # httpfiles: a node that makes other files is the one to name when none has this one
             return found if found[0] and (found[1] is not None or not files) else (source, None)
         return source, None
 
+    def _first_item_file(self, name: str, prop: str, seen: set[str]) -> tuple[str, str | None]:
+        """As `_binary`, for the first item `name` receives: a Merge appending its inputs hands
+        on its first input's items first, so the file is looked for there."""
+        parents = self.parents.get(name)
+        if not parents or name in seen:
+            return "", None
+        seen.add(name)
+        source = parents[0][0]
+        while self.spec_of(source).appends and source not in seen:
+            seen.add(source)
+            first = [
+                feeder for feeder, _, target, into in self.inputs if (target, into) == (source, 0)
+            ]
+            if len(first) != 1:
+                return source, None
+            source = first[0]
+        return self._made_by(source, prop, seen)
+
     # --- end files ---
+    # --- files2 ---
+    def file_made_by(self, name: str, prop: str) -> str | None:
+        """The template path of the file in binary property `prop` of the items the node
+        `name` emits (`$('Name').item.binary.<prop>`), or None when WorkFuse has none."""
+        return self._made_by(name, prop, set())[1] if name in self.nodes else None
+
+    # --- end files2 ---
     # --- rag ---
 
     def step_id(self, node: N8nNode, suffix: str) -> str:
@@ -567,7 +786,19 @@ class Converter:
     # --- what `$json` and `$('Name')` mean -----------------------------------------------
 
     def input_ref(self, node: N8nNode) -> Reference | None:
-        """The template path `$json` stands for in `node`, with field renames, or None.
+        """The template path `$json` stands for in `node`, with field renames, or None: in the
+        first node of a polling loop, what came in from outside in the first round and what
+        went round from the round before after that (`cycles.carried_ref`)."""
+        ref = self._input_ref(node)
+        # --- repeat ---
+        poll = self.polls.entered_at(node.name)
+        if poll is not None:
+            return cycles.carried_ref(self, poll, ref)
+        # --- end repeat ---
+        return ref
+
+    def _input_ref(self, node: N8nNode) -> Reference | None:
+        """The template path `$json` stands for in `node` by its links, with field renames.
 
         In an inserted loop's body `$json` is the loop's `item`; in a node that takes all items
         and evaluates its settings per item (Filter, Sort, ...: WorkFuse data nodes) it is the
@@ -586,7 +817,7 @@ class Converter:
 
     def _link_ref(self, parent: tuple[str, int], target: str, seen: set[str]) -> Reference | None:
         if (parent[0], parent[1], target) in self.flow.entry:
-            return "item", {}
+            return "item", dict(self.spec_of(parent[0]).item_aliases)  # ops
         return self.output_ref(parent[0], parent[1], seen)
 
     def spec_of(self, name: str) -> Spec:
@@ -604,23 +835,60 @@ class Converter:
         if node is None or name in seen:
             return None
         seen.add(name)
-        if index is None and self._loops_over(name):
-            return "item", {}  # `$('Name').item` in a loop over Name's items: the paired item
         spec = self.spec_of(name)
+        if index is None and self._loops_over(name):
+            # `$('Name').item` in a loop over Name's items: the paired item
+            return "item", dict(spec.item_aliases)
         if index is None and (first := self._first_item(name)) is not None:
             return first, {} if self.flow.out[(name, 0)].many else dict(spec.aliases)
         if spec.loop_handle is not None:
             if index is None or spec.loop_handle(node, index) == "each":
+                # --- loopitem ---
+                kept = outer_item.reference(self, node)
+                if kept is not None:
+                    return kept
+                # --- end loopitem ---
+                self._check_item_seen(node)  # ops
                 return "item", {}
             return f"nodes.{node.id}.results", {}
         if spec.data is None:
             parents = self.parents.get(name)
-            return self._link_ref(parents[0], name, seen) if parents else None
+            ref = self._link_ref(parents[0], name, seen) if parents else None
+            # --- cycles ---
+            entered = self.polls.entered_at(name)
+            if entered is not None:  # a Wait starting rounds or a poll: what went round
+                ref = cycles.carried_ref(self, entered, ref)
+            # --- end cycles ---
+            # --- constructs ---
+            if ref is not None and spec.adds:
+                added = ", ".join(f"{field}={value}" for field, value in spec.adds)
+                ref = f"dict({ref[0]}, {added})", ref[1]
+            # --- end constructs ---
+            return ref
         if spec.data == "trigger":
             return "trigger", dict(spec.aliases)
         path = f"nodes.{node.id}" + (f".{spec.data}" if spec.data else "")
         return path, dict(spec.aliases)
 
+    # --- ops ---
+    def _check_item_seen(self, loop: N8nNode) -> None:
+        """`$('Loop').item` of n8n's loop `loop` is WorkFuse's `item` only where no loop the
+        import added runs inside it: there `item` is that loop's own (the engine gives the
+        innermost loop's item)."""
+        if self.current is None or not loop.id:
+            return
+        scope = self.flow.scope.get(self.current.name, ())
+        if loop.id in scope and scope[-1] != loop.id:
+            inner = self.flow.loops.get(scope[-1])
+            over = ", ".join(sorted({s for s, _ in inner.sources})) if inner else scope[-1]
+            raise Untranslatable(
+                f"reads the current item of n8n's loop '{loop.name}' ($('{loop.name}').item) "
+                f"inside the loop WorkFuse adds over the items of '{over}', where `item` is "
+                f"that loop's own; carry the field on the items of '{over}' in n8n (or read it "
+                f"before '{over}'), then export again."
+            )
+
+    # --- end ops ---
     def _loops_over(self, name: str) -> bool:
         """Whether the node being converted runs in an inserted loop over `name`'s items."""
         if self.current is None:
@@ -679,12 +947,88 @@ class Converter:
     def expression(self, text: str, node: N8nNode) -> str:
         """An n8n expression (without its `=`) in `node` as a template: exact where a template
         can be, else its JavaScript run by `n8n()` (expressions.py); Refusal for `$env`."""
+        text = self._parameters_read(text)
+        self._check_read_before(text, node)  # quality
         try:
             return translate(text, scope_of(self, node))
         except Untranslatable as exc:
             raise Refusal(str(exc)) from exc
 
+    # --- quality ---
+    def _check_read_before(self, text: str, node: N8nNode) -> None:
+        """A node of the flow reads only nodes that run before it: n8n reads a node of another
+        branch only when that branch happened to run first, WorkFuse never."""
+        if self.nodes.get(node.name) is not node or not self.parents.get(node.name):
+            return  # a tool or a sub-node, or a node nothing leads to
+        links = [(s, t) for s, _, t in [*self.links, *self.back_links]]
+        for name in nodes_read(text, True):
+            source = self.nodes.get(name)
+            if source is None or name == node.name or self.specs[source.type].data == "trigger":
+                continue
+            seen, todo = set(), [node.name]
+            while todo and name not in seen:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(s for s, t in links if t == current)
+            if name not in seen:
+                raise Refusal(
+                    f"reads the n8n node '{name}', which does not run before it (it is on another "
+                    "branch: n8n reads it only when that branch happened to run first); connect "
+                    f"'{name}' before '{node.name}' in n8n, or read what reaches "
+                    f"'{node.name}', then export again."
+                )
 
+    def _parameters_read(self, text: str) -> str:
+        """`$node["X"].parameter[...]` and `$('X').params...` replaced by what n8n reads there:
+        node X's setting, written in the export (its own expression evaluated where it is read)."""
+
+        def value(found: re.Match[str]) -> str:
+            name = found.group("double") or found.group("single") or found.group("call") or ""
+            source = self.nodes.get(name) or next(
+                (
+                    n
+                    for n in self.data.get("nodes") or []
+                    if isinstance(n, dict) and n.get("name") == name
+                ),
+                None,
+            )
+            params = (
+                source.params if isinstance(source, N8nNode) else (source or {}).get("parameters")
+            )
+            current: Any = params if isinstance(params, dict) else {}
+            for step in PARAMETER_STEP.findall(found.group("path")):
+                key: Any = next(part for part in step if part)
+                key = int(key) if key.isdigit() and isinstance(current, list) else key
+                try:
+                    current = current[key]
+                except (KeyError, IndexError, TypeError):
+                    return "undefined"  # as n8n reads a setting the node does not have
+            if isinstance(current, str) and current.startswith("="):
+                inner = current[1:].strip()
+                if inner.startswith("{{") and inner.endswith("}}") and inner.count("{{") == 1:
+                    return "(" + inner[2:-2].strip() + ")"
+                raise Untranslatable(
+                    f"reads the setting {found.group(0)!r} of the n8n node '{name}', which mixes "
+                    "text and expressions; read the value it makes another way, then export again."
+                )
+            return json.dumps(current)
+
+        return PARAMETER_READ.sub(value, text)
+
+    # --- end quality ---
+
+
+# --- files2 ---
+def _any_file(files: str, prop: str) -> str:
+    """The file in binary property `prop` of the object of files at path `files`; its first
+    file for "" (n8n's "whichever the item has")."""
+    if not prop:  # a mapping's attribute reads its key in templates: its first key instead
+        return f"({files}[{files} | list | first])"
+    return f"{files}[{json.dumps(prop)}]"
+
+
+# --- end files2 ---
 # --- rag ---
 def _placed_before(steps: list[dict[str, Any]], node: dict[str, Any]) -> list[dict[str, Any]]:
     """`steps` as graph nodes left of `node`, disabled with it and retried as it is (n8n retried

@@ -1,5 +1,6 @@
 """n8n's Crypto node as a WorkFuse crypto step: hash, HMAC (its secret becomes a credential
-slot), and UUID or random generation; signing has no WorkFuse form. As in n8n, the result is
+slot) of a value or of the bytes of the item's file (Binary File), and UUID or random
+generation; signing has no WorkFuse form. As in n8n, the result is
 added to the item under the node's property name (`dataPropertyName`)."""
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ def _crypto(node: N8nNode, cx: Converter) -> Converted:
         else:
             raise Refusal(f"generates '{kind}' text, which WorkFuse does not make.")
         return with_field(Converted("utility.crypto", config, notes=notes), node, cx, field, True)
-    if p.get("binaryData"):
-        raise Refusal("hashes binary data, which WorkFuse items do not carry.")
     algorithm = ALGORITHMS.get(str(p.get("type", "MD5")))
     if algorithm is None:
         raise Refusal(
@@ -53,10 +52,17 @@ def _crypto(node: N8nNode, cx: Converter) -> Converted:
         "value": cx.value(p.get("value", ""), node),
         "encoding": "base64" if p.get("encoding") == "base64" else "hex",
     }
+    # --- fileops ---
+    if p.get("binaryData"):  # n8n hashes the bytes of the item's file in that property
+        del config["value"]
+        config["file"] = cx.file_ref(node, p.get("binaryPropertyName") or "data")
+    # --- end fileops ---
     if action == "hmac":
+        # quality: the secret is a credential slot left empty, never a value in the workflow
         notes.append(
-            "The HMAC secret was not imported: choose a credential holding it (an API key or "
-            "webhook secret)."
+            "n8n kept the HMAC secret in the node; WorkFuse keeps keys in credentials, so it was "
+            "not imported: create a webhook secret (or API key) credential holding it and choose "
+            "it in this node's settings before the workflow runs."
         )
     elif action != "hash":
         raise Refusal(f"runs '{action}', which WorkFuse's crypto step does not have.")

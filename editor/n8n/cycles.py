@@ -14,9 +14,17 @@ timed Waits between the decider and that entry. Then:
 * `done` leads to the decider itself, which routes to where the loop was left from, now
   reading the check's last output as `nodes.<repeat>.last` (so do the nodes after it);
 * n8n polled without end; the Repeat stops after `max_iterations` rounds (about an hour of
-  polling) and `exhausted` leads to a Stop that fails the run saying so.
+  polling) and `exhausted` leads to a Stop that fails the run saying so;
+* when the entry reads its input (`$json`: a retry counter, `tries = $json.tries || 0`), or
+  passes it on (a Wait) to nodes that read it, n8n hands it what came in from outside in the
+  first round and the body's last output after that: the Repeat carries (`carry`), and `$json`
+  there reads `(<outside> if iteration == 0 else carried…)` (`carried_ref`); the decider and
+  the nodes after the loop run after the rounds, where that item is gone, so their reading it
+  by the Wait's name is refused.
 
-Other loops are refused, naming their nodes. `unlink_polls` runs before the nodes are converted
+A loop this does not fit, with several ways out or work between the decider and the entry,
+may still convert as rounds of a Repeat with a Switch after it (`cycle_exits.py`). Other loops
+are refused, naming their nodes. `unlink_polls` runs before the nodes are converted
 (the entry must not read its input through the edge back), `Polls.rewrite` after.
 """
 
@@ -28,10 +36,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from editor.n8n import cycle_exits
+from editor.n8n.cycle_exits import Rounds
 from editor.n8n.names import MAX_ID, unique
 
 if TYPE_CHECKING:
     from editor.n8n.converter import Converter
+    from editor.n8n.expressions import Reference
 
 BASE = "n8n-nodes-base."
 DECIDERS = {f"{BASE}if", f"{BASE}switch"}
@@ -66,19 +77,88 @@ class Poll:
     index: int  # the decider's output that goes round again
     tail: list[str]  # timed Waits from the decider back to the entry
     back: str  # the node whose link back to the entry closes the loop
+    carry: bool = False  # the entry reads its input, which goes round from round to round
+    unfit: str = ""  # why what goes round cannot be given to the entry, if it cannot
+    resolving: bool = False  # working out what goes round (it may pass through the entry)
+    carried: str = ""  # the template `$json` of the entry reads, with `carry`
 
 
 @dataclass
 class Polls:
-    found: list[Poll] = field(default_factory=list)
+    found: list[Poll | Rounds] = field(default_factory=list)
 
     def rewrite(
         self, cx: Converter, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         for poll in self.found:
-            if all(name in cx.converted for name in (*poll.body, poll.decider, *poll.tail)):
+            if poll.unfit:
+                cx.refuse(cx.nodes[poll.entry], poll.unfit)
+            elif isinstance(poll, Rounds):
+                if all(name in cx.converted for name in poll.order):
+                    by_id = {n["id"]: n for n in nodes}
+                    body = [by_id[cx.nodes[name].id] for name in poll.order]
+                    # A person answering a form page each round is no quick retry.
+                    waits = any(n["type"] == "utility.wait" for n in body)
+                    rounds = MAX_ROUNDS if waits else _rounds(0, body)
+                    nodes, edges = cycle_exits.as_repeat(cx, poll, rounds, nodes, edges)
+            elif all(name in cx.converted for name in (*poll.body, poll.decider, *poll.tail)):
                 nodes, edges = _as_repeat(cx, poll, nodes, edges)
         return nodes, edges
+
+    def entered_at(self, name: str) -> Poll | Rounds | None:
+        """The poll whose rounds start at the n8n node `name`, if any."""
+        return next((poll for poll in self.found if poll.entry == name), None)
+
+
+def carried_ref(cx: Converter, poll: Poll | Rounds, outside: Reference | None) -> Reference | None:
+    """What `$json` reads in the poll's entry, or in the nodes after an entry that passes its
+    item on (a Wait). n8n hands the entry what came in from outside in the first round and,
+    after that, the item that went round: the output of the body's last node (the IF or Switch
+    and timed Waits pass it on). The Repeat then carries (`carry`: its body is given the round
+    before's last output, as `carried`)."""
+    if isinstance(poll, Rounds):
+        return cycle_exits.carried_ref(cx, poll, outside)
+    if poll.resolving:
+        return outside  # the nodes between pass the entry's own item on
+    last = poll.body[-1]
+    poll.resolving = True
+    try:
+        ref = cx.output_ref(last, 0, set())
+    finally:
+        poll.resolving = False
+    if ref is not None and ref == outside:
+        return outside  # every node of the round passes on what came in: it never changes
+    own = f"nodes.{cx.nodes[last].id}"
+    entry = cx.nodes[poll.entry]
+    reads = _reads(cx, poll.entry)
+    if outside is None or ref is None or not (ref[0] + ".").startswith(own + "."):
+        poll.unfit = (
+            f"n8n node '{poll.entry}' ({entry.type}) {reads}, which in each round after the "
+            f"first is what '{last}' passed on in the round before, and WorkFuse cannot tell "
+            "what that is; read the fields from the node that makes them ($('Name')) in n8n "
+            "and export again."
+        )
+        return outside
+    if ref[1] != outside[1]:
+        came_in = cx.parents[poll.entry][0][0]
+        poll.unfit = (
+            f"n8n node '{poll.entry}' ({entry.type}) {reads}, which is the output of "
+            f"'{came_in}' in the first round of its loop and of '{last}' after that; their "
+            "fields are named differently in WorkFuse, so one template cannot read both. Read "
+            "the fields by node name ($('Name')) in n8n and export again."
+        )
+        return outside
+    poll.carry = True
+    poll.carried = f"({outside[0]} if iteration == 0 else carried{ref[0][len(own) :]})"
+    return poll.carried, outside[1]
+
+
+def _reads(cx: Converter, entry: str) -> str:
+    """How the poll's entry takes its input: read in its settings, or passed on (a Wait) to the
+    nodes after it, which read it."""
+    if cx.spec_of(entry).data is None:
+        return "passes its input ($json) on to the nodes after it"
+    return "reads its input ($json)"
 
 
 def unlink_polls(cx: Converter) -> Polls:
@@ -86,7 +166,20 @@ def unlink_polls(cx: Converter) -> Polls:
     `cx.parents`; a loop of another shape is refused."""
     polls = Polls()
     for loop in _loops(cx):
-        poll = _poll(cx, loop)
+        # --- struct2 ---
+        if _never_runs(cx, loop):
+            members = set(loop)
+            cx.links = [link for link in cx.links if not {link[0], link[2]} <= members]
+            for name in loop:
+                cx.parents[name] = [p for p in cx.parents.get(name, []) if p[0] not in members]
+            continue
+        # --- end struct2 ---
+        poll: Poll | Rounds | str = _poll(cx, loop)
+        if isinstance(poll, str):
+            # --- cycles ---
+            rounds = cycle_exits.find(cx, loop)
+            poll = poll if rounds is None else rounds
+            # --- end cycles ---
         if isinstance(poll, str):
             names = " → ".join(f"'{name}'" for name in [*loop, loop[0]])
             cx.refuse(
@@ -102,6 +195,24 @@ def unlink_polls(cx: Converter) -> Polls:
     return polls
 
 
+# --- struct2 ---
+def _never_runs(cx: Converter, loop: list[str]) -> bool:
+    """Whether n8n never runs the loop: the workflow has a trigger, none in the loop, and
+    nothing outside leads into it (a diagram drawn with No Operation nodes, say). Its links
+    among themselves are dropped, as the nodes stay unreached, and unreached nodes never run in
+    WorkFuse either."""
+    members = set(loop)
+    triggers = {
+        name
+        for name, node in cx.nodes.items()
+        if node.type in cx.specs and cx.specs[node.type].data == "trigger"
+    }
+    if not triggers or triggers & members:
+        return False  # without a trigger, the import starts the workflow at its roots
+    return all(p in members for n in loop for p, _ in cx.parents.get(n, []))
+
+
+# --- end struct2 ---
 def upstream_first(cx: Converter) -> list[str]:
     """The node names, each after the nodes linking into it (Kahn's algorithm, ties in the
     export's order); nodes of a loop left in the graph follow in the export's order."""
@@ -180,14 +291,20 @@ def _poll(cx: Converter, loop: list[str]) -> Poll | str:
             inside[source].append((index, target))
         elif source in members:
             leaving[source].append(index)
-    if any(len({t for _, t in inside[n]}) != 1 for n in loop):
-        return "it branches inside the loop"
+    forks = [n for n in loop if len({t for _, t in inside[n]}) != 1]
+    if forks:
+        return f"it branches inside the loop at '{forks[0]}'"
     deciders = [n for n in loop if cx.nodes[n].type in DECIDERS]
     if len(deciders) != 1:
-        return "a poll has exactly one IF or Switch deciding whether to go round again"
+        found = ", ".join(f"'{n}'" for n in deciders) or "none"
+        return (
+            "a poll has exactly one IF or Switch deciding whether to go round again, as a "
+            f"Repeat leaves by one condition (this loop has {found})"
+        )
     decider = deciders[0]
-    if any(leaving[n] for n in loop if n != decider):
-        return f"only '{decider}' may lead out of the loop"
+    others = [n for n in loop if n != decider and leaving[n]]
+    if others:
+        return f"only '{decider}' may lead out of the loop ('{others[0]}' does too)"
     continuing = {i for i, _ in inside[decider]}
     if len(continuing) != 1 or continuing & set(leaving[decider]):
         return f"'{decider}' must go round again by one output and leave by the others"
@@ -199,8 +316,12 @@ def _poll(cx: Converter, loop: list[str]) -> Poll | str:
         order.append(inside[order[-1]][0][1])
     split = order.index(decider)
     body, tail = order[:split], order[split + 1 :]
-    if any(not _timed_wait(cx, n) for n in tail):
-        return f"only timed Waits may come between '{decider}' and '{entry}'"
+    between = [n for n in tail if not _timed_wait(cx, n)]
+    if between:
+        return (
+            f"only timed Waits may come between '{decider}' and '{entry}' ('{between[0]}' "
+            "runs there, between one round and the next, where a Repeat runs nothing)"
+        )
     back = order[-1]
     # A wait between the check and the decider also waits between rounds (and not after the
     # last check): the decider then reads the check, which the repeat's `last` holds.
@@ -222,6 +343,10 @@ def _as_repeat(
     cx: Converter, poll: Poll, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     ids = {name: cx.nodes[name].id for name in (*poll.body, poll.decider, *poll.tail)}
+    # A poll's round is a chain from its entry to the node before the decider.
+    round_ = Rounds(poll.entry, poll.body, 0, [])
+    if cycle_exits.reads_what_came_in(cx, round_, nodes) or _read_after_round(cx, poll, nodes):
+        return nodes, edges
     by_id = {n["id"]: n for n in nodes}
     decider = by_id[ids[poll.decider]]
     going_on = set(cx.converted[poll.decider].outputs[poll.index])
@@ -254,7 +379,7 @@ def _as_repeat(
     stop_id = unique(f"gave_up_{decider['id']}"[:MAX_ID].rstrip("_"), taken, MAX_ID)
     entry_id, last_id = ids[poll.entry], ids[poll.body[-1]]
     x, y = decider["position"]["x"], decider["position"]["y"]
-    repeat = {
+    repeat: dict[str, Any] = {
         "id": repeat_id,
         "type": "logic.repeat",
         "label": f"Repeat until {poll.decider}"[:200],
@@ -267,6 +392,18 @@ def _as_repeat(
             "longer)."
         ),
     }
+    if poll.carry:
+        repeat["config"]["carry"] = True
+        bound = (
+            f"n8n went round the loop through '{poll.decider}' without a bound; WorkFuse's "
+            f"Repeat stops after {rounds} rounds (max_iterations) and then fails at "
+            f"'{stop_id}'."
+        )
+        repeat["notes"] += (
+            f" Each round starts from what '{poll.body[-1]}' gave in the round before "
+            "(carry), as in n8n."
+        )
+        cx.caveats.setdefault(poll.decider, []).append(bound)
     stop = {
         "id": stop_id,
         "type": "logic.stop",
@@ -303,6 +440,50 @@ def _as_repeat(
         if n["id"] not in dropped
     ]
     return [*kept, repeat, stop], rewired
+
+
+def _read_after_round(cx: Converter, poll: Poll, nodes: list[dict[str, Any]]) -> bool:
+    """Whether a node outside the Repeat's body (the decider, or a node after the loop) reads
+    the item a Wait entry hands on (`$('Wait')`), which is what went round only inside a round;
+    refused when so."""
+    if not poll.carried:
+        return False
+    owners: dict[str, str] = {}  # a WorkFuse node's id -> the n8n node it was made for
+    for name, node in cx.nodes.items():
+        owners[node.id] = name
+        owners.update((step["id"], name) for step in cx.steps_before.get(node.id, ()))
+    found = next(
+        (
+            owners[node["id"]]
+            for node in nodes
+            if owners.get(node["id"], poll.entry) not in poll.body
+            and _mentions(node["config"], poll.carried)
+        ),
+        None,
+    )
+    if found is None:
+        return False
+    last = poll.body[-1]
+    cx.refuse(
+        cx.nodes[found],
+        f"n8n node '{found}' ({cx.nodes[found].type}) reads the item n8n node '{poll.entry}' "
+        f"hands on, which in each round after the first is what '{last}' passed on in the "
+        f"round before; a Repeat has it only in the nodes of its round ('{poll.entry}' to "
+        f"'{last}'), and '{found}' runs after them. Read the fields from the node that makes "
+        "them ($('Name')) in n8n and export again.",
+    )
+    return True
+
+
+def _mentions(value: Any, text: str) -> bool:
+    """Whether a string in the settings `value` holds `text` (read as written, not escaped)."""
+    if isinstance(value, str):
+        return text in value
+    if isinstance(value, list):
+        return any(_mentions(v, text) for v in value)
+    if isinstance(value, dict):
+        return any(_mentions(v, text) for v in value.values())
+    return False
 
 
 def _renamed(value: Any, last: re.Pattern[str], repeat_id: str) -> Any:

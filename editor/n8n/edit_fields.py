@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Spec, json_text
@@ -23,8 +24,22 @@ def _set(node: N8nNode, cx: Converter) -> Converted:
         body = cx.value(text, node) if isinstance(text, str) else json.dumps(text)
     else:
         fields = _set_fields(node)
-        tree: dict[str, Any] = {}
+        tree: dict[Any, Any] = {}
         for name, kind, value in fields:
+            # --- quality ---
+            if name.startswith("="):  # a name n8n computes: the key is the expression's text
+                _place(
+                    tree,
+                    [_Key(_key_piece(cx, node, name[1:]))],
+                    _json_piece(cx, node, value, kind, name),
+                )
+                if dotted:
+                    notes.append(
+                        f"The field name {name[1:]!r} is computed; WorkFuse uses it whole where "
+                        "n8n would nest it at its dots."
+                    )
+                continue
+            # --- end quality ---
             path = name.split(".") if dotted else [name]
             _place(tree, path, _json_piece(cx, node, value, kind, name))
         body = _json_object(tree)
@@ -50,9 +65,28 @@ def _set(node: N8nNode, cx: Converter) -> Converted:
                 notes.append(
                     "Dotted names replace the input's whole top-level field, not just the nested key."
                 )
-    return Converted("utility.transform", {"language": "template", "expression": body}, notes=notes)
+    # --- files2 ---
+    spec = {"binary_through": True} if _keeps_binary(node, keep) else {}
+    config = {"language": "template", "expression": body}
+    return Converted("utility.transform", config, notes=notes, spec=spec)
+    # --- end files2 ---
 
 
+# --- files2 ---
+def _keeps_binary(node: N8nNode, keep: str) -> bool:
+    """Whether n8n hands the input item's files on (Set v1/v2 `execute`, Set v3
+    `composeReturnItem`): before version 3 unless Keep Only Set; from 3 to 3.3 only with Include
+    Binary Data on (an option absent from the export is off there); from 3.4 unless Strip
+    Binary Data, while other input fields are kept."""
+    options = node.params.get("options") or {}
+    if node.version < 3:
+        return keep != "none"
+    if node.version < 3.4:
+        return bool(options.get("includeBinary"))
+    return not options.get("stripBinary") and keep != "none"
+
+
+# --- end files2 ---
 def _set_fields(node: N8nNode) -> list[tuple[str, str, Any]]:
     """(name, type, raw value) for each field the Set node writes, across its versions."""
     p = node.params
@@ -92,7 +126,26 @@ def _kept_input(node: N8nNode) -> tuple[str, list[str]]:
     return ("none", []) if mode == "none" else ("all", [])
 
 
-def _place(tree: dict[str, Any], path: list[str], piece: str) -> None:
+# --- quality ---
+@dataclass(frozen=True)
+class _Key:
+    """A field name n8n computes with an expression: the template text of its JSON string."""
+
+    text: str
+
+
+def _key_piece(cx: Converter, node: N8nNode, expression: str) -> str:
+    value = cx.expression(expression, node)
+    single_value = single(value)
+    if single_value is not None:
+        return "{{ (" + str(single_value) + ") | string | tojson }}"
+    if is_template(value):
+        return "{% filter tojson %}" + value + "{% endfilter %}"
+    return literal(json.dumps(value, ensure_ascii=False), in_template=True)
+
+
+# --- end quality ---
+def _place(tree: dict[Any, Any], path: list[Any], piece: str) -> None:
     for part in path[:-1]:
         child = tree.get(part)
         if not isinstance(child, dict):
@@ -142,12 +195,17 @@ def _typed(value: Any, kind: str) -> Any:
     return value
 
 
-def _json_object(tree: dict[str, Any]) -> str:
+def _json_object(tree: dict[Any, Any]) -> str:
     members = []
     for key, value in tree.items():
         text = value if isinstance(value, str) else _json_object(value)
+        if isinstance(key, _Key):  # quality
+            members.append(key.text + ": " + text)
+            continue
         members.append(literal(json.dumps(key, ensure_ascii=False), in_template=True) + ": " + text)
-    return "{" + ", ".join(members) + "}"
+    text = ", ".join(members)
+    # quality: "{" before a member opening with "{{" or "{%" would read as one Jinja delimiter
+    return "{" + (" " if text.startswith("{") else "") + text + "}"
 
 
 SPECS: dict[str, Spec] = {f"{BASE}set": Spec(_set, "result")}

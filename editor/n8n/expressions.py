@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from editor.n8n.binary_reads import binary_reads  # binaryexpr
 from editor.n8n.items import ONCE_AS_IS  # loopbody
 
 if TYPE_CHECKING:  # the converter imports this module
@@ -80,6 +81,9 @@ class Scope:
     lists: Lister = lambda name: None
     timezone: str | None = None  # the n8n workflow's, for $now and $today
     previous: str | None = None  # the n8n name of the node's input, for $prevNode
+    # binaryexpr: the template path of the file in a binary property of the input item (None)
+    # or of a named node's item, for `$binary` (raises Untranslatable when WorkFuse has none)
+    files: Callable[[str | None, str], str] | None = None
 
 
 def scope_of(cx: Converter, node: N8nNode) -> Scope:
@@ -117,6 +121,24 @@ def scope_of(cx: Converter, node: N8nNode) -> Scope:
             return None
         return cx.flow.items_of((name, 0), cx.flow.outer(here)).jinja()
 
+    def files(name: str | None, prop: str) -> str:
+        from editor.n8n.converter import Refusal  # the converter imports this module
+
+        if name is None:
+            try:
+                return cx.file_ref(node, prop).removeprefix("{{ ").removesuffix(" }}")
+            except Refusal as exc:
+                raise Untranslatable(str(exc)) from exc
+        path = cx.file_made_by(name, prop)
+        if path is None:
+            raise Untranslatable(
+                f"reads the file in binary property '{prop}' of '{name}', which WorkFuse does "
+                "not keep (WorkFuse keeps the files of HTTP Request's file responses, Convert "
+                "to File and the nodes docs/n8n-import.md lists); make the file with one of "
+                "them in n8n, then export again."
+            )
+        return path
+
     settings = cx.data.get("settings")
     timezone = settings.get("timezone") if isinstance(settings, dict) else None
     parents = cx.parents.get(node.name)
@@ -125,6 +147,7 @@ def scope_of(cx: Converter, node: N8nNode) -> Scope:
         lists,
         timezone if isinstance(timezone, str) and timezone else None,
         parents[0][0] if parents else None,
+        files,
     )
 
 
@@ -398,6 +421,10 @@ class _Exact:
         self.at += 1
         return token
 
+    def _is_word(self, text: str) -> bool:
+        token = self._peek()
+        return token is not None and token.text == text and token.kind == "name"
+
     def _is(self, text: str, offset: int = 0) -> bool:
         token = self._peek(offset)
         return token is not None and token.text == text and token.kind == "punct"
@@ -489,7 +516,10 @@ class _Exact:
                 self._take(".")
                 node = self._take(kind="name").text
             self._take(".")
-            self._take("json")
+            if self._is_word("data"):  # n8n's older name for `.json` on `$node[...]`
+                self._take("data")
+            else:
+                self._take("json")
             return self._resolved(node, "item")
         raise _NotExact
 
@@ -614,7 +644,42 @@ def _javascript(source: str, tokens: list[Token] | None, scope: Scope) -> str:
         args.append(f"tz={_quote(scope.timezone)}")
     if scope.previous and "$prevNode" in names:
         args.append(f"prev={_quote(scope.previous)}")
+    binary = _files_read(source, scope)
+    if binary:
+        args.append(f"binary={binary}")
     return "n8n(" + ", ".join(args) + ")"
+
+
+def _files_read(source: str, scope: Scope) -> str:
+    """The `binary=` argument of `n8n()` for the files `source` reads, "" when none: a Jinja
+    object {"" | node name: {property: file value}} (docs/n8n-import.md, "Files read through
+    `$binary`")."""
+    by: dict[str, dict[str, str]] = {}
+    for read in binary_reads(source):
+        if scope.files is None:
+            raise Untranslatable(
+                f"reads an item's files (`{read.text}`) where WorkFuse has no item to take them "
+                "from; pass the value in a field of the item in n8n, then export again."
+            )
+        if read.prop is None:
+            raise Untranslatable(
+                f"reads an item's files (`{read.text}`) other than by a fixed binary property "
+                "of its input item or of a named node's item ($binary.data.fileName, "
+                "$('Node').item.binary.data.mimeType); name the property in n8n, then export "
+                "again."
+            )
+        path = scope.files(read.node, read.prop)
+        by.setdefault(read.node or "", {})[read.prop] = path
+    if not by:
+        return ""
+    return (
+        "{"
+        + ", ".join(
+            _quote(name) + ": {" + ", ".join(f"{_quote(p)}: {v}" for p, v in props.items()) + "}"
+            for name, props in by.items()
+        )
+        + "}"
+    )
 
 
 # In a template literal's text: a read of the input list (as `_reads_input_list` finds them).
@@ -756,6 +821,11 @@ def _quote(text: str) -> str:
         else:
             out.append(c)
     return "".join(out) + "'"
+
+
+# --- struct2 ---
+quote = _quote  # for the modules that write n8n() calls themselves
+# --- end struct2 ---
 
 
 def _jinja_value(value: Any) -> str:

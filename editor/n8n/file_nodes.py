@@ -13,6 +13,7 @@ a cell range, a start line).
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
@@ -217,11 +218,17 @@ def _text_file(
             "whose name the expression gives; WorkFuse needs the field's name, e.g. 'data'. Set "
             "it in n8n, then export again."
         )
-    parts = str(source).split(".")
-    if any(not part or "[" in part for part in parts):
-        raise Refusal(f"reads the field '{source}', a path WorkFuse cannot follow.")
+    parts = _path_parts(str(source))  # quality: lodash's paths, as n8n reads them
+    if parts is None:
+        raise Refusal(
+            f"reads the field '{source}', a path WorkFuse cannot follow (names joined by dots, "
+            "with [0]-style indexes); write the path that way in n8n, then export again."
+        )
     value = cx.expression(
-        "{{ $json" + "".join(f"[{_quoted(part)}]" for part in parts) + " }}", node
+        "{{ $json"
+        + "".join(f"[{part}]" if isinstance(part, int) else f"[{_quoted(part)}]" for part in parts)
+        + " }}",
+        node,
     )
     if operation == "toText" or options.get("dataIsBase64") is False:
         _no_bom(options, "text file")
@@ -240,6 +247,28 @@ def _text_file(
     return config
 
 
+# --- quality ---
+# One step of a lodash path (`_.get`, which n8n reads a field with): a name, [0], ["key"].
+_PATH_PART = re.compile(r"""([^.\[\]]+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]""")
+
+
+def _path_parts(path: str) -> list[str | int] | None:
+    """`data[0].b64_json` as ["data", 0, "b64_json"]; None for a path of another shape."""
+    parts: list[str | int] = []
+    at = 0
+    while at < len(path):
+        if parts and path[at] == "." and not path.startswith("[", at + 1):
+            at += 1
+        found = _PATH_PART.match(path, at)
+        if found is None or found.end() == at:
+            return None
+        name, index, double, single_quoted = found.groups()
+        parts.append(int(index) if index is not None else (name or double or single_quoted or ""))
+        at = found.end()
+    return parts if parts and all(part != "" for part in parts) else None
+
+
+# --- end quality ---
 def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 

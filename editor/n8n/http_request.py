@@ -63,7 +63,16 @@ def _pairs(node: N8nNode, cx: Converter, what: str, key: str, json_key: str) -> 
         return {}
     if (p.get(f"specify{what}") or "keypair") == "json":
         text = p.get(json_key) or "{}"
+        # --- constructs ---
+        if isinstance(text, str) and text.startswith("=") and "{{" not in text:
+            text = text[1:]  # an expression without {{ }} is its text, as n8n reads it
+        # --- end constructs ---
         parsed = json_text(text)
+        # --- struct2 ---
+        templated = http_request_legacy.json_pairs(cx, node, text)
+        if templated is not None:
+            return templated
+        # --- end struct2 ---
         if not isinstance(parsed, dict):
             raise Refusal(
                 f"sets its {what.lower()} from a JSON expression; WorkFuse needs them as "

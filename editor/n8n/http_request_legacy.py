@@ -10,6 +10,8 @@ redirects of other methods than GET and HEAD not followed unless `followAllRedir
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from typing import Any, get_args
 
 from editor.n8n import http_files  # httpfiles
@@ -103,6 +105,12 @@ def _json_sections(node: N8nNode, cx: Converter, options: dict[str, Any]) -> dic
             out[key] = _json_body(node, cx, text, raw=options.get("bodyContentType") == "raw")
             continue
         parsed = json_text(text) if not str(text).startswith("=") else None
+        # --- struct2 ---
+        templated = json_pairs(cx, node, text)
+        if templated is not None:
+            out[key] = templated
+            continue
+        # --- end struct2 ---
         if not isinstance(parsed, dict):
             raise Refusal(
                 f"sets its {key} from "
@@ -118,6 +126,43 @@ def _json_sections(node: N8nNode, cx: Converter, options: dict[str, Any]) -> dic
     return out
 
 
+# --- struct2 ---
+_BLOCK = re.compile(r"\{\{.*?\}\}", re.S)
+_HIDDEN = re.compile("\ue000(\\d+)\ue001")
+
+
+def json_pairs(cx: Converter, node: N8nNode, text: Any) -> dict[str, Any] | None:
+    """Headers or query written as an expression of JSON text with `{{ }}` blocks inside its
+    values (`={"X-Id": "{{ $json.id }}"}`): n8n fills the blocks in, then parses the JSON;
+    here each value becomes a template, each name stays as written. None for any other
+    expression (a whole `{{ {...} }}`, a block in a name or outside a string, not an object)."""
+    if not isinstance(text, str) or not text.startswith("=") or "{{" not in text:
+        return None
+    blocks: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        blocks.append(match.group(0))
+        return f"\ue000{len(blocks) - 1}\ue001"
+
+    try:
+        parsed = json.loads(_BLOCK.sub(hide, text[1:]))
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    pairs: dict[str, Any] = {}
+    for name, value in parsed.items():
+        if "\ue000" in name or isinstance(value, dict | list):
+            return None
+        if not isinstance(value, str):
+            pairs[name] = value
+            continue
+        shown = _HIDDEN.sub(lambda m: blocks[int(m.group(1))], value)
+        pairs[name] = cx.value("=" + shown, node) if _HIDDEN.search(value) else literal(shown)
+    return pairs
+
+
+# --- end struct2 ---
 def _json_body(node: N8nNode, cx: Converter, text: Any, raw: bool) -> tuple[str, Any]:
     """("json", value) or ("text", template) for a JSON-parameters body."""
     if not isinstance(text, str):

@@ -2,23 +2,29 @@
 is the list of items n8n would emit (one spec per n8n type, so one output shape for all of
 its operations: `result`, a list).
 
-Split out, limit, sort and aggregate have exact template forms; remove duplicates and
-summarize are refused with the node to use instead.
+Split out, limit, sort and aggregate have exact template forms; remove duplicates is the
+Remove Duplicates node's dedupe (its spec: `items`); summarize is refused with the node to use
+instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
+from editor.n8n.aggregate import picked_items
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.data_input import input_items, lookup_path, path_parts
+from editor.n8n.remove_duplicates import dedupe
 from editor.n8n.split_out import split
 
 
 def _item_lists(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     operation = p.get("operation", "splitOutItems")
+    if operation == "removeDuplicates":
+        return dedupe(node, cx, {**p, "operation": "removeDuplicateInputItems"}, legacy=True)
     items = input_items(node, cx)
     notes: list[str] = []
     if operation == "splitOutItems":
@@ -39,7 +45,7 @@ def _item_lists(node: N8nNode, cx: Converter) -> Converted:
     elif operation in ("aggregateItems", "concatenateItems"):
         template = _aggregate(p, items)
     else:
-        instead = {"removeDuplicates": "Remove Duplicates", "summarize": "Summarize"}
+        instead = {"summarize": "Summarize"}
         raise Refusal(
             f"runs Item Lists' '{operation}' operation; replace it with n8n's "
             f"{instead.get(operation, 'matching')} node, which WorkFuse imports, and export again."
@@ -78,11 +84,7 @@ def _sort(p: dict[str, Any], items: str) -> str:
 
 def _aggregate(p: dict[str, Any], items: str) -> str:
     if p.get("aggregate", "aggregateIndividualFields") == "aggregateAllItemData":
-        if p.get("include", "allFields") != "allFields":
-            raise Refusal(
-                "keeps only some fields of each item; use n8n's Aggregate node with 'All "
-                "Fields' (an Edit Fields node can drop fields first)."
-            )
+        items = picked_items(p, items) or items  # struct2
         name = json.dumps(str(p.get("destinationFieldName") or "data"))
         return "{{ [{" + name + ": " + items + "}] }}"
     options = p.get("options") or {}
@@ -106,4 +108,13 @@ def _aggregate(p: dict[str, Any], items: str) -> str:
     return "{{ [{" + ", ".join(members) + "}] }}"
 
 
-SPECS: dict[str, Spec] = {f"{BASE}itemLists": Spec(_item_lists, "result", items="result")}
+def _spec(node: N8nNode, cx: Converter) -> Spec:
+    spec = dataclasses.replace(SPECS[f"{BASE}itemLists"], per_node=None)
+    if node.params.get("operation") == "removeDuplicates":  # a dedupe: {items, dropped}
+        return dataclasses.replace(spec, data="items", items="items")
+    return spec
+
+
+SPECS: dict[str, Spec] = {
+    f"{BASE}itemLists": Spec(_item_lists, "result", items="result", per_node=_spec)
+}

@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from editor.n8n import per_item_files  # perfiles
 from editor.n8n.names import MAX_ID, slug, unique
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def takes_all(node: N8nNode) -> bool:
     # --- end loopbody ---
     # --- vectors ---
     if node.type in VECTOR_INSERTS:  # insert mode loads every item into the store at once
-        return node.params.get("mode") == "insert"
+        # perfiles: unless it runs per item where its files are made (per_item_files.py)
+        return node.params.get("mode") == "insert" and not node.per_item
     # --- end vectors ---
     if node.type == f"{BASE}code":
         return node.params.get("mode", "runOnceForAllItems") != "runOnceForEachItem"
@@ -324,6 +326,9 @@ class ItemFlow:
                 self.out[(node.name, i)] = Out((), self.emits_many(node))
             return
         ins = [self.out[p] for p in parents]
+        # --- perfiles ---
+        node.per_item = per_item_files.joins_loop(self, node, ins)
+        # --- end perfiles ---
         if takes_all(node) or self.is_container(node):
             scope = self.outer(ins[0].scope)
         elif all(not o.many and o.scope == ins[0].scope for o in ins):

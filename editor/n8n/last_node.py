@@ -24,6 +24,9 @@ RESPOND = f"{BASE}respondToWebhook"
 ADDED = "workfuseAdded"
 # n8n's `responsePropertyName`, passed to the added node (respond.py reads it).
 PROPERTY = "workfuseProperty"
+# Every end of the flow, in the order n8n runs them, passed to each added node: where the ends
+# run inside a loop the import adds over items, they all answer after it (respond.py).
+ENDS = "workfuseEnds"
 # n8n's responseData -> the Respond to Webhook setting that answers the same.
 RESPOND_WITH = {
     "firstEntryJson": "firstIncomingItem",
@@ -63,6 +66,8 @@ def answered_by_respond_nodes(data: dict[str, Any]) -> dict[str, Any]:
             name = _free_name(f"Answer the webhook after {end}", taken)
             taken.add(name)
             node = _respond_node(name, params, len(ends) > 1)
+            if len(ends) > 1:
+                node["parameters"][ENDS] = list(ends)
             node["position"] = _beside(copied["nodes"], end)
             copied["nodes"].append(node)
             copied["connections"].setdefault(end, {}).setdefault("main", [[]])

@@ -17,6 +17,7 @@ input's.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from editor.n8n import file_nodes
@@ -177,8 +178,60 @@ def _names(node: N8nNode) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+# --- ops ---
+ANY_NAME = "*"  # a property asked of the node before, to find the object holding its files
+
+
+def _named_at_run_time(node: N8nNode, cx: Converter) -> Converted:
+    """Compress to zip with the input fields given by an expression: the object of files of
+    the item (a Code node's returned `binary`, a webhook's uploads), the names rendered from
+    the expression and picked from it at run time (`utility.convert_file` `names`)."""
+    p = node.params
+    if (p.get("outputFormat") or "zip") != "zip":
+        raise Refusal(
+            "gzips the files its input fields name with an expression, one output file per "
+            "name; WorkFuse gzips one file per node. Use a Zip archive in n8n, then export "
+            "again."
+        )
+    try:
+        ref = cx.file_ref(node, ANY_NAME)
+    except Refusal:
+        raise Refusal(
+            "sets its input fields with an expression, and the node before it makes files of "
+            "fixed names only; name them in n8n, then export again."
+        ) from None
+    suffix = f"[{json.dumps(ANY_NAME)}] }}}}"
+    if not ref.endswith(suffix):
+        raise Refusal("sets its input fields with an expression; WorkFuse needs it fixed.")
+    config: dict[str, Any] = {
+        "format": "zip",
+        "value": ref[: -len(suffix)] + " }}",
+        "names": cx.value(p["binaryPropertyName"], node),
+    }
+    if p.get("fileName"):
+        config["filename"] = cx.value(p["fileName"], node)
+    prop = p.get("binaryPropertyOutput") or "data"
+    spec = {
+        "data": None,
+        "binary": ((file_nodes._fixed(prop, "its output field"), f"nodes.{node.id}.file"),),
+    }
+    note = (
+        "n8n read the names from its first item and packed each item's files by them; WorkFuse "
+        "reads each item's own names (the same when the items name the same files)."
+    )
+    return Converted("utility.convert_file", config, notes=[note], spec=spec)
+
+
+# --- end ops ---
+
+
 def _compression(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
+    # --- ops ---
+    given = str(p.get("binaryPropertyName") or "")
+    if p.get("operation") == "compress" and given.startswith("=") and "{{" in given:
+        return _named_at_run_time(node, cx)
+    # --- end ops ---
     names = _names(node)
     if (p.get("operation") or "decompress") == "decompress":
         if len(names) != 1:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.expressions import literal
 from editor.n8n.html_template import html_template
 
 
@@ -60,15 +61,16 @@ def _html(node: N8nNode, cx: Converter) -> Converted:
 def _extract(node: N8nNode, cx: Converter) -> Converted:
     """HTML's extractHtmlContent, and the legacy HTML Extract node (the same settings)."""
     p = node.params
-    if p.get("sourceData", "json") != "json":
-        raise Refusal("reads HTML from binary data, which WorkFuse items do not carry.")
+    # --- files ---
+    before = [_file_text(node, cx)] if p.get("sourceData", "json") == "binary" else []
+    # --- end files ---
     selectors = []
     notes: list[str] = []
     for value in (p.get("extractionValues") or {}).get("values") or []:
         returned = value.get("returnValue", "text")
         selector: dict[str, Any] = {
-            "name": str(value.get("key") or ""),
-            "css": str(value.get("cssSelector") or ""),
+            "name": literal(str(value.get("key") or "")),  # quality: n8n's text, never a template
+            "css": _css(str(value.get("cssSelector") or "")),
             "multiple": bool(value.get("returnArray")),
         }
         if returned == "attribute":
@@ -86,12 +88,51 @@ def _extract(node: N8nNode, cx: Converter) -> Converted:
             "Text is the elements' text with whitespace collapsed; n8n laid it out as plain text "
             "(line breaks between blocks, links followed by their address)."
         )
-    config = {
-        "format": "html",
-        "value": _field(node, cx, p.get("dataPropertyName")),
-        "selectors": selectors,
+    # --- files ---
+    if before:
+        value = "{{ nodes." + before[0]["id"] + ".text }}"
+        notes.append(FILE_TEXT_NOTE)
+    else:
+        value = _field(node, cx, p.get("dataPropertyName"))
+    config = {"format": "html", "value": value, "selectors": selectors}
+    return Converted("utility.parse", config, notes=notes, before=before)
+    # --- end files ---
+
+
+# --- files ---
+FILE_TEXT_NOTE = (
+    "The HTML is the file's text, read by the step added before this one; a file that is not "
+    "UTF-8 fails there, where n8n read it with replacement characters."
+)
+
+
+def _file_text(node: N8nNode, cx: Converter) -> dict[str, Any]:
+    """The step reading the item's file (binary property Input Binary Field, `data` by
+    default) as UTF-8 text, as n8n decodes it (`getBinaryDataBuffer(...).toString('utf-8')`)
+    before loading the HTML."""
+    file = cx.file_ref(node, node.params.get("dataPropertyName") or "data")
+    return {
+        "id": cx.step_id(node, "text"),
+        "type": "utility.extract_file",
+        "label": f"{node.name} (file text)",
+        "config": {"format": "text", "file": file, "key": "text"},
+        "notes": f"Added on import: the text of the file n8n's '{node.name}' read its HTML from.",
     }
-    return Converted("utility.parse", config, notes=notes)
+
+
+# --- end files ---
+
+
+def _css(selector: str) -> str:
+    """The selector n8n uses: `=` marks an expression, and one without `{{ }}` is its text."""
+    if not selector.startswith("="):
+        return selector
+    if "{{" in selector:
+        raise Refusal(
+            f"sets a CSS selector from an expression ('{selector}'); WorkFuse's selectors are "
+            "fixed text. Write the selector out in n8n and export again."
+        )
+    return selector[1:]
 
 
 SPECS: dict[str, Spec] = {

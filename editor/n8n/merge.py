@@ -228,7 +228,8 @@ def _merge(node: N8nNode, cx: Converter) -> Converted:
 def files_through(node: N8nNode) -> tuple[int, ...]:
     """The inputs whose files the merged items carry, least preferred first, as n8n's Merge
     does (MergeV1 mergeByIndex, MergeV2 mergeByPosition, MergeV3 combineByPosition merge the
-    paired items' binaries, the preferred input's winning; choosing a branch or passing one
+    paired items' binaries, and MergeV2 multiplex and MergeV3 combineAll those of every
+    combination of items, the preferred input's winning; choosing a branch or passing one
     through keeps that input's items whole). Other modes: none (append mixes items with and
     without files; matching by fields pairs items the import cannot follow)."""
     p = node.params
@@ -243,7 +244,10 @@ def files_through(node: N8nNode) -> tuple[int, ...]:
         legacy = p.get("output", "input1")
         return () if legacy == "empty" else (1 if legacy == "input2" else 0,)
     how = p.get("combineBy") if node.version >= 3 else p.get("combinationMode")
-    if mode in ("mergeByIndex", "combineByPosition") or (mode == "combine" and how in _BY_POSITION):
+    # files2: every combination too (MergeV2 multiplex, MergeV3 combineAll; not MergeV1's)
+    if mode in ("mergeByIndex", "combineByPosition", "combineAll") or (
+        mode == "combine" and how in (*_BY_POSITION, "multiplex", "combineAll")
+    ):
         clash = (((p.get("options") or {}).get("clashHandling") or {}).get("values")) or {}
         resolve = str(clash.get("resolveClash") or "")
         order = list(range(count))
@@ -263,7 +267,9 @@ def _merge_items(node: N8nNode, cx: Converter) -> Converted:
     mode = p.get("mode") or "append"
     count = int(p.get("numberInputs") or 2) if node.version >= 3 else 2
     if mode == "append":
-        return _template(" + ".join(_inputs(node, cx, count)))
+        appended = _template(" + ".join(_inputs(node, cx, count)))
+        appended.spec["appends"] = True  # files: an Aggregate after it finds its first item
+        return appended
     if mode in ("passThrough", "chooseBranch"):
         return _choose(node, cx, mode)
     if mode == "wait":

@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
-from editor.n8n.data_input import field_list, items_template, lookup_path, refuse_second_output
+from editor.n8n.data_input import (
+    field_list,
+    items_template,
+    lookup_path,
+    per_item,
+    refuse_second_output,
+)
 
 _JSON_FIELD = re.compile(r"=\s*\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)\s*\}\}\s*")
 
@@ -64,14 +70,21 @@ def _seen_before(
             f"removes items by '{logic}' (a value higher or later than any before), which "
             "WorkFuse's dedupe does not track; it remembers values seen."
         )
-    match = _JSON_FIELD.fullmatch(str(params.get("dedupeValue") or ""))
-    if match is None:
+    value = params.get("dedupeValue")
+    match = _JSON_FIELD.fullmatch(str(value or ""))
+    if match is not None:
+        key = match.group(1).lstrip(".").replace("[", ".").replace("]", "")
+    elif isinstance(value, str) and value.startswith("=") and "{{" in value:
+        # n8n keys each item by the expression's text (`String(value)`): a template over
+        # `item` rendering to the same text.
+        key = per_item(cx, node, value)
+    else:
         raise Refusal(
-            "dedupes on a value that is not one field of the item ({{ $json.field }}); WorkFuse "
-            "remembers items by their fields."
+            "dedupes on a fixed value (every item has the same key), not one read from the item; "
+            "set Value to Dedupe On to an expression such as {{ $json.id }} in n8n and export "
+            "again."
         )
-    path = match.group(1).lstrip(".").replace("[", ".").replace("]", "")
-    config.update(fields=[path], scope="workflow", ttl_days=3650)
+    config.update(fields=[key], scope="workflow", ttl_days=3650)
     notes = [
         "n8n remembered values until its history size was reached; WorkFuse remembers them for "
         "ten years (ttl_days).",

@@ -7,6 +7,7 @@ import json
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.data_input import lookup_path, path_parts
+from editor.n8n.expressions import literal
 
 
 def _rename_keys(node: N8nNode, cx: Converter) -> Converted:
@@ -27,8 +28,9 @@ def _rename_keys(node: N8nNode, cx: Converter) -> Converted:
             f"[{part}]" if part.isdigit() else f"[{json.dumps(part)}]" for part in path_parts(old)
         )
         source = cx.expression("{{ $json" + access + " }}", node)
-        fields.append({"name": lookup_path(new), "value": source})
-        dropped.append(lookup_path(old))
+        # quality: n8n's key names are text, never templates
+        fields.append({"name": literal(lookup_path(new)), "value": source})
+        dropped.append(literal(lookup_path(old)))
     if not fields:
         raise Refusal("renames no key; add one in n8n and export again.")
     notes = ["An item without a key to rename stops WorkFuse with an error; n8n left it unchanged."]

@@ -69,7 +69,32 @@ CREDENTIAL_KINDS = {
     "whatsAppTriggerApi": "webhook_secret",
     "whatsAppApi": "whatsapp",
     # --- end triggers ---
+    # --- svca ---
+    "spotifyOAuth2Api": "spotify",
+    "googleCloudNaturalLanguageOAuth2Api": "google_sheets",
+    "googlePerspectiveOAuth2Api": "google_perspective",
+    "uprocApi": "uproc",
+    # --- end svca ---
+    # --- svcc ---
+    "microsoftOutlookOAuth2Api": "outlook",
+    "mondayComApi": "monday",
+    "mondayComOAuth2Api": "monday",
+    "clickUpApi": "clickup",
+    "clickUpOAuth2Api": "clickup",
+    "lemlistApi": "lemlist",
+    "wekanApi": "wekan",
+    "pushcutApi": "pushcut",
+    "vonageApi": "vonage",
+    "profitWellApi": "profitwell",
+    # --- end svcc ---
 }
+# --- svcc: a credential a trigger used for the service's API, where WorkFuse's webhook checks
+# the signature with the secret it holds (Twilio's Auth Token) ---
+TRIGGER_CREDENTIAL_KINDS = {
+    ("n8n-nodes-base.twilioTrigger", "twilioApi"): "webhook_secret",
+    ("n8n-nodes-base.netlifyTrigger", "netlifyApi"): "webhook_secret",
+}
+# --- end svcc ---
 
 
 @dataclass
@@ -230,6 +255,7 @@ def _slots(raw: dict[str, Any], name: str, node_id: str | None) -> list[Credenti
     slots = []
     for n8n_type, value in credentials.items():
         kind = CREDENTIAL_KINDS.get(str(n8n_type), str(n8n_type))
+        kind = TRIGGER_CREDENTIAL_KINDS.get((str(raw.get("type")), str(n8n_type)), kind)  # svcc
         label = value.get("name") if isinstance(value, dict) else None
         used = f" '{label}'" if isinstance(label, str) and label else ""
         where = f"'{node_id}'" if node_id else f"n8n node '{name}'"

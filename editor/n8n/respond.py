@@ -17,6 +17,7 @@ from typing import Any
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.expressions import literal, single
 from editor.n8n.items import items_path  # misc
+from editor.n8n.last_node import ENDS
 from editor.nodes.logic_respond import REFUSED_HEADERS
 
 BLOCK = re.compile(r"\{\{.*?\}\}", re.S)
@@ -118,10 +119,36 @@ def _incoming(node: N8nNode, cx: Converter, every: bool) -> Any:
     ref = cx.input_ref(node)
     if ref is None:
         return [] if every else {}
+    collected = _last_end_that_ran(node, cx)
+    if collected is not None:
+        return "{{ " + collected + " }}" if every else "{{ (" + collected + " or [{}])[0] }}"
     many = _many(node, cx)
     if many is not None:
         return "{{ " + many + " }}" if every else "{{ " + many + "[0] }}"
     return "{{ [" + ref[0] + "] }}" if every else "{{ " + ref[0] + " }}"
+
+
+def _last_end_that_ran(node: N8nNode, cx: Converter) -> str | None:
+    """For a lastNode webhook's answer added after one of several ends of the flow
+    (last_node.py), when those ends ran inside a loop the import added over items: their items
+    are all known only after the loop, so every such answer hangs from the loop's end and the
+    first to run answers. n8n answered with the last end that ran (one that got no items does
+    not run), so each answers the same: the items of the last end, in n8n's order, that has
+    any. None otherwise (each end's answer runs only if its end did)."""
+    ends = node.params.get(ENDS)
+    parents = cx.parents.get(node.name)
+    if not isinstance(ends, list) or len(ends) < 2 or not parents:
+        return None
+    own = cx.flow.out.get(parents[0])
+    if own is None or own.scope == cx.flow.scope.get(node.name):
+        return None  # its end is not in an added loop: this answer runs only if the end did
+    # The ends in the same loop (others, in other loops or branches, answer on their own).
+    lists = [
+        f"({cx.flow.items_of((end, 0), ()).jinja()})"
+        for end in reversed(ends)
+        if (out := cx.flow.out.get((end, 0))) is not None and out.scope == own.scope
+    ]
+    return "(" + " or ".join(lists) + ")" if len(lists) > 1 else None
 
 
 def _many(node: N8nNode, cx: Converter) -> str | None:

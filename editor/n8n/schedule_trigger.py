@@ -3,10 +3,13 @@ cron)."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from editor.n8n.js_constant import constant
 
 
 def _schedule(node: N8nNode, cx: Converter) -> Converted:
@@ -14,8 +17,47 @@ def _schedule(node: N8nNode, cx: Converter) -> Converted:
     notes = []
     if len(rules) > 1:
         notes.append(f"n8n had {len(rules)} schedule rules; only the first was imported.")
-    cron = interval_cron(rules[0])
+    rule = {
+        key: _evaluated(value, notes) if isinstance(value, str) and value.startswith("=") else value
+        for key, value in rules[0].items()
+    }
+    cron = interval_cron(rule)
     return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
+
+
+# `{{ Math.floor(Math.random() * N) }}`: a whole number drawn from 0 to N - 1.
+RANDOM = re.compile(r"\s*Math\.floor\(\s*Math\.random\(\)\s*\*\s*(\d+)\s*\)\s*")
+BLOCK = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def _evaluated(expression: str, notes: list[str]) -> str:
+    """The text of an n8n expression in a schedule rule (a cron, a minute). n8n's Schedule Trigger reads its rule once, when
+    the workflow is activated, and schedules that text; a random number in it is drawn then
+    and kept until the next activation. WorkFuse draws it here, once, at import."""
+    drawn: list[str] = []
+
+    def value(block: re.Match[str]) -> str:
+        source = block.group(1)
+        random = RANDOM.fullmatch(source)
+        if random:
+            number = str(secrets.randbelow(int(random.group(1)) or 1))
+            drawn.append(number)
+            return number
+        known, fixed = constant("={{" + source + "}}")
+        if known and isinstance(fixed, (int, str)) and not isinstance(fixed, bool):
+            return str(fixed)
+        raise Refusal(
+            f"sets its schedule from the expression '{expression}', which WorkFuse cannot work "
+            "out at import. Write the schedule out in n8n and export again."
+        )
+
+    text = BLOCK.sub(value, expression[1:])
+    if drawn:
+        notes.append(
+            f"n8n drew the random number in '{expression}' once each time the workflow was "
+            f"activated; WorkFuse drew it once at import ({', '.join(drawn)})."
+        )
+    return text
 
 
 def interval_cron(rule: dict[str, Any]) -> str:

@@ -17,8 +17,9 @@ from jinja2 import TemplateSyntaxError
 
 from editor import templating
 from editor.graph import GraphIssue, ImportRefused
-from editor.n8n import SPECS, convert, looks_like_n8n
+from editor.n8n import SPECS, convert, convert_traced, looks_like_n8n
 from editor.n8n.calls import Callee, CallTargets
+from editor.n8n.converter import N8nNode
 
 MAX_FILES = 50
 # Node types that read the node before them whole, without a template naming its fields.
@@ -84,10 +85,13 @@ def members(documents: Sequence[Any]) -> list[Member]:
     return found
 
 
-def convert_set(group: list[Member], ids: list[int]) -> list[dict[str, Any]]:
+def convert_set(
+    group: list[Member], ids: list[int], origins: list[dict[str, N8nNode]] | None = None
+) -> list[dict[str, Any]]:
     """The WorkFuse graph of each export (in order), `ids[i]` being the WorkFuse id of
     `group[i]`'s workflow; ImportRefused lists every problem of every export, each message
-    naming its workflow."""
+    naming its workflow. `origins` (quality), when given, receives for each export the n8n
+    node behind each WorkFuse node (`editor.n8n.named_issues`)."""
     callees = [Callee(ids[i], m.name) for i, m in enumerate(group)]
     for i, member in enumerate(group):
         try:
@@ -98,7 +102,10 @@ def convert_set(group: list[Member], ids: list[int]) -> list[dict[str, Any]]:
     graphs, issues = [], []
     for i, member in enumerate(group):
         try:
-            graphs.append(convert(member.data, _targets(group, callees, i, probing=False)))
+            graph, traced = convert_traced(member.data, _targets(group, callees, i, probing=False))
+            graphs.append(graph)
+            if origins is not None:  # quality
+                origins.append(traced)
         except ImportRefused as exc:
             issues += [_placed(member, issue, len(group)) for issue in exc.issues]
     if issues:
@@ -166,7 +173,7 @@ def _fields(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> tuple[s
         for _, text in templating.template_strings(node.get("config") or {}):
             try:
                 paths = templating.referenced_paths(templating.parse(text))
-            except TemplateSyntaxError:
+            except (TemplateSyntaxError, templating.TemplateError):  # perfiles: parse's own
                 continue  # validation reports it
             for path in paths:
                 if path[0] != "trigger":

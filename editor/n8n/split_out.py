@@ -51,8 +51,10 @@ def split_template(
             pairs.append(f"([({key(field)}, {value})] if {found} else [])")
     made = "dict(" + " + ".join(pairs) + ")"
     if include == "allOtherFields":
-        dropped = "[" + ", ".join(key(f) for f in fields) + "]"
-        made = f"dict(dict(it | items | rejectattr('0', 'in', {dropped})), **{made})"
+        kept = "it"
+        for field in fields:
+            kept = _unset(kept, field, dotted)
+        made = f"dict({kept}, **{made})"
     return (
         f"{{%- set xs = {items} -%}}"
         "{%- set rows -%}[{%- for i in range(xs | length) -%}{%- if i %},{% endif -%}"
@@ -65,6 +67,37 @@ def split_template(
     )
 
 
+# --- ops ---
+def _unset(base: str, field: str, dotted: bool) -> str:
+    """The mapping `base` without `field`, as n8n's Split Out drops each split field from the
+    copy of the item it keeps: `delete copy[field]`, or lodash `unset(copy, field)` when the
+    field has a dot (the key that is the whole path if there is one, else the nested key)."""
+    if not (dotted and "." in field):
+        return _drop(base, key(field))
+    whole = _drop(base, key(field))
+    return f"({whole} if {key(field)} in {base} else {_without(base, path_parts(field))})"
+
+
+def _drop(mapping: str, name: str) -> str:
+    return f"dict({mapping} | items | rejectattr('0', 'eq', {name}))"
+
+
+def _without(mapping: str, parts: list[str]) -> str:
+    """lodash `unset` along `parts`: a path that does not lead through objects removes
+    nothing."""
+    head = key(parts[0])
+    if len(parts) == 1:
+        return _drop(mapping, head)
+    inner = f"{mapping}[{head}]"
+    return (
+        f"(dict({mapping}, **{{{head}: {_without(inner, parts[1:])}}}) "
+        f"if {head} in {mapping} and {inner} is mapping else {mapping})"
+    )
+
+
+# --- end ops ---
+
+
 def split(
     node: N8nNode, cx: Converter, params: dict[str, Any], items: str
 ) -> tuple[str, list[str]]:
@@ -72,6 +105,10 @@ def split(
     options = params.get("options") or {}
     dotted = not options.get("disableDotNotation", False)
     raw = params.get("fieldToSplitOut", "")
+    # --- struct2 ---
+    if isinstance(raw, str) and raw.startswith("=") and "{{" not in raw:
+        raw = raw[1:]  # an expression without a block is its text, as n8n reads it
+    # --- end struct2 ---
     if not isinstance(raw, str) or raw.startswith("="):
         raise Refusal("names the field to split out with an expression; name it directly in n8n.")
     fields = [f.removeprefix("$json.") for f in field_list(raw)]
@@ -88,11 +125,12 @@ def split(
     include = params.get("include", "noOtherFields")
     if include not in ("noOtherFields", "allOtherFields", "selectedOtherFields"):
         raise Refusal(f"keeps other fields by '{include}', which WorkFuse cannot read statically.")
-    if include == "allOtherFields" and dotted and any(len(path_parts(f)) > 1 for f in fields):
+    nested = [f for f in fields if dotted and "." in f]
+    if include == "allOtherFields" and any(p.isdigit() for f in nested for p in path_parts(f)):
         raise Refusal(
-            "splits out a nested field while keeping all other fields; WorkFuse can only "
-            "remove a top-level field from the copy. Split out a top-level field (a Set node "
-            "can lift the nested one first)."
+            "splits out a field inside a list while keeping all other fields; n8n leaves an "
+            "empty slot in that list, which WorkFuse does not make. Split out a field of an "
+            "object (a Set node can lift the list's element first)."
         )
     keep = field_list(params.get("fieldsToInclude", ""))
     if include == "selectedOtherFields" and not keep:

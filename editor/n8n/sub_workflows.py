@@ -121,6 +121,13 @@ def _inputs(node: N8nNode, cx: Converter, callee: Callee) -> dict[str, Any]:
             if name not in removed:
                 inputs[str(name)] = cx.value(value, node)
     fields = callee.fields
+    # --- struct2 ---
+    if fields is None:
+        # A callee reading its input whole gets every field of the caller's item, when an Edit
+        # Fields node right before the call names them all (WorkFuse passes them as inputs,
+        # and a trigger declaring none takes whatever it is given).
+        fields = _set_fields(cx, node)
+    # --- end struct2 ---
     if fields is None:
         if cx.calls.probing:
             return inputs
@@ -138,6 +145,29 @@ def _inputs(node: N8nNode, cx: Converter, callee: Callee) -> dict[str, Any]:
     return inputs
 
 
+# --- struct2 ---
+def _set_fields(cx: Converter, node: N8nNode) -> tuple[str, ...] | None:
+    """The top-level fields of the item `node` receives when its one parent is an Edit Fields
+    (Set 3.3+) node keeping only the fields it sets; None when they are not known."""
+    parents = cx.parents.get(node.name) or []
+    if len(parents) != 1 or parents[0][0] not in cx.nodes:
+        return None
+    parent = cx.nodes[parents[0][0]]
+    p = parent.params
+    if parent.type != f"{BASE}set" or parent.version < 3.3 or p.get("mode", "manual") != "manual":
+        return None
+    if p.get("includeOtherFields") or (p.get("options") or {}).get("includeBinary"):
+        return None
+    rows = (p.get("assignments") or {}).get("assignments") or []
+    dotted = (p.get("options") or {}).get("dotNotation", True) is not False
+    names = [str(r.get("name") or "") for r in rows if isinstance(r, dict)]
+    top = [n.split(".")[0] if dotted else n for n in names]
+    if not top or any(not INPUT_NAME_RE.match(n) for n in top):
+        return None
+    return tuple(dict.fromkeys(top))
+
+
+# --- end struct2 ---
 def _field(name: str) -> str:
     if re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name):
         return "." + name

@@ -90,7 +90,7 @@ def _old_rules(node: N8nNode, cx: Converter) -> Converted:
             node,
             cx,
             kind,
-            row.get("operation") or V1_DEFAULT_OP[kind],
+            _operation(row.get("operation") or V1_DEFAULT_OP[kind]),
             value1,
             row.get("value2", V1_DEFAULT_VALUE2[kind]),
         )
@@ -134,6 +134,24 @@ def _by_expression(node: N8nNode, cx: Converter) -> Converted:
     ]
     outputs = [[f"output_{i}"] for i in range(count)]
     return Converted("logic.switch", {"cases": cases, "default_handle": "default"}, outputs=outputs)
+
+
+# --- ops ---
+def _operation(value: Any) -> str:
+    """A rule's operation; one marked as an expression without `{{ }}` (`=equal`) is the text
+    after the `=`, which is what n8n evaluates it to."""
+    text = str(value)
+    if text.startswith("=") and "{{" not in text:
+        return text[1:]
+    if text.startswith("="):
+        raise Refusal(
+            f"chooses a rule's comparison with an expression ({text}); WorkFuse's comparisons "
+            "are fixed. Choose the comparison in n8n and export again."
+        )
+    return text
+
+
+# --- end ops ---
 
 
 SPECS: dict[str, Spec] = {f"{BASE}switch": Spec(_switch, None)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.n8n import ai_refused
+from editor.n8n import ai_refused, per_item_files  # perfiles: per_item_files
 from editor.n8n.ai_parts import AI_CREDENTIAL_NOTE, attached, described
 from editor.n8n.attachments import VECTOR_STORES, is_part
 from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
@@ -59,6 +59,17 @@ BY_CHARACTERS_NOTE = (
     "tiktoken's cl100k_base, wherever a token ends; WorkFuse splits by characters at paragraph, "
     "line and word breaks, {chars} characters a chunk ({chars_overlap} overlapping), about 4 "
     "characters a token: chunks of other languages or of code hold more or fewer tokens."
+)
+# A chunkOverlap of `{}` (an empty object where n8n's number belongs, as some exports carry)
+# reaches LangChain as is: every `total > chunkOverlap` is false (`{}` compares as NaN), so its
+# merge drops pieces only to make room, never to shorten the overlap. An overlap of size - 1
+# does the same: that test is true only when a chunk is full, and then the next piece does not
+# fit either, so the piece is dropped anyway.
+UNSET_OVERLAP_NOTE = (
+    "n8n's splitter '{name}' has an empty chunk overlap ({{}}), a limit LangChain never "
+    "applies (it compares as no number), so each chunk repeats as much of the one before as "
+    "fits in its {size} characters: imported as an overlap of {overlap} characters (one below "
+    "the size), which splits the same."
 )
 SPLITTERS_REFUSED = {
     "textSplitterCharacterTextSplitter": (
@@ -158,6 +169,10 @@ def store(
         settings["query_name"] = _literal(node, "queryName", query_name)
     if options.pop("clearNamespace", False) and node.params.get("mode") == "insert":
         settings["clear"] = True  # taken out of the store's settings by the insert
+    # --- vector ---
+    if kind == "supabase" and options.get("metadata") and p.get("mode") != "insert":
+        settings["metadata_filter"] = _metadata_filter(owner, cx, options.pop("metadata"), literal)
+    # --- end vector ---
     if options:
         raise Refusal(
             f"sets {', '.join(sorted(options))}, which WorkFuse's vector store does not have "
@@ -178,6 +193,58 @@ def store(
     else:
         notes.append(IN_MEMORY_NOTE.format(key=settings["collection"]))
     return settings
+
+
+# --- vector ---
+OLLAMA_V1 = "http://localhost:11434/v1"  # Ollama's default address, its OpenAI-compatible API
+OLLAMA_NOTE = (
+    "Credentials are not imported: choose an AI provider credential holding your Ollama key "
+    "if your server needs one. n8n's Ollama credential held the server's address; WorkFuse "
+    f"assumes Ollama's default, {OLLAMA_V1}: change the embeddings' base_url if yours "
+    "differs (a server in a private network needs WORKFUSE_HTTP_ALLOW_PRIVATE=1)."
+)
+# n8n's older Binary Input Loader (hidden since it became the Default Data Loader's binary
+# type): the same N8nBinaryLoader, with its settings at the top level and JSON by default.
+BINARY_LOADER = f"{LANGCHAIN}documentBinaryInputLoader"
+
+
+def _binary_loader_options(part: N8nNode, cx: Converter) -> dict[str, Any]:
+    """The Binary Input Loader's file settings, where the Default Data Loader keeps them."""
+    p = part.params
+    if str(p.get("pointers", "") or "").strip():
+        raise _part_refused(part, cx, "picks JSON pointers, which WorkFuse's loader does not have.")
+    return {k: p[k] for k in ("splitPages", "column", "separator") if k in p}
+
+
+EMBEDDING_SERVICES = {  # n8n embeddings WorkFuse does not call, by the API they call
+    "embeddingsHuggingFaceInference": "Hugging Face's Inference API",
+    "embeddingsCohere": "Cohere",
+    "embeddingsAwsBedrock": "AWS Bedrock",
+    "embeddingsAzureOpenAi": "Azure OpenAI's deployments",
+    "embeddingsGoogleVertex": "Google Vertex AI",
+    "embeddingsGooglePalm": "Google PaLM",
+}
+
+
+def _embedding_service(name: str) -> str:
+    """The refusal's parenthesis opens with the API n8n's embeddings call, when known."""
+    service = EMBEDDING_SERVICES.get(name)
+    return f"{service}; WorkFuse's store uses " if service else "it uses "
+
+
+def _metadata_filter(
+    owner: N8nNode, cx: Converter, metadata: dict[str, Any], literal: bool
+) -> dict[str, Any]:
+    """n8n's "Metadata Filter" (name and value pairs), which LangChain's SupabaseVectorStore
+    gives the search function as `filter`."""
+    found: dict[str, Any] = {}
+    for entry in metadata.get("metadataValues") or []:
+        name = _literal(owner, "metadata filter name", entry.get("name"))
+        found[name] = _setting(owner, cx, "metadata filter value", entry.get("value", ""), literal)
+    return found
+
+
+# --- end vector ---
 
 
 def embeddings(
@@ -209,6 +276,19 @@ def embeddings(
             "base_url": "https://api.mistral.ai/v1",
         }
         service = "Mistral"
+    # --- vector ---
+    elif name == "embeddingsOllama":
+        # LangChain's OllamaEmbeddings posts to /api/embed; Ollama's /v1/embeddings runs the
+        # same embedding (normalised vectors). It sends texts as they are: no newline stripping.
+        settings = {
+            "provider": "openai_compatible",
+            "model": _literal(part, "model", p.get("model", "llama3.2")),
+            "base_url": OLLAMA_V1,
+        }
+        options.setdefault("stripNewLines", False)
+        notes.append(OLLAMA_NOTE)
+        service = "Ollama"
+    # --- end vector ---
     elif name == "embeddingsGoogleGemini":
         model = p.get("modelName", "models/text-embedding-004")
         settings = {"provider": "gemini", "model": _literal(part, "model", model)}
@@ -217,9 +297,12 @@ def embeddings(
         raise _part_refused(
             part,
             cx,
-            "computes embeddings with a service WorkFuse's vector store cannot call (it uses "
-            "OpenAI, Gemini or an OpenAI-compatible server such as Mistral or Ollama); use "
-            "Embeddings OpenAI in n8n and export again.",
+            "computes embeddings with a service WorkFuse's vector store cannot call ("
+            + _embedding_service(name)
+            + "OpenAI, Gemini or an OpenAI-compatible server such as Mistral or "
+            "Ollama's /v1 API), and a store's inserts and searches must use one model; use "
+            "Embeddings OpenAI in n8n, for this store's insert and its searches, and export "
+            "again.",
         )
     dimensions = options.pop("dimensions", None)
     if dimensions:
@@ -233,7 +316,8 @@ def embeddings(
         raise _part_refused(
             part, cx, f"sets {', '.join(sorted(options))}, which WorkFuse does not have."
         )
-    notes.append(AI_CREDENTIAL_NOTE.format(provider=service))
+    if service != "Ollama":  # vector: OLLAMA_NOTE says it
+        notes.append(AI_CREDENTIAL_NOTE.format(provider=service))
     return settings
 
 
@@ -247,14 +331,20 @@ def loader(
     if not found:
         raise Refusal("has no document loader attached; connect a Default Data Loader in n8n.")
     part = found[0]
-    if part.type != LOADER:
+    if part.type not in (LOADER, BINARY_LOADER):  # vector: BINARY_LOADER
         raise _part_refused(
             part, cx, "is a loader WorkFuse does not have; use the Default Data Loader in n8n."
         )
     p = part.params
     options = dict(p.get("options") or {})
     config: dict[str, Any] = {}
-    if p.get("dataType", "json") == "binary":
+    # --- vector ---
+    if part.type == BINARY_LOADER:
+        config["text"] = _file_texts(
+            owner, part, cx, _binary_loader_options(part, cx), notes, before
+        )
+    # --- end vector ---
+    elif p.get("dataType", "json") == "binary":
         config["text"] = _file_texts(owner, part, cx, options, notes, before)
     elif p.get("jsonMode", "allInputData") == "expressionData":
         config["text"] = cx.value(p.get("jsonData", ""), owner)
@@ -288,7 +378,7 @@ def _file_texts(
     """A `utility.extract_file` step reading the store's input file as documents (by its content
     type, as n8n's loader in "auto" does), and the template of its texts."""
     p = part.params
-    kind = p.get("loader", "auto")
+    kind = p.get("loader", "jsonLoader" if part.type == BINARY_LOADER else "auto")  # vector
     if kind not in BINARY_LOADERS:
         raise _part_refused(
             part,
@@ -300,6 +390,11 @@ def _file_texts(
     try:
         file = cx.file_ref(owner, p.get("binaryDataKey", "data"), first=every)
     except Refusal as exc:
+        # --- perfiles ---
+        clearing = per_item_files.clearing_refused(cx, owner)
+        if clearing:
+            raise Refusal(clearing) from None
+        # --- end perfiles ---
         raise _part_refused(part, cx, str(exc)) from None
     config: dict[str, Any] = {"file": file, "format": "documents"}
     # n8n's PDF loader makes a document of each page unless told not to.
@@ -350,6 +445,9 @@ def _splitter(part: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
             "splits by a programming language's separators, which WorkFuse does not have.",
         )
     size = _number(splitter, "chunkSize", p.get("chunkSize"), 1000)
+    if p.get("chunkOverlap") == {} and size > 1:
+        notes.append(UNSET_OVERLAP_NOTE.format(name=splitter.name, size=size, overlap=size - 1))
+        return {"chunk_size": size, "chunk_overlap": size - 1}
     overlap = _number(splitter, "chunkOverlap", p.get("chunkOverlap"), 0)
     if not 0 <= overlap < size:
         raise _part_refused(
@@ -410,6 +508,13 @@ def _converted(node: N8nNode, cx: Converter) -> Converted:
             node.params.get("clearStore") and node.type.endswith("InMemory")
         ):
             config["clear"] = True
+        # --- perfiles ---
+        if node.per_item:  # in the loop where its files are made: its one item per run
+            config["items"] = per_item_files.items(cx, node)
+            notes.append(
+                per_item_files.NOTE.format(source=per_item_files.loop_source(cx.flow, node))
+            )
+        # --- end perfiles ---
         return Converted("action.vector_store", config, notes=notes, before=before)
     if mode == "load":
         p = node.params

@@ -110,6 +110,11 @@ from editor.nodes import action_rss
 from editor.nodes import utility_compare
 
 # --- end misc ---
+# --- ops: utility.agent_memory ---
+# isort: split
+from editor.nodes import utility_agent_memory
+
+# --- end ops ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -196,6 +201,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- misc ---
         utility_compare,
         # --- end misc ---
+        # --- ops ---
+        utility_agent_memory,
+        # --- end ops ---
     )
 }
 # --- integrations ---

@@ -5,8 +5,10 @@ This module holds the node's settings and what they mean; the engine runs it
 its own and a tool call may wait (an approval, a called workflow) without holding a worker.
 
 Tools are taken literally (never rendered as templates): their URLs, schemas and code are
-filled by the model's arguments, not by the run's data. An HTTP tool's URL may hold
-`{placeholders}` named like its arguments (`https://api.example.com/orders/{order_id}`).
+filled by the model's arguments, not by the run's data; the exceptions are an HTTP tool's URL
+and a workflow tool's fixed `inputs`, filled from the agent step's data when the tool is
+called. An HTTP tool's URL may hold `{placeholders}` named like its arguments
+(`https://api.example.com/orders/{order_id}`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 
 from editor.nodes.action_ai import ModelSettings, checked_schema
 from editor.nodes.base import NodeConfig, NodeType
+from editor.nodes.trigger_workflow import INPUT_NAME_RE  # ai3
 from editor.nodes.vectors.settings import Embeddings, Store, default_embeddings  # vectors
 from editor.templating import TemplateError, is_template, parse  # agenttools
 
@@ -175,6 +178,32 @@ class WorkflowTool(ToolBase):
         description="One of your workflows that starts with 'When called by a workflow'; its "
         "inputs are the tool's arguments and its last node's output the result.",
     )
+    # --- ai3 ---
+    inputs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Inputs the workflow gets on every call, which the model does not fill: "
+        "values, or templates of the agent step's data filled when the tool is called, e.g. "
+        '{"chat_id": "{{ trigger.body.message.chat.id }}"}. They are left out of the '
+        "arguments the model is offered.",
+    )
+
+    @field_validator("inputs")
+    @classmethod
+    def _fixed_inputs(cls, inputs: dict[str, Any]) -> dict[str, Any]:
+        for name, value in inputs.items():
+            if not INPUT_NAME_RE.match(name):
+                raise ValueError(
+                    f"'{name}' is not an input name: use letters, digits and underscores, not "
+                    "starting with a digit (at most 64)"
+                )
+            if is_template(value):
+                try:
+                    parse(value)
+                except TemplateError as exc:
+                    raise ValueError(f"{name}: {exc.message}") from None
+        return inputs
+
+    # --- end ai3 ---
 
 
 class CodeTool(ToolBase):

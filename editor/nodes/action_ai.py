@@ -161,6 +161,14 @@ class Config(ModelSettings):
     json_schema: dict[str, Any] | None = Field(
         None, description="With json_output: a JSON Schema the answer must match."
     )
+    # --- vector ---
+    schema_descriptions: dict[str, str] = Field(
+        default_factory=dict,
+        description="With json_schema: descriptions of its top-level properties that depend on "
+        "the run, as templates (e.g. {'department': 'One of: {{ nodes.depts.names }}'}), "
+        "rendered each run and set into the schema sent.",
+    )
+    # --- end vector ---
     stream: bool = Field(False, description="Show the answer token by token while it is written.")
 
     @field_validator("json_schema")
@@ -186,6 +194,17 @@ class Config(ModelSettings):
             raise ValueError("messages are for operation message (the conversation before it)")
         if self.images and self.operation != "message":
             raise ValueError("images are for operation message (the model looks at them)")
+        # --- vector ---
+        if self.schema_descriptions:
+            properties = (self.json_schema or {}).get("properties") or {}
+            unknown = sorted(set(self.schema_descriptions) - set(properties))
+            if unknown:
+                raise ValueError(
+                    "schema_descriptions: "
+                    + ", ".join(unknown)
+                    + " is not a property of json_schema"
+                )
+        # --- end vector ---
         return self
 
 

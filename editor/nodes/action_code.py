@@ -16,6 +16,7 @@ templates (`n8n()` in editor/templating.py), which this module hands it at impor
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from editor import templating
 from editor.nodes import code_sandbox
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.code_runner import MAX_RESULT_BYTES
+from workfuse.lib import files, n8n_binary
 
 N8N_EXPRESSION_MEMORY_MB = 64
 
@@ -61,6 +63,14 @@ class N8nCode(BaseModel):
     )
     timezone: str | None = Field(default=None, description="The zone of $now and $today (UTC).")
     previous: str | None = Field(default=None, description="$prevNode.name: the n8n input node.")
+    # --- fileops ---
+    binary: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="The files the code sees as n8n's `item.binary`, by n8n node name ('' for "
+        "the input item), each an object of file values (templates) by binary property. When "
+        "set, the output also has `binary`: each returned item's files by property.",
+    )
+    # --- end fileops ---
 
 
 class Config(NodeConfig):
@@ -111,7 +121,10 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         json.dumps(values, default=str),
         n8n=config.n8n is not None,
     )
-    return _result(reply, config.timeout_ms, config.memory_mb)
+    output = _result(reply, config.timeout_ms, config.memory_mb)
+    if config.n8n is not None and config.n8n.binary:
+        output = _with_files(output)
+    return output
 
 
 def run_n8n_expression(source: str, data: dict[str, Any], timeout_ms: int) -> Any:
@@ -124,6 +137,7 @@ def run_n8n_expression(source: str, data: dict[str, Any], timeout_ms: int) -> An
 
 
 NODE = NodeType(
+    contained=True,
     type="action.code",
     label="Code (JavaScript)",
     category="action",
@@ -157,7 +171,18 @@ def _n8n_data(n8n: N8nCode, ctx: RunContext) -> dict[str, Any]:
     execution = ctx.variables.get("execution") or {}
     workflow = ctx.variables.get("workflow") or {}
     index = ctx.variables.get("index")
+    extra: dict[str, Any] = {}
+    if n8n.binary:  # fileops
+        extra["binary"] = {
+            name: {
+                prop: _n8n_binary(value, f"n8n.binary '{prop}'")
+                for prop, value in by.items()
+                if value is not None  # the node made no such file this time
+            }
+            for name, by in n8n.binary.items()
+        }
     return {
+        **extra,
         "mode": n8n.mode,
         "json": items[0] if items else {},
         "items": items,
@@ -172,6 +197,40 @@ def _n8n_data(n8n: N8nCode, ctx: RunContext) -> dict[str, Any]:
     }
 
 
+# --- fileops ---
+def _n8n_binary(value: Any, where: str) -> dict[str, Any]:
+    """A file value as n8n's binary data object (base64 `data` in n8n's default mode)."""
+    try:
+        return n8n_binary.binary_object(value, where)
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+
+
+def _with_files(output: dict[str, Any]) -> dict[str, Any]:
+    """{result, logs, binary}: the returned items' json, and each item's files as file values
+    by binary property (an n8n binary object without base64 `data` is left out)."""
+    reply = output["result"]
+    if not isinstance(reply, dict) or not isinstance(reply.get("items"), list):
+        raise NodeError("The code interfered with how its result is collected")
+    made: list[dict[str, Any]] = []
+    for index, binary in enumerate(reply.get("binary") or []):
+        item_files: dict[str, Any] = {}
+        for prop, value in (binary or {}).items() if isinstance(binary, dict) else ():
+            if not isinstance(value, dict) or not isinstance(value.get("data"), str):
+                continue
+            where = f"item {index}'s binary property '{prop}'"
+            try:
+                content = base64.b64decode(value["data"], validate=True)
+                name = str(value.get("fileName") or prop)
+                kind = value.get("mimeType") if isinstance(value.get("mimeType"), str) else None
+                item_files[prop] = files.make(content, name, kind or None, where).value()
+            except (ValueError, files.FileError) as exc:
+                raise NodeError(f"The code's {where} is not a file: {exc}") from None
+        made.append(item_files)
+    return {"result": reply["items"], "logs": output["logs"], "binary": made}
+
+
+# --- end fileops ---
 def _result(
     reply: dict[str, Any], timeout_ms: int, memory_mb: int, what: str = "Code"
 ) -> dict[str, Any]:

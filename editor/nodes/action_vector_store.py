@@ -92,6 +92,8 @@ class Config(NodeConfig):
             self.operation != "insert" or self.store.kind not in ("workfuse", "pinecone")
         ):
             raise ValueError("clear is for inserts into WorkFuse's own store or Pinecone")
+        if self.operation == "insert" and self.store.metadata_filter:  # vector
+            raise ValueError("store.metadata_filter is for searches")
         return self
 
 

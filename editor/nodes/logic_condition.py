@@ -19,6 +19,7 @@ def route(config: Any, output: Any) -> list[str]:
 
 
 NODE = NodeType(
+    contained=True,
     type="logic.condition",
     label="If",
     category="logic",

@@ -2,7 +2,8 @@
 rules hold (`done`) or `max_iterations` rounds ran without them holding (`exhausted`).
 
 The engine runs it (executions/engine/repeats.py, docs/control-flow.md "Repeat"): body steps
-are keyed `node[i]` and read `iteration`; after each round `until` and `delay_seconds` are
+are keyed `node[i]` and read `iteration` and `carried` (what the round was given: what came into
+the repeat, or with `carry` the previous round's last output from round 1 on); after each round `until` and `delay_seconds` are
 rendered with `iteration`, `last` (the body's last output) and `nodes.<body node>` of that round.
 """
 
@@ -39,6 +40,14 @@ class Config(NodeConfig):
         description="Checked after each round; when it holds the run continues from 'done'. "
         "'{{ last }}' is the output of the round's last step, '{{ nodes.<step>.… }}' any step of "
         "that round, '{{ iteration }}' the round's number (from 0).",
+    )
+
+    carry: bool = Field(
+        False,
+        strict=True,
+        description="Give each round the previous round's last output (as '{{ carried }}' and "
+        "as the first step's input) instead of what came into the repeat, so a round can count "
+        "down or build on the one before; the first round still gets what came into the repeat.",
     )
 
     @field_validator("delay_seconds")

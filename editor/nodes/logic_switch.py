@@ -59,6 +59,7 @@ def handles(config: Any) -> list[str]:
 
 
 NODE = NodeType(
+    contained=True,
     type="logic.switch",
     label="Switch",
     category="logic",

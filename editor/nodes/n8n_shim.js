@@ -9,7 +9,11 @@
 //   {mode: "expression" | "all" | "each" | "functionItem",
 //    json, items: [json...] | null, refs: {name: json}, lists: {name: [json...]},
 //    aliases: {"" | name: [[n8nPath, workfusePath]...]},
-//    execution: {id, resumeUrl, mode}, workflow: {id, name, active}, itemIndex, tz, prev}
+//    execution: {id, resumeUrl, mode}, workflow: {id, name, active}, itemIndex, tz, prev,
+//    binary: {"" | name: {property: n8n binary object}} | absent}
+// With `binary`, the input item (and each named node's item) carries those files as n8n's
+// `item.binary` (and `$binary`, `$node[name].binary` in expressions), and a Code node's
+// result is {items: [json...], binary: [binary | null...]}.
 // `__wf_n8n(luxonSource)` installs the globals and returns `wrap(fn)`: the async function the
 // runner starts, which runs the user's function once (expression, all items) or once per item
 // and returns what n8n would output (for code: the list of the items' json).
@@ -75,9 +79,29 @@
   const json = aliased(data.json === undefined || data.json === null ? {} : data.json, aliases[""]);
   const inputJson = Array.isArray(data.items) ? data.items.map((j) => aliased(j, aliases[""])) : [json];
   const inputItems = inputJson.map((j, i) => ({ json: isObject(j) ? j : { value: j }, pairedItem: { item: i } }));
+  // fileops: files pair with one item only (WorkFuse follows a file with a single item).
+  const binaries = isObject(data.binary) ? data.binary : null;
+  // binaryexpr: a `fileExtension` WorkFuse cannot give as n8n would (workfuse/lib/n8n_binary.py)
+  // arrives as {$unknownExtension: reason}; reading it is an error that gives the reason. The
+  // getter is not enumerable, so handing the file on (JSON) does not read it.
+  for (const by of Object.values(binaries || {})) {
+    for (const file of Object.values(isObject(by) ? by : {})) {
+      const ext = isObject(file) ? file.fileExtension : undefined;
+      if (isObject(ext) && typeof ext.$unknownExtension === "string") {
+        Object.defineProperty(file, "fileExtension", {
+          get: () => fail(`fileExtension: ${ext.$unknownExtension}`), enumerable: false, configurable: true,
+        });
+      }
+    }
+  }
+  const withFiles = (item, name) => {
+    if (binaries && isObject(binaries[name]) && item && !item.binary) item.binary = binaries[name];
+    return item;
+  };
+  if (inputItems.length === 1) withFiles(inputItems[0], "");
   let itemIndex = Number.isInteger(data.itemIndex) ? data.itemIndex : 0;
   let current = inputItems[Math.min(itemIndex, inputItems.length - 1)] || { json: json };
-  if (mode === "expression") current = { json: json, pairedItem: { item: itemIndex } };
+  if (mode === "expression") current = withFiles({ json: json, pairedItem: { item: itemIndex } }, "");
 
   function known(name) {
     if (typeof name !== "string") fail("$() takes the name of an n8n node, e.g. $('HTTP Request')");
@@ -88,11 +112,13 @@
   function nodeItems(name) {
     known(name);
     const list = name in lists ? lists[name] : [refs[name]];
-    return list.map((j, i) => ({ json: j, pairedItem: { item: i } }));
+    const items = list.map((j, i) => ({ json: j, pairedItem: { item: i } }));
+    if (items.length === 1) withFiles(items[0], name);
+    return items;
   }
   function nodeItem(name, index) {
     known(name);
-    if (name in refs && index === undefined) return { json: refs[name] };
+    if (name in refs && index === undefined) return withFiles({ json: refs[name] }, name);
     const list = nodeItems(name);
     const at = index === undefined ? itemIndex : index;
     return list[at] || list[0];
@@ -118,7 +144,8 @@
     get(target, name) {
       if (typeof name !== "string") return undefined;
       known(name);
-      return { get json() { return nodeItem(name).json; }, parameter: {}, context: {}, runIndex: 0 };
+      // `.data` is n8n's older name for `.json` on $node[...].
+      return { get json() { return nodeItem(name).json; }, get data() { return nodeItem(name).json; }, get binary() { return nodeItem(name).binary; }, parameter: {}, context: {}, runIndex: 0 };
     },
   });
   const $input = {
@@ -133,9 +160,9 @@
     const item = inputItems[index] || { json: {} };
     return {
       $json: item.json,
-      $binary: {},
+      $binary: item.binary || {},
       $parameter: {},
-      $node: new Proxy({}, { get(t, name) { return typeof name === "string" ? { json: nodeItem(name, index).json } : undefined; } }),
+      $node: new Proxy({}, { get(t, name) { return typeof name === "string" ? { json: nodeItem(name, index).json, data: nodeItem(name, index).json } : undefined; } }),
     };
   };
   const $items = (name) => (name === undefined ? inputItems : nodeItems(name));
@@ -147,7 +174,6 @@
     $input: $input,
     $items: $items,
     $item: $item,
-    $binary: {},
     $parameter: {},
     $runIndex: 0,
     $thisRunIndex: 0,
@@ -173,6 +199,7 @@
   };
   for (const name of Object.keys(names)) define(globalThis, name, names[name]);
   getter(globalThis, "$json", () => current.json);
+  getter(globalThis, "$binary", () => current.binary || {});
   getter(globalThis, "$data", () => current.json);
   getter(globalThis, "$itemIndex", () => itemIndex);
   getter(globalThis, "$thisItemIndex", () => itemIndex);
@@ -647,7 +674,12 @@
       const wrapped = result.some((item) => Object.keys(item).some((k) => ITEM_KEYS.has(k)));
       if (wrapped) result.forEach(checkItemKeys);
     }
-    return normalize(result).map((item, index) => itemJson(item, index));
+    const items = normalize(result);
+    const jsons = items.map((item, index) => itemJson(item, index));
+    return binaries ? { items: jsons, binary: items.map(binaryOf) } : jsons;
+  }
+  function binaryOf(item) {
+    return isObject(item.binary) && Object.keys(item.binary).length ? item.binary : null;
   }
   const ITEM_KEYS = new Set(["json", "binary", "pairedItem", "error", "index"]);
   function checkItemKeys(item, index) {
@@ -678,7 +710,8 @@
     }
     const [item] = normalize([result]);
     checkItemKeys(item, index);
-    return itemJson(item, index);
+    itemJson(item, index);
+    return item;
   }
   function resultValue(value) {
     if (typeof value === "function") {
@@ -693,7 +726,7 @@
     if (mode === "all") return async function () { return normalizeAll(await fn()); };
     const first = itemIndex;  // the loop's index, when WorkFuse runs this per item
     return async function () {
-      const out = [];
+      const out = [], files = [];
       for (let index = 0; index < inputItems.length; index++) {
         itemIndex = first + index;
         current = inputItems[index];
@@ -705,10 +738,13 @@
           continue;
         }
         globalThis.item = current;
-        const json = eachResult(await fn(), index);
-        if (json !== null) out.push(json);
+        const item = eachResult(await fn(), index);
+        if (item !== null) {
+          out.push(item.json);
+          files.push(binaryOf(item));
+        }
       }
-      return out;
+      return binaries && mode === "each" ? { items: out, binary: files } : out;
     };
   };
 })

@@ -35,8 +35,28 @@ MIN_INTERVAL = 30  # seconds: a kinder floor than most APIs' rate limits ask for
 MAX_ITEMS = 500  # items read from one answer; the rest wait for the next poll
 GITHUB_API = "https://api.github.com"
 # --- work: the sources (notion added) ---
-Source = Literal["url", "google_sheets", "gmail", "google_drive", "rss", "imap", "notion"]
+Source = Literal[
+    "url",
+    "google_sheets",
+    "gmail",
+    "google_drive",
+    "rss",
+    "imap",
+    "notion",
+    "outlook",  # svcc
+]
 # --- end work ---
+# --- airtable2: the airtable source ---
+PolledSource = Literal[Source, "airtable"]
+AIRTABLE_FIELDS = {
+    "airtable_base_id",
+    "airtable_table",
+    "airtable_trigger_field",
+    "airtable_formula",
+    "airtable_view",
+    "airtable_fields",
+}
+# --- end airtable2 ---
 
 
 class Config(NodeConfig):
@@ -63,7 +83,7 @@ class Config(NodeConfig):
         "(GitHub Enterprise: https://host/api/v3/repos/owner/name is set in url afterwards).",
     )
     # --- sheetspoll: the google_sheets source ---
-    source: Source = Field(
+    source: PolledSource = Field(
         "url",
         description="Where the items come from: url (the JSON API below), google_sheets (the "
         "rows of the sheet below, read with a Google service account key credential; each row "
@@ -74,7 +94,10 @@ class Config(NodeConfig):
         "of the RSS or Atom feed at url, no credential; id: entryId) or imap (the newest "
         "messages matching the IMAP search below, read with an IMAP server credential; id: "
         "uid) or notion (the newest pages of the Notion database below, read with a Notion "
-        "integration token credential; id: id, or change_id for page_updated).",
+        "integration token credential; id: id, or change_id for page_updated) or airtable "
+        "(the newest records of the Airtable table below by its trigger field, read with an "
+        "Airtable access token credential; id: change_id) or outlook (the newest messages of "
+        "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -188,6 +211,48 @@ class Config(NodeConfig):
         "values; off, the page as Notion answers it.",
     )
     # --- end work ---
+    # --- airtable2: the airtable source (n8n's Airtable Trigger) ---
+    airtable_base_id: str = Field("", description="For airtable: the base's id (app…).")
+    airtable_table: str = Field("", description="For airtable: the table's name or id (tbl…).")
+    airtable_trigger_field: str = Field(
+        "",
+        description="For airtable: a Created Time field (a run per new record) or a Last "
+        "Modified Time field (a run per change); the newest records by it are read.",
+    )
+    airtable_formula: str = Field(
+        "", description="For airtable: optional Airtable formula a record must make true."
+    )
+    airtable_view: str = Field(
+        "", description="For airtable: optional view name or id: only its records."
+    )
+    airtable_fields: list[str] = Field(
+        default_factory=list,
+        description="For airtable: only these fields of each record. Empty: every field.",
+    )
+    # --- end airtable2 ---
+    # --- svcc: the outlook source (n8n's Microsoft Outlook Trigger) ---
+    outlook_folder_id: str = Field(
+        "",
+        description="For outlook: only this folder (its id, or inbox, archive, junkemail...). "
+        "Empty: the whole mailbox.",
+    )
+    outlook_filter: str = Field(
+        "",
+        description="For outlook: only messages matching this OData filter, e.g. isRead eq "
+        "false and hasAttachments eq true. Empty: every message.",
+    )
+    outlook_output: Literal["simple", "fields", "raw"] = Field(
+        "simple",
+        description="For outlook: simple (id, conversationId, subject, bodyPreview, from and to "
+        "as addresses, categories, hasAttachments), fields (the properties in outlook_fields, "
+        "and id) or raw (the message as Graph answers it).",
+    )
+    outlook_fields: list[str] = Field(
+        default_factory=list,
+        description="For outlook, output fields: the message properties (subject, body, from, "
+        "toRecipients, ...).",
+    )
+    # --- end svcc ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -275,6 +340,22 @@ class Config(NodeConfig):
         if notion and not self.notion_database_id.strip():
             errors["notion_database_id"] = "Enter the Notion database's id or URL."
         # --- end work ---
+        # --- airtable2 ---
+        if self.source == "airtable":
+            sourced = True
+            for name, what in (
+                ("airtable_base_id", "the base's id (app…)"),
+                ("airtable_table", "the table's name or id"),
+                ("airtable_trigger_field", "a Created Time or Last Modified Time field"),
+            ):
+                if not str(getattr(self, name)).strip():
+                    errors[name] = f"Enter {what}."
+        # --- end airtable2 ---
+        # --- svcc ---
+        sourced = sourced or self.source == "outlook"
+        if self.source == "outlook" and self.outlook_output == "fields" and not self.outlook_fields:
+            errors["outlook_fields"] = "Name the message properties to read, or choose simple."
+        # --- end svcc ---
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -403,6 +484,16 @@ def source_settings(config: Config) -> dict[str, Any]:
     if config.source == "notion":
         return config.model_dump(include={"notion_database_id", "notion_event", "notion_simple"})
     # --- end work ---
+    # --- airtable2 ---
+    if config.source == "airtable":
+        return config.model_dump(include=AIRTABLE_FIELDS)
+    # --- end airtable2 ---
+    # --- svcc ---
+    if config.source == "outlook":
+        return config.model_dump(
+            include={"outlook_folder_id", "outlook_filter", "outlook_output", "outlook_fields"}
+        )
+    # --- end svcc ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -418,6 +509,10 @@ def asks(config: Config) -> str:
         return f"IMAP {config.imap_mailbox}"
     if config.source == "notion":  # work
         return f"Notion database {config.notion_database_id} ({config.notion_event})"
+    if config.source == "airtable":  # airtable2
+        return f"Airtable {config.airtable_base_id}/{config.airtable_table}"
+    if config.source == "outlook":  # svcc
+        return f"Outlook {config.outlook_folder_id or 'mailbox'} {config.outlook_filter}".strip()
     return config.url
 
 

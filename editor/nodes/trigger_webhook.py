@@ -20,10 +20,14 @@ class Config(NodeConfig):
         description="How callers prove who they are: nothing, a secret header value, or an HMAC signature "
         "of the body.",
     )
-    hmac_preset: Literal["github", "stripe", "slack", "standard", "custom"] = Field(
-        "github",
-        description="Signature scheme for auth=hmac: GitHub (X-Hub-Signature-256), Stripe (Stripe-Signature), "
-        "Slack (X-Slack-Signature), Standard Webhooks (webhook-signature) or custom.",
+    hmac_preset: Literal["github", "stripe", "slack", "standard", "twilio", "netlify", "custom"] = (
+        Field(
+            "github",
+            description="Signature scheme for auth=hmac: GitHub (X-Hub-Signature-256), Stripe (Stripe-Signature), "
+            "Slack (X-Slack-Signature), Standard Webhooks (webhook-signature), Twilio "
+            "(X-Twilio-Signature; the secret is the account's Auth Token), Netlify (X-Webhook-Signature, "
+            "a JWT; the secret is the webhook's JWS secret token) or custom.",
+        )
     )
     header_name: str = Field(
         "",
@@ -54,14 +58,33 @@ class Config(NodeConfig):
     )
 
     # --- triggers ---
-    challenge: Literal["none", "meta"] = Field(
+    challenge: Literal["none", "meta", "woocommerce"] = Field(
         "none",
         description="meta: answer Meta's subscription check (WhatsApp Cloud API, Messenger, "
         "Instagram): a GET with hub.mode=subscribe, hub.verify_token and hub.challenge is "
         "answered 200 with the challenge, and starts no run, when the verify token is the last "
-        "part of this webhook's URL (after /hooks/). Other calls are handled as usual.",
+        "part of this webhook's URL (after /hooks/). woocommerce: answer WooCommerce's ping "
+        "(a POST of webhook_id=<id> sent when a webhook is saved) with 200, starting no run. "
+        "Other calls are handled as usual.",
     )
     # --- end triggers ---
+    # --- files ---
+    raw_body: bool = Field(
+        False,
+        description="Keep the request's body, byte for byte, as the file trigger.files['data'] "
+        "(named 'body', typed by the request's Content-Type), e.g. to check its signature with a "
+        "Crypto step. A multipart/form-data call's files are kept by field name instead.",
+    )
+    body_file: str = Field(
+        "",
+        max_length=100,
+        description="When set, keep the whole body, whatever its type (a multipart body too, "
+        "unparsed), as the file trigger.files[<this name>] and leave body empty ({}): n8n's "
+        "Webhook with Binary Data. The file is named by the Content-Disposition header's "
+        "filename, else 'body', and typed by the Content-Type, else application/octet-stream; "
+        "an empty body keeps no file.",
+    )
+    # --- end files ---
 
     @model_validator(mode="after")
     def _auth_needs_secret(self) -> Self:

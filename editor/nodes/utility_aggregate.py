@@ -162,6 +162,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.aggregate",
     label="Aggregate",
     category="utility",

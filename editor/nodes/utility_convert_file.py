@@ -53,8 +53,8 @@ class Config(NodeConfig):
         "csv",
         description="The file to make: csv, xlsx or html (a table) from a list of rows; json from "
         "any value; text from text; base64: the file whose bytes the base64 text encodes; zip: "
-        "an archive of the files in value (a file or a list of files); gzip: the file in value "
-        "gzipped.",
+        "an archive of the files in value (a file or a list of files, or those of an object of "
+        "files that names picks); gzip: the file in value gzipped.",
     )
     items: Any = Field(
         None, description="For csv, xlsx and html (and json when value is empty): " + ITEMS_HELP
@@ -64,6 +64,14 @@ class Config(NodeConfig):
         description="For json, text and base64: the value, e.g. '{{ nodes.summary.result }}'; "
         "base64 may be a data: URL. Empty: the items for json, else the previous node's output.",
     )
+    # --- ops ---
+    names: str = Field(
+        "",
+        description="For zip: when value is an object of files by name (an item's files, e.g. "
+        "'{{ nodes.code.binary[0] }}'), the names of the files to pack, separated by commas, "
+        "e.g. 'data_0, data_1' or a template giving them; each must be in value.",
+    )
+    # --- end ops ---
     filename: str = Field(
         "",
         description="The file's name, e.g. 'report.csv'; empty: spreadsheet.<format>, file.json, "
@@ -227,12 +235,27 @@ def contents(config: Config, ctx: RunContext) -> tuple[bytes, str | None]:
         return _text(value, "A text file").encode(), None
     # --- httpfiles ---
     if fmt in ("zip", "gzip"):
-        return _archive(fmt, value), None
+        return _archive(fmt, _named(value, config.names) if config.names else value), None
     # --- end httpfiles ---
     return _from_base64(_text(value, "A file from base64"))
 
 
 # --- httpfiles ---
+# --- ops ---
+def _named(value: Any, names: str) -> list[Any]:
+    """The files of the object `value` that `names` lists (n8n's comma-separated binary
+    property names, each trimmed), in that order."""
+    if not isinstance(value, dict):
+        raise NodeError("With names, value must be an object of files by name.")
+    picked = []
+    for name in (n.strip() for n in names.split(",")):
+        if name not in value:
+            raise NodeError(f"value has no file named '{name}' (names: {names!r}).")
+        picked.append(value[name])
+    return picked
+
+
+# --- end ops ---
 def _archive(fmt: str, value: Any) -> bytes:
     listed = value if isinstance(value, list) else [value]
     try:

@@ -10,10 +10,11 @@ import secrets
 import uuid
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field
 
 from editor.nodes import items as data
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
+from workfuse.lib import files
 
 
 class Config(NodeConfig):
@@ -31,6 +32,13 @@ class Config(NodeConfig):
         description="For hash and hmac: the text to hash or sign, usually a template such as "
         "'{{ trigger.body | tojson }}'. Objects and lists are taken as compact JSON.",
     )
+    # --- fileops ---
+    file: Any = Field(
+        None,
+        description="For hash and hmac: a file value (usually a template such as "
+        "'{{ nodes.download.file }}') whose bytes are hashed or signed instead of 'value'.",
+    )
+    # --- end fileops ---
     encoding: Literal["hex", "base64"] = Field(
         "hex", description="How hash, hmac and random results are written: hex or base64."
     )
@@ -39,18 +47,11 @@ class Config(NodeConfig):
         ge=1,
         validate_default=True,
         description="For hmac: the credential holding the key (a webhook secret or API key). "
-        "The key never appears in the output.",
+        "The key never appears in the output. Needed to run.",
     )
     length: int = Field(32, ge=1, le=1024, description="For random: how many bytes, 1 to 1024.")
     output_field: str = Field("", max_length=200, description=data.OUTPUT_FIELD_HELP)
     input: Any = Field(None, description=data.INTO_HELP)
-
-    @field_validator("credential")
-    @classmethod
-    def _hmac_has_a_key(cls, credential: int | None, info: ValidationInfo) -> int | None:
-        if info.data.get("operation") == "hmac" and credential is None:
-            raise ValueError("hmac needs a credential holding the key: choose one")
-        return credential
 
 
 def _bytes(value: Any) -> bytes:
@@ -59,8 +60,20 @@ def _bytes(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _key(ctx: RunContext) -> bytes:
+def _file_bytes(value: Any) -> bytes:
+    try:
+        return files.read(value, "file").data
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+
+
+def _key(config: Config, ctx: RunContext) -> bytes:
     secret = ctx.secret
+    if config.credential is None:  # a slot left to fill, as an n8n import leaves it
+        raise NodeError(
+            "hmac needs a credential holding the key: choose one (a webhook secret or API key) "
+            "in this node's settings."
+        )
     if secret is None or not isinstance(secret.value, str) or not secret.value:
         raise NodeError(
             "hmac needs a credential holding one secret value (a webhook secret or API key)."
@@ -82,9 +95,9 @@ def _result(config: Config, ctx: RunContext) -> str:
         return str(uuid.uuid4())
     if config.operation == "random":
         return _encoded(secrets.token_bytes(config.length), config.encoding)
-    message = _bytes(config.value)
+    message = _bytes(config.value) if config.file is None else _file_bytes(config.file)
     if config.operation == "hmac":
-        digest = hmac.new(_key(ctx), message, config.algorithm).digest()
+        digest = hmac.new(_key(config, ctx), message, config.algorithm).digest()
     else:
         # md5 and sha1 are here to match what other systems send, not to protect anything.
         digest = hashlib.new(config.algorithm, message, usedforsecurity=False).digest()
@@ -92,10 +105,12 @@ def _result(config: Config, ctx: RunContext) -> str:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.crypto",
     label="Crypto",
     category="utility",
-    description="Hashes (MD5, SHA-1, SHA-256, SHA-512) or HMAC-signs a value with a stored key, "
+    description="Hashes (MD5, SHA-1, SHA-256, SHA-512) or HMAC-signs a value or a file's bytes "
+    "with a stored key, "
     "or makes a UUID or a random token.",
     Config=Config,
     run=run,

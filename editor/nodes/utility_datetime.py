@@ -302,6 +302,7 @@ def _result(config: Config) -> str | float | int:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.datetime",
     label="Date & time",
     category="utility",

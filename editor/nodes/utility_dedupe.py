@@ -17,10 +17,15 @@ from editor.nodes.items import (
     MISSING,
     canonical,
     check_items,
+    check_path,
     field_names,
+    item_context,
     items_from,
     lookup,
+    one_budget,
+    render_for_item,
 )
+from editor.templating import is_template
 
 
 class Config(NodeConfig):
@@ -28,7 +33,9 @@ class Config(NodeConfig):
     fields: list[str] = Field(
         default_factory=list,
         description="The fields that make two items the same, e.g. ['email']. Empty: items "
-        f"must be equal as a whole. {FIELD_HELP} An item without a field counts it as empty.",
+        f"must be equal as a whole. {FIELD_HELP} An item without a field counts it as empty. "
+        "A template such as '{{ item.id }}:{{ item.updated }}' is rendered for each item and "
+        "its value compared instead.",
     )
     scope: Literal["input", "workflow"] = Field(
         "input",
@@ -50,13 +57,18 @@ class Config(NodeConfig):
     @field_validator("fields")
     @classmethod
     def _named(cls, fields: list[str]) -> list[str]:
-        return field_names(fields, "a field name")
+        return [check_path(f) for f in field_names(fields, "a field name")]
 
 
-def key_of(item: Any, fields: list[str]) -> str:
-    """The sha256 of what makes `item` the same as another, by `fields` or as a whole."""
+def key_of(item: Any, fields: list[str], context: dict[str, Any]) -> str:
+    """The sha256 of what makes `item` the same as another, by `fields` or as a whole.
+
+    A template field is rendered with `context` (the item's template variables)."""
     if fields:
-        values = [lookup(item, f) for f in fields]
+        values = [
+            render_for_item(f, context, f"fields[{n}]") if is_template(f) else lookup(item, f)
+            for n, f in enumerate(fields)
+        ]
         item = [None if v is MISSING else v for v in values]
     return hashlib.sha256(canonical(item).encode()).hexdigest()
 
@@ -66,8 +78,11 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     items = items_from(config.items, ctx)
     kept: list[tuple[str, Any]] = []
     seen: set[str] = set()
-    for item in items:
-        key = key_of(item, config.fields)
+    with one_budget():
+        keys = [
+            key_of(item, config.fields, item_context(ctx, item, i)) for i, item in enumerate(items)
+        ]
+    for key, item in zip(keys, items, strict=True):
         if key not in seen:
             seen.add(key)
             kept.append((key, item))
@@ -95,4 +110,5 @@ NODE = NodeType(
     "with scope workflow, also drops items earlier executions kept.",
     Config=Config,
     run=run,
+    item_fields=("fields",),
 )

@@ -73,6 +73,7 @@ def _places(rules: list[Rule | RuleSet], where: str) -> Iterator[tuple[int, str]
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.filter",
     label="Filter",
     category="utility",

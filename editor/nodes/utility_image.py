@@ -1,8 +1,12 @@
-"""utility.image: resize, crop, rotate, flip or convert an image file, or read what it is.
+"""utility.image: resize, crop, rotate, flip, draw on, write on, combine or convert an image
+file, make a new one, or read what it is.
 
 The image is a file value (workfuse/lib/files.py), usually a template such as
 `{{ nodes.download.file }}`; the output is `{file}` (the edited image as a file value) or, for
 `information`, `{info}`. Several edits in a row are `steps` (n8n's Edit Image "Multi Step").
+A `create` step starts from a new blank image instead of `file`; `composite` lays another image
+(`overlay`) on it; `draw` fills a rectangle, circle or line and `text` writes with WorkFuse's
+built-in font, both in colors that may be translucent.
 
 An animated image (GIF, WebP) is edited frame by frame and stays animated in a format that has
 frames; written as another format, it is its first frame. Images are untrusted: only PNG, JPEG, GIF, WebP, BMP and TIFF are opened (Pillow's other
@@ -16,10 +20,19 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from django.conf import settings
-from PIL import Image, ImageColor, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageChops,
+    ImageColor,
+    ImageDraw,
+    ImageFont,
+    ImageOps,
+    ImageSequence,
+    UnidentifiedImageError,
+)
 from pydantic import BeforeValidator, Field, model_validator
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
@@ -35,9 +48,17 @@ EXTENSIONS = {
     "BMP": "bmp",
     "TIFF": "tiff",
 }
-Operation = Literal["resize", "crop", "rotate", "flip", "convert", "information", "steps"]
+EditOperation = Literal["resize", "crop", "rotate", "flip", "create", "draw", "text", "composite"]
+Operation = Literal[EditOperation, "convert", "information", "steps"]
 MAX_SIDE = 20_000  # pixels on a side of a result
 MAX_STEPS = 20
+MAX_FONT_SIZE = 2_000
+MAX_TEXT = 10_000  # characters written by one text edit
+# GraphicsMagick's composite operators WorkFuse has (n8n's Edit Image offers more).
+Operator = Literal[
+    "Over", "In", "Out", "Atop", "Copy", "Plus", "Add", "Subtract", "Multiply", "Difference"
+]
+OPERATORS = get_args(Operator)
 
 
 def max_pixels() -> int:
@@ -67,6 +88,25 @@ def _number(value: Any) -> Any:
 Number = Annotated[int | str, BeforeValidator(_number)]
 
 
+def _real(value: Any) -> Any:
+    """A number (drawing positions may have decimals), numeric text, or a template."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        if is_template(value):
+            return value
+        try:
+            return float(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+    raise ValueError(f"{value!r} is not a number")
+
+
+Real = Annotated[float | int | str, BeforeValidator(_real)]
+
+
 def _color(value: str) -> str:
     if value and not is_template(value):
         try:
@@ -79,14 +119,21 @@ def _color(value: str) -> str:
 class Edit(NodeConfig):
     """One edit; `Config` holds one, and `steps` a list of them."""
 
-    operation: Literal["resize", "crop", "rotate", "flip"] = Field(
+    operation: EditOperation = Field(
         "resize",
         description="resize: to width x height as 'resize_mode' says. crop: the width x height "
         "area at x, y. rotate: by 'degrees' clockwise, the corners filled with 'background'. "
-        "flip: mirror it ('direction').",
+        "flip: mirror it ('direction'). create (first step only): a new width x height image "
+        "of color 'background', the file left unread. draw: fill a 'primitive' in 'color' from "
+        "x, y to end_x, end_y. text: write 'text' at x, y (its first line's baseline). "
+        "composite: lay the 'overlay' image on it at x, y, combined as 'operator' says.",
     )
-    width: Number = Field(500, description="resize and crop: pixels (percent for 'percent').")
-    height: Number = Field(500, description="resize and crop: pixels (percent for 'percent').")
+    width: Number = Field(
+        500, description="resize, crop and create: pixels (percent for 'percent')."
+    )
+    height: Number = Field(
+        500, description="resize, crop and create: pixels (percent for 'percent')."
+    )
     resize_mode: Literal["fit", "cover", "exact", "shrink", "enlarge", "percent"] = Field(
         "fit",
         description="fit: as large as fits in width x height, keeping its proportions. cover: "
@@ -94,14 +141,48 @@ class Edit(NodeConfig):
         "them. shrink: fit, only if it is larger. enlarge: fit, only if it is smaller. "
         "percent: width and height are percentages.",
     )
-    x: Number = Field(0, description="crop: the left edge of the area, in pixels.")
-    y: Number = Field(0, description="crop: the top edge of the area, in pixels.")
+    x: Real = Field(
+        0, description="crop, draw, text, composite: the left edge (draw: the start), pixels."
+    )
+    y: Real = Field(
+        0, description="crop, draw, text, composite: the top edge (draw: the start), pixels."
+    )
     degrees: Number = Field(0, description="rotate: degrees, clockwise; the image grows to fit.")
     background: Annotated[str, BeforeValidator(lambda v: _color(str(v)))] = Field(
-        "#ffffffff", description="rotate: the color of the corners, e.g. '#ffffff00' (clear)."
+        "#ffffffff",
+        description="rotate: the color of the corners; create: the image's color. "
+        "E.g. '#ffffff00' (clear).",
     )
     direction: Literal["horizontal", "vertical"] = Field(
         "horizontal", description="flip: left-right (horizontal) or top-bottom (vertical)."
+    )
+    primitive: Literal["rectangle", "circle", "line"] = Field(
+        "rectangle",
+        description="draw: a rectangle (corners x, y and end_x, end_y), a circle (center x, y "
+        "through the point end_x, end_y) or a one pixel line.",
+    )
+    end_x: Real = Field(250, description="draw: where the shape ends, pixels from the left.")
+    end_y: Real = Field(250, description="draw: where the shape ends, pixels from the top.")
+    corner_radius: Number = Field(0, description="draw: rounds a rectangle's corners, pixels.")
+    color: Annotated[str, BeforeValidator(lambda v: _color(str(v)))] = Field(
+        "#ff0000ff",
+        description="draw and text: the color, e.g. '#000000' or '#0000008c' (translucent).",
+    )
+    text: str = Field("", max_length=MAX_TEXT, description="text: what to write.")
+    font_size: Number = Field(18, description="text: the size of the letters, pixels.")
+    line_length: Number = Field(
+        80, description="text: words wrap onto a new line past this many characters."
+    )
+    overlay: Any = Field(
+        None,
+        description="composite: the image laid on top, a file value, usually a template such "
+        "as '{{ nodes.logo.file }}'.",
+    )
+    operator: Operator = Field(
+        "Over",
+        description="composite: Over (on top), In (only where the image is), Out (only where "
+        "it is not), Atop (on top, inside the image), Copy (replacing the area), Plus or Add, "
+        "Subtract, Multiply, Difference (the colors combined).",
     )
 
 
@@ -109,7 +190,8 @@ class Config(Edit):
     # A wider choice than one edit's (Edit.operation), in the same place in the form.
     operation: Operation = Field(  # type: ignore[assignment]
         "resize",
-        description="resize, crop, rotate, flip: one edit (see each setting). convert: "
+        description="resize, crop, rotate, flip, create, draw, text, composite: one edit "
+        "(see each setting). convert: "
         "only change 'format' or 'quality'. information: the image's width, height, "
         "format... as {info}. steps: the edits in 'steps', in order.",
     )
@@ -136,7 +218,12 @@ class Config(Edit):
     def _steps_for_steps(self) -> Self:
         if self.operation == "steps" and not self.steps:
             raise ValueError("steps: add at least one edit")
+        if any(step.operation == "create" for step in self.steps[1:]):
+            raise ValueError("steps: only the first edit may be 'create'")
         return self
+
+    def edits(self) -> list[Edit]:
+        return {"convert": [], "information": [], "steps": self.steps}.get(self.operation, [self])
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -198,13 +285,152 @@ def _rounded(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def apply(image: Image.Image, edit: Edit) -> Image.Image:
+def _real_value(value: Any, name: str) -> float:
+    try:
+        return float(_real(value))
+    except (TypeError, ValueError) as exc:
+        raise NodeError(f"{name}: {exc}") from None
+
+
+def create(edit: Edit) -> Image.Image:
+    """A new image of the edit's size, filled with its background (GraphicsMagick's `gm(w, h,
+    color)`)."""
+    width, height = _int(edit.width, "width"), _int(edit.height, "height")
+    _check_size(width, height, "The new image")
+    color = ImageColor.getrgb(_color(edit.background) or "#ffffff00")
+    return Image.new("RGBA", (width, height), _fill(color, "RGBA"))
+
+
+def _over(image: Image.Image, layer: Image.Image) -> Image.Image:
+    """`layer` (RGBA, the image's size) laid on the image; an image without transparency
+    keeps none."""
+    base = image if image.mode == "RGBA" else image.convert("RGBA")
+    out = Image.alpha_composite(base, layer)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return out if has_alpha else out.convert("RGB")
+
+
+def draw(image: Image.Image, edit: Edit) -> Image.Image:
+    """A filled shape, as GraphicsMagick draws with `-fill` and no stroke."""
+    color = _fill(ImageColor.getrgb(_color(edit.color) or "#ff0000ff"), "RGBA")
+    x0, y0 = _real_value(edit.x, "x"), _real_value(edit.y, "y")
+    x1, y1 = _real_value(edit.end_x, "end_x"), _real_value(edit.end_y, "end_y")
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(layer)
+    if edit.primitive == "line":
+        pen.line((x0, y0, x1, y1), fill=color, width=1)
+    elif edit.primitive == "circle":
+        r = math.hypot(x1 - x0, y1 - y0)
+        pen.ellipse((x0 - r, y0 - r, x0 + r, y0 + r), fill=color)
+    else:
+        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        radius = max(0, _int(edit.corner_radius, "corner_radius"))
+        pen.rounded_rectangle(box, radius=radius, fill=color)
+    return _over(image, layer)
+
+
+def wrapped(text: str, line_length: int) -> list[str]:
+    """The lines n8n's Edit Image writes: words moved to a new line once a line would pass
+    `line_length` characters, the text's own line breaks kept."""
+    lines: list[str] = []
+    current = ""
+    for text_line in text.split("\n"):
+        for part in text_line.split(" "):
+            if len(current) + len(part) + 1 > line_length:
+                lines.append(current.strip())
+                current = f"{part} "
+                continue
+            current += f"{part} "
+        lines.append(current.strip())
+        current = ""
+    return lines
+
+
+def write_text(image: Image.Image, edit: Edit) -> Image.Image:
+    """The text from x, y, the first line's baseline there (GraphicsMagick's `-draw text`)."""
+    size = _int(edit.font_size, "font_size")
+    if not 1 <= size <= MAX_FONT_SIZE:
+        raise NodeError(f"font_size: {size} is not between 1 and {MAX_FONT_SIZE}.")
+    length = max(1, _int(edit.line_length, "line_length"))
+    font = ImageFont.load_default(size=size)
+    ascent, descent = font.getmetrics() if isinstance(font, ImageFont.FreeTypeFont) else (size, 0)
+    color = _fill(ImageColor.getrgb(_color(edit.color) or "#000000"), "RGBA")
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(layer)
+    x, y = _real_value(edit.x, "x"), _real_value(edit.y, "y")
+    for number, line in enumerate(wrapped(edit.text, length)):
+        top = y + number * (ascent + descent)
+        if top - ascent > image.height:
+            break
+        pen.text((x, top), line, fill=color, font=font, anchor="ls")
+    return _over(image, layer)
+
+
+def composite(image: Image.Image, overlay: Image.Image, edit: Edit) -> Image.Image:
+    """`overlay` laid on the image at x, y as GraphicsMagick's `composite -compose <operator>`
+    does: only the area under the overlay changes."""
+    left, top = round(_real_value(edit.x, "x")), round(_real_value(edit.y, "y"))
+    box = (
+        max(0, left),
+        max(0, top),
+        min(image.width, left + overlay.width),
+        min(image.height, top + overlay.height),
+    )
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return image  # the overlay lies outside the image
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    base = image.convert("RGBA")
+    dst = base.crop(box)
+    src = overlay.convert("RGBA").crop((box[0] - left, box[1] - top, box[2] - left, box[3] - top))
+    base.paste(_combined(dst, src, edit.operator), box[:2])
+    return base if has_alpha or edit.operator in ("In", "Out", "Copy") else base.convert("RGB")
+
+
+def _combined(dst: Image.Image, src: Image.Image, operator: str) -> Image.Image:
+    """Porter-Duff (Over, In, Out, Atop, Copy) or a blend of the colors laid on as Over."""
+    src_alpha, dst_alpha = src.getchannel("A"), dst.getchannel("A")
+    if operator == "Over":
+        return Image.alpha_composite(dst, src)
+    if operator == "Copy":
+        return src
+    if operator in ("In", "Out"):
+        mask = dst_alpha if operator == "In" else ImageChops.invert(dst_alpha)
+        out = src.copy()
+        out.putalpha(ImageChops.multiply(src_alpha, mask))
+        return out
+    if operator == "Atop":
+        out = Image.composite(src, dst, src_alpha)
+        out.putalpha(dst_alpha)
+        return out
+    colors = {
+        "Plus": ImageChops.add,
+        "Add": ImageChops.add_modulo,
+        "Subtract": ImageChops.subtract_modulo,
+        "Multiply": ImageChops.multiply,
+        "Difference": ImageChops.difference,
+    }[operator](dst.convert("RGB"), src.convert("RGB"))
+    blended = colors.convert("RGBA")
+    blended.putalpha(src_alpha)
+    return Image.alpha_composite(dst, blended)
+
+
+def apply(image: Image.Image, edit: Edit, overlay: Image.Image | None = None) -> Image.Image:
+    if edit.operation == "create":
+        return create(edit)
+    if edit.operation == "draw":
+        return draw(image, edit)
+    if edit.operation == "text":
+        return write_text(image, edit)
+    if edit.operation == "composite":
+        if overlay is None:
+            raise NodeError("composite needs an 'overlay' image.")
+        return composite(image, overlay, edit)
     if edit.operation == "resize":
         size = resized_size(image.size, edit)
         _check_size(*size, "The resized image")
         return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
     if edit.operation == "crop":
-        left, top = _int(edit.x, "x"), _int(edit.y, "y")
+        left, top = round(_real_value(edit.x, "x")), round(_real_value(edit.y, "y"))
         width, height = _int(edit.width, "width"), _int(edit.height, "height")
         # As GraphicsMagick: the area is clipped to the image.
         box = (
@@ -299,24 +525,40 @@ def frames(image: Image.Image) -> list[Image.Image]:
     return found
 
 
-def run(config: Config, ctx: RunContext) -> dict[str, Any]:
-    """{file}: the edited image as a file value; for information, {info}."""
+def _read(value: Any, where: str) -> files.File:
     try:
-        source = files.read(config.file, "file")
+        return files.read(value, where)
     except files.FileError as exc:
         raise NodeError(str(exc)) from None
-    image = open_image(source.data)
-    if config.operation == "information":
-        return {"info": information(image, source)}
-    fmt = FORMATS[config.format] if config.format else (image.format or "PNG")
-    edits: list[Edit] = {"convert": [], "steps": config.steps}.get(config.operation, [config])
+
+
+def run(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """{file}: the edited image as a file value; for information, {info}."""
+    edits = config.edits()
+    if edits and edits[0].operation == "create":
+        # A new image: the file, if any, is not read (n8n's Edit Image starts from nothing).
+        source = files.File("", "image/png", b"")
+        image = create(edits[0])
+        fmt = FORMATS[config.format or "png"]
+        edits = edits[1:]
+    else:
+        source = _read(config.file, "file")
+        image = open_image(source.data)
+        if config.operation == "information":
+            return {"info": information(image, source)}
+        fmt = FORMATS[config.format] if config.format else (image.format or "PNG")
+    overlays = {
+        index: open_image(_read(edit.overlay, "overlay").data)
+        for index, edit in enumerate(edits)
+        if edit.operation == "composite"
+    }
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             edited = []
             for frame in frames(image):
-                for edit in edits:
-                    frame = apply(frame, edit)
+                for index, edit in enumerate(edits):
+                    frame = apply(frame, edit, overlays.get(index))
                 edited.append(frame)
     except (OSError, SyntaxError, Image.DecompressionBombWarning) as exc:
         raise NodeError(f"The image could not be read: {exc}") from None
@@ -329,8 +571,9 @@ NODE = NodeType(
     type="utility.image",
     label="Edit image",
     category="utility",
-    description="Resizes, crops, rotates, flips or converts an image file (PNG, JPEG, GIF, "
-    "WebP, BMP, TIFF), several edits in a row, or reads its size and format.",
+    description="Resizes, crops, rotates, flips, draws or writes on, combines or converts an "
+    "image file (PNG, JPEG, GIF, WebP, BMP, TIFF), several edits in a row, makes a new image, "
+    "or reads its size and format.",
     Config=Config,
     run=run,
     examples=(

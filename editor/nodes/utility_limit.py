@@ -33,6 +33,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.limit",
     label="Limit",
     category="utility",

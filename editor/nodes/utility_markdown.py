@@ -196,6 +196,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.markdown",
     label="Markdown",
     category="utility",

@@ -19,6 +19,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.merge",
     label="Merge",
     category="utility",

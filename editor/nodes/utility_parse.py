@@ -334,6 +334,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.parse",
     label="Parse & build",
     category="utility",

@@ -218,6 +218,7 @@ def _drop(target: dict[str, Any], path: str) -> None:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.set",
     label="Set fields",
     category="utility",

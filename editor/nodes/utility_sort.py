@@ -93,6 +93,7 @@ def _rank(value: Any) -> tuple[int, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.sort",
     label="Sort",
     category="utility",

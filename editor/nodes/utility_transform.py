@@ -68,6 +68,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 
 NODE = NodeType(
+    contained=True,
     type="utility.transform",
     label="Transform",
     category="utility",

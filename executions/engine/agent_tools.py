@@ -39,7 +39,12 @@ from editor.nodes.action_agent import (
 )
 from editor.nodes.base import NodeError, RunContext, Secret
 from editor.nodes.vectors.settings import EMBEDDING_CREDENTIAL_KINDS, STORE_CREDENTIAL_KINDS
-from editor.templating import TemplateError, is_template, render  # agenttools
+from editor.templating import (  # agenttools
+    TemplateError,
+    is_template,
+    render,
+    render_value,  # ai3
+)
 from executions.models import Execution
 from workfuse.lib import redaction
 
@@ -153,7 +158,36 @@ def _workflow_tool(tool: WorkflowTool, index: int, owner_id: int) -> Offered:
             "workflow' trigger (trigger.workflow)."
         )
     description = tool.description or called.description or f"Runs the workflow '{called.name}'."
-    return Offered(tool.name, description, trigger_workflow.input_schema(trigger.inputs), index)
+    schema = trigger_workflow.input_schema(trigger.inputs)
+    # --- ai3 ---
+    if tool.inputs:  # the tool fills these itself: the model is not asked for them
+        schema["properties"] = {
+            k: v for k, v in schema["properties"].items() if k not in tool.inputs
+        }
+        required = [k for k in schema.get("required", []) if k not in tool.inputs]
+        schema.pop("required", None)
+        if required:
+            schema["required"] = required
+    # --- end ai3 ---
+    return Offered(tool.name, description, schema, index)
+
+
+# --- ai3 ---
+def workflow_inputs(
+    tool: WorkflowTool, arguments: dict[str, Any], ctx: RunContext
+) -> dict[str, Any]:
+    """What a workflow tool's run is called with: the model's arguments and the tool's fixed
+    `inputs`, their templates filled from the agent step's data (n8n evaluates a tool's
+    expressions in the agent's run, for the item it works on). A fixed input wins over an
+    argument of its name. Raises NodeError for a template that cannot be filled."""
+    try:
+        fixed = render_value(tool.inputs, ctx.variables, f"tools.{tool.name}.inputs")
+    except TemplateError as exc:
+        raise NodeError(exc.message) from None
+    return {**arguments, **fixed}
+
+
+# --- end ai3 ---
 
 
 def _mcp_headers(tool: McpTool, credentials: Credentials) -> dict[str, str]:

@@ -548,7 +548,8 @@ class Agent:
         child_id: uuid.UUID | None = None,
     ) -> Waiting | None:
         try:
-            call = calls.checked_call(tool.workflow, arguments, self.execution, child_id)
+            inputs = agent_tools.workflow_inputs(tool, arguments, self.ctx)  # ai3
+            call = calls.checked_call(tool.workflow, inputs, self.execution, child_id)
         except NodeError as exc:
             outcome = Outcome(error=exc.message)
             if waiting_event is not None:

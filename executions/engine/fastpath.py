@@ -115,8 +115,10 @@ def commit(result: StepResult) -> Done | None:
     successor = new_step(execution, after.successor, after.successor, S.PENDING, now)
     if settings.WORKFUSE_INLINE_SUCCESSOR:
         claim_new(successor, now)
+    # Only as a transaction of its own: inside a caller's, it would relax the caller's commit.
+    relaxed = plan.nodes[step.node_id].node_type.contained and connection.get_autocommit()
     with _one_statement(savepoint=True):
-        if not gate.apply(gate.Checkpoint(step, values, successor)):
+        if not gate.apply(gate.Checkpoint(step, values, successor, relaxed=relaxed)):
             return None
         execution.status = E.RUNNING
         if successor.status == S.PENDING:
@@ -162,9 +164,14 @@ def start(execution: Execution, *, claim: bool) -> Done | None:
     if claim:
         claim_new(first, now)
         first.known[trigger.key] = finished_of(trigger)
+    # A run whose first step this process claims is a synchronous webhook's: nothing about it
+    # is answered before a checkpoint that waits for the disk (its end, an answer, a hand-off
+    # to the workers, a failure), and that makes the start durable too. Only as a transaction
+    # of its own: inside a caller's (a delivery record's), it would relax the caller's commit.
+    relaxed = claim and connection.get_autocommit()
     # As `starting._start`: no savepoint inside a caller's transaction (a webhook's delivery).
     with _one_statement(savepoint=False):
-        gate.apply(gate.Create([trigger, first], execution=execution))
+        gate.apply(gate.Create([trigger, first], execution=execution, relaxed=relaxed))
         events.execution_changed(execution)
         if not claim:
             advance.dispatch([first.pk])

@@ -103,14 +103,17 @@ class Adopt(Change):
 class Create(Change):
     """New steps, in the status they start with: pending, skipped, running (claimed by this
     worker as it is created), finished (a trigger's, or a rerun's copy). One INSERT; with
-    `execution`, a new execution's row and its first steps, in one statement."""
+    `execution`, a new execution's row and its first steps, in one statement; `relaxed` then
+    commits it without waiting for the disk, for a run whose caller waits for its end
+    (`fastpath.start`)."""
 
     steps: Sequence[Step]
     execution: Execution | None = None
+    relaxed: bool = False
 
     def write(self) -> list[Step]:
         if self.execution is not None:
-            step_sql.insert_run(self.execution, self.steps)
+            step_sql.insert_run(self.execution, self.steps, relaxed=self.relaxed)
         elif self.steps:
             step_sql.insert(self.steps)
         return list(self.steps)
@@ -139,17 +142,25 @@ class Checkpoint(Change):
     either its `successor` created (`Create`) or, when it is the run's last step, its execution
     finished with the `status`, `finished_at` and `error` set on `step.execution`. Written only
     while the execution is running (its row locked for the statement, as a checkpoint's
-    transaction locks it) and the step is still held; otherwise nothing is."""
+    transaction locks it) and the step is still held; otherwise nothing is. `relaxed` (with a
+    successor only) commits it without waiting for the disk, for a step whose node reaches
+    nothing outside its run (`NodeType.contained`): a crash of the database server may lose
+    that checkpoint, and the step then runs again, which nobody outside the run can tell. The
+    next checkpoint that waits (a step that reached out, the run's end) makes it durable with
+    everything before it, since the log reaches the disk in order."""
 
     step: Step
     values: StepValues
     successor: Step | None = None
+    relaxed: bool = False
 
     def write(self) -> list[Step]:
         step, owner = self.step, worker_id()
         if self.successor is not None:
             execution_id = step.execution_id
-            if not step_sql.hand_over(execution_id, step.pk, owner, self.values, self.successor):
+            if not step_sql.hand_over(
+                execution_id, step.pk, owner, self.values, self.successor, relaxed=self.relaxed
+            ):
                 return []
             _assign(step, self.values)
             return [step, self.successor]

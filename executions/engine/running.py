@@ -30,7 +30,7 @@ from executions.engine.outcomes import StepResult, attempt_record, failed, failu
 from executions.models import Execution, Step
 from executions.plan import Plan, PlanNode, Scope, parse_key, plan_for
 from executions.statemachine import FINISHED
-from workfuse.lib import redaction
+from workfuse.lib import redaction, safe_json
 
 log = logging.getLogger(__name__)
 S = Step.Status
@@ -116,14 +116,16 @@ def run(step: Step) -> StepResult:
                 output = call_node(node, config, ctx)
         output = _checked_output(redaction.scrub(output, secrets))
     except NodeError as exc:
-        exc.message = redaction.scrub(exc.message, secrets | hidden)
-        exc.detail = redaction.scrub(exc.detail, secrets | hidden)
+        # A server's words may hold a NUL, which PostgreSQL cannot store: the step would stay
+        # running, its failure never recorded.
+        exc.message = safe_json.storable(redaction.scrub(exc.message, secrets | hidden))
+        exc.detail = safe_json.storable(redaction.scrub(exc.detail, secrets | hidden))
         return failure(node, step, exc, attempt_started)
     except Exception as exc:  # a bug in a node must fail the step, not the worker
         with redaction.registered(secrets):
             log.exception("Node %s (%s) crashed in execution %s", node.id, node.type, execution.id)
         message = redaction.scrub(f"{type(exc).__name__}: {exc}", secrets | hidden)
-        return failure(node, step, NodeError(message), attempt_started)
+        return failure(node, step, NodeError(safe_json.storable(message)), attempt_started)
     handles = node.node_type.active_handles(config, output)
     rendered = redaction.scrub(config.model_dump(), secrets | hidden)
     result = succeeded(step, output, handles, attempt_started, rendered=rendered)
@@ -230,6 +232,15 @@ def _checked_output(output: Any) -> Any:
         text = json.dumps(output, default=str)
     except (TypeError, ValueError) as exc:
         raise NodeError(f"The node's output is not JSON: {exc}") from exc
+    if "\\u0000" in text or "\\ud" in text:  # how json.dumps writes a NUL or a surrogate
+        problem = safe_json.text_problem(output)
+        if problem is not None:
+            reason, path = problem
+            where = safe_json.JsonRefused(reason, path).field or "the output"
+            raise NodeError(
+                f"The node's output was refused: at {where}, {reason} Decode such data as "
+                "a file (base64) instead of text."
+            )
     limit = settings.WORKFUSE_MAX_STEP_OUTPUT_BYTES
     if len(text) > limit:
         raise NodeError(
@@ -264,6 +275,7 @@ def _gather(
         "workflow": _workflow_vars(execution),
         **_body_variables(plan, execution, node, scope),
     }
+    context.update(_carried(plan, step.known, execution, node, scope, (outputs, handles), context))
     inputs = _inputs(plan, node.id, outputs, handles, context)
     return context, inputs, _primary(inputs)
 
@@ -342,6 +354,34 @@ def _body_variables(
     return found
 
 
+def _carried(
+    plan: Plan,
+    known: dict[str, Finished],
+    execution: Execution,
+    node: PlanNode,
+    scope: Scope,
+    read: tuple[dict[str, Any], dict[str, list[str]]],
+    context: dict[str, Any],
+) -> dict[str, Any]:
+    """`carried` in the body of the innermost repeat around the node: what came into the
+    repeat, or, when it carries and this is round 1 or later, the body's last output of the
+    round before. Round i starts only once round i - 1 has finished, so that output is read
+    from its stored steps: a round run again after its worker died gets the same input."""
+    repeats = [c for c in node.loops if plan.nodes[c].type == "logic.repeat"]
+    if not repeats:
+        return {}
+    repeat_id = repeats[-1]
+    depth = len(plan.nodes[repeat_id].loops)
+    outer, index = scope[:depth], scope[depth]
+    if index == 0 or plan.nodes[repeat_id].config.get("carry") is not True:
+        outputs, handles = read
+        return {"carried": _primary(_inputs(plan, repeat_id, outputs, handles, context))}
+    previous = (*outer, index - 1)
+    wanted = {plan.key(m, previous): m for m in plan.direct_body(repeat_id)}
+    before, _ = _outputs(known, execution, wanted)
+    return {"carried": plan.body_result(repeat_id, before)}
+
+
 def _inputs(
     plan: Plan,
     node_id: str,
@@ -350,13 +390,16 @@ def _inputs(
     context: dict[str, Any],
 ) -> dict[str, Any]:
     """The outputs that reach a node through its active edges, by source. A loop's `each` brings
-    the item; a repeat's `body` brings, every round, what came into the repeat."""
+    the item; a repeat's `body` brings the round's `carried` (what came into the repeat, or the
+    round before's last output when the repeat carries)."""
     inputs: dict[str, Any] = {}
     for source, handle in plan.incoming.get(node_id, ()):
         source_node = plan.nodes[source]
         if handle == source_node.node_type.body_handle:
             if source_node.type == "logic.loop":
                 inputs[source] = context.get("item")
+            elif "carried" in context and source in plan.nodes[node_id].loops[-1:]:
+                inputs[source] = context["carried"]
             else:
                 inputs[source] = _primary(_inputs(plan, source, outputs, handles, context))
         elif source in outputs and handle in handles.get(source, []):

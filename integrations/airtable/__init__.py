@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.airtable import node, web_api
+from integrations.airtable import new_records, node, web_api
 from integrations.airtable.credentials import AccessToken
 from integrations.service import CredentialKind, Service
 
@@ -11,4 +11,7 @@ SERVICE = Service(
     label="Airtable",
     kinds=(CredentialKind(AccessToken, test=web_api.check_token),),
     node=node.NODE,
+    # --- airtable2: trigger.poll's airtable source (n8n's Airtable Trigger) ---
+    poll=new_records.poll_records,
+    # --- end airtable2 ---
 )

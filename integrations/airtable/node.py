@@ -1,8 +1,9 @@
-"""app.airtable: create, list, get, update and upsert records in an Airtable table; list the
-bases a token reaches and read a base's schema."""
+"""app.airtable: create, list, get, update, upsert and delete records in an Airtable table; list
+the bases a token reaches and read a base's schema."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal, Self
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ Operation = Literal[
     "upsert_records",
     "list_bases",
     "get_base_schema",
+    "delete_records",
 ]
 TABLES: tuple[str, ...] = (
     "create_records",
@@ -30,6 +32,7 @@ TABLES: tuple[str, ...] = (
     "get_record",
     "update_records",
     "upsert_records",
+    "delete_records",
 )
 WRITES = ("create_records", "update_records", "upsert_records")
 MAX_WRITE = 10  # Airtable's limit per request; one request per step, so a retry is all or none
@@ -51,7 +54,8 @@ class Config(OperationConfig):
         "record by id. update_records: change fields of up to 10 records by id, or of the "
         "records whose match_fields equal the given values. upsert_records: update the record "
         "whose fields_to_merge_on equal the given values, or create it. list_bases: the bases "
-        "the token reaches. get_base_schema: a base's tables and their fields.",
+        "the token reaches. get_base_schema: a base's tables and their fields. "
+        "delete_records: delete up to 10 records by id.",
     )
     base_id: str = Field(
         "",
@@ -67,8 +71,9 @@ class Config(OperationConfig):
         None,
         description="create_records and upsert_records: a JSON list of up to 10 records' "
         'fields, e.g. [{"Name": "Ada", "Total": 42}]. update_records: a JSON list of up to 10 '
-        '{"id": "rec…", "fields": {...}}, or with match_fields the fields alone (the match '
-        "fields' values find the records). May be a template.",
+        '{"id": "rec…", "fields": {...}} (or the fields with the id beside them: {"id": '
+        '"rec…", "Name": …}), or with match_fields the fields alone (the match fields\' '
+        "values find the records). May be a template.",
         json_schema_extra=used_by(*WRITES, required=True),
     )
     match_fields: list[str] = Field(
@@ -98,6 +103,38 @@ class Config(OperationConfig):
         description="get_record: the record's id (rec…).",
         json_schema_extra=used_by("get_record", required=True),
     )
+    # --- airtable2: delete, fields kept or left out, output fields, sort ---
+    record_ids: Any = Field(
+        None,
+        description="delete_records: the ids (rec…) of up to 10 records, as a JSON list or one "
+        "id. May be a template.",
+        json_schema_extra=used_by("delete_records", required=True),
+    )
+    keep_fields: list[str] = Field(
+        default_factory=list,
+        description="create_records, update_records, upsert_records: send only these fields of "
+        "each record (a field a record lacks is left out). Empty: every field. Names may be "
+        "templates.",
+        json_schema_extra=used_by(*WRITES),
+    )
+    ignore_fields: list[str] = Field(
+        default_factory=list,
+        description="create_records, update_records, upsert_records: leave these fields out of "
+        "each record (e.g. fields of the input item the table does not have).",
+        json_schema_extra=used_by(*WRITES),
+    )
+    fields: list[str] = Field(
+        default_factory=list,
+        description="list_records: give only these fields of each record. Empty: every field.",
+        json_schema_extra=used_by("list_records"),
+    )
+    sort: Any = Field(
+        None,
+        description='list_records: sort keys as a JSON list, e.g. [{"field": "Created", '
+        '"direction": "desc"}] (direction asc or desc; it overrides the view\'s order).',
+        json_schema_extra=used_by("list_records"),
+    )
+    # --- end airtable2 ---
     flatten: bool = Field(
         False,
         description="list_records and get_record: give each record's fields beside its id "
@@ -139,13 +176,56 @@ class Config(OperationConfig):
             )
         return value
 
+    @field_validator("keep_fields", "ignore_fields", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        """Field names; a template giving a number (n8n's field named by an expression) names
+        the field of that text."""
+        if isinstance(value, list):
+            return [
+                str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for v in value
+            ]
+        return value
+
+    @field_validator("sort", mode="before")
+    @classmethod
+    def _sort(cls, value: Any) -> Any:
+        return json_list(value, "sort keys")
+
+    @field_validator("record_ids", mode="before")
+    @classmethod
+    def _record_ids(cls, value: Any) -> Any:
+        """A list of ids, JSON text of one, one id, or a template (checked once rendered)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text) if text.startswith("[") else [text]
+            except ValueError:
+                raise ValueError("must be a record id or a JSON list of them") from None
+        if isinstance(value, str | int):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            raise ValueError("must be a record id (rec…) or a list of them")
+        if len(value) > MAX_WRITE:
+            raise ValueError(
+                f"Airtable deletes at most {MAX_WRITE} records per request; split them with a loop"
+            )
+        return value
+
     @model_validator(mode="after")
     def _update_ids(self) -> Self:
         records = self.records if isinstance(self.records, list) else []
         if (
             self.operation == "update_records"
             and not self.match_fields
-            and not all(isinstance(r.get("id"), str) and r["id"] for r in records)
+            and not all(
+                isinstance(r, dict) and isinstance(r.get("id"), str) and r["id"] for r in records
+            )
         ):
             raise field_errors(
                 self,
@@ -163,12 +243,67 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+# --- airtable2 ---
+def _by_id(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A record to change by id: {"id", "fields": {...}}, or its fields with the id beside
+    them (n8n's "map automatically": the input item, its id taken out)."""
+    found = record.get("fields")
+    if isinstance(found, dict) and set(record) <= {"id", "fields", "createdTime"}:
+        return str(record.get("id") or ""), found
+    return str(record.get("id") or ""), {k: v for k, v in record.items() if k != "id"}
+
+
+def _shaped(config: Config, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields sent: only keep_fields (those the record has), without ignore_fields."""
+    if config.keep_fields:
+        wanted = [str(name) for name in config.keep_fields]
+        fields = {name: fields[name] for name in wanted if name in fields}
+    ignored = {str(name) for name in config.ignore_fields}
+    return {k: v for k, v in fields.items() if k not in ignored}
+
+
+def _delete(secret: Secret, config: Config) -> dict[str, Any]:
+    """DELETE with records[]: up to 10 records in one request, all or none."""
+    ids = config.record_ids if isinstance(config.record_ids, list) else []
+    ids = [str(i).strip() for i in ids if str(i).strip()]
+    if not ids:
+        raise NodeError("delete_records needs record_ids: the ids (rec…) of the records.")
+    path = web_api.table_path(config.base_id, config.table)
+    answer = web_api.call(secret, "DELETE", path, what="delete_records", params={"records[]": ids})
+    done = answer.get("records") or []
+    return {"records": done, "count": len(done)}
+
+
+def _list_shape(config: Config) -> dict[str, Any]:
+    """list_records' output fields and sort as Airtable's query parameters."""
+    params: dict[str, Any] = {}
+    if config.fields:
+        params["fields[]"] = [str(name) for name in config.fields]
+    rules = config.sort or []
+    if not isinstance(rules, list) or not all(
+        isinstance(r, dict) and str(r.get("field") or "").strip() for r in rules
+    ):
+        raise NodeError("The sort field must render to a JSON list of objects with a field.")
+    for index, rule in enumerate(rules):
+        direction = str(rule.get("direction") or "asc").lower()
+        if direction not in ("asc", "desc"):
+            raise NodeError(f"The sort field's direction is asc or desc, not “{direction}”.")
+        params[f"sort[{index}][field]"] = str(rule["field"])
+        params[f"sort[{index}][direction]"] = direction
+    return params
+
+
+# --- end airtable2 ---
+
+
 def _write(secret: Secret, config: Config, method: str) -> dict[str, Any]:
     records = _records(config)
+    sent: list[dict[str, Any]]
     if method == "POST":
-        sent = [{"fields": _fields(r)} for r in records]
+        sent = [{"fields": _shaped(config, _fields(r))} for r in records]
     else:
-        sent = [{"id": r["id"], "fields": r.get("fields") or {}} for r in records]
+        pairs = [_by_id(r) for r in records]
+        sent = [{"id": i, "fields": _shaped(config, fields)} for i, fields in pairs]
     payload: dict[str, Any] = {"records": sent}
     if config.typecast:
         payload["typecast"] = True
@@ -189,7 +324,7 @@ def _upsert(secret: Secret, config: Config) -> dict[str, Any]:
         return _upsert_by_id(secret, config, records, path)
     payload: dict[str, Any] = {
         "performUpsert": {"fieldsToMergeOn": config.fields_to_merge_on},
-        "records": [{"fields": _fields(r)} for r in records],
+        "records": [{"fields": _shaped(config, _fields(r))} for r in records],
     }
     if config.typecast:
         payload["typecast"] = True
@@ -213,7 +348,8 @@ def _upsert(secret: Secret, config: Config) -> dict[str, Any]:
 def _upsert_by_id(
     secret: Secret, config: Config, records: list[dict[str, Any]], path: str
 ) -> dict[str, Any]:
-    sent = [{"id": str(r.get("id") or ""), "fields": r.get("fields") or {}} for r in records]
+    pairs = [_by_id(r) for r in records]
+    sent = [{"id": i, "fields": _shaped(config, fields)} for i, fields in pairs]
     payload: dict[str, Any] = {"records": sent}
     if config.typecast:
         payload["typecast"] = True
@@ -284,7 +420,7 @@ def _update_matching(secret: Secret, config: Config, names: list[str]) -> dict[s
     sent: list[dict[str, Any]] = []
     for record in _records(config):
         fields = _fields(record)
-        changes = dict(fields)  # n8n sends the match fields too: the same values again
+        changes = _shaped(config, dict(fields))  # n8n sends the match fields too: the same values
         found = _matching(secret, config, names, fields)
         sent.extend({"id": i, "fields": changes} for i in found)
     done: list[Any] = []
@@ -347,7 +483,7 @@ def _list(secret: Secret, config: Config) -> dict[str, Any]:
     records: list[Any] = []
     offset = ""
     while True:
-        params: dict[str, str | int] = {
+        params: dict[str, Any] = {
             "pageSize": min(PAGE_SIZE, config.max_records - len(records)),
             "maxRecords": config.max_records,
         }
@@ -355,6 +491,7 @@ def _list(secret: Secret, config: Config) -> dict[str, Any]:
             params["filterByFormula"] = config.filter_by_formula
         if config.view:
             params["view"] = config.view
+        params.update(_list_shape(config))  # airtable2
         if offset:
             params["offset"] = offset
         page = web_api.call(secret, "GET", path, what="list_records", params=params)
@@ -374,7 +511,8 @@ def _list(secret: Secret, config: Config) -> dict[str, Any]:
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{records, count}: the records created, read or updated as Airtable answers them
     ({id, createdTime, fields}); list_records adds `offset` when more records remain,
-    upsert_records the ids in created_records and updated_records. get_record: the record.
+    upsert_records the ids in created_records and updated_records, delete_records {id, deleted}
+    per record. get_record: the record.
     list_bases: {bases, count}. get_base_schema: {tables, count}."""
     secret, _ = credential_for(ctx, config.operation, AccessToken)
     op = config.operation
@@ -388,6 +526,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         return _bases(secret)
     if op == "get_base_schema":
         return _schema(secret, config)
+    if op == "delete_records":  # airtable2
+        return _delete(secret, config)
     if op == "update_records" and config.match_fields:
         return _update_matching(secret, config, config.match_fields)
     return _write(secret, config, "POST" if op == "create_records" else "PATCH")
@@ -397,8 +537,8 @@ NODE = NodeType(
     type="app.airtable",
     label="Airtable",
     category="app",
-    description="Creates, lists, gets, updates or upserts records in an Airtable table, lists "
-    "bases or reads a base's schema; outputs what Airtable answers ({records, count} for "
+    description="Creates, lists, gets, updates, upserts or deletes records in an Airtable table, "
+    "lists bases or reads a base's schema; outputs what Airtable answers ({records, count} for "
     "records).",
     Config=Config,
     run=run,
@@ -467,5 +607,16 @@ NODE = NodeType(
             "Read the tables and fields of base appX1y2Z3",
             {"operation": "get_base_schema", "base_id": "appX1y2Z3"},
         ),
+        # --- airtable2 ---
+        (
+            "Delete record recA1b2C3d4E5f6G7 from the Tasks table of base appX1y2Z3",
+            {
+                "operation": "delete_records",
+                "base_id": "appX1y2Z3",
+                "table": "Tasks",
+                "record_ids": ["recA1b2C3d4E5f6G7"],
+            },
+        ),
+        # --- end airtable2 ---
     ),
 )

@@ -1,4 +1,5 @@
-"""app.github: open and comment on issues, list a repository's issues, read a file."""
+"""app.github: open and comment on issues, list a repository's issues, read a file, read a
+repository's data (its details, license, community profile)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,34 @@ from integrations.github import rest_api
 from integrations.github.credentials import AccessToken
 from integrations.operations import OperationConfig, used_by
 from integrations.service import credential_for
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
-Operation = Literal["create_issue", "comment", "list_issues", "get_file"]
-ALL: tuple[str, ...] = ("create_issue", "comment", "list_issues", "get_file")
+Operation = Literal[
+    "create_issue",
+    "comment",
+    "list_issues",
+    "get_file",
+    "get_repository",
+    "get_license",
+    "get_community_profile",
+]
+ALL: tuple[str, ...] = (
+    "create_issue",
+    "comment",
+    "list_issues",
+    "get_file",
+    "get_repository",
+    "get_license",
+    "get_community_profile",
+)
+# The repository reads: GitHub's answer as it is, one GET under /repos/{owner}/{repo}.
+REPOSITORY_READS = {
+    "get_repository": "",
+    "get_license": "/license",
+    "get_community_profile": "/community/profile",
+}
 MAX_PER_PAGE = 100  # GitHub's own limit
 
 
@@ -43,7 +67,10 @@ class Config(OperationConfig):
         "create_issue",
         description="create_issue: open an issue. comment: comment on an issue or pull "
         "request. list_issues: a repository's issues (and pull requests), newest first. "
-        "get_file: a file's text and sha at a branch, tag or commit.",
+        "get_file: a file's text and sha at a branch, tag or commit. get_repository: the "
+        "repository's details (stars, forks, watchers, open issues, default branch, ...). "
+        "get_license: its license file, decoded by GitHub's license detection. "
+        "get_community_profile: its community profile (health score, files present).",
     )
     owner: str = Field(
         "",
@@ -114,6 +141,14 @@ class Config(OperationConfig):
         description="Branch, tag or commit sha to read from (default: the default branch).",
         json_schema_extra=used_by("get_file"),
     )
+    # --- files2 ---
+    as_file: bool = Field(
+        False,
+        description="get_file: output the file as a file value in `file`, for a step that "
+        "takes a file (extract its text, upload or attach it), instead of its text in content.",
+        json_schema_extra=used_by("get_file"),
+    )
+    # --- end files2 ---
 
     @field_validator("labels", "assignees", mode="before")
     @classmethod
@@ -189,25 +224,43 @@ def _get_file(secret: Secret, config: Config) -> dict[str, Any]:
         raise NodeError(
             f"GitHub sent {config.path}'s content in a form that is not base64."
         ) from None
-    try:
-        content, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:  # a binary file stays base64
-        content, encoding = base64.b64encode(data).decode("ascii"), "base64"
-    return {
+    about = {
         "path": found.get("path"),
         "name": found.get("name"),
         "sha": found.get("sha"),
         "size": found.get("size"),
-        "encoding": encoding,
-        "content": content,
-        "html_url": found.get("html_url"),
     }
+    # --- files2 ---
+    if config.as_file:  # the content once, as a file value, so a step's output holds it
+        try:
+            made = files.make(data, str(found.get("name") or "file"), where=str(config.path))
+        except files.FileError as exc:
+            raise NodeError(str(exc)) from None
+        return {**about, "file": made.value(), "html_url": found.get("html_url")}
+    # --- end files2 ---
+    try:
+        content, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:  # a binary file stays base64
+        content, encoding = base64.b64encode(data).decode("ascii"), "base64"
+    return {**about, "encoding": encoding, "content": content, "html_url": found.get("html_url")}
+
+
+def _repository_read(secret: Secret, config: Config) -> Any:
+    path = _repo_path(config) + REPOSITORY_READS[config.operation]
+    found = rest_api.call(secret, "GET", path, what=config.operation).body
+    if not isinstance(found, dict):
+        raise NodeError(f"GitHub answered {config.operation} with something that is not an object.")
+    return found
 
 
 def run(config: Config, ctx: RunContext) -> Any:
     """create_issue: the issue GitHub created; comment: the comment; list_issues: {issues,
-    count}; get_file: {path, name, sha, size, encoding, content, html_url}."""
+    count}; get_file: {path, name, sha, size, encoding, content, html_url}, or with as_file
+    {path, name, sha, size, file, html_url}; get_repository, get_license,
+    get_community_profile: GitHub's answer as it is."""
     secret, _ = credential_for(ctx, config.operation, AccessToken)
+    if config.operation in REPOSITORY_READS:
+        return _repository_read(secret, config)
     if config.operation == "create_issue":
         return _create_issue(secret, config)
     if config.operation == "comment":
@@ -221,8 +274,9 @@ NODE = NodeType(
     type="app.github",
     label="GitHub",
     category="app",
-    description="Opens or comments on GitHub issues, lists a repository's issues or reads a "
-    "file; outputs GitHub's answer (the issue, the comment, the list, the file's text and sha).",
+    description="Opens or comments on GitHub issues, lists a repository's issues, reads a "
+    "file or a repository's details, license or community profile; outputs GitHub's answer "
+    "(the issue, the comment, the list, the file's text and sha, the repository).",
     Config=Config,
     run=run,
     credential_kinds=(AccessToken.kind,),
@@ -271,6 +325,18 @@ NODE = NodeType(
                 "path": "docs/CHANGELOG.md",
                 "ref": "main",
             },
+        ),
+        (
+            "Get the star and fork counts of n8n-io/n8n",
+            {"operation": "get_repository", "owner": "n8n-io", "repo": "n8n"},
+        ),
+        (
+            "Which license does acme/shop use?",
+            {"operation": "get_license", "owner": "acme", "repo": "shop"},
+        ),
+        (
+            "Get the community profile (health score) of octocat/hello-world",
+            {"operation": "get_community_profile", "owner": "octocat", "repo": "hello-world"},
         ),
     ),
 )

@@ -1,5 +1,5 @@
 """app.hubspot: contacts upserted by email, read, listed and searched; deals created, updated,
-read and searched; companies created, all through HubSpot's CRM v3 API."""
+read and searched; companies created, updated and searched, all through HubSpot's CRM v3 API."""
 
 from __future__ import annotations
 
@@ -26,10 +26,16 @@ Operation = Literal[
     "search_deals",
     "create_company",
     "update_company",
+    # --- svca ---
+    "create_engagement",
+    # --- end svca ---
+    # --- ops ---
+    "search_companies",
+    # --- end ops ---
 ]
 WRITES = ("upsert_contact", "create_deal", "update_deal", "create_company", "update_company")
 BY_ID = ("get_contact", "get_deal", "update_deal", "update_company")
-SEARCHES = ("search_contacts", "search_deals")
+SEARCHES = ("search_contacts", "search_deals", "search_companies")
 LISTS = ("list_contacts", *SEARCHES)
 READS = ("get_contact", "get_deal", *LISTS)
 PAGE = 100  # the most a list page holds (searches allow 200; one size keeps paging simple)
@@ -37,6 +43,9 @@ MAX_LIST = 1000
 # HubSpot's association type ids (HUBSPOT_DEFINED) from a deal to a contact and to a company.
 DEAL_TO_CONTACT = 3
 DEAL_TO_COMPANY = 5
+# --- ops ---
+CONTACT_TO_PRIMARY_COMPANY = 1  # the contact's primary company, as n8n's definitionId 1
+# --- end ops ---
 # Date-time properties n8n sends as Unix milliseconds (it converts its date pickers' values).
 DATE_PROPERTIES = frozenset({"closedate", "hs_latest_source_timestamp"})
 Ids = list[str] | str  # ids, or a template / comma-separated text
@@ -53,7 +62,8 @@ class Config(OperationConfig):
         "upsert_contact",
         description="upsert_contact: create the contact with this email or update it. "
         "get_contact / get_deal: read one by id. list_contacts: read contacts page after page. "
-        "search_contacts / search_deals: HubSpot's CRM search (filters, text query, sort). "
+        "search_contacts / search_deals / search_companies: HubSpot's CRM search (filters, "
+        "text query, sort). "
         "create_deal, update_deal, create_company, update_company: write the properties "
         "given.",
     )
@@ -81,8 +91,9 @@ class Config(OperationConfig):
     )
     associated_companies: Ids = Field(
         default_factory=list,
-        description="create_deal: the company ids to associate the deal with.",
-        json_schema_extra=used_by("create_deal"),
+        description="create_deal: the company ids to associate the deal with. upsert_contact: "
+        "the company to make the contact's primary company.",
+        json_schema_extra=used_by("create_deal", "upsert_contact"),
     )
     return_properties: Ids = Field(
         default_factory=list,
@@ -109,6 +120,27 @@ class Config(OperationConfig):
         description="Searches: the sort direction (with sort_by; default DESCENDING).",
         json_schema_extra=used_by(*SEARCHES),
     )
+    # --- svca ---
+    engagement_type: Literal["EMAIL", "TASK", "CALL", "MEETING", "NOTE"] = Field(
+        "EMAIL",
+        description="create_engagement: what the engagement records (an email, task, call, "
+        "meeting or note on the timeline).",
+        json_schema_extra=used_by("create_engagement"),
+    )
+    metadata: Any = Field(
+        None,
+        description="create_engagement: the engagement's metadata as HubSpot's Engagements "
+        'API takes it, e.g. for an email {"from": {"email": "me@acme.test"}, "subject": "Hi", '
+        '"html": "<p>Hello</p>"}; for a task {"subject": "Call back", "status": "NOT_STARTED"}.',
+        json_schema_extra=used_by("create_engagement", required=True),
+    )
+    associations: Any = Field(
+        None,
+        description='create_engagement: the records it belongs to, e.g. {"contactIds": ["151"], '
+        '"companyIds": [], "dealIds": [], "ownerIds": [], "ticketIds": []}.',
+        json_schema_extra=used_by("create_engagement"),
+    )
+    # --- end svca ---
     max_results: int = Field(
         100,
         ge=1,
@@ -121,6 +153,11 @@ class Config(OperationConfig):
     @classmethod
     def _properties(cls, value: Any) -> Any:
         return json_object(value, "HubSpot properties")
+
+    @field_validator("metadata", "associations", mode="before")
+    @classmethod
+    def _engagement_objects(cls, value: Any) -> Any:
+        return json_object(value, "engagement fields")
 
     @field_validator("filter_groups", mode="before")
     @classmethod
@@ -177,6 +214,21 @@ def _upsert(secret: Secret, config: Config) -> Any:
         )
     contact = dict(results[0])
     contact["isNew"] = bool(contact.get("new"))  # n8n's name for it
+    # --- ops ---
+    for company in _ids(config.associated_companies):
+        crm_api.call(
+            secret,
+            "PUT",
+            f"/crm/v4/objects/contacts/{contact['id']}/associations/companies/{company}",
+            what=config.operation,
+            json=[
+                {
+                    "associationCategory": "HUBSPOT_DEFINED",
+                    "associationTypeId": CONTACT_TO_PRIMARY_COMPANY,
+                }
+            ],
+        )
+    # --- end ops ---
     return contact
 
 
@@ -201,7 +253,8 @@ def _create_deal(secret: Secret, config: Config) -> Any:
 def _objects(config: Config) -> str:
     """The CRM object type an operation works on (`contacts`, `deals`, `companies`)."""
     noun = config.operation.split("_", 1)[1]
-    return {"company": "companies", "deal": "deals", "deals": "deals"}.get(noun, "contacts")
+    nouns = {"company": "companies", "companies": "companies", "deal": "deals", "deals": "deals"}
+    return nouns.get(noun, "contacts")
 
 
 def _list(secret: Secret, config: Config) -> dict[str, Any]:
@@ -241,6 +294,35 @@ def _search_body(config: Config) -> dict[str, Any]:
     return body
 
 
+# --- svca ---
+def _create_engagement(secret: Secret, config: Config) -> Any:
+    """POST /engagements/v1/engagements, as n8n's node does: the type, metadata and
+    associations (each association a list of ids; text is split at commas)."""
+    metadata = config.metadata or {}
+    if not isinstance(metadata, dict) or not metadata:
+        raise NodeError("At least one metadata field needs to be set for the engagement.")
+    given = config.associations or {}
+    if not isinstance(given, dict):
+        raise NodeError("The associations field must render to a JSON object.")
+    # A template naming one id keeps its type: a number is one id.
+    associations = {
+        k: _ids(v if isinstance(v, str | list) else str(v))
+        for k, v in given.items()
+        if v not in (None, "", [])
+    }
+    body = {
+        "engagement": {"type": config.engagement_type},
+        "metadata": metadata,
+        "associations": associations,
+    }
+    return crm_api.call(
+        secret, "POST", "/engagements/v1/engagements", what=config.operation, json=body
+    )
+
+
+# --- end svca ---
+
+
 def run(config: Config, ctx: RunContext) -> Any:
     """What HubSpot answers: the record written or read (an upserted contact also says
     `isNew`); lists and searches {results, count}."""
@@ -252,6 +334,8 @@ def run(config: Config, ctx: RunContext) -> Any:
         return _create_deal(secret, config)
     if op in LISTS:
         return _list(secret, config)
+    if op == "create_engagement":
+        return _create_engagement(secret, config)
     path = f"/crm/v3/objects/{_objects(config)}"
     if op == "create_company":
         body = {"properties": _properties(config)}
@@ -268,7 +352,8 @@ NODE = NodeType(
     label="HubSpot",
     category="app",
     description="Upserts, reads, lists and searches HubSpot contacts; creates, updates, reads "
-    "and searches deals; creates companies. Outputs what HubSpot answers.",
+    "and searches deals; creates, updates and searches companies; records engagements (emails, tasks, calls, "
+    "meetings, notes). Outputs what HubSpot answers.",
     Config=Config,
     run=run,
     credential_kinds=(PrivateAppToken.kind,),
@@ -335,11 +420,42 @@ NODE = NodeType(
             },
         ),
         (
+            "Find the company whose domain is the enriched person's",
+            {
+                "operation": "search_companies",
+                "filter_groups": [
+                    {
+                        "filters": [
+                            {
+                                "propertyName": "domain",
+                                "operator": "EQ",
+                                "value": "{{ nodes.enrich.domain }}",
+                            }
+                        ]
+                    }
+                ],
+                "max_results": 1,
+            },
+        ),
+        (
             "Set company 9001's industry to software",
             {
                 "operation": "update_company",
                 "object_id": "9001",
                 "properties": {"industry": "COMPUTER_SOFTWARE"},
+            },
+        ),
+        (
+            "Log the email sent to contact 151 on its HubSpot timeline",
+            {
+                "operation": "create_engagement",
+                "engagement_type": "EMAIL",
+                "metadata": {
+                    "from": {"email": "me@acme.test"},
+                    "subject": "Following up",
+                    "html": "<p>Hello again</p>",
+                },
+                "associations": {"contactIds": ["151"]},
             },
         ),
     ),

@@ -1,5 +1,5 @@
 """app.jira: create, update (and move through a transition), get and search Jira issues; add
-and list an issue's comments."""
+and list an issue's comments; attach a file to an issue."""
 
 from __future__ import annotations
 
@@ -11,14 +11,21 @@ from integrations.jira import rest_api
 from integrations.jira.credentials import ApiToken
 from integrations.operations import OperationConfig, json_object, used_by
 from integrations.service import credential_for
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
 Operation = Literal[
-    "create_issue", "update_issue", "get_issue", "search_issues", "add_comment", "list_comments"
+    "create_issue",
+    "update_issue",
+    "get_issue",
+    "search_issues",
+    "add_comment",
+    "list_comments",
+    "add_attachment",  # fileops
 ]
 ISSUE_FIELDS = ("create_issue", "update_issue")
-BY_KEY = ("update_issue", "get_issue", "add_comment", "list_comments")
+BY_KEY = ("update_issue", "get_issue", "add_comment", "list_comments", "add_attachment")
 PAGE_SIZE = 100  # Jira's largest page for searches and comments
 MAX_LIST = 1000  # issues or comments one step reads at most (10 pages)
 
@@ -36,7 +43,8 @@ class Config(OperationConfig):
         description="create_issue: open an issue in a project. update_issue: change an "
         "issue's fields and/or move it through a workflow transition. get_issue: read one "
         "issue. search_issues: the issues a JQL query finds. add_comment: comment on an issue. "
-        "list_comments: an issue's comments, oldest first.",
+        "list_comments: an issue's comments, oldest first. add_attachment: attach a file to "
+        "an issue.",
     )
     issue_key: str = Field(
         "",
@@ -133,6 +141,15 @@ class Config(OperationConfig):
         description="The comment's text.",
         json_schema_extra=used_by("add_comment", required=True),
     )
+
+    # --- fileops ---
+    file: Any = Field(
+        None,
+        description="The file to attach: a file value, usually a template such as "
+        "'{{ nodes.download.file }}'.",
+        json_schema_extra=used_by("add_attachment", required=True),
+    )
+    # --- end fileops ---
 
     @field_validator("extra_fields", mode="before")
     @classmethod
@@ -252,10 +269,34 @@ def _comments(secret: Secret, config: Config) -> dict[str, Any]:
     return {"comments": comments, "count": len(comments)}
 
 
+# --- fileops ---
+def _attach(secret: Secret, config: Config) -> dict[str, Any]:
+    """POST /issue/<key>/attachments as multipart field `file`; Jira refuses an upload
+    without `X-Atlassian-Token: no-check` (its XSRF guard) and answers with the attachments."""
+    try:
+        file = files.read(config.file, "file")
+    except files.FileError as exc:
+        raise NodeError(str(exc)) from None
+    path = f"{rest_api.issue_path(config.issue_key)}/attachments"
+    sent = {"file": (file.filename or "file", file.data, file.content_type)}
+    answer = rest_api.call(
+        secret,
+        "POST",
+        path,
+        what="add_attachment",
+        version=3,
+        extra_headers={"X-Atlassian-Token": "no-check"},
+        files=sent,
+    )
+    attachments = answer if isinstance(answer, list) else []
+    return {"attachments": attachments, "count": len(attachments)}
+
+
+# --- end fileops ---
 def run(config: Config, ctx: RunContext) -> Any:
     """What Jira answers: create_issue {id, key, self}; update_issue {success: true};
     get_issue the issue; search_issues {issues, count}; add_comment the comment;
-    list_comments {comments, count}."""
+    list_comments {comments, count}; add_attachment {attachments, count}."""
     secret, _ = credential_for(ctx, config.operation, ApiToken)
     op = config.operation
     if op == "create_issue":
@@ -270,6 +311,8 @@ def run(config: Config, ctx: RunContext) -> Any:
         return _comment(secret, config)
     if op == "list_comments":
         return _comments(secret, config)
+    if op == "add_attachment":
+        return _attach(secret, config)
     raise NodeError(f"Unknown Jira operation {op}.")
 
 
@@ -278,7 +321,7 @@ NODE = NodeType(
     label="Jira",
     category="app",
     description="Creates, updates (through a transition too), gets or searches (JQL) Jira "
-    "issues, adds or lists an issue's comments; outputs what Jira answers.",
+    "issues, adds or lists an issue's comments, attaches a file; outputs what Jira answers.",
     Config=Config,
     run=run,
     credential_kinds=(ApiToken.kind,),
@@ -322,6 +365,14 @@ NODE = NodeType(
         (
             "List the comments of SUP-42",
             {"operation": "list_comments", "issue_key": "SUP-42"},
+        ),
+        (
+            "Attach the downloaded report to SUP-42",
+            {
+                "operation": "add_attachment",
+                "issue_key": "SUP-42",
+                "file": "{{ nodes.download.file }}",
+            },
         ),
     ),
 )

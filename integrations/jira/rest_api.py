@@ -38,7 +38,14 @@ API = http.Api("Jira", error_text=_error_text, auth_statuses=frozenset({401}))
 
 
 def call(
-    secret: Secret, method: str, path: str, *, what: str, version: int = 2, **body: Any
+    secret: Secret,
+    method: str,
+    path: str,
+    *,
+    what: str,
+    version: int = 2,
+    extra_headers: dict[str, str] | None = None,
+    **body: Any,
 ) -> Any:
     """A REST call (`path` below `/rest/api/<version>`) and its JSON answer (None when Jira
     answers 204 No Content)."""
@@ -47,6 +54,7 @@ def call(
     headers = {
         "Authorization": f"Basic {base64.b64encode(pair).decode()}",
         "Accept": "application/json",
+        **(extra_headers or {}),
     }
     url = f"{fields.base_url}/rest/api/{version}{path}"
     reply = http.send(API, secret, method, url, what=what, headers=headers, **body)

@@ -1,5 +1,5 @@
 """app.notion: create, get and update pages (database rows or sub-pages), query and read
-databases, and list a page's content blocks."""
+databases, list a page's content blocks, and list the databases shared with the integration."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ Operation = Literal[
     "query_database",
     "get_database",
     "list_blocks",
+    "list_databases",
 ]
 MAX_PAGE_SIZE = 100  # Notion's limit
 MAX_BLOCKS = 1000  # blocks one list_blocks step reads at most, nested ones included
@@ -74,7 +75,8 @@ class Config(OperationConfig):
         "get_page: read a page and its properties. update_page: change a page's properties "
         "(or archive it). query_database: a database's pages, filtered and sorted, one page of "
         "results. get_database: a database's title and properties. list_blocks: the content "
-        "blocks of a page (or of a block).",
+        "blocks of a page (or of a block). list_databases: the databases shared with the "
+        "integration, one page of results.",
     )
     page_id: str = Field(
         "",
@@ -113,6 +115,7 @@ class Config(OperationConfig):
             "query_database",
             "get_database",
             "list_blocks",
+            "list_databases",
         ),
     )
     archived: bool = Field(
@@ -178,13 +181,13 @@ class Config(OperationConfig):
         100,
         ge=1,
         le=MAX_PAGE_SIZE,
-        description="How many pages to return, 1 to 100.",
-        json_schema_extra=used_by("query_database"),
+        description="How many pages (or databases) to return, 1 to 100.",
+        json_schema_extra=used_by("query_database", "list_databases"),
     )
     start_cursor: str = Field(
         "",
         description="Optional: the next_cursor of an earlier query, to read the next results.",
-        json_schema_extra=used_by("query_database"),
+        json_schema_extra=used_by("query_database", "list_databases"),
     )
 
     @field_validator("database_id", "parent_id", "page_id", "block_id", mode="before")
@@ -258,6 +261,27 @@ def _query(secret: Secret, config: Config) -> dict[str, Any]:
     path = f"/databases/{quote(config.database_id, safe='')}/query"
     answer = rest_api.call(secret, "POST", path, what="query_database", json=payload)
     results = answer.get("results") or []
+    return {
+        "results": results,
+        "count": len(results),
+        "has_more": bool(answer.get("has_more")),
+        "next_cursor": answer.get("next_cursor"),
+    }
+
+
+def _databases(secret: Secret, config: Config) -> dict[str, Any]:
+    """One page of the databases shared with the integration (Notion's search, as n8n's
+    database getAll asks it)."""
+    payload: dict[str, Any] = {
+        "filter": {"property": "object", "value": "database"},
+        "page_size": config.page_size,
+    }
+    if config.start_cursor:
+        payload["start_cursor"] = config.start_cursor
+    answer = rest_api.call(secret, "POST", "/search", what="list_databases", json=payload)
+    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
+    if config.simplify:
+        results = [simple.simplified(r) or r for r in results]
     return {
         "results": results,
         "count": len(results),
@@ -349,7 +373,7 @@ def _simplified(block: dict[str, Any], root: str) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """create_page, get_page, update_page: the page ({id, url, properties, ...});
-    query_database: {results, count, has_more, next_cursor}; get_database: the database
+    query_database, list_databases: {results, count, has_more, next_cursor}; get_database: the database
     ({id, title, properties, ...}); list_blocks: {results, count}, the blocks in the page's
     order. With simplify, pages, databases and blocks as n8n simplifies them."""
     secret, _ = credential_for(ctx, config.operation, IntegrationToken)
@@ -357,6 +381,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if op == "list_blocks":
         blocks = _blocks(secret, config)
         return {"results": blocks, "count": len(blocks)}
+    if op == "list_databases":
+        return _databases(secret, config)
     if op == "query_database":
         found = _query(secret, config)
         if config.simplify:
@@ -381,7 +407,8 @@ NODE = NodeType(
     label="Notion",
     category="app",
     description="Creates, reads or updates a Notion page (a database row or a sub-page), "
-    "queries or reads a database, or lists a page's blocks; outputs what Notion answers.",
+    "queries or reads a database, lists a page's blocks or the databases shared with it; "
+    "outputs what Notion answers.",
     Config=Config,
     run=run,
     credential_kinds=(IntegrationToken.kind,),
@@ -428,6 +455,10 @@ NODE = NodeType(
         (
             "Read the text blocks of the page the webhook names, nested ones too",
             {"operation": "list_blocks", "block_id": "{{ trigger.body.page_id }}", "nested": True},
+        ),
+        (
+            "List the Notion databases the integration can see, 20 at a time",
+            {"operation": "list_databases", "page_size": 20},
         ),
     ),
 )

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from integrations.addresses import address_list
 from integrations.email import attachments
 from integrations.operations import OperationConfig, field_errors, json_list, used_by
+from integrations.outlook import new_mail
 from integrations.outlook.credentials import OutlookOAuth2
 from integrations.outlook.graph_api import Mailbox
 from integrations.service import credential_for
@@ -111,6 +112,15 @@ class Config(OperationConfig):
         "empty: all of them.",
         json_schema_extra=used_by(*READING),
     )
+    # --- svcc ---
+    simple: bool = Field(
+        False,
+        description="get_many: each message as n8n simplifies it (id, conversationId, subject, "
+        "bodyPreview, from and to as addresses, categories, hasAttachments) instead of the "
+        "fields above.",
+        json_schema_extra=used_by("get_many"),
+    )
+    # --- end svcc ---
     max_results: int = Field(
         50,
         ge=1,
@@ -252,12 +262,16 @@ def _select(config: Config) -> dict[str, Any]:
 def _get_many(box: Mailbox, config: Config) -> dict[str, Any]:
     where = f"mailFolders/{_id(config.folder_id)}/messages" if config.folder_id else "messages"
     params: dict[str, Any] = {"$top": config.max_results, **_select(config)}
+    if config.simple:  # svcc
+        params["$select"] = new_mail.SIMPLE_SELECT
     if config.filter:
         params["$filter"] = config.filter
     else:
         params["$orderby"] = "receivedDateTime desc"
     answer = box.call("GET", where, "messages list", params=params)
     messages = (answer.get("value") or [])[: config.max_results]
+    if config.simple:  # svcc
+        messages = [new_mail.simplified(m) for m in messages if isinstance(m, dict)]
     return {"messages": messages, "count": len(messages)}
 
 

@@ -53,7 +53,8 @@ class Result:
 
 
 @contextmanager
-def connect(secret: Secret) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+def connect(secret: Secret, api: http.Api = API) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    """`api` names the server in messages: QuestDB speaks PostgreSQL's wire protocol too."""
     fields = read_fields(Connection, secret)
     try:
         address = netguard.checked_addresses(fields.host, fields.port)[0]
@@ -61,7 +62,7 @@ def connect(secret: Secret) -> Iterator[psycopg.Connection[dict[str, Any]]]:
         raise NodeError(str(refused), detail={"host": refused.host}) from None
     except (OSError, IndexError):
         raise NodeError(
-            f"Could not reach PostgreSQL: the host {fields.host} does not resolve.",
+            f"Could not reach {api.service}: the host {fields.host} does not resolve.",
             retryable=True,
         ) from None
     try:
@@ -79,7 +80,7 @@ def connect(secret: Secret) -> Iterator[psycopg.Connection[dict[str, Any]]]:
             row_factory=dict_row,
         )
     except psycopg.Error as error:
-        raise _connect_failure(secret, error) from None
+        raise _connect_failure(secret, error, api) from None
     try:
         yield connection
     finally:
@@ -144,24 +145,26 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def failure(secret: Secret, what: str, error: psycopg.Error) -> NodeError:
+def failure(secret: Secret, what: str, error: psycopg.Error, api: http.Api = API) -> NodeError:
     code = error.sqlstate or ""
     said = (error.diag.message_primary if error.diag else None) or str(error).strip()
     text = f"{said} (SQLSTATE {code})" if code else said
     detail = {"sqlstate": code or None, "error": said}
     if code in AUTH_CODES:
-        return http.auth_error(API, secret, text)
+        return http.auth_error(api, secret, text)
     if code in PASSING_CODES or code.startswith(PASSING_CLASSES):
         return NodeError(
-            f"PostgreSQL failed {what}: {text}; it may pass later.", retryable=True, detail=detail
+            f"{api.service} failed {what}: {text}; it may pass later.",
+            retryable=True,
+            detail=detail,
         )
     if isinstance(error, psycopg.OperationalError) and not code:
         # No answer from a server: refused, timed out, lost. libpq says which.
-        return NodeError(f"Could not reach PostgreSQL: {said}", retryable=True, detail=detail)
-    return NodeError(f"PostgreSQL refused {what}: {text}", detail=detail)
+        return NodeError(f"Could not reach {api.service}: {said}", retryable=True, detail=detail)
+    return NodeError(f"{api.service} refused {what}: {text}", detail=detail)
 
 
-def _connect_failure(secret: Secret, error: psycopg.Error) -> NodeError:
+def _connect_failure(secret: Secret, error: psycopg.Error, api: http.Api) -> NodeError:
     """libpq reports a refused login as text without its SQLSTATE, so the text decides: a
     server's FATAL refusal of the user or password names the credential; no answer is retried."""
     said = str(error).strip()
@@ -170,10 +173,14 @@ def _connect_failure(secret: Secret, error: psycopg.Error) -> NodeError:
     if any(sign in lowered for sign in AUTH_SIGNS) or (
         'role "' in said and "does not exist" in said
     ):
-        return http.auth_error(API, secret, reason)
+        return http.auth_error(api, secret, reason)
     if "FATAL:" in said:
-        return NodeError(f"PostgreSQL refused the connection: {reason}", detail={"error": reason})
-    return NodeError(f"Could not reach PostgreSQL: {said}", retryable=True, detail={"error": said})
+        return NodeError(
+            f"{api.service} refused the connection: {reason}", detail={"error": reason}
+        )
+    return NodeError(
+        f"Could not reach {api.service}: {said}", retryable=True, detail={"error": said}
+    )
 
 
 def check_connection(secret: Secret) -> str:

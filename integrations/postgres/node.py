@@ -67,6 +67,15 @@ class Config(OperationConfig):
         json_schema_extra=used_by("query"),
     )
 
+    # --- ops ---
+    always_output_row: bool = Field(
+        False,
+        description="When the statement returns no rows, output one empty row ({}) in rows "
+        "(row_count stays 0), as n8n's Always Output Data does, so the steps after it run.",
+        json_schema_extra=used_by("query"),
+    )
+    # --- end ops ---
+
     @field_validator("parameters", mode="before")
     @classmethod
     def _parameters(cls, value: Any) -> Any:
@@ -75,15 +84,19 @@ class Config(OperationConfig):
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{rows: [{column: value}], row_count, columns, truncated}: row_count is the server's count
-    (rows returned, or rows changed by INSERT/UPDATE/DELETE)."""
+    (rows returned, or rows changed by INSERT/UPDATE/DELETE); with always_output_row, rows is
+    [{}] when the statement returned none."""
     secret, _ = credential_for(ctx, config.operation, Connection)
     if not isinstance(config.parameters, dict):
         raise NodeError("parameters must be a JSON object of parameter values once rendered.")
     result = database.query(
         secret, config.sql, config.parameters, config.max_rows, config.timeout_seconds
     )
+    rows = result.rows
+    if config.always_output_row and not rows:  # ops
+        rows = [{}]
     return {
-        "rows": result.rows,
+        "rows": rows,
         "row_count": result.row_count,
         "columns": result.columns,
         "truncated": result.truncated,

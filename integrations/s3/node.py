@@ -158,6 +158,20 @@ def _get(config: Config, ctx: RunContext) -> dict[str, Any]:
     }
 
 
+# --- svcc ---
+def _as_s3_names(item: dict[str, Any]) -> dict[str, Any]:
+    """An object as S3 lists it (n8n's S3 items: `$json["Key"]` reads the same here)."""
+    modified = item.get("LastModified")
+    return {
+        "Key": item["Key"],
+        "LastModified": modified.isoformat() if modified else None,
+        "ETag": item.get("ETag"),
+        "Size": item.get("Size", 0),
+        "StorageClass": item.get("StorageClass"),
+    }
+
+
+# --- end svcc ---
 def _list(config: Config, ctx: RunContext) -> dict[str, Any]:
     secret, _ = credential_for(ctx, config.operation, AccessKey)
     request: dict[str, Any] = {"Bucket": config.bucket, "MaxKeys": config.max_keys}
@@ -172,6 +186,9 @@ def _list(config: Config, ctx: RunContext) -> dict[str, Any]:
             "size": item.get("Size", 0),
             "last_modified": item["LastModified"].isoformat() if item.get("LastModified") else None,
             "etag": str(item.get("ETag", "")).strip('"'),
+            # --- svcc: S3's own names too, as n8n's S3 node outputs each object ---
+            **_as_s3_names(item),
+            # --- end svcc ---
         }
         for item in answer.get("Contents", [])
     ]

@@ -39,6 +39,11 @@ AUTH_CODES = {
     "ExpiredToken",
     "AccountProblem",
     "AllAccessDisabled",
+    # The JSON services' (Comprehend, Rekognition) names for the same faults.
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "AccessDeniedException",
+    "ExpiredTokenException",
 }
 # S3 asks us to slow down or failed on its side: a later attempt may succeed.
 PASSING_CODES = {
@@ -50,17 +55,30 @@ PASSING_CODES = {
     "RequestTimeout",
     "InternalError",
     "ServiceUnavailable",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "InternalServerException",
+}
+THROTTLED = {
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
 }
 T = TypeVar("T")
+# boto3 service names whose endpoint host is named otherwise (SES answers at email.<region>).
+ENDPOINT_PREFIX = {"ses": "email"}
 
 
 def endpoint(fields: AccessKey) -> str:
     return fields.base_url or f"https://s3.{fields.region}.amazonaws.com"
 
 
-def client(fields: AccessKey) -> Any:
-    """A boto3 S3 client for the credential; configuration from the environment or ~/.aws
-    (another endpoint, proxies) is ignored: the credential says where to go."""
+def client(fields: AccessKey, service: str = "s3") -> Any:
+    """A boto3 client of `service` (S3's by default; Comprehend and Rekognition use the same
+    AWS key) for the credential; configuration from the environment or ~/.aws (another
+    endpoint, proxies) is ignored: the credential says where to go."""
     config = Config(
         region_name=fields.region,
         connect_timeout=CONNECT_TIMEOUT,
@@ -76,13 +94,19 @@ def client(fields: AccessKey) -> Any:
         aws_secret_access_key=fields.secret_access_key.get_secret_value(),
         region_name=fields.region,
     )
-    return session.client("s3", endpoint_url=fields.base_url or None, config=config)
+    return session.client(service, endpoint_url=fields.base_url or None, config=config)
 
 
-def call(secret: Secret, what: str, action: Callable[[Any], T]) -> T:
-    """`action(client)` after the endpoint passed the guard; boto3's errors as NodeError."""
+def call(
+    secret: Secret, what: str, action: Callable[[Any], T], service: str = "s3", api: http.Api = API
+) -> T:
+    """`action(client)` after the endpoint passed the guard; boto3's errors as NodeError.
+    `service`: the boto3 client's (S3's by default), `api` names it in messages."""
     fields = read_fields(AccessKey, secret)
-    parts = urlsplit(endpoint(fields))
+    name = api.service
+    prefix = ENDPOINT_PREFIX.get(service, service)
+    where = f"https://{prefix}.{fields.region}.amazonaws.com" if service != "s3" else ""
+    parts = urlsplit(fields.base_url or where or endpoint(fields))
     host = parts.hostname or ""
     try:
         netguard.checked_addresses(host, parts.port or (80 if parts.scheme == "http" else 443))
@@ -90,47 +114,52 @@ def call(secret: Secret, what: str, action: Callable[[Any], T]) -> T:
         raise NodeError(str(refused), detail={"host": refused.host}) from None
     except OSError:
         raise NodeError(
-            f"Could not reach S3 for {what}: the endpoint's host {host} does not resolve.",
+            f"Could not reach {name} for {what}: the endpoint's host {host} does not resolve.",
             retryable=True,
         ) from None
     try:
-        return action(client(fields))
+        return action(client(fields, service))
     except aws.ClientError as error:
-        raise failure(secret, what, error) from None
+        raise failure(secret, what, error, api) from None
     except (aws.ConnectTimeoutError, aws.ReadTimeoutError):
-        raise NodeError(f"S3 did not answer {what} in time.", retryable=True) from None
+        raise NodeError(f"{name} did not answer {what} in time.", retryable=True) from None
     except (aws.EndpointConnectionError, aws.ConnectionClosedError) as error:
         raise NodeError(
-            f"Could not reach S3 for {what}: {type(error).__name__}", retryable=True
+            f"Could not reach {name} for {what}: {type(error).__name__}", retryable=True
         ) from None
     except aws.ParamValidationError as error:
-        raise NodeError(f"S3 cannot take {what} as given: {error.kwargs.get('report')}") from None
+        raise NodeError(
+            f"{name} cannot take {what} as given: {error.kwargs.get('report')}"
+        ) from None
     except aws.BotoCoreError as error:
-        raise NodeError(f"S3 answered {what} with something unexpected: {error}") from None
+        raise NodeError(f"{name} answered {what} with something unexpected: {error}") from None
 
 
-def failure(secret: Secret, what: str, error: aws.ClientError) -> NodeError:
-    """S3's error answer (`<Error><Code>…`) as a NodeError the engine's policy understands."""
+def failure(secret: Secret, what: str, error: aws.ClientError, api: http.Api = API) -> NodeError:
+    """An AWS error answer (S3's `<Error><Code>…`, or a JSON service's `__type`) as a
+    NodeError the engine's policy understands."""
     said = error.response.get("Error", {})
     meta = error.response.get("ResponseMetadata", {})
     code = str(said.get("Code") or "")
     status = int(meta.get("HTTPStatusCode") or 0)
     text = f"{code}: {said.get('Message')}" if said.get("Message") else code or f"HTTP {status}"
     if code in AUTH_CODES or (status in (401, 403) and code not in PASSING_CODES):
-        refused = http.auth_error(API, secret, text, status)
+        refused = http.auth_error(api, secret, text, status)
         refused.detail["error"] = code
         return refused
     wait = retry_after.from_headers(_headers(meta))
-    if status == 429 or code in {"SlowDown", "Throttling", "ThrottlingException"}:
-        return http.rate_limited(API, what, wait, code)
+    if status == 429 or code in THROTTLED:
+        return http.rate_limited(api, what, wait, code)
     if code in PASSING_CODES or status >= 500:
         return NodeError(
-            f"S3 failed to answer {what} (HTTP {status}): {text}",
+            f"{api.service} failed to answer {what} (HTTP {status}): {text}",
             retryable=True,
             retry_after=wait,
             detail={"status": status, "error": code},
         )
-    return NodeError(f"S3 refused {what}: {text}", detail={"status": status, "error": code})
+    return NodeError(
+        f"{api.service} refused {what}: {text}", detail={"status": status, "error": code}
+    )
 
 
 def _headers(meta: dict[str, Any]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal, Self
+from urllib.parse import quote
 
 from pydantic import Field, field_validator, model_validator
 
@@ -11,20 +12,25 @@ from integrations.operations import OperationConfig, field_errors, json_object, 
 from integrations.sendgrid import mail_api
 from integrations.sendgrid.credentials import ApiKey
 from integrations.service import credential_for
-from workfuse.lib.node_run import RunContext
+from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
 
 MAX_RECIPIENTS = 1000  # SendGrid's limit for one personalization's to, cc and bcc together
+# --- svcb ---
+CONTACTS = ("upsert_contact", "get_contact", "delete_contact")
+# --- end svcb ---
 
 
 class Config(OperationConfig):
     credential: int | None = Field(
         None, ge=1, description="Your SendGrid API key credential. Needed to run."
     )
-    operation: Literal["send"] = Field(
+    operation: Literal["send", "upsert_contact", "get_contact", "delete_contact"] = Field(
         "send",
         description="send: send one email to the recipients, written here (subject and "
-        "text/html) or from a dynamic template (template_id and its data).",
+        "text/html) or from a dynamic template (template_id and its data). upsert_contact: "
+        "add a Marketing contact by email, or update it. get_contact: one contact by id or "
+        "email. delete_contact: one contact by id.",
     )
     from_email: str = Field(
         "",
@@ -74,6 +80,31 @@ class Config(OperationConfig):
         json_schema_extra=used_by("send"),
     )
 
+    # --- svcb: Marketing contacts ---
+    email: str = Field(
+        "",
+        description="upsert_contact: the contact's email (it finds the contact to update). "
+        "get_contact: find the contact by this email (or give contact_id).",
+        json_schema_extra=used_by(*CONTACTS[:2], required=["upsert_contact"]),
+    )
+    first_name: str = Field(
+        "", description="The contact's first name.", json_schema_extra=used_by("upsert_contact")
+    )
+    last_name: str = Field(
+        "", description="The contact's last name.", json_schema_extra=used_by("upsert_contact")
+    )
+    list_ids: list[str] = Field(
+        default_factory=list,
+        description="upsert_contact: the ids of the Marketing lists to add the contact to.",
+        json_schema_extra=used_by("upsert_contact"),
+    )
+    contact_id: str = Field(
+        "",
+        description="get_contact (or give email) / delete_contact: the contact's id.",
+        json_schema_extra=used_by("get_contact", "delete_contact", required=["delete_contact"]),
+    )
+    # --- end svcb ---
+
     @field_validator("from_email", mode="before")
     @classmethod
     def _sender(cls, value: Any) -> Any:
@@ -94,6 +125,12 @@ class Config(OperationConfig):
 
     @model_validator(mode="after")
     def _content(self) -> Self:
+        # --- svcb ---
+        if self.operation == "get_contact" and not (self.email or self.contact_id):
+            raise field_errors(self, {"contact_id": "Give the contact's id or its email."})
+        if self.operation != "send":
+            return self
+        # --- end svcb ---
         if self.template_id:
             return self
         problems = {}
@@ -134,10 +171,54 @@ def message(config: Config) -> dict[str, Any]:
 
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
-    """{accepted, message_id, to}: SendGrid accepted the email for delivery (HTTP 202)."""
+    """{accepted, message_id, to}: SendGrid accepted the email for delivery (HTTP 202).
+    Contacts: {job_id} for upsert_contact and delete_contact (SendGrid applies them in the
+    background), the contact for get_contact."""
     secret, _ = credential_for(ctx, config.operation, ApiKey)
+    # --- svcb ---
+    if config.operation in CONTACTS:
+        return _contact(secret, config)
+    # --- end svcb ---
     message_id = mail_api.send_mail(secret, message(config))
     return {"accepted": True, "message_id": message_id, "to": [parts(e)[1] for e in config.to]}
+
+
+# --- svcb ---
+def _contact(secret: Secret, config: Config) -> dict[str, Any]:
+    op = config.operation
+    if op == "upsert_contact":
+        contact = {"email": config.email.strip()}
+        names = {"first_name": config.first_name, "last_name": config.last_name}
+        contact |= {k: v for k, v in names.items() if v}
+        payload: dict[str, Any] = {"contacts": [contact]}
+        if config.list_ids:
+            payload["list_ids"] = config.list_ids
+        reply = mail_api.call(secret, "PUT", "/v3/marketing/contacts", what=op, payload=payload)
+        return _job(reply.body)
+    if op == "delete_contact":
+        path = f"/v3/marketing/contacts?ids={quote(config.contact_id.strip(), safe='')}"
+        return _job(mail_api.call(secret, "DELETE", path, what=op).body)
+    if config.contact_id.strip():
+        path = f"/v3/marketing/contacts/{quote(config.contact_id.strip(), safe='')}"
+        found = mail_api.call(secret, "GET", path, what=op).body
+        return found if isinstance(found, dict) else {}
+    email = config.email.strip()
+    payload = {"emails": [email]}
+    path = "/v3/marketing/contacts/search/emails"
+    answer = mail_api.call(secret, "POST", path, what=op, payload=payload).body
+    result = (answer.get("result") or {}) if isinstance(answer, dict) else {}
+    entry = next(iter(result.values()), None) if isinstance(result, dict) else None
+    known = entry.get("contact") if isinstance(entry, dict) else None
+    if not isinstance(known, dict):
+        raise NodeError(f"SendGrid has no contact with the email {email}.")
+    return known
+
+
+def _job(body: Any) -> dict[str, Any]:
+    return {"job_id": body.get("job_id") if isinstance(body, dict) else None}
+
+
+# --- end svcb ---
 
 
 NODE = NodeType(
@@ -174,5 +255,24 @@ NODE = NodeType(
                 "dynamic_template_data": {"name": "{{ trigger.body.first_name }}"},
             },
         ),
+        # --- svcb ---
+        (
+            "Add ada@example.com, Ada Lovelace, to the SendGrid Marketing contacts",
+            {
+                "operation": "upsert_contact",
+                "email": "ada@example.com",
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+            },
+        ),
+        (
+            "Find the SendGrid contact with the email ada@example.com",
+            {"operation": "get_contact", "email": "ada@example.com"},
+        ),
+        (
+            "Delete SendGrid contact 5b2b5e3c-6ee1-4c8f-8e1b-1e2c1a2b3c4d",
+            {"operation": "delete_contact", "contact_id": "5b2b5e3c-6ee1-4c8f-8e1b-1e2c1a2b3c4d"},
+        ),
+        # --- end svcb ---
     ),
 )

@@ -139,15 +139,16 @@ class Config(OperationConfig):
 
     @model_validator(mode="after")
     def _text(self) -> Self:
-        # Slack takes a message of attachments alone; otherwise the text is the message (and
-        # the notification text of blocks).
-        if self.operation in MESSAGES and not self.text and not self.attachments:
+        # Slack takes a message of attachments or blocks alone (quality: as n8n's Slack node
+        # sends blocks with an empty notification text); otherwise the text is the message.
+        if self.operation in MESSAGES and not (self.text or self.attachments or self.blocks):
             raise field_errors(self, {"text": f"Needed for the {self.operation} operation."})
         return self
 
 
 def _message(config: Config) -> dict[str, Any]:
-    message: dict[str, Any] = {"text": config.text}
+    # A message of blocks or attachments alone has no text (quality).
+    message: dict[str, Any] = {"text": config.text} if config.text else {}
     if config.blocks:
         message["blocks"] = config.blocks
     if config.attachments:

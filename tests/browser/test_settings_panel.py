@@ -126,6 +126,36 @@ def test_http_node_configured_through_its_form_persists(page, live_server, alice
     expect(page.locator("#wf-f-method")).to_have_value("PUT")
 
 
+def test_save_pressed_while_apply_is_answering_waits_for_it(page, live_server, alice):
+    """Apply's answer landing after Save's must neither hide "Saved as v2." nor be lost."""
+    workflow = Workflow.create(alice, "Orders", graph=WEBHOOK_THEN_HTTP)
+    open_editor(page, live_server, workflow)
+    open_node(page, "notify")
+    # A change that leaves the form itself unedited (as Magic Input's applied proposal does).
+    page.fill("#wf-panel-label", "Send it")
+    # The form's answers to "apply" come 600 ms late, as from a busy server.
+    page.evaluate(
+        """() => {
+          const original = window.fetch;
+          window.fetch = async (url, options) => {
+            const response = await original(url, options);
+            const body = options && options.body;
+            if (body instanceof URLSearchParams && body.get("action") === "apply") {
+              await new Promise((resolve) => setTimeout(resolve, 600));
+            }
+            return response;
+          };
+        }"""
+    )
+    page.click("#wf-panel-apply")
+    page.click('[data-action="save"]')
+    expect(page.locator("#wf-status")).to_have_text("Saved as v2.")
+    page.wait_for_timeout(1000)  # longer than the delayed answer
+    expect(page.locator("#wf-status")).to_have_text("Saved as v2.")
+    workflow.refresh_from_db()
+    assert next(n for n in workflow.graph["nodes"] if n["id"] == "notify")["label"] == "Send it"
+
+
 def test_invalid_values_show_their_errors_next_to_the_fields(page, live_server, alice):
     workflow = Workflow.create(alice, "Orders", graph=WEBHOOK_THEN_HTTP)
     open_editor(page, live_server, workflow)

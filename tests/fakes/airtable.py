@@ -4,7 +4,8 @@ them a page at a time with `offset`, GET `/<record id>` reads one), PATCH with `
 (`fieldsToMergeOn`: update the one matching record or create one; several matching is refused),
 `/v0/meta/bases` and `/v0/meta/bases/<id>/tables`, with Airtable's error shape `{"error":
 {"type", "message"}}`. A tiny `filterByFormula` is understood: `{Field} = 'value'` (or a
-"double-quoted" value, a number), alone or several inside AND(...)."""
+"double-quoted" value, a number), alone or several inside AND(...). DELETE with `records[]`
+deletes up to 10 records; a list honours `fields[]` and `sort[i][field]`/`sort[i][direction]`."""
 
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ class FakeAirtable(FakeService):
             )
         if request.method == "GET":
             return self._list(table, request)
+        if request.method == "DELETE":
+            return self._delete(table, request.query.get("records[]") or [])
         body = request.json if request.body else None
         records = body.get("records") if isinstance(body, dict) else None
         if not isinstance(records, list) or not records:
@@ -142,6 +145,16 @@ class FakeAirtable(FakeService):
                 done.append(record)
         return Answer(200, {"records": done, "createdRecords": created, "updatedRecords": updated})
 
+    def _delete(self, table: list[dict[str, Any]], ids: list[str]) -> Answer:
+        if not ids or len(ids) > 10:
+            return _error(422, "INVALID_RECORDS", "You can only delete 1 to 10 records")
+        by_id = {r["id"]: r for r in table}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            return _error(404, "NOT_FOUND", f"Record ID {missing[0]} does not exist")
+        table[:] = [r for r in table if r["id"] not in ids]
+        return Answer(200, {"records": [{"id": i, "deleted": True} for i in ids]})
+
     def _bases(self, request: Received) -> Answer:
         bases = [
             {"id": BASE, "name": "Sales", "permissionLevel": "create"},
@@ -161,7 +174,18 @@ class FakeAirtable(FakeService):
             if not all(tests):
                 return _error(422, "INVALID_FILTER_BY_FORMULA", "The formula is invalid")
             found = [r for r in found if all(_holds(r, t) for t in tests if t)]
+        rules = sorted(k for k in query if k.startswith("sort[") and k.endswith("][field]"))
+        for key in reversed(rules):  # the first rule last: it decides
+            name, way = query[key], query.get(key.replace("[field]", "[direction]"), "asc")
+            found = sorted(
+                found, key=lambda r: str(r["fields"].get(name, "")), reverse=way == "desc"
+            )
         found = found[: int(query.get("maxRecords", len(found)))]
+        names = request.query.get("fields[]")
+        if names:
+            found = [
+                {**r, "fields": {k: v for k, v in r["fields"].items() if k in names}} for r in found
+            ]
         start = int(query.get("offset", "0").removeprefix("itr") or 0)
         size = int(query.get("pageSize", "100"))
         page = found[start : start + size]

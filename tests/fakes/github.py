@@ -1,6 +1,6 @@
 """A fake GitHub REST API: `Authorization: Bearer <token>` (401 `Bad credentials` otherwise),
-`/user`, a repository's issues and comments, and its files under `/contents/` (base64 content
-with a sha), with GitHub's error shape `{"message", "documentation_url"}` and rate-limit
+`/user`, a repository's issues and comments, its files under `/contents/` (base64 content
+with a sha), the repository itself, its `/license` and its `/community/profile`, with GitHub's error shape `{"message", "documentation_url"}` and rate-limit
 headers on every answer. Paths may sit under a prefix (GitHub Enterprise's `/api/v3`)."""
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ class FakeGitHub(FakeService):
         if path == "/user" and request.method == "GET":
             return _ok({"login": "octocat", "id": 1, "type": "User"})
         parts = path.strip("/").split("/", 4)
+        if len(parts) == 3 and parts[0] == "repos" and request.method == "GET":
+            return self._repository(f"{parts[1]}/{parts[2]}")
         if len(parts) < 4 or parts[0] != "repos":
             return _error(404, "Not Found")
         repo = self.repos.get(f"{parts[1]}/{parts[2]}")
@@ -83,7 +85,30 @@ class FakeGitHub(FakeService):
                 return self._comment(name, repo, number, request)
         if rest[0] == "contents" and len(rest) == 2:
             return self._contents(repo, rest[1], request)
+        if rest == ["license"] and request.method == "GET":
+            return _ok(_license(name))
+        if rest == ["community", "profile"] and request.method == "GET":
+            return _ok({"health_percentage": 71, "description": "A shop", "files": {}})
         return _error(404, "Not Found")
+
+    def _repository(self, name: str) -> Answer:
+        repo = self.repos.get(name)
+        if repo is None:
+            return _error(404, "Not Found")
+        return _ok(
+            {
+                "id": 4242,
+                "full_name": name,
+                "name": name.split("/")[1],
+                "owner": {"login": name.split("/")[0]},
+                "default_branch": "main",
+                "stargazers_count": 12345,
+                "subscribers_count": 321,
+                "forks_count": 1200,
+                "open_issues_count": sum(i["state"] == "open" for i in repo.issues),
+                "html_url": f"https://github.com/{name}",
+            }
+        )
 
     def _create_issue(self, name: str, repo: Repo, request: Received) -> Answer:
         body = request.json
@@ -155,6 +180,18 @@ class FakeGitHub(FakeService):
         if inside:
             return _ok([{"type": "file", "path": p, "name": p.rsplit("/", 1)[-1]} for p in inside])
         return _error(404, "Not Found")
+
+
+def _license(name: str) -> dict[str, Any]:
+    text = b"MIT License\n"
+    return {
+        "name": "LICENSE",
+        "path": "LICENSE",
+        "encoding": "base64",
+        "content": base64.b64encode(text).decode(),
+        "license": {"key": "mit", "name": "MIT License", "spdx_id": "MIT"},
+        "html_url": f"https://github.com/{name}/blob/main/LICENSE",
+    }
 
 
 def rate_limit_headers(remaining: int = 4999, reset: int = 1_900_000_000) -> dict[str, str]:

@@ -2,7 +2,7 @@
 v1 for one mailbox (users.getProfile; messages list/get/send/modify/trash/delete; drafts.create;
 threads list/get/modify/trash; labels list/get/create) over in-memory messages kept as raw
 RFC 822 bytes, with Google's error shapes. Search (`q`) understands from:, to:, subject:, is:,
-has:attachment and plain words, enough for the tests."""
+after:/before: with epoch seconds, has:attachment and plain words, enough for the tests."""
 
 from __future__ import annotations
 
@@ -230,6 +230,10 @@ class FakeGmail(FakeService):
             key, _, value = term.partition(":")
             if key in ("from", "to", "subject") and value:
                 if value.lower() not in str(mail.get(key, "")).lower():
+                    return False
+            elif key in ("after", "before") and value.isdigit():
+                seconds = stored.internal_date // 1000
+                if (seconds > int(value)) != (key == "after") or seconds == int(value):
                     return False
             elif key == "is" and value in ("read", "unread"):
                 if ("UNREAD" in stored.label_ids) != (value == "unread"):

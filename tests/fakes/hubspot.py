@@ -2,7 +2,9 @@
 contacts, deals and companies under `/crm/v3/objects/<type>` (POST creates with associations,
 GET `/<id>` and PATCH `/<id>`, GET lists by `limit`/`after` with `paging.next.after`, POST
 `/search` with filterGroups (EQ, GTE, LT, CONTAINS_TOKEN), `query`, sorts and paging), and
-contacts' `POST batch/upsert` by `idProperty: email` answering `new`; with HubSpot's error
+contacts' `POST batch/upsert` by `idProperty: email` answering `new`, CRM v4's
+`PUT /crm/v4/objects/contacts/<id>/associations/companies/<id>` (HUBSPOT_DEFINED types), the legacy
+`POST /engagements/v1/engagements`; with HubSpot's error
 shape `{"status": "error", "message", "category", "correlationId"}`."""
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from tests.fakes import Answer, FakeService, Received
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 PORTAL = 8765432
+# --- ops ---
+ASSOCIATE = re.compile(
+    r"/crm/v4/objects/contacts/(?P<contact>\d+)/associations/companies/(?P<company>\d+)$"
+)
+# --- end ops ---
 OBJECT = re.compile(
     r"/crm/v3/objects/(?P<kind>contacts|deals|companies)(?:/(?P<rest>[^/]+(?:/[^/]+)?))?$"
 )
@@ -34,8 +41,9 @@ class FakeHubSpot(FakeService):
     def __init__(self) -> None:
         super().__init__()
         self.records: dict[str, list[dict[str, Any]]] = {k: [] for k in DEFAULTS}
-        self.associations: list[tuple[str, str, int]] = []  # (deal id, to id, type id)
+        self.associations: list[tuple[str, str, int]] = []  # (from id, to id, type id)
         self.next_id = 500
+        self.engagements: list[dict[str, Any]] = []
 
     def add(self, kind: str = "contacts", **properties: Any) -> dict[str, Any]:
         self.next_id += 1
@@ -63,6 +71,15 @@ class FakeHubSpot(FakeService):
             )
         if request.path == "/account-info/v3/details":
             return Answer(200, {"portalId": PORTAL, "timeZone": "Europe/Paris"})
+        # --- svca ---
+        if request.path == "/engagements/v1/engagements" and request.method == "POST":
+            return self._engage(request.json)
+        # --- end svca ---
+        # --- ops ---
+        associate = ASSOCIATE.match(request.path)
+        if associate is not None and request.method == "PUT":
+            return self._associate(associate["contact"], associate["company"], request.json)
+        # --- end ops ---
         match = OBJECT.match(request.path)
         if match is None:
             return Answer(404, "")
@@ -82,6 +99,45 @@ class FakeHubSpot(FakeService):
             record["properties"].update({k: str(v) for k, v in request.json["properties"].items()})
             return Answer(200, record)
         return Answer(200, self._view(kind, record, request.query.get("properties")))
+
+    # --- ops ---
+    def _associate(self, contact: str, company: str, types: Any) -> Answer:
+        """CRM v4's association of a contact with a company, by HubSpot-defined type ids."""
+        ids = {k: {r["id"] for r in self.records[k]} for k in ("contacts", "companies")}
+        if contact not in ids["contacts"] or company not in ids["companies"]:
+            return _error(404, "OBJECT_NOT_FOUND", "One or more objects were not found")
+        if not isinstance(types, list) or not types:
+            return _error(400, "VALIDATION_ERROR", "The body must list association types")
+        for kind in types:
+            self.associations.append((contact, company, int(kind["associationTypeId"])))
+        body = {
+            "fromObjectTypeId": "0-1",
+            "fromObjectId": int(contact),
+            "toObjectTypeId": "0-2",
+            "toObjectId": int(company),
+            "labels": [],
+        }
+        return Answer(200, body)
+
+    # --- end ops ---
+    def _engage(self, body: dict[str, Any]) -> Answer:
+        """The legacy Engagements API: type, metadata and associations (lists of ids)."""
+        kind = (body.get("engagement") or {}).get("type")
+        if kind not in ("EMAIL", "TASK", "CALL", "MEETING", "NOTE"):
+            return _error(400, "VALIDATION_ERROR", f"Invalid engagement type: {kind}")
+        associations = body.get("associations") or {}
+        if any(not isinstance(ids, list) for ids in associations.values()):
+            return _error(400, "VALIDATION_ERROR", "associations must be lists of ids")
+        self.next_id += 1
+        engagement = {"id": self.next_id, "portalId": PORTAL, "type": kind, "active": True}
+        stored = {
+            "engagement": engagement,
+            "associations": associations,
+            "attachments": [],
+            "metadata": body.get("metadata") or {},
+        }
+        self.engagements.append(stored)
+        return Answer(200, stored)
 
     def _view(self, kind: str, record: dict[str, Any], wanted: list[str] | None) -> dict[str, Any]:
         names = wanted[-1].split(",") if wanted else DEFAULTS[kind]

@@ -2,13 +2,17 @@
 `/rest/api/2/issue` (POST creates, GET reads with `fields`, PUT edits `fields`, POST
 `/transitions` moves the status), `POST /rest/api/2/search/jql` paging with `nextPageToken`
 (a tiny JQL: `project = KEY`, optionally `AND status = "Name"`), and v3 comments (POST with an
-Atlassian Document Format body, GET paging with startAt/maxResults/total), with Jira's error
-shape `{"errorMessages": [...], "errors": {...}}`."""
+Atlassian Document Format body, GET paging with startAt/maxResults/total), v3 attachments (a
+multipart `file` upload that needs `X-Atlassian-Token: no-check`), with Jira's error shape
+`{"errorMessages": [...], "errors": {...}}`."""
 
 from __future__ import annotations
 
 import base64
 import re
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 from tests.fakes import Answer, FakeService, Received
@@ -29,6 +33,7 @@ class FakeJira(FakeService):
         super().__init__()
         self.issues: dict[str, dict[str, Any]] = {}  # by key
         self.comments: dict[str, list[dict[str, Any]]] = {}
+        self.attachments: dict[str, list[dict[str, Any]]] = {}  # by issue key, with `data`
 
     def add(self, project: str, summary: str, status: str = "To Do") -> dict[str, Any]:
         number = len(self.issues) + 1
@@ -70,6 +75,8 @@ class FakeJira(FakeService):
             if request.method == "POST":
                 return self._comment(issue, request.json)
             return self._comments(issue, request.query)
+        if version == "3" and rest == "/attachments" and request.method == "POST":
+            return self._attach(issue, request)
         if version == "2" and rest == "/transitions" and request.method == "POST":
             name = TRANSITIONS.get(str(request.json["transition"]["id"]))
             if name is None:
@@ -153,3 +160,35 @@ class FakeJira(FakeService):
         return Answer(
             200, {"startAt": start, "maxResults": size, "total": len(comments), "comments": page}
         )
+
+    def _attach(self, issue: dict[str, Any], request: Received) -> Answer:
+        if request.headers.get("x-atlassian-token") != "no-check":
+            return Answer(403, "XSRF check failed")
+        kind = request.headers.get("content-type", "")
+        if not kind.startswith("multipart/form-data"):
+            return _error(415, "Unsupported Media Type")
+        parsed = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {kind}\r\n\r\n".encode() + request.body
+        )
+        made = []
+        kept = self.attachments.setdefault(issue["key"], [])
+        for part in parsed.iter_parts():
+            assert isinstance(part, Message)
+            if part.get_param("name", header="content-disposition") != "file":
+                continue
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            number = 10100 + sum(len(a) for a in self.attachments.values())
+            attachment = {
+                "id": str(number),
+                "self": f"{self.url}/rest/api/3/attachment/{number}",
+                "filename": part.get_filename(),
+                "mimeType": part.get_content_type(),
+                "size": len(data),
+                "content": f"{self.url}/rest/api/3/attachment/content/{number}",
+            }
+            kept.append({**attachment, "data": data})
+            made.append(attachment)
+        if not made:
+            return _error(400, "No file was attached (multipart field 'file').")
+        return Answer(200, made)

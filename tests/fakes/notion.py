@@ -1,5 +1,5 @@
 """A fake Notion API: `Authorization: Bearer <token>` and `Notion-Version` required,
-`/v1/users/me`, `/v1/pages` (create in a database or under a page) and
+`/v1/users/me`, `/v1/pages` (create in a database or under a page), `/v1/search` (databases) and
 `/v1/databases/<id>/query` (page_size and start_cursor; filters on a property's equals, alone
 or in `or`/`and`), GET and PATCH `/v1/pages/<id>`, GET `/v1/databases/<id>` and GET
 `/v1/blocks/<id>/children` (paged), with Notion's error shape `{"object": "error", "status",
@@ -68,6 +68,8 @@ class FakeNotion(FakeService):
             )
         if request.path == "/v1/pages" and request.method == "POST":
             return self._create(request)
+        if request.path == "/v1/search" and request.method == "POST":
+            return self._search(request)
         parts = request.path.strip("/").split("/")
         if parts[:2] == ["v1", "databases"] and parts[3:] == ["query"]:
             return self._query(parts[2].replace("-", ""), request)
@@ -100,6 +102,26 @@ class FakeNotion(FakeService):
             page["_children"] = body["children"]
         self.pages.append(page)
         return Answer(200, _answered(page))
+
+    def _search(self, request: Received) -> Answer:
+        """Search, with the databases filter n8n's database getAll sends (one database)."""
+        body = request.json or {}
+        if body.get("filter") != {"property": "object", "value": "database"}:
+            return _error(400, "validation_error", "This fake searches databases only.")
+        found = [_database()] if DATABASE in self.databases else []
+        start = int(body.get("start_cursor") or 0)
+        size = int(body.get("page_size", 100))
+        more = start + size < len(found)
+        return Answer(
+            200,
+            {
+                "object": "list",
+                "results": found[start : start + size],
+                "next_cursor": str(start + size) if more else None,
+                "has_more": more,
+                "type": "page_or_database",
+            },
+        )
 
     def _query(self, database: str, request: Received) -> Answer:
         if database not in self.databases:

@@ -1,7 +1,8 @@
 """A fake Microsoft: the identity platform's token endpoint (refresh-token grant, rotating the
 refresh token as Microsoft does) and Microsoft Graph v1.0's mail API for one mailbox (`/me`;
 messages list/get/update/delete, sendMail, move, reply, a folder's messages), with Graph's
-error shape. `$filter` understands `isRead eq true|false` joined by `and`, enough for tests."""
+error shape. `$filter` understands `isRead eq true|false` and `receivedDateTime ge <time>`
+joined by `and` (a clause may be in parentheses), enough for tests."""
 
 from __future__ import annotations
 
@@ -143,7 +144,11 @@ class FakeOutlook(FakeService):
             m for m in self.messages.values() if folder is None or m["parentFolderId"] == folder
         ]
         for clause in (request.query.get("$filter") or [""])[-1].split(" and "):
-            if clause.startswith("isRead eq "):
+            clause = clause.strip("()")  # svcc: a parenthesised clause, as a poll adds
+            if clause.startswith("receivedDateTime ge "):  # svcc: the poll's sort clause
+                since = clause.removeprefix("receivedDateTime ge ")
+                found = [m for m in found if m["receivedDateTime"] >= since]
+            elif clause.startswith("isRead eq "):
                 wanted = clause.removeprefix("isRead eq ") == "true"
                 found = [m for m in found if m["isRead"] == wanted]
             elif clause:

@@ -19,6 +19,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
 EXECUTIONS = 200
 CHAOS_SECONDS = 12
+# Random kills go on past the chaos period until this many happened: on a slow machine starting a
+# worker takes seconds, and 12 s held only one.
+MIN_RANDOM_KILLS = 3
 
 
 def test_killing_workers_at_random_loses_no_execution_and_repeats_no_finished_step(
@@ -43,30 +46,38 @@ def test_killing_workers_at_random_loses_no_execution_and_repeats_no_finished_st
             transform("done", "status"),
         )
         workflow = make_workflow(alice, graph)
+        # A step whose worker dies WORKFUSE_MAX_INTERRUPTIONS times in a row fails on purpose
+        # (tests/test_engine.py covers that); here kills are random, so a step may be hit three times.
+        queue_mode.env["WORKFUSE_MAX_INTERRUPTIONS"] = "100"
         queue_mode.beat()
         workers = [queue_mode.worker(concurrency=2, name=f"w{i}") for i in range(2)]
         # Submissions are spread over the chaos period, so kills land while steps run; the
         # HTTP step takes 0.2 s. Halfway through, every worker is killed while a request is in
         # flight, so at least one kill lands mid-step whatever the random ones hit.
         server.delays["/record"] = 0.2
-        executions, kills, everyone_killed = [], 0, False
+        executions, random_kills, everyone_killed = [], 0, False
         started = time.monotonic()
         next_kill = started + rng.uniform(0.5, 1.5)
-        while len(executions) < EXECUTIONS or time.monotonic() - started < CHAOS_SECONDS:
+
+        def chaos_on() -> bool:
+            return time.monotonic() - started < CHAOS_SECONDS or random_kills < MIN_RANDOM_KILLS
+
+        while len(executions) < EXECUTIONS or chaos_on():
             if len(executions) < EXECUTIONS:
                 executions.append(engine.start_execution(workflow, {"n": len(executions)}))
             halfway = time.monotonic() - started > CHAOS_SECONDS / 2
             if halfway and not everyone_killed and server.in_flight:
                 for victim in workers:
                     victim.kill()
-                kills += len(workers)
                 workers = [queue_mode.worker(concurrency=2, name=f"all{i}") for i in range(2)]
                 everyone_killed = True
-            elif time.monotonic() >= next_kill:
+            elif time.monotonic() >= next_kill and chaos_on():
+                # Only within the chaos period (or until enough kills): on a loaded machine
+                # submitting takes longer, and kills kept coming as long as it did.
                 victim = workers.pop(rng.randrange(len(workers)))
                 victim.kill()
-                kills += 1
-                workers.append(queue_mode.worker(concurrency=2, name=f"w{kills + 1}"))
+                random_kills += 1
+                workers.append(queue_mode.worker(concurrency=2, name=f"w{random_kills + 1}"))
                 next_kill = time.monotonic() + rng.uniform(0.3, 1.5)
             time.sleep(CHAOS_SECONDS / EXECUTIONS)
 
@@ -82,8 +93,12 @@ def test_killing_workers_at_random_loses_no_execution_and_repeats_no_finished_st
         )
 
     statuses = Counter(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
-    assert statuses == {"succeeded": EXECUTIONS}, statuses
-    assert everyone_killed and kills >= 4
+    failures = [
+        (s.execution_id, s.key, s.attempts)
+        for s in Step.objects.filter(execution_id__in=ids).exclude(status="succeeded")
+    ]
+    assert statuses == {"succeeded": EXECUTIONS}, (statuses, failures)
+    assert everyone_killed and random_kills >= MIN_RANDOM_KILLS
     interrupted = [
         s
         for s in Step.objects.filter(execution_id__in=ids)

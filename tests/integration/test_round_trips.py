@@ -108,6 +108,10 @@ def test_a_synchronous_webhook_of_four_nodes_costs_five_round_trips(alice):
     # one statement per step's checkpoint, the last one finishing the run. It was 22: a BEGIN
     # and a COMMIT per transaction, and the lock, the store and the insert apart.
     assert trace.round_trips == 5, trace.statements
+    # Only the run's end waits for the disk: the caller hears nothing before it, and the log
+    # reaches the disk in order, so it makes the start and the other checkpoints durable too.
+    writes = [s for s in trace.statements if "INSERT INTO" in s or "UPDATE" in s]
+    assert ["synchronous_commit" in s for s in writes] == [True, True, True, False]
 
 
 # --- the statements, and what they leave --------------------------------------------------------
@@ -324,3 +328,45 @@ def test_the_statement_waits_for_the_execution_row_lock_and_reads_the_status_aft
     holder.join(10)
     steps = {s.key: s.status for s in execution.steps.all()}
     assert steps == {"start": "succeeded", "a": "cancelled"}
+
+
+# --- which checkpoints wait for the disk ----------------------------------------------------------
+
+RELAXED = "set_config('synchronous_commit', 'off', true)"
+
+
+def test_only_checkpoints_of_steps_that_reach_nothing_outside_skip_waiting_for_the_disk(alice):
+    # a, b: transforms (contained); seen: a dedupe keeping items across runs (not contained);
+    # z: the last step, which ends the run and so always waits.
+    remember = {"id": "seen", "type": "utility.dedupe", "config": {"items": "{{ [1] }}"}}
+    remember["config"]["scope"] = "workflow"
+    graph = {
+        "nodes": [*line("a", "b")["nodes"], remember, *transforms("z")],
+        "edges": edges("start>a", "a>b", "b>seen", "seen>z"),
+    }
+    workflow = Workflow.create(alice, "mixed", graph=graph)
+    start(workflow)  # warm: the version is kept per process
+    with traced() as trace:
+        execution, claimed = start(workflow)
+        last = engine.run_chain(claimed, budget_seconds=30)
+    assert last is not None and last.execution.status == "succeeded"
+    checkpoints = [s for s in trace.statements if "held AS (UPDATE" in s]
+    assert len(checkpoints) == 4, trace.statements  # a, b, seen, z
+    assert [RELAXED in s for s in checkpoints] == [True, True, False, False]
+    # SET LOCAL: the session's own setting is untouched for whatever it sends next.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    execution.refresh_from_db()
+    assert set(execution.steps.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_a_checkpoint_inside_a_callers_transaction_is_never_relaxed(alice):
+    workflow = Workflow.create(alice, "line", graph=line("a", "b"))
+    start(workflow)
+    with traced() as trace, transaction.atomic():
+        _, claimed = start(workflow)
+        engine.run_chain(claimed, budget_seconds=30)
+    fused = [s for s in trace.statements if "held AS (UPDATE" in s]
+    assert fused, trace.statements  # the fast path ran, joining the caller's transaction
+    assert not any(RELAXED in s for s in fused)

@@ -68,6 +68,10 @@ class NodeType:
     # Config fields the engine renders after each round of the node's body (a repeat's `until`),
     # with `iteration`, `last` and that round's body outputs: left alone before.
     round_fields: tuple[str, ...] = ()
+    # A node whose run reaches nothing outside its run (no network, no files, no other run,
+    # no state kept between runs): running it again changes nothing anyone can see, so its
+    # checkpoint may skip waiting for the disk (`gate.Checkpoint.relaxed`).
+    contained: bool = False
     # The canvas and palette icon (one character); the editor's own node types keep theirs in
     # static/js/editor/canvas.js, a node type defined outside the editor brings its own.
     icon: str = ""

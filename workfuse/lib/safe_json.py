@@ -224,3 +224,35 @@ def _text_problem(text: str) -> str | None:
         code = ord(text[exc.start])
         return f"contains an unpaired UTF-16 surrogate (\\u{code:04x}), which is not valid Unicode."
     return None
+
+
+def text_problem(value: Any, path: Path = ()) -> tuple[str, Path] | None:
+    """The first text in `value` (keys included) that PostgreSQL's jsonb cannot store, and
+    where; unlike `check`, numbers and depth are left alone (a node's output may hold them)."""
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        return (f"the text {problem}", path) if problem else None
+    if isinstance(value, dict | list | tuple):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and (problem := _text_problem(key)):
+                return f"the key {problem}", (*path, key)
+            found = text_problem(item, (*path, key))
+            if found is not None:
+                return found
+    return None
+
+
+def storable(value: Any) -> Any:
+    """`value` with every NUL character and unpaired surrogate in its texts replaced (by
+    U+FFFD and '?'), for messages made from what a server or a library said: an error is kept
+    as well as it can be rather than refused."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "\ufffd")
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value

@@ -94,6 +94,14 @@ class Store(NodeConfig):
     namespace: str = Field(
         "", max_length=100, description="Pinecone only: the namespace in the index (optional)."
     )
+    # --- vector ---
+    metadata_filter: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Supabase only, searches: metadata the chunks found must contain, e.g. "
+        "{'file_id': '{{ trigger.file }}'}, given to the search function as its 'filter' "
+        "argument (Supabase's guide's match_documents keeps rows whose metadata contains it).",
+    )
+    # --- end vector ---
     url: str | None = Field(
         None,
         description="Qdrant: the server's address, e.g. 'https://xyz.cloud.qdrant.io:6333'. "
@@ -124,4 +132,6 @@ class Store(NodeConfig):
             raise ValueError("a Supabase store takes its address from its Supabase credential")
         if self.kind != "supabase" and self.query_name != SUPABASE_QUERY:
             raise ValueError("query_name is for Supabase stores only")
+        if self.metadata_filter and self.kind != "supabase":  # vector
+            raise ValueError("metadata_filter is for Supabase stores only")
         return self

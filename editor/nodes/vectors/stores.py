@@ -405,7 +405,9 @@ def _supabase_search(store: Store, vector: list[float], top_k: int, secret: Secr
         store.query_name,
         what=f"search with {store.query_name}",
         params={"limit": top_k},
-        json={"query_embedding": vector},
+        # LangChain's SupabaseVectorStore sends its filter only when it has one.
+        json={"query_embedding": vector}
+        | ({"filter": store.metadata_filter} if store.metadata_filter else {}),
     )
     found = []
     for row in rows if isinstance(rows, list) else []:

@@ -21,6 +21,7 @@ export class SettingsPanel {
     this.nodeId = null;
     this.json = false; // "Edit as JSON" is on; kept from node to node
     this.dirty = false; // the form or the JSON was edited since it was rendered
+    this.applying = null; // the apply on its way, which the next apply and flush wait for
     this.tickets = 0; // only the answer to the newest request is shown
     this.target = null; // the template field variables are inserted into
     this.addedTools = 0; // names the keys of tool cards added in the browser
@@ -76,6 +77,7 @@ export class SettingsPanel {
   // Applies pending edits to the node; false when they cannot be (unreadable JSON or number).
   async flush() {
     this.applyLabel();
+    if (this.applying) await this.applying.catch(() => false);
     if (!this.dirty || !this.node()) return true;
     return this.apply();
   }
@@ -87,8 +89,18 @@ export class SettingsPanel {
     this.host.change(() => { findNode(this.host.graph(), node.id).label = label; });
   }
 
+  // One apply at a time: Save pressed while Apply's answer is on its way waits for it, so the
+  // two answers cannot land out of order (Apply's "Settings applied." after "Saved as v2.").
+  apply(options = {}) {
+    const next = () => this.applyForm(options);
+    const run = (this.applying || Promise.resolve()).then(next, next);
+    this.applying = run;
+    run.catch(() => false).finally(() => { if (this.applying === run) this.applying = null; });
+    return run;
+  }
+
   // `quiet`: only re-render the form for what was chosen (an app node's operation), unchecked.
-  async apply({ quiet = false } = {}) {
+  async applyForm({ quiet = false } = {}) {
     const node = this.node();
     if (!node) return true;
     this.applyLabel();

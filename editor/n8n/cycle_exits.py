@@ -1,0 +1,439 @@
+"""n8n loops with several ways out as one `logic.repeat` and a Switch after it.
+
+A poll (`cycles.py`) leaves by one IF or Switch right before its edge back. Many n8n loops do
+more: a retry loop checks the answer (leave if sent), works out whether to try again (leave if
+not), counts, waits and goes round; a node's error output goes round while its success leaves;
+a Set between the last check and the loop's first node gets the next round ready. Such a loop
+converts when it is one chain of nodes (no node sends items to two nodes of the loop), the rest
+of the workflow enters it at one node, and each output of its nodes either stays in the loop or
+leaves it. Then:
+
+* the Repeat takes the entry's place, and its `body` is the whole chain, from the entry to the
+  node linking back, so every node runs in the round, in n8n's order;
+* each way out of the chain (an output leading out: an IF's, a Switch's, an error output, ...)
+  leads in the body to a step handing on the item that left (`utility.transform`, as No
+  Operation imports), and so does the output going round: these are the body's last steps, so
+  the Repeat's `last` says, by step id, which of them ran, with the item;
+* `until` holds when the step going round did not run; `done` leads to a Switch which, by the
+  step that ran, sends the run on to the nodes the loop was left to; they read the item that
+  left (`$json`) as `nodes.<repeat>.last.<step>.result`;
+* when the entry reads its input, the Repeat carries (`carry`), and `$json` there reads
+  `(<outside> if iteration == 0 else carried.<step going round>.result)`, as n8n hands the entry
+  what came in first and what went round after;
+* n8n went round without a bound; the Repeat stops after `max_iterations` rounds and
+  `exhausted` leads to a Stop saying so.
+
+A loop that forks inside, is entered at two nodes, sends one output both round and out, or has
+no way to end a round is refused with the shape named (`cycles.unlink_polls`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from editor.n8n.items import takes_all
+from editor.n8n.names import MAX_HANDLE, MAX_ID, unique
+
+if TYPE_CHECKING:
+    from editor.n8n.converter import Converter
+    from editor.n8n.expressions import Reference
+
+BASE = "n8n-nodes-base."
+DECIDERS = {f"{BASE}if", f"{BASE}switch", f"{BASE}filter"}
+Port = tuple[str, int]  # an n8n node's output: (node name, output index)
+
+
+@dataclass
+class Rounds:
+    """One n8n loop with several ways out, by n8n node names."""
+
+    entry: str
+    order: list[str]  # the chain, from the entry to the node linking back
+    again: int  # the output of the last node in `order` that goes round
+    exits: list[Port]  # the outputs leading out of the loop, in the chain's order
+    carry: bool = False  # the entry reads its input, which goes round from round to round
+    unfit: str = ""  # why what goes round cannot be given to the entry, if it cannot
+    went_round: str = ""  # the id of the body step handing on the item going round
+    resolving: bool = False  # working out what goes round (it may pass through the entry)
+
+    @property
+    def back(self) -> str:
+        return self.order[-1]
+
+
+def find(cx: Converter, loop: list[str]) -> Rounds | str | None:
+    """The loop as rounds with several ways out, why it cannot be, or None when it has no way
+    to end a round (nothing leads out and nothing in it can drop the item)."""
+    members = set(loop)
+    inside: dict[Port, set[str]] = defaultdict(set)
+    outside: dict[Port, set[str]] = defaultdict(set)
+    for source, index, target in cx.links:
+        if source in members:
+            (inside if target in members else outside)[(source, index)].add(target)
+    for name in loop:
+        ports = [p for p in inside if p[0] == name]
+        if len(ports) != 1 or len(inside[ports[0]]) != 1:
+            return f"it branches inside the loop at '{name}'"
+    both = sorted(set(inside) & set(outside), key=lambda p: cx.nodes[p[0]].index)
+    if both:
+        return (
+            f"'{both[0][0]}' sends its items both round the loop again and out of it by the "
+            "same output, and a round of a Repeat either goes on or leaves"
+        )
+    entries = [n for n in loop if any(p not in members for p, _ in cx.parents.get(n, []))]
+    if len(entries) != 1:
+        return "the rest of the workflow must enter the loop at one node"
+    order = [entries[0]]
+    while True:
+        (port,) = [p for p in inside if p[0] == order[-1]]
+        (target,) = inside[port]
+        if target == entries[0]:
+            break
+        order.append(target)
+    exits = sorted(outside, key=lambda p: (order.index(p[0]), p[1]))
+    if not exits and not any(cx.nodes[n].type in DECIDERS for n in loop):
+        return None
+    return Rounds(entries[0], order, port[1], exits)
+
+
+def carried_ref(cx: Converter, loop: Rounds, outside: Reference | None) -> Reference | None:
+    """What `$json` reads in the loop's entry: what came in from outside in the first round and,
+    after that, the item that went round, which the body's step `went_round` hands on."""
+    if loop.resolving:
+        return outside  # everything between passes the entry's own item on
+    loop.resolving = True
+    try:
+        ref = cx.output_ref(loop.back, loop.again, set())
+    finally:
+        loop.resolving = False
+    if outside is None or ref is None:
+        loop.unfit = (
+            f"n8n node '{loop.entry}' reads its input ($json), which in each round after the "
+            f"first is what '{loop.back}' passed on in the round before, and WorkFuse cannot "
+            "tell what that is; read the fields from the node that makes them ($('Name')) in "
+            "n8n and export again."
+        )
+        return outside
+    if ref[1] != outside[1]:
+        came_in = cx.parents[loop.entry][0][0]
+        loop.unfit = (
+            f"n8n node '{loop.entry}' reads its input ($json), which is the output of "
+            f"'{came_in}' in the first round of its loop and what '{loop.back}' passed on "
+            "after that; their fields are named differently in WorkFuse, so one template "
+            "cannot read both. Read the fields by node name ($('Name')) in n8n and export again."
+        )
+        return outside
+    loop.carry = True
+    went_round = _went_round(cx, loop)
+    carried = f"carried.{went_round}" if loop.exits else "carried"  # `last`: by step id or not
+    return f"({outside[0]} if iteration == 0 else {carried}.result)", outside[1]
+
+
+def _went_round(cx: Converter, loop: Rounds) -> str:
+    if not loop.went_round:
+        loop.went_round = cx.step_id(cx.nodes[loop.back], "went_round")
+    return loop.went_round
+
+
+# --- the repeat --------------------------------------------------------------------------
+
+
+@dataclass
+class _Way:
+    """A way a round ends in the WorkFuse body: the ports it leaves by and its step."""
+
+    node_id: str
+    handles: list[str]
+    step: dict[str, Any]
+    ref: str = ""  # the template the item that leaves is, as the nodes after the loop read it
+    edges: list[dict[str, Any]] = field(default_factory=list)  # out of the loop, from here
+
+
+def as_repeat(
+    cx: Converter,
+    loop: Rounds,
+    rounds: int,
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The converted graph with the loop's nodes in the body of a Repeat, each way out of a
+    round a step at the body's end, and a Switch after the Repeat taking the run where n8n
+    left the loop to. Returns the graph unchanged when a part cannot be followed (refused)."""
+    body_ids = {cx.nodes[name].id for name in loop.order}
+    for node_id in list(body_ids):
+        body_ids |= {step["id"] for step in cx.steps_before.get(node_id, ())}
+    entry_id = cx.nodes[loop.entry].id
+    first = cx.steps_before.get(entry_id, [{"id": entry_id}])[0]["id"]
+    if reads_what_came_in(cx, loop, nodes):
+        return nodes, edges
+    ways = _ways(cx, loop)
+    if ways is None:
+        return nodes, edges
+    leaving = [w for w in ways if w.step["id"] != loop.went_round]
+    by_port = {(w.node_id, h): w for w in leaving for h in w.handles}
+    taken = {n["id"] for n in nodes} | cx.step_ids
+    repeat_id = unique(f"repeat_{entry_id}"[:MAX_ID].rstrip("_"), taken, MAX_ID)
+    taken.add(repeat_id)
+    router_id = unique(f"way_out_{entry_id}"[:MAX_ID].rstrip("_"), taken, MAX_ID)
+    taken.add(router_id)
+    stop_id = unique(f"gave_up_{entry_id}"[:MAX_ID].rstrip("_"), taken, MAX_ID)
+    rewired: list[dict[str, Any]] = []
+    for edge in edges:
+        source, target = edge["source"], edge["target"]
+        if source in body_ids and target not in body_ids:
+            way = by_port.get((source, edge.get("source_handle", "main")))
+            if way is None:
+                name = next((n for n in loop.order if cx.nodes[n].id == source), loop.entry)
+                cx.refuse(
+                    cx.nodes[name],
+                    f"n8n node '{name}' leads out of its loop in a way the import cannot follow "
+                    "into a Repeat; build the loop here with 'Repeat until'.",
+                )
+                return nodes, edges
+            way.edges.append(edge)
+            continue
+        if target == first and source not in body_ids:
+            edge = {**edge, "target": repeat_id}
+        rewired.append(edge)
+    handles = _router_handles(leaving)
+    rewired.append({"source": repeat_id, "source_handle": "body", "target": first})
+    for way in ways:
+        for handle in way.handles:
+            edge = {"source": way.node_id, "target": way.step["id"]}
+            rewired.append(edge if handle == "main" else {**edge, "source_handle": handle})
+    if leaving:
+        rewired.append({"source": repeat_id, "source_handle": "done", "target": router_id})
+    for way, handle in zip(leaving, handles, strict=True):
+        rewired += [{**e, "source": router_id, "source_handle": handle} for e in way.edges]
+    rewired.append({"source": repeat_id, "source_handle": "exhausted", "target": stop_id})
+    entry = next(n for n in nodes if n["id"] == entry_id)
+    x, y = entry["position"]["x"], entry["position"]["y"]
+    added = [
+        _repeat(loop, bool(leaving), repeat_id, stop_id, rounds, (x, y - 180)),
+        *(way.step for way in ways),
+        {
+            "id": stop_id,
+            "type": "logic.stop",
+            "label": "Gave up going round",
+            "position": {"x": x + 240, "y": y - 180},
+            "config": {
+                "message": f"'{loop.back}' still went round again after {rounds} rounds.",
+                "code": "LOOP_EXHAUSTED",
+            },
+        },
+    ]
+    if leaving:
+        added.append(_router(repeat_id, router_id, leaving, handles, (x + 240, y - 360)))
+    kept = _read_after(cx, loop, repeat_id, body_ids, leaving, nodes)
+    if kept is None:
+        return nodes, edges
+    cx.caveats.setdefault(loop.back, []).append(
+        f"n8n went round the loop through '{loop.back}' without a bound; WorkFuse's Repeat "
+        f"stops after {rounds} rounds (max_iterations) and then fails at '{stop_id}'."
+    )
+    return [*kept, *added], rewired
+
+
+def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]]) -> bool:
+    """Whether the entry reads what came into the loop other than as its item (`$json`), which
+    after the first round n8n takes from what went round: its file, or all its items (a node
+    taking every item); refused when so. An entry that passes its item on (a Wait) is read
+    through by the nodes after it: their settings are checked too."""
+    parent, index = cx.parents[loop.entry][0]
+    came_in = cx.output_ref(parent, index, set())
+    entry = cx.nodes[loop.entry]
+    readers = loop.order if cx.spec_of(loop.entry).data is None else [loop.entry]
+    file = re.compile(re.escape(came_in[0]) + r"\.(files|file|binary)\b") if came_in else None
+    ids = {cx.nodes[name].id: name for name in readers}
+    found = next(
+        (
+            ids[node["id"]]
+            for node in nodes
+            if node["id"] in ids and file is not None and file.search(repr(node["config"]))
+        ),
+        loop.entry if takes_all(entry) else None,
+    )
+    if found is None:
+        return False
+    cx.refuse(
+        cx.nodes[found],
+        f"n8n node '{found}' reads the file or the items that came into its loop from "
+        f"'{parent}', which n8n takes from what '{loop.back}' passed on after the first round; "
+        "a Repeat hands each round only the item ($json). Read it by $json in n8n and export "
+        "again, or build the loop here with 'Repeat until'.",
+    )
+    return True
+
+
+def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
+    """A step per way a round ends (the output going round, each way out), handing on the
+    item as n8n passes it on there; None (refused) when WorkFuse cannot tell what that is."""
+    ways = []
+    for name, index in [(loop.back, loop.again), *loop.exits]:
+        node = cx.nodes[name]
+        converted = cx.converted[name]
+        ref = cx.output_ref(name, index, set())
+        if ref is None or index >= len(converted.outputs):
+            cx.refuse(
+                node,
+                f"n8n node '{name}' ends a round of its loop by its output {index + 1}, and "
+                "WorkFuse cannot tell what item it hands on there; build the loop here with "
+                "'Repeat until'.",
+            )
+            return None
+        going_round = (name, index) == (loop.back, loop.again)
+        step_id = _went_round(cx, loop) if going_round else cx.step_id(node, f"left_{index}")
+        label = f"Round again after {name}" if going_round else f"Left the loop by {name}"
+        step = {
+            "id": step_id,
+            "type": "utility.transform",
+            "label": label[:200],
+            "position": {"x": 0, "y": 0},
+            "config": {"language": "jmespath", "expression": "@", "input": f"{{{{ {ref[0]} }}}}"},
+        }
+        ways.append(_Way(node.id, list(converted.outputs[index]), step, ref[0]))
+    for i, way in enumerate(ways):
+        way.step["position"] = {"x": 240 * i, "y": -360}
+    return ways
+
+
+def _router_handles(leaving: list[_Way]) -> list[str]:
+    taken: set[str] = {"default"}
+    handles = []
+    for way in leaving:
+        handle = unique(way.step["id"][:MAX_HANDLE].rstrip("_"), taken, MAX_HANDLE)
+        taken.add(handle)
+        handles.append(handle)
+    return handles
+
+
+def _repeat(
+    loop: Rounds,
+    leaves: bool,
+    repeat_id: str,
+    stop_id: str,
+    rounds: int,
+    at: tuple[Any, Any],
+) -> dict[str, Any]:
+    # With no way out, the step going round is the body's only last step: `last` is its output.
+    went_round = f"last.{loop.went_round}" if leaves else "last"
+    config: dict[str, Any] = {
+        "max_iterations": rounds,
+        "delay_seconds": 0,
+        "until": {
+            "combinator": "and",
+            "rules": [{"left": f"{{{{ {went_round} }}}}", "operator": "is_empty"}],
+        },
+    }
+    notes = (
+        f"Imported from the n8n loop {' → '.join(loop.order)}: each round runs it once, and "
+        f"the round goes on while '{loop.back}' goes round again. n8n went round without end; "
+        f"this stops after {rounds} rounds and fails at '{stop_id}' (raise max_iterations if "
+        "it needs longer)."
+    )
+    if loop.carry:
+        config["carry"] = True
+        notes += (
+            f" Each round starts from what '{loop.back}' passed on in the round before (carry), "
+            "as in n8n."
+        )
+    return {
+        "id": repeat_id,
+        "type": "logic.repeat",
+        "label": f"Repeat {loop.entry} … {loop.back}"[:200],
+        "position": {"x": at[0], "y": at[1]},
+        "config": config,
+        "notes": notes,
+    }
+
+
+def _router(
+    repeat_id: str,
+    router_id: str,
+    leaving: list[_Way],
+    handles: list[str],
+    at: tuple[Any, Any],
+) -> dict[str, Any]:
+    cases = [
+        {
+            "handle": handle,
+            "combinator": "and",
+            "rules": [
+                {"left": f"{{{{ nodes.{repeat_id}.last.{way.step['id']} }}}}", "operator": "exists"}
+            ],
+        }
+        for way, handle in zip(leaving, handles, strict=True)
+    ]
+    return {
+        "id": router_id,
+        "type": "logic.switch",
+        "label": "Where the loop was left",
+        "position": {"x": at[0], "y": at[1]},
+        "config": {"cases": cases, "default_handle": "default"},
+        "notes": "Sends the run on from where the last round left the n8n loop.",
+    }
+
+
+def _read_after(
+    cx: Converter,
+    loop: Rounds,
+    repeat_id: str,
+    body_ids: set[str],
+    leaving: list[_Way],
+    nodes: list[dict[str, Any]],
+) -> list[dict[str, Any]] | None:
+    """The nodes outside the body, reading the item that left the loop from the Repeat's
+    `last`; None (refused) when one reads a node of the loop otherwise."""
+    by_ref: dict[str, list[str]] = defaultdict(list)
+    for way in leaving:
+        by_ref[way.ref].append(f"nodes.{repeat_id}.last.{way.step['id']}")
+    inner = re.compile(r"\bnodes\.(" + "|".join(map(re.escape, body_ids)) + r")(?![A-Za-z0-9_])")
+    swaps = [
+        (re.compile(re.escape(ref) + r"(?![A-Za-z0-9_])"), _either(steps))
+        for ref, steps in by_ref.items()
+        if inner.search(ref) or re.search(r"\b(carried|iteration)\b", ref)
+    ]
+    names = {cx.nodes[name].id: name for name in cx.nodes}
+    kept = []
+    for node in nodes:
+        if node["id"] in body_ids:
+            kept.append(node)
+            continue
+        config = _swapped(node["config"], swaps)
+        read = inner.search(repr(config))
+        if read:
+            name = names.get(node["id"], node["label"])
+            inside = names.get(read.group(1), read.group(1))
+            cx.refuse(
+                cx.nodes.get(name),
+                f"n8n node '{name}' reads '{inside}', which runs inside the loop "
+                f"{' → '.join(loop.order)}, after the loop was left; WorkFuse's Repeat hands "
+                "on only the item that leaves it. Carry the field on that item in n8n "
+                "($json), then export again.",
+            )
+            return None
+        kept.append({**node, "config": config})
+    return kept
+
+
+def _either(steps: list[str]) -> str:
+    """The item that left, from the one of `steps` (Repeat `last` entries) that ran."""
+    found = f"{steps[-1]}.result"
+    for step in reversed(steps[:-1]):
+        found = f"({step}.result if {step} is not none else {found})"
+    return found
+
+
+def _swapped(value: Any, swaps: list[tuple[re.Pattern[str], str]]) -> Any:
+    if isinstance(value, str):
+        for pattern, replacement in swaps:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, list):
+        return [_swapped(v, swaps) for v in value]
+    if isinstance(value, dict):
+        return {k: _swapped(v, swaps) for k, v in value.items()}
+    return value

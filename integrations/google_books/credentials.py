@@ -1,0 +1,28 @@
+"""Google Books' credential: Gmail's fields (an OAuth 2.0 client and a refresh token the
+library's owner granted it, and where the API and the token endpoint are), as a kind of its own
+so a library's token is chosen apart from a mailbox's. The token is traded at Google's token
+endpoint exactly as Gmail's is (integrations/gmail/gmail_api.py)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+
+from integrations.gmail.credentials import GmailOAuth2
+
+DEFAULT_BASE_URL = "https://www.googleapis.com"
+SCOPE = "https://www.googleapis.com/auth/books"
+
+
+class GoogleBooksOAuth2(GmailOAuth2):
+    kind = "google_books"
+    label = "Google Books OAuth2 (refresh token)"
+
+    refresh_token: SecretStr = Field(
+        min_length=1,
+        description="A refresh token the library's owner granted this client, with the "
+        f"{SCOPE} scope (the OAuth Playground or `gcloud auth` gives one).",
+    )
+    base_url: str | None = Field(
+        None,
+        description=f"Leave empty for Google ({DEFAULT_BASE_URL}). Set it for a test server.",
+    )
