@@ -110,26 +110,40 @@ def carried_ref(cx: Converter, loop: Rounds, outside: Reference | None) -> Refer
     finally:
         loop.resolving = False
     if outside is None or ref is None:
-        loop.unfit = (
-            f"n8n node '{loop.entry}' reads its input ($json), which in each round after the "
-            f"first is what '{loop.back}' passed on in the round before, and WorkFuse cannot "
-            "tell what that is; read the fields from the node that makes them ($('Name')) in "
-            "n8n and export again."
+        loop.unfit = unknown_round_input(
+            f"n8n node '{loop.entry}' reads its input ($json)", loop.back
         )
         return outside
     if ref[1] != outside[1]:
         came_in = cx.parents[loop.entry][0][0]
-        loop.unfit = (
-            f"n8n node '{loop.entry}' reads its input ($json), which is the output of "
-            f"'{came_in}' in the first round of its loop and what '{loop.back}' passed on "
-            "after that; their fields are named differently in WorkFuse, so one template "
-            "cannot read both. Read the fields by node name ($('Name')) in n8n and export again."
+        loop.unfit = renamed_round_input(
+            f"n8n node '{loop.entry}' reads its input ($json)",
+            came_in,
+            f"what '{loop.back}' passed on",
         )
         return outside
     loop.carry = True
     went_round = _went_round(cx, loop)
     carried = f"carried.{went_round}" if loop.exits else "carried"  # `last`: by step id or not
     return f"({outside[0]} if iteration == 0 else {carried}.result)", outside[1]
+
+
+def unknown_round_input(reader: str, back: str) -> str:
+    """The refusal when a round's entry reads what went round and WorkFuse cannot tell what."""
+    return (
+        f"{reader}, which in each round after the first is what '{back}' passed on in the "
+        "round before, and WorkFuse cannot tell what that is; read the fields from the node "
+        "that makes them ($('Name')) in n8n and export again."
+    )
+
+
+def renamed_round_input(reader: str, came_in: str, after: str) -> str:
+    """The refusal when the first round and the later rounds hand the entry fields of two names."""
+    return (
+        f"{reader}, which is the output of '{came_in}' in the first round of its loop and "
+        f"{after} after that; their fields are named differently in WorkFuse, so one template "
+        "cannot read both. Read the fields by node name ($('Name')) in n8n and export again."
+    )
 
 
 def _went_round(cx: Converter, loop: Rounds) -> str:

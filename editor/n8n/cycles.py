@@ -132,20 +132,14 @@ def carried_ref(cx: Converter, poll: Poll | Rounds, outside: Reference | None) -
     entry = cx.nodes[poll.entry]
     reads = _reads(cx, poll.entry)
     if outside is None or ref is None or not (ref[0] + ".").startswith(own + "."):
-        poll.unfit = (
-            f"n8n node '{poll.entry}' ({entry.type}) {reads}, which in each round after the "
-            f"first is what '{last}' passed on in the round before, and WorkFuse cannot tell "
-            "what that is; read the fields from the node that makes them ($('Name')) in n8n "
-            "and export again."
+        poll.unfit = cycle_exits.unknown_round_input(
+            f"n8n node '{poll.entry}' ({entry.type}) {reads}", last
         )
         return outside
     if ref[1] != outside[1]:
         came_in = cx.parents[poll.entry][0][0]
-        poll.unfit = (
-            f"n8n node '{poll.entry}' ({entry.type}) {reads}, which is the output of "
-            f"'{came_in}' in the first round of its loop and of '{last}' after that; their "
-            "fields are named differently in WorkFuse, so one template cannot read both. Read "
-            "the fields by node name ($('Name')) in n8n and export again."
+        poll.unfit = cycle_exits.renamed_round_input(
+            f"n8n node '{poll.entry}' ({entry.type}) {reads}", came_in, f"of '{last}'"
         )
         return outside
     poll.carry = True
