@@ -11,12 +11,10 @@ delays the run (the sweep re-sends it), so a 2xx always has its execution.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,7 +25,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import parse_header_parameters
 from django.views.decorators.csrf import csrf_exempt
@@ -49,7 +46,7 @@ from executions import (
 )
 from executions.models import Execution, Step, WebhookDelivery
 from executions.signatures import SignatureRejected, auth_headers, verify
-from workfuse.lib import files, rate_window, redaction, safe_json
+from workfuse.lib import files, lean_asgi, rate_window, redaction, safe_json
 from workfuse.lib.redis_cache import RedisCache
 
 log = logging.getLogger(__name__)
@@ -297,39 +294,23 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
     pool on the fast path (`pooled`), else in the request's thread as Django runs sync code
     under ASGI (and as the test client needs). The loop, and every other request, go on."""
     if _pooled.get():
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(_pool(), _closing, function, *args)
+        return await lean_asgi.in_pool(function, *args)
     return await sync_to_async(function, thread_sensitive=True)(*args)
 
 
 _pooled: ContextVar[bool] = ContextVar("pooled", default=False)
-_threads: ThreadPoolExecutor | None = None
 
 
 @contextmanager
 def pooled() -> Iterator[None]:
-    """Within this block (`hooks_asgi`), webhooks do their blocking work in a shared pool of
-    WORKFUSE_WEBHOOK_THREADS threads, each returning its database connection after a call."""
+    """Within this block (`hooks_asgi`), webhooks do their blocking work in the kept pool of
+    WORKFUSE_WEBHOOK_THREADS threads (`lean_asgi.in_pool`), each returning its database
+    connection after a call."""
     token = _pooled.set(True)
     try:
         yield
     finally:
         _pooled.reset(token)
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _threads
-    if _threads is None:
-        size = settings.WORKFUSE_WEBHOOK_THREADS
-        _threads = ThreadPoolExecutor(size, thread_name_prefix="webhook")
-    return _threads
-
-
-def _closing(function: Callable[..., T], *args: Any) -> T:
-    try:
-        return function(*args)
-    finally:
-        close_old_connections()
 
 
 def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingested:

@@ -17,8 +17,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from chat.routing import websocket_urlpatterns as chat_websockets  # noqa: E402  (chat)
 from executions.hooks_asgi import PREFIX, WebhookHandler  # noqa: E402
 from executions.routing import websocket_urlpatterns  # noqa: E402
+from workfuse import api_asgi  # noqa: E402
 
 webhook_app = WebhookHandler()
+api_app = api_asgi.ApiHandler()
 
 # --- mcp: /mcp/ speaks MCP (mcpserver/asgi.py), past Django's middleware like webhooks ---
 from mcpserver.asgi import PATHS as MCP_PATHS  # noqa: E402
@@ -34,17 +36,21 @@ RESUME_PREFIX = "/hooks/resume/"
 
 
 async def http_app(scope: dict, receive: Any, send: Any) -> None:
-    """Webhooks go past the middleware stack (executions/hooks_asgi.py); the rest, resume URLs
-    included, to Django."""
+    """Webhooks go past the middleware stack (executions/hooks_asgi.py), the API's sync views
+    run it in one pool thread (workfuse/api_asgi.py); the rest, resume URLs included, go to
+    Django."""
     path = scope["path"]
     # --- mcp ---
     if path in MCP_PATHS:
         await mcp_app(scope, receive, send)
         return
     # --- end mcp ---
-    hook = path.startswith(PREFIX) and not path.startswith(RESUME_PREFIX)
-    app = webhook_app if hook else django_asgi_app
-    await app(scope, receive, send)
+    if path.startswith(PREFIX) and not path.startswith(RESUME_PREFIX):
+        await webhook_app(scope, receive, send)
+    elif api_asgi.serves(path):
+        await api_app(scope, receive, send)
+    else:
+        await django_asgi_app(scope, receive, send)
 
 
 application = ProtocolTypeRouter(
