@@ -225,26 +225,62 @@ def test_legacy_image_create_and_versions_n8n_never_had():
     )
 
 
-def test_a_legacy_openai_node_at_1_8_with_the_ai_nodes_settings_says_which_type_to_set():
-    """Exports seen in the wild: the AI section's OpenAI settings under the legacy type name at
-    version 1.8. The refusal names the type whose settings they are, and that type imports."""
-    params = {
+# --- legacyai ---
+# Exports seen in the wild: the AI section's OpenAI settings under the legacy type name at
+# version 1.8, with the Chat Completions API's responseFormat among the options.
+STAND_IN = {
+    "model": "gpt-4o-mini",
+    "messages": {
+        "values": [
+            {"role": "system", "content": "Classify the email. JSON: {category, summary}"},
+            {"role": "user", "content": "=Subject: {{ $json.subject }}"},
+        ]
+    },
+    "options": {"temperature": 0.2, "maxTokens": 200, "responseFormat": "json_object"},
+}
+
+
+def test_a_legacy_openai_node_at_1_8_with_message_a_models_settings_imports_as_that():
+    node = one(f"{BASE}openAi", STAND_IN, 1.8)
+    assert node["config"] == {
+        "provider": "openai",
         "model": "gpt-4o-mini",
-        "messages": {
-            "values": [
-                {"role": "system", "content": "Classify the email. JSON: {category}"},
-                {"role": "user", "content": "={{ $json.subject }}"},
-            ]
-        },
-        "options": {"temperature": 0.2, "maxTokens": 200, "responseFormat": "json_object"},
+        "system_prompt": "Classify the email. JSON: {category, summary}",
+        "prompt": "Subject: {{ trigger.subject | n8n_text }}",
+        "temperature": 0.2,
+        "max_tokens": 200,
+        "json_output": True,
     }
+    assert (
+        "n8n's export says version 1.8 of the legacy OpenAI node (n8n-nodes-base.openAi), which "
+        "has versions 1 and 1.1 only; its settings (model, messages.values) are those of the "
+        "OpenAI node's Message a Model (@n8n/n8n-nodes-langchain.openAi), so WorkFuse imports "
+        "it as that." in node["notes"]
+    )
+    assert (
+        "options.responseFormat json_object is not a setting of Message a Model" in (node["notes"])
+    )
+    plain = one(f"{BASE}openAi", {**STAND_IN, "options": {}}, 1.8)
+    assert "json_output" not in plain["config"]
+    assert "responseFormat" not in plain["notes"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {**STAND_IN, "prompt": {"messages": [{"content": "Hi"}]}},  # the legacy node's own
+        {key: value for key, value in STAND_IN.items() if key != "model"},
+        {**STAND_IN, "messages": {"values": []}},
+        {**STAND_IN, "resource": "image"},
+    ],
+)
+def test_a_legacy_openai_node_at_1_8_without_message_a_models_settings_stays_refused(params):
     message = refused(f"{BASE}openAi", params, 1.8)
+    assert "is version 1.8, which n8n's legacy OpenAI node does not have" in message
     assert "edited or generated outside n8n" in message
-    assert "Set its type to @n8n/n8n-nodes-langchain.openAi (and jsonOutput true" in message
-    fixed = one(f"{LC}openAi", {**params, "jsonOutput": True}, 1.8)
-    assert fixed["config"]["model"] == "gpt-4o-mini"
-    assert fixed["config"]["system_prompt"].startswith("Classify the email.")
-    assert fixed["config"]["json_output"] is True
+
+
+# --- end legacyai ---
 
 
 # --- Basic LLM Chain image messages -----------------------------------------------------------
@@ -353,6 +389,57 @@ def test_an_imported_workflow_draws_looks_and_speaks(ai, alice):
     assert speech["filename"] == "audio.mp3"
     assert base64.b64decode(speech["content"]) == b"FAKEAUDIO:mp3:alloy:A fox and a hen"
     assert float(execution.ai_cost_usd) > 0.04
+
+
+# --- legacyai ---
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_legacy_1_8_node_messages_the_model_and_the_code_after_parses_its_text(
+    ai, alice
+):
+    """As the corpus's exports: a Code node makes the items, the node messages the model once
+    per item (in the loop the import adds), and a Code node after it parses each item's
+    n8n message.content, the answer's text."""
+    make = "return [{json: {subject: 'The site is down'}}, {json: {subject: 'Lunch?'}}];"
+    parse = "return $input.all().map((i) => ({json: JSON.parse(i.json.message.content)}));"
+    nodes = [
+        TRIGGER,
+        n8n_node("Emails", f"{BASE}code", {"jsCode": make}, 2, 100),
+        n8n_node("Classify", f"{BASE}openAi", STAND_IN, 1.8, 200),
+        n8n_node("Parse", f"{BASE}code", {"jsCode": parse}, 2, 400),
+    ]
+    data = export(nodes, {"Start": to("Emails"), "Emails": to("Classify"), "Classify": to("Parse")})
+    ai.script(
+        "openai",
+        Reply(text='{"category": "urgent", "summary": "An outage"}'),
+        Reply(text='{"category": "spam", "summary": "An invitation"}'),
+    )
+    execution = engine.start_execution(make_workflow(alice, convert(data)), {})
+    execution.refresh_from_db()
+    steps = {s.key: s for s in Step.objects.filter(execution=execution)}
+    assert execution.status == "succeeded", {k: s.error for k, s in steps.items()}
+    requests = ai.requests_for("openai")
+    assert [r.body["messages"][1] for r in requests] == [
+        {"role": "user", "content": "Subject: The site is down"},
+        {"role": "user", "content": "Subject: Lunch?"},
+    ]
+    for request in requests:
+        assert request.body["model"] == "gpt-4o-mini"
+        assert request.body["messages"][0]["role"] == "system"
+        assert request.body["messages"][0]["content"].startswith(
+            "Classify the email. JSON: {category, summary}"
+        )
+        assert request.body["response_format"] == {"type": "json_object"}
+        assert request.body["temperature"] == 0.2
+    assert steps["classify[0]"].output["response"] == (
+        '{"category": "urgent", "summary": "An outage"}'
+    )
+    assert steps["parse"].output["result"] == [
+        {"category": "urgent", "summary": "An outage"},
+        {"category": "spam", "summary": "An invitation"},
+    ]
+
+
+# --- end legacyai ---
 
 
 # --- Text Classifier --------------------------------------------------------------------------

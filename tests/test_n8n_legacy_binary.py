@@ -5,14 +5,17 @@ against a 127.0.0.1 server."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
+import openpyxl
 import pytest
 
 from editor.n8n import convert
 from editor.nodes import utility_extract_file
+from editor.nodes.utility_convert_file import XLSX_TYPE
 from editor.validation import validate_graph
 from tests import test_n8n_files as files_tests
 from tests.data_nodes import run as run_node
@@ -105,10 +108,57 @@ def test_write_to_file_makes_one_file_of_every_item_for_the_next_node():
     assert node_of(graph, "Read")["config"]["file"] == "{{ nodes.sheet.file }}"
 
 
+# --- legacyai ---
+XLS_CAVEAT = (
+    "n8n wrote the spreadsheet as XLS (its default), which WorkFuse does not write; WorkFuse "
+    "writes XLSX, which Excel and every spreadsheet program open as they open XLS,"
+)
+WITH_XLSX = "and names the file with .xlsx where n8n's name had .xls."
+
+
+@pytest.mark.parametrize(
+    ("options", "filename", "named"),
+    [
+        ({}, None, "and names the file spreadsheet.xlsx (n8n: spreadsheet.xls)."),
+        ({"fileName": "Report.xls"}, "Report.xlsx", WITH_XLSX),
+        (
+            {"fileName": "=News_{{ $json.day }}.{{$parameter['fileFormat']}}"},
+            "News_{{ nodes.rows.result[0].day | n8n_text }}.{{ 'xlsx' }}",
+            WITH_XLSX,
+        ),
+        ({"fileName": "={{ $json.day }}"}, "{{ nodes.rows.result[0].day }}", "under the file name"),
+    ],
+)
+def test_write_to_file_in_xls_writes_xlsx_named_as_n8n_names_it_but_for_the_extension(
+    options, filename, named
+):
+    node = node_of(
+        converted(rows_code(), sheet({"operation": "toFile", "options": options})), "Sheet"
+    )
+    assert node["config"]["format"] == "xlsx"
+    assert node["config"].get("filename") == filename
+    assert f"{XLS_CAVEAT} {named}" in node["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_xls_write_makes_an_xlsx_file_holding_the_rows(alice):
+    options = {"sheetName": "News", "fileName": '=News.{{$parameter["fileFormat"]}}'}
+    for params, name in (({}, "spreadsheet.xlsx"), ({"options": options}, "News.xlsx")):
+        outputs = run(alice, chain(manual(), rows_code(), sheet({"operation": "toFile", **params})))
+        made = files.read(outputs["sheet"]["file"])
+        assert (made.filename, made.content_type) == (name, XLSX_TYPE)
+        book = openpyxl.load_workbook(io.BytesIO(made.data))
+        assert book.sheetnames == [options["sheetName"] if params else "Sheet"]
+        rows = list(book.active.iter_rows(values_only=True))
+        assert rows == [("a", "b"), (1, "x"), (2, "y")]
+
+
+# --- end legacyai ---
+
+
 @pytest.mark.parametrize(
     ("params", "version", "message"),
     [
-        ({"operation": "toFile"}, 1, "writes a spreadsheet as XLS (its default)"),
         ({"operation": "toFile", "fileFormat": "ods"}, 2, "writes a spreadsheet as ODS"),
         ({"fileFormat": "rtf"}, 2, "reads a spreadsheet as RTF"),
         ({"options": {"rawData": True}}, 1, "raw cell text"),

@@ -441,9 +441,65 @@ def _openai_spec(node: N8nNode, cx: Converter) -> Spec:
     return spec
 
 
+# --- legacyai ---
+# The settings of the OpenAI node's Message a Model (v1 actions/text/message.operation.ts), with
+# `model` for its `modelId`.
+MESSAGE_A_MODEL = frozenset(
+    {"resource", "operation", "model", "modelId", "messages", "simplify", "jsonOutput", "options"}
+)
+STAND_IN = (
+    "n8n's export says version {version:g} of the legacy OpenAI node (n8n-nodes-base.openAi), "
+    "which has versions 1 and 1.1 only; its settings (model, messages.values) are those of the "
+    "OpenAI node's Message a Model (@n8n/n8n-nodes-langchain.openAi), so WorkFuse imports it as "
+    "that."
+)
+JSON_MODE = (
+    "Its options.responseFormat json_object is not a setting of Message a Model; WorkFuse asks "
+    "OpenAI for a JSON answer as it says, and message.content stays the answer's text, which "
+    "the nodes after it parse."
+)
+
+
+def _message_a_model(node: N8nNode) -> N8nNode | None:
+    """A legacy OpenAI node of a version it never had whose settings are Message a Model's
+    (exports generated outside n8n), as that node; None for any other."""
+    p = node.params
+    if not 1.1 < node.version < 2 or not set(p) <= MESSAGE_A_MODEL:
+        return None
+    messages = p.get("messages")
+    values = messages.get("values") if isinstance(messages, dict) else None
+    if not resource(p.get("model")) or not isinstance(values, list) or not values:
+        return None
+    if (p.get("resource") or "text") != "text" or (p.get("operation") or "message") != "message":
+        return None
+    params = {k: v for k, v in p.items() if k != "model"}
+    params.update(resource="text", operation="message", modelId=p["model"])
+    return dataclasses.replace(node, type=f"{LANGCHAIN}openAi", params=params)
+
+
+def _json_mode(node: N8nNode) -> bool:
+    """Whether the export asks OpenAI's JSON mode the Chat Completions way, which Message a
+    Model spells `jsonOutput` (and then parses message.content, which this keeps as text)."""
+    options = node.params.get("options")
+    return isinstance(options, dict) and options.get("responseFormat") == "json_object"
+
+
+# --- end legacyai ---
+
+
 def _openai_base(node: N8nNode, cx: Converter) -> Converted:
     """n8n-nodes-base.openAi (the older OpenAI node): Chat > Complete."""
     p = node.params
+    # --- legacyai ---
+    stand_in = _message_a_model(node)
+    if stand_in is not None:
+        converted = _openai(stand_in, cx)
+        converted.notes.append(STAND_IN.format(version=node.version))
+        if _json_mode(node) and not p.get("jsonOutput") and converted.type == "action.ai":
+            converted.config["json_output"] = True
+            converted.notes.append(JSON_MODE)
+        return converted
+    # --- end legacyai ---
     resource_name = p.get("resource") or "text"
     if resource_name != "chat":
         return ai_media.openai_base_media(node, cx, resource_name)
@@ -475,6 +531,11 @@ def _openai_base(node: N8nNode, cx: Converter) -> Converted:
 
 def _openai_base_spec(node: N8nNode, cx: Converter) -> Spec:
     """Text > Complete / Edit answered `{text}` per choice, Image > Create a file or `{url}`."""
+    # --- legacyai ---
+    stand_in = _message_a_model(node)
+    if stand_in is not None:
+        return _openai_spec(stand_in, cx)
+    # --- end legacyai ---
     spec = dataclasses.replace(SPECS[f"{BASE}openAi"], per_node=None)
     resource_name = node.params.get("resource") or "text"
     if resource_name == "text":

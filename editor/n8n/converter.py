@@ -812,7 +812,16 @@ class Converter:
                 return "item", {}
             out = self.flow.out.get(parents[0])
             if out is not None and (out.many or out.scope != self.flow.scope.get(node.name)):
-                return f"({self.flow.items_of(parents[0], ()).jinja()})[0]", {}
+                first = f"({self.flow.items_of(parents[0], ()).jinja()})[0]"
+                # --- legacyai ---
+                # A loop's results that are the parent's own outputs read under its n8n names
+                # (an OpenAI node's message.content), as after it outside a loop.
+                ended = out.scope[-1] if out.scope else ""
+                exit_ = self.flow.exits.get((ended, parents[0]))
+                if out.many or (exit_ is not None and exit_.node_id is not None):
+                    return first, {}
+                return first, dict(self.spec_of(parents[0][0]).aliases)
+                # --- end legacyai ---
         return self._link_ref(parents[0], node.name, set())
 
     def _link_ref(self, parent: tuple[str, int], target: str, seen: set[str]) -> Reference | None:

@@ -5,7 +5,8 @@ disk, refused with what to use instead.
 
 Spreadsheet File (SpreadsheetFileV1/V2 `execute`): "Read From File" gives one item per row,
 detecting the format in version 1 and by default in version 2 (CSV by the file's type, else
-SheetJS reads whatever it is); "Write to File" makes one file of every item (XLS by default).
+SheetJS reads whatever it is); "Write to File" makes one file of every item (XLS by default,
+which WorkFuse writes as XLSX).
 Move Binary Data (MoveBinaryData `execute`) works item by item: JSON to a file (the whole item
 JSON-encoded, or one key's value: JSON-encoded, as it is, or decoded from base64), or a file to
 JSON (parsed into the whole item, or as text, parsed JSON or base64 into one key).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 from editor.n8n import file_nodes
@@ -40,6 +42,33 @@ def _as(node: N8nNode, params: dict[str, Any]) -> N8nNode:
 
 # --- Spreadsheet File -----------------------------------------------------------------------
 
+# --- legacyai ---
+# n8n's file name may read the node's own format (`$parameter["fileFormat"]`, "xls" when unset);
+# it reads the format WorkFuse writes instead.
+FORMAT_READ = re.compile(r"""\$parameter(?:\.fileFormat\b|\[\s*(["'])fileFormat\1\s*\])""")
+XLS_NAME = re.compile(r"\.xls$", re.IGNORECASE)
+
+
+def _as_xlsx(wanted: dict[str, Any], chosen: Any, name: Any) -> str:
+    """An XLS file (SheetJS's BIFF8, n8n's default) written as XLSX: the file keeps the name n8n
+    gave it but for its extension; the caveat saying so."""
+    said = (
+        f"n8n wrote the spreadsheet as XLS ({'its default' if not chosen else 'the format chosen'}"
+        "), which WorkFuse does not write; WorkFuse writes XLSX, which Excel and every "
+        "spreadsheet program open as they open XLS,"
+    )
+    given = wanted.get("fileName")
+    if not given:
+        return f"{said} and names the file spreadsheet.xlsx (n8n: spreadsheet.xls)."
+    if isinstance(given, str) and XLS_NAME.search(given):
+        wanted["fileName"] = XLS_NAME.sub(".xlsx", given)
+    if wanted["fileName"] != name:  # its extension, or the format setting its name reads
+        return f"{said} and names the file with .xlsx where n8n's name had .xls."
+    return f"{said} under the file name the node gives it."
+
+
+# --- end legacyai ---
+
 
 def _spreadsheet(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
@@ -47,17 +76,24 @@ def _spreadsheet(node: N8nNode, cx: Converter) -> Converted:
     prop = p.get("binaryPropertyName") or "data"
     if (p.get("operation") or "fromFile") == "toFile":
         fmt = str(p.get("fileFormat") or "xls")
-        if fmt not in WRITABLE:
+        # --- legacyai ---
+        written = "xlsx" if fmt == "xls" else fmt
+        if written not in WRITABLE:
             raise Refusal(
-                f"writes a spreadsheet as {fmt.upper()}"
-                + (" (its default)" if not p.get("fileFormat") else "")
-                + "; WorkFuse writes CSV, XLSX and HTML tables. Choose one of those in n8n, "
-                "then export again."
+                f"writes a spreadsheet as {fmt.upper()}; WorkFuse writes CSV, XLSX (for XLS too) "
+                "and HTML tables. Choose one of those in n8n, then export again."
             )
         # Compression only packs an XLSX (a zip either way) tighter: left out.
         wanted = {k: options[k] for k in ("headerRow", "sheetName", "fileName") if k in options}
-        params = {"operation": fmt, "binaryPropertyName": prop, "options": wanted}
-        return CONVERT(_as(node, params), cx)
+        name = wanted.get("fileName")
+        if isinstance(name, str) and name.startswith("="):
+            wanted["fileName"] = FORMAT_READ.sub(json.dumps(written), name)
+        notes = [_as_xlsx(wanted, p.get("fileFormat"), name)] if fmt == "xls" else []
+        params = {"operation": written, "binaryPropertyName": prop, "options": wanted}
+        converted = CONVERT(_as(node, params), cx)
+        converted.notes += notes
+        return converted
+        # --- end legacyai ---
     fmt = "autodetect" if node.version < 2 else str(p.get("fileFormat") or "autodetect")
     if fmt not in READABLE:
         raise Refusal(
