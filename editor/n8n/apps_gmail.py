@@ -21,8 +21,8 @@ CREDENTIAL = credential_note("Gmail OAuth2", "client id, client secret and refre
 DEFAULTS = {"message": "send", "draft": "create", "thread": "getAll", "label": "getAll"}
 SUPPORTED = (
     "messages: send, reply, get, getAll, addLabels, removeLabels, markAsRead, markAsUnread, "
-    "trash, delete; drafts: create, get, getAll; threads: get, getAll, addLabels, removeLabels, trash; "
-    "labels: get, getAll, create; sendAndWait"
+    "trash, delete; drafts: create, get, getAll; threads: get, getAll, addLabels, "
+    "removeLabels, trash; labels: get, getAll, create; sendAndWait"
 )
 OPERATIONS = {
     ("message", "send"): "send",

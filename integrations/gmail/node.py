@@ -75,10 +75,10 @@ class Config(OperationConfig):
     operation: Operation = Field(
         "send",
         description="Messages: send, reply (in the message's thread, to its sender and "
-        "recipients), create_draft, get_draft, get_drafts, get, get_many (by search query and labels), add_labels, "
-        "remove_labels, mark_read, mark_unread, trash, delete (for good). Threads: get_thread, "
-        "get_threads, add_thread_labels, remove_thread_labels, trash_thread. Labels: "
-        "list_labels, get_label, create_label.",
+        "recipients), create_draft, get, get_many (by search query and labels), add_labels, "
+        "remove_labels, mark_read, mark_unread, trash, delete (for good). Drafts: get_draft, "
+        "get_drafts. Threads: get_thread, get_threads, add_thread_labels, "
+        "remove_thread_labels, trash_thread. Labels: list_labels, get_label, create_label.",
     )
     to: list[str] = Field(
         default_factory=list,
