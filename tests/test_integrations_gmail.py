@@ -265,6 +265,70 @@ def test_get_many_pages_up_to_max_results(gmail, key):
     assert [m["subject"] for m in output["messages"]] == ["n4", "n3", "n2"]
 
 
+# --- drafts (seconds) ---------------------------------------------------------------------------
+
+
+def test_get_drafts_reads_each_draft_parsed_with_the_draft_id_and_message_id(gmail, key):
+    gmail.deliver(message(subject="Not a draft"))
+    older = gmail.draft(message(subject="Offer draft", message_id="<d-1@acme.test>"))
+    newer = gmail.draft(message(subject="Reply draft", attachment=("a.pdf", b"%PDF-1.4\n")))
+
+    output = run_app(
+        GMAIL,
+        {"operation": "get_drafts", "simple": False, "download_attachments": True},
+        key,
+    )
+
+    assert output["count"] == 2
+    assert [d["id"] for d in output["drafts"]] == [newer, older]
+    reply, offer = output["drafts"]
+    assert offer["messageId"] == gmail.drafts[older] and offer["subject"] == "Offer draft"
+    assert offer["labelIds"] == ["DRAFT"] and offer["text"].startswith("Hello Ada")
+    [pdf] = reply["attachments"]
+    assert pdf["filename"] == "a.pdf"
+    listing = next(r for r in gmail.requests if r.path.endswith("/drafts"))
+    assert listing.method == "GET" and listing.query["maxResults"] == ["50"]
+    gets = [r for r in gmail.requests if "/drafts/" in r.path]
+    assert {r.query["format"][0] for r in gets} == {"raw"}
+
+
+def test_get_drafts_ids_only_pages_and_filters_by_query(gmail, key):
+    drafts = [gmail.draft(message(subject=f"Quote {n}")) for n in range(3)]
+    gmail.draft(message(subject="Lunch"))
+
+    output = run_app(
+        GMAIL,
+        {"operation": "get_drafts", "ids_only": True, "query": "subject:quote", "max_results": 2},
+        key,
+    )
+
+    assert output == {
+        "drafts": [
+            {"id": d, "message": {"id": gmail.drafts[d], "threadId": gmail.drafts[d]}}
+            for d in (drafts[2], drafts[1])
+        ],
+        "count": 2,
+    }
+    assert not [r for r in gmail.requests if "/drafts/" in r.path]
+
+
+def test_get_draft_simple_has_the_headers_and_label_names(gmail, key):
+    ident = gmail.draft(message(subject="Simple draft"))
+
+    output = run_app(GMAIL, {"operation": "get_draft", "draft_id": ident}, key)
+
+    assert output["id"] == ident and output["messageId"] == gmail.drafts[ident]
+    assert output["Subject"] == "Simple draft"
+    assert output["labels"] == [{"id": "DRAFT", "name": "DRAFT"}]
+    get = next(r for r in gmail.requests if r.path.endswith(ident))
+    assert get.query["format"] == ["metadata"]
+
+
+def test_a_missing_draft_is_gmails_own_words(gmail, key):
+    error = app_error(GMAIL, {"operation": "get_draft", "draft_id": "r-404"}, key)
+    assert "Requested entity was not found" in str(error)
+
+
 # --- labels, read state, trash, delete ------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ import amqp
 import pytest
 
 from credentials import store
-from editor.graph import ImportRefused
 from editor.n8n import convert
 from editor.validation import validate_graph
 from executions import engine
@@ -102,12 +101,13 @@ def _corpus(trigger: dict[str, Any], queue: str) -> dict[str, Any]:
     }
 
 
-def test_the_corpus_s_one_second_interval_is_what_stays_refused():
+def test_the_corpus_s_one_second_interval_runs_every_minute():
     interval = {"parameters": {}, "name": "Interval", "type": f"{BASE}interval", "typeVersion": 1}
-    with pytest.raises(ImportRefused) as refused:
-        convert(_corpus(interval | {"position": [0, 0]}, "q"))
-    [issue] = refused.value.issues
-    assert issue.message.startswith("n8n node 'Interval' (n8n-nodes-base.interval): fires every 1")
+    graph = convert(_corpus(interval | {"position": [0, 0]}, "q"))
+    assert validate_graph(graph) == []
+    [trigger] = [node for node in graph["nodes"] if node["label"] == "Interval"]
+    assert trigger["config"]["cron"] == "* * * * *"
+    assert "n8n ran 'Interval' every 1 seconds" in trigger["notes"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -157,3 +157,104 @@ def test_an_imported_version_1_clean_up_deletes_each_listed_message(alice, gmail
     assert execution.status == "succeeded", execution.error
     assert set(gmail.messages) == {keep}
     assert not set(gone) & set(gmail.messages)
+
+
+# --- seconds: drafts get and getAll ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "config"),
+    [
+        (  # the corpus's (wesley 0221): version 1's default resource is the draft
+            {"limit": 1, "operation": "getAll", "additionalFields": {}},
+            {
+                "operation": "get_drafts",
+                "simple": False,
+                "download_attachments": True,
+                "max_results": 1,
+            },
+        ),
+        (
+            {
+                "resource": "draft",
+                "operation": "getAll",
+                "returnAll": True,
+                "additionalFields": {"format": "ids", "includeSpamTrash": True},
+            },
+            {
+                "operation": "get_drafts",
+                "ids_only": True,
+                "include_spam_trash": True,
+                "max_results": MAX_RESULTS,
+            },
+        ),
+        (
+            {"resource": "draft", "operation": "get", "messageId": "={{ $json.id }}"},
+            {
+                "operation": "get_draft",
+                "draft_id": "{{ trigger.id }}",
+                "simple": False,
+                "download_attachments": True,
+            },
+        ),
+    ],
+)
+def test_version_1_drafts_become_get_draft_and_get_drafts(params, config):
+    node = v1(params)
+    assert {k: v for k, v in node["config"].items() if k != "credential"} == config
+
+
+def test_version_2_drafts_are_read_parsed_with_their_attachments():
+    node = converted({"resource": "draft", "operation": "getAll", "limit": 5})
+    assert node["config"] == {
+        "operation": "get_drafts",
+        "simple": False,
+        "download_attachments": True,
+        "max_results": 5,
+    }
+    one = converted({"resource": "draft", "operation": "get", "messageId": "r-1"})
+    assert one["config"]["draft_id"] == "r-1" and one["config"]["simple"] is False
+
+
+def test_drafts_getall_declares_its_list():
+    assert spec_items({"resource": "draft", "operation": "getAll"}) == "drafts"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_version_1_drafts_list_stars_each_draft_s_message(alice, gmail):
+    drafts = [gmail.draft(message(subject=f"Offer {n}")) for n in range(2)]
+    gmail.deliver(message(subject="Not a draft"))
+    data = export(
+        [
+            manual(),
+            {
+                "name": "Drafts",
+                "type": f"{BASE}gmail",
+                "typeVersion": 1,
+                "parameters": {"operation": "getAll", "additionalFields": {}},
+            },
+            {
+                "name": "Star",
+                "type": f"{BASE}gmail",
+                "typeVersion": 1,
+                "parameters": {
+                    "resource": "messageLabel",
+                    "messageId": "={{ $json.messageId }}",
+                    "labelIds": ["STARRED"],
+                },
+            },
+        ],
+        [("Start", 0, "Drafts", 0), ("Drafts", 0, "Star", 0)],
+    )
+    graph = choose(convert(data), oauth_credential(alice, gmail))
+    assert validate_graph(graph) == []
+
+    execution = engine.start_execution(make_workflow(alice, graph), {})
+
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    listed = execution.steps.get(key="drafts").output["drafts"]
+    assert [d["id"] for d in listed] == drafts[::-1]
+    assert [d["subject"] for d in listed] == ["Offer 1", "Offer 0"]
+    starred = {m.id for m in gmail.messages.values() if "STARRED" in m.label_ids}
+    assert starred == {gmail.drafts[d] for d in drafts}

@@ -844,11 +844,30 @@ def test_schedule_rules_become_equivalent_cron_expressions(rule, cron):
     assert validate_graph(graph) == []
 
 
-def test_schedule_every_few_seconds_is_refused():
+@pytest.mark.parametrize(
+    ("rule", "seconds"),
+    [({"field": "seconds"}, 30), ({"field": "seconds", "secondsInterval": 10}, 10)],
+)
+def test_schedule_every_few_seconds_runs_every_minute_with_a_caveat(rule, seconds):
     data = copy.deepcopy(SCHEDULE_HTTP_IF)
-    data["nodes"][0]["parameters"] = {"rule": {"interval": [{"field": "seconds"}]}}
+    data["nodes"][0]["parameters"] = {"rule": {"interval": [rule]}}
+    graph = convert(data)
+    trigger = by_label(graph, "Schedule Trigger")
+    assert trigger["config"]["cron"] == "* * * * *"
+    assert (
+        f"n8n ran 'Schedule Trigger' every {seconds} seconds; WorkFuse schedules run at most "
+        "once a minute, so this one runs every minute"
+    ) in trigger["notes"]
+    assert validate_graph(graph) == []
+
+
+@pytest.mark.parametrize("seconds", [90, 0, "=abc"])
+def test_schedule_seconds_rules_beyond_a_minute_are_refused(seconds):
+    data = copy.deepcopy(SCHEDULE_HTTP_IF)
+    rule = {"field": "seconds", "secondsInterval": seconds}
+    data["nodes"][0]["parameters"] = {"rule": {"interval": [rule]}}
     [message] = refusal_messages(data)
-    assert "'Schedule Trigger'" in message and "once a minute" in message
+    assert "'Schedule Trigger'" in message and "use a minutes rule" in message
 
 
 def test_old_cron_node_becomes_a_schedule():
@@ -899,8 +918,25 @@ def test_the_interval_node_becomes_a_schedule(params, cron, note):
 
 
 @pytest.mark.parametrize(
+    ("params", "seconds"), [({}, 1), ({"unit": "seconds", "interval": 45}, 45)]
+)
+def test_intervals_under_a_minute_run_every_minute_with_a_caveat(params, seconds):
+    graph = convert(interval_trigger(params))
+    trigger = by_label(graph, "Schedule Trigger")
+    assert trigger["config"]["cron"] == "* * * * *"
+    assert (
+        f"n8n ran 'Schedule Trigger' every {seconds} seconds; WorkFuse schedules run at most "
+        "once a minute"
+    ) in trigger["notes"]
+    assert validate_graph(graph) == []
+
+
+@pytest.mark.parametrize(
     ("params", "words"),
-    [({}, "once a minute"), ({"unit": "minutes", "interval": 90}, "whole number of hours")],
+    [
+        ({"unit": "seconds", "interval": 90}, "on whole minutes"),
+        ({"unit": "minutes", "interval": 90}, "whole number of hours"),
+    ],
 )
 def test_intervals_a_cron_cannot_say_are_refused(params, words):
     [message] = refusal_messages(interval_trigger(params))

@@ -143,6 +143,8 @@ def test_the_form_shows_every_setting(alice, alice_client):
         "selectors": "rows",
         "delimiter": "text",
         "header": "toggle",
+        "layout": "select",  # seconds
+        "xml2js": "group",  # seconds
     }
     assert ("f:format", "csv") in shown.values
     config = {
@@ -153,6 +155,36 @@ def test_the_form_shows_every_setting(alice, alice_client):
     assert form_round_trip(alice_client, alice, "utility.parse", config) == config
 
 
+# --- seconds ---
+def test_xml_builds_in_the_xml2js_layout_with_its_options():
+    order = {"order": {"$": {"id": 7}, "line": ["tea", {"_": "cake", "$": {"qty": 2}}]}}
+    assert parse({"format": "xml", "direction": "build", "layout": "xml2js", "value": order}) == (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<order id="7">\n  <line>tea</line>\n  <line qty="2">cake</line>\n</order>'
+    )
+    options = {"attrkey": "@", "root_name": "doc", "headless": True}
+    config = {"format": "xml", "direction": "build", "layout": "xml2js", "xml2js": options}
+    assert parse({**config, "value": {"a": {"@": {"k": "v"}}}}) == '<doc>\n  <a k="v"/>\n</doc>'
+
+
+@pytest.mark.django_db
+def test_the_form_keeps_the_xml2js_options(alice, alice_client):
+    config = {
+        "format": "xml",
+        "direction": "build",
+        "value": "{{ trigger.order }}",
+        "layout": "xml2js",
+        "xml2js": {"charkey": "#", "cdata": True},
+    }
+    kept = form_round_trip(alice_client, alice, "utility.parse", config)
+    assert kept["layout"] == "xml2js"
+    assert {k: v for k, v in kept["xml2js"].items() if k in ("charkey", "cdata")} == {
+        "charkey": "#",
+        "cdata": True,
+    }
+
+
+# --- end seconds ---
 # Text without NUL: safe_json refuses it, as PostgreSQL cannot store it.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8)
 JSON_VALUES = st.recursive(

@@ -21,8 +21,8 @@ CREDENTIAL = credential_note("Gmail OAuth2", "client id, client secret and refre
 DEFAULTS = {"message": "send", "draft": "create", "thread": "getAll", "label": "getAll"}
 SUPPORTED = (
     "messages: send, reply, get, getAll, addLabels, removeLabels, markAsRead, markAsUnread, "
-    "trash, delete; drafts: create; threads: get, getAll, addLabels, removeLabels, trash; "
-    "labels: get, getAll, create; sendAndWait"
+    "trash, delete; drafts: create, get, getAll; threads: get, getAll, addLabels, "
+    "removeLabels, trash; labels: get, getAll, create; sendAndWait"
 )
 OPERATIONS = {
     ("message", "send"): "send",
@@ -36,6 +36,8 @@ OPERATIONS = {
     ("message", "trash"): "trash",
     ("message", "delete"): "delete",
     ("draft", "create"): "create_draft",
+    ("draft", "get"): "get_draft",  # seconds
+    ("draft", "getAll"): "get_drafts",  # seconds
     ("thread", "get"): "get_thread",
     ("thread", "getAll"): "get_threads",
     ("thread", "addLabels"): "add_thread_labels",
@@ -45,7 +47,12 @@ OPERATIONS = {
     ("label", "get"): "get_label",
     ("label", "create"): "create_label",
 }
-MANY = {"get_many": "messages", "get_threads": "threads", "list_labels": "labels"}
+MANY = {
+    "get_many": "messages",
+    "get_threads": "threads",
+    "list_labels": "labels",
+    "get_drafts": "drafts",  # seconds
+}
 ATTRIBUTION = (
     "n8n appended its 'This email was sent automatically with n8n' line to the message; "
     "WorkFuse sends the message as written."
@@ -266,6 +273,16 @@ def _gmail(node: N8nNode, cx: Converter) -> Converted:
         _filters(cx, node, config)
     if op in MANY:
         _limit(node, config, notes)
+    # --- seconds ---
+    if op in ("get_draft", "get_drafts"):
+        # GmailV2 reads drafts as raw and parses them, attachments always kept as binary.
+        config.update(simple=False, download_attachments=True)
+        notes.append(BINARY)
+        if op == "get_draft":
+            config["draft_id"] = text(cx, node, p.get("messageId", ""))
+        elif (p.get("options") or {}).get("includeSpamTrash"):
+            config["include_spam_trash"] = True
+    # --- end seconds ---
     if op == "get_label":
         config["label_id"] = text(cx, node, p.get("labelId", ""))
     if op == "create_label":
@@ -289,9 +306,12 @@ V1_OPERATIONS = {
     ("messageLabel", "remove"): "remove_labels",
     ("label", "get"): "get_label",
     ("label", "getAll"): "list_labels",
+    ("draft", "get"): "get_draft",  # seconds
+    ("draft", "getAll"): "get_drafts",  # seconds
 }
 V1_SUPPORTED = (
-    "messages: send, get, getAll, delete; message labels: add, remove; labels: get, getAll"
+    "messages: send, get, getAll, delete; message labels: add, remove; labels: get, getAll; "
+    "drafts: get, getAll"
 )
 V1_FORMATS = ("resolved", "full", "metadata", "minimal")
 
@@ -329,8 +349,14 @@ def _gmail_v1(node: N8nNode, cx: Converter) -> Converted:
         config["label_ids"] = _ids(cx, node, p.get("labelIds", ""))
     if found == "get_label":
         config["label_id"] = text(cx, node, p.get("labelId", ""))
-    if found in ("get", "get_many"):
-        _v1_format(fields, config, notes, ids=found == "get_many")
+    # --- seconds ---
+    if found == "get_draft":
+        config["draft_id"] = text(cx, node, p.get("messageId", ""))
+    if found == "get_drafts" and fields.get("includeSpamTrash"):
+        config["include_spam_trash"] = True
+    # --- end seconds ---
+    if found in ("get", "get_many", "get_draft", "get_drafts"):
+        _v1_format(fields, config, notes, ids=found in ("get_many", "get_drafts"))
     if found == "get_many":
         if fields.get("q"):
             config["query"] = text(cx, node, fields["q"])
@@ -338,7 +364,7 @@ def _gmail_v1(node: N8nNode, cx: Converter) -> Converted:
             config["label_ids"] = _ids(cx, node, fields["labelIds"])
         if fields.get("includeSpamTrash"):
             config["include_spam_trash"] = True
-    if found in ("get_many", "list_labels"):
+    if found in ("get_many", "list_labels", "get_drafts"):
         if p.get("returnAll") or "limit" in p:
             _limit(node, config, notes)
         else:
@@ -351,7 +377,7 @@ def _with_files(node: N8nNode, converted: Converted) -> Converted:
     """A message read with its attachments: their binary properties (a list of messages pairs
     its files with no one item, so those are not declared)."""
     config = converted.config
-    if config.get("operation") == "get" and config.get("download_attachments"):
+    if config.get("operation") in ("get", "get_draft") and config.get("download_attachments"):
         converted.spec["binary"] = attachment_files(node, f"nodes.{node.id}.attachments")
     return converted
 

@@ -26,10 +26,7 @@ def _quoted(text: str) -> str:
 def _xml(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     if p.get("mode", "xmlToJson") == "jsonToxml":
-        raise Refusal(
-            "builds XML from the item; WorkFuse writes XML in its own layout (attributes as "
-            "'@name'), not xml2js's. Build the XML in a template (Edit Fields) instead."
-        )
+        return _json_to_xml(node, cx)  # seconds
     options = p.get("options") or {}
     notes = [
         "WorkFuse reads XML as xmltodict does (attributes as '@name', text beside children as "
@@ -43,6 +40,53 @@ def _xml(node: N8nNode, cx: Converter) -> Converted:
     return Converted("utility.parse", config, notes=notes)
 
 
+# --- seconds ---
+# n8n's XML options for JSON to XML, as utility.parse's xml2js options. allowSurrogateChars
+# is left out: the xmlbuilder under xml2js 0.5+ refuses lone surrogates either way.
+XML2JS_OPTIONS = {
+    "attrkey": "attrkey",
+    "charkey": "charkey",
+    "rootName": "root_name",
+    "headless": "headless",
+    "cdata": "cdata",
+}
+
+
+def _json_to_xml(node: N8nNode, cx: Converter) -> Converted:
+    """JSON to XML: xml2js's Builder over the whole item, into `dataPropertyName` ("data"), the
+    only field of the item n8n emits; WorkFuse's step outputs it as `result`."""
+    p = node.params
+    options: dict[str, Any] = {}
+    for name, value in (p.get("options") or {}).items():
+        if isinstance(value, str) and value.startswith("="):
+            raise Refusal(
+                f"sets its XML option '{name}' from an expression ({value[:60]}); WorkFuse "
+                "fixes the XML layout at import. Write the value out in n8n and export again."
+            )
+        if name in XML2JS_OPTIONS:
+            options[XML2JS_OPTIONS[name]] = value
+    prop = str(p.get("dataPropertyName") or "data")
+    if prop.startswith("="):
+        raise Refusal(
+            f"names the field it writes the XML to with an expression ({prop[:60]}); set a "
+            "name in n8n and export again."
+        )
+    config = {
+        "format": "xml",
+        "direction": "build",
+        "value": cx.expression("{{ $json }}", node),
+        "layout": "xml2js",
+        "xml2js": options,
+    }
+    notes = [
+        f"n8n's item held only '{prop}' (the XML); WorkFuse's step outputs it as 'result', and "
+        f"expressions reading '{prop}' read 'result'."
+    ]
+    spec = {"data": "", "aliases": ((prop, "result"),)}
+    return Converted("utility.parse", config, notes=notes, spec=spec)
+
+
+# --- end seconds ---
 def _html(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     operation = p.get("operation", "generateHtmlTemplate")

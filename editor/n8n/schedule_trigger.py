@@ -22,7 +22,17 @@ def _schedule(node: N8nNode, cx: Converter) -> Converted:
         for key, value in rules[0].items()
     }
     cron = interval_cron(rule)
+    if rule.get("field") == "seconds":
+        notes.append(_once_a_minute(node, rule.get("secondsInterval", 30)))
     return Converted("trigger.schedule", {"cron": cron, **_timezone(cx, notes)}, notes=notes)
+
+
+def _once_a_minute(node: N8nNode, seconds: object) -> str:
+    return (
+        f"n8n ran '{node.name}' every {seconds} seconds; WorkFuse schedules run at most once a "
+        "minute, so this one runs every minute (a workflow that polls keeps working, checking "
+        "less often)."
+    )
 
 
 # `{{ Math.floor(Math.random() * N) }}`: a whole number drawn from 0 to N - 1.
@@ -88,9 +98,15 @@ def interval_cron(rule: dict[str, Any]) -> str:
         months = "*" if every == 1 else f"*/{every}"
         return f"{minute} {hour} {rule.get('triggerAtDayOfMonth', 1)} {months} *"
     if kind == "seconds":
+        # n8n schedules `*/N * * * * *`: every N seconds within each minute. Under a minute
+        # WorkFuse's closest schedule is every minute (the caveat is the caller's); from 60 on
+        # n8n versions differ (a timer every N seconds, or the cron's second 0 only).
+        seconds = rule.get("secondsInterval", 30)
+        if str(seconds).isdigit() and 0 < int(seconds) < 60:
+            return "* * * * *"
         raise Refusal(
-            "runs every few seconds; WorkFuse schedules run at most once a minute. Use a "
-            "minutes rule in n8n and export again."
+            f"runs every {seconds!r} seconds, which WorkFuse cannot schedule; use a minutes "
+            "rule in n8n and export again."
         )
     raise Refusal(f"uses the schedule interval '{kind}', which WorkFuse does not know.")
 
@@ -150,6 +166,11 @@ def _interval(node: N8nNode, cx: Converter) -> Converted:
     if unit not in INTERVAL_UNITS or not isinstance(value, int) or value < 1:
         raise Refusal(f"fires every {value!r} {unit}, which WorkFuse cannot schedule.")
     seconds = value * INTERVAL_UNITS[unit]
+    if seconds < 60:
+        notes = [_once_a_minute(node, seconds)]
+        return Converted(
+            "trigger.schedule", {"cron": "* * * * *", **_timezone(cx, notes)}, notes=notes
+        )
     if seconds % 60:
         raise Refusal(
             f"fires every {value} {unit}; WorkFuse schedules run at most once a minute and on "

@@ -4,6 +4,8 @@ XML is read by defusedxml (no DTDs, entities or external references: no "billion
 file reads) into objects the way xmltodict writes them: attributes as `@name`, text beside
 children as `#text`, a repeated element as a list. HTML is read by selectolax (the Lexbor HTML5
 parser) and picked with CSS selectors. CSV is the standard library's reader and writer.
+XML is built in WorkFuse's layout (the same `@name` / `#text` keys), or in xml2js's
+(editor/nodes/xml2js.py: what n8n's XML node writes).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
 from editor.nodes.items import items_from
+from editor.nodes.xml2js import Options as Xml2jsOptions  # seconds
+from editor.nodes.xml2js import build as build_xml2js  # seconds
 from workfuse.lib import safe_json
 
 MAX_TEXT = 5_000_000  # characters of text to parse (a step's output is 1 MB by default)
@@ -56,6 +60,22 @@ class Selector(NodeConfig):
         return css
 
 
+# --- seconds ---
+class Xml2js(NodeConfig):
+    attrkey: str = Field("$", min_length=1, description="The key holding an element's attributes.")
+    charkey: str = Field("_", min_length=1, description="The key holding an element's text.")
+    root_name: str = Field(
+        "root",
+        min_length=1,
+        description="The root element. 'root': an object with one key is that element.",
+    )
+    headless: bool = Field(False, description="Leave out the <?xml ...?> declaration.")
+    cdata: bool = Field(
+        False, description="Write text holding & < or > as CDATA instead of escaping it."
+    )
+
+
+# --- end seconds ---
 class Config(NodeConfig):
     format: Literal["json", "xml", "html", "csv"] = Field(
         "json", description="The text format: json, xml, html or csv."
@@ -83,6 +103,19 @@ class Config(NodeConfig):
         description="For csv: the first row names the columns (rows are objects); off: rows are "
         "lists.",
     )
+    # --- seconds ---
+    layout: Literal["workfuse", "xml2js"] = Field(
+        "workfuse",
+        description="For building xml: workfuse (attributes as '@name', text as '#text', one "
+        "line) or xml2js (attributes under '$', text under '_', indented with a declaration: "
+        "what n8n's XML node writes).",
+    )
+    xml2js: Xml2js | None = Field(
+        None,
+        description="For building xml in the xml2js layout: its options (attrkey, charkey, "
+        "root_name, headless, cdata); empty: xml2js's defaults.",
+    )
+    # --- end seconds ---
 
     @field_validator("selectors")
     @classmethod
@@ -315,6 +348,9 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if config.direction == "build":
         if fmt == "json":
             return {"result": json.dumps(value, ensure_ascii=False)}
+        if fmt == "xml" and config.layout == "xml2js":  # seconds
+            options = Xml2jsOptions(**(config.xml2js or Xml2js()).model_dump())
+            return {"result": build_xml2js(value, options)}
         if fmt == "xml":
             return {"result": build_xml(value)}
         rows = items_from(config.value, ctx)

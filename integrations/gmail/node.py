@@ -30,10 +30,13 @@ LABELS = ("add_labels", "remove_labels", "add_thread_labels", "remove_thread_lab
 LISTS = ("get_many", "get_threads")
 LIMITED = (*LISTS, "list_labels")
 READING = ("get", "get_many", "get_thread")
+DRAFTS = ("get_draft", "get_drafts")  # seconds
 Operation = Literal[
     "send",
     "reply",
     "create_draft",
+    "get_draft",  # seconds
+    "get_drafts",  # seconds
     "get",
     "get_many",
     "add_labels",
@@ -73,9 +76,9 @@ class Config(OperationConfig):
         "send",
         description="Messages: send, reply (in the message's thread, to its sender and "
         "recipients), create_draft, get, get_many (by search query and labels), add_labels, "
-        "remove_labels, mark_read, mark_unread, trash, delete (for good). Threads: get_thread, "
-        "get_threads, add_thread_labels, remove_thread_labels, trash_thread. Labels: "
-        "list_labels, get_label, create_label.",
+        "remove_labels, mark_read, mark_unread, trash, delete (for good). Drafts: get_draft, "
+        "get_drafts. Threads: get_thread, get_threads, add_thread_labels, "
+        "remove_thread_labels, trash_thread. Labels: list_labels, get_label, create_label.",
     )
     to: list[str] = Field(
         default_factory=list,
@@ -147,41 +150,49 @@ class Config(OperationConfig):
     )
     query: str = Field(
         "",
-        description="get_many/get_threads: a Gmail search, as in the search box "
+        description="get_many/get_threads/get_drafts: a Gmail search, as in the search box "
         "(from:ada@example.com is:unread newer_than:1d).",
-        json_schema_extra=used_by(*LISTS),
+        json_schema_extra=used_by(*LISTS, "get_drafts"),
     )
     include_spam_trash: bool = Field(
         False,
-        description="get_many/get_threads: also from Spam and Trash.",
-        json_schema_extra=used_by(*LISTS),
+        description="get_many/get_threads/get_drafts: also from Spam and Trash.",
+        json_schema_extra=used_by(*LISTS, "get_drafts"),
     )
     max_results: int = Field(
         50,
         ge=1,
         le=MAX_RESULTS,
-        description=f"get_many/get_threads/list_labels: at most this many (up to "
+        description=f"get_many/get_threads/get_drafts/list_labels: at most this many (up to "
         f"{MAX_RESULTS}); messages and threads newest first.",
-        json_schema_extra=used_by(*LIMITED),
+        json_schema_extra=used_by(*LIMITED, "get_drafts"),
     )
     simple: bool = Field(
         True,
-        description="get/get_many/get_thread: on, the message's headers (From, To, Subject) "
-        "and snippet; off, the whole message parsed: from/to as addresses, subject, date, "
-        "text, html, headers (get_thread: the API's full format).",
-        json_schema_extra=used_by(*READING),
+        description="get/get_many/get_thread/get_draft/get_drafts: on, the message's headers "
+        "(From, To, Subject) and snippet; off, the whole message parsed: from/to as addresses, "
+        "subject, date, text, html, headers (get_thread: the API's full format).",
+        json_schema_extra=used_by(*READING, *DRAFTS),
     )
     download_attachments: bool = Field(
         False,
         description="With simple off: the message's attachments as file values in attachments.",
-        json_schema_extra=used_by(*READING),
+        json_schema_extra=used_by(*READING, *DRAFTS),
     )
     ids_only: bool = Field(
         False,
         description="get_many: only each message's id and threadId, without reading the "
-        "messages (one API call a page instead of one a message).",
-        json_schema_extra=used_by("get_many"),
+        "messages (one API call a page instead of one a message). get_drafts: each draft's id "
+        "and its message's {id, threadId}.",
+        json_schema_extra=used_by("get_many", "get_drafts"),
     )
+    # --- seconds ---
+    draft_id: str = Field(
+        "",
+        description="get_draft: the draft's id (create_draft and get_drafts output it as id).",
+        json_schema_extra=used_by("get_draft", required=True),
+    )
+    # --- end seconds ---
     label_id: str = Field(
         "",
         description="get_label: the label's id.",
@@ -327,14 +338,15 @@ def read_message(
 
 
 def _listed(box: Mailbox, config: Config, what: str) -> list[dict[str, Any]]:
-    """Up to max_results entries of messages.list or threads.list, page by page."""
+    """Up to max_results entries of messages.list, threads.list or drafts.list, page by page
+    (drafts.list takes no labelIds)."""
     found: list[dict[str, Any]] = []
     token = ""
     while len(found) < config.max_results:
         params: dict[str, Any] = {"maxResults": config.max_results - len(found)}
         if config.query:
             params["q"] = config.query
-        if config.label_ids:
+        if config.label_ids and what != "drafts":
             params["labelIds"] = config.label_ids
         if config.include_spam_trash:
             params["includeSpamTrash"] = "true"
@@ -361,6 +373,35 @@ def _get_many(box: Mailbox, config: Config) -> dict[str, Any]:
     return {"messages": messages, "count": len(messages)}
 
 
+# --- seconds ---
+def read_draft(
+    box: Mailbox, draft_id: str, simple: bool, download: bool, labels: dict[str, str] | None
+) -> dict[str, Any]:
+    """One draft as n8n's Gmail node gives it: its message in the simple or parsed shape, with
+    `id` the draft's id and `messageId` the message's (n8n's version 1 "Add the draft-id")."""
+    params: dict[str, Any] = {"format": "metadata" if simple else "raw"}
+    draft = box.call("GET", f"drafts/{_id(draft_id)}", "drafts.get", params=params)
+    message = draft.get("message") or {}
+    if simple:
+        item = mime.simplified(message, labels if labels is not None else label_names(box))
+    else:
+        item = mime.parsed(message, download)
+    return {**item, "id": draft.get("id"), "messageId": message.get("id")}
+
+
+def _get_drafts(box: Mailbox, config: Config) -> dict[str, Any]:
+    listed = _listed(box, config, "drafts")
+    if config.ids_only:
+        return {"drafts": listed, "count": len(listed)}
+    labels = label_names(box) if config.simple and listed else None
+    drafts = [
+        read_draft(box, str(d["id"]), config.simple, config.download_attachments, labels)
+        for d in listed
+    ]
+    return {"drafts": drafts, "count": len(drafts)}
+
+
+# --- end seconds ---
 def _thread(box: Mailbox, config: Config) -> dict[str, Any]:
     params: dict[str, Any] = {"format": "metadata" if config.simple else "full"}
     if config.simple:
@@ -424,7 +465,8 @@ def _label_action(box: Mailbox, config: Config) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """send/reply: the sent message {id, threadId, labelIds}; create_draft: {id, message};
-    get: the message; get_many: {messages, count}; label changes: the message or thread's
+    get_draft: the draft's message with id (the draft's) and messageId; get_drafts: {drafts,
+    count}; get: the message; get_many: {messages, count}; label changes: the message or thread's
     {id, threadId, labelIds}; get_threads: {threads, count}; list_labels: {labels, count}."""
     secret, _ = credential_for(ctx, config.operation, GmailOAuth2)
     box = Mailbox(secret)
@@ -435,6 +477,12 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         return _reply(box, config)
     if op == "create_draft":
         return _draft(box, config)
+    # --- seconds ---
+    if op == "get_draft":
+        return read_draft(box, config.draft_id, config.simple, config.download_attachments, None)
+    if op == "get_drafts":
+        return _get_drafts(box, config)
+    # --- end seconds ---
     if op == "get":
         return read_message(
             box, config.message_id, config.simple, config.download_attachments, None
@@ -556,6 +604,11 @@ NODE = NodeType(
             "Trash the conversation of the trigger's message",
             {"operation": "trash_thread", "thread_id": "{{ trigger.threadId }}"},
         ),
+        (
+            "Read my 10 newest drafts whole (text and HTML)",
+            {"operation": "get_drafts", "simple": False, "max_results": 10},
+        ),
+        ("Show the draft r-5521", {"operation": "get_draft", "draft_id": "r-5521"}),
         ("List my Gmail labels with their ids", {"operation": "list_labels"}),
         ("Show the label Label_12", {"operation": "get_label", "label_id": "Label_12"}),
         (

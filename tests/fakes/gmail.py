@@ -1,5 +1,6 @@
 """A fake Google for Gmail: the OAuth 2.0 token endpoint's refresh-token grant, and the Gmail API
-v1 for one mailbox (users.getProfile; messages list/get/send/modify/trash/delete; drafts.create;
+v1 for one mailbox (users.getProfile; messages list/get/send/modify/trash/delete; drafts
+create/list/get;
 threads list/get/modify/trash; labels list/get/create) over in-memory messages kept as raw
 RFC 822 bytes, with Google's error shapes. Search (`q`) understands from:, to:, subject:, is:,
 after:/before: with epoch seconds, has:attachment and plain words, enough for the tests."""
@@ -56,6 +57,7 @@ class FakeGmail(FakeService):
         self.labels: dict[str, dict[str, Any]] = {}
         self.tokens: set[str] = set()
         self.sent: list[Stored] = []
+        self.drafts: dict[str, str] = {}  # draft id -> its message's id
         self._ids = itertools.count(0x18C0000000000001)
         for name in SYSTEM_LABELS:
             self.labels[name] = {"id": name, "name": name, "type": "system"}
@@ -73,6 +75,12 @@ class FakeGmail(FakeService):
         when = 1_767_000_000_000 + len(self.messages) * 60_000
         self.messages[ident] = Stored(ident, thread or ident, raw, list(labels), when)
         return ident
+
+    def draft(self, raw: bytes) -> str:
+        """A draft in the mailbox (as the Gmail web app saves one); its draft id."""
+        ident = self.deliver(raw, ("DRAFT",))
+        self.drafts[f"r-{ident}"] = ident
+        return f"r-{ident}"
 
     def add_label(self, name: str) -> str:
         ident = f"Label_{len(self.labels) + 100}"
@@ -112,12 +120,42 @@ class FakeGmail(FakeService):
         if path[0] == "drafts" and method == "POST":
             draft = request.json["message"]
             stored = self._store(draft, ["DRAFT"])
+            self.drafts[f"r-{stored.id}"] = stored.id
             return Answer(200, {"id": f"r-{stored.id}", "message": self._minimal(stored)})
+        if path[0] == "drafts" and method == "GET":
+            return self._drafts(path, request)
         if path[0] == "messages":
             return self._messages(method, path, request)
         if path[0] == "threads":
             return self._threads(method, path, request)
         return not_found()
+
+    def _drafts(self, path: list[str], request: Received) -> Answer:
+        """drafts.list: {drafts: [{id, message: {id, threadId}}], resultSizeEstimate,
+        nextPageToken?}; drafts.get: {id, message} in the asked format."""
+        if len(path) == 2:
+            stored = self.messages.get(self.drafts.get(path[1], ""))
+            if stored is None:
+                return not_found()
+            return Answer(200, {"id": path[1], "message": self._formatted(stored, request)})
+        drafts = [
+            (draft, self.messages[ident])
+            for draft, ident in self.drafts.items()
+            if ident in self.messages and self._matches(self.messages[ident], request)
+        ]
+        drafts.sort(key=lambda pair: pair[1].internal_date, reverse=True)
+        size = int((request.query.get("maxResults") or ["100"])[-1])
+        start = int((request.query.get("pageToken") or ["0"])[-1])
+        page = [
+            {"id": draft, "message": {"id": m.id, "threadId": m.thread_id}}
+            for draft, m in drafts[start : start + size]
+        ]
+        body: dict[str, Any] = {"resultSizeEstimate": len(drafts)}
+        if page:
+            body["drafts"] = page
+        if start + size < len(drafts):
+            body["nextPageToken"] = str(start + size)
+        return Answer(200, body)
 
     def _token(self, request: Received) -> Answer:
         form = request.form
