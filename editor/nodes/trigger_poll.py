@@ -44,6 +44,7 @@ Source = Literal[
     "imap",
     "notion",
     "outlook",  # svcc
+    "strava",  # strava
 ]
 # --- end work ---
 # --- airtable2: the airtable source ---
@@ -97,7 +98,9 @@ class Config(NodeConfig):
         "integration token credential; id: id, or change_id for page_updated) or airtable "
         "(the newest records of the Airtable table below by its trigger field, read with an "
         "Airtable access token credential; id: change_id) or outlook (the newest messages of "
-        "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id).",
+        "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id) or "
+        "strava (the athlete's newest activities, read with a Strava OAuth2 credential; id: "
+        "object_id, or change_id for activity_changed).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -253,6 +256,13 @@ class Config(NodeConfig):
         "toRecipients, ...).",
     )
     # --- end svcc ---
+    # --- strava: the strava source (n8n's Strava Trigger) ---
+    strava_event: Literal["activity_created", "activity_changed"] = Field(
+        "activity_created",
+        description="For strava: a new activity (id_field object_id), or a new or changed "
+        "activity: its name, sport type or visibility (id_field change_id).",
+    )
+    # --- end strava ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -356,6 +366,7 @@ class Config(NodeConfig):
         if self.source == "outlook" and self.outlook_output == "fields" and not self.outlook_fields:
             errors["outlook_fields"] = "Name the message properties to read, or choose simple."
         # --- end svcc ---
+        sourced = sourced or self.source == "strava"  # strava
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -494,6 +505,10 @@ def source_settings(config: Config) -> dict[str, Any]:
             include={"outlook_folder_id", "outlook_filter", "outlook_output", "outlook_fields"}
         )
     # --- end svcc ---
+    # --- strava ---
+    if config.source == "strava":
+        return config.model_dump(include={"strava_event"})
+    # --- end strava ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -513,6 +528,8 @@ def asks(config: Config) -> str:
         return f"Airtable {config.airtable_base_id}/{config.airtable_table}"
     if config.source == "outlook":  # svcc
         return f"Outlook {config.outlook_folder_id or 'mailbox'} {config.outlook_filter}".strip()
+    if config.source == "strava":  # strava
+        return f"Strava activities ({config.strava_event})"
     return config.url
 
 
