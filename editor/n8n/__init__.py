@@ -290,7 +290,7 @@ from editor.n8n import apps_sentry, apps_venafi_cloud, apps_webflow
 # --- end svc1 ---
 # --- strava ---
 # isort: split
-from editor.n8n import apps_strava
+from editor.n8n import apps_calendar_trigger, apps_strava
 
 # --- end strava ---
 # isort: split
@@ -534,6 +534,7 @@ SPECS: dict[str, Spec] = {
         # --- end svc1 ---
         # --- strava ---
         apps_strava,
+        apps_calendar_trigger,
         # --- end strava ---
     )
     for n8n_type, spec in family.SPECS.items()

@@ -45,6 +45,7 @@ Source = Literal[
     "notion",
     "outlook",  # svcc
     "strava",  # strava
+    "google_calendar",  # strava
 ]
 # --- end work ---
 # --- airtable2: the airtable source ---
@@ -100,7 +101,10 @@ class Config(NodeConfig):
         "Airtable access token credential; id: change_id) or outlook (the newest messages of "
         "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id) or "
         "strava (the athlete's newest activities, read with a Strava OAuth2 credential; id: "
-        "object_id, or change_id for activity_changed).",
+        "object_id, or change_id for activity_changed) or google_calendar (the events of the "
+        "calendar below created, updated, cancelled, started or ended in the last day, read "
+        "with a Google service account key credential; id: id, or change_id for "
+        "event_updated).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -262,6 +266,23 @@ class Config(NodeConfig):
         description="For strava: a new activity (id_field object_id), or a new or changed "
         "activity: its name, sport type or visibility (id_field change_id).",
     )
+    calendar_id: str = Field(
+        "",
+        description="For google_calendar: the calendar's id (an email address for a person's "
+        "calendar), shared with the service account.",
+    )
+    calendar_event: Literal[
+        "event_created", "event_updated", "event_cancelled", "event_started", "event_ended"
+    ] = Field(
+        "event_created",
+        description="For google_calendar: what starts a run: an event created, updated (each "
+        "change; id_field change_id), cancelled, started or ended.",
+    )
+    calendar_match: str = Field(
+        "",
+        description="For google_calendar: only events matching these words (Calendar's free "
+        "text search). Empty: every event.",
+    )
     # --- end strava ---
     url: str = Field(
         "",
@@ -366,7 +387,11 @@ class Config(NodeConfig):
         if self.source == "outlook" and self.outlook_output == "fields" and not self.outlook_fields:
             errors["outlook_fields"] = "Name the message properties to read, or choose simple."
         # --- end svcc ---
-        sourced = sourced or self.source == "strava"  # strava
+        # --- strava ---
+        sourced = sourced or self.source in ("strava", "google_calendar")
+        if self.source == "google_calendar" and not self.calendar_id.strip():
+            errors["calendar_id"] = "Enter the calendar's id (an email address for a person's)."
+        # --- end strava ---
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -508,6 +533,8 @@ def source_settings(config: Config) -> dict[str, Any]:
     # --- strava ---
     if config.source == "strava":
         return config.model_dump(include={"strava_event"})
+    if config.source == "google_calendar":
+        return config.model_dump(include={"calendar_id", "calendar_event", "calendar_match"})
     # --- end strava ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
@@ -530,6 +557,8 @@ def asks(config: Config) -> str:
         return f"Outlook {config.outlook_folder_id or 'mailbox'} {config.outlook_filter}".strip()
     if config.source == "strava":  # strava
         return f"Strava activities ({config.strava_event})"
+    if config.source == "google_calendar":  # strava
+        return f"Google Calendar {config.calendar_id} ({config.calendar_event})"
     return config.url
 
 
