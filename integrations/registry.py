@@ -193,6 +193,11 @@ from integrations import amqp, ssh
 from integrations import sentry, venafi_cloud, webflow
 
 # --- end svc1 ---
+# --- strava ---
+# isort: split
+from integrations import strava
+
+# --- end strava ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -358,6 +363,9 @@ SERVICES: tuple[Service, ...] = (
     sentry.SERVICE,
     webflow.SERVICE,
     # --- end svc1 ---
+    # --- strava ---
+    strava.SERVICE,
+    # --- end strava ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

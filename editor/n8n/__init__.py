@@ -288,6 +288,11 @@ from editor.n8n import execution_data, memory_manager, read_pdf
 from editor.n8n import apps_sentry, apps_venafi_cloud, apps_webflow
 
 # --- end svc1 ---
+# --- strava ---
+# isort: split
+from editor.n8n import apps_calendar_trigger, apps_strava
+
+# --- end strava ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -527,6 +532,10 @@ SPECS: dict[str, Spec] = {
         apps_sentry,
         apps_webflow,
         # --- end svc1 ---
+        # --- strava ---
+        apps_strava,
+        apps_calendar_trigger,
+        # --- end strava ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

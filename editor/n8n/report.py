@@ -87,6 +87,9 @@ CREDENTIAL_KINDS = {
     "vonageApi": "vonage",
     "profitWellApi": "profitwell",
     # --- end svcc ---
+    # --- strava ---
+    "stravaOAuth2Api": "strava",
+    # --- end strava ---
 }
 # --- svcc: a credential a trigger used for the service's API, where WorkFuse's webhook checks
 # the signature with the secret it holds (Twilio's Auth Token) ---

@@ -44,6 +44,8 @@ Source = Literal[
     "imap",
     "notion",
     "outlook",  # svcc
+    "strava",  # strava
+    "google_calendar",  # strava
 ]
 # --- end work ---
 # --- airtable2: the airtable source ---
@@ -97,7 +99,12 @@ class Config(NodeConfig):
         "integration token credential; id: id, or change_id for page_updated) or airtable "
         "(the newest records of the Airtable table below by its trigger field, read with an "
         "Airtable access token credential; id: change_id) or outlook (the newest messages of "
-        "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id).",
+        "the mailbox or folder below, read with a Microsoft Outlook OAuth2 credential; id: id) or "
+        "strava (the athlete's newest activities, read with a Strava OAuth2 credential; id: "
+        "object_id, or change_id for activity_changed) or google_calendar (the events of the "
+        "calendar below created, updated, cancelled, started or ended in the last day, read "
+        "with a Google service account key credential; id: id, or change_id for "
+        "event_updated).",
     )
     spreadsheet_id: str = Field(
         "",
@@ -253,6 +260,30 @@ class Config(NodeConfig):
         "toRecipients, ...).",
     )
     # --- end svcc ---
+    # --- strava: the strava source (n8n's Strava Trigger) ---
+    strava_event: Literal["activity_created", "activity_changed"] = Field(
+        "activity_created",
+        description="For strava: a new activity (id_field object_id), or a new or changed "
+        "activity: its name, sport type or visibility (id_field change_id).",
+    )
+    calendar_id: str = Field(
+        "",
+        description="For google_calendar: the calendar's id (an email address for a person's "
+        "calendar), shared with the service account.",
+    )
+    calendar_event: Literal[
+        "event_created", "event_updated", "event_cancelled", "event_started", "event_ended"
+    ] = Field(
+        "event_created",
+        description="For google_calendar: what starts a run: an event created, updated (each "
+        "change; id_field change_id), cancelled, started or ended.",
+    )
+    calendar_match: str = Field(
+        "",
+        description="For google_calendar: only events matching these words (Calendar's free "
+        "text search). Empty: every event.",
+    )
+    # --- end strava ---
     url: str = Field(
         "",
         description="The JSON API to ask, e.g. https://api.example.com/orders?status=new.",
@@ -356,6 +387,11 @@ class Config(NodeConfig):
         if self.source == "outlook" and self.outlook_output == "fields" and not self.outlook_fields:
             errors["outlook_fields"] = "Name the message properties to read, or choose simple."
         # --- end svcc ---
+        # --- strava ---
+        sourced = sourced or self.source in ("strava", "google_calendar")
+        if self.source == "google_calendar" and not self.calendar_id.strip():
+            errors["calendar_id"] = "Enter the calendar's id (an email address for a person's)."
+        # --- end strava ---
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -494,6 +530,12 @@ def source_settings(config: Config) -> dict[str, Any]:
             include={"outlook_folder_id", "outlook_filter", "outlook_output", "outlook_fields"}
         )
     # --- end svcc ---
+    # --- strava ---
+    if config.source == "strava":
+        return config.model_dump(include={"strava_event"})
+    if config.source == "google_calendar":
+        return config.model_dump(include={"calendar_id", "calendar_event", "calendar_match"})
+    # --- end strava ---
     return config.model_dump(include={"spreadsheet_id", "sheet_range", "header_row"})
 
 
@@ -513,6 +555,10 @@ def asks(config: Config) -> str:
         return f"Airtable {config.airtable_base_id}/{config.airtable_table}"
     if config.source == "outlook":  # svcc
         return f"Outlook {config.outlook_folder_id or 'mailbox'} {config.outlook_filter}".strip()
+    if config.source == "strava":  # strava
+        return f"Strava activities ({config.strava_event})"
+    if config.source == "google_calendar":  # strava
+        return f"Google Calendar {config.calendar_id} ({config.calendar_event})"
     return config.url
 
 

@@ -4,7 +4,7 @@ Google services pastes the key once; the token asks for Calendar's scope)."""
 
 from __future__ import annotations
 
-from integrations.google_calendar import node
+from integrations.google_calendar import new_events, node
 from integrations.google_sheets import SERVICE as SHEETS
 from integrations.service import Service
 
@@ -13,4 +13,7 @@ SERVICE = Service(
     label="Google Calendar",
     kinds=SHEETS.kinds,
     node=node.NODE,
+    # --- strava: trigger.poll's google_calendar source (n8n's Google Calendar Trigger) ---
+    poll=new_events.poll_events,
+    # --- end strava ---
 )

@@ -1,6 +1,7 @@
 """A fake Google Calendar API (v3) next to the fake Sheets API (one Google, one token endpoint):
-calendars.get, calendarList.list, events list (timeMin/timeMax overlap, q, paging; RFC 3339
-bounds with an offset, as Calendar insists), get, insert, patch, delete and freeBusy.query, over
+calendars.get, calendarList.list, events list (timeMin/timeMax overlap, q, updatedMin,
+orderBy, showDeleted for cancelled events, paging; RFC 3339 bounds with an offset, as Calendar
+insists), get, insert, patch, delete and freeBusy.query, over
 in-memory calendars, with Calendar's error shapes (those of Drive)."""
 
 from __future__ import annotations
@@ -149,8 +150,16 @@ class FakeCalendar(FakeGoogle):
                 bounds[name] = _instant(q[name])
                 if bounds[name] is None:
                     return drive_error(400, "badRequest", "Bad Request")
+        updated_min = _instant(q["updatedMin"]) if "updatedMin" in q else None
+        if "updatedMin" in q and updated_min is None:
+            return drive_error(400, "badRequest", "Bad Request")
         found = []
         for event in self.events[calendar_id].values():
+            if event.get("status") == "cancelled" and q.get("showDeleted") != "true":
+                continue
+            updated = _instant(event.get("updated", ""))
+            if updated_min and updated and updated < updated_min:
+                continue
             start, end = _moment(event["start"], zone), _moment(event["end"], zone)
             if "timeMin" in bounds and end <= bounds["timeMin"]:
                 continue
@@ -162,6 +171,8 @@ class FakeCalendar(FakeGoogle):
             found.append(event)
         if q.get("orderBy") == "startTime":
             found.sort(key=lambda e: _moment(e["start"], zone))
+        if q.get("orderBy") == "updated":
+            found.sort(key=lambda e: e.get("updated", ""))
         return self._page(found, q, "calendar#events", timeZone=q.get("timeZone", zone))
 
     def _page(self, items: list[Any], q: dict[str, str], kind: str, **more: Any) -> Answer:
