@@ -68,6 +68,11 @@ def tool_agent(query: str, **options: Any) -> dict[str, Any]:
             "SELECT * FROM t WHERE name ILIKE $1 AND note <> 'it''s'",
             ["=%{{ $fromAI('q') }}%"],
         ),
+        (  # an apostrophe in a comment opens no literal
+            "SELECT * -- it's all\nFROM t WHERE a = '{{ $fromAI('a') }}' /* don't */",
+            "SELECT * -- it's all\nFROM t WHERE a = $1 /* don't */",
+            ["={{ $fromAI('a') }}"],
+        ),
         (
             "SELECT * FROM t LIMIT {{ $fromAI('n', 'How many', 'number') }}",
             "SELECT * FROM t LIMIT $1",

@@ -22,7 +22,8 @@ from editor.n8n.converter import BASE
 
 TOOL = f"{BASE}postgresTool"
 BLOCK = re.compile(r"\{\{.*?\}\}", re.S)
-LITERAL = re.compile(r"'((?:[^']|'')*)'")
+# A quoted literal, or a comment (whose apostrophes open no literal).
+LITERAL = re.compile(r"--[^\n]*|/\*.*?\*/|'((?:[^']|'')*)'", re.S)
 SLOT = re.compile(r"\x00(\d+)\x00")  # a `{{ }}` part set aside while literals are read
 VALUE_TYPES = re.compile(
     r"\{\{\s*\$fromAI\([^)]*,\s*(['\"`])(number|boolean)\1\s*(?:,[^)]*)?\)\s*\}\}", re.S
@@ -96,7 +97,7 @@ def _split(query: str) -> tuple[str, list[str], list[str]]:
     values: list[str] = []
 
     def literal(match: re.Match[str]) -> str:
-        if not SLOT.search(match.group(1)):
+        if match.group(1) is None or not SLOT.search(match.group(1)):
             return match.group(0)
         content = SLOT.sub(lambda m: parts[int(m.group(1))], match.group(1))
         values.append("=" + content.replace("''", "'"))
