@@ -472,7 +472,20 @@ def test_vector_store_nodes_are_refused_one_by_one_with_the_reason():
         "WorkFuse cannot reach"
     )
     assert messages[1].startswith(
-        "n8n node 'Embeddings' (@n8n/n8n-nodes-langchain.embeddingsOpenAi): feeds no vector store"
+        "n8n node 'Embeddings' (@n8n/n8n-nodes-langchain.embeddingsOpenAi): feeds 'PGVector' "
+        "(@n8n/n8n-nodes-langchain.vectorStorePGVector), which WorkFuse does not import (see "
+        "its reason)"
+    )
+
+
+def test_a_part_feeding_nothing_is_refused_saying_so():
+    data = agent_export({})
+    data["nodes"].append(n8n_node("Embeddings", f"{LC}embeddingsOpenAi", {}))
+    [message] = refusals(data)
+    assert message == (
+        "n8n node 'Embeddings' (@n8n/n8n-nodes-langchain.embeddingsOpenAi): feeds no vector "
+        "store WorkFuse can import (WorkFuse's own, Qdrant, Pinecone, Supabase), so there is "
+        "nothing for it to configure."
     )
 
 

@@ -1,7 +1,7 @@
 """Importing n8n's Chat Memory Manager (editor/n8n/memory_manager.py) as
 `utility.agent_memory` on its memory's session: each mode's config, where its items lie, the
-refusals naming the construct, and an imported insert-then-get run in the engine (the agent of
-the same memory keeps the same session)."""
+refusals naming the construct, and imported runs in the engine: insert then get (the agent of
+the same memory keeps the same session), and version 1's insert handing on the stored messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from aiconfig.models import AgentMemory
 from editor.graph import ImportRefused
 from editor.n8n import SPECS, SUB_NODES, convert
 from editor.n8n.converter import Converter
@@ -129,7 +130,6 @@ def test_load_groups_as_n8n_does_per_version(params, version, items):
     ("params", "version", "said"),
     [
         ({"simplifyOutput": False}, 1.1, "Simplify Output off"),
-        ({"mode": "insert"}, 1, "does 'insert' in version 1"),
         ({"mode": "delete", "lastMessagesCount": "=2"}, 1.1, "deletes '=2' messages"),
     ],
 )
@@ -139,6 +139,76 @@ def test_what_n8n_outputs_differently_is_refused_by_name(params, version, said):
     [issue] = refused.value.issues
     assert issue.message.startswith(f"n8n node 'Manager' ({LC}memoryManager): ")
     assert said in issue.message
+
+
+@pytest.mark.parametrize("params", [{"mode": "insert"}, {"mode": "delete"}])
+def test_version_1_insert_and_delete_emit_the_stored_messages_as_items(params):
+    cx = Converter(managers(("Manager", params, 1)), SPECS, SUB_NODES)
+    cx.run()
+    spec = cx.spec_of("Manager")
+    assert (spec.items, spec.item_aliases) == ("messages", (("kwargs.content", "content"),))
+    [note] = [n for n in cx.converted["Manager"].notes if "Version 1" in n]
+    assert f"after '{params['mode']}'" in note and "LangChain's serialized form" in note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_version_1_insert_hands_each_stored_message_on(alice):
+    """n8n's version 1 insert outputs every message the memory holds afterwards, one item
+    each; the node after it reads `kwargs.content` of each."""
+    data = managers(
+        (
+            "Remember",
+            {
+                "mode": "insert",
+                "messages": {
+                    "messageValues": [
+                        {"type": "user", "message": "={{ $('Start').item.json.text }}"},
+                        {"type": "ai", "message": "Noted"},
+                    ]
+                },
+            },
+            1,
+        ),
+    )
+    data["nodes"].append(
+        {
+            "parameters": {
+                "assignments": {
+                    "assignments": [
+                        {
+                            "id": "a",
+                            "name": "said",
+                            "value": "={{ $json.kwargs.content }}",
+                            "type": "string",
+                        }
+                    ]
+                },
+                "options": {},
+            },
+            "name": "Said",
+            "type": "n8n-nodes-base.set",
+            "typeVersion": 3.4,
+            "position": [800, 0],
+        }
+    )
+    data["connections"]["Remember"] = {"main": [[{"node": "Said", "type": "main", "index": 0}]]}
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    workflow = make_workflow(alice, graph)
+    earlier = [{"role": "user", "content": "Hi"}]
+    AgentMemory.objects.create(
+        owner=alice, session_key=f"{workflow.pk}__chat:+4915", messages=earlier
+    )
+    execution = engine.start_execution(workflow, {"from": "+4915", "text": "Blue one"})
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    steps = steps_by_key(execution)
+    assert [steps[f"said[{i}]"].output["result"] for i in range(3)] == [
+        {"said": "Hi"},
+        {"said": "Blue one"},
+        {"said": "Noted"},
+    ]
+    assert "said[3]" not in steps
 
 
 def test_a_manager_without_memory_is_refused():
@@ -175,7 +245,5 @@ def test_an_imported_insert_then_get_runs_on_the_same_session(alice):
     recall = steps_by_key(execution)["recall"].output
     assert recall["exchanges"] == [{"human": "Blue one", "ai": "Noted"}]
     assert recall["count"] == 2
-    from aiconfig.models import AgentMemory
-
     [row] = AgentMemory.objects.filter(owner=alice)
     assert row.session_key == f"{workflow.pk}__chat:+4915"

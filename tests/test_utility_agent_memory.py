@@ -66,8 +66,10 @@ def test_a_run_inserts_deletes_and_gets_the_owners_session(alice, bob):
     execution.refresh_from_db()
     assert execution.status == "succeeded", execution.error
     steps = steps_by_key(execution)
-    assert steps["add"].output == {"success": True, "count": 4}
-    assert steps["forget"].output == {"success": True, "count": 3}
+    added = [*TALK[:2], {"role": "user", "content": "Price?"}]
+    added.append({"role": "assistant", "content": "12 EUR"})
+    assert steps["add"].output == {"success": True, "count": 4, "messages": added}
+    assert steps["forget"].output == {"success": True, "count": 3, "messages": added[:3]}
     read = steps["read"].output
     assert read["count"] == 3
     assert read["exchanges"] == [{"human": "Hi", "ai": "Hello!"}, {"human": "Price?"}]

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from editor.n8n import send_and_wait  # sendwait
+from editor.n8n import postgres_tool, send_and_wait  # sendwait; aitools: postgres_tool
 from editor.n8n.converter import BASE, READS_ELSEWHERE, Spec
 from editor.nodes.trigger_workflow import INPUT_NAME_RE
 
@@ -65,7 +65,13 @@ def problem(node: Mapping[str, Any], specs: Mapping[str, Spec]) -> str | None:
     if (node.get("parameters") or {}).get("operation") == "sendAndWait":
         return send_and_wait.refusal_for_tool()
     # --- end sendwait ---
-    for text in _strings(node.get("parameters")):
+    # --- aitools ---
+    if postgres_tool.applies(node):
+        why = postgres_tool.problem(node)
+        if why is not None:
+            return why
+    # --- end aitools ---
+    for text in _strings(params_of(node)):
         if not text.startswith("="):
             if "$fromAI" in text:
                 return f"it writes $fromAI in plain text ({text[:80]}), not in an expression"
@@ -90,7 +96,7 @@ def problem(node: Mapping[str, Any], specs: Mapping[str, Spec]) -> str | None:
                     "workflow's inputs cannot carry"
                 )
         # --- end ai3 ---
-    for argument in arguments(node.get("parameters")).values():
+    for argument in arguments(params_of(node)).values():
         if not INPUT_NAME_RE.match(argument.name):
             return f"its $fromAI argument '{argument.name}' is not a WorkFuse input name"
         if argument.type not in TYPES:
@@ -142,7 +148,7 @@ def companion_of(member: Member, tool: dict[str, Any]) -> tuple[Member, dict[str
     """The companion workflow of the app tool `tool`, and the run's data it reads: the n8n
     expressions the caller evaluates for it, by the companion input each fills."""
     name = str(tool.get("name") or "Tool")
-    params = _params(tool)
+    params = params_of(tool)
     found = arguments(params)
     params, lifted = lift_run_data(params, set(found))  # ai3
     trigger = {
@@ -169,7 +175,10 @@ def companion_of(member: Member, tool: dict[str, Any]) -> tuple[Member, dict[str
             " The run's data it read the agent's tool fills in: inputs " + ", ".join(lifted) + "."
             if lifted
             else ""
-        ),
+        )
+        # --- aitools ---
+        + (" " + postgres_tool.note(_params(tool)) if postgres_tool.applies(tool) else ""),
+        # --- end aitools ---
     }
     if app.get("name") == TRIGGER_NAME:
         app["name"] = f"{TRIGGER_NAME} (app)"
@@ -213,7 +222,7 @@ def _call_instead(tool: dict[str, Any], companion: Member, lifted: dict[str, str
 def tool_description(tool: dict[str, Any]) -> str:
     """What the model reads of the app tool `tool` (an n8n `<app>Tool` node): its manual
     description, else what it runs, and the `$fromAI` arguments with their descriptions."""
-    params = _params(tool)
+    params = params_of(tool)
     app = str(app_type(str(tool["type"]))).removeprefix(BASE)
     if params.get("descriptionType") == "manual" and params.get("toolDescription"):
         description = str(params["toolDescription"]).removeprefix("=")
@@ -273,9 +282,19 @@ def _input_name(expr: str, taken: set[str]) -> str:
 # --- end ai3 ---
 
 
-def _params(node: dict[str, Any]) -> dict[str, Any]:
+def _params(node: Mapping[str, Any]) -> dict[str, Any]:
     params = node.get("parameters")
     return params if isinstance(params, dict) else {}
+
+
+def params_of(node: Mapping[str, Any]) -> dict[str, Any]:
+    """The app tool's settings as n8n reads them: a Postgres tool's plain-text query with its
+    values bound (postgres_tool.py) where they can be."""
+    # --- aitools ---
+    if postgres_tool.applies(node) and postgres_tool.problem(node) is None:
+        return postgres_tool.bound(_params(node))
+    # --- end aitools ---
+    return _params(node)
 
 
 def _read_inputs(value: Any) -> Any:

@@ -172,7 +172,7 @@ def _problem(tool: dict[str, Any], specs: Mapping[str, Spec]) -> str | None:
     reason = app_tools.problem(tool, specs)
     if reason is not None:
         return f"{reason}. Change it in n8n and export again."
-    lifted = app_tools.lift_run_data(tool.get("parameters") or {}, set())[1]
+    lifted = app_tools.lift_run_data(app_tools.params_of(tool), set())[1]  # aitools
     if lifted:
         return (
             f"it reads the run's data ({next(iter(lifted.values()))[:80]}), and an MCP "

@@ -7,8 +7,10 @@ MemoryManager `execute`: "Get Many Messages" (load, the default) outputs the mes
 `{messages, messagesCount}` (version 1.1 unless Group Messages is off; version 1 only when it
 is on) or one item per exchange. "Insert Messages" adds the messages (Override All Messages
 clears first) and "Delete Messages" drops the last N (none when fewer are stored) or all;
-version 1.1 outputs `{success: true}` after them. Refused: Simplify Output off (LangChain's
-serialized messages), version 1's insert and delete (they output those serialized messages).
+version 1.1 outputs `{success: true}` after them, version 1 one item per message stored
+afterwards, LangChain's serialized message (`message.toJSON()`: `{lc, type, id, kwargs:
+{content, ...}}`): WorkFuse's items are those messages as `{role, content}`, `kwargs.content`
+read as `content`. Refused: Simplify Output off (LangChain's serialized messages).
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from editor.n8n.ai_parts import MEMORY, attached, described, memory
 from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
 
 ROLES = {"user": "user", "ai": "assistant", "system": "system"}
+SERIALIZED = (
+    "Version 1 of n8n's Chat Memory Manager output, after '{mode}', one item per message stored, "
+    "in LangChain's serialized form ({{lc, type, id, kwargs: {{content, ...}}}}); WorkFuse's items "
+    "are those messages as {{role, content}}, with kwargs.content read as content: read no other "
+    "field of them."
+)
 HIDDEN = "n8n hid some inserted messages in its chat window; WorkFuse's memory has no such mark."
 
 
@@ -58,11 +66,6 @@ def _manager(node: N8nNode, cx: Converter) -> Converted:
             return Converted("utility.agent_memory", config, notes=notes, spec=spec)
         spec = {"data": "", "items": "exchanges"}
         return Converted("utility.agent_memory", config, notes=notes, spec=spec)
-    if node.version < 1.1:
-        raise Refusal(
-            f"does '{mode}' in version 1, which outputs LangChain's serialized messages "
-            "afterwards; use the node's current version in n8n and export again."
-        )
     if mode == "insert":
         config["operation"] = "insert"
         config["messages"] = [_message(node, cx, m, notes) for m in _values(p)]
@@ -79,6 +82,10 @@ def _manager(node: N8nNode, cx: Converter) -> Converted:
             config["count"] = count
     else:
         raise Refusal(f"has the operation mode '{mode}', which n8n does not have.")
+    if node.version < 1.1:
+        notes.append(SERIALIZED.format(mode=mode))
+        spec = {"data": "", "items": "messages", "item_aliases": (("kwargs.content", "content"),)}
+        return Converted("utility.agent_memory", config, notes=notes, spec=spec)
     # n8n outputs {success: true}; WorkFuse's output adds the messages' count.
     return Converted("utility.agent_memory", config, notes=notes, spec={"data": ""})
 

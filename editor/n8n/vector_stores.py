@@ -611,6 +611,35 @@ RETRIEVAL = (
 )
 
 
+# --- aitools ---
+FED_UNIMPORTED = (
+    "feeds {targets}, which WorkFuse does not import (see its reason), so there is nothing for "
+    "it to configure."
+)
+
+
+def _feeder_refused(node: N8nNode, cx: Converter) -> Converted:
+    """A part (embeddings, loader, splitter) no imported store reads: named with the nodes it
+    feeds (a PGVector store, say), or said to feed none."""
+    refuse_parts(node, cx)
+    kinds = (cx.data.get("connections") or {}).get(node.name)
+    targets = [
+        str(target.get("node"))
+        for kind, outputs in (kinds.items() if isinstance(kinds, dict) else ())
+        if kind.startswith("ai_")
+        for row in (outputs if isinstance(outputs, list) else ())
+        for target in (row if isinstance(row, list) else ())
+        if isinstance(target, dict) and str(target.get("node")) in cx.nodes
+    ]
+    if not targets:
+        raise Refusal(UNATTACHED)
+    named = " and ".join(described(cx.nodes[t]) for t in dict.fromkeys(targets))
+    raise Refusal(FED_UNIMPORTED.format(targets=named))
+
+
+# --- end aitools ---
+
+
 def _refused(message: str) -> Spec:
     def refuse(node: N8nNode, cx: Converter) -> Converted:
         refuse_parts(node, cx)
@@ -621,7 +650,7 @@ def _refused(message: str) -> Spec:
 
 SPECS: dict[str, Spec] = {
     **{f"{LANGCHAIN}{name}": _refused(OTHER_STORE) for name in ai_refused.VECTOR_STORES},
-    **{f"{LANGCHAIN}{name}": _refused(UNATTACHED) for name in ai_refused.FEEDER_TYPES},
+    **{f"{LANGCHAIN}{name}": Spec(_feeder_refused, None) for name in ai_refused.FEEDER_TYPES},
     **{
         f"{LANGCHAIN}{name}": _refused(RETRIEVAL)
         for name in ai_refused.FEEDER_TYPES

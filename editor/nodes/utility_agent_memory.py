@@ -5,8 +5,8 @@ get: `{messages: [{role, content}], count, exchanges}`, where `exchanges` groups
 as n8n's Chat Memory Manager simplifies them (`simplifyMessages`: consecutive messages of
 different kinds in one object, `{human, ai, system}`). insert: adds messages after the stored
 ones (or replaces them all); delete: the last `count` messages (none when fewer are stored, as
-n8n does) or all of them. insert and delete output `{success: true, count}`, the messages
-stored afterwards. Like every step they run at least once: an insert repeated after a crash
+n8n does) or all of them. insert and delete output `{success: true, count, messages}`: the
+messages stored afterwards and their number (n8n's version 1 manager outputs them). Like every step they run at least once: an insert repeated after a crash
 adds its messages again.
 """
 
@@ -105,7 +105,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
             messages = messages[: len(messages) - config.count]
         row.messages = messages
         row.save(update_fields=["messages", "updated_at"])
-    return {"success": True, "count": len(messages)}
+    return {"success": True, "count": len(messages), "messages": messages}
 
 
 NODE = NodeType(
