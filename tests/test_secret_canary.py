@@ -501,6 +501,9 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
     if kind.kind == "spotify":
         yield integration_value(kind, url) | {"token_url": url}, received, True
         return
+    if kind.kind == "strava":  # the token endpoint is the careless server too
+        yield integration_value(kind, url) | {"token_url": url}, received, True
+        return
     # --- end svca ---
     # --- svce: Ghost's Admin API key has a shape (<id>:<hex secret>) and signs tokens ---
     if kind.kind == "ghost":

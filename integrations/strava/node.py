@@ -117,6 +117,7 @@ class Config(OperationConfig):
     stream_keys: list[Stream] = Field(
         default_factory=list,
         description=f"get_streams: the streams to read: {', '.join(STREAMS)}.",
+        examples=[["heartrate", "watts"]],
         json_schema_extra=used_by("get_streams", required=True),
     )
     max_results: int = Field(
