@@ -45,7 +45,6 @@ def test_the_content_and_every_additional_field_become_the_spontit_config():
         "link": "https://example.com/cam",
         "ios_deep_link": "cam://front",
         "open_in_home_feed": True,
-        "open_link_in_app": False,
         "push_to_followers": ["u1", "u2"],
         "push_to_phone_numbers": ["+14155550100"],
         "push_to_emails": ["{{ trigger.email }}"],
@@ -77,6 +76,10 @@ def test_times_are_read_in_the_workflow_s_time_zone():
         ({"additionalFields": {"pushTitle": "hi"}}, "names no Content"),
         ({"operation": "get", "content": "hi"}, "does 'push / get'"),
         ({"content": "hi", "additionalFields": {"pushContent": "x"}}, "sets pushContent"),
+        (
+            {"content": "hi", "additionalFields": {"openLinkInApp": "={{ $json.x }}"}},
+            "sets openLinkInApp with an expression",
+        ),
     ],
 )
 def test_what_the_spontit_node_lacks_is_refused_naming_node_and_construct(params, said):

@@ -44,8 +44,14 @@ def _spontit(node: N8nNode, cx: Converter) -> Converted:
         if extra.get(name) not in ("", None):
             config[field] = text(cx, node, extra.pop(name))
     for name, field in FLAGS.items():
-        if name in extra:
-            config[field] = text(cx, node, extra.pop(name))
+        flag = extra.pop(name, False)
+        if not isinstance(flag, bool):
+            raise Refusal(
+                f"sets {name} with an expression; WorkFuse's Spontit node takes it on or off: "
+                "choose one in n8n and export again."
+            )
+        if flag:
+            config[field] = True
     for name, field in LISTS.items():
         if extra.get(name) not in ("", None):
             config[field] = listed(cx, node, extra.pop(name))
