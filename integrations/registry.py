@@ -198,6 +198,11 @@ from integrations import sentry, venafi_cloud, webflow
 from integrations import strava
 
 # --- end strava ---
+# --- spontit ---
+# isort: split
+from integrations import spontit
+
+# --- end spontit ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -366,6 +371,9 @@ SERVICES: tuple[Service, ...] = (
     # --- strava ---
     strava.SERVICE,
     # --- end strava ---
+    # --- spontit ---
+    spontit.SERVICE,
+    # --- end spontit ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

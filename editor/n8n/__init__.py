@@ -293,6 +293,11 @@ from editor.n8n import apps_sentry, apps_venafi_cloud, apps_webflow
 from editor.n8n import apps_calendar_trigger, apps_strava
 
 # --- end strava ---
+# --- spontit ---
+# isort: split
+from editor.n8n import apps_spontit
+
+# --- end spontit ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -536,6 +541,9 @@ SPECS: dict[str, Spec] = {
         apps_strava,
         apps_calendar_trigger,
         # --- end strava ---
+        # --- spontit ---
+        apps_spontit,
+        # --- end spontit ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

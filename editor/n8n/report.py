@@ -90,6 +90,9 @@ CREDENTIAL_KINDS = {
     # --- strava ---
     "stravaOAuth2Api": "strava",
     # --- end strava ---
+    # --- spontit ---
+    "spontitApi": "spontit",
+    # --- end spontit ---
 }
 # --- svcc: a credential a trigger used for the service's API, where WorkFuse's webhook checks
 # the signature with the secret it holds (Twilio's Auth Token) ---

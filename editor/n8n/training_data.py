@@ -1,7 +1,8 @@
-"""n8n's training node "Customer Datastore (n8n training)": it calls nothing and answers five
-fixed, made-up customers (n8n's N8nTrainingCustomerDatastore.node.ts). It becomes a template
-transform whose result is those records as JSON, so the workflows n8n's courses teach with
-import and run as they did there."""
+"""n8n's training nodes. "Customer Datastore (n8n training)" calls nothing and answers five
+fixed, made-up customers (n8n's N8nTrainingCustomerDatastore.node.ts); "Customer Messenger (n8n
+training)" sends nothing and answers what it would have sent. Each becomes a template transform
+whose result is n8n's answer, so the workflows n8n's courses teach with import and run as they
+did there."""
 
 from __future__ import annotations
 
@@ -93,3 +94,29 @@ def _spec(node: N8nNode, cx: Converter) -> Spec:
 
 
 SPECS: dict[str, Spec] = {TYPE: Spec(_training, "result", per_node=_spec)}
+
+
+# --- spontit: the training "Customer Messenger (n8n training)" ---
+MESSENGER = f"{BASE}n8nTrainingCustomerMessenger"
+
+
+def _messenger(node: N8nNode, cx: Converter) -> Converted:
+    """n8n's training messenger sends nothing: for each item it answers `{output}`, the text
+    "Sent message to customer <id>:  <message>" (two spaces, as n8n's
+    N8nTrainingCustomerMessenger.node.ts writes it)."""
+    parts = []
+    for name, label in (("customerId", "Customer ID"), ("message", "Message")):
+        value = cx.value(node.params.get(name, ""), node)
+        if value in ("", None):
+            raise Refusal(f"has no {label}, which n8n's training node requires; set it in n8n.")
+        parts.append(value if isinstance(value, str) else json.dumps(value))
+    output = f"Sent message to customer {parts[0]}:  {parts[1]}"
+    return Converted(
+        "utility.transform",
+        {"language": "template", "expression": {"output": output}},
+        notes=["n8n's training messenger: it sends nothing and answers what n8n answers."],
+    )
+
+
+SPECS[MESSENGER] = Spec(_messenger, "result")
+# --- end spontit ---
