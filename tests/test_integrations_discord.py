@@ -19,6 +19,7 @@ from tests.app_nodes import app_error, run_app
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes import Answer, running
 from tests.fakes.discord import WEBHOOK_ID, WEBHOOK_TOKEN, FakeDiscord
+from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, Secret
 
 DISCORD = "app.discord"
@@ -59,11 +60,11 @@ def test_send_message_keeps_a_query_the_webhook_url_already_has(discord):
     assert discord.requests[0].json == {"content": "hi"}
 
 
-def test_content_or_embeds_is_needed_and_discords_limits_are_checked():
+def test_content_embeds_or_files_is_needed_and_discords_limits_are_checked():
     with pytest.raises(ValidationError) as caught:
         Config.model_validate({})
     assert [(e["loc"], e["msg"]) for e in caught.value.errors()] == [
-        (("content",), "Needed for send_message, unless embeds are given.")
+        (("content",), "Needed for send_message, unless embeds or files are given.")
     ]
     Config.model_validate({"embeds": [{"title": "only an embed"}]})
     with pytest.raises(ValidationError, match="at most 2000 characters"):
@@ -165,3 +166,65 @@ def test_a_run_posts_the_rendered_message(alice, discord):
     step = Step.objects.get(execution=execution, key="announce")
     assert step.output["content"] == "Deployed 1.4.2" == discord.messages[0]["content"]
     assert WEBHOOK_TOKEN not in json.dumps([step.input, step.output])
+
+
+# --- files attached ------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def file_value(data: bytes, filename: str, content_type: str) -> dict[str, Any]:
+    return files.make(data, filename, content_type).value()
+
+
+def test_files_go_as_multipart_parts_beside_the_payload_json(discord):
+    banner = file_value(PNG, "banner.png", "image/png")
+    notes = file_value(b"line 1\nline 2\n", "notes.txt", "text/plain")
+    output = run_app(
+        DISCORD,
+        {"content": "New event", "username": "Events", "files": [banner, notes]},
+        webhook(discord),
+    )
+
+    [request] = discord.requests
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert request.query == {"wait": ["true"]}
+    assert [(u["field"], u["filename"], u["content_type"], u["data"]) for u in discord.uploads] == [
+        ("files[0]", "banner.png", "image/png", PNG),
+        ("files[1]", "notes.txt", "text/plain", b"line 1\nline 2\n"),
+    ]
+    assert b'name="payload_json"' in request.body
+    payload = json.loads(request.body.split(b'name="payload_json"\r\n\r\n')[1].split(b"\r\n--")[0])
+    assert payload == {
+        "content": "New event",
+        "username": "Events",
+        "attachments": [{"id": 0, "filename": "banner.png"}, {"id": 1, "filename": "notes.txt"}],
+    }
+    assert [(a["filename"], a["size"]) for a in output["attachments"]] == [
+        ("banner.png", len(PNG)),
+        ("notes.txt", 14),
+    ]
+    assert output["content"] == "New event"
+
+
+def test_one_file_alone_is_a_message_and_a_name_without_extension_gets_its_types(discord):
+    output = run_app(DISCORD, {"files": file_value(PNG, "banner", "image/png")}, webhook(discord))
+    assert [(u["filename"], u["data"]) for u in discord.uploads] == [("banner.png", PNG)]
+    assert output["attachments"][0]["filename"] == "banner.png" and output["content"] == ""
+
+
+def test_files_must_be_file_values_and_at_most_ten():
+    one = file_value(b"x", "a.txt", "text/plain")
+    Config.model_validate({"files": [one] * 10})
+    Config.model_validate({"files": "{{ nodes.download.file }}"})  # checked once rendered
+    with pytest.raises(ValidationError, match="at most 10 files"):
+        Config.model_validate({"files": [one] * 11})
+    with pytest.raises(ValidationError, match="file 2 is not a file"):
+        Config.model_validate({"content": "hi", "files": [one, {"url": "https://x.test/a"}]})
+
+
+def test_a_file_that_is_not_valid_base64_fails_the_step_naming_it(discord):
+    broken = {"filename": "a.png", "content_type": "image/png", "content": "not base64!"}
+    error = app_error(DISCORD, {"content": "hi", "files": [broken]}, webhook(discord))
+    assert error.message == "files[0].content is not valid base64."
+    assert discord.requests == []

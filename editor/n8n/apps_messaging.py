@@ -258,13 +258,35 @@ def _discord(node: N8nNode, cx: Converter) -> Converted:
         if embeds:
             config["embeds"] = embeds
         dropped = sorted(set(options) - {"username"})
-        if (p.get("files") or {}).get("values"):
-            raise Refusal("attaches files; WorkFuse's Discord node sends text and embeds.")
+        # --- discord ---
+        attached = _discord_files(cx, node, (p.get("files") or {}).get("values") or [])
+        if attached:
+            config["files"] = attached
+        # --- end discord ---
     if dropped:
         notes.append(f"n8n's Discord options {', '.join(dropped)} are not carried over.")
-    if not config.get("content") and not config.get("embeds"):
-        raise Refusal("sends nothing (no content and no embeds); write the message in n8n.")
+    if not config.get("content") and not config.get("embeds") and not config.get("files"):
+        raise Refusal("sends nothing (no content, embeds or files); write the message in n8n.")
     return Converted("app.discord", config, notes=notes)
+
+
+# --- discord ---
+def _discord_files(cx: Converter, node: N8nNode, entries: list[Any]) -> str | None:
+    """Discord v2's Files (DiscordV2 `prepareMultiPartForm`): each entry's Input Data Field
+    Name ("data" unless set) is a binary property of the input item, sent as an attachment
+    under its file's name: the file values `Converter.file_ref` finds, one template."""
+    names = [
+        str((entry or {}).get("inputFieldName") or "data") if isinstance(entry, dict) else "data"
+        for entry in entries
+    ]
+    refs = [cx.file_ref(node, name) for name in names]
+    if len(refs) <= 1:
+        return refs[0] if refs else None
+    paths = [ref.removeprefix("{{ ").removesuffix(" }}") for ref in refs]
+    return "{{ [" + ", ".join(paths) + "] }}"  # one expression: the list of file values
+
+
+# --- end discord ---
 
 
 def _embed(cx: Converter, node: N8nNode, values: dict[str, Any]) -> Any:

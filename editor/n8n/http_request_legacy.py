@@ -91,7 +91,19 @@ def convert(node: N8nNode, cx: Converter) -> Converted:
         spec = http_files.file_output(node, prop, full, notes)
         return Converted("action.http", config, notes=notes, spec=spec)
     # --- end httpfiles ---
-    return Converted("action.http", config, notes=notes, spec=_output(response_format, p, notes))
+    converted = Converted(
+        "action.http", config, notes=notes, spec=_output(response_format, p, notes)
+    )
+    # --- discord ---
+    if response_format in ("json", "string"):
+        shown = "JSON" if response_format == "json" else "String"
+        converted.missing_file = lambda prop: (
+            f"'{node.name}' reads its response as {shown} (Response Format, JSON unless set in "
+            f"version {node.version:g}), so n8n has no file '{prop}' there either and fails "
+            "this node too; set Response Format to File in n8n, then export again."
+        )
+    # --- end discord ---
+    return converted
 
 
 def _json_sections(node: N8nNode, cx: Converter, options: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,16 @@
 """A fake Discord: channel webhooks at `/api/webhooks/<id>/<token>` (GET: the webhook's info;
 POST: a message, answered with it when `?wait=true`, else 204), with Discord's error shape
-`{"message", "code"}` and rate-limit answer `{"message", "retry_after", "global"}`."""
+`{"message", "code"}` and rate-limit answer `{"message", "retry_after", "global"}`. A message
+comes as JSON or, with files, as multipart/form-data: `payload_json` and `files[<n>]` parts,
+each file answered in the message's `attachments` (and kept in `uploads`)."""
 
 from __future__ import annotations
 
 import itertools
+import json
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 from tests.fakes import Answer, FakeService, Received
@@ -18,6 +24,7 @@ class FakeDiscord(FakeService):
         super().__init__()
         self.webhooks = {WEBHOOK_ID: WEBHOOK_TOKEN}
         self.messages: list[dict[str, Any]] = []
+        self.uploads: list[dict[str, Any]] = []  # {field, filename, content_type, data}
         self._ids = itertools.count(1)
 
     @property
@@ -49,11 +56,61 @@ class FakeDiscord(FakeService):
             "token": token,
         }
 
+    def _multipart(self, request: Received) -> tuple[Any, list[dict[str, Any]]]:
+        kind = request.headers["content-type"]
+        parsed = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {kind}\r\n\r\n".encode() + request.body
+        )
+        body: Any = None
+        parts: list[dict[str, Any]] = []
+        for part in parsed.iter_parts():
+            assert isinstance(part, Message)
+            name = part.get_param("name", header="content-disposition")
+            data = part.get_payload(decode=True)
+            assert isinstance(name, str) and isinstance(data, bytes)
+            if name == "payload_json":
+                body = json.loads(data)
+            elif name.startswith("files[") and name.endswith("]"):
+                parts.append(
+                    {
+                        "field": name,
+                        "filename": part.get_filename(),
+                        "content_type": part.get_content_type(),
+                        "data": data,
+                    }
+                )
+        return body, parts
+
+    def _attachments(self, body: dict[str, Any], parts: list[dict[str, Any]]) -> list[Any]:
+        """Discord names each file by its entry in the payload's attachments (by id), else by
+        its part's filename."""
+        listed = {str(a.get("id")): a for a in body.get("attachments") or []}
+        made = []
+        for part in parts:
+            entry = listed.get(part["field"][len("files[") : -1], {})
+            filename = entry.get("filename") or part["filename"]
+            attachment_id = str(700000 + next(self._ids))
+            made.append(
+                {
+                    "id": attachment_id,
+                    "filename": filename,
+                    "size": len(part["data"]),
+                    "content_type": part["content_type"],
+                    "url": f"https://cdn.discordapp.com/attachments/998877/{attachment_id}/"
+                    f"{filename}",
+                }
+            )
+        return made
+
     def _execute(self, request: Received, webhook_id: str) -> Answer:
-        body = request.json if "json" in request.headers.get("content-type", "") else None
+        kind = request.headers.get("content-type", "")
+        body, parts = self._multipart(request) if kind.startswith("multipart/") else (None, [])
+        if "json" in kind:
+            body = request.json
         if not isinstance(body, dict):
             return Answer(400, {"message": "Cannot send an empty message", "code": 50006})
-        if not body.get("content") and not body.get("embeds"):
+        self.uploads += parts
+        if not body.get("content") and not body.get("embeds") and not parts:
             return Answer(400, {"message": "Cannot send an empty message", "code": 50006})
         if len(body.get("content") or "") > 2000:
             return Answer(
@@ -75,6 +132,7 @@ class FakeDiscord(FakeService):
                 "bot": True,
             },
             "embeds": body.get("embeds") or [],
+            "attachments": self._attachments(body, parts),
             "timestamp": "2026-12-06T10:00:00.000000+00:00",
             "webhook_id": webhook_id,
         }
