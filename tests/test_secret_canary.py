@@ -321,6 +321,9 @@ def careless_service() -> Iterator[tuple[str, list[str]]]:
             # --- svc1: Venafi TLS Protect Cloud's key in a header of its own ---
             auth = auth or self.headers.get("tppl-api-key", "")
             # --- end svc1 ---
+            # --- spontit: Spontit's secret key in X-Authorization ---
+            auth = auth or self.headers.get("X-Authorization", "")
+            # --- end spontit ---
             if auth.startswith("Basic "):  # messaging: basic auth decoded too (Twilio's)
                 auth += " " + base64.b64decode(auth[6:]).decode("utf-8", "replace")
             # --- mail: form bodies (OAuth token requests) read decoded ---

@@ -18,5 +18,7 @@ class ApiKey(ApiFields):
         min_length=1, description="A secret key of the account (spontit.com/secret_keys)."
     )
     username: str = Field(
-        min_length=1, description="The account's username (its user ID), shown on its profile."
+        min_length=1,
+        description="The account's username (its user ID), shown on its profile.",
+        examples=["acme-alerts"],
     )

@@ -93,18 +93,21 @@ class Config(OperationConfig):
     schedule: str = Field(
         "",
         description="When to send it: a date-time (ISO 8601) or Unix seconds (empty: now).",
+        examples=["2026-12-24T09:00:00"],
         json_schema_extra=PUSH,
     )
     expiration: str = Field(
         "",
         description="When it expires: a date-time (ISO 8601) or Unix seconds (empty: Spontit's "
         "default, 10 days after it is sent).",
+        examples=["2026-12-31T23:00:00"],
         json_schema_extra=PUSH,
     )
     time_zone: str = Field(
         "UTC",
         description="The IANA time zone of schedule and expiration times written without an "
         "offset, e.g. Europe/Berlin.",
+        examples=["Europe/Berlin"],
         json_schema_extra=PUSH,
     )
 
