@@ -181,8 +181,10 @@ def test_uvicorn_workers_even_out_a_lopsided_split(tmp_path):
         after = {pid: _sockets(pid, port) for pid in serving}
         assert sum(after.values()) == 16, after
         assert max(after.values()) - min(after.values()) <= 1, after
-        # Only the surplus moved (a reconnection can land on the crowded process again).
-        assert 8 <= sum(c.closed for c in callers) <= 16 + 8, [c.closed for c in callers]
+        # The surplus moved, and churn stopped once even: a reconnection can land on the crowded
+        # process again (under load in CI, 29 closes were seen), but thrashing would close on
+        # most of the 320 answers.
+        assert 8 <= sum(c.closed for c in callers) <= 16 * 3, [c.closed for c in callers]
     finally:
         for caller in callers:
             caller.connection.close()
