@@ -8,21 +8,12 @@ from typing import Any
 
 from editor.n8n.apps_base import credential_note, listed, operation, required, text, unsupported
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+from integrations.spontit import node as spontit
 
-# n8n's additional field -> app.spontit's config field.
-TEXTS = {
-    "pushTitle": "title",
-    "subtitle": "subtitle",
-    "channelName": "channel_name",
-    "link": "link",
-    "iOSDeepLink": "ios_deep_link",
-}
-FLAGS = {"openInHomeFeed": "open_in_home_feed", "openLinkInApp": "open_link_in_app"}
-LISTS = {
-    "pushToFollowers": "push_to_followers",
-    "pushToPhoneNumbers": "push_to_phone_numbers",
-    "pushToEmails": "push_to_emails",
-}
+# n8n's additional field -> app.spontit's config field: the push's own names, which n8n uses.
+TEXTS = {wire: field for field, wire in spontit.TEXTS.items()}
+FLAGS = {wire: field for field, wire in spontit.FLAGS.items()}
+LISTS = {wire: field for field, wire in spontit.LISTS.items()}
 TIMES = {"schedule": "schedule", "expirationStamp": "expiration"}
 NOTE_ZONE = (
     "n8n read Schedule and Expiration Stamp in the n8n instance's time zone, which the export "
