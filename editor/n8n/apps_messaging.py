@@ -18,7 +18,24 @@ from editor.n8n.converter import (
     json_text,
 )
 
-SLACK_OPS = "it posts, updates, deletes and searches messages and uploads text files"
+SLACK_OPS = (
+    "it posts, updates, deletes and searches messages, uploads text files and gets and updates "
+    "user profiles"
+)
+# --- slackprofile ---
+# n8n's user profile operations: (resource, operation) by node version -> app.slack's.
+SLACK_PROFILE_OPS = {
+    ("userProfile", "get"): "get_profile",
+    ("userProfile", "update"): "update_profile",
+    ("user", "getProfile"): "get_profile",
+    ("user", "updateProfile"): "update_profile",
+}
+SLACK_PROFILE_TEXTS = ("status_text", "status_emoji", "first_name", "last_name", "email")
+SLACK_PROFILE_ZONE = (
+    "n8n read Status Expiration in the n8n instance's time zone, which the export does not "
+    "say; WorkFuse reads it in time_zone (UTC): set it if they differ."
+)
+# --- end slackprofile ---
 TELEGRAM_OPS = {
     "sendMessage": "send_message",
     "sendPhoto": "send_photo",
@@ -90,6 +107,8 @@ TELEGRAM_UPDATES = [
 def _slack(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     resource, op = operation(node, "message", {"message": "post"})
+    if (resource, op) in SLACK_PROFILE_OPS:
+        return _slack_profile(node, cx, SLACK_PROFILE_OPS[resource, op])
     if resource != "message" or op not in ("post", "update", "delete", "search"):
         raise unsupported("Slack", resource, op, SLACK_OPS)
     if op in ("delete", "search"):
@@ -180,6 +199,68 @@ def _slack_delete_or_search(node: N8nNode, cx: Converter, op: str) -> Converted:
     else:
         config["count"] = min(max(int(p.get("limit", 25)), 1), 100)
     return Converted("app.slack", config, notes=notes)
+
+
+# --- slackprofile ---
+def _slack_profile(node: N8nNode, cx: Converter, op: str) -> Converted:
+    """n8n's userProfile (version 1) or user (version 2) get and update profile. Version 1 keeps
+    every field in Additional Fields; version 2 the user ID beside Options, and the status in
+    Options' Set Status."""
+    p = node.params
+    notes = [credential_note("Slack", "a user token (xoxp-…) with users.profile:write")]
+    fields = dict(p.get("options" if "options" in p else "additionalFields") or {})
+    if node.version >= 2 and op == "get_profile":
+        fields = {"user": p.get("user")}
+    config: dict[str, Any] = {"operation": op}
+    user = text(cx, node, fields.pop("user", None))
+    if user:
+        config["user"] = user
+    if op == "get_profile":
+        if fields.pop("include_labels", False):
+            config["include_labels"] = True
+        return _slack_profile_done(node, config, fields, notes)
+    status = fields.pop("status", None)
+    if isinstance(status, dict):  # v2: {set_status: [{status_text, status_emoji, …}]}
+        fields.update(((status.get("set_status") or [{}])[:1] or [{}])[0])
+    present = {k: fields.pop(k) for k in SLACK_PROFILE_TEXTS if k in fields}
+    for key, value in present.items():
+        if value not in ("", None):
+            config[key] = text(cx, node, value)
+    if {"status_text", "status_emoji"} <= present.keys() and not (
+        config.get("status_text") or config.get("status_emoji")
+    ):
+        config["clear_status"] = True
+    if fields.get("status_expiration"):
+        config["status_expiration"] = text(cx, node, fields.pop("status_expiration"))
+        settings = cx.data.get("settings") if isinstance(cx.data.get("settings"), dict) else {}
+        zone = str((settings or {}).get("timezone") or "")
+        if zone and zone != "DEFAULT":
+            config["time_zone"] = zone
+        else:
+            notes.append(SLACK_PROFILE_ZONE)
+    fields.pop("status_expiration", None)
+    custom = (fields.pop("customFieldUi", None) or {}).get("customFieldValues") or []
+    if custom:
+        config["custom_fields"] = [
+            {k: text(cx, node, entry.get(k, "")) for k in ("id", "value", "alt")}
+            for entry in custom
+            if isinstance(entry, dict)
+        ]
+    return _slack_profile_done(node, config, fields, notes)
+
+
+def _slack_profile_done(
+    node: N8nNode, config: dict[str, Any], fields: dict[str, Any], notes: list[str]
+) -> Converted:
+    others = sorted(k for k, v in fields.items() if v not in ("", None, [], {}))
+    if others:
+        raise Refusal(
+            f"sets {', '.join(others)}, which n8n's Slack {config['operation']} does not send."
+        )
+    return Converted("app.slack", config, notes=notes)
+
+
+# --- end slackprofile ---
 
 
 def _slack_many(node: N8nNode) -> str | None:

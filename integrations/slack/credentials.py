@@ -19,7 +19,8 @@ class BotToken(ApiFields):
         description="The app's Bot User OAuth Token (xoxb-…), from your Slack app's "
         "OAuth & Permissions page. It needs the chat:write scope, and files:write to upload. "
         "To search messages, give a User OAuth Token (xoxp-…) with search:read instead: Slack "
-        "lets only users search.",
+        "lets only users search. Likewise, to change a profile's status, a User OAuth Token with "
+        "users.profile:write (users.profile:read reads profiles with either).",
     )
     base_url: str | None = Field(
         None,

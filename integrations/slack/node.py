@@ -1,10 +1,13 @@
-"""app.slack: post, update, delete and search messages and upload to Slack with a token, or
-post through an incoming webhook."""
+"""app.slack: post, update, delete and search messages, upload, and read or change a user's
+profile (status, names, custom fields) in Slack with a token, or post through an incoming
+webhook."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
@@ -22,9 +25,14 @@ Operation = Literal[
     "search_messages",
     "upload_text_file",
     "post_webhook_message",
+    "get_profile",
+    "update_profile",
 ]
 MESSAGES = ("post_message", "update_message", "post_webhook_message")
 MAX_SEARCH = 100  # search.messages' largest page
+PROFILE = ("get_profile", "update_profile")
+# update_profile's fields -> users.profile.set's profile keys, sent when not empty.
+PROFILE_TEXTS = {"first_name": "first_name", "last_name": "last_name", "email": "email"}
 
 
 class Config(OperationConfig):
@@ -34,7 +42,9 @@ class Config(OperationConfig):
         description="Your Slack credential: a Slack bot token for post_message, "
         "update_message, delete_message and upload_text_file (a user token, xoxp-…, with the "
         "search:read scope for search_messages: Slack lets only users search); a Slack "
-        "incoming webhook for post_webhook_message. Needed to run.",
+        "incoming webhook for post_webhook_message. get_profile and update_profile act as the "
+        "token's user: give a User OAuth Token (xoxp-…) with users.profile:read / "
+        "users.profile:write. Needed to run.",
     )
     operation: Operation = Field(
         "post_message",
@@ -42,7 +52,9 @@ class Config(OperationConfig):
         "message the bot posted. delete_message: delete a message. search_messages: find "
         "messages matching a Slack search query. upload_text_file: share text as a file in "
         "channels. "
-        "post_webhook_message: post through an incoming webhook (its channel is fixed).",
+        "post_webhook_message: post through an incoming webhook (its channel is fixed). "
+        "get_profile: read a user's profile (status, names, custom fields). update_profile: "
+        "set the status or other profile fields of the token's user.",
     )
     channel: str = Field(
         "",
@@ -127,6 +139,86 @@ class Config(OperationConfig):
         json_schema_extra=used_by("upload_text_file"),
     )
 
+    user: str = Field(
+        "",
+        description="get_profile: the ID of the user whose profile to read (U0123456789; "
+        "empty: the token's user). update_profile: the user to change (empty: the token's "
+        "user; only admins of paid workspaces may change someone else).",
+        examples=["U0123456789"],
+        json_schema_extra=used_by(*PROFILE),
+    )
+    include_labels: bool = Field(
+        False,
+        description="get_profile: also give each custom field's label.",
+        json_schema_extra=used_by("get_profile"),
+    )
+    status_text: str = Field(
+        "",
+        description="update_profile: the status text, up to 100 characters, e.g. "
+        "'In a meeting' (empty: left as it is).",
+        json_schema_extra=used_by("update_profile"),
+    )
+    status_emoji: str = Field(
+        "",
+        description="update_profile: the status emoji, e.g. :calendar: (empty: left as it is).",
+        examples=[":calendar:"],
+        json_schema_extra=used_by("update_profile"),
+    )
+    status_expiration: str = Field(
+        "",
+        description="update_profile: when the status clears, a date-time (ISO 8601) or Unix "
+        "seconds (empty: it does not expire).",
+        examples=["2026-12-24T18:00:00"],
+        json_schema_extra=used_by("update_profile"),
+    )
+    time_zone: str = Field(
+        "UTC",
+        description="update_profile: the IANA time zone of a status_expiration written "
+        "without an offset, e.g. Europe/Berlin.",
+        examples=["Europe/Berlin"],
+        json_schema_extra=used_by("update_profile"),
+    )
+    clear_status: bool = Field(
+        False,
+        description="update_profile: clear the status (its text, emoji and expiration).",
+        json_schema_extra=used_by("update_profile"),
+    )
+    first_name: str = Field(
+        "",
+        description="update_profile: the new first name (empty: left as it is).",
+        json_schema_extra=used_by("update_profile"),
+    )
+    last_name: str = Field(
+        "",
+        description="update_profile: the new last name (empty: left as it is).",
+        json_schema_extra=used_by("update_profile"),
+    )
+    email: str = Field(
+        "",
+        description="update_profile: the new email address (only admins of paid workspaces "
+        "may change it; empty: left as it is).",
+        examples=["ada@example.com"],
+        json_schema_extra=used_by("update_profile"),
+    )
+    custom_fields: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="update_profile: custom profile fields to set, each its ID, value and "
+        'optional alternative text: {"id": "Xf0123ABCD", "value": "Engineering", "alt": ""}.',
+        examples=[[{"id": "Xf0123ABCD", "value": "Engineering", "alt": ""}]],
+        json_schema_extra=used_by("update_profile"),
+    )
+
+    @field_validator("custom_fields")
+    @classmethod
+    def _custom_fields(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        for entry in value:
+            if not entry.get("id") or set(entry) - {"id", "value", "alt"}:
+                raise ValueError(
+                    'Each custom field is {"id": "Xf0123ABCD", "value": "…", "alt": "…"}, '
+                    "with its ID."
+                )
+        return value
+
     @field_validator("blocks", mode="before")
     @classmethod
     def _blocks(cls, value: Any) -> Any:
@@ -171,6 +263,71 @@ def _search(config: Config, ctx: RunContext) -> dict[str, Any]:
     return {"matches": matches, "count": len(matches), "total": messages.get("total", 0)}
 
 
+def _expiration(config: Config) -> int:
+    """status_expiration as Unix seconds (0: never), read in time_zone without an offset."""
+    text = config.status_expiration.strip()
+    if not text or text.isdigit():
+        return int(text or 0)
+    try:
+        zone = ZoneInfo(config.time_zone.strip() or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NodeError(
+            f"time_zone “{config.time_zone}” is not an IANA time zone (e.g. Europe/Berlin)."
+        ) from None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise NodeError(
+            f"status_expiration must be a date-time or Unix seconds, not “{text}”."
+        ) from None
+    return int((when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(UTC).timestamp())
+
+
+def profile_body(config: Config) -> dict[str, Any]:
+    """users.profile.set's JSON: the profile keys update_profile sets, and the user when one
+    is named. A status goes with its expiration (0: it does not expire), as n8n sends it."""
+    profile: dict[str, Any] = {}
+    if config.clear_status:
+        profile.update(status_text="", status_emoji="", status_expiration=0)
+    elif config.status_text or config.status_emoji or config.status_expiration.strip():
+        if config.status_text:
+            profile["status_text"] = config.status_text
+        if config.status_emoji:
+            profile["status_emoji"] = config.status_emoji
+        profile["status_expiration"] = _expiration(config)
+    for field, key in PROFILE_TEXTS.items():
+        if value := getattr(config, field).strip():
+            profile[key] = value
+    if config.custom_fields:
+        profile["fields"] = {
+            f["id"]: {"value": f.get("value", ""), "alt": f.get("alt", "")}
+            for f in config.custom_fields
+        }
+    if not profile:
+        raise NodeError(
+            "update_profile has nothing to change: set a status, a name, an email or custom "
+            "fields (or clear_status)."
+        )
+    body: dict[str, Any] = {"profile": profile}
+    if config.user.strip():
+        body["user"] = config.user.strip()
+    return body
+
+
+def _profile(config: Config, ctx: RunContext) -> dict[str, Any]:
+    """The profile Slack answers with (n8n's output: the profile object itself)."""
+    secret, _ = credential_for(ctx, config.operation, BotToken)
+    if config.operation == "update_profile":
+        answer = web_api.call(secret, "users.profile.set", json=profile_body(config))
+    else:
+        form = {"user": config.user.strip()} if config.user.strip() else {}
+        if config.include_labels:
+            form["include_labels"] = "true"
+        answer = web_api.call(secret, "users.profile.get", data=form)
+    profile = answer.get("profile")
+    return profile if isinstance(profile, dict) else {}
+
+
 def _upload(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Slack's upload flow: ask for an upload URL, send the bytes there, then complete the
     upload, which shares the file in the channels."""
@@ -197,8 +354,9 @@ def _upload(config: Config, ctx: RunContext) -> dict[str, Any]:
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Slack's answer: for messages {ok, channel, ts, message}; for a delete {ok, channel,
-    ts}; for a search {matches, count, total}; for an upload {file_id, files}; through a
-    webhook {ok, response}."""
+    ts}; for a search {matches, count, total}; for an upload {file_id, files}; for a profile
+    the profile itself (status_text, status_emoji, first_name, fields, …); through a webhook
+    {ok, response}."""
     if config.operation == "post_webhook_message":
         secret, _ = credential_for(ctx, config.operation, IncomingWebhook)
         answer = web_api.post_webhook(secret, _message(config))
@@ -207,6 +365,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         return _upload(config, ctx)
     if config.operation == "search_messages":
         return _search(config, ctx)
+    if config.operation in PROFILE:
+        return _profile(config, ctx)
     secret, _ = credential_for(ctx, config.operation, BotToken)
     if config.operation == "delete_message":
         return web_api.call(
@@ -224,9 +384,9 @@ NODE = NodeType(
     type="app.slack",
     label="Slack",
     category="app",
-    description="Posts, updates, deletes or searches Slack messages or uploads a text file "
-    "with a token, or posts through an incoming webhook; outputs Slack's answer (channel and "
-    "ts of the message).",
+    description="Posts, updates, deletes or searches Slack messages, uploads a text file or "
+    "reads or changes a user's profile (status) with a token, or posts through an incoming "
+    "webhook; outputs Slack's answer (channel and ts of the message; the profile).",
     Config=Config,
     run=run,
     credential_kinds=(BotToken.kind, IncomingWebhook.kind),
@@ -293,6 +453,21 @@ NODE = NodeType(
                 "query": "invoice in:#billing",
                 "count": 10,
             },
+        ),
+        (
+            "Set my Slack status to the meeting's title with :calendar: until 18:00 on "
+            "24 December 2026 (credential 11)",
+            {
+                "credential": 11,
+                "operation": "update_profile",
+                "status_text": "{{ trigger.body.summary }}",
+                "status_emoji": ":calendar:",
+                "status_expiration": "2026-12-24T18:00:00",
+            },
+        ),
+        (
+            "Read the Slack profile of user U0123456789",
+            {"operation": "get_profile", "user": "U0123456789"},
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""A fake Slack: the Web API under `/api/<method>` (bearer token, `{"ok": false, "error": ...}`
+"""A fake Slack: the Web API under `/api/<method>` (bearer token, users' profiles, `{"ok": false, "error": ...}`
 answered with HTTP 200, as Slack does), the external file upload flow (an upload URL on this
 server) and incoming webhooks under `/services/...` (text answers: `ok`, or an error code with
 a 4xx status)."""
@@ -47,6 +47,12 @@ class FakeSlack(FakeService):
         self.webhook_messages: list[dict[str, Any]] = []
         self.uploads: dict[str, Upload] = {}
         self._ids = itertools.count(1)
+        # users.profile.*: each token acts as its user; an admin may name another user.
+        self.profiles: dict[str, dict[str, Any]] = {
+            "U0001": {"real_name": "WorkFuse", "status_text": "", "status_emoji": ""},
+            "U0003": {"real_name": "Ada Lovelace", "first_name": "Ada", "status_text": ""},
+        }
+        self.team_fields = {"Xf0001": "Department"}
 
     @property
     def api_url(self) -> str:
@@ -71,6 +77,8 @@ class FakeSlack(FakeService):
         method = request.path.removeprefix("/api/")
         if method == "search.messages":
             return self._search(request, token)
+        if method.startswith("users.profile."):
+            return self._profile(request, method, token)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         return handler(request) if handler else _error("unknown_method")
 
@@ -156,6 +164,37 @@ class FakeSlack(FakeService):
             query=form["query"],
             messages={"total": len(found), "matches": matches, "paging": paging},
         )
+
+    def _profile(self, request: Received, method: str, token: str) -> Answer:
+        own = "U0003" if token == USER_TOKEN else "U0001"
+        if method == "users.profile.get":
+            form = request.form  # Slack reads this method's arguments as form fields
+            user = form.get("user") or own
+            if user not in self.profiles:
+                return _error("user_not_found")
+            profile = dict(self.profiles[user])
+            fields = profile.get("fields") or {}
+            if form.get("include_labels") == "true" and fields:
+                profile["fields"] = {
+                    key: {**value, "label": self.team_fields[key]} for key, value in fields.items()
+                }
+            return _ok(profile=profile)
+        if method != "users.profile.set":
+            return _error("unknown_method")
+        if token != USER_TOKEN:  # a bot cannot change profiles
+            return _error("not_allowed_token_type")
+        body = _json_body(request)
+        if body is None or not isinstance(body.get("profile"), dict):
+            return _error("invalid_profile")
+        user = body.get("user") or own
+        if user != own:
+            return _error("not_admin")
+        changes = body["profile"]
+        unknown = [key for key in changes.get("fields") or {} if key not in self.team_fields]
+        if unknown:
+            return _error("invalid_profile")
+        self.profiles[user].update(changes)
+        return _ok(profile=self.profiles[user], username="ada")
 
     def _files_getUploadURLExternal(self, request: Received) -> Answer:
         form = request.form  # this method takes form fields only
