@@ -41,7 +41,8 @@ class CredentialIn(Schema):
     name: str = Field(..., max_length=100)
     kind: str = Field(
         ...,
-        description="api_key, bearer, basic, header, ai_provider or webhook_secret, or an "
+        description="api_key, bearer, basic, header, ai_provider, webhook_secret or "
+        "pdf_password, or an "
         "integration's kind (" + ", ".join(registry.KINDS) + ").",
     )
     value: Any = Field(

@@ -26,6 +26,9 @@ class Credential(models.Model):
         HEADER = "header", "Header value"
         AI_PROVIDER = "ai_provider", "AI provider key"
         WEBHOOK_SECRET = "webhook_secret", "Webhook secret"
+        # --- pdfpass ---
+        PDF_PASSWORD = "pdf_password", "PDF password"  # opens an encrypted PDF (Extract from file)
+        # --- end pdfpass ---
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credentials"

@@ -21,7 +21,7 @@ from django.test import Client
 
 from editor.graph import ImportRefused
 from editor.models import Workflow
-from editor.n8n import convert
+from editor.n8n import convert, import_n8n
 from editor.validation import validate_graph
 from executions import engine
 from tests.engine_helpers import make_workflow, steps_by_key
@@ -167,7 +167,10 @@ def test_the_file_is_found_through_nodes_that_pass_items_on_and_by_property_name
     ("params", "message"),
     [
         ({"operation": "ods"}, "extracts from a file with 'ods', which WorkFuse cannot read"),
-        ({"operation": "pdf", "options": {"password": "x"}}, "opens the PDF with a password"),
+        (
+            {"operation": "pdf", "options": {"password": "={{ $json.pw }}"}},
+            "opens the PDF with a password given by an expression",
+        ),
         ({"operation": "pdf", "options": {"maxPages": 0}}, "sets Max Pages to 0"),
         ({"operation": "csv", "options": {"fromLine": 3}}, "starts reading at line 3"),
         ({"operation": "xlsx", "options": {"range": "A1:B4"}}, "reads the cell range 'A1:B4'"),
@@ -192,6 +195,25 @@ def test_extract_refusals_name_the_node_and_what_workfuse_lacks(params, message)
     text = refused(data)
     assert "n8n node 'Extract' (n8n-nodes-base.extractFromFile)" in text
     assert message in text
+
+
+# --- pdfpass ---
+def test_a_pdf_password_becomes_a_credential_slot_and_is_copied_nowhere():
+    params = {"operation": "pdf", "options": {"password": "E2237-pw"}, "binaryPropertyName": "data"}
+    data = chain(manual(), download_as_file("https://example.com/f.pdf"), extract(params))
+    result = import_n8n(data)
+    node = node_of(result.graph, "Extract")
+    assert node["config"] == {"file": "{{ nodes.download.file }}", "format": "pdf"}
+    assert "create a PDF password credential holding it" in node["notes"]
+    (slot,) = result.report.credentials
+    assert (slot.node, slot.node_id, slot.kind) == ("Extract", "extract", "pdf_password")
+    assert "create the credential with that password" in slot.message
+    everything = json.dumps([result.graph, result.report.as_dict(), result.meta])
+    assert "E2237-pw" not in everything
+    assert validate_graph(result.graph) == []
+
+
+# --- end pdfpass ---
 
 
 def test_a_file_no_node_before_makes_is_refused_naming_the_property():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+import json
 import re
 import zipfile
 
@@ -13,9 +14,13 @@ import openpyxl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from credentials import store
 from editor.nodes import utility_extract_file
-from editor.nodes.base import NodeError
+from editor.nodes.base import NodeError, Secret
+from executions import engine
+from executions.models import Step
 from tests.data_nodes import form_round_trip, run, run_in_workflow
+from tests.engine_helpers import chain, make_workflow, steps_by_key
 from workfuse.lib import files
 
 
@@ -23,8 +28,8 @@ def file_value(data: bytes, name: str) -> dict:
     return files.make(data, name).value()
 
 
-def extract(data: bytes, name: str, **config) -> dict:
-    return run(utility_extract_file, {"file": file_value(data, name), **config})
+def extract(data: bytes, name: str, secret: Secret | None = None, **config) -> dict:
+    return run(utility_extract_file, {"file": file_value(data, name), **config}, secret=secret)
 
 
 def pdf(*pages: str) -> bytes:
@@ -141,18 +146,68 @@ def test_pdf_written_by_pypdf_with_metadata():
     assert result["info"]["Title"] == "Report" and "Hello" in result["text"]
 
 
-def test_encrypted_pdf_is_refused_and_owner_only_encryption_is_read():
-    for user_password, readable in (("secret", False), ("", True)):
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(pdf("Locked"))))
-        writer.encrypt(user_password=user_password, owner_password="owner")
-        out = io.BytesIO()
-        writer.write(out)
-        if readable:
-            assert "Locked" in extract(out.getvalue(), "l.pdf", format="pdf")["text"]
-        else:
-            with pytest.raises(NodeError, match="encrypted with a password"):
-                extract(out.getvalue(), "l.pdf", format="pdf")
+def encrypted_pdf(user_password: str, text: str = "Locked") -> bytes:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf(text))))
+    writer.encrypt(user_password=user_password, owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_encrypted_pdf_needs_a_credential_and_owner_only_encryption_is_read():
+    assert "Locked" in extract(encrypted_pdf(""), "l.pdf", format="pdf")["text"]
+    with pytest.raises(NodeError, match="choose a PDF password credential holding it"):
+        extract(encrypted_pdf("secret"), "l.pdf", format="pdf")
+
+
+# --- pdfpass ---
+PDF_PASSWORD = "Pdf-pw-6613"
+
+
+def test_an_encrypted_pdf_opens_with_its_pdf_password_credential():
+    locked = encrypted_pdf(PDF_PASSWORD, "Statement 42")
+    right = Secret("pdf_password", PDF_PASSWORD, name="Bank PDF")
+    out = extract(locked, "s.pdf", format="pdf", credential=3, secret=right)
+    assert "Statement 42" in out["text"] and out["pages"] == 1
+    documents = extract(locked, "s.pdf", format="documents", credential=3, secret=right)
+    assert "Statement 42" in documents["documents"][0]
+    wrong = Secret("pdf_password", "not-it-9921", name="Old PDF")
+    with pytest.raises(NodeError) as error:
+        extract(locked, "s.pdf", format="pdf", credential=3, secret=wrong)
+    assert "“Old PDF” does not open this PDF" in str(error.value)
+    assert "not-it-9921" not in str(error.value)
+    other = Secret("bearer", PDF_PASSWORD, name="A token")
+    with pytest.raises(NodeError, match="“A token” is not a PDF password"):
+        extract(locked, "s.pdf", format="pdf", credential=3, secret=other)
+
+
+def run_pdf_workflow(owner, credential: int) -> Step:
+    node = {
+        "id": "read",
+        "type": "utility.extract_file",
+        "config": {"file": "{{ trigger.pdf }}", "format": "pdf", "credential": credential},
+    }
+    payload = {"pdf": file_value(encrypted_pdf(PDF_PASSWORD, "Invoice 7"), "i.pdf")}
+    execution = engine.start_execution(make_workflow(owner, chain(node)), payload)
+    return steps_by_key(execution)["read"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workflow_reads_an_encrypted_pdf_and_stores_no_password(alice):
+    right = store.create(alice, "Bank PDF", "pdf_password", PDF_PASSWORD)
+    step = run_pdf_workflow(alice, right.pk)
+    assert step.status == "succeeded", step.error
+    assert "Invoice 7" in step.output["text"]
+    wrong = store.create(alice, "Old PDF", "pdf_password", "not-it-9921")
+    step = run_pdf_workflow(alice, wrong.pk)
+    assert step.status == "failed"
+    assert "“Old PDF” does not open this PDF" in step.error
+    stored = json.dumps(list(Step.objects.values("input", "output", "error", "attempts")))
+    assert PDF_PASSWORD not in stored and "not-it-9921" not in stored
+
+
+# --- end pdfpass ---
 
 
 def test_text_json_and_base64_go_in_the_key():

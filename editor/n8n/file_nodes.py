@@ -6,8 +6,9 @@ Extract from File gives rows (CSV, XLSX, HTML tables: one n8n item per row), a P
 text or JSON file's value, or the file as base64 under a key. Convert to File makes a CSV, XLSX
 or HTML file of all its items, a JSON file of all (mode "once") or each item, a text file or a
 file from base64 text. ODS, XLS, RTF and iCalendar have no WorkFuse reader or writer and are
-refused, as are options that change what n8n reads in ways WorkFuse does not (a PDF password,
-a cell range, a start line).
+refused, as are options that change what n8n reads in ways WorkFuse does not (a cell range, a
+start line). A PDF password is never copied: the step gets an empty slot for a PDF password
+credential, and the caveat says to create or choose one.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def _extract(node: N8nNode, cx: Converter) -> Converted:
         return Converted("utility.extract_file", config, notes=notes)
     if operation == "pdf":
         config.update(_pdf_options(options))
+        notes = [PDF_TEXT_NOTE, *pdf_password_notes(options.get("password"))]
         return Converted(
-            "utility.extract_file", config, notes=[PDF_TEXT_NOTE], spec={"data": "", "items": None}
+            "utility.extract_file", config, notes=notes, spec={"data": "", "items": None}
         )
     key = _fixed(p.get("destinationKey") or "data", "its Destination Key")
     if "." in key or "[" in key:
@@ -130,13 +132,29 @@ def _row_options(operation: str, options: dict[str, Any], notes: list[str]) -> d
     return config
 
 
-def _pdf_options(options: dict[str, Any]) -> dict[str, Any]:
-    if options.get("password"):
+# --- pdfpass ---
+def pdf_password_notes(password: Any) -> list[str]:
+    """The caveat for a PDF opened with a password: the password stays out of the workflow (a
+    credential slot is left empty); one given by an expression is refused."""
+    if password in (None, ""):
+        return []
+    if isinstance(password, str) and password.startswith("="):
         raise Refusal(
-            "opens the PDF with a password; WorkFuse reads PDFs without a password only (and "
-            "keeps no password in a workflow). Remove the password from the file, then export "
-            "again."
+            "opens the PDF with a password given by an expression; WorkFuse opens it with the "
+            "password in a PDF password credential. Set a fixed password in n8n, then export "
+            "again (the import then asks for the credential)."
         )
+    return [
+        "n8n kept the PDF's password in this node; WorkFuse keeps passwords in credentials, so "
+        "it was not imported: create a PDF password credential holding it (or choose one) in "
+        "this node's settings before the workflow runs."
+    ]
+
+
+# --- end pdfpass ---
+
+
+def _pdf_options(options: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {"format": "pdf"}
     max_pages = options.get("maxPages")
     if max_pages == 0 and "maxPages" in options:

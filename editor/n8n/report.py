@@ -250,6 +250,8 @@ def n8n_report(cx: Converter, added: list[dict[str, str]]) -> Report:
             outcome.status, outcome.notes = "caveats", list(cx.caveats[name])
         report.nodes.append(outcome)
         report.credentials += _slots(raw, name, node_id)
+        if node_id is not None:
+            report.credentials += _pdf_password_slot(raw, name, node_id)  # pdfpass
     report.problems = [i for i in cx.issues if not any(i.message in cx.refusals[n] for n in named)]
     return report
 
@@ -276,6 +278,36 @@ def _slots(raw: dict[str, Any], name: str, node_id: str | None) -> list[Credenti
             )
         )
     return slots
+
+
+# --- pdfpass ---
+def _pdf_password_slot(raw: dict[str, Any], name: str, node_id: str) -> list[CredentialSlot]:
+    """A PDF opened with a password in n8n (Extract from File's option, Read PDF's Encrypted)
+    gets a slot for a PDF password credential: the password itself is never imported."""
+    params = raw.get("parameters")
+    params = params if isinstance(params, dict) else {}
+    options = params.get("options")
+    options = options if isinstance(options, dict) else {}
+    kind = raw.get("type")
+    if kind == "n8n-nodes-base.extractFromFile" and options.get("password"):
+        where = "its Password option"
+    elif kind == "n8n-nodes-base.readPDF" and params.get("encrypted") and params.get("password"):
+        where = "its Password"
+    else:
+        return []
+    return [
+        CredentialSlot(
+            name,
+            node_id,
+            "pdf_password",
+            "password",
+            f"Choose a pdf_password credential for '{node_id}': n8n opened the PDF with "
+            f"{where}, which is not imported; create the credential with that password.",
+        )
+    ]
+
+
+# --- end pdfpass ---
 
 
 def graph_report(graph: Any) -> Report:

@@ -30,7 +30,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from selectolax.lexbor import LexborHTMLParser
 
 from editor.nodes.action_vector_store import texts_in  # LangChain's JSONLoader's walk
-from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
+from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext, Secret
 from workfuse.lib import archives, files, safe_json  # httpfiles: archives
 from workfuse.lib.cpu_budget import BudgetExceeded, cpu_budget
 
@@ -102,6 +102,14 @@ class Config(NodeConfig):
         "`files`, in the archive's order.",
     )
     # --- end httpfiles ---
+    # --- pdfpass ---
+    credential: int | None = Field(
+        None,
+        ge=1,
+        description="For pdf and documents: a PDF password credential that opens an encrypted "
+        "PDF. Empty: only PDFs without a password are read.",
+    )
+    # --- end pdfpass ---
 
     @field_validator("delimiter")
     @classmethod
@@ -268,14 +276,32 @@ def html_rows(data: bytes, encoding: str) -> Iterator[list[Any]]:
 # --- text -----------------------------------------------------------------------------------
 
 
-def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
+def _decrypt(reader: PdfReader, secret: Secret | None) -> None:
+    """Opens an encrypted PDF with the step's PDF password credential (an empty password first,
+    as PDF readers do); the password itself is never quoted."""
+    if not reader.is_encrypted or reader.decrypt(""):
+        return
+    if secret is None:
+        raise NodeError(
+            "The PDF is encrypted with a password: choose a PDF password credential holding it "
+            "in this node's settings."
+        )
+    if secret.kind != "pdf_password" or not isinstance(secret.value, str) or not secret.value:
+        raise NodeError(
+            f"The credential “{secret.name}” is not a PDF password (it is of kind "
+            f"{secret.kind}): choose a PDF password credential in this node's settings."
+        )
+    if not reader.decrypt(secret.value):
+        raise NodeError(
+            f"The password in the credential “{secret.name}” does not open this PDF: put the "
+            "PDF's password in it (on the Credentials page) or choose another credential."
+        )
+
+
+def pdf_text(data: bytes, config: Config, secret: Secret | None = None) -> dict[str, Any]:
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise NodeError(
-                "The PDF is encrypted with a password; WorkFuse reads PDFs without a password "
-                "only. Remove the password and try again."
-            )
+        _decrypt(reader, secret)
         count = len(reader.pages)
         wanted = min(count, config.max_pages) if config.max_pages else count
         pages: list[str] = []
@@ -290,7 +316,10 @@ def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
             str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items() if v is not None
         }
     except FileNotDecryptedError:
-        raise NodeError("The PDF is encrypted with a password; remove it and try again.") from None
+        raise NodeError(
+            "The PDF is encrypted with a password that did not open it: choose a PDF password "
+            "credential holding it in this node's settings."
+        ) from None
     except NodeError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -308,14 +337,14 @@ def pdf_text(data: bytes, config: Config) -> dict[str, Any]:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def documents(file: files.File, config: Config) -> dict[str, Any]:
+def documents(file: files.File, config: Config, secret: Secret | None = None) -> dict[str, Any]:
     """The file's texts as n8n's Default Data Loader (LangChain's loaders) reads them by content
     type: a PDF's text, one document per page unless `join_pages`; a CSV's rows as
     'column: value' lines (or the cells of `column`); a JSON file's string values; any other
     file as one text."""
     kind = file.content_type
     if kind == "application/pdf":
-        text = pdf_text(file.data, config)["text"]
+        text = pdf_text(file.data, config, secret)["text"]
         texts = text if isinstance(text, list) else [text]
     elif kind == "text/csv":
         texts = _csv_documents(file, config)
@@ -396,7 +425,7 @@ def unpack(file: files.File, prefix: str) -> dict[str, Any]:
 # --- end httpfiles ---
 
 
-def extract(file: files.File, config: Config) -> dict[str, Any]:
+def extract(file: files.File, config: Config, secret: Secret | None = None) -> dict[str, Any]:
     fmt: str = config.format
     if fmt == "spreadsheet":
         fmt = spreadsheet_format(file)  # httpfiles
@@ -412,9 +441,9 @@ def extract(file: files.File, config: Config) -> dict[str, Any]:
         except safe_json.JsonRefused as exc:
             raise NodeError(f"The file is not usable JSON: {exc.message}") from None
     if fmt == "pdf":
-        return pdf_text(file.data, config)
+        return pdf_text(file.data, config, secret)
     if fmt == "documents":
-        return documents(file, config)
+        return documents(file, config, secret)
     if fmt == "csv":
         rows = _rows(csv_rows(file.data, config), config, unique=False)
     elif fmt == "xlsx":
@@ -434,7 +463,7 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         raise NodeError(str(exc)) from None
     try:
         with cpu_budget(CPU_SECONDS):
-            return extract(file, config)
+            return extract(file, config, ctx.secret if config.credential else None)
     except BudgetExceeded:
         raise NodeError(
             f"Reading '{file.filename}' as {config.format} took over {CPU_SECONDS:g} s of CPU "
@@ -451,6 +480,7 @@ NODE = NodeType(
     Config=Config,
     run=run,
     icon="⇱",
+    credential_kinds=("pdf_password",),  # pdfpass
     examples=(
         (
             "Read the rows of the spreadsheet we downloaded, sheet Orders",
