@@ -6,27 +6,18 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 
 from amqp.serialization import dumps
+
+from tests.fakes.tcp import TcpFake
 
 FRAME_END = b"\xce"
 
 
-class CarelessBroker:
+class CarelessBroker(TcpFake):
     def __init__(self) -> None:
         self.received: list[str] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _session(self, conn: socket.socket) -> None:
         with conn:
@@ -41,10 +32,6 @@ class CarelessBroker:
                 _frame(conn)  # Close-Ok
             except (OSError, struct.error):
                 return
-
-    def close(self) -> None:
-        self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
 
 
 def _method(class_id: int, method_id: int, arguments: bytes) -> bytes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import socket
 import struct
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pymysql
 import pytest
+
+from tests.fakes.tcp import TcpFake
 
 # Protocol 4.1, secure connection, plugin auth, connect with a database; no TLS on offer.
 CAPABILITIES = 0x0200 | 0x8000 | 0x80000 | 0x0008 | 0x0001
@@ -76,7 +77,7 @@ def private_database() -> Iterator[Server]:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
-class FakeMySQL:
+class FakeMySQL(TcpFake):
     """Greets as MySQL 8 would, asks for the password in clear text (AuthSwitchRequest to
     mysql_clear_password), records it and refuses it (error 1045). `echo`: a careless server
     that quotes the password in its refusal."""
@@ -85,17 +86,7 @@ class FakeMySQL:
         self.echo = echo
         self.passwords: list[str] = []
         self.logins: list[dict[str, str]] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _session(self, conn: socket.socket) -> None:
         with conn:
@@ -129,11 +120,6 @@ class FakeMySQL:
                 _send(conn, 4, b"\xff" + struct.pack("<H", 1045) + b"#28000" + message.encode())
             except (OSError, ValueError, IndexError, struct.error):
                 return
-
-    def close(self) -> None:
-        # A blocked accept() keeps a closed socket listening: shut it down first.
-        self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
 
 
 def _send(conn: socket.socket, sequence: int, payload: bytes) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import socket
 import struct
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+
+from tests.fakes.tcp import TcpFake
 
 SSL_REQUEST, GSSENC_REQUEST = 80877103, 80877104
 
@@ -71,7 +72,7 @@ def private_database() -> Iterator[Server]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class FakePostgres:
+class FakePostgres(TcpFake):
     """Accepts a connection, declines TLS, asks for a cleartext password, records it and refuses
     it (FATAL 28P01). `echo`: a careless server that quotes the password in its refusal."""
 
@@ -79,17 +80,7 @@ class FakePostgres:
         self.echo = echo
         self.passwords: list[str] = []
         self.startups: list[dict[str, str]] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _session(self, conn: socket.socket) -> None:
         with conn:
@@ -121,11 +112,6 @@ class FakePostgres:
                 conn.sendall(b"E" + struct.pack("!i", len(body) + 4) + body)
             except (OSError, struct.error):
                 return
-
-    def close(self) -> None:
-        # A blocked accept() keeps a closed socket listening: shut it down first.
-        self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
 
 
 def _read(conn: socket.socket, size: int) -> bytes:

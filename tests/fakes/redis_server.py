@@ -5,26 +5,17 @@ password in its refusal."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.fakes.tcp import TcpFake
 
-class FakeRedis:
+
+class FakeRedis(TcpFake):
     def __init__(self, echo: bool = False) -> None:
         self.echo = echo
         self.passwords: list[str] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _session(self, conn: socket.socket) -> None:
         with conn, conn.makefile("rb") as reader:
@@ -40,11 +31,6 @@ class FakeRedis:
                     conn.sendall(f"-{said}\r\n".encode())
             except (OSError, ValueError):
                 return
-
-    def close(self) -> None:
-        # A blocked accept() keeps a closed socket listening: shut it down first.
-        self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
 
 
 def _command(reader: object) -> list[str]:
