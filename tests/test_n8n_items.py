@@ -275,6 +275,55 @@ def test_items_leaving_a_loop_through_an_if_branch_reach_the_merge(alice):
     assert jsons(view["Both"]) == [PEOPLE[0], PEOPLE[2], {"name": "Tim"}]
 
 
+def upper_names(name: str) -> dict[str, Any]:
+    """A Code node over all its items that fails on an empty list (it reads the first item)."""
+    code = "return [{json: {names: $input.all().map(i => i.json.name), first: $json.name.toUpperCase()}}];"
+    return {
+        "name": name,
+        "type": f"{BASE}code",
+        "typeVersion": 2,
+        "parameters": {"jsCode": code},
+    }
+
+
+GATED = export(
+    [
+        manual(),
+        code("People", PEOPLE),
+        if_older_than("Older", 10),
+        upper_names("Old"),
+        upper_names("Young"),
+    ],
+    [
+        ("Start", 0, "People", 0),
+        ("People", 0, "Older", 0),
+        ("Older", 0, "Old", 0),
+        ("Older", 1, "Young", 0),
+    ],
+)
+
+
+def test_a_branch_no_item_took_out_of_a_loop_runs_nothing_after_it(alice):
+    """n8n runs no node that gets no items: every person is older than 10, so the node on the
+    IF's false branch after the loop does not run (it would fail on an empty list)."""
+    graph = import_n8n(GATED).graph
+    gate = node_of(graph, "Any item from Older (false)")
+    assert gate["type"] == "logic.condition"
+    loop = node_of(graph, "Each item of People")["id"]
+    assert (loop, "done", gate["id"]) in edges(graph)
+    assert (gate["id"], "true", "young") in edges(graph)
+    assert (loop, "done", "young") not in edges(graph)
+    view, execution = run_view(alice, GATED)
+    assert jsons(view["Old"]) == [{"names": ["Ada", "Linus", "Grace"], "first": "ADA"}]
+    assert execution.steps.get(key="young").status == "skipped"
+    assert "Young" not in view or view["Young"] == []
+
+
+def test_a_loop_without_branches_needs_no_gate():
+    graph = import_n8n(PER_ITEM).graph
+    assert not any(n["type"] == "logic.condition" for n in graph["nodes"])
+
+
 def test_paired_item_of_the_looped_node_is_the_current_item():
     data = export(
         [

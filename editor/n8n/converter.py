@@ -293,6 +293,7 @@ class Converter:
         self.current = None
         wf_nodes += [self.flow.loop_node(loop) for loop in self.flow.loops.values()]
         wf_nodes += [self.flow.exit_node(e) for e in self.flow.exits.values() if e.node_id]
+        wf_nodes += [self.flow.gate_node(gate) for gate in self.flow.gates.values()]
         self._check_triggers()
         edges = self._edges()
         # --- n8nflow ---
@@ -539,6 +540,7 @@ class Converter:
                 edge["source_handle"] = handle
             edges.append(edge)
 
+        gates = {gate.id for gate in self.flow.gates.values()}
         for source, index, target in self.links:
             result = self.converted.get(source)
             if result is None or target not in self.converted or index >= len(result.outputs):
@@ -548,6 +550,8 @@ class Converter:
                 if a == self.nodes[source].id:
                     for handle in result.outputs[index]:
                         add(a, handle, b)
+                elif a in gates:
+                    add(a, "true", b)
                 else:
                     add(a, "each" if a == loop and b == self.nodes[target].id else "done", b)
         for exit_ in self.flow.exits.values():
@@ -578,6 +582,8 @@ class Converter:
         for exit_ in self.flow.exits.values():
             if exit_.node_id and exit_.port[0] in self.nodes:
                 found[exit_.node_id] = self.nodes[exit_.port[0]]
+        for gate in self.flow.gates.values():
+            found[gate.id] = self.nodes[gate.port[0]]
         return found
 
     # --- end quality ---

@@ -16,6 +16,11 @@ container too; inserted loops may sit inside its body.
 Where an item leaves a loop through a node whose output is not the item (IF, Switch, No-op's
 input, a node with other successors in the body), an *exit node* (a template transform giving
 the item) is added in the body so the loop's results hold the item.
+
+n8n runs no node that receives no items. Where the items leave a loop on a branch (after an IF,
+a Switch or an error output in the body), every item may have gone the other way: a *gate* (a
+`logic.condition` on that branch's results being non-empty) sits between the loop's `done` and
+the nodes after, so they are skipped as in n8n rather than run with an empty list.
 """
 
 from __future__ import annotations
@@ -257,6 +262,15 @@ class Exit:
     node_id: str | None = None
 
 
+@dataclass
+class Gate:
+    """A `logic.condition` after a loop's `done`: whether any item left the loop by `port`."""
+
+    id: str
+    container: str
+    port: Port
+
+
 class ItemFlow:
     """The scopes, inserted loops and exits of one n8n export (see the module docstring)."""
 
@@ -268,6 +282,7 @@ class ItemFlow:
         self.loops: dict[str, Loop] = {}
         self.entry: dict[Link, str] = {}  # a link that runs through an inserted loop
         self.exits: dict[tuple[str, Port], Exit] = {}
+        self.gates: dict[tuple[str, Port], Gate] = {}
         self.children: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.taken: set[str] = set()
         self._sinks: dict[str, list[str]] | None = None
@@ -280,6 +295,7 @@ class ItemFlow:
         change what it emits (a Summarize with group fields) re-plans before its children."""
         cx = self.cx
         self.scope, self.out, self.loops, self.entry, self.exits = {}, {}, {}, {}, {}
+        self.gates = {}
         self.children = defaultdict(list)
         self._sinks = None
         self.taken = {n.id for n in cx.nodes.values()}
@@ -289,6 +305,8 @@ class ItemFlow:
             self._place(cx.nodes[name])
         for container, port in self._exit_ports():
             self._exit(container, port)
+            if container in self.loops and self._on_a_branch(port):
+                self._gate(container, port)
 
     def _order(self) -> list[str]:
         """n8n nodes parents first (export order among equals; nodes on a cycle last)."""
@@ -408,6 +426,34 @@ class ItemFlow:
             self.taken.add(exit_.node_id)
         self.exits[(container, port)] = exit_
 
+    def _on_a_branch(self, port: Port) -> bool:
+        """Whether the items reaching `port` went through a node with several outputs in the
+        same body (so some runs of the body may send none of them this way)."""
+        inner = self.out[port].scope
+        seen: set[str] = set()
+        todo = [port[0]]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if _output_count(self.cx, self.cx.nodes[name]) > 1:
+                return True
+            todo += [
+                parent
+                for parent, index in self.cx.parents.get(name, [])
+                if (parent, index) in self.out
+                and self.out[(parent, index)].scope == inner
+                and (parent, index, name) not in self.entry
+            ]
+        return False
+
+    def _gate(self, container: str, port: Port) -> None:
+        if (container, port) not in self.gates:
+            node_id = unique(slug(f"{self.cx.nodes[port[0]].id}_any"), self.taken, MAX_ID)
+            self.taken.add(node_id)
+            self.gates[(container, port)] = Gate(node_id, container, port)
+
     def _ends_body_with_item(self, node: N8nNode, port: Port, container: str) -> bool:
         """Whether the body's result for `node` is its output, holding the item (or items)."""
         spec = self.cx.spec_of(node.name)
@@ -515,11 +561,16 @@ class ItemFlow:
         inner = self.out[(source, index)].scope
         loop_id = self.entry.get(link)
         outside = self.loops[loop_id].scope if loop_id else self.scope[target]
+        hops: list[tuple[str, str]] = []
         if len(inner) > len(outside) and inner[-1] in self.loops:
             start = inner[-1]  # leaves its loop by `done`
+            gate = self.gates.get((start, (source, index)))
+            if gate is not None:  # ... and goes on only if any item left by this port
+                hops.append((start, gate.id))
+                start = gate.id
         if loop_id:
-            return [(start, loop_id), (loop_id, cx.nodes[target].id)]
-        return [(start, cx.nodes[target].id)]
+            return [*hops, (start, loop_id), (loop_id, cx.nodes[target].id)]
+        return [*hops, (start, cx.nodes[target].id)]
 
     def sinks(self) -> dict[str, list[str]]:
         """For each container, the ids of the last nodes directly in its body, as the engine
@@ -534,6 +585,10 @@ class ItemFlow:
         for loop in self.loops.values():
             if loop.scope:
                 direct[loop.scope[-1]].add(loop.id)
+        for gate in self.gates.values():
+            around = self.loops[gate.container].scope
+            if around:
+                direct[around[-1]].add(gate.id)
         for (container, _), exit_ in self.exits.items():
             if exit_.node_id:
                 direct[container].add(exit_.node_id)
@@ -600,6 +655,30 @@ class ItemFlow:
             + " once per item; this loop does.",
             "position": loop.position,
             "config": {"items": "{{ " + items.jinja() + " }}", "concurrency": 1},
+        }
+
+    def gate_node(self, gate: Gate) -> dict[str, Any]:
+        node = self.cx.nodes[gate.port[0]]
+        results = ItemsRef((self._results(gate.container, gate.port),)).jinja()
+        x, y = _position(node.raw)
+        converted = self.cx.converted.get(node.name)
+        index = gate.port[1]
+        branch = (
+            "/".join(converted.outputs[index])
+            if converted is not None and index < len(converted.outputs)
+            else f"output {index}"
+        )
+        return {
+            "id": gate.id,
+            "type": "logic.condition",
+            "label": f"Any item from {node.name} ({branch})",
+            "notes": "Added on import: n8n runs no node that gets no items; the nodes after "
+            "this one run only if some item left the loop by this branch.",
+            "position": {"x": x + 240, "y": y + 120 + 80 * index},
+            "config": {
+                "combinator": "and",
+                "rules": [{"left": "{{ " + results + " | length }}", "operator": "gt", "right": 0}],
+            },
         }
 
     def exit_node(self, exit_: Exit) -> dict[str, Any]:
