@@ -324,6 +324,30 @@ def test_a_loop_without_branches_needs_no_gate():
     assert not any(n["type"] == "logic.condition" for n in graph["nodes"])
 
 
+def test_a_link_from_an_output_the_node_does_not_have_is_dropped_with_a_note(alice):
+    """An edited export links a Code node's second output, which n8n never sends items on: the
+    node after it imports, never runs, and says why (it used to read a loop's `item` outside
+    the loop and fail validation)."""
+    data = export(
+        [
+            manual(),
+            code("People", PEOPLE),
+            set_fields("Greet", greeting="=Hi {{ $json.name }}"),
+            set_fields("Never", other="={{ $json.name }}"),
+        ],
+        [("Start", 0, "People", 0), ("People", 0, "Greet", 0), ("People", 1, "Never", 0)],
+    )
+    graph = import_n8n(data).graph
+    assert not any(e["target"] == "never" for e in graph["edges"])
+    assert (
+        "export links that node's output 2, which it does not have"
+        in node_of(graph, "Never")["notes"]
+    )
+    view, execution = run_view(alice, data)
+    assert jsons(view["Greet"]) == [{**p, "greeting": f"Hi {p['name']}"} for p in PEOPLE]
+    assert not execution.steps.filter(node_id="never").exists()
+
+
 def test_paired_item_of_the_looped_node_is_the_current_item():
     data = export(
         [

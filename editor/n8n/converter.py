@@ -272,6 +272,8 @@ class Converter:
         # (editor/n8n/outer_item.py)
         self.outer_items: dict[str, str] = {}
         # --- end loopitem ---
+        # n8n node name -> notes on the links into it from outputs its source does not have
+        self.dead_links: dict[str, list[str]] = defaultdict(list)
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
@@ -378,6 +380,22 @@ class Converter:
             if node.type in self.sub_nodes or is_part(self.data, name, node.type):  # vectors
                 del self.nodes[name]
 
+    def _drop_dead_links(self, node: N8nNode, outputs: int) -> bool:
+        """Drop the export's links from outputs `node` does not have (an edited export can link
+        a Code node's second output): n8n never sends items along them. A node they led to
+        says so in its notes."""
+        dead = [link for link in self.links if link[0] == node.name and link[1] >= outputs]
+        for source, index, target in dead:
+            self.links.remove((source, index, target))
+            self.parents[target].remove((source, index))
+            self.inputs = [i for i in self.inputs if i[:3] != (source, index, target)]
+            self.dead_links[target].append(
+                f"n8n never ran it from '{source}': the export links that node's output "
+                f"{index + 1}, which it does not have ({outputs} output"
+                f"{'s' if outputs != 1 else ''})."
+            )
+        return bool(dead)
+
     # --- constructs ---
     def _is_trigger(self, name: str) -> bool:
         spec = self.specs.get(self.nodes[name].type)
@@ -455,6 +473,9 @@ class Converter:
             self.fetches.pop(node.name, None)  # files2
             return None
         self.converted[node.name] = result
+        routed = node.raw.get("onError") == "continueErrorOutput"  # its error output, added below
+        if self._drop_dead_links(node, len(result.outputs) + routed):
+            self.flow.plan()
         # --- files2 ---
         result.before = [*self.fetches.pop(node.name, {}).values(), *result.before]
         # --- end files2 ---
@@ -470,6 +491,7 @@ class Converter:
                 result.config["items"] = "{{ " + result.items_from(listed) + " }}"
             # --- end struct2 ---
         result.notes += self.flow.caveats(node)
+        result.notes += self.dead_links.pop(node.name, [])
         result.notes += self.file_notes.pop(node.name, [])  # perfiles
         # --- constructs ---
         if self.into_triggers.get(node.name):
