@@ -348,6 +348,42 @@ def test_a_link_from_an_output_the_node_does_not_have_is_dropped_with_a_note(ali
     assert not execution.steps.filter(node_id="never").exists()
 
 
+def test_a_node_several_nodes_link_into_says_n8n_ran_it_once_for_each(alice):
+    """n8n runs a node with one input once per node that hands it items; WorkFuse runs it once
+    with all of them, and its notes say so."""
+    collect = {
+        "name": "Collect",
+        "type": f"{BASE}code",
+        "typeVersion": 2,
+        "parameters": {"jsCode": "return [{json: {names: $input.all().map(i => i.json.name)}}];"},
+    }
+    data = export(
+        [manual(), code("People", PEOPLE), if_older_than("Older", 30), noop("Yes"), collect],
+        [
+            ("Start", 0, "People", 0),
+            ("People", 0, "Older", 0),
+            ("Older", 0, "Yes", 0),
+            ("Yes", 0, "Collect", 0),
+            ("Older", 1, "Collect", 0),
+        ],
+    )
+    notes = node_of(import_n8n(data).graph, "Collect")["notes"]
+    assert "Several nodes link into one input here ('Older', 'Yes')" in notes
+    assert "n8n ran it once for each" in notes
+    view, _ = run_view(alice, data)
+    assert jsons(view["Collect"]) == [{"names": ["Linus", "Ada", "Grace"]}]
+    merge_data = export(
+        [manual(), code("People", PEOPLE), code("Other", [{"name": "Tim"}]), merge("Both")],
+        [
+            ("Start", 0, "People", 0),
+            ("Start", 0, "Other", 0),
+            ("People", 0, "Both", 0),
+            ("Other", 0, "Both", 1),
+        ],
+    )
+    assert "Several nodes" not in node_of(import_n8n(merge_data).graph, "Both").get("notes", "")
+
+
 def test_paired_item_of_the_looped_node_is_the_current_item():
     data = export(
         [

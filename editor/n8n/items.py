@@ -616,6 +616,18 @@ class ItemFlow:
                 "If the response is a JSON array, n8n runs the nodes after it once per element; "
                 "here they run once with the whole response (add a loop if it is a list)."
             )
+        into = defaultdict(list)
+        for source, _, target, index in self.cx.inputs:
+            if target == node.name:
+                into[index].append(source)
+        fed = next((names for names in into.values() if len(set(names)) > 1), None)
+        if fed is not None and not self.is_container(node):
+            names = ", ".join(f"'{n}'" for n in dict.fromkeys(fed))
+            notes.append(
+                f"Several nodes link into one input here ({names}): when items reach it from "
+                "more than one of them in a run, n8n ran it once for each (and the nodes after "
+                "it as often); here it runs once with all of their items."
+            )
         # --- loopbody ---
         if node.raw.get("executeOnce") is True and (
             node.type in ONCE_AS_IS or node.type in ALL_ITEMS
