@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,7 +179,7 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     # The ids come first, so that calls can name them; the rows roll back if anything fails.
     rows = [Workflow.objects.create(owner=owner, name=m.name, graph=starter_graph()) for m in group]
     origins: list[dict[str, Any]] = []  # quality: the n8n node behind each WorkFuse node
-    graphs = sets.convert_set(group, [w.pk for w in rows], origins)
+    graphs = sets.convert_set(group, [w.pk for w in rows], origins, _imported_before(owner))
     links = sets.error_workflows(group)
     for member, workflow, graph, (target, _) in zip(group, rows, graphs, links, strict=True):
         workflow.graph = graph
@@ -234,6 +235,25 @@ def import_n8n(owner: Any, documents: list[Any]) -> list[Workflow]:
     # --- end ai4 ---
     return rows[:given]
     # --- end agentio ---
+
+
+def _imported_before(owner: Any) -> Callable[[str], Callee | None]:
+    """Finds `owner`'s workflow imported earlier from the n8n export with a given n8n id (the
+    newest, if imported twice)."""
+    found: dict[str, Callee | None] = {}
+
+    def find(n8n_id: str) -> Callee | None:
+        if n8n_id not in found:
+            row = (
+                Workflow.objects.filter(owner=owner, n8n_import__source__id=n8n_id)
+                .order_by("-pk")
+                .values_list("pk", "name", "graph", "n8n_import")
+                .first()
+            )
+            found[n8n_id] = sets.saved_callee(*row) if row is not None else None
+        return found[n8n_id]
+
+    return find
 
 
 # --- end n8nflow ---
@@ -320,10 +340,14 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
     data, companions = getattr(workflow, "n8n_converted", (data, {}))
     described = n8n.describe(data, CallTargets(own=own, by_id=companions, probing=True))
     # --- end agentio ---
+    meta = described.meta if described is not None else {}
+    if data.get("id"):  # later imports calling this n8n workflow call this one
+        meta["source"] = {"id": str(data["id"])[:200], "name": str(data.get("name") or "")[:200]}
+    if meta:
+        workflow.n8n_import = meta
+        workflow.save(update_fields=["n8n_import"])
     if described is None:
         return None
-    workflow.n8n_import = described.meta
-    workflow.save(update_fields=["n8n_import"])
     # --- triggersplit ---
     made = getattr(workflow, "n8n_split", [])
     if made:

@@ -225,6 +225,28 @@ def test_a_call_to_a_workflow_not_in_the_set_is_refused_naming_it():
     assert "JSON array" in message
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_call_to_a_workflow_imported_before_calls_it(alice, alice_api, charlie_api):
+    """Migrating one file at a time: the called workflow first, then its caller."""
+    first = alice_api.post("/api/workflows/import", CALLEE)
+    assert first.status_code == 201, first.json()
+    callee = Workflow.objects.get(pk=first.json()["id"])
+    assert callee.n8n_import["source"] == {"id": "calleeN8nId01", "name": "Greeter"}
+    # Another user's import does not see it.
+    refused = charlie_api.post("/api/workflows/import", CALLER)
+    assert refused.status_code == 400
+    assert "nor imported before" in json.dumps(refused.json())
+    second = alice_api.post("/api/workflows/import", CALLER)
+    assert second.status_code == 201, second.json()
+    caller = Workflow.objects.get(pk=second.json()["id"])
+    call = by_label(caller.graph, "Call greeter")
+    assert call["config"]["workflow"] == callee.pk
+    assert set(call["config"]["inputs"]) == {"name", "city"}
+    execution = run(caller)
+    assert execution.status == "succeeded", execution.error
+    assert steps_by_key(execution)["answer"].output == {"result": {"said": "Hello Ada, Paris!"}}
+
+
 def test_a_workflow_that_calls_itself_alone_is_refused_with_what_to_do():
     data = export(
         "Recursive",

@@ -1,13 +1,16 @@
-"""The workflows an imported Execute Workflow node may call: those imported with it as a set.
+"""The workflows an imported Execute Workflow node may call: those imported with it as a set,
+and those of the same owner imported from n8n before.
 
 n8n names the workflow to call by its n8n id; WorkFuse by its own. A set of exports imported
 together (`editor.n8n.sets`) gets WorkFuse ids before conversion, and each export is converted
-knowing them (`Converter.calls`). Alone, an export calls nothing it could name, and its Execute
-Workflow nodes are refused with the n8n id they call.
+knowing them (`Converter.calls`). A workflow imported from n8n keeps its export's n8n id
+(`Workflow.n8n_import["source"]`), so a later import calling that id calls it. An export calling
+neither has its Execute Workflow nodes refused with the n8n id they call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -37,9 +40,14 @@ class CallTargets:
     # A first conversion that only learns what each workflow reads: calls whose inputs cannot
     # be listed yet pass none instead of being refused.
     probing: bool = False
+    # A workflow of the same owner imported from n8n before, by its n8n id (`editor.transfer`).
+    earlier: Callable[[str], Callee | None] | None = None
 
     def find(self, n8n_id: str, name: str) -> Callee | None:
-        """The callee an n8n id names, or (for an export without ids) the one with that name."""
+        """The callee an n8n id names, or (for an export without ids) the one with that name;
+        else the workflow imported earlier from the export with that n8n id."""
         if n8n_id and n8n_id in self.by_id:
             return self.by_id[n8n_id]
-        return self.by_name.get(name) if name else None
+        if name and name in self.by_name:
+            return self.by_name[name]
+        return self.earlier(n8n_id) if n8n_id and self.earlier is not None else None

@@ -9,8 +9,9 @@ pass learns it, the second builds the graphs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
@@ -86,23 +87,27 @@ def members(documents: Sequence[Any]) -> list[Member]:
 
 
 def convert_set(
-    group: list[Member], ids: list[int], origins: list[dict[str, N8nNode]] | None = None
+    group: list[Member],
+    ids: list[int],
+    origins: list[dict[str, N8nNode]] | None = None,
+    earlier: Callable[[str], Callee | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The WorkFuse graph of each export (in order), `ids[i]` being the WorkFuse id of
     `group[i]`'s workflow; ImportRefused lists every problem of every export, each message
     naming its workflow. `origins` (quality), when given, receives for each export the n8n
-    node behind each WorkFuse node (`editor.n8n.named_issues`)."""
+    node behind each WorkFuse node (`editor.n8n.named_issues`). `earlier` finds a workflow
+    imported from n8n before by its n8n id, for calls to workflows not in the set."""
     callees = [Callee(ids[i], m.name) for i, m in enumerate(group)]
     for i, member in enumerate(group):
         try:
-            graph = convert(member.data, _targets(group, callees, i, probing=True))
+            graph = convert(member.data, _targets(group, callees, i, True, earlier))
         except ImportRefused:
             continue  # the second pass reports it
-        callees[i] = replace(callees[i], **_facts(graph, member.data))
+        callees[i] = replace(callees[i], **_facts(graph, partial(_n8n_type, member.data)))
     graphs, issues = [], []
     for i, member in enumerate(group):
         try:
-            graph, traced = convert_traced(member.data, _targets(group, callees, i, probing=False))
+            graph, traced = convert_traced(member.data, _targets(group, callees, i, False, earlier))
             graphs.append(graph)
             if origins is not None:  # quality
                 origins.append(traced)
@@ -125,7 +130,13 @@ def _placed(member: Member, issue: GraphIssue, size: int) -> GraphIssue:
     return GraphIssue(issue.node_id, field, f"In '{member.name}': {issue.message}")
 
 
-def _targets(group: list[Member], callees: list[Callee], i: int, probing: bool) -> CallTargets:
+def _targets(
+    group: list[Member],
+    callees: list[Callee],
+    i: int,
+    probing: bool,
+    earlier: Callable[[str], Callee | None] | None,
+) -> CallTargets:
     by_name: dict[str, Callee] = {}
     for m, c in zip(group, callees, strict=True):
         by_name.setdefault(m.name, c)
@@ -134,12 +145,24 @@ def _targets(group: list[Member], callees: list[Callee], i: int, probing: bool) 
         by_id={m.n8n_id: c for m, c in zip(group, callees, strict=True) if m.n8n_id},
         by_name=by_name,
         probing=probing,
+        earlier=earlier,
     )
 
 
-def _facts(graph: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def saved_callee(pk: int, name: str, graph: dict[str, Any], meta: dict[str, Any]) -> Callee:
+    """A workflow imported from n8n earlier, as its callers need to know it: its graph, and its
+    kept n8n metadata (`Workflow.n8n_import`) giving the n8n type of each node."""
+    types = {
+        str(view.get("name")): str(view.get("type") or "")
+        for view in (meta.get("nodes") or {}).values()
+        if isinstance(view, dict)
+    }
+    return Callee(pk, name, **_facts(graph, lambda label: types.get(str(label), "")))
+
+
+def _facts(graph: dict[str, Any], n8n_type: Callable[[Any], str]) -> dict[str, Any]:
     """What callers need to know of a converted workflow: the inputs it takes and where its
-    result lies."""
+    result lies (`n8n_type`: the n8n type of the node a WorkFuse node's label names)."""
     nodes = [n for n in graph.get("nodes") or [] if isinstance(n, dict)]
     edges = [e for e in graph.get("edges") or [] if isinstance(e, dict)]
     facts: dict[str, Any] = {"fields": _fields(nodes, edges)}
@@ -150,7 +173,7 @@ def _facts(graph: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         if n.get("id") not in sources and not str(n.get("type")).startswith(ENDS_ELSEWHERE)
     ]
     if len(ends) == 1:
-        spec = SPECS.get(_n8n_type(data, ends[0].get("label")))
+        spec = SPECS.get(n8n_type(ends[0].get("label")))
         if spec is not None and spec.data not in (None, "trigger"):
             facts["output"], facts["aliases"] = spec.data, spec.aliases
     return facts

@@ -99,8 +99,9 @@ def _callee(node: N8nNode, cx: Converter, refuse: bool) -> Callee | None:
         named = f"'{cached}' (n8n id {text})" if cached and text else f"'{cached or text}'"
         raise Refusal(
             f"calls the n8n workflow {named}, which is not among the workflows imported with "
-            "it. Import them together: POST /api/workflows/import with a JSON array of the n8n "
-            "exports of both (the called workflow saved first, the call pointed at it)."
+            "it nor imported before. Import the called workflow first, or import them together: "
+            "POST /api/workflows/import with a JSON array of the n8n exports of both (the called "
+            "workflow saved first, the call pointed at it)."
         )
     return found
 
