@@ -260,6 +260,8 @@ def test_a_statement_of_only_comments_is_refused(db):
     error = given_error(db, "-- nothing to see")
     assert error.message == "statement holds no SQL statement, only comments or nothing."
     assert "statement rendered empty" in given_error(db, "   ").message
+    error = given_error(db, "SELECT 1\x00; DELETE FROM orders")
+    assert error.message == "statement holds a NUL character, which SQL text cannot."
 
 
 def test_the_sql_given_keeps_the_timeout_and_quotes_postgres_errors(db):

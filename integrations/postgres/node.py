@@ -110,6 +110,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if config.operation == "query_from_text":
         if not config.statement.strip():
             raise NodeError("statement rendered empty; it needs the SQL statement to run.")
+        if "\x00" in config.statement:  # libpq would cut the text there
+            raise NodeError("statement holds a NUL character, which SQL text cannot.")
         result = database.query_given(
             secret, config.statement, config.read_only, config.max_rows, config.timeout_seconds
         )
