@@ -264,6 +264,25 @@ def test_a_statement_of_only_comments_is_refused(db):
     assert error.message == "statement holds a NUL character, which SQL text cannot."
 
 
+def test_a_statement_the_databases_encoding_cannot_carry_is_refused_by_name(db):
+    latin = f"{db.database}_latin1"
+    with db.connect() as connection:
+        connection.execute(
+            f"CREATE DATABASE \"{latin}\" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+    try:
+        server = Server(db.host, db.port, db.username, latin)
+        assert given(server, "SELECT 'café' AS word")["rows"] == [{"word": "café"}]
+        error = given_error(server, "SELECT '☃' AS snowman")
+        assert error.message == (
+            "statement holds characters the database's encoding (iso8859-1) cannot carry."
+        )
+    finally:
+        with db.connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{latin}" WITH (FORCE)')
+
+
 def test_the_sql_given_keeps_the_timeout_and_quotes_postgres_errors(db):
     error = given_error(db, "SELECT pg_sleep(3)", timeout_seconds=1)
     assert "ran longer than timeout_seconds (1 s) and was cancelled" in error.message

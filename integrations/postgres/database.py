@@ -158,7 +158,13 @@ def _one_statement(connection: psycopg.Connection[Any], statement: str) -> None:
     statement holds one command only. The unnamed statement leaves nothing behind on a
     pooled server connection."""
     encoding = connection.info.encoding
-    prepared = connection.pgconn.prepare(b"", statement.encode(encoding))
+    try:
+        text = statement.encode(encoding)
+    except UnicodeEncodeError:
+        raise NodeError(
+            f"statement holds characters the database's encoding ({encoding}) cannot carry."
+        ) from None
+    prepared = connection.pgconn.prepare(b"", text)
     if prepared.status == pq.ExecStatus.FATAL_ERROR:
         error = errors.error_from_result(prepared, encoding=encoding)
         if error.sqlstate == "42601" and "multiple commands" in str(error):
