@@ -171,6 +171,137 @@ def test_parameters_must_be_an_object():
     assert caught.value.errors()[0]["loc"] == ("sql",)
 
 
+# --- the SQL given (query_from_text) ------------------------------------------------------------
+
+
+def given(server: Server, statement: str, **config: Any) -> Any:
+    return run_app(
+        PG, {"operation": "query_from_text", "statement": statement, **config}, conn(server)
+    )
+
+
+def given_error(server: Server, statement: str, **config: Any) -> NodeError:
+    config = {"operation": "query_from_text", "statement": statement, **config}
+    return app_error(PG, config, conn(server))
+
+
+def count_orders(server: Server) -> Any:
+    with server.connect() as connection:
+        return connection.execute("SELECT count(*) FROM orders").fetchone()
+
+
+def test_the_sql_given_runs_as_written_a_percent_included(db):
+    with db.connect() as connection:
+        connection.execute("INSERT INTO orders (id, email) VALUES (1, 'ann@x.org'), (2, 'bo@y')")
+    output = given(db, "SELECT id, email FROM orders WHERE email LIKE '%@x.org' ORDER BY id;")
+    assert output == {
+        "rows": [{"id": 1, "email": "ann@x.org"}],
+        "row_count": 1,
+        "columns": ["id", "email"],
+        "truncated": False,
+    }
+    assert given(db, "SELECT g FROM generate_series(1, 9) g", max_rows=2)["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO orders (id, email) VALUES (5, 'x')",
+        "DELETE FROM orders",
+        "CREATE TABLE stolen (a int)",
+        "WITH gone AS (DELETE FROM orders RETURNING id) SELECT * FROM gone",
+    ],
+)
+def test_a_write_is_refused_while_read_only_is_on(db, statement):
+    with db.connect() as connection:
+        connection.execute("INSERT INTO orders (id, email) VALUES (1, 'a')")
+    error = given_error(db, statement)
+    assert error.message.startswith("PostgreSQL refused the statement: cannot execute ")
+    assert "in a read-only transaction (SQLSTATE 25006)" in error.message
+    assert "turn read_only off to let it change data" in error.message
+    assert not error.retryable
+    assert count_orders(db) == (1,)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SET TRANSACTION READ WRITE",
+        "START TRANSACTION READ WRITE",
+        "SELECT set_config('transaction_read_only', 'off', true)",
+    ],
+)
+def test_the_statement_cannot_switch_its_transaction_to_read_write(db, statement):
+    error = given_error(db, statement)
+    assert "read-write mode must be set before any query" in error.message
+    assert not error.retryable
+
+
+def test_with_read_only_off_the_statement_writes_and_commits(db):
+    output = given(
+        db, "INSERT INTO orders (id, email) VALUES (5, 'x') RETURNING id", read_only=False
+    )
+    assert (output["rows"], output["row_count"]) == ([{"id": 5}], 1)
+    assert count_orders(db) == (1,)
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_several_statements_are_refused_before_any_runs(db, read_only):
+    statement = "INSERT INTO orders (id) VALUES (7); SELECT 1"
+    error = given_error(db, statement, read_only=read_only)
+    assert error.message == (
+        "statement holds several SQL statements; the query_from_text operation runs exactly "
+        "one (a trailing ; is fine)."
+    )
+    assert count_orders(db) == (0,)
+
+
+def test_a_statement_of_only_comments_is_refused(db):
+    error = given_error(db, "-- nothing to see")
+    assert error.message == "statement holds no SQL statement, only comments or nothing."
+    assert "statement rendered empty" in given_error(db, "   ").message
+    error = given_error(db, "SELECT 1\x00; DELETE FROM orders")
+    assert error.message == "statement holds a NUL character, which SQL text cannot."
+
+
+def test_a_statement_the_databases_encoding_cannot_carry_is_refused_by_name(db):
+    latin = f"{db.database}_latin1"
+    with db.connect() as connection:
+        connection.execute(
+            f"CREATE DATABASE \"{latin}\" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+    try:
+        server = Server(db.host, db.port, db.username, latin)
+        assert given(server, "SELECT 'café' AS word")["rows"] == [{"word": "café"}]
+        error = given_error(server, "SELECT '☃' AS snowman")
+        assert error.message == (
+            "statement holds characters the database's encoding (iso8859-1) cannot carry."
+        )
+    finally:
+        with db.connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{latin}" WITH (FORCE)')
+
+
+def test_the_sql_given_keeps_the_timeout_and_quotes_postgres_errors(db):
+    error = given_error(db, "SELECT pg_sleep(3)", timeout_seconds=1)
+    assert "ran longer than timeout_seconds (1 s) and was cancelled" in error.message
+    error = given_error(db, "SELECT * FROM no_such_table")
+    assert error.message.startswith('PostgreSQL refused the statement: relation "no_such_table"')
+
+
+def test_the_statement_is_needed_for_its_operation_and_sql_is_not():
+    from pydantic import ValidationError
+
+    from integrations.postgres.node import Config
+
+    with pytest.raises(ValidationError) as caught:
+        Config.model_validate({"operation": "query_from_text"})
+    assert [e["loc"] for e in caught.value.errors()] == [("statement",)]
+    config = Config.model_validate({"operation": "query_from_text", "statement": "SELECT 1"})
+    assert config.read_only is True
+
+
 # --- connecting ------------------------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def problem(node: Mapping[str, Any], specs: Mapping[str, Spec]) -> str | None:
         return send_and_wait.refusal_for_tool()
     # --- end sendwait ---
     # --- aitools ---
-    if postgres_tool.applies(node):
+    if postgres_tool.applies(node) or postgres_tool.model_writes(node):
         why = postgres_tool.problem(node)
         if why is not None:
             return why
@@ -177,9 +177,15 @@ def companion_of(member: Member, tool: dict[str, Any]) -> tuple[Member, dict[str
             else ""
         )
         # --- aitools ---
-        + (" " + postgres_tool.note(_params(tool)) if postgres_tool.applies(tool) else ""),
+        + (
+            " " + postgres_tool.note(_params(tool))
+            if postgres_tool.applies(tool) and not postgres_tool.model_writes(tool)
+            else ""
+        ),
         # --- end aitools ---
     }
+    if postgres_tool.model_writes(tool):
+        app[postgres_tool.MODEL_SQL] = True
     if app.get("name") == TRIGGER_NAME:
         app["name"] = f"{TRIGGER_NAME} (app)"
     n8n_id = f"{member.n8n_id or member.index}/tool/{name}"
@@ -289,8 +295,11 @@ def _params(node: Mapping[str, Any]) -> dict[str, Any]:
 
 def params_of(node: Mapping[str, Any]) -> dict[str, Any]:
     """The app tool's settings as n8n reads them: a Postgres tool's plain-text query with its
-    values bound (postgres_tool.py) where they can be."""
+    values bound (postgres_tool.py) where they can be, or as the expression pasting the model's
+    arguments in where the model writes the SQL."""
     # --- aitools ---
+    if postgres_tool.model_writes(node):
+        return postgres_tool.as_given(_params(node))
     if postgres_tool.applies(node) and postgres_tool.problem(node) is None:
         return postgres_tool.bound(_params(node))
     # --- end aitools ---

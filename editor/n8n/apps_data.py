@@ -18,6 +18,8 @@ from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, S
 from editor.n8n import postgres_tables
 
 # --- end ops ---
+# isort: split
+from editor.n8n import postgres_tool  # aitools: a Postgres tool whose model writes the SQL
 
 AIRTABLE_ID = re.compile(r"\b((?:app|tbl|viw)[A-Za-z0-9]{10,})\b")
 GITHUB_URL = re.compile(r"github\.com/([^/\s]+)(?:/([^/\s#?]+))?")
@@ -708,6 +710,8 @@ def _postgres(node: N8nNode, cx: Converter) -> Converted:
     # --- end ops ---
     if op != "executeQuery":
         raise unsupported("PostgreSQL", "", op, "it runs the SQL query you write")
+    if node.raw.get(postgres_tool.MODEL_SQL):  # a companion running the SQL its model writes
+        return postgres_tool.given(node, cx)
     notes = [credential_note("PostgreSQL", "a connection")]
     sql = str(p.get("query") or "")
     if sql.startswith("=") and "{{" in sql:

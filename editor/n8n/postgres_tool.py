@@ -8,8 +8,15 @@ value into SQL (`app.postgres` binds parameters), so the companion workflow (app
 the query with each value bound instead: a quoted literal holding `{{ }}` parts
 (`'{{ $fromAI("table") }}'`) becomes a query parameter whose value is the literal's text, as
 n8n filled it; a bare `{{ $fromAI(..., 'number' | 'boolean') }}` (`LIMIT {{ ... }}`) one whose
-value is the model's. A `{{ }}` anywhere else is SQL text the model or the run writes (a whole
-statement, a table name) and stays refused (`problem`).
+value is the model's.
+
+A `{{ }}` anywhere else is SQL text. Where every such part is a `$fromAI` call of its own (the
+whole statement `{{ $fromAI("sql_query") }}`, a table name), or the query is the expression
+`={{ $fromAI(...) }}`, the model writes the SQL, as in n8n's "chat with your database"
+workflows: the companion's node runs it with `app.postgres` `query_from_text` (`given`), whose
+transaction PostgreSQL keeps read-only unless the user turns `read_only` off, so the model's
+arguments are pasted into the statement as n8n pasted them. Other SQL text (the run's data
+written into the statement) stays refused (`problem`).
 """
 
 from __future__ import annotations
@@ -18,9 +25,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from editor.n8n.converter import BASE
+from editor.n8n.apps_base import credential_note, text
+from editor.n8n.converter import BASE, Converted, Converter, N8nNode
 
 TOOL = f"{BASE}postgresTool"
+# Set by app_tools.py on the companion's Postgres node whose query is SQL the model writes.
+MODEL_SQL = "workfuseModelWritesSql"
+# A `{{ }}` that is one `$fromAI(...)` call and nothing else (its arguments quoted or plain).
+WHOLE_FROM_AI = re.compile(
+    r"\{\{\s*\$fromAI\((?:[^()'\"`]|'[^']*'|\"[^\"]*\"|`[^`]*`)*\)\s*\}\}", re.S
+)
 BLOCK = re.compile(r"\{\{.*?\}\}", re.S)
 # A quoted literal, or a comment (whose apostrophes open no literal).
 LITERAL = re.compile(r"--[^\n]*|/\*.*?\*/|'((?:[^']|'')*)'", re.S)
@@ -32,6 +46,13 @@ BOUND_NOTE = (
     "n8n pasted the model's values into the query's text ({what}); WorkFuse binds each as a "
     "query parameter, which gives the same result unless a value holds a quote, which n8n's "
     "SQL would have broken on."
+)
+GIVEN_NOTE = (
+    "n8n ran whatever SQL the model wrote, changes included, with the credential's rights; "
+    "WorkFuse runs the model's statement (Run the SQL given) one statement at a time in a "
+    "read-only transaction, so PostgreSQL refuses INSERT, UPDATE, DELETE and DDL. To let the "
+    "model change data, turn read_only off on this node, with a credential whose role may "
+    "change only what the model should."
 )
 
 
@@ -50,9 +71,28 @@ def applies(node: Mapping[str, Any]) -> bool:
     )
 
 
+def model_writes(node: Mapping[str, Any]) -> bool:
+    """Whether the Postgres tool `node` lets the model write SQL text: each `{{ }}` of its
+    plain-text query that is not a value bound (`applies`) is a `$fromAI` call of its own, or
+    its query is the expression `={{ $fromAI(...) }}` alone."""
+    params = node.get("parameters")
+    if not isinstance(params, dict) or node.get("type") != TOOL:
+        return False
+    query = params.get("query")
+    if (params.get("operation") or "insert") != "executeQuery" or not isinstance(query, str):
+        return False
+    if query.startswith("="):
+        return WHOLE_FROM_AI.fullmatch(query[1:].strip()) is not None
+    loose = _split(query)[2]
+    return bool(loose) and all(WHOLE_FROM_AI.fullmatch(part) for part in loose)
+
+
 def problem(node: Mapping[str, Any]) -> str | None:
-    """Why the plain-text query of the Postgres tool `node` cannot be bound, or None."""
+    """Why the plain-text query of the Postgres tool `node` can neither be bound nor run as
+    the model's SQL, or None."""
     params = node["parameters"]
+    if model_writes(node):
+        return _given_problem(params)
     _, values, loose = _split(params["query"])
     if loose:
         return (
@@ -69,6 +109,44 @@ def problem(node: Mapping[str, Any]) -> str | None:
             "those values into Query Parameters too"
         )
     return None
+
+
+def _given_problem(params: Mapping[str, Any]) -> str | None:
+    pasted = [p for p in BLOCK.findall(params["query"]) if not WHOLE_FROM_AI.fullmatch(p)]
+    if pasted:
+        return (
+            f"it writes {pasted[0][:80]} into SQL its model writes; WorkFuse runs the model's "
+            "SQL as it is, with nothing but the model's arguments in it"
+        )
+    if (params.get("options") or {}).get("queryReplacement"):
+        return (
+            "it gives Query Parameters beside SQL its model writes; WorkFuse runs the model's "
+            "statement without parameters"
+        )
+    return None
+
+
+def as_given(params: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a Postgres tool whose model writes the SQL, its query as the n8n
+    expression that pastes the model's arguments in (as n8n fills a plain-text query)."""
+    query = params["query"]
+    return {**params, "query": query if query.startswith("=") else "=" + query}
+
+
+def given(node: N8nNode, cx: Converter) -> Converted:
+    """The companion's Postgres node whose query is the model's SQL (MODEL_SQL) as
+    `app.postgres` `query_from_text`, read-only."""
+    config = {
+        "operation": "query_from_text",
+        "statement": text(cx, node, node.params.get("query")),
+        "read_only": True,
+    }
+    notes = [
+        credential_note("PostgreSQL", "a connection"),
+        GIVEN_NOTE,
+        "n8n emitted one item per row (or {success: true}); WorkFuse lists them in rows.",
+    ]
+    return Converted("app.postgres", config, notes=notes)
 
 
 def bound(params: dict[str, Any]) -> dict[str, Any]:

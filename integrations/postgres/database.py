@@ -8,7 +8,9 @@ files) could hand a user's step the operator's own credentials, so the password 
 pinned to nothing and every parameter is given.
 
 Values go to the server as parameters, never formatted into the SQL; each statement runs
-under a `statement_timeout` and at most `max_rows` rows are read.
+under a `statement_timeout` and at most `max_rows` rows are read. `query_given` is the one
+deliberate exception, for SQL text written elsewhere (an agent's argument): it runs exactly one
+statement, and PostgreSQL itself keeps it from changing anything unless the node says it may.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from psycopg import errors
+from psycopg import errors, pq
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -98,14 +100,7 @@ def query(
             with connection.transaction(), connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{timeout}s"])
                 cursor.execute(statement, values or None)
-                if cursor.description is None:
-                    return Result([], [], cursor.rowcount, False)
-                rows = cursor.fetchmany(max_rows + 1)
-                columns = [column.name for column in cursor.description]
-                truncated = len(rows) > max_rows
-                return Result(
-                    columns, [json_safe(r) for r in rows[:max_rows]], cursor.rowcount, truncated
-                )
+                return _result(cursor, max_rows)
         except KeyError as missing:
             raise NodeError(
                 f"The SQL uses the parameter %({missing.args[0]})s, which parameters does not give."
@@ -116,6 +111,77 @@ def query(
             ) from None
         except psycopg.Error as error:
             raise failure(secret, "the query", error) from None
+
+
+def query_given(
+    secret: Secret, statement: str, read_only: bool, max_rows: int, timeout: int
+) -> Result:
+    """Run the SQL text `statement` as it is: one statement, no parameters (a `%` is a percent
+    sign). With `read_only` the transaction is READ ONLY and rolled back afterwards, so
+    PostgreSQL refuses any write; without, it commits when the statement succeeds."""
+    with connect(secret) as connection:
+        connection.read_only = read_only  # psycopg opens the transaction with BEGIN READ ONLY
+        try:
+            with (
+                connection.transaction(force_rollback=read_only),
+                connection.cursor() as cursor,
+            ):
+                # This first query takes the transaction's snapshot; from then on PostgreSQL
+                # refuses to switch it to read-write (SET TRANSACTION READ WRITE in the text).
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{timeout}s"])
+                _one_statement(connection, statement)
+                cursor.execute(statement)  # no parameters: psycopg sends the text untouched
+                if (
+                    cursor.pgresult is not None
+                    and cursor.pgresult.status == pq.ExecStatus.EMPTY_QUERY
+                ):
+                    raise NodeError("statement holds no SQL statement, only comments or nothing.")
+                return _result(cursor, max_rows)
+        except errors.QueryCanceled:
+            raise NodeError(
+                f"The statement ran longer than timeout_seconds ({timeout} s) and was cancelled."
+            ) from None
+        except errors.ReadOnlySqlTransaction as error:
+            said = (error.diag.message_primary or str(error)).strip()
+            raise NodeError(
+                f"PostgreSQL refused the statement: {said} (SQLSTATE 25006). read_only is on, so "
+                "the statement may only read; turn read_only off to let it change data.",
+                detail={"sqlstate": "25006", "error": said},
+            ) from None
+        except psycopg.Error as error:
+            raise failure(secret, "the statement", error) from None
+
+
+def _one_statement(connection: psycopg.Connection[Any], statement: str) -> None:
+    """Let PostgreSQL's own parser count the statements: the simple query protocol (which
+    psycopg uses without parameters) would run `SELECT 1; DELETE ...` whole, but a prepared
+    statement holds one command only. The unnamed statement leaves nothing behind on a
+    pooled server connection."""
+    encoding = connection.info.encoding
+    try:
+        text = statement.encode(encoding)
+    except UnicodeEncodeError:
+        raise NodeError(
+            f"statement holds characters the database's encoding ({encoding}) cannot carry."
+        ) from None
+    prepared = connection.pgconn.prepare(b"", text)
+    if prepared.status == pq.ExecStatus.FATAL_ERROR:
+        error = errors.error_from_result(prepared, encoding=encoding)
+        if error.sqlstate == "42601" and "multiple commands" in str(error):
+            raise NodeError(
+                "statement holds several SQL statements; the query_from_text operation runs "
+                "exactly one (a trailing ; is fine)."
+            )
+        raise error
+
+
+def _result(cursor: psycopg.Cursor[dict[str, Any]], max_rows: int) -> Result:
+    if cursor.description is None:
+        return Result([], [], cursor.rowcount, False)
+    rows = cursor.fetchmany(max_rows + 1)
+    columns = [column.name for column in cursor.description]
+    truncated = len(rows) > max_rows
+    return Result(columns, [json_safe(r) for r in rows[:max_rows]], cursor.rowcount, truncated)
 
 
 def _adapt(value: Any) -> Any:
