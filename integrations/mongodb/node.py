@@ -101,6 +101,7 @@ class Config(OperationConfig):
         None,
         description='The document to add as an object of fields, e.g. {"name": '
         '"{{ trigger.body.name }}"}, or a list of documents.',
+        examples=[{"name": "Ada", "born": 1815}],
         json_schema_extra=used_by("insert", required=True),
     )
     document: Any = Field(
@@ -108,6 +109,7 @@ class Config(OperationConfig):
         description="The fields to set (update, find_one_and_update) or the new document "
         "(find_one_and_replace), with the update_key field whose value finds the document, "
         'e.g. {"sku": "{{ trigger.body.sku }}", "stock": 4}.',
+        examples=[{"sku": "A-1", "stock": 4}],
         json_schema_extra=used_by(*KEYED, required=True),
     )
     update_key: str = Field(

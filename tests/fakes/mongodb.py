@@ -40,7 +40,7 @@ class FakeMongo(TcpFake):
         self.echo = echo
         self.databases: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self.commands: list[tuple[str, dict[str, Any]]] = []
-        self.logins: list[bytes] = []
+        self.logins: list[str] = []
         self.delay = 0.0
         self.cursors: dict[int, list[dict[str, Any]]] = {}
         self._ids = itertools.count(1000)
@@ -120,11 +120,11 @@ class FakeMongo(TcpFake):
         return {}
 
     def _cmd_saslstart(self, command: dict[str, Any]) -> dict[str, Any]:
-        payload = bytes(command.get("payload") or b"")
+        payload = bytes(command.get("payload") or b"").decode("utf-8", "replace")
         self.logins.append(payload)
         said = "Authentication failed."
         if self.echo:
-            said += f" (you sent {payload.decode('utf-8', 'replace')})"
+            said += f" (you sent {payload})"
         raise _Failure(18, said, "AuthenticationFailed")
 
     def _cmd_find(self, command: dict[str, Any]) -> dict[str, Any]:
