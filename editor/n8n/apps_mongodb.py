@@ -145,7 +145,7 @@ def _json(cx: Converter, node: N8nNode, value: Any, name: str) -> Any:
 
     marked = BLOCK.sub(mark, text) if expression else text
     try:
-        parsed = json.loads(marked)
+        parsed = json.loads(marked, strict=False)  # the marks hold control characters
     except ValueError:
         raise Refusal(
             f"has a {name} that is not JSON ({text[:60]}); WorkFuse reads it as JSON."
