@@ -207,6 +207,7 @@ def test_an_imported_insert_then_find_runs_against_mongodb(alice: Any, settings:
         assert execution.status == "succeeded", execution.error
         [stored] = fake.collection("shop", "people")
     assert stored["name"] == "Ada" and set(stored) == {"_id", "name"}
-    outputs = {s.node_id: s.output for s in execution.steps.all()}
-    [found] = outputs["read_back"]["documents"]
+    output = execution.steps.get(node_id="read_back").output
+    assert output is not None
+    [found] = output["documents"]
     assert found == {"_id": str(stored["_id"]), "name": "Ada"}
