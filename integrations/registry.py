@@ -203,6 +203,11 @@ from integrations import strava
 from integrations import spontit
 
 # --- end spontit ---
+# --- mongodb ---
+# isort: split
+from integrations import mongodb
+
+# --- end mongodb ---
 # isort: split
 from integrations.service import CredentialKind, Service
 from workfuse.lib.node_types import NodeType
@@ -374,6 +379,9 @@ SERVICES: tuple[Service, ...] = (
     # --- spontit ---
     spontit.SERVICE,
     # --- end spontit ---
+    # --- mongodb ---
+    mongodb.SERVICE,
+    # --- end mongodb ---
 )
 
 KINDS: dict[str, CredentialKind] = {kind.kind: kind for s in SERVICES for kind in s.kinds}

@@ -124,9 +124,9 @@ def test_an_app_tool_alone_is_refused_saying_the_saving_import_makes_its_workflo
 
 def test_an_app_tool_without_a_companion_form_is_refused_saying_why():
     # the run's data it reads is an input the tool fills (tests/test_n8n_agent_fixed_inputs.py)
-    missing = n8n_node("Cal", "n8n-nodes-base.mongoDbTool", {}, 1)
+    missing = n8n_node("Cal", "n8n-nodes-base.couchDbTool", {}, 1)
     [message] = refusals(agent_export({"promptType": "define", "text": "Hi"}, (missing, "ai_tool")))
-    assert "the n8n n8n-nodes-base.mongoDb node has no WorkFuse equivalent yet" in message
+    assert "the n8n n8n-nodes-base.couchDb node has no WorkFuse equivalent yet" in message
 
 
 def test_from_ai_arguments_become_the_companions_inputs():

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, get_args
-from urllib.parse import parse_qs, unquote_plus, urlsplit
+from urllib.parse import parse_qs, quote_plus, unquote_plus, urlsplit
 
 import pytest
 from django.test import Client
@@ -27,6 +27,7 @@ from integrations import registry
 from tests.conftest import ApiClient
 from tests.engine_helpers import chain, make_workflow
 from tests.fakes.google_sheets import new_key
+from tests.fakes.mongodb import fake_mongo
 from tests.fakes.mysql import fake_mysql
 from tests.fakes.postgres import fake_postgres
 from tests.fakes.redis_server import fake_redis
@@ -455,6 +456,12 @@ def canary_value(kind: Any, url: str, received: list[str]) -> Iterator[tuple[Any
         with fake_redis(echo=True) as server:  # quotes the password in its WRONGPASS
             value = {"password": INTEGRATION_CANARY, "host": "127.0.0.1", "port": server.port}
             yield value, server.passwords, True
+        return
+    if kind.kind == "mongodb":
+        with fake_mongo(echo=True) as server:  # quotes the PLAIN login's password in its refusal
+            password = quote_plus(INTEGRATION_CANARY)
+            uri = f"mongodb://canary:{password}@127.0.0.1:{server.port}/?authMechanism=PLAIN"
+            yield {"connection_string": uri, "database": "shop"}, server.logins, True
         return
     if kind.kind == "s3":
         value = {"access_key_id": "AKIACANARY", "secret_access_key": INTEGRATION_CANARY}

@@ -298,6 +298,11 @@ from editor.n8n import apps_calendar_trigger, apps_strava
 from editor.n8n import apps_spontit
 
 # --- end spontit ---
+# --- mongodb ---
+# isort: split
+from editor.n8n import apps_mongodb
+
+# --- end mongodb ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -544,6 +549,9 @@ SPECS: dict[str, Spec] = {
         # --- spontit ---
         apps_spontit,
         # --- end spontit ---
+        # --- mongodb ---
+        apps_mongodb,
+        # --- end mongodb ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
