@@ -72,8 +72,10 @@ def graph(credential: int, expression: str = "{{ trigger.Name }}: {{ trigger.Pla
 def watch(alice: Any, google: FakeGoogle, keys: tuple[Any, str]):
     """An active workflow polling the sheet with these settings (emit, watch_fields)."""
 
+    credential = key_credential(alice, google, keys[1])
+
     def make(**config: Any) -> Workflow:
-        return active(alice, graph(key_credential(alice, google, keys[1]), **config))
+        return active(alice, graph(credential, **config))
 
     return make
 
@@ -114,6 +116,17 @@ def test_an_edited_row_starts_one_run_with_its_new_values_and_an_added_row_none(
     rows(google)[3][2] = "pro"  # the row added meanwhile, now edited
     assert poll_now(workflow) == 2
     assert triggers(workflow)[-1]["row_number"] == 4
+
+
+def test_the_workflow_page_says_which_items_start_runs(watch, alice_client):
+    page = alice_client.get(watch(emit="changed").get_absolute_url()).content.decode()
+    assert (
+        f"Asks <code>Google Sheets {SHEET_ID}, Leads</code> every 60 s, a run per changed " in page
+    )
+    page = alice_client.get(watch(emit="new_or_changed").get_absolute_url()).content.decode()
+    assert "every 60 s, a run per new or changed item" in page
+    page = alice_client.get(watch().get_absolute_url()).content.decode()
+    assert "every 60 s" in page and "every 60 s, a run per" not in page
 
 
 def test_a_row_edited_back_starts_again(watch, google):
