@@ -370,6 +370,19 @@ EXAMPLES: dict[str, list[tuple[str, dict[str, Any]]]] = {
                 "interval_seconds": 60,
             },
         ),
+        (  # sheetsupdate
+            "When a row of the Leads sheet in spreadsheet 1LeadsSheetAbc is added or edited "
+            "(only the Stage and Owner columns count), with Google credential 7",
+            {
+                "source": "google_sheets",
+                "spreadsheet_id": "1LeadsSheetAbc",
+                "sheet_range": "Leads",
+                "credential": 7,
+                "id_field": "row_number",
+                "emit": "new_or_changed",
+                "watch_fields": ["Stage", "Owner"],
+            },
+        ),
     ],
     # --- end devtools ---
 }

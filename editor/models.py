@@ -255,3 +255,24 @@ class Poll(models.Model):
 
 
 # --- end devtools ---
+
+
+# --- sheetsupdate: what a poll watching for changes saw last ---
+class PollSnapshot(models.Model):
+    """The last answer of a poll whose `emit` is changed or new_or_changed, as one digest per
+    item (executions/poll_changes.py): `digests` maps a short hash of each item's id to a
+    short hash of its watched fields. Hashes only, so no cell or field value is stored, and
+    the size is bounded by one answer (at most `poll_changes.MAX_WATCHED` items, 32 characters
+    each). Deleted with its poll, so a workflow activated again records a new baseline."""
+
+    poll = models.OneToOneField(
+        Poll, on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    digests = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {len(self.digests)} items watched"
+
+
+# --- end sheetsupdate ---

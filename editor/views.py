@@ -382,6 +382,7 @@ def _poll_status(workflow: Workflow) -> dict[str, Any] | None:
     return {
         "url": trigger_poll.asks(config),
         "interval": config.interval_seconds,
+        "emit": config.emit,
         "state": Poll.objects.filter(workflow=workflow).first(),
     }
 

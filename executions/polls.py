@@ -9,10 +9,14 @@ new item.
 * **New items, exactly once.** The ids seen are `SeenItem` rows of the workflow under the
   trigger's node id. A poll records the ids of its answer and starts the runs of the new ones
   in one transaction: a crash in between loses both, and the next poll finds them new again.
+* **Or changed items** (`emit` changed / new_or_changed, `_start_changed`): the answer is
+  compared with the last one, kept as one digest per item in `PollSnapshot`
+  (executions/poll_changes.py), under the poll's row lock and in the transaction that starts
+  the runs, so a crash loses both and the next poll finds the same changes.
 * **The first poll only records.** After activation (or a change of what is asked: url,
-  method, headers, items_path, id_field, or the source and its settings) the first answer's
-  items are remembered without starting runs, as n8n does: activating a poll on a busy API
-  must not start hundreds of runs. A `source` other than url is an integration listing the
+  method, headers, items_path, id_field, emit, watch_fields, or the source and its settings)
+  the first answer's items are remembered without starting runs, as n8n does: activating a
+  poll on a busy API must not start hundreds of runs. A `source` other than url is an integration listing the
   items itself (`Service.poll`: a Google sheet's rows), with the credential whole.
 * **Errors back off.** A failed poll (HTTP error, timeout, no list at `items_path`) is shown on
   the workflow page (`last_status`, `last_error`) and the next one waits the interval times
@@ -31,9 +35,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from credentials import runtime
-from editor.models import Poll, SeenItem, Workflow
+from editor.models import Poll, PollSnapshot, SeenItem, Workflow
 from editor.nodes import action_http, trigger_poll
-from executions import dispatch, engine
+from executions import dispatch, engine, poll_changes
 from executions.models import Execution
 from integrations import registry
 from workfuse.lib import redaction
@@ -82,6 +86,8 @@ def _fingerprint(node_id: str, config: trigger_poll.Config) -> str:
     asked = {"node": node_id, **config.model_dump(include=set(ASKED))}
     if config.source != "url":  # only then: the polls of plain URLs keep their fingerprints
         asked.update(source=config.source, **trigger_poll.source_settings(config))
+    if config.emit != "new":  # likewise: the polls of new items keep theirs
+        asked.update(emit=config.emit, watch_fields=config.watch_fields)
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
 
 
@@ -128,6 +134,8 @@ def run(poll_id: int, claim: str) -> int:
         missing = NodeError(f"No item in the answer has the id field '{config.id_field}'.")
         _failed(poll, missing, now, config.interval_seconds)
         return 0
+    if config.emit != "new":  # sheetsupdate
+        return _start_changed(poll, workflow, node_id, config, keyed, now, found=len(items))
     try:
         with transaction.atomic():
             new = SeenItem.remember(
@@ -161,6 +169,61 @@ def run(poll_id: int, claim: str) -> int:
         _mark_read(poll, workflow, node_id, config, begun)
     # --- end feeds ---
     return started
+
+
+# --- sheetsupdate: runs for changed items ---
+def _start_changed(
+    poll: Poll,
+    workflow: Workflow,
+    node_id: str,
+    config: trigger_poll.Config,
+    keyed: dict[str, Any],
+    now: datetime,
+    *,
+    found: int,
+) -> int:
+    """Compare the answer with the poll's snapshot, start a run per changed (or added) item
+    and keep the answer's digests, in one transaction under the poll's row lock: a crash
+    loses both (the next poll finds the same changes), and a poll sent again meanwhile, whose
+    claim is newer, starts nothing here. Before the poll is primed it only records."""
+    emit: poll_changes.Emit = "changed" if config.emit == "changed" else "new_or_changed"
+    try:
+        with transaction.atomic():
+            locked = (
+                Poll.objects.select_for_update()
+                .filter(pk=poll.pk, claimed_at=poll.claimed_at)
+                .first()
+            )
+            if locked is None:
+                return 0
+            snapshot = PollSnapshot.objects.filter(poll=locked).first()
+            previous = snapshot.digests if snapshot is not None and locked.primed else {}
+            changed, digests = poll_changes.compare(previous, keyed, emit, config.watch_fields)
+            if not locked.primed:
+                changed = []
+            started = 0
+            for item, change in changed:
+                if emit == "new_or_changed" and isinstance(item, dict):
+                    item = {**item, "change_type": change}  # n8n's anyUpdate field
+                engine.start_execution(
+                    workflow, item, trigger_kind=Execution.Trigger.POLL, trigger_node=node_id
+                )
+                started += 1
+            if snapshot is None or snapshot.digests != digests:
+                PollSnapshot.objects.update_or_create(poll=locked, defaults={"digests": digests})
+            _done(poll, now, config.interval_seconds, found=found, started=started)
+    except poll_changes.TooManyItems as too_many:
+        _failed(poll, NodeError(str(too_many)), now, config.interval_seconds)
+        return 0
+    except engine.ExecutionRefused as refused:
+        _failed(
+            poll, NodeError(f"The workflow cannot run: {refused}"), now, config.interval_seconds
+        )
+        return 0
+    return started
+
+
+# --- end sheetsupdate ---
 
 
 # --- feeds ---

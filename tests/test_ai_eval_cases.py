@@ -220,6 +220,16 @@ RIGHT_ANSWERS: dict[str, dict[str, Any]] = {
         "id_field": "order_id",
         "interval_seconds": 120,
     },
+    "poll-sheet-updated": {
+        "source": "google_sheets",
+        "spreadsheet_id": "1OrdersSheetXyz",
+        "sheet_range": "Orders",
+        "id_field": "row_number",
+        "emit": "changed",
+        "watch_fields": ["Status"],
+        "interval_seconds": 60,
+        "credential": 3,
+    },
     # --- end devtools ---
     # --- messaging ---
     "email-welcome": {

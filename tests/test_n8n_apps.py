@@ -653,9 +653,8 @@ def test_the_sheets_trigger_polls_the_sheet_for_new_rows():
             "interval_seconds": 300,
         },
     )
-    data["nodes"][0]["parameters"]["event"] = "rowUpdate"
-    with pytest.raises(ImportRefused, match="starts on 'rowUpdate'"):
-        convert(data)
+    data["nodes"][0]["parameters"]["event"] = "rowUpdate"  # tests/test_n8n_sheets_trigger.py
+    assert convert(data)["nodes"][0]["config"]["emit"] == "changed"
 
 
 @pytest.mark.django_db(transaction=True)

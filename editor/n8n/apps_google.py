@@ -313,21 +313,81 @@ def _sheets_spec(node: N8nNode, cx: Converter) -> Spec:
 
 def _sheets_trigger(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
-    event = p.get("event") or "rowAdded"
-    if event != "rowAdded":
-        raise Refusal(f"starts on '{event}'; WorkFuse's poll starts on new rows only (rowAdded).")
+    event = p.get("event") or "anyUpdate"  # n8n's default, which its exports leave out
+    if event not in EMIT:
+        raise Refusal(
+            f"starts on '{event}'; WorkFuse's poll starts on rowAdded, rowUpdate or anyUpdate."
+        )
     notes = [
         SHEETS_CREDENTIAL,
-        "n8n started one run with all the new rows; WorkFuse starts one run per new row.",
+        f"n8n started one run with all the {ROWS_OF[event]}; WorkFuse starts one run per row.",
     ]
+    options = p.get("options") or {}
     config: dict[str, Any] = {
         "source": "google_sheets",
         "spreadsheet_id": spreadsheet(cx, node),
-        "sheet_range": sheet(cx, node),
+        "sheet_range": _watched_range(cx, node, sheet(cx, node), options),
         "id_field": "row_number",
         "interval_seconds": _interval(p.get("pollTimes"), notes),
     }
+    if event != "rowAdded":
+        config.update(emit=EMIT[event], watch_fields=_columns_to_watch(node, event, notes))
+        included = p.get("includeInOutput") or "new"
+        if included != "new":
+            raise Refusal(
+                f"outputs the {'old' if included == 'old' else 'old and new'} version of each "
+                "changed row; WorkFuse keeps a digest of each row, not its values, so it "
+                "outputs the new version only."
+            )
+        notes.append(
+            "n8n read the rows unformatted (numbers as numbers, dates as serial numbers); "
+            "WorkFuse reads the cells as the sheet shows them."
+        )
     return Converted("trigger.poll", config, notes=notes)
+
+
+# --- sheetsupdate: rowUpdate and anyUpdate ---
+EMIT = {"rowAdded": "new", "rowUpdate": "changed", "anyUpdate": "new_or_changed"}
+ROWS_OF = {
+    "rowAdded": "new rows",
+    "rowUpdate": "changed rows",
+    "anyUpdate": "added or changed rows",
+}
+
+
+def _watched_range(cx: Converter, node: N8nNode, name: Any, options: dict[str, Any]) -> Any:
+    """The sheet, or its A1 range, as n8n's "Data Location on Sheet" says: the range's first
+    row is the header row in both."""
+    location = (options.get("dataLocationOnSheet") or {}).get("values") or {}
+    how = location.get("rangeDefinition") or ""
+    if how == "specifyRangeA1":
+        cells = text(cx, node, location.get("range") or "")
+        if not cells:
+            raise Refusal("has an empty Range; n8n stops there too. Set it in n8n.")
+        return f"{name}!{cells}"
+    header, first = location.get("headerRow") or 1, location.get("firstDataRow") or 2
+    if how not in ("", "specifyRange") or (str(header), str(first)) != ("1", "2"):
+        raise Refusal(
+            f"reads the sheet with header row {header} and first data row {first}; WorkFuse "
+            "reads the header from the first row, data from the second, or an A1 range whose "
+            "first row is the header row."
+        )
+    return name
+
+
+def _columns_to_watch(node: N8nNode, event: str, notes: list[str]) -> list[str]:
+    watched = (node.params.get("options") or {}).get("columnsToWatch") or []
+    if not isinstance(watched, list) or not all(isinstance(c, str) for c in watched):
+        raise Refusal("chooses its Columns to Watch by an expression; choose them from the list.")
+    if watched and event == "anyUpdate":
+        notes.append(
+            "n8n's Row Added or Updated compared the column right of each watched one (a slip "
+            "in n8n's comparison); WorkFuse compares the watched columns."
+        )
+    return [column.strip() for column in watched if column.strip()]
+
+
+# --- end sheetsupdate ---
 
 
 def _interval(poll_times: Any, notes: list[str]) -> int:

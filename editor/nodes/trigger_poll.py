@@ -2,8 +2,10 @@
 
 The engine side (executions/polls.py) calls the URL every `interval_seconds` from a worker,
 finds the list in the answer with `items_path`, and starts one run per item whose `id_field`
-it has not seen before, with the item as this trigger's output. This module holds the settings,
-reading the list and the ids out of an answer, and the presets.
+it has not seen before, with the item as this trigger's output; with `emit` changed or
+new_or_changed, one run per item whose fields (or `watch_fields`) changed since the last answer
+(executions/poll_changes.py: n8n's Google Sheets Trigger on updated rows). This module holds the
+settings, reading the list and the ids out of an answer, and the presets.
 
 A preset fills the request for a known service when the settings form is applied: "GitHub: new
 issue" sets the URL of a repository's issues, the list, the id and bearer auth, and leaves the
@@ -326,6 +328,20 @@ class Config(NodeConfig):
         le=86400,
         description=f"How often to ask, in seconds ({MIN_INTERVAL} to 86400).",
     )
+    # --- sheetsupdate: runs for changed items too ---
+    emit: Literal["new", "changed", "new_or_changed"] = Field(
+        "new",
+        description="Which items start a run: new (an id not seen before), changed (an item "
+        "of the last answer whose fields, or watch_fields, now differ; Google Sheets: an "
+        "existing row edited) or new_or_changed (both, the item with change_type added or "
+        "updated). The first check only remembers what exists.",
+    )
+    watch_fields: list[str] = Field(
+        default_factory=list,
+        description="For changed and new_or_changed: only a change in these fields (dotted "
+        "paths; Google Sheets: column headers) starts a run. Empty: any field.",
+    )
+    # --- end sheetsupdate ---
 
     @field_validator("url")
     @classmethod
@@ -392,6 +408,12 @@ class Config(NodeConfig):
         if self.source == "google_calendar" and not self.calendar_id.strip():
             errors["calendar_id"] = "Enter the calendar's id (an email address for a person's)."
         # --- end strava ---
+        # --- sheetsupdate ---
+        if self.watch_fields and self.emit == "new":
+            errors["watch_fields"] = "Watched fields need emit changed or new_or_changed."
+        if any(not name.strip() for name in self.watch_fields):
+            errors["watch_fields"] = "Name each watched field; remove the empty one."
+        # --- end sheetsupdate ---
         if not sourced and not self.url:
             errors["url"] = "Enter the address of the JSON API to poll, or pick a preset."
         if errors:
@@ -584,13 +606,19 @@ def items_in(answer: Any, items_path: str) -> list[Any]:
     return found[:MAX_ITEMS]
 
 
-def item_id(item: Any, id_field: str) -> str | None:
-    """The item's id as text (None when it has none): a dotted path inside the item."""
+def field_value(item: Any, path: str) -> Any:
+    """The value at a dotted path inside an item; None when it has none."""
     value: Any = item
-    for part in id_field.split("."):
+    for part in path.split("."):
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
+    return value
+
+
+def item_id(item: Any, id_field: str) -> str | None:
+    """The item's id as text (None when it has none): a dotted path inside the item."""
+    value = field_value(item, id_field)
     if value is None or isinstance(value, dict | list):
         return None
     return str(value)
@@ -617,7 +645,8 @@ NODE = NodeType(
     label="When something new appears",
     category="trigger",
     description="Asks a JSON API every few minutes and starts one run per new item (by its "
-    "id), with the item as this trigger's output. The first check only remembers what exists.",
+    "id), or per changed item (emit), with the item as this trigger's output. The first check "
+    "only remembers what exists.",
     Config=Config,
     run=run,
     credential_kinds=_credential_kinds(),
