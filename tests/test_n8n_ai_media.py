@@ -536,3 +536,33 @@ def test_an_imported_classifier_sends_the_run_down_its_category(ai, alice):
     assert steps["pay"].status == "skipped"
     assert steps["fix"].status == "succeeded"
     assert "It crashes" in str(steps["fix"].output)
+
+
+def classifier_named(first: str, second: str) -> dict[str, Any]:
+    data = classifier_export({})
+    rows = data["nodes"][1]["parameters"]["categories"]["categories"]
+    rows[0]["category"], rows[1]["category"] = first, second
+    return data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_category_names_written_as_expressions_without_blocks_or_as_literals_are_fixed(ai, alice):
+    # n8n evaluates "=Bug" to the text "Bug" and "={{ 'Refund request' }}" to that literal,
+    # whatever the item holds.
+    graph = convert(classifier_named("={{ 'Refund request' }}", "=Bug"))
+    names = [c["name"] for c in by_label(graph, "Classify")["config"]["categories"]]
+    assert names == ["Refund request", "Bug"]
+    ai.script("openai", Reply(json={"Refund request": False, "Bug": True}))
+    workflow = make_workflow(alice, graph)
+    execution = engine.start_execution(workflow, {"message": "It crashes"})
+    execution.refresh_from_db()
+    steps = {s.key: s for s in Step.objects.filter(execution=execution)}
+    assert execution.status == "succeeded", {k: s.error for k, s in steps.items()}
+    assert steps["classify"].output["categories"] == ["Bug"]
+    assert steps["pay"].status == "skipped"
+    assert steps["fix"].status == "succeeded"
+
+
+def test_a_category_named_by_the_item_stays_refused():
+    (message,) = refusals(classifier_named("={{ $json.kind }}", "Bug"))
+    assert message.endswith("has a category without a fixed name; name each one in n8n.")

@@ -363,6 +363,76 @@ def test_a_callee_reading_its_input_whole_gets_every_field_an_edit_fields_before
     ]
 
 
+ISSUES = [
+    {
+        "id": str(n),
+        "key": f"SUP-{n}",
+        "self": f"https://acme.atlassian.net/rest/api/2/issue/{n}",
+        "fields": {"summary": summary, "created": "2026-11-02T10:00:00.000+0000"},
+    }
+    for n, summary in ((1, "Login fails"), (2, "Slow search"))
+]
+
+
+def linker(url: str) -> dict:
+    """A callee accepting all data whose Edit Fields reads the item in an expression of
+    JavaScript (`url`) and natively (`title`)."""
+    return export(
+        "Linker",
+        [
+            n8n_node("When called", "executeWorkflowTrigger"),
+            set_fields("Link", url=url, title="={{ $json.fields.summary }}"),
+        ],
+        [("When called", "Link")],
+        id="linker",
+    )
+
+
+def issue_caller() -> dict:
+    issues = n8n_node("Issues", "code", {"jsCode": f"return {json.dumps(ISSUES)};"}, 2)
+    call = n8n_node("Run", "executeWorkflow", {"workflowId": "linker", "mode": "each"}, 1.1)
+    return export("Sweeper", [manual(), issues, call], [("Start", "Issues"), ("Issues", "Run")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_callee_whose_javascript_reads_fields_of_its_input_gets_those_fields(alice, alice_api):
+    """n8n hands the called workflow the caller's item; the callee's expressions, JavaScript
+    included, read only `self`, `key` and `fields` of it, so those are passed by name and the
+    callee outputs what n8n's does."""
+    url = "={{ ['https:/', $json.self.extractDomain(), 'browse', $json[\"key\"]].join('/') }}"
+    response = import_set(alice_api, [linker(url), issue_caller()])
+    assert response.status_code == 201, response.json()
+    sweeper = Workflow.objects.get(pk=response.json()["items"][1]["id"])
+    assert set(by_label(sweeper.graph, "Run")["config"]["inputs"]) == {"self", "key", "fields"}
+
+    execution = run(sweeper)
+
+    assert execution.status == "succeeded", execution.error
+    children = Execution.objects.filter(parent=execution).order_by("created_at")
+    links = [steps_by_key(child)["link"].output["result"] for child in children]
+    assert links == [
+        {"url": "https://acme.atlassian.net/browse/SUP-1", "title": "Login fails"},
+        {"url": "https://acme.atlassian.net/browse/SUP-2", "title": "Slow search"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "={{ JSON.stringify($json) }}",
+        "={{ Object.keys($input.item.json).join() }}",
+        "={{ `${JSON.stringify($json)}` }}",
+    ],
+)
+def test_a_callee_whose_javascript_may_read_its_input_whole_stays_refused(url):
+    from editor.n8n.sets import convert_set, members
+
+    with pytest.raises(ImportRefused) as caught:
+        convert_set(members([linker(url), issue_caller()]), [1, 2])
+    [issue] = caught.value.issues
+    assert "whose nodes read it whole" in issue.message
+
+
 @pytest.mark.django_db
 def test_a_refused_file_in_a_set_saves_none_of_them(alice, alice_api):
     broken = json.loads(json.dumps(CALLEE))

@@ -12,7 +12,7 @@ import pytest
 
 from editor import transfer
 from editor.graph import ImportRefused
-from tests.test_n8n_items import BASE, PEOPLE, code, export, jsons, manual, run_view
+from tests.test_n8n_items import BASE, PEOPLE, code, export, jsons, manual, run_view, set_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -356,3 +356,29 @@ def test_html_extract_takes_a_key_with_braces_as_text(alice):
     )
     out = data_run(alice, data_export(extract, split=False), {"page": "<h1>Shop</h1>"})
     assert out["extract"]["result"] == {"{{ $credentials.key }}": "Shop"}
+
+
+# --- JavaScript template literals: the data their ${...} parts read ---------------------------
+
+
+def test_a_template_literal_reads_the_item_and_the_nodes_its_parts_name(alice):
+    """`${$json.name}` and `${$('People').item.json.team}` inside backticks: the expression is
+    given the item and the node it names (it was given neither, and read nothing)."""
+    line = "={{ `${$json.name} of ${$('People').item.json.team} (${`age ${$json.age}`})` }}"
+    data = export(
+        [manual(), code("People", PEOPLE), set_fields("Line", line=line)],
+        [("Start", 0, "People", 0), ("People", 0, "Line", 0)],
+    )
+    view, _ = run_view(alice, data)
+    assert [item["line"] for item in jsons(view["Line"])] == [
+        f"{p['name']} of {p['team']} (age {p['age']})" for p in PEOPLE
+    ]
+
+
+def test_env_read_inside_a_template_literal_is_refused(alice):
+    data = export(
+        [manual(), set_fields("Line", line="={{ `key ${$env.API_KEY}` }}")],
+        [("Start", 0, "Line", 0)],
+    )
+    [message] = refusals(alice, data)
+    assert "reads $env" in message

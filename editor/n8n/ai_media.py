@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from editor.n8n import ai_parts
+from editor.n8n import ai_parts, js_constant
 from editor.n8n.ai_parts import resource
 from editor.n8n.converter import LANGCHAIN, Converted, Converter, N8nNode, Refusal, Spec
 from editor.nodes.logic_ai_classify import SYSTEM_PROMPT as CLASSIFIER_PROMPT
@@ -366,6 +366,19 @@ def _handle_for(name: str, taken: set[str]) -> str:
     return handle
 
 
+def _category_name(value: Any) -> str:
+    """A category's name as n8n reads it whatever the item holds: plain text, an expression
+    without blocks (`=summarized` is the text `summarized`) or one literal
+    (`={{ 'summarized' }}`); "" for a name that depends on the item."""
+    name = str(value or "")
+    if not name.startswith("="):
+        return name
+    if "{{" not in name:
+        return name[1:]
+    is_constant, fixed = js_constant.constant(name)
+    return fixed if is_constant and isinstance(fixed, str) else ""
+
+
 def _text_classifier(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     options = p.get("options") or {}
@@ -380,8 +393,8 @@ def _text_classifier(node: N8nNode, cx: Converter) -> Converted:
     taken: set[str] = set()
     categories = []
     for row in rows:
-        name = str(row.get("category") or "")
-        if not name.strip() or name.startswith("="):
+        name = _category_name(row.get("category"))
+        if not name.strip():
             raise Refusal("has a category without a fixed name; name each one in n8n.")
         categories.append(
             {

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from editor.n8n import per_item_files
+from editor.n8n import per_item_files, read_order
 from editor.n8n.converter import BASE, FETCHED, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.expressions import code_context, nodes_read, scope_of
 
@@ -56,6 +56,8 @@ def _converted(node: N8nNode, cx: Converter, code: Any, mode: str, fallback: str
         ref = scope.resolve(None)
         items = "{{ [" + ref[0] + "] }}" if ref is not None else None
     n8n = {"mode": mode, **code_context(code, scope, items)}
+    for name in n8n.get("nodes", {}):  # one on an earlier branch: run after it, as n8n did
+        read_order.ordered(cx, node.name, name)
     # --- fileops ---
     spec: dict[str, Any] = {}
     binary = _files_seen(node, cx, code) if mode != "functionItem" else {}

@@ -33,6 +33,9 @@ from editor.n8n import outer_item
 
 # --- end loopitem ---
 # isort: split
+from editor.n8n import read_order
+
+# isort: split
 from editor.n8n.expressions import (
     Reference,
     Untranslatable,
@@ -274,6 +277,8 @@ class Converter:
         # --- end loopitem ---
         # n8n node name -> notes on the links into it from outputs its source does not have
         self.dead_links: dict[str, list[str]] = defaultdict(list)
+        # (node read, the fork's link to the reader's branch) -> reader (editor/n8n/read_order.py)
+        self.read_orders: dict[tuple[str, tuple[str, int, str]], str] = {}
 
     def run(self) -> dict[str, Any]:
         self._read_nodes()
@@ -588,6 +593,10 @@ class Converter:
             for source, target in zip(ids, [*ids[1:], node_id], strict=True):
                 add(source, "main", target)
         # --- end rag ---
+        for read, link in self.read_orders:
+            order = read_order.edge(self, read, link)
+            if order is not None:
+                add(order["source"], order.get("source_handle", "main"), order["target"])
         return edges
 
     # --- quality ---
@@ -997,18 +1006,11 @@ class Converter:
         branch only when that branch happened to run first, WorkFuse never."""
         if self.nodes.get(node.name) is not node or not self.parents.get(node.name):
             return  # a tool or a sub-node, or a node nothing leads to
-        links = [(s, t) for s, _, t in [*self.links, *self.back_links]]
         for name in nodes_read(text, True):
             source = self.nodes.get(name)
             if source is None or name == node.name or self.specs[source.type].data == "trigger":
                 continue
-            seen, todo = set(), [node.name]
-            while todo and name not in seen:
-                current = todo.pop()
-                if current not in seen:
-                    seen.add(current)
-                    todo.extend(s for s, t in links if t == current)
-            if name not in seen:
+            if not read_order.ordered(self, node.name, name):
                 raise Refusal(
                     f"reads the n8n node '{name}', which does not run before it (it is on another "
                     "branch: n8n reads it only when that branch happened to run first); connect "

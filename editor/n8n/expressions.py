@@ -195,12 +195,15 @@ def _block(source: str, scope: Scope) -> tuple[str, bool]:
     """The Jinja expression for one block, and whether its value is always text."""
     if not source.strip():
         return "''", True
+    tokens: list[Token] | None
+    scanned: list[Token] | None
     try:
         tokens = tokenize(source)
+        scanned = flat(tokens)
     except _Unreadable:
-        tokens = None
-    if tokens is not None:
-        names = {t.text for t in tokens if t.kind == "name"}
+        tokens = scanned = None
+    if tokens is not None and scanned is not None:
+        names = {t.text for t in scanned if t.kind == "name"}
         if "$env" in names:
             raise Untranslatable(
                 f"its expression {{{{{source}}}}} reads $env, the environment variables of the "
@@ -210,7 +213,7 @@ def _block(source: str, scope: Scope) -> tuple[str, bool]:
         exact = _Exact(tokens, scope).translate()
         if exact is not None:
             return exact
-    return _javascript(source, tokens, scope), False
+    return _javascript(source, scanned, scope), False
 
 
 # --- reading JavaScript ---------------------------------------------------------------------
@@ -354,6 +357,44 @@ def _template_end(source: str, start: int) -> int:
         else:
             i += 1
     raise _Unreadable
+
+
+def flat(tokens: list[Token]) -> list[Token]:
+    """`tokens` with the tokens of each template literal's `${...}` parts after it, to read
+    which names an expression uses (`${$json.key}`, `${$('Node').item.json.x}`)."""
+    out: list[Token] = []
+    for token in tokens:
+        out.append(token)
+        if token.kind == "template":
+            for part in _substitutions(token.text):
+                out += flat(tokenize(part))
+    return out
+
+
+def _substitutions(text: str) -> list[str]:
+    """The sources of the `${...}` parts of a template literal (its text, backticks included)."""
+    parts: list[str] = []
+    i, depth, start = 1, 0, 0
+    while i < len(text) - 1:
+        c = text[i]
+        if c == "\\":
+            i += 2
+        elif depth == 0 and text.startswith("${", i):
+            depth, i = 1, i + 2
+            start = i
+        elif depth and c in "'\"":
+            i = _string(text, i)[1]
+        elif depth and c == "`":
+            i = _template_end(text, i)
+        elif depth and c == "{":
+            depth, i = depth + 1, i + 1
+        elif depth and c == "}":
+            depth, i = depth - 1, i + 1
+            if depth == 0:
+                parts.append(text[start : i - 1])
+        else:
+            i += 1
+    return parts
 
 
 def _regex_end(source: str, start: int) -> int:
@@ -728,7 +769,7 @@ def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]
     (`items`, a template), templates of the nodes it names, and the names it reads under other
     WorkFuse names."""
     try:
-        tokens: list[Token] | None = tokenize(source)
+        tokens: list[Token] | None = flat(tokenize(source))
     except _Unreadable:
         tokens = None
     context: dict[str, Any] = {}
@@ -766,7 +807,7 @@ def nodes_read(source: str, expression: bool) -> list[str]:
     found: list[str] = []
     for code in [m.group(1) for m in _BLOCK.finditer(source)] if expression else [source]:
         try:
-            tokens: list[Token] | None = tokenize(code)
+            tokens: list[Token] | None = flat(tokenize(code))
         except _Unreadable:
             tokens = None
         found += _nodes_named(tokens, code)
@@ -774,6 +815,37 @@ def nodes_read(source: str, expression: bool) -> list[str]:
 
 
 # --- end triggersplit ---
+# Names through which an expression's JavaScript may read its item whole (n8n_shim.js), besides
+# `$json` followed by a field.
+_READS_ITEM = frozenset({"$json", "$data", "$input", "$item", "$items", "$binary", "item", "items"})
+
+
+def json_fields(source: str) -> list[str] | None:
+    """The top-level fields of `$json` an expression's JavaScript reads, when it reads `$json`
+    only as `$json.name`, `$json?.name` or `$json["name"]`; None when it may read the item
+    whole (`$json` alone, `$input`, text it cannot read)."""
+    try:
+        tokens = flat(tokenize(source))
+    except _Unreadable:
+        return None
+    fields: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.kind != "name" or token.text not in _READS_ITEM:
+            continue
+        after = tokens[i + 1 : i + 4]
+        if i > 0 and tokens[i - 1].text in (".", "?."):
+            continue  # a property of that name on some other value
+        if token.text != "$json" or len(after) < 2:
+            return None
+        if after[0].text in (".", "?.") and after[1].kind == "name":
+            fields.append(after[1].text)
+        elif [t.text for t in after[::2]] == ["[", "]"] and after[1].kind == "string":
+            fields.append(after[1].value)
+        else:
+            return None
+    return list(dict.fromkeys(fields))
+
+
 def _nodes_named(tokens: list[Token] | None, source: str) -> list[str]:
     """The n8n node names an expression reads: `$('X')`, `$node["X"]`, `$node.X`,
     `$items("X")`."""

@@ -15,12 +15,14 @@ from functools import partial
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
+from jinja2 import nodes as jnodes
 
 from editor import templating
 from editor.graph import GraphIssue, ImportRefused
 from editor.n8n import SPECS, convert, convert_traced, looks_like_n8n
 from editor.n8n.calls import Callee, CallTargets
 from editor.n8n.converter import N8nNode
+from editor.n8n.expressions import json_fields
 
 MAX_FILES = 50
 # Node types that read the node before them whole, without a template naming its fields.
@@ -195,9 +197,13 @@ def _fields(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> tuple[s
     for node in nodes:
         for _, text in templating.template_strings(node.get("config") or {}):
             try:
-                paths = templating.referenced_paths(templating.parse(text))
+                tree = templating.parse(text)
             except (TemplateSyntaxError, templating.TemplateError):  # perfiles: parse's own
                 continue  # validation reports it
+            read = _expression_reads(tree)
+            if read is None:
+                return None
+            paths = [("trigger", name) for name in read] + templating.referenced_paths(tree)
             for path in paths:
                 if path[0] != "trigger":
                     continue
@@ -206,6 +212,29 @@ def _fields(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> tuple[s
                 if path[1] not in fields:
                     fields.append(path[1])
     return tuple(fields)
+
+
+def _expression_reads(tree: jnodes.Template) -> list[str] | None:
+    """The fields of `trigger` the n8n expressions of a template (`n8n('...', json=trigger)`)
+    read, each such `json=trigger` then dropped from `tree`; None when one reads it whole."""
+    fields: list[str] = []
+    for call in tree.find_all(jnodes.Call):
+        whole = [
+            k
+            for k in call.kwargs
+            if k.key == "json" and isinstance(k.value, jnodes.Name) and k.value.name == "trigger"
+        ]
+        source = call.args[0] if call.args else None
+        if not whole or not isinstance(call.node, jnodes.Name) or call.node.name != "n8n":
+            continue
+        if not isinstance(source, jnodes.Const) or not isinstance(source.value, str):
+            return None
+        read = json_fields(source.value)
+        if read is None:
+            return None
+        fields += read
+        call.kwargs = [k for k in call.kwargs if k not in whole]
+    return fields
 
 
 def _n8n_type(data: dict[str, Any], name: Any) -> str:
