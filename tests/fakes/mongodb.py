@@ -23,7 +23,7 @@ import bson
 from bson import ObjectId
 from bson.codec_options import CodecOptions
 
-from tests.fakes.tcp import TcpFake
+from tests.fakes.tcp import TcpFake, read_exact
 
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 CODEC = CodecOptions(document_class=dict)
@@ -59,9 +59,9 @@ class FakeMongo(TcpFake):
         with conn:
             while True:
                 try:
-                    header = _read(conn, 16)
+                    header = read_exact(conn, 16)
                     length, request_id, _, opcode = struct.unpack("<iiii", header)
-                    body = _read(conn, length - 16)
+                    body = read_exact(conn, length - 16)
                 except (OSError, struct.error):
                     return
                 if opcode == OP_QUERY:
@@ -383,16 +383,6 @@ def _stage(docs: list[dict[str, Any]], stage: dict[str, Any]) -> list[dict[str, 
 
 
 # --- messages -----------------------------------------------------------------------------
-
-
-def _read(conn: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            raise OSError("closed")
-        data += chunk
-    return data
 
 
 def _op_msg(body: bytes) -> dict[str, Any]:

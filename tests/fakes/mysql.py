@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pymysql
 import pytest
 
-from tests.fakes.tcp import TcpFake
+from tests.fakes.tcp import TcpFake, read_exact
 
 # Protocol 4.1, secure connection, plugin auth, connect with a database; no TLS on offer.
 CAPABILITIES = 0x0200 | 0x8000 | 0x80000 | 0x0008 | 0x0001
@@ -127,19 +127,9 @@ def _send(conn: socket.socket, sequence: int, payload: bytes) -> None:
 
 
 def _receive(conn: socket.socket) -> tuple[int, bytes]:
-    header = _read(conn, 4)
+    header = read_exact(conn, 4)
     length = int.from_bytes(header[:3], "little")
-    return header[3], _read(conn, length)
-
-
-def _read(conn: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            raise OSError("closed")
-        data += chunk
-    return data
+    return header[3], read_exact(conn, length)
 
 
 @contextmanager

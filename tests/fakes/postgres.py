@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from tests.fakes.tcp import TcpFake
+from tests.fakes.tcp import TcpFake, read_exact
 
 SSL_REQUEST, GSSENC_REQUEST = 80877103, 80877104
 
@@ -86,11 +86,11 @@ class FakePostgres(TcpFake):
         with conn:
             try:
                 while True:
-                    length, code = struct.unpack("!ii", _read(conn, 8))
+                    length, code = struct.unpack("!ii", read_exact(conn, 8))
                     if code in (SSL_REQUEST, GSSENC_REQUEST):
                         conn.sendall(b"N")
                         continue
-                    payload = _read(conn, length - 8).split(b"\0")
+                    payload = read_exact(conn, length - 8).split(b"\0")
                     self.startups.append(
                         {
                             k.decode(): v.decode()
@@ -100,8 +100,8 @@ class FakePostgres(TcpFake):
                     )
                     break
                 conn.sendall(b"R" + struct.pack("!ii", 8, 3))  # AuthenticationCleartextPassword
-                _kind, length = struct.unpack("!ci", _read(conn, 5))
-                password = _read(conn, length - 4).rstrip(b"\0").decode()
+                _kind, length = struct.unpack("!ci", read_exact(conn, 5))
+                password = read_exact(conn, length - 4).rstrip(b"\0").decode()
                 self.passwords.append(password)
                 user = self.startups[-1].get("user", "")
                 message = f'password authentication failed for user "{user}"'
@@ -112,16 +112,6 @@ class FakePostgres(TcpFake):
                 conn.sendall(b"E" + struct.pack("!i", len(body) + 4) + body)
             except (OSError, struct.error):
                 return
-
-
-def _read(conn: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            raise OSError("closed")
-        data += chunk
-    return data
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The accept loop the tests' wire-protocol fakes share (PostgreSQL, MySQL, Redis, AMQP)."""
+"""The accept loop and exact reads the tests' wire-protocol fakes share (PostgreSQL, MySQL,
+MongoDB, Redis, AMQP)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ class TcpFake(ABC):
         # A blocked accept() keeps a closed socket listening: shut it down first.
         self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+
+
+def read_exact(conn: socket.socket, size: int) -> bytes:
+    """`size` bytes from `conn`; OSError when the client closes first."""
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
