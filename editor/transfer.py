@@ -338,7 +338,10 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
     own = Callee(workflow.pk, workflow.name)
     # --- agentio ---
     data, companions = getattr(workflow, "n8n_converted", (data, {}))
-    described = n8n.describe(data, CallTargets(own=own, by_id=companions, probing=True))
+    targets = CallTargets(
+        own=own, by_id=companions, probing=True, earlier=_imported_before(workflow.owner_id)
+    )
+    described = n8n.describe(data, targets)
     # --- end agentio ---
     meta = described.meta if described is not None else {}
     if data.get("id"):  # later imports calling this n8n workflow call this one

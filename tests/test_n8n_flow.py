@@ -236,8 +236,13 @@ def test_a_call_to_a_workflow_imported_before_calls_it(alice, alice_api, charlie
     refused = charlie_api.post("/api/workflows/import", CALLER)
     assert refused.status_code == 400
     assert "nor imported before" in json.dumps(refused.json())
+    # The report read before saving (the dashboard's dialog, ?dry_run=1) finds it too.
+    preview = alice_api.post("/api/workflows/import?dry_run=1", CALLER)
+    assert preview.status_code == 200, preview.json()
+    assert preview.json()["report"]["counts"]["refused"] == 0
     second = alice_api.post("/api/workflows/import", CALLER)
     assert second.status_code == 201, second.json()
+    assert second.json()["report"]["counts"]["refused"] == 0
     caller = Workflow.objects.get(pk=second.json()["id"])
     call = by_label(caller.graph, "Call greeter")
     assert call["config"]["workflow"] == callee.pk
