@@ -102,8 +102,34 @@ def starter_graph() -> dict[str, Any]:
     }
 
 
+# Far above what a person draws (the editor is kept smooth at 200 nodes): it bounds the time
+# one save, import or run plan of a user's graph can take in a web or worker process.
+MAX_NODES = 1000
+MAX_EDGES = 5 * MAX_NODES
+
+
+def size_issues(nodes: Any, edges: Any) -> list[GraphIssue]:
+    """A graph (or an n8n export) with more nodes or edges than a workflow may hold."""
+    issues = []
+    for name, found, most in (("nodes", nodes, MAX_NODES), ("edges", edges, MAX_EDGES)):
+        if isinstance(found, list | dict) and len(found) > most:
+            issues.append(
+                GraphIssue(
+                    None,
+                    name,
+                    f"A workflow holds at most {most} {name}; this one has {len(found)}. Split "
+                    "it into workflows that call each other (Call a workflow).",
+                )
+            )
+    return issues
+
+
 def parse(graph: Any) -> tuple[Graph | None, list[GraphIssue]]:
     """Check the JSON shape; returns the parsed graph, or None with issues naming each field."""
+    if isinstance(graph, dict):
+        too_big = size_issues(graph.get("nodes"), graph.get("edges"))
+        if too_big:
+            return None, too_big
     try:
         return Graph.model_validate(graph), []
     except ValidationError as exc:

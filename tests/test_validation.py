@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from editor.graph import MAX_NODES
 from editor.validation import validate_graph
 from tests.test_graph import DESIGN_EXAMPLE
 
@@ -261,3 +262,33 @@ def test_edges_cannot_leave_a_loop_body():
             "outside it; connect the loop's 'done' output instead.",
         }
     ]
+
+
+def test_a_graph_over_the_node_cap_is_refused_before_anything_else_reads_it(alice_api):
+    nodes = [{"id": "start", "type": "trigger.manual", "config": {}}] + [
+        {"id": f"n{i}", "type": "utility.transform", "config": {"expression": "@"}}
+        for i in range(MAX_NODES)
+    ]
+    response = alice_api.post("/api/workflows", {"name": "huge", "graph": {"nodes": nodes}})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["details"] == [
+        {
+            "node_id": None,
+            "field": "nodes",
+            "message": f"A workflow holds at most {MAX_NODES} nodes; this one has "
+            f"{MAX_NODES + 1}. Split it into workflows that call each other (Call a workflow).",
+        }
+    ]
+
+
+def test_an_n8n_export_over_the_node_cap_is_refused_at_once(alice_api):
+    nodes = [
+        {"name": f"N{i}", "type": "n8n-nodes-base.noOp", "typeVersion": 1, "parameters": {}}
+        for i in range(MAX_NODES + 1)
+    ]
+    response = alice_api.post(
+        "/api/workflows/import", {"name": "huge", "nodes": nodes, "connections": {}}
+    )
+    assert response.status_code == 400
+    assert f"at most {MAX_NODES} nodes" in response.json()["message"]

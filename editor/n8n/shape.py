@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from editor.graph import GraphIssue
+from editor.graph import GraphIssue, size_issues
 
 
 class _Node(BaseModel):
@@ -32,7 +32,11 @@ class _Export(BaseModel):
 
 
 def shape_issues(data: dict[str, Any]) -> list[GraphIssue]:
-    """Where the export departs from n8n's outline (a list where a name belongs, say)."""
+    """Where the export departs from n8n's outline (a list where a name belongs, say), or
+    holds more nodes than a workflow may (`editor.graph.MAX_NODES`)."""
+    too_big = size_issues(data.get("nodes"), _links(data.get("connections")))
+    if too_big:
+        return too_big
     try:
         _Export.model_validate(data)
     except ValidationError as exc:
@@ -46,3 +50,13 @@ def shape_issues(data: dict[str, Any]) -> list[GraphIssue]:
             for error in exc.errors()[:20]
         ]
     return []
+
+
+def _links(connections: Any) -> list[Any]:
+    """Every link an export's connections list (of any kind), read leniently."""
+    found: list[Any] = []
+    for kinds in connections.values() if isinstance(connections, dict) else []:
+        for outputs in kinds.values() if isinstance(kinds, dict) else []:
+            for targets in outputs if isinstance(outputs, list) else []:
+                found += targets if isinstance(targets, list) else []
+    return found
