@@ -30,14 +30,16 @@ def ai(settings):
         yield server
 
 
-def self_calling_agent() -> dict[str, Any]:
+SELF = {"__rl": True, "value": "={{ $workflow.id }}", "mode": "id"}
+# A template holding its tools' workflow, exported without the id it had in its author's n8n.
+AUTHORS = {"__rl": True, "value": "Fgkn0AuthorsId1", "mode": "list", "cachedResultName": "Tools"}
+
+
+def self_calling_agent(workflow_id: dict[str, Any] = SELF) -> dict[str, Any]:
     tool = n8n_node(
         "Greeter",
         f"{LC}toolWorkflow",
-        {
-            "description": "Greets a visitor by name",
-            "workflowId": {"__rl": True, "value": "={{ $workflow.id }}", "mode": "id"},
-        },
+        {"description": "Greets a visitor by name", "workflowId": workflow_id},
         2.2,
     )
     data = agent_export({"promptType": "define", "text": "Greet Ada"}, (tool, "ai_tool"))
@@ -59,9 +61,16 @@ def test_a_tool_calling_its_own_workflow_needs_the_saving_import():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tool_calling_its_own_workflow_runs_it_from_its_called_trigger(alice_api, ai):
-    response = alice_api.post("/api/workflows/import", self_calling_agent())
+@pytest.mark.parametrize("workflow_id", [SELF, AUTHORS], ids=["workflow.id", "authors-id"])
+def test_a_tool_calling_its_own_workflow_runs_it_from_its_called_trigger(
+    alice_api, ai, workflow_id
+):
+    response = alice_api.post("/api/workflows/import", self_calling_agent(workflow_id))
     assert response.status_code == 201, response.content
+    said = str(response.json()["report"])
+    assert ("'Tools' (n8n id Fgkn0AuthorsId1), which is not imported" in said) == (
+        workflow_id is AUTHORS
+    )
     workflow = Workflow.objects.get(name="Self caller")
     [tool] = by_label(workflow.graph, "AI Agent")["config"]["tools"]
     assert tool == {

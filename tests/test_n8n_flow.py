@@ -252,6 +252,38 @@ def test_a_call_to_a_workflow_imported_before_calls_it(alice, alice_api, charlie
     assert steps_by_key(execution)["answer"].output == {"result": {"said": "Hello Ada, Paris!"}}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_template_carrying_the_workflow_it_calls_calls_itself(alice_api):
+    """n8n's templates often hold the called workflow beside its caller, started by an Execute
+    Workflow Trigger, while the call still names the id the workflow had in its author's n8n."""
+    nodes = [n for n in CALLER["nodes"]] + [n for n in CALLEE["nodes"]]
+    links = [("Start", "Visitor"), ("Visitor", "Call greeter"), ("Call greeter", "Answer")]
+    template = export("Front desk template", nodes, [*links, ("When called", "Greet")])
+    assert "id" not in template
+    preview = alice_api.post("/api/workflows/import?dry_run=1", template)
+    assert preview.status_code == 200, preview.json()
+    response = import_set(alice_api, template)
+    assert response.status_code == 201, response.json()
+    report = response.json()["report"]
+    assert report["counts"]["refused"] == 0
+    caveats = json.dumps(report)
+    assert "'Greeter' (n8n id calleeN8nId01), which is not imported" in caveats
+    assert "Execute Workflow Trigger 'When called'" in caveats
+    workflow = Workflow.objects.get(pk=response.json()["id"])
+    assert by_label(workflow.graph, "Call greeter")["config"]["workflow"] == workflow.pk
+    execution = run(workflow)
+    assert execution.status == "succeeded", execution.error
+    assert steps_by_key(execution)["answer"].output == {"result": {"said": "Hello Ada, Paris!"}}
+
+
+def test_a_call_found_nowhere_stays_refused_when_the_trigger_beside_it_is_disabled():
+    callee_nodes = [dict(CALLEE["nodes"][0], disabled=True), CALLEE["nodes"][1]]
+    links = [("Start", "Visitor"), ("Visitor", "Call greeter"), ("Call greeter", "Answer")]
+    template = export("Front desk", [*CALLER["nodes"], *callee_nodes], links)
+    [message] = refusal_messages(template)
+    assert "not among the workflows imported with it" in message
+
+
 def test_a_workflow_that_calls_itself_alone_is_refused_with_what_to_do():
     data = export(
         "Recursive",

@@ -128,7 +128,7 @@ def _tool(tool: N8nNode, cx: Converter, notes: list[str], root: N8nNode) -> dict
             "input_schema": _string_input(),
         }
     if kind == "toolWorkflow":
-        return _workflow(tool, cx, root)
+        return _workflow(tool, cx, root, notes)
     if kind == "mcpClientTool":
         return _mcp(tool, notes)
     raise Refusal(f"its tool {described(tool)} has no WorkFuse equivalent; {REFUSED_HINT}")
@@ -509,7 +509,7 @@ def _code(tool: N8nNode) -> dict[str, Any]:
     return config
 
 
-def _workflow(tool: N8nNode, cx: Converter, root: N8nNode) -> dict[str, Any]:
+def _workflow(tool: N8nNode, cx: Converter, root: N8nNode, notes: list[str]) -> dict[str, Any]:
     p = tool.params
     if (p.get("source") or "database") != "database":
         # --- agenttools ---
@@ -541,6 +541,11 @@ def _workflow(tool: N8nNode, cx: Converter, root: N8nNode) -> dict[str, Any]:
                 "it and then points the tool at it."
             )
     # --- end agentio ---
+    if callee is None:
+        stand_in = cx.calls.stand_in(cx.data, wanted, str(label.get("cachedResultName") or ""))
+        if stand_in is not None:
+            callee, note = stand_in
+            notes.append(f"Its tool {described(tool)}: {note}")
     called = callee.id if callee is not None else None
     if called is None:
         label = (p.get("workflowId") or {}) if isinstance(p.get("workflowId"), dict) else {}

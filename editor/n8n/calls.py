@@ -5,13 +5,17 @@ n8n names the workflow to call by its n8n id; WorkFuse by its own. A set of expo
 together (`editor.n8n.sets`) gets WorkFuse ids before conversion, and each export is converted
 knowing them (`Converter.calls`). A workflow imported from n8n keeps its export's n8n id
 (`Workflow.n8n_import["source"]`), so a later import calling that id calls it. An export calling
-neither has its Execute Workflow nodes refused with the n8n id they call.
+neither has its Execute Workflow nodes refused with the n8n id they call, unless it holds an
+Execute Workflow Trigger of its own (`CallTargets.stand_in`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+CALLED_TRIGGER = "n8n-nodes-base.executeWorkflowTrigger"
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,27 @@ class CallTargets:
         if name and name in self.by_name:
             return self.by_name[name]
         return self.earlier(n8n_id) if n8n_id and self.earlier is not None else None
+
+    def stand_in(self, data: dict[str, Any], wanted: str, name: str) -> tuple[Callee, str] | None:
+        """This workflow, with the note saying so, for a call to an n8n workflow found nowhere
+        when the export holds an Execute Workflow Trigger: a template carrying its tools' (or
+        its calls') workflow beside the agent, exported without the id it had in its author's
+        n8n (where the call named that id), so n8n itself calls nothing until the user picks
+        the workflow again, and the only workflow the export gives to pick is its own."""
+        if self.own is None:
+            return None
+        triggers = [
+            str(n.get("name") or "")
+            for n in data.get("nodes") or []
+            if isinstance(n, dict) and n.get("type") == CALLED_TRIGGER and not n.get("disabled")
+        ]
+        if not triggers:
+            return None
+        called = f"'{name}' (n8n id {wanted})" if name and wanted else f"'{name or wanted}'"
+        note = (
+            f"It called the n8n workflow {called}, which is not imported; this export holds the "
+            f"Execute Workflow Trigger '{triggers[0]}', so it calls this same workflow, from "
+            "that trigger (a template carrying the workflow it calls, exported without its "
+            "id). If it meant another workflow, import that one and pick it here."
+        )
+        return self.own, note

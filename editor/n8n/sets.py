@@ -165,8 +165,10 @@ def saved_callee(pk: int, name: str, graph: dict[str, Any], meta: dict[str, Any]
 def _facts(graph: dict[str, Any], n8n_type: Callable[[Any], str]) -> dict[str, Any]:
     """What callers need to know of a converted workflow: the inputs it takes and where its
     result lies (`n8n_type`: the n8n type of the node a WorkFuse node's label names)."""
-    nodes = [n for n in graph.get("nodes") or [] if isinstance(n, dict)]
-    edges = [e for e in graph.get("edges") or [] if isinstance(e, dict)]
+    nodes, edges = _called_part(
+        [n for n in graph.get("nodes") or [] if isinstance(n, dict)],
+        [e for e in graph.get("edges") or [] if isinstance(e, dict)],
+    )
     facts: dict[str, Any] = {"fields": _fields(nodes, edges)}
     sources = {e.get("source") for e in edges}
     ends = [
@@ -179,6 +181,30 @@ def _facts(graph: dict[str, Any], n8n_type: Callable[[Any], str]) -> dict[str, A
         if spec is not None and spec.data not in (None, "trigger"):
             facts["output"], facts["aliases"] = spec.data, spec.aliases
     return facts
+
+
+def _called_part(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges a call runs: those its trigger.workflow reaches (a workflow that
+    also has other triggers, as one calling itself, runs only these when called); the whole
+    graph when it has no such trigger."""
+    trigger = next((n for n in nodes if n.get("type") == "trigger.workflow"), None)
+    if trigger is None:
+        return nodes, edges
+    after: dict[Any, list[Any]] = {}
+    for edge in edges:
+        after.setdefault(edge.get("source"), []).append(edge.get("target"))
+    reached, frontier = {trigger.get("id")}, [trigger.get("id")]
+    while frontier:
+        for target in after.get(frontier.pop(), []):
+            if target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    return (
+        [n for n in nodes if n.get("id") in reached],
+        [e for e in edges if e.get("source") in reached],
+    )
 
 
 def _fields(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> tuple[str, ...] | None:

@@ -42,12 +42,12 @@ def _call(node: N8nNode, cx: Converter) -> Converted:
             f"runs a workflow given as {source} rather than one saved in n8n; WorkFuse calls "
             "saved workflows. Save that workflow in n8n, pick it by id and export again."
         )
-    callee = _callee(node, cx, refuse=True)
+    notes: list[str] = []
+    callee = _callee(node, cx, notes, refuse=True)
     if callee is None:  # `refuse` raises first; kept for the type checker
         raise Refusal("names no workflow to call; pick one in n8n and export again.")
     options = p.get("options") or {}
     wait = options.get("waitForSubWorkflow", True) is not False
-    notes = []
     if not wait:
         notes.append(
             "n8n passed this node's input on; here the nodes after it read "
@@ -61,9 +61,9 @@ def _call(node: N8nNode, cx: Converter) -> Converted:
     return Converted("action.workflow", config, notes=notes, spec=spec)
 
 
-def _callee(node: N8nNode, cx: Converter, refuse: bool) -> Callee | None:
-    """The workflow of the set the node calls; with `refuse`, a Refusal saying what to import
-    when it is not there (else None)."""
+def _callee(node: N8nNode, cx: Converter, notes: list[str], refuse: bool) -> Callee | None:
+    """The workflow of the set the node calls (or this one, standing in: `notes` gets why);
+    with `refuse`, a Refusal saying what to import when it is not there (else None)."""
     raw = node.params.get("workflowId")
     cached = ""
     if isinstance(raw, dict):
@@ -95,6 +95,10 @@ def _callee(node: N8nNode, cx: Converter, refuse: bool) -> Callee | None:
         return None
     own_id = str(cx.data.get("id") or "")
     found = cx.calls.own if text and text == own_id else cx.calls.find(text, cached)
+    stand_in = cx.calls.stand_in(cx.data, text, cached) if found is None else None
+    if stand_in is not None:
+        found, note = stand_in
+        notes.append(note)
     if found is None and refuse:
         named = f"'{cached}' (n8n id {text})" if cached and text else f"'{cached or text}'"
         raise Refusal(
