@@ -231,6 +231,22 @@ def test_a_file_no_node_before_makes_is_refused_naming_the_property():
     assert "'Fetch' outputs no such file" in refused(data)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_file_reader_no_node_links_into_imports_and_never_runs(alice):
+    """An export's leftover example node: n8n never runs a node nothing links into."""
+    data = chain(manual(), n8n_node("Work", "noOp"))
+    data["nodes"].append(extract({"operation": "text"}, name="Text (Example)"))
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    leftover = node_of(graph, "Text (Example)")
+    assert "No node links into it, so n8n never runs it" in leftover["notes"]
+    assert not any(e["target"] == leftover["id"] for e in graph["edges"])
+    execution = engine.start_execution(make_workflow(alice, graph), None)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    assert set(steps_by_key(execution)) == {"start", "work"}
+
+
 # --- Convert to File ------------------------------------------------------------------------
 
 

@@ -685,6 +685,12 @@ class Converter:
         producer, path = self._binary(node.name, name, set())
         if path is None:
             producer = producer or self._feeder(node.name)
+            if not producer and self._never_runs(node.name):
+                self.file_notes[node.name].append(
+                    "No node links into it, so n8n never runs it, and neither does WorkFuse: "
+                    "it reads no file here. Link a node making the file into it to use it."
+                )
+                return "{{ none }}"
             # --- files ---
             maker = self.converted.get(producer)
             if maker is not None and maker.missing_file is not None:
@@ -731,6 +737,11 @@ class Converter:
                 if made is not None:
                     made["notes"] = "\n".join(filter(None, [made.get("notes"), note]))
         return "{{ " + path + " }}"
+
+    def _never_runs(self, name: str) -> bool:
+        """A node no link leads into, in an export that has a trigger: neither n8n nor WorkFuse
+        (whose runs hold only what their trigger reaches) ever runs it."""
+        return not self._is_trigger(name) and any(self._is_trigger(n) for n in self.nodes)
 
     def _feeder(self, name: str) -> str:
         """The name of an n8n node the export links into `name` (one not imported, say)."""
