@@ -473,3 +473,22 @@ def test_a_message_nested_too_deeply_is_stopped_by_the_cpu_budget(monkeypatch):
 
     with pytest.raises(NodeError, match="nests its parts too deeply"):
         mime.parsed({"id": "deep", "raw": encoded})
+
+
+@pytest.mark.parametrize(("given", "read"), [("2", 2), (250, 100)], ids=["text", "over-the-cap"])
+def test_max_results_filled_in_at_run_time_reads_that_many_up_to_the_cap(gmail, key, given, read):
+    """An agent's tool fills the count in from the model's arguments ($fromAI in n8n)."""
+    from integrations.gmail.node import Config
+
+    assert Config.model_validate({"operation": "get_many", "max_results": "{{ trigger.n }}"})
+    gmail.deliver(message(subject="only one"))
+    run_app(GMAIL, {"operation": "get_many", "max_results": given}, key)
+    listing = next(r for r in gmail.requests if r.path.endswith("/messages"))
+    assert listing.query["maxResults"] == [str(read)]
+
+
+def test_max_results_that_is_not_a_number_is_refused_naming_it():
+    from integrations.gmail.node import Config
+
+    with pytest.raises(ValueError, match=r"max_results\n.*must be a whole number \(1 or more\)"):
+        Config.model_validate({"operation": "get_many", "max_results": "ten"})

@@ -691,3 +691,15 @@ def test_cells_without_a_sheet_are_on_the_first_sheet(google, key):
         SHEETS, {"operation": "read_rows", "spreadsheet_id": SHEET_ID, "range": "A1"}, key
     )
     assert output["rows"] == [{"x": "y"}]
+
+
+def test_delete_rows_counts_given_by_a_template_are_read_when_it_runs(google, key):
+    from integrations.google_sheets.node import Config
+
+    saved = {"operation": "delete_rows", "spreadsheet_id": SHEET_ID, "range": "Orders"}
+    assert Config.model_validate({**saved, "row_count": "{{ trigger.n }}"}).row_count
+    with pytest.raises(ValueError, match="row_count"):
+        Config.model_validate({**saved, "row_count": 0})
+    add_orders(google)
+    output = run_app(SHEETS, {**saved, "start_row": 2, "row_count": "2"}, key)
+    assert output == {"spreadsheet_id": SHEET_ID, "deleted_rows": 2, "first_row": 2}

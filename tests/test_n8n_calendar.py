@@ -295,6 +295,7 @@ def test_get_many_and_booked_slots_emit_their_items():
             "lists recurring events as 'next'",
         ),
         ({"operation": "getAll", "calendar": {"__rl": True, "value": ""}}, 1.3, "has no calendar"),
+        ({"resource": "calendar", "calendar": {}}, 1.3, "has no calendar"),
         ({"calendar": CAL, "end": "2026-03-03T11:00:00Z"}, 1.3, "has no start time"),
         ({"operation": "move", "calendar": CAL}, 1.3, "does 'event / move'"),
     ],

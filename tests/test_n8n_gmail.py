@@ -37,6 +37,13 @@ def converted(params: dict[str, Any], version: float = 2.1) -> dict[str, Any]:
     return next(n for n in graph["nodes"] if n["label"] == "Gmail")
 
 
+def test_a_limit_from_an_expression_is_filled_in_by_the_run():
+    """The Gmail tools of n8n agent templates take their limit from the model ($fromAI)."""
+    node = converted({"operation": "getAll", "limit": "={{ $json.limit }}"})
+    assert node["config"]["max_results"] == "{{ trigger.limit }}"
+    assert "above 100, WorkFuse reads 100" in node["notes"]
+
+
 def trigger(params: dict[str, Any], version: float = 1.2) -> dict[str, Any]:
     node = {"name": "Gmail Trigger", "type": f"{BASE}gmailTrigger", "typeVersion": version}
     graph = convert(export([{**node, "parameters": params}], []))

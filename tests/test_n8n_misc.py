@@ -164,12 +164,18 @@ def test_an_article_without_comments_says_n8n_dropped_them():
     [
         ({"articleId": ""}, "has no Article ID"),
         ({"resource": "all", "additionalFields": {"tags": ["job"]}}, "filters by tags ['job']"),
-        ({"resource": "all", "limit": "={{ 5 }}"}, "sets its limit with an expression"),
+        ({"resource": "all", "limit": "5x"}, "sets its limit to '5x'"),
     ],
 )
 def test_what_hacker_news_cannot_carry_is_refused_by_name(params, said):
     message = refusal("hackerNews", params)
     assert "'App' (n8n-nodes-base.hackerNews)" in message and said in message
+
+
+def test_a_search_limit_from_an_expression_asks_for_that_many_hits():
+    """A Hacker News tool's $fromAI('limit'), say: the query value is filled in by the run."""
+    made = converted("hackerNews", {"resource": "all", "limit": "={{ $json.limit }}"})
+    assert made["config"]["query"]["hitsPerPage"] == "{{ trigger.limit }}"
 
 
 @pytest.mark.django_db(transaction=True)

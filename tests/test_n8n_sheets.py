@@ -165,6 +165,9 @@ def test_delete_rows():
         "row_count": 1,
     }
     assert "deletes columns" in refusal({**params, "toDelete": "columns"})
+    # An agent's tool: the model says how many ($fromAI).
+    counted = sheets({**params, "numberToDelete": "={{ $json.count }}"})["config"]
+    assert counted["row_count"] == '{{ trigger["count"] }}'
 
 
 def spec(params: dict[str, Any], version: float = 4.5) -> Any:

@@ -199,6 +199,8 @@ def _calendar(node: N8nNode, cx: Converter) -> Converted:
     notes = [CREDENTIAL]
     resource, op = operation(node, "event", {"event": "create", "calendar": "availability"})
     calendar = node.params.get("calendar")
+    if isinstance(calendar, dict) and not calendar.get("__rl"):  # `{}`: a locator never set
+        calendar = calendar.get("value")
     calendar_id = text(cx, node, calendar) if calendar is not None else ""
     if calendar_id in ("", None):
         raise Refusal("has no calendar; choose one in n8n and export again.")

@@ -202,13 +202,19 @@ def _received(cx: Converter, node: N8nNode, name: str, label: str, value: Any) -
     return str(cx.expression(f"{{{{ {_TIMESTAMP}({source}, '{label}') }}}}", node))
 
 
-def _limit(node: N8nNode, config: dict[str, Any], notes: list[str]) -> None:
+def _limit(node: N8nNode, cx: Converter, config: dict[str, Any], notes: list[str]) -> None:
     p = node.params
     if p.get("returnAll"):
         config["max_results"] = MAX_RESULTS
         notes.append(f"n8n returned them all (returnAll); WorkFuse reads at most {MAX_RESULTS}.")
         return
     limit = p.get("limit", 50)
+    if isinstance(limit, str) and limit.startswith("="):  # an agent's $fromAI('limit'), say
+        config["max_results"] = cx.value(limit, node)
+        notes.append(
+            f"The limit is filled in by the run; above {MAX_RESULTS}, WorkFuse reads {MAX_RESULTS}."
+        )
+        return
     if not isinstance(limit, int) or limit < 1:
         raise Refusal(f"limits to {limit!r}; WorkFuse needs a number from 1 to {MAX_RESULTS}.")
     if limit > MAX_RESULTS:
@@ -272,7 +278,7 @@ def _gmail(node: N8nNode, cx: Converter) -> Converted:
     if op in ("get_many", "get_threads"):
         _filters(cx, node, config)
     if op in MANY:
-        _limit(node, config, notes)
+        _limit(node, cx, config, notes)
     # --- seconds ---
     if op in ("get_draft", "get_drafts"):
         # GmailV2 reads drafts as raw and parses them, attachments always kept as binary.
@@ -366,7 +372,7 @@ def _gmail_v1(node: N8nNode, cx: Converter) -> Converted:
             config["include_spam_trash"] = True
     if found in ("get_many", "list_labels", "get_drafts"):
         if p.get("returnAll") or "limit" in p:
-            _limit(node, config, notes)
+            _limit(node, cx, config, notes)
         else:
             config["max_results"] = 10  # version 1's default limit
     return _with_files(node, Converted("app.gmail", config, notes=notes))  # files2

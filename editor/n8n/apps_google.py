@@ -130,7 +130,7 @@ def _sheets(node: N8nNode, cx: Converter) -> Converted:
         config.update(
             operation="delete_rows",
             start_row=start,
-            row_count=int(p.get("numberToDelete") or 1),
+            row_count=text(cx, node, p.get("numberToDelete") or 1),
         )
         return Converted("app.google_sheets", config, notes=notes)
     values, matching = _columns(node, cx, notes)

@@ -70,9 +70,12 @@ def _search(node: N8nNode, cx: Converter, notes: list[str]) -> dict[str, Any]:
         )
     else:
         limit = p.get("limit", DEFAULT_LIMIT)
-        if not isinstance(limit, int) or isinstance(limit, bool):
-            raise Refusal("sets its limit with an expression; set a number in n8n.")
-        query["hitsPerPage"] = min(max(limit, 1), MAX_HITS)
+        if isinstance(limit, str) and limit.startswith("="):  # an agent's $fromAI('limit')
+            query["hitsPerPage"] = cx.value(limit, node)  # Algolia caps it at its own maximum
+        elif not isinstance(limit, int) or isinstance(limit, bool):
+            raise Refusal(f"sets its limit to {limit!r}; set a number in n8n.")
+        else:
+            query["hitsPerPage"] = min(max(limit, 1), MAX_HITS)
     return {"method": "GET", "url": f"{API}/search", "query": query}
 
 

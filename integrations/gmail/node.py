@@ -19,6 +19,7 @@ from integrations.service import credential_for
 from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, RunContext
 from workfuse.lib.node_types import NodeType
+from workfuse.lib.template_numbers import filled_number, number_or_template
 
 MAX_RESULTS = 100  # messages read by one get_many: each is one more request
 MAX_RECIPIENTS = 100
@@ -159,12 +160,11 @@ class Config(OperationConfig):
         description="get_many/get_threads/get_drafts: also from Spam and Trash.",
         json_schema_extra=used_by(*LISTS, "get_drafts"),
     )
-    max_results: int = Field(
+    max_results: int | str = Field(
         50,
-        ge=1,
-        le=MAX_RESULTS,
         description=f"get_many/get_threads/get_drafts/list_labels: at most this many (up to "
-        f"{MAX_RESULTS}); messages and threads newest first.",
+        f"{MAX_RESULTS}: a larger number reads {MAX_RESULTS}), or a template giving it; "
+        "messages and threads newest first.",
         json_schema_extra=used_by(*LIMITED, "get_drafts"),
     )
     simple: bool = Field(
@@ -215,6 +215,11 @@ class Config(OperationConfig):
     @classmethod
     def _reply_to(cls, value: Any) -> str:
         return value if isinstance(value, str) and "{{" in value else address(value)
+
+    @field_validator("max_results")
+    @classmethod
+    def _max_results(cls, value: int | str) -> int | str:
+        return number_or_template(value, 1)
 
     @field_validator("attachments", mode="before")
     @classmethod
@@ -342,8 +347,9 @@ def _listed(box: Mailbox, config: Config, what: str) -> list[dict[str, Any]]:
     (drafts.list takes no labelIds)."""
     found: list[dict[str, Any]] = []
     token = ""
-    while len(found) < config.max_results:
-        params: dict[str, Any] = {"maxResults": config.max_results - len(found)}
+    wanted = _max_results(config)
+    while len(found) < wanted:
+        params: dict[str, Any] = {"maxResults": wanted - len(found)}
         if config.query:
             params["q"] = config.query
         if config.label_ids and what != "drafts":
@@ -357,7 +363,12 @@ def _listed(box: Mailbox, config: Config, what: str) -> list[dict[str, Any]]:
         token = str(answer.get("nextPageToken") or "")
         if not token:
             break
-    return found[: config.max_results]
+    return found[:wanted]
+
+
+def _max_results(config: Config) -> int:
+    """max_results once filled in: a model asking its tool for more reads the most there is."""
+    return min(filled_number(config.max_results, "max_results", 1), MAX_RESULTS)
 
 
 def _get_many(box: Mailbox, config: Config) -> dict[str, Any]:
@@ -451,7 +462,7 @@ def _thread_action(box: Mailbox, config: Config) -> dict[str, Any]:
 def _label_action(box: Mailbox, config: Config) -> dict[str, Any]:
     if config.operation == "list_labels":
         labels = box.call("GET", "labels", "labels.list").get("labels") or []
-        labels = labels[: config.max_results]
+        labels = labels[: _max_results(config)]
         return {"labels": labels, "count": len(labels)}
     if config.operation == "get_label":
         return box.call("GET", f"labels/{_id(config.label_id)}", "labels.get")

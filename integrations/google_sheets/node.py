@@ -17,6 +17,7 @@ from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.service import credential_for
 from workfuse.lib.node_run import NodeError, RunContext, Secret
 from workfuse.lib.node_types import NodeType
+from workfuse.lib.template_numbers import filled_number, number_or_template
 
 MAX_ROWS = 10_000
 MATCHING = ("update_by_column", "append_or_update")
@@ -144,11 +145,10 @@ class Config(OperationConfig):
         "template giving it.",
         json_schema_extra=used_by("delete_rows"),
     )
-    row_count: int = Field(
+    row_count: int | str = Field(
         1,
-        ge=1,
-        le=MAX_ROWS,
-        description="delete_rows: how many rows to delete from start_row on.",
+        description=f"delete_rows: the number of rows to remove from start_row on (1 to "
+        f"{MAX_ROWS}), or a template giving it.",
         json_schema_extra=used_by("delete_rows"),
     )
     title: str = Field(
@@ -189,7 +189,12 @@ class Config(OperationConfig):
     @field_validator("start_row")
     @classmethod
     def _start_row(cls, value: int | str) -> int | str:
-        return _row_number(value, "start_row")
+        return number_or_template(value, 1)
+
+    @field_validator("row_count")
+    @classmethod
+    def _row_count(cls, value: int | str) -> int | str:
+        return number_or_template(value, 1, MAX_ROWS)
 
     @model_validator(mode="after")
     def _sheet_given(self) -> Self:
@@ -217,19 +222,6 @@ def _filter_list(value: Any) -> Any:
         isinstance(f, dict) and "column" in f and set(f) <= {"column", "value"} for f in value
     ):
         raise ValueError('must be a list of {"column": …, "value": …}')
-    return value
-
-
-def _row_number(value: int | str, what: str) -> int | str:
-    if isinstance(value, str):
-        text = value.strip()
-        if "{{" in text or "{%" in text:
-            return text
-        if not text.isdigit():
-            raise ValueError("must be a row number (1 or more) or a template")
-        value = int(text)
-    if value < 1:
-        raise ValueError("must be 1 or more")
     return value
 
 
@@ -504,11 +496,8 @@ def _by_column(secret: Secret, config: Config) -> dict[str, Any]:
 
 
 def _delete(secret: Secret, config: Config) -> dict[str, Any]:
-    given = config.start_row
-    try:
-        start = int(_row_number(given, "start_row"))  # a template is filled in by now
-    except ValueError:
-        raise NodeError(f"start_row must be a row number, not {str(given)[:40]!r}.") from None
+    start = filled_number(config.start_row, "start_row", 1)
+    count = filled_number(config.row_count, "row_count", 1, MAX_ROWS)
     sheet = _sheet(config.range).strip("'").replace("''", "'")
     gids = {title: gid for gid, title in sheets_api.sheets(secret, config.spreadsheet_id)}
     if sheet not in gids:
@@ -520,7 +509,7 @@ def _delete(secret: Secret, config: Config) -> dict[str, Any]:
         "sheetId": gids[sheet],
         "dimension": "ROWS",
         "startIndex": start - 1,
-        "endIndex": start - 1 + config.row_count,
+        "endIndex": start - 1 + count,
     }
     sheets_api.spreadsheet_call(
         secret,
@@ -532,7 +521,7 @@ def _delete(secret: Secret, config: Config) -> dict[str, Any]:
     )
     return {
         "spreadsheet_id": config.spreadsheet_id,
-        "deleted_rows": config.row_count,
+        "deleted_rows": count,
         "first_row": start,
     }
 
