@@ -1289,6 +1289,34 @@ def test_a_loop_going_round_while_its_condition_holds_stops_when_it_fails():
     ]
 
 
+@pytest.mark.parametrize(
+    ("operation", "until"),
+    [
+        (
+            "empty",
+            {"left": "{{ (nodes.check.body.url) in [none, '', [], {}] }}", "operator": "eq"},
+        ),
+        ("notExists", {"left": "{{ nodes.check.body.url }}", "operator": "ne"}),
+        ("exists", {"left": "{{ nodes.check.body.url }}", "operator": "eq"}),
+    ],
+)
+def test_a_loop_going_round_while_a_value_is_empty_stops_once_it_is_not(operation, until):
+    """'Round again while the result is empty' (or missing): the Repeat stops on its opposite."""
+    data = poll_export("https://jobs.example.com")
+    condition = data["nodes"][4]["parameters"]["conditions"]["conditions"][0]
+    condition["leftValue"] = "={{ $json.url }}"
+    condition["operator"] = {"type": "string", "operation": operation, "singleValue": True}
+    data["connections"]["Done?"]["main"] = [
+        [{"node": "Wait", "type": "main", "index": 0}],
+        [{"node": "Fetch", "type": "main", "index": 0}],
+    ]
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    [rule] = by_label(graph, "Repeat until Done?")["config"]["until"]["rules"]
+    assert {k: v for k, v in rule.items() if k != "right"} == until
+    assert rule.get("right") == {"empty": False, "notExists": None, "exists": None}[operation]
+
+
 def test_a_switch_deciding_a_poll_leaves_by_every_other_output():
     data = poll_export("https://jobs.example.com")
     data["nodes"][4] = n8n_node(

@@ -104,7 +104,7 @@ def comparison(
     if operation in ("true", "false"):
         return {"left": left, "operator": "eq", "right": operation == "true"}
     if operation in ("notEmpty", "isNotEmpty"):
-        return _not_empty(left)
+        return not_empty(left)
     if operation in LENGTH_OPERATORS:
         expression = single(left)
         if expression is None:
@@ -122,7 +122,7 @@ def comparison(
     )
 
 
-def _not_empty(left: Any) -> dict[str, Any]:
+def not_empty(left: Any) -> dict[str, Any]:
     """WorkFuse has `is_empty` but no negation of it; test the same emptiness in the template."""
     expression = single(left)
     if expression is not None:

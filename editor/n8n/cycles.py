@@ -537,6 +537,12 @@ def _negated(expr: Expr) -> Expr:
         flipped = "or" if value.get("combinator", "and") == "and" else "and"
         return (flipped, [_negated(("rule", r)) for r in value["rules"]])
     operator = value.get("operator")
+    if operator == "exists":  # WorkFuse has no "does not exist": the value is null
+        return ("rule", {"left": value.get("left"), "operator": "eq", "right": None})
+    if operator == "is_empty":
+        from editor.n8n.comparisons import not_empty  # it imports the converter, which imports us
+
+        return ("rule", not_empty(value.get("left")))
     if operator not in NEGATED:
         raise Unturnable(f"'{operator}' ({value.get('left')})")
     return ("rule", {**value, "operator": NEGATED[operator]})
