@@ -298,6 +298,24 @@ def test_convert_operations(params, config):
     assert validate_graph(graph) == []
 
 
+def test_a_binary_property_given_as_a_plain_text_expression_is_that_name():
+    """`=data`: n8n evaluates an expression with no {{ }} to its text."""
+    params = {"operation": "toBinary", "sourceProperty": "b64", "binaryPropertyName": "=data"}
+    node = n8n_node("Make", "convertToFile", params, 1.1)
+    graph = convert(chain(manual(), http("Rows", "https://example.com/rows"), node))
+    assert validate_graph(graph) == []
+    assert node_of(graph, "Make")["config"]["value"] == "{{ nodes.rows.body.b64 }}"
+    text = refused(
+        chain(
+            manual(),
+            n8n_node(
+                "Make", "convertToFile", {**params, "binaryPropertyName": "={{ $json.name }}"}, 1.1
+            ),
+        )
+    )
+    assert "sets the file's binary property with an expression" in text
+
+
 def test_convert_refusals():
     for params, message in [
         ({"operation": "ods"}, "converts to 'ods', which WorkFuse cannot write"),

@@ -44,6 +44,8 @@ def _encoding(options: dict[str, Any], what: str) -> str:
 
 def _fixed(value: Any, what: str) -> str:
     if isinstance(value, str) and value.startswith("="):
+        if "{{" not in value:  # an "expression" of plain text is that text
+            return value[1:].strip()
         raise Refusal(f"sets {what} with an expression; WorkFuse needs it fixed. Set it in n8n.")
     return str(value)
 
