@@ -386,3 +386,76 @@ def test_a_run_opens_an_issue_then_comments_on_it(alice, github):
     assert github.requests[-1].path == f"/repos/acme/shop/issues/{issue['number']}/comments"
     steps = Step.objects.filter(execution=execution)
     assert TOKEN not in json.dumps([[s.input, s.output] for s in steps])
+
+
+# --- files committed through the contents API -----------------------------------------------
+
+
+def test_create_then_edit_then_delete_a_file_commits_each_change(github):
+    from tests.fakes.github import blob_sha
+
+    where = {**REPO, "path": "backups/orders.json", "branch": "main"}
+    made = run_app(
+        GITHUB,
+        {
+            **where,
+            "operation": "create_file",
+            "content": '{"name": "Orders"}',
+            "message": "Back up Orders",
+            "author": {"name": "WorkFuse", "email": "bot@acme.test"},
+        },
+        token(github),
+    )
+    assert made["content"]["sha"] == blob_sha(b'{"name": "Orders"}')
+    put = github.requests[-1]
+    assert put.method == "PUT" and put.path == "/repos/acme/shop/contents/backups/orders.json"
+    assert base64.b64decode(put.json["content"]) == b'{"name": "Orders"}'
+    assert "sha" not in put.json and put.json["author"] == {
+        "name": "WorkFuse",
+        "email": "bot@acme.test",
+    }
+
+    edited = {**where, "operation": "edit_file", "content": "v2", "message": "Update"}
+    run_app(GITHUB, edited, token(github))
+    lookup, replace = github.requests[-2:]
+    assert (lookup.method, lookup.query) == ("GET", {"ref": ["main"]})
+    assert replace.json["sha"] == blob_sha(b'{"name": "Orders"}')
+    assert github.repos["acme/shop"].files["main"]["backups/orders.json"] == b"v2"
+
+    gone = run_app(GITHUB, {**where, "operation": "delete_file", "message": "Drop"}, token(github))
+    assert gone["content"] is None
+    assert "backups/orders.json" not in github.repos["acme/shop"].files["main"]
+    assert [c["message"] for c in github.commits] == ["Back up Orders", "Update", "Drop"]
+
+
+def test_create_file_commits_a_file_value_as_it_is(github):
+    data = bytes(range(256))
+    value = {
+        "filename": "blob.bin",
+        "content_type": "application/octet-stream",
+        "size": 256,
+        "content": base64.b64encode(data).decode(),
+    }
+    config = {
+        **REPO,
+        "operation": "create_file",
+        "path": "blob.bin",
+        "file": value,
+        "message": "Add blob",
+    }
+    run_app(GITHUB, config, token(github))
+    assert github.repos["acme/shop"].files["main"]["blob.bin"] == data
+
+
+def test_editing_a_file_that_is_not_there_says_so(github):
+    config = {**REPO, "operation": "edit_file", "path": "nope.md", "content": "x", "message": "m"}
+    error = app_error(GITHUB, config, token(github))
+    assert "nope.md does not exist in acme/shop" in error.message
+    assert "create_file makes one" in error.message
+
+
+def test_a_commit_needs_a_path_and_a_message():
+    with pytest.raises(ValidationError) as caught:
+        Config.model_validate({**REPO, "operation": "create_file", "content": "x"})
+    said = str(caught.value)
+    assert "path" in said and "message" in said

@@ -5,6 +5,8 @@ GitHub."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from credentials import store
@@ -116,3 +118,83 @@ def test_the_corpus_s_repository_statistics_run(alice, settings):
     assert request.path == "/repos/acme/shop"
     output = execution.steps.get(key="massage").output
     assert "12,345" in str(output)
+
+
+def test_file_writes_become_commits_with_their_message_branch_and_author():
+    common = {"resource": "file", "owner": "acme", "repository": "shop", "filePath": "a/b.json/"}
+    extra = {
+        "branch": {"branch": "backups"},
+        "author": {"name": "Bot", "email": "bot@acme.test"},
+    }
+    made = converted(
+        "github",
+        {
+            **common,
+            "operation": "edit",
+            "fileContent": "={{ JSON.stringify($json) }}",
+            "commitMessage": "=Back up {{ $json.name }}",
+            "additionalParameters": extra,
+        },
+    )
+    config = made["config"]
+    assert config["operation"] == "edit_file" and config["path"] == "a/b.json"
+    assert config["branch"] == "backups" and config["author"] == extra["author"]
+    assert config["message"] == "Back up {{ trigger.name | n8n_text }}"
+    assert "trigger" in config["content"]
+    deleted = converted("github", {**common, "operation": "delete", "commitMessage": "Drop"})
+    assert deleted["config"]["operation"] == "delete_file" and "content" not in deleted["config"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_backup_commits_each_item_as_a_file(alice, settings):
+    """n8n's workflow-backup pattern: items → GitHub 'Create a file' named after each item."""
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    code = "return [{json: {name: 'orders', n: 1}}, {json: {name: 'leads', n: 2}}];"
+    nodes = [
+        {
+            "parameters": {},
+            "name": "Start",
+            "type": "n8n-nodes-base.manualTrigger",
+            "typeVersion": 1,
+            "position": [0, 0],
+        },
+        {
+            "parameters": {"jsCode": code},
+            "name": "Workflows",
+            "type": "n8n-nodes-base.code",
+            "typeVersion": 2,
+            "position": [200, 0],
+        },
+        {
+            "parameters": {
+                "resource": "file",
+                "owner": "acme",
+                "repository": "shop",
+                "filePath": "={{ $json.name }}.json",
+                "fileContent": "={{ JSON.stringify($json) }}",
+                "commitMessage": "=Backup of {{ $json.name }}",
+            },
+            "name": "Create new file",
+            "type": "n8n-nodes-base.github",
+            "typeVersion": 1.1,
+            "position": [400, 0],
+        },
+    ]
+    links = {
+        "Start": {"main": [[{"node": "Workflows", "type": "main", "index": 0}]]},
+        "Workflows": {"main": [[{"node": "Create new file", "type": "main", "index": 0}]]},
+    }
+    graph = convert({"name": "Backup", "nodes": nodes, "connections": links})
+    assert validate_graph(graph) == []
+    with running(FakeGitHub()) as github:
+        credential = store.create(alice, "Hub", "github", {"token": TOKEN, "base_url": github.url})
+        for node in graph["nodes"]:
+            if node["type"] == "app.github":
+                node["config"]["credential"] = credential.pk
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+        files = github.repos["acme/shop"].files["main"]
+    assert json.loads(files["orders.json"]) == {"name": "orders", "n": 1}
+    assert json.loads(files["leads.json"]) == {"name": "leads", "n": 2}
+    assert [c["message"] for c in github.commits] == ["Backup of orders", "Backup of leads"]

@@ -897,6 +897,7 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
         ("issue", "create"),
         ("issue", "createComment"),
         ("file", "get"),
+        *(("file", write) for write in GITHUB_FILE_WRITES),
         ("repository", "getIssues"),
         *(("repository", read) for read in GITHUB_REPOSITORY_READS),  # ops
     ):
@@ -904,8 +905,8 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
             "GitHub",
             resource,
             op,
-            "it creates issues and comments, lists issues, reads files and reads a "
-            "repository's details, license and community profile",
+            "it creates issues and comments, lists issues, reads, creates, edits and deletes "
+            "files and reads a repository's details, license and community profile",
         )
     owner, repo = _github_names(cx, node)
     config: dict[str, Any] = {"owner": owner, "repo": repo}
@@ -917,6 +918,8 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
         config["operation"] = GITHUB_REPOSITORY_READS[op]
         return Converted("app.github", config, notes=notes)
     # --- end ops ---
+    if resource == "file" and op in GITHUB_FILE_WRITES:
+        return _github_file_write(node, cx, config, notes, GITHUB_FILE_WRITES[op])
     if (resource, op) == ("issue", "create"):
         labels = [r.get("label") for r in _rows(p.get("labels"), "label")]
         assignees = [r.get("assignee") for r in _rows(p.get("assignees"), "assignee")]
@@ -968,6 +971,45 @@ def _github(node: N8nNode, cx: Converter) -> Converted:
             notes.append("n8n read every issue; WorkFuse reads the newest 100.")
         if dropped:
             notes.append(f"n8n's issue filters {', '.join(dropped)} are not carried over.")
+    return Converted("app.github", config, notes=notes)
+
+
+GITHUB_FILE_WRITES = {"create": "create_file", "edit": "edit_file", "delete": "delete_file"}
+
+
+def _github_file_write(
+    node: N8nNode, cx: Converter, config: dict[str, Any], notes: list[str], kind: str
+) -> Converted:
+    """n8n (Github `execute`, file create/edit/delete): a PUT or DELETE of the contents API
+    committing `commitMessage`, edits and deletes first reading the file's sha on the branch;
+    the item is GitHub's answer ({content, commit}), as WorkFuse's output."""
+    p = node.params
+    config.update(
+        operation=kind,
+        path=text(cx, node, str(p.get("filePath") or "").rstrip("/")),
+        message=text(cx, node, p.get("commitMessage", "")),
+    )
+    extra = p.get("additionalParameters") or {}
+    branch = (extra.get("branch") or {}).get("branch") if isinstance(extra, dict) else None
+    if branch:
+        config["branch"] = text(cx, node, branch)
+    author = extra.get("author") if isinstance(extra, dict) else None
+    if isinstance(author, dict) and author:
+        config["author"] = {
+            k: text(cx, node, v) for k, v in author.items() if k in ("name", "email")
+        }
+    if isinstance(extra, dict) and extra.get("committer"):
+        notes.append("n8n set a committer; GitHub commits as the token's user here.")
+    if kind == "delete_file":
+        return Converted("app.github", config, notes=notes)
+    if p.get("binaryData"):
+        config["file"] = cx.file_ref(node, p.get("binaryPropertyName"))
+    else:
+        config["content"] = text(cx, node, p.get("fileContent", ""))
+        notes.append(
+            "The content is sent as UTF-8 text; n8n sent text that was already valid base64 as "
+            "it was (as file content)."
+        )
     return Converted("app.github", config, notes=notes)
 
 

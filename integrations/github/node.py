@@ -1,5 +1,5 @@
-"""app.github: open and comment on issues, list a repository's issues, read a file, read a
-repository's data (its details, license, community profile)."""
+"""app.github: open and comment on issues, list a repository's issues, read, create, edit and
+delete a file, read a repository's data (its details, license, community profile)."""
 
 from __future__ import annotations
 
@@ -23,15 +23,21 @@ Operation = Literal[
     "comment",
     "list_issues",
     "get_file",
+    "create_file",
+    "edit_file",
+    "delete_file",
     "get_repository",
     "get_license",
     "get_community_profile",
 ]
+# Commits to a file through the contents API (PUT or DELETE /repos/{o}/{r}/contents/{path}).
+WRITES = ("create_file", "edit_file", "delete_file")
 ALL: tuple[str, ...] = (
     "create_issue",
     "comment",
     "list_issues",
     "get_file",
+    *WRITES,
     "get_repository",
     "get_license",
     "get_community_profile",
@@ -67,7 +73,9 @@ class Config(OperationConfig):
         "create_issue",
         description="create_issue: open an issue. comment: comment on an issue or pull "
         "request. list_issues: a repository's issues (and pull requests), newest first. "
-        "get_file: a file's text and sha at a branch, tag or commit. get_repository: the "
+        "get_file: a file's text and sha at a branch, tag or commit. create_file, edit_file, "
+        "delete_file: commit a new file, a file's new content, or its removal (edit and "
+        "delete look up the file's current sha first). get_repository: the "
         "repository's details (stars, forks, watchers, open issues, default branch, ...). "
         "get_license: its license file, decoded by GitHub's license detection. "
         "get_community_profile: its community profile (health score, files present).",
@@ -134,7 +142,36 @@ class Config(OperationConfig):
     path: str = Field(
         "",
         description="The file's path in the repository, e.g. docs/README.md.",
-        json_schema_extra=used_by("get_file", required=True),
+        json_schema_extra=used_by("get_file", *WRITES, required=True),
+    )
+    content: str = Field(
+        "",
+        description="create_file, edit_file: the file's new text (sent as UTF-8), e.g. "
+        "'{{ nodes.export.result | tojson }}'. Empty: the file in `file`.",
+        json_schema_extra=used_by("create_file", "edit_file"),
+    )
+    file: Any = Field(
+        None,
+        description="create_file, edit_file: a file value made by an earlier step (a "
+        "download, Convert to File), committed as it is, instead of `content`.",
+        json_schema_extra=used_by("create_file", "edit_file"),
+    )
+    message: str = Field(
+        "",
+        description="create_file, edit_file, delete_file: the commit message.",
+        json_schema_extra=used_by(*WRITES, required=True),
+    )
+    branch: str = Field(
+        "",
+        description="create_file, edit_file, delete_file: the branch to commit to (default: "
+        "the repository's default branch).",
+        json_schema_extra=used_by(*WRITES),
+    )
+    author: dict[str, str] = Field(
+        default_factory=dict,
+        description="create_file, edit_file, delete_file: the commit's author as {name, "
+        "email} (default: the token's user).",
+        json_schema_extra=used_by(*WRITES),
     )
     ref: str = Field(
         "",
@@ -245,6 +282,59 @@ def _get_file(secret: Secret, config: Config) -> dict[str, Any]:
     return {**about, "encoding": encoding, "content": content, "html_url": found.get("html_url")}
 
 
+def _contents_path(config: Config) -> str:
+    return f"{_repo_path(config)}/contents/{quote(config.path.strip().strip('/'), safe='/')}"
+
+
+def _current_sha(secret: Secret, config: Config) -> str:
+    """The sha of the file as it is on the branch: the contents API's edits and deletes name
+    the version they replace."""
+    params = {"ref": config.branch} if config.branch else {}
+    try:
+        found = rest_api.call(
+            secret, "GET", _contents_path(config), what=config.operation, params=params
+        ).body
+    except NodeError as exc:
+        if exc.detail.get("status") != 404:
+            raise
+        where = f" on {config.branch}" if config.branch else ""
+        raise NodeError(
+            f"{config.path} does not exist in {config.owner}/{config.repo}{where}: "
+            f"{config.operation} changes a file that is there (create_file makes one)."
+        ) from None
+    if not isinstance(found, dict) or found.get("type") != "file" or not found.get("sha"):
+        raise NodeError(f"{config.path} is not a file in {config.owner}/{config.repo}.")
+    return str(found["sha"])
+
+
+def _write_file(secret: Secret, config: Config) -> Any:
+    """GitHub's answer to the commit: {content, commit} (content null after a delete)."""
+    if not config.message.strip():
+        raise NodeError(f"{config.operation} needs a commit message (message).")
+    body: dict[str, Any] = {"message": config.message}
+    if config.branch:
+        body["branch"] = config.branch
+    if config.author:
+        body["author"] = {k: config.author[k] for k in ("name", "email") if k in config.author}
+    if config.operation != "create_file":
+        body["sha"] = _current_sha(secret, config)
+    if config.operation == "delete_file":
+        return rest_api.call(
+            secret, "DELETE", _contents_path(config), what="delete_file", json=body
+        ).body
+    if config.file is not None and config.file != "":
+        try:
+            data = files.read(config.file, where="file").data
+        except files.FileError as exc:
+            raise NodeError(str(exc)) from None
+    else:
+        data = config.content.encode("utf-8")
+    body["content"] = base64.b64encode(data).decode("ascii")
+    return rest_api.call(
+        secret, "PUT", _contents_path(config), what=config.operation, json=body
+    ).body
+
+
 def _repository_read(secret: Secret, config: Config) -> Any:
     path = _repo_path(config) + REPOSITORY_READS[config.operation]
     found = rest_api.call(secret, "GET", path, what=config.operation).body
@@ -256,8 +346,9 @@ def _repository_read(secret: Secret, config: Config) -> Any:
 def run(config: Config, ctx: RunContext) -> Any:
     """create_issue: the issue GitHub created; comment: the comment; list_issues: {issues,
     count}; get_file: {path, name, sha, size, encoding, content, html_url}, or with as_file
-    {path, name, sha, size, file, html_url}; get_repository, get_license,
-    get_community_profile: GitHub's answer as it is."""
+    {path, name, sha, size, file, html_url}; create_file, edit_file, delete_file: GitHub's
+    {content, commit}; get_repository, get_license, get_community_profile: GitHub's answer as
+    it is."""
     secret, _ = credential_for(ctx, config.operation, AccessToken)
     if config.operation in REPOSITORY_READS:
         return _repository_read(secret, config)
@@ -267,6 +358,8 @@ def run(config: Config, ctx: RunContext) -> Any:
         return _comment(secret, config)
     if config.operation == "list_issues":
         return _list_issues(secret, config)
+    if config.operation in WRITES:
+        return _write_file(secret, config)
     return _get_file(secret, config)
 
 
@@ -274,9 +367,10 @@ NODE = NodeType(
     type="app.github",
     label="GitHub",
     category="app",
-    description="Opens or comments on GitHub issues, lists a repository's issues, reads a "
-    "file or a repository's details, license or community profile; outputs GitHub's answer "
-    "(the issue, the comment, the list, the file's text and sha, the repository).",
+    description="Opens or comments on GitHub issues, lists a repository's issues, reads, "
+    "creates, edits or deletes a file, reads a repository's details, license or community "
+    "profile; outputs GitHub's answer (the issue, the comment, the list, the file's text and "
+    "sha, the commit, the repository).",
     Config=Config,
     run=run,
     credential_kinds=(AccessToken.kind,),
@@ -324,6 +418,19 @@ NODE = NodeType(
                 "repo": "shop",
                 "path": "docs/CHANGELOG.md",
                 "ref": "main",
+            },
+        ),
+        (
+            "Save the workflow export from the previous step as backups/orders.json in "
+            "acme/backups on main",
+            {
+                "operation": "edit_file",
+                "owner": "acme",
+                "repo": "backups",
+                "path": "backups/orders.json",
+                "content": "{{ input | tojson }}",
+                "message": "Back up the orders workflow",
+                "branch": "main",
             },
         ),
         (

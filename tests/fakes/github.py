@@ -1,6 +1,7 @@
 """A fake GitHub REST API: `Authorization: Bearer <token>` (401 `Bad credentials` otherwise),
 `/user`, a repository's issues and comments, its files under `/contents/` (base64 content
-with a sha), the repository itself, its `/license` and its `/community/profile`, with GitHub's error shape `{"message", "documentation_url"}` and rate-limit
+with a sha; PUT creates or, given the current sha, replaces one and DELETE removes one, as a
+commit, with GitHub's 409/422 answers for a missing or stale sha), the repository itself, its `/license` and its `/community/profile`, with GitHub's error shape `{"message", "documentation_url"}` and rate-limit
 headers on every answer. Paths may sit under a prefix (GitHub Enterprise's `/api/v3`)."""
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class FakeGitHub(FakeService):
         self.repos: dict[str, Repo] = {"acme/shop": Repo()}
         self._numbers = itertools.count(1)
         self._ids = itertools.count(1000)
+        self.commits: list[dict[str, Any]] = []
 
     @property
     def api_url(self) -> str:
@@ -157,6 +159,8 @@ class FakeGitHub(FakeService):
         return _ok(comment, 201)
 
     def _contents(self, repo: Repo, path: str, request: Received) -> Answer:
+        if request.method in ("PUT", "DELETE"):
+            return self._commit(repo, path, request)
         ref = request.query.get("ref", ["main"])[-1]
         files = repo.files.get(ref, {})
         if path in files:
@@ -170,9 +174,7 @@ class FakeGitHub(FakeService):
                     "name": path.rsplit("/", 1)[-1],
                     "path": path,
                     "content": encoded,
-                    "sha": hashlib.sha1(
-                        b"blob %d\0" % len(data) + data, usedforsecurity=False
-                    ).hexdigest(),
+                    "sha": blob_sha(data),
                     "html_url": f"https://github.com/acme/shop/blob/{ref}/{path}",
                 }
             )
@@ -180,6 +182,43 @@ class FakeGitHub(FakeService):
         if inside:
             return _ok([{"type": "file", "path": p, "name": p.rsplit("/", 1)[-1]} for p in inside])
         return _error(404, "Not Found")
+
+    def _commit(self, repo: Repo, path: str, request: Received) -> Answer:
+        """PUT/DELETE /contents/{path}: GitHub wants a message, base64 content (PUT) and, to
+        replace or remove a file, the sha of the version it replaces."""
+        body = request.json if isinstance(request.json, dict) else {}
+        if not body.get("message"):
+            return _invalid("Commit", "message", "missing_field")
+        branch = str(body.get("branch") or "main")
+        files = repo.files.setdefault(branch, {})
+        current = files.get(path)
+        given = body.get("sha")
+        if current is not None and given != blob_sha(current):
+            what = "is at" if given else "wasn't supplied"
+            return _error(
+                409 if given else 422, f'"sha" {what} {blob_sha(current) if given else ""}'.strip()
+            )
+        if current is None and (request.method == "DELETE" or given):
+            return _error(404 if request.method == "DELETE" else 422, "Not Found")
+        commit = {"sha": f"c{next(self._ids)}", "message": body["message"]}
+        if "author" in body:
+            commit["author"] = body["author"]
+        self.commits.append({"path": path, "branch": branch, **commit})
+        if request.method == "DELETE":
+            del files[path]
+            return _ok({"content": None, "commit": commit})
+        try:
+            data = base64.b64decode(str(body.get("content", "")), validate=True)
+        except ValueError:
+            return _invalid("Content", "content", "invalid")
+        files[path] = data
+        content = {"name": path.rsplit("/", 1)[-1], "path": path, "sha": blob_sha(data)}
+        return _ok({"content": content, "commit": commit}, 200 if current is not None else 201)
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's blob id of a file's bytes, as GitHub reports it."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def _license(name: str) -> dict[str, Any]:
