@@ -534,7 +534,7 @@ def test_each_operation_becomes_its_workfuse_config(kind, version, params, node_
         ("awsS3", 2, {"operation": "upload", "bucketName": "b"}, "binary property 'data'"),
         ("twilio", 1, {"toWhatsapp": True}, "sends a WhatsApp message"),
         ("sendGrid", 1, {"resource": "mail", "additionalFields": {"ccEmail": "x@y.z"}}, "ccEmail"),
-        ("github", 1, {"resource": "file"}, "does 'file / create'"),
+        ("github", 1, {"resource": "file", "operation": "list"}, "does 'file / list'"),
         (
             "notion",
             2.2,
