@@ -421,6 +421,28 @@ NODE = NodeType(
             },
         ),
         (
+            "Add the report from the previous step as reports/weekly.md in acme/shop",
+            {
+                "operation": "create_file",
+                "owner": "acme",
+                "repo": "shop",
+                "path": "reports/weekly.md",
+                "content": "{{ input.report }}",
+                "message": "Add the weekly report",
+            },
+        ),
+        (
+            "Delete old/notes.txt from acme/shop on main",
+            {
+                "operation": "delete_file",
+                "owner": "acme",
+                "repo": "shop",
+                "path": "old/notes.txt",
+                "message": "Remove old notes",
+                "branch": "main",
+            },
+        ),
+        (
             "Save the workflow export from the previous step as backups/orders.json in "
             "acme/backups on main",
             {
