@@ -172,6 +172,54 @@ def test_create_keeps_an_offset_and_makes_all_day_events_from_dates(google, key)
     assert day["start"] == {"date": "2026-05-01"} and day["end"] == {"date": "2026-05-02"}
 
 
+MEET_CALL = {
+    "operation": "create_event",
+    "calendar_id": TEAM,
+    "summary": "Call with Ada",
+    "start": "2026-03-03T10:00:00Z",
+    "end": "2026-03-03T10:30:00Z",
+    "conference": "hangoutsMeet",
+}
+
+
+def test_create_with_a_meet_conference_outputs_its_link(google, key):
+    event = run_app(CAL, MEET_CALL, key)
+    assert event["hangoutLink"].startswith("https://meet.google.com/")
+    conference = event["conferenceData"]
+    assert conference["createRequest"]["status"] == {"statusCode": "success"}
+    assert conference["entryPoints"][0]["uri"] == event["hangoutLink"]
+    assert google.events[TEAM][event["id"]]["hangoutLink"] == event["hangoutLink"]
+    insert = api(google)[-1]
+    assert insert.query["conferenceDataVersion"] == ["1"]
+    request = insert.json["conferenceData"]["createRequest"]
+    assert request["conferenceSolutionKey"] == {"type": "hangoutsMeet"} and request["requestId"]
+
+
+def test_each_event_asks_for_its_conference_with_a_new_request_id(google, key):
+    first, second = run_app(CAL, MEET_CALL, key), run_app(CAL, MEET_CALL, key)
+    # Calendar ignores a requestId it has seen: a repeated one would leave the second bare.
+    assert second["hangoutLink"] != first["hangoutLink"]
+    ids = [r.json["conferenceData"]["createRequest"]["requestId"] for r in api(google)]
+    assert len(set(ids)) == 2
+
+
+def test_create_without_a_conference_asks_for_none(google, key):
+    event = run_app(CAL, {**MEET_CALL, "conference": ""}, key)
+    assert "hangoutLink" not in event and "conferenceData" not in event
+    insert = api(google)[-1]
+    assert "conferenceDataVersion" not in insert.query and "conferenceData" not in insert.json
+
+
+def test_a_conference_type_the_calendar_does_not_offer_says_what_to_do(google, key):
+    error = app_error(CAL, {**MEET_CALL, "conference": "eventHangout"}, key)
+    said = str(error)
+    assert "would not add a conference of type eventHangout to an event of team@acme.com" in said
+    assert "Invalid conference type value." in said and "Leave conference empty" in said
+    assert len(google.events[TEAM]) == 3  # nothing created
+    with pytest.raises(ValueError, match="conference"):
+        run_app(CAL, {**MEET_CALL, "conference": "zoom"}, key)
+
+
 def test_bad_times_and_zones_are_refused_on_the_field(google, key):
     error = app_error(
         CAL,

@@ -105,6 +105,29 @@ CASES = [
         },
     ),
     (
+        "create with a Google Meet conference (an expression without blocks naming it)",
+        1.2,
+        {
+            "calendar": CAL,
+            "start": "2026-03-03T10:00:00Z",
+            "end": "2026-03-03T10:30:00Z",
+            "additionalFields": {
+                "summary": "Intro",
+                "conferenceDataUi": {
+                    "conferenceDataValues": {"conferenceSolution": "=hangoutsMeet"}
+                },
+            },
+        },
+        {
+            "calendar_id": "team@acme.com",
+            "operation": "create_event",
+            "start": "2026-03-03T10:00:00Z",
+            "end": "2026-03-03T10:30:00Z",
+            "summary": "Intro",
+            "conference": "hangoutsMeet",
+        },
+    ),
+    (
         "get many (version 1): options, single events, every event",
         1,
         {
@@ -262,6 +285,22 @@ def test_the_workflows_time_zone_becomes_the_events_zone_else_a_note_says_whose(
     assert "time_zone" not in node["config"] and ZONE_NOTE in node["notes"]
 
 
+def test_a_conference_of_no_chosen_type_asks_for_meet_with_a_note():
+    params = {
+        "calendar": CAL,
+        "start": "2026-03-03T10:00:00Z",
+        "end": "2026-03-03T11:00:00Z",
+        "additionalFields": {"conferenceDataUi": {"conferenceDataValues": {}}},
+    }
+    node = calendar(params)
+    assert node["config"]["conference"] == "hangoutsMeet"
+    assert (
+        "n8n added a conference of no chosen type; WorkFuse asks for Google Meet." in node["notes"]
+    )
+    params["additionalFields"] = {"conferenceDataUi": {}}  # n8n's empty collection: none
+    assert "conference" not in calendar(params)["config"]
+
+
 def spec(params: dict[str, Any], version: float = 1.3) -> Any:
     cx = Converter(single("googleCalendar", params, version), SPECS, SUB_NODES)
     cx.run()
@@ -283,11 +322,25 @@ def test_get_many_and_booked_slots_emit_their_items():
                 "calendar": CAL,
                 "start": "2026-03-03T10:00:00Z",
                 "end": "2026-03-03T11:00:00Z",
-                "additionalFields": {"conferenceDataUi": {"conferenceDataValues": {"x": 1}}},
+                "additionalFields": {
+                    "conferenceDataUi": {
+                        "conferenceDataValues": {"conferenceSolution": "={{ $json.kind }}"}
+                    }
+                },
             },
             1.3,
-            "creates an event with the option(s) conferenceDataUi, which WorkFuse's Google "
-            "Calendar node lacks",
+            "creates an event with a '{{ trigger.kind }}' conference; WorkFuse makes "
+            "hangoutsMeet, eventHangout, eventNamedHangout",
+        ),
+        (
+            {
+                "calendar": CAL,
+                "start": "2026-03-03T10:00:00Z",
+                "end": "2026-03-03T11:00:00Z",
+                "additionalFields": {"color": "5"},
+            },
+            1.3,
+            "creates an event with the option(s) color, which WorkFuse's Google Calendar node lacks",
         ),
         (
             {"operation": "getAll", "calendar": CAL, "options": {"recurringEventHandling": "next"}},
@@ -347,6 +400,34 @@ def test_an_imported_get_many_runs_against_calendar(alice, google, keys):
     assert [e["summary"] for e in output["events"]] == ["Standup"]
     listing = [r for r in google.requests if r.path.endswith("/events")][-1]
     assert listing.query["timeMin"] == ["2026-03-02T00:00:00+01:00"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_create_with_meet_makes_the_conference(alice, google, keys):
+    params = {
+        "calendar": CAL,
+        "start": "={{ $json.start }}",
+        "end": "={{ $json.end }}",
+        "additionalFields": {
+            "summary": "Intro call",
+            "attendees": ["={{ $json.email }}"],
+            "conferenceDataUi": {"conferenceDataValues": {"conferenceSolution": "hangoutsMeet"}},
+        },
+    }
+    graph = convert(single("googleCalendar", params, 1.3))
+    node = next(n for n in graph["nodes"] if n["label"] == "App")
+    node["config"]["credential"] = _credential(alice, google, keys).pk
+    trigger = {"start": "2026-03-04T10:00:00Z", "end": "2026-03-04T10:30:00Z", "email": "a@b.co"}
+    execution = engine.start_execution(make_workflow(alice, graph), trigger)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    output = Step.objects.get(execution=execution, key=node["id"]).output
+    assert output["hangoutLink"].startswith("https://meet.google.com/")
+    assert output["conferenceData"]["entryPoints"][0]["uri"] == output["hangoutLink"]
+    event = google.events["team@acme.com"][output["id"]]
+    assert event["summary"] == "Intro call" and event["hangoutLink"] == output["hangoutLink"]
+    insert = [r for r in google.requests if r.method == "POST" and r.path.endswith("/events")][-1]
+    assert insert.query["conferenceDataVersion"] == ["1"]
 
 
 CALENDAR_TOOL = n8n_node(

@@ -29,6 +29,7 @@ DEFAULT_AFTER = "={{ $now }}"
 DEFAULT_BEFORE = "={{ $now.plus({ week: 1 }) }}"
 EVENT_TEXT = {"summary": "summary", "description": "description", "location": "location"}
 SEND_UPDATES = ("all", "externalOnly", "none")
+CONFERENCES = ("hangoutsMeet", "eventHangout", "eventNamedHangout")  # n8n's choices
 
 
 def _extra(options: dict[str, Any], known: set[str], what: str) -> None:
@@ -108,7 +109,9 @@ def _create(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:
         "start": _time(cx, node, p.get("start"), "start"),
         "end": _time(cx, node, p.get("end"), "end"),
     }
-    _event_fields(cx, node, p.get("additionalFields") or {}, config, "creates an event")
+    fields = dict(p.get("additionalFields") or {})
+    _conference(cx, node, fields.pop("conferenceDataUi", None), config, notes)
+    _event_fields(cx, node, fields, config, "creates an event")
     if p.get("useDefaultReminders") is False:
         reminders = (p.get("remindersUi") or {}).get("remindersValues")
         if reminders:
@@ -116,6 +119,27 @@ def _create(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:
         config["default_reminders"] = False
     _workflow_zone(cx, config, notes)
     return config
+
+
+def _conference(
+    cx: Converter, node: N8nNode, ui: Any, config: dict[str, Any], notes: list[str]
+) -> None:
+    """additionalFields.conferenceDataUi as `conference`, the type n8n's list offered. (n8n sent
+    it as createRequest.conferenceSolution, a name Calendar's API does not define; WorkFuse
+    sends it as conferenceSolutionKey, the one Calendar reads.)"""
+    values = ui.get("conferenceDataValues") if isinstance(ui, dict) else None
+    if not isinstance(values, dict):
+        return
+    chosen = text(cx, node, values.get("conferenceSolution"))
+    if chosen in ("", None):
+        chosen = "hangoutsMeet"
+        notes.append("n8n added a conference of no chosen type; WorkFuse asks for Google Meet.")
+    if chosen not in CONFERENCES:
+        raise Refusal(
+            f"creates an event with a '{chosen}' conference; WorkFuse makes "
+            f"{', '.join(CONFERENCES)} (a type chosen in n8n, not an expression)."
+        )
+    config["conference"] = chosen
 
 
 def _get_many(cx: Converter, node: N8nNode, notes: list[str]) -> dict[str, Any]:

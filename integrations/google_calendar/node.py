@@ -12,6 +12,7 @@ end date is exclusive: a one-day event on 1 March ends on 2 March).
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -170,6 +171,14 @@ class Config(OperationConfig):
         "change: all guests, externalOnly (guests outside Google Calendar), none. Empty: "
         "Google's default (none).",
         json_schema_extra=used_by("create_event", "update_event", "delete_event"),
+    )
+    conference: Literal["", "hangoutsMeet", "eventHangout", "eventNamedHangout"] = Field(
+        "",
+        description="create_event: a conference Google makes for the event: hangoutsMeet "
+        "(Google Meet), eventHangout (Hangouts), eventNamedHangout (classic Hangouts for Google "
+        "Workspace). The event answered holds its link (hangoutLink, conferenceData.entryPoints). "
+        "Empty: none.",
+        json_schema_extra=used_by("create_event"),
     )
     default_reminders: bool = Field(
         True,
@@ -334,13 +343,38 @@ def create_event(secret: Secret, config: Config) -> dict[str, Any]:
         body["attendees"] = attendees
     if not config.default_reminders:
         body["reminders"] = {"useDefault": False}
-    return calendar_api.call(
-        secret,
-        "POST",
-        calendar_api.calendar_path(config.calendar_id, "/events"),
-        "events.insert",
-        json=body,
-        params=_params(config, "sendUpdates"),
+    params = _params(config, "sendUpdates")
+    if config.conference:
+        # Calendar ignores conferenceData unless conferenceDataVersion is 1, and a requestId it
+        # has seen makes no conference: a new id for each event.
+        params["conferenceDataVersion"] = 1
+        body["conferenceData"] = {
+            "createRequest": {
+                "requestId": uuid.uuid4().hex,
+                "conferenceSolutionKey": {"type": config.conference},
+            }
+        }
+    path = calendar_api.calendar_path(config.calendar_id, "/events")
+    try:
+        return calendar_api.call(secret, "POST", path, "events.insert", json=body, params=params)
+    except NodeError as error:
+        raise _conference_refused(config, error) from None
+
+
+def _conference_refused(config: Config, error: NodeError) -> NodeError:
+    """Calendar's 400 on a conference it will not make (`Invalid conference type value.`), with
+    what to do about it; any other error as it is."""
+    said = str(error.detail.get("error") or "")
+    if not config.conference or error.detail.get("status") != 400 or "conference" not in said:
+        return error
+    return NodeError(
+        f"Google Calendar would not add a conference of type {config.conference} to an event "
+        f"of {config.calendar_id} ({said}): a calendar offers only the conference types in its "
+        "conferenceProperties (allowedConferenceSolutionTypes), and Google often refuses "
+        "conferences to a service account that does not act for a Google Workspace user "
+        "(domain-wide delegation, which this credential does not use). Leave conference empty "
+        "to create the event without one.",
+        detail=error.detail,
     )
 
 
@@ -453,7 +487,7 @@ NODE = NodeType(
             },
         ),
         (
-            "Book a 30-minute call with the lead from the form",
+            "Book a 30-minute Google Meet call with the lead from the form",
             {
                 "operation": "create_event",
                 "calendar_id": "sales@acme.com",
@@ -462,6 +496,7 @@ NODE = NodeType(
                 "end": "{{ trigger.body.end }}",
                 "attendees": ["{{ trigger.body.email }}"],
                 "send_updates": "all",
+                "conference": "hangoutsMeet",
             },
         ),
         (

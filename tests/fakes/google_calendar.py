@@ -2,12 +2,20 @@
 calendars.get, calendarList.list, events list (timeMin/timeMax overlap, q, updatedMin,
 orderBy, showDeleted for cancelled events, paging; RFC 3339 bounds with an offset, as Calendar
 insists), get, insert, patch, delete and freeBusy.query, over
-in-memory calendars, with Calendar's error shapes (those of Drive)."""
+in-memory calendars, with Calendar's error shapes (those of Drive).
+
+An insert with `conferenceDataVersion=1` and a `conferenceData.createRequest` makes the
+conference as Calendar does: only of a type the calendar allows (its
+conferenceProperties.allowedConferenceSolutionTypes; else 400 "Invalid conference type value."),
+once per requestId (a repeated one is ignored), answered as conferenceData (the createRequest
+with its status, entryPoints, conferenceSolution, conferenceId) and hangoutLink. Without that
+version Calendar drops conferenceData from the body, and so does the fake."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from string import ascii_lowercase
 from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -38,18 +46,25 @@ def _moment(when: dict[str, Any], zone: str) -> datetime:
 class FakeCalendar(FakeGoogle):
     def __init__(self, public_key: Any) -> None:
         super().__init__(public_key)
-        self.calendars: dict[str, dict[str, Any]] = {}  # id -> {summary, timeZone}
+        # id -> {summary, timeZone, conferenceProperties}
+        self.calendars: dict[str, dict[str, Any]] = {}
         self.events: dict[str, dict[str, dict[str, Any]]] = {}  # calendar -> id -> event
         self.listed: list[str] = []  # the account's calendarList
+        self.conference_requests: set[str] = set()  # the requestIds Calendar has seen
 
     def add_calendar(
-        self, calendar_id: str, zone: str = "Europe/Paris", listed: bool = True
+        self,
+        calendar_id: str,
+        zone: str = "Europe/Paris",
+        listed: bool = True,
+        conferences: tuple[str, ...] = ("hangoutsMeet",),
     ) -> None:
         self.calendars[calendar_id] = {
             "kind": "calendar#calendar",
             "id": calendar_id,
             "summary": calendar_id,
             "timeZone": zone,
+            "conferenceProperties": {"allowedConferenceSolutionTypes": list(conferences)},
         }
         self.events.setdefault(calendar_id, {})
         if listed:
@@ -98,7 +113,7 @@ class FakeCalendar(FakeGoogle):
         events = self.events[calendar_id]
         if len(parts) == 3 and parts[2] == "events":
             if request.method == "POST":
-                return self._insert(calendar_id, request.json)
+                return self._insert(calendar_id, request.json, q)
             return self._list(calendar_id, q)
         if len(parts) != 4 or parts[2] != "events" or parts[3] not in events:
             return drive_error(404, "notFound", "Not Found")
@@ -129,27 +144,78 @@ class FakeCalendar(FakeGoogle):
                 return drive_error(400, "required", f"Missing {name} time.")
         return None
 
-    def _insert(self, calendar_id: str, body: dict[str, Any]) -> Answer:
+    def _insert(self, calendar_id: str, body: dict[str, Any], q: dict[str, str]) -> Answer:
         if "start" not in body or "end" not in body:
             return drive_error(400, "required", "Missing end time.")
         checked = self._check_times(body)
         if checked:
             return checked
+        request = (body.get("conferenceData") or {}).get("createRequest")
+        body = {k: v for k, v in body.items() if k != "conferenceData"}
+        conference: dict[str, Any] = {}
+        if q.get("conferenceDataVersion") == "1" and isinstance(request, dict):
+            made = self._conference(calendar_id, request)
+            if isinstance(made, Answer):
+                return made
+            conference = made
         event_id = secrets.token_hex(8)
-        event = self._event(calendar_id, event_id, body)
+        event = self._event(calendar_id, event_id, {**body, **conference})
         if event.get("attendees"):
             event["attendees"] = [{**a, "responseStatus": "needsAction"} for a in body["attendees"]]
         self.events[calendar_id][event_id] = event
         return Answer(200, event)
 
+    def _conference(self, calendar_id: str, request: dict[str, Any]) -> dict[str, Any] | Answer:
+        """The event's conferenceData and hangoutLink for a createRequest ({} for a requestId
+        already seen), or Calendar's refusal."""
+        kind = (request.get("conferenceSolutionKey") or {}).get("type")
+        allowed = self.calendars[calendar_id]["conferenceProperties"]
+        if kind not in allowed["allowedConferenceSolutionTypes"]:
+            return drive_error(400, "invalid", "Invalid conference type value.")
+        request_id = str(request.get("requestId") or "")
+        if request_id in self.conference_requests:
+            return {}
+        self.conference_requests.add(request_id)
+        code = "-".join(
+            "".join(secrets.choice(ascii_lowercase) for _ in range(n)) for n in (3, 4, 3)
+        )
+        link = (
+            f"https://meet.google.com/{code}"
+            if kind == "hangoutsMeet"
+            else f"https://hangouts.google.com/call/{secrets.token_urlsafe(12)}"
+        )
+        name = "Google Meet" if kind == "hangoutsMeet" else "Hangouts"
+        return {
+            "hangoutLink": link,
+            "conferenceData": {
+                "createRequest": {
+                    "requestId": request_id,
+                    "conferenceSolutionKey": {"type": kind},
+                    "status": {"statusCode": "success"},
+                },
+                "entryPoints": [
+                    {"entryPointType": "video", "uri": link, "label": link.split("//")[1]},
+                    {
+                        "entryPointType": "phone",
+                        "uri": "tel:+1-555-0100",
+                        "label": "+1 555-0100",
+                        "pin": "123456789",
+                    },
+                ],
+                "conferenceSolution": {"key": {"type": kind}, "name": name},
+                "conferenceId": link.rsplit("/", 1)[1],
+            },
+        }
+
     def _list(self, calendar_id: str, q: dict[str, str]) -> Answer:
         zone = self.calendars[calendar_id]["timeZone"]
-        bounds = {}
+        bounds: dict[str, datetime] = {}
         for name in ("timeMin", "timeMax"):
             if name in q:
-                bounds[name] = _instant(q[name])
-                if bounds[name] is None:
+                bound = _instant(q[name])
+                if bound is None:
                     return drive_error(400, "badRequest", "Bad Request")
+                bounds[name] = bound
         updated_min = _instant(q["updatedMin"]) if "updatedMin" in q else None
         if "updatedMin" in q and updated_min is None:
             return drive_error(400, "badRequest", "Bad Request")
