@@ -360,3 +360,23 @@ def describe_imported(workflow: Workflow, data: dict[str, Any]) -> Report | None
 
 
 # --- end n8nitems ---
+
+
+# --- selfnode: app.workfuse's create_workflow ---
+def import_one(owner: Any, data: Any) -> Workflow:
+    """One export (WorkFuse's, an n8n workflow's, or a bare graph) saved as a new workflow of
+    `owner`, as `POST /api/workflows/import` saves it: an n8n export through the saving import,
+    anything else read and validated for `owner` first. Raises ImportRefused naming each
+    problem (app.workfuse's create_workflow: a workflow creating workflows)."""
+    if isinstance(data, dict) and n8n.looks_like_n8n(data):
+        [workflow] = import_n8n(owner, [data])
+        describe_imported(workflow, data)
+        return workflow
+    imported = read_import(data)
+    issues = validate_graph(imported.graph, owner=owner)
+    if issues:
+        raise ImportRefused(issues)
+    return save_import(owner, imported)
+
+
+# --- end selfnode ---

@@ -67,16 +67,22 @@ class OperationConfig(NodeConfig):
 
     @model_validator(mode="after")
     def _needed_fields(self) -> Self:
-        missing = [
-            name
-            for name, info in type(self).model_fields.items()
-            if self.operation in extra_of(info).get("required_for", ())
-            and is_empty(getattr(self, name))
-        ]
-        if missing:
-            message = f"Needed for the {self.operation} operation."
-            raise field_errors(self, {name: message for name in missing})
+        check_needed_fields(self, self.operation)
         return self
+
+
+def check_needed_fields(config: BaseModel, operation: str) -> None:
+    """Refuse, on each field, a config leaving empty a field `operation` needs (`used_by`'s
+    `required`). For a node with operations but no credential (app.workfuse), whose Config
+    cannot be an OperationConfig, from its own model validator."""
+    missing = [
+        name
+        for name, info in type(config).model_fields.items()
+        if operation in extra_of(info).get("required_for", ()) and is_empty(getattr(config, name))
+    ]
+    if missing:
+        message = f"Needed for the {operation} operation."
+        raise field_errors(config, {name: message for name in missing})
 
 
 def json_list(value: Any, what: str) -> Any:

@@ -303,6 +303,11 @@ from editor.n8n import apps_spontit
 from editor.n8n import apps_mongodb
 
 # --- end mongodb ---
+# --- selfnode ---
+# isort: split
+from editor.n8n import n8n_api
+
+# --- end selfnode ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -552,6 +557,9 @@ SPECS: dict[str, Spec] = {
         # --- mongodb ---
         apps_mongodb,
         # --- end mongodb ---
+        # --- selfnode ---
+        n8n_api,
+        # --- end selfnode ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

@@ -115,6 +115,11 @@ from editor.nodes import utility_compare
 from editor.nodes import utility_agent_memory
 
 # --- end ops ---
+# --- selfnode: app.workfuse ---
+# isort: split
+from editor.nodes import app_workfuse
+
+# --- end selfnode ---
 # isort: split
 from editor.nodes.base import CATEGORIES, NodeType
 
@@ -204,6 +209,9 @@ NODE_TYPES: dict[str, NodeType] = {
         # --- ops ---
         utility_agent_memory,
         # --- end ops ---
+        # --- selfnode ---
+        app_workfuse,
+        # --- end selfnode ---
     )
 }
 # --- integrations ---

@@ -16,6 +16,7 @@
 | `calls` | a step that calls a workflow: the call checked and prepared, the child's end read |
 | `error_workflows` | a failed run's error workflow started, exactly once (`report_failure`) |
 | `waiting` | `utility.wait`: its resume URLs, its run, and accepting a resume |
+| `own_workflows` | `app.workfuse`: a step acting on its owner's own workflows and executions |
 
 docs/engine.md tells the whole story.
 """

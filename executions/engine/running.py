@@ -16,6 +16,7 @@ from credentials.runtime import resolve as resolve_credential
 from editor.models import WorkflowVersion
 from editor.nodes.action_agent import Config as AgentConfig
 from editor.nodes.action_workflow import Config as CallConfig
+from editor.nodes.app_workfuse import Config as WorkFuseConfig  # selfnode
 from editor.nodes.base import NodeConfig, NodeError, RunContext, Secret
 from editor.nodes.logic_loop import Config as LoopConfig
 from editor.nodes.utility_delay import Config as DelayConfig
@@ -23,7 +24,7 @@ from editor.nodes.utility_wait import Config as WaitConfig
 from editor.templating import TemplateError, render_value
 from editor.validation import config_issues
 from executions import events, step_sql
-from executions.engine import agent_tools, agents, calls, waiting
+from executions.engine import agent_tools, agents, calls, own_workflows, waiting
 from executions.engine.gate import StepValues
 from executions.engine.leases import LEASES
 from executions.engine.outcomes import StepResult, attempt_record, failed, failure, succeeded
@@ -110,6 +111,11 @@ def run(step: Step) -> StepResult:
                 if isinstance(ran, StepResult):  # it waits (an approval, a called run)
                     return ran
                 output = ran
+            # --- selfnode ---
+            elif node.type == "app.workfuse":
+                assert isinstance(config, WorkFuseConfig)
+                output = own_workflows.run(config, execution)
+            # --- end selfnode ---
             else:
                 if node.type in agents.SPENDS_AI:
                     agents.check_run_budget(execution)
