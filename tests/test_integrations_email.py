@@ -27,6 +27,7 @@ from workfuse.lib.node_run import NodeError, Secret
 
 EMAIL = "app.email"
 PDF = b"%PDF-1.4 fake invoice\n"  # the fake sends text (UTF-8)
+CHART = b"\x89PNG\r\n\x1a\n" + bytes(range(256))  # every byte value, none of it UTF-8 text
 
 
 @pytest.fixture
@@ -47,6 +48,8 @@ class Files(FakeService):
             return Answer(302, "", {"Location": "/invoice.pdf"})
         if request.path == "/huge.bin":
             return Answer(200, "x" * (11 * 1024 * 1024))
+        if request.path == "/charts/sales.png":
+            return Answer(200, CHART, {"Content-Type": "image/png"})
         return Answer(404, "not found")
 
 
@@ -71,6 +74,29 @@ def smtp_secret(fake: FakeSMTP, password: str = PASSWORD, **settings: Any) -> Se
 
 def mail(**config: Any) -> dict[str, Any]:
     return {"to": ["ada@example.com"], "subject": "Order 42", "text": "Thanks!", **config}
+
+
+def file_value(data: bytes, filename: str, content_type: str) -> dict[str, Any]:
+    """A file value as a step outputs it (workfuse/lib/files.py)."""
+    content = base64.b64encode(data).decode()
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "size": len(data),
+        "content": content,
+    }
+
+
+def stored_credential(owner: Any, fake: FakeSMTP) -> int:
+    value = {
+        "host": "127.0.0.1",
+        "port": fake.port,
+        "security": "none",
+        "username": USERNAME,
+        "password": PASSWORD,
+        "from_address": "orders@acme.test",
+    }
+    return store.create(owner, "Acme mail", "email", value).pk
 
 
 # --- the session and the message ------------------------------------------------------------------
@@ -135,6 +161,27 @@ def test_attachments_come_from_urls_and_base64(server, files):
     assert [r.path for r in files.requests] == ["/latest", "/invoice.pdf"]
 
 
+def test_file_values_are_attached_beside_urls_with_their_name_type_and_bytes(server, files):
+    chart = file_value(CHART, "sales.png", "image/png")
+    run_app(
+        EMAIL,
+        mail(attachments=[chart, {"url": f"{files.url}/invoice.pdf"}]),
+        smtp_secret(server),
+    )
+
+    parts = list(server.messages[0].message.iter_attachments())
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("sales.png", "image/png"),
+        ("invoice.pdf", "application/pdf"),
+    ]
+    assert [p.get_payload(decode=True) for p in parts] == [CHART, PDF]
+
+
+def test_one_file_value_is_a_list_of_one():
+    config = Config.model_validate(mail(attachments=file_value(b"x,y\n", "a.csv", "text/csv")))
+    assert config.attachments == [file_value(b"x,y\n", "a.csv", "text/csv")]
+
+
 @pytest.mark.parametrize(
     ("attachment", "message"),
     [
@@ -143,6 +190,10 @@ def test_attachments_come_from_urls_and_base64(server, files):
         (
             {"content": "not base64!", "filename": "a.txt"},
             "attachments[0].content is not valid base64.",
+        ),
+        (
+            {**file_value(b"", "big.bin", "application/octet-stream"), "content": "A" * 14_500_000},
+            "attachments[0] is over 10 MB.",
         ),
     ],
 )
@@ -328,17 +379,9 @@ def test_the_test_fails_on_a_wrong_password(server):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_run_sends_the_rendered_email_with_the_stored_credential(alice, server):
-    value = {
-        "host": "127.0.0.1",
-        "port": server.port,
-        "security": "none",
-        "username": USERNAME,
-        "password": PASSWORD,
-        "from_address": "orders@acme.test",
-    }
-    credential = store.create(alice, "Acme mail", "email", value)
+    credential = stored_credential(alice, server)
     config = mail(to=["{{ trigger.email }}"], subject="Welcome, {{ trigger.name }}")
-    node = {"id": "welcome", "type": EMAIL, "config": {"credential": credential.pk, **config}}
+    node = {"id": "welcome", "type": EMAIL, "config": {"credential": credential, **config}}
 
     execution = engine.start_execution(
         make_workflow(alice, chain(node)), {"email": "ada@example.com", "name": "Ada"}
@@ -354,17 +397,32 @@ def test_a_run_sends_the_rendered_email_with_the_stored_credential(alice, server
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_4xx_run_is_retried_by_the_engine_and_sends_once(alice, server):
-    value = {
-        "host": "127.0.0.1",
-        "port": server.port,
-        "security": "none",
-        "username": USERNAME,
-        "password": PASSWORD,
-        "from_address": "orders@acme.test",
+@pytest.mark.parametrize(
+    "attachments", ["{{ nodes.download.file }}", "{{ [nodes.download.file] }}"]
+)
+def test_a_run_attaches_the_file_an_earlier_step_downloaded(alice, server, files, attachments):
+    download = {
+        "id": "download",
+        "type": "action.http",
+        "config": {"url": f"{files.url}/charts/sales.png", "response_format": "file"},
     }
-    credential = store.create(alice, "Acme mail", "email", value)
-    node = {"id": "send", "type": EMAIL, "config": {"credential": credential.pk, **mail()}}
+    config = {"credential": stored_credential(alice, server), **mail(attachments=attachments)}
+    send = {"id": "send", "type": EMAIL, "config": config}
+
+    execution = engine.start_execution(make_workflow(alice, chain(download, send)), {})
+
+    execution.refresh_from_db()
+    assert execution.status == "succeeded", execution.error
+    [received] = server.messages
+    [chart] = received.message.iter_attachments()
+    assert (chart.get_filename(), chart.get_content_type()) == ("sales.png", "image/png")
+    assert chart.get_payload(decode=True) == CHART
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_4xx_run_is_retried_by_the_engine_and_sends_once(alice, server):
+    credential = stored_credential(alice, server)
+    node = {"id": "send", "type": EMAIL, "config": {"credential": credential, **mail()}}
     node["retry"] = {"max_attempts": 3, "initial_delay_ms": 1000}
     server.script(mail="421 4.7.0 Too many connections, slow down")
 

@@ -78,6 +78,26 @@ def binary_file(cx: Converter, node: N8nNode, property_name: Any) -> Any:
     return cx.file_ref(node, property_name or "data")
 
 
+def binary_files(cx: Converter, node: N8nNode, properties: list[Any]) -> str:
+    """The files an n8n node attaches from its input item's binary properties (each entry of
+    `properties` one name or several separated by commas, as Send Email's and Gmail's
+    attachments take them; empty: "data"), as one template rendering to the list of their file
+    values, for a setting that takes a list of files (app.email's and app.gmail's
+    `attachments`). `Converter.file_ref` finds each, refusing, naming the node, a name given by
+    an expression or a file no step before makes."""
+    names: list[str] = []
+    for prop in properties:
+        given = str(prop if prop is not None else "").strip()
+        if given.startswith("=") and "{{" not in given:
+            given = given[1:]  # an "expression" of plain text is that text
+        if given.startswith("="):
+            names.append(given)  # file_ref refuses it
+        else:
+            names += [name.strip() for name in given.split(",") if name.strip()] or ["data"]
+    paths = [cx.file_ref(node, name).removeprefix("{{ ").removesuffix(" }}") for name in names]
+    return "{{ [" + ", ".join(paths) + "] }}"  # one expression: the list of file values
+
+
 # --- end apps ---
 
 

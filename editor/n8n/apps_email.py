@@ -7,8 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from editor.n8n import send_and_wait  # sendwait
-from editor.n8n.apps_base import credential_note, listed, locator, operation, text, unsupported
+from editor.n8n.apps_base import (
+    binary_files,
+    credential_note,
+    listed,
+    locator,
+    operation,
+    text,
+    unsupported,
+)
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
+
+CID_NOTE = (
+    "n8n gave each attachment its binary property's name as Content-ID, for <img "
+    'src="cid:…"> in the HTML; WorkFuse attaches the files without one, so such images show '
+    "as attachments, not in the text."
+)
 
 
 def _body(config: dict[str, Any], html: bool, value: Any) -> None:
@@ -30,12 +44,6 @@ def _email_send(node: N8nNode, cx: Converter) -> Converted:
     if op != "send":
         raise unsupported("Send Email", "", op, "it sends an email, or sends and waits")
     options = p.get("options") or {}
-    attachments = p.get("attachments") if node.version < 2 else options.get("attachments")
-    if attachments:
-        raise Refusal(
-            "attaches n8n binary data; WorkFuse's email node attaches files from URLs or base64 "
-            "text. Attach them that way after importing."
-        )
     config: dict[str, Any] = {
         "operation": "send",
         "to": listed(cx, node, p.get("toEmail", "")),
@@ -56,6 +64,12 @@ def _email_send(node: N8nNode, cx: Converter) -> Converted:
     for kind in kinds:
         _body(config, kind == "html", text(cx, node, p.get(kind, "")))
     notes = _sender_notes(p)
+    # Version 1 has its Attachments at the top, later versions among the options.
+    attachments = p.get("attachments") if node.version < 2 else options.get("attachments")
+    if attachments:
+        config["attachments"] = binary_files(cx, node, [attachments])
+        if node.version >= 2 and "cid:" in str(p.get("html") or ""):
+            notes.append(CID_NOTE)
     if options.get("replyTo"):
         notes.append("n8n's Reply-To address is not carried over.")
     return Converted("app.email", config, notes=notes)

@@ -11,7 +11,14 @@ import re
 from typing import Any
 
 from editor.n8n import send_and_wait  # sendwait
-from editor.n8n.apps_base import credential_note, listed, operation, text, unsupported
+from editor.n8n.apps_base import (
+    binary_files,
+    credential_note,
+    listed,
+    operation,
+    text,
+    unsupported,
+)
 from editor.n8n.apps_google import _interval
 from editor.n8n.apps_imap import FILES_DECLARED  # files2
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
@@ -91,17 +98,14 @@ def _binary_attachments(cx: Converter, node: N8nNode, entries: Any) -> str:
     """Gmail v2's Attachments (GmailV2 `prepareEmailAttachments`): each entry's Attachment
     Field Name ("data" unless set; names separated by commas) is a binary property of the input
     item, attached under its file's name: the file values `Converter.file_ref` finds."""
-    names: list[str] = []
-    for entry in entries if isinstance(entries, list) else [entries]:
-        prop = (entry or {}).get("property", "data") if isinstance(entry, dict) else "data"
-        if isinstance(prop, str) and prop.startswith("="):
-            raise Refusal(
-                f"names the attachments' binary property with an expression ({prop}); WorkFuse "
-                "follows a file by a fixed property name. Set a name in n8n and export again."
-            )
-        names += [n.strip() for n in str(prop).split(",")]
-    paths = [cx.file_ref(node, name).removeprefix("{{ ").removesuffix(" }}") for name in names]
-    return "{{ [" + ", ".join(paths) + "] }}"  # one expression: the list of file values
+    return binary_files(
+        cx,
+        node,
+        [
+            (entry or {}).get("property", "data") if isinstance(entry, dict) else "data"
+            for entry in (entries if isinstance(entries, list) else [entries])
+        ],
+    )
 
 
 # --- end ops ---

@@ -1,10 +1,12 @@
-"""An email's attachments: each is fetched from a URL (through the guarded transport, as every
-outbound HTTP call) or decoded from base64 content, and bounded in size.
+"""An email's attachments (app.email, app.gmail, app.outlook): each is fetched from a URL
+(through the guarded transport, as every outbound HTTP call) or decoded from base64 content, and
+bounded in size.
 
 An attachment is an object: {"url": "https://…/invoice.pdf", "filename": "invoice.pdf"} or
 {"content": "<base64>", "filename": "report.csv", "content_type": "text/csv"}; `filename` is
 optional with a URL (its last path segment) and `content_type` always (guessed from the name,
-or the answer's Content-Type).
+or the answer's Content-Type). A file value another step outputs (workfuse/lib/files.py) is such
+an object with its `size` beside: a setting may hold one, or a list of them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from integrations import http
-from workfuse.lib import netguard
+from integrations.operations import json_list
+from workfuse.lib import files, netguard
 from workfuse.lib.node_run import NodeError, Secret
 
 MAX_BYTES = 10 * 1024 * 1024  # one attachment; mail servers refuse messages past 10 to 25 MB
@@ -34,6 +37,27 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+
+
+def checked(value: Any) -> Any:
+    """An attachments setting, checked as a field validator does (before templates are filled
+    in, and again once they are): one file value (as '{{ nodes.download.file }}' renders) as a
+    list of it, or a list, JSON text of one, or a template; ValueError naming a wrong entry."""
+    if files.is_file(value):
+        value = [value]
+    value = json_list(value, "attachments")
+    if isinstance(value, list):
+        for index, entry in enumerate(value):
+            _check_entry(entry, index)
+    return value
+
+
+def read(value: Any) -> list[Attachment]:
+    """The attachments of a setting `checked` once rendered, read (`load`); NodeError when
+    its template rendered to text rather than a list."""
+    if not isinstance(value, list | None):
+        raise NodeError("attachments did not render to a list of files.")
+    return load(value or [])
 
 
 def load(entries: list[dict[str, Any]]) -> list[Attachment]:
@@ -53,17 +77,18 @@ def load(entries: list[dict[str, Any]]) -> list[Attachment]:
     return loaded
 
 
-def check_entry(entry: dict[str, Any], index: int) -> None:
+def _check_entry(entry: dict[str, Any], index: int) -> None:
     """ValueError unless `entry` is an attachment's object (before templates are filled in,
     a template value passes)."""
-    url, content = entry.get("url"), entry.get("content")
-    unknown = set(entry) - {"url", "content", "filename", "content_type"}
+    # A file value's content may be empty (an empty download); its size is informative only.
+    url, content = entry.get("url"), entry.get("content") is not None
+    unknown = set(entry) - {"url", "content", "filename", "content_type", "size"}
     if unknown:
         raise ValueError(
             f"attachment {index + 1} has unknown fields ({', '.join(sorted(unknown))}); use "
             "url or content, filename and content_type"
         )
-    if bool(url) == bool(content):
+    if bool(url) == content:
         raise ValueError(f"attachment {index + 1} needs either a url or base64 content")
     if content and not entry.get("filename"):
         raise ValueError(f"attachment {index + 1} needs a filename with its content")

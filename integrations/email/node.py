@@ -12,9 +12,9 @@ from pydantic import Field, field_validator, model_validator
 from integrations.addresses import address_list, parts
 from integrations.email import attachments, smtp
 from integrations.email.credentials import SmtpServer
-from integrations.operations import OperationConfig, field_errors, json_list, used_by
+from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.service import credential_for
-from workfuse.lib.node_run import NodeError, RunContext
+from workfuse.lib.node_run import RunContext
 from workfuse.lib.node_types import NodeType
 
 MAX_RECIPIENTS = 100  # what most servers take in one message (RFC 5321 asks for at least 100)
@@ -66,9 +66,11 @@ class Config(OperationConfig):
     )
     attachments: Any = Field(
         None,
-        description='Optional: a JSON list of files, each {"url": "https://…/invoice.pdf"} '
-        '(fetched, up to 10 MB) or {"content": "<base64>", "filename": "report.csv"}; '
-        "filename and content_type are optional with a url.",
+        description="Optional files to attach: a file from an earlier step (a download, Convert "
+        "to File…), e.g. '{{ nodes.download.file }}', or a list of them, e.g. "
+        "'{{ [nodes.chart.file, nodes.report.file] }}'; or a JSON list of "
+        '{"url": "https://…/invoice.pdf"} (fetched; filename and content_type optional) or '
+        '{"content": "<base64>", "filename": "report.csv"}. Up to 10 MB each, 20 MB in all.',
         json_schema_extra=used_by("send"),
     )
 
@@ -77,11 +79,7 @@ class Config(OperationConfig):
     @field_validator("attachments", mode="before")
     @classmethod
     def _attachments(cls, value: Any) -> Any:
-        value = json_list(value, "attachments")
-        if isinstance(value, list):
-            for index, entry in enumerate(value):
-                attachments.check_entry(entry, index)
-        return value
+        return attachments.checked(value)
 
     @model_validator(mode="after")
     def _content(self) -> Self:
@@ -116,7 +114,7 @@ def build(config: Config, sender: str, ctx: RunContext) -> EmailMessage:
             message.add_alternative(config.html, subtype="html")
         else:
             message.set_content(config.html, subtype="html")
-    for attachment in attachments.load(config.attachments or []):
+    for attachment in attachments.read(config.attachments):
         main, _, sub = attachment.content_type.partition("/")
         message.add_attachment(
             attachment.data, maintype=main, subtype=sub, filename=attachment.filename
@@ -128,8 +126,6 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """{message_id, accepted, refused}: the recipients the server took, and those it refused
     (with its reply) while taking others."""
     secret, fields = credential_for(ctx, config.operation, SmtpServer)
-    if not isinstance(config.attachments, list | None):
-        raise NodeError("attachments did not render to a JSON list of attachments.")
     message = build(config, fields.from_address, ctx)
     recipients = [parts(entry)[1] for entry in [*config.to, *config.cc, *config.bcc]]
     refused = smtp.send(secret, message, recipients)
@@ -145,7 +141,7 @@ NODE = NodeType(
     label="Send email",
     category="app",
     description="Sends an email through your SMTP server, with text, HTML and attachments "
-    "(from URLs or base64); outputs the recipients the server accepted.",
+    "(files from earlier steps, URLs or base64); outputs the recipients the server accepted.",
     Config=Config,
     run=run,
     credential_kinds=(SmtpServer.kind,),
@@ -173,6 +169,16 @@ NODE = NodeType(
                 "attachments": [
                     {"url": "{{ trigger.body.invoice_url }}", "filename": "invoice.pdf"}
                 ],
+            },
+        ),
+        (
+            "Email the report the download step fetched to ops@acme.test as an attachment",
+            {
+                "operation": "send",
+                "to": ["ops@acme.test"],
+                "subject": "Today's report",
+                "text": "The report is attached.",
+                "attachments": "{{ nodes.download.file }}",
             },
         ),
     ),

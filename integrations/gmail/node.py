@@ -14,10 +14,9 @@ from integrations.email import attachments
 from integrations.gmail import mime
 from integrations.gmail.credentials import GmailOAuth2
 from integrations.gmail.gmail_api import Mailbox
-from integrations.operations import OperationConfig, field_errors, json_list, used_by
+from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.service import credential_for
-from workfuse.lib import files
-from workfuse.lib.node_run import NodeError, RunContext
+from workfuse.lib.node_run import RunContext
 from workfuse.lib.node_types import NodeType
 from workfuse.lib.template_numbers import filled_number, number_or_template
 
@@ -224,12 +223,7 @@ class Config(OperationConfig):
     @field_validator("attachments", mode="before")
     @classmethod
     def _attachments(cls, value: Any) -> Any:
-        value = json_list(value, "attachments")
-        if isinstance(value, list):
-            for index, entry in enumerate(value):
-                if not files.is_file(entry):
-                    attachments.check_entry(entry, index)
-        return value
+        return attachments.checked(value)
 
     @model_validator(mode="after")
     def _content(self) -> Self:
@@ -238,17 +232,6 @@ class Config(OperationConfig):
         if len(self.to) + len(self.cc) + len(self.bcc) > MAX_RECIPIENTS:
             raise field_errors(self, {"to": f"At most {MAX_RECIPIENTS} recipients in all."})
         return self
-
-
-def _attached(config: Config) -> list[attachments.Attachment]:
-    if not isinstance(config.attachments, list | None):
-        raise NodeError("attachments did not render to a list of files.")
-    entries = config.attachments or []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise NodeError(f"attachments[{index}] is not a file.")
-    # A file value's size is informative: the content is what is read (and checked).
-    return attachments.load([{k: v for k, v in e.items() if k != "size"} for e in entries])
 
 
 def _sender(box: Mailbox, config: Config) -> str:
@@ -268,7 +251,7 @@ def _send(box: Mailbox, config: Config) -> dict[str, Any]:
         text=config.text,
         html=config.html,
         reply_to=config.reply_to,
-        attachments=_attached(config),
+        attachments=attachments.read(config.attachments),
     )
     return box.call("POST", "messages/send", "messages.send", json={"raw": mime.raw(message)})
 
@@ -296,7 +279,7 @@ def _reply(box: Mailbox, config: Config) -> dict[str, Any]:
         text=config.text,
         html=config.html,
         in_reply_to=mime.header(original, "message-id"),
-        attachments=_attached(config),
+        attachments=attachments.read(config.attachments),
     )
     body = {"raw": mime.raw(message), "threadId": original.get("threadId")}
     return box.call("POST", "messages/send", "messages.send", json=body)
@@ -312,7 +295,7 @@ def _draft(box: Mailbox, config: Config) -> dict[str, Any]:
         text=config.text,
         html=config.html,
         reply_to=config.reply_to,
-        attachments=_attached(config),
+        attachments=attachments.read(config.attachments),
     )
     draft: dict[str, Any] = {"raw": mime.raw(message)}
     if config.thread_id:

@@ -12,12 +12,11 @@ from pydantic import Field, field_validator, model_validator
 
 from integrations.addresses import address_list
 from integrations.email import attachments
-from integrations.operations import OperationConfig, field_errors, json_list, used_by
+from integrations.operations import OperationConfig, field_errors, used_by
 from integrations.outlook import new_mail
 from integrations.outlook.credentials import OutlookOAuth2
 from integrations.outlook.graph_api import Mailbox
 from integrations.service import credential_for
-from workfuse.lib import files
 from workfuse.lib.node_run import NodeError, RunContext
 from workfuse.lib.node_types import NodeType
 
@@ -158,12 +157,7 @@ class Config(OperationConfig):
     @field_validator("attachments", mode="before")
     @classmethod
     def _attachments(cls, value: Any) -> Any:
-        value = json_list(value, "attachments")
-        if isinstance(value, list):
-            for index, entry in enumerate(value):
-                if not files.is_file(entry):
-                    attachments.check_entry(entry, index)
-        return value
+        return attachments.checked(value)
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -185,9 +179,6 @@ def _recipients(entries: list[str]) -> list[dict[str, Any]]:
 
 
 def _files(config: Config) -> list[dict[str, Any]]:
-    if not isinstance(config.attachments, list | None):
-        raise NodeError("attachments did not render to a list of files.")
-    entries = [{k: v for k, v in e.items() if k != "size"} for e in config.attachments or []]
     return [
         {
             "@odata.type": "#microsoft.graph.fileAttachment",
@@ -195,7 +186,7 @@ def _files(config: Config) -> list[dict[str, Any]]:
             "contentType": a.content_type,
             "contentBytes": base64.b64encode(a.data).decode("ascii"),
         }
-        for a in attachments.load(entries)
+        for a in attachments.read(config.attachments)
     ]
 
 
