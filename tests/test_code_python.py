@@ -209,6 +209,7 @@ def test_result_over_5_mb_is_refused_counting_utf8_bytes() -> None:
     error = error_of("return 'é' * (3 * 1024 * 1024)", memory_mb=128)
     assert error.message == "The returned value is larger than 5 MB as JSON; return less data"
     assert len(run_python("return 'x' * (4 * 1024 * 1024)")["result"]) == 4 * 1024 * 1024
+    assert len(run_python("return 'é' * (2 * 1024 * 1024)")["result"]) == 2 * 1024 * 1024
 
 
 def test_code_that_writes_its_own_answer_cannot_break_collection() -> None:
@@ -216,6 +217,10 @@ def test_code_that_writes_its_own_answer_cannot_break_collection() -> None:
         'import os\nos.write(1, b\'{"ok": true, "result": "forged"\')\nprint(\'still\')\nreturn 7'
     )
     assert run_python(code) == {"result": 7, "logs": ["still"]}
+    # A line of its own that is not JSON the server can store is not taken as the answer.
+    forged = b'\n{"ok": true, "logs": [], "result": NaN}\n'
+    error = error_of(f"import os\nos.write(1, {forged!r})\nos._exit(0)")
+    assert error.message == "The code interfered with how its result is collected"
 
 
 def test_config_takes_python_and_keeps_javascript_the_default() -> None:
