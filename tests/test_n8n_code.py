@@ -252,10 +252,75 @@ def test_a_code_node_without_code_passes_its_items_on() -> None:
     assert _run_code(node["config"]["code"], items=[{"a": 1}]) == [{"a": 1}]
 
 
-def test_python_code_nodes_are_refused_with_the_reason() -> None:
-    node = _code_node("Py", "")
-    node["parameters"] = {"language": "python", "pythonCode": "return _input.all()"}
+def _python_node(name: str, code: str, x: int = 200, **parameters: Any) -> dict[str, Any]:
+    node = _code_node(name, "", x=x)
+    node["parameters"] = {"language": "python", "pythonCode": code, **parameters}
+    return node
+
+
+CUSTOMERS = """return [{'json': {'email': f'{n}@example.com'}} for n in ('ann', 'bob')]"""
+RESTORE = """for i,item in enumerate(_input.all()):
+  _input.all()[i].json.restoreEmail = _('Customers').itemMatching(i).json.email
+
+return _input.all();"""
+
+
+def test_python_code_nodes_import_as_python_with_the_nodes_they_read() -> None:
+    data = _workflow(
+        _code_node("Customers", "return [{json: {email: 'a'}}, {json: {email: 'b'}}];"),
+        _python_node("Restore", RESTORE, x=400),
+    )
+    node = _by_label(convert(data), "Restore")
+    assert node["config"]["language"] == "python"
+    assert node["config"]["code"] == RESTORE
+    n8n = node["config"]["n8n"]
+    assert (n8n["mode"], n8n["previous"], list(n8n["nodes"])) == ("all", "Customers", ["Customers"])
+    assert "WorkFuse's Python" in node["notes"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_python_code_nodes_run_with_n8ns_python_names(alice: Any) -> None:
+    data = _workflow(
+        _python_node("Customers", CUSTOMERS),
+        _python_node("Restore", RESTORE, x=400),
+        _python_node(
+            "Tag",
+            "_input.item.json.tag = _json.email.upper()\nreturn _input.item",
+            x=600,
+            mode="runOnceForEachItem",
+        ),
+    )
+    execution, steps = _run(alice, data, {})
+    assert execution.status == "succeeded", execution.error
+    assert steps["restore"].output["result"] == [
+        {"email": "ann@example.com", "restoreEmail": "ann@example.com"},
+        {"email": "bob@example.com", "restoreEmail": "bob@example.com"},
+    ]
+    tagged = [steps[key].output["result"] for key in sorted(steps) if key.startswith("tag[")]
+    assert [t[0]["tag"] for t in tagged] == ["ANN@EXAMPLE.COM", "BOB@EXAMPLE.COM"]
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("import numpy as np\nreturn []", "imports numpy, which WorkFuse's Python does not have"),
+        ("from sklearn.cluster import KMeans\nimport json, micropip", "imports sklearn, micropip"),
+        ("return [{'json': {}, 'binary': _input.first().binary}]", "n8n's binary data"),
+    ],
+)
+def test_python_code_nodes_python_here_cannot_run_are_refused_with_the_reason(
+    code: str, reason: str
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        convert(_workflow(_python_node("Py", code)))
+    [issue] = refused.value.issues
+    assert "'Py'" in issue.message and reason in issue.message
+
+
+def test_code_nodes_in_another_language_are_refused_with_the_reason() -> None:
+    node = _code_node("Rb", "")
+    node["parameters"] = {"language": "ruby", "code": "puts 1"}
     with pytest.raises(ImportRefused) as refused:
         convert(_workflow(node))
     [issue] = refused.value.issues
-    assert "'Py'" in issue.message and "python" in issue.message and "JavaScript" in issue.message
+    assert "ruby" in issue.message and "JavaScript or Python" in issue.message

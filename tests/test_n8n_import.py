@@ -1108,7 +1108,7 @@ def test_code_node_keeps_the_javascript_and_runs_it_with_n8n_names():
     assert "$input" in code["notes"] and "`result`" in code["notes"]
 
 
-def test_python_code_node_is_refused():
+def test_python_code_node_imports_as_python_code():
     data = single_node_workflow(
         {
             "name": "Py",
@@ -1117,8 +1117,8 @@ def test_python_code_node_is_refused():
             "parameters": {"language": "python", "pythonCode": "return items"},
         }
     )
-    [message] = refusal_messages(data)
-    assert "'Py'" in message and "JavaScript" in message
+    (node,) = (n for n in convert(data)["nodes"] if n["type"] == "action.code")
+    assert (node["config"]["language"], node["config"]["code"]) == ("python", "return items")
 
 
 # --- AI ----------------------------------------------------------------------------------------

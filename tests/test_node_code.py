@@ -285,10 +285,11 @@ def test_catalog_entry_describes_every_field() -> None:
     entry = NODE.catalog_entry()
     assert (entry["type"], entry["label"], entry["category"]) == (
         "action.code",
-        "Code (JavaScript)",
+        "Code",
         "action",
     )
     properties = entry["schema"]["properties"]
-    assert set(properties) == {"code", "timeout_ms", "memory_mb", "n8n"}
+    assert set(properties) == {"language", "code", "timeout_ms", "memory_mb", "n8n"}
+    assert properties["language"]["enum"] == ["javascript", "python"]
     assert all(prop.get("description") for prop in properties.values())
     assert entry["schema"]["required"] == ["code"]

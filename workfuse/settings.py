@@ -240,6 +240,11 @@ WORKFUSE_LIVE_WINDOW_MS = envint("WORKFUSE_LIVE_WINDOW_MS", 20)
 # action.code sandboxes per web/worker process, and runs before one is replaced (docs/security.md)
 WORKFUSE_CODE_SANDBOXES = envint("WORKFUSE_CODE_SANDBOXES", 2)
 WORKFUSE_CODE_RUNS_PER_SANDBOX = envint("WORKFUSE_CODE_RUNS_PER_SANDBOX", 1000)
+# The same for action.code's Python (docs/python-code.md), and where `make setup` keeps its
+# fetched and compiled runtime (editor/nodes/python_runtime.py).
+WORKFUSE_PYTHON_SANDBOXES = envint("WORKFUSE_PYTHON_SANDBOXES", 2)
+WORKFUSE_PYTHON_RUNS_PER_SANDBOX = envint("WORKFUSE_PYTHON_RUNS_PER_SANDBOX", 1000)
+WORKFUSE_PYTHON_DIR = Path(envstr("WORKFUSE_PYTHON_DIR", str(BASE_DIR / ".cache" / "python")))
 # --- subflows: called workflows (docs/control-flow.md, "Sub-workflows") ---
 # How deep calls may nest, and how many called executions one top-level run may start in all
 # (its calls' calls included), so a workflow calling itself cannot run away.

@@ -1,13 +1,16 @@
-"""n8n's Code node (JavaScript) and the legacy Function / Function Item nodes as WorkFuse code
-actions run with n8n's names (action.code's `n8n` settings, docs/n8n-import.md "Code nodes").
+"""n8n's Code node (JavaScript or Python) and the legacy Function / Function Item nodes as
+WorkFuse code actions run with n8n's names (action.code's `n8n` settings, docs/n8n-import.md
+"Code nodes").
 
-The code keeps its text and sees `$input`, `$json`, `items`, `$('Node')`, `$now`... over the
-data the importer names; its output's `result` is the list of the items' json it returns.
+The code keeps its text and sees `$input`, `$json`, `items`, `$('Node')`, `$now`... (in Python
+`_input`, `_json`, `_('Node')`, `_now`...) over the data the importer names; its output's
+`result` is the list of the items' json it returns.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -21,15 +24,23 @@ CAVEATS = (
 )
 
 
+PYTHON_CAVEATS = (
+    "Runs in WorkFuse's Python (3.12, standard library only) with n8n's _input, _json, _items, "
+    "_('Node') and _now; the output's `result` is the list of the returned items' json."
+)
+
+
 def _code(node: N8nNode, cx: Converter) -> Converted:
     p = node.params
     language = p.get("language") or "javaScript"
+    mode = "each" if p.get("mode") == "runOnceForEachItem" else "all"
+    if language in ("python", "pythonNative"):
+        return _python(node, cx, p.get("pythonCode"), mode)
     if language != "javaScript":
         raise Refusal(
-            f"runs {language} code; WorkFuse code nodes run JavaScript. Rewrite it in "
-            "JavaScript in n8n and export again."
+            f"runs {language} code; WorkFuse code nodes run JavaScript or Python. Rewrite it "
+            "in one of those in n8n and export again."
         )
-    mode = "each" if p.get("mode") == "runOnceForEachItem" else "all"
     fallback = "return $input.item;" if mode == "each" else "return $input.all();"
     return _converted(node, cx, p.get("jsCode"), mode, fallback)
 
@@ -48,16 +59,8 @@ def _converted(node: N8nNode, cx: Converter, code: Any, mode: str, fallback: str
     if not isinstance(code, str) or not code.strip():
         # n8n leaves its sample code out of exports; it only adds a demo field.
         code = fallback
-        notes.append("The n8n node had no code of its own; it passes its items on unchanged.")
-    scope = scope_of(cx, node)
-    if mode == "all":  # runs once with every item n8n hands it (the item flow's list)
-        items: str | None = cx.input_items(node)
-    else:  # runs once per item: the item flow runs it in a loop where it gets one
-        ref = scope.resolve(None)
-        items = "{{ [" + ref[0] + "] }}" if ref is not None else None
-    n8n = {"mode": mode, **code_context(code, scope, items)}
-    for name in n8n.get("nodes", {}):  # one on an earlier branch: run after it, as n8n did
-        read_order.ordered(cx, node.name, name)
+        notes.append(NO_CODE)
+    n8n = _n8n_settings(node, cx, code, mode)
     # --- fileops ---
     spec: dict[str, Any] = {}
     binary = _files_seen(node, cx, code) if mode != "functionItem" else {}
@@ -68,6 +71,64 @@ def _converted(node: N8nNode, cx: Converter, code: Any, mode: str, fallback: str
         spec["binary_each"] = f"nodes.{node.id}.binary"  # files: each returned item's files
     # --- end fileops ---
     return Converted("action.code", {"code": code, "n8n": n8n}, notes=notes, spec=spec)
+
+
+NO_CODE = "The n8n node had no code of its own; it passes its items on unchanged."
+
+
+def _n8n_settings(
+    node: N8nNode, cx: Converter, code: str, mode: str, named: list[str] | None = None
+) -> dict[str, Any]:
+    """action.code's `n8n`: the mode, the items the code gets and the nodes it reads."""
+    scope = scope_of(cx, node)
+    if mode == "all":  # runs once with every item n8n hands it (the item flow's list)
+        items: str | None = cx.input_items(node)
+    else:  # runs once per item: the item flow runs it in a loop where it gets one
+        ref = scope.resolve(None)
+        items = "{{ [" + ref[0] + "] }}" if ref is not None else None
+    n8n = {"mode": mode, **code_context(code, scope, items, named)}
+    for name in n8n.get("nodes", {}):  # one on an earlier branch: run after it, as n8n did
+        read_order.ordered(cx, node.name, name)
+    return n8n
+
+
+def _python(node: N8nNode, cx: Converter, code: Any, mode: str) -> Converted:
+    """A Code node in Python (n8n's Pyodide flavour, or its native runner's `_items`/`_item`)."""
+    notes = [PYTHON_CAVEATS]
+    if not isinstance(code, str) or not code.strip():
+        code = "return _input.item" if mode == "each" else "return _input.all()"
+        notes.append(NO_CODE)
+    if re.search(r"\bbinary\b", code):
+        raise Refusal(
+            "reads or makes files (n8n's binary data) in Python; WorkFuse gives files to "
+            "JavaScript code only. Rewrite it in JavaScript in n8n and export again."
+        )
+    missing = [name for name in _imported(code) if name not in sys.stdlib_module_names]
+    if missing:
+        raise Refusal(
+            f"imports {', '.join(missing)}, which WorkFuse's Python does not have (it runs the "
+            "standard library only). Rewrite it without them in n8n and export again."
+        )
+    n8n = _n8n_settings(node, cx, code, mode, _python_nodes_read(code))
+    return Converted("action.code", {"language": "python", "code": code, "n8n": n8n}, notes=notes)
+
+
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)|^[ \t]*from[ \t]+(\w+)", re.MULTILINE)
+_PY_NODE = re.compile(r"""(?<![\w.])(?:_\(|_node\[)\s*(['"])(.+?)\1""")
+
+
+def _imported(code: str) -> list[str]:
+    """The top-level modules Python code imports (`import a.b as c, d`, `from e import f`)."""
+    found: list[str] = []
+    for match in _IMPORT.finditer(code):
+        names = [match[2]] if match[2] else match[1].split(",")
+        found += [name.split()[0].split(".")[0] for name in names if name.strip()]
+    return list(dict.fromkeys(found))
+
+
+def _python_nodes_read(code: str) -> list[str]:
+    """The n8n node names Python code reads: `_('X')`, `_node['X']`."""
+    return list(dict.fromkeys(match[2] for match in _PY_NODE.finditer(code)))
 
 
 # --- fileops ---

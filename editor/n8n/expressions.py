@@ -764,14 +764,18 @@ def _reads_other_node(tokens: list[Token], at: int) -> bool:
     return False
 
 
-def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]:
-    """action.code's `n8n` settings for an n8n Code node's JavaScript: its input items
-    (`items`, a template), templates of the nodes it names, and the names it reads under other
-    WorkFuse names."""
-    try:
-        tokens: list[Token] | None = flat(tokenize(source))
-    except _Unreadable:
-        tokens = None
+def code_context(
+    source: str, scope: Scope, items: str | None, named: list[str] | None = None
+) -> dict[str, Any]:
+    """action.code's `n8n` settings for an n8n Code node's code: its input items (`items`, a
+    template), templates of the nodes it names (`named`, or those its JavaScript names), and
+    the names it reads under other WorkFuse names."""
+    tokens: list[Token] | None = None
+    if named is None:
+        try:
+            tokens = flat(tokenize(source))
+        except _Unreadable:
+            tokens = None
     context: dict[str, Any] = {}
     aliases: dict[str, list[list[str]]] = {}
     if items is not None:
@@ -780,13 +784,13 @@ def code_context(source: str, scope: Scope, items: str | None) -> dict[str, Any]
     if ref is not None and ref[1]:
         aliases[""] = [[old, new] for old, new in ref[1].items()]
     nodes, lists = {}, {}
-    for name in _nodes_named(tokens, source):
-        named = scope.resolve(name)
-        if named is None:
+    for name in _nodes_named(tokens, source) if named is None else named:
+        found = scope.resolve(name)
+        if found is None:
             continue
-        nodes[name] = "{{ " + named[0] + " }}"
-        if named[1]:
-            aliases[name] = [[old, new] for old, new in named[1].items()]
+        nodes[name] = "{{ " + found[0] + " }}"
+        if found[1]:
+            aliases[name] = [[old, new] for old, new in found[1].items()]
         many = scope.lists(name)
         if many is not None:
             lists[name] = "{{ " + many + " }}"

@@ -1,26 +1,30 @@
-"""action.code: run a user's JavaScript in a sandbox process and return its value.
+"""action.code: run a user's JavaScript or Python in a sandbox process and return its value.
 
-The code is the body of an async function. It sees `input`, `trigger`, `nodes` (and `item`,
-`index` inside a loop) as globals, returns the node's `result` and prints `logs` through
-`console.*`. Data crosses the boundary only as JSON, in both directions. Every run gets a fresh
-V8 isolate with a time and a heap limit, inside a sandbox process whose memory limit covers
-everything it allocates; untrusted code never runs in the web or worker process (DESIGN §10,
-docs/security.md). `code_sandbox.py` holds the pool of processes, `code_runner.py` what runs
-inside them.
+The code is the body of a function (async in JavaScript). It sees `input`, `trigger`, `nodes`
+(and `item`, `index` inside a loop) as globals, returns the node's `result` and prints `logs`
+through `console.*` or `print()`. Data crosses the boundary only as JSON, in both directions.
+JavaScript runs in a fresh V8 isolate with a time and a heap limit, inside a sandbox process
+whose memory limit covers everything it allocates; Python runs in a fresh WebAssembly instance
+of CPython (docs/python-code.md). Untrusted code never runs in the web or worker process
+(DESIGN §10, docs/security.md). `code_sandbox.py` holds the pools of processes,
+`code_runner.py` and `python_runner.py` what runs inside them.
 
 Imported n8n Code nodes set `n8n`: the code then sees n8n's names (`$input.all()`, `$json`,
-`items`, `$('Node')`, `$now`, ...) and returns n8n items, and `result` is the list of the
-items' json (docs/n8n-import.md, "Code nodes"). The same sandbox runs the n8n expressions of
-templates (`n8n()` in editor/templating.py), which this module hands it at import.
+`items`, `$('Node')`, `$now`, ...; in Python `_input`, `_json`, `_('Node')`, `_now`, ...) and
+returns n8n items, and `result` is the list of the items' json (docs/n8n-import.md, "Code
+nodes"). The same sandbox runs the n8n expressions of templates (`n8n()` in
+editor/templating.py), which this module hands it at import.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from editor import templating
 from editor.nodes import code_sandbox
@@ -74,12 +78,19 @@ class N8nCode(BaseModel):
 
 
 class Config(NodeConfig):
+    language: Literal["javascript", "python"] = Field(
+        default="javascript",
+        description="The language of `code`: JavaScript, or Python 3.12 with its standard "
+        "library (run as WebAssembly).",
+    )
     code: str = Field(
         min_length=1,
-        description="JavaScript run as the body of an async function. The previous node's "
-        "output is `input` (also `trigger`, `nodes`, and `item`/`index` inside a loop); "
-        "`return` the result, e.g. `return input.items.filter(i => i.active).length`. "
-        "`await` and `console.log` work; there is no network or file access.",
+        description="Code run as the body of a function (async in JavaScript). The previous "
+        "node's output is `input` (also `trigger`, `nodes`, and `item`/`index` inside a loop); "
+        "`return` the result, e.g. `return input.items.filter(i => i.active).length` in "
+        "JavaScript or `return len([i for i in input['items'] if i['active']])` in Python. "
+        "`console.log` / `print()` output is kept as logs (`await` works in JavaScript); there "
+        "is no network or file access.",
     )
     timeout_ms: int = Field(
         default=1000,
@@ -91,8 +102,9 @@ class Config(NodeConfig):
         default=64,
         ge=8,
         le=512,
-        description="Stop the code when the memory it uses (heap, ArrayBuffers, WebAssembly) "
-        "grows past this many megabytes (8 to 512).",
+        description="Stop the code when the memory it uses (JavaScript: heap, ArrayBuffers, "
+        "WebAssembly; Python: what it allocates beyond the interpreter's start) grows past "
+        "this many megabytes (8 to 512).",
     )
 
     n8n: N8nCode | None = Field(
@@ -107,12 +119,26 @@ class Config(NodeConfig):
             raise ValueError("the code is empty")
         return value
 
+    @model_validator(mode="after")
+    def _n8n_in_python(self) -> Config:
+        if self.language != "python" or self.n8n is None:
+            return self
+        if self.n8n.mode == "functionItem":
+            raise ValueError("n8n.mode: functionItem (n8n's Function Item node) is JavaScript only")
+        if self.n8n.binary:
+            raise ValueError(
+                "n8n.binary: files (n8n's binary data) are not available to Python code"
+            )
+        return self
+
 
 def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     """Run `config.code` with the step's data; returns `{"result": ..., "logs": [...]}`."""
     values = _globals(ctx)
     if config.n8n is not None:
         values["__n8n"] = _n8n_data(config.n8n, ctx)
+        if config.language == "python":
+            values["__n8n"]["now"] = _now_in(config.n8n.timezone)
     # default=str: step data is JSON already; a stray date or Decimal should not sink the run.
     reply = code_sandbox.run(
         config.code,
@@ -120,8 +146,9 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         config.memory_mb,
         json.dumps(values, default=str),
         n8n=config.n8n is not None,
+        language=config.language,
     )
-    output = _result(reply, config.timeout_ms, config.memory_mb)
+    output = _result(reply, config.timeout_ms, config.memory_mb, language=config.language)
     if config.n8n is not None and config.n8n.binary:
         output = _with_files(output)
     return output
@@ -139,14 +166,15 @@ def run_n8n_expression(source: str, data: dict[str, Any], timeout_ms: int) -> An
 NODE = NodeType(
     contained=True,
     type="action.code",
-    label="Code (JavaScript)",
+    label="Code",
     category="action",
-    description="Runs a short JavaScript function on the data: filter, reshape, compute. "
-    "It receives `input` and returns a value; console.log output is kept with the result.",
+    description="Runs a short JavaScript or Python function on the data: filter, reshape, "
+    "compute. It receives `input` and returns a value; console.log and print() output is kept "
+    "with the result.",
     Config=Config,
     run=run,
     # The code reads data through `input`, `trigger` and `nodes`; pasting rendered data into
-    # its text would be an injection, and JavaScript may contain `{{` itself.
+    # its text would be an injection, and code may contain `{{` itself.
     raw_fields=("code",),
 )
 
@@ -161,6 +189,14 @@ def _globals(ctx: RunContext) -> dict[str, Any]:
         if name in ctx.variables:
             values[name] = ctx.variables[name]
     return values
+
+
+def _now_in(zone: str | None) -> str:
+    """Now in an n8n workflow's zone, for Python's `_now` (WebAssembly has no zone database)."""
+    try:
+        return datetime.now(ZoneInfo(zone or "UTC")).isoformat()
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NodeError(f"n8n.timezone: unknown time zone {zone!r}") from None
 
 
 def _n8n_data(n8n: N8nCode, ctx: RunContext) -> dict[str, Any]:
@@ -232,9 +268,14 @@ def _with_files(output: dict[str, Any]) -> dict[str, Any]:
 
 # --- end fileops ---
 def _result(
-    reply: dict[str, Any], timeout_ms: int, memory_mb: int, what: str = "Code"
+    reply: dict[str, Any],
+    timeout_ms: int,
+    memory_mb: int,
+    what: str = "Code",
+    language: code_sandbox.Language = "javascript",
 ) -> dict[str, Any]:
     """The node's output for a sandbox's reply, or the NodeError it stands for."""
+    name = code_sandbox.RUNNERS[language].name
     logs = reply.get("logs")
     if not isinstance(logs, list):
         raise NodeError("The code interfered with how its result is collected")
@@ -250,10 +291,11 @@ def _result(
         message = f"{what} ran longer than {timeout_ms} ms and was stopped"
         raise NodeError(message, detail={"logs": logs})
     if kind == "crashed":
-        message = f"{what} crashed the JavaScript engine and was stopped"
+        engine = "JavaScript engine" if language == "javascript" else "Python runtime"
+        message = f"{what} crashed the {engine} and was stopped"
         raise NodeError(message, detail={"logs": logs})
     if kind == "syntax":
-        message = f"JavaScript syntax error: {reply.get('text')}{where}"
+        message = f"{name} syntax error: {reply.get('text')}{where}"
         raise NodeError(message, detail={"line": line})
     if kind == "not_json":
         raise NodeError(
@@ -270,7 +312,7 @@ def _result(
         detail = {"logs": logs, "line": line}
         if "stack" in reply:
             detail["stack"] = reply["stack"]
-        raise NodeError(f"JavaScript error: {reply.get('text')}{where}", detail=detail)
+        raise NodeError(f"{name} error: {reply.get('text')}{where}", detail=detail)
     raise NodeError("The code interfered with how its result is collected")
 
 

@@ -1,10 +1,12 @@
-"""A small pool of sandbox processes that run action.code's JavaScript outside the calling process.
+"""Small pools of sandbox processes that run action.code's JavaScript and Python outside the
+calling process, one pool per language.
 
-Each sandbox is a `code_runner.py` process (see its docstring for the protocol) started with
-`subprocess`, so the pool works the same from a Celery prefork child, a uvicorn process or a
-thread of the embedded worker. A sandbox serves one run at a time and is reused for
-`WORKFUSE_CODE_RUNS_PER_SANDBOX` runs; at most `WORKFUSE_CODE_SANDBOXES` exist per process, and
-a run waits for a free one.
+Each sandbox is a runner process, `code_runner.py` (JavaScript) or `python_runner.py` (Python;
+see their docstrings for the protocol, which they share), started with `subprocess`, so a pool
+works the same from a Celery prefork child, a uvicorn process or a thread of the embedded
+worker. A sandbox serves one run at a time and is reused for `WORKFUSE_CODE_RUNS_PER_SANDBOX`
+(`WORKFUSE_PYTHON_RUNS_PER_SANDBOX`) runs; at most `WORKFUSE_CODE_SANDBOXES`
+(`WORKFUSE_PYTHON_SANDBOXES`) exist per process, and a run waits for a free one.
 
 The parent is the judge of a run's limits: it kills the sandbox when the run goes past its time
 limit plus `GRACE_SECONDS`, or when the sandbox's resident memory grows past its size before
@@ -24,14 +26,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from django.conf import settings
 
-from editor.nodes import code_runner
+from editor.nodes import code_runner, python_runtime
 from editor.nodes.base import NodeError
+
+Language = Literal["javascript", "python"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +53,81 @@ _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 _OUT_OF_MEMORY_SIGNS = ("out of memory", "mmap error: 12", "cannot allocate memory", "memoryerror")
 
 
+@dataclass(frozen=True)
+class Runner:
+    """A kind of sandbox: its runner's command line, the memory a run may add to it beyond
+    `memory_mb` (the runner's own estimate), and the settings that size its pool."""
+
+    name: str  # in messages: "The JavaScript sandbox did not start"
+    command: Callable[[], list[str]]
+    headroom_mb: Callable[[], int]  # read at each run
+    sandboxes_setting: str
+    runs_setting: str
+    extra: dict[str, Any]  # added to every request's header
+
+
+def _python_command() -> list[str]:
+    compiled = python_runtime.installed(Path(settings.WORKFUSE_PYTHON_DIR))
+    if compiled is None:
+        raise NodeError(
+            "Python code can't run here: this server's Python runtime is not installed. "
+            "Run `make setup` (it fetches and prepares it; see docs/python-code.md)."
+        )
+    return [sys.executable, "-I", _PYTHON_RUNNER, str(compiled)]
+
+
+# The Python runner's path, not the module: importing it would load wasmtime in this process.
+_PYTHON_RUNNER = str(Path(__file__).with_name("python_runner.py"))
+# What a Python run may add to its runner beyond `memory_mb`: the interpreter's initial memory
+# (10 MB), the next interpreter starting beside it, and the reply on its way out (up to 5 MB of
+# JSON, in WebAssembly memory and in the runner's).
+PYTHON_HEADROOM_MB = 64
+RUNNERS: dict[Language, Runner] = {
+    "javascript": Runner(
+        "JavaScript",
+        lambda: [sys.executable, "-I", code_runner.__file__],
+        lambda: code_runner.HEADROOM_MB,
+        "WORKFUSE_CODE_SANDBOXES",
+        "WORKFUSE_CODE_RUNS_PER_SANDBOX",
+        {},
+    ),
+    "python": Runner(
+        "Python",
+        _python_command,
+        lambda: PYTHON_HEADROOM_MB,
+        "WORKFUSE_PYTHON_SANDBOXES",
+        "WORKFUSE_PYTHON_RUNS_PER_SANDBOX",
+        # The runner imports nothing of WorkFuse: code_runner.py's caps travel with the request.
+        {
+            "limits": {
+                "logLines": code_runner.MAX_LOG_LINES,
+                "logChars": code_runner.MAX_LOG_CHARS,
+                "logsTruncated": code_runner.LOGS_TRUNCATED,
+                "resultBytes": code_runner.MAX_RESULT_BYTES,
+            }
+        },
+    ),
+}
+
+
 def run(
-    code: str, timeout_ms: int, memory_mb: int, globals_json: str, n8n: bool = False
+    code: str,
+    timeout_ms: int,
+    memory_mb: int,
+    globals_json: str,
+    n8n: bool = False,
+    language: Language = "javascript",
 ) -> dict[str, Any]:
-    """Run `code` in a sandbox; returns the runner's reply, or a `kind` of `timeout`, `memory`
-    or `crashed` for a sandbox that had to be killed or died. With `n8n`, the code runs with
-    n8n's names (code_runner.py: the globals carry their data as `__n8n`)."""
+    """Run `code` in a sandbox of `language`; returns the runner's reply, or a `kind` of
+    `timeout`, `memory` or `crashed` for a sandbox that had to be killed or died. With `n8n`,
+    the code runs with n8n's names (the globals carry their data as `__n8n`)."""
+    runner = RUNNERS[language]
     request: dict[str, Any] = {"code": code, "timeout_ms": timeout_ms, "memory_mb": memory_mb}
+    request.update(runner.extra)
     if n8n:
         request["n8n"] = True
     header = json.dumps(request)
-    return _pool().run(
+    return _pool(language).run(
         header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb
     )
 
@@ -65,14 +135,16 @@ def run(
 class _Sandbox:
     """One runner process, used by one thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, runner: Runner) -> None:
         self.runs = 0
+        self.runner = runner
+        command = runner.command()
         # stderr goes to a file of its own, read only when the process dies: V8 and Python
         # say there why (and a pipe nobody reads could fill up and block the runner).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in forget())
         try:
             self.process = subprocess.Popen(  # noqa: S603 (our own runner, no shell)
-                [sys.executable, "-I", code_runner.__file__],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
@@ -82,7 +154,8 @@ class _Sandbox:
             )
         except OSError as exc:  # out of processes or memory for now
             self._stderr.close()
-            raise NodeError(f"The JavaScript sandbox did not start: {exc}", retryable=True) from exc
+            message = f"The {runner.name} sandbox did not start: {exc}"
+            raise NodeError(message, retryable=True) from exc
         self._poller = select.poll()  # not select(): the server may hold more than 1024 files
         assert self.process.stdout is not None
         self._replies = self.process.stdout.fileno()
@@ -94,7 +167,7 @@ class _Sandbox:
         if ready != b'{"ready": true}\n':
             self.stop()
             raise NodeError(
-                f"The JavaScript sandbox did not start: {self._last_words(0)}", retryable=True
+                f"The {runner.name} sandbox did not start: {self._last_words(0)}", retryable=True
             )
 
     @property
@@ -104,7 +177,7 @@ class _Sandbox:
     def run(self, request: bytes, timeout_ms: int, memory_mb: int) -> tuple[dict[str, Any], bool]:
         """Returns the reply and whether this sandbox can serve another run."""
         self.runs += 1
-        allowance = (memory_mb + code_runner.HEADROOM_MB) * MB
+        allowance = (memory_mb + self.runner.headroom_mb()) * MB
         rss, data_size = self._memory()
         watch = _Watch(
             deadline=time.monotonic() + timeout_ms / 1000 + GRACE_SECONDS,
@@ -186,9 +259,9 @@ class _Sandbox:
     def _died(self, stderr_start: int, watch: _Watch) -> str:
         """Why a sandbox died during a run: `memory` or `crashed`.
 
-        Running out of memory under the runner's cap kills V8, sometimes with a message on
-        stderr and sometimes silently (PartitionAlloc traps); a data segment seen at the cap
-        tells the silent case apart from a crash.
+        Running out of memory under the JavaScript runner's cap kills V8, sometimes with a
+        message on stderr and sometimes silently (PartitionAlloc traps); a data segment seen at
+        the cap tells the silent case apart from a crash.
         """
         try:
             self.process.wait(EXIT_SECONDS)
@@ -196,7 +269,8 @@ class _Sandbox:
             self.process.kill()
         last_words = self._last_words(stderr_start)
         logger.warning(
-            "A JavaScript sandbox died during a run (exit %s): %s",
+            "A %s sandbox died during a run (exit %s): %s",
+            self.runner.name,
             self.process.poll(),
             last_words,
         )
@@ -231,7 +305,8 @@ class _Stopped(Exception):
 
 
 class _Pool:
-    def __init__(self, size: int, runs_per_sandbox: int) -> None:
+    def __init__(self, runner: Runner, size: int, runs_per_sandbox: int) -> None:
+        self.runner = runner
         self.size = max(1, size)
         self.runs_per_sandbox = max(1, runs_per_sandbox)
         self._changed = threading.Condition()
@@ -270,7 +345,8 @@ class _Pool:
         with self._changed:
             while True:
                 if self._closed:
-                    raise NodeError("The JavaScript sandboxes are shutting down", retryable=True)
+                    message = f"The {self.runner.name} sandboxes are shutting down"
+                    raise NodeError(message, retryable=True)
                 while self._idle:
                     # The one idle longest: a sandbox just handed back is still making its
                     # next isolate (about 2 ms), the others have theirs ready.
@@ -284,7 +360,7 @@ class _Pool:
                     break
                 self._changed.wait()
         try:
-            sandbox = _Sandbox()
+            sandbox = _Sandbox(self.runner)
         except BaseException:
             with self._changed:
                 self._starting -= 1
@@ -319,9 +395,9 @@ class _Pool:
 
     def _start_spare(self) -> None:
         try:
-            sandbox = _Sandbox()
+            sandbox = _Sandbox(self.runner)
         except Exception as exc:  # the next run that needs one starts it, and reports why
-            logger.warning("A replacement JavaScript sandbox did not start: %s", exc)
+            logger.warning("A replacement %s sandbox did not start: %s", self.runner.name, exc)
             sandbox = None
         with self._changed:
             self._starting -= 1
@@ -334,35 +410,36 @@ class _Pool:
             sandbox.stop()
 
 
-_the_pool: _Pool | None = None
-_pool_lock = threading.Lock()
+_pools: dict[Language, _Pool] = {}
+_pools_lock = threading.Lock()
 
 
 def shutdown() -> None:
-    """Stop this process's sandboxes (at exit); a later run starts a new pool."""
-    global _the_pool
-    with _pool_lock:
-        pool, _the_pool = _the_pool, None
-    if pool is not None:
+    """Stop this process's sandboxes (at exit); a later run starts new pools."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
         pool.close()
 
 
-def _pool() -> _Pool:
-    global _the_pool
-    with _pool_lock:
-        if _the_pool is None:
-            _the_pool = _Pool(
-                settings.WORKFUSE_CODE_SANDBOXES, settings.WORKFUSE_CODE_RUNS_PER_SANDBOX
-            )
-        return _the_pool
+def _pool(language: Language) -> _Pool:
+    with _pools_lock:
+        pool = _pools.get(language)
+        if pool is None:
+            runner = RUNNERS[language]
+            size = getattr(settings, runner.sandboxes_setting)
+            pool = _pools[language] = _Pool(runner, size, getattr(settings, runner.runs_setting))
+        return pool
 
 
 def _after_fork() -> None:
     # The sandboxes belong to the process that started them; a forked child starts its own.
-    global _the_pool, _pool_lock
-    if _the_pool is not None:
-        _the_pool.forget()
-    _the_pool, _pool_lock = None, threading.Lock()
+    global _pools_lock
+    for pool in _pools.values():
+        pool.forget()
+    _pools.clear()
+    _pools_lock = threading.Lock()
 
 
 atexit.register(shutdown)
