@@ -4,7 +4,10 @@ STAMP := .venv/.installed
 
 .PHONY: run test typecheck browsers setup migrate python-runtime lint format lock bench clean
 
-run: setup
+# Serving does not wait on the Python runtime: without npm or the network, Python code steps
+# fail with how to set it up, and everything else runs.
+run: $(STAMP) migrate
+	@$(PY) manage.py setup_python || echo "WorkFuse starts without action.code's Python (see above; docs/python-code.md)."
 	$(PY) manage.py serve
 
 test: setup browsers typecheck
