@@ -438,8 +438,22 @@ def test_mcp_think_and_query_tools_convert():
             "calls the n8n workflow Ab12 ('Refunds'), which is not imported with it",
         ),
         (
-            n8n_node("Py", f"{LC}toolCode", {"language": "python", "pythonCode": "return 1"}, 1.1),
-            "runs python; WorkFuse code tools run JavaScript",
+            n8n_node(
+                "Py",
+                f"{LC}toolCode",
+                {"language": "python", "pythonCode": "import numpy\nreturn 1"},
+                1.1,
+            ),
+            "its tool 'Py' (@n8n/n8n-nodes-langchain.toolCode) imports numpy",
+        ),
+        (
+            n8n_node(
+                "Db",
+                f"{LC}toolCode",
+                {"language": "python", "pythonCode": "import sqlite3\nc = sqlite3.connect('x.db')"},
+                1.1,
+            ),
+            "opens files (open(), or an SQLite database file) in Python",
         ),
         (
             n8n_node(
@@ -733,6 +747,37 @@ def test_an_imported_agent_calls_its_http_and_code_tools(ai, alice):
     assert first["model"] == "gpt-4o-mini"
     assert {t["function"]["name"] for t in first["tools"]} == {"Lookup_order", "Shout"}
     assert "Where is order 7?" in str(first["messages"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_agent_calls_its_python_code_tool(ai, alice):
+    """n8n's Code tool in Python: its code reads the model's text as `query`."""
+    tool = n8n_node(
+        "Count words",
+        f"{LC}toolCode",
+        {
+            "description": "Counts the words of a text",
+            "language": "python",
+            "pythonCode": "from collections import Counter\nreturn len(query.split())",
+        },
+        1.1,
+    )
+    data = agent_export({"promptType": "define", "text": "How long is it?"}, (tool, "ai_tool"))
+    graph = convert(data)
+    [made] = next(n for n in graph["nodes"] if n["label"] == "AI Agent")["config"]["tools"]
+    assert made["language"] == "python" and made["code"].startswith("query = input['input']\n")
+    ai.script(
+        "openai",
+        Reply(tool_calls=[("Count_words", {"input": "one two three"})]),
+        Reply(text="Three words"),
+    )
+    execution = engine.start_execution(make_workflow(alice, graph), {})
+    execution.refresh_from_db()
+    step = Step.objects.get(execution=execution, key="ai_agent")
+    assert execution.status == "succeeded", step.error
+    assert isinstance(step.output, dict)
+    [call] = step.output["tool_calls"]
+    assert (call["name"], call["result"]) == ("Count_words", 3)
 
 
 @pytest.mark.django_db

@@ -306,6 +306,10 @@ def test_python_code_nodes_run_with_n8ns_python_names(alice: Any) -> None:
         ("import numpy as np\nreturn []", "imports numpy, which WorkFuse's Python does not have"),
         ("from sklearn.cluster import KMeans\nimport json, micropip", "imports sklearn, micropip"),
         ("return [{'json': {}, 'binary': _input.first().binary}]", "n8n's binary data"),
+        ("import multiprocessing\nreturn []", "imports multiprocessing"),
+        ("import ssl, json\nreturn []", "imports ssl, which"),
+        ("rows = open('data.csv').read()\nreturn []", "opens files (open(), or an SQLite"),
+        ("import sqlite3\ncon = sqlite3.connect('creds.db')", "opens files"),
     ],
 )
 def test_python_code_nodes_python_here_cannot_run_are_refused_with_the_reason(
@@ -315,6 +319,14 @@ def test_python_code_nodes_python_here_cannot_run_are_refused_with_the_reason(
         convert(_workflow(_python_node("Py", code)))
     [issue] = refused.value.issues
     assert "'Py'" in issue.message and reason in issue.message
+
+
+def test_an_in_memory_sqlite_database_is_python_here_can_run() -> None:
+    code = "import sqlite3\ncon = sqlite3.connect(':memory:')\nreturn []"
+    node = next(
+        n for n in convert(_workflow(_python_node("Py", code)))["nodes"] if n["label"] == "Py"
+    )
+    assert node["config"]["language"] == "python"
 
 
 def test_code_nodes_in_another_language_are_refused_with_the_reason() -> None:

@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 # --- agentio ---
 # isort: split
-from editor.n8n import ai_tools_builtin, app_tools
+from editor.n8n import ai_tools_builtin, app_tools, code_node
 
 # --- end agentio ---
 # --- agenttools ---
@@ -474,21 +474,38 @@ def _keep_placeholders(value: str) -> str:
 
 def _code(tool: N8nNode) -> dict[str, Any]:
     p = tool.params
-    if (p.get("language") or "javaScript") != "javaScript":
+    language = p.get("language") or "javaScript"
+    python = language in ("python", "pythonNative")
+    if language != "javaScript" and not python:
         raise Refusal(
-            f"its tool {described(tool)} runs {p.get('language')}; WorkFuse code tools run "
-            "JavaScript. Rewrite it in JavaScript in n8n and export again."
+            f"its tool {described(tool)} runs {language}; WorkFuse code tools run JavaScript "
+            "or Python. Rewrite it in JavaScript in n8n and export again."
         )
     name = str(p.get("name") or "") if tool.version <= 1.1 else ""
-    code = str(p.get("jsCode") or "return query.toUpperCase()")
     config: dict[str, Any] = {
         "type": "code",
         "name": tool_name(name or tool.name),
         "description": str(p.get("description") or ""),
     }
+    if python:
+        code = str(p.get("pythonCode") or "return query.upper()")
+        try:
+            code_node.check_python(code)
+        except Refusal as exc:
+            raise Refusal(f"its tool {described(tool)} {exc}") from None
+        config["language"] = "python"
+        # n8n's Python tool reads its input as `query` too (a statement of its own line).
+        declare = "query = input\n" if p.get("specifyInputSchema") else "query = input['input']\n"
+    else:
+        code = str(p.get("jsCode") or "return query.toUpperCase()")
+        declare = (
+            "const query = input;\n"
+            if p.get("specifyInputSchema")
+            else "const query = input.input;\n"
+        )
     if p.get("specifyInputSchema"):
         # The arguments arrive as an object; n8n's code reads them as `query`.
-        config["code"] = "const query = input;\n" + code
+        config["code"] = declare + code
         if (p.get("schemaType") or "fromJson") == "fromJson":
             example = json_text(p.get("jsonSchemaExample") or "{}")
             if not isinstance(example, dict):
@@ -504,7 +521,7 @@ def _code(tool: N8nNode) -> dict[str, Any]:
             config["input_schema"] = schema
     else:
         # A plain n8n tool takes one string, `input`, which its code reads as `query`.
-        config["code"] = "const query = input.input;\n" + code
+        config["code"] = declare + code
         config["input_schema"] = _string_input()
     return config
 

@@ -98,19 +98,76 @@ def _python(node: N8nNode, cx: Converter, code: Any, mode: str) -> Converted:
     if not isinstance(code, str) or not code.strip():
         code = "return _input.item" if mode == "each" else "return _input.all()"
         notes.append(NO_CODE)
+    check_python(code)
+    n8n = _n8n_settings(node, cx, code, mode, _python_nodes_read(code))
+    return Converted("action.code", {"language": "python", "code": code, "n8n": n8n}, notes=notes)
+
+
+# Standard modules the WebAssembly build of CPython lacks (no processes, sockets' TLS, C
+# libraries it was built without, terminals or Windows), read off the runtime itself.
+NOT_IN_SANDBOX = frozenset(
+    [
+        "ctypes",
+        "curses",
+        "ensurepip",
+        "fcntl",
+        "grp",
+        "idlelib",
+        "lib2to3",
+        "lzma",
+        "mmap",
+        "msilib",
+        "msvcrt",
+        "multiprocessing",
+        "nis",
+        "nt",
+        "ossaudiodev",
+        "pty",
+        "pwd",
+        "readline",
+        "resource",
+        "spwd",
+        "ssl",
+        "syslog",
+        "termios",
+        "tkinter",
+        "tty",
+        "turtle",
+        "venv",
+        "webbrowser",
+        "winreg",
+        "winsound",
+    ]
+)
+# Files on a disk: n8n's Pyodide kept them in its process's memory between runs; WorkFuse's
+# Python has no disk at all.
+_OPENS_FILE = re.compile(r"""\bopen\s*\(|sqlite3\s*\.\s*connect\s*\(\s*(?!['"]:memory:['"])""")
+
+
+def check_python(code: str) -> None:
+    """Refusal, saying why, for Python code WorkFuse's Python cannot run as n8n ran it."""
     if re.search(r"\bbinary\b", code):
         raise Refusal(
             "reads or makes files (n8n's binary data) in Python; WorkFuse gives files to "
             "JavaScript code only. Rewrite it in JavaScript in n8n and export again."
         )
-    missing = [name for name in _imported(code) if name not in sys.stdlib_module_names]
+    missing = [
+        name
+        for name in _imported(code)
+        if name not in sys.stdlib_module_names or name in NOT_IN_SANDBOX
+    ]
     if missing:
         raise Refusal(
             f"imports {', '.join(missing)}, which WorkFuse's Python does not have (it runs the "
-            "standard library only). Rewrite it without them in n8n and export again."
+            "standard library only, without processes, TLS or C libraries). Rewrite it without "
+            "them in n8n and export again."
         )
-    n8n = _n8n_settings(node, cx, code, mode, _python_nodes_read(code))
-    return Converted("action.code", {"language": "python", "code": code, "n8n": n8n}, notes=notes)
+    if _OPENS_FILE.search(code):
+        raise Refusal(
+            "opens files (open(), or an SQLite database file) in Python; n8n's Pyodide kept "
+            "them in memory between runs, WorkFuse's Python has no disk. Keep the data in the "
+            "workflow (or a database node) in n8n and export again."
+        )
 
 
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)|^[ \t]*from[ \t]+(\w+)", re.MULTILINE)

@@ -211,8 +211,11 @@ class CodeTool(ToolBase):
     code: str = Field(
         ...,
         min_length=1,
-        description="JavaScript run in the code sandbox with the arguments as `input`; `return` "
-        "the result, e.g. `return input.a * input.b`.",
+        description="JavaScript (or Python) run in the code sandbox with the arguments as "
+        "`input`; `return` the result, e.g. `return input.a * input.b`.",
+    )
+    language: Literal["javascript", "python"] = Field(
+        "javascript", description="The code's language, as action.code's."
     )
     input_schema: dict[str, Any] | None = Field(
         None, description="JSON Schema of the arguments (an object). Empty: any object."

@@ -362,7 +362,9 @@ def _argument(name: str, arguments: dict[str, Any]) -> Any:
 
 
 def _call_code(tool: CodeTool, arguments: dict[str, Any], ctx: RunContext) -> Any:
-    code_config = action_code.Config(code=tool.code, timeout_ms=tool.timeout_ms)
+    code_config = action_code.Config(
+        code=tool.code, timeout_ms=tool.timeout_ms, language=tool.language
+    )
     return action_code.run(code_config, _tool_context(ctx, arguments, None))["result"]
 
 
