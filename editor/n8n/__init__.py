@@ -303,6 +303,11 @@ from editor.n8n import apps_spontit
 from editor.n8n import apps_mongodb
 
 # --- end mongodb ---
+# --- slack ---
+# isort: split
+from editor.n8n import slack_trigger
+
+# --- end slack ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -552,6 +557,9 @@ SPECS: dict[str, Spec] = {
         # --- mongodb ---
         apps_mongodb,
         # --- end mongodb ---
+        # --- slack ---
+        slack_trigger,
+        # --- end slack ---
     )
     for n8n_type, spec in family.SPECS.items()
 }
