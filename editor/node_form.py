@@ -1200,6 +1200,8 @@ def _read_list(form_field: FormField, data: QueryDict, before: Any) -> Any:
         group: dict[str, Any] = {}
         _keep(group, "combinator", _posted_match(data, name), "and", base)
         group["rules"] = _read_tree(data, name, base.get("rules"))
+        if form_field.nullable and not group["rules"]:
+            return None  # an optional group left empty is none (a webhook's start_when)
         return group
     if form_field.kind == "list":
         return [text for text in data.getlist(f"{name}.item") if text.strip()]

@@ -14,8 +14,9 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-MAX_CHALLENGE = 256  # Meta sends a number of about ten digits
+MAX_CHALLENGE = 256  # Meta sends a number of about ten digits, Slack about 50 characters
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,25 @@ def is_woocommerce_ping(method: str, headers: Mapping[str, str], body: bytes) ->
 
 
 # --- end svcb ---
+# --- slack ---
+# Slack's Events API checks a Request URL with a POST of JSON
+# `{"token": ..., "challenge": "<text>", "type": "url_verification"}`, signed like every call
+# (X-Slack-Signature), and keeps the URL only if the answer is 200 with the challenge.
+
+
+def is_slack_check(method: str, body: Any) -> bool:
+    """Whether a call (its parsed body) is Slack's URL check rather than an event."""
+    return method == "POST" and isinstance(body, dict) and body.get("type") == "url_verification"
+
+
+def answer_slack(body: Mapping[str, Any]) -> Answer:
+    """Slack's check answered: its challenge, when it is text of a sane length."""
+    challenge = body.get("challenge")
+    if not isinstance(challenge, str) or not 0 < len(challenge) <= MAX_CHALLENGE:
+        return Answer(False, f"challenge must be text of 1 to {MAX_CHALLENGE} characters")
+    if not challenge.isprintable():
+        return Answer(False, "challenge must be printable text")
+    return Answer(True, challenge)
+
+
+# --- end slack ---

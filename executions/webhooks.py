@@ -2,11 +2,13 @@
 
 Order of checks: active workflow with a webhook trigger (else 404, the same for an unknown
 token), method, size, rate limit, authentication, the body within the input limits
-(`workfuse.lib.safe_json`), idempotency; then the request is stored as a new execution's
-trigger data *before* the answer goes out, so a crash after 202 loses nothing. Every refusal is
-a security event and starts nothing; every answer is JSON. The rate limit fails open: with the
-cache (Redis) down a trigger is accepted rather than lost, and a broker that is down only
-delays the run (the sweep re-sends it), so a 2xx always has its execution.
+(`workfuse.lib.safe_json`), Slack's URL check (`challenge: slack`), the trigger's `start_when`
+rules (a call they do not hold for is answered 200 and starts nothing), idempotency; then the
+request is stored as a new execution's trigger data *before* the answer goes out, so a crash
+after 202 loses nothing. Every refusal is a security event and starts nothing; every answer is
+JSON. The rate limit fails open: with the cache (Redis) down a trigger is accepted rather than
+lost, and a broker that is down only delays the run (the sweep re-sends it), so a 202 always
+has its execution.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from credentials.runtime import resolve
 from editor.models import Workflow
 from editor.nodes.base import NodeError
 from editor.nodes.trigger_webhook import Config as WebhookConfig
+from editor.nodes.trigger_webhook import meets_start_when  # slack
 from executions import (
     answers,
     challenges,  # triggers: Meta's subscription check
@@ -391,6 +394,10 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
         return _done(_refuse_input(request, workflow, "body", exc))
     except SuspiciousOperation as exc:  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
         return _done(_refuse(request, workflow, 400, "bad_request", f"The body was refused: {exc}"))
+    # --- slack ---
+    if config.challenge == "slack" and challenges.is_slack_check(request.method or "", body):
+        return _done(_slack_check(request, workflow, body))
+    # --- end slack ---
     # --- files ---
     try:
         uploaded = _trigger_files(config, request, raw, secret_forms)
@@ -401,6 +408,14 @@ def _ingest(request: HttpRequest, token: str, execution_id: uuid.UUID) -> Ingest
     payload = redaction.scrub({**received, "body": body}, secret_forms)
     if uploaded:  # files: only calls that upload files carry `files`
         payload["files"] = uploaded
+    # --- slack ---
+    try:
+        if not meets_start_when(config, payload):
+            return _done(_not_started(workflow))
+    except NodeError as exc:
+        message = f"The call could not be checked against start_when: {exc.message}"
+        return _done(_refuse(request, workflow, 400, "bad_request", message))
+    # --- end slack ---
     key = request.headers.get("Idempotency-Key", "")[:200]
     mode = config.response
     synchronous = mode not in ("immediate", "form")
@@ -478,6 +493,29 @@ def _woocommerce_ping(request: HttpRequest, workflow: Workflow) -> HttpResponse:
 
 
 # --- end svcb ---
+
+
+# --- slack ---
+def _slack_check(request: HttpRequest, workflow: Workflow, body: dict[str, Any]) -> HttpResponse:
+    """Slack's URL check (`challenges`): {"challenge": ...} and no run. It reaches here past
+    the rate limit and, with auth set, the signature check, as every call does."""
+    answer = challenges.answer_slack(body)
+    if not answer.ok:
+        details = [{"field": "body.challenge", "message": answer.text}]
+        return _refuse(request, workflow, 400, "bad_request", answer.text, details)
+    return JsonResponse({"challenge": answer.text})
+
+
+def _not_started(workflow: Workflow) -> JsonResponse:
+    """A call the trigger's start_when rules do not hold for: 200, as a sender expects of a
+    call it need not send again (Slack retries any other answer), and no run."""
+    log.info("Webhook call for workflow %s did not meet start_when: no run", workflow.pk)
+    return JsonResponse(
+        {"started": False, "message": "The trigger's start_when rules do not hold for this call."}
+    )
+
+
+# --- end slack ---
 
 
 def _run_until_answered(execution: Execution, claimed: Step | None, repeated: bool) -> Ingested:

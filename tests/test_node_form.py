@@ -296,6 +296,26 @@ ROUND_TRIPS = [
         },
     ),
     # --- end repeat ---
+    # --- slack: a webhook's start_when is one rule group too ---
+    (
+        "trigger.webhook",
+        {
+            "challenge": "slack",
+            "start_when": {
+                "rules": [
+                    {"left": "{{ trigger.body.type }}", "right": "event_callback"},
+                    {
+                        "combinator": "or",
+                        "rules": [
+                            {"left": "{{ trigger.body.event.type }}", "right": "team_join"},
+                            {"left": "{{ trigger.body.event.channel }}", "right": "C0123ABCD"},
+                        ],
+                    },
+                ]
+            },
+        },
+    ),
+    # --- end slack ---
 ]
 
 

@@ -308,6 +308,11 @@ from editor.n8n import apps_mongodb
 from editor.n8n import n8n_api
 
 # --- end selfnode ---
+# --- slack ---
+# isort: split
+from editor.n8n import slack_trigger
+
+# --- end slack ---
 # isort: split
 from editor.n8n.converter import BASE, Converter, N8nNode, Spec
 from editor.n8n.report import N8nImportRefused, Report, n8n_report
@@ -560,6 +565,9 @@ SPECS: dict[str, Spec] = {
         # --- selfnode ---
         n8n_api,
         # --- end selfnode ---
+        # --- slack ---
+        slack_trigger,
+        # --- end slack ---
     )
     for n8n_type, spec in family.SPECS.items()
 }

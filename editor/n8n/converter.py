@@ -209,6 +209,11 @@ class Spec:
     # loop over them: HubSpot's legacy company records, one item each.
     item_aliases: tuple[tuple[str, str], ...] = ()
     # --- end ops ---
+    # --- slack ---
+    # For a trigger whose n8n item is a part of what the WorkFuse trigger outputs (Slack's
+    # event, the call's `body.event`): that part's path under `trigger`; "" for all of it.
+    trigger_item: str = ""
+    # --- end slack ---
 
 
 class Converter:
@@ -923,7 +928,8 @@ class Converter:
             # --- end constructs ---
             return ref
         if spec.data == "trigger":
-            return "trigger", dict(spec.aliases)
+            item = f"trigger.{spec.trigger_item}" if spec.trigger_item else "trigger"  # slack
+            return item, dict(spec.aliases)
         path = f"nodes.{node.id}" + (f".{spec.data}" if spec.data else "")
         return path, dict(spec.aliases)
 

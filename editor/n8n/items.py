@@ -651,7 +651,7 @@ class ItemFlow:
         if self.emits_many(node):
             return _jinja(self._own_list(node, index), False)
         if spec.data == "trigger":
-            return f"[nodes.{node.id}]"
+            return f"[nodes.{node.id}" + (f".{spec.trigger_item}]" if spec.trigger_item else "]")
         return f"[nodes.{node.id}" + (f".{spec.data}]" if spec.data else "]")
 
     def loop_node(self, loop: Loop) -> dict[str, Any]:

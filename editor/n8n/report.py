@@ -99,6 +99,7 @@ CREDENTIAL_KINDS = {
 TRIGGER_CREDENTIAL_KINDS = {
     ("n8n-nodes-base.twilioTrigger", "twilioApi"): "webhook_secret",
     ("n8n-nodes-base.netlifyTrigger", "netlifyApi"): "webhook_secret",
+    ("n8n-nodes-base.slackTrigger", "slackApi"): "webhook_secret",  # slack: its Signing Secret
 }
 # --- end svcc ---
 

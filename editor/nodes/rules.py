@@ -10,7 +10,7 @@ booleans, two ISO 8601 dates compare as moments in time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
@@ -100,6 +100,15 @@ def evaluate(group: Any, operands: Callable[[Rule], tuple[Any, Any]] = _as_writt
 
     results = (holds(rule) for rule in group.rules)
     return all(results) if group.combinator == "and" else any(results)
+
+
+def places(rules: list[Rule | RuleSet], where: str) -> Iterator[tuple[int, str]]:
+    """Each rule's place in a config (`rules[1].rules[0]`), by the rule's id(), for messages."""
+    for i, rule in enumerate(rules):
+        if isinstance(rule, RuleSet):
+            yield from places(rule.rules, f"{where}[{i}].rules")
+        else:
+            yield id(rule), f"{where}[{i}]"
 
 
 def check(left: Any, op: str, right: Any) -> bool:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from editor.nodes import items as data
 from editor.nodes.base import NodeConfig, NodeError, NodeType, RunContext
-from editor.nodes.rules import UNARY, Rule, RuleNode, RuleSet, evaluate
+from editor.nodes.rules import (
+    UNARY,
+    Rule,
+    RuleNode,
+    RuleSet,  # noqa: F401  (pydantic resolves RuleNode's "RuleSet" here)
+    evaluate,
+    places,
+)
 from editor.templating import TemplateError, render_value
 
 
@@ -34,9 +40,9 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
     if not config.rules:
         kept = list(items)
     else:
-        places = dict(_places(config.rules, "rules"))
+        where = dict(places(config.rules, "rules"))
         with data.one_budget():
-            kept = [item for i, item in enumerate(items) if _keeps(config, places, ctx, item, i)]
+            kept = [item for i, item in enumerate(items) if _keeps(config, where, ctx, item, i)]
     return {"items": kept, "count": len(kept), "dropped": len(items) - len(kept)}
 
 
@@ -61,15 +67,6 @@ def _left(rule: Rule, context: dict[str, Any], where: str) -> Any:
         if rule.operator in UNARY and exc.variable is not None:
             return None
         raise NodeError(f"Item {context['index']}: template error in {exc.message}") from exc
-
-
-def _places(rules: list[Rule | RuleSet], where: str) -> Iterator[tuple[int, str]]:
-    """Each rule's place in the config (`rules[1].rules[0]`), for error messages."""
-    for i, rule in enumerate(rules):
-        if isinstance(rule, RuleSet):
-            yield from _places(rule.rules, f"{where}[{i}].rules")
-        else:
-            yield id(rule), f"{where}[{i}]"
 
 
 NODE = NodeType(
