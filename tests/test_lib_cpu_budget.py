@@ -70,3 +70,34 @@ def test_budgets_of_threads_are_separate():
 def test_nested_budgets_share_the_outer_one():
     with pytest.raises(BudgetExceeded), cpu_budget(0.1), cpu_budget(10):
         spin()
+
+
+def test_a_thread_left_marked_inside_a_budget_still_gets_its_budgets():
+    """A budget's end cut short by the watchdog's raise once left `_depth` at 1 with nothing
+    watching: every later budget of that thread counted as nested and loops ran unbounded
+    (a template loop of 10 billion steps ran to its end in CI)."""
+    from workfuse.lib import cpu_budget as module
+
+    module._depth.value = 1  # as such a cut-short end left it
+    try:
+        started = time.thread_time()
+        with pytest.raises(BudgetExceeded), cpu_budget(0.05):
+            spin()
+        assert time.thread_time() - started < 1
+    finally:
+        module._depth.value = 0
+
+
+def test_the_watchdog_drops_the_budget_of_a_thread_that_is_gone_and_keeps_watching():
+    from workfuse.lib.cpu_budget import _WATCHDOG
+
+    def leave_inside() -> None:
+        _WATCHDOG.start(60)  # never stopped: the thread ends inside it
+
+    thread = threading.Thread(target=leave_inside)
+    thread.start()
+    thread.join()
+    time.sleep(0.1)  # a poll or more: reading the gone thread's clock must not kill the watchdog
+    with pytest.raises(BudgetExceeded), cpu_budget(0.05):
+        spin()
+    assert not _WATCHDOG.watching(thread.ident or 0)

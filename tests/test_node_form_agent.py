@@ -189,7 +189,7 @@ def test_each_tool_is_a_card_with_its_types_own_fields(alice_client, workflow, m
             "auth",
         ],
         "1": ["name", "description", "workflow", "inputs"],  # ai3
-        "2": ["name", "description", "code", "input_schema", "timeout_ms"],
+        "2": ["name", "description", "code", "language", "input_schema", "timeout_ms"],
         "3": ["name", "url", "credential", "allow"],
         "memory": ["session_key", "max_messages"],
         "budget": ["max_tokens", "max_cost_usd"],

@@ -67,12 +67,22 @@ class _Watchdog:
                 )
         return entry is not None and entry.fired
 
+    def watching(self, thread_id: int) -> bool:
+        """Whether a budget of that thread is being watched."""
+        with self._lock:
+            return any(e.thread_id == thread_id for e in self._entries.values())
+
     def _run(self) -> None:
         while True:
             self._wake.wait()
             with self._lock:
-                for entry in self._entries.values():
-                    if not entry.fired and time.clock_gettime(entry.clock) >= entry.limit:
+                for token, entry in list(self._entries.items()):
+                    try:
+                        spent = time.clock_gettime(entry.clock)
+                    except OSError:  # its thread is gone: nothing left to stop
+                        del self._entries[token]
+                        continue
+                    if not entry.fired and spent >= entry.limit:
                         entry.fired = True
                         ctypes.pythonapi.PyThreadState_SetAsyncExc(
                             ctypes.c_ulong(entry.thread_id), ctypes.py_object(BudgetExceeded)
@@ -89,8 +99,10 @@ _depth = threading.local()
 @contextmanager
 def cpu_budget(seconds: float) -> Iterator[None]:
     """Run the block with at most `seconds` of this thread's CPU time; past that it raises
-    `BudgetExceeded`. Nested budgets in one thread are covered by the outermost one."""
-    if getattr(_depth, "value", 0):
+    `BudgetExceeded`. Nested budgets in one thread are covered by the outermost one, while the
+    watchdog watches it: a thread that believes itself inside a budget nobody watches (an end
+    cut short) starts a new one instead of running unbounded."""
+    if getattr(_depth, "value", 0) and _WATCHDOG.watching(threading.get_ident()):
         _depth.value += 1
         try:
             yield
@@ -105,11 +117,17 @@ def cpu_budget(seconds: float) -> Iterator[None]:
     except BudgetExceeded:
         fired = True
     finally:
-        _depth.value = 0
-        try:
-            fired = _WATCHDOG.stop(token) or fired
-        except BudgetExceeded:  # delivered on the way into stop(), before it took the lock
-            _WATCHDOG.stop(token)
-            fired = True
+        # The raise the watchdog scheduled may land anywhere in here (it is delivered between
+        # bytecodes), also after the block's own work ended. Each step is retried through it:
+        # a half-done end once left a thread "inside" a budget nobody watched (`_depth` stuck
+        # at 1), so every later budget of that thread counted as nested and never stopped.
+        # stop() withdraws what is still pending, so at most one raise arrives here.
+        while True:
+            try:
+                fired = _WATCHDOG.stop(token) or fired
+                _depth.value = 0
+                break
+            except BudgetExceeded:
+                fired = True
     if fired:
         raise BudgetExceeded
