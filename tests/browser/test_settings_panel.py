@@ -358,6 +358,36 @@ def test_tokens_of_a_running_ai_node_stream_into_its_panel(page, live_server, al
     expect(page.locator("#wf-panel-stream-text")).to_have_text("Again")
 
 
+def test_a_code_node_switched_to_python_saves_and_runs_python(page, live_server, alice):
+    graph = {
+        "nodes": [
+            {"id": "start", "type": "trigger.manual", "position": {"x": 0, "y": 0}, "config": {}},
+            {
+                "id": "count",
+                "type": "action.code",
+                "position": {"x": 300, "y": 0},
+                "config": {"code": "return 1"},
+            },
+        ],
+        "edges": [{"source": "start", "target": "count"}],
+    }
+    workflow = Workflow.create(alice, "Code", graph=graph)
+    open_editor(page, live_server, workflow)
+    open_node(page, "count")
+    page.select_option("#wf-f-language", "python")
+    page.locator("#wf-f-code").fill("print('n is', input['n'])\nreturn sum(range(input['n']))")
+    page.click('[data-action="save"]')
+    expect(page.locator("#wf-status")).to_have_text("Saved as v2.")
+    workflow.refresh_from_db()
+    saved = next(n for n in workflow.graph["nodes"] if n["id"] == "count")["config"]
+    assert saved["language"] == "python"
+    execution = engine.start_execution(workflow, {"n": 5})
+    execution.refresh_from_db()
+    step = execution.steps.get(key="count")
+    assert execution.status == "succeeded", execution.error
+    assert step.output == {"result": 10, "logs": ["n is 5"]}
+
+
 def test_code_editor_inserts_spaces_for_tab(page, live_server, alice):
     graph = {
         "nodes": [
