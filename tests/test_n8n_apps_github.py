@@ -6,6 +6,7 @@ GitHub."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,19 @@ from tests.test_n8n_apps import converted, refusal
 
 OWNER = '={{$node["Config"].json["github_owner"]}}'
 REPOSITORY = '={{$node["Config"].json["github_repo"]}}'
+
+
+def run_against_fake_github(alice: Any, graph: dict[str, Any]) -> tuple[FakeGitHub, Any]:
+    """Run an imported graph with its GitHub steps pointed at a fake GitHub; it must succeed."""
+    with running(FakeGitHub()) as github:
+        credential = store.create(alice, "Hub", "github", {"token": TOKEN, "base_url": github.url})
+        for node in graph["nodes"]:
+            if node["type"] == "app.github":
+                node["config"]["credential"] = credential.pk
+        execution = engine.start_execution(make_workflow(alice, graph), {})
+        execution.refresh_from_db()
+        assert execution.status == "succeeded", execution.error
+    return github, execution
 
 
 @pytest.mark.parametrize(
@@ -106,15 +120,8 @@ def test_the_corpus_s_repository_statistics_run(alice, settings):
     }
     graph = convert(data)
     assert validate_graph(graph) == []
-    with running(FakeGitHub()) as github:
-        credential = store.create(alice, "Hub", "github", {"token": TOKEN, "base_url": github.url})
-        for node in graph["nodes"]:
-            if node["type"] == "app.github":
-                node["config"]["credential"] = credential.pk
-        execution = engine.start_execution(make_workflow(alice, graph), {})
-        execution.refresh_from_db()
-        assert execution.status == "succeeded", execution.error
-        [request] = github.requests
+    github, execution = run_against_fake_github(alice, graph)
+    [request] = github.requests
     assert request.path == "/repos/acme/shop"
     output = execution.steps.get(key="massage").output
     assert "12,345" in str(output)
@@ -186,15 +193,8 @@ def test_an_imported_backup_commits_each_item_as_a_file(alice, settings):
     }
     graph = convert({"name": "Backup", "nodes": nodes, "connections": links})
     assert validate_graph(graph) == []
-    with running(FakeGitHub()) as github:
-        credential = store.create(alice, "Hub", "github", {"token": TOKEN, "base_url": github.url})
-        for node in graph["nodes"]:
-            if node["type"] == "app.github":
-                node["config"]["credential"] = credential.pk
-        execution = engine.start_execution(make_workflow(alice, graph), {})
-        execution.refresh_from_db()
-        assert execution.status == "succeeded", execution.error
-        files = github.repos["acme/shop"].files["main"]
+    github, _ = run_against_fake_github(alice, graph)
+    files = github.repos["acme/shop"].files["main"]
     assert json.loads(files["orders.json"]) == {"name": "orders", "n": 1}
     assert json.loads(files["leads.json"]) == {"name": "leads", "n": 2}
     assert [c["message"] for c in github.commits] == ["Backup of orders", "Backup of leads"]
