@@ -11,28 +11,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from editor.nodes.action_code import Config, run
-from editor.nodes.base import NodeError, RunContext
+from editor.nodes.action_code import Config
+from editor.nodes.base import NodeError
+from tests.test_node_code import error_of as code_error_of
+from tests.test_node_code import run_code
 
 
 def run_python(
     code: str, input: Any = None, variables: dict[str, Any] | None = None, **config: Any
 ) -> dict[str, Any]:
-    ctx = RunContext(
-        execution_id="exec-1",
-        node_id="code",
-        step_key="code",
-        input=input,
-        variables=variables or {},
-    )
-    return run(Config(code=code, language="python", **config), ctx)
+    return run_code(code, input, variables, language="python", **config)
 
 
 def error_of(code: str, **kwargs: Any) -> NodeError:
-    with pytest.raises(NodeError) as caught:
-        run_python(code, **kwargs)
-    assert caught.value.retryable is False
-    return caught.value
+    return code_error_of(code, language="python", **kwargs)
 
 
 @pytest.mark.parametrize(

@@ -358,7 +358,8 @@ def test_tokens_of_a_running_ai_node_stream_into_its_panel(page, live_server, al
     expect(page.locator("#wf-panel-stream-text")).to_have_text("Again")
 
 
-def test_a_code_node_switched_to_python_saves_and_runs_python(page, live_server, alice):
+def code_workflow(owner: Any) -> Workflow:
+    """A manual trigger and a Code node `count` returning 1."""
     graph = {
         "nodes": [
             {"id": "start", "type": "trigger.manual", "position": {"x": 0, "y": 0}, "config": {}},
@@ -371,7 +372,11 @@ def test_a_code_node_switched_to_python_saves_and_runs_python(page, live_server,
         ],
         "edges": [{"source": "start", "target": "count"}],
     }
-    workflow = Workflow.create(alice, "Code", graph=graph)
+    return Workflow.create(owner, "Code", graph=graph)
+
+
+def test_a_code_node_switched_to_python_saves_and_runs_python(page, live_server, alice):
+    workflow = code_workflow(alice)
     open_editor(page, live_server, workflow)
     open_node(page, "count")
     page.select_option("#wf-f-language", "python")
@@ -389,19 +394,7 @@ def test_a_code_node_switched_to_python_saves_and_runs_python(page, live_server,
 
 
 def test_code_editor_inserts_spaces_for_tab(page, live_server, alice):
-    graph = {
-        "nodes": [
-            {"id": "start", "type": "trigger.manual", "position": {"x": 0, "y": 0}, "config": {}},
-            {
-                "id": "count",
-                "type": "action.code",
-                "position": {"x": 300, "y": 0},
-                "config": {"code": "return 1"},
-            },
-        ],
-        "edges": [{"source": "start", "target": "count"}],
-    }
-    workflow = Workflow.create(alice, "Code", graph=graph)
+    workflow = code_workflow(alice)
     open_editor(page, live_server, workflow)
     open_node(page, "count")
     code = page.locator("#wf-f-code")
