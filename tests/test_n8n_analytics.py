@@ -93,6 +93,22 @@ def spec(params: dict[str, Any]) -> Any:
     return cx.spec_of("App")
 
 
+def test_other_left_at_its_default_name_is_the_default_metric_or_dimension():
+    """n8n's "Other metrics…" name field defaults to totalUsers (dimensions: date); an export
+    leaves a value at its default out, so `{"listName": "other"}` alone names that default."""
+    node = analytics(
+        {
+            "propertyId": PROPERTY,
+            "metricsGA4": {
+                "metricValues": [{"name": "sessions", "listName": "other"}, {"listName": "other"}]
+            },
+            "dimensionsGA4": {"dimensionValues": [{"listName": "other"}]},
+        }
+    )
+    assert node["config"]["metrics"] == ["sessions", "totalUsers"]
+    assert node["config"]["dimensions"] == ["date"]
+
+
 def test_simplified_rows_are_the_items():
     assert spec({"propertyId": PROPERTY}).items == "rows"
     assert spec({"propertyId": PROPERTY, "simple": False}).items is None
@@ -105,7 +121,10 @@ def test_simplified_rows_are_the_items():
         ({"propertyType": "universal", "viewId": "1"}, 2, "reads Universal Analytics"),
         ({"resource": "userActivity"}, 2, "reads 'userActivity'"),
         (
-            {"propertyId": PROPERTY, "metricsGA4": {"metricValues": [{"listName": "other"}]}},
+            {
+                "propertyId": PROPERTY,
+                "metricsGA4": {"metricValues": [{"listName": "other", "name": ""}]},
+            },
             2,
             "has a metric set to 'other' with no name",
         ),

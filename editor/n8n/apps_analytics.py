@@ -1,7 +1,8 @@
 """n8n's Google Analytics node (version 2, GA4 reports) as `app.google_analytics`.
 
 A GA4 report's metrics and dimensions (n8n's list choices, or "other" with a name; an entry left
-at its default is n8n's totalUsers metric or date dimension), its date range, simplify and
+at its default is n8n's totalUsers metric or date dimension, and so is an "other" entry whose
+name was left at n8n's default: exports leave out values at their defaults), its date range, simplify and
 limit. Universal Analytics (version 1, or version 2's "universal" property type, and the user
 activity resource) is refused: Google shut that API down in 2024. n8n's named ranges count days
 in the n8n instance's time zone; GA4's relative dates (7daysAgo, today) count them in the
@@ -41,7 +42,9 @@ def _names(entries: Any, default: str, what: str) -> list[str]:
     for entry in entries or []:
         entry = entry if isinstance(entry, dict) else {}
         chosen = str(entry.get("listName") or default)
-        name = str(entry.get("name") or "") if chosen in ("other", "customEvent") else chosen
+        # "other"'s name field defaults to the list's own default, which the export leaves out.
+        named = entry.get("name", default if chosen == "other" else "")
+        name = str(named or "") if chosen in ("other", "customEvent") else chosen
         if not name:
             raise Refusal(f"has a {what} set to '{chosen}' with no name; name it in n8n.")
         if name.startswith("="):
