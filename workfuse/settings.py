@@ -153,7 +153,9 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with this process's writers queued in turn
+            # (workfuse/lib/sqlite/base.py) instead of polling SQLite's busy lock.
+            "ENGINE": "workfuse.lib.sqlite",
             "NAME": str(DATA_DIR / "workfuse.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web thread read while the worker thread writes; IMMEDIATE
