@@ -110,6 +110,12 @@ def test_select_and_insert_become_parameterised_sql(params, config):
         ),
         ({"table": "t", "columns": "={{ $json.cols }}"}, 1, "names its columns with an expression"),
         ({"operation": "update", "table": TABLE}, 2.5, "does 'update'"),
+        # n8n fills the {{ }} of a query that is not an expression too.
+        (
+            {"operation": "executeQuery", "query": "SELECT * FROM t WHERE a = '{{ $json.a }}'"},
+            2.6,
+            "builds its SQL with expressions",
+        ),
         (
             {"operation": "select", "table": TABLE, "options": {"queryBatching": "transaction"}},
             2.5,

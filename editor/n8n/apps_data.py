@@ -714,7 +714,8 @@ def _postgres(node: N8nNode, cx: Converter) -> Converted:
         return postgres_tool.given(node, cx)
     notes = [credential_note("PostgreSQL", "a connection")]
     sql = str(p.get("query") or "")
-    if sql.startswith("=") and "{{" in sql:
+    # n8n fills every {{ }} of the query, expression or not (its getResolvables).
+    if "{{" in sql:
         raise Refusal(
             "builds its SQL with expressions; WorkFuse keeps values out of the SQL text. Use "
             "query parameters ($1, $2 with 'Query Parameters') in n8n and export again."
