@@ -4,11 +4,10 @@ A poll (`cycles.py`) leaves by one IF or Switch right before its edge back. Many
 more: a retry loop checks the answer (leave if sent), works out whether to try again (leave if
 not), counts, waits and goes round; a node's error output goes round while its success leaves;
 a Set between the last check and the loop's first node gets the next round ready. Such a loop
-converts when it is one chain of nodes (no node sends items to two nodes of the loop), the rest
-of the workflow enters it at one node, and each output of its nodes either stays in the loop or
-leaves it. Then:
+converts when the rest of the workflow enters it at one node, and each output of its nodes
+either stays in the loop or leaves it. Then:
 
-* the Repeat takes the entry's place, and its `body` is the whole chain, from the entry to the
+* the Repeat takes the entry's place, and its `body` is the whole loop, from the entry to the
   node linking back, so every node runs in the round, in n8n's order;
 * each way out of the chain (an output leading out: an IF's, a Switch's, an error output, ...)
   leads in the body to a step handing on the item that left (`utility.transform`, as No
@@ -23,8 +22,13 @@ leaves it. Then:
 * n8n went round without a bound; the Repeat stops after `max_iterations` rounds and
   `exhausted` leads to a Stop saying so.
 
-A loop that forks inside, is entered at two nodes, sends one output both round and out, or has
-no way to end a round is refused with the shape named (`cycles.unlink_polls`).
+The round need not be a chain (`find`): it may fork and join again in a Merge (Seedance's poll
+runs its check and its carried state side by side) as long as it goes on by one link back,
+every fork whose branches may both run joins before the round goes on or leaves, no other node
+joins two branches (a converted node reads `$json` from its first link), and one item goes
+round. A loop entered at two nodes, going round from several nodes, sending one output both
+round and out, or with no way to end a round is refused with the shape named
+(`cycles.unlink_polls`).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class Rounds:
     """One n8n loop with several ways out, by n8n node names."""
 
     entry: str
-    order: list[str]  # the chain, from the entry to the node linking back
+    order: list[str]  # the loop's nodes, each after those linking to it; the last links back
     again: int  # the output of the last node in `order` that goes round
     exits: list[Port]  # the outputs leading out of the loop, in the chain's order
     carry: bool = False  # the entry reads its input, which goes round from round to round
@@ -104,6 +108,9 @@ def find(cx: Converter, loop: list[str]) -> Rounds | str | None:
     order = _round_order(cx, loop, inside, entry)
     if isinstance(order, str):
         return order
+    joined = _joined(cx, order, inside, entry)
+    if joined is not None:
+        return joined
     ends = {port, *outside}
     fork = _open_fork(cx, order, inside, ends)
     if fork is not None:
@@ -144,6 +151,23 @@ def _round_order(
         stuck = next(n for n in loop if n not in order)
         return f"it goes round a second loop inside its rounds (at '{stuck}')"
     return order
+
+
+def _joined(
+    cx: Converter, order: list[str], inside: dict[Port, set[str]], entry: str
+) -> str | None:
+    """Why the round cannot join two branches at a node, if it does: a node other than a Merge
+    reached by two links of the round reads its input (`$json`) from the first of them only in
+    WorkFuse, where n8n hands it the item of whichever branch ran."""
+    for name in order:
+        sources = [port for port, targets in inside.items() if name in targets]
+        if name != entry and len(sources) > 1 and cx.nodes[name].type != f"{BASE}merge":
+            names = " and ".join(f"'{source}'" for source, _ in sources)
+            return (
+                f"its branches from {names} join again at '{name}', which n8n runs on the "
+                "item of whichever branch ran and WorkFuse would read from the first only"
+            )
+    return None
 
 
 def _open_fork(
@@ -380,8 +404,7 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
     for name, index in [(loop.back, loop.again), *loop.exits]:
         node = cx.nodes[name]
         converted = cx.converted[name]
-        out = cx.flow.out.get((name, index))
-        if (name, index) == (loop.back, loop.again) and (out is None or out.many):
+        if (name, index) == (loop.back, loop.again) and _sends_many(cx, name, index):
             cx.refuse(
                 node,
                 f"n8n node '{name}' sends several items round its loop (a Merge appending, "
@@ -413,6 +436,19 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
     for i, way in enumerate(ways):
         way.step["position"] = {"x": 240 * i, "y": -360}
     return ways
+
+
+def _sends_many(cx: Converter, name: str, index: int) -> bool:
+    """Whether the n8n node's output `index` may carry several items, as the item flow planned
+    it; the link back is not in that plan, so an output used only by it is judged by its node
+    (one passing its input on sends as many items as it gets)."""
+    out = cx.flow.out.get((name, index))
+    if out is not None:
+        return out.many
+    node = cx.nodes[name]
+    if cx.spec_of(name).data is None and not takes_all(node):
+        return any(cx.flow.out[p].many for p in cx.parents.get(name, []) if p in cx.flow.out)
+    return cx.flow.emits_many(node)
 
 
 def _router_handles(leaving: list[_Way]) -> list[str]:
