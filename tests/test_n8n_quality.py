@@ -242,9 +242,10 @@ def test_convert_to_file_reads_a_path_with_an_index_as_n8n_does(alice):
     )
     read = extract({"operation": "text", "destinationKey": "content"}, "Read")
     outputs = run(alice, file_chain(file_manual(), answer, made, read))
-    file = outputs["convert_to_file[0]"]["file"]  # in the loop over the Code node's items
+    # The Code node returns one item (`return [{json: ...}]`): no loop over its items.
+    file = outputs["convert_to_file"]["file"]
     assert (file["filename"], file["content_type"]) == ("image.txt", "text/plain")
-    assert outputs["read[0]"] == {"content": "a picture"}
+    assert outputs["read"] == {"content": "a picture"}
 
 
 # --- another node's settings read in an expression ($node["X"].parameter, $('X').params) -------

@@ -15,8 +15,10 @@ from dataclasses import replace
 from typing import Any
 
 from editor.n8n import per_item_files, read_order
+from editor.n8n.code_returns import returns_one
 from editor.n8n.converter import BASE, FETCHED, Converted, Converter, N8nNode, Refusal, Spec
 from editor.n8n.expressions import code_context, nodes_read, scope_of
+from editor.n8n.items import takes_all
 
 CAVEATS = (
     "Runs with n8n's $input, $json, items, $('Node') and $now; the output's `result` is the "
@@ -233,6 +235,8 @@ def _per_node(node: N8nNode, cx: Converter) -> Spec:
     one that emits a single item emits one too (its files then pair with it); otherwise (and
     for a loop opened at this node) a list, as before."""
     many = Spec(SPECS[node.type].convert, "result[0]", items="result")
+    if node.type in (f"{BASE}code", f"{BASE}function") and takes_all(node) and returns_one(node):
+        return replace(many, items=None)  # `return [{ json: ... }]`: one item
     if node.type != f"{BASE}code" or node.params.get("mode") != "runOnceForEachItem":
         return many
     parents = cx.parents.get(node.name)

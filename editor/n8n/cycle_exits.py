@@ -4,11 +4,10 @@ A poll (`cycles.py`) leaves by one IF or Switch right before its edge back. Many
 more: a retry loop checks the answer (leave if sent), works out whether to try again (leave if
 not), counts, waits and goes round; a node's error output goes round while its success leaves;
 a Set between the last check and the loop's first node gets the next round ready. Such a loop
-converts when it is one chain of nodes (no node sends items to two nodes of the loop), the rest
-of the workflow enters it at one node, and each output of its nodes either stays in the loop or
-leaves it. Then:
+converts when the rest of the workflow enters it at one node, and each output of its nodes
+either stays in the loop or leaves it. Then:
 
-* the Repeat takes the entry's place, and its `body` is the whole chain, from the entry to the
+* the Repeat takes the entry's place, and its `body` is the whole loop, from the entry to the
   node linking back, so every node runs in the round, in n8n's order;
 * each way out of the chain (an output leading out: an IF's, a Switch's, an error output, ...)
   leads in the body to a step handing on the item that left (`utility.transform`, as No
@@ -23,8 +22,13 @@ leaves it. Then:
 * n8n went round without a bound; the Repeat stops after `max_iterations` rounds and
   `exhausted` leads to a Stop saying so.
 
-A loop that forks inside, is entered at two nodes, sends one output both round and out, or has
-no way to end a round is refused with the shape named (`cycles.unlink_polls`).
+The round need not be a chain (`find`): it may fork and join again in a Merge (Seedance's poll
+runs its check and its carried state side by side) as long as it goes on by one link back,
+every fork whose branches may both run joins before the round goes on or leaves, no other node
+joins two branches (a converted node reads `$json` from its first link), and one item goes
+round. A loop entered at two nodes, going round from several nodes, sending one output both
+round and out, or with no way to end a round is refused with the shape named
+(`cycles.unlink_polls`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from editor.n8n.expressions import Reference
 
 BASE = "n8n-nodes-base."
+LANGCHAIN = "@n8n/n8n-nodes-langchain."
 DECIDERS = {f"{BASE}if", f"{BASE}switch", f"{BASE}filter"}
 Port = tuple[str, int]  # an n8n node's output: (node name, output index)
 
@@ -51,7 +56,7 @@ class Rounds:
     """One n8n loop with several ways out, by n8n node names."""
 
     entry: str
-    order: list[str]  # the chain, from the entry to the node linking back
+    order: list[str]  # the loop's nodes, each after those linking to it; the last links back
     again: int  # the output of the last node in `order` that goes round
     exits: list[Port]  # the outputs leading out of the loop, in the chain's order
     carry: bool = False  # the entry reads its input, which goes round from round to round
@@ -66,17 +71,20 @@ class Rounds:
 
 def find(cx: Converter, loop: list[str]) -> Rounds | str | None:
     """The loop as rounds with several ways out, why it cannot be, or None when it has no way
-    to end a round (nothing leads out and nothing in it can drop the item)."""
+    to end a round (nothing leads out and nothing in it can drop the item).
+
+    A round may branch and join again (a fork into two nodes that a Merge joins, an IF whose
+    outputs lead to one node): what the Repeat needs is that the rest of the workflow enters at
+    one node, the round goes on by one link back to it, and the round ends in exactly one way.
+    So the loop's nodes without the link back are a graph without cycles (`_round_order`), and
+    every fork whose branches may both run (one output to two nodes, or a node whose outputs
+    are not a choice) joins again before any way the round ends (`_open_fork`)."""
     members = set(loop)
     inside: dict[Port, set[str]] = defaultdict(set)
     outside: dict[Port, set[str]] = defaultdict(set)
     for source, index, target in cx.links:
         if source in members:
             (inside if target in members else outside)[(source, index)].add(target)
-    for name in loop:
-        ports = [p for p in inside if p[0] == name]
-        if len(ports) != 1 or len(inside[ports[0]]) != 1:
-            return f"it branches inside the loop at '{name}'"
     both = sorted(set(inside) & set(outside), key=lambda p: cx.nodes[p[0]].index)
     if both:
         return (
@@ -86,17 +94,124 @@ def find(cx: Converter, loop: list[str]) -> Rounds | str | None:
     entries = [n for n in loop if any(p not in members for p, _ in cx.parents.get(n, []))]
     if len(entries) != 1:
         return "the rest of the workflow must enter the loop at one node"
-    order = [entries[0]]
-    while True:
-        (port,) = [p for p in inside if p[0] == order[-1]]
-        (target,) = inside[port]
-        if target == entries[0]:
-            break
-        order.append(target)
+    entry = entries[0]
+    backs = sorted((p for p in inside if entry in inside[p]), key=lambda p: cx.nodes[p[0]].index)
+    if len(backs) != 1:
+        names = ", ".join(f"'{name}'" for name, _ in backs)
+        return (
+            f"it goes round again from several nodes ({names}), and a Repeat's round goes on "
+            "in one way: join them in one node before the loop's first node"
+        )
+    port = backs[0]
+    if len(inside[port]) != 1:
+        return f"it branches inside the loop at '{port[0]}'"
+    order = _round_order(cx, loop, inside, entry)
+    if isinstance(order, str):
+        return order
+    joined = _joined(cx, order, inside, entry)
+    if joined is not None:
+        return joined
+    ends = {port, *outside}
+    fork = _open_fork(cx, order, inside, ends)
+    if fork is not None:
+        return (
+            f"it branches inside the loop at '{fork}' into branches that may both run and do "
+            "not join again before the round goes on or leaves, and a round of a Repeat ends "
+            "in one way"
+        )
     exits = sorted(outside, key=lambda p: (order.index(p[0]), p[1]))
     if not exits and not any(cx.nodes[n].type in DECIDERS for n in loop):
         return None
-    return Rounds(entries[0], order, port[1], exits)
+    return Rounds(entry, order, port[1], exits)
+
+
+def _round_order(
+    cx: Converter, loop: list[str], inside: dict[Port, set[str]], entry: str
+) -> list[str] | str:
+    """The loop's nodes in an order in which each comes after the nodes linking to it in the
+    round (ties in the export's order), from the entry to the node linking back; why not, when
+    the round has a loop of its own."""
+    children: dict[str, set[str]] = defaultdict(set)
+    waiting = dict.fromkeys(loop, 0)
+    for (source, _), targets in inside.items():
+        for target in targets - {entry}:
+            if target not in children[source]:
+                children[source].add(target)
+                waiting[target] += 1
+    order: list[str] = []
+    ready = [entry] if waiting[entry] == 0 else []
+    while ready:
+        name = ready.pop(0)
+        order.append(name)
+        for child in sorted(children[name], key=lambda n: cx.nodes[n].index):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    if len(order) != len(loop):
+        stuck = next(n for n in loop if n not in order)
+        return f"it goes round a second loop inside its rounds (at '{stuck}')"
+    return order
+
+
+def _joined(
+    cx: Converter, order: list[str], inside: dict[Port, set[str]], entry: str
+) -> str | None:
+    """Why the round cannot join two branches at a node, if it does: a node other than a Merge
+    reached by two links of the round reads its input (`$json`) from the first of them only in
+    WorkFuse, where n8n hands it the item of whichever branch ran."""
+    for name in order:
+        sources = [port for port, targets in inside.items() if name in targets]
+        if name != entry and len(sources) > 1 and cx.nodes[name].type != f"{BASE}merge":
+            names = " and ".join(f"'{source}'" for source, _ in sources)
+            return (
+                f"its branches from {names} join again at '{name}', which n8n runs on the "
+                "item of whichever branch ran and WorkFuse would read from the first only"
+            )
+    return None
+
+
+def _open_fork(
+    cx: Converter, order: list[str], inside: dict[Port, set[str]], ends: set[Port]
+) -> str | None:
+    """The first node of the round whose branches may both run and do not join again before a
+    way the round ends (`ends`: the link back and the outputs leading out), if any.
+
+    A node post-dominates another when every path from that one to the round's end passes it;
+    a fork is closed when its branches' post-dominators share a node of the round."""
+    end = ""  # the round's end, after each of `ends`
+    after: dict[str, set[str]] = {}
+    for name in reversed(order):
+        nexts = [{end} for port in ends if port[0] == name]
+        nexts += [
+            after[target]
+            for port, targets in inside.items()
+            if port[0] == name and port not in ends
+            for target in targets
+        ]
+        after[name] = {name} | (set.intersection(*nexts) if nexts else set())
+    for name in order:
+        ports = sorted({index for source, index in [*inside, *ends] if source == name})
+        groups = [[p] for p in ports] if _chooses(cx, name) else [ports]
+        for group in groups:
+            branches: list[set[str]] = []
+            for index in group:
+                if (name, index) in ends:
+                    branches.append({end})
+                else:
+                    branches += [after[t] for t in inside[(name, index)]]
+            if len(branches) > 1 and set.intersection(*branches) <= {end}:
+                return name
+    return None
+
+
+def _chooses(cx: Converter, name: str) -> bool:
+    """Whether each item leaves the n8n node by one of its outputs only (an IF, a Switch, a
+    classifier picking one category, a node routing its errors to an output of their own)."""
+    node = cx.nodes[name]
+    options = node.params.get("options") or {}
+    if node.type in DECIDERS or node.type == f"{LANGCHAIN}textClassifier":
+        return not (options.get("allMatchingOutputs") or options.get("multiClass"))
+    return node.raw.get("onError") == "continueErrorOutput"
 
 
 def carried_ref(cx: Converter, loop: Rounds, outside: Reference | None) -> Reference | None:
@@ -289,6 +404,15 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
     for name, index in [(loop.back, loop.again), *loop.exits]:
         node = cx.nodes[name]
         converted = cx.converted[name]
+        if (name, index) == (loop.back, loop.again) and _sends_many(cx, name, index):
+            cx.refuse(
+                node,
+                f"n8n node '{name}' sends several items round its loop (a Merge appending, "
+                "a Code node returning a list), and n8n runs the next round once per item; a "
+                "round of a Repeat starts from one item. Make it one item in n8n (an Aggregate "
+                "before the loop goes round) and export again.",
+            )
+            return None
         ref = cx.output_ref(name, index, set())
         if ref is None or index >= len(converted.outputs):
             cx.refuse(
@@ -312,6 +436,19 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
     for i, way in enumerate(ways):
         way.step["position"] = {"x": 240 * i, "y": -360}
     return ways
+
+
+def _sends_many(cx: Converter, name: str, index: int) -> bool:
+    """Whether the n8n node's output `index` may carry several items, as the item flow planned
+    it; the link back is not in that plan, so an output used only by it is judged by its node
+    (one passing its input on sends as many items as it gets)."""
+    out = cx.flow.out.get((name, index))
+    if out is not None:
+        return out.many
+    node = cx.nodes[name]
+    if cx.spec_of(name).data is None and not takes_all(node):
+        return any(cx.flow.out[p].many for p in cx.parents.get(name, []) if p in cx.flow.out)
+    return cx.flow.emits_many(node)
 
 
 def _router_handles(leaving: list[_Way]) -> list[str]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from editor.n8n import per_item_files  # perfiles
+from editor.n8n.code_returns import returns_one
 from editor.n8n.names import MAX_ID, slug, unique
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ class ItemFlow:
 
     def emits_many(self, node: N8nNode) -> bool:
         return self.cx.spec_of(node.name).items is not None or (
-            node.type in CODE_TYPES and takes_all(node)
+            node.type in CODE_TYPES and takes_all(node) and not returns_one(node)
         )
 
     def _place(self, node: N8nNode) -> None:
