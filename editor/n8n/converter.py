@@ -716,6 +716,7 @@ class Converter:
             )
         # --- files ---
         paired = per_item_files.paired_path(self, node, producer, path)
+        paired = paired or per_item_files.first_item_file(self, node, producer, path)  # firstfile
         path = paired or path
         # --- end files ---
         if not paired and self._first_item(producer) is not None:
