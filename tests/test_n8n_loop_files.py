@@ -7,7 +7,9 @@ through the engine against a 127.0.0.1 server."""
 
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,10 +21,22 @@ from editor.models import Workflow
 from editor.n8n import convert
 from editor.validation import validate_graph
 from tests.engine_helpers import steps_by_key
-from tests.test_n8n_files import chain, node_of, refused
-from tests.test_n8n_flow import import_set, n8n_node
+from tests.test_n8n_files import chain, download_as_file, node_of, refused, run
+from tests.test_n8n_flow import import_set, manual, n8n_node, set_fields
 
 AUDIO = {"/a.mp3": b"ID3 first answer", "/b.mp3": b"ID3 second answer"}
+
+
+def archive() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as packed:
+        packed.writestr("chapter 1.txt", "Sec. 1.01 Taxes")
+        packed.writestr("chapter 2.txt", "Sec. 2.01 Rates")
+        packed.writestr("chapter 3.txt", "Sec. 3.01 Refunds")
+    return out.getvalue()
+
+
+FILES = {**AUDIO, "/codes.zip": archive()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -30,9 +44,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        body = AUDIO.get(self.path, b"")
+        body = FILES.get(self.path, b"")
         self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "audio/mpeg")
+        kind = "application/zip" if self.path.endswith(".zip") else "audio/mpeg"
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -133,3 +148,69 @@ def test_a_file_handed_on_through_another_node_of_the_loop_stays_refused() -> No
         "main": [[{"node": "Respond to Webhook", "type": "main", "index": 0}]]
     }
     assert "makes once per item, from outside the loop" in refused(data)
+
+
+# --- Split Out of $binary: files as items ----------------------------------------------------
+
+
+def tax_codes(base: str, **split: Any) -> dict:
+    """Build a Tax Code Assistant's loading: a zip downloaded and unpacked (file_0, file_1,
+    ...), each file made an item of its own, read as `file_{{ $itemIndex }}`."""
+    unzip = n8n_node("Extract Zip Files", "compression", {}, 1.1)
+    params = {"fieldToSplitOut": "$binary", "include": "allOtherFields", "options": {}, **split}
+    files = n8n_node("Files as Items", "splitOut", params)
+    read = n8n_node(
+        "Extract Contents",
+        "extractFromFile",
+        {"operation": "text", "binaryPropertyName": "=file_{{ $itemIndex }}", "options": {}},
+    )
+    return chain(manual(), download_as_file(f"{base}/codes.zip"), unzip, files, read)
+
+
+def test_each_file_becomes_an_item_read_by_its_index() -> None:
+    graph = convert(tax_codes("http://127.0.0.1:9"))
+    assert validate_graph(graph) == []
+    assert node_of(graph, "Extract Contents")["config"]["file"] == (
+        '{{ nodes.files_as_items.result.binary[index]["file_" ~ index] }}'
+    )
+    loop = next(n for n in graph["nodes"] if n["type"] == "logic.loop")
+    assert loop["config"]["items"] == "{{ nodes.files_as_items.result.items }}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_unzipped_file_is_read_in_its_own_run(alice, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    outputs = run(alice, tax_codes(server))
+    split = outputs["files_as_items"]["result"]
+    assert split["items"] == [{}, {}, {}]  # the manual trigger's empty item, kept thrice
+    assert [list(files) for files in split["binary"]] == [["file_0"], ["file_1"], ["file_2"]]
+    texts = [outputs[f"extract_contents[{i}]"]["data"] for i in range(3)]
+    assert texts == ["Sec. 1.01 Taxes", "Sec. 2.01 Rates", "Sec. 3.01 Refunds"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_items_keep_the_fields_include_asks_for(alice, settings, server):
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    data = tax_codes(server, include="selectedOtherFields", fieldsToInclude="source")
+    data["nodes"].insert(1, set_fields("Source", source="texas"))
+    data["connections"] = chain(*data["nodes"])["connections"]
+    outputs = run(alice, data)
+    assert outputs["files_as_items"]["result"]["items"] == [{"source": "texas"}] * 3
+    assert outputs["extract_contents[2]"]["data"] == "Sec. 3.01 Refunds"
+
+
+def test_files_as_items_of_files_not_known_one_by_one_stay_refused() -> None:
+    """A Webhook's uploads (files by field name, several of one field kept as a list) are not
+    numbered as n8n numbered them: the split stays refused, saying where it is followed."""
+    data = tax_codes("http://127.0.0.1:9")
+    hook = n8n_node("Webhook", "webhook", {"httpMethod": "POST", "path": "up", "options": {}}, 2)
+    nodes = [hook, *data["nodes"][3:]]
+    message = refused(chain(*nodes))
+    assert "n8n node 'Files as Items' (n8n-nodes-base.splitOut): splits out binary data" in message
+    assert "Compression node unpacking an archive right before it" in message
+
+
+def test_a_property_named_by_another_expression_stays_refused() -> None:
+    data = tax_codes("http://127.0.0.1:9")
+    data["nodes"][-1]["parameters"]["binaryPropertyName"] = "={{ $json.name }}"
+    assert "names the binary property of its input file with an expression" in refused(data)

@@ -16,6 +16,7 @@ says why.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -243,3 +244,29 @@ def first_item_file(cx: Converter, node: N8nNode, producer: str, path: str) -> s
 
 
 # --- end firstfile ---
+
+
+# --- filesplit ---
+# A binary property named by its item's position: `file_{{ $itemIndex }}` (text around it).
+_INDEXED = re.compile(r"=\s*([\w.-]*)\{\{\s*\$itemIndex\s*\}\}\s*")
+
+
+def indexed_file(cx: Converter, node: N8nNode, prop: str) -> str | None:
+    """The template path of the file `node` reads in a binary property named by its item's
+    index (`=file_{{ $itemIndex }}`), when `node` runs directly in the loop over the items of
+    a node handing each item its own files by position (`Spec.binary_each`, a Split Out of
+    `$binary`): that item's file of that name, `$itemIndex` being the loop's `index`, as n8n
+    evaluates the name for each item it gets. Else None (the caller refuses the expression)."""
+    match = _INDEXED.fullmatch(prop)
+    parents = cx.parents.get(node.name) or []
+    if match is None or len(parents) != 1 or parents[0][1] != 0:
+        return None
+    producer = parents[0][0]
+    each = cx.spec_of(producer).binary_each
+    paired = paired_path(cx, node, producer, f"{each}[0]") if each else None
+    if paired is None:
+        return None
+    return f"{paired}[{json.dumps(match.group(1))} ~ index]"
+
+
+# --- end filesplit ---
