@@ -137,6 +137,18 @@ def test_a_named_property_reads_the_first_item_s_file_too() -> None:
     assert "results" in node_of(convert(data), "Respond to Webhook")["config"]["file"]
 
 
+def test_a_node_run_once_reads_the_first_item_s_file() -> None:
+    """Execute Once: n8n runs the node with its first item only, so its file is the first."""
+    data = voice_chat("http://127.0.0.1:9")
+    data["nodes"][-1] = n8n_node(
+        "Respond to Webhook", "extractFromFile", {"operation": "text"}, executeOnce=True
+    )
+    config = node_of(convert(data), "Respond to Webhook")["config"]
+    assert config["file"] == (
+        '{{ ((nodes.each_limit.results | reject("none") | map(attribute="file") | list))[0] }}'
+    )
+
+
 def test_a_file_handed_on_through_another_node_of_the_loop_stays_refused() -> None:
     """Through a No-op the loop's results hold the item (an exit node), not the audio's step
     output: the file is not in them, and the import still says so."""
