@@ -179,8 +179,9 @@ def tax_codes(base: str, **split: Any) -> dict:
     return chain(manual(), download_as_file(f"{base}/codes.zip"), unzip, files, read)
 
 
-def test_each_file_becomes_an_item_read_by_its_index() -> None:
-    graph = convert(tax_codes("http://127.0.0.1:9"))
+@pytest.mark.parametrize("field", ["$binary", "=$binary"])
+def test_each_file_becomes_an_item_read_by_its_index(field: str) -> None:
+    graph = convert(tax_codes("http://127.0.0.1:9", fieldToSplitOut=field))
     assert validate_graph(graph) == []
     assert node_of(graph, "Extract Contents")["config"]["file"] == (
         '{{ nodes.files_as_items.result.binary[index]["file_" ~ index] }}'
@@ -220,6 +221,11 @@ def test_files_as_items_of_files_not_known_one_by_one_stay_refused() -> None:
     message = refused(chain(*nodes))
     assert "n8n node 'Files as Items' (n8n-nodes-base.splitOut): splits out binary data" in message
     assert "Compression node unpacking an archive right before it" in message
+
+
+def test_selected_fields_naming_none_stay_refused() -> None:
+    data = tax_codes("http://127.0.0.1:9", include="selectedOtherFields")
+    assert "keeps 'selected other fields' but names none" in refused(data)
 
 
 def test_a_property_named_by_another_expression_stays_refused() -> None:

@@ -144,7 +144,8 @@ def split(
 
 def _split_out(node: N8nNode, cx: Converter) -> Converted:
     # --- filesplit ---
-    if field_list(str(node.params.get("fieldToSplitOut") or "")) == ["$binary"]:
+    raw = str(node.params.get("fieldToSplitOut") or "")
+    if field_list(raw[1:] if raw.startswith("=") and "{{" not in raw else raw) == ["$binary"]:
         return _files_as_items(node, cx)
     # --- end filesplit ---
     template, notes = split(node, cx, node.params, input_items(node, cx))
@@ -184,6 +185,8 @@ def _files_as_items(node: N8nNode, cx: Converter) -> Converted:
         made = "dict(" + " + ".join(pairs) + ")"
     elif include == "noOtherFields":
         made = "{}"
+    elif include == "selectedOtherFields":
+        raise Refusal("keeps 'selected other fields' but names none; n8n stops there too.")
     else:
         raise Refusal(f"keeps other fields by '{include}', which WorkFuse cannot read statically.")
     item = cx.input_list(node).jinja()
