@@ -204,6 +204,12 @@ class Spec:
     # A Merge appending its inputs' items in turn: its first items are its first input's.
     appends: bool = False
     # --- end files ---
+    # --- filesplit ---
+    # (path, prefix) when the node's item carries exactly the files <prefix>0, <prefix>1, ...
+    # in that order, all in the object of file values at path (an unpacked archive's `files`):
+    # what a Split Out of `$binary` after it hands on, one file per item.
+    binary_numbered: tuple[str, ...] = ()
+    # --- end filesplit ---
     # --- ops ---
     # As `aliases`, for each of the items this node emits (`items`), read as the `item` of the
     # loop over them: HubSpot's legacy company records, one item each.
@@ -681,6 +687,11 @@ class Converter:
         name = "" if first else str(prop if prop not in (None, "") else "data")
         if name.startswith("=") and "{{" not in name:
             name = name[1:].strip()  # an "expression" of plain text is that text
+        # --- filesplit ---
+        indexed = per_item_files.indexed_file(self, node, name)
+        if indexed is not None:
+            return "{{ " + indexed + " }}"
+        # --- end filesplit ---
         if name.startswith("="):
             raise Refusal(
                 f"names the binary property of its input file with an expression ({name}); "
@@ -716,6 +727,7 @@ class Converter:
             )
         # --- files ---
         paired = per_item_files.paired_path(self, node, producer, path)
+        paired = paired or per_item_files.first_item_file(self, node, producer, path)  # firstfile
         path = paired or path
         # --- end files ---
         if not paired and self._first_item(producer) is not None:

@@ -285,9 +285,12 @@ def _compression(node: N8nNode, cx: Converter) -> Converted:
             f"WorkFuse unpacks at most {archives.MAX_ENTRIES} files, as large in all as a step's "
             "output allows, and fails on a file that is not .zip or .gz, which n8n passed over."
         )
-        return Converted(
-            "utility.extract_file", unpack, notes=[note], spec={"data": None, "binary": made}
-        )
+        unpacked = {
+            "data": None,
+            "binary": made,
+            "binary_numbered": (f"nodes.{node.id}.files", prefix),  # filesplit
+        }
+        return Converted("utility.extract_file", unpack, notes=[note], spec=unpacked)
     fmt = p.get("outputFormat") or ("" if node.version < 1.1 else "zip")
     if fmt not in ("zip", "gzip"):
         raise Refusal(

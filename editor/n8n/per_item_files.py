@@ -16,7 +16,12 @@ says why.
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from editor.n8n import items as item_flow  # a module cycle: its names are read at call time
 
 if TYPE_CHECKING:
     from editor.n8n.converter import Converter, N8nNode
@@ -193,3 +198,75 @@ def paired_path(cx: Converter, node: N8nNode, producer: str, path: str) -> str |
 
 
 # --- end files ---
+
+
+# --- firstfile ---
+RESPOND = "n8n-nodes-base.respondToWebhook"
+# A file value's place in a node's output: dotted fields and list positions (`attachments[0]`).
+_RELATIVE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*")
+
+
+def reads_first_item(node: N8nNode) -> bool:
+    """Whether n8n reads the file of `node`'s first input item only: Respond to Webhook
+    (`items[0].binary`, whatever its settings) and a node set to Execute Once (n8n runs it with
+    its first item)."""
+    return node.type == RESPOND or node.raw.get("executeOnce") is True
+
+
+def first_item_file(cx: Converter, node: N8nNode, producer: str, path: str) -> str | None:
+    """The file at `path` that `node` reads when `producer` makes it once per item in an
+    inserted loop `node` runs after, and `node` reads its first item's file only
+    (`reads_first_item`): the first file the loop's results hold, as n8n's first item is the
+    first the producer emitted. Only where `producer`'s output itself ends the loop's body (no
+    exit node: its results are those outputs, files included) and `node` reads it directly;
+    else None (the caller refuses)."""
+    if not reads_first_item(node) or cx.parents.get(node.name) != [(producer, 0)]:
+        return None
+    out = cx.flow.out.get((producer, 0))
+    if out is None or out.many or not out.scope or out.scope[-1] not in cx.flow.loops:
+        return None
+    if out.scope[-1] in cx.flow.scope.get(node.name, ()):
+        return None  # node runs in that loop: it reads each item's file (paired_path's case)
+    exit_ = cx.flow.exits.get((out.scope[-1], (producer, 0)))
+    prefix = f"nodes.{cx.nodes[producer].id}."
+    if exit_ is None or exit_.node_id is not None or not path.startswith(prefix):
+        return None
+    relative = path.removeprefix(prefix)
+    if not _RELATIVE.fullmatch(relative):
+        return None
+    field = re.sub(r"\[(\d+)\]", r".\1", relative)  # Jinja's map(attribute=) reads a.0
+    listed = cx.flow.items_of((producer, 0), cx.flow.outer(out.scope))
+    results = [p for p in listed.parts if isinstance(p, item_flow.Results)]
+    if len(results) != 1 or len(listed.parts) != 1:
+        return None
+    files = item_flow.ItemsRef((replace(results[0], field=field, flat=False),))
+    return f"({files.jinja()})[0]"
+
+
+# --- end firstfile ---
+
+
+# --- filesplit ---
+# A binary property named by its item's position: `file_{{ $itemIndex }}` (text around it).
+_INDEXED = re.compile(r"=\s*([\w.-]*)\{\{\s*\$itemIndex\s*\}\}\s*")
+
+
+def indexed_file(cx: Converter, node: N8nNode, prop: str) -> str | None:
+    """The template path of the file `node` reads in a binary property named by its item's
+    index (`=file_{{ $itemIndex }}`), when `node` runs directly in the loop over the items of
+    a node handing each item its own files by position (`Spec.binary_each`, a Split Out of
+    `$binary`): that item's file of that name, `$itemIndex` being the loop's `index`, as n8n
+    evaluates the name for each item it gets. Else None (the caller refuses the expression)."""
+    match = _INDEXED.fullmatch(prop)
+    parents = cx.parents.get(node.name) or []
+    if match is None or len(parents) != 1 or parents[0][1] != 0:
+        return None
+    producer = parents[0][0]
+    each = cx.spec_of(producer).binary_each
+    paired = paired_path(cx, node, producer, f"{each}[0]") if each else None
+    if paired is None:
+        return None
+    return f"{paired}[{json.dumps(match.group(1))} ~ index]"
+
+
+# --- end filesplit ---

@@ -8,6 +8,7 @@ when it is the only field split out), with the other fields n8n was asked to kee
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from editor.n8n.converter import BASE, Converted, Converter, N8nNode, Refusal, Spec
@@ -142,9 +143,72 @@ def split(
 
 
 def _split_out(node: N8nNode, cx: Converter) -> Converted:
+    # --- filesplit ---
+    raw = str(node.params.get("fieldToSplitOut") or "")
+    if field_list(raw[1:] if raw.startswith("=") and "{{" not in raw else raw) == ["$binary"]:
+        return _files_as_items(node, cx)
+    # --- end filesplit ---
     template, notes = split(node, cx, node.params, input_items(node, cx))
     config = {"language": "template", "expression": template}
     return Converted("utility.transform", config, notes=notes)
 
 
+# --- filesplit ---
+def _files_as_items(node: N8nNode, cx: Converter) -> Converted:
+    """Split Out of `$binary` ("files as items"): n8n makes an item of each of its input
+    item's files, that file its only binary data (under its own property name) and the json
+    as Include says. Followed where the input is one item whose files are known as a whole
+    and in order (`Spec.binary_numbered`: an unpacked archive's files); the output is
+    `{items, binary}` and each item's file is read by position (`Spec.binary_each`)."""
+    params = node.params
+    parents = cx.parents.get(node.name) or []
+    out = cx.flow.out.get(parents[0]) if len(parents) == 1 else None
+    numbered = cx.spec_of(parents[0][0]).binary_numbered if out is not None else ()
+    same_scope = out is not None and out.scope == cx.flow.scope.get(node.name)
+    if out is None or out.many or not same_scope or not numbered:
+        raise Refusal(
+            "splits out binary data (one item per file) of items whose files WorkFuse does not "
+            "know one by one here; it does for the one item of a Compression node unpacking "
+            "an archive right before it. Split the files there in n8n, then export again."
+        )
+    path, prefix = numbered
+    include = params.get("include", "noOtherFields")
+    keep = field_list(params.get("fieldsToInclude", ""))
+    dotted = not (params.get("options") or {}).get("disableDotNotation", False)
+    if include == "allOtherFields":
+        made = "it"
+    elif include == "selectedOtherFields" and keep:
+        pairs = []
+        for field in keep:
+            found, value = getter("it", field, dotted)
+            pairs.append(f"([({key(field)}, {value})] if {found} else [])")
+        made = "dict(" + " + ".join(pairs) + ")"
+    elif include == "noOtherFields":
+        made = "{}"
+    elif include == "selectedOtherFields":
+        raise Refusal("keeps 'selected other fields' but names none; n8n stops there too.")
+    else:
+        raise Refusal(f"keeps other fields by '{include}', which WorkFuse cannot read statically.")
+    item = cx.input_list(node).jinja()
+    names = f"({json.dumps(prefix)} ~ i)"
+    template = (
+        f"{{%- set it = ({item})[0] -%}}{{%- set fs = {path} -%}}"
+        '{"items": [{%- for i in range(fs | length) -%}{%- if i %},{% endif -%}'
+        f"{{{{ {made} | tojson }}}}"
+        '{%- endfor -%}], "binary": [{%- for i in range(fs | length) -%}{%- if i %},{% endif -%}'
+        f"{{{{ {{{names}: fs[{names}]}} | tojson }}}}"
+        "{%- endfor -%}]}"
+    )
+    spec = {
+        "data": "result.items[0]",
+        "items": "result.items",
+        "binary_each": f"nodes.{node.id}.result.binary",
+        "binary_any": f"nodes.{node.id}.result.binary[0]",
+    }
+    return Converted(
+        "utility.transform", {"language": "template", "expression": template}, spec=spec
+    )
+
+
+# --- end filesplit ---
 SPECS: dict[str, Spec] = {f"{BASE}splitOut": Spec(_split_out, "result", items="result")}
