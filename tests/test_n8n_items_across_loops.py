@@ -217,3 +217,155 @@ def test_two_heads_of_the_body_each_taking_the_loop_s_item_keep_it_in_one_step(a
     ]
     kept = [n for n in execution.version.graph["nodes"] if n["label"] == "Loop: current item"]
     assert len(kept) == 1
+
+
+# --- a node of an n8n loop (a Repeat here) read by name after the loop was left --------------
+
+
+def typed_set(name: str, keep: bool, **fields: tuple[str, str]) -> dict[str, Any]:
+    rows = [{"id": k, "name": k, "value": v, "type": t} for k, (t, v) in fields.items()]
+    params = {"assignments": {"assignments": rows}, "includeOtherFields": keep}
+    return {"name": name, "type": f"{BASE}set", "typeVersion": 3.4, "parameters": params}
+
+
+def done_if() -> dict[str, Any]:
+    condition = {
+        "id": "c1",
+        "leftValue": "={{ $json.done }}",
+        "rightValue": "",
+        "operator": {"type": "boolean", "operation": "true", "singleValue": True},
+    }
+    conditions = {
+        "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict"},
+        "conditions": [condition],
+        "combinator": "and",
+    }
+    return {
+        "name": "Approved?",
+        "type": f"{BASE}if",
+        "typeVersion": 2,
+        "parameters": {"conditions": conditions, "options": {}},
+    }
+
+
+def review_export(send_reads: str) -> dict[str, Any]:
+    """ "Effortless Email Management", reduced: a draft goes round Edit Fields → review →
+    Approved? → (declined) Reviewer → Edit Fields until approved; Send then reads the email
+    from Edit Fields by name, while its own input is the review's verdict."""
+    return export(
+        [
+            manual(),
+            typed_set("Draft", False, email=("string", "hi")),
+            typed_set("Edit Fields", False, email=("string", "={{ $json.email }}")),
+            typed_set("Review", False, done=("boolean", "={{ $json.email.endsWith('!!') }}")),
+            done_if(),
+            typed_set(
+                "Reviewer", False, email=("string", "={{ $('Edit Fields').item.json.email }}!")
+            ),
+            typed_set("Send Email", True, html=("string", send_reads)),
+        ],
+        [
+            ("Start", 0, "Draft", 0),
+            ("Draft", 0, "Edit Fields", 0),
+            ("Edit Fields", 0, "Review", 0),
+            ("Review", 0, "Approved?", 0),
+            ("Approved?", 0, "Send Email", 0),
+            ("Approved?", 1, "Reviewer", 0),
+            ("Reviewer", 0, "Edit Fields", 0),
+        ],
+    )
+
+
+def test_a_loop_s_node_read_after_the_loop_is_its_output_in_the_round_that_left(alice):
+    view, execution = run_view(alice, review_export("={{ $('Edit Fields').item.json.email }}"))
+    # n8n: rounds "hi", "hi!", "hi!!"; the third is approved, and Send's item pairs back
+    # through Approved? and Review to Edit Fields' third run.
+    assert jsons(view["Send Email"]) == [{"done": True, "html": "hi!!"}]
+    graph = execution.version.graph
+    [left] = [n for n in graph["nodes"] if n["label"] == "Left the loop by Approved?"]
+    assert left["type"] == "utility.set"
+    ran = execution.steps.filter(node_id=left["id"], status="succeeded")
+    assert [s.output for s in ran] == [
+        {"result": {"done": True}, "kept": {"edit_fields": {"result": {"email": "hi!!"}}}}
+    ]
+
+
+def test_a_loop_s_node_after_the_way_out_stays_refused_when_read_after_the_loop():
+    # Reviewer runs after Approved? in a round: the round that leaves never ran it (n8n pairs
+    # Send's item with no item of it).
+    with pytest.raises(ImportRefused) as refused:
+        import_n8n(review_export("={{ $('Reviewer').item.json.email }}"))
+    messages = [i.message for i in refused.value.issues]
+    assert any(
+        m.startswith("n8n node 'Send Email' (n8n-nodes-base.set): reads the n8n node 'Reviewer'")
+        for m in messages
+    ), messages
+
+
+def mark() -> dict[str, Any]:
+    return typed_set("Mark", True, seen=("string", "yes"))
+
+
+def gated_export(reader: str, reads: str) -> dict[str, Any]:
+    """The review loop with a second way out, Gate, before Review (never taken here), and
+    Mark between Review and Approved?: `reader` (Send Email or Gave up) reads `reads`."""
+    data = review_export("={{ $json.seen }}")
+    gate = done_if()
+    gate["name"] = "Gate"
+    gate["parameters"] = {
+        **gate["parameters"],
+        "conditions": {
+            **gate["parameters"]["conditions"],
+            "conditions": [
+                {
+                    "id": "g",
+                    "leftValue": "={{ $json.email.length > 10 }}",
+                    "rightValue": "",
+                    "operator": {"type": "boolean", "operation": "true", "singleValue": True},
+                }
+            ],
+        },
+    }
+    data["nodes"] += [
+        gate,
+        typed_set("Gave up", True, why=("string", "={{ $json.email }}")),
+        mark(),
+    ]
+    for node in data["nodes"]:
+        if node["name"] == reader:
+            node["parameters"]["assignments"]["assignments"][0]["value"] = reads
+    links = data["connections"]
+    links["Edit Fields"]["main"][0][0]["node"] = "Gate"
+    links["Gate"] = {
+        "main": [
+            [{"node": "Gave up", "type": "main", "index": 0}],
+            [{"node": "Review", "type": "main", "index": 0}],
+        ]
+    }
+    links["Review"]["main"][0][0]["node"] = "Mark"
+    links["Mark"] = {"main": [[{"node": "Approved?", "type": "main", "index": 0}]]}
+    return data
+
+
+def test_a_loop_s_node_read_after_one_way_out_needs_only_the_rounds_leaving_there(alice):
+    # Send is reached from Approved? only: the Gate's way out, before Review, is not its.
+    view, _ = run_view(alice, gated_export("Send Email", "={{ $('Review').item.json.done }}"))
+    assert jsons(view["Send Email"]) == [{"done": True, "seen": "yes", "html": "true"}]
+
+
+def test_a_loop_s_node_read_after_a_way_out_before_it_stays_refused():
+    # Send is reached from Gate too, before Review: a round leaving there never ran Review
+    # (n8n pairs Send's item with no item of it and fails the read).
+    data = gated_export("Send Email", "={{ $('Review').item.json.done }}")
+    data["connections"]["Gate"]["main"][0] = [{"node": "Send Email", "type": "main", "index": 0}]
+    with pytest.raises(ImportRefused) as refused:
+        import_n8n(data)
+    messages = [i.message for i in refused.value.issues]
+    assert any(
+        m.startswith(
+            "n8n node 'Send Email' reads 'Review', which runs inside the loop Edit Fields → Gate "
+            "→ Review → Mark → Approved? → Reviewer, after the loop was left, and not in every "
+            "round that leaves it for this node"
+        )
+        for m in messages
+    ), messages

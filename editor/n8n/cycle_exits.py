@@ -241,7 +241,7 @@ def as_repeat(
     ]
     if leaving:
         added.append(_router(repeat_id, router_id, leaving, handles, (x + 240, y - 360)))
-    kept = _read_after(cx, loop, repeat_id, body_ids, leaving, nodes)
+    kept = _read_after(cx, loop, repeat_id, body_ids, leaving, nodes, edges)
     if kept is None:
         return nodes, edges
     cx.caveats.setdefault(loop.back, []).append(
@@ -398,9 +398,11 @@ def _read_after(
     body_ids: set[str],
     leaving: list[_Way],
     nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
 ) -> list[dict[str, Any]] | None:
     """The nodes outside the body, reading the item that left the loop from the Repeat's
-    `last`; None (refused) when one reads a node of the loop otherwise."""
+    `last`, and a node of the loop by name from beside it (`_hold`) where every round leaving
+    for the reader ran that node; None (refused) when one reads a node of the loop otherwise."""
     by_ref: dict[str, list[str]] = defaultdict(list)
     for way in leaving:
         by_ref[way.ref].append(f"nodes.{repeat_id}.last.{way.step['id']}")
@@ -411,33 +413,96 @@ def _read_after(
         if inner.search(ref) or re.search(r"\b(carried|iteration)\b", ref)
     ]
     names = {cx.nodes[name].id: name for name in cx.nodes}
-    kept = []
-    for node in nodes:
-        if node["id"] in body_ids:
-            kept.append(node)
-            continue
-        config = _swapped(node["config"], swaps)
-        read = inner.search(repr(config))
-        if read:
-            name = names.get(node["id"], node["label"])
-            inside = names.get(read.group(1), read.group(1))
-            cx.refuse(
-                cx.nodes.get(name),
-                f"n8n node '{name}' reads '{inside}', which runs inside the loop "
-                f"{' → '.join(loop.order)}, after the loop was left; WorkFuse's Repeat hands "
-                "on only the item that leaves it. Carry the field on that item in n8n "
-                "($json), then export again.",
-            )
-            return None
-        kept.append({**node, "config": config})
-    return kept
+    swapped = {
+        node["id"]: _swapped(node["config"], swaps) for node in nodes if node["id"] not in body_ids
+    }
+    reaching = _ways_reaching(leaving, body_ids, edges)
+    held: dict[str, set[str]] = defaultdict(set)  # way step id -> the loop's nodes it keeps
+    again: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+    for node_id, config in swapped.items():
+        ways = reaching.get(node_id, [])
+        for read in sorted(set(inner.findall(repr(config)))):
+            inside = names.get(read, read)
+            if not _ran_when_left(loop, ways, names, inside):
+                name = names.get(node_id, node_id)
+                cx.refuse(
+                    cx.nodes.get(name),
+                    f"n8n node '{name}' reads '{inside}', which runs inside the loop "
+                    f"{' → '.join(loop.order)}, after the loop was left, and not in every "
+                    "round that leaves it for this node; WorkFuse's Repeat hands on only what "
+                    "those rounds ran. Carry the field on the item that leaves in n8n ($json), "
+                    "then export again.",
+                )
+                return None
+            for way in ways:
+                held[way.step["id"]].add(read)
+            steps = [f"nodes.{repeat_id}.last.{w.step['id']}" for w in ways]
+            pattern = re.compile(rf"\bnodes\.{re.escape(read)}(?![A-Za-z0-9_])")
+            again[node_id].append((pattern, _either(steps, read)))
+    for way in leaving:
+        if held.get(way.step["id"]):
+            _hold(way, sorted(held[way.step["id"]]))
+    return [
+        node
+        if node["id"] in body_ids
+        else {**node, "config": _swapped(swapped[node["id"]], again.get(node["id"], []))}
+        for node in nodes
+    ]
 
 
-def _either(steps: list[str]) -> str:
-    """The item that left, from the one of `steps` (Repeat `last` entries) that ran."""
-    found = f"{steps[-1]}.result"
+def _ways_reaching(
+    leaving: list[_Way], body_ids: set[str], edges: list[dict[str, Any]]
+) -> dict[str, list[_Way]]:
+    """The ways out of the loop from which each node after it is reached, by node id."""
+    after: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        if edge["source"] not in body_ids:
+            after[edge["source"]].add(edge["target"])
+    reaching: dict[str, list[_Way]] = defaultdict(list)
+    for way in leaving:
+        todo = [e["target"] for e in way.edges]
+        seen: set[str] = set()
+        while todo:
+            node_id = todo.pop()
+            if node_id in seen or node_id in body_ids:
+                continue
+            seen.add(node_id)
+            reaching[node_id].append(way)
+            todo.extend(after.get(node_id, ()))
+    return reaching
+
+
+def _ran_when_left(loop: Rounds, ways: list[_Way], names: dict[str, str], inside: str) -> bool:
+    """Whether the loop's node `inside` ran in every round that leaves the loop by `ways`: the
+    loop is one chain, so a round that leaves at a node ran every node before it in the chain
+    (and n8n pairs the item that leaves back through that round's run of it)."""
+    if inside not in loop.order or not ways:
+        return False
+    at = loop.order.index(inside)
+    return all(
+        names.get(w.node_id) in loop.order and at <= loop.order.index(names[w.node_id])
+        for w in ways
+    )
+
+
+def _hold(way: _Way, held: list[str]) -> None:
+    """Make the way out's step hand on, beside the item that leaves (`result`), the output of
+    the loop's nodes `held` (by id) in that round (`kept.<id>`), which the nodes after the loop
+    read."""
+    item = way.step["config"]["input"]
+    fields = [{"name": "result", "value": item, "type": "auto"}]
+    fields += [{"name": f"kept.{i}", "value": f"{{{{ nodes.{i} }}}}", "type": "auto"} for i in held]
+    way.step["type"] = "utility.set"
+    way.step["config"] = {"keep": "none", "fields": fields}
+
+
+def _either(steps: list[str], held: str = "") -> str:
+    """The item that left (or the output of the loop's node `held` kept beside it), from the
+    one of `steps` (Repeat `last` entries) that ran."""
+    field = f"kept.{held}" if held else "result"
+    found = f"{steps[-1]}.{field}"
     for step in reversed(steps[:-1]):
-        found = f"({step}.result if {step} is not none else {found})"
+        found = f"({step}.{field} if {step} is not none else {found})"
     return found
 
 
