@@ -8,11 +8,16 @@ not certain stay refused by name.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from editor.graph import ImportRefused
+from editor.models import Workflow
 from editor.n8n import import_n8n
+from executions.n8n_view import n8n_view
 from tests.test_n8n_items import BASE, code, export, jsons, manual, merge, run_view, set_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -367,5 +372,103 @@ def test_a_loop_s_node_read_after_a_way_out_before_it_stays_refused():
             "→ Review → Mark → Approved? → Reviewer, after the loop was left, and not in every "
             "round that leaves it for this node"
         )
+        for m in messages
+    ), messages
+
+
+# --- a loop's entry reading the file that went round (a form page asking for it again) -------
+
+
+def form_node(name: str, kind: str, fields: list[dict[str, Any]], version: float) -> dict:
+    params = {"formFields": {"values": fields}}
+    return {"name": name, "type": f"{BASE}{kind}", "typeVersion": version, "parameters": params}
+
+
+def contains_if(name: str, needle: str) -> dict[str, Any]:
+    condition = {
+        "id": "c1",
+        "leftValue": "={{ $json.data }}",
+        "rightValue": needle,
+        "operator": {"type": "string", "operation": "contains"},
+    }
+    conditions = {
+        "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict"},
+        "conditions": [condition],
+        "combinator": "and",
+    }
+    return {
+        "name": name,
+        "type": f"{BASE}if",
+        "typeVersion": 2,
+        "parameters": {"conditions": conditions, "options": {}},
+    }
+
+
+def applications_export(retry_takes_several: bool = False) -> dict[str, Any]:
+    """ "Handling Job Application Submissions", reduced: the CV posted with the form is read;
+    when it is not a CV, a form page asks for the file again and it is read again."""
+    upload = {"fieldType": "file", "fieldLabel": "File Upload", "multipleFiles": False}
+    retry = {**upload, "multipleFiles": retry_takes_several}
+    return export(
+        [
+            form_node("Upload CV", "formTrigger", [{"fieldLabel": "Name"}, upload], 2.2),
+            {
+                "name": "Extract from File",
+                "type": f"{BASE}extractFromFile",
+                "parameters": {"operation": "text", "binaryPropertyName": "File_Upload"},
+            },
+            contains_if("Is a CV?", "Experience"),
+            set_fields("Accepted", cv="={{ $json.data }}"),
+            form_node("File Upload Retry", "form", [retry], 1),
+        ],
+        [
+            ("Upload CV", 0, "Extract from File", 0),
+            ("Extract from File", 0, "Is a CV?", 0),
+            ("Is a CV?", 0, "Accepted", 0),
+            ("Is a CV?", 1, "File Upload Retry", 0),
+            ("File Upload Retry", 0, "Extract from File", 0),
+        ],
+    )
+
+
+def test_a_loop_s_entry_reads_the_file_the_form_page_asked_for_again(alice, alice_api):
+    response = alice_api.post("/api/workflows/import", applications_export())
+    assert response.status_code == 201, response.json()
+    workflow = Workflow.objects.get(pk=response.json()["id"])
+    workflow.is_active = True
+    workflow.save()
+    html = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+    browser = Client()
+    first = SimpleUploadedFile("notes.txt", b"Shopping list", content_type="text/plain")
+    sent = browser.post(f"/hooks/{workflow.webhook_token}", {"Name": "Ada", "File Upload": first})
+    assert sent.status_code == 303, sent.content
+    to_page = browser.get(urlsplit(sent["Location"]).path, **html)
+    assert to_page.status_code == 302
+    page = urlsplit(to_page["Location"]).path
+    cv = SimpleUploadedFile("cv.txt", b"Experience: 10 years", content_type="text/plain")
+
+    again = browser.post(page, {"field.file_upload": cv}, **html)
+
+    assert again.status_code == 303
+    execution = workflow.executions.get()
+    assert execution.status == "succeeded", execution.error
+    view = n8n_view(execution)
+    # n8n: the first round reads the posted file, the second the file the page took.
+    assert jsons(view["Extract from File"]) == [
+        {"data": "Shopping list"},
+        {"data": "Experience: 10 years"},
+    ]
+    assert jsons(view["Accepted"]) == [
+        {"data": "Experience: 10 years", "cv": "Experience: 10 years"}
+    ]
+
+
+def test_a_loop_s_entry_reading_a_file_the_page_numbers_stays_refused():
+    # A page field taking several files names them File_Upload_0, ...: no File_Upload.
+    with pytest.raises(ImportRefused) as refused:
+        import_n8n(applications_export(retry_takes_several=True))
+    messages = [i.message for i in refused.value.issues]
+    assert any(
+        m.startswith("n8n node 'Extract from File' reads the file or the items that came into")
         for m in messages
     ), messages

@@ -57,6 +57,7 @@ class Rounds:
     carry: bool = False  # the entry reads its input, which goes round from round to round
     unfit: str = ""  # why what goes round cannot be given to the entry, if it cannot
     went_round: str = ""  # the id of the body step handing on the item going round
+    carried_files: list[str] = field(default_factory=list)  # the entry's files, per round
     resolving: bool = False  # working out what goes round (it may pass through the entry)
 
     @property
@@ -126,6 +127,26 @@ def carried_ref(cx: Converter, loop: Rounds, outside: Reference | None) -> Refer
     went_round = _went_round(cx, loop)
     carried = f"carried.{went_round}" if loop.exits else "carried"  # `last`: by step id or not
     return f"({outside[0]} if iteration == 0 else {carried}.result)", outside[1]
+
+
+def carried_file(cx: Converter, loop: Rounds, prop: str, outside: str) -> str:
+    """The file in binary property `prop` of the item the loop's entry receives, whose path is
+    `outside` for what came in from outside: in the first round that, and after it the file of
+    the item that went round, which the node going round makes (a form page asking for the
+    file again) and the Repeat carries. `outside` unchanged when that node makes no such file
+    (the entry's read then stays refused, `reads_what_came_in`)."""
+    made = cx.file_made_by(loop.back, prop)
+    # The node going round may not be converted yet: its output is `nodes.<id>` where it
+    # makes the file itself, which `_ways` checks once it is.
+    own = f"nodes.{cx.nodes[loop.back].id}"
+    if made is None or not made.startswith(own + "."):
+        return outside
+    loop.carry = True
+    went_round = _went_round(cx, loop)
+    carried = f"carried.{went_round}" if loop.exits else "carried"
+    found = f"({outside} if iteration == 0 else {carried}.result{made[len(own) :]})"
+    loop.carried_files.append(found)
+    return found
 
 
 def unknown_round_input(reader: str, back: str) -> str:
@@ -266,7 +287,9 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
         (
             ids[node["id"]]
             for node in nodes
-            if node["id"] in ids and file is not None and file.search(repr(node["config"]))
+            if node["id"] in ids
+            and file is not None
+            and file.search(repr(_without(node["config"], loop.carried_files)))
         ),
         loop.entry if takes_all(entry) else None,
     )
@@ -280,6 +303,19 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
         "again, or build the loop here with 'Repeat until'.",
     )
     return True
+
+
+def _without(value: Any, found: list[str]) -> Any:
+    """`value` with the texts `found` taken out of its strings."""
+    if isinstance(value, str):
+        for text in found:
+            value = value.replace(text, "")
+        return value
+    if isinstance(value, list):
+        return [_without(v, found) for v in value]
+    if isinstance(value, dict):
+        return {k: _without(v, found) for k, v in value.items()}
+    return value
 
 
 def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
@@ -299,6 +335,14 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
             )
             return None
         going_round = (name, index) == (loop.back, loop.again)
+        if going_round and loop.carried_files and ref[0] != f"nodes.{node.id}":
+            cx.refuse(
+                cx.nodes[loop.entry],
+                f"n8n node '{loop.entry}' reads the file that '{name}' passes on round its "
+                "loop, and WorkFuse cannot tell which item that is; build the loop here with "
+                "'Repeat until'.",
+            )
+            return None
         step_id = _went_round(cx, loop) if going_round else cx.step_id(node, f"left_{index}")
         label = f"Round again after {name}" if going_round else f"Left the loop by {name}"
         step = {
