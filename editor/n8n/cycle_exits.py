@@ -16,7 +16,13 @@ leaves it. Then:
   the Repeat's `last` says, by step id, which of them ran, with the item;
 * `until` holds when the step going round did not run; `done` leads to a Switch which, by the
   step that ran, sends the run on to the nodes the loop was left to; they read the item that
-  left (`$json`) as `nodes.<repeat>.last.<step>.result`;
+  left (`$json`) as `nodes.<repeat>.last.<step>.result`, and a node of the loop by name
+  (`$('Node').item`) as `nodes.<repeat>.last.<step>.kept.<id>`, which that step keeps beside
+  the item where every round leaving for the reader ran the node (the loop is one chain: a
+  round leaving at a node ran every node before it);
+* an entry reading the file of what came in reads, after the first round, the file of the
+  item that went round where the node going round makes that file (a form page asking for it
+  again): `(<outside> if iteration == 0 else carried.<step going round>.result…)`;
 * when the entry reads its input, the Repeat carries (`carry`), and `$json` there reads
   `(<outside> if iteration == 0 else carried.<step going round>.result)`, as n8n hands the entry
   what came in first and what went round after;
