@@ -196,15 +196,25 @@ def test_a_loop_with_several_ways_out_says_how_many_rounds_it_stops_after():
     assert "stops after 10 rounds (max_iterations)" in caveat
 
 
-def test_a_node_after_the_loop_reading_a_node_inside_it_by_name_is_refused():
+def test_a_node_after_the_loop_reading_a_node_inside_it_by_name_reads_the_round_that_left():
+    # Set tries ran in the round that left by IF Sent, and Done's item pairs back through it
+    # (tests/test_n8n_items_across_loops.py runs such a loop and covers what stays refused).
     data = retry_export("https://mail.example.com")
     done = next(n for n in data["nodes"] if n["name"] == "Done")
     done["parameters"]["assignments"]["assignments"][0]["value"] = (
         "={{ $('Set tries').item.json.tries }}"
     )
-    [message] = refusal_messages(data)
-    assert "n8n node 'Done' reads 'Set tries', which runs inside the loop" in message
-    assert "only the item that leaves it" in message
+    graph = convert(data)
+    assert validate_graph(graph) == []
+    repeat = by_label(graph, "Repeat Set tries … If tries left")["id"]
+    assert f"nodes.{repeat}.last.if_sent_left_0.kept.set_tries" in str(by_label(graph, "Done"))
+    left = by_label(graph, "Left the loop by IF Sent")
+    assert left["type"] == "utility.set"
+    assert left["config"]["fields"][1] == {
+        "name": "kept.set_tries",
+        "value": "{{ nodes.set_tries }}",
+        "type": "auto",
+    }
 
 
 def test_a_loop_whose_fork_joins_in_a_merge_sending_two_items_round_stays_refused():

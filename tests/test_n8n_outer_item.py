@@ -1,6 +1,7 @@
 """`$('Loop').item` of n8n's loop read inside a loop the import adds in that loop's body
 (editor/n8n/outer_item.py): translated where every item of the added loop descends from the n8n
-loop's current item, refused (naming the loop and the node looped over) where one may not.
+loop's current item, refused (naming the loop and the node looped over) where one may not. Two heads of the body, each
+taking the loop's item alone, are translated (tests/test_n8n_items_across_loops.py).
 
 In n8n, `$('Loop').item` follows the paired items back to the loop's batch. WorkFuse's `item`
 inside the added loop is the added loop's own, so the import keeps the n8n loop's current item
@@ -154,19 +155,6 @@ def test_a_merge_choosing_the_body_s_branch_keeps_the_pairing():
                 ("Tag", 0, "Loop", 0),
             ],
             id="appended-from-outside",
-        ),
-        pytest.param(
-            # Two heads of the body: no one place for the step both descend from.
-            [split_members(), split_members("Others"), merge("Merge"), TAG],
-            [
-                ("Loop", 1, "Members", 0),
-                ("Loop", 1, "Others", 0),
-                ("Members", 0, "Merge", 0),
-                ("Others", 0, "Merge", 1),
-                ("Merge", 0, "Tag", 0),
-                ("Tag", 0, "Loop", 0),
-            ],
-            id="two-heads",
         ),
     ],
 )

@@ -753,6 +753,11 @@ class Converter:
                 made = self.graph_nodes.get(producer)
                 if made is not None:
                     made["notes"] = "\n".join(filter(None, [made.get("notes"), note]))
+        # --- items ---
+        entered = self.polls.entered_at(node.name)
+        if entered is not None and not first:  # a round's entry: the file that went round
+            path = cycles.carried_file(self, entered, name, path)
+        # --- end items ---
         return "{{ " + path + " }}"
 
     def _never_runs(self, name: str) -> bool:

@@ -15,7 +15,13 @@ either stays in the loop or leaves it. Then:
   the Repeat's `last` says, by step id, which of them ran, with the item;
 * `until` holds when the step going round did not run; `done` leads to a Switch which, by the
   step that ran, sends the run on to the nodes the loop was left to; they read the item that
-  left (`$json`) as `nodes.<repeat>.last.<step>.result`;
+  left (`$json`) as `nodes.<repeat>.last.<step>.result`, and a node of the loop by name
+  (`$('Node').item`) as `nodes.<repeat>.last.<step>.kept.<id>`, which that step keeps beside
+  the item where every round leaving for the reader ran the node (the loop is one chain: a
+  round leaving at a node ran every node before it);
+* an entry reading the file of what came in reads, after the first round, the file of the
+  item that went round where the node going round makes that file (a form page asking for it
+  again): `(<outside> if iteration == 0 else carried.<step going round>.result…)`;
 * when the entry reads its input, the Repeat carries (`carry`), and `$json` there reads
   `(<outside> if iteration == 0 else carried.<step going round>.result)`, as n8n hands the entry
   what came in first and what went round after;
@@ -62,6 +68,7 @@ class Rounds:
     carry: bool = False  # the entry reads its input, which goes round from round to round
     unfit: str = ""  # why what goes round cannot be given to the entry, if it cannot
     went_round: str = ""  # the id of the body step handing on the item going round
+    carried_files: list[str] = field(default_factory=list)  # the entry's files, per round
     resolving: bool = False  # working out what goes round (it may pass through the entry)
 
     @property
@@ -243,6 +250,26 @@ def carried_ref(cx: Converter, loop: Rounds, outside: Reference | None) -> Refer
     return f"({outside[0]} if iteration == 0 else {carried}.result)", outside[1]
 
 
+def carried_file(cx: Converter, loop: Rounds, prop: str, outside: str) -> str:
+    """The file in binary property `prop` of the item the loop's entry receives, whose path is
+    `outside` for what came in from outside: in the first round that, and after it the file of
+    the item that went round, which the node going round makes (a form page asking for the
+    file again) and the Repeat carries. `outside` unchanged when that node makes no such file
+    (the entry's read then stays refused, `reads_what_came_in`)."""
+    made = cx.file_made_by(loop.back, prop)
+    # The node going round may not be converted yet: its output is `nodes.<id>` where it
+    # makes the file itself, which `_ways` checks once it is.
+    own = f"nodes.{cx.nodes[loop.back].id}"
+    if made is None or not made.startswith(own + "."):
+        return outside
+    loop.carry = True
+    went_round = _went_round(cx, loop)
+    carried = f"carried.{went_round}" if loop.exits else "carried"
+    found = f"({outside} if iteration == 0 else {carried}.result{made[len(own) :]})"
+    loop.carried_files.append(found)
+    return found
+
+
 def unknown_round_input(reader: str, back: str) -> str:
     """The refusal when a round's entry reads what went round and WorkFuse cannot tell what."""
     return (
@@ -356,7 +383,7 @@ def as_repeat(
     ]
     if leaving:
         added.append(_router(repeat_id, router_id, leaving, handles, (x + 240, y - 360)))
-    kept = _read_after(cx, loop, repeat_id, body_ids, leaving, nodes)
+    kept = _read_after(cx, loop, repeat_id, body_ids, leaving, nodes, edges)
     if kept is None:
         return nodes, edges
     cx.caveats.setdefault(loop.back, []).append(
@@ -381,7 +408,9 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
         (
             ids[node["id"]]
             for node in nodes
-            if node["id"] in ids and file is not None and file.search(repr(node["config"]))
+            if node["id"] in ids
+            and file is not None
+            and file.search(repr(_without(node["config"], loop.carried_files)))
         ),
         loop.entry if takes_all(entry) else None,
     )
@@ -395,6 +424,19 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
         "again, or build the loop here with 'Repeat until'.",
     )
     return True
+
+
+def _without(value: Any, found: list[str]) -> Any:
+    """`value` with the texts `found` taken out of its strings."""
+    if isinstance(value, str):
+        for text in found:
+            value = value.replace(text, "")
+        return value
+    if isinstance(value, list):
+        return [_without(v, found) for v in value]
+    if isinstance(value, dict):
+        return {k: _without(v, found) for k, v in value.items()}
+    return value
 
 
 def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
@@ -423,6 +465,14 @@ def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
             )
             return None
         going_round = (name, index) == (loop.back, loop.again)
+        if going_round and loop.carried_files and ref[0] != f"nodes.{node.id}":
+            cx.refuse(
+                cx.nodes[loop.entry],
+                f"n8n node '{loop.entry}' reads the file that '{name}' passes on round its "
+                "loop, and WorkFuse cannot tell which item that is; build the loop here with "
+                "'Repeat until'.",
+            )
+            return None
         step_id = _went_round(cx, loop) if going_round else cx.step_id(node, f"left_{index}")
         label = f"Round again after {name}" if going_round else f"Left the loop by {name}"
         step = {
@@ -535,9 +585,11 @@ def _read_after(
     body_ids: set[str],
     leaving: list[_Way],
     nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
 ) -> list[dict[str, Any]] | None:
     """The nodes outside the body, reading the item that left the loop from the Repeat's
-    `last`; None (refused) when one reads a node of the loop otherwise."""
+    `last`, and a node of the loop by name from beside it (`_hold`) where every round leaving
+    for the reader ran that node; None (refused) when one reads a node of the loop otherwise."""
     by_ref: dict[str, list[str]] = defaultdict(list)
     for way in leaving:
         by_ref[way.ref].append(f"nodes.{repeat_id}.last.{way.step['id']}")
@@ -548,33 +600,96 @@ def _read_after(
         if inner.search(ref) or re.search(r"\b(carried|iteration)\b", ref)
     ]
     names = {cx.nodes[name].id: name for name in cx.nodes}
-    kept = []
-    for node in nodes:
-        if node["id"] in body_ids:
-            kept.append(node)
-            continue
-        config = _swapped(node["config"], swaps)
-        read = inner.search(repr(config))
-        if read:
-            name = names.get(node["id"], node["label"])
-            inside = names.get(read.group(1), read.group(1))
-            cx.refuse(
-                cx.nodes.get(name),
-                f"n8n node '{name}' reads '{inside}', which runs inside the loop "
-                f"{' → '.join(loop.order)}, after the loop was left; WorkFuse's Repeat hands "
-                "on only the item that leaves it. Carry the field on that item in n8n "
-                "($json), then export again.",
-            )
-            return None
-        kept.append({**node, "config": config})
-    return kept
+    swapped = {
+        node["id"]: _swapped(node["config"], swaps) for node in nodes if node["id"] not in body_ids
+    }
+    reaching = _ways_reaching(leaving, body_ids, edges)
+    held: dict[str, set[str]] = defaultdict(set)  # way step id -> the loop's nodes it keeps
+    again: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+    for node_id, config in swapped.items():
+        ways = reaching.get(node_id, [])
+        for read in sorted(set(inner.findall(repr(config)))):
+            inside = names.get(read, read)
+            if not _ran_when_left(loop, ways, names, inside):
+                name = names.get(node_id, node_id)
+                cx.refuse(
+                    cx.nodes.get(name),
+                    f"n8n node '{name}' reads '{inside}', which runs inside the loop "
+                    f"{' → '.join(loop.order)}, after the loop was left, and not in every "
+                    "round that leaves it for this node; WorkFuse's Repeat hands on only what "
+                    "those rounds ran. Carry the field on the item that leaves in n8n ($json), "
+                    "then export again.",
+                )
+                return None
+            for way in ways:
+                held[way.step["id"]].add(read)
+            steps = [f"nodes.{repeat_id}.last.{w.step['id']}" for w in ways]
+            pattern = re.compile(rf"\bnodes\.{re.escape(read)}(?![A-Za-z0-9_])")
+            again[node_id].append((pattern, _either(steps, read)))
+    for way in leaving:
+        if held.get(way.step["id"]):
+            _hold(way, sorted(held[way.step["id"]]))
+    return [
+        node
+        if node["id"] in body_ids
+        else {**node, "config": _swapped(swapped[node["id"]], again.get(node["id"], []))}
+        for node in nodes
+    ]
 
 
-def _either(steps: list[str]) -> str:
-    """The item that left, from the one of `steps` (Repeat `last` entries) that ran."""
-    found = f"{steps[-1]}.result"
+def _ways_reaching(
+    leaving: list[_Way], body_ids: set[str], edges: list[dict[str, Any]]
+) -> dict[str, list[_Way]]:
+    """The ways out of the loop from which each node after it is reached, by node id."""
+    after: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        if edge["source"] not in body_ids:
+            after[edge["source"]].add(edge["target"])
+    reaching: dict[str, list[_Way]] = defaultdict(list)
+    for way in leaving:
+        todo = [e["target"] for e in way.edges]
+        seen: set[str] = set()
+        while todo:
+            node_id = todo.pop()
+            if node_id in seen or node_id in body_ids:
+                continue
+            seen.add(node_id)
+            reaching[node_id].append(way)
+            todo.extend(after.get(node_id, ()))
+    return reaching
+
+
+def _ran_when_left(loop: Rounds, ways: list[_Way], names: dict[str, str], inside: str) -> bool:
+    """Whether the loop's node `inside` ran in every round that leaves the loop by `ways`: the
+    loop is one chain, so a round that leaves at a node ran every node before it in the chain
+    (and n8n pairs the item that leaves back through that round's run of it)."""
+    if inside not in loop.order or not ways:
+        return False
+    at = loop.order.index(inside)
+    return all(
+        names.get(w.node_id) in loop.order and at <= loop.order.index(names[w.node_id])
+        for w in ways
+    )
+
+
+def _hold(way: _Way, held: list[str]) -> None:
+    """Make the way out's step hand on, beside the item that leaves (`result`), the output of
+    the loop's nodes `held` (by id) in that round (`kept.<id>`), which the nodes after the loop
+    read."""
+    item = way.step["config"]["input"]
+    fields = [{"name": "result", "value": item, "type": "auto"}]
+    fields += [{"name": f"kept.{i}", "value": f"{{{{ nodes.{i} }}}}", "type": "auto"} for i in held]
+    way.step["type"] = "utility.set"
+    way.step["config"] = {"keep": "none", "fields": fields}
+
+
+def _either(steps: list[str], held: str = "") -> str:
+    """The item that left (or the output of the loop's node `held` kept beside it), from the
+    one of `steps` (Repeat `last` entries) that ran."""
+    field = f"kept.{held}" if held else "result"
+    found = f"{steps[-1]}.{field}"
     for step in reversed(steps[:-1]):
-        found = f"({step}.result if {step} is not none else {found})"
+        found = f"({step}.{field} if {step} is not none else {found})"
     return found
 
 

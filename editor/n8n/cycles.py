@@ -110,6 +110,14 @@ class Polls:
         return next((poll for poll in self.found if poll.entry == name), None)
 
 
+def carried_file(cx: Converter, poll: Poll | Rounds, prop: str, outside: str) -> str:
+    """The file in binary property `prop` the poll's entry reads from its input item, whose
+    path is `outside` in the first round (`cycle_exits.carried_file`); a poll's is refused."""
+    if isinstance(poll, Rounds):
+        return cycle_exits.carried_file(cx, poll, prop, outside)
+    return outside
+
+
 def carried_ref(cx: Converter, poll: Poll | Rounds, outside: Reference | None) -> Reference | None:
     """What `$json` reads in the poll's entry, or in the nodes after an entry that passes its
     item on (a Wait). n8n hands the entry what came in from outside in the first round and,

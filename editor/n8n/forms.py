@@ -12,6 +12,7 @@ node's completion, as `logic.form_end`).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -156,11 +157,54 @@ def _page(node: N8nNode, cx: Converter) -> Converted:
     if any(kind in ("dropdown", "radio", "checkbox") for _, kind, _ in found):
         notes.append("Choice fields are text fields here: the choices are not offered.")
     if any(kind == "file" for _, kind, _ in found):
-        notes.append(FILE_NOTE)
+        traced = _page_files(node, cx).binary  # items
+        notes.append(FILE_NOTE if not traced else _traced_files_note(traced))
     if options.get("buttonLabel"):
         notes.append(f"n8n's button read '{options['buttonLabel']}'; WorkFuse's reads 'Submit'.")
     spec = {"data": "", "aliases": tuple(aliases)}
     return Converted("utility.wait", config, notes=notes, spec=spec)
+
+
+# --- items ---
+
+
+def _page_files(node: N8nNode, cx: Converter) -> Spec:
+    """A form page's files, known before it is converted (a loop's entry before it reads the
+    file it asks for again): each file field taking one file is a file value in the answer's
+    `fields.<name>`, which n8n put in the binary property named after the field's label, each
+    non-word character made '_' (n8n's Form `prepareFormReturnItem`)."""
+    spec = SPECS[FORM]
+    p = node.params
+    if (p.get("operation") or "page") == "completion" or (
+        p.get("defineForm") or "fields"
+    ) != "fields":
+        return replace(spec, per_node=None)
+    taken: set[str] = set()
+    binary = []
+    for row in (p.get("formFields") or {}).get("values") or []:
+        kind = str(row.get("fieldType") or "text")
+        if kind == "html":
+            continue
+        label = str(row.get("fieldName") or row.get("fieldLabel") or "")
+        name = unique(slug(label, 64, "field"), taken, 64)  # as `_page` names the fields
+        taken.add(name)
+        if kind == "file" and row.get("multipleFiles") is False:
+            prop = re.sub(r"\W", "_", str(row.get("fieldLabel") or ""))
+            binary.append((prop, f"nodes.{node.id}.fields.{name}"))
+    return replace(spec, per_node=None, binary=tuple(binary))
+
+
+def _traced_files_note(binary: tuple[tuple[str, str], ...]) -> str:
+    names = ", ".join(f"'{prop}'" for prop, _ in binary)
+    return (
+        "A file field's answer is a file value {filename, content_type, size, content} (n8n's "
+        f"`mimetype` is `content_type`); the nodes after it read it as n8n's binary {names} "
+        "(a field taking several files is not traced); n8n's accepted file types are not "
+        "checked."
+    )
+
+
+# --- end items ---
 
 
 def _completion(node: N8nNode, cx: Converter) -> Converted:
@@ -194,5 +238,5 @@ def _completion(node: N8nNode, cx: Converter) -> Converted:
 
 SPECS: dict[str, Spec] = {
     TRIGGER: Spec(_form_trigger, "trigger"),
-    FORM: Spec(_form, None),
+    FORM: Spec(_form, None, per_node=_page_files),
 }

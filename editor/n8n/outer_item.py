@@ -9,8 +9,15 @@ at the head of the n8n loop's body (`utility.set` keeping all the item's fields,
 the item on unchanged), and the read becomes that step's output: an ancestor of the reader,
 read at the n8n loop's current run as every ancestor in a body is.
 
-Where the pairing is not certain (an item may come from outside the n8n loop's body), the
-read stays refused (`Converter._check_item_seen`).
+The reader may descend from several nodes the n8n loop's `each` leads to (a Merge appending a
+lookup's items to the loop's own item, as n8n's "Save your workflows into a GitHub repository"
+template does): with one item per run of the body every one of them descends from that item,
+and the step goes before one of them that has `each` as its only input, which runs first in
+every run of the body.
+
+Where the pairing is not certain (an item may come from outside the n8n loop's body), or no
+node the reader descends from takes `each` alone, the read stays refused
+(`Converter._check_item_seen`).
 """
 
 from __future__ import annotations
@@ -34,11 +41,15 @@ def reference(cx: Converter, loop: N8nNode) -> Reference | None:
     if len(scope) < 2 or scope[-2] != loop.id or scope[-1] not in cx.flow.loops:
         return None
     heads = _body_heads(cx, loop, cx.current.name)
-    if heads is None or len(heads) != 1:
+    if not heads:
         return None
-    head = cx.nodes[next(iter(heads))]
-    if not _holds_one_item(cx, loop, head):
+    # Every head runs once per item of `loop` with that item, so any of them the reader
+    # descends from can carry the step; one already made is shared, else the first in the
+    # export's order, so every reader of the same heads reads the same step.
+    eligible = [n for n in cx.nodes if n in heads and _holds_one_item(cx, loop, cx.nodes[n])]
+    if not eligible:
         return None
+    head = cx.nodes[next((n for n in eligible if n in cx.outer_items), eligible[0])]
     return f"nodes.{_kept_item(cx, loop, head)}", {}
 
 
