@@ -58,6 +58,17 @@ PARAMETER_READ = re.compile(
 PARAMETER_STEP = re.compile(r"""\.(\w+)|\[\s*(\d+)\s*\]|\[\s*"([^"]*)"\s*\]|\[\s*'([^']*)'\s*\]""")
 # --- end quality ---
 LANGCHAIN = "@n8n/n8n-nodes-langchain."
+
+
+def _names(refs: list[tuple[tuple[str, int], Any]]) -> str:
+    return ", ".join(f"'{name}'" for (name, _), _ in refs)
+
+
+# Nodes whose running does not tell which of their outputs sent items (`_joined_ref`).
+BRANCHING = {
+    *(BASE + name for name in ("if", "switch", "filter", "compareDatasets")),
+    *(LANGCHAIN + name for name in ("textClassifier", "sentimentAnalysis")),
+}
 DROPPED_TYPES = {f"{BASE}stickyNote"}
 # files2: the path of a file a node's `Converted.fetch_file` step fetches.
 FETCHED = "(fetched before the node that reads it)"
@@ -892,7 +903,59 @@ class Converter:
                     return first, {}
                 return first, dict(self.spec_of(parents[0][0]).aliases)
                 # --- end legacyai ---
-        return self._link_ref(parents[0], node.name, set())
+        return self._joined_ref(node, parents)
+
+    # --- joins ---
+    def _joined_ref(self, node: N8nNode, parents: list[tuple[str, int]]) -> Reference | None:
+        """`$json` in a node that branches join at without a Merge: n8n runs it with the item of
+        whichever parent sent one. A parent that always sends when it runs (one main output)
+        is recognised by having run (`"<id>" in nodes`); at most one parent may not be (an IF's
+        or Switch's branch, an error output), and it is read when none of the others ran.
+        Parents read the same way (two triggers: `trigger` is the one that fired) need no test;
+        their field names must agree."""
+        refs = [(p, self._link_ref(p, node.name, set())) for p in dict.fromkeys(parents)]
+        known = [(p, ref) for p, ref in refs if ref is not None]
+        if len(known) < len(refs) or len(refs) == 1:
+            return refs[0][1]
+        aliases: dict[str, str] = {}
+        for _, (_, named) in known:
+            if any(aliases.get(field, path) != path for field, path in named.items()):
+                raise Refusal(
+                    f"reads its input ($json), which comes from {_names(refs)}, whichever ran; "
+                    "their fields are named differently in WorkFuse, so one template cannot "
+                    "read both. Read the fields by node name ($('Name')) in n8n and export again."
+                )
+            aliases.update(named)
+        paths = list(dict.fromkeys(ref[0] for _, ref in known))
+        if len(paths) == 1:
+            return paths[0], aliases
+        plain = [(p, ref[0]) for p, ref in known if self._sends_when_it_runs(p)]
+        other = list(dict.fromkeys(ref[0] for p, ref in known if (p, ref[0]) not in plain))
+        if len(other) > 1:
+            raise Refusal(
+                f"reads its input ($json) from {_names(refs)}, whichever sent an item, and "
+                "WorkFuse cannot tell which branch did; put a Merge (mode 'Append') before it, "
+                "or read the fields by node name ($('Name')), in n8n and export again."
+            )
+        path = other[0] if other else plain.pop()[1]
+        for (name, _), ref_path in reversed(plain):
+            path = f'({ref_path} if "{self.nodes[name].id}" in nodes else {path})'
+        return path, aliases
+
+    def _sends_when_it_runs(self, parent: tuple[str, int]) -> bool:
+        """Whether `parent`'s node sends items on that output whenever it runs (so having run
+        tells that its branch brought the item)."""
+        node = self.nodes.get(parent[0])
+        return (
+            node is not None
+            and bool(node.id)
+            and parent[1] == 0
+            and node.type not in BRANCHING
+            and node.raw.get("onError") != "continueErrorOutput"
+            and self.specs[node.type].loop_handle is None
+        )
+
+    # --- end joins ---
 
     def _link_ref(self, parent: tuple[str, int], target: str, seen: set[str]) -> Reference | None:
         if (parent[0], parent[1], target) in self.flow.entry:
