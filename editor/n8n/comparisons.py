@@ -97,10 +97,10 @@ def comparison(
     if operation in OPERATORS:
         op = OPERATORS[operation]
         if op in ("exists", "is_empty"):
-            return {"left": left, "operator": op}
+            return {"left": maybe_missing(left), "operator": op}
         return {"left": left, "operator": op, "right": right}
     if operation == "notExists":
-        return {"left": left, "operator": "eq", "right": None}
+        return {"left": maybe_missing(left), "operator": "eq", "right": None}
     if operation in ("true", "false"):
         return {"left": left, "operator": "eq", "right": operation == "true"}
     if operation in ("notEmpty", "isNotEmpty"):
@@ -122,12 +122,22 @@ def comparison(
     )
 
 
+def maybe_missing(left: Any) -> Any:
+    """n8n's existence and emptiness tests are how a workflow asks whether a field is there:
+    a missing one is `undefined` to them. A WorkFuse template fails on a missing field
+    (DESIGN §5), so the test's value reads it as none instead (`default` takes Jinja's
+    undefined); a missing object on the way (`$json.a.b` without `a`) still fails, as n8n's
+    expression does."""
+    expression = single(left)
+    return left if expression is None else "{{ (" + expression + ") | default(none) }}"
+
+
 def not_empty(left: Any) -> dict[str, Any]:
     """WorkFuse has `is_empty` but no negation of it; test the same emptiness in the template."""
     expression = single(left)
     if expression is not None:
         return {
-            "left": "{{ (" + expression + ") in [none, '', [], {}] }}",
+            "left": "{{ ((" + expression + ") | default(none)) in [none, '', [], {}] }}",
             "operator": "eq",
             "right": False,
         }
