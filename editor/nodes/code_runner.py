@@ -58,7 +58,7 @@ MAX_LOG_CHARS = 100 * 1024
 MAX_RESULT_BYTES = 5 * 1024 * 1024
 LOGS_TRUNCATED = "… logs truncated"
 # Reading the logs of a stopped run must not add much to a run that already overran.
-LOGS_AFTER_STOP_SECONDS = 0.1
+LOGS_AFTER_STOP_SECONDS = 0.3  # well inside the parent's grace (code_sandbox.GRACE_SECONDS)
 SCRIPT_NAME = "code.js"
 MB = 1024 * 1024
 # What a run may add to the process beyond `memory_mb`: V8's young generation and the overshoot
