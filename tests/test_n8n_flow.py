@@ -1294,10 +1294,14 @@ def test_a_loop_going_round_while_its_condition_holds_stops_when_it_fails():
     [
         (
             "empty",
-            {"left": "{{ (nodes.check.body.url) in [none, '', [], {}] }}", "operator": "eq"},
+            {
+                "left": "{{ ((nodes.check.body.url) | default(none)) in [none, '', [], {}] }}",
+                "operator": "eq",
+            },
         ),
-        ("notExists", {"left": "{{ nodes.check.body.url }}", "operator": "ne"}),
-        ("exists", {"left": "{{ nodes.check.body.url }}", "operator": "eq"}),
+        # A missing field is none to these tests, as undefined is to n8n's.
+        ("notExists", {"left": "{{ (nodes.check.body.url) | default(none) }}", "operator": "ne"}),
+        ("exists", {"left": "{{ (nodes.check.body.url) | default(none) }}", "operator": "eq"}),
     ],
 )
 def test_a_loop_going_round_while_a_value_is_empty_stops_once_it_is_not(operation, until):

@@ -122,6 +122,9 @@ def comparison(
     )
 
 
+NONE = " | default(none)"
+
+
 def maybe_missing(left: Any) -> Any:
     """n8n's existence and emptiness tests are how a workflow asks whether a field is there:
     a missing one is `undefined` to them. A WorkFuse template fails on a missing field
@@ -129,7 +132,11 @@ def maybe_missing(left: Any) -> Any:
     undefined); a missing object on the way (`$json.a.b` without `a`) still fails, as n8n's
     expression does."""
     expression = single(left)
-    return left if expression is None else "{{ (" + expression + ") | default(none) }}"
+    return left if expression is None else "{{ " + _or_none(expression) + " }}"
+
+
+def _or_none(expression: str) -> str:
+    return expression if expression.endswith(NONE) else f"({expression}){NONE}"
 
 
 def not_empty(left: Any) -> dict[str, Any]:
@@ -137,7 +144,7 @@ def not_empty(left: Any) -> dict[str, Any]:
     expression = single(left)
     if expression is not None:
         return {
-            "left": "{{ ((" + expression + ") | default(none)) in [none, '', [], {}] }}",
+            "left": "{{ (" + _or_none(expression) + ") in [none, '', [], {}] }}",
             "operator": "eq",
             "right": False,
         }
