@@ -5,9 +5,8 @@ n8n's binary object; reads it cannot follow are refused. Imported workflows run 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from editor.n8n import convert
 from editor.n8n.binary_reads import BinaryRead, binary_reads
 from editor.n8n.expressions import Untranslatable, translate
+from tests.fakes import handled_by
 from tests.test_n8n_files import chain, download_as_file, node_of, refused, run
 from tests.test_n8n_flow import manual, n8n_node, set_fields
 from workfuse.lib import n8n_binary
@@ -38,12 +38,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def reading(expression: str, url: str = "http://127.0.0.1:9/report.pdf") -> dict:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 from typing import Any
 
@@ -25,6 +24,7 @@ from editor.n8n import convert, import_n8n
 from editor.validation import validate_graph
 from executions import engine
 from tests.engine_helpers import make_workflow, steps_by_key
+from tests.fakes import handled_by
 from tests.test_n8n_flow import export, import_set, manual, n8n_node
 
 CSV = b"sku,qty\na,1\nb,2\n"
@@ -77,12 +77,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def http(name: str, url: str, **params: Any) -> dict:

@@ -4,17 +4,17 @@ input item's JSON after a file response; imported workflows run against a 127.0.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from editor.n8n import convert
 from editor.validation import validate_graph
+from tests.fakes import handled_by
 from tests.test_n8n_files import chain, download_as_file, node_of, refused, run
 from tests.test_n8n_flow import manual, n8n_node, set_fields
 
@@ -61,12 +61,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def old_http(name: str, url: str, version: float = 1, **params: Any) -> dict:

@@ -6,9 +6,7 @@ against a 127.0.0.1 server."""
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import openpyxl
 import pytest
@@ -19,6 +17,7 @@ from editor.nodes.utility_convert_file import XLSX_TYPE
 from editor.validation import validate_graph
 from tests import test_n8n_files as files_tests
 from tests.data_nodes import run as run_node
+from tests.fakes import handled_by
 from tests.test_n8n_files import CSV, chain, node_of, refused, run, workbook
 from tests.test_n8n_flow import manual, n8n_node
 from tests.test_n8n_http_files import old_download, old_upload
@@ -46,12 +45,8 @@ class Handler(files_tests.Handler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def sheet(params: dict, version: float = 1, name: str = "Sheet") -> dict:

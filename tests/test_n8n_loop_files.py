@@ -8,10 +8,9 @@ through the engine against a 127.0.0.1 server."""
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from editor.models import Workflow
 from editor.n8n import convert
 from editor.validation import validate_graph
 from tests.engine_helpers import steps_by_key
+from tests.fakes import handled_by
 from tests.test_n8n_files import chain, download_as_file, node_of, refused, run
 from tests.test_n8n_flow import import_set, manual, n8n_node, set_fields
 
@@ -55,12 +55,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def activated(alice_api: Any, data: dict) -> Workflow:

@@ -5,9 +5,8 @@ a `utility.extract_file` step reading the downloaded file as documents by its co
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from executions import engine
 from executions.models import Step
 from tests.engine_helpers import make_workflow
 from tests.fake_ai_server import Reply, fake_ai_server
+from tests.fakes import handled_by
 from tests.test_n8n_vector_stores import EMBEDDINGS, LC, SPLITTER, TRIGGER, link, node, refusals
 from tests.test_node_extract_file import pdf
 from workfuse.lib import files
@@ -45,12 +45,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def file_server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 def download(url: str) -> dict[str, Any]:

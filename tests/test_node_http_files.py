@@ -4,17 +4,17 @@ by a real local server with the standard library's MIME parser, and responses ke
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from editor.nodes.action_http import Config, run
 from editor.nodes.base import NodeError, RunContext, Secret
+from tests.fakes import handled_by
 from workfuse.lib import files, redaction
 
 CSV = files.make(b"sku,qty\na,1\n", "stock.csv").value()
@@ -69,12 +69,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with handled_by(Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
