@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from editor.models import Workflow
 from editor.n8n import convert
 from editor.validation import validate_graph
 from tests.engine_helpers import steps_by_key
 from tests.fakes import handled_by
 from tests.test_n8n_files import chain, download_as_file, node_of, refused, run
-from tests.test_n8n_flow import import_set, manual, n8n_node, set_fields
+from tests.test_n8n_flow import manual, n8n_node, set_fields
+from tests.test_n8n_passed_files import activated
 
 AUDIO = {"/a.mp3": b"ID3 first answer", "/b.mp3": b"ID3 second answer"}
 
@@ -57,15 +57,6 @@ class Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     with handled_by(Handler) as url:
         yield url
-
-
-def activated(alice_api: Any, data: dict) -> Workflow:
-    response = import_set(alice_api, data)
-    assert response.status_code == 201, response.json()
-    workflow = Workflow.objects.get(pk=response.json()["id"])
-    workflow.is_active = True
-    workflow.save()
-    return workflow
 
 
 # --- Respond to Webhook: the first item's file ------------------------------------------------

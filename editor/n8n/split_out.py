@@ -47,9 +47,7 @@ def split_template(
             pair = f"(f{i}[k] | items | list if f{i}[k] is mapping else {pair})"
         pairs.append(f"({pair} if k < f{i} | length else [])")
     if include == "selectedOtherFields":
-        for field in keep:
-            found, value = getter("it", field, dotted)
-            pairs.append(f"([({key(field)}, {value})] if {found} else [])")
+        pairs += _kept_pairs(keep, dotted)
     made = "dict(" + " + ".join(pairs) + ")"
     if include == "allOtherFields":
         kept = "it"
@@ -69,6 +67,16 @@ def split_template(
 
 
 # --- ops ---
+def _kept_pairs(keep: list[str], dotted: bool) -> list[str]:
+    """The (name, value) pairs of the fields Include's "selected other fields" keeps, each only
+    where the item has it."""
+    pairs = []
+    for field in keep:
+        found, value = getter("it", field, dotted)
+        pairs.append(f"([({key(field)}, {value})] if {found} else [])")
+    return pairs
+
+
 def _unset(base: str, field: str, dotted: bool) -> str:
     """The mapping `base` without `field`, as n8n's Split Out drops each split field from the
     copy of the item it keeps: `delete copy[field]`, or lodash `unset(copy, field)` when the
@@ -178,11 +186,7 @@ def _files_as_items(node: N8nNode, cx: Converter) -> Converted:
     if include == "allOtherFields":
         made = "it"
     elif include == "selectedOtherFields" and keep:
-        pairs = []
-        for field in keep:
-            found, value = getter("it", field, dotted)
-            pairs.append(f"([({key(field)}, {value})] if {found} else [])")
-        made = "dict(" + " + ".join(pairs) + ")"
+        made = "dict(" + " + ".join(_kept_pairs(keep, dotted)) + ")"
     elif include == "noOtherFields":
         made = "{}"
     elif include == "selectedOtherFields":
