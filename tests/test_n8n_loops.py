@@ -296,8 +296,8 @@ def rejoin_export(base: str) -> dict:
 
 def test_branches_joining_again_at_a_node_other_than_a_merge_stay_refused():
     """Notion's generator loop: Rerun is reached from Add feedback or from Valid?'s false
-    output. n8n runs it on the item of the branch that ran; a converted node reads `$json`
-    from its first link only, so the join is refused rather than read wrong."""
+    output. n8n runs it on the item of the branch that ran; the import follows such joins
+    outside loops only (tests/test_n8n_joins.py), so inside a round it is refused."""
     [message] = refusal_messages(rejoin_export("https://gen.example.com"))
     assert "its branches from 'Add feedback' and 'Valid?' join again at 'Rerun'" in message
 

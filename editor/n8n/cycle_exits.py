@@ -31,7 +31,7 @@ either stays in the loop or leaves it. Then:
 The round need not be a chain (`find`): it may fork and join again in a Merge (Seedance's poll
 runs its check and its carried state side by side) as long as it goes on by one link back,
 every fork whose branches may both run joins before the round goes on or leaves, no other node
-joins two branches (a converted node reads `$json` from its first link), and one item goes
+joins two branches (not followed inside rounds yet, `_joined`), and one item goes
 round. A loop entered at two nodes, going round from several nodes, sending one output both
 round and out, or with no way to end a round is refused with the shape named
 (`cycles.unlink_polls`).
@@ -163,16 +163,18 @@ def _round_order(
 def _joined(
     cx: Converter, order: list[str], inside: dict[Port, set[str]], entry: str
 ) -> str | None:
-    """Why the round cannot join two branches at a node, if it does: a node other than a Merge
-    reached by two links of the round reads its input (`$json`) from the first of them only in
-    WorkFuse, where n8n hands it the item of whichever branch ran."""
+    """Why the round cannot join two branches at a node, if it does: n8n hands a node other
+    than a Merge reached by two links of the round the item of whichever branch ran. The
+    converter reads such joins by the branch that ran (`Converter._joined_ref`), which has not
+    been carried over to a Repeat's rounds, so they stay refused there."""
     for name in order:
         sources = [port for port, targets in inside.items() if name in targets]
         if name != entry and len(sources) > 1 and cx.nodes[name].type != f"{BASE}merge":
             names = " and ".join(f"'{source}'" for source, _ in sources)
             return (
                 f"its branches from {names} join again at '{name}', which n8n runs on the "
-                "item of whichever branch ran and WorkFuse would read from the first only"
+                "item of whichever branch ran; the import reads such a join by the branch "
+                "that ran outside loops, not yet inside a Repeat's rounds"
             )
     return None
 
@@ -404,13 +406,15 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
     readers = loop.order if cx.spec_of(loop.entry).data is None else [loop.entry]
     file = re.compile(re.escape(came_in[0]) + r"\.(files|file|binary)\b") if came_in else None
     ids = {cx.nodes[name].id: name for name in readers}
+    # Reads of the file that went round (`carried_file`) are not reads of what came in.
+    carried = [(re.compile(re.escape(text)), "") for text in loop.carried_files]
     found = next(
         (
             ids[node["id"]]
             for node in nodes
             if node["id"] in ids
             and file is not None
-            and file.search(repr(_without(node["config"], loop.carried_files)))
+            and file.search(repr(_swapped(node["config"], carried)))
         ),
         loop.entry if takes_all(entry) else None,
     )
@@ -424,19 +428,6 @@ def reads_what_came_in(cx: Converter, loop: Rounds, nodes: list[dict[str, Any]])
         "again, or build the loop here with 'Repeat until'.",
     )
     return True
-
-
-def _without(value: Any, found: list[str]) -> Any:
-    """`value` with the texts `found` taken out of its strings."""
-    if isinstance(value, str):
-        for text in found:
-            value = value.replace(text, "")
-        return value
-    if isinstance(value, list):
-        return [_without(v, found) for v in value]
-    if isinstance(value, dict):
-        return {k: _without(v, found) for k, v in value.items()}
-    return value
 
 
 def _ways(cx: Converter, loop: Rounds) -> list[_Way] | None:
