@@ -278,7 +278,11 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # Webhooks: threads of a web process for their blocking work (the wait for a synchronous
 # webhook's result holds none), and how long a run may go on in the web process that received
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
-WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 8)
+WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 3)
+# A call that waits longer than this for one of them (they are held by slow steps) runs in an
+# overflow pool of at most this many threads instead (workfuse/lib/lean_asgi.py `in_pool`).
+WORKFUSE_WEBHOOK_OVERFLOW_MS = envint("WORKFUSE_WEBHOOK_OVERFLOW_MS", 250)
+WORKFUSE_WEBHOOK_OVERFLOW_THREADS = envint("WORKFUSE_WEBHOOK_OVERFLOW_THREADS", 16)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
 # --- chat: trigger.chat's page and API (docs/chat.md) ---
 # How long a chat message waits for its run's reply (then the API answers 202 and the reply

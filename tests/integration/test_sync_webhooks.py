@@ -9,6 +9,7 @@ import itertools
 import json
 import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ import pytest
 
 from editor.models import Workflow
 from executions.models import Execution, Step
+from tests.fakes import handled_by
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
@@ -82,6 +84,51 @@ def test_a_run_that_leaves_the_web_process_is_answered_when_a_worker_finishes_it
     # Meanwhile the same server answered other requests at once.
     assert httpx.get(f"{queue_mode.url}/", timeout=5).status_code == 200
     assert Execution.objects.filter(workflow=workflow, status="succeeded").count() == 40
+
+
+class _SlowService(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        time.sleep(4)
+        body = b'{"slow": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_slow_runs_filling_the_web_threads_do_not_hold_up_other_webhooks(queue_mode, alice):
+    # Ten runs wait on a slow service (4 s), more than the web process keeps threads for its
+    # blocking work (WORKFUSE_WEBHOOK_THREADS); another webhook's call is still answered at
+    # once, from the overflow pool (workfuse/lib/lean_asgi.py `in_pool`).
+    with handled_by(_SlowService) as service:
+        slow = hook_workflow(
+            alice, {"id": "call", "type": "action.http", "config": {"url": f"{service}/"}}
+        )
+        quick = hook_workflow(alice, transform("last", "{quick: `true`}"))
+        queue_mode.worker(concurrency=1)
+        queue_mode.web()
+        answers: list[httpx.Response] = []
+
+        def call() -> None:
+            answers.append(post(f"{queue_mode.url}/hooks/{slow.webhook_token}", {}))
+
+        callers = [threading.Thread(target=call) for _ in range(10)]
+        for caller in callers:
+            caller.start()
+        time.sleep(1)  # every slow call has reached the slow service
+        started = time.monotonic()
+        answer = post(f"{queue_mode.url}/hooks/{quick.webhook_token}", {})
+        waited = time.monotonic() - started
+        for caller in callers:
+            caller.join(30)
+    assert answer.status_code == 200 and answer.json() == {"result": {"quick": True}}, answer.text
+    print("waited", waited)
+    assert waited < 2.5, waited
+    assert [a.status_code for a in answers] == [200] * 10, answers[0].text
 
 
 def test_killing_the_web_process_mid_run_leaves_a_run_that_resumes_and_finishes(

@@ -27,14 +27,35 @@ from django.urls import set_script_prefix
 
 T = TypeVar("T")
 _threads: ThreadPoolExecutor | None = None
+_overflow: ThreadPoolExecutor | None = None
 
 
 async def in_pool(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` in one of WORKFUSE_WEBHOOK_THREADS kept threads, off the event loop."""
-    global _threads
-    if _threads is None:
+    """`function(*args)` off the event loop, in one of WORKFUSE_WEBHOOK_THREADS kept threads.
+
+    A few threads, not one per caller: they share the interpreter lock, and with eight of them
+    busy each call waited for the others' Python in an order nobody chose (under load the
+    slowest callers waited two to three times the median; with three, about one and a half
+    times, for the same throughput: docs/performance.md, "Seventeenth session"). Calls beyond
+    them wait their turn in the order they came. A call still waiting after
+    WORKFUSE_WEBHOOK_OVERFLOW_MS (the threads are held by slow work: steps calling a slow
+    service, say) runs in an overflow pool instead, so slow calls cannot hold up the rest."""
+    global _threads, _overflow
+    if _threads is None or _overflow is None:
         _threads = ThreadPoolExecutor(settings.WORKFUSE_WEBHOOK_THREADS, thread_name_prefix="web")
-    return await asyncio.get_running_loop().run_in_executor(_threads, _closing, function, *args)
+        _overflow = ThreadPoolExecutor(
+            settings.WORKFUSE_WEBHOOK_OVERFLOW_THREADS, thread_name_prefix="web-overflow"
+        )
+    queued = _threads.submit(_closing, function, *args)
+    waiting = asyncio.wrap_future(queued)
+    try:
+        wait = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
+        return await asyncio.wait_for(asyncio.shield(waiting), wait)
+    except TimeoutError:
+        if not queued.cancel():  # it started meanwhile
+            return await waiting
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_overflow, _closing, function, *args)
 
 
 def _closing(function: Callable[..., T], *args: Any) -> T:

@@ -1,0 +1,90 @@
+"""The web process's pool for blocking work (`workfuse.lib.lean_asgi.in_pool`): a few kept
+threads taken in turn, and an overflow pool for calls the kept threads leave waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from workfuse.lib import lean_asgi
+
+
+@pytest.fixture
+def pools(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    settings.WORKFUSE_WEBHOOK_THREADS = 1
+    settings.WORKFUSE_WEBHOOK_OVERFLOW_MS = 100
+    settings.WORKFUSE_WEBHOOK_OVERFLOW_THREADS = 4
+    monkeypatch.setattr(lean_asgi, "_threads", None)
+    monkeypatch.setattr(lean_asgi, "_overflow", None)
+    yield
+    for pool in (lean_asgi._threads, lean_asgi._overflow):
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+def _thread_name() -> str:
+    return threading.current_thread().name
+
+
+def test_calls_run_in_the_kept_threads_while_one_is_free(pools: None) -> None:
+    async def three_in_turn() -> list[str]:
+        return [await lean_asgi.in_pool(_thread_name) for _ in range(3)]
+
+    names = asyncio.run(three_in_turn())
+    assert len(set(names)) == 1 and names[0].startswith("web_"), names
+
+
+def test_a_call_the_kept_threads_leave_waiting_runs_in_the_overflow_pool(pools: None) -> None:
+    """One slow call holds the only kept thread: the next call is answered after about the
+    overflow wait, from the overflow pool, while the slow call is still running."""
+    release = threading.Event()
+
+    def slow() -> str:
+        release.wait(10)
+        return _thread_name()
+
+    async def slow_then_quick() -> tuple[str, str, float, bool]:
+        held = asyncio.ensure_future(lean_asgi.in_pool(slow))
+        await asyncio.sleep(0.02)  # the slow call has the kept thread
+        started = time.monotonic()
+        quick = await lean_asgi.in_pool(_thread_name)
+        waited = time.monotonic() - started
+        still_running = not held.done()
+        release.set()
+        return await held, quick, waited, still_running
+
+    slow_name, quick_name, waited, still_running = asyncio.run(slow_then_quick())
+    assert slow_name.startswith("web_") and not slow_name.startswith("web-overflow")
+    assert quick_name.startswith("web-overflow"), quick_name
+    assert still_running
+    assert 0.09 <= waited < 2, waited
+
+
+def test_a_call_started_by_the_kept_thread_at_the_deadline_is_not_run_twice(
+    pools: None,
+) -> None:
+    """A queued call that a kept thread took up just as its wait ran out is awaited there,
+    not started again in the overflow pool."""
+    calls: list[str] = []
+
+    def busy_until_deadline() -> None:
+        time.sleep(0.1)  # frees the kept thread at about the overflow deadline
+
+    def counted() -> str:
+        calls.append(_thread_name())
+        return "done"
+
+    async def both() -> list[str]:
+        first = asyncio.ensure_future(lean_asgi.in_pool(busy_until_deadline))
+        await asyncio.sleep(0.005)
+        results = [await lean_asgi.in_pool(counted) for _ in range(5)]
+        await first
+        return results
+
+    assert asyncio.run(both()) == ["done"] * 5
+    assert len(calls) == 5
