@@ -192,6 +192,20 @@ def test_a_reused_sandbox_gives_every_run_fresh_globals(one_sandbox: Any) -> Non
     assert list(sandboxes()) == [pid]
 
 
+def test_set_timeout_works_in_every_fresh_isolate(one_sandbox: Any) -> None:
+    # The runner installs setTimeout with its prelude instead of through MiniRacer's
+    # constructor (code_runner._Fresh): every isolate must still have it.
+    code = """
+    const order = [];
+    const handle = setTimeout(() => order.push("cleared"), 5);
+    clearTimeout(handle);
+    await new Promise((resolve) => setTimeout(() => { order.push(input); resolve(); }, 20));
+    return order;
+    """
+    for n in range(3):
+        assert run_code(code, input=n)["result"] == [n]
+
+
 def test_a_reused_sandbox_frees_every_isolate(one_sandbox: Any) -> None:
     for n in range(10):
         run_code("return [input, new Array(1000).fill(input)]", input=n)
