@@ -253,8 +253,29 @@ def test_concurrent_runs_from_threads_succeed_beside_a_bomb() -> None:
     assert results == expected
 
 
-def test_a_forked_child_starts_sandboxes_of_its_own() -> None:
+def test_the_first_run_starts_the_pools_other_sandboxes_in_the_background(
+    settings: Any,
+) -> None:
+    settings.WORKFUSE_CODE_SANDBOXES = 3
+    code_sandbox.shutdown()
+    assert wait_for(lambda: not sandboxes()), sandboxes()
+    try:
+        assert run_code("return 1")["result"] == 1
+        assert wait_for(lambda: len(sandboxes()) == 3), sandboxes()
+        started = set(sandboxes())
+        # Three runs at once each find one ready: none starts (or waits for) another process.
+        with ThreadPoolExecutor(3) as pool:
+            results = list(pool.map(lambda n: run_code("return input", input=n), range(3)))
+        assert [r["result"] for r in results] == [0, 1, 2]
+        assert set(sandboxes()) == started
+    finally:
+        code_sandbox.shutdown()
+
+
+def test_a_forked_child_starts_sandboxes_of_its_own(settings: Any) -> None:
     run_code("return 1")
+    # The pool's other sandboxes start in the background after the first run.
+    assert wait_for(lambda: len(sandboxes()) == settings.WORKFUSE_CODE_SANDBOXES)
     before = set(sandboxes())
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
@@ -272,22 +293,28 @@ def test_a_forked_child_starts_sandboxes_of_its_own() -> None:
 def test_sandboxes_end_with_the_process() -> None:
     script = textwrap.dedent(
         """
-        import django
+        import django, time
         django.setup()
         from editor.nodes.action_code import Config, run
         from editor.nodes.base import RunContext
         from tests.test_code_sandbox import sandboxes
         ctx = RunContext(execution_id="e", node_id="n", step_key="n", input=1)
         assert run(Config(code="return input"), ctx)["result"] == 1
+        while len(sandboxes()) < 2:  # the pool's other one starts in the background
+            time.sleep(0.01)
         print(*sandboxes())
         """
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workfuse.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "workfuse.settings",
+        "WORKFUSE_CODE_SANDBOXES": "2",
+    }
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, timeout=60, check=True
     )
     pids = [int(pid) for pid in done.stdout.split()]
-    assert len(pids) == 1
+    assert len(pids) == 2
     for pid in pids:  # ended and reaped by that process, not left to init
         with pytest.raises(FileNotFoundError):
             open(f"/proc/{pid}/stat").close()
@@ -304,20 +331,25 @@ def test_a_sandbox_leaves_when_its_process_is_killed_mid_run() -> None:
         ctx = RunContext(execution_id="e", node_id="n", step_key="n")
         stuck = Config(code="return new Array(2**31).indexOf(1)", timeout_ms=300)
         threading.Thread(target=run, args=(stuck, ctx), daemon=True).start()
-        while not sandboxes():
+        while len(sandboxes()) < 2:  # the pool's other one starts in the background
             time.sleep(0.01)
         time.sleep(0.4)  # started, and busy in a builtin for seconds
         print(*sandboxes(), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
         """
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workfuse.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "workfuse.settings",
+        "WORKFUSE_CODE_SANDBOXES": "2",
+    }
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
-    (pid,) = (int(pid) for pid in done.stdout.split())
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 2  # the busy one and the idle one
     deadline = time.monotonic() + 5
-    while _running(pid) and time.monotonic() < deadline:
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(pid)
+    assert not any(_running(pid) for pid in pids)
 
 
 def _running(pid: int) -> bool:

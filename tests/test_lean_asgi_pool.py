@@ -65,6 +65,23 @@ def test_a_call_the_kept_threads_leave_waiting_runs_in_the_overflow_pool(pools: 
     assert 0.09 <= waited < 2, waited
 
 
+def test_a_queue_that_moves_stays_in_the_kept_threads(pools: None) -> None:
+    """Ten calls of 50 ms each at once: the last waits far longer than the overflow wait
+    (100 ms), but the kept thread is never held by one call that long, so none overflows."""
+
+    def short() -> str:
+        time.sleep(0.05)
+        return _thread_name()
+
+    async def burst() -> list[str]:
+        return list(await asyncio.gather(*(lean_asgi.in_pool(short) for _ in range(10))))
+
+    started = time.monotonic()
+    names = asyncio.run(burst())
+    assert time.monotonic() - started >= 0.5
+    assert all(n.startswith("web_") for n in names), names
+
+
 def test_a_call_started_by_the_kept_thread_at_the_deadline_is_not_run_twice(
     pools: None,
 ) -> None:

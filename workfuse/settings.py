@@ -279,9 +279,9 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # webhook's result holds none), and how long a run may go on in the web process that received
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 3)
-# A call that waits longer than this for one of them (they are held by slow steps) runs in an
-# overflow pool of at most this many threads instead (workfuse/lib/lean_asgi.py `in_pool`).
-WORKFUSE_WEBHOOK_OVERFLOW_MS = envint("WORKFUSE_WEBHOOK_OVERFLOW_MS", 250)
+# A call waiting while every one of them has been in one call longer than this (held by slow
+# steps) runs in an overflow pool of at most this many threads (workfuse/lib/lean_asgi.py).
+WORKFUSE_WEBHOOK_OVERFLOW_MS = envint("WORKFUSE_WEBHOOK_OVERFLOW_MS", 500)
 WORKFUSE_WEBHOOK_OVERFLOW_THREADS = envint("WORKFUSE_WEBHOOK_OVERFLOW_THREADS", 16)
 WORKFUSE_INLINE_BUDGET_MS = envint("WORKFUSE_INLINE_BUDGET_MS", 2000)
 # --- chat: trigger.chat's page and API (docs/chat.md) ---

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -28,6 +30,8 @@ from django.urls import set_script_prefix
 T = TypeVar("T")
 _threads: ThreadPoolExecutor | None = None
 _overflow: ThreadPoolExecutor | None = None
+# When each kept thread's current call started (monotonic seconds), by thread.
+_busy_since: dict[int, float] = {}
 
 
 async def in_pool(function: Callable[..., T], *args: Any) -> T:
@@ -37,25 +41,45 @@ async def in_pool(function: Callable[..., T], *args: Any) -> T:
     busy each call waited for the others' Python in an order nobody chose (under load the
     slowest callers waited two to three times the median; with three, about one and a half
     times, for the same throughput: docs/performance.md, "Seventeenth session"). Calls beyond
-    them wait their turn in the order they came. A call still waiting after
-    WORKFUSE_WEBHOOK_OVERFLOW_MS (the threads are held by slow work: steps calling a slow
-    service, say) runs in an overflow pool instead, so slow calls cannot hold up the rest."""
+    them wait their turn in the order they came. A call still waiting while every kept thread
+    has been inside one call for longer than WORKFUSE_WEBHOOK_OVERFLOW_MS (held by slow work:
+    steps calling a slow service, say) runs in an overflow pool instead, so slow calls cannot
+    hold up the rest. A queue that moves, however long, stays a queue: sending its calls to new
+    threads (each opening a database connection) made a burst of callers slower, not faster."""
     global _threads, _overflow
     if _threads is None or _overflow is None:
         _threads = ThreadPoolExecutor(settings.WORKFUSE_WEBHOOK_THREADS, thread_name_prefix="web")
         _overflow = ThreadPoolExecutor(
             settings.WORKFUSE_WEBHOOK_OVERFLOW_THREADS, thread_name_prefix="web-overflow"
         )
-    queued = _threads.submit(_closing, function, *args)
+    queued = _threads.submit(_kept, function, *args)
     waiting = asyncio.wrap_future(queued)
-    try:
-        wait = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
-        return await asyncio.wait_for(asyncio.shield(waiting), wait)
-    except TimeoutError:
-        if not queued.cancel():  # it started meanwhile
-            return await waiting
+    held_for = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
+    while True:
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiting), held_for)
+        except TimeoutError:
+            if _all_held(held_for) and queued.cancel():
+                break
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_overflow, _closing, function, *args)
+
+
+def _all_held(seconds: float) -> bool:
+    """Whether every kept thread has been inside its current call for over `seconds`."""
+    started = list(_busy_since.values())
+    now = time.monotonic()
+    held = [since for since in started if now - since > seconds]
+    return len(held) >= settings.WORKFUSE_WEBHOOK_THREADS
+
+
+def _kept(function: Callable[..., T], *args: Any) -> T:
+    thread = threading.get_ident()
+    _busy_since[thread] = time.monotonic()
+    try:
+        return _closing(function, *args)
+    finally:
+        del _busy_since[thread]
 
 
 def _closing(function: Callable[..., T], *args: Any) -> T:
