@@ -240,6 +240,26 @@ def test_sandboxes_are_replaced_after_their_runs_and_leave_no_zombies(
     assert wait_for(lambda: sandboxes() == {})
 
 
+def test_sandboxes_that_reach_their_runs_together_leave_one_at_a_time(settings: Any) -> None:
+    """Two sandboxes taken in turn reach their runs one run apart: the second serves on while
+    the first one's replacement starts, so the pool is never left without a sandbox."""
+    settings.WORKFUSE_CODE_SANDBOXES = 2
+    settings.WORKFUSE_CODE_RUNS_PER_SANDBOX = 2
+    code_sandbox.shutdown()
+    assert wait_for(lambda: not sandboxes()), sandboxes()
+    try:
+        run_code("return 0")
+        assert wait_for(lambda: len(sandboxes()) == 2)
+        first_pair = set(sandboxes())
+        for n in range(1, 4):  # runs 2 and 4 are the two sandboxes' second runs
+            assert run_code("return input", input=n)["result"] == n
+        # Right after the fourth run: one of the pair left, the other still serves.
+        assert len(set(sandboxes()) & first_pair) == 1, (first_pair, sandboxes())
+        assert wait_for(lambda: len(sandboxes()) == 2)
+    finally:
+        code_sandbox.shutdown()
+
+
 def test_concurrent_runs_from_threads_succeed_beside_a_bomb() -> None:
     def one(n: int) -> Any:
         if n == 5:

@@ -321,7 +321,7 @@ class _Pool:
         try:
             reply, reusable = sandbox.run(request, timeout_ms, memory_mb)
         finally:
-            self._release(sandbox, reusable and sandbox.runs < self.runs_per_sandbox)
+            self._release(sandbox, reusable)
         return reply
 
     def close(self) -> None:
@@ -375,6 +375,7 @@ class _Pool:
     def _release(self, sandbox: _Sandbox, reusable: bool) -> None:
         with self._changed:
             keep = reusable and not self._closed and sandbox in self._all
+            keep = keep and not self._worn(sandbox)
             if keep:
                 self._idle.append(sandbox)
             else:
@@ -383,6 +384,15 @@ class _Pool:
         if not keep:
             sandbox.stop()
             self._replace()
+
+    def _worn(self, sandbox: _Sandbox) -> bool:
+        """Whether a sandbox has served its runs and leaves now. Not while another of the pool
+        is being replaced (up to twice its runs): sandboxes taken in turn reach their count
+        together, and leaving together left a web process without one for the 0.2 to 0.3 s a
+        start takes, every step queued meanwhile (`_changed` is held)."""
+        if sandbox.runs < self.runs_per_sandbox:
+            return False
+        return self._starting == 0 or sandbox.runs >= 2 * self.runs_per_sandbox
 
     def _fill(self) -> None:
         """A run starting a sandbox itself (the pool's first, or after a crash) starts the
