@@ -297,7 +297,7 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
     pool on the fast path (`pooled`), else in the request's thread as Django runs sync code
     under ASGI (and as the test client needs). The loop, and every other request, go on."""
     if _pooled.get():
-        return await lean_asgi.in_pool(function, *args)
+        return await lean_asgi.webhook_pool.run(function, *args)
     return await sync_to_async(function, thread_sensitive=True)(*args)
 
 
@@ -307,7 +307,7 @@ _pooled: ContextVar[bool] = ContextVar("pooled", default=False)
 @contextmanager
 def pooled() -> Iterator[None]:
     """Within this block (`hooks_asgi`), webhooks do their blocking work in the kept pool of
-    WORKFUSE_WEBHOOK_THREADS threads (`lean_asgi.in_pool`), each returning its database
+    WORKFUSE_WEBHOOK_THREADS threads (`lean_asgi.webhook_pool`), each returning its database
     connection after a call."""
     token = _pooled.set(True)
     try:

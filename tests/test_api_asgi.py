@@ -70,7 +70,7 @@ def test_a_token_call_starts_a_run_in_a_pool_thread(alice, monkeypatch):
     assert answer["status"] == 202, answer["body"]
     execution = Execution.objects.get(pk=json.loads(answer["body"])["execution_id"])
     assert execution.trigger_data == {"n": 7}
-    assert threads and threads[0].startswith("web")
+    assert threads and threads[0].startswith("api_")  # lean_asgi.api_pool
 
 
 def test_session_calls_get_the_session_and_csrf_middleware(alice):

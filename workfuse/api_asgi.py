@@ -5,7 +5,7 @@ Under Django's own ASGI handler every middleware that is async-capable calls its
 through `sync_to_async`, and a sync view runs in the process's one shared thread: a `POST
 /api/workflows/<id>/run` made about a dozen hops between the event loop and that thread, and
 concurrent calls queued for it (docs/performance.md, "The API without thread hops"). Here the
-request takes one hop into the pool (`lean_asgi.in_pool`) and runs every middleware and the
+request takes one hop into the pool (`lean_asgi.api_pool`) and runs every middleware and the
 view there, so sessions, CSRF, login and JSON errors behave exactly as in the test client and
 under WSGI. A view written as a coroutine (the chat API waits for a reply) is not sent here:
 `serves` leaves it to Django's async handler, which holds no thread while it waits.
@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from workfuse.lib import web_balance
-from workfuse.lib.lean_asgi import LeanHandler, in_pool
+from workfuse.lib.lean_asgi import LeanHandler, api_pool
 
 PREFIX = "/api/"
 
@@ -40,7 +40,7 @@ class ApiHandler(LeanHandler):
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        response = await in_pool(self.get_response, request)
+        response = await api_pool.run(self.get_response, request)
         if web_balance.should_close():
             response.headers["Connection"] = "close"
         return response

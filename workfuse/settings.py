@@ -279,6 +279,8 @@ WORKFUSE_WEBHOOK_WAIT_SECONDS = envint(
 # webhook's result holds none), and how long a run may go on in the web process that received
 # it before its next step goes to the workers (docs/triggers.md, "Synchronous webhooks").
 WORKFUSE_WEBHOOK_THREADS = envint("WORKFUSE_WEBHOOK_THREADS", 3)
+# The same for the JSON API's requests (workfuse/api_asgi.py).
+WORKFUSE_API_THREADS = envint("WORKFUSE_API_THREADS", 8)
 # A call waiting while every one of them has been in one call longer than this (held by slow
 # steps) runs in an overflow pool of at most this many threads (workfuse/lib/lean_asgi.py).
 WORKFUSE_WEBHOOK_OVERFLOW_MS = envint("WORKFUSE_WEBHOOK_OVERFLOW_MS", 500)

@@ -6,7 +6,7 @@ default all of them in one shared thread per process: a request costs several ho
 event loop and that thread, and concurrent requests queue for it. The handlers here keep
 Django's own request and response objects (`ASGIHandler` reads the body, builds the request and
 watches for a hang-up) but do the blocking work in a kept pool of threads, one hop per call
-(`in_pool`), each returning its database connections afterwards. Webhooks
+(`KeptPool`), each returning its database connections afterwards. Webhooks
 (`executions/hooks_asgi.py`) and the JSON API (`workfuse/api_asgi.py`) are served this way.
 """
 
@@ -28,58 +28,82 @@ from django.http import HttpRequest
 from django.urls import set_script_prefix
 
 T = TypeVar("T")
-_threads: ThreadPoolExecutor | None = None
-_overflow: ThreadPoolExecutor | None = None
-# When each kept thread's current call started (monotonic seconds), by thread.
-_busy_since: dict[int, float] = {}
 
 
-async def in_pool(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` off the event loop, in one of WORKFUSE_WEBHOOK_THREADS kept threads.
+class KeptPool:
+    """A few kept threads for blocking work, taken in turn, and an overflow pool.
 
-    A few threads, not one per caller: they share the interpreter lock, and with eight of them
-    busy each call waited for the others' Python in an order nobody chose (under load the
-    slowest callers waited two to three times the median; with three, about one and a half
+    Few threads, not one per caller: they share the interpreter lock, and with eight of them
+    busy each webhook call waited for the others' Python in an order nobody chose (under load
+    the slowest callers waited two to three times the median; with three, about one and a half
     times, for the same throughput: docs/performance.md, "Seventeenth session"). Calls beyond
-    them wait their turn in the order they came. A call still waiting while every kept thread
-    has been inside one call for longer than WORKFUSE_WEBHOOK_OVERFLOW_MS (held by slow work:
-    steps calling a slow service, say) runs in an overflow pool instead, so slow calls cannot
-    hold up the rest. A queue that moves, however long, stays a queue: sending its calls to new
-    threads (each opening a database connection) made a burst of callers slower, not faster."""
-    global _threads, _overflow
-    if _threads is None or _overflow is None:
-        _threads = ThreadPoolExecutor(settings.WORKFUSE_WEBHOOK_THREADS, thread_name_prefix="web")
-        _overflow = ThreadPoolExecutor(
-            settings.WORKFUSE_WEBHOOK_OVERFLOW_THREADS, thread_name_prefix="web-overflow"
-        )
-    queued = _threads.submit(_kept, function, *args)
-    waiting = asyncio.wrap_future(queued)
-    held_for = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
-    while True:
+    them wait their turn in the order they came. A call waiting while every kept thread has
+    been inside one call for longer than WORKFUSE_WEBHOOK_OVERFLOW_MS (held by slow work: steps
+    calling a slow service, say) runs in the overflow pool instead, so slow calls cannot hold up
+    the rest. A queue that moves, however long, stays a queue: sending its calls to new threads
+    (each opening a database connection) made a burst of callers slower, not faster."""
+
+    def __init__(self, threads_setting: str, name: str) -> None:
+        self._threads_setting, self._name = threads_setting, name
+        self._kept: ThreadPoolExecutor | None = None
+        self._overflow: ThreadPoolExecutor | None = None
+        self._size = 0
+        self._busy_since: dict[int, float] = {}  # when each kept thread's call started
+        self._made = threading.Lock()
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` off the event loop, then its thread's connections closed."""
+        kept, overflow = self._pools()
+        queued = kept.submit(self._in_kept, function, *args)
+        waiting = asyncio.wrap_future(queued)
+        held_for = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(waiting), held_for)
+            except TimeoutError:
+                if self._all_held(held_for) and queued.cancel():
+                    break
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(overflow, _closing, function, *args)
+
+    def shutdown(self) -> None:
+        with self._made:
+            pools, self._kept, self._overflow = (self._kept, self._overflow), None, None
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(wait=True)
+
+    def _pools(self) -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+        with self._made:
+            if self._kept is None or self._overflow is None:
+                self._size = max(1, getattr(settings, self._threads_setting))
+                self._kept = ThreadPoolExecutor(self._size, thread_name_prefix=self._name)
+                self._overflow = ThreadPoolExecutor(
+                    settings.WORKFUSE_WEBHOOK_OVERFLOW_THREADS,
+                    thread_name_prefix=f"{self._name}-overflow",
+                )
+            return self._kept, self._overflow
+
+    def _all_held(self, seconds: float) -> bool:
+        """Whether every kept thread has been inside its current call for over `seconds`."""
+        started = list(self._busy_since.values())
+        now = time.monotonic()
+        return sum(now - since > seconds for since in started) >= self._size
+
+    def _in_kept(self, function: Callable[..., T], *args: Any) -> T:
+        thread = threading.get_ident()
+        self._busy_since[thread] = time.monotonic()
         try:
-            return await asyncio.wait_for(asyncio.shield(waiting), held_for)
-        except TimeoutError:
-            if _all_held(held_for) and queued.cancel():
-                break
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_overflow, _closing, function, *args)
+            return _closing(function, *args)
+        finally:
+            del self._busy_since[thread]
 
 
-def _all_held(seconds: float) -> bool:
-    """Whether every kept thread has been inside its current call for over `seconds`."""
-    started = list(_busy_since.values())
-    now = time.monotonic()
-    held = [since for since in started if now - since > seconds]
-    return len(held) >= settings.WORKFUSE_WEBHOOK_THREADS
-
-
-def _kept(function: Callable[..., T], *args: Any) -> T:
-    thread = threading.get_ident()
-    _busy_since[thread] = time.monotonic()
-    try:
-        return _closing(function, *args)
-    finally:
-        del _busy_since[thread]
+# Webhooks (WORKFUSE_WEBHOOK_THREADS, 3) and the JSON API (WORKFUSE_API_THREADS, 8) have a pool
+# each: the API's calls are short and mostly wait on the database and the broker, and
+# `POST /run` from many scripts at once kept its throughput better with more threads.
+webhook_pool = KeptPool("WORKFUSE_WEBHOOK_THREADS", "web")
+api_pool = KeptPool("WORKFUSE_API_THREADS", "api")
 
 
 def _closing(function: Callable[..., T], *args: Any) -> T:
@@ -94,7 +118,7 @@ class LeanHandler(ASGIHandler):
     close the database connections and caches of the thread they run in, each in the shared
     thread reached through `sync_to_async`, two hops per request that queue behind each other
     and behind the GIL under load. Nothing here opens a connection in the event loop, and the
-    pool threads that do close theirs after each call (`in_pool`). Like Django's, it stops the
+    pool threads that do close theirs after each call (`KeptPool`). Like Django's, it stops the
     view if the caller hangs up. Subclasses answer in `get_response_async`."""
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
