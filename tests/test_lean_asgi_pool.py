@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from workfuse.lib import lean_asgi
+from workfuse.lib import lean_asgi, outside_waits
 
 
 @pytest.fixture
@@ -104,6 +104,33 @@ def test_a_call_started_by_the_kept_thread_at_the_deadline_is_not_run_twice(
 
     assert asyncio.run(both()) == ["done"] * 5
     assert len(calls) == 5
+
+
+def test_a_call_queued_behind_threads_waiting_on_a_service_overflows_at_once(
+    pool: lean_asgi.KeptPool, settings: Any
+) -> None:
+    """The kept thread waits on another service (an outbound HTTP call): the next call runs in
+    the overflow pool within a look or two, long before the overflow wait (5 s here)."""
+    settings.WORKFUSE_WEBHOOK_OVERFLOW_MS = 5000
+    release = threading.Event()
+
+    def calling_a_service() -> str:
+        with outside_waits.waiting_outside():
+            release.wait(10)
+        return _thread_name()
+
+    async def both() -> tuple[str, str, float]:
+        held = asyncio.ensure_future(pool.run(calling_a_service))
+        await asyncio.sleep(0.02)
+        started = time.monotonic()
+        quick = await pool.run(_thread_name)
+        waited = time.monotonic() - started
+        release.set()
+        return await held, quick, waited
+
+    slow_name, quick_name, waited = asyncio.run(both())
+    assert slow_name.startswith("web_") and quick_name.startswith("web-overflow")
+    assert waited < 1, waited
 
 
 def test_webhooks_and_the_api_have_pools_sized_by_their_own_settings(settings: Any) -> None:

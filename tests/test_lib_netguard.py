@@ -499,3 +499,40 @@ def test_the_ai_node_refuses_a_base_url_that_turns_private_after_its_early_check
     )
     assert not refused.value.retryable
     assert dns.lookups == ["models.test", "models.test"]  # the early check, then the connection
+
+
+# --- a request marks its thread as waiting on another service ------------------------------------
+
+
+class _SlowAnswer(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        threading.Event().wait(0.4)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("make_client", [netguard.httpx_client, netguard.httpx2_client])
+def test_a_request_marks_its_thread_as_waiting_outside_while_it_waits(
+    settings: Any, make_client: Callable[[], Any]
+) -> None:
+    # The web process's kept threads count such a thread as held (workfuse/lib/lean_asgi.py).
+    from tests.fakes import handled_by
+    from workfuse.lib import outside_waits
+
+    settings.WORKFUSE_HTTP_ALLOW_PRIVATE = True
+    with handled_by(_SlowAnswer) as url, make_client() as client:
+        answers: list[int] = []
+        caller = threading.Thread(target=lambda: answers.append(client.get(url).status_code))
+        caller.start()
+        threading.Event().wait(0.2)
+        assert caller.ident is not None
+        during = outside_waits.is_waiting(caller.ident)
+        caller.join(5)
+        after = outside_waits.is_waiting(caller.ident)
+    assert answers == [200]
+    assert during and not after

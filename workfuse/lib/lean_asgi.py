@@ -17,7 +17,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -27,7 +27,11 @@ from django.db import close_old_connections
 from django.http import HttpRequest
 from django.urls import set_script_prefix
 
+from workfuse.lib import outside_waits
+
 T = TypeVar("T")
+# How often a queued call looks whether the kept threads are all held.
+LOOK_SECONDS = 0.05
 
 
 class KeptPool:
@@ -40,8 +44,10 @@ class KeptPool:
     them wait their turn in the order they came. A call waiting while every kept thread has
     been inside one call for longer than WORKFUSE_WEBHOOK_OVERFLOW_MS (held by slow work: steps
     calling a slow service, say) runs in the overflow pool instead, so slow calls cannot hold up
-    the rest. A queue that moves, however long, stays a queue: sending its calls to new threads
-    (each opening a database connection) made a burst of callers slower, not faster."""
+    the rest; so does one waiting while every kept thread waits on another service (an outbound
+    HTTP call, `outside_waits`), which uses no CPU. A queue that moves, however long, stays a
+    queue: sending its calls to new threads (each opening a database connection) made a burst
+    of callers slower, not faster."""
 
     def __init__(self, threads_setting: str, name: str) -> None:
         self._threads_setting, self._name = threads_setting, name
@@ -54,17 +60,24 @@ class KeptPool:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` off the event loop, then its thread's connections closed."""
         kept, overflow = self._pools()
-        queued = kept.submit(self._in_kept, function, *args)
-        waiting = asyncio.wrap_future(queued)
-        held_for = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
-        while True:
-            try:
-                return await asyncio.wait_for(asyncio.shield(waiting), held_for)
-            except TimeoutError:
-                if self._all_held(held_for) and queued.cancel():
-                    break
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(overflow, _closing, function, *args)
+        result: asyncio.Future[T] = loop.create_future()
+        queued = kept.submit(self._in_kept, function, *args)
+        _settle_from(queued, result, loop)
+        held_for = settings.WORKFUSE_WEBHOOK_OVERFLOW_MS / 1000
+
+        def look() -> None:
+            """While the call waits for a kept thread: to the overflow pool if they are all
+            held, else look again later (a timer, not a task: most calls wait one look)."""
+            if result.done() or queued.running() or queued.done():
+                return
+            if self._all_held(held_for) and queued.cancel():
+                _settle_from(overflow.submit(_closing, function, *args), result, loop)
+                return
+            loop.call_later(LOOK_SECONDS, look)
+
+        loop.call_later(LOOK_SECONDS, look)
+        return await result
 
     def shutdown(self) -> None:
         with self._made:
@@ -85,10 +98,12 @@ class KeptPool:
             return self._kept, self._overflow
 
     def _all_held(self, seconds: float) -> bool:
-        """Whether every kept thread has been inside its current call for over `seconds`."""
-        started = list(self._busy_since.values())
+        """Whether every kept thread has been inside its current call for over `seconds`, or
+        is waiting on another service (`outside_waits`)."""
+        busy = list(self._busy_since.items())
         now = time.monotonic()
-        return sum(now - since > seconds for since in started) >= self._size
+        held = [t for t, since in busy if now - since > seconds or outside_waits.is_waiting(t)]
+        return len(held) >= self._size
 
     def _in_kept(self, function: Callable[..., T], *args: Any) -> T:
         thread = threading.get_ident()
@@ -104,6 +119,28 @@ class KeptPool:
 # `POST /run` from many scripts at once kept its throughput better with more threads.
 webhook_pool = KeptPool("WORKFUSE_WEBHOOK_THREADS", "web")
 api_pool = KeptPool("WORKFUSE_API_THREADS", "api")
+
+
+def _settle_from(
+    done: Future[T], result: asyncio.Future[T], loop: asyncio.AbstractEventLoop
+) -> None:
+    """Give `result` (on `loop`) the outcome of a thread's `done`; a call taken back from the
+    queue (cancelled) settles nothing, its replacement does."""
+
+    def copy(finished: Future[T]) -> None:
+        if result.done() or finished.cancelled():
+            return
+        error = finished.exception()
+        if error is not None:
+            result.set_exception(error)
+        else:
+            result.set_result(finished.result())
+
+    def hand_over(finished: Future[T]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits any more
+            loop.call_soon_threadsafe(copy, finished)
+
+    done.add_done_callback(hand_over)
 
 
 def _closing(function: Callable[..., T], *args: Any) -> T:

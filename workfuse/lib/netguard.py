@@ -27,6 +27,8 @@ import httpx2
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from workfuse.lib import outside_waits
+
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # httpx's defaults, which its transport takes from a private module.
 MAX_CONNECTIONS = 100
@@ -304,6 +306,10 @@ class _GuardedTransport(httpx.HTTPTransport):
             network_backend=_GuardedBackend(frozenset()),
         )
 
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with outside_waits.waiting_outside():
+            return super().handle_request(request)
+
 
 class _GuardedTransport2(httpx2.HTTPTransport):
     """The same transport for httpx2, which shares httpx's shape (see `_GuardedTransport`)."""
@@ -319,6 +325,10 @@ class _GuardedTransport2(httpx2.HTTPTransport):
             keepalive_expiry=KEEPALIVE_EXPIRY,
             network_backend=_GuardedBackend2(trusted),
         )
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        with outside_waits.waiting_outside():
+            return super().handle_request(request)
 
 
 # --- mcp ---
