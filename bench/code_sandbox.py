@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/code_sandbox.py [--runs 200] [--warmup 20]
 
-Times `--runs` steps of `return input.n + 1` through the node's `run()` (the pooled sandbox, warm)
-and through the runner's own function called in this process on a fresh isolate per step, which
-is what the node did before the sandbox. Prints the median, p95 and mean in milliseconds of
+Times `--runs` steps of `return input.n + 1` through the node's `run()` (the pooled sandbox, warm;
+steps of no workflow, each in an isolate of its own, then steps of one workflow, which share a
+kept isolate) and through the runner's own function called in this process on a fresh isolate
+per step, which is what the node did before the sandbox. Prints the median, p95 and mean in milliseconds of
 each, and the time a step takes when it has to start its sandbox first (after a crash, after
 `WORKFUSE_CODE_RUNS_PER_SANDBOX` runs, or the first step of a process).
 """
@@ -41,8 +42,14 @@ def main() -> int:
 
     config = action_code.Config(code=CODE)
 
-    def context(n: int) -> RunContext:
-        return RunContext(execution_id="bench", node_id="js", step_key="js", input={"n": n})
+    def context(n: int, workflow_id: int | None = None) -> RunContext:
+        return RunContext(
+            execution_id="bench",
+            node_id="js",
+            step_key="js",
+            input={"n": n},
+            workflow_id=workflow_id,
+        )
 
     isolates = code_runner.Isolates()
     request = {"code": CODE, "timeout_ms": config.timeout_ms, "memory_mb": config.memory_mb}
@@ -52,14 +59,17 @@ def main() -> int:
         js = isolate.__enter__()
         try:
             code_runner.prepare(js)
-            reply = code_runner.run(js, request, action_code._globals(context(n)))
+            reply = code_runner.run(js, request, json.dumps(action_code._globals(context(n))))
         finally:
             isolate.__exit__(None, None, None)
         assert isinstance(reply, str)
-        return action_code._result(json.loads(reply), config)
+        return action_code._result(json.loads(reply), config.timeout_ms, config.memory_mb)
 
     def sandboxed(n: int) -> object:
         return action_code.run(config, context(n))
+
+    def one_workflow(n: int) -> object:
+        return action_code.run(config, context(n, workflow_id=1))
 
     def cold(n: int) -> object:
         code_sandbox.shutdown()
@@ -69,6 +79,7 @@ def main() -> int:
     print(f"{'path':<28}{'median':>8}{'p95':>8}{'mean':>8}")
     report("in-process (before)", in_process, args.runs, args.warmup)
     report("sandbox pool (after)", sandboxed, args.runs, args.warmup)
+    report("sandbox, one workflow's runs", one_workflow, args.runs, args.warmup)
     report("sandbox start + step", cold, args.starts, 0)
     code_sandbox.shutdown()
     return 0

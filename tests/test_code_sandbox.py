@@ -193,17 +193,20 @@ def test_a_reused_sandbox_gives_every_run_fresh_globals(one_sandbox: Any) -> Non
 
 
 def test_set_timeout_works_in_every_fresh_isolate(one_sandbox: Any) -> None:
-    # The runner installs setTimeout with its prelude instead of through MiniRacer's
-    # constructor (code_runner._Fresh): every isolate must still have it.
+    # The runner installs its own setTimeout with its prelude instead of MiniRacer's
+    # (code_runner._Fresh): every isolate must have it. A delay of 0 threw with MiniRacer's.
     code = """
     const order = [];
     const handle = setTimeout(() => order.push("cleared"), 5);
     clearTimeout(handle);
     await new Promise((resolve) => setTimeout(() => { order.push(input); resolve(); }, 20));
+    await new Promise((resolve) => setTimeout((a, b) => { order.push(a + b); resolve(); }, 0, 1, 2));
+    Promise.resolve().then(() => order.push("microtask first"));
+    await new Promise((resolve) => setTimeout(resolve));
     return order;
     """
     for n in range(3):
-        assert run_code(code, input=n)["result"] == [n]
+        assert run_code(code, input=n)["result"] == [n, 3, "microtask first"]
 
 
 def test_a_reused_sandbox_frees_every_isolate(one_sandbox: Any) -> None:

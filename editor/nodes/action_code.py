@@ -147,6 +147,8 @@ def run(config: Config, ctx: RunContext) -> dict[str, Any]:
         json.dumps(values, default=str),
         n8n=config.n8n is not None,
         language=config.language,
+        # Runs of one workflow may share an isolate while it stays as fresh as a new one.
+        reuse=None if ctx.workflow_id is None else f"workflow:{ctx.workflow_id}",
     )
     output = _result(reply, config.timeout_ms, config.memory_mb, language=config.language)
     if config.n8n is not None and config.n8n.binary:

@@ -53,7 +53,6 @@ from py_mini_racer import (
 )
 from py_mini_racer._context import Context
 from py_mini_racer._mini_racer import _make_context
-from py_mini_racer._set_timeout import INSTALL_SET_TIMEOUT
 
 MAX_LOG_LINES = 1000
 MAX_LOG_CHARS = 100 * 1024
@@ -62,6 +61,11 @@ LOGS_TRUNCATED = "… logs truncated"
 # Reading the logs of a stopped run must not add much to a run that already overran.
 LOGS_AFTER_STOP_SECONDS = 0.3  # well inside the parent's grace (code_sandbox.GRACE_SECONDS)
 SCRIPT_NAME = "code.js"
+# A kept isolate serves at most this many runs of its workflow (`Kept`): what V8 keeps of each
+# run (compiled code) stays bounded; a new one costs about 12 ms with its snapshot.
+RUNS_PER_ISOLATE = 500
+# `__workfuse.cleanup` walks about a thousand built-in objects: a few milliseconds at most.
+CLEANUP_SECONDS = 1.0
 MB = 1024 * 1024
 # What a run may add to the process beyond `memory_mb`: V8's young generation and the overshoot
 # of its heap limit (checked after GC), code compiled for the run, and the result on its way
@@ -79,9 +83,9 @@ _OUT_OF_MEMORY = re.compile(
 
 class _Fresh(MiniRacer):
     """A MiniRacer over a new isolate, without the call into it that MiniRacer's constructor
-    makes to install setTimeout: `prepare` sends that source along with the prelude, one call
-    instead of two (each call into an isolate costs about 0.3 ms of CPU per run). mini-racer is
-    pinned in the lock file; `tests/test_code_sandbox.py` checks setTimeout in user code."""
+    makes to install its setTimeout: the runner's prelude brings its own, one call instead of
+    two (each call into an isolate costs about 0.3 ms of CPU per run). mini-racer is pinned in
+    the lock file; `tests/test_code_sandbox.py` checks setTimeout in user code."""
 
     def __init__(self, context: Context) -> None:
         self._own_context_maker = None
@@ -113,7 +117,8 @@ class Stopped:
 
 
 def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
-    """Run one request in a fresh isolate `js`; returns the reply line (JSON text)."""
+    """Run one request in a prepared isolate `js` (fresh, or kept after a clean run with the same
+    `reuse` key, see `Kept`); returns the reply line (JSON text)."""
     timeout_ms, memory_mb = request["timeout_ms"], request["memory_mb"]
     js.set_hard_memory_limit(memory_mb * MB)
     deadline = time.monotonic() + timeout_ms / 1000
@@ -121,7 +126,7 @@ def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
         # One call into the isolate sets the globals up and starts the code (each call costs
         # about 0.3 ms). json.dumps of the JSON text is a JavaScript string literal: data never
         # becomes code. The prelude's call shares line 1 with the code: line numbers match.
-        start = f"__wf_init({json.dumps(payload)}, {_LIMITS}); __wf_init = undefined; "
+        start = f"__workfuse.init({json.dumps(payload)}); "
         if request.get("n8n"):
             # A call of its own keeps the user's line numbers; only n8n requests pay for it.
             dates = _N8N_LUXON if _DATES.search(request["code"]) else "null"
@@ -147,7 +152,16 @@ def run(js: MiniRacer, request: dict[str, Any], payload: str) -> str | Stopped:
 
 def prepare(js: MiniRacer) -> None:
     """Compile the prelude into a fresh isolate while no request waits (`run` calls it)."""
-    js.eval(f"{INSTALL_SET_TIMEOUT}\nvar __wf_init = {_PRELUDE.strip()};")
+    js.eval(_PREPARE)
+
+
+def clean(js: MiniRacer) -> bool:
+    """After a run: drop the globals it made and check that it changed nothing it shares with a
+    later run (`__workfuse.cleanup` in the prelude). False when the isolate must go."""
+    try:
+        return js.eval("__workfuse.cleanup()", timeout_sec=CLEANUP_SECONDS) is True
+    except JSEvalException:
+        return False
 
 
 def _wrap(code: str, n8n: bool = False) -> str:
@@ -246,6 +260,67 @@ def memory_cap(memory_mb: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
+class Kept:
+    """The isolates of one runner: the one a request runs in, and the next one, prepared while no
+    request waits.
+
+    A request with a `reuse` key (its workflow's, from action_code) leaves its isolate kept for
+    the next request with the same key when the run left nothing another run could see: its code
+    names nothing that runs later (`_DEFERS`), `clean` removed the globals it made, and every
+    built-in is as the snapshot taken before the isolate's first run found it. Any other request,
+    or one after a run that was not clean, gets the prepared isolate (as fresh as a new one) and
+    the old one is freed. So runs of different workflows never share an isolate, and runs of one
+    workflow share one only while it is as it was; keeping it saves about 3 ms of CPU per run
+    (making, preparing and freeing an isolate). docs/security.md, "Code sandbox", has the why."""
+
+    def __init__(self) -> None:
+        self._isolates = Isolates()
+        self._current: tuple[Any, MiniRacer] | None = None
+        self._key: str | None = None
+        self._runs = 0
+        self._keepable = False  # the current isolate's snapshot was taken before its first run
+        self._next: tuple[Any, MiniRacer] | None = None
+        self._next_keepable = False
+        self.refill(snapshot=True)
+
+    def take(self, key: str | None) -> MiniRacer:
+        """The isolate for a request with `key`."""
+        if self._current is not None and (key is None or key != self._key):
+            self.drop()
+        if self._current is None:
+            assert self._next is not None
+            self._current, self._keepable = self._next, self._next_keepable
+            self._next, self._key, self._runs = None, key, 0
+        self._runs += 1
+        return self._current[1]
+
+    def finish(self, code: str) -> None:
+        """After a run's reply: keep its isolate for its key's next run, or free it."""
+        assert self._current is not None
+        keep = self._key is not None and self._keepable and self._runs < RUNS_PER_ISOLATE
+        if not (keep and not _DEFERS.search(code) and clean(self._current[1])):
+            self.drop()
+
+    def drop(self) -> None:
+        if self._current is not None:
+            self._current[0].__exit__(None, None, None)
+            self._current = None
+
+    def refill(self, snapshot: bool) -> None:
+        """Prepare the next isolate, with a snapshot when it may be kept (the last request had
+        a key): about 8 ms, paid only in isolates that can then save 3 ms a run."""
+        if self._next is None:
+            isolate = self._isolates.new()
+            js = isolate.__enter__()
+            prepare(js)
+            self._next = (isolate, js)
+            self._next_keepable = snapshot and js.eval(_SNAPSHOT) is True
+
+    @property
+    def key(self) -> str | None:
+        return self._key
+
+
 def main() -> None:
     """Serve requests until stdin ends (the protocol is in the module docstring)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a V8 abort must not dump its memory
@@ -254,32 +329,30 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     requests = sys.stdin.buffer
-    isolates = Isolates()
-    isolate = isolates.new()
-    js = isolate.__enter__()
-    prepare(js)
+    isolates = Kept()
     _send(replies, '{"ready": true}')
     while header := requests.readline():
         payload = requests.readline().decode()
         request = json.loads(header)
-        result: str | Stopped
+        js = isolates.take(request.get("reuse"))
+        result: str | Stopped | None = None
         try:
             with memory_cap(request["memory_mb"]):
                 result = run(js, request, payload)
                 if not isinstance(result, Stopped):
-                    # The answer first, then the isolate is freed, still inside the cap:
-                    # JavaScript still running while it is freed (an uninterruptible builtin)
-                    # runs into the cap instead of growing freely.
+                    # The answer first, then the isolate is cleaned or freed, still inside the
+                    # cap: JavaScript still running while it is freed (an uninterruptible
+                    # builtin) runs into the cap instead of growing freely.
                     _send(replies, result)
-                    isolate.__exit__(None, None, None)
+                    isolates.finish(request["code"])
         except MemoryError:  # Python's own share of the cap ran out
+            if isinstance(result, str):  # answered already: only leaving is left
+                os._exit(0)
             result = Stopped("memory")
         if isinstance(result, Stopped):
             _send(replies, result.reply(js))
             os._exit(0)
-        isolate = isolates.new()
-        js = isolate.__enter__()
-        prepare(js)
+        isolates.refill(snapshot=isolates.key is not None)
 
 
 def _send(replies: BinaryIO, line: str) -> None:
@@ -287,18 +360,35 @@ def _send(replies: BinaryIO, line: str) -> None:
     replies.flush()
 
 
-# Runs before the user's code, so it can keep the built-ins it relies on out of the user's
-# reach (code that replaces JSON.stringify must not break result collection), and exposes
-# itself as a frozen, non-configurable `__workfuse`.
+# Runs in a fresh isolate before any user code, so it can keep the built-ins it relies on out of
+# the user's reach (code that replaces JSON.stringify must not break result collection), and
+# exposes itself as a frozen, non-configurable `__workfuse`: `init` starts a run with its
+# globals, `snapshot` records every built-in a later run could reach (taken only in isolates
+# that may be kept, about 8 ms), `cleanup` removes a run's globals and says whether the isolate
+# is still as the snapshot found it.
 _PRELUDE = r"""
-(function (globalsJson, limits) {
+(function (limits) {
   "use strict";
   const parse = JSON.parse, stringify = JSON.stringify, atomicStore = Atomics.store;
   const promiseThen = Promise.prototype.then, toTag = Object.prototype.toString;
+  const ownKeys = Reflect.ownKeys, getDesc = Object.getOwnPropertyDescriptor;
+  const getProto = Object.getPrototypeOf, isExtensible = Object.isExtensible, same = Object.is;
+  const deleteProperty = Reflect.deleteProperty, regexpExec = RegExp.prototype.exec;
+  const emptyPattern = /(?:)/;
+  const freeze = Object.freeze, isFrozen = Object.isFrozen, construct = Reflect.construct;
+  const isConstructor = function (f) {
+    try {
+      construct(String, [], f);  // f as new.target only: f itself does not run
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
   const settledBuffer = new SharedArrayBuffer(1);
   const settled = new Uint8Array(settledBuffer);
-  const logs = [];
-  let logChars = 0, logsFull = false, outcome = null;
+  let logs = [], logChars = 0, logsFull = false, outcome = null;
+  let phase = "ready";  // "ready" -> "running" (init) -> "ready" (cleanup) | "spent"
+  let baseline = null, records = null;
 
   // A stack without the runner's own frames.
   function userStack(error) {
@@ -417,17 +507,130 @@ _PRELUDE = r"""
     }, onError);
   }
 
-  Object.defineProperty(globalThis, "__workfuse", {
-    value: Object.freeze({
-      settled: settledBuffer,
-      start: start,
-      outcome: function () { return outcome; },
-      logs: function () { return stringify(logs); },
-    }),
-  });
+  function init(globalsJson) {
+    if (phase !== "ready") throw new Error("a run is already under way");
+    phase = "running";
+    logs = [];
+    logChars = 0;
+    logsFull = false;
+    outcome = null;
+    settled[0] = 0;
+    const values = parse(globalsJson);
+    for (const name of Object.keys(values)) globalThis[name] = values[name];
+  }
+
+  // Every object reachable from the globals and from the built-ins no global names, with its
+  // prototype, extensibility and own properties (values, accessors, attributes).
+  function snapshot() {
+    if (phase !== "ready" || records !== null) return false;
+    const roots = [
+      globalThis,
+      getProto(function* () {}), getProto(async function () {}), getProto(async function* () {}),
+      getProto((function* () {})()), getProto((async function* () {})()),
+      getProto([][Symbol.iterator]()), getProto(new Map()[Symbol.iterator]()),
+      getProto(new Set()[Symbol.iterator]()), getProto(""[Symbol.iterator]()),
+      getProto("a".matchAll(/a/g)), getProto(Uint8Array),
+      getDesc(Function.prototype, "caller").get,
+      getProto(new Intl.Segmenter().segment("")),
+      getProto(new Intl.Segmenter().segment("")[Symbol.iterator]()),
+    ];
+    if (typeof Iterator === "function" && typeof Iterator.from === "function") {
+      roots.push(getProto(Iterator.from({ next: function () { return { done: true }; } })));
+      roots.push(getProto([].values().map(function (x) { return x; })));
+    }
+    const seen = new Set();
+    const found = [];
+    const visit = function (o) {
+      if ((typeof o !== "object" && typeof o !== "function") || o === null || seen.has(o)) return;
+      seen.add(o);
+      // Built-in functions that are not constructors (Array.prototype.map, Math.max...) are
+      // frozen: nobody sets properties on them, and what cannot change needs no check (about
+      // 800 of the 1,000 objects).
+      if (typeof o === "function" && !isConstructor(o)) freeze(o);
+      const keys = ownKeys(o);
+      const record = [o, getProto(o), isExtensible(o), keys.length];
+      for (let i = 0; i < keys.length; i++) {
+        const d = getDesc(o, keys[i]);
+        if ("value" in d) {
+          record.push(keys[i], d.value, d.writable, d.configurable, d.enumerable);
+          visit(d.value);
+        } else {
+          record.push(keys[i], d.get, d.set, d.configurable, d.enumerable);
+          visit(d.get);
+          visit(d.set);
+        }
+      }
+      if (!isFrozen(o)) found.push(record);
+      visit(record[1]);
+    };
+    for (let i = 0; i < roots.length; i++) visit(roots[i]);
+    baseline = new Set(ownKeys(globalThis));
+    records = found;
+    return true;
+  }
+
+  function unchanged() {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i], o = record[0];
+      if (getProto(o) !== record[1] || isExtensible(o) !== record[2]) return false;
+      if (ownKeys(o).length !== record[3]) return false;
+      for (let j = 4; j < record.length; j += 5) {
+        const d = getDesc(o, record[j]);
+        if (d === undefined || d.configurable !== record[j + 3] || d.enumerable !== record[j + 4]) return false;
+        if ("value" in d) {
+          if (!same(d.value, record[j + 1]) || d.writable !== record[j + 2]) return false;
+        } else if (d.get !== record[j + 1] || d.set !== record[j + 2]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // After a run: true when the isolate may serve another run, as fresh as a new one.
+  function cleanup() {
+    if (phase !== "running" || records === null) return false;
+    phase = "spent";
+    const keys = ownKeys(globalThis);
+    for (let i = 0; i < keys.length; i++) {
+      if (!baseline.has(keys[i]) && !deleteProperty(globalThis, keys[i])) return false;
+    }
+    regexpExec.call(emptyPattern, "");  // RegExp.$1, RegExp.input... hold the last match
+    logs = [];
+    outcome = null;
+    if (pending.size !== 0 || !unchanged()) return false;  // a timer would run in a later run
+    phase = "ready";
+    return true;
+  }
+
+  // setTimeout and clearTimeout (V8 has neither), with their pending set out of the user's
+  // reach. mini-racer's own install calls `.then` on Atomics.waitAsync's value, which is no
+  // promise for a delay of 0: setTimeout(f, 0) threw.
+  const pending = new Set(), waitAsync = Atomics.waitAsync, max = Math.max, toNumber = Number;
+  let lastTimer = 0;
+  globalThis.setTimeout = function (callback, delay, ...args) {
+    const id = ++lastTimer;
+    pending.add(id);
+    const buffer = new Int32Array(new SharedArrayBuffer(4));
+    promiseThen.call(waitAsync(buffer, 0, 0, max(1, toNumber(delay) || 0)).value, function () {
+      if (pending.delete(id)) callback(...args);
+    });
+    return id;
+  };
+  globalThis.clearTimeout = function (id) {
+    pending.delete(id);
+  };
+
   globalThis.console = { log: log, info: log, warn: log, error: log, debug: log };
-  const values = parse(globalsJson);
-  for (const name of Object.keys(values)) globalThis[name] = values[name];
+  return Object.freeze({
+    settled: settledBuffer,
+    init: init,
+    start: start,
+    snapshot: snapshot,
+    cleanup: cleanup,
+    outcome: function () { return outcome; },
+    logs: function () { return stringify(logs); },
+  });
 })
 """
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -441,12 +644,13 @@ def _source(*parts: str) -> str:
 # Defined for a request in n8n mode, which installs the shim (it takes Luxon's source along) and
 # drops both names before the user's code starts. Not in every prepared isolate: compiling them
 # there made every action.code run about 2 ms slower back to back.
-_N8N_DEFINE = f"var __wf_n8n = {_source('n8n_shim.js').strip()};\nvar __wf_luxon = "
+# Plain assignments, not `var`: globals a run makes must be deletable (`__workfuse.cleanup`).
+_N8N_DEFINE = f"__wf_n8n = {_source('n8n_shim.js').strip()};\n__wf_luxon = "
 _N8N_LUXON = json.dumps(_source("vendor", "luxon.min.js"))
 # Luxon's source goes along only with code that names a way to a date (0.7 ms otherwise spent
 # on every request): every DateTime the shim makes starts from one of these names.
 _DATES = re.compile(r"\$now|\$today|\bDateTime\b|\bDuration\b|\bInterval\b|\btoDate(Time)?\b")
-_N8N_START = "var __wf_n8n_wrap = __wf_n8n(__wf_luxon); __wf_n8n = __wf_luxon = undefined; "
+_N8N_START = "__wf_n8n_wrap = __wf_n8n(__wf_luxon); __wf_n8n = __wf_luxon = undefined; "
 _LIMITS = json.dumps(
     {
         "logLines": MAX_LOG_LINES,
@@ -455,6 +659,14 @@ _LIMITS = json.dumps(
         "resultBytes": MAX_RESULT_BYTES,
     }
 )
+
+_PREPARE = (
+    f'Object.defineProperty(globalThis, "__workfuse", {{value: ({_PRELUDE.strip()})({_LIMITS})}});'
+)
+_SNAPSHOT = "__workfuse.snapshot()"
+# Code naming these may leave work that runs after its reply (a finalizer, a wait, an async
+# compile): its isolate is not kept. Timers are the prelude's own: it knows when one is pending.
+_DEFERS = re.compile(r"FinalizationRegistry|waitAsync|WebAssembly")
 
 
 if __name__ == "__main__":

@@ -117,18 +117,25 @@ def run(
     globals_json: str,
     n8n: bool = False,
     language: Language = "javascript",
+    reuse: str | None = None,
 ) -> dict[str, Any]:
     """Run `code` in a sandbox of `language`; returns the runner's reply, or a `kind` of
     `timeout`, `memory` or `crashed` for a sandbox that had to be killed or died. With `n8n`,
-    the code runs with n8n's names (the globals carry their data as `__n8n`)."""
+    the code runs with n8n's names (the globals carry their data as `__n8n`). Runs with the same
+    `reuse` key (one workflow's) may share a JavaScript isolate while it stays as fresh as a new
+    one (`code_runner.Kept`); without one, each run has an isolate of its own."""
     runner = RUNNERS[language]
     request: dict[str, Any] = {"code": code, "timeout_ms": timeout_ms, "memory_mb": memory_mb}
     request.update(runner.extra)
     if n8n:
         request["n8n"] = True
+    if reuse is not None and language == "javascript":
+        request["reuse"] = reuse
+    else:
+        reuse = None
     header = json.dumps(request)
     return _pool(language).run(
-        header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb
+        header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb, reuse
     )
 
 
@@ -138,6 +145,7 @@ class _Sandbox:
     def __init__(self, runner: Runner) -> None:
         self.runs = 0
         self.runner = runner
+        self.reuse: str | None = None  # the key of its last run, whose isolate it may keep
         command = runner.command()
         # stderr goes to a file of its own, read only when the process dies: V8 and Python
         # say there why (and a pipe nobody reads could fill up and block the runner).
@@ -315,11 +323,14 @@ class _Pool:
         self._starting = 0
         self._closed = False
 
-    def run(self, request: bytes, timeout_ms: int, memory_mb: int) -> dict[str, Any]:
-        sandbox = self._acquire()
+    def run(
+        self, request: bytes, timeout_ms: int, memory_mb: int, reuse: str | None = None
+    ) -> dict[str, Any]:
+        sandbox = self._acquire(reuse)
         reusable = False
         try:
             reply, reusable = sandbox.run(request, timeout_ms, memory_mb)
+            sandbox.reuse = reuse
         finally:
             self._release(sandbox, reusable)
         return reply
@@ -341,16 +352,19 @@ class _Pool:
         for sandbox in self._all:
             sandbox.forget()
 
-    def _acquire(self) -> _Sandbox:
+    def _acquire(self, reuse: str | None = None) -> _Sandbox:
         with self._changed:
             while True:
                 if self._closed:
                     message = f"The {self.runner.name} sandboxes are shutting down"
                     raise NodeError(message, retryable=True)
                 while self._idle:
-                    # The one idle longest: a sandbox just handed back is still making its
-                    # next isolate (about 2 ms), the others have theirs ready.
-                    sandbox = self._idle.pop(0)
+                    # One whose last run had the same key: it may have kept its isolate.
+                    # Otherwise the one idle longest: a sandbox just handed back may still be
+                    # making its next isolate (about 2 ms), the others have theirs ready.
+                    same = [s for s in self._idle if reuse is not None and s.reuse == reuse]
+                    sandbox = same[0] if same else self._idle[0]
+                    self._idle.remove(sandbox)
                     if sandbox.alive:
                         return sandbox
                     self._all.discard(sandbox)
