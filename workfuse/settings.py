@@ -426,6 +426,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A line per HTTP request cost a web process about a fifth of its CPU per webhook;
+        # WORKFUSE_ACCESS_LOG_LEVEL=INFO brings uvicorn's access log back.
+        "uvicorn.access": {"level": envstr("WORKFUSE_ACCESS_LOG_LEVEL", "WARNING")},
         # One line per task (the sweep runs every second) drowns everything else out.
         "celery.app.trace": {"level": envstr("CELERY_TASK_LOG_LEVEL", "WARNING")},
         "celery.worker.strategy": {"level": envstr("CELERY_TASK_LOG_LEVEL", "WARNING")},
