@@ -5,9 +5,11 @@ A waiter is a future on the web server's event loop, registered before the execu
 Once the transaction that finishes an execution commits, `announce()` tells the waiters; once
 the transaction that stores a webhook's answer (a `logic.respond` step, `response:
 respond_node`) commits, `announce_answer()` does, with the answer. In embedded mode the waiter
-is told directly (it is in this process); in queue mode on one Redis channel to which each web
-process keeps a single subscription that resolves its own waiters. A lost message costs only
-time: a waiter re-reads the execution from the database every second.
+is told directly (it is in this process); in queue mode too when it is in the process that
+announces (a synchronous webhook's run that went on in the web process that took the call),
+otherwise on one Redis channel to which each web process keeps a single subscription that
+resolves its own waiters. A lost message costs only time: a waiter re-reads the execution from
+the database every second.
 """
 
 from __future__ import annotations
@@ -75,8 +77,11 @@ def announce_answer(execution_id: uuid.UUID | str, answer: dict[str, Any]) -> No
 
 
 def _tell(key: str, news: News, message: str) -> None:
-    if settings.EMBEDDED:
-        _resolve(key, news)
+    # A synchronous webhook's run usually goes on in the web process that waits for it: told
+    # here, its waiter skips Redis's round trip and every web process's reading of the message.
+    # A waiter for the same execution in another process (a repeated delivery waiting for the
+    # first one's run) then learns it from its re-read, within RECHECK_SECONDS.
+    if _resolve(key, news) or settings.EMBEDDED:
         return
     _outbox.put((channel(), message))
     _sender_running()
@@ -209,11 +214,13 @@ async def expecting(execution_id: uuid.UUID) -> AsyncIterator[Expected]:
                 _waiters.pop(key, None)
 
 
-def _resolve(key: str, news: News) -> None:
+def _resolve(key: str, news: News) -> bool:
+    """Tell this process's waiters for `key`; False when it has none."""
     with _lock:
         futures = list(_waiters.get(key, ()))
     for future in futures:
         future.get_loop().call_soon_threadsafe(_set, future, news)
+    return bool(futures)
 
 
 def _set(future: asyncio.Future[News], news: News) -> None:

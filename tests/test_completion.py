@@ -139,3 +139,31 @@ def test_a_waiter_registered_late_reads_the_database_first(settings: Any) -> Non
             return await expected.news(0.01, answered, reread_first=True)
 
     assert asyncio.run(wait()) == completion.News("answered", {"status": 204})
+
+
+def test_in_queue_mode_a_waiter_in_this_process_is_told_without_redis(
+    settings: Any, monkeypatch: Any
+) -> None:
+    # A synchronous webhook's run that went on in the web process announces there: its waiter
+    # wakes at once, and nothing goes to Redis (which is closed here, so a publish would fail).
+    settings.EMBEDDED = False
+    settings.REDIS_URL = CLOSED_REDIS
+    monkeypatch.setattr(completion, "_sender_running", lambda: None)
+    execution_id = uuid.uuid4()
+
+    async def wait() -> tuple[str | None, float]:
+        async def never() -> None:
+            return None
+
+        async with completion.expecting(execution_id) as expected:
+            announcer = threading.Timer(0.05, completion.announce, (execution_id, "succeeded"))
+            started = time.monotonic()
+            announcer.start()
+            status = await expected.finished(5, never)
+            return status, time.monotonic() - started
+
+    status, waited = asyncio.run(wait())
+    assert (status, waited < 0.5) == ("succeeded", True)
+    assert completion._outbox.empty()
+    completion.announce(uuid.uuid4(), "succeeded")  # nobody waits here: it goes out
+    assert completion._outbox.get_nowait()[0] == completion.channel()

@@ -426,7 +426,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # A line per HTTP request cost a web process about a fifth of its CPU per webhook;
+        # A line per HTTP request costs a web process about 2 % of its CPU per webhook;
         # WORKFUSE_ACCESS_LOG_LEVEL=INFO brings uvicorn's access log back.
         "uvicorn.access": {"level": envstr("WORKFUSE_ACCESS_LOG_LEVEL", "WARNING")},
         # One line per task (the sweep runs every second) drowns everything else out.
