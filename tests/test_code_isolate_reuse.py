@@ -113,8 +113,10 @@ def test_runs_of_one_workflow_keep_their_isolate_while_it_stays_clean() -> None:
         kept.finish(waited)
         kept.refill(snapshot=True)
         assert kept.take("workflow:1") is first  # kept: no timer left pending
+        assert kept.tidy
         code_runner.run(first, {**request, "code": "Object.prototype.x = 1"}, payload)
         kept.finish("Object.prototype.x = 1")
+        assert not kept.tidy  # the runner's next isolates for this workflow skip the snapshot
         kept.refill(snapshot=True)
         second = kept.take("workflow:1")
         assert second is not first  # the prototype changed: a fresh one

@@ -281,6 +281,10 @@ class Kept:
         self._keepable = False  # the current isolate's snapshot was taken before its first run
         self._next: tuple[Any, MiniRacer] | None = None
         self._next_keepable = False
+        # Keys whose run spoiled a kept isolate (code that changes a built-in every time, say):
+        # a snapshot for them would cost about 8 ms a run for nothing. The runner's process
+        # leaves after its runs (code_sandbox), and this with it.
+        self._untidy: set[str] = set()
         self.refill(snapshot=True)
 
     def take(self, key: str | None) -> MiniRacer:
@@ -297,9 +301,12 @@ class Kept:
     def finish(self, code: str) -> None:
         """After a run's reply: keep its isolate for its key's next run, or free it."""
         assert self._current is not None
-        keep = self._key is not None and self._keepable and self._runs < RUNS_PER_ISOLATE
-        if not (keep and not _DEFERS.search(code) and clean(self._current[1])):
-            self.drop()
+        key = self._key
+        if key is not None and self._keepable and self._runs < RUNS_PER_ISOLATE:
+            if not _DEFERS.search(code) and clean(self._current[1]):
+                return
+            self._untidy.add(key)  # its runs leave traces: their next isolates need no snapshot
+        self.drop()
 
     def drop(self) -> None:
         if self._current is not None:
@@ -317,8 +324,9 @@ class Kept:
             self._next_keepable = snapshot and js.eval(_SNAPSHOT) is True
 
     @property
-    def key(self) -> str | None:
-        return self._key
+    def tidy(self) -> bool:
+        """Whether the last request's key may be worth a snapshot in the next isolate."""
+        return self._key is not None and self._key not in self._untidy
 
 
 def main() -> None:
@@ -352,7 +360,7 @@ def main() -> None:
         if isinstance(result, Stopped):
             _send(replies, result.reply(js))
             os._exit(0)
-        isolates.refill(snapshot=isolates.key is not None)
+        isolates.refill(snapshot=isolates.tidy)
 
 
 def _send(replies: BinaryIO, line: str) -> None:
