@@ -276,6 +276,40 @@ def test_concurrent_runs_from_threads_succeed_beside_a_bomb() -> None:
     assert results == expected
 
 
+@pytest.mark.parametrize("overflow", [2, 0])
+def test_a_flood_of_slow_runs_of_one_workflow_does_not_hold_up_another_workflows_step(
+    settings: Any, monkeypatch: Any, overflow: int
+) -> None:
+    # Six runs of workflow 1 that spin to their 1 s limit, two sandboxes: in turn, workflow 2's
+    # step waited for four of them (about 3 s: two rounds, each with its sandboxes' restart).
+    # Now the next free sandbox is its (0 overflow: one round, about 1.5 s), and with overflow
+    # it starts one of its own after 0.25 s.
+    settings.WORKFUSE_CODE_SANDBOXES = 2
+    monkeypatch.setattr(code_sandbox, "OVERFLOW", overflow)
+    code_sandbox.shutdown()
+
+    def step(code: str, workflow_id: int) -> Any:
+        ctx = RunContext("e", "code", "code", workflow_id=workflow_id)
+        return run(Config(code=code, timeout_ms=1000), ctx)["result"]
+
+    try:
+        step("return 0", 2)  # both sandboxes up
+        assert wait_for(lambda: len(sandboxes()) == 2)
+        with ThreadPoolExecutor(6) as pool:
+            flood = [pool.submit(step, "for (;;) {}", 1) for _ in range(6)]
+            time.sleep(0.3)
+            started = time.monotonic()
+            assert step("return 1 + 1", 2) == 2
+            waited = time.monotonic() - started
+            for run_of_the_flood in flood:
+                with pytest.raises(NodeError, match="longer than 1000 ms"):
+                    run_of_the_flood.result()
+        assert waited < (1.5 if overflow else 2.5), waited
+        assert wait_for(lambda: len(sandboxes()) <= 2)  # an overflow sandbox left after its run
+    finally:
+        code_sandbox.shutdown()
+
+
 def test_the_first_run_starts_the_pools_other_sandboxes_in_the_background(
     settings: Any,
 ) -> None:

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ WATCH_SECONDS = 0.01
 START_SECONDS = 30.0
 EXIT_SECONDS = 1.0
 STDERR_TAIL_BYTES = 4096
+# A run of a workflow holding no sandbox, waiting this long while others hold them all, starts
+# one more (up to OVERFLOW per pool; `_Pool._acquire`).
+OVERFLOW_WAIT_SECONDS = 0.25
+OVERFLOW = 2
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 # What V8, its allocator and Python print when an allocation fails under the runner's cap.
 _OUT_OF_MEMORY_SIGNS = ("out of memory", "mmap error: 12", "cannot allocate memory", "memoryerror")
@@ -312,7 +317,16 @@ class _Stopped(Exception):
         self.kind = kind  # "timeout", "memory" (killed by the parent) or "crashed"
 
 
+@dataclass(eq=False)
+class _Waiter:
+    reuse: str | None
+    since: float
+
+
 class _Pool:
+    """At most `size` sandboxes, and up to `OVERFLOW` more for runs of a workflow that holds
+    none while others hold them all (see `_acquire`)."""
+
     def __init__(self, runner: Runner, size: int, runs_per_sandbox: int) -> None:
         self.runner = runner
         self.size = max(1, size)
@@ -322,6 +336,8 @@ class _Pool:
         self._all: set[_Sandbox] = set()
         self._starting = 0
         self._closed = False
+        self._waiting: list[_Waiter] = []
+        self._held: Counter[str | None] = Counter()  # sandboxes in use, by the runs' key
 
     def run(
         self, request: bytes, timeout_ms: int, memory_mb: int, reuse: str | None = None
@@ -332,7 +348,7 @@ class _Pool:
             reply, reusable = sandbox.run(request, timeout_ms, memory_mb)
             sandbox.reuse = reuse
         finally:
-            self._release(sandbox, reusable)
+            self._release(sandbox, reusable, reuse)
         return reply
 
     def close(self) -> None:
@@ -353,48 +369,92 @@ class _Pool:
             sandbox.forget()
 
     def _acquire(self, reuse: str | None = None) -> _Sandbox:
+        """A sandbox for a run with key `reuse` (its workflow's).
+
+        When every sandbox is busy, freed ones go round the workflows that wait (`_place`): a
+        flood of slow runs of one workflow (a webhook caller's, say) cannot keep another
+        workflow's steps waiting behind all of it. And the first waiting run of a workflow that
+        holds none, still waiting after `OVERFLOW_WAIT_SECONDS`, starts a sandbox of its own
+        beyond `size` (at most `OVERFLOW` of those at once, each leaving after its run), so that
+        its wait is not the other runs' time limit."""
+        me = _Waiter(reuse, time.monotonic())
         with self._changed:
-            while True:
-                if self._closed:
-                    message = f"The {self.runner.name} sandboxes are shutting down"
-                    raise NodeError(message, retryable=True)
-                while self._idle:
-                    # One whose last run had the same key: it may have kept its isolate.
-                    # Otherwise the one idle longest: a sandbox just handed back may still be
-                    # making its next isolate (about 2 ms), the others have theirs ready.
-                    same = [s for s in self._idle if reuse is not None and s.reuse == reuse]
-                    sandbox = same[0] if same else self._idle[0]
-                    self._idle.remove(sandbox)
-                    if sandbox.alive:
-                        return sandbox
-                    self._all.discard(sandbox)
-                    sandbox.stop()  # died while idle (killed from outside): only reap it
-                if len(self._all) + self._starting < self.size:
-                    self._starting += 1
-                    break
-                self._changed.wait()
+            self._waiting.append(me)
+            try:
+                sandbox = self._wait_for_one(me)
+            finally:
+                self._waiting.remove(me)
+                self._changed.notify_all()  # the next in line may take what this one did not
+            if sandbox is not None:
+                self._held[reuse] += 1
+                return sandbox
+            self._starting += 1
         self._fill()
         try:
             sandbox = _Sandbox(self.runner)
         except BaseException:
             with self._changed:
                 self._starting -= 1
-                self._changed.notify()
+                self._changed.notify_all()
             raise
         with self._changed:
             self._starting -= 1
             self._all.add(sandbox)
+            self._held[reuse] += 1
         return sandbox
 
-    def _release(self, sandbox: _Sandbox, reusable: bool) -> None:
+    def _wait_for_one(self, me: _Waiter) -> _Sandbox | None:
+        """An idle sandbox for `me`, or None when `me` may start one (`_changed` is held)."""
+        while True:
+            if self._closed:
+                message = f"The {self.runner.name} sandboxes are shutting down"
+                raise NodeError(message, retryable=True)
+            places = len(self._all) + self._starting
+            if min(self._waiting, key=self._place) is me:
+                while self._idle:
+                    # One whose last run had the same key: it may have kept its isolate.
+                    # Otherwise the one idle longest: a sandbox just handed back may still be
+                    # making its next isolate (about 2 ms), the others have theirs ready.
+                    same = [s for s in self._idle if me.reuse is not None and s.reuse == me.reuse]
+                    sandbox = same[0] if same else self._idle[0]
+                    self._idle.remove(sandbox)
+                    if sandbox.alive:
+                        return sandbox
+                    self._all.discard(sandbox)
+                    sandbox.stop()  # died while idle (killed from outside): only reap it
+                if places < self.size:
+                    return None
+            if self._place(me)[0] == 0 and places < self.size + OVERFLOW:
+                overflow_in = me.since + OVERFLOW_WAIT_SECONDS - time.monotonic()
+                if overflow_in <= 0:
+                    return None
+                self._changed.wait(overflow_in)
+            else:
+                self._changed.wait()
+
+    def _place(self, waiter: _Waiter) -> tuple[int, float]:
+        """The order in which waiters are served: first the runs whose workflow holds or
+        awaits the fewest sandboxes (counting the same workflow's runs waiting longer), then
+        the one waiting longest. So freed sandboxes go round the workflows that wait."""
+        ahead = 0
+        for other in self._waiting:
+            if other is waiter:
+                break
+            ahead += other.reuse == waiter.reuse
+        return self._held[waiter.reuse] + ahead, waiter.since
+
+    def _release(self, sandbox: _Sandbox, reusable: bool, reuse: str | None = None) -> None:
         with self._changed:
+            self._held[reuse] -= 1
+            if self._held[reuse] <= 0:
+                del self._held[reuse]
             keep = reusable and not self._closed and sandbox in self._all
-            keep = keep and not self._worn(sandbox)
+            keep = keep and not self._worn(sandbox) and len(self._all) <= self.size
             if keep:
                 self._idle.append(sandbox)
             else:
                 self._all.discard(sandbox)
-            self._changed.notify()
+            self._changed.notify_all()
         if not keep:
             sandbox.stop()
             self._replace()
@@ -439,7 +499,7 @@ class _Pool:
                 self._all.add(sandbox)
                 self._idle.append(sandbox)
                 sandbox = None
-            self._changed.notify()
+            self._changed.notify_all()
         if sandbox is not None:  # the pool closed meanwhile
             sandbox.stop()
 
