@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/webhooks_vs_n8n.py [--n 800] [--runs 2] [--modes queue,embedded]
                                               [--n8n-prefix /tmp/n8n-bench | --no-n8n]
+                                              [--interleave]
 
 The workflow is n8n's W2 from ../shared/bench/n8n/: a webhook answering with the last node's
 output → set `n` and `tag` → code (`c = n*2+1`) → set `done`. WorkFuse's is the same shape
@@ -9,7 +10,10 @@ output → set `n` and `tag` → code (`c = n*2+1`) → set `done`. WorkFuse's i
 driven alone, one after the other, by the same command: `hey -n N -c C -m POST -T
 application/json -d '{"n": 7}'`, after a warm-up of 100 requests at c=4, at c=1 and c=16, `--runs`
 times each. n8n is installed once with the README in ../shared/bench/n8n (into `--n8n-prefix`)
-and run by its `n8n_w2.sh` (legacy expression engine, SQLite, regular mode).
+and run by its `n8n_w2.sh` (legacy expression engine, SQLite, regular mode). With
+`--interleave`, n8n is started the way that script starts it, every system is up at once (the
+others idle) and each `hey` run goes to each system in turn, so that a drift of the machine's
+speed during the run falls on all of them alike.
 
 WorkFuse runs as an operator would start it:
 - `queue`: the Procfile's processes with their defaults (uvicorn web, a Celery worker, beat)
@@ -37,7 +41,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +304,77 @@ def n8n(args: argparse.Namespace) -> list[dict[str, Any]]:
     return results
 
 
+@contextmanager
+def n8n_running(args: argparse.Namespace) -> Iterator[str]:
+    """n8n started as ../shared/bench/n8n/n8n_w2.sh starts it (its env.sh, a fresh SQLite, the
+    W2 workflow imported and active, legacy expressions), kept running for `--interleave`."""
+    env = {**os.environ, "N8N_PREFIX": args.n8n_prefix, "N8N_EXPRESSION_ENGINE": "legacy"}
+    shared = str(SHARED_N8N)
+    port = subprocess.run(
+        ["bash", "-c", f'. "{shared}/env.sh"; echo "$N8N_PORT"'],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tmp = Path(tempfile.mkdtemp(prefix="n8n-sbs-"))
+    processes = Processes(tmp, env)
+    workflow = f"{shared}/workflows/w2_lastnode.json"
+    processes.start(
+        "n8n",
+        f'. "{shared}/env.sh"; rm -rf "$N8N_USER_FOLDER"; mkdir -p "$N8N_USER_FOLDER"; '
+        f'"$N8N_BIN" import:workflow --input="{workflow}"; '
+        '"$N8N_BIN" update:workflow --id=benchW2lastNd002 --active=true; exec "$N8N_BIN" start',
+    )
+    url = f"http://127.0.0.1:{port}/webhook/bench-w2"
+    import httpx
+
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.post(url, json={"n": 7}, timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        else:
+            raise RuntimeError(f"n8n did not answer at {url}")
+        yield url
+    except BaseException:
+        print(processes.tails(), file=sys.stderr)
+        raise
+    finally:
+        processes.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def interleaved(args: argparse.Namespace, modes: list[str]) -> list[dict[str, Any]]:
+    """Every system up at once and measured in turn, run after run: this machine's speed drifts
+    by up to 1.5x within minutes, and measuring one system after the other put such a drift
+    between n8n's figures and WorkFuse's (docs/performance.md, "Eighteenth session")."""
+    with ExitStack() as stack:
+        urls = {"n8n-1.123.81-legacy": stack.enter_context(n8n_running(args))}
+        for mode in modes:
+            mode_context = queue_mode if mode == "queue" else embedded_mode
+            urls[f"workfuse-{mode}"] = stack.enter_context(mode_context(args))
+        for system, url in urls.items():
+            if system.startswith("workfuse"):
+                wait_answering(url)  # checks WorkFuse's answer; n8n answered in n8n_running
+            hey(url, 100, 4)  # warm-up
+        results = []
+        for c in (1, 16):
+            for run in range(args.runs):
+                for system, url in urls.items():
+                    result = {**hey(url, args.n, c), "system": system, "conc": c, "run": run}
+                    result["load1"] = round(os.getloadavg()[0], 2)
+                    print(json.dumps(result), flush=True)
+                    if result["non2xx"]:
+                        raise RuntimeError(f"{system}: {result['non2xx']} answers were not 2xx")
+                    results.append(result)
+        return results
+
+
 def best(results: list[dict[str, Any]], system: str, conc: int, key: str, low: bool) -> float:
     values = [r[key] for r in results if r["system"].startswith(system) and r["conc"] == conc]
     return min(values) if low else max(values)
@@ -333,6 +408,11 @@ def main() -> int:
     parser.add_argument("--modes", default="queue,embedded", help="WorkFuse modes to measure")
     parser.add_argument("--n8n-prefix", default="/tmp/n8n-bench", help="where n8n is installed")
     parser.add_argument("--no-n8n", action="store_true", help="WorkFuse only (no ratios)")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="start every system first, then measure them in turn, run after run",
+    )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--redis-db", type=int, default=12, help="flushed after the run")
@@ -347,6 +427,10 @@ def main() -> int:
             }
         )
     )
+    if args.interleave:
+        results = interleaved(args, modes)
+        ratios(results, modes)
+        return 0
     results: list[dict[str, Any]] = [] if args.no_n8n else n8n(args)
     for mode in modes:
         with (queue_mode if mode == "queue" else embedded_mode)(args) as url:
