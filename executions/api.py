@@ -20,7 +20,7 @@ from pydantic import field_validator
 
 from editor.models import Workflow
 from editor.nodes.trigger_schedule import config_in, next_fire_times
-from executions import engine, idempotency
+from executions import engine, idempotency, step_sql
 from executions.links import CallLink, caller_of, calls_of
 from executions.models import AgentEvent, Execution, RunRequest, Schedule, Step
 from executions.n8n_view import n8n_view  # n8nitems
@@ -263,7 +263,7 @@ def run_workflow(
 ) -> Status[dict[str, Any]]:
     """A retry that sends the same `Idempotency-Key` answers the same execution (202, with the
     header `Idempotent-Replayed: true`), so a client that lost the answer never starts two runs."""
-    workflow = get_object_or_404(Workflow, pk=workflow_id, owner=request.auth)
+    workflow = step_sql.owned_workflow(workflow_id, request.auth.pk)
     payload = body.payload if body is not None else None
     trigger = (body.trigger if body is not None else None) or ""
     if trigger and trigger not in _trigger_ids(workflow.graph):

@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 import psycopg
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 from psycopg._queries import PostgresQuery, _query2pg_nocache
@@ -194,8 +195,9 @@ def load_execution(execution_id: Any) -> Execution:
     return execution
 
 
-# A webhook's workflow without its timestamps (loaded if ever read): reading a timestamptz
-# column sets up psycopg's time-zone loader for the result, a noticeable part of a call's CPU.
+# A webhook's (or `POST /run`'s) workflow without its timestamps (loaded if ever read): reading
+# a timestamptz column sets up psycopg's time-zone loader for the result, a noticeable part of a
+# call's CPU.
 _HOOK_WORKFLOW_COLUMNS = tuple(
     f for f in _fields(Workflow) if f.get_internal_type() != "DateTimeField"
 )
@@ -215,6 +217,66 @@ def active_webhook_workflow(token: str) -> Workflow | None:
     first use), or None: what a webhook call looks up first, so one statement built once."""
     rows, _ = _run(_active_hook_sql(connection.vendor), [token, True])
     return _instance(Workflow, _HOOK_WORKFLOW_COLUMNS, rows[0]) if rows else None
+
+
+@cache
+def _owned_sql(vendor: str) -> str:
+    table = _qn(Workflow._meta.db_table)
+    return (
+        f"SELECT {_names(_HOOK_WORKFLOW_COLUMNS)} FROM {table} "  # noqa: S608
+        f"WHERE {_qn('id')} = %s AND {_qn(_fields(Workflow, ['owner'])[0].column)} = %s"
+    )
+
+
+def owned_workflow(workflow_id: int, owner_id: int) -> Workflow:
+    """The workflow `workflow_id` of `owner_id` (timestamps loaded on first use), as `POST
+    /api/workflows/{id}/run` looks it up; Workflow.DoesNotExist (a 404) when there is none."""
+    rows, _ = _run(_owned_sql(connection.vendor), [workflow_id, owner_id])
+    if not rows:
+        raise Workflow.DoesNotExist(workflow_id)
+    return _instance(Workflow, _HOOK_WORKFLOW_COLUMNS, rows[0])
+
+
+# --- API tokens ------------------------------------------------------------------------------
+# Every API call looks its token up first; as a queryset with its user that cost about 0.45 ms
+# of a call's CPU (docs/performance.md, "Eighteenth session").
+
+
+@cache
+def _token_columns() -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    from accounts.models import ApiToken
+
+    return _fields(ApiToken), _fields(get_user_model())
+
+
+@cache
+def _token_sql(vendor: str) -> str:
+    from accounts.models import ApiToken
+
+    users = get_user_model()._meta
+    tokens, people = _qn(ApiToken._meta.db_table), _qn(users.db_table)
+    token_columns, user_columns = _token_columns()
+    return (
+        f"SELECT {_names(token_columns, ApiToken._meta.db_table)}, "  # noqa: S608
+        f"{_names(user_columns, users.db_table)} FROM {tokens} INNER JOIN {people} "
+        f"ON {people}.{_qn(users.pk.column)} = {tokens}.{_qn(_fields(ApiToken, ['user'])[0].column)} "
+        f"WHERE {tokens}.{_qn('token_hash')} = %s"
+    )
+
+
+def api_token(token_hash: str) -> Any:
+    """The API token (an `accounts.models.ApiToken`) whose hash is `token_hash`, with its user
+    loaded, or None."""
+    from accounts.models import ApiToken
+
+    rows, _ = _run(_token_sql(connection.vendor), [token_hash])
+    if not rows:
+        return None
+    token_columns, user_columns = _token_columns()
+    split = len(token_columns)
+    token = _instance(ApiToken, token_columns, rows[0][:split])
+    token.user = _instance(get_user_model(), user_columns, rows[0][split:])
+    return token
 
 
 @cache

@@ -74,6 +74,10 @@ TRACES = {
         "Math.max.leak = input",
         "return Math.max.leak === undefined",
     ),
+    "a method for every function": (
+        "Function.prototype.leak = function () { return input }",
+        "return typeof (() => 0).leak",
+    ),
     "the globals' prototype": (
         "Object.setPrototypeOf(globalThis, {leak: input})",
         "return typeof leak",

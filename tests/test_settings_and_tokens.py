@@ -55,6 +55,24 @@ def test_token_of_an_inactive_user_is_refused(alice):
     assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/workflows").status_code == 401
 
 
+def test_authenticate_gives_the_token_as_stored_with_its_user(alice):
+    # One written-out statement (executions/step_sql.py, api_token): the values must come back as
+    # the ORM gives them on every backend (SQLite's datetimes arrive as text).
+    token, raw = ApiToken.issue(alice, "t")
+    assert ApiToken.authenticate(raw + "x") is None
+    first = ApiToken.authenticate(raw)
+    assert first is not None and first.user == alice
+    found = ApiToken.authenticate(raw)  # the first call stored last_used_at
+    stored = ApiToken.objects.select_related("user").get(pk=token.pk)
+    assert found is not None and stored.last_used_at is not None
+    fields = [f.attname for f in ApiToken._meta.concrete_fields]
+    assert [getattr(found, f) for f in fields] == [getattr(stored, f) for f in fields]
+    user_fields = [f.attname for f in type(alice)._meta.concrete_fields]
+    assert [getattr(found.user, f) for f in user_fields] == [
+        getattr(stored.user, f) for f in user_fields
+    ]
+
+
 def test_create_api_token_command_prints_a_working_token(alice):
     out = StringIO()
     call_command("create_api_token", "alice", stdout=out)

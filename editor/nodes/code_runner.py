@@ -384,6 +384,7 @@ _PRELUDE = r"""
   const deleteProperty = Reflect.deleteProperty, regexpExec = RegExp.prototype.exec;
   const emptyPattern = /(?:)/;
   const freeze = Object.freeze, isFrozen = Object.isFrozen, construct = Reflect.construct;
+  const functionPrototype = Function.prototype;
   const isConstructor = function (f) {
     try {
       construct(String, [], f);  // f as new.target only: f itself does not run
@@ -553,8 +554,8 @@ _PRELUDE = r"""
       seen.add(o);
       // Built-in functions that are not constructors (Array.prototype.map, Math.max...) are
       // frozen: nobody sets properties on them, and what cannot change needs no check (about
-      // 800 of the 1,000 objects).
-      if (typeof o === "function" && !isConstructor(o)) freeze(o);
+      // 800 of the 1,000 objects). Not Function.prototype, which every function inherits from.
+      if (typeof o === "function" && o !== functionPrototype && !isConstructor(o)) freeze(o);
       const keys = ownKeys(o);
       const record = [o, getProto(o), isExtensible(o), keys.length];
       for (let i = 0; i < keys.length; i++) {
