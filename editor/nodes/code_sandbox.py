@@ -48,6 +48,7 @@ GRACE_SECONDS = 1.0
 WATCH_SECONDS = 0.01
 START_SECONDS = 30.0
 EXIT_SECONDS = 1.0
+SPARE_JOIN_SECONDS = 5.0  # closing waits this long for a sandbox starting in the background
 STDERR_TAIL_BYTES = 4096
 # A run of a workflow holding no sandbox, waiting this long while others hold them all, starts
 # one more (up to OVERFLOW per pool; `_Pool._acquire`).
@@ -338,6 +339,7 @@ class _Pool:
         self._closed = False
         self._waiting: list[_Waiter] = []
         self._held: Counter[str | None] = Counter()  # sandboxes in use, by the runs' key
+        self._spares: set[threading.Thread] = set()  # starting sandboxes in the background
 
     def run(
         self, request: bytes, timeout_ms: int, memory_mb: int, reuse: str | None = None
@@ -363,6 +365,12 @@ class _Pool:
             sandbox.stop()
         for sandbox in idle:
             sandbox.stop(wait=EXIT_SECONDS)
+        # A sandbox still starting in the background is stopped by its thread once it is up:
+        # wait for that, so that none outlives this process unreaped (at exit, say).
+        with self._changed:
+            spares = list(self._spares)
+        for spare in spares:
+            spare.join(SPARE_JOIN_SECONDS)
 
     def forget(self) -> None:
         for sandbox in self._all:
@@ -484,7 +492,10 @@ class _Pool:
             if self._closed or len(self._all) + self._starting >= self.size:
                 return False
             self._starting += 1
-        threading.Thread(target=self._start_spare, name="code-sandbox-start", daemon=True).start()
+        spare = threading.Thread(target=self._start_spare, name="code-sandbox-start", daemon=True)
+        with self._changed:
+            self._spares.add(spare)
+        spare.start()
         return True
 
     def _start_spare(self) -> None:
@@ -502,6 +513,8 @@ class _Pool:
             self._changed.notify_all()
         if sandbox is not None:  # the pool closed meanwhile
             sandbox.stop()
+        with self._changed:
+            self._spares.discard(threading.current_thread())
 
 
 _pools: dict[Language, _Pool] = {}
