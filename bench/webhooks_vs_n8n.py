@@ -163,6 +163,20 @@ def measure(system: str, url: str, n: int, runs: int) -> list[dict[str, Any]]:
     return results
 
 
+@contextmanager
+def cleaned_up(processes: Processes, tmp: Path) -> Iterator[None]:
+    """Their logs' tails printed if what runs inside fails; the processes stopped and `tmp`
+    removed in any case."""
+    try:
+        yield
+    except BaseException:
+        print(processes.tails(), file=sys.stderr)
+        raise
+    finally:
+        processes.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 class Processes:
     def __init__(self, tmp: Path, env: dict[str, str]):
         self.tmp, self.env, self.procs = tmp, env, []  # type: ignore[var-annotated]
@@ -266,18 +280,12 @@ def embedded_mode(args: argparse.Namespace) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
     }
     processes = Processes(tmp, env)
-    try:
+    with cleaned_up(processes, tmp):
         subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         token = setup_workflow(env)
         port = free_port()
         processes.start("serve", f"exec {PYTHON} manage.py serve --port {port}")
         yield f"http://127.0.0.1:{port}/hooks/{token}"
-    except BaseException:
-        print(processes.tails(), file=sys.stderr)
-        raise
-    finally:
-        processes.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def psql(url: str, sql: str) -> None:
@@ -329,7 +337,7 @@ def n8n_running(args: argparse.Namespace) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/webhook/bench-w2"
     import httpx
 
-    try:
+    with cleaned_up(processes, tmp):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
@@ -341,12 +349,6 @@ def n8n_running(args: argparse.Namespace) -> Iterator[str]:
         else:
             raise RuntimeError(f"n8n did not answer at {url}")
         yield url
-    except BaseException:
-        print(processes.tails(), file=sys.stderr)
-        raise
-    finally:
-        processes.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def interleaved(args: argparse.Namespace, modes: list[str]) -> list[dict[str, Any]]:

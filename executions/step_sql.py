@@ -204,34 +204,26 @@ _HOOK_WORKFLOW_COLUMNS = tuple(
 
 
 @cache
-def _active_hook_sql(vendor: str) -> str:
+def _workflow_sql(vendor: str, *columns: str) -> str:
+    """A workflow without its timestamps, by the values of `columns`."""
+    where = " AND ".join(f"{_qn(column)} = %s" for column in columns)
     table = _qn(Workflow._meta.db_table)
-    return (
-        f"SELECT {_names(_HOOK_WORKFLOW_COLUMNS)} FROM {table} "  # noqa: S608
-        f"WHERE {_qn('webhook_token')} = %s AND {_qn('is_active')} = %s"
-    )
+    return f"SELECT {_names(_HOOK_WORKFLOW_COLUMNS)} FROM {table} WHERE {where}"  # noqa: S608
 
 
 def active_webhook_workflow(token: str) -> Workflow | None:
     """The active workflow whose webhook URL ends in `token` (its owner and timestamps loaded on
     first use), or None: what a webhook call looks up first, so one statement built once."""
-    rows, _ = _run(_active_hook_sql(connection.vendor), [token, True])
+    sql = _workflow_sql(connection.vendor, "webhook_token", "is_active")
+    rows, _ = _run(sql, [token, True])
     return _instance(Workflow, _HOOK_WORKFLOW_COLUMNS, rows[0]) if rows else None
-
-
-@cache
-def _owned_sql(vendor: str) -> str:
-    table = _qn(Workflow._meta.db_table)
-    return (
-        f"SELECT {_names(_HOOK_WORKFLOW_COLUMNS)} FROM {table} "  # noqa: S608
-        f"WHERE {_qn('id')} = %s AND {_qn(_fields(Workflow, ['owner'])[0].column)} = %s"
-    )
 
 
 def owned_workflow(workflow_id: int, owner_id: int) -> Workflow:
     """The workflow `workflow_id` of `owner_id` (timestamps loaded on first use), as `POST
     /api/workflows/{id}/run` looks it up; Workflow.DoesNotExist (a 404) when there is none."""
-    rows, _ = _run(_owned_sql(connection.vendor), [workflow_id, owner_id])
+    owner = _fields(Workflow, ["owner"])[0].column
+    rows, _ = _run(_workflow_sql(connection.vendor, "id", owner), [workflow_id, owner_id])
     if not rows:
         raise Workflow.DoesNotExist(workflow_id)
     return _instance(Workflow, _HOOK_WORKFLOW_COLUMNS, rows[0])

@@ -17,9 +17,9 @@ from executions import completion
 from tests.conftest import CLOSED_REDIS
 
 
-def test_an_announcement_from_another_thread_wakes_the_waiter(settings: Any) -> None:
-    settings.EMBEDDED = True
-    execution_id = uuid.uuid4()
+def announced_from_another_thread(execution_id: uuid.UUID) -> tuple[str | None, float]:
+    """The status a waiter learns when another thread announces the end 0.05 s later, and how
+    long it waited."""
 
     async def wait() -> tuple[str | None, float]:
         async def never() -> None:
@@ -32,7 +32,12 @@ def test_an_announcement_from_another_thread_wakes_the_waiter(settings: Any) -> 
             status = await expected.finished(5, never)
             return status, time.monotonic() - started
 
-    status, waited = asyncio.run(wait())
+    return asyncio.run(wait())
+
+
+def test_an_announcement_from_another_thread_wakes_the_waiter(settings: Any) -> None:
+    settings.EMBEDDED = True
+    status, waited = announced_from_another_thread(uuid.uuid4())
     assert status == "succeeded"
     assert waited < 0.5  # woken by the announcement, not by a re-read a second later
 
@@ -149,20 +154,7 @@ def test_in_queue_mode_a_waiter_in_this_process_is_told_without_redis(
     settings.EMBEDDED = False
     settings.REDIS_URL = CLOSED_REDIS
     monkeypatch.setattr(completion, "_sender_running", lambda: None)
-    execution_id = uuid.uuid4()
-
-    async def wait() -> tuple[str | None, float]:
-        async def never() -> None:
-            return None
-
-        async with completion.expecting(execution_id) as expected:
-            announcer = threading.Timer(0.05, completion.announce, (execution_id, "succeeded"))
-            started = time.monotonic()
-            announcer.start()
-            status = await expected.finished(5, never)
-            return status, time.monotonic() - started
-
-    status, waited = asyncio.run(wait())
+    status, waited = announced_from_another_thread(uuid.uuid4())
     assert (status, waited < 0.5) == ("succeeded", True)
     assert completion._outbox.empty()
     completion.announce(uuid.uuid4(), "succeeded")  # nobody waits here: it goes out
