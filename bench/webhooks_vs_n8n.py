@@ -148,19 +148,20 @@ def wait_answering(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer as expected: {last}")
 
 
+def one_run(system: str, url: str, n: int, c: int, run: int) -> dict[str, Any]:
+    """One `hey` run, printed as a JSON line; every answer must have been 2xx."""
+    result = {**hey(url, n, c), "system": system, "conc": c, "run": run}
+    result["load1"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(result), flush=True)
+    if result["non2xx"]:
+        raise RuntimeError(f"{system}: {result['non2xx']} answers were not 2xx")
+    return result
+
+
 def measure(system: str, url: str, n: int, runs: int) -> list[dict[str, Any]]:
     wait_answering(url)
     hey(url, 100, 4)  # warm-up
-    results = []
-    for c in (1, 16):
-        for run in range(runs):
-            result = {**hey(url, n, c), "system": system, "conc": c, "run": run}
-            result["load1"] = round(os.getloadavg()[0], 2)
-            print(json.dumps(result), flush=True)
-            if result["non2xx"]:
-                raise RuntimeError(f"{system}: {result['non2xx']} answers were not 2xx")
-            results.append(result)
-    return results
+    return [one_run(system, url, n, c, run) for c in (1, 16) for run in range(runs)]
 
 
 @contextmanager
@@ -364,17 +365,12 @@ def interleaved(args: argparse.Namespace, modes: list[str]) -> list[dict[str, An
             if system.startswith("workfuse"):
                 wait_answering(url)  # checks WorkFuse's answer; n8n answered in n8n_running
             hey(url, 100, 4)  # warm-up
-        results = []
-        for c in (1, 16):
-            for run in range(args.runs):
-                for system, url in urls.items():
-                    result = {**hey(url, args.n, c), "system": system, "conc": c, "run": run}
-                    result["load1"] = round(os.getloadavg()[0], 2)
-                    print(json.dumps(result), flush=True)
-                    if result["non2xx"]:
-                        raise RuntimeError(f"{system}: {result['non2xx']} answers were not 2xx")
-                    results.append(result)
-        return results
+        return [
+            one_run(system, url, args.n, c, run)
+            for c in (1, 16)
+            for run in range(args.runs)
+            for system, url in urls.items()
+        ]
 
 
 def best(results: list[dict[str, Any]], system: str, conc: int, key: str, low: bool) -> float:
