@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import ApiToken, SecurityEvent, hash_token
+from executions import step_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -56,13 +57,13 @@ def test_token_of_an_inactive_user_is_refused(alice):
 
 
 def test_authenticate_gives_the_token_as_stored_with_its_user(alice):
-    # One written-out statement (executions/step_sql.py, api_token): the values must come back as
-    # the ORM gives them on every backend (SQLite's datetimes arrive as text).
+    # The API's statement written once (executions/step_sql.py, api_token): the values must be
+    # what the ORM gives on every backend (SQLite's datetimes arrive as text).
     token, raw = ApiToken.issue(alice, "t")
-    assert ApiToken.authenticate(raw + "x") is None
-    first = ApiToken.authenticate(raw)
+    assert step_sql.api_token(hash_token(raw + "x")) is None
+    first = ApiToken.accepted(step_sql.api_token(hash_token(raw)))
     assert first is not None and first.user == alice
-    found = ApiToken.authenticate(raw)  # the first call stored last_used_at
+    found = step_sql.api_token(hash_token(raw))  # the first call stored last_used_at
     stored = ApiToken.objects.select_related("user").get(pk=token.pk)
     assert found is not None and stored.last_used_at is not None
     fields = [f.attname for f in ApiToken._meta.concrete_fields]

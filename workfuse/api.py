@@ -13,14 +13,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, hash_token
+from executions import step_sql
 from workfuse.lib import safe_json
 from workfuse.lib.api_errors import ApiError, error_response
 
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.authenticate(token)
+        # One statement written once: as a queryset it cost about 0.45 ms of a call's CPU.
+        found = ApiToken.accepted(step_sql.api_token(hash_token(token)))
         if found is None:
             return None
         request.user = found.user
