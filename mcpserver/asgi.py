@@ -35,7 +35,8 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, hash_token
+from executions import step_sql
 from mcpserver import server
 from mcpserver.server import in_thread
 
@@ -117,7 +118,7 @@ def _authenticate(header: str) -> Any:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return None
-    token = ApiToken.authenticate(raw.strip())
+    token = ApiToken.accepted(step_sql.api_token(hash_token(raw.strip())))
     return token.user if token is not None else None
 
 

@@ -135,10 +135,8 @@ def run(
     request.update(runner.extra)
     if n8n:
         request["n8n"] = True
-    if reuse is not None and language == "javascript":
-        request["reuse"] = reuse
-    else:
-        reuse = None
+    if reuse is not None:
+        request["reuse"] = reuse  # the Python runner has no isolates to keep, and ignores it
     header = json.dumps(request)
     return _pool(language).run(
         header.encode() + b"\n" + globals_json.encode() + b"\n", timeout_ms, memory_mb, reuse
